@@ -1,0 +1,11 @@
+//! traject: a workflow engine for the social-activation programmes of OCMW/CPAS for
+//! newcomers. Programmes are data (YAML, checked against `schemas/program.schema.json`); this
+//! library loads and checks them, and everything else — eligibility, cases, simulation,
+//! reports — reads the checked model. Data flows one way: YAML → checked model → engine.
+
+pub mod diag;
+pub mod i18n;
+pub mod program;
+pub mod referral;
+pub mod rules;
+pub mod yaml;

@@ -1,0 +1,200 @@
+//! The `traject` command line: parses arguments, calls the library, prints. Exit codes:
+//! 0 success, 1 invalid input (programme, referral, CSV, …), 2 usage error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use traject::i18n::Lang;
+use traject::program::{self, validate, LoadOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "traject",
+    version,
+    about = "Workflow engine for OCMW/CPAS social-activation programmes for newcomers",
+    long_about = "traject reads one YAML file per programme (eligibility, pathway, modules, evaluation moments, staffing, capacity, funding) and checks, explains and runs it.\n\nA PROGRAM argument is a path to a .yaml file or the id of a bundled programme (antwerpen, gent, charleroi, liege, brussel).",
+    after_help = "Examples:\n  traject validate                      check every programme in programs/ (or the bundled ones)\n  traject show gent --lang fr           summary of the Gent programme in French\n  traject schema > program.schema.json  the JSON Schema for editors"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check programme files: schema, references, dates, funding shares, labels.
+    #[command(
+        after_help = "Examples:\n  traject validate\n  traject validate programs/gent.yaml\n  traject validate mortsel/ --format json\n\nExit status: 0 all valid, 1 some file invalid, 2 usage error."
+    )]
+    Validate {
+        /// Files or folders (default: programs/, or the bundled programmes when there is none).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show a readable summary of a programme.
+    #[command(
+        after_help = "Examples:\n  traject show antwerpen\n  traject show antwerpen --version 2022 --lang en\n  traject show programs/liege.yaml --option staffing_total=s4_3_5_fte"
+    )]
+    Show {
+        /// Path or bundled programme id.
+        program: String,
+        /// Only this version (default: all versions).
+        #[arg(long)]
+        version: Option<String>,
+        /// Language of the summary (default: the programme's society language).
+        #[arg(long)]
+        lang: Option<Lang>,
+        /// Choose a named option: ID=CHOICE (repeatable).
+        #[arg(long = "option", value_name = "ID=CHOICE")]
+        options: Vec<String>,
+    },
+    /// Print the programme JSON Schema (draft-07) that editors and the loader use.
+    #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
+    Schema,
+}
+
+fn parse_options(raw: &[String]) -> Result<LoadOptions, String> {
+    let mut opts = LoadOptions::default();
+    for r in raw {
+        let (k, v) = r.split_once('=').ok_or_else(|| {
+            format!("--option '{r}': write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped")
+        })?;
+        opts.choices.insert(k.to_string(), v.to_string());
+    }
+    Ok(opts)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate { paths, format } => run_validate(paths, format),
+        Command::Show {
+            program,
+            version,
+            lang,
+            options,
+        } => {
+            let opts = match parse_options(&options) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let p = match program::open(&program, &opts) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            let v = match &version {
+                Some(id) => match p.version(id) {
+                    Some(v) => Some(v),
+                    None => {
+                        let ids: Vec<&str> =
+                            p.spec.versions.iter().map(|v| v.id.as_str()).collect();
+                        eprintln!(
+                            "error: programme '{}' has no version '{id}'{}\n  = help: versions: {}",
+                            p.id(),
+                            traject::diag::suggestion_suffix(id, ids.iter().copied()),
+                            ids.join(", ")
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+                None => None,
+            };
+            let lang = lang.unwrap_or(p.spec.society_language);
+            print!("{}", program::summary::render(&p, v, lang));
+            ExitCode::SUCCESS
+        }
+        Command::Schema => {
+            print!("{}", program::schema::PROGRAM_SCHEMA);
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn run_validate(paths: Vec<PathBuf>, format: Format) -> ExitCode {
+    let (results, missing) = if paths.is_empty() && !std::path::Path::new("programs").is_dir() {
+        // No programs/ here: check the bundled programmes, so the command works anywhere.
+        let results: Vec<validate::FileResult> = program::bundled::PROGRAMS
+            .iter()
+            .map(|(file, text)| {
+                validate::validate_bytes(file, text.as_bytes(), &LoadOptions::default())
+            })
+            .collect();
+        (results, vec![])
+    } else {
+        let paths = if paths.is_empty() {
+            vec![PathBuf::from("programs")]
+        } else {
+            paths
+        };
+        let (files, missing) = validate::collect(&paths);
+        let results = files
+            .iter()
+            .map(|f| validate::validate_file(f, &LoadOptions::default()))
+            .collect();
+        (results, missing)
+    };
+    let all_ok = missing.is_empty() && results.iter().all(|r| r.ok);
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "ok": all_ok,
+                "files": results,
+                "errors": missing,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            for d in &missing {
+                eprint!("{}", d.render(None));
+            }
+            for r in &results {
+                if r.ok {
+                    let versions: Vec<String> = r
+                        .versions
+                        .iter()
+                        .map(|(id, h)| format!("{id} ({h})"))
+                        .collect();
+                    println!(
+                        "ok   {}: {} — versions {}",
+                        r.file,
+                        r.program.as_deref().unwrap_or(""),
+                        versions.join(", ")
+                    );
+                } else {
+                    eprintln!("FAIL {}: {} problem(s)", r.file, r.diagnostics.len());
+                    eprint!("{}", r.rendered);
+                }
+            }
+            let bad = results.iter().filter(|r| !r.ok).count() + missing.len();
+            println!(
+                "{} file(s) checked, {} valid, {} invalid",
+                results.len(),
+                results.len() - results.iter().filter(|r| !r.ok).count(),
+                bad
+            );
+        }
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,536 @@
+//! Loading a programme: text → spanned YAML → schema check → options and version
+//! inheritance resolved → typed model → semantic checks. Every stage reports all the problems
+//! it finds, located; a later stage runs only when the earlier one found none, so one typo
+//! never produces a cascade of follow-on errors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::check::semantic_checks;
+use super::model::{ProgramSpec, Version};
+use super::schema::check_program;
+use crate::diag::{suggestion_suffix, Diagnostic, Pos};
+use crate::yaml::{self, escape_segment, SpanIndex};
+
+/// Sections a version may take from the version it is `based_on`.
+pub const INHERITED_SECTIONS: &[&str] = &[
+    "funding_call",
+    "eligibility",
+    "tracks",
+    "modules",
+    "phases",
+    "pathway",
+    "evaluations",
+    "exits",
+    "staffing",
+    "capacity",
+    "funding",
+    "partners",
+];
+
+/// Sections every version must have once inheritance is resolved.
+const REQUIRED_SECTIONS: &[&str] = &[
+    "eligibility",
+    "modules",
+    "pathway",
+    "evaluations",
+    "exits",
+    "staffing",
+    "capacity",
+    "funding",
+];
+
+/// A loaded, checked programme.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub spec: ProgramSpec,
+    /// The file name as shown in messages (e.g. `programs/gent.yaml`).
+    pub file: String,
+    pub index: SpanIndex,
+    /// The option choices in force (defaults unless overridden).
+    pub options: BTreeMap<String, String>,
+}
+
+impl Program {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Line and column of the element written at `ptr`.
+    pub fn pos(&self, ptr: &str) -> Pos {
+        self.index.locate(ptr).value
+    }
+
+    /// `file:line` of the element written at `ptr`.
+    pub fn at(&self, ptr: &str) -> String {
+        format!("{}:{}", self.file, self.pos(ptr).line)
+    }
+
+    pub fn version(&self, id: &str) -> Option<&Version> {
+        self.spec.versions.iter().find(|v| v.id == id)
+    }
+
+    /// The version in force on `date`, or an error naming the nearest version and its period.
+    pub fn version_on(&self, date: chrono::NaiveDate) -> Result<&Version, String> {
+        if let Some(v) = self.spec.versions.iter().find(|v| v.in_force_on(date)) {
+            return Ok(v);
+        }
+        let nearest = self
+            .spec
+            .versions
+            .iter()
+            .min_by_key(|v| {
+                let to = v.valid_to.unwrap_or(chrono::NaiveDate::MAX);
+                if date < v.valid_from {
+                    (v.valid_from - date).num_days()
+                } else {
+                    (date - to).num_days()
+                }
+            })
+            .expect("a programme has at least one version (schema)");
+        Err(format!(
+            "no version of '{}' is in force on {date}; the nearest is version '{}' ({} to {})",
+            self.spec.id,
+            nearest.id,
+            nearest.valid_from,
+            nearest
+                .valid_to
+                .map_or("open end".to_string(), |d| d.to_string())
+        ))
+    }
+}
+
+/// Choices for named options, e.g. `income_rule=leefloon_only`.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub choices: BTreeMap<String, String>,
+}
+
+/// A failed load: the diagnostics, and the text for rendering them (when it was readable).
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    pub text: Option<String>,
+}
+
+impl LoadError {
+    pub fn render(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| d.render(self.text.as_deref()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Load a programme from a file on disk.
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
+    let display = display_path(path);
+    let bytes = std::fs::read(path).map_err(|e| LoadError {
+        diagnostics: vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
+            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")],
+        text: None,
+    })?;
+    load_bytes(&display, &bytes, opts)
+}
+
+/// Load a programme from bytes, naming it `display` in messages.
+pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Program, LoadError> {
+    let text = yaml::check_text(display, bytes).map_err(|d| LoadError {
+        diagnostics: vec![d],
+        text: None,
+    })?;
+    load_str(display, text, opts).map_err(|diagnostics| LoadError {
+        diagnostics,
+        text: Some(text.to_string()),
+    })
+}
+
+/// A path as we show it: relative to the working directory when possible.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    shown.to_string_lossy().into_owned()
+}
+
+/// Load a programme from text.
+pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, Vec<Diagnostic>> {
+    let doc = yaml::parse(file, text).map_err(|d| vec![d])?;
+    let schema_errors = check_program(file, &doc.value, &doc.index);
+    if !schema_errors.is_empty() {
+        return Err(schema_errors);
+    }
+    let mut value = doc.value;
+    inject_pointers(&mut value, "");
+
+    let (options, known, mut errors) = select_options(file, &value, &doc.index, opts);
+    if errors.is_empty() {
+        let choices = Choices {
+            chosen: &options,
+            known: &known,
+        };
+        filter_options(file, &mut value, "", &choices, &doc.index, &mut errors);
+    }
+    if errors.is_empty() {
+        resolve_inheritance(file, &mut value, &doc.index, &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let hashes: Vec<String> = value["versions"]
+        .as_array()
+        .map(|vs| vs.iter().map(content_hash).collect())
+        .unwrap_or_default();
+
+    let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let ptr = path_to_pointer(&e.path().to_string());
+        let place = doc.index.locate(&ptr);
+        vec![Diagnostic::error(file, place.value, e.inner().to_string())
+            .with_help("fix the value's form; `traject schema` prints what each key accepts")]
+    })?;
+    for (v, h) in spec.versions.iter_mut().zip(hashes) {
+        v.hash = h;
+    }
+    let program = Program {
+        spec,
+        file: file.to_string(),
+        index: doc.index,
+        options,
+    };
+    let problems = semantic_checks(&program);
+    if problems.is_empty() {
+        Ok(program)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Record in every mapping the JSON pointer it was written at, as `_ptr`.
+fn inject_pointers(value: &mut Value, ptr: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                inject_pointers(v, &format!("{ptr}/{}", escape_segment(k)));
+            }
+            map.insert("_ptr".into(), Value::String(ptr.to_string()));
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                inject_pointers(v, &format!("{ptr}/{i}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Option choices in force, every option's choices, and problems found.
+type Selection = (
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<String>>,
+    Vec<Diagnostic>,
+);
+
+fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptions) -> Selection {
+    let mut chosen = BTreeMap::new();
+    let mut errors = Vec::new();
+    let declared = value["options"].as_array().cloned().unwrap_or_default();
+    let mut known: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for opt in &declared {
+        let id = opt["id"].as_str().unwrap_or_default().to_string();
+        let choices: Vec<String> = opt["choices"]
+            .as_array()
+            .map(|cs| {
+                cs.iter()
+                    .filter_map(|c| c["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let default = opt["default"].as_str().unwrap_or_default().to_string();
+        if !choices.contains(&default) {
+            let ptr = format!("{}/default", opt["_ptr"].as_str().unwrap_or_default());
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    index.locate(&ptr).value,
+                    format!(
+                        "default '{default}' is not one of this option's choices{}",
+                        suggestion_suffix(&default, choices.iter().map(String::as_str))
+                    ),
+                )
+                .with_help(format!("choices: {}", choices.join(", "))),
+            );
+        }
+        chosen.insert(id.clone(), default);
+        known.insert(id, choices);
+    }
+    for (id, choice) in &opts.choices {
+        match known.get(id) {
+            None => errors.push(
+                Diagnostic::error(
+                    file,
+                    Pos::new(1, 1),
+                    format!(
+                        "--option {id}={choice}: this programme has no option '{id}'{}",
+                        suggestion_suffix(id, known.keys().map(String::as_str))
+                    ),
+                )
+                .with_help(format!(
+                    "options of this programme: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.keys().cloned().collect::<Vec<_>>().join(", ")
+                    }
+                )),
+            ),
+            Some(choices) if !choices.contains(choice) => errors.push(
+                Diagnostic::error(
+                    file,
+                    Pos::new(1, 1),
+                    format!(
+                        "--option {id}={choice}: '{choice}' is not a choice of option '{id}'{}",
+                        suggestion_suffix(choice, choices.iter().map(String::as_str))
+                    ),
+                )
+                .with_help(format!("choices: {}", choices.join(", "))),
+            ),
+            Some(_) => {
+                chosen.insert(id.clone(), choice.clone());
+            }
+        }
+    }
+    (chosen, known, errors)
+}
+
+struct Choices<'a> {
+    chosen: &'a BTreeMap<String, String>,
+    known: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// Drop list entries marked `option: id=choice` whose choice is not selected; strip the marker.
+fn filter_options(
+    file: &str,
+    value: &mut Value,
+    ptr: &str,
+    choices: &Choices,
+    index: &SpanIndex,
+    errors: &mut Vec<Diagnostic>,
+) {
+    match value {
+        Value::Array(items) => {
+            let mut kept = Vec::with_capacity(items.len());
+            for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
+                let item_ptr = format!("{ptr}/{i}");
+                let keep = match item.get("option").and_then(Value::as_str) {
+                    None => true,
+                    Some(marker) => {
+                        let (id, choice) = marker.split_once('=').unwrap_or((marker, ""));
+                        let place = index.locate(&format!("{item_ptr}/option"));
+                        match (choices.chosen.get(id), choices.known.get(id)) {
+                            (Some(sel), Some(all)) if all.iter().any(|c| c == choice) => {
+                                sel == choice
+                            }
+                            (Some(_), Some(all)) => {
+                                errors.push(
+                                    Diagnostic::error(
+                                        file,
+                                        place.value,
+                                        format!(
+                                            "'{choice}' is not a choice of option '{id}'{}",
+                                            suggestion_suffix(
+                                                choice,
+                                                all.iter().map(String::as_str)
+                                            )
+                                        ),
+                                    )
+                                    .with_help(format!("choices: {}", all.join(", "))),
+                                );
+                                true
+                            }
+                            _ => {
+                                errors.push(
+                                    Diagnostic::error(
+                                        file,
+                                        place.value,
+                                        format!(
+                                            "option '{id}' is not declared under `options:`{}",
+                                            suggestion_suffix(id, choices.known.keys().map(String::as_str))
+                                        ),
+                                    )
+                                    .with_help("declare the option with its choices at the top of the file"),
+                                );
+                                true
+                            }
+                        }
+                    }
+                };
+                if keep {
+                    if let Some(map) = item.as_object_mut() {
+                        map.remove("option");
+                    }
+                    filter_options(file, &mut item, &item_ptr, choices, index, errors);
+                    kept.push(item);
+                }
+            }
+            *items = kept;
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k != "options" {
+                    filter_options(
+                        file,
+                        v,
+                        &format!("{ptr}/{}", escape_segment(k)),
+                        choices,
+                        index,
+                        errors,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn resolve_inheritance(
+    file: &str,
+    value: &mut Value,
+    index: &SpanIndex,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(versions) = value.get_mut("versions").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut resolved: Vec<Map<String, Value>> = Vec::new();
+    for version in versions.iter_mut() {
+        let Some(map) = version.as_object_mut() else {
+            continue;
+        };
+        let vptr = map
+            .get("_ptr")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(base_id) = map
+            .get("based_on")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
+            match resolved
+                .iter()
+                .find(|b| b.get("id").and_then(Value::as_str) == Some(&base_id))
+            {
+                Some(base) => {
+                    for section in INHERITED_SECTIONS {
+                        if !map.contains_key(*section) {
+                            if let Some(v) = base.get(*section) {
+                                map.insert((*section).to_string(), v.clone());
+                            }
+                        }
+                    }
+                }
+                None => {
+                    let earlier: Vec<&str> = resolved
+                        .iter()
+                        .filter_map(|b| b.get("id").and_then(Value::as_str))
+                        .collect();
+                    errors.push(
+                        Diagnostic::error(
+                            file,
+                            index.locate(&format!("{vptr}/based_on")).value,
+                            format!(
+                                "based_on '{base_id}' does not name an earlier version{}",
+                                suggestion_suffix(&base_id, earlier.iter().copied())
+                            ),
+                        )
+                        .with_help(if earlier.is_empty() {
+                            "the first version cannot be based on another; write its sections out"
+                                .to_string()
+                        } else {
+                            format!("earlier versions: {}", earlier.join(", "))
+                        }),
+                    );
+                }
+            }
+        }
+        for section in REQUIRED_SECTIONS {
+            if !map.contains_key(*section) {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        index.locate_key(&format!("{vptr}/id")).value,
+                        format!("version is missing section '{section}'"),
+                    )
+                    .with_help(format!(
+                        "write `{section}:` in this version, or add `based_on: <earlier version id>` to take it from there"
+                    )),
+                );
+            }
+        }
+        resolved.push(map.clone());
+    }
+}
+
+/// Short content hash of a resolved version: position markers excluded.
+fn content_hash(version: &Value) -> String {
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| k.as_str() != "_ptr")
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    let canonical = serde_json::to_string(&strip(version)).unwrap_or_default();
+    let digest = Sha256::digest(canonical.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// serde_path_to_error paths (`versions[0].eligibility`) → JSON pointer.
+fn path_to_pointer(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        if part == "?" || part.is_empty() {
+            continue;
+        }
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push('/');
+            out.push_str(&escape_segment(&rest[..i]));
+            rest = &rest[i..];
+            while let Some(end) = rest.find(']') {
+                out.push('/');
+                out.push_str(&rest[1..end]);
+                rest = &rest[end + 1..];
+            }
+        } else {
+            out.push('/');
+            out.push_str(&escape_segment(rest));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_to_pointer;
+
+    #[test]
+    fn paths_become_pointers() {
+        assert_eq!(
+            path_to_pointer("versions[0].eligibility.rules[2].id"),
+            "/versions/0/eligibility/rules/2/id"
+        );
+        assert_eq!(path_to_pointer("id"), "/id");
+    }
+}

@@ -1,0 +1,3 @@
+//! Eligibility rules: the registry of rule kinds and (later stages) their evaluation.
+
+pub mod kinds;

@@ -1,0 +1,487 @@
+//! YAML text → `serde_json::Value` plus an index from JSON pointer to source position.
+//!
+//! We parse with `saphyr-parser` events rather than a tree loader so that we control every
+//! limit a hand-edited or hostile file can hit: size, nesting depth, duplicate keys, aliases,
+//! tags and non-text keys all become located diagnostics instead of panics or silent choices.
+//! Scalars are typed with the YAML 1.2 core schema (so `no` stays text, `2022-01-01` is text).
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+use crate::diag::{Diagnostic, Pos};
+
+/// Largest document we read; programme files are a few hundred kilobytes at most.
+pub const MAX_BYTES: usize = 2 * 1024 * 1024;
+/// Deepest nesting of mappings and sequences we accept.
+pub const MAX_DEPTH: usize = 48;
+
+/// Where a value (and, for mapping entries, its key) stands in the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Place {
+    pub value: Pos,
+    pub key: Option<Pos>,
+    /// Length in characters of the key (or scalar value) for underlining.
+    pub width: usize,
+}
+
+/// JSON pointer (RFC 6901, e.g. `/versions/0/eligibility`) → place in the file.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    places: HashMap<String, Place>,
+}
+
+impl SpanIndex {
+    pub fn get(&self, pointer: &str) -> Option<&Place> {
+        self.places.get(pointer)
+    }
+
+    /// The position of the value at `pointer`, or of its nearest ancestor that is known.
+    pub fn locate(&self, pointer: &str) -> Place {
+        let mut p = pointer;
+        loop {
+            if let Some(place) = self.places.get(p) {
+                return *place;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return Place::default(),
+            }
+        }
+    }
+
+    /// The position of the key that introduces `pointer` (falls back to the value).
+    pub fn locate_key(&self, pointer: &str) -> Place {
+        let place = self.locate(pointer);
+        Place {
+            value: place.key.unwrap_or(place.value),
+            ..place
+        }
+    }
+}
+
+/// Escape one segment for a JSON pointer.
+pub fn escape_segment(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Result of reading one YAML document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub value: Value,
+    pub index: SpanIndex,
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos::new(span.start.line(), span.start.col() + 1)
+}
+
+/// Checks that apply to raw bytes before any YAML parsing: size, NUL bytes, UTF-8.
+pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+    if bytes.len() > MAX_BYTES {
+        return Err(Diagnostic::error(
+            file,
+            Pos::new(1, 1),
+            format!(
+                "file is {:.1} MB; programme and referral files are limited to {} MB",
+                bytes.len() as f64 / 1_048_576.0,
+                MAX_BYTES / 1_048_576
+            ),
+        )
+        .with_help(
+            "split the file or remove the generated content; a programme is a few hundred lines",
+        ));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let good = std::str::from_utf8(good).unwrap_or("");
+            let line = good.matches('\n').count() + 1;
+            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(Diagnostic::error(
+                file,
+                Pos::new(line, col),
+                "file is not UTF-8 text (binary data or another encoding)",
+            )
+            .with_help("save the file as UTF-8 text; is this the right file?"));
+        }
+    };
+    if let Some(i) = text.find('\0') {
+        let before = &text[..i];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        return Err(Diagnostic::error(
+            file,
+            Pos::new(line, col),
+            "file contains a NUL byte (binary data)",
+        )
+        .with_help("save the file as plain UTF-8 text"));
+    }
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")
+            .with_help("a programme file starts with `id:`; copy one from programs/ to begin"));
+    }
+    Ok(text)
+}
+
+enum Frame {
+    Seq {
+        pointer: String,
+        items: Vec<Value>,
+    },
+    Map {
+        pointer: String,
+        map: Map<String, Value>,
+        /// Key waiting for its value, with where it stands.
+        pending_key: Option<(String, Pos)>,
+        key_lines: HashMap<String, Pos>,
+    },
+}
+
+/// Parse one YAML document into JSON with positions. Errors are located.
+pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut index = SpanIndex::default();
+    let mut root: Option<Value> = None;
+    let mut documents = 0usize;
+
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| scan_error(file, &e))?;
+        let pos = pos_of(&span);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Diagnostic::error(
+                        file,
+                        pos,
+                        "more than one YAML document in this file",
+                    )
+                    .with_help("keep one programme per file; remove the extra `---`"));
+                }
+            }
+            Event::Alias(_) => {
+                return Err(
+                    Diagnostic::error(file, pos, "YAML aliases (*name) are not supported")
+                        .with_help(
+                        "write the value out in full, or use `based_on:` to reuse a whole version",
+                    ),
+                );
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if anchor != 0 {
+                    return Err(anchor_error(file, pos));
+                }
+                if let Some(tag) = tag {
+                    return Err(Diagnostic::error(
+                        file,
+                        pos,
+                        format!("YAML tag '{tag}' is not supported"),
+                    )
+                    .with_help("remove the tag; write dates and numbers plainly, text in quotes"));
+                }
+                let width = text.chars().count().max(1);
+                // A scalar in key position becomes a key; anything else is a value.
+                if let Some(Frame::Map {
+                    pending_key,
+                    key_lines,
+                    pointer,
+                    ..
+                }) = stack.last_mut()
+                {
+                    if pending_key.is_none() {
+                        let key = text.to_string();
+                        if let Some(first) = key_lines.get(&key) {
+                            return Err(Diagnostic::error(
+                                file,
+                                pos,
+                                format!(
+                                    "duplicate key '{key}' (first written on line {})",
+                                    first.line
+                                ),
+                            )
+                            .with_width(width)
+                            .with_help(
+                                "each key may appear once in a mapping; merge the two entries",
+                            ));
+                        }
+                        key_lines.insert(key.clone(), pos);
+                        let child = format!("{pointer}/{}", escape_segment(&key));
+                        index.places.insert(
+                            child,
+                            Place {
+                                value: pos,
+                                key: Some(pos),
+                                width,
+                            },
+                        );
+                        *pending_key = Some((key, pos));
+                        continue;
+                    }
+                }
+                let value = scalar_value(&text, style);
+                push_value(&mut stack, &mut root, &mut index, value, pos, width);
+            }
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                if anchor != 0 {
+                    return Err(anchor_error(file, pos));
+                }
+                if tag.is_some() {
+                    return Err(Diagnostic::error(file, pos, "YAML tags are not supported")
+                        .with_help("remove the tag"));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(Diagnostic::error(
+                        file,
+                        pos,
+                        format!("document is nested more than {MAX_DEPTH} levels deep"),
+                    )
+                    .with_help("programme files need only a few levels; check for runaway brackets or indentation"));
+                }
+                if let Some(Frame::Map {
+                    pending_key: None, ..
+                }) = stack.last()
+                {
+                    return Err(Diagnostic::error(
+                        file,
+                        pos,
+                        "keys must be plain text, not lists or mappings",
+                    )
+                    .with_help("write `name: value` pairs with a text name"));
+                }
+                let pointer = child_pointer(&stack);
+                record(&mut index, &stack, &pointer, pos, 0);
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                stack.push(if is_seq {
+                    Frame::Seq {
+                        pointer,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        pointer,
+                        map: Map::new(),
+                        pending_key: None,
+                        key_lines: HashMap::new(),
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let value = match stack.pop() {
+                    Some(Frame::Seq { items, .. }) => Value::Array(items),
+                    Some(Frame::Map { map, .. }) => Value::Object(map),
+                    None => continue,
+                };
+                attach(&mut stack, &mut root, value);
+            }
+        }
+    }
+    match root {
+        Some(value) => Ok(Document { value, index }),
+        None => Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")),
+    }
+}
+
+fn anchor_error(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "YAML anchors (&name) are not supported")
+        .with_help("write the value out in full, or use `based_on:` to reuse a whole version")
+}
+
+fn scan_error(file: &str, e: &saphyr_parser::ScanError) -> Diagnostic {
+    let m = e.marker();
+    let info = e.info();
+    let mut d = Diagnostic::error(
+        file,
+        Pos::new(m.line().max(1), m.col() + 1),
+        format!("YAML syntax: {info}"),
+    );
+    if info.contains("tab") {
+        d = d.with_help("indent with spaces, never tabs (set your editor to insert spaces)");
+    } else {
+        d = d.with_help("check indentation, colons and quotes on this line and the one before");
+    }
+    d
+}
+
+/// The pointer of the value about to be pushed into the innermost open container.
+fn child_pointer(stack: &[Frame]) -> String {
+    match stack.last() {
+        None => String::new(),
+        Some(Frame::Seq { pointer, items }) => format!("{pointer}/{}", items.len()),
+        Some(Frame::Map {
+            pointer,
+            pending_key,
+            ..
+        }) => {
+            let key = pending_key.as_ref().map(|(k, _)| k.as_str()).unwrap_or("");
+            format!("{pointer}/{}", escape_segment(key))
+        }
+    }
+}
+
+fn record(index: &mut SpanIndex, stack: &[Frame], pointer: &str, pos: Pos, width: usize) {
+    let key = match stack.last() {
+        Some(Frame::Map {
+            pending_key: Some((_, k)),
+            ..
+        }) => Some(*k),
+        _ => None,
+    };
+    // Containers underline their key; scalars underline themselves.
+    let width = match (key, width) {
+        (Some(_), 0) => index.places.get(pointer).map_or(1, |p| p.width),
+        (_, w) => w.max(1),
+    };
+    index.places.insert(
+        pointer.to_string(),
+        Place {
+            value: pos,
+            key,
+            width,
+        },
+    );
+}
+
+fn push_value(
+    stack: &mut [Frame],
+    root: &mut Option<Value>,
+    index: &mut SpanIndex,
+    value: Value,
+    pos: Pos,
+    width: usize,
+) {
+    let pointer = child_pointer(stack);
+    record(index, stack, &pointer, pos, width);
+    attach_slice(stack, root, value);
+}
+
+fn attach(stack: &mut [Frame], root: &mut Option<Value>, value: Value) {
+    attach_slice(stack, root, value)
+}
+
+fn attach_slice(stack: &mut [Frame], root: &mut Option<Value>, value: Value) {
+    match stack.last_mut() {
+        None => *root = Some(value),
+        Some(Frame::Seq { items, .. }) => items.push(value),
+        Some(Frame::Map {
+            map, pending_key, ..
+        }) => {
+            if let Some((key, _)) = pending_key.take() {
+                map.insert(key, value);
+            }
+        }
+    }
+}
+
+/// YAML 1.2 core schema resolution of a scalar.
+fn scalar_value(text: &str, style: ScalarStyle) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(text.to_string());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if is_int(text) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Number(i.into());
+        }
+    }
+    if is_float(text) {
+        if let Ok(f) = text.parse::<f64>() {
+            if let Some(n) = Number::from_f64(f) {
+                return Value::Number(n);
+            }
+        }
+    }
+    Value::String(text.to_string())
+}
+
+fn is_int(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_float(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mantissa_ok = {
+        let mut parts = mantissa.splitn(2, '.');
+        let a = parts.next().unwrap_or("");
+        let b = parts.next();
+        let a_ok = a.bytes().all(|c| c.is_ascii_digit());
+        match b {
+            Some(b) => {
+                a_ok && b.bytes().all(|c| c.is_ascii_digit()) && !(a.is_empty() && b.is_empty())
+            }
+            None => a_ok && !a.is_empty(),
+        }
+    };
+    let exp_ok = exp.is_none_or(is_int);
+    mantissa_ok && exp_ok && (mantissa.contains('.') || exp.is_some())
+}
+
+/// Read a file from disk and parse it, with every failure located.
+pub fn read_file(path: &std::path::Path, display: &str) -> Result<(String, Document), Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(display, Pos::new(1, 1), format!("cannot read file: {e}"))
+            .with_help("check the path and that you may read the file")
+    })?;
+    let text = check_text(display, &bytes)?.to_string();
+    let doc = parse(display, &text)?;
+    Ok((text, doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let doc = parse("t.yaml", "a:\n  b: [1, x]\n  c: 2022-01-01\n").unwrap();
+        assert_eq!(doc.value["a"]["b"][1], "x");
+        assert_eq!(doc.value["a"]["c"], "2022-01-01");
+        let p = doc.index.get("/a/c").unwrap();
+        assert_eq!(p.key, Some(Pos::new(3, 3)));
+        assert_eq!(p.value, Pos::new(3, 6));
+        assert_eq!(doc.index.get("/a/b/1").unwrap().value, Pos::new(2, 10));
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        let doc = parse("t.yaml", "a: no\nb: 1.5\nc: '7'\nd: ~\ne: true\nf: 12\n").unwrap();
+        assert_eq!(doc.value["a"], "no");
+        assert_eq!(doc.value["b"], 1.5);
+        assert_eq!(doc.value["c"], "7");
+        assert!(doc.value["d"].is_null());
+        assert_eq!(doc.value["e"], true);
+        assert_eq!(doc.value["f"], 12);
+    }
+
+    #[test]
+    fn duplicate_keys_are_located() {
+        let err = parse("t.yaml", "a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert_eq!((err.line, err.col), (3, 1));
+        assert!(err.message.contains("duplicate key 'a'"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(10_000);
+        let err = parse("t.yaml", &text).unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+    }
+}
