@@ -14,8 +14,8 @@ use traject::program::{self, validate, LoadOptions};
     name = "traject",
     version,
     about = "Workflow engine for OCMW/CPAS social-activation programmes for newcomers",
-    long_about = "traject reads one YAML file per programme (eligibility, pathway, modules, evaluation moments, staffing, capacity, funding) and checks, explains and runs it.\n\nA PROGRAM argument is a path to a .yaml file or the id of a bundled programme (antwerpen, gent, charleroi, liege, brussel).",
-    after_help = "Examples:\n  traject validate                      check every programme in programs/ (or the bundled ones)\n  traject show gent --lang fr           summary of the Gent programme in French\n  traject schema > program.schema.json  the JSON Schema for editors"
+    long_about = "traject reads one YAML file per programme (eligibility, pathway, modules, evaluation moments, staffing, capacity, funding) and checks, explains and runs it.\n\nA PROGRAM argument is a path to a .yaml file or the id of a bundled programme (`traject validate` run outside a project folder lists them).",
+    after_help = "Examples:\n  traject validate                      check every programme in programs/ (or the bundled ones)\n  traject show programs/x.yaml --lang fr  summary of a programme in French\n  traject schema > program.schema.json  the JSON Schema for editors"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -32,7 +32,7 @@ enum Format {
 enum Command {
     /// Check programme files: schema, references, dates, funding shares, labels.
     #[command(
-        after_help = "Examples:\n  traject validate\n  traject validate programs/gent.yaml\n  traject validate mortsel/ --format json\n\nExit status: 0 all valid, 1 some file invalid, 2 usage error."
+        after_help = "Examples:\n  traject validate\n  traject validate programs/x.yaml\n  traject validate my-ocmw/ --format json\n\nExit status: 0 all valid, 1 some file invalid, 2 usage error."
     )]
     Validate {
         /// Files or folders (default: programs/, or the bundled programmes when there is none).
@@ -42,7 +42,7 @@ enum Command {
     },
     /// Show a readable summary of a programme.
     #[command(
-        after_help = "Examples:\n  traject show antwerpen\n  traject show antwerpen --version 2022 --lang en\n  traject show programs/liege.yaml --option staffing_total=s4_3_5_fte"
+        after_help = "Examples:\n  traject show <id>\n  traject show <id> --version 2022 --lang en\n  traject show programs/x.yaml --option income_rule=leefloon_only"
     )]
     Show {
         /// Path or bundled programme id.

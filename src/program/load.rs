@@ -47,7 +47,7 @@ const REQUIRED_SECTIONS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Program {
     pub spec: ProgramSpec,
-    /// The file name as shown in messages (e.g. `programs/gent.yaml`).
+    /// The file name as shown in messages (e.g. `programs/<id>.yaml`).
     pub file: String,
     pub index: SpanIndex,
     /// The option choices in force (defaults unless overridden).

@@ -158,6 +158,15 @@ pub fn check_against(
             }
         }
     }
+    // A misspelt required key shows up twice: as unknown and as missing. Keep the unknown one,
+    // whose "did you mean" already names the missing key.
+    let suggested: Vec<String> = out
+        .iter()
+        .filter_map(|d| d.message.split("(did you mean '").nth(1))
+        .filter_map(|rest| rest.split('\'').next())
+        .map(|k| format!("missing key '{k}'"))
+        .collect();
+    out.retain(|d| !suggested.contains(&d.message));
     out.sort_by_key(|d| (d.line, d.col));
     out.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
     out

@@ -57,7 +57,7 @@ pub fn check_params(kind: &str, field: Option<&str>, value: Option<&Value>) -> R
         "residence_status_in" => list_of(value, kind, &RESIDENCE_STATUSES.join(", "), |s| RESIDENCE_STATUSES.contains(&s)),
         "income_support_in" => list_of(value, kind, &INCOME_SUPPORT.join(", "), |s| INCOME_SUPPORT.contains(&s)),
         "education_in" => list_of(value, kind, &EDUCATION_LEVELS.join(", "), |s| EDUCATION_LEVELS.contains(&s)),
-        "residence_ocmw_in" => list_of(value, kind, "lower-case OCMW names, e.g. [gent]", |s| {
+        "residence_ocmw_in" => list_of(value, kind, "lower-case OCMW names as referrals write residence_ocmw", |s| {
             !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
         }),
         "language_level_at_least" | "language_level_at_most" => match value.and_then(Value::as_str) {

@@ -298,11 +298,18 @@ fn anchor_error(file: &str, pos: Pos) -> Diagnostic {
 fn scan_error(file: &str, e: &saphyr_parser::ScanError) -> Diagnostic {
     let m = e.marker();
     let info = e.info();
-    let mut d = Diagnostic::error(
-        file,
-        Pos::new(m.line().max(1), m.col() + 1),
-        format!("YAML syntax: {info}"),
-    );
+    let pos = Pos::new(m.line().max(1), m.col() + 1);
+    if info.contains("recursion limit") {
+        return Diagnostic::error(
+            file,
+            pos,
+            format!("document is nested too deeply (traject accepts {MAX_DEPTH} levels)"),
+        )
+        .with_help(
+            "programme files need only a few levels; check for runaway brackets or indentation",
+        );
+    }
+    let mut d = Diagnostic::error(file, pos, format!("YAML syntax: {info}"));
     if info.contains("tab") {
         d = d.with_help("indent with spaces, never tabs (set your editor to insert spaces)");
     } else {

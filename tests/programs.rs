@@ -1,0 +1,425 @@
+//! The bundled programmes: they validate, render in every language, and say what the seeds say.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use traject::i18n::Lang;
+use traject::program::{self, LoadOptions};
+
+const PROGRAMS: [&str; 5] = ["antwerpen", "gent", "charleroi", "liege", "brussel"];
+
+fn traject() -> Command {
+    Command::cargo_bin("traject").expect("binary builds")
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn load(id: &str) -> program::Program {
+    program::load_path(
+        &root().join(format!("programs/{id}.yaml")),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{id}: {}", e.render()))
+}
+
+fn load_with(id: &str, option: &str, choice: &str) -> program::Program {
+    let mut opts = LoadOptions::default();
+    opts.choices.insert(option.into(), choice.into());
+    program::load_path(&root().join(format!("programs/{id}.yaml")), &opts)
+        .unwrap_or_else(|e| panic!("{}", e.render()))
+}
+
+#[test]
+fn validate_programs_folder_exits_zero() {
+    let out = traject()
+        .current_dir(root())
+        .args(["validate", "programs/"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("5 file(s) checked, 5 valid, 0 invalid"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_without_programs_folder_checks_the_bundled_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = traject()
+        .current_dir(dir.path())
+        .arg("validate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5 valid"));
+}
+
+#[test]
+fn show_renders_every_programme_in_three_languages() {
+    for id in PROGRAMS {
+        for (lang, heading) in [
+            ("nl", "Evaluatiemomenten"),
+            ("fr", "Moments d'évaluation"),
+            ("en", "Evaluation moments"),
+        ] {
+            let out = traject()
+                .args(["show", id, "--lang", lang])
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{id} {lang}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(text.contains(heading), "{id} {lang} lacks '{heading}'");
+            let p = load(id);
+            for v in &p.spec.versions {
+                assert!(
+                    text.contains(&format!("({})", v.hash).replace('(', "(hash ")),
+                    "{id} {lang}: version {} missing",
+                    v.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn show_labels_follow_the_language() {
+    let fr = traject()
+        .args(["show", "antwerpen", "--version", "2022", "--lang", "fr"])
+        .output()
+        .unwrap();
+    let en = traject()
+        .args(["show", "antwerpen", "--version", "2022", "--lang", "en"])
+        .output()
+        .unwrap();
+    let (fr, en) = (
+        String::from_utf8_lossy(&fr.stdout),
+        String::from_utf8_lossy(&en.stdout),
+    );
+    assert!(fr.contains("A suivi le cours d'orientation sociale"));
+    assert!(en.contains("Has followed the civic orientation course"));
+    assert!(en.contains("40 clients (2 FTE × 20 per FTE)"), "{en}");
+}
+
+#[test]
+fn unknown_version_is_a_usage_error_with_suggestion() {
+    let out = traject()
+        .args(["show", "antwerpen", "--version", "2023"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("versions: 2016, 2020, 2022"));
+}
+
+#[test]
+fn antwerp_2022_capacity_tracks_and_funding() {
+    let p = load("antwerpen");
+    let v = p.version("2022").unwrap();
+    assert_eq!(
+        v.capacity_limit(),
+        Some(40),
+        "2 FTE × 20 per FTE (000:36, 000:121)"
+    );
+    let durations: Vec<(&str, &str)> = v
+        .tracks
+        .iter()
+        .map(|t| (t.id.as_str(), t.duration.as_str()))
+        .collect();
+    assert_eq!(durations, [("short", "3 months"), ("long", "9 months")]);
+    assert!(v.track("long").unwrap().extendable);
+    let personnel = v
+        .funding
+        .split
+        .iter()
+        .find(|s| s.category == "personnel")
+        .unwrap();
+    let shares: Vec<(&str, f64)> = personnel
+        .shares
+        .iter()
+        .map(|s| (s.funder.as_str(), s.percent))
+        .collect();
+    assert_eq!(shares, [("amif", 75.0), ("pod_mi", 15.0), ("city", 10.0)]);
+    let materials = v
+        .funding
+        .split
+        .iter()
+        .find(|s| s.category == "materials")
+        .unwrap();
+    assert_eq!(materials.shares[0].funder, "city");
+    let interim = v.evaluations.iter().find(|e| e.id == "interim").unwrap();
+    let w = interim.window.as_ref().unwrap();
+    assert_eq!((w.from.as_str(), w.to.as_str()), ("4 months", "5 months"));
+    // The version in force is chosen by date, and each version has its own content hash.
+    let on = |d: &str| p.version_on(d.parse().unwrap()).map(|v| v.id.clone());
+    assert_eq!(on("2016-03-01").unwrap(), "2016");
+    assert_eq!(on("2021-06-30").unwrap(), "2020");
+    assert_eq!(on("2024-12-31").unwrap(), "2022");
+    let err = on("2025-01-01").unwrap_err();
+    assert!(
+        err.contains("nearest is version '2022' (2022-01-01 to 2024-12-31)"),
+        "{err}"
+    );
+    let hashes: std::collections::BTreeSet<&str> =
+        p.spec.versions.iter().map(|v| v.hash.as_str()).collect();
+    assert_eq!(hashes.len(), 3);
+}
+
+#[test]
+fn inherited_sections_point_at_their_original_lines() {
+    let p = load("antwerpen");
+    let v2020 = p.version("2020").unwrap();
+    let v2022 = p.version("2022").unwrap();
+    // 2022 writes its own exits but inherits phases from 2020: same source line.
+    assert_eq!(p.pos(&v2022.phases[0].ptr), p.pos(&v2020.phases[0].ptr));
+}
+
+#[test]
+fn options_switch_between_the_seeds_readings() {
+    // Antwerp 2022: the art. 60 exclusion is kept by default, dropped on request (§9 Q8).
+    let kept = load("antwerpen");
+    assert!(kept
+        .version("2022")
+        .unwrap()
+        .eligibility
+        .rules
+        .iter()
+        .any(|r| r.id == "not_in_art60"));
+    let dropped = load_with("antwerpen", "art60_exclusion_2022", "dropped");
+    assert!(!dropped
+        .version("2022")
+        .unwrap()
+        .eligibility
+        .rules
+        .iter()
+        .any(|r| r.id == "not_in_art60"));
+    // The hash follows the content, so a case can tell which reading it was judged under.
+    assert_ne!(
+        kept.version("2022").unwrap().hash,
+        dropped.version("2022").unwrap().hash
+    );
+    assert_eq!(
+        kept.version("2016").unwrap().hash,
+        dropped.version("2016").unwrap().hash
+    );
+
+    // Charleroi: individual coaching every 3 weeks by default, every 2 weeks as the alternative (§9 Q21).
+    let every = |p: &program::Program| {
+        let m = p
+            .version("2020")
+            .unwrap()
+            .module("individual_coaching")
+            .unwrap();
+        m.schedule.as_ref().unwrap().every.clone().unwrap()
+    };
+    assert_eq!(every(&load("charleroi")), "3 weeks");
+    assert_eq!(
+        every(&load_with(
+            "charleroi",
+            "individual_rhythm",
+            "every_2_weeks"
+        )),
+        "2 weeks"
+    );
+
+    // Liège staffing: 4.0 FTE in 2020 (002:1042), 3.5 FTE in the S4 fiche (004:108).
+    let liege = load("liege");
+    let fte = |v: &str| {
+        liege
+            .version(v)
+            .unwrap()
+            .staffing
+            .iter()
+            .map(|r| r.fte)
+            .sum::<f64>()
+    };
+    assert_eq!(fte("2020"), 4.0);
+    assert_eq!(fte("2022"), 3.5);
+}
+
+#[test]
+fn gent_is_a_bundle_with_eu_participants_and_non_eu_funding() {
+    let p = load("gent");
+    let v = p.version("2020").unwrap();
+    assert_eq!(v.pathway.kind, "bundle");
+    for id in ["ocmw_go", "via", "mi"] {
+        assert!(v.module(id).is_some(), "module {id}");
+    }
+    let via = v.module("via").unwrap();
+    assert_eq!(via.group_size.as_ref().unwrap().max, Some(10));
+    assert_eq!(via.staff_per_group, Some(2.0));
+    // Participation has no nationality rule; AMIF funding does.
+    assert!(!v
+        .eligibility
+        .rules
+        .iter()
+        .any(|r| r.kind.as_deref() == Some("nationality_not_in")));
+    let amif = v.funding.funders.iter().find(|f| f.id == "amif").unwrap();
+    assert_eq!(
+        amif.eligible_if[0].kind.as_deref(),
+        Some("nationality_not_in")
+    );
+    assert_eq!(v.capacity.caseload_per_fte, None);
+}
+
+#[test]
+fn liege_pathway_is_gated_by_action_plan_and_trial_week() {
+    let v = load("liege").version("2020").unwrap().clone();
+    assert_eq!(v.pathway.kind, "gated");
+    let gates: Vec<(String, String)> = v
+        .pathway
+        .steps
+        .iter()
+        .filter_map(|s| s.gate.as_ref())
+        .map(|g| (g.evaluation.clone(), g.decision.clone()))
+        .collect();
+    assert_eq!(
+        gates,
+        [
+            ("action_plan".to_string(), "enrol".to_string()),
+            ("trial_end".into(), "enrol".into())
+        ]
+    );
+}
+
+#[test]
+fn every_fact_has_a_source_and_every_label_the_society_language() {
+    for id in PROGRAMS {
+        let p = load(id);
+        let json = serde_json::to_value(&p.spec).unwrap();
+        let mut missing = Vec::new();
+        walk(&json, "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "{id}: entries without source: {missing:?}"
+        );
+        assert!(p.spec.name.has(p.spec.society_language));
+        let _ = Lang::ALL;
+    }
+}
+
+/// Entries of fact lists (rules, tracks, modules, …) must carry `source`.
+fn walk(v: &serde_json::Value, path: &str, missing: &mut Vec<String>) {
+    const FACT_LISTS: [&str; 11] = [
+        "rules",
+        "tracks",
+        "modules",
+        "phases",
+        "steps",
+        "evaluations",
+        "exits",
+        "staffing",
+        "funders",
+        "split",
+        "partners",
+    ];
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m {
+                if let serde_json::Value::Array(items) = child {
+                    if FACT_LISTS.contains(&k.as_str()) {
+                        for (i, item) in items.iter().enumerate().filter(|(_, it)| it.is_object()) {
+                            if item
+                                .get("source")
+                                .and_then(|s| s.as_str())
+                                .is_none_or(str::is_empty)
+                            {
+                                missing.push(format!("{path}/{k}/{i}"));
+                            }
+                        }
+                    }
+                }
+                walk(child, &format!("{path}/{k}"), missing);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(item, &format!("{path}/{i}"), missing);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn no_city_or_programme_name_in_src() {
+    let names = [
+        "antwerp",
+        "gent",
+        "ghent",
+        "charleroi",
+        "liege",
+        "liège",
+        "luik",
+        "brussel",
+        "bruxelles",
+        "mortsel",
+        "amie",
+        "interactief",
+        "activ up",
+        "mod'actions",
+        "move up",
+    ];
+    let mut hits = Vec::new();
+    for entry in walkdir(&root().join("src")) {
+        let text = std::fs::read_to_string(&entry).unwrap().to_lowercase();
+        for n in names {
+            // Whole words only: "agent" or "amiee" are not city names.
+            let found = text.match_indices(n).any(|(i, _)| {
+                let before = text[..i].chars().next_back();
+                let after = text[i + n.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            });
+            if found {
+                hits.push(format!("{}: {n}", entry.display()));
+            }
+        }
+    }
+    assert!(hits.is_empty(), "{hits:?}");
+}
+
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn schema_command_prints_the_draft07_schema() {
+    let out = traject().arg("schema").output().unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    let on_disk: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/program.schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(schema, on_disk);
+    // Every bundled programme names the schema on its first line for editors.
+    for id in PROGRAMS {
+        let text = std::fs::read_to_string(root().join(format!("programs/{id}.yaml"))).unwrap();
+        assert_eq!(
+            text.lines().next(),
+            Some("# yaml-language-server: $schema=../schemas/program.schema.json")
+        );
+    }
+}
