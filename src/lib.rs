@@ -5,7 +5,10 @@
 
 pub mod diag;
 pub mod i18n;
+pub mod pipeline;
+pub mod plugins;
 pub mod program;
 pub mod referral;
 pub mod rules;
+pub mod testing;
 pub mod yaml;

@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use traject::i18n::Lang;
-use traject::program::{self, validate, LoadOptions};
+use traject::pipeline::{self, batch, validate};
+use traject::program::{self, LoadOptions};
+use traject::rules::explain;
+use traject::testing;
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +59,40 @@ enum Command {
         /// Choose a named option: ID=CHOICE (repeatable).
         #[arg(long = "option", value_name = "ID=CHOICE")]
         options: Vec<String>,
+    },
+    /// Check whether a referral is eligible, criterion by criterion; or a CSV batch.
+    #[command(
+        after_help = "Examples:\n  traject check --program <id> referral.yaml\n  traject check --program programs/x.yaml referral.json --lang fr --format json\n  traject check --program <id> --csv referrals.csv --out results.csv\n\nExit status: 0 a verdict was given (for a batch: for every row), 1 invalid input, 2 usage error."
+    )]
+    Check {
+        /// Path or bundled programme id.
+        #[arg(long)]
+        program: String,
+        /// A referral file (YAML or JSON).
+        #[arg(required_unless_present = "csv", conflicts_with = "csv")]
+        referral: Option<PathBuf>,
+        /// A CSV batch of referrals (columns named like the referral fields; lists separated by ;).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Where to write the batch results (CSV); default standard output.
+        #[arg(long, requires = "csv")]
+        out: Option<PathBuf>,
+        /// Language of labels and wording (default: the programme's society language).
+        #[arg(long)]
+        lang: Option<Lang>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Choose a named option: ID=CHOICE (repeatable).
+        #[arg(long = "option", value_name = "ID=CHOICE")]
+        options: Vec<String>,
+    },
+    /// Run programme tests (programs/tests/*.yaml): expected verdicts for referrals.
+    #[command(
+        after_help = "Examples:\n  traject test\n  traject test programs/\n  traject test programs/tests/x.yaml\n\nPrints one line per test, a diff for each failure, and `N passed, N failed`. Exit status 1 on any failure."
+    )]
+    Test {
+        /// Test files or folders (default: programs/, or the bundled tests when there is none).
+        paths: Vec<PathBuf>,
     },
     /// Print the programme JSON Schema (draft-07) that editors and the loader use.
     #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
@@ -117,6 +154,39 @@ fn main() -> ExitCode {
             let lang = lang.unwrap_or(p.spec.society_language);
             print!("{}", program::summary::render(&p, v, lang));
             ExitCode::SUCCESS
+        }
+        Command::Check {
+            program,
+            referral,
+            csv,
+            out,
+            lang,
+            format,
+            options,
+        } => {
+            let opts = match parse_options(&options) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            run_check(&program, referral, csv, out, lang, format, &opts)
+        }
+        Command::Test { paths } => {
+            let report = if paths.is_empty() && !std::path::Path::new("programs").is_dir() {
+                testing::run_bundled()
+            } else if paths.is_empty() {
+                testing::run_paths(&[PathBuf::from("programs")])
+            } else {
+                testing::run_paths(&paths)
+            };
+            print!("{}", testing::render(&report));
+            if report.failed() == 0 && report.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);
@@ -197,4 +267,87 @@ fn run_validate(paths: Vec<PathBuf>, format: Format) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn run_check(
+    program: &str,
+    referral: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    out: Option<PathBuf>,
+    lang: Option<Lang>,
+    format: Format,
+    opts: &LoadOptions,
+) -> ExitCode {
+    let compiled = match pipeline::open(program, opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::from(1);
+        }
+    };
+    let lang = lang.unwrap_or(compiled.program.spec.society_language);
+    if let Some(csv_path) = csv {
+        let shown = traject::program::load::display_path(&csv_path);
+        let input = match std::fs::File::open(&csv_path) {
+            Ok(f) => std::io::BufReader::new(f),
+            Err(e) => {
+                eprintln!("{shown}:1:1: error: cannot read: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let report_row = |d: &traject::diag::Diagnostic| eprint!("{}", d.render(None));
+        let result = match &out {
+            Some(path) => batch::write_atomically(path, |w| {
+                batch::check_csv(&compiled, &shown, input, w, report_row)
+            }),
+            None => {
+                let stdout = std::io::stdout();
+                let lock = std::io::BufWriter::new(stdout.lock());
+                batch::check_csv(&compiled, &shown, input, lock, report_row)
+            }
+        };
+        return match result {
+            Ok(summary) => {
+                eprintln!("{}", summary.line());
+                if summary.errors == 0 {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(1)
+                }
+            }
+            Err(diags) => {
+                for d in diags {
+                    eprint!("{}", d.render(None));
+                }
+                ExitCode::from(1)
+            }
+        };
+    }
+    let path = referral.expect("clap requires a referral without --csv");
+    let (r, date_at) = match traject::referral::read_file(&path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::from(1);
+        }
+    };
+    let evaluation = match compiled.evaluate(&r) {
+        Ok(e) => e,
+        Err(e) => {
+            let shown = traject::program::load::display_path(&path);
+            let d = traject::diag::Diagnostic::error(shown, date_at, e.to_string())
+                .with_help("check the referral date, or choose a programme version that covers it");
+            eprint!("{}", d.render(None));
+            return ExitCode::from(1);
+        }
+    };
+    let explanation = explain::explain(&compiled, &r, &evaluation, lang);
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&explanation).unwrap_or_default()
+        ),
+        Format::Text => print!("{}", explain::render_text(&compiled, &explanation, lang)),
+    }
+    ExitCode::SUCCESS
 }

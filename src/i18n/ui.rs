@@ -58,6 +58,12 @@ pub enum Key {
     Verdict,
     FundingStreams,
     None,
+    Exception,
+    Yes,
+    No,
+    ModeSoft,
+    ModeAssessed,
+    ModePriority,
 }
 
 /// The wording of `key` in `lang`.
@@ -154,6 +160,28 @@ pub fn ui(key: Key, lang: Lang) -> &'static str {
             "May be charged to",
         ),
         None => ("geen", "aucun", "none"),
+        Yes => ("ja", "oui", "yes"),
+        ModeSoft => (
+            "indicatief, niet beslissend",
+            "indicatif, non décisif",
+            "soft, not decisive",
+        ),
+        ModeAssessed => (
+            "oordeel van de maatschappelijk werker",
+            "appréciation de l'assistant social",
+            "worker's assessment",
+        ),
+        ModePriority => (
+            "voorrang, sluit niet uit",
+            "priorité, n'exclut pas",
+            "priority, never excludes",
+        ),
+        No => ("nee", "non", "no"),
+        Exception => (
+            "geslaagd via uitzondering",
+            "admis par exception",
+            "passed by exception",
+        ),
     };
     match lang {
         Lang::Nl => nl,

@@ -52,6 +52,8 @@ pub struct Program {
     pub index: SpanIndex,
     /// The option choices in force (defaults unless overridden).
     pub options: BTreeMap<String, String>,
+    /// The file's text, to show offending lines in later diagnostics.
+    pub text: String,
 }
 
 impl Program {
@@ -113,14 +115,34 @@ pub struct LoadOptions {
 #[derive(Debug, Clone)]
 pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
-    pub text: Option<String>,
+    /// `(file, text)` of the files the diagnostics point into, to show the offending lines.
+    pub sources: Vec<(String, String)>,
 }
 
 impl LoadError {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
+        LoadError {
+            diagnostics,
+            sources: Vec::new(),
+        }
+    }
+
+    pub fn with_source(mut self, file: &str, text: &str) -> Self {
+        self.sources.push((file.to_string(), text.to_string()));
+        self
+    }
+
     pub fn render(&self) -> String {
         self.diagnostics
             .iter()
-            .map(|d| d.render(self.text.as_deref()))
+            .map(|d| {
+                let text = self
+                    .sources
+                    .iter()
+                    .find(|(f, _)| *f == d.file)
+                    .map(|(_, t)| t.as_str());
+                d.render(text)
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -129,24 +151,20 @@ impl LoadError {
 /// Load a programme from a file on disk.
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
     let display = display_path(path);
-    let bytes = std::fs::read(path).map_err(|e| LoadError {
-        diagnostics: vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
-            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")],
-        text: None,
+    let bytes = std::fs::read(path).map_err(|e| {
+        LoadError::new(vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
+            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")])
     })?;
     load_bytes(&display, &bytes, opts)
 }
 
 /// Load a programme from bytes, naming it `display` in messages.
 pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Program, LoadError> {
-    let text = yaml::check_text(display, bytes).map_err(|d| LoadError {
-        diagnostics: vec![d],
-        text: None,
-    })?;
-    load_str(display, text, opts).map_err(|diagnostics| LoadError {
-        diagnostics,
-        text: Some(text.to_string()),
-    })
+    let text = yaml::check_text(display, bytes).map_err(|d| LoadError::new(vec![d]))?;
+    let mut program =
+        load_str(display, text, opts).map_err(|d| LoadError::new(d).with_source(display, text))?;
+    program.text = text.to_string();
+    Ok(program)
 }
 
 /// A path as we show it: relative to the working directory when possible.
@@ -202,6 +220,7 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
         file: file.to_string(),
         index: doc.index,
         options,
+        text: String::new(),
     };
     let problems = semantic_checks(&program);
     if problems.is_empty() {

@@ -9,7 +9,6 @@ pub mod model;
 pub mod schema;
 pub mod scripts;
 pub mod summary;
-pub mod validate;
 
 use std::path::Path;
 
@@ -27,19 +26,16 @@ pub fn open(arg: &str, opts: &LoadOptions) -> Result<Program, LoadError> {
         return load_bytes(file, text.as_bytes(), opts);
     }
     let ids = bundled::program_ids();
-    Err(LoadError {
-        diagnostics: vec![Diagnostic::error(
-            arg,
-            Pos::new(1, 1),
-            format!(
-                "no such file, and no bundled programme '{arg}'{}",
-                suggestion_suffix(arg, ids.iter().copied())
-            ),
-        )
-        .with_help(format!(
-            "bundled programmes: {}; or give a path to a .yaml file",
-            ids.join(", ")
-        ))],
-        text: None,
-    })
+    Err(LoadError::new(vec![Diagnostic::error(
+        arg,
+        Pos::new(1, 1),
+        format!(
+            "no such file, and no bundled programme '{arg}'{}",
+            suggestion_suffix(arg, ids.iter().copied())
+        ),
+    )
+    .with_help(format!(
+        "bundled programmes: {}; or give a path to a .yaml file",
+        ids.join(", ")
+    ))]))
 }

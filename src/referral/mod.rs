@@ -1,5 +1,18 @@
 //! The referral vocabulary shared by eligibility checks, cases, CSV batches and tests
-//! (see `schemas/referral.schema.json`).
+//! (documented for editors in `schemas/referral.schema.json`, kept equal to `FIELDS` by a test).
+//!
+//! A referral is read from a YAML/JSON mapping or a CSV row into the typed `Referral`. Every
+//! field is optional except `referral_date`: a missing fact makes a rule *unknown*, never
+//! *failed*. Bad values are located errors (`file:line:col`, or CSV row and column).
+
+pub mod batch;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::diag::{suggestion_suffix, Diagnostic, Pos};
+use crate::yaml::{escape_segment, SpanIndex};
 
 /// Referral fields that hold yes/no facts or a worker's yes/no judgement.
 pub const BOOL_FIELDS: &[&str] = &[
@@ -30,11 +43,61 @@ pub const INCOME_SUPPORT: &[&str] = &["leefloon", "equivalent_leefloon", "none"]
 
 pub const EDUCATION_LEVELS: &[&str] = &["none", "low", "medium", "high"];
 
+pub const GENDERS: &[&str] = &["female", "male", "x"];
+
 /// Member states of the European Union (ISO 3166-1 alpha-2), for `EU` in nationality rules.
 pub const EU_MEMBERS: &[&str] = &[
     "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
     "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
 ];
+
+/// What kind of value a referral field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Date,
+    Country,
+    Language,
+    LanguageList,
+    Level,
+    Bool,
+    Choice(&'static [&'static str]),
+    OcmwName,
+}
+
+/// Every referral field, in CSV column order.
+pub const FIELDS: &[(&str, FieldType)] = &[
+    ("id", FieldType::Text),
+    ("referral_date", FieldType::Date),
+    ("birth_date", FieldType::Date),
+    ("nationality", FieldType::Country),
+    ("residence_status", FieldType::Choice(RESIDENCE_STATUSES)),
+    ("residence_ocmw", FieldType::OcmwName),
+    ("income_support", FieldType::Choice(INCOME_SUPPORT)),
+    ("in_contact_with_ocmw_service", FieldType::Bool),
+    ("in_art60", FieldType::Bool),
+    ("civic_orientation_completed", FieldType::Bool),
+    ("language_level", FieldType::Level),
+    ("literate", FieldType::Bool),
+    ("education_level", FieldType::Choice(EDUCATION_LEVELS)),
+    ("gender", FieldType::Choice(GENDERS)),
+    ("mother_tongue", FieldType::Language),
+    ("contact_languages", FieldType::LanguageList),
+    ("motivated", FieldType::Bool),
+    ("help_request_fits", FieldType::Bool),
+    ("small_social_network", FieldType::Bool),
+    ("integration_difficulty", FieldType::Bool),
+    ("reduced_autonomy", FieldType::Bool),
+    ("long_term_assistance", FieldType::Bool),
+    ("stress_factors", FieldType::Bool),
+    ("partner_in_programme", FieldType::Bool),
+    ("mobile", FieldType::Bool),
+];
+
+/// Index of a yes/no field in `Referral::flags`.
+pub fn bool_index(field: &str) -> Option<usize> {
+    BOOL_FIELDS.iter().position(|f| *f == field)
+}
 
 /// Order of language levels: Flemish NT2 breakdown "1.1" … "4.2" and CEFR "A1" … "C2".
 /// The two scales are kept apart (no rank is shared), since the seeds give no mapping.
@@ -52,4 +115,359 @@ pub fn language_rank(level: &str) -> Option<(u8, u32)> {
     CEFR.iter()
         .position(|c| c.eq_ignore_ascii_case(l))
         .map(|i| (1, i as u32))
+}
+
+/// A referral, typed. `None` means the fact is not known.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Referral {
+    pub id: Option<String>,
+    pub referral_date: Option<NaiveDate>,
+    pub birth_date: Option<NaiveDate>,
+    pub nationality: Option<String>,
+    pub residence_status: Option<String>,
+    pub residence_ocmw: Option<String>,
+    pub income_support: Option<String>,
+    pub language_level: Option<String>,
+    pub education_level: Option<String>,
+    pub gender: Option<String>,
+    pub mother_tongue: Option<String>,
+    pub contact_languages: Option<Vec<String>>,
+    /// Yes/no fields, indexed like `BOOL_FIELDS`.
+    #[serde(skip)]
+    pub flags: [Option<bool>; BOOL_FIELDS.len()],
+}
+
+impl Referral {
+    /// Age in whole years on the referral date.
+    pub fn age(&self) -> Option<u32> {
+        let (b, d) = (self.birth_date?, self.referral_date?);
+        if d < b {
+            return None;
+        }
+        let mut years = d.year() - b.year();
+        if (d.month(), d.day()) < (b.month(), b.day()) {
+            years -= 1;
+        }
+        Some(years as u32)
+    }
+
+    pub fn flag(&self, field: &str) -> Option<bool> {
+        bool_index(field).and_then(|i| self.flags[i])
+    }
+
+    /// The value of a field as text, for explanations (`None` when missing).
+    pub fn display(&self, field: &str) -> Option<String> {
+        match field {
+            "id" => self.id.clone(),
+            "referral_date" => self.referral_date.map(|d| d.to_string()),
+            "birth_date" => self.birth_date.map(|d| d.to_string()),
+            "age" => self.age().map(|a| a.to_string()),
+            "nationality" => self.nationality.clone(),
+            "residence_status" => self.residence_status.clone(),
+            "residence_ocmw" => self.residence_ocmw.clone(),
+            "income_support" => self.income_support.clone(),
+            "language_level" => self.language_level.clone(),
+            "education_level" => self.education_level.clone(),
+            "gender" => self.gender.clone(),
+            "mother_tongue" => self.mother_tongue.clone(),
+            "contact_languages" => self.contact_languages.as_ref().map(|l| l.join(";")),
+            f => self.flag(f).map(|b| b.to_string()),
+        }
+    }
+
+    /// Set one field from text (CSV cell or YAML scalar rendered as text). `Err` explains.
+    pub fn set_text(&mut self, field: &str, ty: FieldType, text: &str) -> Result<(), String> {
+        let t = text.trim();
+        match ty {
+            FieldType::Text => self.set_string(field, t.to_string()),
+            FieldType::Date => {
+                let d = parse_date(t)?;
+                match field {
+                    "referral_date" => self.referral_date = Some(d),
+                    _ => self.birth_date = Some(d),
+                }
+            }
+            FieldType::Country => {
+                if t.len() == 2 && t.bytes().all(|b| b.is_ascii_uppercase()) {
+                    self.nationality = Some(t.to_string());
+                } else {
+                    return Err(format!("'{t}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. SY, AF, ER, RO)"));
+                }
+            }
+            FieldType::Language => {
+                check_language(t)?;
+                self.mother_tongue = Some(t.to_string());
+            }
+            FieldType::LanguageList => {
+                let list: Vec<String> = t
+                    .split(';')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                for l in &list {
+                    check_language(l)?;
+                }
+                self.contact_languages = Some(list);
+            }
+            FieldType::Level => {
+                if language_rank(t).is_none() {
+                    return Err(format!("'{t}' is not a language level: write \"1.1\", \"1.2\", … or A1, A2, B1, B2, C1, C2"));
+                }
+                self.language_level = Some(t.to_string());
+            }
+            FieldType::Bool => {
+                let b = match t.to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "ja" | "oui" | "1" => true,
+                    "false" | "no" | "nee" | "non" | "0" => false,
+                    _ => return Err(format!("'{t}' is not yes/no: write true or false")),
+                };
+                self.flags[bool_index(field).expect("bool field listed")] = Some(b);
+            }
+            FieldType::Choice(choices) => {
+                if !choices.contains(&t) {
+                    return Err(format!(
+                        "'{t}' is not one of: {}{}",
+                        choices.join(", "),
+                        suggestion_suffix(t, choices.iter().copied())
+                    ));
+                }
+                self.set_string(field, t.to_string());
+            }
+            FieldType::OcmwName => {
+                if t.is_empty()
+                    || !t
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+                {
+                    return Err(format!(
+                        "'{t}' is not an OCMW name: lower case, e.g. as in the programme's `ocmw:`"
+                    ));
+                }
+                self.residence_ocmw = Some(t.to_string());
+            }
+        }
+        Ok(())
+    }
+
+    fn set_string(&mut self, field: &str, v: String) {
+        match field {
+            "id" => self.id = Some(v),
+            "residence_status" => self.residence_status = Some(v),
+            "income_support" => self.income_support = Some(v),
+            "education_level" => self.education_level = Some(v),
+            "gender" => self.gender = Some(v),
+            _ => {}
+        }
+    }
+}
+
+fn check_language(t: &str) -> Result<(), String> {
+    if t.len() == 2 && t.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{t}' is not an ISO 639-1 language code (two lower-case letters, e.g. ar, ps, ti, fr)"
+        ))
+    }
+}
+
+/// A strict YYYY-MM-DD date (rejects 2023-02-30).
+pub fn parse_date(t: &str) -> Result<NaiveDate, String> {
+    let shape_ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if shape_ok => Ok(d),
+        _ if shape_ok => Err(format!("'{t}' is not a real date")),
+        _ => Err(format!("'{t}' is not a date in the form YYYY-MM-DD")),
+    }
+}
+
+/// Read a referral from a parsed YAML/JSON mapping. `base` is the JSON pointer of the mapping
+/// inside the document (empty for a whole file), so errors point into the right place.
+pub fn from_value(
+    file: &str,
+    value: &Value,
+    index: &SpanIndex,
+    base: &str,
+) -> Result<Referral, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let Some(map) = value.as_object() else {
+        let place = index.locate(base);
+        return Err(vec![Diagnostic::error(
+            file,
+            place.value,
+            "a referral is a mapping of `field: value` lines",
+        )
+        .with_help(
+            "e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
+        )]);
+    };
+    let mut r = Referral::default();
+    for (key, v) in map {
+        let ptr = format!("{base}/{}", escape_segment(key));
+        let Some((_, ty)) = FIELDS.iter().find(|(n, _)| n == key) else {
+            let place = index.locate_key(&ptr);
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    place.value,
+                    format!(
+                        "unknown referral field '{key}'{}",
+                        suggestion_suffix(key, FIELDS.iter().map(|(n, _)| *n))
+                    ),
+                )
+                .with_width(key.chars().count())
+                .with_help("see schemas/referral.schema.json for the referral fields"),
+            );
+            continue;
+        };
+        let place = index.locate(&ptr);
+        let text = match (ty, v) {
+            (_, Value::Null) => continue,
+            (FieldType::Bool, Value::Bool(b)) => b.to_string(),
+            (FieldType::Bool, _) => {
+                errors.push(
+                    Diagnostic::error(file, place.value, format!("'{key}' must be true or false"))
+                        .with_width(place.width),
+                );
+                continue;
+            }
+            (FieldType::LanguageList, Value::Array(items)) => {
+                let strs: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+                match strs {
+                    Some(s) => s.join(";"),
+                    None => {
+                        errors.push(
+                            Diagnostic::error(
+                                file,
+                                place.value,
+                                format!("'{key}' must be a list of language codes"),
+                            )
+                            .with_width(place.width),
+                        );
+                        continue;
+                    }
+                }
+            }
+            (_, Value::String(s)) => s.clone(),
+            (FieldType::Level, Value::Number(n)) => {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        place.value,
+                        format!("language level {n} must be written in quotes"),
+                    )
+                    .with_width(place.width)
+                    .with_help(format!(
+                        "write {key}: \"{n}\" so that 1.10 and 1.1 stay different"
+                    )),
+                );
+                continue;
+            }
+            (_, other) => {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        place.value,
+                        format!(
+                            "'{key}' has the wrong type: {}",
+                            crate::program::schema::describe(other)
+                        ),
+                    )
+                    .with_width(place.width)
+                    .with_help("write the value as text"),
+                );
+                continue;
+            }
+        };
+        if let Err(msg) = r.set_text(key, *ty, &text) {
+            errors.push(Diagnostic::error(file, place.value, msg).with_width(place.width));
+        }
+    }
+    if r.referral_date.is_none() && !map.contains_key("referral_date") {
+        let place = index.locate(base);
+        errors.push(
+            Diagnostic::error(file, place.value, "missing field 'referral_date'")
+                .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date"),
+        );
+    }
+    if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
+        if b > d {
+            let place = index.locate(&format!("{base}/birth_date"));
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    place.value,
+                    format!("birth_date {b} is after referral_date {d}"),
+                )
+                .with_width(place.width),
+            );
+        }
+    }
+    if errors.is_empty() {
+        Ok(r)
+    } else {
+        errors.sort_by_key(|d| (d.line, d.col));
+        Err(errors)
+    }
+}
+
+/// Read a referral file (YAML or JSON). Also returns where `referral_date` is written, for
+/// errors about the date (no programme version in force).
+pub fn read_file(path: &std::path::Path) -> Result<(Referral, Pos), crate::program::LoadError> {
+    let display = crate::program::load::display_path(path);
+    let fail = |d: Diagnostic, text: Option<&str>| {
+        let e = crate::program::LoadError::new(vec![d]);
+        match text {
+            Some(t) => e.with_source(&display, t),
+            None => e,
+        }
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        fail(
+            Diagnostic::error(
+                &display,
+                Pos::new(1, 1),
+                format!("cannot read referral: {e}"),
+            )
+            .with_help("check the path"),
+            None,
+        )
+    })?;
+    let text = crate::yaml::check_text(&display, &bytes).map_err(|d| fail(d, None))?;
+    let doc = crate::yaml::parse(&display, text).map_err(|d| fail(d, Some(text)))?;
+    let date_at = doc.index.locate("/referral_date").value;
+    from_value(&display, &doc.value, &doc.index, "")
+        .map(|r| (r, date_at))
+        .map_err(|d| crate::program::LoadError::new(d).with_source(&display, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_on_the_referral_date() {
+        let mut r = Referral::default();
+        r.set_text("birth_date", FieldType::Date, "2005-01-11")
+            .unwrap();
+        r.set_text("referral_date", FieldType::Date, "2023-01-10")
+            .unwrap();
+        assert_eq!(r.age(), Some(17));
+        r.set_text("referral_date", FieldType::Date, "2023-01-11")
+            .unwrap();
+        assert_eq!(r.age(), Some(18));
+    }
+
+    #[test]
+    fn impossible_dates_and_codes_are_refused() {
+        let mut r = Referral::default();
+        assert!(r
+            .set_text("birth_date", FieldType::Date, "2023-02-30")
+            .unwrap_err()
+            .contains("not a real date"));
+        assert!(r
+            .set_text("nationality", FieldType::Country, "Syria")
+            .is_err());
+        assert!(r.set_text("in_art60", FieldType::Bool, "maybe").is_err());
+    }
 }

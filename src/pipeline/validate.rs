@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{load_bytes, load_path, LoadError, LoadOptions, Program};
 use crate::diag::{Diagnostic, Pos};
+use crate::program::{load_bytes, load_path, LoadError, LoadOptions};
+use crate::rules::{compile, CompiledProgram};
 
 #[derive(Debug, Serialize)]
 pub struct FileResult {
@@ -69,22 +70,29 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 }
 
 pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
-    let file = super::load::display_path(path);
-    match load_path(path, opts) {
+    let file = crate::program::load::display_path(path);
+    match load_path(path, opts).and_then(compile_loaded) {
         Ok(p) => ok_result(file, &p),
         Err(e) => failed_result(file, e),
     }
 }
 
+/// Compile a loaded programme's rules and scripts, keeping its text for error display.
+pub fn compile_loaded(p: crate::program::Program) -> Result<CompiledProgram, LoadError> {
+    let (file, text) = (p.file.clone(), p.text.clone());
+    compile(p).map_err(|d| LoadError::new(d).with_source(&file, &text))
+}
+
 /// Check a programme given as bytes (e.g. a bundled one), named `file` in messages.
 pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResult {
-    match load_bytes(file, bytes, opts) {
+    match load_bytes(file, bytes, opts).and_then(compile_loaded) {
         Ok(p) => ok_result(file.to_string(), &p),
         Err(e) => failed_result(file.to_string(), e),
     }
 }
 
-fn ok_result(file: String, p: &Program) -> FileResult {
+fn ok_result(file: String, c: &CompiledProgram) -> FileResult {
+    let p = &c.program;
     FileResult {
         file,
         ok: true,

@@ -1,0 +1,387 @@
+//! Compiling a checked programme's rules into fast, typed tests — once, when the programme
+//! loads. Built-in kinds become `Test` variants with their parameters pre-parsed; `expr` rules
+//! become Rhai ASTs, compiled and trial-run against a full sample referral so that an unknown
+//! field or a non-boolean result is a load error at the YAML line, not a surprise later.
+
+use std::sync::Arc;
+
+use rhai::{Engine, AST};
+use serde_json::Value;
+
+use crate::diag::{suggestion_suffix, Diagnostic};
+use crate::plugins;
+use crate::program::model::{Condition, Mode, Version};
+use crate::program::Program;
+use crate::referral::{bool_index, language_rank, FIELDS};
+
+/// A built-in or scripted test on a referral.
+#[derive(Clone)]
+pub enum Test {
+    MinAge(u32),
+    MaxAge(u32),
+    /// Nationality in (or, with `negate`, not in) `codes` or the EU.
+    Nationality {
+        codes: Vec<String>,
+        eu: bool,
+        negate: bool,
+    },
+    ResidenceStatusIn(Vec<String>),
+    ResidenceOcmwIn(Vec<String>),
+    IncomeSupportIn(Vec<String>),
+    EducationIn(Vec<String>),
+    Flag {
+        index: usize,
+        want: bool,
+    },
+    LanguageAtLeast((u8, u32)),
+    LanguageAtMost((u8, u32)),
+    Expr(Arc<AST>),
+    AnyOf(Vec<Cond>),
+    AllOf(Vec<Cond>),
+}
+
+/// A condition with what the explanation needs.
+#[derive(Clone)]
+pub struct Cond {
+    pub id: String,
+    pub ptr: String,
+    pub test: Test,
+    /// The referral field shown as the "value" in explanations.
+    pub field: &'static str,
+    /// For expressions and scripts: the referral fields their text mentions.
+    pub reads: Vec<&'static str>,
+}
+
+#[derive(Clone)]
+pub struct CompiledRule {
+    pub id: String,
+    pub mode: Mode,
+    pub ptr: String,
+    pub cond: Cond,
+    pub exceptions: Vec<Cond>,
+}
+
+#[derive(Clone)]
+pub struct CompiledFunder {
+    pub id: String,
+    pub conditions: Vec<Cond>,
+}
+
+/// The rules of one version, ready to run.
+#[derive(Clone)]
+pub struct CompiledVersion {
+    pub version_id: String,
+    pub rules: Vec<CompiledRule>,
+    pub funders: Vec<CompiledFunder>,
+}
+
+/// A programme with every version's rules compiled.
+pub struct CompiledProgram {
+    pub program: Program,
+    pub versions: Vec<CompiledVersion>,
+    pub engine: Arc<Engine>,
+}
+
+impl CompiledProgram {
+    pub fn version(&self, id: &str) -> Option<(&Version, &CompiledVersion)> {
+        let i = self.program.spec.versions.iter().position(|v| v.id == id)?;
+        Some((&self.program.spec.versions[i], &self.versions[i]))
+    }
+}
+
+struct Compiler<'a> {
+    program: &'a Program,
+    engine: &'a Engine,
+    errors: Vec<Diagnostic>,
+}
+
+impl Compiler<'_> {
+    fn err(&mut self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) {
+        let place = self.program.index.locate(ptr);
+        self.errors.push(
+            Diagnostic::error(&self.program.file, place.value, msg)
+                .with_width(place.width)
+                .with_help(help),
+        );
+    }
+
+    fn strings(v: &Option<Value>) -> Vec<String> {
+        v.as_ref()
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn cond(&mut self, c: &Condition) -> Cond {
+        let mk = |test, field| Cond {
+            id: c.id.clone(),
+            ptr: c.ptr.clone(),
+            test,
+            field,
+            reads: Vec::new(),
+        };
+        if !c.any_of.is_empty() {
+            let subs = c.any_of.iter().map(|s| self.cond(s)).collect();
+            return mk(Test::AnyOf(subs), "");
+        }
+        if !c.all_of.is_empty() {
+            let subs = c.all_of.iter().map(|s| self.cond(s)).collect();
+            return mk(Test::AllOf(subs), "");
+        }
+        let kind = c.kind.as_deref().unwrap_or_default();
+        let num = c.value.as_ref().and_then(Value::as_u64).unwrap_or(0) as u32;
+        let text = c.value.as_ref().and_then(Value::as_str).unwrap_or_default();
+        match kind {
+            "min_age" => mk(Test::MinAge(num), "age"),
+            "max_age" => mk(Test::MaxAge(num), "age"),
+            "nationality_in" | "nationality_not_in" => {
+                let all = Self::strings(&c.value);
+                let eu = all.iter().any(|s| s == "EU");
+                let codes = all.into_iter().filter(|s| s != "EU").collect();
+                mk(
+                    Test::Nationality {
+                        codes,
+                        eu,
+                        negate: kind == "nationality_not_in",
+                    },
+                    "nationality",
+                )
+            }
+            "residence_status_in" => mk(
+                Test::ResidenceStatusIn(Self::strings(&c.value)),
+                "residence_status",
+            ),
+            "residence_ocmw_in" => mk(
+                Test::ResidenceOcmwIn(Self::strings(&c.value)),
+                "residence_ocmw",
+            ),
+            "income_support_in" => mk(
+                Test::IncomeSupportIn(Self::strings(&c.value)),
+                "income_support",
+            ),
+            "education_in" => mk(
+                Test::EducationIn(Self::strings(&c.value)),
+                "education_level",
+            ),
+            "flag_true" | "flag_false" => {
+                let field = c.field.as_deref().unwrap_or_default();
+                let index = bool_index(field).expect("checked by the loader");
+                let name = crate::referral::BOOL_FIELDS[index];
+                mk(
+                    Test::Flag {
+                        index,
+                        want: kind == "flag_true",
+                    },
+                    name,
+                )
+            }
+            "language_level_at_least" => mk(
+                Test::LanguageAtLeast(language_rank(text).expect("checked")),
+                "language_level",
+            ),
+            "language_level_at_most" => mk(
+                Test::LanguageAtMost(language_rank(text).expect("checked")),
+                "language_level",
+            ),
+            "expr" => self.expr(c, text),
+            "script" => self.script(c, text),
+            _ => unreachable!("kinds are checked by the loader"),
+        }
+    }
+
+    /// A rule script: a Rhai script over the referral's fields whose last value is true/false.
+    fn script(&mut self, c: &Condition, name: &str) -> Cond {
+        let failed = Cond {
+            id: c.id.clone(),
+            ptr: c.ptr.clone(),
+            test: Test::AllOf(Vec::new()),
+            field: "",
+            reads: Vec::new(),
+        };
+        let Some((file, text)) = crate::program::scripts::find(&self.program.file, name) else {
+            self.err(
+                &format!("{}/value", c.ptr),
+                format!("script '{name}' not found"),
+                "put it in scripts/<name>.rhai",
+            );
+            return failed;
+        };
+        match self.engine.compile(&text) {
+            Ok(ast) => {
+                let mut scope = plugins::referral_scope(&plugins::sample_referral());
+                if let Err(e) = self
+                    .engine
+                    .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
+                {
+                    let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
+                    self.errors.push(
+                        Diagnostic::error(
+                            &file,
+                            crate::diag::Pos::new(line, col),
+                            plugins::describe_error(&e),
+                        )
+                        .with_help(format!(
+                            "used by rule '{}' in {}",
+                            c.id,
+                            self.program.at(&c.ptr)
+                        )),
+                    );
+                    return failed;
+                }
+                Cond {
+                    id: c.id.clone(),
+                    ptr: c.ptr.clone(),
+                    test: Test::Expr(Arc::new(ast)),
+                    field: "",
+                    reads: mentioned_fields(&text),
+                }
+            }
+            Err(e) => {
+                let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
+                self.errors.push(
+                    Diagnostic::error(
+                        &file,
+                        crate::diag::Pos::new(line, col),
+                        format!("Rhai script does not compile: {}", e.0),
+                    )
+                    .with_help(format!(
+                        "used by rule '{}' in {}",
+                        c.id,
+                        self.program.at(&c.ptr)
+                    )),
+                );
+                failed
+            }
+        }
+    }
+
+    fn expr(&mut self, c: &Condition, text: &str) -> Cond {
+        let ptr = format!("{}/value", c.ptr);
+        let ast = match self.engine.compile_expression(text) {
+            Ok(ast) => ast,
+            Err(e) => {
+                let col = e.position().position().unwrap_or(1);
+                let mut d = {
+                    let place = self.program.index.locate(&ptr);
+                    // Point at the column inside the expression when it sits on one line.
+                    let mut p = place.value;
+                    p.col += col;
+                    Diagnostic::error(
+                        &self.program.file,
+                        p,
+                        format!("Rhai expression does not compile: {}", e.0),
+                    )
+                };
+                d = d.with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"");
+                self.errors.push(d);
+                return Cond {
+                    id: c.id.clone(),
+                    ptr: c.ptr.clone(),
+                    test: Test::AllOf(Vec::new()),
+                    field: "",
+                    reads: Vec::new(),
+                };
+            }
+        };
+        // Trial run on a referral with every field filled: unknown names and non-boolean
+        // results show up now.
+        let mut scope = plugins::referral_scope(&plugins::sample_referral());
+        match self
+            .engine
+            .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
+        {
+            Ok(v) if v.is_bool() => {}
+            Ok(v) => self.err(
+                &ptr,
+                format!("expression gives {}, not true or false", v.type_name()),
+                "compare values, e.g. age >= 18",
+            ),
+            Err(e) => {
+                let mut names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+                names.push("age");
+                let msg = match &*e {
+                    rhai::EvalAltResult::ErrorVariableNotFound(name, _) => {
+                        format!(
+                            "expression reads '{name}', which is not a referral field{}",
+                            suggestion_suffix(name, names.iter().copied())
+                        )
+                    }
+                    other => plugins::describe_error(other),
+                };
+                self.err(&ptr, msg, format!("referral fields: {}", names.join(", ")));
+            }
+        }
+        Cond {
+            id: c.id.clone(),
+            ptr: c.ptr.clone(),
+            test: Test::Expr(Arc::new(ast)),
+            field: "",
+            reads: mentioned_fields(text),
+        }
+    }
+}
+
+/// Referral fields (and `age`) named as whole words in a script's text, for explanations.
+fn mentioned_fields(text: &str) -> Vec<&'static str> {
+    let words: std::collections::BTreeSet<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .collect();
+    std::iter::once("age")
+        .chain(FIELDS.iter().map(|(n, _)| *n))
+        .filter(|f| words.contains(f))
+        .collect()
+}
+
+/// Compile every version's eligibility and funding conditions.
+pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
+    let engine = Arc::new(plugins::engine(plugins::DEFAULT_LIMITS));
+    let mut c = Compiler {
+        program: &program,
+        engine: &engine,
+        errors: Vec::new(),
+    };
+    let mut versions = Vec::new();
+    for v in &program.spec.versions {
+        let rules = v
+            .eligibility
+            .rules
+            .iter()
+            .map(|r| CompiledRule {
+                id: r.id.clone(),
+                mode: r.mode,
+                ptr: r.ptr.clone(),
+                cond: c.cond(&r.as_condition()),
+                exceptions: r.exceptions.iter().map(|e| c.cond(e)).collect(),
+            })
+            .collect();
+        let funders = v
+            .funding
+            .funders
+            .iter()
+            .map(|f| CompiledFunder {
+                id: f.id.clone(),
+                conditions: f.eligible_if.iter().map(|e| c.cond(e)).collect(),
+            })
+            .collect();
+        versions.push(CompiledVersion {
+            version_id: v.id.clone(),
+            rules,
+            funders,
+        });
+    }
+    let mut errors = c.errors;
+    if errors.is_empty() {
+        Ok(CompiledProgram {
+            program,
+            versions,
+            engine,
+        })
+    } else {
+        errors.sort_by_key(|d| (d.line, d.col));
+        Err(errors)
+    }
+}

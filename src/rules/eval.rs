@@ -1,0 +1,239 @@
+//! Evaluating compiled rules on a referral: three outcomes per rule (pass, fail, unknown — a
+//! missing fact is unknown, never fail), the verdict from the rule modes, and the funding
+//! streams the case may be charged to.
+
+use rhai::Engine;
+use serde::Serialize;
+
+use super::compile::{CompiledProgram, CompiledVersion, Cond, Test};
+use crate::program::model::{Mode, Version};
+use crate::referral::{language_rank, Referral, EU_MEMBERS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Eligible,
+    Ineligible,
+    NeedsAssessment,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Eligible => "eligible",
+            Verdict::Ineligible => "ineligible",
+            Verdict::NeedsAssessment => "needs_assessment",
+        }
+    }
+}
+
+/// The outcome of one top-level rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleOutcome {
+    pub outcome: Outcome,
+    /// The rule passed only because an exception applied.
+    pub by_exception: bool,
+}
+
+/// The whole result for one referral (no text; see `explain` for the readable form).
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub version_index: usize,
+    pub verdict: Verdict,
+    pub rules: Vec<RuleOutcome>,
+    /// Funders whose conditions all pass.
+    pub funding: Vec<String>,
+    /// Funders whose conditions could not be decided (a fact is missing).
+    pub funding_unknown: Vec<String>,
+}
+
+/// Evaluate one condition. `Err` carries a script error message.
+pub fn eval_cond(
+    engine: &Engine,
+    cond: &Cond,
+    r: &Referral,
+    scope: &mut Option<rhai::Scope<'static>>,
+) -> Result<Outcome, String> {
+    use Outcome::*;
+    let of = |b: Option<bool>| match b {
+        Some(true) => Pass,
+        Some(false) => Fail,
+        None => Unknown,
+    };
+    Ok(match &cond.test {
+        Test::MinAge(n) => of(r.age().map(|a| a >= *n)),
+        Test::MaxAge(n) => of(r.age().map(|a| a <= *n)),
+        Test::Nationality { codes, eu, negate } => of(r.nationality.as_deref().map(|n| {
+            let member = codes.iter().any(|c| c == n) || (*eu && EU_MEMBERS.contains(&n));
+            member != *negate
+        })),
+        Test::ResidenceStatusIn(set) => of(r.residence_status.as_ref().map(|s| set.contains(s))),
+        Test::ResidenceOcmwIn(set) => of(r.residence_ocmw.as_ref().map(|s| set.contains(s))),
+        Test::IncomeSupportIn(set) => of(r.income_support.as_ref().map(|s| set.contains(s))),
+        Test::EducationIn(set) => of(r.education_level.as_ref().map(|s| set.contains(s))),
+        Test::Flag { index, want } => of(r.flags[*index].map(|b| b == *want)),
+        Test::LanguageAtLeast(min) => of(r
+            .language_level
+            .as_deref()
+            .and_then(language_rank)
+            .and_then(|l| same_scale(l, *min).then_some(l >= *min))),
+        Test::LanguageAtMost(max) => of(r
+            .language_level
+            .as_deref()
+            .and_then(language_rank)
+            .and_then(|l| same_scale(l, *max).then_some(l <= *max))),
+        Test::Expr(ast) => {
+            let scope = scope.get_or_insert_with(|| crate::plugins::referral_scope(r));
+            of(crate::plugins::eval_bool(engine, ast, scope)
+                .map_err(|e| format!("rule '{}': {e}", cond.id))?)
+        }
+        Test::AnyOf(subs) => {
+            let mut acc = Fail;
+            for s in subs {
+                match eval_cond(engine, s, r, scope)? {
+                    Pass => return Ok(Pass),
+                    Unknown => acc = Unknown,
+                    Fail => {}
+                }
+            }
+            acc
+        }
+        Test::AllOf(subs) => {
+            let mut acc = Pass;
+            for s in subs {
+                match eval_cond(engine, s, r, scope)? {
+                    Fail => return Ok(Fail),
+                    Unknown => acc = Unknown,
+                    Pass => {}
+                }
+            }
+            acc
+        }
+    })
+}
+
+/// Levels on different scales (NT2 "1.1" vs CEFR "A1") cannot be compared: unknown.
+fn same_scale(a: (u8, u32), b: (u8, u32)) -> bool {
+    a.0 == b.0
+}
+
+/// Evaluate a referral against one compiled version.
+pub fn evaluate_version(
+    engine: &Engine,
+    version: &CompiledVersion,
+    version_index: usize,
+    r: &Referral,
+) -> Result<Evaluation, String> {
+    let mut scope = None;
+    let mut outcomes = Vec::with_capacity(version.rules.len());
+    let (mut failed, mut open) = (false, false);
+    for rule in &version.rules {
+        let own = eval_cond(engine, &rule.cond, r, &mut scope)?;
+        let mut ro = RuleOutcome {
+            outcome: own,
+            by_exception: false,
+        };
+        if own != Outcome::Pass {
+            for e in &rule.exceptions {
+                if eval_cond(engine, e, r, &mut scope)? == Outcome::Pass {
+                    ro = RuleOutcome {
+                        outcome: Outcome::Pass,
+                        by_exception: true,
+                    };
+                    break;
+                }
+            }
+        }
+        match (rule.mode, ro.outcome) {
+            (Mode::Hard | Mode::Assessed, Outcome::Fail) => failed = true,
+            (Mode::Hard | Mode::Assessed, Outcome::Unknown) => open = true,
+            _ => {}
+        }
+        outcomes.push(ro);
+    }
+    let verdict = if failed {
+        Verdict::Ineligible
+    } else if open {
+        Verdict::NeedsAssessment
+    } else {
+        Verdict::Eligible
+    };
+    let (mut funding, mut unknown) = (Vec::new(), Vec::new());
+    for f in &version.funders {
+        let mut acc = Outcome::Pass;
+        for c in &f.conditions {
+            match eval_cond(engine, c, r, &mut scope)? {
+                Outcome::Fail => {
+                    acc = Outcome::Fail;
+                    break;
+                }
+                Outcome::Unknown => acc = Outcome::Unknown,
+                Outcome::Pass => {}
+            }
+        }
+        match acc {
+            Outcome::Pass => funding.push(f.id.clone()),
+            Outcome::Unknown => unknown.push(f.id.clone()),
+            Outcome::Fail => {}
+        }
+    }
+    Ok(Evaluation {
+        version_index,
+        verdict,
+        rules: outcomes,
+        funding,
+        funding_unknown: unknown,
+    })
+}
+
+/// Why a referral could not be evaluated.
+#[derive(Debug, Clone)]
+pub enum EvalError {
+    /// No version is in force on the referral date (message names the nearest one).
+    NoVersion(String),
+    MissingDate,
+    /// A rule script failed (limit, runtime error).
+    Script(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::NoVersion(m) | EvalError::Script(m) => f.write_str(m),
+            EvalError::MissingDate => f.write_str("the referral has no referral_date"),
+        }
+    }
+}
+
+impl CompiledProgram {
+    /// The version in force on the referral's date, with its index.
+    pub fn version_for(&self, r: &Referral) -> Result<(usize, &Version), EvalError> {
+        let date = r.referral_date.ok_or(EvalError::MissingDate)?;
+        let v = self
+            .program
+            .version_on(date)
+            .map_err(EvalError::NoVersion)?;
+        let i = self
+            .program
+            .spec
+            .versions
+            .iter()
+            .position(|x| x.id == v.id)
+            .expect("version of this programme");
+        Ok((i, v))
+    }
+
+    /// Judge a referral with the version in force on its date.
+    pub fn evaluate(&self, r: &Referral) -> Result<Evaluation, EvalError> {
+        let (i, _) = self.version_for(r)?;
+        evaluate_version(&self.engine, &self.versions[i], i, r).map_err(EvalError::Script)
+    }
+}
