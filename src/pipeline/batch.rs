@@ -94,7 +94,7 @@ pub fn check_csv<R: Read, W: Write>(
                     &failed,
                     &unknown,
                     &assess,
-                    &e.funding.join(";"),
+                    &e.funder_ids(compiled).join(";"),
                     "",
                 ])
                 .map_err(io)?;

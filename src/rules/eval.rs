@@ -49,10 +49,10 @@ pub struct Evaluation {
     pub version_index: usize,
     pub verdict: Verdict,
     pub rules: Vec<RuleOutcome>,
-    /// Funders whose conditions all pass.
-    pub funding: Vec<String>,
+    /// Funders (indices into the version's `funding.funders`) whose conditions all pass.
+    pub funding: Vec<usize>,
     /// Funders whose conditions could not be decided (a fact is missing).
-    pub funding_unknown: Vec<String>,
+    pub funding_unknown: Vec<usize>,
 }
 
 /// Evaluate one condition. `Err` carries a script error message.
@@ -167,7 +167,7 @@ pub fn evaluate_version(
         Verdict::Eligible
     };
     let (mut funding, mut unknown) = (Vec::new(), Vec::new());
-    for f in &version.funders {
+    for (fi, f) in version.funders.iter().enumerate() {
         let mut acc = Outcome::Pass;
         for c in &f.conditions {
             match eval_cond(engine, c, r, &mut scope)? {
@@ -180,8 +180,8 @@ pub fn evaluate_version(
             }
         }
         match acc {
-            Outcome::Pass => funding.push(f.id.clone()),
-            Outcome::Unknown => unknown.push(f.id.clone()),
+            Outcome::Pass => funding.push(fi),
+            Outcome::Unknown => unknown.push(fi),
             Outcome::Fail => {}
         }
     }
@@ -210,6 +210,26 @@ impl std::fmt::Display for EvalError {
             EvalError::NoVersion(m) | EvalError::Script(m) => f.write_str(m),
             EvalError::MissingDate => f.write_str("the referral has no referral_date"),
         }
+    }
+}
+
+impl Evaluation {
+    /// Ids of the funders the case may be charged to.
+    pub fn funder_ids<'a>(&self, c: &'a CompiledProgram) -> Vec<&'a str> {
+        let funders = &c.versions[self.version_index].funders;
+        self.funding
+            .iter()
+            .map(|&i| funders[i].id.as_str())
+            .collect()
+    }
+
+    /// Ids of the funders that could not be decided.
+    pub fn unknown_funder_ids<'a>(&self, c: &'a CompiledProgram) -> Vec<&'a str> {
+        let funders = &c.versions[self.version_index].funders;
+        self.funding_unknown
+            .iter()
+            .map(|&i| funders[i].id.as_str())
+            .collect()
     }
 }
 

@@ -111,8 +111,16 @@ pub fn explain(
         referral: r.id.clone(),
         referral_date: r.referral_date.map(|d| d.to_string()).unwrap_or_default(),
         verdict: eval.verdict.as_str(),
-        funding: eval.funding.clone(),
-        funding_unknown: eval.funding_unknown.clone(),
+        funding: eval
+            .funder_ids(compiled)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        funding_unknown: eval
+            .unknown_funder_ids(compiled)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         rules,
     }
 }

@@ -424,7 +424,7 @@ fn compare(
     }
     if let Some(f) = expect.get("funding").and_then(Value::as_array) {
         let mut want: Vec<&str> = f.iter().filter_map(Value::as_str).collect();
-        let mut got: Vec<&str> = eval.funding.iter().map(String::as_str).collect();
+        let mut got: Vec<&str> = eval.funder_ids(compiled);
         want.sort_unstable();
         got.sort_unstable();
         if want != got {

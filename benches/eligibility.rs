@@ -1,0 +1,288 @@
+//! 1,000,000 generated referrals against the Antwerp 2022-2024 rules, three ways, in one run:
+//! (a) the built-in rule kinds of programs/antwerpen.yaml, (b) the same rules written as Rhai
+//! `expr:` (benches/fixtures/antwerpen_2022_expr.yaml), (c) a hand-written Rust function with
+//! the same logic — the floor. All three must give the same verdicts. Then the real binary
+//! runs `traject check --csv` on a 1,000,000-row file. Targets: (a) within 5× of (c); the CSV
+//! batch under 3 s.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use traject::pipeline;
+use traject::program::LoadOptions;
+use traject::referral::{FieldType, Referral, EU_MEMBERS};
+use traject::rules::{CompiledProgram, Verdict};
+
+const N: usize = 1_000_000;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+    /// Some(b) most of the time, None (unknown) one time in ten.
+    fn flag(&mut self, p_true: u64) -> Option<&'static str> {
+        match self.next() % 100 {
+            x if x < 10 => None,
+            x if x < 10 + p_true * 90 / 100 => Some("true"),
+            _ => Some("false"),
+        }
+    }
+}
+
+const COLUMNS: [&str; 14] = [
+    "id",
+    "referral_date",
+    "birth_date",
+    "nationality",
+    "residence_ocmw",
+    "income_support",
+    "in_art60",
+    "civic_orientation_completed",
+    "language_level",
+    "mobile",
+    "motivated",
+    "help_request_fits",
+    "reduced_autonomy",
+    "stress_factors",
+];
+
+/// One generated referral as CSV cells (empty = unknown).
+fn cells(rng: &mut Rng, i: usize) -> Vec<String> {
+    let year = 1950 + rng.next() % 60;
+    let month = 1 + rng.next() % 12;
+    let day = 1 + rng.next() % 28;
+    let opt = |v: Option<&str>| v.unwrap_or("").to_string();
+    vec![
+        format!("r{i}"),
+        format!("2023-{:02}-{:02}", 1 + rng.next() % 12, 1 + rng.next() % 28),
+        format!("{year}-{month:02}-{day:02}"),
+        rng.pick(&["SY", "AF", "ER", "IQ", "SO", "RO", "PL", "MA", "GN", "CD"])
+            .into(),
+        rng.pick(&[
+            "antwerpen",
+            "antwerpen",
+            "antwerpen",
+            "antwerpen",
+            "mortsel",
+        ])
+        .into(),
+        rng.pick(&["leefloon", "leefloon", "equivalent_leefloon", "none"])
+            .into(),
+        opt(rng.flag(10)),
+        opt(rng.flag(85)),
+        rng.pick(&["1.1", "1.2", "2.1", "2.2", ""]).into(),
+        opt(rng.flag(90)),
+        opt(rng.flag(90)),
+        opt(rng.flag(90)),
+        opt(rng.flag(50)),
+        opt(rng.flag(50)),
+    ]
+}
+
+fn to_referral(cells: &[String]) -> Referral {
+    let mut r = Referral::default();
+    for (name, cell) in COLUMNS.iter().zip(cells) {
+        if cell.is_empty() {
+            continue;
+        }
+        let ty = traject::referral::FIELDS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| *t)
+            .unwrap_or(FieldType::Text);
+        r.set_text(name, ty, cell).unwrap();
+    }
+    r
+}
+
+/// (c) The same decision, hand-written: three-valued logic inline, funding included (AMIF
+/// only for non-EU nationals; POD MI and the city always).
+fn hand_written(r: &Referral) -> (Verdict, usize) {
+    let mut failed = false;
+    let mut open = false;
+    let mut hard = |o: Option<bool>| match o {
+        Some(false) => failed = true,
+        None => open = true,
+        Some(true) => {}
+    };
+    hard(r.age().map(|a| a >= 18));
+    hard(r.nationality.as_deref().map(|n| !EU_MEMBERS.contains(&n)));
+    hard(r.flag("civic_orientation_completed"));
+    hard(
+        r.income_support
+            .as_deref()
+            .map(|s| s == "leefloon" || s == "equivalent_leefloon"),
+    );
+    hard(r.residence_ocmw.as_deref().map(|s| s == "antwerpen"));
+    hard(r.flag("in_art60").map(|b| !b));
+    hard(r.flag("motivated"));
+    hard(r.flag("help_request_fits"));
+    let non_eu = r.nationality.as_deref().map(|n| !EU_MEMBERS.contains(&n));
+    let funders = 2 + usize::from(non_eu == Some(true));
+    let verdict = if failed {
+        Verdict::Ineligible
+    } else if open {
+        Verdict::NeedsAssessment
+    } else {
+        Verdict::Eligible
+    };
+    (verdict, funders)
+}
+
+/// Verdict counts (eligible, ineligible, needs_assessment) and funder assignments.
+fn run_compiled(c: &CompiledProgram, referrals: &[Referral]) -> ([usize; 3], usize) {
+    let (mut counts, mut funded) = ([0; 3], 0);
+    for r in referrals {
+        let e = c.evaluate(r).expect("every generated referral is in 2023");
+        counts[e.verdict as usize] += 1;
+        funded += e.funding.len();
+    }
+    (counts, funded)
+}
+
+fn run_hand(referrals: &[Referral]) -> ([usize; 3], usize) {
+    let (mut counts, mut funded) = ([0; 3], 0);
+    for r in referrals {
+        let (v, f) = hand_written(r);
+        counts[v as usize] += 1;
+        funded += f;
+    }
+    (counts, funded)
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let rows: Vec<Vec<String>> = (0..N).map(|i| cells(&mut rng, i)).collect();
+    let referrals: Vec<Referral> = rows.iter().map(|c| to_referral(c)).collect();
+    let opts = LoadOptions::default();
+    let builtin = pipeline::open(
+        &root.join("programs/antwerpen.yaml").to_string_lossy(),
+        &opts,
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+    let scripted = pipeline::open(
+        &root
+            .join("benches/fixtures/antwerpen_2022_expr.yaml")
+            .to_string_lossy(),
+        &opts,
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()));
+
+    // One timed pass each, in the same run; the verdicts must agree.
+    let (a, ta) = timed(|| run_compiled(&builtin, &referrals));
+    let (b, tb) = timed(|| run_compiled(&scripted, &referrals));
+    let (c, tc) = timed(|| run_hand(&referrals));
+    assert_eq!(
+        a, c,
+        "built-in rules and the hand-written function disagree"
+    );
+    assert_eq!(b, c, "Rhai rules and the hand-written function disagree");
+    let rate = |d: Duration| N as f64 / d.as_secs_f64();
+    println!("verdicts over {N} referrals ((eligible, ineligible, needs_assessment), funder assignments): {a:?}");
+    println!(
+        "(a) built-in rule kinds : {:>12.0} referrals/s  ({:.0} ms)",
+        rate(ta),
+        ta.as_secs_f64() * 1e3
+    );
+    println!(
+        "(b) Rhai expr rules     : {:>12.0} referrals/s  ({:.0} ms)",
+        rate(tb),
+        tb.as_secs_f64() * 1e3
+    );
+    println!(
+        "(c) hand-written floor  : {:>12.0} referrals/s  ({:.0} ms)",
+        rate(tc),
+        tc.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratios: (a)/(c) = {:.2}× (target ≤ 5×: {}), (b)/(c) = {:.1}×, (b)/(a) = {:.1}×",
+        ta.as_secs_f64() / tc.as_secs_f64(),
+        if ta.as_secs_f64() <= 5.0 * tc.as_secs_f64() {
+            "met"
+        } else {
+            "MISSED"
+        },
+        tb.as_secs_f64() / tc.as_secs_f64(),
+        tb.as_secs_f64() / ta.as_secs_f64()
+    );
+
+    // The CSV batch through the real binary.
+    let dir = std::env::temp_dir().join(format!("traject-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("referrals.csv");
+    let mut w = csv::Writer::from_path(&csv).unwrap();
+    w.write_record(COLUMNS).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let out = dir.join("results.csv");
+    let bin = env!("CARGO_BIN_EXE_traject");
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let (status, t) = timed(|| {
+            std::process::Command::new(bin)
+                .args([
+                    "check",
+                    "--program",
+                    "antwerpen",
+                    "--csv",
+                    csv.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .output()
+                .unwrap()
+        });
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        times.push(t);
+    }
+    times.sort();
+    let lines = std::fs::read_to_string(&out).unwrap().lines().count();
+    assert_eq!(lines, N + 1);
+    println!(
+        "traject check --csv, {N} rows (median of 3): {:.2} s (target < 3 s: {})",
+        times[1].as_secs_f64(),
+        if times[1] < Duration::from_secs(3) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Criterion's own statistics for the three, over the same million referrals.
+    let mut crit = Criterion::default().sample_size(10).configure_from_args();
+    let mut g = crit.benchmark_group("eligibility_1m");
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("a_builtin", |bch| {
+        bch.iter(|| run_compiled(&builtin, &referrals))
+    });
+    g.bench_function("b_rhai_expr", |bch| {
+        bch.iter(|| run_compiled(&scripted, &referrals))
+    });
+    g.bench_function("c_hand_written", |bch| bch.iter(|| run_hand(&referrals)));
+    g.finish();
+    crit.final_summary();
+}
