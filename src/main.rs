@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use traject::i18n::Lang;
-use traject::pipeline::{self, batch, validate};
+use traject::pipeline::{self, batch, route, validate};
 use traject::program::{self, LoadOptions};
 use traject::rules::explain;
 use traject::testing;
@@ -93,6 +93,28 @@ enum Command {
     Test {
         /// Test files or folders (default: programs/, or the bundled tests when there is none).
         paths: Vec<PathBuf>,
+    },
+    /// Put a CSV of referrals into the groups of one module (the module's routing script).
+    #[command(
+        after_help = "Examples:\n  traject route --program <id> --module <module> cohort.csv\n  traject route --program programs/x.yaml --module via cohort.csv --version 2021 --format json\n\nNobody is dropped: who does not fit waits. Exit status: 0 routed, 1 invalid input or script error, 2 usage error."
+    )]
+    Route {
+        /// Path or bundled programme id.
+        #[arg(long)]
+        program: String,
+        /// The module whose groups to form.
+        #[arg(long)]
+        module: String,
+        /// The cohort: a CSV of referrals with an `id` column.
+        input: PathBuf,
+        /// Programme version (default: the one in force on the referrals' dates).
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Choose a named option: ID=CHOICE (repeatable).
+        #[arg(long = "option", value_name = "ID=CHOICE")]
+        options: Vec<String>,
     },
     /// Print the programme JSON Schema (draft-07) that editors and the loader use.
     #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
@@ -187,6 +209,23 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::from(1)
             }
+        }
+        Command::Route {
+            program,
+            module,
+            input,
+            version,
+            format,
+            options,
+        } => {
+            let opts = match parse_options(&options) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            run_route(&program, &module, &input, version.as_deref(), format, &opts)
         }
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);
@@ -350,4 +389,51 @@ fn run_check(
         Format::Text => print!("{}", explain::render_text(&compiled, &explanation, lang)),
     }
     ExitCode::SUCCESS
+}
+
+fn run_route(
+    program: &str,
+    module: &str,
+    input: &std::path::Path,
+    version: Option<&str>,
+    format: Format,
+    opts: &LoadOptions,
+) -> ExitCode {
+    let compiled = match pipeline::open(program, opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::from(1);
+        }
+    };
+    let shown = traject::program::load::display_path(input);
+    let fail = |diags: Vec<traject::diag::Diagnostic>| {
+        for d in diags {
+            eprint!("{}", d.render(None));
+        }
+        ExitCode::from(1)
+    };
+    let file = match std::fs::File::open(input) {
+        Ok(f) => std::io::BufReader::new(f),
+        Err(e) => {
+            eprintln!("{shown}:1:1: error: cannot read: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let people = match route::read_cohort(&shown, file) {
+        Ok(p) => p,
+        Err(d) => return fail(d),
+    };
+    match route::route(&compiled, module, version, &shown, &people) {
+        Ok(out) => {
+            match format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default())
+                }
+                Format::Text => print!("{}", route::render_text(&out)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => fail(d),
+    }
 }

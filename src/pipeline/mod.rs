@@ -2,6 +2,7 @@
 //! `traject validate` over files and folders. Commands start here.
 
 pub mod batch;
+pub mod route;
 pub mod validate;
 
 use crate::program::{self, LoadError, LoadOptions};

@@ -6,6 +6,8 @@
 //! or the environment), and has `eval` disabled and `print`/`debug` silenced. Every run is
 //! bounded by `Limits`, set in one place here and overridable per programme up to `CEILING`.
 
+pub mod routing;
+
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
 
@@ -22,14 +24,18 @@ pub struct Limits {
     pub max_map_size: usize,
 }
 
-/// The defaults: generous for routing a cohort of thousands, tiny for a runaway loop.
+/// The defaults: enough to route a cohort of several hundred people, small enough that a runaway
+/// script stops within tens of milliseconds. Rhai measures data sizes over a whole value (all
+/// the strings, elements and entries inside it) and re-measures on every change, so the array
+/// limit also bounds the cost of that checking; programmes that route thousands at once raise
+/// their `limits:`.
 pub const DEFAULT_LIMITS: Limits = Limits {
-    max_operations: 5_000_000,
+    max_operations: 300_000,
     max_call_levels: 32,
     max_expr_depth: 64,
-    max_string_size: 64 * 1024,
-    max_array_size: 100_000,
-    max_map_size: 10_000,
+    max_string_size: 256 * 1024,
+    max_array_size: 3_000,
+    max_map_size: 50_000,
 };
 
 /// No programme may raise a limit above this.
@@ -37,9 +43,9 @@ pub const CEILING: Limits = Limits {
     max_operations: 50_000_000,
     max_call_levels: 64,
     max_expr_depth: 128,
-    max_string_size: 1024 * 1024,
-    max_array_size: 1_000_000,
-    max_map_size: 100_000,
+    max_string_size: 16 * 1024 * 1024,
+    max_array_size: 500_000,
+    max_map_size: 2_000_000,
 };
 
 impl Limits {
@@ -63,6 +69,14 @@ pub fn engine(limits: Limits) -> Engine {
     engine.register_global_module(StandardPackage::new().as_shared_module());
     engine.disable_symbol("eval");
     engine.on_print(|_| {});
+    // Language levels compare within one scale: "1.1" < "1.2" < "2.1"; A1 < A2 < B1 …
+    // Returns -1 for an unknown level; NT2 levels rank below 100, CEFR levels from 100.
+    engine.register_fn("level_rank", |level: &str| -> i64 {
+        match crate::referral::language_rank(level) {
+            Some((scale, rank)) => scale as i64 * 100 + rank as i64,
+            None => -1,
+        }
+    });
     engine.on_debug(|_, _, _| {});
     engine
         .set_max_operations(limits.max_operations)
@@ -138,27 +152,62 @@ pub fn sample_referral() -> Referral {
     r
 }
 
-/// Why a script run stopped: the message names the limit or the error and where it happened.
+/// The error where it happened: through nested function calls down to the innermost one
+/// that has a position.
+pub fn innermost(err: &EvalAltResult) -> (&EvalAltResult, Position) {
+    let mut e = err;
+    let mut pos = err.position();
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, p) = e {
+        if !p.is_none() {
+            pos = *p;
+        }
+        e = inner;
+        if !e.position().is_none() {
+            pos = e.position();
+        }
+    }
+    (e, pos)
+}
+
+/// Why a script run stopped: the message names the limit (with its value) or the error.
 pub fn describe_error(err: &EvalAltResult) -> String {
-    let pos = err.position();
-    let at = if pos.is_none() {
-        String::new()
-    } else {
-        format!(
-            " (line {}, column {})",
-            pos.line().unwrap_or(0),
-            pos.position().unwrap_or(0)
-        )
+    describe_with_limits(err, None)
+}
+
+/// As `describe_error`, naming the value of the limit that was hit.
+pub fn describe_with_limits(err: &EvalAltResult, limits: Option<&Limits>) -> String {
+    let (e, _) = innermost(err);
+    let limit = |name: &str, value: String| match limits {
+        Some(_) => format!(" ({name} = {value})"),
+        None => String::new(),
     };
-    let what = match err {
-        EvalAltResult::ErrorTooManyOperations(_) => {
-            "stopped: exceeded the limit on operations (an endless loop?)".to_string()
-        }
-        EvalAltResult::ErrorStackOverflow(_) => {
-            "stopped: exceeded the limit on call depth (endless recursion?)".to_string()
-        }
+    let l = limits.copied().unwrap_or(DEFAULT_LIMITS);
+    match e {
+        EvalAltResult::ErrorTooManyOperations(_) => format!(
+            "stopped: exceeded the limit on operations{} — an endless loop?",
+            limit("max_operations", l.max_operations.to_string())
+        ),
+        EvalAltResult::ErrorStackOverflow(_) => format!(
+            "stopped: exceeded the limit on call depth{} — endless recursion?",
+            limit("max_call_levels", l.max_call_levels.to_string())
+        ),
         EvalAltResult::ErrorDataTooLarge(what, _) => {
-            format!("stopped: {what} exceeded its size limit")
+            let (name, value) = match what.as_str() {
+                w if w.contains("String") || w.contains("string") => {
+                    ("max_string_size", l.max_string_size)
+                }
+                w if w.contains("Array") || w.contains("array") => {
+                    ("max_array_size", l.max_array_size)
+                }
+                w if w.contains("Map") || w.contains("map") || w.contains("Object") => {
+                    ("max_map_size", l.max_map_size)
+                }
+                _ => ("size limit", 0),
+            };
+            format!(
+                "stopped: {what} exceeded its size limit{}",
+                limit(name, value.to_string())
+            )
         }
         EvalAltResult::ErrorVariableNotFound(name, _) => format!("unknown variable '{name}'"),
         other => other
@@ -167,8 +216,7 @@ pub fn describe_error(err: &EvalAltResult) -> String {
             .next()
             .unwrap_or_default()
             .to_string(),
-    };
-    format!("{what}{at}")
+    }
 }
 
 /// Line and column (1-based) of a Rhai position, when it has one.
@@ -191,4 +239,35 @@ pub fn eval_bool(engine: &Engine, ast: &AST, scope: &mut Scope) -> Result<Option
         Err(e) if is_missing_variable(&e) => Ok(None),
         Err(e) => Err(describe_error(&e)),
     }
+}
+
+/// Where a run stopped, for errors Rhai reports without a position (the operations limit):
+/// the same call is replayed on an engine with a stepping debugger that remembers the last
+/// position it passed. Runs are deterministic, so the replay stops at the same place.
+pub fn replay_position(limits: Limits, run: impl FnOnce(&Engine) -> bool) -> Option<Position> {
+    use std::sync::{Arc, Mutex};
+    let last = Arc::new(Mutex::new(Position::NONE));
+    let seen = last.clone();
+    let mut e = engine(limits);
+    // The debugger starts by reporting the first node; answering StepInto every time keeps it
+    // reporting each node after that.
+    #[allow(deprecated)] // "volatile", not deprecated: pinned by Cargo.lock
+    e.register_debugger(
+        |_, dbg| dbg,
+        move |_, event, _, _, pos| {
+            let stepping = matches!(
+                event,
+                rhai::debugger::DebuggerEvent::Start | rhai::debugger::DebuggerEvent::Step
+            );
+            if stepping && !pos.is_none() {
+                if let Ok(mut p) = seen.lock() {
+                    *p = pos;
+                }
+            }
+            Ok(rhai::debugger::DebuggerCommand::StepInto)
+        },
+    );
+    let failed = run(&e);
+    let pos = *last.lock().ok()?;
+    (failed && !pos.is_none()).then_some(pos)
 }

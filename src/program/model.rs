@@ -29,6 +29,22 @@ pub struct ProgramSpec {
     #[serde(default)]
     pub options: Vec<OptionSpec>,
     pub versions: Vec<Version>,
+    #[serde(default)]
+    pub limits: Option<LimitsSpec>,
+}
+
+/// Per-programme overrides of the script sandbox limits.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSpec {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub max_operations: Option<u64>,
+    pub max_call_levels: Option<usize>,
+    pub max_expr_depth: Option<usize>,
+    pub max_string_size: Option<usize>,
+    pub max_array_size: Option<usize>,
+    pub max_map_size: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -1,14 +1,34 @@
 //! Finding the Rhai scripts a programme refers to by name: `scripts/<name>.rhai` beside the
 //! programme's folder (or inside it), else the scripts bundled with the binary.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::bundled;
 
 /// Folders searched for the scripts of a programme file, nearest first.
 pub fn folders(program_file: &str) -> Vec<PathBuf> {
     let dir = Path::new(program_file).parent().unwrap_or(Path::new(""));
-    vec![dir.join("scripts"), dir.join("..").join("scripts")]
+    vec![
+        normalize(&dir.join("scripts")),
+        normalize(&dir.join("..").join("scripts")),
+    ]
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (messages show tidy paths).
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }
 
 /// Names (without .rhai) of every script a programme file can use.

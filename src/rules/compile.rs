@@ -75,11 +75,21 @@ pub struct CompiledVersion {
     pub funders: Vec<CompiledFunder>,
 }
 
-/// A programme with every version's rules compiled.
+/// A module's routing, ready to run: the compiled script and the settings it is handed.
+#[derive(Clone)]
+pub struct RoutingPlan {
+    pub script: Arc<plugins::routing::RoutingScript>,
+    pub settings: rhai::Map,
+}
+
+/// A programme with every version's rules and routing scripts compiled.
 pub struct CompiledProgram {
     pub program: Program,
     pub versions: Vec<CompiledVersion>,
     pub engine: Arc<Engine>,
+    /// (version index, module id) → routing.
+    pub routings: std::collections::HashMap<(usize, String), RoutingPlan>,
+    pub limits: plugins::Limits,
 }
 
 impl CompiledProgram {
@@ -96,6 +106,69 @@ struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
+    /// Compile each routing script once and hand every routed module its settings.
+    fn routings(&mut self) -> std::collections::HashMap<(usize, String), RoutingPlan> {
+        let mut scripts: std::collections::HashMap<
+            String,
+            Option<Arc<plugins::routing::RoutingScript>>,
+        > = Default::default();
+        let mut plans = std::collections::HashMap::new();
+        let society = self.program.spec.society_language.code();
+        for (vi, v) in self.program.spec.versions.iter().enumerate() {
+            for m in &v.modules {
+                let Some(r) = &m.routing else { continue };
+                if !scripts.contains_key(&r.script) {
+                    let compiled =
+                        match crate::program::scripts::find(&self.program.file, &r.script) {
+                            None => {
+                                self.err(
+                                    &format!("{}/script", r.ptr),
+                                    format!("script '{}' not found", r.script),
+                                    "put it in scripts/<name>.rhai",
+                                );
+                                None
+                            }
+                            Some((file, text)) => match plugins::routing::compile(
+                                self.engine,
+                                &file,
+                                &r.script,
+                                &text,
+                            ) {
+                                Ok(s) => Some(Arc::new(s)),
+                                Err(d) => {
+                                    self.errors.push(d.with_help(format!(
+                                        "used by module '{}' in {}",
+                                        m.id,
+                                        self.program.at(&m.ptr)
+                                    )));
+                                    None
+                                }
+                            },
+                        };
+                    scripts.insert(r.script.clone(), compiled);
+                }
+                let (settings, clashes) = plugins::routing::settings(m, society);
+                for k in clashes {
+                    self.err(
+                        &format!("{}/params/{k}", r.ptr),
+                        format!("routing parameter '{k}' repeats a module setting"),
+                        "set it once, on the module (e.g. group_size: {max: …})",
+                    );
+                }
+                if let Some(Some(script)) = scripts.get(&r.script) {
+                    plans.insert(
+                        (vi, m.id.clone()),
+                        RoutingPlan {
+                            script: script.clone(),
+                            settings,
+                        },
+                    );
+                }
+            }
+        }
+        plans
+    }
+
     fn err(&mut self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) {
         let place = self.program.index.locate(ptr);
         self.errors.push(
@@ -336,13 +409,82 @@ fn mentioned_fields(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Compile every version's eligibility and funding conditions.
+/// The programme's sandbox limits: the defaults with its overrides, each within the ceiling.
+fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
+    let defaults = plugins::DEFAULT_LIMITS;
+    let Some(spec) = &program.spec.limits else {
+        return defaults;
+    };
+    let ceiling = plugins::CEILING;
+    let mut pick = |key: &str, value: Option<u64>, default: u64, max: u64| -> u64 {
+        match value {
+            Some(v) if v > max => {
+                let place = program.index.locate(&format!("{}/{key}", spec.ptr));
+                errors.push(
+                    Diagnostic::error(
+                        &program.file,
+                        place.value,
+                        format!("{key} {v} is above the ceiling of {max}"),
+                    )
+                    .with_width(place.width)
+                    .with_help("scripts may not be given more than the engine's hard ceiling"),
+                );
+                default
+            }
+            Some(v) => v,
+            None => default,
+        }
+    };
+    let u = |x: usize| x as u64;
+    plugins::Limits {
+        max_operations: pick(
+            "max_operations",
+            spec.max_operations,
+            defaults.max_operations,
+            ceiling.max_operations,
+        ),
+        max_call_levels: pick(
+            "max_call_levels",
+            spec.max_call_levels.map(u),
+            u(defaults.max_call_levels),
+            u(ceiling.max_call_levels),
+        ) as usize,
+        max_expr_depth: pick(
+            "max_expr_depth",
+            spec.max_expr_depth.map(u),
+            u(defaults.max_expr_depth),
+            u(ceiling.max_expr_depth),
+        ) as usize,
+        max_string_size: pick(
+            "max_string_size",
+            spec.max_string_size.map(u),
+            u(defaults.max_string_size),
+            u(ceiling.max_string_size),
+        ) as usize,
+        max_array_size: pick(
+            "max_array_size",
+            spec.max_array_size.map(u),
+            u(defaults.max_array_size),
+            u(ceiling.max_array_size),
+        ) as usize,
+        max_map_size: pick(
+            "max_map_size",
+            spec.max_map_size.map(u),
+            u(defaults.max_map_size),
+            u(ceiling.max_map_size),
+        ) as usize,
+    }
+}
+
+/// Compile every version's eligibility and funding conditions and routing scripts.
 pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
-    let engine = Arc::new(plugins::engine(plugins::DEFAULT_LIMITS));
+    let mut limit_errors = Vec::new();
+    let limits = limits(&program, &mut limit_errors);
+    let engine = Arc::new(plugins::engine(limits));
     let mut c = Compiler {
         program: &program,
         engine: &engine,
-        errors: Vec::new(),
+        errors: limit_errors,
     };
     let mut versions = Vec::new();
     for v in &program.spec.versions {
@@ -373,12 +515,15 @@ pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
             funders,
         });
     }
+    let routings = c.routings();
     let mut errors = c.errors;
     if errors.is_empty() {
         Ok(CompiledProgram {
             program,
             versions,
             engine,
+            routings,
+            limits,
         })
     } else {
         errors.sort_by_key(|d| (d.line, d.col));

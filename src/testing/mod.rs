@@ -4,7 +4,7 @@
 //! every failure, then `N passed, N failed`.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -182,7 +182,7 @@ fn open_program(
         .parent()
         .unwrap_or(Path::new(""))
         .join(reference);
-    let normal = normalize(&joined);
+    let normal = crate::program::scripts::normalize(&joined);
     if normal.exists() {
         return pipeline::open(&normal.to_string_lossy(), opts);
     }
@@ -192,22 +192,6 @@ fn open_program(
             .and_then(pipeline::validate::compile_loaded);
     }
     pipeline::open(reference, opts)
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 /// Run the tests of one file, adding results (or its problems) to `report`.

@@ -1,0 +1,378 @@
+//! Rhai plugins: hostile scripts are stopped with a located error (tests/hostile/), every
+//! bundled routing keeps its promises on random cohorts (proptest), and routing is
+//! deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use traject::pipeline::{self, route};
+use traject::program::LoadOptions;
+use traject::referral::{FieldType, Referral, FIELDS};
+use traject::rules::CompiledProgram;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A minimal programme whose module `groups` is routed by script `name`.
+fn programme_using(name: &str) -> String {
+    let base = std::fs::read_to_string(root().join("tests/fixtures/minimal.yaml")).unwrap();
+    base.replace(
+        "{id: groups, label: {nl: \"Groep\"}, kind: collective, group_size: {min: 2, max: 10}, source: \"000:65\"}",
+        &format!("{{id: groups, label: {{nl: \"Groep\"}}, kind: collective, group_size: {{min: 2, max: 10}}, routing: {{script: {name}, source: \"local: test\"}}, source: \"000:65\"}}"),
+    )
+}
+
+#[test]
+fn hostile_scripts_are_stopped_with_a_located_error() {
+    let manifest = std::fs::read_to_string(root().join("tests/hostile/expect.tsv")).unwrap();
+    let mut checked = 0;
+    for line in manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (script, stage, at, message) = (cols[0], cols[1], cols[2], cols[3]);
+        let name = script.trim_end_matches(".rhai");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("programs")).unwrap();
+        std::fs::create_dir_all(dir.path().join("scripts")).unwrap();
+        std::fs::copy(
+            root().join("tests/hostile").join(script),
+            dir.path().join("scripts").join(script),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("programs/p.yaml"), programme_using(name)).unwrap();
+        std::fs::write(
+            dir.path().join("cohort.csv"),
+            "id,referral_date\na,2022-03-01\nb,2022-03-02\n",
+        )
+        .unwrap();
+        let mut cmd = Command::cargo_bin("traject").unwrap();
+        cmd.current_dir(dir.path());
+        match stage {
+            "validate" => cmd.args(["validate", "programs/p.yaml"]),
+            _ => cmd.args([
+                "route",
+                "--program",
+                "programs/p.yaml",
+                "--module",
+                "groups",
+                "cohort.csv",
+            ]),
+        };
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{script}: exit code; stderr:\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{script}: {stderr}");
+        let prefix = format!("scripts/{script}:{at}");
+        let hit = stderr
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("{script}: no error at {prefix}:\n{stderr}"));
+        assert!(
+            hit.contains(message),
+            "{script}: expected '{message}' in\n{hit}"
+        );
+        if stage == "route" {
+            assert!(
+                out.stdout.is_empty(),
+                "{script}: nothing is printed when a script fails"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12);
+}
+
+#[test]
+fn limits_above_the_ceiling_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = programme_using("capacity_groups").replace(
+        "society_language: nl\n",
+        "society_language: nl\nlimits: {max_operations: 999999999999}\n",
+    );
+    let f = dir.path().join("p.yaml");
+    std::fs::write(&f, text).unwrap();
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .args(["validate", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("p.yaml:8:")
+            && stderr.contains("max_operations 999999999999 is above the ceiling of 50000000"),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------- routing properties
+
+fn bundled() -> Vec<CompiledProgram> {
+    ["antwerpen", "gent", "charleroi", "liege", "brussel"]
+        .iter()
+        .map(|id| {
+            pipeline::open(
+                &root().join(format!("programs/{id}.yaml")).to_string_lossy(),
+                &LoadOptions::default(),
+            )
+            .unwrap_or_else(|e| panic!("{}", e.render()))
+        })
+        .collect()
+}
+
+fn person() -> impl Strategy<Value = Vec<(&'static str, String)>> {
+    (
+        prop::sample::select(vec!["ar", "ps", "ti", "fa", "so", "nl", "fr", "ro", ""]),
+        prop::sample::select(vec!["ar;fr", "en", ""]),
+        prop::sample::select(vec!["female", "male", ""]),
+        prop::sample::select(vec!["none", "low", "medium", "high", ""]),
+        prop::sample::select(vec!["true", "false", ""]),
+        prop::sample::select(vec!["1.1", "1.2", "2.1", "A1", "A2", "B1", ""]),
+        prop::sample::select(vec!["SY", "ER", "SO", "ET", "AF", "RO", ""]),
+    )
+        .prop_map(|(mt, cl, g, e, lit, lvl, nat)| {
+            vec![
+                ("mother_tongue", mt.to_string()),
+                ("contact_languages", cl.to_string()),
+                ("gender", g.to_string()),
+                ("education_level", e.to_string()),
+                ("literate", lit.to_string()),
+                ("language_level", lvl.to_string()),
+                ("nationality", nat.to_string()),
+            ]
+        })
+}
+
+fn cohort(people: &[Vec<(&'static str, String)>], date: &str) -> Vec<(String, Referral)> {
+    people
+        .iter()
+        .enumerate()
+        .map(|(i, fields)| {
+            let mut r = Referral::default();
+            r.set_text("referral_date", FieldType::Date, date).unwrap();
+            for (name, value) in fields.iter().filter(|(_, v)| !v.is_empty()) {
+                let ty = FIELDS.iter().find(|(n, _)| n == name).unwrap().1;
+                r.set_text(name, ty, value).unwrap();
+            }
+            (format!("p{i:03}"), r)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, .. ProptestConfig::default() })]
+
+    #[test]
+    fn every_bundled_routing_places_everyone_once_within_limits(people in prop::collection::vec(person(), 0..70)) {
+        for compiled in bundled() {
+            for ((vi, module), plan) in &compiled.routings {
+                let version = &compiled.program.spec.versions[*vi];
+                let date = version.valid_from.to_string();
+                let cohort = cohort(&people, &date);
+                let out = route::route(&compiled, module, Some(&version.id), "cohort.csv", &cohort)
+                    .unwrap_or_else(|d| panic!("{} {} {module}: {:?}", compiled.program.spec.id, version.id, d));
+                let r = &out.routing;
+                // Everyone exactly once, in a group or waiting.
+                let mut seen = BTreeSet::new();
+                for id in r.groups.iter().flat_map(|g| g.members.iter()).chain(r.waiting.iter()) {
+                    prop_assert!(seen.insert(id.clone()), "{module}: {id} placed twice");
+                }
+                let all: BTreeSet<String> = cohort.iter().map(|(id, _)| id.clone()).collect();
+                prop_assert_eq!(&seen, &all, "{}: somebody dropped or invented", module);
+                // No group above its maximum.
+                if let Some(max) = plan.settings.get("max_group_size").and_then(|d| d.as_int().ok()) {
+                    for g in &r.groups {
+                        prop_assert!(g.members.len() as i64 <= max, "{module}: group {} has {} > {max}", g.id, g.members.len());
+                    }
+                }
+                // The mixing share holds whenever the cohort allows it.
+                if let Some(share) = plan.settings.get("max_share_same_mother_tongue").and_then(|d| d.as_float().ok()) {
+                    let max = plan.settings["max_group_size"].as_int().unwrap() as usize;
+                    let n = cohort.len();
+                    if n > 0 {
+                        let groups = n.div_ceil(max);
+                        let mut per_language: BTreeMap<String, usize> = BTreeMap::new();
+                        for (_, p) in &cohort {
+                            if let Some(l) = &p.mother_tongue {
+                                *per_language.entry(l.clone()).or_default() += 1;
+                            }
+                        }
+                        let feasible = per_language.values().all(|k| (k.div_ceil(groups)) as f64 <= share * (n / groups) as f64);
+                        let language: BTreeMap<&str, Option<&String>> = cohort.iter().map(|(id, p)| (id.as_str(), p.mother_tongue.as_ref())).collect();
+                        let held = r.groups.iter().all(|g| {
+                            let mut counts: BTreeMap<&String, usize> = BTreeMap::new();
+                            for m in &g.members {
+                                if let Some(l) = language[m.as_str()] {
+                                    *counts.entry(l).or_default() += 1;
+                                }
+                            }
+                            counts.values().all(|c| *c as f64 <= share * g.members.len() as f64)
+                        });
+                        if feasible {
+                            prop_assert!(held, "{module}: mixing share {share} broken although feasible: {:?}", r.groups);
+                        }
+                        if !held {
+                            prop_assert!(r.notes.iter().any(|n| n.contains("maximum share")), "{module}: share broken without a note");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn routing_is_deterministic_whatever_the_input_order(people in prop::collection::vec(person(), 1..40), seed in any::<u64>()) {
+        let compiled = bundled().into_iter().find(|c| c.program.spec.id == "gent").unwrap();
+        let cohort = cohort(&people, "2020-06-01");
+        let mut shuffled = cohort.clone();
+        // A deterministic shuffle from the seed.
+        let mut s = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        for module in ["ocmw_go", "via", "mi"] {
+            let a = route::route(&compiled, module, Some("2020"), "c.csv", &cohort).unwrap();
+            let b = route::route(&compiled, module, Some("2020"), "c.csv", &shuffled).unwrap();
+            prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+        }
+    }
+}
+
+#[test]
+fn ghent_routings_do_what_the_seeds_say() {
+    let compiled = bundled()
+        .into_iter()
+        .find(|c| c.program.spec.id == "gent")
+        .unwrap();
+    let people: Vec<Vec<(&'static str, String)>> = (0..24)
+        .map(|i| {
+            vec![
+                ("mother_tongue", ["ar", "ps", "nl", "ti"][i % 4].to_string()),
+                ("contact_languages", String::new()),
+            ]
+        })
+        .collect();
+    let cohort = cohort(&people, "2020-06-01");
+    // OCMW Go: one group per language; an interpreter unless the language is Dutch.
+    let go = route::route(&compiled, "ocmw_go", None, "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    let langs: Vec<(&str, bool)> = go
+        .groups
+        .iter()
+        .map(|g| (g.language.as_deref().unwrap(), g.interpreter))
+        .collect();
+    assert_eq!(
+        langs,
+        [("ar", true), ("nl", false), ("ps", true), ("ti", true)]
+    );
+    // VIA: one group of at most 10 (two group workers), the others wait for the next cohort.
+    let via = route::route(&compiled, "via", None, "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    assert_eq!(via.groups.len(), 1);
+    assert_eq!(via.groups[0].members.len(), 10);
+    assert_eq!(via.waiting.len(), 14);
+    assert_eq!(via.waiting[0], "p010", "waiting keeps referral order");
+    // M.I.: two groups of 12, each language spread evenly (3 of each per group).
+    let mi = route::route(&compiled, "mi", None, "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    assert_eq!(mi.groups.len(), 2);
+    for g in &mi.groups {
+        assert_eq!(g.members.len(), 12);
+    }
+    assert!(mi.notes.is_empty(), "{:?}", mi.notes);
+}
+
+#[test]
+fn a_dominant_mother_tongue_is_reported_not_hidden() {
+    let compiled = bundled()
+        .into_iter()
+        .find(|c| c.program.spec.id == "gent")
+        .unwrap();
+    let people: Vec<Vec<(&'static str, String)>> = (0..10)
+        .map(|i| vec![("mother_tongue", if i < 8 { "ar" } else { "ps" }.to_string())])
+        .collect();
+    let mi = route::route(
+        &compiled,
+        "mi",
+        None,
+        "c.csv",
+        &cohort(&people, "2020-06-01"),
+    )
+    .unwrap()
+    .routing;
+    assert_eq!(mi.groups.len(), 1);
+    assert_eq!(mi.groups[0].members.len(), 10, "everyone is still placed");
+    assert!(
+        mi.notes.iter().any(|n| n.contains("8 of 10 speak ar")),
+        "{:?}",
+        mi.notes
+    );
+}
+
+#[test]
+fn route_command_prints_json_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("c.csv");
+    let mut text = String::from("id,referral_date,language_level,education_level\n");
+    for i in 0..20 {
+        text.push_str(&format!(
+            "b{i:02},2020-06-01,{},low\n",
+            ["A1", "A2", "B1", ""][i % 4]
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .args([
+            "route",
+            "--program",
+            "brussel",
+            "--module",
+            "collective",
+            csv.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["module"], "collective");
+    assert_eq!(j["version"], "2020");
+    let groups = j["groups"].as_array().unwrap();
+    let ids: Vec<&str> = groups.iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["advanced_1", "beginner_1"]);
+    assert_eq!(
+        groups[0]["members"].as_array().unwrap().len(),
+        10,
+        "A2 and B1 are advanced"
+    );
+    assert_eq!(groups[1]["members"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        j["waiting"].as_array().unwrap().len(),
+        5,
+        "no test result yet"
+    );
+    assert!(j["notes"][0]
+        .as_str()
+        .unwrap()
+        .contains("wait for their test"));
+}
