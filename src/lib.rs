@@ -10,5 +10,6 @@ pub mod plugins;
 pub mod program;
 pub mod referral;
 pub mod rules;
+pub mod sim;
 pub mod testing;
 pub mod yaml;

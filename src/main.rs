@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use traject::i18n::Lang;
-use traject::pipeline::{self, batch, route, validate};
+use traject::pipeline::{self, batch, route, simulate, validate};
 use traject::program::{self, LoadOptions};
 use traject::rules::explain;
 use traject::testing;
@@ -29,6 +29,13 @@ struct Cli {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SimFormat {
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -112,6 +119,54 @@ enum Command {
         version: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Choose a named option: ID=CHOICE (repeatable).
+        #[arg(long = "option", value_name = "ID=CHOICE")]
+        options: Vec<String>,
+    },
+    /// Simulate the caseload against the per-FTE norm: waiting lists, waits, utilisation.
+    #[command(
+        after_help = "Examples:\n  traject simulate --program <id>\n  traject simulate --program <id> --fte 2.5 --months 36 --runs 1000 --seed 7 --html report.html\n  traject simulate --program <id> --solve-fte --max-wait-days 30 --quantile 0.9\n  traject simulate --mmc --arrival-rate 18 --service-rate 1 --servers 20 --format json\n\nThe demand profile (referrals per month, never started, track mix, extensions, drop-out, giving up) is the version's `demand:` in the programme file."
+    )]
+    Simulate {
+        /// Path or bundled programme id (not with --mmc).
+        #[arg(long, required_unless_present = "mmc")]
+        program: Option<String>,
+        /// Programme version (default: the most recent).
+        #[arg(long)]
+        version: Option<String>,
+        /// Staff counting for the caseload norm (default: the programme's own).
+        #[arg(long)]
+        fte: Option<f64>,
+        #[arg(long, default_value_t = 36)]
+        months: usize,
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+        format: SimFormat,
+        /// Also write a self-contained HTML report with charts.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Find the smallest FTE (0.1 steps) whose wait quantile stays under --max-wait-days.
+        #[arg(long, requires = "max_wait_days")]
+        solve_fte: bool,
+        #[arg(long)]
+        max_wait_days: Option<f64>,
+        #[arg(long, default_value_t = 0.9)]
+        quantile: f64,
+        /// Textbook M/M/c model instead of a programme (compare with Erlang C).
+        #[arg(long, requires_all = ["arrival_rate", "service_rate", "servers"], conflicts_with_all = ["program", "solve_fte"])]
+        mmc: bool,
+        /// Arrivals per month (M/M/c).
+        #[arg(long)]
+        arrival_rate: Option<f64>,
+        /// Completions per month per slot (M/M/c).
+        #[arg(long)]
+        service_rate: Option<f64>,
+        /// Slots (M/M/c).
+        #[arg(long)]
+        servers: Option<u32>,
         /// Choose a named option: ID=CHOICE (repeatable).
         #[arg(long = "option", value_name = "ID=CHOICE")]
         options: Vec<String>,
@@ -226,6 +281,146 @@ fn main() -> ExitCode {
                 }
             };
             run_route(&program, &module, &input, version.as_deref(), format, &opts)
+        }
+        Command::Simulate {
+            program,
+            version,
+            fte,
+            months,
+            runs,
+            seed,
+            format,
+            html,
+            solve_fte,
+            max_wait_days,
+            quantile,
+            mmc,
+            arrival_rate,
+            service_rate,
+            servers,
+            options,
+        } => {
+            let opts = match parse_options(&options) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if months == 0 || runs == 0 || !(0.0..=1.0).contains(&quantile) {
+                eprintln!(
+                    "error: --months and --runs must be at least 1 and --quantile between 0 and 1"
+                );
+                return ExitCode::from(2);
+            }
+            let settings = simulate::Settings { months, runs, seed };
+            let show_progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let progress = move |done: usize, total: usize| {
+                if show_progress && (done % 25 == 0 || done == total) {
+                    let width = 30;
+                    let filled = done * width / total.max(1);
+                    eprint!(
+                        "\r  [{}{}] {done}/{total} runs",
+                        "#".repeat(filled),
+                        " ".repeat(width - filled)
+                    );
+                    if done == total {
+                        eprintln!();
+                    }
+                }
+            };
+            if mmc {
+                let (l, m, c) = (
+                    arrival_rate.unwrap_or(0.0),
+                    service_rate.unwrap_or(0.0),
+                    servers.unwrap_or(0),
+                );
+                return match simulate::mmc(l, m, c, &settings, &progress) {
+                    Ok(r) => {
+                        match format {
+                            SimFormat::Json => println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default()),
+                            _ => println!(
+                                "M/M/{c}, λ={l}/month, μ={m}/month: mean wait {} days (Erlang C {}), P(wait) {} (Erlang C {}) over {} customers",
+                                r.mean_wait_days,
+                                r.erlang_c_mean_wait_days.map_or("unstable".into(), |x| x.to_string()),
+                                r.prob_wait,
+                                r.erlang_c_prob_wait.map_or("unstable".into(), |x| x.to_string()),
+                                r.customers
+                            ),
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
+            let program = program.expect("clap requires --program without --mmc");
+            let loaded = match traject::program::open(&program, &opts) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            if solve_fte {
+                return match simulate::solve_fte(
+                    &loaded,
+                    version.as_deref(),
+                    max_wait_days.unwrap_or(0.0),
+                    quantile,
+                    &settings,
+                ) {
+                    Ok(r) => {
+                        match format {
+                            SimFormat::Json => {
+                                println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
+                            }
+                            _ => print!("{}", traject::sim::report::solve_text(&r)),
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => {
+                        eprintln!("{}: error: {e}", loaded.file);
+                        ExitCode::from(1)
+                    }
+                };
+            }
+            match simulate::programme(&loaded, version.as_deref(), fte, &settings, &progress) {
+                Ok(r) => {
+                    if let Some(path) = &html {
+                        let written = batch::write_atomically(path, |w| {
+                            std::io::Write::write_all(w, traject::sim::report::html(&r).as_bytes())
+                                .map_err(|e| {
+                                    vec![traject::diag::Diagnostic::error(
+                                        path.display().to_string(),
+                                        traject::diag::Pos::new(1, 1),
+                                        e.to_string(),
+                                    )]
+                                })
+                        });
+                        if let Err(d) = written {
+                            for x in d {
+                                eprint!("{}", x.render(None));
+                            }
+                            return ExitCode::from(1);
+                        }
+                    }
+                    match format {
+                        SimFormat::Json => {
+                            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
+                        }
+                        SimFormat::Csv => print!("{}", traject::sim::report::csv(&r)),
+                        SimFormat::Text => print!("{}", traject::sim::report::text(&r)),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{}: error: {e}", loaded.file);
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);

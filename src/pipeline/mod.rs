@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod route;
+pub mod simulate;
 pub mod validate;
 
 use crate::program::{self, LoadError, LoadOptions};

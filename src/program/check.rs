@@ -449,6 +449,7 @@ impl Checker<'_> {
             );
         }
         self.cycles(v);
+        self.demand(v, &track_ids);
 
         let _ = self.unique(
             "exit",
@@ -539,6 +540,85 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+
+    fn demand(&mut self, v: &Version, track_ids: &BTreeSet<String>) {
+        let Some(d) = &v.demand else { return };
+        self.opt_label(&format!("{}/note", d.ptr), &d.note);
+        if !d.track_mix.is_empty() {
+            let total: f64 = d.track_mix.values().sum();
+            if (total - 1.0).abs() > 1e-6 {
+                self.err(
+                    &format!("{}/track_mix", d.ptr),
+                    format!("track shares sum to {total}, not 1"),
+                    "the shares of all tracks together are 1 (e.g. short: 0.4, long: 0.6)",
+                );
+            }
+            for t in d.track_mix.keys() {
+                self.reference(&format!("{}/track_mix/{t}", d.ptr), "track", t, track_ids);
+            }
+        } else if !v.tracks.is_empty() && v.tracks.len() > 1 {
+            self.err(
+                &d.ptr,
+                "this version has several tracks: give `track_mix:`",
+                "e.g. track_mix: {short: 0.5, long: 0.5}",
+            );
+        }
+        if v.tracks.is_empty() && d.stay.is_none() {
+            self.err(
+                &d.ptr,
+                "this version has no tracks: give `stay:`, how long a trajectory lasts",
+                "e.g. stay: \"9 months\" with its source",
+            );
+        }
+        for (key, value) in [("stay", &d.stay), ("extension", &d.extension)] {
+            if let Some(t) = value {
+                if let Some(Duration::Open) = self.duration(&format!("{}/{key}", d.ptr), t) {
+                    self.err(
+                        &format!("{}/{key}", d.ptr),
+                        format!("`{key}` must be a fixed length for the simulation"),
+                        "e.g. \"9 months\"",
+                    );
+                }
+            }
+        }
+        if d.extension_rate.is_some_and(|r| r > 0.0) && d.extension.is_none() {
+            self.err(
+                &format!("{}/extension_rate", d.ptr),
+                "an extension rate needs `extension:` (how long an extension lasts)",
+                "e.g. extension: \"3 months\"",
+            );
+        }
+        if let Some(r) = &d.reneging {
+            self.duration(&format!("{}/after", r.ptr), &r.after);
+        }
+        let not_started: BTreeSet<String> = v
+            .exits
+            .iter()
+            .filter(|e| e.kind == "not_started")
+            .map(|e| e.id.clone())
+            .collect();
+        for (i, reason) in d.not_started_reasons.iter().enumerate() {
+            self.reference(
+                &format!("{}/not_started_reasons/{i}", d.ptr),
+                "not-started exit",
+                reason,
+                &not_started,
+            );
+        }
+        match (v.capacity.caseload_per_fte, d.caseload_per_fte) {
+            (Some(_), Some(_)) => self.err(
+                &format!("{}/caseload_per_fte", d.ptr),
+                "the version states a caseload norm; the demand profile may not assume another",
+                "remove caseload_per_fte from demand:",
+            ),
+            (None, None) if v.capacity.total.is_none() => self.err(
+                &d.ptr,
+                "the version states no caseload norm: give `caseload_per_fte:` as a cited assumption for the simulation",
+                "e.g. caseload_per_fte: 20 with a source saying where the figure comes from",
+            ),
+            _ => {}
         }
     }
 

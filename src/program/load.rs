@@ -29,6 +29,7 @@ pub const INHERITED_SECTIONS: &[&str] = &[
     "capacity",
     "funding",
     "partners",
+    "demand",
 ];
 
 /// Sections every version must have once inheritance is resolved.

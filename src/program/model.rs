@@ -102,6 +102,8 @@ pub struct Version {
     pub funding: Funding,
     #[serde(default)]
     pub partners: Vec<Partner>,
+    #[serde(default)]
+    pub demand: Option<Demand>,
     /// Content hash of the resolved version (filled by the loader, never read from YAML).
     #[serde(skip_deserializing, default)]
     pub hash: String,
@@ -553,4 +555,56 @@ pub struct Partner {
     #[serde(default)]
     pub role: Option<Label>,
     pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reneging {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub share: f64,
+    pub after: String,
+}
+
+/// The demand profile a caseload simulation draws referrals from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub referrals_per_month: Vec<f64>,
+    pub not_started_share: f64,
+    #[serde(default)]
+    pub not_started_reasons: Vec<String>,
+    #[serde(default, deserialize_with = "shares_without_ptr")]
+    pub track_mix: std::collections::BTreeMap<String, f64>,
+    #[serde(default)]
+    pub stay: Option<String>,
+    #[serde(default)]
+    pub extension_rate: Option<f64>,
+    #[serde(default)]
+    pub extension: Option<String>,
+    pub dropout_rate: f64,
+    #[serde(default)]
+    pub reneging: Option<Reneging>,
+    #[serde(default)]
+    pub caseload_per_fte: Option<f64>,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
+}
+
+/// A `{key: share}` mapping, skipping the loader's `_ptr` marker.
+fn shares_without_ptr<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, f64>, D::Error> {
+    let raw = std::collections::BTreeMap::<String, Value>::deserialize(d)?;
+    raw.into_iter()
+        .filter(|(k, _)| k != "_ptr")
+        .map(|(k, v)| {
+            v.as_f64()
+                .map(|f| (k.clone(), f))
+                .ok_or_else(|| serde::de::Error::custom(format!("share of '{k}' is not a number")))
+        })
+        .collect()
 }

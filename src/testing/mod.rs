@@ -219,7 +219,7 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
             .push(LoadError::new(ctx.errors).with_source(file, text));
     }
     let Some(reference) = doc.value["program"].as_str() else {
-        ctx.err("/program", "`program:` must be a path to the programme file (relative to this file) or a bundled id", "e.g. program: ../antwerpen.yaml");
+        ctx.err("/program", "`program:` must be a path to the programme file (relative to this file) or a bundled id", "e.g. program: ../my-programme.yaml");
         return report
             .errors
             .push(LoadError::new(ctx.errors).with_source(file, text));
