@@ -4,6 +4,7 @@
 //! reports — reads the checked model. Data flows one way: YAML → checked model → engine.
 
 pub mod diag;
+pub mod engine;
 pub mod i18n;
 pub mod pipeline;
 pub mod plugins;
@@ -11,5 +12,6 @@ pub mod program;
 pub mod referral;
 pub mod rules;
 pub mod sim;
+pub mod store;
 pub mod testing;
 pub mod yaml;

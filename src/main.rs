@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use traject::i18n::Lang;
-use traject::pipeline::{self, batch, route, simulate, validate};
+use traject::pipeline::{self, batch, cases, route, simulate, validate};
 use traject::program::{self, LoadOptions};
 use traject::rules::explain;
 use traject::testing;
@@ -171,9 +171,192 @@ enum Command {
         #[arg(long = "option", value_name = "ID=CHOICE")]
         options: Vec<String>,
     },
+    /// Follow clients through a programme: referral, start or waiting list, evaluations, exit.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Evaluation moments due (window open) or overdue (window passed) on a date.
+    #[command(
+        after_help = "Examples:\n  traject due\n  traject due --on 2023-06-15 --program <id>\n  traject due --db cases.db --format json"
+    )]
+    Due {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The day to look at (default: --as-of or today).
+        #[arg(long)]
+        on: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Capacity (FTE × caseload norm) against active cases and the waiting list, per programme.
+    #[command(
+        after_help = "Examples:\n  traject caseload\n  traject caseload --program <id> --format json"
+    )]
+    Caseload {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the programme JSON Schema (draft-07) that editors and the loader use.
     #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
     Schema,
+}
+
+/// Where the cases are kept, on which day, and who acts.
+#[derive(clap::Args, Clone)]
+struct StoreArgs {
+    /// The case database (default: traject.db in the working directory).
+    #[arg(long, default_value = traject::store::DEFAULT_DB)]
+    db: PathBuf,
+    /// Act as if today were this date (tests and scripts run on a fixed clock).
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Who makes the change, for the audit trail (default: $USER).
+    #[arg(long)]
+    actor: Option<String>,
+}
+
+impl StoreArgs {
+    fn ctx(&self) -> traject::engine::Ctx {
+        traject::engine::Ctx {
+            on: self
+                .as_of
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            actor: self
+                .actor
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into()),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Create a case from a referral (runs the eligibility check; prints the new case id).
+    #[command(
+        after_help = "Example:\n  traject case new --program <id> referral.yaml --as-of 2023-01-10"
+    )]
+    New {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        program: String,
+        referral: PathBuf,
+    },
+    /// Create cases from a CSV of referrals: all rows in one transaction, or none.
+    #[command(after_help = "Example:\n  traject case import --program <id> referrals.csv")]
+    Import {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        program: String,
+        csv: PathBuf,
+    },
+    /// List cases.
+    #[command(after_help = "Example:\n  traject case list --state waiting --program <id>")]
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Explain a case's state and what is due next.
+    #[command(after_help = "Example:\n  traject case show 12")]
+    Show {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+    },
+    /// The audit trail of a case.
+    #[command(after_help = "Example:\n  traject case history 12 --format json")]
+    History {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Start a case on a track — or put it on the waiting list when the team is full.
+    #[command(after_help = "Example:\n  traject case start 12 --track long --as-of 2023-02-01")]
+    Start {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long)]
+        track: Option<String>,
+        /// The programme file, when it is not programs/<id>.yaml or bundled.
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Record an evaluation: goals, a score and the decision (continue, extend, close, redirect, …).
+    #[command(
+        after_help = "Examples:\n  traject case evaluate 12 --evaluation interim --decision continue --goal housing --goal language --score 3\n  traject case evaluate 12 --evaluation final --decision extend --extend-by \"3 months\""
+    )]
+    Evaluate {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long)]
+        evaluation: String,
+        #[arg(long)]
+        decision: Option<String>,
+        /// A goal agreed with the client (repeatable).
+        #[arg(long = "goal")]
+        goals: Vec<String>,
+        #[arg(long)]
+        score: Option<f64>,
+        #[arg(long)]
+        extend_by: Option<String>,
+        /// With --decision close: the exit destination.
+        #[arg(long)]
+        destination: Option<String>,
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Close a case with an exit destination; the freed slot goes to the first who waits.
+    #[command(after_help = "Example:\n  traject case close 12 --destination art60")]
+    Close {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long)]
+        destination: String,
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Drop a case with a reason.
+    #[command(after_help = "Example:\n  traject case drop 12 --reason moved")]
+    Drop {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        program: Option<String>,
+    },
+    /// Record that a referred or waiting case will not start, with a reason.
+    #[command(after_help = "Example:\n  traject case not-start 12 --reason no_help_request")]
+    NotStart {
+        #[command(flatten)]
+        store: StoreArgs,
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        program: Option<String>,
+    },
 }
 
 fn parse_options(raw: &[String]) -> Result<LoadOptions, String> {
@@ -188,6 +371,15 @@ fn parse_options(raw: &[String]) -> Result<LoadOptions, String> {
 }
 
 fn main() -> ExitCode {
+    // Logs go to stderr, off unless TRAJECT_LOG asks (e.g. TRAJECT_LOG=debug); they name
+    // cases by id and never carry personal data.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TRAJECT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { paths, format } => run_validate(paths, format),
@@ -422,6 +614,96 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Case(cmd) => run_case(cmd),
+        Command::Due {
+            store,
+            on,
+            program,
+            format,
+        } => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            let on = on.unwrap_or(store.ctx().on).to_string();
+            match db.due(&on, program.as_deref()) {
+                Ok(rows) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(
+                                &serde_json::json!({"on": on, "due": rows})
+                            )
+                            .unwrap_or_default()
+                        ),
+                        Format::Text => {
+                            for r in &rows {
+                                let window = if r.due_from == r.due_to {
+                                    r.due_from.clone()
+                                } else {
+                                    format!("{} – {}", r.due_from, r.due_to)
+                                };
+                                println!(
+                                    "{}  case {:>6}  {:<10} {:<16} {window}",
+                                    if r.overdue { "OVERDUE" } else { "due    " },
+                                    r.case_id,
+                                    r.program,
+                                    r.evaluation
+                                );
+                            }
+                            println!(
+                                "{} due, {} overdue on {on}",
+                                rows.iter().filter(|r| !r.overdue).count(),
+                                rows.iter().filter(|r| r.overdue).count()
+                            );
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Caseload {
+            store,
+            program,
+            format,
+        } => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match cases::caseload(&db, program.as_deref(), store.ctx().on) {
+                Ok(rows) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&serde_json::json!({"programs": rows}))
+                                .unwrap_or_default()
+                        ),
+                        Format::Text => {
+                            for r in &rows {
+                                println!(
+                                    "{:<12} version {:<6} capacity {:>6}  active {:>5}  waiting {:>5}",
+                                    r.program,
+                                    r.version,
+                                    r.capacity.map_or("—".to_string(), |c| c.to_string()),
+                                    r.active,
+                                    r.waiting
+                                );
+                            }
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);
             ExitCode::SUCCESS
@@ -630,5 +912,327 @@ fn run_route(
             ExitCode::SUCCESS
         }
         Err(d) => fail(d),
+    }
+}
+
+fn open_store(args: &StoreArgs) -> Result<traject::store::Store, ExitCode> {
+    traject::store::Store::open(&args.db).map_err(|e| {
+        eprintln!("{}: error: {e}", args.db.display());
+        ExitCode::from(1)
+    })
+}
+
+fn case_error(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(1)
+}
+
+fn run_case(cmd: CaseCommand) -> ExitCode {
+    use traject::engine;
+    // Opens the store and the programme a stored case belongs to.
+    let with_case =
+        |store: &StoreArgs,
+         id: i64,
+         program: Option<&str>|
+         -> Result<(traject::store::Store, traject::rules::CompiledProgram), ExitCode> {
+            let db = open_store(store)?;
+            let row = match db.case(id) {
+                Ok(Some(r)) => r,
+                Ok(None) => {
+                    return Err(case_error(format!(
+                        "there is no case {id} in {}",
+                        store.db.display()
+                    )))
+                }
+                Err(e) => return Err(case_error(e)),
+            };
+            let compiled = cases::open_for(&row.program, program).map_err(|e| {
+                eprint!("{}", e.render());
+                ExitCode::from(1)
+            })?;
+            Ok((db, compiled))
+        };
+    let report_freed = |freed: &engine::Freed| {
+        if let Some(next) = freed.next_started {
+            println!("slot freed: case {next} comes off the waiting list and starts");
+        }
+    };
+    match cmd {
+        CaseCommand::New {
+            store,
+            program,
+            referral,
+        } => {
+            let compiled = match pipeline::open(&program, &LoadOptions::default()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            let (r, _) = match traject::referral::read_file(&referral) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            let mut db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match engine::new_case(&mut db, &compiled, &r, &store.ctx()) {
+                Ok((id, verdict)) => {
+                    println!("{id}");
+                    eprintln!("case {id} created ({verdict})");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Import {
+            store,
+            program,
+            csv,
+        } => {
+            let compiled = match pipeline::open(&program, &LoadOptions::default()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            let shown = traject::program::load::display_path(&csv);
+            let file = match std::fs::File::open(&csv) {
+                Ok(f) => std::io::BufReader::new(f),
+                Err(e) => return case_error(format!("{shown}: cannot read: {e}")),
+            };
+            let mut db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match cases::import(&mut db, &compiled, &shown, file, &store.ctx()) {
+                Ok(ids) => {
+                    println!(
+                        "{} cases imported ({}–{})",
+                        ids.len(),
+                        ids.first().copied().unwrap_or(0),
+                        ids.last().copied().unwrap_or(0)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    for d in &diags {
+                        eprint!("{}", d.render(None));
+                    }
+                    eprintln!(
+                        "nothing imported: {} problem(s); fix the rows and import again",
+                        diags.len()
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        CaseCommand::List {
+            store,
+            state,
+            program,
+            limit,
+            format,
+        } => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match db.list(program.as_deref(), state.as_deref(), limit) {
+                Ok(rows) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&rows).unwrap_or_default()
+                        ),
+                        Format::Text => {
+                            for r in &rows {
+                                let pos = r.position.map(|p| format!(" #{p}")).unwrap_or_default();
+                                println!(
+                                    "{:>6}  {:<10} {:<6} {:<12}{pos:<5} {:<18} referred {}",
+                                    r.id, r.program, r.version, r.state, r.verdict, r.referral_date
+                                );
+                            }
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Show { store, id } => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match db.case(id) {
+                Ok(Some(r)) => match cases::show(&db, &r) {
+                    Ok(text) => {
+                        print!("{text}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => case_error(e),
+                },
+                Ok(None) => case_error(format!("there is no case {id}")),
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::History { store, id, format } => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match db.history(id) {
+                Ok(events) if events.is_empty() => case_error(format!("there is no case {id}")),
+                Ok(events) => {
+                    match format {
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&events).unwrap_or_default()
+                        ),
+                        Format::Text => {
+                            for e in &events {
+                                println!(
+                                    "{:>3}  {}  {:<10} by {:<10} {}  [recorded {}, version {}]",
+                                    e.seq,
+                                    e.on_date,
+                                    e.kind,
+                                    e.actor,
+                                    e.payload,
+                                    e.recorded_at,
+                                    e.version_hash
+                                );
+                            }
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Start {
+            store,
+            id,
+            track,
+            program,
+        } => {
+            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match engine::start(&mut db, &compiled, id, track.as_deref(), &store.ctx()) {
+                Ok(engine::StartOutcome::Started) => {
+                    println!("case {id} started");
+                    ExitCode::SUCCESS
+                }
+                Ok(engine::StartOutcome::Waiting { position }) => {
+                    println!("case {id} waits: the team is full; position {position} on the waiting list");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Evaluate {
+            store,
+            id,
+            evaluation,
+            decision,
+            goals,
+            score,
+            extend_by,
+            destination,
+            program,
+        } => {
+            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match engine::evaluate(
+                &mut db,
+                &compiled,
+                id,
+                &evaluation,
+                decision.as_deref(),
+                &goals,
+                score,
+                extend_by.as_deref(),
+                destination.as_deref(),
+                &store.ctx(),
+            ) {
+                Ok(freed) => {
+                    println!(
+                        "case {id}: evaluation {evaluation} recorded{}",
+                        decision.map(|d| format!(" ({d})")).unwrap_or_default()
+                    );
+                    if let Some(f) = &freed {
+                        report_freed(f);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Close {
+            store,
+            id,
+            destination,
+            program,
+        } => {
+            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match engine::close(&mut db, &compiled, id, &destination, &store.ctx()) {
+                Ok(freed) => {
+                    println!("case {id} closed ({destination})");
+                    report_freed(&freed);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::Drop {
+            store,
+            id,
+            reason,
+            program,
+        } => {
+            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match engine::drop_case(&mut db, &compiled, id, &reason, &store.ctx()) {
+                Ok(freed) => {
+                    println!("case {id} dropped ({reason})");
+                    report_freed(&freed);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        CaseCommand::NotStart {
+            store,
+            id,
+            reason,
+            program,
+        } => {
+            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+                Ok(x) => x,
+                Err(code) => return code,
+            };
+            match engine::not_start(&mut db, &compiled, id, &reason, &store.ctx()) {
+                Ok(_) => {
+                    println!("case {id} will not start ({reason})");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
     }
 }

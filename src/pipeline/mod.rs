@@ -2,6 +2,7 @@
 //! `traject validate` over files and folders. Commands start here.
 
 pub mod batch;
+pub mod cases;
 pub mod route;
 pub mod simulate;
 pub mod validate;

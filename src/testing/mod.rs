@@ -14,6 +14,8 @@ use crate::program::{bundled, LoadError, LoadOptions};
 use crate::rules::CompiledProgram;
 use crate::yaml::{self, SpanIndex};
 
+mod trajectory;
+
 /// One test's result.
 #[derive(Debug, Clone)]
 pub struct TestResult {
@@ -85,7 +87,10 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 }
 
 fn is_test_file(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|t| t.lines().any(|l| l.starts_with("tests:")))
+    std::fs::read_to_string(path).is_ok_and(|t| {
+        t.lines()
+            .any(|l| l.starts_with("tests:") || l.starts_with("trajectories:"))
+    })
 }
 
 /// Run every test in the files at `paths` (on disk).
@@ -213,7 +218,12 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
         index: &doc.index,
         errors: Vec::new(),
     };
-    if !ctx.keys(&doc.value, "", &["program", "tests"], &["program", "tests"]) {
+    if !ctx.keys(
+        &doc.value,
+        "",
+        &["program", "tests", "trajectories"],
+        &["program"],
+    ) {
         return report
             .errors
             .push(LoadError::new(ctx.errors).with_source(file, text));
@@ -224,7 +234,13 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
             .errors
             .push(LoadError::new(ctx.errors).with_source(file, text));
     };
-    let Some(tests) = doc.value["tests"].as_array() else {
+    let empty = Vec::new();
+    let tests = if doc.value.get("tests").is_none() {
+        Some(&empty)
+    } else {
+        doc.value["tests"].as_array()
+    };
+    let Some(tests) = tests else {
         ctx.err(
             "/tests",
             "`tests:` must be a list of tests",
@@ -358,6 +374,16 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
             name: case.name,
             differences: compare(compiled, &case.referral, &case.expect),
         });
+    }
+    if let Some(trajectories) = doc.value.get("trajectories") {
+        let compiled = match programs.remove(&BTreeMap::new()) {
+            Some(p) => p,
+            None => match open_program(file, reference, &LoadOptions::default()) {
+                Ok(p) => p,
+                Err(e) => return report.errors.push(e),
+            },
+        };
+        trajectory::run_all(file, text, trajectories, &doc.index, &compiled, report);
     }
 }
 

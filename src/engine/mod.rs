@@ -1,0 +1,729 @@
+//! The case lifecycle, driven by the programme: a referral becomes a case (with its eligibility
+//! verdict), starts on a track when a slot is free (FTE × caseload norm) or waits in a FIFO
+//! list, gets its evaluation moments scheduled from the programme, is evaluated, extended,
+//! closed with an exit destination, dropped with a reason, or never starts. Each change is one
+//! transaction together with its event; a refused transition lists the allowed ones.
+//!
+//! States: referred → active | waiting → (extended) → closed | dropped; referred/waiting →
+//! not_started. A case stays pinned to the version (and content hash) it was referred under.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::{json, Value};
+
+use crate::diag::suggestion_suffix;
+use crate::program::duration::Duration;
+use crate::program::model::Version;
+use crate::referral::Referral;
+use crate::rules::CompiledProgram;
+use crate::store::{append_event, Store, StoreError};
+
+#[derive(Debug)]
+pub struct CaseError(pub String);
+
+impl std::fmt::Display for CaseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<StoreError> for CaseError {
+    fn from(e: StoreError) -> Self {
+        CaseError(e.0)
+    }
+}
+
+impl From<rusqlite::Error> for CaseError {
+    fn from(e: rusqlite::Error) -> Self {
+        CaseError(format!("database: {e}"))
+    }
+}
+
+/// Who acts and on which day (`--as-of` gives tests and scripts a fixed clock).
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub on: NaiveDate,
+    pub actor: String,
+}
+
+impl Ctx {
+    fn day(&self) -> String {
+        self.on.to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum StartOutcome {
+    Started,
+    Waiting { position: i64 },
+}
+
+/// What a close or drop did to the waiting list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Freed {
+    /// The case that took the freed slot, if anyone was waiting.
+    pub next_started: Option<i64>,
+}
+
+/// The actions each state allows.
+pub fn allowed(state: &str) -> &'static [&'static str] {
+    match state {
+        "referred" => &["start", "evaluate (gate evaluations)", "not-start", "drop"],
+        "waiting" => &["not-start", "drop"],
+        "active" | "extended" => &["evaluate", "close", "drop"],
+        _ => &[],
+    }
+}
+
+fn refuse(id: i64, state: &str, action: &str) -> CaseError {
+    let ok = allowed(state);
+    CaseError(format!(
+        "case {id} is {state}: `{action}` is not possible. Allowed now: {}",
+        if ok.is_empty() {
+            "nothing (the case is finished)".to_string()
+        } else {
+            ok.join(", ")
+        }
+    ))
+}
+
+struct CaseState {
+    program: String,
+    version: String,
+    version_hash: String,
+    state: String,
+    verdict: String,
+    track: Option<String>,
+}
+
+fn load(tx: &Transaction, id: i64) -> Result<CaseState, CaseError> {
+    tx.query_row(
+        "SELECT program, version, version_hash, state, verdict, track FROM cases WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(CaseState {
+                program: r.get(0)?,
+                version: r.get(1)?,
+                version_hash: r.get(2)?,
+                state: r.get(3)?,
+                verdict: r.get(4)?,
+                track: r.get(5)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| CaseError(format!("there is no case {id}")))
+}
+
+/// The pinned version of a case in the current programme file; a changed file is noted.
+fn pinned<'a>(
+    compiled: &'a CompiledProgram,
+    c: &CaseState,
+) -> Result<(&'a Version, Option<String>), CaseError> {
+    if c.program != compiled.program.spec.id {
+        return Err(CaseError(format!(
+            "this case belongs to programme '{}', not '{}'",
+            c.program, compiled.program.spec.id
+        )));
+    }
+    let v = compiled.program.version(&c.version).ok_or_else(|| {
+        CaseError(format!(
+            "programme '{}' no longer has version '{}' that this case was pinned to",
+            c.program, c.version
+        ))
+    })?;
+    let changed = (v.hash != c.version_hash).then(|| {
+        format!(
+            "version {} changed since this case was referred (hash {} → {})",
+            v.id, c.version_hash, v.hash
+        )
+    });
+    Ok((v, changed))
+}
+
+fn add(date: NaiveDate, d: &str) -> Option<NaiveDate> {
+    Duration::parse(d).ok()?.after(date)
+}
+
+/// Create a case from a referral: judge it with the version in force on its date.
+pub fn new_case(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    ctx: &Ctx,
+) -> Result<(i64, &'static str), CaseError> {
+    store
+        .write(|tx| insert_case(tx, compiled, referral, ctx).map_err(|e| StoreError(e.0)))
+        .map_err(CaseError::from)
+}
+
+/// Insert one case (inside a transaction): the case row, its intake evaluations, its event.
+pub fn insert_case(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    ctx: &Ctx,
+) -> Result<(i64, &'static str), CaseError> {
+    let evaluation = compiled
+        .evaluate(referral)
+        .map_err(|e| CaseError(e.to_string()))?;
+    let version = &compiled.program.spec.versions[evaluation.version_index];
+    let verdict = evaluation.verdict.as_str();
+    let referral_json = serde_json::to_string(&referral_value(referral)).unwrap_or_default();
+    let date = referral
+        .referral_date
+        .expect("evaluated referrals have a date")
+        .to_string();
+    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7)")?
+        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day()])?;
+    let id = tx.last_insert_rowid();
+    for e in version
+        .evaluations
+        .iter()
+        .filter(|e| e.anchor == "intake" || e.anchor == "referral")
+    {
+        let base = if e.anchor == "referral" {
+            referral.referral_date.unwrap_or(ctx.on)
+        } else {
+            ctx.on
+        };
+        schedule_one(tx, id, e, base, None)?;
+    }
+    let failed: Vec<&str> = compiled.versions[evaluation.version_index]
+        .rules
+        .iter()
+        .zip(&evaluation.rules)
+        .filter(|(_, o)| o.outcome != crate::rules::Outcome::Pass)
+        .map(|(r, _)| r.id.as_str())
+        .collect();
+    append_event(
+        tx,
+        id,
+        &ctx.day(),
+        "referred",
+        &json!({"verdict": verdict, "version": version.id, "not_passed": failed}),
+        &ctx.actor,
+        &version.hash,
+    )?;
+    Ok((id, verdict))
+}
+
+/// The referral as stored: every known field, flags included.
+fn referral_value(r: &Referral) -> Value {
+    let mut m = serde_json::Map::new();
+    for (name, _) in crate::referral::FIELDS {
+        if let Some(v) = r.display(name) {
+            let value = match v.as_str() {
+                "true" if crate::referral::bool_index(name).is_some() => Value::Bool(true),
+                "false" if crate::referral::bool_index(name).is_some() => Value::Bool(false),
+                _ => Value::String(v),
+            };
+            m.insert((*name).to_string(), value);
+        }
+    }
+    Value::Object(m)
+}
+
+fn schedule_one(
+    tx: &Transaction,
+    id: i64,
+    e: &crate::program::model::Evaluation,
+    base: NaiveDate,
+    until: Option<NaiveDate>,
+) -> Result<(), CaseError> {
+    let insert = |from: NaiveDate, to: NaiveDate| -> Result<(), CaseError> {
+        tx.prepare_cached("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![id, e.id, from.to_string(), to.to_string()])?;
+        Ok(())
+    };
+    if let Some(at) = &e.at {
+        if let Some(d) = add(base, at) {
+            insert(d, d)?;
+        }
+    } else if let Some(w) = &e.window {
+        if let (Some(a), Some(b)) = (add(base, &w.from), add(base, &w.to)) {
+            insert(a, b)?;
+        }
+    } else if let Some(every) = &e.every {
+        let end = until
+            .or_else(|| base.checked_add_months(chrono::Months::new(24)))
+            .unwrap_or(base);
+        let mut d = add(base, every);
+        while let Some(x) = d {
+            if x > end {
+                break;
+            }
+            insert(x, x)?;
+            d = add(x, every);
+        }
+    } else {
+        insert(base, base)?;
+    }
+    Ok(())
+}
+
+/// Schedule the start-anchored evaluations of a case that starts on `on` on `track`.
+fn schedule_start(
+    tx: &Transaction,
+    id: i64,
+    version: &Version,
+    track: Option<&str>,
+    on: NaiveDate,
+    ends: Option<NaiveDate>,
+) -> Result<(), CaseError> {
+    for e in &version.evaluations {
+        let applies = e.tracks.is_empty() || track.is_some_and(|t| e.tracks.iter().any(|x| x == t));
+        if !applies {
+            continue;
+        }
+        match e.anchor.as_str() {
+            "start" => schedule_one(tx, id, e, on, ends)?,
+            "trajectory_end" => {
+                if let Some(end) = ends {
+                    schedule_one(tx, id, e, end, None)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn capacity(version: &Version) -> Option<i64> {
+    version.capacity_limit().map(|c| c as i64)
+}
+
+fn active_count(tx: &Transaction, program: &str) -> Result<i64, CaseError> {
+    Ok(tx.query_row(
+        "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')",
+        [program],
+        |r| r.get(0),
+    )?)
+}
+
+/// Start a case on a track, or put it on the waiting list when the team is full.
+pub fn start(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    track: Option<&str>,
+    ctx: &Ctx,
+) -> Result<StartOutcome, CaseError> {
+    store
+        .write(|tx| start_in(tx, compiled, id, track, ctx).map_err(|e| StoreError(e.0)))
+        .map_err(CaseError::from)
+}
+
+fn start_in(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    id: i64,
+    track: Option<&str>,
+    ctx: &Ctx,
+) -> Result<StartOutcome, CaseError> {
+    let c = load(tx, id)?;
+    if c.state != "referred" {
+        return Err(refuse(id, &c.state, "start"));
+    }
+    if c.verdict == "ineligible" {
+        return Err(CaseError(format!("case {id} was judged ineligible on referral; it cannot start (see `traject case show {id}`)")));
+    }
+    let (version, changed) = pinned(compiled, &c)?;
+    let track = resolve_track(version, track)?;
+    // Gates of the pathway's required steps must have been passed (e.g. action plan, trial
+    // week → enrol); optional steps (VIA after screening) do not hold up the start.
+    for step in version.pathway.steps.iter().filter(|s| !s.optional) {
+        if let Some(g) = &step.gate {
+            let passed: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM events WHERE case_id = ?1 AND kind = 'evaluated' AND json_extract(payload, '$.evaluation') = ?2 AND json_extract(payload, '$.decision') = ?3)",
+                params![id, g.evaluation, g.decision],
+                |r| r.get(0),
+            )?;
+            if !passed {
+                return Err(CaseError(format!(
+                    "case {id} cannot start yet: step '{}' needs evaluation '{}' with decision '{}' — record it with `traject case evaluate {id} --evaluation {} --decision {}`",
+                    step.id, g.evaluation, g.decision, g.evaluation, g.decision
+                )));
+            }
+        }
+    }
+    let full = capacity(version).is_some_and(|cap| {
+        active_count(tx, &c.program)
+            .map(|a| a >= cap)
+            .unwrap_or(true)
+    });
+    let waiting_exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM cases WHERE program = ?1 AND state = 'waiting')",
+        [&c.program],
+        |r| r.get(0),
+    )?;
+    if full || waiting_exists {
+        let seq: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1",
+            [&c.program],
+            |r| r.get(0),
+        )?;
+        tx.prepare_cached("UPDATE cases SET state = 'waiting', track = ?2, queue_seq = ?3, updated_on = ?4 WHERE id = ?1")?.execute(params![id, track, seq, ctx.day()])?;
+        let position: i64 = tx.query_row("SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq <= ?2", params![c.program, seq], |r| r.get(0))?;
+        append_event(
+            tx,
+            id,
+            &ctx.day(),
+            "waiting",
+            &json!({"track": track, "position": position, "capacity": capacity(version), "changed": changed}),
+            &ctx.actor,
+            &c.version_hash,
+        )?;
+        return Ok(StartOutcome::Waiting { position });
+    }
+    activate(
+        tx,
+        version,
+        id,
+        track.as_deref(),
+        ctx,
+        &c.version_hash,
+        json!({"track": track, "changed": changed}),
+    )?;
+    Ok(StartOutcome::Started)
+}
+
+fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String>, CaseError> {
+    let ids: Vec<&str> = version.tracks.iter().map(|t| t.id.as_str()).collect();
+    match (track, ids.len()) {
+        (None, 0) => Ok(None),
+        (None, 1) => Ok(Some(ids[0].to_string())),
+        (None, _) => Err(CaseError(format!(
+            "version {} has several tracks: choose one with --track ({})",
+            version.id,
+            ids.join(", ")
+        ))),
+        (Some(t), _) if ids.contains(&t) => Ok(Some(t.to_string())),
+        (Some(t), _) => Err(CaseError(format!(
+            "version {} has no track '{t}'{}; tracks: {}",
+            version.id,
+            suggestion_suffix(t, ids.iter().copied()),
+            if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            }
+        ))),
+    }
+}
+
+fn activate(
+    tx: &Transaction,
+    version: &Version,
+    id: i64,
+    track: Option<&str>,
+    ctx: &Ctx,
+    hash: &str,
+    payload: Value,
+) -> Result<(), CaseError> {
+    let ends = track
+        .and_then(|t| version.track(t))
+        .and_then(|t| add(ctx.on, &t.duration));
+    tx.prepare_cached("UPDATE cases SET state = 'active', track = ?2, started_on = ?3, ends_on = ?4, queue_seq = NULL, updated_on = ?3 WHERE id = ?1")?
+        .execute(params![id, track, ctx.day(), ends.map(|d| d.to_string())])?;
+    schedule_start(tx, id, version, track, ctx.on, ends)?;
+    let mut payload = payload;
+    payload["ends_on"] = json!(ends.map(|d| d.to_string()));
+    append_event(tx, id, &ctx.day(), "started", &payload, &ctx.actor, hash)?;
+    Ok(())
+}
+
+/// After a slot frees: start the first case on the waiting list, if the team has room.
+fn promote(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    program: &str,
+    ctx: &Ctx,
+) -> Result<Option<i64>, CaseError> {
+    let next: Option<(i64, String, Option<String>, String)> = tx
+        .query_row(
+            "SELECT id, version, track, version_hash FROM cases WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1",
+            [program],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((id, version_id, track, hash)) = next else {
+        return Ok(None);
+    };
+    let Some(version) = compiled.program.version(&version_id) else {
+        return Ok(None);
+    };
+    if capacity(version)
+        .is_some_and(|cap| active_count(tx, program).map(|a| a >= cap).unwrap_or(true))
+    {
+        return Ok(None);
+    }
+    let waited_since: String = tx.query_row("SELECT on_date FROM events WHERE case_id = ?1 AND kind = 'waiting' ORDER BY seq DESC LIMIT 1", [id], |r| r.get(0))?;
+    let waited = NaiveDate::parse_from_str(&waited_since, "%Y-%m-%d")
+        .map(|d| (ctx.on - d).num_days())
+        .unwrap_or(0);
+    activate(
+        tx,
+        version,
+        id,
+        track.as_deref(),
+        ctx,
+        &hash,
+        json!({"track": track, "from_waiting_list": true, "waited_days": waited}),
+    )?;
+    Ok(Some(id))
+}
+
+/// Record an evaluation: goals, score, decision. `extend` lengthens the track; `close` needs a
+/// destination and closes the case.
+#[allow(clippy::too_many_arguments)]
+pub fn evaluate(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    evaluation: &str,
+    decision: Option<&str>,
+    goals: &[String],
+    score: Option<f64>,
+    extend_by: Option<&str>,
+    destination: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Option<Freed>, CaseError> {
+    store
+        .write(|tx| {
+            let c = load(tx, id).map_err(|e| StoreError(e.0))?;
+            let (version, changed) = pinned(compiled, &c).map_err(|e| StoreError(e.0))?;
+            let Some(e) = version.evaluations.iter().find(|e| e.id == evaluation) else {
+                let ids: Vec<&str> = version.evaluations.iter().map(|e| e.id.as_str()).collect();
+                return Err(StoreError(format!(
+                    "version {} has no evaluation '{evaluation}'{}; evaluations: {}",
+                    version.id,
+                    suggestion_suffix(evaluation, ids.iter().copied()),
+                    ids.join(", ")
+                )));
+            };
+            let is_gate = version.pathway.steps.iter().any(|s| s.gate.as_ref().is_some_and(|g| g.evaluation == evaluation));
+            let ok_state = matches!(c.state.as_str(), "active" | "extended") || (c.state == "referred" && is_gate);
+            if !ok_state {
+                return Err(StoreError(refuse(id, &c.state, "evaluate").0 + if c.state == "referred" { " (before the start only the pathway's gate evaluations)" } else { "" }));
+            }
+            if let Some(d) = decision {
+                if !e.decisions.is_empty() && !e.decisions.iter().any(|x| x == d) {
+                    return Err(StoreError(format!(
+                        "evaluation '{evaluation}' cannot decide '{d}'{}; its decisions: {}",
+                        suggestion_suffix(d, e.decisions.iter().map(String::as_str)),
+                        e.decisions.join(", ")
+                    )));
+                }
+            }
+            let held: Option<String> = tx
+                .query_row("SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1", params![id, evaluation], |r| r.get(0))
+                .optional()?;
+            if let Some(from) = &held {
+                tx.execute("UPDATE due SET held_on = ?4 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3", params![id, evaluation, from, ctx.day()])?;
+            }
+            let mut payload = json!({"evaluation": evaluation, "decision": decision, "goals": goals, "score": score, "scheduled_for": held, "changed": changed});
+            let mut freed = None;
+            match decision {
+                Some("extend") => {
+                    let track = c.track.as_deref().and_then(|t| version.track(t));
+                    if track.is_some_and(|t| !t.extendable) {
+                        return Err(StoreError(format!("track '{}' is not extendable in version {}", c.track.clone().unwrap_or_default(), version.id)));
+                    }
+                    let by = extend_by.map(str::to_string).or_else(|| track.and_then(|t| t.extension.clone())).ok_or_else(|| {
+                        StoreError("how long is the extension? give --extend-by (e.g. \"3 months\"); the programme states no extension length".into())
+                    })?;
+                    let current: Option<String> = tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+                    let from = current.as_deref().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).unwrap_or(ctx.on);
+                    let ends = add(from, &by).ok_or_else(|| StoreError(format!("'{by}' is not a fixed length such as \"3 months\"")))?;
+                    tx.execute("UPDATE cases SET state = 'extended', ends_on = ?2, updated_on = ?3 WHERE id = ?1", params![id, ends.to_string(), ctx.day()])?;
+                    // The final evaluation comes back at the new end.
+                    tx.execute("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)", params![id, evaluation, ends.to_string()])?;
+                    payload["extended_until"] = json!(ends.to_string());
+                }
+                Some("close") => {
+                    let dest = destination.ok_or_else(|| StoreError("decision close needs --destination (an exit of the programme)".into()))?;
+                    check_exit(version, dest, "destination").map_err(|e| StoreError(e.0))?;
+                    payload["destination"] = json!(dest);
+                }
+                _ => {}
+            }
+            append_event(tx, id, &ctx.day(), "evaluated", &payload, &ctx.actor, &c.version_hash)?;
+            if decision == Some("close") {
+                freed = Some(finish(tx, compiled, id, &c, "closed", destination.unwrap_or_default(), ctx).map_err(|e| StoreError(e.0))?);
+            }
+            Ok(freed)
+        })
+        .map_err(CaseError::from)
+}
+
+fn check_exit(version: &Version, id: &str, kind: &str) -> Result<(), CaseError> {
+    let ids: Vec<&str> = version
+        .exits
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.id.as_str())
+        .collect();
+    if ids.contains(&id) {
+        Ok(())
+    } else {
+        Err(CaseError(format!(
+            "'{id}' is not a {} of version {}{}; choose one of: {}",
+            kind.replace('_', " "),
+            version.id,
+            suggestion_suffix(id, ids.iter().copied()),
+            ids.join(", ")
+        )))
+    }
+}
+
+fn finish(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    id: i64,
+    c: &CaseState,
+    state: &str,
+    outcome: &str,
+    ctx: &Ctx,
+) -> Result<Freed, CaseError> {
+    let was_active = matches!(c.state.as_str(), "active" | "extended");
+    tx.execute("UPDATE cases SET state = ?2, outcome = ?3, queue_seq = NULL, updated_on = ?4 WHERE id = ?1", params![id, state, outcome, ctx.day()])?;
+    // Evaluations not held any more are no longer due; closure-anchored ones now are.
+    tx.execute(
+        "DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL",
+        [id],
+    )?;
+    if state == "closed" {
+        if let Some(v) = compiled.program.version(&c.version) {
+            for e in v.evaluations.iter().filter(|e| e.anchor == "closure") {
+                schedule_one(tx, id, e, ctx.on, None)?;
+            }
+        }
+    }
+    let kind = match state {
+        "closed" => "closed",
+        "dropped" => "dropped",
+        _ => "not_started",
+    };
+    append_event(
+        tx,
+        id,
+        &ctx.day(),
+        kind,
+        &json!({"outcome": outcome}),
+        &ctx.actor,
+        &c.version_hash,
+    )?;
+    let next_started = if was_active {
+        promote(tx, compiled, &c.program, ctx)?
+    } else {
+        None
+    };
+    Ok(Freed { next_started })
+}
+
+/// Close an active case with an exit destination; the freed slot goes to the first who waits.
+pub fn close(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    destination: &str,
+    ctx: &Ctx,
+) -> Result<Freed, CaseError> {
+    transition(
+        store,
+        compiled,
+        id,
+        ctx,
+        "close",
+        &["active", "extended"],
+        "destination",
+        destination,
+        "closed",
+    )
+}
+
+/// Drop a case with a reason (an exit of kind drop_out).
+pub fn drop_case(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<Freed, CaseError> {
+    transition(
+        store,
+        compiled,
+        id,
+        ctx,
+        "drop",
+        &["referred", "waiting", "active", "extended"],
+        "drop_out",
+        reason,
+        "dropped",
+    )
+}
+
+/// Record that a referred or waiting case will not start, with a reason (exit of kind not_started).
+pub fn not_start(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<Freed, CaseError> {
+    transition(
+        store,
+        compiled,
+        id,
+        ctx,
+        "not-start",
+        &["referred", "waiting"],
+        "not_started",
+        reason,
+        "not_started",
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn transition(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    ctx: &Ctx,
+    action: &str,
+    from: &[&str],
+    exit_kind: &str,
+    exit: &str,
+    to: &str,
+) -> Result<Freed, CaseError> {
+    store
+        .write(|tx| {
+            let c = load(tx, id).map_err(|e| StoreError(e.0))?;
+            if !from.contains(&c.state.as_str()) {
+                return Err(StoreError(refuse(id, &c.state, action).0));
+            }
+            let (version, _) = pinned(compiled, &c).map_err(|e| StoreError(e.0))?;
+            check_exit(version, exit, exit_kind).map_err(|e| StoreError(e.0))?;
+            finish(tx, compiled, id, &c, to, exit, ctx).map_err(|e| StoreError(e.0))
+        })
+        .map_err(CaseError::from)
+}
+
+/// Cases in one programme's waiting list, in order.
+pub fn waiting_list(store: &Store, program: &str) -> Result<Vec<i64>, CaseError> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT id FROM cases WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq",
+    )?;
+    let rows = stmt.query_map([program], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The referral date of a case (for reports).
+pub fn referral_date(store: &Store, id: i64) -> Result<String, CaseError> {
+    Ok(store
+        .conn
+        .query_row("SELECT referral_date FROM cases WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?)
+}
