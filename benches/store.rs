@@ -1,0 +1,215 @@
+//! The case store at scale, in one run: a database of 100,000 cases and 1,000,000 events, then
+//! `case list`, `due` and `caseload` as cold processes of the real binary (median of 5; target
+//! under 100 ms each), and `case import` of 10,000 referrals into a fresh database (target
+//! under 1 s). `cat` of the database file is measured as the floor for a process that reads it.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+use traject::engine::{self, Ctx};
+use traject::pipeline::validate;
+use traject::program::{load_bytes, LoadOptions};
+use traject::referral::{FieldType, Referral, FIELDS};
+use traject::store::{append_event, Store};
+
+fn referral(i: usize) -> Referral {
+    let mut r = Referral::default();
+    let mut set = |f: &str, v: &str| {
+        let ty = FIELDS
+            .iter()
+            .find(|(n, _)| *n == f)
+            .map(|(_, t)| *t)
+            .unwrap_or(FieldType::Text);
+        r.set_text(f, ty, v).unwrap();
+    };
+    set("id", &format!("r{i:06}"));
+    set(
+        "referral_date",
+        &format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+    );
+    set("birth_date", &format!("{}-05-01", 1960 + i % 40));
+    set("nationality", ["SY", "AF", "ER", "IQ"][i % 4]);
+    set("residence_ocmw", "antwerpen");
+    set("income_support", "leefloon");
+    set("in_art60", "false");
+    set("civic_orientation_completed", "true");
+    set("motivated", "true");
+    set("help_request_fits", "true");
+    r
+}
+
+fn median(n: usize, mut f: impl FnMut()) -> Duration {
+    let mut t: Vec<Duration> = (0..n)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[n / 2]
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("traject-store-bench-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("programs")).unwrap();
+    // Antwerp 2022 with room for everyone, so that 100,000 cases can be active at once.
+    let text = std::fs::read_to_string(root.join("programs/antwerpen.yaml"))
+        .unwrap()
+        .replace("caseload_per_fte: 20\n", "caseload_per_fte: 60000\n");
+    std::fs::write(dir.join("programs/antwerpen.yaml"), &text).unwrap();
+    let compiled = load_bytes(
+        "programs/antwerpen.yaml",
+        text.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .and_then(validate::compile_loaded)
+    .unwrap();
+    let db_path = dir.join("big.db");
+    let mut store = Store::open(&db_path).unwrap();
+    let t = Instant::now();
+    let ctx = |d: &str| Ctx {
+        on: d.parse().unwrap(),
+        actor: "bench".into(),
+    };
+    store
+        .write(|tx| {
+            for i in 0..100_000 {
+                let r = referral(i);
+                let on = r.referral_date.unwrap().to_string();
+                engine::insert_case(tx, &compiled, &r, &ctx(&on))
+                    .map_err(|e| traject::store::StoreError(e.0))?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    for id in 1..=100_000i64 {
+        let track = if id % 2 == 0 { "long" } else { "short" };
+        let on = format!(
+            "2023-{:02}-{:02}",
+            1 + (id as usize - 1) % 12,
+            2 + (id as usize) % 26
+        );
+        engine::start(&mut store, &compiled, id, Some(track), &ctx(&on)).unwrap();
+    }
+    // Intake forms are held; the rest of the million events are evaluations and notes.
+    store
+        .write(|tx| {
+            tx.execute("UPDATE due SET held_on = due_from WHERE evaluation = 'intake_form'", [])?;
+            let have: i64 = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+            let payload = serde_json::json!({"evaluation": "intake_form", "goals": ["housing", "dutch", "network"]});
+            for k in 0..(1_000_000 - have) {
+                let id = 1 + k % 100_000;
+                append_event(tx, id, "2023-03-01", "evaluated", &payload, "bench", "bench")?;
+            }
+            let _ = params![];
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+    let cases: i64 = rusqlite::Connection::open(&db_path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
+        .unwrap();
+    let events: i64 = rusqlite::Connection::open(&db_path)
+        .unwrap()
+        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    println!(
+        "built {cases} cases and {events} events in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let bin = env!("CARGO_BIN_EXE_traject");
+    let db = db_path.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout.len()
+    };
+    let cat = median(5, || {
+        Command::new("cat")
+            .arg(&db_path)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+    });
+    println!(
+        "floor: cat of the {:.0} MB database: {:.1} ms",
+        std::fs::metadata(&db_path).unwrap().len() as f64 / 1e6,
+        cat.as_secs_f64() * 1e3
+    );
+    for (name, args) in [
+        ("case list (first 1,000)", vec!["case", "list", "--db", db]),
+        (
+            "case list --state waiting",
+            vec!["case", "list", "--db", db, "--state", "waiting"],
+        ),
+        (
+            "due --on 2023-06-15",
+            vec!["due", "--db", db, "--on", "2023-06-15"],
+        ),
+        (
+            "caseload",
+            vec!["caseload", "--db", db, "--as-of", "2023-06-15"],
+        ),
+    ] {
+        let mut bytes = 0;
+        let m = median(5, || bytes = run(&args));
+        println!(
+            "{name:<28} {:>7.1} ms ({bytes} bytes out) — target < 100 ms: {}",
+            m.as_secs_f64() * 1e3,
+            if m < Duration::from_millis(100) {
+                "met"
+            } else {
+                "MISSED"
+            }
+        );
+    }
+
+    // Import 10,000 referrals into a fresh database.
+    let mut csv = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!(
+            "n{i:05},2023-02-{:02},1980-01-01,SY,antwerpen,leefloon,false,true,true,true\n",
+            1 + i % 28
+        ));
+    }
+    std::fs::write(dir.join("import.csv"), csv).unwrap();
+    let m = median(3, || {
+        let fresh = dir.join("fresh.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", fresh.display()));
+        }
+        run(&[
+            "case",
+            "import",
+            "--db",
+            fresh.to_str().unwrap(),
+            "--program",
+            "antwerpen",
+            "import.csv",
+        ]);
+    });
+    println!(
+        "case import of 10,000 referrals: {:.0} ms — target < 1 s: {}",
+        m.as_secs_f64() * 1e3,
+        if m < Duration::from_secs(1) {
+            "met"
+        } else {
+            "MISSED"
+        }
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

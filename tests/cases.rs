@@ -1,0 +1,579 @@
+//! The case store through the real binary on real SQLite files: capacity and the FIFO waiting
+//! list, all-or-nothing imports, crash safety under SIGKILL, concurrent writers, privacy.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as Proc, Stdio};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use rusqlite::Connection;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn traject(db: &Path) -> Command {
+    let mut c = Command::cargo_bin("traject").unwrap();
+    let _ = db;
+    c.current_dir(root());
+    c
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("traject")
+}
+
+/// A CSV of `n` eligible Antwerp 2022 referrals, ids starting at `first`.
+fn referrals_csv(dir: &Path, name: &str, first: usize, n: usize) -> PathBuf {
+    let mut text = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
+    for i in first..first + n {
+        text.push_str(&format!(
+            "r{i:06},2023-01-{:02},{}-03-04,SY,antwerpen,leefloon,false,true,true,true\n",
+            1 + i % 28,
+            1960 + i % 40
+        ));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn forty_five_referrals_with_two_fte_leave_forty_active_and_five_waiting_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let csv = referrals_csv(dir.path(), "r.csv", 1, 45);
+    let d = db.to_str().unwrap();
+    let out = traject(&db)
+        .args([
+            "case",
+            "import",
+            "--db",
+            d,
+            "--program",
+            "antwerpen",
+            csv.to_str().unwrap(),
+            "--as-of",
+            "2023-01-31",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("45 cases imported (1–45)"));
+    for id in 1..=45 {
+        let out = traject(&db)
+            .args([
+                "case",
+                "start",
+                &id.to_string(),
+                "--db",
+                d,
+                "--track",
+                "long",
+                "--as-of",
+                "2023-02-01",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        if id <= 40 {
+            assert!(text.contains("started"), "{id}: {text}");
+        } else {
+            assert!(
+                text.contains(&format!("position {} on the waiting list", id - 40)),
+                "{id}: {text}"
+            );
+        }
+    }
+    let out = traject(&db)
+        .args([
+            "caseload",
+            "--db",
+            d,
+            "--format",
+            "json",
+            "--as-of",
+            "2023-02-01",
+        ])
+        .output()
+        .unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        j["programs"][0],
+        serde_json::json!({"program": "antwerpen", "version": "2022", "capacity": 40, "active": 40, "waiting": 5})
+    );
+    let out = traject(&db)
+        .args([
+            "case", "list", "--db", d, "--state", "waiting", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let waiting: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let order: Vec<(i64, i64)> = waiting
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_i64().unwrap(), c["position"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(order, [(41, 1), (42, 2), (43, 3), (44, 4), (45, 5)]);
+    // Closing a case frees a slot: the first on the list starts, the others move up.
+    let out = traject(&db)
+        .args([
+            "case",
+            "close",
+            "7",
+            "--db",
+            d,
+            "--destination",
+            "art60",
+            "--as-of",
+            "2023-05-02",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .contains("case 41 comes off the waiting list and starts"));
+    let out = traject(&db)
+        .args(["case", "show", "42", "--db", d])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("on the waiting list, position 1"));
+    let history = traject(&db)
+        .args(["case", "history", "41", "--db", d, "--format", "json"])
+        .output()
+        .unwrap();
+    let events: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["referred", "waiting", "started"]);
+    assert_eq!(events[2]["payload"]["waited_days"], 90);
+    // Refused transitions say what is allowed.
+    let out = traject(&db)
+        .args(["case", "close", "42", "--db", d, "--destination", "art60"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("case 42 is waiting: `close` is not possible. Allowed now: not-start, drop"));
+}
+
+#[test]
+fn an_import_with_a_bad_row_imports_nothing_and_lists_the_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let csv = referrals_csv(dir.path(), "r.csv", 1, 20);
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text = text
+        .replacen("r000005,2023-01-06", "r000005,2023-02-30", 1)
+        .replacen(
+            ",SY,antwerpen,leefloon,false,true,true,true\nr000012",
+            ",Syria,antwerpen,leefloon,false,true,true,true\nr000012",
+            1,
+        );
+    std::fs::write(&csv, text).unwrap();
+    let out = traject(&db)
+        .args([
+            "case",
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            "--program",
+            "antwerpen",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("r.csv:6:2: error: column 'referral_date': '2023-02-30' is not a real date"),
+        "{err}"
+    );
+    assert!(
+        err.contains("r.csv:12:4: error: column 'nationality'"),
+        "{err}"
+    );
+    assert!(err.contains("nothing imported: 2 problem(s)"), "{err}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_private_and_logs_carry_no_personal_data() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(&referral, "referral_date: 2023-01-10\nbirth_date: 1987-06-05\nnationality: ER\nmother_tongue: ti\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\nid: Selam-Tesfay\n").unwrap();
+    let mut logs = String::new();
+    let mut run = |args: &[&str]| {
+        let out = traject(&db)
+            .env("TRAJECT_LOG", "trace")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        logs.push_str(&String::from_utf8_lossy(&out.stderr));
+    };
+    run(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        referral.to_str().unwrap(),
+        "--as-of",
+        "2023-01-10",
+    ]);
+    run(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-02-01",
+    ]);
+    run(&[
+        "case",
+        "evaluate",
+        "1",
+        "--db",
+        d,
+        "--evaluation",
+        "interim",
+        "--decision",
+        "continue",
+        "--goal",
+        "housing",
+        "--as-of",
+        "2023-06-10",
+    ]);
+    run(&[
+        "case",
+        "close",
+        "1",
+        "--db",
+        d,
+        "--destination",
+        "art60",
+        "--as-of",
+        "2023-11-01",
+    ]);
+    assert!(
+        logs.contains("event appended"),
+        "logging is on at trace level: {logs}"
+    );
+    for personal in [
+        "1987-06-05",
+        "1987",
+        "ER",
+        "\"ti\"",
+        "Selam",
+        "Tesfay",
+        "leefloon",
+        "birth",
+    ] {
+        assert!(
+            !logs.contains(personal),
+            "log output contains personal data '{personal}':\n{logs}"
+        );
+    }
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "database readable by its owner only");
+}
+
+#[test]
+fn four_processes_writing_at_once_lose_nothing_and_never_fail_on_a_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    // Create the database first so that the four start on the same file.
+    let first = referrals_csv(dir.path(), "first.csv", 0, 1);
+    traject(&db)
+        .args([
+            "case",
+            "import",
+            "--db",
+            db.to_str().unwrap(),
+            "--program",
+            "antwerpen",
+            first.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let files: Vec<Vec<PathBuf>> = (0..4)
+        .map(|p| {
+            (0..5)
+                .map(|b| {
+                    referrals_csv(
+                        dir.path(),
+                        &format!("p{p}b{b}.csv"),
+                        1 + p * 1000 + b * 100,
+                        100,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let children: Vec<std::thread::JoinHandle<Vec<std::process::Output>>> = files
+        .into_iter()
+        .map(|batches| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                batches
+                    .iter()
+                    .map(|csv| {
+                        Proc::new(bin())
+                            .current_dir(root())
+                            .args([
+                                "case",
+                                "import",
+                                "--db",
+                                db.to_str().unwrap(),
+                                "--program",
+                                "antwerpen",
+                                csv.to_str().unwrap(),
+                            ])
+                            .output()
+                            .unwrap()
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    for child in children {
+        for out in child.join().unwrap() {
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "a writer failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 2001);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), 2001);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(DISTINCT json_extract(referral, '$.id')) FROM cases"
+        ),
+        2001
+    );
+}
+
+/// Kill `child` after a pseudo-random delay; true when it had already finished by itself.
+fn kill_after(mut child: std::process::Child, millis: u64) -> bool {
+    std::thread::sleep(Duration::from_millis(millis));
+    match child.try_wait().unwrap() {
+        Some(status) => status.success(),
+        None => {
+            child.kill().unwrap(); // SIGKILL on unix
+            let _ = child.wait();
+            false
+        }
+    }
+}
+
+fn integrity_ok(db: &Path) {
+    let conn = Connection::open(db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let fk: i64 = conn
+        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0);
+}
+
+#[test]
+fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap().to_string();
+    let big = referrals_csv(dir.path(), "big.csv", 1, 10_000);
+    let mut seed: u64 = 0x5DEE_CE66;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    // 1. Imports of 10,000 referrals, killed at random moments: all or nothing each time. One
+    // uninterrupted import first tells how long an import takes on this machine.
+    let import = || {
+        Proc::new(bin())
+            .current_dir(root())
+            .args([
+                "case",
+                "import",
+                "--db",
+                &d,
+                "--program",
+                "antwerpen",
+                big.to_str().unwrap(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let t = std::time::Instant::now();
+    assert!(import().wait().unwrap().success());
+    let import_ms = (t.elapsed().as_millis() as u64).max(5);
+    let mut acknowledged = 10_000i64;
+    let mut kills = 0;
+    for _ in 0..30 {
+        if kill_after(import(), next(import_ms)) {
+            acknowledged += 10_000;
+        } else {
+            kills += 1;
+        }
+        integrity_ok(&db);
+        let cases = count(&db, "SELECT COUNT(*) FROM cases");
+        assert_eq!(
+            cases % 10_000,
+            0,
+            "a killed import left part of its rows: {cases}"
+        );
+        assert!(cases >= acknowledged, "an acknowledged import is missing");
+        assert!(cases <= acknowledged + 10_000 * kills as i64);
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM events"),
+            cases,
+            "every case has exactly its referral event"
+        );
+    }
+    // 2. Event writes (evaluations on started cases), each process killed at a random moment.
+    let ids: Vec<i64> = {
+        let conn = Connection::open(&db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id FROM cases ORDER BY id LIMIT 5")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(!ids.is_empty(), "at least one import finished");
+    let mut started = Vec::new();
+    for id in &ids {
+        let out = Proc::new(bin())
+            .current_dir(root())
+            .args([
+                "case",
+                "start",
+                &id.to_string(),
+                "--db",
+                &d,
+                "--track",
+                "long",
+                "--as-of",
+                "2023-02-01",
+            ])
+            .output()
+            .unwrap();
+        if String::from_utf8_lossy(&out.stdout).contains("started") {
+            started.push(*id);
+        }
+    }
+    assert!(!started.is_empty());
+    let mut acked_events = std::collections::HashMap::new();
+    let mut event_kills = 0;
+    let evaluate = |id: i64| {
+        Proc::new(bin())
+            .current_dir(root())
+            .args([
+                "case",
+                "evaluate",
+                &id.to_string(),
+                "--db",
+                &d,
+                "--evaluation",
+                "interim",
+                "--decision",
+                "continue",
+                "--goal",
+                "work",
+                "--as-of",
+                "2023-06-10",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let t = std::time::Instant::now();
+    assert!(evaluate(started[0]).wait().unwrap().success());
+    let evaluate_ms = (t.elapsed().as_millis() as u64).max(2);
+    for i in 0..40 {
+        let id = started[i % started.len()];
+        let before = count(
+            &db,
+            &format!("SELECT COUNT(*) FROM events WHERE case_id = {id}"),
+        );
+        let acked = kill_after(evaluate(id), next(evaluate_ms));
+        if !acked {
+            event_kills += 1;
+        }
+        integrity_ok(&db);
+        let after = count(
+            &db,
+            &format!("SELECT COUNT(*) FROM events WHERE case_id = {id}"),
+        );
+        if acked {
+            assert_eq!(after, before + 1, "an acknowledged evaluation is missing");
+        } else {
+            assert!(
+                after == before || after == before + 1,
+                "half-applied change: {before} → {after}"
+            );
+        }
+        *acked_events.entry(id).or_insert(0) += i64::from(acked);
+        // Sequence numbers stay gapless: 1..n.
+        let max: i64 = count(
+            &db,
+            &format!("SELECT MAX(seq) FROM events WHERE case_id = {id}"),
+        );
+        assert_eq!(max, after);
+    }
+    assert!(
+        kills + event_kills >= 50,
+        "at least 50 processes killed mid-write: {kills} imports + {event_kills} evaluations"
+    );
+}
