@@ -201,9 +201,116 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Roll a programme out to another OCMW: copy a model, replace identity, residence,
+    /// staffing and local funder, keep structure, comments and sources; list the TODO items.
+    #[command(
+        after_help = "Example:\n  traject new --from programs/x.yaml --ocmw my-ocmw --fte 0.2 --out my-ocmw/my-ocmw.yaml\n\nThe model's tests are copied to tests/ beside the new file. The new file validates at once."
+    )]
+    New {
+        /// The model programme (path or bundled id).
+        #[arg(long)]
+        from: String,
+        /// The new OCMW, lower case as referrals write it (residence_ocmw).
+        #[arg(long)]
+        ocmw: String,
+        /// Display name of the new programme.
+        #[arg(long)]
+        name: Option<String>,
+        /// FTE that count for the caseload norm (split over the model's guiding roles).
+        #[arg(long)]
+        fte: Option<f64>,
+        #[arg(long)]
+        society_language: Option<String>,
+        /// Where to write the new programme (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Semantic difference between two programmes or two versions: rules, tracks, pathway,
+    /// modules, evaluations, staffing and capacity, funding — by id, not by line.
+    #[command(
+        after_help = "Examples:\n  traject diff programs/a.yaml programs/b.yaml\n  traject diff <id>@2020 <id>@2022 --format json\n\nPROGRAM@VERSION picks a version; without it the most recent one is compared."
+    )]
+    Diff {
+        a: String,
+        b: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Re-check programme files on every save: validate, compile, run their tests.
+    #[command(
+        after_help = "Examples:\n  traject watch\n  traject watch programs/x.yaml\n  traject watch --poll my-ocmw/        (network drives)\n\nA broken save never replaces the last good programme; the watcher says which stays in force."
+    )]
+    Watch {
+        /// Files or folders (default: programs/).
+        paths: Vec<PathBuf>,
+        /// Poll modification times instead of waiting for file events.
+        #[arg(long)]
+        poll: bool,
+        /// Polling interval in milliseconds.
+        #[arg(long, default_value_t = 300)]
+        interval_ms: u64,
+    },
+    /// Reports for the annual report to the EU: funding per funder, activity from the case store.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Shell completions for bash, zsh or fish.
+    #[command(
+        after_help = "Examples:\n  traject completions bash > /etc/bash_completion.d/traject\n  traject completions zsh > ~/.zfunc/_traject\n  traject completions fish > ~/.config/fish/completions/traject.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
     /// Print the programme JSON Schema (draft-07) that editors and the loader use.
     #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
     Schema,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Personnel and material costs per funder per cost category, exact to the cent.
+    #[command(
+        after_help = "Example:\n  traject report funding --program <id> --from 2023-01-01 --to 2023-12-31 --cost-per-fte-month 4000\n\nThe version(s) in force in the period give the staffing and the split; a category the sources do not split stays unallocated."
+    )]
+    Funding {
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Cost of one FTE for one month, in euros.
+        #[arg(long)]
+        cost_per_fte_month: String,
+        /// Material costs for the whole period, in euros.
+        #[arg(long)]
+        materials: Option<String>,
+        #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+        format: SimFormat,
+        #[arg(long = "option", value_name = "ID=CHOICE")]
+        options: Vec<String>,
+    },
+    /// Referred, started, waiting, finished, dropped, not started, exits, evaluations held — each with its denominator.
+    #[command(
+        after_help = "Example:\n  traject report activity --program <id> --from 2023-01-01 --to 2023-12-31 --format html > activity.html"
+    )]
+    Activity {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        program: String,
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
 }
 
 /// Where the cases are kept, on which day, and who acts.
@@ -703,6 +810,173 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+        Command::New {
+            from,
+            ocmw,
+            name,
+            fte,
+            society_language,
+            out,
+        } => run_new(&from, ocmw, name, fte, society_language, &out),
+        Command::Diff { a, b, format } => {
+            let open =
+                |arg: &str| -> Result<(traject::program::Program, Option<String>), ExitCode> {
+                    let (path, version) = match arg.rsplit_once('@') {
+                        Some((p, v)) if !std::path::Path::new(arg).exists() => {
+                            (p.to_string(), Some(v.to_string()))
+                        }
+                        _ => (arg.to_string(), None),
+                    };
+                    traject::program::open(&path, &LoadOptions::default())
+                        .map(|p| (p, version))
+                        .map_err(|e| {
+                            eprint!("{}", e.render());
+                            ExitCode::from(1)
+                        })
+                };
+            let ((pa, va), (pb, vb)) = match (open(&a), open(&b)) {
+                (Ok(x), Ok(y)) => (x, y),
+                (Err(c), _) | (_, Err(c)) => return c,
+            };
+            let (va, vb) = match (
+                traject::rollout::diff::pick(&pa, va.as_deref()),
+                traject::rollout::diff::pick(&pb, vb.as_deref()),
+            ) {
+                (Ok(x), Ok(y)) => (x, y),
+                (Err(e), _) | (_, Err(e)) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let d = traject::rollout::diff::diff(&pa, va, &pb, vb);
+            match format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default())
+                }
+                Format::Text => print!("{}", traject::rollout::diff::render_text(&d)),
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Watch {
+            paths,
+            poll,
+            interval_ms,
+        } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("programs")]
+            } else {
+                paths
+            };
+            let mut print = |line: &str| {
+                println!("{line}");
+                let _ = std::io::Write::flush(&mut std::io::stdout());
+            };
+            let result = if poll {
+                traject::watch::run_poll(
+                    &paths,
+                    std::time::Duration::from_millis(interval_ms.max(50)),
+                    &mut print,
+                )
+            } else {
+                traject::watch::run_events(&paths, &mut print)
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Report(ReportCommand::Funding {
+            program,
+            from,
+            to,
+            cost_per_fte_month,
+            materials,
+            format,
+            options,
+        }) => {
+            let opts = match parse_options(&options) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let cost = match traject::report::parse_euros(&cost_per_fte_month) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: --cost-per-fte-month: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let materials = match materials
+                .as_deref()
+                .map(traject::report::parse_euros)
+                .transpose()
+            {
+                Ok(m) => m,
+                Err(e) => {
+                    eprintln!("error: --materials: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let p = match traject::program::open(&program, &opts) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprint!("{}", e.render());
+                    return ExitCode::from(1);
+                }
+            };
+            match traject::report::funding(&p, from, to, cost, materials) {
+                Ok(r) => {
+                    match format {
+                        SimFormat::Json => {
+                            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
+                        }
+                        SimFormat::Csv => print!("{}", traject::report::funding_csv(&r)),
+                        SimFormat::Text => print!("{}", traject::report::funding_text(&r)),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Report(ReportCommand::Activity {
+            store,
+            program,
+            from,
+            to,
+            format,
+        }) => {
+            let db = match open_store(&store) {
+                Ok(d) => d,
+                Err(code) => return code,
+            };
+            match traject::report::activity::activity(&db, &program, from, to, store.ctx().on) {
+                Ok(r) => {
+                    match format {
+                        ReportFormat::Json => {
+                            println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())
+                        }
+                        ReportFormat::Csv => print!("{}", traject::report::activity::csv(&r)),
+                        ReportFormat::Html => print!("{}", traject::report::activity::html(&r)),
+                        ReportFormat::Text => print!("{}", traject::report::activity::text(&r)),
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => case_error(e),
+            }
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "traject", &mut std::io::stdout());
+            ExitCode::SUCCESS
         }
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);
@@ -1235,4 +1509,94 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
             }
         }
     }
+}
+
+fn run_new(
+    from: &str,
+    ocmw: String,
+    name: Option<String>,
+    fte: Option<f64>,
+    society_language: Option<String>,
+    out: &std::path::Path,
+) -> ExitCode {
+    if out.exists() {
+        eprintln!(
+            "{}: error: the file exists already; choose another --out or remove it first",
+            out.display()
+        );
+        return ExitCode::from(2);
+    }
+    let file_name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{ocmw}.yaml"));
+    let spec = traject::rollout::NewProgramme {
+        ocmw,
+        name,
+        fte,
+        society_language,
+    };
+    let rollout = match traject::rollout::new_from(from, &spec, &file_name) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let write = |path: &std::path::Path, text: &str| -> Result<(), String> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        batch::write_atomically(path, |w| {
+            std::io::Write::write_all(w, text.as_bytes()).map_err(|e| {
+                vec![traject::diag::Diagnostic::error(
+                    path.display().to_string(),
+                    traject::diag::Pos::new(1, 1),
+                    e.to_string(),
+                )]
+            })
+        })
+        .map_err(|d| {
+            d.iter()
+                .map(|x| x.headline())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    };
+    if let Err(e) = write(out, &rollout.programme) {
+        eprintln!("error: {e}");
+        return ExitCode::from(1);
+    }
+    let tests_path = dir.join("tests").join(&file_name);
+    if let Some(tests) = &rollout.tests {
+        if let Err(e) = write(&tests_path, tests) {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    println!(
+        "wrote {}{}",
+        out.display(),
+        if rollout.tests.is_some() {
+            format!(" and {}", tests_path.display())
+        } else {
+            String::new()
+        }
+    );
+    let check = validate::validate_file(out, &LoadOptions::default());
+    if !check.ok {
+        eprint!("{}", check.rendered);
+        eprintln!("the new programme does not validate yet: fix the problems above");
+        return ExitCode::from(1);
+    }
+    println!("the new programme validates");
+    println!("TODO, to decide locally:");
+    for t in &rollout.todo {
+        println!("  - {t}");
+    }
+    ExitCode::SUCCESS
 }

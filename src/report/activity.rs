@@ -1,0 +1,184 @@
+//! The activity report from the case store: for one programme and one cohort (referred within
+//! the period), how many started, wait, finished, dropped (with reasons), never started (with
+//! reasons), where they went, and how many scheduled evaluations were held — each figure with
+//! its denominator, so that it can be compared across years and cities.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub figure: String,
+    pub count: i64,
+    pub denominator: i64,
+    pub of: String,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityReport {
+    pub program: String,
+    /// The cohort: cases referred from..to (inclusive).
+    pub cohort_from: NaiveDate,
+    pub cohort_to: NaiveDate,
+    /// States are counted as they stand on this day.
+    pub as_of: NaiveDate,
+    pub figures: Vec<Figure>,
+}
+
+fn fig(figure: impl Into<String>, count: i64, denominator: i64, of: &str) -> Figure {
+    let share = if denominator > 0 {
+        (count as f64 / denominator as f64 * 1000.0).round() / 1000.0
+    } else {
+        0.0
+    };
+    Figure {
+        figure: figure.into(),
+        count,
+        denominator,
+        of: of.to_string(),
+        share,
+    }
+}
+
+pub fn activity(
+    store: &Store,
+    program: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<ActivityReport, StoreError> {
+    let (f, t) = (from.to_string(), to.to_string());
+    let one = |sql: &str| -> Result<i64, StoreError> {
+        Ok(store
+            .conn
+            .query_row(sql, params![program, f, t], |r| r.get(0))?)
+    };
+    let cohort = "FROM cases WHERE program = ?1 AND referral_date BETWEEN ?2 AND ?3";
+    let referred = one(&format!("SELECT COUNT(*) {cohort}"))?;
+    let started = one(&format!(
+        "SELECT COUNT(*) {cohort} AND started_on IS NOT NULL"
+    ))?;
+    let mut figures = vec![
+        fig("referred", referred, referred, "referred"),
+        fig("eligible on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'eligible'"))?, referred, "referred"),
+        fig("needs assessment on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'needs_assessment'"))?, referred, "referred"),
+        fig("ineligible on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'ineligible'"))?, referred, "referred"),
+        fig("started", started, referred, "referred"),
+        fig("waiting now", one(&format!("SELECT COUNT(*) {cohort} AND state = 'waiting'"))?, referred, "referred"),
+        fig("active now", one(&format!("SELECT COUNT(*) {cohort} AND state IN ('active', 'extended')"))?, started, "started"),
+        fig("extended", one(&format!("SELECT COUNT(*) {cohort} AND id IN (SELECT case_id FROM events WHERE kind = 'evaluated' AND json_extract(payload, '$.decision') = 'extend')"))?, started, "started"),
+    ];
+    let closed = one(&format!("SELECT COUNT(*) {cohort} AND state = 'closed'"))?;
+    figures.push(fig("finished (closed)", closed, started, "started"));
+    let grouped = |state: &str| -> Result<Vec<(String, i64)>, StoreError> {
+        let mut stmt = store.conn.prepare(&format!(
+            "SELECT outcome, COUNT(*) {cohort} AND state = ?4 GROUP BY outcome ORDER BY outcome"
+        ))?;
+        let rows = stmt.query_map(params![program, f, t, state], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                r.get(1)?,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    for (dest, n) in grouped("closed")? {
+        figures.push(fig(format!("exit: {dest}"), n, closed, "finished"));
+    }
+    let dropped = one(&format!("SELECT COUNT(*) {cohort} AND state = 'dropped'"))?;
+    figures.push(fig("dropped", dropped, referred, "referred"));
+    for (reason, n) in grouped("dropped")? {
+        figures.push(fig(format!("dropped: {reason}"), n, dropped, "dropped"));
+    }
+    let not_started = one(&format!(
+        "SELECT COUNT(*) {cohort} AND state = 'not_started'"
+    ))?;
+    figures.push(fig("not started", not_started, referred, "referred"));
+    for (reason, n) in grouped("not_started")? {
+        figures.push(fig(
+            format!("not started: {reason}"),
+            n,
+            not_started,
+            "not started",
+        ));
+    }
+    let scheduled = one(&format!(
+        "SELECT COUNT(*) FROM due WHERE case_id IN (SELECT id {cohort}) AND due_from <= '{as_of}'"
+    ))?;
+    let held = one(&format!("SELECT COUNT(*) FROM due WHERE case_id IN (SELECT id {cohort}) AND due_from <= '{as_of}' AND held_on IS NOT NULL"))?;
+    figures.push(fig(
+        "evaluations held",
+        held,
+        scheduled,
+        "evaluations due so far",
+    ));
+    Ok(ActivityReport {
+        program: program.to_string(),
+        cohort_from: from,
+        cohort_to: to,
+        as_of,
+        figures,
+    })
+}
+
+pub fn text(r: &ActivityReport) -> String {
+    let mut out = format!(
+        "{} — cohort referred {} to {}, states on {}\n",
+        r.program, r.cohort_from, r.cohort_to, r.as_of
+    );
+    for f in &r.figures {
+        out.push_str(&format!(
+            "  {:<34} {:>6} of {:>6} {:<24} {:>6.1}%\n",
+            f.figure,
+            f.count,
+            f.denominator,
+            f.of,
+            f.share * 100.0
+        ));
+    }
+    out
+}
+
+pub fn csv(r: &ActivityReport) -> String {
+    let mut out =
+        String::from("program,cohort_from,cohort_to,as_of,figure,count,denominator,of,share\n");
+    for f in &r.figures {
+        out.push_str(&format!(
+            "{},{},{},{},\"{}\",{},{},\"{}\",{}\n",
+            r.program,
+            r.cohort_from,
+            r.cohort_to,
+            r.as_of,
+            f.figure.replace('"', "'"),
+            f.count,
+            f.denominator,
+            f.of,
+            f.share
+        ));
+    }
+    out
+}
+
+pub fn html(r: &ActivityReport) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let rows: String = r
+        .figures
+        .iter()
+        .map(|f| format!("<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{:.1}%</td></tr>\n", esc(&f.figure), f.count, f.denominator, esc(&f.of), f.share * 100.0))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>traject — activity {p}</title><style>body{{font-family:sans-serif;max-width:760px;margin:2em auto}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}</style></head><body>\n<h1>{p} — activity</h1><p>Cohort referred {a} to {b}; states on {c}.</p>\n<table><tr><th>figure</th><th>count</th><th>of</th><th>denominator</th><th>share</th></tr>\n{rows}</table></body></html>\n",
+        p = esc(&r.program),
+        a = r.cohort_from,
+        b = r.cohort_to,
+        c = r.as_of
+    )
+}

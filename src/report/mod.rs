@@ -1,0 +1,317 @@
+//! Reports for the annual financial and content report to the EU: the funding ledger
+//! (personnel and material costs per funder per cost category, exact to the cent) and the
+//! activity report from the case store (every figure with its denominator, cohort and period).
+
+pub mod activity;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use crate::program::model::Version;
+use crate::program::Program;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Allocation {
+    pub funder: String,
+    pub percent: f64,
+    /// Amount in cents.
+    pub cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLine {
+    pub version: String,
+    pub category: String,
+    /// Months of the period this version covers (days counted per calendar month).
+    pub months: f64,
+    pub fte: f64,
+    pub total_cents: i64,
+    /// Empty when the sources state no split for this category.
+    pub allocations: Vec<Allocation>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingReport {
+    pub program: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub cost_per_fte_month_cents: i64,
+    pub lines: Vec<CategoryLine>,
+    /// Per funder over all lines.
+    pub totals: Vec<(String, i64)>,
+    pub unallocated_cents: i64,
+}
+
+/// Split `total` cents by percentages, exactly: floor every share, then give the remaining
+/// cents to the largest remainders (ties: the order the funders are written in).
+pub fn split_cents(total: i64, percents: &[f64]) -> Vec<i64> {
+    let raw: Vec<f64> = percents.iter().map(|p| total as f64 * p / 100.0).collect();
+    let mut cents: Vec<i64> = raw.iter().map(|r| r.floor() as i64).collect();
+    let mut left = total - cents.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by(|&a, &b| {
+        (raw[b] - raw[b].floor())
+            .total_cmp(&(raw[a] - raw[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for i in order.into_iter().cycle().take(raw.len().max(1) * 2) {
+        if left <= 0 || raw.is_empty() {
+            break;
+        }
+        cents[i] += 1;
+        left -= 1;
+    }
+    cents
+}
+
+/// Months of [from, to] in force for each version: each day counts 1/(days in its month).
+fn months_per_version(p: &Program, from: NaiveDate, to: NaiveDate) -> Vec<(usize, f64)> {
+    let mut acc: Vec<f64> = vec![0.0; p.spec.versions.len()];
+    let mut d = from;
+    while d <= to {
+        if let Some(i) = p.spec.versions.iter().position(|v| v.in_force_on(d)) {
+            let days = days_in_month(d);
+            acc[i] += 1.0 / days as f64;
+        }
+        d = d.succ_opt().expect("dates stay in range");
+    }
+    acc.into_iter()
+        .enumerate()
+        .filter(|(_, m)| *m > 0.0)
+        .collect()
+}
+
+fn days_in_month(d: NaiveDate) -> u32 {
+    let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid");
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .expect("valid");
+    (next - first).num_days() as u32
+}
+
+/// The cost category a role's FTE count in: guiding staff are personnel; other roles go to
+/// a category of their own when the version splits one (a coordinator paid by the
+/// city), else to personnel.
+fn category_of(v: &Version, role: &crate::program::model::Role) -> &'static str {
+    if !role.counts_for_caseload && v.funding.split.iter().any(|s| s.category == "coordinator") {
+        "coordinator"
+    } else {
+        "personnel"
+    }
+}
+
+pub fn funding(
+    p: &Program,
+    from: NaiveDate,
+    to: NaiveDate,
+    cost_per_fte_month_cents: i64,
+    materials_cents: Option<i64>,
+) -> Result<FundingReport, String> {
+    if to < from {
+        return Err(format!("--to {to} is before --from {from}"));
+    }
+    let periods = months_per_version(p, from, to);
+    if periods.is_empty() {
+        return Err(format!(
+            "no version of '{}' is in force between {from} and {to}",
+            p.spec.id
+        ));
+    }
+    let total_months: f64 = periods.iter().map(|(_, m)| m).sum();
+    let mut lines = Vec::new();
+    for (vi, months) in &periods {
+        let v = &p.spec.versions[*vi];
+        let mut categories: Vec<(&str, f64)> = Vec::new();
+        for r in &v.staffing {
+            let c = category_of(v, r);
+            match categories.iter_mut().find(|(n, _)| *n == c) {
+                Some(x) => x.1 += r.fte,
+                None => categories.push((c, r.fte)),
+            }
+        }
+        let mut costs: Vec<(String, f64, i64)> = categories
+            .into_iter()
+            .map(|(c, fte)| {
+                (
+                    c.to_string(),
+                    fte,
+                    (fte * months * cost_per_fte_month_cents as f64).round() as i64,
+                )
+            })
+            .collect();
+        if let Some(m) = materials_cents {
+            costs.push((
+                "materials".into(),
+                0.0,
+                (m as f64 * months / total_months).round() as i64,
+            ));
+        }
+        for (category, fte, total) in costs {
+            let split = v.funding.split.iter().find(|s| s.category == category);
+            let allocations = match split {
+                Some(s) => {
+                    let cents = split_cents(
+                        total,
+                        &s.shares.iter().map(|x| x.percent).collect::<Vec<_>>(),
+                    );
+                    s.shares
+                        .iter()
+                        .zip(cents)
+                        .map(|(sh, c)| Allocation {
+                            funder: sh.funder.clone(),
+                            percent: sh.percent,
+                            cents: c,
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            lines.push(CategoryLine {
+                version: v.id.clone(),
+                category,
+                months: (months * 1000.0).round() / 1000.0,
+                fte,
+                total_cents: total,
+                allocations,
+                source: split.map(|s| s.source.clone()),
+            });
+        }
+    }
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    let mut unallocated = 0;
+    for l in &lines {
+        if l.allocations.is_empty() {
+            unallocated += l.total_cents;
+        }
+        for a in &l.allocations {
+            match totals.iter_mut().find(|(f, _)| *f == a.funder) {
+                Some(t) => t.1 += a.cents,
+                None => totals.push((a.funder.clone(), a.cents)),
+            }
+        }
+    }
+    Ok(FundingReport {
+        program: p.spec.id.clone(),
+        from,
+        to,
+        cost_per_fte_month_cents,
+        lines,
+        totals,
+        unallocated_cents: unallocated,
+    })
+}
+
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.abs();
+    format!("{sign}{}.{:02}", c / 100, c % 100)
+}
+
+pub fn funding_text(r: &FundingReport) -> String {
+    let mut out = format!(
+        "{} — funding {} to {} (personnel at {} per FTE-month)\n",
+        r.program,
+        r.from,
+        r.to,
+        euros(r.cost_per_fte_month_cents)
+    );
+    for l in &r.lines {
+        out.push_str(&format!(
+            "  version {} · {:<11} {:>7.3} months · {:>4} FTE · total {:>12}\n",
+            l.version,
+            l.category,
+            l.months,
+            l.fte,
+            euros(l.total_cents)
+        ));
+        if l.allocations.is_empty() {
+            out.push_str("      split not stated in the sources: unallocated\n");
+        }
+        for a in &l.allocations {
+            out.push_str(&format!(
+                "      {:<8} {:>5}%  {:>12}\n",
+                a.funder,
+                a.percent,
+                euros(a.cents)
+            ));
+        }
+    }
+    out.push_str("  per funder:\n");
+    for (f, c) in &r.totals {
+        out.push_str(&format!("      {f:<8} {:>12}\n", euros(*c)));
+    }
+    if r.unallocated_cents > 0 {
+        out.push_str(&format!(
+            "      unallocated {:>9}\n",
+            euros(r.unallocated_cents)
+        ));
+    }
+    out
+}
+
+pub fn funding_csv(r: &FundingReport) -> String {
+    let mut out = String::from("program,version,category,months,fte,funder,percent,amount\n");
+    for l in &r.lines {
+        if l.allocations.is_empty() {
+            out.push_str(&format!(
+                "{},{},{},{},{},,,{}\n",
+                r.program,
+                l.version,
+                l.category,
+                l.months,
+                l.fte,
+                euros(l.total_cents)
+            ));
+        }
+        for a in &l.allocations {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                r.program,
+                l.version,
+                l.category,
+                l.months,
+                l.fte,
+                a.funder,
+                a.percent,
+                euros(a.cents)
+            ));
+        }
+    }
+    out
+}
+
+/// Parse an amount like "4000" or "3333.33" into cents.
+pub fn parse_euros(s: &str) -> Result<i64, String> {
+    let t = s.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(format!(
+            "'{s}' is not an amount in euros (e.g. 4000 or 3333.33)"
+        ));
+    }
+    let w: i64 = whole.parse().map_err(|_| format!("'{s}' is too large"))?;
+    let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    Ok(w * 100 + f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_exact_to_the_cent() {
+        assert_eq!(
+            split_cents(7_999_992, &[75.0, 15.0, 10.0]),
+            vec![5_999_994, 1_199_999, 799_999]
+        );
+        let c = split_cents(100, &[33.3, 33.3, 33.4]);
+        assert_eq!(c.iter().sum::<i64>(), 100);
+        assert_eq!(parse_euros("3333.33").unwrap(), 333_333);
+        assert!(parse_euros("12,345.6.7").is_err());
+    }
+}

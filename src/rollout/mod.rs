@@ -1,0 +1,341 @@
+//! Rolling a programme out to another OCMW: `traject new` copies a model programme and its
+//! tests, replacing identity, residence rules, staffing and the local funder by surgical edits
+//! at the YAML positions the loader recorded — so comments, layout and every `source:` of the
+//! model survive — and lists what must be decided locally (TODO items).
+
+pub mod diff;
+
+use std::collections::BTreeMap;
+
+use crate::program::{self, model::Version, LoadOptions, Program};
+
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub ocmw: String,
+    pub name: Option<String>,
+    pub fte: Option<f64>,
+    pub society_language: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Rollout {
+    pub programme: String,
+    pub tests: Option<String>,
+    pub todo: Vec<String>,
+}
+
+/// One text replacement at a 1-based line and column, `width` characters long.
+struct Edit {
+    line: usize,
+    col: usize,
+    width: usize,
+    text: String,
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn title(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Apply edits to `text` (bottom-up, so positions stay valid). Quoted scalars are replaced
+/// with their quotes.
+fn apply(text: &str, mut edits: Vec<Edit>) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    edits.sort_by_key(|e| std::cmp::Reverse((e.line, e.col)));
+    for e in edits {
+        let Some(line) = lines.get_mut(e.line - 1) else {
+            continue;
+        };
+        let chars: Vec<char> = line.chars().collect();
+        let start = e.col - 1;
+        if start >= chars.len() {
+            continue;
+        }
+        let mut end = (start + e.width).min(chars.len());
+        if matches!(chars[start], '"' | '\'') {
+            // Find the closing quote of this scalar.
+            let q = chars[start];
+            let mut i = start + 1;
+            while i < chars.len() {
+                if chars[i] == '\\' && q == '"' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i] == q {
+                    break;
+                }
+                i += 1;
+            }
+            end = (i + 1).min(chars.len());
+        }
+        let mut out: String = chars[..start].iter().collect();
+        out.push_str(&e.text);
+        out.extend(chars[end..].iter());
+        *line = out;
+    }
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s
+}
+
+/// Edits for one scalar at `ptr`.
+fn at(p: &Program, ptr: &str, text: String) -> Option<Edit> {
+    let place = p.index.get(ptr)?;
+    Some(Edit {
+        line: place.value.line,
+        col: place.value.col,
+        width: place.width,
+        text,
+    })
+}
+
+fn label_edits(p: &Program, ptr: &str, texts: &BTreeMap<&str, String>, edits: &mut Vec<Edit>) {
+    for (lang, t) in texts {
+        if let Some(e) = at(p, &format!("{ptr}/{lang}"), quote(t)) {
+            edits.push(e);
+        }
+    }
+}
+
+/// Build the new programme's text (and its tests' text) from the model. `file_name` is the
+/// name the programme will be written under (the tests refer to it).
+pub fn new_from(model_arg: &str, spec: &NewProgramme, file_name: &str) -> Result<Rollout, String> {
+    let model = program::open(model_arg, &LoadOptions::default()).map_err(|e| e.render())?;
+    let text = model.text.clone();
+    let old = model.spec.ocmw.clone();
+    let ocmw = spec.ocmw.to_lowercase();
+    if ocmw.is_empty()
+        || !ocmw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+    {
+        return Err(format!(
+            "--ocmw '{}': use the lower-case name referrals write as residence_ocmw (e.g. as in the new programme's `ocmw:`)",
+            spec.ocmw
+        ));
+    }
+    let town = title(&ocmw);
+    let mut edits = Vec::new();
+    let mut todo = Vec::new();
+    edits.extend(at(&model, "/id", ocmw.clone()));
+    edits.extend(at(&model, "/ocmw", ocmw.clone()));
+    let model_name = model
+        .spec
+        .name
+        .get(model.spec.society_language, model.spec.society_language)
+        .to_string();
+    let name = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{model_name} {town}"));
+    label_edits(
+        &model,
+        "/name",
+        &model
+            .spec
+            .name
+            .0
+            .keys()
+            .map(|l| (l.code(), name.clone()))
+            .collect(),
+        &mut edits,
+    );
+    let org: BTreeMap<&str, String> = model
+        .spec
+        .organisation
+        .0
+        .keys()
+        .map(|l| {
+            (
+                l.code(),
+                if l.code() == "fr" {
+                    format!("CPAS {town}")
+                } else {
+                    format!("OCMW {town}")
+                },
+            )
+        })
+        .collect();
+    label_edits(&model, "/organisation", &org, &mut edits);
+    if let Some(lang) = &spec.society_language {
+        if lang != "nl" && lang != "fr" {
+            return Err(format!("--society-language '{lang}': use nl or fr"));
+        }
+        edits.extend(at(&model, "/society_language", lang.clone()));
+        if *lang != model.spec.society_language.code() {
+            todo.push(format!("every label needs a text in '{lang}', the new society language (traject validate lists the missing ones)"));
+        }
+    }
+    todo.push(format!(
+        "versions and dates: copied from {}; check which periods apply to {town}",
+        model.spec.id
+    ));
+    // Residence rules name the model's OCMW: they now name the new one.
+    for v in &model.spec.versions {
+        for r in &v.eligibility.rules {
+            if r.kind.as_deref() == Some("residence_ocmw_in") {
+                if let Some(values) = r.value.as_ref().and_then(|x| x.as_array()) {
+                    for (i, x) in values.iter().enumerate() {
+                        if x.as_str() == Some(old.as_str()) {
+                            edits.extend(at(&model, &format!("{}/value/{i}", r.ptr), ocmw.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        staffing(&model, v, spec.fte, &town, &mut edits, &mut todo);
+        if v.eligibility
+            .rules
+            .iter()
+            .any(|r| r.kind.as_deref() == Some("residence_ocmw_in"))
+        {
+            todo.push(format!("version {}: the residence rule now names {ocmw}, but its label still speaks of the model's city — reword it", v.id));
+        }
+        if let Some(total) = v.capacity.total {
+            todo.push(format!("version {}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm", v.id));
+        }
+        for f in v.funding.funders.iter().filter(|f| f.kind == "local") {
+            let l: BTreeMap<&str, String> = f
+                .label
+                .0
+                .keys()
+                .map(|l| {
+                    (
+                        l.code(),
+                        if l.code() == "fr" {
+                            format!("CPAS {town}")
+                        } else {
+                            format!("OCMW {town}")
+                        },
+                    )
+                })
+                .collect();
+            label_edits(&model, &format!("{}/label", f.ptr), &l, &mut edits);
+            edits.extend(at(
+                &model,
+                &format!("{}/source", f.ptr),
+                quote(&format!(
+                    "todo: confirm who pays the local share in {town} (model {})",
+                    f.source
+                )),
+            ));
+        }
+        if v.funding.funders.iter().any(|f| f.kind == "local") {
+            todo.push(format!("version {}: the local funder is now OCMW {town} — confirm who pays the local share", v.id));
+        }
+        if !v.partners.is_empty() {
+            todo.push(format!(
+                "version {}: partners are the model's ({}) — replace them with local ones",
+                v.id,
+                v.partners
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let mut out = apply(&text, edits);
+    out = out.replacen(
+        "\n",
+        &format!("\n#\n# Rolled out from programme '{}' for OCMW {town} by `traject new`; TODO items are listed by that command\n# and marked `source: \"todo: …\"`.\n", model.spec.id),
+        1,
+    );
+    // The tests of the model, with the two OCMWs swapped so that residence tests keep their sense.
+    let tests = program::bundled::PROGRAM_TESTS
+        .iter()
+        .find(|(f, _)| f.ends_with(&format!("/{}.yaml", model.spec.id)))
+        .map(|(_, t)| t.to_string())
+        .or_else(|| {
+            std::fs::read_to_string(
+                std::path::Path::new(&model.file)
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("tests")
+                    .join(format!("{}.yaml", model.spec.id)),
+            )
+            .ok()
+        })
+        .map(|t| {
+            let placeholder = "\u{1}";
+            t.replace(&format!("residence_ocmw: {old}"), placeholder)
+                .replace(
+                    &format!("residence_ocmw: {ocmw}"),
+                    &format!("residence_ocmw: {old}"),
+                )
+                .replace(placeholder, &format!("residence_ocmw: {ocmw}"))
+                .replacen(
+                    &format!("program: ../{}.yaml", model.spec.id),
+                    &format!("program: ../{file_name}"),
+                    1,
+                )
+        });
+    if tests.is_some() {
+        todo.push(format!(
+            "tests: copied from {} with the two OCMWs swapped; add tests for {town}'s own rules",
+            model.spec.id
+        ));
+    }
+    Ok(Rollout {
+        programme: out,
+        tests,
+        todo,
+    })
+}
+
+fn staffing(
+    model: &Program,
+    v: &Version,
+    fte: Option<f64>,
+    town: &str,
+    edits: &mut Vec<Edit>,
+    todo: &mut Vec<String>,
+) {
+    let Some(target) = fte else {
+        todo.push(format!(
+            "version {}: staffing copied from the model ({} FTE) — set {town}'s own",
+            v.id,
+            v.staffing.iter().map(|r| r.fte).sum::<f64>()
+        ));
+        return;
+    };
+    let counting: f64 = v
+        .staffing
+        .iter()
+        .filter(|r| r.counts_for_caseload)
+        .map(|r| r.fte)
+        .sum();
+    for r in &v.staffing {
+        let new = if r.counts_for_caseload && counting > 0.0 {
+            (r.fte / counting * target * 100.0).round() / 100.0
+        } else {
+            0.0
+        };
+        if !r.counts_for_caseload && r.fte > 0.0 {
+            todo.push(format!("version {}: role '{}' ({} FTE in the model) set to 0 — decide whether {town} has one", v.id, r.id, r.fte));
+        }
+        edits.extend(at(model, &format!("{}/fte", r.ptr), format!("{new}")));
+        if r.persons.is_some() {
+            todo.push(format!(
+                "version {}: role '{}' still says {} person(s) as in the model — set {town}'s",
+                v.id,
+                r.id,
+                r.persons.unwrap_or(0)
+            ));
+        }
+        edits.extend(at(
+            model,
+            &format!("{}/source", r.ptr),
+            quote(&format!(
+                "local: {town} rollout, {new} FTE (model {})",
+                r.source
+            )),
+        ));
+    }
+}
