@@ -230,6 +230,12 @@ fn watch_sees_break_and_repair(poll: bool) {
     );
     std::fs::write(&file, &good).unwrap();
     let seen = wait_for("ok   ");
+    // Nothing changes any more, so nothing more is checked (its own reads do not count).
+    let quiet = rx.recv_timeout(Duration::from_millis(1200));
+    assert!(
+        quiet.is_err(),
+        "the watcher keeps re-checking an unchanged file: {quiet:?}"
+    );
     let _ = child.kill();
     let _ = child.wait();
     assert!(seen.last().unwrap().contains("p.yaml"), "{seen:?}");

@@ -135,7 +135,11 @@ pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), 
     }
     for result in rx {
         let Ok(events) = result else { continue };
-        if events.iter().any(|e| e.paths.iter().any(|p| relevant(p))) {
+        // Reading a file (our own check included) raises access events: only changes count.
+        let changed = events.iter().any(|e| {
+            !e.kind.is_access() && !e.kind.is_other() && e.paths.iter().any(|p| relevant(p))
+        });
+        if changed {
             let started = Instant::now();
             for line in w.check(paths, started) {
                 print(&line);
