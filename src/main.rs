@@ -466,6 +466,14 @@ enum CaseCommand {
     },
 }
 
+/// `--option` values, or a usage error (exit 2) saying how to write them.
+fn options_or_usage(raw: &[String]) -> Result<LoadOptions, ExitCode> {
+    parse_options(raw).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
+}
+
 fn parse_options(raw: &[String]) -> Result<LoadOptions, String> {
     let mut opts = LoadOptions::default();
     for r in raw {
@@ -496,12 +504,9 @@ fn main() -> ExitCode {
             lang,
             options,
         } => {
-            let opts = match parse_options(&options) {
+            let opts = match options_or_usage(&options) {
                 Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             let p = match program::open(&program, &opts) {
                 Ok(p) => p,
@@ -540,12 +545,9 @@ fn main() -> ExitCode {
             format,
             options,
         } => {
-            let opts = match parse_options(&options) {
+            let opts = match options_or_usage(&options) {
                 Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             run_check(&program, referral, csv, out, lang, format, &opts)
         }
@@ -572,12 +574,9 @@ fn main() -> ExitCode {
             format,
             options,
         } => {
-            let opts = match parse_options(&options) {
+            let opts = match options_or_usage(&options) {
                 Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             run_route(&program, &module, &input, version.as_deref(), format, &opts)
         }
@@ -599,12 +598,9 @@ fn main() -> ExitCode {
             servers,
             options,
         } => {
-            let opts = match parse_options(&options) {
+            let opts = match options_or_usage(&options) {
                 Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             if months == 0 || runs == 0 || !(0.0..=1.0).contains(&quantile) {
                 eprintln!(
@@ -898,12 +894,9 @@ fn main() -> ExitCode {
             format,
             options,
         }) => {
-            let opts = match parse_options(&options) {
+            let opts = match options_or_usage(&options) {
                 Ok(o) => o,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
             };
             let cost = match traject::report::parse_euros(&cost_per_fte_month) {
                 Ok(c) => c,
@@ -1203,29 +1196,6 @@ fn case_error(e: impl std::fmt::Display) -> ExitCode {
 
 fn run_case(cmd: CaseCommand) -> ExitCode {
     use traject::engine;
-    // Opens the store and the programme a stored case belongs to.
-    let with_case =
-        |store: &StoreArgs,
-         id: i64,
-         program: Option<&str>|
-         -> Result<(traject::store::Store, traject::rules::CompiledProgram), ExitCode> {
-            let db = open_store(store)?;
-            let row = match db.case(id) {
-                Ok(Some(r)) => r,
-                Ok(None) => {
-                    return Err(case_error(format!(
-                        "there is no case {id} in {}",
-                        store.db.display()
-                    )))
-                }
-                Err(e) => return Err(case_error(e)),
-            };
-            let compiled = cases::open_for(&row.program, program).map_err(|e| {
-                eprint!("{}", e.render());
-                ExitCode::from(1)
-            })?;
-            Ok((db, compiled))
-        };
     let report_freed = |freed: &engine::Freed| {
         if let Some(next) = freed.next_started {
             println!("slot freed: case {next} comes off the waiting list and starts");
@@ -1396,7 +1366,7 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
             track,
             program,
         } => {
-            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+            let (mut db, compiled) = match open_case(&store, id, program.as_deref()) {
                 Ok(x) => x,
                 Err(code) => return code,
             };
@@ -1423,7 +1393,7 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
             destination,
             program,
         } => {
-            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
+            let (mut db, compiled) = match open_case(&store, id, program.as_deref()) {
                 Ok(x) => x,
                 Err(code) => return code,
             };
@@ -1457,57 +1427,37 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
             id,
             destination,
             program,
-        } => {
-            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
-            match engine::close(&mut db, &compiled, id, &destination, &store.ctx()) {
-                Ok(freed) => {
-                    println!("case {id} closed ({destination})");
-                    report_freed(&freed);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => case_error(e),
-            }
-        }
+        } => finish_case(
+            &store,
+            id,
+            program.as_deref(),
+            &format!("closed ({destination})"),
+            |db, c, ctx| engine::close(db, c, id, &destination, ctx),
+        ),
         CaseCommand::Drop {
             store,
             id,
             reason,
             program,
-        } => {
-            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
-            match engine::drop_case(&mut db, &compiled, id, &reason, &store.ctx()) {
-                Ok(freed) => {
-                    println!("case {id} dropped ({reason})");
-                    report_freed(&freed);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => case_error(e),
-            }
-        }
+        } => finish_case(
+            &store,
+            id,
+            program.as_deref(),
+            &format!("dropped ({reason})"),
+            |db, c, ctx| engine::drop_case(db, c, id, &reason, ctx),
+        ),
         CaseCommand::NotStart {
             store,
             id,
             reason,
             program,
-        } => {
-            let (mut db, compiled) = match with_case(&store, id, program.as_deref()) {
-                Ok(x) => x,
-                Err(code) => return code,
-            };
-            match engine::not_start(&mut db, &compiled, id, &reason, &store.ctx()) {
-                Ok(_) => {
-                    println!("case {id} will not start ({reason})");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => case_error(e),
-            }
-        }
+        } => finish_case(
+            &store,
+            id,
+            program.as_deref(),
+            &format!("will not start ({reason})"),
+            |db, c, ctx| engine::not_start(db, c, id, &reason, ctx),
+        ),
     }
 }
 
@@ -1599,4 +1549,56 @@ fn run_new(
         println!("  - {t}");
     }
     ExitCode::SUCCESS
+}
+
+/// Open the store and the case's programme (or report why not).
+fn open_case(
+    store: &StoreArgs,
+    id: i64,
+    program: Option<&str>,
+) -> Result<(traject::store::Store, traject::rules::CompiledProgram), ExitCode> {
+    let db = open_store(store)?;
+    let row = match db.case(id) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            return Err(case_error(format!(
+                "there is no case {id} in {}",
+                store.db.display()
+            )))
+        }
+        Err(e) => return Err(case_error(e)),
+    };
+    let compiled = cases::open_for(&row.program, program).map_err(|e| {
+        eprint!("{}", e.render());
+        ExitCode::from(1)
+    })?;
+    Ok((db, compiled))
+}
+
+/// Close, drop or not-start a case, and say who comes off the waiting list.
+fn finish_case(
+    store: &StoreArgs,
+    id: i64,
+    program: Option<&str>,
+    done: &str,
+    act: impl FnOnce(
+        &mut traject::store::Store,
+        &traject::rules::CompiledProgram,
+        &traject::engine::Ctx,
+    ) -> Result<traject::engine::Freed, traject::engine::CaseError>,
+) -> ExitCode {
+    let (mut db, compiled) = match open_case(store, id, program) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match act(&mut db, &compiled, &store.ctx()) {
+        Ok(freed) => {
+            println!("case {id} {done}");
+            if let Some(next) = freed.next_started {
+                println!("slot freed: case {next} comes off the waiting list and starts");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => case_error(e),
+    }
 }
