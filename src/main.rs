@@ -286,6 +286,10 @@ enum ReportCommand {
         format: SimFormat,
         #[arg(long = "option", value_name = "ID=CHOICE")]
         options: Vec<String>,
+        /// Consult this case store: a funder with conditions (AMIF: non-EU only) is charged only
+        /// for the share of cases that meet them.
+        #[arg(long)]
+        db: Option<PathBuf>,
     },
     /// Referred, started, waiting, finished, dropped, not started, exits, evaluations held — each with its denominator.
     #[command(
@@ -893,6 +897,7 @@ fn main() -> ExitCode {
             materials,
             format,
             options,
+            db,
         }) => {
             let opts = match options_or_usage(&options) {
                 Ok(o) => o,
@@ -923,8 +928,31 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
+            let fundable = match &db {
+                None => None,
+                Some(path) => {
+                    let store = match traject::store::Store::open(path) {
+                        Ok(s) => s,
+                        Err(e) => return case_error(e),
+                    };
+                    let compiled = match validate::compile_loaded(p.clone()) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            eprint!("{}", e.render());
+                            return ExitCode::from(1);
+                        }
+                    };
+                    match traject::report::activity::fundable(&store, &compiled, from, to) {
+                        Ok(f) => Some(f),
+                        Err(e) => return case_error(e),
+                    }
+                }
+            };
             match traject::report::funding(&p, from, to, cost, materials) {
-                Ok(r) => {
+                Ok(mut r) => {
+                    if let Some(f) = fundable {
+                        traject::report::apply_fundable(&mut r, f);
+                    }
                     match format {
                         SimFormat::Json => {
                             println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default())

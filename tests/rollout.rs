@@ -541,3 +541,95 @@ fn completions_and_examples_in_help() {
         );
     }
 }
+
+#[test]
+fn in_gent_amif_is_charged_only_for_the_non_eu_share_of_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let d = db.to_str().unwrap();
+    let csv = dir.path().join("g.csv");
+    std::fs::write(
+        &csv,
+        "id,referral_date,birth_date,nationality,mother_tongue,residence_ocmw,income_support,education_level,in_art60,small_social_network,integration_difficulty\n\
+         g1,2020-03-02,1988-01-01,RO,ro,gent,leefloon,low,false,true,true\n\
+         g2,2020-03-02,1988-01-01,AF,ps,gent,leefloon,low,false,true,true\n\
+         g3,2020-03-02,1988-01-01,SY,ar,gent,leefloon,low,false,true,true\n\
+         g4,2020-03-02,1988-01-01,PL,pl,gent,leefloon,low,false,true,true\n",
+    )
+    .unwrap();
+    traject()
+        .args([
+            "case",
+            "import",
+            "--db",
+            d,
+            "--program",
+            "gent",
+            csv.to_str().unwrap(),
+            "--as-of",
+            "2020-03-02",
+        ])
+        .assert()
+        .success();
+    for id in 1..=4 {
+        traject()
+            .args([
+                "case",
+                "start",
+                &id.to_string(),
+                "--db",
+                d,
+                "--as-of",
+                "2020-03-09",
+            ])
+            .assert()
+            .success();
+    }
+    // The split is not stated for Gent; with the explicit template option it is 75/15/10.
+    let args = [
+        "report",
+        "funding",
+        "--program",
+        "gent",
+        "--option",
+        "funding_split=amif_template",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2020-12-31",
+        "--cost-per-fte-month",
+        "4000",
+        "--format",
+        "json",
+    ];
+    let without = traject().args(args).output().unwrap();
+    let with = traject().args(args).args(["--db", d]).output().unwrap();
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&without.stdout).unwrap(),
+        serde_json::from_slice(&with.stdout).unwrap(),
+    );
+    let amif = |j: &serde_json::Value| {
+        j["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t[0] == "amif")
+            .unwrap()[1]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(
+        b["fundable"][0],
+        serde_json::json!({"funder": "amif", "fundable": 2, "cases": 4})
+    );
+    assert_eq!(
+        amif(&b) * 2,
+        amif(&a),
+        "two of four cases are non-EU: half of AMIF's share is chargeable"
+    );
+    assert_eq!(
+        b["unallocated_cents"].as_i64().unwrap(),
+        amif(&a) - amif(&b),
+        "the rest is reported, not lost"
+    );
+}

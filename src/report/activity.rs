@@ -182,3 +182,67 @@ pub fn html(r: &ActivityReport) -> String {
         c = r.as_of
     )
 }
+
+/// Per funder with conditions: of the programme's cases active at some time in [from, to],
+/// how many meet the funder's conditions (judged on the stored referral, with the version the
+/// case is pinned to). A case whose facts leave a condition unknown does not count as fundable.
+pub fn fundable(
+    store: &Store,
+    compiled: &crate::rules::CompiledProgram,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<super::Fundable>, StoreError> {
+    let mut stmt = store.conn.prepare(
+        "SELECT version, referral FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
+         AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2)",
+    )?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map(
+            params![compiled.program.spec.id, from.to_string(), to.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    let mut counts: Vec<super::Fundable> = Vec::new();
+    let index = crate::yaml::SpanIndex::default();
+    for (version, referral) in rows {
+        let Some(vi) = compiled
+            .program
+            .spec
+            .versions
+            .iter()
+            .position(|v| v.id == version)
+        else {
+            continue;
+        };
+        let value: serde_json::Value = serde_json::from_str(&referral).unwrap_or_default();
+        let Ok(r) = crate::referral::from_value("case store", &value, &index, "") else {
+            continue;
+        };
+        let Ok(e) =
+            crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
+        else {
+            continue;
+        };
+        for (fi, f) in compiled.versions[vi]
+            .funders
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| !f.conditions.is_empty())
+        {
+            let entry = match counts.iter_mut().position(|c| c.funder == f.id) {
+                Some(i) => &mut counts[i],
+                None => {
+                    counts.push(super::Fundable {
+                        funder: f.id.clone(),
+                        fundable: 0,
+                        cases: 0,
+                    });
+                    counts.last_mut().expect("just pushed")
+                }
+            };
+            entry.cases += 1;
+            entry.fundable += i64::from(e.funding.contains(&fi));
+        }
+    }
+    Ok(counts)
+}

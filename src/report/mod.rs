@@ -16,6 +16,22 @@ pub struct Allocation {
     pub percent: f64,
     /// Amount in cents.
     pub cents: i64,
+    /// Part of `cents` that may not be charged to this funder because some cases fall outside
+    /// its conditions (e.g. AMIF pays only for non-EU participants); left unallocated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_chargeable_cents: i64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
+}
+
+/// For a funder with conditions: how many of the programme's cases in the period meet them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fundable {
+    pub funder: String,
+    pub fundable: i64,
+    pub cases: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,9 +54,12 @@ pub struct FundingReport {
     pub to: NaiveDate,
     pub cost_per_fte_month_cents: i64,
     pub lines: Vec<CategoryLine>,
-    /// Per funder over all lines.
+    /// Per funder over all lines (chargeable amounts).
     pub totals: Vec<(String, i64)>,
     pub unallocated_cents: i64,
+    /// Case counts behind the chargeable shares, when the case store was consulted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fundable: Vec<Fundable>,
 }
 
 /// Split `total` cents by percentages, exactly: floor every share, then give the remaining
@@ -99,6 +118,44 @@ fn category_of(v: &Version, role: &crate::program::model::Role) -> &'static str 
     } else {
         "personnel"
     }
+}
+
+/// Only fundable cases count for a funder with conditions: its share of every line is charged
+/// in proportion to the cases that meet them; the rest stays unallocated and is reported.
+pub fn apply_fundable(r: &mut FundingReport, fundable: Vec<Fundable>) {
+    for l in &mut r.lines {
+        for a in &mut l.allocations {
+            if let Some(f) = fundable.iter().find(|f| f.funder == a.funder) {
+                if f.cases > 0 {
+                    let chargeable =
+                        (a.cents as i128 * f.fundable as i128 / f.cases as i128) as i64;
+                    a.not_chargeable_cents = a.cents - chargeable;
+                }
+            }
+        }
+    }
+    r.fundable = fundable;
+    totals(r);
+}
+
+fn totals(r: &mut FundingReport) {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    let mut unallocated = 0;
+    for l in &r.lines {
+        if l.allocations.is_empty() {
+            unallocated += l.total_cents;
+        }
+        for a in &l.allocations {
+            unallocated += a.not_chargeable_cents;
+            let chargeable = a.cents - a.not_chargeable_cents;
+            match totals.iter_mut().find(|(f, _)| *f == a.funder) {
+                Some(t) => t.1 += chargeable,
+                None => totals.push((a.funder.clone(), chargeable)),
+            }
+        }
+    }
+    r.totals = totals;
+    r.unallocated_cents = unallocated;
 }
 
 pub fn funding(
@@ -162,6 +219,7 @@ pub fn funding(
                             funder: sh.funder.clone(),
                             percent: sh.percent,
                             cents: c,
+                            not_chargeable_cents: 0,
                         })
                         .collect()
                 }
@@ -178,28 +236,18 @@ pub fn funding(
             });
         }
     }
-    let mut totals: Vec<(String, i64)> = Vec::new();
-    let mut unallocated = 0;
-    for l in &lines {
-        if l.allocations.is_empty() {
-            unallocated += l.total_cents;
-        }
-        for a in &l.allocations {
-            match totals.iter_mut().find(|(f, _)| *f == a.funder) {
-                Some(t) => t.1 += a.cents,
-                None => totals.push((a.funder.clone(), a.cents)),
-            }
-        }
-    }
-    Ok(FundingReport {
+    let mut r = FundingReport {
         program: p.spec.id.clone(),
         from,
         to,
         cost_per_fte_month_cents,
         lines,
-        totals,
-        unallocated_cents: unallocated,
-    })
+        totals: Vec::new(),
+        unallocated_cents: 0,
+        fundable: Vec::new(),
+    };
+    totals(&mut r);
+    Ok(r)
 }
 
 pub fn euros(cents: i64) -> String {
@@ -229,15 +277,29 @@ pub fn funding_text(r: &FundingReport) -> String {
             out.push_str("      split not stated in the sources: unallocated\n");
         }
         for a in &l.allocations {
+            let not = if a.not_chargeable_cents > 0 {
+                format!(
+                    "   (of which {} not chargeable: cases outside its conditions)",
+                    euros(a.not_chargeable_cents)
+                )
+            } else {
+                String::new()
+            };
             out.push_str(&format!(
-                "      {:<8} {:>5}%  {:>12}\n",
+                "      {:<8} {:>5}%  {:>12}{not}\n",
                 a.funder,
                 a.percent,
                 euros(a.cents)
             ));
         }
     }
-    out.push_str("  per funder:\n");
+    for f in &r.fundable {
+        out.push_str(&format!(
+            "  {} may be charged for {} of {} cases in the period\n",
+            f.funder, f.fundable, f.cases
+        ));
+    }
+    out.push_str("  per funder (chargeable):\n");
     for (f, c) in &r.totals {
         out.push_str(&format!("      {f:<8} {:>12}\n", euros(*c)));
     }
