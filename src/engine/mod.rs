@@ -293,6 +293,14 @@ fn capacity(version: &Version) -> Option<i64> {
     version.capacity_limit().map(|c| c as i64)
 }
 
+/// Whether the programme's team has no free slot (never, without a caseload norm).
+fn is_full(tx: &Transaction, version: &Version, program: &str) -> Result<bool, CaseError> {
+    match capacity(version) {
+        Some(cap) => Ok(active_count(tx, program)? >= cap),
+        None => Ok(false),
+    }
+}
+
 fn active_count(tx: &Transaction, program: &str) -> Result<i64, CaseError> {
     Ok(tx.query_row(
         "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')",
@@ -347,11 +355,7 @@ fn start_in(
             }
         }
     }
-    let full = capacity(version).is_some_and(|cap| {
-        active_count(tx, &c.program)
-            .map(|a| a >= cap)
-            .unwrap_or(true)
-    });
+    let full = is_full(tx, version, &c.program)?;
     let waiting_exists: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM cases WHERE program = ?1 AND state = 'waiting')",
         [&c.program],
@@ -453,9 +457,7 @@ fn promote(
     let Some(version) = compiled.program.version(&version_id) else {
         return Ok(None);
     };
-    if capacity(version)
-        .is_some_and(|cap| active_count(tx, program).map(|a| a >= cap).unwrap_or(true))
-    {
+    if is_full(tx, version, program)? {
         return Ok(None);
     }
     let waited_since: String = tx.query_row("SELECT on_date FROM events WHERE case_id = ?1 AND kind = 'waiting' ORDER BY seq DESC LIMIT 1", [id], |r| r.get(0))?;
