@@ -470,6 +470,19 @@ enum CaseCommand {
     },
 }
 
+/// A programme, referral or script that could not be loaded: its located errors, exit 1.
+fn load_failed(e: traject::program::LoadError) -> ExitCode {
+    eprint!("{}", e.render());
+    ExitCode::from(1)
+}
+
+/// Say who took the slot a case freed, if anyone was waiting.
+fn print_freed(freed: &traject::engine::Freed) {
+    if let Some(next) = freed.next_started {
+        println!("slot freed: case {next} comes off the waiting list and starts");
+    }
+}
+
 /// `--option` values, or a usage error (exit 2) saying how to write them.
 fn options_or_usage(raw: &[String]) -> Result<LoadOptions, ExitCode> {
     parse_options(raw).map_err(|e| {
@@ -514,10 +527,7 @@ fn main() -> ExitCode {
             };
             let p = match program::open(&program, &opts) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             let v = match &version {
                 Some(id) => match p.version(id) {
@@ -658,10 +668,7 @@ fn main() -> ExitCode {
             let program = program.expect("clap requires --program without --mmc");
             let loaded = match traject::program::open(&program, &opts) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             if solve_fte {
                 return match simulate::solve_fte(
@@ -830,10 +837,7 @@ fn main() -> ExitCode {
                     };
                     traject::program::open(&path, &LoadOptions::default())
                         .map(|p| (p, version))
-                        .map_err(|e| {
-                            eprint!("{}", e.render());
-                            ExitCode::from(1)
-                        })
+                        .map_err(load_failed)
                 };
             let ((pa, va), (pb, vb)) = match (open(&a), open(&b)) {
                 (Ok(x), Ok(y)) => (x, y),
@@ -923,10 +927,7 @@ fn main() -> ExitCode {
             };
             let p = match traject::program::open(&program, &opts) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             let fundable = match &db {
                 None => None,
@@ -937,10 +938,7 @@ fn main() -> ExitCode {
                     };
                     let compiled = match validate::compile_loaded(p.clone()) {
                         Ok(c) => c,
-                        Err(e) => {
-                            eprint!("{}", e.render());
-                            return ExitCode::from(1);
-                        }
+                        Err(e) => return load_failed(e),
                     };
                     match traject::report::activity::fundable(&store, &compiled, from, to) {
                         Ok(f) => Some(f),
@@ -1091,10 +1089,7 @@ fn run_check(
 ) -> ExitCode {
     let compiled = match pipeline::open(program, opts) {
         Ok(c) => c,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return ExitCode::from(1);
-        }
+        Err(e) => return load_failed(e),
     };
     let lang = lang.unwrap_or(compiled.program.spec.society_language);
     if let Some(csv_path) = csv {
@@ -1137,10 +1132,7 @@ fn run_check(
     let path = referral.expect("clap requires a referral without --csv");
     let (r, date_at) = match traject::referral::read_file(&path) {
         Ok(r) => r,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return ExitCode::from(1);
-        }
+        Err(e) => return load_failed(e),
     };
     let evaluation = match compiled.evaluate(&r) {
         Ok(e) => e,
@@ -1173,10 +1165,7 @@ fn run_route(
 ) -> ExitCode {
     let compiled = match pipeline::open(program, opts) {
         Ok(c) => c,
-        Err(e) => {
-            eprint!("{}", e.render());
-            return ExitCode::from(1);
-        }
+        Err(e) => return load_failed(e),
     };
     let shown = traject::program::load::display_path(input);
     let fail = |diags: Vec<traject::diag::Diagnostic>| {
@@ -1224,11 +1213,6 @@ fn case_error(e: impl std::fmt::Display) -> ExitCode {
 
 fn run_case(cmd: CaseCommand) -> ExitCode {
     use traject::engine;
-    let report_freed = |freed: &engine::Freed| {
-        if let Some(next) = freed.next_started {
-            println!("slot freed: case {next} comes off the waiting list and starts");
-        }
-    };
     match cmd {
         CaseCommand::New {
             store,
@@ -1237,17 +1221,11 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
         } => {
             let compiled = match pipeline::open(&program, &LoadOptions::default()) {
                 Ok(c) => c,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             let (r, _) = match traject::referral::read_file(&referral) {
                 Ok(r) => r,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             let mut db = match open_store(&store) {
                 Ok(d) => d,
@@ -1269,10 +1247,7 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
         } => {
             let compiled = match pipeline::open(&program, &LoadOptions::default()) {
                 Ok(c) => c,
-                Err(e) => {
-                    eprint!("{}", e.render());
-                    return ExitCode::from(1);
-                }
+                Err(e) => return load_failed(e),
             };
             let shown = traject::program::load::display_path(&csv);
             let file = match std::fs::File::open(&csv) {
@@ -1443,7 +1418,7 @@ fn run_case(cmd: CaseCommand) -> ExitCode {
                         decision.map(|d| format!(" ({d})")).unwrap_or_default()
                     );
                     if let Some(f) = &freed {
-                        report_freed(f);
+                        print_freed(f);
                     }
                     ExitCode::SUCCESS
                 }
@@ -1596,10 +1571,7 @@ fn open_case(
         }
         Err(e) => return Err(case_error(e)),
     };
-    let compiled = cases::open_for(&row.program, program).map_err(|e| {
-        eprint!("{}", e.render());
-        ExitCode::from(1)
-    })?;
+    let compiled = cases::open_for(&row.program, program).map_err(load_failed)?;
     Ok((db, compiled))
 }
 
@@ -1622,9 +1594,7 @@ fn finish_case(
     match act(&mut db, &compiled, &store.ctx()) {
         Ok(freed) => {
             println!("case {id} {done}");
-            if let Some(next) = freed.next_started {
-                println!("slot freed: case {next} comes off the waiting list and starts");
-            }
+            print_freed(&freed);
             ExitCode::SUCCESS
         }
         Err(e) => case_error(e),
