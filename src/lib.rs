@@ -16,5 +16,6 @@ pub mod rules;
 pub mod sim;
 pub mod store;
 pub mod testing;
+pub mod vocab;
 pub mod watch;
 pub mod yaml;

@@ -133,6 +133,53 @@ where
     }
 }
 
+/// A failed load: the diagnostics, and the text for rendering them (when it was readable).
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    /// `(file, text)` of the files the diagnostics point into, to show the offending lines.
+    pub sources: Vec<(String, String)>,
+}
+
+impl LoadError {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
+        LoadError {
+            diagnostics,
+            sources: Vec::new(),
+        }
+    }
+
+    pub fn with_source(mut self, file: &str, text: &str) -> Self {
+        self.sources.push((file.to_string(), text.to_string()));
+        self
+    }
+
+    pub fn render(&self) -> String {
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let text = self
+                    .sources
+                    .iter()
+                    .find(|(f, _)| *f == d.file)
+                    .map(|(_, t)| t.as_str());
+                d.render(text)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// A path as we show it: relative to the working directory when possible.
+pub fn display_path(path: &std::path::Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|c| path.strip_prefix(c).ok())
+        .unwrap_or(path);
+    shown.to_string_lossy().into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

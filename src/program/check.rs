@@ -5,12 +5,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::duration::Duration;
+use super::kinds;
 use super::load::Program;
 use super::model::*;
 use super::scripts;
 use crate::diag::{suggestion_suffix, Diagnostic};
 use crate::i18n::Label;
-use crate::rules::kinds;
 
 struct Checker<'a> {
     program: &'a Program,

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::check::semantic_checks;
 use super::model::{ProgramSpec, Version};
 use super::schema::check_program;
+pub use crate::diag::{display_path, LoadError};
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
 use crate::yaml::{self, escape_segment, SpanIndex};
 
@@ -112,43 +113,6 @@ pub struct LoadOptions {
     pub choices: BTreeMap<String, String>,
 }
 
-/// A failed load: the diagnostics, and the text for rendering them (when it was readable).
-#[derive(Debug, Clone)]
-pub struct LoadError {
-    pub diagnostics: Vec<Diagnostic>,
-    /// `(file, text)` of the files the diagnostics point into, to show the offending lines.
-    pub sources: Vec<(String, String)>,
-}
-
-impl LoadError {
-    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
-        LoadError {
-            diagnostics,
-            sources: Vec::new(),
-        }
-    }
-
-    pub fn with_source(mut self, file: &str, text: &str) -> Self {
-        self.sources.push((file.to_string(), text.to_string()));
-        self
-    }
-
-    pub fn render(&self) -> String {
-        self.diagnostics
-            .iter()
-            .map(|d| {
-                let text = self
-                    .sources
-                    .iter()
-                    .find(|(f, _)| *f == d.file)
-                    .map(|(_, t)| t.as_str());
-                d.render(text)
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
 /// Load a programme from a file on disk.
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
     let display = display_path(path);
@@ -166,16 +130,6 @@ pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Pro
         load_str(display, text, opts).map_err(|d| LoadError::new(d).with_source(display, text))?;
     program.text = text.to_string();
     Ok(program)
-}
-
-/// A path as we show it: relative to the working directory when possible.
-pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
-    let shown = cwd
-        .as_deref()
-        .and_then(|c| path.strip_prefix(c).ok())
-        .unwrap_or(path);
-    shown.to_string_lossy().into_owned()
 }
 
 /// Load a programme from text.

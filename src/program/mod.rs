@@ -4,6 +4,7 @@
 pub mod bundled;
 pub mod check;
 pub mod duration;
+pub mod kinds;
 pub mod load;
 pub mod model;
 pub mod schema;

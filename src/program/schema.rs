@@ -111,7 +111,7 @@ pub fn check_against(
                         format!(
                             "expected {}, found {}",
                             readable_type(&expected),
-                            describe(found)
+                            crate::yaml::describe(found)
                         )
                     }
                     ValidationErrorKind::Enum { options } => {
@@ -126,17 +126,20 @@ pub fn check_against(
                         let word = found.as_str().map_or(found.to_string(), str::to_string);
                         format!(
                             "{} is not one of: {}{}",
-                            describe(found),
+                            crate::yaml::describe(found),
                             opts.join(", "),
                             suggestion_suffix(&word, opts.iter().map(String::as_str))
                         )
                     }
                     ValidationErrorKind::Format { format } if format == "date" => format!(
                         "{} is not a real date in the form YYYY-MM-DD",
-                        describe(found)
+                        crate::yaml::describe(found)
                     ),
                     ValidationErrorKind::Pattern { .. } => {
-                        format!("{} is not in the expected form", describe(found))
+                        format!(
+                            "{} is not in the expected form",
+                            crate::yaml::describe(found)
+                        )
                     }
                     ValidationErrorKind::MinItems { limit } => {
                         format!(
@@ -146,7 +149,10 @@ pub fn check_against(
                     }
                     ValidationErrorKind::AnyOf { .. }
                     | ValidationErrorKind::OneOfNotValid { .. } => {
-                        format!("{} is not an accepted value here", describe(found))
+                        format!(
+                            "{} is not an accepted value here",
+                            crate::yaml::describe(found)
+                        )
                     }
                     _ => err.to_string(),
                 };
@@ -197,21 +203,6 @@ fn readable_type(t: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" or ")
-}
-
-/// A short description of a found value, for messages.
-pub fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing (null)".into(),
-        Value::Bool(b) => format!("'{b}' (true/false)"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => {
-            let short: String = s.chars().take(40).collect();
-            format!("'{short}'{}", if s.chars().count() > 40 { "…" } else { "" })
-        }
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 pub mod compile;
 pub mod eval;
 pub mod explain;
-pub mod kinds;
 
 pub use compile::{compile, CompiledProgram};
 pub use eval::{Evaluation, Outcome, Verdict};

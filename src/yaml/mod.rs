@@ -452,6 +452,21 @@ pub fn read_file(path: &std::path::Path, display: &str) -> Result<(String, Docum
     Ok((text, doc))
 }
 
+/// A short description of a found value, for messages.
+pub fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("'{b}' (true/false)"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => {
+            let short: String = s.chars().take(40).collect();
+            format!("'{short}'{}", if s.chars().count() > 40 { "…" } else { "" })
+        }
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

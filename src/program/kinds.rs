@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::referral::{BOOL_FIELDS, EDUCATION_LEVELS, INCOME_SUPPORT, RESIDENCE_STATUSES};
+use crate::vocab::{BOOL_FIELDS, EDUCATION_LEVELS, INCOME_SUPPORT, RESIDENCE_STATUSES};
 
 /// Every rule kind the engine knows; `expr` and `script` hand the decision to Rhai.
 pub const KINDS: &[&str] = &[
@@ -61,7 +61,7 @@ pub fn check_params(kind: &str, field: Option<&str>, value: Option<&Value>) -> R
             !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
         }),
         "language_level_at_least" | "language_level_at_most" => match value.and_then(Value::as_str) {
-            Some(s) if crate::referral::language_rank(s).is_some() => Ok(()),
+            Some(s) if crate::vocab::language_rank(s).is_some() => Ok(()),
             _ => Err(format!(
                 "rule kind '{kind}' needs `value:` as a language level in quotes: \"1.1\", \"1.2\", … or \"A1\", \"A2\", …"
             )),
