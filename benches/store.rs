@@ -80,10 +80,9 @@ fn main() {
             for i in 0..100_000 {
                 let r = referral(i);
                 let on = r.referral_date.unwrap().to_string();
-                engine::insert_case(tx, &compiled, &r, &ctx(&on))
-                    .map_err(|e| traject::store::StoreError(e.0))?;
+                engine::insert_case(tx, &compiled, &r, &ctx(&on))?;
             }
-            Ok(())
+            Ok::<_, engine::CaseError>(())
         })
         .unwrap();
     for id in 1..=100_000i64 {
@@ -106,7 +105,7 @@ fn main() {
                 append_event(tx, id, "2023-03-01", "evaluated", &payload, "bench", "bench")?;
             }
             let _ = params![];
-            Ok(())
+            Ok::<_, traject::store::StoreError>(())
         })
         .unwrap();
     drop(store);

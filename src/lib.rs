@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod engine;
 pub mod i18n;
+pub mod lifecycle;
 pub mod pipeline;
 pub mod plugins;
 pub mod program;

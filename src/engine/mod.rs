@@ -16,28 +16,12 @@ use crate::program::duration::Duration;
 use crate::program::model::Version;
 use crate::referral::Referral;
 use crate::rules::CompiledProgram;
-use crate::store::{append_event, Store, StoreError};
+use crate::store::{append_event, Store};
 
-#[derive(Debug)]
-pub struct CaseError(pub String);
+mod error;
 
-impl std::fmt::Display for CaseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<StoreError> for CaseError {
-    fn from(e: StoreError) -> Self {
-        CaseError(e.0)
-    }
-}
-
-impl From<rusqlite::Error> for CaseError {
-    fn from(e: rusqlite::Error) -> Self {
-        CaseError(format!("database: {e}"))
-    }
-}
+pub use crate::lifecycle::{Action, CaseState, UnknownState};
+pub use error::CaseError;
 
 /// Who acts and on which day (`--as-of` gives tests and scripts a fixed clock).
 #[derive(Debug, Clone)]
@@ -65,73 +49,72 @@ pub struct Freed {
     pub next_started: Option<i64>,
 }
 
-/// The actions each state allows.
-pub fn allowed(state: &str) -> &'static [&'static str] {
-    match state {
-        "referred" => &["start", "evaluate (gate evaluations)", "not-start", "drop"],
-        "waiting" => &["not-start", "drop"],
-        "active" | "extended" => &["evaluate", "close", "drop"],
-        _ => &[],
+/// The actions each state allows, as people read them.
+pub fn allowed(state: CaseState) -> Vec<&'static str> {
+    state.allowed_text()
+}
+
+fn refuse(id: i64, state: CaseState, action: Action) -> CaseError {
+    CaseError::Refused {
+        id,
+        state,
+        action,
+        gate_only: false,
     }
 }
 
-fn refuse(id: i64, state: &str, action: &str) -> CaseError {
-    let ok = allowed(state);
-    CaseError(format!(
-        "case {id} is {state}: `{action}` is not possible. Allowed now: {}",
-        if ok.is_empty() {
-            "nothing (the case is finished)".to_string()
-        } else {
-            ok.join(", ")
-        }
-    ))
-}
-
-struct CaseState {
+struct StoredCase {
     program: String,
     version: String,
     version_hash: String,
-    state: String,
+    state: CaseState,
     verdict: String,
     track: Option<String>,
 }
 
-fn load(tx: &Transaction, id: i64) -> Result<CaseState, CaseError> {
+fn load(tx: &Transaction, id: i64) -> Result<StoredCase, CaseError> {
     tx.query_row(
         "SELECT program, version, version_hash, state, verdict, track FROM cases WHERE id = ?1",
         [id],
         |r| {
-            Ok(CaseState {
+            Ok(StoredCase {
                 program: r.get(0)?,
                 version: r.get(1)?,
                 version_hash: r.get(2)?,
-                state: r.get(3)?,
+                state: r.get::<_, String>(3)?.parse().map_err(|e: UnknownState| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?,
                 verdict: r.get(4)?,
                 track: r.get(5)?,
             })
         },
     )
     .optional()?
-    .ok_or_else(|| CaseError(format!("there is no case {id}")))
+    .ok_or(CaseError::NotFound { id })
 }
 
 /// The pinned version of a case in the current programme file; a changed file is noted.
 fn pinned<'a>(
     compiled: &'a CompiledProgram,
-    c: &CaseState,
+    c: &StoredCase,
 ) -> Result<(&'a Version, Option<String>), CaseError> {
     if c.program != compiled.program.spec.id {
-        return Err(CaseError(format!(
-            "this case belongs to programme '{}', not '{}'",
-            c.program, compiled.program.spec.id
-        )));
+        return Err(CaseError::WrongProgramme {
+            case_program: c.program.clone(),
+            given: compiled.program.spec.id.clone(),
+        });
     }
-    let v = compiled.program.version(&c.version).ok_or_else(|| {
-        CaseError(format!(
-            "programme '{}' no longer has version '{}' that this case was pinned to",
-            c.program, c.version
-        ))
-    })?;
+    let v = compiled
+        .program
+        .version(&c.version)
+        .ok_or_else(|| CaseError::VersionGone {
+            program: c.program.clone(),
+            version: c.version.clone(),
+        })?;
     let changed = (v.hash != c.version_hash).then(|| {
         format!(
             "version {} changed since this case was referred (hash {} → {})",
@@ -152,9 +135,7 @@ pub fn new_case(
     referral: &Referral,
     ctx: &Ctx,
 ) -> Result<(i64, &'static str), CaseError> {
-    store
-        .write(|tx| insert_case(tx, compiled, referral, ctx).map_err(|e| StoreError(e.0)))
-        .map_err(CaseError::from)
+    store.write(|tx| insert_case(tx, compiled, referral, ctx))
 }
 
 /// Insert one case (inside a transaction): the case row, its intake evaluations, its event.
@@ -164,9 +145,7 @@ pub fn insert_case(
     referral: &Referral,
     ctx: &Ctx,
 ) -> Result<(i64, &'static str), CaseError> {
-    let evaluation = compiled
-        .evaluate(referral)
-        .map_err(|e| CaseError(e.to_string()))?;
+    let evaluation = compiled.evaluate(referral)?;
     let version = &compiled.program.spec.versions[evaluation.version_index];
     let verdict = evaluation.verdict.as_str();
     let referral_json = serde_json::to_string(&referral_value(referral)).unwrap_or_default();
@@ -317,9 +296,7 @@ pub fn start(
     track: Option<&str>,
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
-    store
-        .write(|tx| start_in(tx, compiled, id, track, ctx).map_err(|e| StoreError(e.0)))
-        .map_err(CaseError::from)
+    store.write(|tx| start_in(tx, compiled, id, track, ctx))
 }
 
 fn start_in(
@@ -330,11 +307,11 @@ fn start_in(
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
     let c = load(tx, id)?;
-    if c.state != "referred" {
-        return Err(refuse(id, &c.state, "start"));
+    if c.state != CaseState::Referred {
+        return Err(refuse(id, c.state, Action::Start));
     }
     if c.verdict == "ineligible" {
-        return Err(CaseError(format!("case {id} was judged ineligible on referral; it cannot start (see `traject case show {id}`)")));
+        return Err(CaseError::Ineligible { id });
     }
     let (version, changed) = pinned(compiled, &c)?;
     let track = resolve_track(version, track)?;
@@ -348,10 +325,12 @@ fn start_in(
                 |r| r.get(0),
             )?;
             if !passed {
-                return Err(CaseError(format!(
-                    "case {id} cannot start yet: step '{}' needs evaluation '{}' with decision '{}' — record it with `traject case evaluate {id} --evaluation {} --decision {}`",
-                    step.id, g.evaluation, g.decision, g.evaluation, g.decision
-                )));
+                return Err(CaseError::GateNotPassed {
+                    id,
+                    step: step.id.clone(),
+                    evaluation: g.evaluation.clone(),
+                    decision: g.decision.clone(),
+                });
             }
         }
     }
@@ -397,22 +376,17 @@ fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String
     match (track, ids.len()) {
         (None, 0) => Ok(None),
         (None, 1) => Ok(Some(ids[0].to_string())),
-        (None, _) => Err(CaseError(format!(
-            "version {} has several tracks: choose one with --track ({})",
-            version.id,
-            ids.join(", ")
-        ))),
+        (None, _) => Err(CaseError::ChooseTrack {
+            version: version.id.clone(),
+            known: ids.iter().map(|s| s.to_string()).collect(),
+        }),
         (Some(t), _) if ids.contains(&t) => Ok(Some(t.to_string())),
-        (Some(t), _) => Err(CaseError(format!(
-            "version {} has no track '{t}'{}; tracks: {}",
-            version.id,
-            suggestion_suffix(t, ids.iter().copied()),
-            if ids.is_empty() {
-                "none".to_string()
-            } else {
-                ids.join(", ")
-            }
-        ))),
+        (Some(t), _) => Err(CaseError::UnknownTrack {
+            version: version.id.clone(),
+            given: t.to_string(),
+            suggestion: suggestion_suffix(t, ids.iter().copied()),
+            known: ids.iter().map(|s| s.to_string()).collect(),
+        }),
     }
 }
 
@@ -491,75 +465,124 @@ pub fn evaluate(
     destination: Option<&str>,
     ctx: &Ctx,
 ) -> Result<Option<Freed>, CaseError> {
-    store
-        .write(|tx| {
-            let c = load(tx, id).map_err(|e| StoreError(e.0))?;
-            let (version, changed) = pinned(compiled, &c).map_err(|e| StoreError(e.0))?;
-            let Some(e) = version.evaluations.iter().find(|e| e.id == evaluation) else {
-                let ids: Vec<&str> = version.evaluations.iter().map(|e| e.id.as_str()).collect();
-                return Err(StoreError(format!(
-                    "version {} has no evaluation '{evaluation}'{}; evaluations: {}",
-                    version.id,
-                    suggestion_suffix(evaluation, ids.iter().copied()),
-                    ids.join(", ")
-                )));
-            };
-            let is_gate = version.pathway.steps.iter().any(|s| s.gate.as_ref().is_some_and(|g| g.evaluation == evaluation));
-            let ok_state = matches!(c.state.as_str(), "active" | "extended") || (c.state == "referred" && is_gate);
-            if !ok_state {
-                return Err(StoreError(refuse(id, &c.state, "evaluate").0 + if c.state == "referred" { " (before the start only the pathway's gate evaluations)" } else { "" }));
+    store.write(|tx| {
+        let c = load(tx, id)?;
+        let (version, changed) = pinned(compiled, &c)?;
+        let e = evaluation_of(version, evaluation)?;
+        let is_gate = version
+            .pathway
+            .steps
+            .iter()
+            .any(|s| s.gate.as_ref().is_some_and(|g| g.evaluation == evaluation));
+        let ok_state = c.state.is_active() || (c.state == CaseState::Referred && is_gate);
+        if !ok_state {
+            return Err(CaseError::Refused {
+                id,
+                state: c.state,
+                action: Action::Evaluate,
+                gate_only: c.state == CaseState::Referred,
+            });
+        }
+        if let Some(d) = decision {
+            if !e.decisions.is_empty() && !e.decisions.iter().any(|x| x == d) {
+                return Err(CaseError::DecisionNotAllowed {
+                    evaluation: evaluation.to_string(),
+                    given: d.to_string(),
+                    suggestion: suggestion_suffix(d, e.decisions.iter().map(String::as_str)),
+                    known: e.decisions.clone(),
+                });
             }
-            if let Some(d) = decision {
-                if !e.decisions.is_empty() && !e.decisions.iter().any(|x| x == d) {
-                    return Err(StoreError(format!(
-                        "evaluation '{evaluation}' cannot decide '{d}'{}; its decisions: {}",
-                        suggestion_suffix(d, e.decisions.iter().map(String::as_str)),
-                        e.decisions.join(", ")
-                    )));
-                }
+        }
+        let held: Option<String> = tx
+            .query_row("SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1", params![id, evaluation], |r| r.get(0))
+            .optional()?;
+        if let Some(from) = &held {
+            tx.execute("UPDATE due SET held_on = ?4 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3", params![id, evaluation, from, ctx.day()])?;
+        }
+        let mut payload = json!({"evaluation": evaluation, "decision": decision, "goals": goals, "score": score, "scheduled_for": held, "changed": changed});
+        match decision {
+            Some("extend") => {
+                let ends = extend(tx, version, &c, id, evaluation, extend_by, ctx)?;
+                payload["extended_until"] = json!(ends.to_string());
             }
-            let held: Option<String> = tx
-                .query_row("SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1", params![id, evaluation], |r| r.get(0))
-                .optional()?;
-            if let Some(from) = &held {
-                tx.execute("UPDATE due SET held_on = ?4 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3", params![id, evaluation, from, ctx.day()])?;
+            Some("close") => {
+                let dest = destination.ok_or(CaseError::DestinationMissing)?;
+                check_exit(version, dest, "destination")?;
+                payload["destination"] = json!(dest);
             }
-            let mut payload = json!({"evaluation": evaluation, "decision": decision, "goals": goals, "score": score, "scheduled_for": held, "changed": changed});
-            let mut freed = None;
-            match decision {
-                Some("extend") => {
-                    let track = c.track.as_deref().and_then(|t| version.track(t));
-                    if track.is_some_and(|t| !t.extendable) {
-                        return Err(StoreError(format!("track '{}' is not extendable in version {}", c.track.clone().unwrap_or_default(), version.id)));
-                    }
-                    let by = extend_by.map(str::to_string).or_else(|| track.and_then(|t| t.extension.clone())).ok_or_else(|| {
-                        StoreError("how long is the extension? give --extend-by (e.g. \"3 months\"); the programme states no extension length".into())
-                    })?;
-                    let current: Option<String> = tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
-                    let from = current.as_deref().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).unwrap_or(ctx.on);
-                    let ends = add(from, &by).ok_or_else(|| StoreError(format!("'{by}' is not a fixed length such as \"3 months\"")))?;
-                    tx.execute("UPDATE cases SET state = 'extended', ends_on = ?2, updated_on = ?3 WHERE id = ?1", params![id, ends.to_string(), ctx.day()])?;
-                    // The final evaluation comes back at the new end.
-                    tx.execute("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)", params![id, evaluation, ends.to_string()])?;
-                    payload["extended_until"] = json!(ends.to_string());
-                }
-                Some("close") => {
-                    let dest = destination.ok_or_else(|| StoreError("decision close needs --destination (an exit of the programme)".into()))?;
-                    check_exit(version, dest, "destination").map_err(|e| StoreError(e.0))?;
-                    payload["destination"] = json!(dest);
-                }
-                _ => {}
-            }
-            append_event(tx, id, &ctx.day(), "evaluated", &payload, &ctx.actor, &c.version_hash)?;
-            if decision == Some("close") {
-                freed = Some(finish(tx, compiled, id, &c, "closed", destination.unwrap_or_default(), ctx).map_err(|e| StoreError(e.0))?);
-            }
-            Ok(freed)
-        })
-        .map_err(CaseError::from)
+            _ => {}
+        }
+        append_event(tx, id, &ctx.day(), "evaluated", &payload, &ctx.actor, &c.version_hash)?;
+        if decision == Some("close") {
+            let dest = destination.unwrap_or_default();
+            return Ok(Some(finish(tx, compiled, id, &c, CaseState::Closed, dest, ctx)?));
+        }
+        Ok(None)
+    })
 }
 
-fn check_exit(version: &Version, id: &str, kind: &str) -> Result<(), CaseError> {
+fn evaluation_of<'a>(
+    version: &'a Version,
+    evaluation: &str,
+) -> Result<&'a crate::program::model::Evaluation, CaseError> {
+    version
+        .evaluations
+        .iter()
+        .find(|e| e.id == evaluation)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = version.evaluations.iter().map(|e| e.id.as_str()).collect();
+            CaseError::UnknownEvaluation {
+                version: version.id.clone(),
+                given: evaluation.to_string(),
+                suggestion: suggestion_suffix(evaluation, ids.iter().copied()),
+                known: ids.iter().map(|s| s.to_string()).collect(),
+            }
+        })
+}
+
+/// Lengthen the case's track by `extend_by` (or the track's own extension); the evaluation
+/// comes back at the new end. Returns the new end date.
+fn extend(
+    tx: &Transaction,
+    version: &Version,
+    c: &StoredCase,
+    id: i64,
+    evaluation: &str,
+    extend_by: Option<&str>,
+    ctx: &Ctx,
+) -> Result<NaiveDate, CaseError> {
+    let track = c.track.as_deref().and_then(|t| version.track(t));
+    if track.is_some_and(|t| !t.extendable) {
+        return Err(CaseError::NotExtendable {
+            track: c.track.clone().unwrap_or_default(),
+            version: version.id.clone(),
+        });
+    }
+    let by = extend_by
+        .map(str::to_string)
+        .or_else(|| track.and_then(|t| t.extension.clone()))
+        .ok_or(CaseError::ExtensionLengthMissing)?;
+    let current: Option<String> =
+        tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+    let from = current
+        .as_deref()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .unwrap_or(ctx.on);
+    let ends = add(from, &by).ok_or(CaseError::BadExtension { given: by })?;
+    tx.execute(
+        "UPDATE cases SET state = 'extended', ends_on = ?2, updated_on = ?3 WHERE id = ?1",
+        params![id, ends.to_string(), ctx.day()],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)",
+        params![id, evaluation, ends.to_string()],
+    )?;
+    Ok(ends)
+}
+
+fn check_exit(version: &Version, id: &str, kind: &'static str) -> Result<(), CaseError> {
     let ids: Vec<&str> = version
         .exits
         .iter()
@@ -569,13 +592,13 @@ fn check_exit(version: &Version, id: &str, kind: &str) -> Result<(), CaseError> 
     if ids.contains(&id) {
         Ok(())
     } else {
-        Err(CaseError(format!(
-            "'{id}' is not a {} of version {}{}; choose one of: {}",
-            kind.replace('_', " "),
-            version.id,
-            suggestion_suffix(id, ids.iter().copied()),
-            ids.join(", ")
-        )))
+        Err(CaseError::UnknownExit {
+            version: version.id.clone(),
+            kind,
+            given: id.to_string(),
+            suggestion: suggestion_suffix(id, ids.iter().copied()),
+            known: ids.iter().map(|s| s.to_string()).collect(),
+        })
     }
 }
 
@@ -583,40 +606,34 @@ fn finish(
     tx: &Transaction,
     compiled: &CompiledProgram,
     id: i64,
-    c: &CaseState,
-    state: &str,
+    c: &StoredCase,
+    state: CaseState,
     outcome: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    let was_active = matches!(c.state.as_str(), "active" | "extended");
-    tx.execute("UPDATE cases SET state = ?2, outcome = ?3, queue_seq = NULL, updated_on = ?4 WHERE id = ?1", params![id, state, outcome, ctx.day()])?;
+    tx.execute("UPDATE cases SET state = ?2, outcome = ?3, queue_seq = NULL, updated_on = ?4 WHERE id = ?1", params![id, state.as_str(), outcome, ctx.day()])?;
     // Evaluations not held any more are no longer due; closure-anchored ones now are.
     tx.execute(
         "DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL",
         [id],
     )?;
-    if state == "closed" {
+    if state == CaseState::Closed {
         if let Some(v) = compiled.program.version(&c.version) {
             for e in v.evaluations.iter().filter(|e| e.anchor == "closure") {
                 schedule_one(tx, id, e, ctx.on, None)?;
             }
         }
     }
-    let kind = match state {
-        "closed" => "closed",
-        "dropped" => "dropped",
-        _ => "not_started",
-    };
     append_event(
         tx,
         id,
         &ctx.day(),
-        kind,
+        state.as_str(),
         &json!({"outcome": outcome}),
         &ctx.actor,
         &c.version_hash,
     )?;
-    let next_started = if was_active {
+    let next_started = if c.state.is_active() {
         promote(tx, compiled, &c.program, ctx)?
     } else {
         None
@@ -632,17 +649,7 @@ pub fn close(
     destination: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    transition(
-        store,
-        compiled,
-        id,
-        ctx,
-        "close",
-        &["active", "extended"],
-        "destination",
-        destination,
-        "closed",
-    )
+    transition(store, compiled, id, ctx, Action::Close, destination)
 }
 
 /// Drop a case with a reason (an exit of kind drop_out).
@@ -653,17 +660,7 @@ pub fn drop_case(
     reason: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    transition(
-        store,
-        compiled,
-        id,
-        ctx,
-        "drop",
-        &["referred", "waiting", "active", "extended"],
-        "drop_out",
-        reason,
-        "dropped",
-    )
+    transition(store, compiled, id, ctx, Action::Drop, reason)
 }
 
 /// Record that a referred or waiting case will not start, with a reason (exit of kind not_started).
@@ -674,42 +671,36 @@ pub fn not_start(
     reason: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    transition(
-        store,
-        compiled,
-        id,
-        ctx,
-        "not-start",
-        &["referred", "waiting"],
-        "not_started",
-        reason,
-        "not_started",
-    )
+    transition(store, compiled, id, ctx, Action::NotStart, reason)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A finishing action: the exit kind it takes and the state it leads to.
+fn finishing(action: Action) -> (&'static str, CaseState) {
+    match action {
+        Action::Close => ("destination", CaseState::Closed),
+        Action::Drop => ("drop_out", CaseState::Dropped),
+        _ => ("not_started", CaseState::NotStarted),
+    }
+}
+
 fn transition(
     store: &mut Store,
     compiled: &CompiledProgram,
     id: i64,
     ctx: &Ctx,
-    action: &str,
-    from: &[&str],
-    exit_kind: &str,
+    action: Action,
     exit: &str,
-    to: &str,
 ) -> Result<Freed, CaseError> {
-    store
-        .write(|tx| {
-            let c = load(tx, id).map_err(|e| StoreError(e.0))?;
-            if !from.contains(&c.state.as_str()) {
-                return Err(StoreError(refuse(id, &c.state, action).0));
-            }
-            let (version, _) = pinned(compiled, &c).map_err(|e| StoreError(e.0))?;
-            check_exit(version, exit, exit_kind).map_err(|e| StoreError(e.0))?;
-            finish(tx, compiled, id, &c, to, exit, ctx).map_err(|e| StoreError(e.0))
-        })
-        .map_err(CaseError::from)
+    store.write(|tx| {
+        let c = load(tx, id)?;
+        if !c.state.allows(action) {
+            return Err(refuse(id, c.state, action));
+        }
+        let (version, _) = pinned(compiled, &c)?;
+        let (exit_kind, to) = finishing(action);
+        check_exit(version, exit, exit_kind)?;
+        finish(tx, compiled, id, &c, to, exit, ctx)
+    })
 }
 
 /// Cases in one programme's waiting list, in order.

@@ -57,17 +57,15 @@ pub fn import(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let fail = |e: String| vec![Diagnostic::error(file, Pos::new(1, 1), e)];
     let result = store.write(|tx| {
         let mut ids = Vec::with_capacity(rows.len());
         for r in &rows {
-            let (id, _) = engine::insert_case(tx, compiled, r, ctx)
-                .map_err(|e| crate::store::StoreError(e.0))?;
+            let (id, _) = engine::insert_case(tx, compiled, r, ctx)?;
             ids.push(id);
         }
-        Ok(ids)
+        Ok::<_, CaseError>(ids)
     });
-    result.map_err(|e| fail(e.0))
+    result.map_err(|e| vec![Diagnostic::error(file, Pos::new(1, 1), e.to_string())])
 }
 
 /// `case show`: the state explained, and what is due next.
@@ -109,7 +107,7 @@ pub fn show(store: &Store, c: &CaseRow) -> Result<String, CaseError> {
     };
     let _ = writeln!(out, "  state: {state}");
     let _ = writeln!(out, "  allowed now: {}", {
-        let a = engine::allowed(&c.state);
+        let a = engine::allowed(c.state);
         if a.is_empty() {
             "nothing (finished)".to_string()
         } else {
@@ -151,7 +149,7 @@ pub fn caseload(
 ) -> Result<Vec<CaseloadRow>, String> {
     let ids = match program {
         Some(p) => vec![p.to_string()],
-        None => store.programs().map_err(|e| e.0)?,
+        None => store.programs().map_err(|e| e.to_string())?,
     };
     let mut rows = Vec::new();
     for id in ids {
@@ -164,7 +162,7 @@ pub fn caseload(
                 .max_by_key(|v| v.valid_from)
                 .ok_or_else(|| "no versions".to_string())
         })?;
-        let (active, waiting) = store.counts(&p.spec.id).map_err(|e| e.0)?;
+        let (active, waiting) = store.counts(&p.spec.id).map_err(|e| e.to_string())?;
         rows.push(CaseloadRow {
             program: p.spec.id.clone(),
             version: version.id.clone(),

@@ -59,7 +59,7 @@ pub fn programme(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ProgrammeReport, String> {
     let v = pick(program, version)?;
-    let model = sim::model_for(v, fte).map_err(|e| e.0)?;
+    let model = sim::model_for(v, fte).map_err(|e| e.to_string())?;
     let cfg = s.config();
     let results = sim::run_all(&model, &cfg, progress);
     Ok(ProgrammeReport {
@@ -91,7 +91,7 @@ pub fn solve_fte(
             return Ok(p.meets);
         }
         let fte = tenths as f64 / 10.0;
-        let model = sim::model_for(v, Some(fte)).map_err(|e| e.0)?;
+        let model = sim::model_for(v, Some(fte)).map_err(|e| e.to_string())?;
         let results = sim::run_all(&model, &cfg, &|_, _| {});
         let mut waits: Vec<f64> = results
             .iter()

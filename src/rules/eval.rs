@@ -213,6 +213,8 @@ impl std::fmt::Display for EvalError {
     }
 }
 
+impl std::error::Error for EvalError {}
+
 impl Evaluation {
     /// Ids of the funders the case may be charged to.
     pub fn funder_ids<'a>(&self, c: &'a CompiledProgram) -> Vec<&'a str> {

@@ -514,18 +514,23 @@ pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> Option<(f64, f64)> {
 }
 
 /// Why a programme version cannot be simulated.
-#[derive(Debug, Clone)]
-pub struct ModelError(pub String);
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ModelError {
+    #[error("version {version} has no `demand:` profile to simulate")]
+    NoDemand { version: String },
+    #[error("version {version} states no caseload norm and its demand profile assumes none")]
+    NoNorm { version: String },
+}
 
 /// The model of a programme version: capacity from FTE × norm (or `fte` to try another
 /// staffing), tracks and demand from the YAML.
 pub fn model_for(version: &Version, fte: Option<f64>) -> Result<Model, ModelError> {
-    let demand = version.demand.as_ref().ok_or_else(|| {
-        ModelError(format!(
-            "version {} has no `demand:` profile to simulate",
-            version.id
-        ))
-    })?;
+    let demand = version
+        .demand
+        .as_ref()
+        .ok_or_else(|| ModelError::NoDemand {
+            version: version.id.clone(),
+        })?;
     let norm = version
         .capacity
         .caseload_per_fte
@@ -535,10 +540,9 @@ pub fn model_for(version: &Version, fte: Option<f64>) -> Result<Model, ModelErro
         (Some(f), _, Some(n)) => (f * n + 1e-9).floor() as u32,
         (None, None, Some(n)) => (version.caseload_fte() * n + 1e-9).floor() as u32,
         (_, _, None) => {
-            return Err(ModelError(format!(
-                "version {} states no caseload norm and its demand profile assumes none",
-                version.id
-            )))
+            return Err(ModelError::NoNorm {
+                version: version.id.clone(),
+            })
         }
     };
     let days = |t: &str| {

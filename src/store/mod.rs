@@ -53,19 +53,36 @@ CREATE TABLE due (
 CREATE INDEX due_open ON due(held_on, due_from);
 "#];
 
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(format!("database: {e}"))
-    }
+/// Why the case store could not do what was asked. A refused case transition is not a store
+/// error (see `engine::CaseError`); these are problems with the database itself.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: cannot create the database: {source}")]
+    Create {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot open the database: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: {source} — is this a traject database?")]
+    NotTraject {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: database schema version {found} is newer than this traject knows ({known}); use a newer traject")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: usize,
+    },
+    #[error("database: {0}")]
+    Database(#[from] rusqlite::Error),
 }
 
 pub struct Store {
@@ -79,7 +96,7 @@ pub struct CaseRow {
     pub program: String,
     pub version: String,
     pub version_hash: String,
-    pub state: String,
+    pub state: crate::lifecycle::CaseState,
     pub verdict: String,
     pub track: Option<String>,
     pub referral_date: String,
@@ -123,11 +140,15 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display();
         if !path.exists() {
-            create_private(path)
-                .map_err(|e| StoreError(format!("{shown}: cannot create the database: {e}")))?;
+            create_private(path).map_err(|source| StoreError::Create {
+                path: shown.to_string(),
+                source,
+            })?;
         }
-        let conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("{shown}: cannot open the database: {e}")))?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: shown.to_string(),
+            source,
+        })?;
         Self::configure(conn, &shown.to_string())
     }
 
@@ -138,8 +159,10 @@ impl Store {
 
     fn configure(conn: Connection, shown: &str) -> Result<Store, StoreError> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        let fail =
-            |e: rusqlite::Error| StoreError(format!("{shown}: {e} — is this a traject database?"));
+        let fail = |source: rusqlite::Error| StoreError::NotTraject {
+            path: shown.to_string(),
+            source,
+        };
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(fail)?;
         conn.pragma_update(None, "synchronous", "FULL")
@@ -156,10 +179,11 @@ impl Store {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version as usize > MIGRATIONS.len() {
-            return Err(StoreError(format!(
-                "{shown}: database schema version {version} is newer than this traject knows ({}); use a newer traject",
-                MIGRATIONS.len()
-            )));
+            return Err(StoreError::TooNew {
+                path: shown.to_string(),
+                found: version,
+                known: MIGRATIONS.len(),
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = self
@@ -173,15 +197,18 @@ impl Store {
     }
 
     /// One write transaction, taken at once so concurrent writers queue instead of failing.
-    pub fn write<T>(
+    /// The caller's error type passes through unchanged (a refused transition stays one), and
+    /// any error rolls the whole transaction back.
+    pub fn write<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Transaction) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         let v = f(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(StoreError::from)?;
         Ok(v)
     }
 
@@ -283,7 +310,16 @@ fn case_from_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
         program: r.get(1)?,
         version: r.get(2)?,
         version_hash: r.get(3)?,
-        state: r.get(4)?,
+        state: r
+            .get::<_, String>(4)?
+            .parse()
+            .map_err(|e: crate::lifecycle::UnknownState| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    4,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
         verdict: r.get(5)?,
         track: r.get(6)?,
         referral_date: r.get(7)?,

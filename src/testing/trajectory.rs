@@ -221,8 +221,8 @@ fn run_one(
                     problems.extend(d);
                     "bad referral".to_string()
                 })?;
-                let (id, _) =
-                    engine::new_case(&mut store, compiled, &referral, &ctx).map_err(|e| e.0)?;
+                let (id, _) = engine::new_case(&mut store, compiled, &referral, &ctx)
+                    .map_err(|e| e.to_string())?;
                 cases.insert(name.to_string(), id);
                 last_case = Some(name.to_string());
                 return Ok(());
@@ -237,7 +237,7 @@ fn run_one(
             last_case = Some(name.to_string());
             match action {
                 "start" => match engine::start(&mut store, compiled, id, s("track"), &ctx)
-                    .map_err(|e| e.0)?
+                    .map_err(|e| e.to_string())?
                 {
                     StartOutcome::Started | StartOutcome::Waiting { .. } => {}
                 },
@@ -263,7 +263,7 @@ fn run_one(
                         s("destination"),
                         &ctx,
                     )
-                    .map_err(|e| e.0)?;
+                    .map_err(|e| e.to_string())?;
                     next_started = freed.and_then(|f| f.next_started);
                 }
                 "close" => {
@@ -274,7 +274,7 @@ fn run_one(
                         s("destination").unwrap_or_default(),
                         &ctx,
                     )
-                    .map_err(|e| e.0)?
+                    .map_err(|e| e.to_string())?
                     .next_started
                 }
                 "drop" => {
@@ -285,7 +285,7 @@ fn run_one(
                         s("reason").unwrap_or_default(),
                         &ctx,
                     )
-                    .map_err(|e| e.0)?
+                    .map_err(|e| e.to_string())?
                     .next_started
                 }
                 _ => {
@@ -296,7 +296,7 @@ fn run_one(
                         s("reason").unwrap_or_default(),
                         &ctx,
                     )
-                    .map_err(|e| e.0)?;
+                    .map_err(|e| e.to_string())?;
                 }
             }
             Ok(())
@@ -332,7 +332,7 @@ fn run_one(
         if let Some(want) = expect.get("state").and_then(Value::as_str) {
             let got = row
                 .as_ref()
-                .map_or("(no case)".to_string(), |r| r.state.clone());
+                .map_or("(no case)".to_string(), |r| r.state.to_string());
             if got != want {
                 diffs.push(format!(
                     "line {line}: case {who}: state expected {want}, got {got}"

@@ -1,0 +1,95 @@
+//! Why the engine refused or could not carry out a case action. Each variant says what was
+//! wrong in terms a social worker can act on; the wording is the command line's.
+
+use crate::lifecycle::{Action, CaseState};
+use crate::rules::eval::EvalError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("there is no case {id}")]
+    NotFound { id: i64 },
+    /// The case's state does not allow the action.
+    #[error("case {id} is {state}: `{action}` is not possible. Allowed now: {}{}", allowed_list(*state), if *gate_only { " (before the start only the pathway's gate evaluations)" } else { "" })]
+    Refused {
+        id: i64,
+        state: CaseState,
+        action: Action,
+        /// Only the pathway's gate evaluations are possible before the start.
+        gate_only: bool,
+    },
+    #[error("case {id} was judged ineligible on referral; it cannot start (see `traject case show {id}`)")]
+    Ineligible { id: i64 },
+    #[error("case {id} cannot start yet: step '{step}' needs evaluation '{evaluation}' with decision '{decision}' — record it with `traject case evaluate {id} --evaluation {evaluation} --decision {decision}`")]
+    GateNotPassed {
+        id: i64,
+        step: String,
+        evaluation: String,
+        decision: String,
+    },
+    #[error("this case belongs to programme '{case_program}', not '{given}'")]
+    WrongProgramme { case_program: String, given: String },
+    #[error(
+        "programme '{program}' no longer has version '{version}' that this case was pinned to"
+    )]
+    VersionGone { program: String, version: String },
+    #[error("version {version} has several tracks: choose one with --track ({})", known.join(", "))]
+    ChooseTrack { version: String, known: Vec<String> },
+    #[error("version {version} has no track '{given}'{suggestion}; tracks: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    UnknownTrack {
+        version: String,
+        given: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
+    #[error("version {version} has no evaluation '{given}'{suggestion}; evaluations: {}", known.join(", "))]
+    UnknownEvaluation {
+        version: String,
+        given: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
+    #[error("evaluation '{evaluation}' cannot decide '{given}'{suggestion}; its decisions: {}", known.join(", "))]
+    DecisionNotAllowed {
+        evaluation: String,
+        given: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
+    #[error("'{given}' is not a {} of version {version}{suggestion}; choose one of: {}", kind.replace('_', " "), known.join(", "))]
+    UnknownExit {
+        version: String,
+        kind: &'static str,
+        given: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
+    #[error("track '{track}' is not extendable in version {version}")]
+    NotExtendable { track: String, version: String },
+    #[error("how long is the extension? give --extend-by (e.g. \"3 months\"); the programme states no extension length")]
+    ExtensionLengthMissing,
+    #[error("'{given}' is not a fixed length such as \"3 months\"")]
+    BadExtension { given: String },
+    #[error("decision close needs --destination (an exit of the programme)")]
+    DestinationMissing,
+    /// The referral could not be judged (no version in force, a script failed).
+    #[error("{0}")]
+    Referral(#[from] EvalError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn allowed_list(state: CaseState) -> String {
+    let ok = state.allowed_text();
+    if ok.is_empty() {
+        "nothing (the case is finished)".to_string()
+    } else {
+        ok.join(", ")
+    }
+}
+
+impl From<rusqlite::Error> for CaseError {
+    fn from(e: rusqlite::Error) -> Self {
+        CaseError::Store(StoreError::Database(e))
+    }
+}
