@@ -1,0 +1,540 @@
+//! The command line's arguments: one `Args` struct per verb, with its help text and examples.
+//! Nothing here acts; `cli::run` dispatches each verb to its function.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use traject::i18n::Lang;
+
+#[derive(Parser)]
+#[command(
+    name = "traject",
+    version,
+    about = "Workflow engine for OCMW/CPAS social-activation programmes for newcomers",
+    long_about = "traject reads one YAML file per programme (eligibility, pathway, modules, evaluation moments, staffing, capacity, funding) and checks, explains and runs it.\n\nA PROGRAM argument is a path to a .yaml file or the id of a bundled programme (`traject validate` run outside a project folder lists them).",
+    after_help = "Examples:\n  traject validate                      check every programme in programs/ (or the bundled ones)\n  traject show programs/x.yaml --lang fr  summary of a programme in French\n  traject schema > program.schema.json  the JSON Schema for editors"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SimFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check programme files: schema, references, dates, funding shares, labels.
+    #[command(
+        after_help = "Examples:\n  traject validate\n  traject validate programs/x.yaml\n  traject validate my-ocmw/ --format json\n\nExit status: 0 all valid, 1 some file invalid, 2 usage error."
+    )]
+    Validate(ValidateArgs),
+    /// Show a readable summary of a programme.
+    #[command(
+        after_help = "Examples:\n  traject show <id>\n  traject show <id> --version 2022 --lang en\n  traject show programs/x.yaml --option income_rule=leefloon_only"
+    )]
+    Show(ShowArgs),
+    /// Check whether a referral is eligible, criterion by criterion; or a CSV batch.
+    #[command(
+        after_help = "Examples:\n  traject check --program <id> referral.yaml\n  traject check --program programs/x.yaml referral.json --lang fr --format json\n  traject check --program <id> --csv referrals.csv --out results.csv\n\nExit status: 0 a verdict was given (for a batch: for every row), 1 invalid input, 2 usage error."
+    )]
+    Check(CheckArgs),
+    /// Run programme tests (programs/tests/*.yaml): expected verdicts for referrals.
+    #[command(
+        after_help = "Examples:\n  traject test\n  traject test programs/\n  traject test programs/tests/x.yaml\n\nPrints one line per test, a diff for each failure, and `N passed, N failed`. Exit status 1 on any failure."
+    )]
+    Test(TestArgs),
+    /// Put a CSV of referrals into the groups of one module (the module's routing script).
+    #[command(
+        after_help = "Examples:\n  traject route --program <id> --module <module> cohort.csv\n  traject route --program programs/x.yaml --module via cohort.csv --version 2021 --format json\n\nNobody is dropped: who does not fit waits. Exit status: 0 routed, 1 invalid input or script error, 2 usage error."
+    )]
+    Route(RouteArgs),
+    /// Simulate the caseload against the per-FTE norm: waiting lists, waits, utilisation.
+    #[command(
+        after_help = "Examples:\n  traject simulate --program <id>\n  traject simulate --program <id> --fte 2.5 --months 36 --runs 1000 --seed 7 --html report.html\n  traject simulate --program <id> --solve-fte --max-wait-days 30 --quantile 0.9\n  traject simulate --mmc --arrival-rate 18 --service-rate 1 --servers 20 --format json\n\nThe demand profile (referrals per month, never started, track mix, extensions, drop-out, giving up) is the version's `demand:` in the programme file."
+    )]
+    Simulate(SimulateArgs),
+    /// Follow clients through a programme: referral, start or waiting list, evaluations, exit.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Evaluation moments due (window open) or overdue (window passed) on a date.
+    #[command(
+        after_help = "Examples:\n  traject due\n  traject due --on 2023-06-15 --program <id>\n  traject due --db cases.db --format json"
+    )]
+    Due(DueArgs),
+    /// Capacity (FTE × caseload norm) against active cases and the waiting list, per programme.
+    #[command(
+        after_help = "Examples:\n  traject caseload\n  traject caseload --program <id> --format json"
+    )]
+    Caseload(CaseloadArgs),
+    /// Roll a programme out to another OCMW: copy a model, replace identity, residence,
+    /// staffing and local funder, keep structure, comments and sources; list the TODO items.
+    #[command(
+        after_help = "Example:\n  traject new --from programs/x.yaml --ocmw my-ocmw --fte 0.2 --out my-ocmw/my-ocmw.yaml\n\nThe model's tests are copied to tests/ beside the new file. The new file validates at once."
+    )]
+    New(NewArgs),
+    /// Semantic difference between two programmes or two versions: rules, tracks, pathway,
+    /// modules, evaluations, staffing and capacity, funding — by id, not by line.
+    #[command(
+        after_help = "Examples:\n  traject diff programs/a.yaml programs/b.yaml\n  traject diff <id>@2020 <id>@2022 --format json\n\nPROGRAM@VERSION picks a version; without it the most recent one is compared."
+    )]
+    Diff(DiffArgs),
+    /// Re-check programme files on every save: validate, compile, run their tests.
+    #[command(
+        after_help = "Examples:\n  traject watch\n  traject watch programs/x.yaml\n  traject watch --poll my-ocmw/        (network drives)\n\nA broken save never replaces the last good programme; the watcher says which stays in force."
+    )]
+    Watch(WatchArgs),
+    /// Reports for the annual report to the EU: funding per funder, activity from the case store.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Shell completions for bash, zsh or fish.
+    #[command(
+        after_help = "Examples:\n  traject completions bash > /etc/bash_completion.d/traject\n  traject completions zsh > ~/.zfunc/_traject\n  traject completions fish > ~/.config/fish/completions/traject.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the programme JSON Schema (draft-07) that editors and the loader use.
+    #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
+    Schema,
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Personnel and material costs per funder per cost category, exact to the cent.
+    #[command(
+        after_help = "Example:\n  traject report funding --program <id> --from 2023-01-01 --to 2023-12-31 --cost-per-fte-month 4000\n\nThe version(s) in force in the period give the staffing and the split; a category the sources do not split stays unallocated."
+    )]
+    Funding(ReportFundingArgs),
+    /// Referred, started, waiting, finished, dropped, not started, exits, evaluations held — each with its denominator.
+    #[command(
+        after_help = "Example:\n  traject report activity --program <id> --from 2023-01-01 --to 2023-12-31 --format html > activity.html"
+    )]
+    Activity(ReportActivityArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+/// Where the cases are kept, on which day, and who acts.
+#[derive(clap::Args, Clone)]
+pub struct StoreArgs {
+    /// The case database (default: traject.db in the working directory).
+    #[arg(long, default_value = traject::store::DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Act as if today were this date (tests and scripts run on a fixed clock).
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Who makes the change, for the audit trail (default: $USER).
+    #[arg(long)]
+    pub actor: Option<String>,
+}
+
+impl StoreArgs {
+    pub fn ctx(&self) -> traject::engine::Ctx {
+        traject::engine::Ctx {
+            on: self
+                .as_of
+                .unwrap_or_else(|| chrono::Local::now().date_naive()),
+            actor: self
+                .actor
+                .clone()
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "unknown".into()),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CaseCommand {
+    /// Create a case from a referral (runs the eligibility check; prints the new case id).
+    #[command(
+        after_help = "Example:\n  traject case new --program <id> referral.yaml --as-of 2023-01-10"
+    )]
+    New(CaseNewArgs),
+    /// Create cases from a CSV of referrals: all rows in one transaction, or none.
+    #[command(after_help = "Example:\n  traject case import --program <id> referrals.csv")]
+    Import(CaseImportArgs),
+    /// List cases.
+    #[command(after_help = "Example:\n  traject case list --state waiting --program <id>")]
+    List(CaseListArgs),
+    /// Explain a case's state and what is due next.
+    #[command(after_help = "Example:\n  traject case show 12")]
+    Show(CaseShowArgs),
+    /// The audit trail of a case.
+    #[command(after_help = "Example:\n  traject case history 12 --format json")]
+    History(CaseHistoryArgs),
+    /// Start a case on a track — or put it on the waiting list when the team is full.
+    #[command(after_help = "Example:\n  traject case start 12 --track long --as-of 2023-02-01")]
+    Start(CaseStartArgs),
+    /// Record an evaluation: goals, a score and the decision (continue, extend, close, redirect, …).
+    #[command(
+        after_help = "Examples:\n  traject case evaluate 12 --evaluation interim --decision continue --goal housing --goal language --score 3\n  traject case evaluate 12 --evaluation final --decision extend --extend-by \"3 months\""
+    )]
+    Evaluate(CaseEvaluateArgs),
+    /// Close a case with an exit destination; the freed slot goes to the first who waits.
+    #[command(after_help = "Example:\n  traject case close 12 --destination art60")]
+    Close(CaseCloseArgs),
+    /// Drop a case with a reason.
+    #[command(after_help = "Example:\n  traject case drop 12 --reason moved")]
+    Drop(CaseDropArgs),
+    /// Record that a referred or waiting case will not start, with a reason.
+    #[command(after_help = "Example:\n  traject case not-start 12 --reason no_help_request")]
+    NotStart(CaseNotStartArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ValidateArgs {
+    /// Files or folders (default: programs/, or the bundled programmes when there is none).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Path or bundled programme id.
+    pub program: String,
+    /// Only this version (default: all versions).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Language of the summary (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Choose a named option: ID=CHOICE (repeatable).
+    #[arg(long = "option", value_name = "ID=CHOICE")]
+    pub options: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    /// Path or bundled programme id.
+    #[arg(long)]
+    pub program: String,
+    /// A referral file (YAML or JSON).
+    #[arg(required_unless_present = "csv", conflicts_with = "csv")]
+    pub referral: Option<PathBuf>,
+    /// A CSV batch of referrals (columns named like the referral fields; lists separated by ;).
+    #[arg(long)]
+    pub csv: Option<PathBuf>,
+    /// Where to write the batch results (CSV); default standard output.
+    #[arg(long, requires = "csv")]
+    pub out: Option<PathBuf>,
+    /// Language of labels and wording (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Choose a named option: ID=CHOICE (repeatable).
+    #[arg(long = "option", value_name = "ID=CHOICE")]
+    pub options: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Test files or folders (default: programs/, or the bundled tests when there is none).
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct RouteArgs {
+    /// Path or bundled programme id.
+    #[arg(long)]
+    pub program: String,
+    /// The module whose groups to form.
+    #[arg(long)]
+    pub module: String,
+    /// The cohort: a CSV of referrals with an `id` column.
+    pub input: PathBuf,
+    /// Programme version (default: the one in force on the referrals' dates).
+    #[arg(long)]
+    pub version: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Choose a named option: ID=CHOICE (repeatable).
+    #[arg(long = "option", value_name = "ID=CHOICE")]
+    pub options: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct SimulateArgs {
+    /// Path or bundled programme id (not with --mmc).
+    #[arg(long, required_unless_present = "mmc")]
+    pub program: Option<String>,
+    /// Programme version (default: the most recent).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Staff counting for the caseload norm (default: the programme's own).
+    #[arg(long)]
+    pub fte: Option<f64>,
+    #[arg(long, default_value_t = 36)]
+    pub months: usize,
+    #[arg(long, default_value_t = 1000)]
+    pub runs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    /// Also write a self-contained HTML report with charts.
+    #[arg(long)]
+    pub html: Option<PathBuf>,
+    /// Find the smallest FTE (0.1 steps) whose wait quantile stays under --max-wait-days.
+    #[arg(long, requires = "max_wait_days")]
+    pub solve_fte: bool,
+    #[arg(long)]
+    pub max_wait_days: Option<f64>,
+    #[arg(long, default_value_t = 0.9)]
+    pub quantile: f64,
+    /// Textbook M/M/c model instead of a programme (compare with Erlang C).
+    #[arg(long, requires_all = ["arrival_rate", "service_rate", "servers"], conflicts_with_all = ["program", "solve_fte"])]
+    pub mmc: bool,
+    /// Arrivals per month (M/M/c).
+    #[arg(long)]
+    pub arrival_rate: Option<f64>,
+    /// Completions per month per slot (M/M/c).
+    #[arg(long)]
+    pub service_rate: Option<f64>,
+    /// Slots (M/M/c).
+    #[arg(long)]
+    pub servers: Option<u32>,
+    /// Choose a named option: ID=CHOICE (repeatable).
+    #[arg(long = "option", value_name = "ID=CHOICE")]
+    pub options: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct DueArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The day to look at (default: --as-of or today).
+    #[arg(long)]
+    pub on: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub program: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct CaseloadArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub program: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct NewArgs {
+    /// The model programme (path or bundled id).
+    #[arg(long)]
+    pub from: String,
+    /// The new OCMW, lower case as referrals write it (residence_ocmw).
+    #[arg(long)]
+    pub ocmw: String,
+    /// Display name of the new programme.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// FTE that count for the caseload norm (split over the model's guiding roles).
+    #[arg(long)]
+    pub fte: Option<f64>,
+    #[arg(long)]
+    pub society_language: Option<String>,
+    /// Where to write the new programme (must not exist yet).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    pub a: String,
+    pub b: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// Files or folders (default: programs/).
+    pub paths: Vec<PathBuf>,
+    /// Poll modification times instead of waiting for file events.
+    #[arg(long)]
+    pub poll: bool,
+    /// Polling interval in milliseconds.
+    #[arg(long, default_value_t = 300)]
+    pub interval_ms: u64,
+}
+
+#[derive(clap::Args)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(clap::Args)]
+pub struct ReportFundingArgs {
+    #[arg(long)]
+    pub program: String,
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    #[arg(long)]
+    pub to: chrono::NaiveDate,
+    /// Cost of one FTE for one month, in euros.
+    #[arg(long)]
+    pub cost_per_fte_month: String,
+    /// Material costs for the whole period, in euros.
+    #[arg(long)]
+    pub materials: Option<String>,
+    #[arg(long, value_enum, default_value_t = SimFormat::Text)]
+    pub format: SimFormat,
+    #[arg(long = "option", value_name = "ID=CHOICE")]
+    pub options: Vec<String>,
+    /// Consult this case store: a funder with conditions (AMIF: non-EU only) is charged only
+    /// for the share of cases that meet them.
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct ReportActivityArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub program: String,
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    #[arg(long)]
+    pub to: chrono::NaiveDate,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(clap::Args)]
+pub struct CaseNewArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub program: String,
+    pub referral: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CaseImportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub program: String,
+    pub csv: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct CaseListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub state: Option<String>,
+    #[arg(long)]
+    pub program: Option<String>,
+    #[arg(long, default_value_t = 1000)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct CaseShowArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+}
+
+#[derive(clap::Args)]
+pub struct CaseHistoryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct CaseStartArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub track: Option<String>,
+    /// The programme file, when it is not programs/<id>.yaml or bundled.
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseEvaluateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub evaluation: String,
+    #[arg(long)]
+    pub decision: Option<String>,
+    /// A goal agreed with the client (repeatable).
+    #[arg(long = "goal")]
+    pub goals: Vec<String>,
+    #[arg(long)]
+    pub score: Option<f64>,
+    #[arg(long)]
+    pub extend_by: Option<String>,
+    /// With --decision close: the exit destination.
+    #[arg(long)]
+    pub destination: Option<String>,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseCloseArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub destination: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseDropArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseNotStartArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub reason: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
