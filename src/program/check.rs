@@ -227,7 +227,25 @@ impl Checker<'_> {
             }
         }
 
-        // Eligibility rules.
+        self.eligibility(v);
+        let (track_ids, module_ids) = self.tracks_and_modules(v);
+        let eval_ids = self.evaluations(v, &track_ids, &module_ids);
+        self.pathway(v, &module_ids, &eval_ids);
+        self.cycles(v);
+        self.demand(v, &track_ids);
+        let _ = self.unique(
+            "exit",
+            v.exits.iter().map(|e| (e.id.as_str(), e.ptr.as_str())),
+        );
+        for e in &v.exits {
+            self.label(&format!("{}/label", e.ptr), &e.label);
+        }
+
+        self.staffing_and_funding(v);
+    }
+
+    /// Eligibility rules: each condition checked, ids unique across rules and exceptions.
+    fn eligibility(&mut self, v: &Version) {
         let mut rule_ids = Vec::new();
         for r in &v.eligibility.rules {
             self.condition(&r.as_condition(), &mut rule_ids);
@@ -239,7 +257,10 @@ impl Checker<'_> {
             "rule",
             rule_ids.iter().map(|(a, b)| (a.as_str(), b.as_str())),
         );
+    }
 
+    /// Tracks, partners, modules and phases; returns the track and module ids for references.
+    fn tracks_and_modules(&mut self, v: &Version) -> (BTreeSet<String>, BTreeSet<String>) {
         let track_ids = self.unique(
             "track",
             v.tracks.iter().map(|t| (t.id.as_str(), t.ptr.as_str())),
@@ -330,7 +351,16 @@ impl Checker<'_> {
             }
         }
 
-        // Evaluations.
+        (track_ids, module_ids)
+    }
+
+    /// Evaluation moments: one timing each, durations, windows in order, references.
+    fn evaluations(
+        &mut self,
+        v: &Version,
+        track_ids: &BTreeSet<String>,
+        module_ids: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
         let eval_ids = self.unique(
             "evaluation",
             v.evaluations
@@ -378,10 +408,10 @@ impl Checker<'_> {
                 }
             }
             for (i, t) in e.tracks.iter().enumerate() {
-                self.reference(&format!("{}/tracks/{i}", e.ptr), "track", t, &track_ids);
+                self.reference(&format!("{}/tracks/{i}", e.ptr), "track", t, track_ids);
             }
             if let Some(m) = &e.module {
-                self.reference(&format!("{}/module", e.ptr), "module", m, &module_ids);
+                self.reference(&format!("{}/module", e.ptr), "module", m, module_ids);
             }
             if matches!(e.anchor.as_str(), "module_start" | "module_end") && e.module.is_none() {
                 self.err(
@@ -392,7 +422,11 @@ impl Checker<'_> {
             }
         }
 
-        // Pathway.
+        eval_ids
+    }
+
+    /// Pathway steps: modules, order and gates resolve.
+    fn pathway(&mut self, v: &Version, module_ids: &BTreeSet<String>, eval_ids: &BTreeSet<String>) {
         let step_ids = self.unique(
             "step",
             v.pathway
@@ -404,7 +438,7 @@ impl Checker<'_> {
         for s in &v.pathway.steps {
             self.opt_label(&format!("{}/label", s.ptr), &s.label);
             for (i, m) in s.modules.iter().enumerate() {
-                self.reference(&format!("{}/modules/{i}", s.ptr), "module", m, &module_ids);
+                self.reference(&format!("{}/modules/{i}", s.ptr), "module", m, module_ids);
             }
             for (i, a) in s.after.iter().enumerate() {
                 if a == &s.id {
@@ -436,7 +470,7 @@ impl Checker<'_> {
                         &format!("{}/evaluation", g.ptr),
                         "evaluation",
                         &g.evaluation,
-                        &eval_ids,
+                        eval_ids,
                     );
                 }
             }
@@ -448,18 +482,10 @@ impl Checker<'_> {
                 "add a gate, or choose kind sequential",
             );
         }
-        self.cycles(v);
-        self.demand(v, &track_ids);
+    }
 
-        let _ = self.unique(
-            "exit",
-            v.exits.iter().map(|e| (e.id.as_str(), e.ptr.as_str())),
-        );
-        for e in &v.exits {
-            self.label(&format!("{}/label", e.ptr), &e.label);
-        }
-
-        // Staffing, capacity and funding.
+    /// Staffing, capacity and funding: references, a norm with staff behind it, shares summing to 100.
+    fn staffing_and_funding(&mut self, v: &Version) {
         let funder_ids = self.unique(
             "funder",
             v.funding
