@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use traject::pipeline;
+
 use traject::program::LoadOptions;
 use traject::referral::{FieldType, Referral, EU_MEMBERS};
 use traject::rules::{CompiledProgram, Verdict};
@@ -171,12 +171,12 @@ fn main() {
     let rows: Vec<Vec<String>> = (0..N).map(|i| cells(&mut rng, i)).collect();
     let referrals: Vec<Referral> = rows.iter().map(|c| to_referral(c)).collect();
     let opts = LoadOptions::default();
-    let builtin = pipeline::open(
+    let builtin = traject::rules::open(
         &root.join("programs/antwerpen.yaml").to_string_lossy(),
         &opts,
     )
     .unwrap_or_else(|e| panic!("{}", e.render()));
-    let scripted = pipeline::open(
+    let scripted = traject::rules::open(
         &root
             .join("benches/fixtures/antwerpen_2022_expr.yaml")
             .to_string_lossy(),

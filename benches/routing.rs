@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use traject::pipeline::{route, validate};
+use traject::app::route;
 use traject::program::{load_bytes, LoadOptions};
 use traject::referral::{FieldType, Referral, FIELDS};
 use traject::rules::CompiledProgram;
@@ -60,7 +60,7 @@ fn gent_with_limits(root: &Path) -> CompiledProgram {
         .to_string_lossy()
         .into_owned();
     load_bytes(&file, text.as_bytes(), &LoadOptions::default())
-        .and_then(validate::compile_loaded)
+        .and_then(traject::rules::compile_loaded)
         .unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
@@ -93,7 +93,7 @@ fn hostile_stop_times(root: &Path) {
             .to_string_lossy()
             .into_owned();
         let compiled = load_bytes(&file, text.as_bytes(), &LoadOptions::default())
-            .and_then(validate::compile_loaded)
+            .and_then(traject::rules::compile_loaded)
             .unwrap();
         let t = Instant::now();
         let result = route::route(&compiled, "groups", Some("2022"), "cohort.csv", &people);

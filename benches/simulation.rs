@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::Criterion;
-use traject::pipeline::simulate::{self, Settings};
+use traject::app::forecast::{self as simulate, Settings};
 use traject::program::{load_path, LoadOptions};
 
 const PROGRAMS: [&str; 5] = ["antwerpen", "gent", "charleroi", "liege", "brussel"];

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::params;
 use traject::engine::{self, Ctx};
-use traject::pipeline::validate;
+
 use traject::program::{load_bytes, LoadOptions};
 use traject::referral::{FieldType, Referral, FIELDS};
 use traject::store::{append_event, Store};
@@ -66,7 +66,7 @@ fn main() {
         text.as_bytes(),
         &LoadOptions::default(),
     )
-    .and_then(validate::compile_loaded)
+    .and_then(traject::rules::compile_loaded)
     .unwrap();
     let db_path = dir.join("big.db");
     let mut store = Store::open(&db_path).unwrap();

@@ -35,7 +35,7 @@ fn referral() -> Referral {
 
 #[test]
 fn refused_unknown_and_database_failures_are_different_types() {
-    let compiled = traject::pipeline::open("antwerpen", &LoadOptions::default()).unwrap();
+    let compiled = traject::rules::open("antwerpen", &LoadOptions::default()).unwrap();
     let mut store = Store::in_memory().unwrap();
     let ctx = Ctx {
         on: "2023-01-10".parse().unwrap(),

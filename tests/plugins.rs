@@ -7,7 +7,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
-use traject::pipeline::{self, route};
+use traject::app::route;
 use traject::program::LoadOptions;
 use traject::referral::{FieldType, Referral, FIELDS};
 use traject::rules::CompiledProgram;
@@ -120,7 +120,7 @@ fn bundled() -> Vec<CompiledProgram> {
     ["antwerpen", "gent", "charleroi", "liege", "brussel"]
         .iter()
         .map(|id| {
-            pipeline::open(
+            traject::rules::open(
                 &root().join(format!("programs/{id}.yaml")).to_string_lossy(),
                 &LoadOptions::default(),
             )

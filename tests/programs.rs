@@ -167,7 +167,7 @@ fn antwerp_2022_capacity_tracks_and_funding() {
     assert_eq!(on("2016-03-01").unwrap(), "2016");
     assert_eq!(on("2021-06-30").unwrap(), "2020");
     assert_eq!(on("2024-12-31").unwrap(), "2022");
-    let err = on("2025-01-01").unwrap_err();
+    let err = on("2025-01-01").unwrap_err().to_string();
     assert!(
         err.contains("nearest is version '2022' (2022-01-01 to 2024-12-31)"),
         "{err}"

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use traject::pipeline::simulate::{self, Settings};
+use traject::app::forecast::{self as simulate, Settings};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -145,17 +145,20 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    pub fn ctx(&self) -> traject::engine::Ctx {
-        traject::engine::Ctx {
-            on: self
-                .as_of
-                .unwrap_or_else(|| chrono::Local::now().date_naive()),
-            actor: self
-                .actor
-                .clone()
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "unknown".into()),
-        }
+    pub fn ctx(&self) -> traject::app::Ctx {
+        operator(self.as_of, self.actor.clone())
+    }
+}
+
+/// The person at the command line holds the database file, so they act as its coordinator;
+/// the day is `--as-of` or today, the actor `--actor` or $USER.
+pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traject::app::Ctx {
+    traject::app::Ctx {
+        role: traject::app::Role::Coordinator,
+        on: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        actor: actor
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "unknown".into()),
     }
 }
 
@@ -445,8 +448,9 @@ pub struct CaseImportArgs {
 pub struct CaseListArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Only cases in this state: referred, waiting, active, extended, closed, dropped, not_started.
     #[arg(long)]
-    pub state: Option<String>,
+    pub state: Option<traject::engine::CaseState>,
     #[arg(long)]
     pub program: Option<String>,
     #[arg(long, default_value_t = 1000)]

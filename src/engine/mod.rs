@@ -49,11 +49,6 @@ pub struct Freed {
     pub next_started: Option<i64>,
 }
 
-/// The actions each state allows, as people read them.
-pub fn allowed(state: CaseState) -> Vec<&'static str> {
-    state.allowed_text()
-}
-
 fn refuse(id: i64, state: CaseState, action: Action) -> CaseError {
     CaseError::Refused {
         id,

@@ -78,7 +78,7 @@ impl Program {
     }
 
     /// The version in force on `date`, or an error naming the nearest version and its period.
-    pub fn version_on(&self, date: chrono::NaiveDate) -> Result<&Version, String> {
+    pub fn version_on(&self, date: chrono::NaiveDate) -> Result<&Version, VersionError> {
         if let Some(v) = self.spec.versions.iter().find(|v| v.in_force_on(date)) {
             return Ok(v);
         }
@@ -95,16 +95,66 @@ impl Program {
                 }
             })
             .expect("a programme has at least one version (schema)");
-        Err(format!(
-            "no version of '{}' is in force on {date}; the nearest is version '{}' ({} to {})",
-            self.spec.id,
-            nearest.id,
-            nearest.valid_from,
-            nearest
-                .valid_to
-                .map_or("open end".to_string(), |d| d.to_string())
-        ))
+        Err(VersionError::NotInForce {
+            program: self.spec.id.clone(),
+            date,
+            nearest: nearest.id.clone(),
+            from: nearest.valid_from,
+            to: nearest.valid_to,
+        })
     }
+
+    /// The version named, else the most recent one (the schema requires at least one).
+    pub fn pick_version(&self, id: Option<&str>) -> Result<&Version, VersionError> {
+        let Some(id) = id else {
+            return Ok(self
+                .spec
+                .versions
+                .iter()
+                .max_by_key(|v| v.valid_from)
+                .expect("a programme has at least one version (schema)"));
+        };
+        self.version(id).ok_or_else(|| {
+            let known: Vec<String> = self.spec.versions.iter().map(|v| v.id.clone()).collect();
+            VersionError::Unknown {
+                program: self.spec.id.clone(),
+                suggestion: suggestion_suffix(id, known.iter().map(String::as_str)),
+                asked: id.to_string(),
+                known,
+            }
+        })
+    }
+
+    /// The version in force on `date`, else the most recent one (caseload on a day between
+    /// versions still shows the latest capacity).
+    pub fn version_on_or_latest(&self, date: chrono::NaiveDate) -> &Version {
+        self.version_on(date)
+            .or_else(|_| self.pick_version(None))
+            .expect("pick_version(None) always finds one")
+    }
+}
+
+/// A programme version that does not exist or is not in force.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error(
+        "no version of '{program}' is in force on {date}; the nearest is version '{nearest}' ({from} to {})",
+        to.map_or("open end".to_string(), |d| d.to_string())
+    )]
+    NotInForce {
+        program: String,
+        date: chrono::NaiveDate,
+        nearest: String,
+        from: chrono::NaiveDate,
+        to: Option<chrono::NaiveDate>,
+    },
+    #[error("programme '{program}' has no version '{asked}'{suggestion}; versions: {}", known.join(", "))]
+    Unknown {
+        program: String,
+        asked: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
 }
 
 /// Choices for named options, e.g. `income_rule=leefloon_only`.

@@ -13,7 +13,7 @@ pub mod summary;
 
 use std::path::Path;
 
-pub use load::{load_bytes, load_path, load_str, LoadError, LoadOptions, Program};
+pub use load::{load_bytes, load_path, load_str, LoadError, LoadOptions, Program, VersionError};
 
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
 

@@ -164,16 +164,17 @@ pub fn funding(
     to: NaiveDate,
     cost_per_fte_month_cents: i64,
     materials_cents: Option<i64>,
-) -> Result<FundingReport, String> {
+) -> Result<FundingReport, ReportError> {
     if to < from {
-        return Err(format!("--to {to} is before --from {from}"));
+        return Err(ReportError::Backwards { from, to });
     }
     let periods = months_per_version(p, from, to);
     if periods.is_empty() {
-        return Err(format!(
-            "no version of '{}' is in force between {from} and {to}",
-            p.spec.id
-        ));
+        return Err(ReportError::NoVersion {
+            program: p.spec.id.clone(),
+            from,
+            to,
+        });
     }
     let total_months: f64 = periods.iter().map(|(_, m)| m).sum();
     let mut lines = Vec::new();
@@ -343,8 +344,30 @@ pub fn funding_csv(r: &FundingReport) -> String {
     out
 }
 
-/// Parse an amount like "4000" or "3333.33" into cents.
-pub fn parse_euros(s: &str) -> Result<i64, String> {
+/// Why a report cannot be made for the period or amounts asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("--to {to} is before --from {from}")]
+    Backwards { from: NaiveDate, to: NaiveDate },
+    #[error("no version of '{program}' is in force between {from} and {to}")]
+    NoVersion {
+        program: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    #[error("{setting}: '{given}' is not an amount in euros (e.g. 4000 or 3333.33)")]
+    Amount {
+        setting: &'static str,
+        given: String,
+    },
+}
+
+/// Parse an amount like "4000" or "3333.33" into cents; `setting` names it in the error.
+pub fn parse_euros(setting: &'static str, s: &str) -> Result<i64, ReportError> {
+    let bad = || ReportError::Amount {
+        setting,
+        given: s.to_string(),
+    };
     let t = s.trim().replace(',', ".");
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
     if whole.is_empty()
@@ -352,11 +375,9 @@ pub fn parse_euros(s: &str) -> Result<i64, String> {
         || frac.len() > 2
         || !frac.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(format!(
-            "'{s}' is not an amount in euros (e.g. 4000 or 3333.33)"
-        ));
+        return Err(bad());
     }
-    let w: i64 = whole.parse().map_err(|_| format!("'{s}' is too large"))?;
+    let w: i64 = whole.parse().map_err(|_| bad())?;
     let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
     Ok(w * 100 + f)
 }
@@ -373,7 +394,7 @@ mod tests {
         );
         let c = split_cents(100, &[33.3, 33.3, 33.4]);
         assert_eq!(c.iter().sum::<i64>(), 100);
-        assert_eq!(parse_euros("3333.33").unwrap(), 333_333);
-        assert!(parse_euros("12,345.6.7").is_err());
+        assert_eq!(parse_euros("--materials", "3333.33").unwrap(), 333_333);
+        assert!(parse_euros("--materials", "12,345.6.7").is_err());
     }
 }

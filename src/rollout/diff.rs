@@ -29,21 +29,6 @@ pub struct Diff {
     pub changes: Vec<Change>,
 }
 
-/// `PROGRAM[@VERSION]`: the version named, else the most recent.
-pub fn pick<'a>(p: &'a Program, version: Option<&str>) -> Result<&'a Version, String> {
-    match version {
-        Some(v) => p
-            .version(v)
-            .ok_or_else(|| format!("programme '{}' has no version '{v}'", p.spec.id)),
-        None => p
-            .spec
-            .versions
-            .iter()
-            .max_by_key(|v| v.valid_from)
-            .ok_or_else(|| "no versions".into()),
-    }
-}
-
 fn by_id<T>(
     items: &[T],
     id: impl Fn(&T) -> String,

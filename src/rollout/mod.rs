@@ -7,7 +7,7 @@ pub mod diff;
 
 use std::collections::BTreeMap;
 
-use crate::program::{self, model::Version, LoadOptions, Program};
+use crate::program::{self, model::Version, Program};
 
 #[derive(Debug, Clone)]
 pub struct NewProgramme {
@@ -103,183 +103,61 @@ fn label_edits(p: &Program, ptr: &str, texts: &BTreeMap<&str, String>, edits: &m
     }
 }
 
+/// Why a programme cannot be rolled out with the settings given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RolloutError {
+    #[error("--ocmw '{given}': use the lower-case name referrals write as residence_ocmw (e.g. as in the new programme's `ocmw:`)")]
+    Ocmw { given: String },
+    #[error("--society-language '{given}': use nl or fr")]
+    Language { given: String },
+}
+
+/// What the edits work with: the model, the new OCMW's id and its name as a town.
+struct Target<'a> {
+    model: &'a Program,
+    ocmw: String,
+    town: String,
+}
+
 /// Build the new programme's text (and its tests' text) from the model. `file_name` is the
 /// name the programme will be written under (the tests refer to it).
-pub fn new_from(model_arg: &str, spec: &NewProgramme, file_name: &str) -> Result<Rollout, String> {
-    let model = program::open(model_arg, &LoadOptions::default()).map_err(|e| e.render())?;
-    let text = model.text.clone();
-    let old = model.spec.ocmw.clone();
+pub fn new_from(
+    model: &Program,
+    spec: &NewProgramme,
+    file_name: &str,
+) -> Result<Rollout, RolloutError> {
     let ocmw = spec.ocmw.to_lowercase();
     if ocmw.is_empty()
         || !ocmw
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
     {
-        return Err(format!(
-            "--ocmw '{}': use the lower-case name referrals write as residence_ocmw (e.g. as in the new programme's `ocmw:`)",
-            spec.ocmw
-        ));
+        return Err(RolloutError::Ocmw {
+            given: spec.ocmw.clone(),
+        });
     }
-    let town = title(&ocmw);
+    let t = Target {
+        model,
+        town: title(&ocmw),
+        ocmw,
+    };
     let mut edits = Vec::new();
     let mut todo = Vec::new();
-    edits.extend(at(&model, "/id", ocmw.clone()));
-    edits.extend(at(&model, "/ocmw", ocmw.clone()));
-    let model_name = model
-        .spec
-        .name
-        .get(model.spec.society_language, model.spec.society_language)
-        .to_string();
-    let name = spec
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("{model_name} {town}"));
-    label_edits(
-        &model,
-        "/name",
-        &model
-            .spec
-            .name
-            .0
-            .keys()
-            .map(|l| (l.code(), name.clone()))
-            .collect(),
-        &mut edits,
-    );
-    let org: BTreeMap<&str, String> = model
-        .spec
-        .organisation
-        .0
-        .keys()
-        .map(|l| {
-            (
-                l.code(),
-                if l.code() == "fr" {
-                    format!("CPAS {town}")
-                } else {
-                    format!("OCMW {town}")
-                },
-            )
-        })
-        .collect();
-    label_edits(&model, "/organisation", &org, &mut edits);
-    if let Some(lang) = &spec.society_language {
-        if lang != "nl" && lang != "fr" {
-            return Err(format!("--society-language '{lang}': use nl or fr"));
-        }
-        edits.extend(at(&model, "/society_language", lang.clone()));
-        if *lang != model.spec.society_language.code() {
-            todo.push(format!("every label needs a text in '{lang}', the new society language (traject validate lists the missing ones)"));
-        }
-    }
-    todo.push(format!(
-        "versions and dates: copied from {}; check which periods apply to {town}",
-        model.spec.id
-    ));
-    // Residence rules name the model's OCMW: they now name the new one.
+    identity(&t, spec, &mut edits, &mut todo)?;
     for v in &model.spec.versions {
-        for r in &v.eligibility.rules {
-            if r.kind.as_deref() == Some("residence_ocmw_in") {
-                if let Some(values) = r.value.as_ref().and_then(|x| x.as_array()) {
-                    for (i, x) in values.iter().enumerate() {
-                        if x.as_str() == Some(old.as_str()) {
-                            edits.extend(at(&model, &format!("{}/value/{i}", r.ptr), ocmw.clone()));
-                        }
-                    }
-                }
-            }
-        }
-        staffing(&model, v, spec.fte, &town, &mut edits, &mut todo);
-        if v.eligibility
-            .rules
-            .iter()
-            .any(|r| r.kind.as_deref() == Some("residence_ocmw_in"))
-        {
-            todo.push(format!("version {}: the residence rule now names {ocmw}, but its label still speaks of the model's city — reword it", v.id));
-        }
-        if let Some(total) = v.capacity.total {
-            todo.push(format!("version {}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm", v.id));
-        }
-        for f in v.funding.funders.iter().filter(|f| f.kind == "local") {
-            let l: BTreeMap<&str, String> = f
-                .label
-                .0
-                .keys()
-                .map(|l| {
-                    (
-                        l.code(),
-                        if l.code() == "fr" {
-                            format!("CPAS {town}")
-                        } else {
-                            format!("OCMW {town}")
-                        },
-                    )
-                })
-                .collect();
-            label_edits(&model, &format!("{}/label", f.ptr), &l, &mut edits);
-            edits.extend(at(
-                &model,
-                &format!("{}/source", f.ptr),
-                quote(&format!(
-                    "todo: confirm who pays the local share in {town} (model {})",
-                    f.source
-                )),
-            ));
-        }
-        if v.funding.funders.iter().any(|f| f.kind == "local") {
-            todo.push(format!("version {}: the local funder is now OCMW {town} — confirm who pays the local share", v.id));
-        }
-        if !v.partners.is_empty() {
-            todo.push(format!(
-                "version {}: partners are the model's ({}) — replace them with local ones",
-                v.id,
-                v.partners
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+        version_edits(&t, v, spec.fte, &mut edits, &mut todo);
     }
-    let mut out = apply(&text, edits);
+    let mut out = apply(&model.text, edits);
     out = out.replacen(
         "\n",
-        &format!("\n#\n# Rolled out from programme '{}' for OCMW {town} by `traject new`; TODO items are listed by that command\n# and marked `source: \"todo: …\"`.\n", model.spec.id),
+        &format!("\n#\n# Rolled out from programme '{}' for OCMW {} by `traject new`; TODO items are listed by that command\n# and marked `source: \"todo: …\"`.\n", model.spec.id, t.town),
         1,
     );
-    // The tests of the model, with the two OCMWs swapped so that residence tests keep their sense.
-    let tests = program::bundled::PROGRAM_TESTS
-        .iter()
-        .find(|(f, _)| f.ends_with(&format!("/{}.yaml", model.spec.id)))
-        .map(|(_, t)| t.to_string())
-        .or_else(|| {
-            std::fs::read_to_string(
-                std::path::Path::new(&model.file)
-                    .parent()
-                    .unwrap_or(std::path::Path::new("."))
-                    .join("tests")
-                    .join(format!("{}.yaml", model.spec.id)),
-            )
-            .ok()
-        })
-        .map(|t| {
-            let placeholder = "\u{1}";
-            t.replace(&format!("residence_ocmw: {old}"), placeholder)
-                .replace(
-                    &format!("residence_ocmw: {ocmw}"),
-                    &format!("residence_ocmw: {old}"),
-                )
-                .replace(placeholder, &format!("residence_ocmw: {ocmw}"))
-                .replacen(
-                    &format!("program: ../{}.yaml", model.spec.id),
-                    &format!("program: ../{file_name}"),
-                    1,
-                )
-        });
+    let tests = copied_tests(&t, file_name);
     if tests.is_some() {
         todo.push(format!(
-            "tests: copied from {} with the two OCMWs swapped; add tests for {town}'s own rules",
-            model.spec.id
+            "tests: copied from {} with the two OCMWs swapped; add tests for {}'s own rules",
+            model.spec.id, t.town
         ));
     }
     Ok(Rollout {
@@ -287,6 +165,148 @@ pub fn new_from(model_arg: &str, spec: &NewProgramme, file_name: &str) -> Result
         tests,
         todo,
     })
+}
+
+/// "OCMW Town" in Dutch, "CPAS Town" in French, for every language a label has.
+fn organisation_label<'l>(
+    langs: impl Iterator<Item = &'l crate::i18n::Lang>,
+    town: &str,
+) -> BTreeMap<&'static str, String> {
+    langs
+        .map(|l| {
+            let org = if l.code() == "fr" { "CPAS" } else { "OCMW" };
+            (l.code(), format!("{org} {town}"))
+        })
+        .collect()
+}
+
+/// Id, OCMW, name, organisation and society language.
+fn identity(
+    t: &Target,
+    spec: &NewProgramme,
+    edits: &mut Vec<Edit>,
+    todo: &mut Vec<String>,
+) -> Result<(), RolloutError> {
+    let model = t.model;
+    edits.extend(at(model, "/id", t.ocmw.clone()));
+    edits.extend(at(model, "/ocmw", t.ocmw.clone()));
+    let society = model.spec.society_language;
+    let name = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", model.spec.name.get(society, society), t.town));
+    let names = model.spec.name.0.keys().map(|l| (l.code(), name.clone()));
+    label_edits(model, "/name", &names.collect(), edits);
+    let org = organisation_label(model.spec.organisation.0.keys(), &t.town);
+    label_edits(model, "/organisation", &org, edits);
+    if let Some(lang) = &spec.society_language {
+        if lang != "nl" && lang != "fr" {
+            return Err(RolloutError::Language {
+                given: lang.clone(),
+            });
+        }
+        edits.extend(at(model, "/society_language", lang.clone()));
+        if *lang != society.code() {
+            todo.push(format!("every label needs a text in '{lang}', the new society language (traject validate lists the missing ones)"));
+        }
+    }
+    todo.push(format!(
+        "versions and dates: copied from {}; check which periods apply to {}",
+        model.spec.id, t.town
+    ));
+    Ok(())
+}
+
+/// One version: residence rules, staffing, capacity, the local funder and partners.
+fn version_edits(
+    t: &Target,
+    v: &Version,
+    fte: Option<f64>,
+    edits: &mut Vec<Edit>,
+    todo: &mut Vec<String>,
+) {
+    let (model, town) = (t.model, t.town.as_str());
+    let names_residence = residence_edits(t, v, edits);
+    staffing(model, v, fte, town, edits, todo);
+    if names_residence {
+        todo.push(format!("version {}: the residence rule now names {}, but its label still speaks of the model's city — reword it", v.id, t.ocmw));
+    }
+    if let Some(total) = v.capacity.total {
+        todo.push(format!("version {}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm", v.id));
+    }
+    for f in v.funding.funders.iter().filter(|f| f.kind == "local") {
+        let l = organisation_label(f.label.0.keys(), town);
+        label_edits(model, &format!("{}/label", f.ptr), &l, edits);
+        edits.extend(at(
+            model,
+            &format!("{}/source", f.ptr),
+            quote(&format!(
+                "todo: confirm who pays the local share in {town} (model {})",
+                f.source
+            )),
+        ));
+    }
+    if v.funding.funders.iter().any(|f| f.kind == "local") {
+        todo.push(format!(
+            "version {}: the local funder is now OCMW {town} — confirm who pays the local share",
+            v.id
+        ));
+    }
+    if !v.partners.is_empty() {
+        let names: Vec<&str> = v.partners.iter().map(|p| p.name.as_str()).collect();
+        todo.push(format!(
+            "version {}: partners are the model's ({}) — replace them with local ones",
+            v.id,
+            names.join(", ")
+        ));
+    }
+}
+
+/// Residence rules name the model's OCMW: they now name the new one. Whether the version has
+/// such a rule.
+fn residence_edits(t: &Target, v: &Version, edits: &mut Vec<Edit>) -> bool {
+    let old = t.model.spec.ocmw.as_str();
+    let residence =
+        |r: &&crate::program::model::Rule| r.kind.as_deref() == Some("residence_ocmw_in");
+    for r in v.eligibility.rules.iter().filter(residence) {
+        let values = r.value.as_ref().and_then(|x| x.as_array());
+        for (i, x) in values.into_iter().flatten().enumerate() {
+            if x.as_str() == Some(old) {
+                edits.extend(at(t.model, &format!("{}/value/{i}", r.ptr), t.ocmw.clone()));
+            }
+        }
+    }
+    v.eligibility.rules.iter().any(|r| residence(&r))
+}
+
+/// The tests of the model, with the two OCMWs swapped so that residence tests keep their sense.
+fn copied_tests(t: &Target, file_name: &str) -> Option<String> {
+    let model = t.model;
+    let (old, ocmw) = (model.spec.ocmw.as_str(), t.ocmw.as_str());
+    let own_folder = std::path::Path::new(&model.file)
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("tests")
+        .join(format!("{}.yaml", model.spec.id));
+    let text = program::bundled::PROGRAM_TESTS
+        .iter()
+        .find(|(f, _)| f.ends_with(&format!("/{}.yaml", model.spec.id)))
+        .map(|(_, t)| t.to_string())
+        .or_else(|| std::fs::read_to_string(own_folder).ok())?;
+    let placeholder = "\u{1}";
+    Some(
+        text.replace(&format!("residence_ocmw: {old}"), placeholder)
+            .replace(
+                &format!("residence_ocmw: {ocmw}"),
+                &format!("residence_ocmw: {old}"),
+            )
+            .replace(placeholder, &format!("residence_ocmw: {ocmw}"))
+            .replacen(
+                &format!("program: ../{}.yaml", model.spec.id),
+                &format!("program: ../{file_name}"),
+                1,
+            ),
+    )
 }
 
 fn staffing(

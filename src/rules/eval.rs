@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::compile::{CompiledProgram, CompiledVersion, Cond, Test};
 use crate::program::model::{Mode, Version};
+use crate::program::VersionError;
 use crate::referral::{language_rank, Referral, EU_MEMBERS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -195,25 +196,17 @@ pub fn evaluate_version(
 }
 
 /// Why a referral could not be evaluated.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum EvalError {
-    /// No version is in force on the referral date (message names the nearest one).
-    NoVersion(String),
+    /// No version is in force on the referral date (the message names the nearest one).
+    #[error(transparent)]
+    NoVersion(#[from] VersionError),
+    #[error("the referral has no referral_date")]
     MissingDate,
-    /// A rule script failed (limit, runtime error).
-    Script(String),
+    /// A rule script failed (limit, runtime error); the text is the script engine's report.
+    #[error("{message}")]
+    Script { message: String },
 }
-
-impl std::fmt::Display for EvalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvalError::NoVersion(m) | EvalError::Script(m) => f.write_str(m),
-            EvalError::MissingDate => f.write_str("the referral has no referral_date"),
-        }
-    }
-}
-
-impl std::error::Error for EvalError {}
 
 impl Evaluation {
     /// Ids of the funders the case may be charged to.
@@ -239,10 +232,7 @@ impl CompiledProgram {
     /// The version in force on the referral's date, with its index.
     pub fn version_for(&self, r: &Referral) -> Result<(usize, &Version), EvalError> {
         let date = r.referral_date.ok_or(EvalError::MissingDate)?;
-        let v = self
-            .program
-            .version_on(date)
-            .map_err(EvalError::NoVersion)?;
+        let v = self.program.version_on(date)?;
         let i = self
             .program
             .spec
@@ -256,6 +246,7 @@ impl CompiledProgram {
     /// Judge a referral with the version in force on its date.
     pub fn evaluate(&self, r: &Referral) -> Result<Evaluation, EvalError> {
         let (i, _) = self.version_for(r)?;
-        evaluate_version(&self.engine, &self.versions[i], i, r).map_err(EvalError::Script)
+        evaluate_version(&self.engine, &self.versions[i], i, r)
+            .map_err(|message| EvalError::Script { message })
     }
 }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
-use crate::pipeline;
 use crate::program::{bundled, LoadError, LoadOptions};
 use crate::rules::CompiledProgram;
 use crate::yaml::{self, SpanIndex};
@@ -189,14 +188,14 @@ fn open_program(
         .join(reference);
     let normal = crate::program::scripts::normalize(&joined);
     if normal.exists() {
-        return pipeline::open(&normal.to_string_lossy(), opts);
+        return crate::rules::open(&normal.to_string_lossy(), opts);
     }
     let key = normal.to_string_lossy().replace('\\', "/");
     if let Some((file, text)) = bundled::PROGRAMS.iter().find(|(f, _)| *f == key) {
         return crate::program::load_bytes(file, text.as_bytes(), opts)
-            .and_then(pipeline::validate::compile_loaded);
+            .and_then(crate::rules::compile_loaded);
     }
-    pipeline::open(reference, opts)
+    crate::rules::open(reference, opts)
 }
 
 /// Run the tests of one file, adding results (or its problems) to `report`.

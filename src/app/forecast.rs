@@ -1,39 +1,14 @@
-//! `traject simulate`: the caseload simulation of a programme version, the FTE solver, and the
-//! textbook M/M/c mode that checks the simulator against Erlang C.
+//! Forecasting caseload: the simulation of a programme version (waiting list and wait against
+//! the per-FTE limit), the FTE solver for a target wait, and the textbook M/M/c mode that
+//! checks the simulator against Erlang C.
 
+use super::error::SettingError;
+use super::AppError;
 use crate::program::Program;
 use crate::sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport};
 use crate::sim::{self, Config, Model, Service};
 
-/// Which version to simulate: the one named, else the most recent one.
-fn pick<'a>(
-    program: &'a Program,
-    version: Option<&str>,
-) -> Result<&'a crate::program::model::Version, String> {
-    match version {
-        Some(id) => program.version(id).ok_or_else(|| {
-            let ids: Vec<&str> = program
-                .spec
-                .versions
-                .iter()
-                .map(|v| v.id.as_str())
-                .collect();
-            format!(
-                "programme '{}' has no version '{id}'{}; versions: {}",
-                program.spec.id,
-                crate::diag::suggestion_suffix(id, ids.iter().copied()),
-                ids.join(", ")
-            )
-        }),
-        None => program
-            .spec
-            .versions
-            .iter()
-            .max_by_key(|v| v.valid_from)
-            .ok_or_else(|| "no versions".to_string()),
-    }
-}
-
+/// How long, how often and from which seed to simulate.
 pub struct Settings {
     pub months: usize,
     pub runs: usize,
@@ -41,6 +16,13 @@ pub struct Settings {
 }
 
 impl Settings {
+    fn checked(&self) -> Result<(), SettingError> {
+        if self.months == 0 || self.runs == 0 {
+            return Err(SettingError::SimulationSize);
+        }
+        Ok(())
+    }
+
     fn config(&self) -> Config {
         Config {
             months: self.months,
@@ -57,9 +39,10 @@ pub fn programme(
     fte: Option<f64>,
     s: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<ProgrammeReport, String> {
-    let v = pick(program, version)?;
-    let model = sim::model_for(v, fte).map_err(|e| e.to_string())?;
+) -> Result<ProgrammeReport, AppError> {
+    s.checked()?;
+    let v = program.pick_version(version)?;
+    let model = sim::model_for(v, fte)?;
     let cfg = s.config();
     let results = sim::run_all(&model, &cfg, progress);
     Ok(ProgrammeReport {
@@ -79,11 +62,15 @@ pub fn solve_fte(
     max_wait_days: f64,
     quantile: f64,
     s: &Settings,
-) -> Result<SolveReport, String> {
-    let v = pick(program, version)?;
+) -> Result<SolveReport, AppError> {
+    s.checked()?;
+    if !(0.0..=1.0).contains(&quantile) {
+        return Err(SettingError::SimulationSize.into());
+    }
+    let v = program.pick_version(version)?;
     let cfg = s.config();
     let mut curve: Vec<FtePoint> = Vec::new();
-    let eval = |tenths: u32, curve: &mut Vec<FtePoint>| -> Result<bool, String> {
+    let eval = |tenths: u32, curve: &mut Vec<FtePoint>| -> Result<bool, AppError> {
         if let Some(p) = curve
             .iter()
             .find(|p| (p.fte * 10.0).round() as u32 == tenths)
@@ -91,7 +78,7 @@ pub fn solve_fte(
             return Ok(p.meets);
         }
         let fte = tenths as f64 / 10.0;
-        let model = sim::model_for(v, Some(fte)).map_err(|e| e.to_string())?;
+        let model = sim::model_for(v, Some(fte))?;
         let results = sim::run_all(&model, &cfg, &|_, _| {});
         let mut waits: Vec<f64> = results
             .iter()
@@ -158,11 +145,10 @@ pub fn mmc(
     c: u32,
     s: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<MmcReport, String> {
+) -> Result<MmcReport, AppError> {
+    s.checked()?;
     if !(lambda > 0.0 && mu > 0.0 && c > 0) {
-        return Err(
-            "--arrival-rate and --service-rate must be above 0 and --servers at least 1".into(),
-        );
+        return Err(SettingError::QueueRates.into());
     }
     let model = Model {
         capacity: c,

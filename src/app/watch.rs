@@ -1,4 +1,4 @@
-//! `traject watch`: re-check programme files on every save — validate, compile, run their
+//! Watching programmes: re-check programme files on every save — validate, compile, run their
 //! tests — and print the result at once. Editors' atomic saves (write a temporary file, then
 //! rename) come as bursts of events, so events are debounced; on network drives where events
 //! do not arrive, `--poll` compares modification times instead. A broken save never replaces
@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::pipeline::validate;
+use super::programmes as validate;
+use super::AppError;
 use crate::program::LoadOptions;
 use crate::testing;
 
@@ -119,15 +120,19 @@ fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Watch with file events (debounced). Runs until the process is stopped.
-pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), String> {
+pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), AppError> {
     use notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
+    let cannot = |path: &Path, e: notify::Error| AppError::Watch {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
     let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, tx)
-        .map_err(|e| format!("cannot watch: {e}"))?;
+        .map_err(|e| cannot(Path::new("."), e))?;
     for root in roots(paths) {
         debouncer
             .watch(&root, RecursiveMode::Recursive)
-            .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+            .map_err(|e| cannot(&root, e))?;
     }
     let mut w = Watcher::default();
     for line in w.check(paths, Instant::now()) {
@@ -154,7 +159,7 @@ pub fn run_poll(
     paths: &[PathBuf],
     every: Duration,
     print: &mut dyn FnMut(&str),
-) -> Result<(), String> {
+) -> Result<(), AppError> {
     let snapshot = |paths: &[PathBuf]| -> BTreeMap<PathBuf, (SystemTime, u64)> {
         let mut m = BTreeMap::new();
         for root in roots(paths) {

@@ -1,18 +1,44 @@
-//! `traject check --csv`: judge a CSV batch of referrals, one output row per input row (verdict,
-//! failing rules, unknown rules, rules awaiting assessment, funding streams). A bad row gets an
-//! `error` row and a located diagnostic; the batch goes on. Output to a file is written to a
-//! temporary file beside it and renamed at the end, so a failed run never leaves half a file.
+//! Judging referrals: one, explained criterion by criterion in the reader's language, or a CSV
+//! batch, one output row per input row (verdict, failing rules, unknown rules, rules awaiting
+//! assessment, funding streams). A bad row gets an `error` row and a located diagnostic; the
+//! batch goes on. Both work on referrals the caller holds; nothing is stored.
 
 use std::io::{Read, Write};
 
 use serde::Serialize;
 
+use super::AppError;
 use crate::diag::Diagnostic;
+use crate::i18n::Lang;
 use crate::program::model::Mode;
 use crate::referral::batch::Batch;
+use crate::referral::Referral;
 use crate::rules::eval::Outcome;
-use crate::rules::explain::rule_ids;
+use crate::rules::explain::{self, rule_ids, Explanation};
 use crate::rules::CompiledProgram;
+
+/// One referral judged: the explanation and the language it is written in.
+#[derive(Debug, Serialize)]
+pub struct Checked {
+    pub explanation: Explanation,
+    #[serde(skip)]
+    pub lang: Lang,
+}
+
+/// Judge one referral with the version in force on its date; explain it in `lang`, else in the
+/// programme's society language.
+pub fn check(
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    lang: Option<Lang>,
+) -> Result<Checked, AppError> {
+    let evaluation = compiled.evaluate(referral)?;
+    let lang = lang.unwrap_or(compiled.program.spec.society_language);
+    Ok(Checked {
+        explanation: explain::explain(compiled, referral, &evaluation, lang),
+        lang,
+    })
+}
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Summary {
@@ -122,44 +148,4 @@ pub fn check_csv<R: Read, W: Write>(
         )]
     })?;
     Ok(s)
-}
-
-/// Write `f`'s output to `path` atomically: a temporary file beside it, renamed on success.
-pub fn write_atomically<T>(
-    path: &std::path::Path,
-    f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, Vec<Diagnostic>>,
-) -> Result<T, Vec<Diagnostic>> {
-    let shown = path.display().to_string();
-    let fail = |e: std::io::Error| {
-        vec![Diagnostic::error(
-            &shown,
-            crate::diag::Pos::new(1, 1),
-            format!("cannot write: {e}"),
-        )
-        .with_help("check the folder exists and is writable")]
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let file = std::fs::File::create(&tmp).map_err(fail)?;
-    let mut w = std::io::BufWriter::new(file);
-    let result = f(&mut w);
-    let finished = result.and_then(|v| {
-        w.flush().map_err(fail)?;
-        w.get_ref().sync_all().map_err(fail)?;
-        std::fs::rename(&tmp, path).map_err(fail)?;
-        Ok(v)
-    });
-    if finished.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    finished
 }

@@ -1,0 +1,261 @@
+//! The caseload a team shares: create cases from referrals (one or a CSV batch, all or none),
+//! move them through the lifecycle, and read them back — one case, its history, the list, the
+//! evaluations due, the caseload against capacity. Each use case checks the actor's role first;
+//! an auditor sees the caseload's figures but never a case.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{AppError, Ctx, Need, Programs};
+use crate::diag::{Diagnostic, Pos};
+use crate::engine::{self, CaseError, CaseState, Freed, StartOutcome};
+use crate::referral::batch::Batch;
+use crate::referral::Referral;
+use crate::rules::CompiledProgram;
+use crate::store::{CaseRow, DueRow, EventRow, Scheduled, Store};
+
+/// A new case: its id and the eligibility verdict it was referred with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub id: i64,
+    pub verdict: &'static str,
+}
+
+/// Create a case from a referral, judged with the version in force on its date.
+pub fn new_case(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    ctx: &Ctx,
+) -> Result<Created, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (id, verdict) = engine::new_case(store, compiled, referral, &ctx.engine())?;
+    Ok(Created { id, verdict })
+}
+
+/// Import every row of a CSV batch as new cases, all in one transaction — or none, with the
+/// bad rows listed (`AppError::Rows`).
+pub fn import(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    file: &str,
+    input: impl std::io::Read,
+    ctx: &Ctx,
+) -> Result<Vec<i64>, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let rows = read_batch(compiled, file, input).map_err(AppError::Rows)?;
+    let clock = ctx.engine();
+    let result = store.write(|tx| {
+        let mut ids = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let (id, _) = engine::insert_case(tx, compiled, r, &clock)?;
+            ids.push(id);
+        }
+        Ok::<_, CaseError>(ids)
+    });
+    result.map_err(|e| AppError::Rows(vec![Diagnostic::error(file, Pos::new(1, 1), e.to_string())]))
+}
+
+/// Every referral of a batch, or every problem in it (bad rows, dates no version covers).
+fn read_batch(
+    compiled: &CompiledProgram,
+    file: &str,
+    input: impl std::io::Read,
+) -> Result<Vec<Referral>, Vec<Diagnostic>> {
+    let mut batch = Batch::open(file, input)?;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(row) = batch.next_row() {
+        match row.referral {
+            Ok(r) => match compiled.version_for(&r) {
+                Ok(_) => rows.push(r),
+                Err(e) => errors.push(Diagnostic::error(
+                    file,
+                    Pos::new(row.line as usize, 1),
+                    e.to_string(),
+                )),
+            },
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The stored case and the programme it belongs to.
+fn open_case(
+    store: &Store,
+    programs: &dyn Programs,
+    id: i64,
+) -> Result<(CaseRow, Arc<CompiledProgram>), AppError> {
+    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let compiled = programs.for_case(&row.program)?;
+    Ok((row, compiled))
+}
+
+/// Start a case on a track (`None` when the version has one), or put it on the waiting list.
+pub fn start(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    track: Option<&str>,
+    ctx: &Ctx,
+) -> Result<StartOutcome, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id)?;
+    Ok(engine::start(store, &compiled, id, track, &ctx.engine())?)
+}
+
+/// What an evaluation moment recorded.
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationInput {
+    pub evaluation: String,
+    pub decision: Option<String>,
+    pub goals: Vec<String>,
+    pub score: Option<f64>,
+    /// How long an extension lasts, when the programme states none ("3 months").
+    pub extend_by: Option<String>,
+    /// The exit destination, when the decision closes the case.
+    pub destination: Option<String>,
+}
+
+/// Record an evaluation; a closing decision may free a slot (`Some`).
+pub fn evaluate(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    input: &EvaluationInput,
+    ctx: &Ctx,
+) -> Result<Option<Freed>, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id)?;
+    Ok(engine::evaluate(
+        store,
+        &compiled,
+        id,
+        &input.evaluation,
+        input.decision.as_deref(),
+        &input.goals,
+        input.score,
+        input.extend_by.as_deref(),
+        input.destination.as_deref(),
+        &ctx.engine(),
+    )?)
+}
+
+/// How a case ends, with the programme's exit that says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Closed with an exit destination.
+    Close,
+    /// Dropped out, with a reason.
+    Drop,
+    /// Never started, with a reason.
+    NotStart,
+}
+
+/// End a case; the slot it frees goes to the first who waits.
+pub fn finish(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    ending: Ending,
+    exit: &str,
+    ctx: &Ctx,
+) -> Result<Freed, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id)?;
+    let clock = ctx.engine();
+    Ok(match ending {
+        Ending::Close => engine::close(store, &compiled, id, exit, &clock)?,
+        Ending::Drop => engine::drop_case(store, &compiled, id, exit, &clock)?,
+        Ending::NotStart => engine::not_start(store, &compiled, id, exit, &clock)?,
+    })
+}
+
+/// Which cases to list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub program: Option<String>,
+    pub state: Option<CaseState>,
+    pub limit: usize,
+}
+
+pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow>, AppError> {
+    ctx.require(Need::Persons)?;
+    let state = filter.state.map(|s| s.as_str());
+    Ok(store.list(filter.program.as_deref(), state, filter.limit)?)
+}
+
+/// One case with its evaluation moments (held or to do).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case: CaseRow,
+    pub schedule: Vec<Scheduled>,
+}
+
+pub fn show(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseView, AppError> {
+    ctx.require(Need::Persons)?;
+    let case = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let schedule = store.schedule(id)?;
+    Ok(CaseView { case, schedule })
+}
+
+/// Every event of a case, oldest first.
+pub fn history(store: &Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
+    ctx.require(Need::Persons)?;
+    let events = store.history(id)?;
+    if events.is_empty() {
+        return Err(CaseError::NotFound { id }.into());
+    }
+    Ok(events)
+}
+
+/// Evaluations due on `ctx.on` (window open) or overdue, optionally of one programme.
+pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow>, AppError> {
+    ctx.require(Need::Persons)?;
+    Ok(store.due(&ctx.on.to_string(), program)?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseloadRow {
+    pub program: String,
+    pub version: String,
+    pub capacity: Option<u32>,
+    pub active: i64,
+    pub waiting: i64,
+}
+
+/// Per programme, the capacity of the version in force on `ctx.on` (else the latest) against
+/// the cases active and waiting.
+pub fn caseload(
+    store: &Store,
+    programs: &dyn Programs,
+    program: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Vec<CaseloadRow>, AppError> {
+    ctx.require(Need::Figures)?;
+    let ids = match program {
+        Some(p) => vec![p.to_string()],
+        None => store.programs()?,
+    };
+    let mut rows = Vec::new();
+    for id in ids {
+        let compiled = programs.for_case(&id)?;
+        let p = &compiled.program;
+        let version = p.version_on_or_latest(ctx.on);
+        let (active, waiting) = store.counts(&p.spec.id)?;
+        rows.push(CaseloadRow {
+            program: p.spec.id.clone(),
+            version: version.id.clone(),
+            capacity: version.capacity_limit(),
+            active,
+            waiting,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,88 @@
+//! Why a use case did not happen. One enum over the layers' own errors, so a front end can
+//! tell a refused case action from a bad file, a bad setting or a database fault by type —
+//! and map each kind to its exit code or HTTP status in one place.
+
+use std::path::PathBuf;
+
+use super::{Need, Role};
+use crate::diag::Diagnostic;
+use crate::engine::CaseError;
+use crate::program::{LoadError, VersionError};
+use crate::report::ReportError;
+use crate::rollout::RolloutError;
+use crate::rules::eval::EvalError;
+use crate::sim::ModelError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A programme, referral or script that does not load: located diagnostics.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Located problems in an input or output file (CSV rows, a file that cannot be written).
+    #[error("{}", .0.iter().map(|d| d.headline()).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<Diagnostic>),
+    /// A `--version` that the programme does not have.
+    #[error(transparent)]
+    Version(#[from] VersionError),
+    /// A referral that cannot be judged (no version in force on its date, a script failed).
+    #[error(transparent)]
+    Referral(#[from] EvalError),
+    /// A case action refused, or a case that does not exist.
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The programme version cannot be simulated.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    #[error(transparent)]
+    Rollout(#[from] RolloutError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("{}: the file exists already; choose another --out or remove it first", .0.display())]
+    Exists(PathBuf),
+    #[error("cannot watch {}: {message}", path.display())]
+    Watch { path: PathBuf, message: String },
+    /// The actor's role does not allow the use case.
+    #[error("a {role} may not {}", need_text(*need))]
+    Forbidden { role: Role, need: Need },
+}
+
+fn need_text(need: Need) -> &'static str {
+    match need {
+        Need::Persons => "see people's referrals or cases",
+        Need::ChangeCases => "change cases",
+        Need::Figures => "see these figures",
+        Need::EditProgrammes => "change programmes",
+    }
+}
+
+/// A setting of a use case outside what it can work with (front ends show these as usage
+/// errors: the person asked for something impossible, no file is wrong).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SettingError {
+    #[error("--months and --runs must be at least 1 and --quantile between 0 and 1")]
+    SimulationSize,
+    #[error("--arrival-rate and --service-rate must be above 0 and --servers at least 1")]
+    QueueRates,
+    #[error("--option '{given}': write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped")]
+    OptionSyntax { given: String },
+}
+
+impl AppError {
+    /// Whether the person asked for something impossible (a usage error) rather than giving
+    /// input that is wrong or meeting a refusal.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            AppError::Version(VersionError::Unknown { .. })
+                | AppError::Setting(_)
+                | AppError::Exists(_)
+                | AppError::Report(ReportError::Amount { .. })
+                | AppError::Rollout(RolloutError::Language { .. })
+        )
+    }
+}

@@ -1,0 +1,101 @@
+//! The application layer: one typed function per thing traject can do — validate, show, check
+//! referrals, run programme tests, route a cohort, simulate and forecast, every case action,
+//! the due list and caseload, rollout, reports. Front ends (the CLI, the web server) parse
+//! their input, call these and render the typed results; nothing here prints, exits or reads
+//! arguments. Who may do what (the actor's role) is checked here, once, for every front end.
+
+pub mod cases;
+mod error;
+pub mod files;
+pub mod forecast;
+pub mod programmes;
+mod programs;
+pub mod referrals;
+pub mod reports;
+pub mod route;
+pub mod watch;
+
+use chrono::NaiveDate;
+
+pub use error::{AppError, SettingError};
+pub use programs::{FilePrograms, Programs};
+
+/// What a person does in the team, and therefore what traject lets them see and change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Owns the programme: everything a social worker may, plus editing programmes.
+    Coordinator,
+    /// Refers and follows clients: sees and changes cases.
+    SocialWorker,
+    /// Funder or auditor: figures only, never a person.
+    Auditor,
+}
+
+/// What a use case needs to be allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// See people: referrals, cases, histories, due lists.
+    Persons,
+    /// Create or move cases.
+    ChangeCases,
+    /// Aggregate figures: caseload, activity and funding reports, simulations.
+    Figures,
+    /// Change a programme or roll it out.
+    EditProgrammes,
+}
+
+impl Role {
+    pub fn may(self, need: Need) -> bool {
+        match self {
+            Role::Coordinator => true,
+            Role::SocialWorker => need != Need::EditProgrammes,
+            Role::Auditor => need == Need::Figures,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::SocialWorker => "social_worker",
+            Role::Auditor => "auditor",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who acts, in which role, on which day. The day is given, not read from the clock here, so
+/// tests and scripts run on a fixed date (`--as-of`).
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub on: NaiveDate,
+    pub actor: String,
+    pub role: Role,
+}
+
+impl Ctx {
+    /// Refuse the use case unless the actor's role allows `need`.
+    pub fn require(&self, need: Need) -> Result<(), AppError> {
+        if self.role.may(need) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden {
+                role: self.role,
+                need,
+            })
+        }
+    }
+
+    /// The engine's view: who and when, for the audit trail.
+    pub fn engine(&self) -> crate::engine::Ctx {
+        crate::engine::Ctx {
+            on: self.on,
+            actor: self.actor.clone(),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The case verbs (`case new|import|list|show|history|start|evaluate|close|drop|not-start`,
+//! `due`, `caseload`): open the store, call `traject::app::cases`, render.
+
+use traject::app::cases::{self, CaseFilter, Ending, EvaluationInput};
+use traject::app::{AppError, FilePrograms, Programs};
+use traject::engine::{Freed, StartOutcome};
+use traject::program::LoadOptions;
+use traject::store::Store;
+
+use super::args::*;
+use super::{open_input, print_json, render, Done, Verb};
+
+pub fn run(cmd: CaseCommand) -> Verb {
+    match cmd {
+        CaseCommand::New(args) => cmd_case_new(args),
+        CaseCommand::Import(args) => cmd_case_import(args),
+        CaseCommand::List(args) => cmd_case_list(args),
+        CaseCommand::Show(args) => cmd_case_show(args),
+        CaseCommand::History(args) => cmd_case_history(args),
+        CaseCommand::Start(args) => cmd_case_start(args),
+        CaseCommand::Evaluate(args) => cmd_case_evaluate(args),
+        CaseCommand::Close(args) => {
+            let done = format!("closed ({})", args.destination);
+            finish(
+                &args.store,
+                args.id,
+                args.program,
+                Ending::Close,
+                &args.destination,
+                &done,
+            )
+        }
+        CaseCommand::Drop(args) => {
+            let done = format!("dropped ({})", args.reason);
+            finish(
+                &args.store,
+                args.id,
+                args.program,
+                Ending::Drop,
+                &args.reason,
+                &done,
+            )
+        }
+        CaseCommand::NotStart(args) => {
+            let done = format!("will not start ({})", args.reason);
+            finish(
+                &args.store,
+                args.id,
+                args.program,
+                Ending::NotStart,
+                &args.reason,
+                &done,
+            )
+        }
+    }
+}
+
+pub fn open_store(args: &StoreArgs) -> Result<Store, AppError> {
+    Ok(Store::open(&args.db)?)
+}
+
+/// Programmes of stored cases: `programs/<id>.yaml` here, else the bundled one, unless
+/// `--program` names another file.
+fn programs(explicit: Option<String>) -> FilePrograms {
+    FilePrograms::here().with_explicit(explicit)
+}
+
+fn print_freed(freed: &Freed) {
+    if let Some(next) = freed.next_started {
+        println!("slot freed: case {next} comes off the waiting list and starts");
+    }
+}
+
+fn cmd_case_new(args: CaseNewArgs) -> Verb {
+    let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
+    let (r, _) = traject::referral::read_file(&args.referral)?;
+    let mut db = open_store(&args.store)?;
+    let created = cases::new_case(&mut db, &compiled, &r, &args.store.ctx())?;
+    println!("{}", created.id);
+    eprintln!("case {} created ({})", created.id, created.verdict);
+    Ok(Done::Success)
+}
+
+fn cmd_case_import(args: CaseImportArgs) -> Verb {
+    let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
+    let (shown, file) = open_input(&args.csv)?;
+    let mut db = open_store(&args.store)?;
+    match cases::import(&mut db, &compiled, &shown, file, &args.store.ctx()) {
+        Ok(ids) => {
+            println!(
+                "{} cases imported ({}–{})",
+                ids.len(),
+                ids.first().copied().unwrap_or(0),
+                ids.last().copied().unwrap_or(0)
+            );
+            Ok(Done::Success)
+        }
+        Err(AppError::Rows(diags)) => {
+            for d in &diags {
+                eprint!("{}", d.render(None));
+            }
+            eprintln!(
+                "nothing imported: {} problem(s); fix the rows and import again",
+                diags.len()
+            );
+            Ok(Done::Failed)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn cmd_case_list(args: CaseListArgs) -> Verb {
+    let db = open_store(&args.store)?;
+    let filter = CaseFilter {
+        program: args.program,
+        state: args.state,
+        limit: args.limit,
+    };
+    let rows = cases::list(&db, &filter, &args.store.ctx())?;
+    match args.format {
+        Format::Json => print_json(&rows),
+        Format::Text => rows.iter().for_each(render::case_line),
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_case_show(args: CaseShowArgs) -> Verb {
+    let db = open_store(&args.store)?;
+    let view = cases::show(&db, args.id, &args.store.ctx())?;
+    print!("{}", render::case_view(&view));
+    Ok(Done::Success)
+}
+
+fn cmd_case_history(args: CaseHistoryArgs) -> Verb {
+    let db = open_store(&args.store)?;
+    let events = cases::history(&db, args.id, &args.store.ctx())?;
+    match args.format {
+        Format::Json => print_json(&events),
+        Format::Text => events.iter().for_each(render::event_line),
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_case_start(args: CaseStartArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let id = args.id;
+    let outcome = cases::start(
+        &mut db,
+        &programs(args.program),
+        id,
+        args.track.as_deref(),
+        &args.store.ctx(),
+    )?;
+    match outcome {
+        StartOutcome::Started => println!("case {id} started"),
+        StartOutcome::Waiting { position } => {
+            println!("case {id} waits: the team is full; position {position} on the waiting list")
+        }
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_case_evaluate(args: CaseEvaluateArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let id = args.id;
+    let input = EvaluationInput {
+        evaluation: args.evaluation,
+        decision: args.decision,
+        goals: args.goals,
+        score: args.score,
+        extend_by: args.extend_by,
+        destination: args.destination,
+    };
+    let freed = cases::evaluate(
+        &mut db,
+        &programs(args.program),
+        id,
+        &input,
+        &args.store.ctx(),
+    )?;
+    println!(
+        "case {id}: evaluation {} recorded{}",
+        input.evaluation,
+        input
+            .decision
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default()
+    );
+    if let Some(f) = &freed {
+        print_freed(f);
+    }
+    Ok(Done::Success)
+}
+
+/// Close, drop or not-start a case, and say who comes off the waiting list.
+fn finish(
+    store: &StoreArgs,
+    id: i64,
+    program: Option<String>,
+    ending: Ending,
+    exit: &str,
+    done: &str,
+) -> Verb {
+    let mut db = open_store(store)?;
+    let freed = cases::finish(&mut db, &programs(program), id, ending, exit, &store.ctx())?;
+    println!("case {id} {done}");
+    print_freed(&freed);
+    Ok(Done::Success)
+}
+
+pub fn cmd_due(args: DueArgs) -> Verb {
+    let db = open_store(&args.store)?;
+    let mut ctx = args.store.ctx();
+    if let Some(on) = args.on {
+        ctx.on = on;
+    }
+    let rows = cases::due(&db, args.program.as_deref(), &ctx)?;
+    match args.format {
+        Format::Json => print_json(&serde_json::json!({"on": ctx.on.to_string(), "due": rows})),
+        Format::Text => render::due(&rows, ctx.on),
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
+    let db = open_store(&args.store)?;
+    let ctx = args.store.ctx();
+    let rows = cases::caseload(&db, &FilePrograms::here(), args.program.as_deref(), &ctx)?;
+    match args.format {
+        Format::Json => print_json(&serde_json::json!({"programs": rows})),
+        Format::Text => rows.iter().for_each(render::caseload_line),
+    }
+    Ok(Done::Success)
+}

@@ -1,0 +1,208 @@
+//! Plain-text output of the command line: what a person reads in a terminal. JSON goes out as
+//! serde gives it; the library renders the larger texts (summaries, reports, explanations).
+
+use std::fmt::Write as _;
+
+use traject::app::cases::{CaseView, CaseloadRow};
+use traject::app::programmes::{RolledOut, Validation};
+use traject::engine::CaseState;
+use traject::sim::report::MmcReport;
+use traject::store::{CaseRow, DueRow, EventRow};
+
+use super::Done;
+
+pub fn validation(v: &Validation) {
+    for d in &v.missing {
+        eprint!("{}", d.render(None));
+    }
+    for r in &v.files {
+        if r.ok {
+            let versions: Vec<String> = r
+                .versions
+                .iter()
+                .map(|(id, h)| format!("{id} ({h})"))
+                .collect();
+            println!(
+                "ok   {}: {} — versions {}",
+                r.file,
+                r.program.as_deref().unwrap_or(""),
+                versions.join(", ")
+            );
+        } else {
+            eprintln!("FAIL {}: {} problem(s)", r.file, r.diagnostics.len());
+            eprint!("{}", r.rendered);
+        }
+    }
+    let invalid = v.files.iter().filter(|r| !r.ok).count();
+    println!(
+        "{} file(s) checked, {} valid, {} invalid",
+        v.files.len(),
+        v.files.len() - invalid,
+        invalid + v.missing.len()
+    );
+}
+
+/// A progress bar on stderr, only when a person watches it.
+pub fn progress(done: usize, total: usize) {
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) || (done % 25 != 0 && done != total) {
+        return;
+    }
+    let width = 30;
+    let filled = done * width / total.max(1);
+    eprint!(
+        "\r  [{}{}] {done}/{total} runs",
+        "#".repeat(filled),
+        " ".repeat(width - filled)
+    );
+    if done == total {
+        eprintln!();
+    }
+}
+
+pub fn mmc_line(r: &MmcReport) -> String {
+    let unstable = |x: Option<f64>| x.map_or("unstable".into(), |x| x.to_string());
+    format!(
+        "M/M/{}, λ={}/month, μ={}/month: mean wait {} days (Erlang C {}), P(wait) {} (Erlang C {}) over {} customers",
+        r.servers,
+        r.arrival_rate,
+        r.service_rate,
+        r.mean_wait_days,
+        unstable(r.erlang_c_mean_wait_days),
+        r.prob_wait,
+        unstable(r.erlang_c_prob_wait),
+        r.customers
+    )
+}
+
+/// What `traject new` wrote, whether it validates, and the TODO list.
+pub fn rolled_out(r: &RolledOut) -> Done {
+    let tests = r
+        .tests
+        .as_ref()
+        .map(|t| format!(" and {}", t.display()))
+        .unwrap_or_default();
+    println!("wrote {}{tests}", r.programme.display());
+    if !r.check.ok {
+        eprint!("{}", r.check.rendered);
+        eprintln!("the new programme does not validate yet: fix the problems above");
+        return Done::Failed;
+    }
+    println!("the new programme validates");
+    println!("TODO, to decide locally:");
+    for t in &r.todo {
+        println!("  - {t}");
+    }
+    Done::Success
+}
+
+pub fn case_line(r: &CaseRow) {
+    let pos = r.position.map(|p| format!(" #{p}")).unwrap_or_default();
+    println!(
+        "{:>6}  {:<10} {:<6} {:<12}{pos:<5} {:<18} referred {}",
+        r.id, r.program, r.version, r.state, r.verdict, r.referral_date
+    );
+}
+
+/// `case show`: the state explained, and what is due next.
+pub fn case_view(view: &CaseView) -> String {
+    let c = &view.case;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "case {} — {} version {} (hash {})",
+        c.id, c.program, c.version, c.version_hash
+    );
+    let _ = writeln!(
+        out,
+        "  referred {} · eligibility verdict: {}",
+        c.referral_date, c.verdict
+    );
+    let _ = writeln!(out, "  state: {}", state_text(c));
+    let allowed = c.state.allowed_text();
+    let _ = writeln!(
+        out,
+        "  allowed now: {}",
+        if allowed.is_empty() {
+            "nothing (finished)".to_string()
+        } else {
+            allowed.join(", ")
+        }
+    );
+    if !view.schedule.is_empty() {
+        let _ = writeln!(out, "  evaluation moments:");
+        for (e, from, to, held) in &view.schedule {
+            let when = if from == to {
+                from.clone()
+            } else {
+                format!("{from} – {to}")
+            };
+            let status = held
+                .as_ref()
+                .map(|h| format!("held {h}"))
+                .unwrap_or_else(|| "to do".into());
+            let _ = writeln!(out, "    {e:<16} {when:<25} {status}");
+        }
+    }
+    out
+}
+
+fn state_text(c: &CaseRow) -> String {
+    let or_unknown = |x: &Option<String>| x.clone().unwrap_or_else(|| "?".into());
+    match c.state {
+        CaseState::Referred => "referred, not started yet".to_string(),
+        CaseState::Waiting => format!("on the waiting list, position {}", c.position.unwrap_or(0)),
+        CaseState::Active => format!(
+            "active since {} on track {}{}",
+            or_unknown(&c.started_on),
+            c.track.as_deref().unwrap_or("—"),
+            c.ends_on
+                .as_deref()
+                .map(|e| format!(", until {e}"))
+                .unwrap_or_default()
+        ),
+        CaseState::Extended => format!("extended, until {}", or_unknown(&c.ends_on)),
+        CaseState::Closed => format!("closed — destination {}", or_unknown(&c.outcome)),
+        CaseState::Dropped => format!("dropped — reason {}", or_unknown(&c.outcome)),
+        CaseState::NotStarted => format!("did not start — reason {}", or_unknown(&c.outcome)),
+    }
+}
+
+pub fn event_line(e: &EventRow) {
+    println!(
+        "{:>3}  {}  {:<10} by {:<10} {}  [recorded {}, version {}]",
+        e.seq, e.on_date, e.kind, e.actor, e.payload, e.recorded_at, e.version_hash
+    );
+}
+
+pub fn due(rows: &[DueRow], on: chrono::NaiveDate) {
+    for r in rows {
+        let window = if r.due_from == r.due_to {
+            r.due_from.clone()
+        } else {
+            format!("{} – {}", r.due_from, r.due_to)
+        };
+        println!(
+            "{}  case {:>6}  {:<10} {:<16} {window}",
+            if r.overdue { "OVERDUE" } else { "due    " },
+            r.case_id,
+            r.program,
+            r.evaluation
+        );
+    }
+    println!(
+        "{} due, {} overdue on {on}",
+        rows.iter().filter(|r| !r.overdue).count(),
+        rows.iter().filter(|r| r.overdue).count()
+    );
+}
+
+pub fn caseload_line(r: &CaseloadRow) {
+    println!(
+        "{:<12} version {:<6} capacity {:>6}  active {:>5}  waiting {:>5}",
+        r.program,
+        r.version,
+        r.capacity.map_or("—".to_string(), |c| c.to_string()),
+        r.active,
+        r.waiting
+    );
+}
