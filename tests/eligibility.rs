@@ -446,3 +446,25 @@ fn referral_schema_lists_exactly_the_referral_fields() {
     assert_eq!(schema["required"], serde_json::json!(["referral_date"]));
     assert_eq!(schema["additionalProperties"], false);
 }
+
+#[test]
+fn programme_summaries_in_three_languages_match_the_reviewed_snapshots() {
+    for (id, _) in PROGRAMS {
+        for lang in ["nl", "fr", "en"] {
+            let out = traject()
+                .args(["show", id, "--lang", lang])
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{id} {lang}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            snapshot(
+                &format!("show_{id}_{lang}.txt"),
+                &String::from_utf8_lossy(&out.stdout),
+            );
+        }
+    }
+}

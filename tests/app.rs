@@ -1,0 +1,190 @@
+//! The application layer as every front end sees it: typed use cases on the bundled programmes
+//! and a real SQLite store, with roles checked in the layer itself — an auditor gets figures
+//! and never a person, a social worker follows cases but does not roll programmes out.
+
+use traject::app::cases::{self, CaseFilter, Ending, EvaluationInput};
+use traject::app::{programmes, reports, AppError, Ctx, FilePrograms, Need, Programs, Role};
+use traject::engine::{CaseError, CaseState, StartOutcome};
+use traject::program::LoadOptions;
+use traject::referral::{FieldType, Referral, FIELDS};
+use traject::store::Store;
+
+fn ctx(role: Role) -> Ctx {
+    Ctx {
+        on: "2023-02-01".parse().unwrap(),
+        actor: "tester".into(),
+        role,
+    }
+}
+
+fn referral(id: &str) -> Referral {
+    let mut r = Referral::default();
+    for (field, value) in [
+        ("id", id),
+        ("referral_date", "2023-01-10"),
+        ("birth_date", "1990-05-01"),
+        ("nationality", "SY"),
+        ("residence_ocmw", "antwerpen"),
+        ("income_support", "leefloon"),
+        ("in_art60", "false"),
+        ("civic_orientation_completed", "true"),
+        ("motivated", "true"),
+        ("help_request_fits", "true"),
+    ] {
+        let ty: FieldType = FIELDS.iter().find(|(n, _)| *n == field).unwrap().1;
+        r.set_text(field, ty, value).unwrap();
+    }
+    r
+}
+
+/// A store with one Antwerp case, referred by a social worker.
+fn one_case() -> (Store, i64) {
+    let programs = FilePrograms::here();
+    let compiled = programs.open("antwerpen", &LoadOptions::default()).unwrap();
+    let mut store = Store::in_memory().unwrap();
+    let created = cases::new_case(
+        &mut store,
+        &compiled,
+        &referral("r1"),
+        &ctx(Role::SocialWorker),
+    )
+    .unwrap();
+    assert_eq!(created.verdict, "eligible");
+    (store, created.id)
+}
+
+fn forbidden<T: std::fmt::Debug>(r: Result<T, AppError>, need: Need) {
+    match r {
+        Err(AppError::Forbidden { need: n, .. }) => assert_eq!(n, need),
+        other => panic!("expected a refusal for {need:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_auditor_sees_figures_but_never_a_case() {
+    let (mut store, id) = one_case();
+    let programs = FilePrograms::here();
+    let auditor = ctx(Role::Auditor);
+    forbidden(
+        cases::list(
+            &store,
+            &CaseFilter {
+                limit: 10,
+                ..Default::default()
+            },
+            &auditor,
+        ),
+        Need::Persons,
+    );
+    forbidden(cases::show(&store, id, &auditor), Need::Persons);
+    forbidden(cases::history(&store, id, &auditor), Need::Persons);
+    forbidden(cases::due(&store, None, &auditor), Need::Persons);
+    forbidden(
+        cases::start(&mut store, &programs, id, Some("long"), &auditor),
+        Need::ChangeCases,
+    );
+    forbidden(
+        cases::new_case(
+            &mut store,
+            &programs.for_case("antwerpen").unwrap(),
+            &referral("r2"),
+            &auditor,
+        ),
+        Need::ChangeCases,
+    );
+    // Nothing was written by the refused calls: still one case, still referred.
+    let rows = cases::list(
+        &store,
+        &CaseFilter {
+            limit: 10,
+            ..Default::default()
+        },
+        &ctx(Role::Coordinator),
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, CaseState::Referred);
+    // Figures are allowed.
+    let load = cases::caseload(&store, &programs, Some("antwerpen"), &auditor).unwrap();
+    assert_eq!((load[0].active, load[0].waiting), (0, 0));
+    let from = "2023-01-01".parse().unwrap();
+    let to = "2023-12-31".parse().unwrap();
+    let activity = reports::activity(&store, "antwerpen", from, to, &auditor).unwrap();
+    assert!(serde_json::to_string(&activity)
+        .unwrap()
+        .contains("referred"));
+}
+
+#[test]
+fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
+    let (mut store, id) = one_case();
+    let programs = FilePrograms::here();
+    let worker = ctx(Role::SocialWorker);
+    let started = cases::start(&mut store, &programs, id, Some("long"), &worker).unwrap();
+    assert_eq!(started, StartOutcome::Started);
+    let view = cases::show(&store, id, &worker).unwrap();
+    assert_eq!(view.case.state, CaseState::Active);
+    assert!(
+        !view.schedule.is_empty(),
+        "a started case has evaluation moments"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let spec = traject::rollout::NewProgramme {
+        ocmw: "mortsel".into(),
+        name: None,
+        fte: None,
+        society_language: None,
+    };
+    let out = dir.path().join("mortsel.yaml");
+    forbidden(
+        programmes::rollout_new(&programs, "antwerpen", &spec, &out, &worker),
+        Need::EditProgrammes,
+    );
+    assert!(!out.exists(), "a refused rollout writes nothing");
+    let done =
+        programmes::rollout_new(&programs, "antwerpen", &spec, &out, &ctx(Role::Coordinator))
+            .unwrap();
+    assert!(done.check.ok, "{}", done.check.rendered);
+}
+
+#[test]
+fn failures_come_back_typed() {
+    let (mut store, id) = one_case();
+    let programs = FilePrograms::here();
+    let worker = ctx(Role::SocialWorker);
+    match cases::finish(&mut store, &programs, id, Ending::Close, "art60", &worker) {
+        Err(AppError::Case(CaseError::Refused { state, .. })) => {
+            assert_eq!(state, CaseState::Referred)
+        }
+        other => panic!("expected a refused transition, got {other:?}"),
+    }
+    match cases::show(&store, 4242, &worker) {
+        Err(AppError::Case(CaseError::NotFound { id: 4242 })) => {}
+        other => panic!("expected an unknown case, got {other:?}"),
+    }
+    let input = EvaluationInput {
+        evaluation: "no-such-moment".into(),
+        ..Default::default()
+    };
+    cases::start(&mut store, &programs, id, Some("long"), &worker).unwrap();
+    match cases::evaluate(&mut store, &programs, id, &input, &worker) {
+        Err(AppError::Case(CaseError::UnknownEvaluation { given, .. })) => {
+            assert_eq!(given, "no-such-moment")
+        }
+        other => panic!("expected an unknown evaluation, got {other:?}"),
+    }
+    match programmes::show(
+        &programs,
+        "antwerpen",
+        Some("2099"),
+        None,
+        &LoadOptions::default(),
+    ) {
+        Err(e @ AppError::Version(_)) => assert!(e.is_usage()),
+        other => panic!("expected an unknown version, got {other:?}"),
+    }
+    match programmes::show(&programs, "antwerpn", None, None, &LoadOptions::default()) {
+        Err(AppError::Load(e)) => assert!(e.render().contains("did you mean 'antwerpen'")),
+        other => panic!("expected a load error, got {other:?}"),
+    }
+}
