@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{files, AppError, Programs};
+use super::{files, AppError, Ctx, Need, Programs};
 use crate::diag::{Diagnostic, Pos};
 use crate::i18n::Lang;
 use crate::program::{self, bundled, load_bytes, load_path, LoadError, LoadOptions};
@@ -113,13 +113,15 @@ pub struct RolledOut {
 }
 
 /// Copy the programme `from` for another OCMW to `out` (and its tests to `tests/` beside it),
-/// then validate the copy. An existing `out` is never overwritten.
+/// then validate the copy. An existing `out` is never overwritten. Only a coordinator rolls out.
 pub fn rollout_new(
     programs: &dyn Programs,
     from: &str,
     spec: &NewProgramme,
     out: &Path,
+    ctx: &Ctx,
 ) -> Result<RolledOut, AppError> {
+    ctx.require(Need::EditProgrammes)?;
     if out.exists() {
         return Err(AppError::Exists(out.to_path_buf()));
     }

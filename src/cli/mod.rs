@@ -276,7 +276,8 @@ fn cmd_rollout_new(args: NewArgs) -> Verb {
         fte: args.fte,
         society_language: args.society_language,
     };
-    let done = programmes::rollout_new(&FilePrograms::here(), &args.from, &spec, &args.out)?;
+    let ctx = args::operator(None, None);
+    let done = programmes::rollout_new(&FilePrograms::here(), &args.from, &spec, &args.out, &ctx)?;
     Ok(render::rolled_out(&done))
 }
 

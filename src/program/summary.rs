@@ -154,6 +154,20 @@ impl Writer {
     }
 
     fn version(&mut self, v: &Version) {
+        self.version_header(v);
+        self.pathway(v);
+        self.tracks(v);
+        self.modules(v);
+        self.phases(v);
+        self.evaluations(v);
+        self.eligibility(v);
+        self.staffing_and_capacity(v);
+        self.funding(v);
+        self.exits_and_partners(v);
+    }
+
+    /// Id, period, label, content hash and funding call.
+    fn version_header(&mut self, v: &Version) {
         let to = v.valid_to.map_or("…".to_string(), |d| d.to_string());
         let label = v
             .label
@@ -173,7 +187,10 @@ impl Writer {
         if let Some(call) = &v.funding_call {
             let _ = writeln!(self.out, "AMIF: {call}");
         }
+    }
 
+    /// The pathway's steps in order, with what each comes after and its gate.
+    fn pathway(&mut self, v: &Version) {
         self.heading(Key::Pathway);
         let _ = writeln!(
             self.out,
@@ -206,7 +223,10 @@ impl Writer {
                 self.src(&s.source)
             );
         }
+    }
 
+    /// Tracks with their length and whether they can be extended.
+    fn tracks(&mut self, v: &Version) {
         if !v.tracks.is_empty() {
             self.heading(Key::Tracks);
             for t in &v.tracks {
@@ -230,47 +250,13 @@ impl Writer {
                 );
             }
         }
+    }
 
+    /// Modules with their facts and phases.
+    fn modules(&mut self, v: &Version) {
         self.heading(Key::Modules);
         for m in &v.modules {
-            let mut facts = vec![m.kind.clone()];
-            if let Some(s) = &m.schedule {
-                facts.push(self.schedule(s));
-            }
-            if let Some(d) = &m.duration {
-                facts.push(self.duration(d));
-            }
-            if let Some(g) = &m.group_size {
-                let range = match (g.min, g.max) {
-                    (Some(a), Some(b)) => format!("{a}–{b}"),
-                    (None, Some(b)) => format!("≤ {b}"),
-                    (Some(a), None) => format!("≥ {a}"),
-                    _ => String::new(),
-                };
-                facts.push(format!("{} {range}", self.k(Key::GroupSize)));
-            }
-            if let Some(s) = m.staff_per_group {
-                facts.push(format!("{} staff/group", trim_number(s)));
-            }
-            if let Some(l) = &m.delivery_language {
-                facts.push(l.replace('_', " "));
-            }
-            if m.interpretation.as_ref().is_some_and(|i| i.interpreters) {
-                facts.push(self.k(Key::Interpreters).to_string());
-            }
-            match m.entry.as_deref() {
-                Some("rolling") => facts.push(self.k(Key::Rolling).into()),
-                Some("cohort") => facts.push(self.k(Key::Cohort).into()),
-                Some("once") => facts.push(self.k(Key::Once).into()),
-                _ => {}
-            }
-            if m.on_request {
-                facts.push(self.k(Key::OnRequest).into());
-            }
-            if let Some(r) = &m.routing {
-                facts.push(format!("routing: {}", r.script));
-            }
-            facts.retain(|f| !f.is_empty());
+            let facts = self.module_facts(m);
             let _ = writeln!(
                 self.out,
                 "  - {}: {} ({}) {}",
@@ -283,31 +269,66 @@ impl Writer {
                 self.phase(ph, 4);
             }
         }
+    }
 
+    /// Schedule, duration, group, staff, language, entry, routing — what a module is like.
+    fn module_facts(&self, m: &Module) -> Vec<String> {
+        let mut facts = vec![m.kind.clone()];
+        if let Some(s) = &m.schedule {
+            facts.push(self.schedule(s));
+        }
+        if let Some(d) = &m.duration {
+            facts.push(self.duration(d));
+        }
+        if let Some(g) = &m.group_size {
+            let range = match (g.min, g.max) {
+                (Some(a), Some(b)) => format!("{a}–{b}"),
+                (None, Some(b)) => format!("≤ {b}"),
+                (Some(a), None) => format!("≥ {a}"),
+                _ => String::new(),
+            };
+            facts.push(format!("{} {range}", self.k(Key::GroupSize)));
+        }
+        if let Some(s) = m.staff_per_group {
+            facts.push(format!("{} staff/group", trim_number(s)));
+        }
+        if let Some(l) = &m.delivery_language {
+            facts.push(l.replace('_', " "));
+        }
+        if m.interpretation.as_ref().is_some_and(|i| i.interpreters) {
+            facts.push(self.k(Key::Interpreters).to_string());
+        }
+        match m.entry.as_deref() {
+            Some("rolling") => facts.push(self.k(Key::Rolling).into()),
+            Some("cohort") => facts.push(self.k(Key::Cohort).into()),
+            Some("once") => facts.push(self.k(Key::Once).into()),
+            _ => {}
+        }
+        if m.on_request {
+            facts.push(self.k(Key::OnRequest).into());
+        }
+        if let Some(r) = &m.routing {
+            facts.push(format!("routing: {}", r.script));
+        }
+        facts.retain(|f| !f.is_empty());
+        facts
+    }
+
+    /// The version's own phases.
+    fn phases(&mut self, v: &Version) {
         if !v.phases.is_empty() {
             self.heading(Key::Phases);
             for ph in &v.phases {
                 self.phase(ph, 2);
             }
         }
+    }
 
+    /// Evaluation moments: when, for which tracks and modules, with which decisions.
+    fn evaluations(&mut self, v: &Version) {
         self.heading(Key::Evaluations);
         for e in &v.evaluations {
-            let when = if let Some(a) = &e.at {
-                format!("{} {} {}", self.k(Key::After), self.duration(a), e.anchor)
-            } else if let Some(w) = &e.window {
-                format!(
-                    "{} {} – {} ({})",
-                    self.k(Key::Window),
-                    self.duration(&w.from),
-                    self.duration(&w.to),
-                    e.anchor
-                )
-            } else if let Some(x) = &e.every {
-                format!("{} {} ({})", self.k(Key::Every), self.duration(x), e.anchor)
-            } else {
-                e.anchor.clone()
-            };
+            let when = self.evaluation_when(e);
             let tracks = if e.tracks.is_empty() {
                 String::new()
             } else {
@@ -332,7 +353,29 @@ impl Writer {
                 self.src(&e.source)
             );
         }
+    }
 
+    /// When an evaluation moment falls: after, in a window or every so long, from its anchor.
+    fn evaluation_when(&self, e: &Evaluation) -> String {
+        if let Some(a) = &e.at {
+            format!("{} {} {}", self.k(Key::After), self.duration(a), e.anchor)
+        } else if let Some(w) = &e.window {
+            format!(
+                "{} {} – {} ({})",
+                self.k(Key::Window),
+                self.duration(&w.from),
+                self.duration(&w.to),
+                e.anchor
+            )
+        } else if let Some(x) = &e.every {
+            format!("{} {} ({})", self.k(Key::Every), self.duration(x), e.anchor)
+        } else {
+            e.anchor.clone()
+        }
+    }
+
+    /// Eligibility rules with their mode and exceptions.
+    fn eligibility(&mut self, v: &Version) {
         self.heading(Key::Eligibility);
         for r in &v.eligibility.rules {
             let _ = write!(self.out, "  [{}] ", r.mode.as_str());
@@ -351,7 +394,10 @@ impl Writer {
                 self.out.push_str(line.trim_start_matches("- "));
             }
         }
+    }
 
+    /// Staff roles and the capacity they give against the caseload norm.
+    fn staffing_and_capacity(&mut self, v: &Version) {
         self.heading(Key::Staffing);
         for r in &v.staffing {
             let persons = r
@@ -387,7 +433,10 @@ impl Writer {
             ),
         };
         let _ = writeln!(self.out, "  {cap} {}", self.src(&v.capacity.source));
+    }
 
+    /// Funders with their conditions, and the split of costs.
+    fn funding(&mut self, v: &Version) {
         self.heading(Key::Funding);
         for f in &v.funding.funders {
             let cond = if f.eligible_if.is_empty() {
@@ -431,7 +480,10 @@ impl Writer {
         if let Some(n) = &v.funding.note {
             let _ = writeln!(self.out, "  ({})", self.l(n));
         }
+    }
 
+    /// Exits by kind, and partners with their roles.
+    fn exits_and_partners(&mut self, v: &Version) {
         self.heading(Key::Exits);
         for e in &v.exits {
             let _ = writeln!(
