@@ -293,45 +293,7 @@ impl Checker<'_> {
         );
         let mut phases: Vec<&Phase> = v.phases.iter().collect();
         for m in &v.modules {
-            self.label(&format!("{}/label", m.ptr), &m.label);
-            self.opt_label(&format!("{}/note", m.ptr), &m.note);
-            for (i, g) in m.goals.iter().enumerate() {
-                self.label(&format!("{}/goals/{i}", m.ptr), g);
-            }
-            if let Some(s) = &m.schedule {
-                self.schedule(s);
-            }
-            if let Some(d) = &m.duration {
-                self.duration(&format!("{}/duration", m.ptr), d);
-            }
-            if let Some(GroupSize {
-                min: Some(lo),
-                max: Some(hi),
-                ptr,
-            }) = &m.group_size
-            {
-                if lo > hi {
-                    self.err(
-                        &format!("{ptr}/min"),
-                        format!("group size min {lo} is larger than max {hi}"),
-                        "min must be at most max",
-                    );
-                }
-            }
-            for (i, p) in m.partners.iter().enumerate() {
-                self.reference(
-                    &format!("{}/partners/{i}", m.ptr),
-                    "partner",
-                    p,
-                    &partner_ids,
-                );
-            }
-            if let Some(r) = &m.routing {
-                self.script(&format!("{}/script", r.ptr), &r.script);
-            }
-            if let Some(i) = &m.interpretation {
-                self.opt_label(&format!("{}/note", i.ptr), &i.note);
-            }
+            self.module(m, &partner_ids);
             phases.extend(m.phases.iter());
         }
         self.unique(
@@ -339,19 +301,67 @@ impl Checker<'_> {
             v.phases.iter().map(|p| (p.id.as_str(), p.ptr.as_str())),
         );
         for p in phases {
-            self.label(&format!("{}/label", p.ptr), &p.label);
-            for (i, g) in p.goals.iter().enumerate() {
-                self.label(&format!("{}/goals/{i}", p.ptr), g);
-            }
-            for (i, t) in p.tracks.iter().enumerate() {
-                self.reference(&format!("{}/tracks/{i}", p.ptr), "track", t, &track_ids);
-            }
-            if let Some(s) = &p.contact {
-                self.schedule(s);
-            }
+            self.phase(p, &track_ids);
         }
 
         (track_ids, module_ids)
+    }
+
+    /// One module: labels, goals, schedule, duration, group size, partners, routing script.
+    fn module(&mut self, m: &Module, partner_ids: &BTreeSet<String>) {
+        self.label(&format!("{}/label", m.ptr), &m.label);
+        self.opt_label(&format!("{}/note", m.ptr), &m.note);
+        for (i, g) in m.goals.iter().enumerate() {
+            self.label(&format!("{}/goals/{i}", m.ptr), g);
+        }
+        if let Some(s) = &m.schedule {
+            self.schedule(s);
+        }
+        if let Some(d) = &m.duration {
+            self.duration(&format!("{}/duration", m.ptr), d);
+        }
+        if let Some(GroupSize {
+            min: Some(lo),
+            max: Some(hi),
+            ptr,
+        }) = &m.group_size
+        {
+            if lo > hi {
+                self.err(
+                    &format!("{ptr}/min"),
+                    format!("group size min {lo} is larger than max {hi}"),
+                    "min must be at most max",
+                );
+            }
+        }
+        for (i, p) in m.partners.iter().enumerate() {
+            self.reference(
+                &format!("{}/partners/{i}", m.ptr),
+                "partner",
+                p,
+                partner_ids,
+            );
+        }
+        if let Some(r) = &m.routing {
+            self.script(&format!("{}/script", r.ptr), &r.script);
+        }
+        if let Some(i) = &m.interpretation {
+            self.opt_label(&format!("{}/note", i.ptr), &i.note);
+        }
+    }
+
+    /// One phase (of the version or of a module): labels, goals, tracks, contact schedule.
+    fn phase(&mut self, p: &Phase, track_ids: &BTreeSet<String>) {
+        self.label(&format!("{}/label", p.ptr), &p.label);
+        for (i, g) in p.goals.iter().enumerate() {
+            self.label(&format!("{}/goals/{i}", p.ptr), g);
+        }
+        for (i, t) in p.tracks.iter().enumerate() {
+            self.reference(&format!("{}/tracks/{i}", p.ptr), "track", t, track_ids);
+        }
+        if let Some(s) = &p.contact {
+            self.schedule(s);
+        }
     }
 
     /// Evaluation moments: one timing each, durations, windows in order, references.
@@ -528,6 +538,11 @@ impl Checker<'_> {
             }
         }
         self.opt_label(&format!("{}/note", v.funding.ptr), &v.funding.note);
+        self.funding_split(v, &funder_ids);
+    }
+
+    /// Each cost category split once, its shares adding up to 100, each funder once.
+    fn funding_split(&mut self, v: &Version, funder_ids: &BTreeSet<String>) {
         let mut categories: HashMap<&str, &str> = HashMap::new();
         for s in &v.funding.split {
             self.opt_label(&format!("{}/note", s.ptr), &s.note);
@@ -556,7 +571,7 @@ impl Checker<'_> {
                     &format!("{}/funder", sh.ptr),
                     "funder",
                     &sh.funder,
-                    &funder_ids,
+                    funder_ids,
                 );
                 if !seen.insert(sh.funder.as_str()) {
                     self.err(

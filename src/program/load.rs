@@ -337,6 +337,49 @@ struct Choices<'a> {
     known: &'a BTreeMap<String, Vec<String>>,
 }
 
+/// Whether a list entry marked `option: id=choice` stays: its choice is the one selected. An
+/// unknown option or choice is reported, and the entry kept so later checks still see it.
+fn option_selected(
+    file: &str,
+    marker: &str,
+    at: Pos,
+    choices: &Choices,
+    errors: &mut Vec<Diagnostic>,
+) -> bool {
+    let (id, choice) = marker.split_once('=').unwrap_or((marker, ""));
+    match (choices.chosen.get(id), choices.known.get(id)) {
+        (Some(sel), Some(all)) if all.iter().any(|c| c == choice) => sel == choice,
+        (Some(_), Some(all)) => {
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    at,
+                    format!(
+                        "'{choice}' is not a choice of option '{id}'{}",
+                        suggestion_suffix(choice, all.iter().map(String::as_str))
+                    ),
+                )
+                .with_help(format!("choices: {}", all.join(", "))),
+            );
+            true
+        }
+        _ => {
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    at,
+                    format!(
+                        "option '{id}' is not declared under `options:`{}",
+                        suggestion_suffix(id, choices.known.keys().map(String::as_str))
+                    ),
+                )
+                .with_help("declare the option with its choices at the top of the file"),
+            );
+            true
+        }
+    }
+}
+
 /// Drop list entries marked `option: id=choice` whose choice is not selected; strip the marker.
 fn filter_options(
     file: &str,
@@ -354,44 +397,8 @@ fn filter_options(
                 let keep = match item.get("option").and_then(Value::as_str) {
                     None => true,
                     Some(marker) => {
-                        let (id, choice) = marker.split_once('=').unwrap_or((marker, ""));
                         let place = index.locate(&format!("{item_ptr}/option"));
-                        match (choices.chosen.get(id), choices.known.get(id)) {
-                            (Some(sel), Some(all)) if all.iter().any(|c| c == choice) => {
-                                sel == choice
-                            }
-                            (Some(_), Some(all)) => {
-                                errors.push(
-                                    Diagnostic::error(
-                                        file,
-                                        place.value,
-                                        format!(
-                                            "'{choice}' is not a choice of option '{id}'{}",
-                                            suggestion_suffix(
-                                                choice,
-                                                all.iter().map(String::as_str)
-                                            )
-                                        ),
-                                    )
-                                    .with_help(format!("choices: {}", all.join(", "))),
-                                );
-                                true
-                            }
-                            _ => {
-                                errors.push(
-                                    Diagnostic::error(
-                                        file,
-                                        place.value,
-                                        format!(
-                                            "option '{id}' is not declared under `options:`{}",
-                                            suggestion_suffix(id, choices.known.keys().map(String::as_str))
-                                        ),
-                                    )
-                                    .with_help("declare the option with its choices at the top of the file"),
-                                );
-                                true
-                            }
-                        }
+                        option_selected(file, marker, place.value, choices, errors)
                     }
                 };
                 if keep {
