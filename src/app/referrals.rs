@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 use crate::program::model::Mode;
 use crate::referral::batch::Batch;
 use crate::referral::Referral;
-use crate::rules::eval::Outcome;
+use crate::rules::eval::{Evaluation, Outcome};
 use crate::rules::explain::{self, rule_ids, Explanation};
 use crate::rules::CompiledProgram;
 
@@ -72,16 +72,16 @@ pub fn check_csv<R: Read, W: Write>(
 ) -> Result<Summary, Vec<Diagnostic>> {
     let mut batch = Batch::open(file, input)?;
     let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| {
+    let cannot_write = |e: String| {
         vec![Diagnostic::error(
             file,
             crate::diag::Pos::new(1, 1),
             format!("cannot write results: {e}"),
         )]
     };
+    let io = |e: csv::Error| cannot_write(e.to_string());
     w.write_record(HEADER).map_err(io)?;
     let mut s = Summary::default();
-    let join = |v: Vec<String>| v.join(";");
     while let Some(row) = batch.next_row() {
         s.rows += 1;
         let n = row.row.to_string();
@@ -95,57 +95,63 @@ pub fn check_csv<R: Read, W: Write>(
                 .with_help("check referral_date against the programme's versions")]
             })
         });
-        match result {
+        let record = match result {
             Ok((r, e)) => {
-                match e.verdict {
-                    crate::rules::Verdict::Eligible => s.eligible += 1,
-                    crate::rules::Verdict::Ineligible => s.ineligible += 1,
-                    crate::rules::Verdict::NeedsAssessment => s.needs_assessment += 1,
-                }
-                let failed = join(rule_ids(compiled, &e, |m, o| {
-                    o == Outcome::Fail && matches!(m, Mode::Hard | Mode::Assessed)
-                }));
-                let unknown = join(rule_ids(compiled, &e, |m, o| {
-                    o == Outcome::Unknown && m == Mode::Hard
-                }));
-                let assess = join(rule_ids(compiled, &e, |m, o| {
-                    o == Outcome::Unknown && m == Mode::Assessed
-                }));
-                let version = &compiled.program.spec.versions[e.version_index].id;
-                w.write_record([
-                    n.as_str(),
-                    r.id.as_deref().unwrap_or(""),
-                    version,
-                    e.verdict.as_str(),
-                    &failed,
-                    &unknown,
-                    &assess,
-                    &e.funder_ids(compiled).join(";"),
-                    "",
-                ])
-                .map_err(io)?;
+                s.count(e.verdict);
+                judged_row(compiled, &n, &r, &e)
             }
             Err(diags) => {
                 s.errors += 1;
-                for d in &diags {
-                    on_error(d);
-                }
-                let msg = diags
-                    .iter()
-                    .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                w.write_record([n.as_str(), "", "", "error", "", "", "", "", &msg])
-                    .map_err(io)?;
+                diags.iter().for_each(&mut on_error);
+                error_row(&n, &diags)
             }
+        };
+        w.write_record(&record).map_err(io)?;
+    }
+    w.flush().map_err(|e| cannot_write(e.to_string()))?;
+    Ok(s)
+}
+
+impl Summary {
+    fn count(&mut self, verdict: crate::rules::Verdict) {
+        match verdict {
+            crate::rules::Verdict::Eligible => self.eligible += 1,
+            crate::rules::Verdict::Ineligible => self.ineligible += 1,
+            crate::rules::Verdict::NeedsAssessment => self.needs_assessment += 1,
         }
     }
-    w.flush().map_err(|e| {
-        vec![Diagnostic::error(
-            file,
-            crate::diag::Pos::new(1, 1),
-            format!("cannot write results: {e}"),
-        )]
-    })?;
-    Ok(s)
+}
+
+/// The output row of a judged referral: verdict, failing, unknown and assessed rules, funders.
+fn judged_row(compiled: &CompiledProgram, n: &str, r: &Referral, e: &Evaluation) -> [String; 9] {
+    let ids = |keep: fn(Mode, Outcome) -> bool| rule_ids(compiled, e, keep).join(";");
+    let failed = ids(|m, o| o == Outcome::Fail && matches!(m, Mode::Hard | Mode::Assessed));
+    let unknown = ids(|m, o| o == Outcome::Unknown && m == Mode::Hard);
+    let assess = ids(|m, o| o == Outcome::Unknown && m == Mode::Assessed);
+    let version = &compiled.program.spec.versions[e.version_index].id;
+    [
+        n.to_string(),
+        r.id.clone().unwrap_or_default(),
+        version.clone(),
+        e.verdict.as_str().to_string(),
+        failed,
+        unknown,
+        assess,
+        e.funder_ids(compiled).join(";"),
+        String::new(),
+    ]
+}
+
+/// The output row of a row that could not be judged: its problems, located.
+fn error_row(n: &str, diags: &[Diagnostic]) -> [String; 9] {
+    let msg = diags
+        .iter()
+        .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let mut row: [String; 9] = Default::default();
+    row[0] = n.to_string();
+    row[3] = "error".into();
+    row[8] = msg;
+    row
 }

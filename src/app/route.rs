@@ -1,4 +1,4 @@
-//! `traject route`: put a CSV of referrals into the groups of one module, with the module's
+//! Routing a cohort: put a CSV of referrals into the groups of one module, with the module's
 //! routing script. Rows are identified by their `id` column (or `row N`); the programme version
 //! is `--version` or the one in force on the referrals' dates.
 
@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
 use crate::plugins::routing::{self, Routing};
+use crate::program::model::Version;
 use crate::referral::batch::Batch;
 use crate::referral::Referral;
 use crate::rules::CompiledProgram;
@@ -55,6 +56,11 @@ pub fn read_cohort<R: Read>(
     }
 }
 
+/// A problem with the cohort as a whole, reported at the top of its file.
+fn at_top(file: &str, msg: String, help: impl Into<String>) -> Vec<Diagnostic> {
+    vec![Diagnostic::error(file, Pos::new(1, 1), msg).with_help(help.into())]
+}
+
 /// Route `people` into the groups of `module`.
 pub fn route(
     compiled: &CompiledProgram,
@@ -64,82 +70,13 @@ pub fn route(
     people: &[(String, Referral)],
 ) -> Result<RouteOutput, Vec<Diagnostic>> {
     let p = &compiled.program;
-    let at = |msg: String, help: String| {
-        vec![Diagnostic::error(file, Pos::new(1, 1), msg).with_help(help)]
-    };
     let vi = match version {
-        Some(id) => p
-            .spec
-            .versions
-            .iter()
-            .position(|v| v.id == id)
-            .ok_or_else(|| {
-                let ids: Vec<&str> = p.spec.versions.iter().map(|v| v.id.as_str()).collect();
-                at(
-                    format!(
-                        "programme '{}' has no version '{id}'{}",
-                        p.spec.id,
-                        suggestion_suffix(id, ids.iter().copied())
-                    ),
-                    format!("versions: {}", ids.join(", ")),
-                )
-            })?,
-        None => {
-            let mut found: Option<usize> = None;
-            for (id, r) in people {
-                let (i, _) = compiled.version_for(r).map_err(|e| {
-                    at(
-                        format!("referral '{id}': {e}"),
-                        "use --version to route under a given version".into(),
-                    )
-                })?;
-                if found.is_some_and(|f| f != i) {
-                    return Err(at(
-                        "the referrals fall under different programme versions".into(),
-                        "route one version at a time, or choose one with --version".into(),
-                    ));
-                }
-                found = Some(i);
-            }
-            match found {
-                Some(i) => i,
-                None => {
-                    return Err(at(
-                        "the CSV holds no referrals".into(),
-                        "add rows under the header".into(),
-                    ))
-                }
-            }
-        }
+        Some(id) => named_version(compiled, id, file)?,
+        None => cohort_version(compiled, people, file)?,
     };
     let v = &p.spec.versions[vi];
     let Some(plan) = compiled.routings.get(&(vi, module.to_string())) else {
-        let routed: Vec<&str> = v
-            .modules
-            .iter()
-            .filter(|m| m.routing.is_some())
-            .map(|m| m.id.as_str())
-            .collect();
-        let known = v.module(module).is_some();
-        return Err(at(
-            if known {
-                format!("module '{module}' of version {} has no routing", v.id)
-            } else {
-                format!(
-                    "version {} has no module '{module}'{}",
-                    v.id,
-                    suggestion_suffix(module, v.modules.iter().map(|m| m.id.as_str()))
-                )
-            },
-            format!(
-                "modules with routing in this version: {}",
-                if routed.is_empty() {
-                    "none".to_string()
-                } else {
-                    routed.join(", ")
-                }
-            ),
-        ));
+        return Err(no_routing(v, module, file));
     };
     let routing = routing::route(
         &compiled.engine,
@@ -155,6 +92,93 @@ pub fn route(
         version: v.id.clone(),
         routing,
     })
+}
+
+/// The index of the version `--version` names.
+fn named_version(
+    compiled: &CompiledProgram,
+    id: &str,
+    file: &str,
+) -> Result<usize, Vec<Diagnostic>> {
+    let p = &compiled.program;
+    p.spec
+        .versions
+        .iter()
+        .position(|v| v.id == id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = p.spec.versions.iter().map(|v| v.id.as_str()).collect();
+            at_top(
+                file,
+                format!(
+                    "programme '{}' has no version '{id}'{}",
+                    p.spec.id,
+                    suggestion_suffix(id, ids.iter().copied())
+                ),
+                format!("versions: {}", ids.join(", ")),
+            )
+        })
+}
+
+/// The one version in force on every referral's date.
+fn cohort_version(
+    compiled: &CompiledProgram,
+    people: &[(String, Referral)],
+    file: &str,
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut found: Option<usize> = None;
+    for (id, r) in people {
+        let (i, _) = compiled.version_for(r).map_err(|e| {
+            at_top(
+                file,
+                format!("referral '{id}': {e}"),
+                "use --version to route under a given version",
+            )
+        })?;
+        if found.is_some_and(|f| f != i) {
+            return Err(at_top(
+                file,
+                "the referrals fall under different programme versions".into(),
+                "route one version at a time, or choose one with --version",
+            ));
+        }
+        found = Some(i);
+    }
+    found.ok_or_else(|| {
+        at_top(
+            file,
+            "the CSV holds no referrals".into(),
+            "add rows under the header",
+        )
+    })
+}
+
+/// Why `module` cannot be routed in `v`, and which modules can.
+fn no_routing(v: &Version, module: &str, file: &str) -> Vec<Diagnostic> {
+    let routed: Vec<&str> = v
+        .modules
+        .iter()
+        .filter(|m| m.routing.is_some())
+        .map(|m| m.id.as_str())
+        .collect();
+    let msg = if v.module(module).is_some() {
+        format!("module '{module}' of version {} has no routing", v.id)
+    } else {
+        format!(
+            "version {} has no module '{module}'{}",
+            v.id,
+            suggestion_suffix(module, v.modules.iter().map(|m| m.id.as_str()))
+        )
+    };
+    let routed = if routed.is_empty() {
+        "none".to_string()
+    } else {
+        routed.join(", ")
+    };
+    at_top(
+        file,
+        msg,
+        format!("modules with routing in this version: {routed}"),
+    )
 }
 
 /// The text form: one line per group, then who waits and the notes.

@@ -130,6 +130,8 @@ fn person_map(id: &str, r: &Referral) -> Dynamic {
     Dynamic::from(m)
 }
 
+const SHAPE: &str = "route() must return #{groups: [#{id, language, interpreter, members: [ids]}], waiting: [ids], notes: [text]}";
+
 /// Run `script` on `people` (id, referral), with the module's `settings`.
 pub fn route(
     engine: &Engine,
@@ -142,164 +144,56 @@ pub fn route(
     let mut sorted: Vec<&(String, Referral)> = people.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let arg: Array = sorted.iter().map(|(id, r)| person_map(id, r)).collect();
-    let fail = |msg: String| Diagnostic::error(&script.file, Pos::new(1, 1), msg);
-    let mut scope = Scope::new();
-    let call = |e: &Engine, scope: &mut Scope| {
-        e.call_fn_with_options::<Dynamic>(
-            CallFnOptions::new().eval_ast(false),
-            scope,
-            &script.ast,
-            "route",
-            (arg.clone(), settings.clone()),
-        )
+    let result = run_script(engine, limits, script, arg, settings)?;
+    let mut reply = Reply {
+        script,
+        known: sorted.iter().map(|(id, _)| id.as_str()).collect(),
+        placed: BTreeSet::new(),
     };
-    let result = call(engine, &mut scope).map_err(|e| {
-        let (_, mut pos) = super::innermost(&e);
-        if pos.is_none() {
-            pos = super::replay_position(*limits, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
-        }
-        let (line, col) = super::line_col(pos).unwrap_or((1, 1));
-        Diagnostic::error(&script.file, Pos::new(line, col), format!("routing script '{}': {}", script.name, super::describe_with_limits(&e, Some(limits))))
-            .with_help("nothing was written; fix the script or raise the programme's `limits:` (within the ceiling)")
-    })?;
-    let shape = "route() must return #{groups: [#{id, language, interpreter, members: [ids]}], waiting: [ids], notes: [text]}";
     let Some(map) = result.clone().try_cast::<Map>() else {
-        return Err(fail(format!(
+        return Err(reply.fail(format!(
             "routing script '{}' returned {}, not a map",
             script.name,
             result.type_name()
-        ))
-        .with_help(shape));
+        )));
     };
-    let known: BTreeSet<&str> = sorted.iter().map(|(id, _)| id.as_str()).collect();
     let max = settings
         .get("max_group_size")
         .and_then(|d| d.as_int().ok())
         .filter(|m| *m > 0)
         .map(|m| m as usize);
-    let mut placed: BTreeSet<String> = BTreeSet::new();
     let mut out = Routing {
         module: module.to_string(),
         groups: Vec::new(),
         waiting: Vec::new(),
         notes: Vec::new(),
     };
-    let ids_of = |v: Option<&Dynamic>, what: &str| -> Result<Vec<String>, Diagnostic> {
-        let Some(v) = v else { return Ok(Vec::new()) };
-        let arr = v.clone().try_cast::<Array>().ok_or_else(|| {
-            fail(format!(
-                "routing script '{}': {what} is {}, not an array of ids",
-                script.name,
-                v.type_name()
-            ))
-            .with_help(shape)
-        })?;
-        arr.into_iter()
-            .map(|d| {
-                d.clone().into_string().map_err(|t| {
-                    fail(format!(
-                        "routing script '{}': {what} holds a {t}, not an id",
-                        script.name
-                    ))
-                    .with_help(shape)
-                })
-            })
-            .collect()
-    };
-    let groups = match map.get("groups") {
-        Some(g) => g.clone().try_cast::<Array>().ok_or_else(|| {
-            fail(format!(
-                "routing script '{}': groups is {}, not an array",
-                script.name,
-                g.type_name()
-            ))
-            .with_help(shape)
-        })?,
-        None => {
-            return Err(fail(format!(
-                "routing script '{}' returned no `groups`",
-                script.name
-            ))
-            .with_help(shape))
-        }
-    };
     let mut overflow = Vec::new();
-    for (gi, g) in groups.into_iter().enumerate() {
-        let Some(gm) = g.clone().try_cast::<Map>() else {
-            return Err(fail(format!(
-                "routing script '{}': group {} is {}, not a map",
-                script.name,
-                gi + 1,
-                g.type_name()
-            ))
-            .with_help(shape));
-        };
-        let id = gm
-            .get("id")
-            .and_then(|d| d.clone().into_string().ok())
-            .unwrap_or_else(|| format!("group_{}", gi + 1));
-        let language = gm
-            .get("language")
-            .and_then(|d| d.clone().into_string().ok());
-        let interpreter = gm
-            .get("interpreter")
-            .and_then(|d| d.as_bool().ok())
-            .unwrap_or(false);
-        let mut members = ids_of(gm.get("members"), &format!("members of group '{id}'"))?;
-        for m in &members {
-            if !known.contains(m.as_str()) {
-                return Err(fail(format!(
-                    "routing script '{}' put unknown id '{m}' in group '{id}'",
-                    script.name
-                )));
-            }
-            if !placed.insert(m.clone()) {
-                return Err(fail(format!(
-                    "routing script '{}' placed '{m}' twice",
-                    script.name
-                )));
-            }
-        }
-        if members.is_empty() {
+    for (gi, g) in reply.groups(&map)?.into_iter().enumerate() {
+        let Some(mut group) = reply.group(gi, g)? else {
             continue;
+        };
+        if let Some(max) = max.filter(|m| group.members.len() > *m) {
+            let extra = group.members.split_off(max);
+            out.notes.push(format!(
+                "group '{}' had {} people, more than the maximum of {max}: {} wait",
+                group.id,
+                max + extra.len(),
+                extra.len()
+            ));
+            overflow.extend(extra);
         }
-        if let Some(max) = max {
-            if members.len() > max {
-                let extra = members.split_off(max);
-                out.notes.push(format!(
-                    "group '{id}' had {} people, more than the maximum of {max}: {} wait",
-                    max + extra.len(),
-                    extra.len()
-                ));
-                overflow.extend(extra);
-            }
-        }
-        out.groups.push(Group {
-            id,
-            language,
-            interpreter,
-            members,
-        });
+        out.groups.push(group);
     }
-    for w in ids_of(map.get("waiting"), "waiting")? {
-        if !known.contains(w.as_str()) {
-            return Err(fail(format!(
-                "routing script '{}' put unknown id '{w}' on the waiting list",
-                script.name
-            )));
-        }
-        if !placed.insert(w.clone()) {
-            return Err(fail(format!(
-                "routing script '{}' placed '{w}' twice",
-                script.name
-            )));
-        }
+    for w in reply.ids_of(map.get("waiting"), "waiting")? {
+        reply.place(&w, "on the waiting list")?;
         out.waiting.push(w);
     }
     out.waiting.extend(overflow);
-    let forgotten: Vec<String> = known
+    let forgotten: Vec<String> = reply
+        .known
         .iter()
-        .filter(|id| !placed.contains(**id))
+        .filter(|id| !reply.placed.contains(**id))
         .map(|s| s.to_string())
         .collect();
     if !forgotten.is_empty() {
@@ -314,6 +208,130 @@ pub fn route(
         out.notes.extend(arr.into_iter().map(|n| n.to_string()));
     }
     Ok(out)
+}
+
+/// Call the script's `route(people, settings)`; a failure is located in the script, replaying
+/// it step by step when the engine gave no position.
+fn run_script(
+    engine: &Engine,
+    limits: &super::Limits,
+    script: &RoutingScript,
+    arg: Array,
+    settings: &Map,
+) -> Result<Dynamic, Diagnostic> {
+    let call = |e: &Engine, scope: &mut Scope| {
+        e.call_fn_with_options::<Dynamic>(
+            CallFnOptions::new().eval_ast(false),
+            scope,
+            &script.ast,
+            "route",
+            (arg.clone(), settings.clone()),
+        )
+    };
+    call(engine, &mut Scope::new()).map_err(|e| {
+        let (_, mut pos) = super::innermost(&e);
+        if pos.is_none() {
+            pos = super::replay_position(*limits, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
+        }
+        let (line, col) = super::line_col(pos).unwrap_or((1, 1));
+        Diagnostic::error(&script.file, Pos::new(line, col), format!("routing script '{}': {}", script.name, super::describe_with_limits(&e, Some(limits))))
+            .with_help("nothing was written; fix the script or raise the programme's `limits:` (within the ceiling)")
+    })
+}
+
+/// What a routing script returned, read against the cohort: every id must be one of the
+/// cohort's, placed once.
+struct Reply<'a> {
+    script: &'a RoutingScript,
+    known: BTreeSet<&'a str>,
+    placed: BTreeSet<String>,
+}
+
+impl Reply<'_> {
+    fn fail(&self, msg: String) -> Diagnostic {
+        Diagnostic::error(&self.script.file, Pos::new(1, 1), msg).with_help(SHAPE)
+    }
+
+    /// Place `id` (in a group, on the waiting list): known, and not placed before.
+    fn place(&mut self, id: &str, into: &str) -> Result<(), Diagnostic> {
+        let name = &self.script.name;
+        if !self.known.contains(id) {
+            return Err(self.fail(format!(
+                "routing script '{name}' put unknown id '{id}' {into}"
+            )));
+        }
+        if !self.placed.insert(id.to_string()) {
+            return Err(self.fail(format!("routing script '{name}' placed '{id}' twice")));
+        }
+        Ok(())
+    }
+
+    fn ids_of(&self, v: Option<&Dynamic>, what: &str) -> Result<Vec<String>, Diagnostic> {
+        let Some(v) = v else { return Ok(Vec::new()) };
+        let name = &self.script.name;
+        let arr = v.clone().try_cast::<Array>().ok_or_else(|| {
+            self.fail(format!(
+                "routing script '{name}': {what} is {}, not an array of ids",
+                v.type_name()
+            ))
+        })?;
+        arr.into_iter()
+            .map(|d| {
+                d.clone().into_string().map_err(|t| {
+                    self.fail(format!(
+                        "routing script '{name}': {what} holds a {t}, not an id"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn groups(&self, map: &Map) -> Result<Array, Diagnostic> {
+        let name = &self.script.name;
+        match map.get("groups") {
+            Some(g) => g.clone().try_cast::<Array>().ok_or_else(|| {
+                self.fail(format!(
+                    "routing script '{name}': groups is {}, not an array",
+                    g.type_name()
+                ))
+            }),
+            None => Err(self.fail(format!("routing script '{name}' returned no `groups`"))),
+        }
+    }
+
+    /// Group `gi` as the script gave it, its members placed; `None` when it has none.
+    fn group(&mut self, gi: usize, g: Dynamic) -> Result<Option<Group>, Diagnostic> {
+        let Some(gm) = g.clone().try_cast::<Map>() else {
+            return Err(self.fail(format!(
+                "routing script '{}': group {} is {}, not a map",
+                self.script.name,
+                gi + 1,
+                g.type_name()
+            )));
+        };
+        let id = gm
+            .get("id")
+            .and_then(|d| d.clone().into_string().ok())
+            .unwrap_or_else(|| format!("group_{}", gi + 1));
+        let members = self.ids_of(gm.get("members"), &format!("members of group '{id}'"))?;
+        for m in &members {
+            self.place(m, &format!("in group '{id}'"))?;
+        }
+        if members.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Group {
+            language: gm
+                .get("language")
+                .and_then(|d| d.clone().into_string().ok()),
+            interpreter: gm
+                .get("interpreter")
+                .and_then(|d| d.as_bool().ok())
+                .unwrap_or(false),
+            id,
+            members,
+        }))
+    }
 }
 
 /// Settings for a module's script: module facts from the YAML, then `routing.params`.
