@@ -217,163 +217,35 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
         index: &doc.index,
         errors: Vec::new(),
     };
-    if !ctx.keys(
-        &doc.value,
-        "",
-        &["program", "tests", "trajectories"],
-        &["program"],
-    ) {
-        return report
-            .errors
-            .push(LoadError::new(ctx.errors).with_source(file, text));
-    }
-    let Some(reference) = doc.value["program"].as_str() else {
-        ctx.err("/program", "`program:` must be a path to the programme file (relative to this file) or a bundled id", "e.g. program: ../my-programme.yaml");
-        return report
-            .errors
-            .push(LoadError::new(ctx.errors).with_source(file, text));
-    };
-    let empty = Vec::new();
-    let tests = if doc.value.get("tests").is_none() {
-        Some(&empty)
-    } else {
-        doc.value["tests"].as_array()
-    };
-    let Some(tests) = tests else {
-        ctx.err(
-            "/tests",
-            "`tests:` must be a list of tests",
-            "each test: name, source, referral, expect",
-        );
-        return report
-            .errors
-            .push(LoadError::new(ctx.errors).with_source(file, text));
-    };
-
     // Read every test first, so that a file with a bad test reports all its problems at once.
-    struct Case {
-        line: usize,
-        name: String,
-        options: BTreeMap<String, String>,
-        referral: crate::referral::Referral,
-        expect: Value,
-        ptr: String,
-    }
-    let mut cases = Vec::new();
-    for (i, t) in tests.iter().enumerate() {
-        let ptr = format!("/tests/{i}");
-        if !ctx.keys(
-            t,
-            &ptr,
-            &["name", "source", "options", "referral", "expect"],
-            &["name", "source", "referral", "expect"],
-        ) {
-            continue;
-        }
-        let name = t["name"].as_str().unwrap_or_default().to_string();
-        if t["source"].as_str().is_none_or(|s| s.trim().is_empty()) {
-            ctx.err(
-                &format!("{ptr}/source"),
-                "every test cites the seed sentence it encodes",
-                "e.g. source: \"000:31\"",
-            );
-        }
-        let mut options = BTreeMap::new();
-        if let Some(o) = t.get("options") {
-            match o.as_object() {
-                Some(m) => {
-                    for (k, v) in m {
-                        if k != "_ptr" {
-                            options.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
-                        }
-                    }
-                }
-                None => ctx.err(
-                    &format!("{ptr}/options"),
-                    "`options:` is a mapping option: choice",
-                    "e.g. options: {art60_exclusion_2022: dropped}",
-                ),
+    let read = read_header(&mut ctx, &doc.value).map(|(reference, tests)| {
+        let cases: Vec<Case> = tests
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| read_case(&mut ctx, t, &format!("/tests/{i}")))
+            .collect();
+        (reference, cases)
+    });
+    let (reference, cases) = match read {
+        Some(r) if ctx.errors.is_empty() => r,
+        _ => {
+            if read.is_some() {
+                ctx.errors.sort_by_key(|d| (d.line, d.col));
             }
+            return report
+                .errors
+                .push(LoadError::new(ctx.errors).with_source(file, text));
         }
-        let expect = t["expect"].clone();
-        if ctx.keys(
-            &expect,
-            &format!("{ptr}/expect"),
-            &["verdict", "version", "rules", "funding"],
-            &["verdict"],
-        ) {
-            let v = expect["verdict"].as_str().unwrap_or_default();
-            if !["eligible", "ineligible", "needs_assessment"].contains(&v) {
-                ctx.err(
-                    &format!("{ptr}/expect/verdict"),
-                    format!("'{v}' is not a verdict"),
-                    "use eligible, ineligible or needs_assessment",
-                );
-            }
-        }
-        match crate::referral::from_value(
-            file,
-            &t["referral"],
-            &doc.index,
-            &format!("{ptr}/referral"),
-        ) {
-            Ok(referral) => cases.push(Case {
-                line: doc.index.locate(&ptr).value.line,
-                name,
-                options,
-                referral,
-                expect,
-                ptr,
-            }),
-            Err(ds) => ctx.errors.extend(ds),
-        }
-    }
-    if !ctx.errors.is_empty() {
-        ctx.errors.sort_by_key(|d| (d.line, d.col));
-        return report
-            .errors
-            .push(LoadError::new(ctx.errors).with_source(file, text));
-    }
-
-    let mut programs: BTreeMap<BTreeMap<String, String>, CompiledProgram> = BTreeMap::new();
-    for case in cases {
-        if !programs.contains_key(&case.options) {
-            let opts = LoadOptions {
-                choices: case.options.clone(),
-            };
-            match open_program(file, reference, &opts) {
-                Ok(p) => {
-                    programs.insert(case.options.clone(), p);
-                }
-                Err(e) => {
-                    let place = doc.index.locate(&format!("{}/options", case.ptr));
-                    let mut e = e;
-                    if e.diagnostics
-                        .iter()
-                        .all(|d| d.message.starts_with("--option"))
-                    {
-                        e.diagnostics = vec![Diagnostic::error(
-                            file,
-                            place.value,
-                            e.diagnostics[0]
-                                .message
-                                .trim_start_matches("--option ")
-                                .to_string(),
-                        )];
-                    }
-                    report.errors.push(e.with_source(file, text));
-                    return;
-                }
-            }
-        }
-        let compiled = &programs[&case.options];
-        report.results.push(TestResult {
-            file: file.to_string(),
-            line: case.line,
-            name: case.name,
-            differences: compare(compiled, &case.referral, &case.expect),
-        });
-    }
+    };
+    let src = TestSource {
+        file,
+        text,
+        index: &doc.index,
+        reference,
+    };
+    let Some(mut programs) = run_cases(&src, cases, report) else {
+        return;
+    };
     if let Some(trajectories) = doc.value.get("trajectories") {
         let compiled = match programs.remove(&BTreeMap::new()) {
             Some(p) => p,
@@ -384,6 +256,173 @@ pub fn run_file(file: &str, bytes: &[u8], report: &mut Report) {
         };
         trajectory::run_all(file, text, trajectories, &doc.index, &compiled, report);
     }
+}
+
+/// One test of a file, read and checked.
+struct Case {
+    line: usize,
+    name: String,
+    options: BTreeMap<String, String>,
+    referral: crate::referral::Referral,
+    expect: Value,
+    ptr: String,
+}
+
+/// The test file and the programme it names.
+struct TestSource<'a> {
+    file: &'a str,
+    text: &'a str,
+    index: &'a SpanIndex,
+    reference: &'a str,
+}
+
+/// `program:` and the `tests:` list (empty when absent), or `None` with the problems noted.
+fn read_header<'v>(ctx: &mut FileCtx, value: &'v Value) -> Option<(&'v str, &'v [Value])> {
+    if !ctx.keys(
+        value,
+        "",
+        &["program", "tests", "trajectories"],
+        &["program"],
+    ) {
+        return None;
+    }
+    let Some(reference) = value["program"].as_str() else {
+        ctx.err("/program", "`program:` must be a path to the programme file (relative to this file) or a bundled id", "e.g. program: ../my-programme.yaml");
+        return None;
+    };
+    let tests = match value.get("tests") {
+        None => Some(&[][..]),
+        Some(t) => t.as_array().map(Vec::as_slice),
+    };
+    if tests.is_none() {
+        ctx.err(
+            "/tests",
+            "`tests:` must be a list of tests",
+            "each test: name, source, referral, expect",
+        );
+    }
+    Some((reference, tests?))
+}
+
+/// One test at `ptr`: keys, source, options, expectation, referral.
+fn read_case(ctx: &mut FileCtx, t: &Value, ptr: &str) -> Option<Case> {
+    if !ctx.keys(
+        t,
+        ptr,
+        &["name", "source", "options", "referral", "expect"],
+        &["name", "source", "referral", "expect"],
+    ) {
+        return None;
+    }
+    let name = t["name"].as_str().unwrap_or_default().to_string();
+    if t["source"].as_str().is_none_or(|s| s.trim().is_empty()) {
+        ctx.err(
+            &format!("{ptr}/source"),
+            "every test cites the seed sentence it encodes",
+            "e.g. source: \"000:31\"",
+        );
+    }
+    let mut options = BTreeMap::new();
+    if let Some(o) = t.get("options") {
+        match o.as_object() {
+            Some(m) => {
+                for (k, v) in m.iter().filter(|(k, _)| *k != "_ptr") {
+                    options.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
+                }
+            }
+            None => ctx.err(
+                &format!("{ptr}/options"),
+                "`options:` is a mapping option: choice",
+                "e.g. options: {art60_exclusion_2022: dropped}",
+            ),
+        }
+    }
+    let expect = t["expect"].clone();
+    let expect_ptr = format!("{ptr}/expect");
+    if ctx.keys(
+        &expect,
+        &expect_ptr,
+        &["verdict", "version", "rules", "funding"],
+        &["verdict"],
+    ) {
+        let v = expect["verdict"].as_str().unwrap_or_default();
+        if !["eligible", "ineligible", "needs_assessment"].contains(&v) {
+            ctx.err(
+                &format!("{expect_ptr}/verdict"),
+                format!("'{v}' is not a verdict"),
+                "use eligible, ineligible or needs_assessment",
+            );
+        }
+    }
+    let referral_ptr = format!("{ptr}/referral");
+    match crate::referral::from_value(ctx.file, &t["referral"], ctx.index, &referral_ptr) {
+        Ok(referral) => Some(Case {
+            line: ctx.index.locate(ptr).value.line,
+            name,
+            options,
+            referral,
+            expect,
+            ptr: ptr.to_string(),
+        }),
+        Err(ds) => {
+            ctx.errors.extend(ds);
+            None
+        }
+    }
+}
+
+/// Run every case against the programme compiled with its options; the compiled programmes,
+/// or `None` when one could not be opened (the problem is in `report`).
+fn run_cases(
+    src: &TestSource,
+    cases: Vec<Case>,
+    report: &mut Report,
+) -> Option<BTreeMap<BTreeMap<String, String>, CompiledProgram>> {
+    let mut programs: BTreeMap<BTreeMap<String, String>, CompiledProgram> = BTreeMap::new();
+    for case in cases {
+        if !programs.contains_key(&case.options) {
+            let opts = LoadOptions {
+                choices: case.options.clone(),
+            };
+            match open_program(src.file, src.reference, &opts) {
+                Ok(p) => {
+                    programs.insert(case.options.clone(), p);
+                }
+                Err(e) => {
+                    let e = locate_option_error(src, &case.ptr, e);
+                    report.errors.push(e.with_source(src.file, src.text));
+                    return None;
+                }
+            }
+        }
+        let compiled = &programs[&case.options];
+        report.results.push(TestResult {
+            file: src.file.to_string(),
+            line: case.line,
+            name: case.name,
+            differences: compare(compiled, &case.referral, &case.expect),
+        });
+    }
+    Some(programs)
+}
+
+/// An unknown option or choice is the test's fault: point at its `options:`.
+fn locate_option_error(src: &TestSource, case_ptr: &str, mut e: LoadError) -> LoadError {
+    if e.diagnostics
+        .iter()
+        .all(|d| d.message.starts_with("--option"))
+    {
+        let place = src.index.locate(&format!("{case_ptr}/options"));
+        e.diagnostics = vec![Diagnostic::error(
+            src.file,
+            place.value,
+            e.diagnostics[0]
+                .message
+                .trim_start_matches("--option ")
+                .to_string(),
+        )];
+    }
+    e
 }
 
 fn compare(
