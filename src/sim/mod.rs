@@ -144,6 +144,79 @@ pub struct RunResult {
     pub events: u64,
 }
 
+/// Arrival times of a non-homogeneous Poisson process with a constant rate per month: the
+/// next arrival after `from`, or infinity past the horizon.
+#[inline]
+fn next_arrival(model: &Model, rng: &mut Rng, from: f64, horizon: f64) -> f64 {
+    let mut t = from;
+    loop {
+        let month = (t / MONTH_DAYS).floor();
+        let end = (month + 1.0) * MONTH_DAYS;
+        let cal = (model.start_month + month as usize) % 12;
+        let rate = model.arrivals_per_month[cal] / MONTH_DAYS;
+        if rate > 0.0 {
+            let candidate = t + rng.exponential(rate);
+            if candidate < end {
+                return candidate;
+            }
+        }
+        t = end;
+        if t >= horizon {
+            return f64::INFINITY;
+        }
+    }
+}
+
+/// How long one case stays: its track (or an exponential time), cut short by drop-out or
+/// lengthened by an extension.
+#[inline]
+fn service_days(model: &Model, rng: &mut Rng) -> f64 {
+    let base = match &model.service {
+        Service::Exponential(mu) => rng.exponential(*mu) * MONTH_DAYS,
+        Service::Tracks(tracks) => {
+            let u = rng.uniform();
+            let mut acc = 0.0;
+            let mut days = tracks.last().map_or(0.0, |t| t.2);
+            for (_, share, d) in tracks {
+                acc += share;
+                if u < acc {
+                    days = *d;
+                    break;
+                }
+            }
+            days
+        }
+    };
+    if model.dropout_rate > 0.0 && rng.uniform() < model.dropout_rate {
+        return base * rng.uniform();
+    }
+    match model.extension {
+        Some((share, extra)) if rng.uniform() < share => base + extra,
+        _ => base,
+    }
+}
+
+/// Record the month ends up to `until` (at most `months`): the active cases and the waiting
+/// list at each, and the slot-days used since `last_t`.
+#[inline]
+fn month_ends(
+    out: &mut RunResult,
+    (active, waiting): (u32, u32),
+    last_t: &mut f64,
+    next_month: &mut usize,
+    until: f64,
+    months: usize,
+) {
+    while *next_month as f64 * MONTH_DAYS <= until && *next_month <= months {
+        let boundary = *next_month as f64 * MONTH_DAYS;
+        out.busy_slot_days += active as f64 * (boundary - *last_t);
+        *last_t = boundary;
+        out.active.push(active);
+        out.waiting.push(waiting);
+        *next_month += 1;
+    }
+}
+
 /// Simulate one run.
 pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
     let mut rng = Rng::seeded(cfg.seed, run_index as u64);
@@ -161,26 +234,7 @@ pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
         ..Default::default()
     };
 
-    // Arrival times of a non-homogeneous Poisson process with a constant rate per month.
-    let next_arrival = |rng: &mut Rng, from: f64| -> f64 {
-        let mut t = from;
-        loop {
-            let month = (t / MONTH_DAYS).floor();
-            let end = (month + 1.0) * MONTH_DAYS;
-            let cal = (model.start_month + month as usize) % 12;
-            let rate = model.arrivals_per_month[cal] / MONTH_DAYS;
-            if rate > 0.0 {
-                let candidate = t + rng.exponential(rate);
-                if candidate < end {
-                    return candidate;
-                }
-            }
-            t = end;
-            if t >= horizon {
-                return f64::INFINITY;
-            }
-        }
-    };
+    let next_arrival = |rng: &mut Rng, from: f64| next_arrival(model, rng, from, horizon);
 
     let mut active: u32 = 0;
     let mut queue: VecDeque<(usize, f64)> = VecDeque::new();
@@ -194,45 +248,21 @@ pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
         push(&mut heap, first, Kind::Arrival);
     }
 
-    let service_days = |rng: &mut Rng| -> f64 {
-        let base = match &model.service {
-            Service::Exponential(mu) => rng.exponential(*mu) * MONTH_DAYS,
-            Service::Tracks(tracks) => {
-                let u = rng.uniform();
-                let mut acc = 0.0;
-                let mut days = tracks.last().map_or(0.0, |t| t.2);
-                for (_, share, d) in tracks {
-                    acc += share;
-                    if u < acc {
-                        days = *d;
-                        break;
-                    }
-                }
-                days
-            }
-        };
-        if model.dropout_rate > 0.0 && rng.uniform() < model.dropout_rate {
-            return base * rng.uniform();
-        }
-        match model.extension {
-            Some((share, extra)) if rng.uniform() < share => base + extra,
-            _ => base,
-        }
-    };
+    let service_days = |rng: &mut Rng| service_days(model, rng);
 
     while let Some(ev) = heap.pop() {
         if ev.time >= horizon {
             break;
         }
         // Month-end snapshots and time-weighted occupancy up to this event.
-        while next_month as f64 * MONTH_DAYS <= ev.time && next_month <= cfg.months {
-            let boundary = next_month as f64 * MONTH_DAYS;
-            out.busy_slot_days += active as f64 * (boundary - last_t);
-            last_t = boundary;
-            out.active.push(active);
-            out.waiting.push(waiting_now);
-            next_month += 1;
-        }
+        month_ends(
+            &mut out,
+            (active, waiting_now),
+            &mut last_t,
+            &mut next_month,
+            ev.time,
+            cfg.months,
+        );
         out.busy_slot_days += active as f64 * (ev.time - last_t);
         last_t = ev.time;
         out.events += 1;
@@ -296,14 +326,14 @@ pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
             }
         }
     }
-    while next_month <= cfg.months {
-        let boundary = next_month as f64 * MONTH_DAYS;
-        out.busy_slot_days += active as f64 * (boundary - last_t);
-        last_t = boundary;
-        out.active.push(active);
-        out.waiting.push(waiting_now);
-        next_month += 1;
-    }
+    month_ends(
+        &mut out,
+        (active, waiting_now),
+        &mut last_t,
+        &mut next_month,
+        f64::INFINITY,
+        cfg.months,
+    );
     // Those still waiting at the end count with the wait so far (a lower bound).
     for (id, arrived) in queue {
         if !gone[id] && arrived >= warmup {
@@ -397,6 +427,56 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * f).round() / f
 }
 
+/// Month `m` across the runs: percentiles of the active cases and the waiting list.
+fn month_of(results: &[RunResult], m: usize) -> Month {
+    let mut a: Vec<f64> = results.iter().map(|r| r.active[m] as f64).collect();
+    let mut w: Vec<f64> = results.iter().map(|r| r.waiting[m] as f64).collect();
+    a.sort_by(f64::total_cmp);
+    w.sort_by(f64::total_cmp);
+    Month {
+        month: m + 1,
+        active_p10: percentile(&a, 0.1),
+        active_p50: percentile(&a, 0.5),
+        active_p90: percentile(&a, 0.9),
+        waiting_p50: percentile(&w, 0.5),
+        waiting_p90: percentile(&w, 0.9),
+    }
+}
+
+/// The share of waits at most 0, 7, 14, 30, 60, 90, 180, 365 days and any length.
+fn wait_histogram(sorted_waits: &[f64]) -> Vec<(f64, f64)> {
+    let bounds = [
+        0.0,
+        7.0,
+        14.0,
+        30.0,
+        60.0,
+        90.0,
+        180.0,
+        365.0,
+        f64::INFINITY,
+    ];
+    let n = sorted_waits.len().max(1) as f64;
+    bounds
+        .iter()
+        .map(|b| {
+            (
+                *b,
+                sorted_waits.iter().filter(|w| **w <= *b).count() as f64 / n,
+            )
+        })
+        .collect()
+}
+
+/// `part / whole`, or 0 when there is no whole.
+fn share(part: f64, whole: u64) -> f64 {
+    if whole > 0 {
+        part / whole as f64
+    } else {
+        0.0
+    }
+}
+
 pub fn summarise(model: &Model, cfg: &Config, results: &[RunResult]) -> Summary {
     let mut waits: Vec<f64> = results
         .iter()
@@ -424,60 +504,16 @@ pub fn summarise(model: &Model, cfg: &Config, results: &[RunResult]) -> Summary 
         .map(|r| r.waiting.iter().filter(|w| **w > 0).count() as f64)
         .sum::<f64>()
         / results.len().max(1) as f64;
-    let monthly = (0..cfg.months)
-        .map(|m| {
-            let mut a: Vec<f64> = results.iter().map(|r| r.active[m] as f64).collect();
-            let mut w: Vec<f64> = results.iter().map(|r| r.waiting[m] as f64).collect();
-            a.sort_by(f64::total_cmp);
-            w.sort_by(f64::total_cmp);
-            Month {
-                month: m + 1,
-                active_p10: percentile(&a, 0.1),
-                active_p50: percentile(&a, 0.5),
-                active_p90: percentile(&a, 0.9),
-                waiting_p50: percentile(&w, 0.5),
-                waiting_p90: percentile(&w, 0.9),
-            }
-        })
-        .collect();
-    let bounds = [
-        0.0,
-        7.0,
-        14.0,
-        30.0,
-        60.0,
-        90.0,
-        180.0,
-        365.0,
-        f64::INFINITY,
-    ];
-    let n = waits.len().max(1) as f64;
-    let histogram = bounds
-        .iter()
-        .map(|b| (*b, waits.iter().filter(|w| **w <= *b).count() as f64 / n))
-        .collect();
+    let monthly = (0..cfg.months).map(|m| month_of(results, m)).collect();
+    let histogram = wait_histogram(&waits);
     Summary {
         capacity: model.capacity,
         runs: cfg.runs,
         months: cfg.months,
         wait_days_p50: round(percentile(&waits, 0.5), 2),
         wait_days_p90: round(percentile(&waits, 0.9), 2),
-        mean_wait_days: round(
-            if started > 0 {
-                started_waits / started as f64
-            } else {
-                0.0
-            },
-            4,
-        ),
-        prob_wait: round(
-            if started > 0 {
-                waited as f64 / started as f64
-            } else {
-                0.0
-            },
-            4,
-        ),
+        mean_wait_days: round(share(started_waits, started), 4),
+        prob_wait: round(share(waited as f64, started), 4),
         utilisation: round(utilisation, 4),
         months_over_capacity: round(over, 2),
         referred: results.iter().map(|r| r.referred).sum(),

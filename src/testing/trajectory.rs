@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use super::{Report, TestResult};
 use crate::diag::{suggestion_suffix, Diagnostic};
-use crate::engine::{self, Ctx, StartOutcome};
+use crate::engine::{self, Ctx};
 use crate::program::LoadError;
 use crate::rules::CompiledProgram;
 use crate::store::Store;
@@ -101,69 +101,12 @@ pub fn run_all(
         let Some(steps) = t.get("steps").and_then(Value::as_array) else {
             continue;
         };
-        let mut bad = false;
+        let before = problems.len();
         for (si, step) in steps.iter().enumerate() {
-            let sp = format!("{ptr}/steps/{si}");
-            if let Some(m) = step.as_object() {
-                for k in m.keys() {
-                    if !STEP_KEYS.contains(&k.as_str()) {
-                        let place = index.locate_key(&format!("{sp}/{k}"));
-                        problems.push(
-                            Diagnostic::error(
-                                file,
-                                place.value,
-                                format!(
-                                    "unknown step key '{k}'{}",
-                                    suggestion_suffix(k, STEP_KEYS.iter().copied())
-                                ),
-                            )
-                            .with_help(format!("step keys: {}", STEP_KEYS.join(", "))),
-                        );
-                        bad = true;
-                    }
-                }
-                if let Some(e) = m.get("expect").and_then(Value::as_object) {
-                    for k in e.keys() {
-                        if !EXPECT_KEYS.contains(&k.as_str()) {
-                            let place = index.locate_key(&format!("{sp}/expect/{k}"));
-                            problems.push(
-                                Diagnostic::error(
-                                    file,
-                                    place.value,
-                                    format!(
-                                        "unknown expectation '{k}'{}",
-                                        suggestion_suffix(k, EXPECT_KEYS.iter().copied())
-                                    ),
-                                )
-                                .with_help(format!("expectations: {}", EXPECT_KEYS.join(", "))),
-                            );
-                            bad = true;
-                        }
-                    }
-                }
-                if m.get("on")
-                    .and_then(Value::as_str)
-                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .is_none()
-                {
-                    let place = index.locate(&sp);
-                    problems.push(
-                        Diagnostic::error(
-                            file,
-                            place.value,
-                            "every step needs `on:` with a real date (YYYY-MM-DD)",
-                        )
-                        .with_help("the step runs on that day"),
-                    );
-                    bad = true;
-                }
-            } else {
-                let place = index.locate(&sp);
-                problems.push(Diagnostic::error(file, place.value, "a step is a mapping"));
-                bad = true;
-            }
+            let at = Located { file, index };
+            at.check_step(&format!("{ptr}/steps/{si}"), step, &mut problems);
         }
-        if bad {
+        if problems.len() > before {
             continue;
         }
         let differences = run_one(file, index, &ptr, steps, compiled, &mut problems);
@@ -181,6 +124,104 @@ pub fn run_all(
     }
 }
 
+/// The test file and where its values are, for located problems.
+#[derive(Clone, Copy)]
+struct Located<'a> {
+    file: &'a str,
+    index: &'a SpanIndex,
+}
+
+impl Located<'_> {
+    /// Unknown keys of a map at `ptr`, each with "did you mean".
+    fn unknown_keys(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        ptr: &str,
+        (what, allowed, all): (&str, &[&str], &str),
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        for k in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            let place = self.index.locate_key(&format!("{ptr}/{k}"));
+            problems.push(
+                Diagnostic::error(
+                    self.file,
+                    place.value,
+                    format!(
+                        "unknown {what} '{k}'{}",
+                        suggestion_suffix(k, allowed.iter().copied())
+                    ),
+                )
+                .with_help(format!("{all}: {}", allowed.join(", "))),
+            );
+        }
+    }
+
+    /// A step: a mapping of known keys and expectations, with a real `on:` date.
+    fn check_step(&self, sp: &str, step: &Value, problems: &mut Vec<Diagnostic>) {
+        let Some(m) = step.as_object() else {
+            let place = self.index.locate(sp);
+            problems.push(Diagnostic::error(
+                self.file,
+                place.value,
+                "a step is a mapping",
+            ));
+            return;
+        };
+        self.unknown_keys(m, sp, ("step key", STEP_KEYS, "step keys"), problems);
+        if let Some(e) = m.get("expect").and_then(Value::as_object) {
+            let ptr = format!("{sp}/expect");
+            self.unknown_keys(
+                e,
+                &ptr,
+                ("expectation", EXPECT_KEYS, "expectations"),
+                problems,
+            );
+        }
+        if step_date(step).is_none() {
+            let place = self.index.locate(sp);
+            problems.push(
+                Diagnostic::error(
+                    self.file,
+                    place.value,
+                    "every step needs `on:` with a real date (YYYY-MM-DD)",
+                )
+                .with_help("the step runs on that day"),
+            );
+        }
+    }
+}
+
+fn step_date(step: &Value) -> Option<chrono::NaiveDate> {
+    step.get("on")
+        .and_then(Value::as_str)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+const ACTIONS: [&str; 5] = ["start", "evaluate", "close", "drop", "not_start"];
+
+/// The case a step names: the one it creates, or the one it acts on.
+fn step_case(step: &Value) -> Option<String> {
+    let key = std::iter::once("new")
+        .chain(ACTIONS)
+        .find(|k| step.get(*k).is_some())?;
+    step[key].as_str().map(str::to_string)
+}
+
+/// One trajectory being run: its store, and the cases its steps created by name.
+struct Run<'a> {
+    at: Located<'a>,
+    compiled: &'a CompiledProgram,
+    store: Store,
+    cases: BTreeMap<String, i64>,
+}
+
+/// What a step did: the case it acted on, and who came off the waiting list.
+#[derive(Default)]
+struct StepDone {
+    case: Option<String>,
+    next_started: Option<i64>,
+}
+
 fn run_one(
     file: &str,
     index: &SpanIndex,
@@ -190,144 +231,174 @@ fn run_one(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut diffs = Vec::new();
-    let mut store = match Store::in_memory() {
-        Ok(s) => s,
+    let mut run = match Store::in_memory() {
+        Ok(store) => Run {
+            at: Located { file, index },
+            compiled,
+            store,
+            cases: BTreeMap::new(),
+        },
         Err(e) => return vec![format!("cannot open an in-memory store: {e}")],
     };
-    let mut cases: BTreeMap<String, i64> = BTreeMap::new();
     for (si, step) in steps.iter().enumerate() {
         let sp = format!("{ptr}/steps/{si}");
         let line = index.locate(&sp).value.line;
-        let on =
-            chrono::NaiveDate::parse_from_str(step["on"].as_str().unwrap_or_default(), "%Y-%m-%d")
-                .expect("checked");
+        let on = step_date(step).expect("checked");
         let ctx = Ctx {
             on,
             actor: "trajectory-test".into(),
         };
-        let s = |k: &str| step.get(k).and_then(Value::as_str);
-        let case_of = |name: &str, cases: &BTreeMap<String, i64>| cases.get(name).copied();
-        let mut last_case: Option<String> = None;
-        let mut next_started = None;
-        let outcome: Result<(), String> = (|| {
-            if let Some(name) = s("new") {
-                let referral = crate::referral::from_value(
-                    file,
-                    &step["referral"],
-                    index,
-                    &format!("{sp}/referral"),
-                )
-                .map_err(|d| {
-                    problems.extend(d);
-                    "bad referral".to_string()
-                })?;
-                let (id, _) = engine::new_case(&mut store, compiled, &referral, &ctx)
-                    .map_err(|e| e.to_string())?;
-                cases.insert(name.to_string(), id);
-                last_case = Some(name.to_string());
-                return Ok(());
-            }
-            let action = ["start", "evaluate", "close", "drop", "not_start"]
-                .into_iter()
-                .find(|a| step.get(*a).is_some());
-            let Some(action) = action else { return Ok(()) };
-            let name = s(action).unwrap_or_default();
-            let id = case_of(name, &cases)
-                .ok_or_else(|| format!("line {line}: no case '{name}' was created with `new:`"))?;
-            last_case = Some(name.to_string());
-            match action {
-                "start" => match engine::start(&mut store, compiled, id, s("track"), &ctx)
-                    .map_err(|e| e.to_string())?
-                {
-                    StartOutcome::Started | StartOutcome::Waiting { .. } => {}
-                },
-                "evaluate" => {
-                    let goals: Vec<String> = step
-                        .get("goals")
-                        .and_then(Value::as_array)
-                        .map(|g| {
-                            g.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    let freed = engine::evaluate(
-                        &mut store,
-                        compiled,
-                        id,
-                        s("evaluation").unwrap_or_default(),
-                        s("decision"),
-                        &goals,
-                        step.get("score").and_then(Value::as_f64),
-                        s("extend_by"),
-                        s("destination"),
-                        &ctx,
-                    )
-                    .map_err(|e| e.to_string())?;
-                    next_started = freed.and_then(|f| f.next_started);
-                }
-                "close" => {
-                    next_started = engine::close(
-                        &mut store,
-                        compiled,
-                        id,
-                        s("destination").unwrap_or_default(),
-                        &ctx,
-                    )
-                    .map_err(|e| e.to_string())?
-                    .next_started
-                }
-                "drop" => {
-                    next_started = engine::drop_case(
-                        &mut store,
-                        compiled,
-                        id,
-                        s("reason").unwrap_or_default(),
-                        &ctx,
-                    )
-                    .map_err(|e| e.to_string())?
-                    .next_started
-                }
-                _ => {
-                    engine::not_start(
-                        &mut store,
-                        compiled,
-                        id,
-                        s("reason").unwrap_or_default(),
-                        &ctx,
-                    )
-                    .map_err(|e| e.to_string())?;
-                }
-            }
-            Ok(())
-        })();
+        let outcome = run.act(step, &sp, line, &ctx, problems);
         let expect = step.get("expect").cloned().unwrap_or(Value::Null);
-        match (&outcome, expect.get("error").and_then(Value::as_str)) {
-            (Err(e), Some(want)) if e.contains(want) => {}
-            (Err(e), Some(want)) => diffs.push(format!(
-                "line {line}: expected an error containing '{want}', got: {e}"
-            )),
+        // A failed action still names the case it was tried on.
+        let tried = StepDone {
+            case: step_case(step),
+            next_started: None,
+        };
+        let done = match (outcome, expect.get("error").and_then(Value::as_str)) {
+            (Err(e), Some(want)) if e.contains(want) => tried,
+            (Err(e), Some(want)) => {
+                diffs.push(format!(
+                    "line {line}: expected an error containing '{want}', got: {e}"
+                ));
+                tried
+            }
             (Err(e), None) => {
                 diffs.push(format!("line {line}: {e}"));
                 return diffs;
             }
-            (Ok(()), Some(want)) => diffs.push(format!(
-                "line {line}: expected an error containing '{want}', but the step succeeded"
-            )),
-            (Ok(()), None) => {}
+            (Ok(_), Some(want)) => {
+                diffs.push(format!(
+                    "line {line}: expected an error containing '{want}', but the step succeeded"
+                ));
+                tried
+            }
+            (Ok(done), None) => done,
+        };
+        if !expect.is_null() {
+            run.compare(&expect, line, on, done, &mut diffs);
         }
-        if expect.is_null() {
-            continue;
+    }
+    diffs
+}
+
+impl Run<'_> {
+    /// Carry out a step's action (or nothing, for a step that only expects).
+    fn act(
+        &mut self,
+        step: &Value,
+        sp: &str,
+        line: usize,
+        ctx: &Ctx,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<StepDone, String> {
+        if let Some(name) = step.get("new").and_then(Value::as_str) {
+            let (file, index) = (self.at.file, self.at.index);
+            let referral_ptr = format!("{sp}/referral");
+            let referral =
+                crate::referral::from_value(file, &step["referral"], index, &referral_ptr)
+                    .map_err(|d| {
+                        problems.extend(d);
+                        "bad referral".to_string()
+                    })?;
+            let (id, _) = engine::new_case(&mut self.store, self.compiled, &referral, ctx)
+                .map_err(|e| e.to_string())?;
+            self.cases.insert(name.to_string(), id);
+            return Ok(StepDone {
+                case: Some(name.to_string()),
+                next_started: None,
+            });
         }
+        let action = ACTIONS.into_iter().find(|a| step.get(*a).is_some());
+        let Some(action) = action else {
+            return Ok(StepDone::default());
+        };
+        let name = step[action].as_str().unwrap_or_default();
+        let id = self
+            .cases
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("line {line}: no case '{name}' was created with `new:`"))?;
+        let next_started = self
+            .action(action, id, step, ctx)
+            .map_err(|e| e.to_string())?;
+        Ok(StepDone {
+            case: Some(name.to_string()),
+            next_started,
+        })
+    }
+
+    /// One case action; who came off the waiting list, if the action freed a slot.
+    fn action(
+        &mut self,
+        action: &str,
+        id: i64,
+        step: &Value,
+        ctx: &Ctx,
+    ) -> Result<Option<i64>, engine::CaseError> {
+        let s = |k: &str| step.get(k).and_then(Value::as_str);
+        let (store, compiled) = (&mut self.store, self.compiled);
+        Ok(match action {
+            "start" => {
+                engine::start(store, compiled, id, s("track"), ctx)?;
+                None
+            }
+            "evaluate" => {
+                let goals: Vec<String> = step
+                    .get("goals")
+                    .and_then(Value::as_array)
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let freed = engine::evaluate(
+                    store,
+                    compiled,
+                    id,
+                    s("evaluation").unwrap_or_default(),
+                    s("decision"),
+                    &goals,
+                    step.get("score").and_then(Value::as_f64),
+                    s("extend_by"),
+                    s("destination"),
+                    ctx,
+                )?;
+                freed.and_then(|f| f.next_started)
+            }
+            "close" => {
+                let destination = s("destination").unwrap_or_default();
+                engine::close(store, compiled, id, destination, ctx)?.next_started
+            }
+            "drop" => {
+                let reason = s("reason").unwrap_or_default();
+                engine::drop_case(store, compiled, id, reason, ctx)?.next_started
+            }
+            _ => {
+                let reason = s("reason").unwrap_or_default();
+                engine::not_start(store, compiled, id, reason, ctx)?;
+                None
+            }
+        })
+    }
+
+    /// Compare a step's expectations with the store after it.
+    fn compare(
+        &self,
+        expect: &Value,
+        line: usize,
+        on: chrono::NaiveDate,
+        done: StepDone,
+        diffs: &mut Vec<String>,
+    ) {
         let name = expect
             .get("case")
             .and_then(Value::as_str)
             .map(str::to_string)
-            .or(last_case);
-        let row = name
-            .as_deref()
-            .and_then(|n| case_of(n, &cases))
-            .and_then(|id| store.case(id).ok().flatten());
+            .or(done.case);
+        let id = name.as_deref().and_then(|n| self.cases.get(n).copied());
+        let row = id.and_then(|id| self.store.case(id).ok().flatten());
         let who = name.clone().unwrap_or_default();
         if let Some(want) = expect.get("state").and_then(Value::as_str) {
             let got = row
@@ -348,8 +419,8 @@ fn run_one(
             }
         }
         if let Some(want) = expect.get("next_started").and_then(Value::as_str) {
-            let got = next_started.and_then(|id| {
-                cases
+            let got = done.next_started.and_then(|id| {
+                self.cases
                     .iter()
                     .find(|(_, v)| **v == id)
                     .map(|(k, _)| k.clone())
@@ -360,7 +431,10 @@ fn run_one(
                 ));
             }
         }
-        let (active, waiting) = store.counts(&compiled.program.spec.id).unwrap_or((0, 0));
+        let (active, waiting) = self
+            .store
+            .counts(&self.compiled.program.spec.id)
+            .unwrap_or((0, 0));
         for (key, got) in [("active", active), ("waiting", waiting)] {
             if let Some(want) = expect.get(key).and_then(Value::as_i64) {
                 if want != got {
@@ -371,26 +445,8 @@ fn run_one(
             }
         }
         if let Some(want) = expect.get("due").and_then(Value::as_array) {
-            let due = store.due(&on.to_string(), None).unwrap_or_default();
-            let id = row.as_ref().map(|r| r.id);
-            let mut got: Vec<String> = due
-                .iter()
-                .filter(|d| Some(d.case_id) == id)
-                .map(|d| format!("{} {}..{}", d.evaluation, d.due_from, d.due_to))
-                .collect();
-            let mut exp: Vec<String> = want
-                .iter()
-                .map(|w| {
-                    let e = w
-                        .get("evaluation")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    let from = w.get("from").and_then(Value::as_str).unwrap_or_default();
-                    let to = w.get("to").and_then(Value::as_str).unwrap_or(from);
-                    format!("{e} {from}..{to}")
-                })
-                .collect();
-            got.sort();
+            let got = self.due_of(row.as_ref().map(|r| r.id), on);
+            let mut exp: Vec<String> = want.iter().map(due_text).collect();
             exp.sort();
             if got != exp {
                 diffs.push(format!(
@@ -401,5 +457,27 @@ fn run_one(
             }
         }
     }
-    diffs
+
+    /// A case's due evaluations on `on`, as "evaluation from..to", sorted.
+    fn due_of(&self, id: Option<i64>, on: chrono::NaiveDate) -> Vec<String> {
+        let due = self.store.due(&on.to_string(), None).unwrap_or_default();
+        let mut got: Vec<String> = due
+            .iter()
+            .filter(|d| Some(d.case_id) == id)
+            .map(|d| format!("{} {}..{}", d.evaluation, d.due_from, d.due_to))
+            .collect();
+        got.sort();
+        got
+    }
+}
+
+/// An expected due evaluation as "evaluation from..to" (`to` defaults to `from`).
+fn due_text(w: &Value) -> String {
+    let e = w
+        .get("evaluation")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let from = w.get("from").and_then(Value::as_str).unwrap_or_default();
+    let to = w.get("to").and_then(Value::as_str).unwrap_or(from);
+    format!("{e} {from}..{to}")
 }
