@@ -283,7 +283,7 @@ fn liege_pathway_is_gated_by_action_plan_and_trial_week() {
         .steps
         .iter()
         .filter_map(|s| s.gate.as_ref())
-        .map(|g| (g.evaluation.clone(), g.decision.clone()))
+        .map(|g| (g.evaluation.clone(), g.decision.to_string()))
         .collect();
     assert_eq!(
         gates,

@@ -2,6 +2,7 @@
 //! wrong in terms a social worker can act on; the wording is the command line's.
 
 use crate::lifecycle::{Action, CaseState};
+use crate::program::model::ExitKind;
 use crate::rules::eval::EvalError;
 use crate::store::StoreError;
 
@@ -56,10 +57,10 @@ pub enum CaseError {
         suggestion: String,
         known: Vec<String>,
     },
-    #[error("'{given}' is not a {} of version {version}{suggestion}; choose one of: {}", kind.replace('_', " "), known.join(", "))]
+    #[error("'{given}' is not a {} of version {version}{suggestion}; choose one of: {}", kind.as_str().replace('_', " "), known.join(", "))]
     UnknownExit {
         version: String,
-        kind: &'static str,
+        kind: ExitKind,
         given: String,
         suggestion: String,
         known: Vec<String>,

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::diag::suggestion_suffix;
 use crate::program::duration::Duration;
-use crate::program::model::Version;
+use crate::program::model::{Anchor, Decision, Evaluation, ExitKind, Version};
 use crate::referral::Referral;
 use crate::rules::CompiledProgram;
 use crate::store::{append_event, Store};
@@ -154,9 +154,9 @@ pub fn insert_case(
     for e in version
         .evaluations
         .iter()
-        .filter(|e| e.anchor == "intake" || e.anchor == "referral")
+        .filter(|e| matches!(e.anchor, Anchor::Intake | Anchor::Referral))
     {
-        let base = if e.anchor == "referral" {
+        let base = if e.anchor == Anchor::Referral {
             referral.referral_date.unwrap_or(ctx.on)
         } else {
             ctx.on
@@ -250,9 +250,9 @@ fn schedule_start(
         if !applies {
             continue;
         }
-        match e.anchor.as_str() {
-            "start" => schedule_one(tx, id, e, on, ends)?,
-            "trajectory_end" => {
+        match e.anchor {
+            Anchor::Start => schedule_one(tx, id, e, on, ends)?,
+            Anchor::TrajectoryEnd => {
                 if let Some(end) = ends {
                     schedule_one(tx, id, e, end, None)?;
                 }
@@ -316,7 +316,7 @@ fn start_in(
         if let Some(g) = &step.gate {
             let passed: bool = tx.query_row(
                 "SELECT EXISTS(SELECT 1 FROM events WHERE case_id = ?1 AND kind = 'evaluated' AND json_extract(payload, '$.evaluation') = ?2 AND json_extract(payload, '$.decision') = ?3)",
-                params![id, g.evaluation, g.decision],
+                params![id, g.evaluation, g.decision.as_str()],
                 |r| r.get(0),
             )?;
             if !passed {
@@ -324,7 +324,7 @@ fn start_in(
                     id,
                     step: step.id.clone(),
                     evaluation: g.evaluation.clone(),
-                    decision: g.decision.clone(),
+                    decision: g.decision.to_string(),
                 });
             }
         }
@@ -478,16 +478,7 @@ pub fn evaluate(
                 gate_only: c.state == CaseState::Referred,
             });
         }
-        if let Some(d) = decision {
-            if !e.decisions.is_empty() && !e.decisions.iter().any(|x| x == d) {
-                return Err(CaseError::DecisionNotAllowed {
-                    evaluation: evaluation.to_string(),
-                    given: d.to_string(),
-                    suggestion: suggestion_suffix(d, e.decisions.iter().map(String::as_str)),
-                    known: e.decisions.clone(),
-                });
-            }
-        }
+        let decision = decision.map(|d| decision_of(e, d)).transpose()?;
         let held: Option<String> = tx
             .query_row("SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1", params![id, evaluation], |r| r.get(0))
             .optional()?;
@@ -496,24 +487,42 @@ pub fn evaluate(
         }
         let mut payload = json!({"evaluation": evaluation, "decision": decision, "goals": goals, "score": score, "scheduled_for": held, "changed": changed});
         match decision {
-            Some("extend") => {
+            Some(Decision::Extend) => {
                 let ends = extend(tx, version, &c, id, evaluation, extend_by, ctx)?;
                 payload["extended_until"] = json!(ends.to_string());
             }
-            Some("close") => {
+            Some(Decision::Close) => {
                 let dest = destination.ok_or(CaseError::DestinationMissing)?;
-                check_exit(version, dest, "destination")?;
+                check_exit(version, dest, ExitKind::Destination)?;
                 payload["destination"] = json!(dest);
             }
             _ => {}
         }
         append_event(tx, id, &ctx.day(), "evaluated", &payload, &ctx.actor, &c.version_hash)?;
-        if decision == Some("close") {
+        if decision == Some(Decision::Close) {
             let dest = destination.unwrap_or_default();
             return Ok(Some(finish(tx, compiled, id, &c, CaseState::Closed, dest, ctx)?));
         }
         Ok(None)
     })
+}
+
+/// The decision `given`, if the evaluation may take it (any decision, when it lists none).
+fn decision_of(e: &Evaluation, given: &str) -> Result<Decision, CaseError> {
+    let allowed = if e.decisions.is_empty() {
+        Decision::ALL
+    } else {
+        &e.decisions[..]
+    };
+    match Decision::parse(given) {
+        Some(d) if allowed.contains(&d) => Ok(d),
+        _ => Err(CaseError::DecisionNotAllowed {
+            evaluation: e.id.clone(),
+            given: given.to_string(),
+            suggestion: suggestion_suffix(given, allowed.iter().map(|d| d.as_str())),
+            known: allowed.iter().map(|d| d.to_string()).collect(),
+        }),
+    }
 }
 
 fn evaluation_of<'a>(
@@ -577,7 +586,7 @@ fn extend(
     Ok(ends)
 }
 
-fn check_exit(version: &Version, id: &str, kind: &'static str) -> Result<(), CaseError> {
+fn check_exit(version: &Version, id: &str, kind: ExitKind) -> Result<(), CaseError> {
     let ids: Vec<&str> = version
         .exits
         .iter()
@@ -614,7 +623,7 @@ fn finish(
     )?;
     if state == CaseState::Closed {
         if let Some(v) = compiled.program.version(&c.version) {
-            for e in v.evaluations.iter().filter(|e| e.anchor == "closure") {
+            for e in v.evaluations.iter().filter(|e| e.anchor == Anchor::Closure) {
                 schedule_one(tx, id, e, ctx.on, None)?;
             }
         }
@@ -670,11 +679,11 @@ pub fn not_start(
 }
 
 /// A finishing action: the exit kind it takes and the state it leads to.
-fn finishing(action: Action) -> (&'static str, CaseState) {
+fn finishing(action: Action) -> (ExitKind, CaseState) {
     match action {
-        Action::Close => ("destination", CaseState::Closed),
-        Action::Drop => ("drop_out", CaseState::Dropped),
-        _ => ("not_started", CaseState::NotStarted),
+        Action::Close => (ExitKind::Destination, CaseState::Closed),
+        Action::Drop => (ExitKind::DropOut, CaseState::Dropped),
+        _ => (ExitKind::NotStarted, CaseState::NotStarted),
     }
 }
 

@@ -423,7 +423,7 @@ impl Checker<'_> {
             if let Some(m) = &e.module {
                 self.reference(&format!("{}/module", e.ptr), "module", m, module_ids);
             }
-            if matches!(e.anchor.as_str(), "module_start" | "module_end") && e.module.is_none() {
+            if matches!(e.anchor, Anchor::ModuleStart | Anchor::ModuleEnd) && e.module.is_none() {
                 self.err(
                     &format!("{}/anchor", e.ptr),
                     format!("anchor '{}' needs `module:`", e.anchor),
@@ -472,7 +472,7 @@ impl Checker<'_> {
                         self.err(
                             &format!("{}/decision", g.ptr),
                             format!("evaluation '{}' cannot decide '{}'", e.id, g.decision),
-                            format!("its decisions: {}", e.decisions.join(", ")),
+                            format!("its decisions: {}", Decision::list(&e.decisions)),
                         );
                     }
                 } else {
@@ -485,7 +485,8 @@ impl Checker<'_> {
                 }
             }
         }
-        if v.pathway.kind == "gated" && v.pathway.steps.iter().all(|s| s.gate.is_none()) {
+        if v.pathway.kind == PathwayKind::Gated && v.pathway.steps.iter().all(|s| s.gate.is_none())
+        {
             self.err(
                 &format!("{}/kind", v.pathway.ptr),
                 "a gated pathway needs at least one step with `gate:`",
@@ -637,7 +638,7 @@ impl Checker<'_> {
         let not_started: BTreeSet<String> = v
             .exits
             .iter()
-            .filter(|e| e.kind == "not_started")
+            .filter(|e| e.kind == ExitKind::NotStarted)
             .map(|e| e.id.clone())
             .collect();
         for (i, reason) in d.not_started_reasons.iter().enumerate() {

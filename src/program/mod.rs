@@ -10,6 +10,7 @@ pub mod model;
 pub mod schema;
 pub mod scripts;
 pub mod summary;
+pub mod terms;
 
 use std::path::Path;
 

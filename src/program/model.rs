@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::terms::{Anchor, Decision, ExitKind, PathwayKind};
 use crate::i18n::{Label, Lang};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -385,7 +386,7 @@ pub struct Gate {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
     pub evaluation: String,
-    pub decision: String,
+    pub decision: Decision,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -411,7 +412,7 @@ pub struct Step {
 pub struct Pathway {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
-    pub kind: String,
+    pub kind: PathwayKind,
     pub steps: Vec<Step>,
     pub source: String,
     #[serde(default)]
@@ -434,7 +435,7 @@ pub struct Evaluation {
     pub ptr: String,
     pub id: String,
     pub label: Label,
-    pub anchor: String,
+    pub anchor: Anchor,
     #[serde(default)]
     pub at: Option<String>,
     #[serde(default)]
@@ -449,7 +450,7 @@ pub struct Evaluation {
     #[serde(default)]
     pub participants: Vec<String>,
     #[serde(default)]
-    pub decisions: Vec<String>,
+    pub decisions: Vec<Decision>,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
@@ -462,7 +463,7 @@ pub struct Exit {
     pub ptr: String,
     pub id: String,
     pub label: Label,
-    pub kind: String,
+    pub kind: ExitKind,
     pub source: String,
 }
 

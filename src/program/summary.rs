@@ -342,7 +342,11 @@ impl Writer {
             let dec = if e.decisions.is_empty() {
                 String::new()
             } else {
-                format!("; {}: {}", self.k(Key::Decisions), e.decisions.join(", "))
+                format!(
+                    "; {}: {}",
+                    self.k(Key::Decisions),
+                    Decision::list(&e.decisions)
+                )
             };
             let _ = writeln!(
                 self.out,
@@ -370,7 +374,7 @@ impl Writer {
         } else if let Some(x) = &e.every {
             format!("{} {} ({})", self.k(Key::Every), self.duration(x), e.anchor)
         } else {
-            e.anchor.clone()
+            e.anchor.to_string()
         }
     }
 

@@ -158,6 +158,65 @@ fn totals(r: &mut FundingReport) {
     r.unallocated_cents = unallocated;
 }
 
+/// Per cost category of a version over `months`: (category, FTE, cost in cents); materials
+/// (their share of the period) as a category of their own.
+fn category_costs(
+    v: &Version,
+    months: f64,
+    cost_per_fte_month_cents: i64,
+    materials_cents: Option<i64>,
+) -> Vec<(String, f64, i64)> {
+    let mut categories: Vec<(&str, f64)> = Vec::new();
+    for r in &v.staffing {
+        let c = category_of(v, r);
+        match categories.iter_mut().find(|(n, _)| *n == c) {
+            Some(x) => x.1 += r.fte,
+            None => categories.push((c, r.fte)),
+        }
+    }
+    let mut costs: Vec<(String, f64, i64)> = categories
+        .into_iter()
+        .map(|(c, fte)| {
+            let cents = (fte * months * cost_per_fte_month_cents as f64).round() as i64;
+            (c.to_string(), fte, cents)
+        })
+        .collect();
+    if let Some(m) = materials_cents {
+        costs.push(("materials".into(), 0.0, m));
+    }
+    costs
+}
+
+/// One category's cost split over the funders the version names for it (none: unallocated).
+fn category_line(v: &Version, category: String, months: f64, fte: f64, total: i64) -> CategoryLine {
+    let split = v.funding.split.iter().find(|s| s.category == category);
+    let allocations = match split {
+        Some(s) => {
+            let percents: Vec<f64> = s.shares.iter().map(|x| x.percent).collect();
+            s.shares
+                .iter()
+                .zip(split_cents(total, &percents))
+                .map(|(sh, c)| Allocation {
+                    funder: sh.funder.clone(),
+                    percent: sh.percent,
+                    cents: c,
+                    not_chargeable_cents: 0,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    CategoryLine {
+        version: v.id.clone(),
+        category,
+        months: (months * 1000.0).round() / 1000.0,
+        fte,
+        total_cents: total,
+        allocations,
+        source: split.map(|s| s.source.clone()),
+    }
+}
+
 pub fn funding(
     p: &Program,
     from: NaiveDate,
@@ -180,61 +239,11 @@ pub fn funding(
     let mut lines = Vec::new();
     for (vi, months) in &periods {
         let v = &p.spec.versions[*vi];
-        let mut categories: Vec<(&str, f64)> = Vec::new();
-        for r in &v.staffing {
-            let c = category_of(v, r);
-            match categories.iter_mut().find(|(n, _)| *n == c) {
-                Some(x) => x.1 += r.fte,
-                None => categories.push((c, r.fte)),
-            }
-        }
-        let mut costs: Vec<(String, f64, i64)> = categories
-            .into_iter()
-            .map(|(c, fte)| {
-                (
-                    c.to_string(),
-                    fte,
-                    (fte * months * cost_per_fte_month_cents as f64).round() as i64,
-                )
-            })
-            .collect();
-        if let Some(m) = materials_cents {
-            costs.push((
-                "materials".into(),
-                0.0,
-                (m as f64 * months / total_months).round() as i64,
-            ));
-        }
-        for (category, fte, total) in costs {
-            let split = v.funding.split.iter().find(|s| s.category == category);
-            let allocations = match split {
-                Some(s) => {
-                    let cents = split_cents(
-                        total,
-                        &s.shares.iter().map(|x| x.percent).collect::<Vec<_>>(),
-                    );
-                    s.shares
-                        .iter()
-                        .zip(cents)
-                        .map(|(sh, c)| Allocation {
-                            funder: sh.funder.clone(),
-                            percent: sh.percent,
-                            cents: c,
-                            not_chargeable_cents: 0,
-                        })
-                        .collect()
-                }
-                None => Vec::new(),
-            };
-            lines.push(CategoryLine {
-                version: v.id.clone(),
-                category,
-                months: (months * 1000.0).round() / 1000.0,
-                fte,
-                total_cents: total,
-                allocations,
-                source: split.map(|s| s.source.clone()),
-            });
+        let materials = materials_cents.map(|m| (m as f64 * months / total_months).round() as i64);
+        for (category, fte, total) in
+            category_costs(v, *months, cost_per_fte_month_cents, materials)
+        {
+            lines.push(category_line(v, category, *months, fte, total));
         }
     }
     let mut r = FundingReport {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::program::model::Version;
+use crate::program::model::{self, Version};
 use crate::program::Program;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -103,117 +103,98 @@ fn one(section: &'static str, id: &str, a: Value, b: Value, out: &mut Vec<Change
     }
 }
 
+/// Compare the items of one section, matched by id.
+fn compare_by_id<T>(
+    section: &'static str,
+    (a, b): (&[T], &[T]),
+    id: impl Fn(&T) -> String,
+    view: impl Fn(&T) -> Value,
+    out: &mut Vec<Change>,
+) {
+    compare(section, by_id(a, &id, &view), by_id(b, &id, &view), out);
+}
+
+/// What changed from `pa@va` to `pb@vb`, section by section, matched by id.
 pub fn diff(pa: &Program, va: &Version, pb: &Program, vb: &Version) -> Diff {
     let mut c = Vec::new();
-    one(
-        "identity",
-        "ocmw",
-        json!(pa.spec.ocmw),
-        json!(pb.spec.ocmw),
-        &mut c,
-    );
-    one(
-        "identity",
-        "society_language",
-        json!(pa.spec.society_language),
-        json!(pb.spec.society_language),
-        &mut c,
-    );
-    let rule = |r: &crate::program::model::Rule| json!({"mode": r.mode.as_str(), "kind": r.kind, "field": r.field, "value": r.value, "any_of": r.any_of.iter().map(|x| x.id.clone()).collect::<Vec<_>>(), "exceptions": r.exceptions.iter().map(|x| x.id.clone()).collect::<Vec<_>>()});
-    compare(
-        "eligibility",
-        by_id(&va.eligibility.rules, |r| r.id.clone(), rule),
-        by_id(&vb.eligibility.rules, |r| r.id.clone(), rule),
-        &mut c,
-    );
-    let track = |t: &crate::program::model::Track| json!({"duration": t.duration, "extendable": t.extendable});
-    compare(
+    let identity = |p: &Program| (json!(p.spec.ocmw), json!(p.spec.society_language));
+    let ((ocmw_a, lang_a), (ocmw_b, lang_b)) = (identity(pa), identity(pb));
+    one("identity", "ocmw", ocmw_a, ocmw_b, &mut c);
+    one("identity", "society_language", lang_a, lang_b, &mut c);
+    rules_and_pathway(va, vb, &mut c);
+    resources(va, vb, &mut c);
+    Diff {
+        a: format!("{}@{}", pa.spec.id, va.id),
+        b: format!("{}@{}", pb.spec.id, vb.id),
+        changes: c,
+    }
+}
+
+/// Eligibility, tracks, pathway, modules and evaluation moments.
+fn rules_and_pathway(va: &Version, vb: &Version, c: &mut Vec<Change>) {
+    let rule = |r: &model::Rule| json!({"mode": r.mode.as_str(), "kind": r.kind, "field": r.field, "value": r.value, "any_of": r.any_of.iter().map(|x| x.id.clone()).collect::<Vec<_>>(), "exceptions": r.exceptions.iter().map(|x| x.id.clone()).collect::<Vec<_>>()});
+    let rules = (&va.eligibility.rules[..], &vb.eligibility.rules[..]);
+    compare_by_id("eligibility", rules, |r| r.id.clone(), rule, c);
+    let track = |t: &model::Track| json!({"duration": t.duration, "extendable": t.extendable});
+    compare_by_id(
         "tracks",
-        by_id(&va.tracks, |t| t.id.clone(), track),
-        by_id(&vb.tracks, |t| t.id.clone(), track),
-        &mut c,
+        (&va.tracks, &vb.tracks),
+        |t| t.id.clone(),
+        track,
+        c,
     );
     one(
         "pathway",
         "kind",
         json!(va.pathway.kind),
         json!(vb.pathway.kind),
-        &mut c,
+        c,
     );
-    let step = |s: &crate::program::model::Step| json!({"modules": s.modules, "after": s.after, "gate": s.gate.as_ref().map(|g| format!("{} = {}", g.evaluation, g.decision)), "optional": s.optional});
-    compare(
-        "pathway steps",
-        by_id(&va.pathway.steps, |s| s.id.clone(), step),
-        by_id(&vb.pathway.steps, |s| s.id.clone(), step),
-        &mut c,
-    );
-    let module = |m: &crate::program::model::Module| json!({"kind": m.kind, "duration": m.duration, "group_max": m.group_size.as_ref().and_then(|g| g.max), "delivery_language": m.delivery_language, "entry": m.entry, "routing": m.routing.as_ref().map(|r| r.script.clone())});
-    compare(
+    let step = |s: &model::Step| json!({"modules": s.modules, "after": s.after, "gate": s.gate.as_ref().map(|g| format!("{} = {}", g.evaluation, g.decision)), "optional": s.optional});
+    let steps = (&va.pathway.steps[..], &vb.pathway.steps[..]);
+    compare_by_id("pathway steps", steps, |s| s.id.clone(), step, c);
+    let module = |m: &model::Module| json!({"kind": m.kind, "duration": m.duration, "group_max": m.group_size.as_ref().and_then(|g| g.max), "delivery_language": m.delivery_language, "entry": m.entry, "routing": m.routing.as_ref().map(|r| r.script.clone())});
+    compare_by_id(
         "modules",
-        by_id(&va.modules, |m| m.id.clone(), module),
-        by_id(&vb.modules, |m| m.id.clone(), module),
-        &mut c,
+        (&va.modules, &vb.modules),
+        |m| m.id.clone(),
+        module,
+        c,
     );
-    let eval = |e: &crate::program::model::Evaluation| json!({"anchor": e.anchor, "at": e.at, "window": e.window.as_ref().map(|w| format!("{} – {}", w.from, w.to)), "every": e.every, "tracks": e.tracks, "decisions": e.decisions});
-    compare(
-        "evaluations",
-        by_id(&va.evaluations, |e| e.id.clone(), eval),
-        by_id(&vb.evaluations, |e| e.id.clone(), eval),
-        &mut c,
-    );
-    let role = |r: &crate::program::model::Role| json!({"fte": r.fte, "counts_for_caseload": r.counts_for_caseload});
-    compare(
+    let eval = |e: &model::Evaluation| json!({"anchor": e.anchor, "at": e.at, "window": e.window.as_ref().map(|w| format!("{} – {}", w.from, w.to)), "every": e.every, "tracks": e.tracks, "decisions": e.decisions});
+    let evals = (&va.evaluations[..], &vb.evaluations[..]);
+    compare_by_id("evaluations", evals, |e| e.id.clone(), eval, c);
+}
+
+/// Staffing, capacity, funders, the funding split and exits.
+fn resources(va: &Version, vb: &Version, c: &mut Vec<Change>) {
+    let role =
+        |r: &model::Role| json!({"fte": r.fte, "counts_for_caseload": r.counts_for_caseload});
+    compare_by_id(
         "staffing",
-        by_id(&va.staffing, |r| r.id.clone(), role),
-        by_id(&vb.staffing, |r| r.id.clone(), role),
-        &mut c,
+        (&va.staffing, &vb.staffing),
+        |r| r.id.clone(),
+        role,
+        c,
     );
-    one(
-        "capacity",
-        "caseload_per_fte",
-        json!(va.capacity.caseload_per_fte),
-        json!(vb.capacity.caseload_per_fte),
-        &mut c,
-    );
-    one(
-        "capacity",
-        "capacity",
-        json!(va.capacity_limit()),
-        json!(vb.capacity_limit()),
-        &mut c,
-    );
-    let funder = |f: &crate::program::model::Funder| json!({"kind": f.kind, "eligible_if": f.eligible_if.iter().map(|x| json!({"kind": x.kind, "value": x.value})).collect::<Vec<_>>()});
-    compare(
-        "funders",
-        by_id(&va.funding.funders, |f| f.id.clone(), funder),
-        by_id(&vb.funding.funders, |f| f.id.clone(), funder),
-        &mut c,
-    );
-    let split = |s: &crate::program::model::Split| {
+    let norm = |v: &Version| json!(v.capacity.caseload_per_fte);
+    one("capacity", "caseload_per_fte", norm(va), norm(vb), c);
+    let limit = |v: &Version| json!(v.capacity_limit());
+    one("capacity", "capacity", limit(va), limit(vb), c);
+    let funder = |f: &model::Funder| json!({"kind": f.kind, "eligible_if": f.eligible_if.iter().map(|x| json!({"kind": x.kind, "value": x.value})).collect::<Vec<_>>()});
+    let funders = (&va.funding.funders[..], &vb.funding.funders[..]);
+    compare_by_id("funders", funders, |f| f.id.clone(), funder, c);
+    let split = |s: &model::Split| {
         json!(s
             .shares
             .iter()
             .map(|x| format!("{} {}%", x.funder, x.percent))
             .collect::<Vec<_>>())
     };
-    compare(
-        "funding split",
-        by_id(&va.funding.split, |s| s.category.clone(), split),
-        by_id(&vb.funding.split, |s| s.category.clone(), split),
-        &mut c,
-    );
-    let exit = |e: &crate::program::model::Exit| json!(e.kind);
-    compare(
-        "exits",
-        by_id(&va.exits, |e| e.id.clone(), exit),
-        by_id(&vb.exits, |e| e.id.clone(), exit),
-        &mut c,
-    );
-    Diff {
-        a: format!("{}@{}", pa.spec.id, va.id),
-        b: format!("{}@{}", pb.spec.id, vb.id),
-        changes: c,
-    }
+    let splits = (&va.funding.split[..], &vb.funding.split[..]);
+    compare_by_id("funding split", splits, |s| s.category.clone(), split, c);
+    let exit = |e: &model::Exit| json!(e.kind);
+    compare_by_id("exits", (&va.exits, &vb.exits), |e| e.id.clone(), exit, c);
 }
 
 pub fn render_text(d: &Diff) -> String {

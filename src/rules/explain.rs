@@ -135,6 +135,41 @@ pub fn mark(mode: &str, outcome: Outcome) -> &'static str {
     }
 }
 
+/// Two lines per rule: mark, label and id (and mode); value, exception, source and place.
+fn rule_lines(out: &mut String, r: &RuleLine, lang: Lang) {
+    let mode = match r.mode {
+        "soft" => format!("  [{}]", ui(Key::ModeSoft, lang)),
+        "assessed" => format!("  [{}]", ui(Key::ModeAssessed, lang)),
+        "priority" => format!("  [{}]", ui(Key::ModePriority, lang)),
+        _ => String::new(),
+    };
+    let value = match &r.value {
+        Some(v) => yes_no(v, lang),
+        None if r.outcome == Outcome::Unknown => ui(Key::Missing, lang).to_string(),
+        None => "—".to_string(),
+    };
+    let exception = if r.by_exception {
+        format!(" · {}", ui(Key::Exception, lang))
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  {:<8} {} ({}){mode}",
+        mark(r.mode, r.outcome),
+        r.label,
+        r.id
+    );
+    let _ = writeln!(
+        out,
+        "           {}: {value}{exception} · {} {} · {}",
+        ui(Key::Value, lang),
+        ui(Key::Source, lang),
+        r.source,
+        r.at,
+    );
+}
+
 /// The readable explanation.
 pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> String {
     let p = &compiled.program;
@@ -159,37 +194,7 @@ pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> S
         e.referral_date
     );
     for r in &e.rules {
-        let mode = match r.mode {
-            "soft" => format!("  [{}]", ui(Key::ModeSoft, lang)),
-            "assessed" => format!("  [{}]", ui(Key::ModeAssessed, lang)),
-            "priority" => format!("  [{}]", ui(Key::ModePriority, lang)),
-            _ => String::new(),
-        };
-        let value = match &r.value {
-            Some(v) => yes_no(v, lang),
-            None if r.outcome == Outcome::Unknown => ui(Key::Missing, lang).to_string(),
-            None => "—".to_string(),
-        };
-        let exception = if r.by_exception {
-            format!(" · {}", ui(Key::Exception, lang))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            out,
-            "  {:<8} {} ({}){mode}",
-            mark(r.mode, r.outcome),
-            r.label,
-            r.id
-        );
-        let _ = writeln!(
-            out,
-            "           {}: {value}{exception} · {} {} · {}",
-            ui(Key::Value, lang),
-            ui(Key::Source, lang),
-            r.source,
-            r.at,
-        );
+        rule_lines(&mut out, r, lang);
     }
     let verdict = match e.verdict {
         "eligible" => ui(Key::Eligible, lang),

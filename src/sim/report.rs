@@ -265,19 +265,15 @@ fn svg_histogram(title: &str, buckets: &[(String, f64)]) -> String {
     svg
 }
 
-/// The self-contained HTML report (no scripts, no external files).
-pub fn html(r: &ProgrammeReport) -> String {
-    let s = &r.summary;
+/// Active cases per month (median, p10–p90 band) against capacity.
+fn active_chart(s: &Summary) -> String {
     let months = s.monthly.len();
     let p10: Vec<f64> = s.monthly.iter().map(|m| m.active_p10).collect();
     let p50: Vec<f64> = s.monthly.iter().map(|m| m.active_p50).collect();
     let p90: Vec<f64> = s.monthly.iter().map(|m| m.active_p90).collect();
     let cap: Vec<f64> = vec![s.capacity as f64; months];
-    let w50: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p50).collect();
-    let w90: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p90).collect();
     let active_max = p90.iter().copied().fold(s.capacity as f64, f64::max);
-    let waiting_max = w90.iter().copied().fold(1.0, f64::max);
-    let active = svg_chart(
+    svg_chart(
         "Active cases per month (median, p10–p90 band) and capacity",
         months,
         active_max,
@@ -290,10 +286,17 @@ pub fn html(r: &ProgrammeReport) -> String {
             ),
             ("active p50", &p50, r##"stroke="#08519c" stroke-width="2""##),
         ],
-    );
-    let waiting = svg_chart(
+    )
+}
+
+/// The waiting list at each month end (median and p90).
+fn waiting_chart(s: &Summary) -> String {
+    let w50: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p50).collect();
+    let w90: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p90).collect();
+    let waiting_max = w90.iter().copied().fold(1.0, f64::max);
+    svg_chart(
         "Waiting list at the end of each month (median and p90)",
-        months,
+        s.monthly.len(),
         waiting_max,
         None,
         &[
@@ -308,11 +311,15 @@ pub fn html(r: &ProgrammeReport) -> String {
                 r##"stroke="#e6550d" stroke-width="2""##,
             ),
         ],
-    );
+    )
+}
+
+/// The cumulative wait histogram as labelled buckets ("no wait", "≤ 7 d", …, "> 365 d").
+fn wait_buckets(histogram: &[(f64, f64)]) -> Vec<(String, f64)> {
     let mut buckets = Vec::new();
     let mut prev = 0.0;
     let mut prev_label = "0".to_string();
-    for (i, (bound, cum)) in s.histogram.iter().enumerate() {
+    for (i, (bound, cum)) in histogram.iter().enumerate() {
         let label = if i == 0 {
             "no wait".to_string()
         } else if bound.is_infinite() {
@@ -324,6 +331,15 @@ pub fn html(r: &ProgrammeReport) -> String {
         prev = *cum;
         prev_label = format!("{bound:.0}");
     }
+    buckets
+}
+
+/// The self-contained HTML report (no scripts, no external files).
+pub fn html(r: &ProgrammeReport) -> String {
+    let s = &r.summary;
+    let active = active_chart(s);
+    let waiting = waiting_chart(s);
+    let buckets = wait_buckets(&s.histogram);
     let hist = svg_histogram("How long referrals wait (days)", &buckets);
     format!(
         r##"<!DOCTYPE html>
