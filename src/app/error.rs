@@ -68,6 +68,8 @@ pub enum SettingError {
     SimulationSize,
     #[error("--arrival-rate and --service-rate must be above 0 and --servers at least 1")]
     QueueRates,
+    #[error("{setting} must be a number above 0")]
+    NotPositive { setting: &'static str },
     #[error("--option '{given}': write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped")]
     OptionSyntax { given: String },
 }

@@ -62,7 +62,7 @@ pub enum Command {
     Route(RouteArgs),
     /// Simulate the caseload against the per-FTE norm: waiting lists, waits, utilisation.
     #[command(
-        after_help = "Examples:\n  traject simulate --program <id>\n  traject simulate --program <id> --fte 2.5 --months 36 --runs 1000 --seed 7 --html report.html\n  traject simulate --program <id> --solve-fte --max-wait-days 30 --quantile 0.9\n  traject simulate --mmc --arrival-rate 18 --service-rate 1 --servers 20 --format json\n\nThe demand profile (referrals per month, never started, track mix, extensions, drop-out, giving up) is the version's `demand:` in the programme file."
+        after_help = "Examples:\n  traject simulate --program <id>\n  traject simulate --program <id> --fte 2.5 --months 36 --runs 1000 --seed 7 --html report.html\n  traject simulate --program <id> --solve-fte --max-wait-days 30 --quantile 0.9\n  traject simulate --mmc --arrival-rate 18 --service-rate 1 --servers 20 --format json\n  traject simulate --program <id> --db cases.db --from 2024-05-01 --months 12\n  traject simulate --program <id> --db cases.db --from 2024-05-01 --fte-change 2024-06-01=1.5\n  traject simulate --program <id> --compare scenarios.yaml\n\nThe demand profile (referrals per month, never started, track mix, extensions, drop-out, giving up) is the version's `demand:` in the programme file. With --db and --from the forecast starts from the cases as they stood that day, and the demand is learnt from the store's history where it holds enough cases."
     )]
     Simulate(SimulateArgs),
     /// Follow clients through a programme: referral, start or waiting list, evaluations, exit.
@@ -78,6 +78,12 @@ pub enum Command {
         after_help = "Examples:\n  traject caseload\n  traject caseload --program <id> --format json"
     )]
     Caseload(CaseloadArgs),
+    /// The demand a case store shows: referrals per month, never started, track mix,
+    /// extensions, drop-out, giving up — each with its observations.
+    #[command(
+        after_help = "Examples:\n  traject demand --program <id> --db cases.db\n  traject demand --program <id> --db cases.db --history 2023-01-01..2024-12-31 --format yaml\n\nA figure with too few observations (under 20 cases, or 3 months for the referral rate) is the programme's own, marked `programme`. --format yaml prints a `demand:` block to paste into the programme, with its source."
+    )]
+    Demand(DemandArgs),
     /// Roll a programme out to another OCMW: copy a model, replace identity, residence,
     /// staffing and local funder, keep structure, comments and sources; list the TODO items.
     #[command(
@@ -128,6 +134,28 @@ pub enum ReportFormat {
     Json,
     Csv,
     Html,
+}
+
+/// `FROM..TO`: two dates, the first not after the second.
+pub fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    let bad = || format!("'{s}': write FROM..TO, e.g. 2023-01-01..2024-12-31");
+    let (a, b) = s.split_once("..").ok_or_else(bad)?;
+    let (a, b) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+    if b < a {
+        return Err(format!("'{s}': the period ends before it starts"));
+    }
+    Ok((a, b))
+}
+
+/// `DATE=FTE`, e.g. 2024-06-01=1.5.
+pub fn parse_fte_change(s: &str) -> Result<(chrono::NaiveDate, f64), String> {
+    let bad = || format!("'{s}': write DATE=FTE, e.g. 2024-06-01=1.5");
+    let (d, f) = s.split_once('=').ok_or_else(bad)?;
+    let fte: f64 = f.parse().map_err(|_| bad())?;
+    if fte.is_nan() || fte < 0.0 {
+        return Err(bad());
+    }
+    Ok((d.parse().map_err(|_| bad())?, fte))
 }
 
 /// Where the cases are kept, on which day, and who acts.
@@ -273,6 +301,30 @@ pub struct RouteArgs {
     pub options: Vec<String>,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DemandFormat {
+    Text,
+    Json,
+    Yaml,
+}
+
+#[derive(clap::Args)]
+pub struct DemandArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Path or bundled programme id.
+    #[arg(long)]
+    pub program: String,
+    /// Programme version whose demand fills the gaps (default: the most recent).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The history to learn from, FROM..TO (default: the 24 months before today or --as-of).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_period)]
+    pub history: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    #[arg(long, value_enum, default_value_t = DemandFormat::Text)]
+    pub format: DemandFormat,
+}
+
 #[derive(clap::Args)]
 pub struct SimulateArgs {
     /// Path or bundled programme id (not with --mmc).
@@ -314,6 +366,28 @@ pub struct SimulateArgs {
     /// Slots (M/M/c).
     #[arg(long)]
     pub servers: Option<u32>,
+    /// Start from the cases in this case store (with --from) and learn the demand from its
+    /// history.
+    #[arg(long, requires = "from")]
+    pub db: Option<PathBuf>,
+    /// The day the forecast starts: the caseload as it stood then (needs --db).
+    #[arg(long, requires = "db")]
+    pub from: Option<chrono::NaiveDate>,
+    /// The history the demand is learnt from, FROM..TO (default: the 24 months before --from).
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_period, requires = "db")]
+    pub history: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// From DATE on, FTE staff count for the caseload (repeatable), e.g. 2024-06-01=1.5.
+    #[arg(long = "fte-change", value_name = "DATE=FTE", value_parser = parse_fte_change)]
+    pub fte_changes: Vec<(chrono::NaiveDate, f64)>,
+    /// Referrals are this many times the expected number, e.g. 1.2.
+    #[arg(long)]
+    pub demand_factor: Option<f64>,
+    /// Another caseload norm per FTE.
+    #[arg(long)]
+    pub norm: Option<f64>,
+    /// Run the scenarios of this file side by side (same random numbers), see README.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["solve_fte", "mmc"])]
+    pub compare: Option<PathBuf>,
     /// Choose a named option: ID=CHOICE (repeatable).
     #[arg(long = "option", value_name = "ID=CHOICE")]
     pub options: Vec<String>,

@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => cmd_rollout_new(args),
         Command::Diff(args) => cmd_diff(args),
         Command::Watch(args) => cmd_watch(args),
+        Command::Demand(args) => cmd_demand(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
         Command::Completions(args) => cmd_completions(args),
@@ -229,27 +230,16 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         seed: args.seed,
     };
     if args.mmc {
-        let r = forecast::mmc(
-            args.arrival_rate.unwrap_or(0.0),
-            args.service_rate.unwrap_or(0.0),
-            args.servers.unwrap_or(0),
-            &settings,
-            &render::progress,
-        )?;
-        match args.format {
-            SimFormat::Json => print_json(&r),
-            _ => println!("{}", render::mmc_line(&r)),
-        }
-        return Ok(Done::Success);
+        return simulate_mmc(&args, &settings);
     }
     let program = args
         .program
         .as_deref()
         .expect("clap requires --program without --mmc");
     let loaded = traject::app::Programs::load(&FilePrograms::here(), program, &opts)?;
-    let version = args.version.as_deref();
     if args.solve_fte {
         let wait = args.max_wait_days.unwrap_or(0.0);
+        let version = args.version.as_deref();
         let r = forecast::solve_fte(&loaded, version, wait, args.quantile, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&r),
@@ -257,7 +247,41 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         }
         return Ok(Done::Success);
     }
-    let r = forecast::programme(&loaded, version, args.fte, &settings, &render::progress)?;
+    let ask = forecast::Forecast {
+        version: args.version.clone(),
+        fte: args.fte,
+        scenario: forecast::Scenario {
+            name: String::new(),
+            fte_changes: args.fte_changes.clone(),
+            demand_factor: args.demand_factor,
+            norm: args.norm,
+        },
+    };
+    let store = match &args.db {
+        Some(path) => Some(traject::store::Store::open(path)?),
+        None => None,
+    };
+    let ctx = args::operator(None, None);
+    let from_store = store
+        .as_ref()
+        .zip(args.from)
+        .map(|(store, from)| forecast::FromStore {
+            store,
+            from,
+            history: args.history,
+            ctx: &ctx,
+        });
+    if let Some(file) = &args.compare {
+        let (shown, bytes) = read_input(file)?;
+        let scenarios = forecast::read_scenarios(&shown, &bytes)?;
+        let reports = forecast::compare(&loaded, &ask, &scenarios, from_store, &settings)?;
+        match args.format {
+            SimFormat::Json => print_json(&serde_json::json!({"scenarios": reports})),
+            _ => print!("{}", traject::sim::report::compare_text(&reports)),
+        }
+        return Ok(Done::Success);
+    }
+    let r = forecast::forecast(&loaded, &ask, from_store, &settings, &render::progress)?;
     if let Some(path) = &args.html {
         app::files::write_text(path, &traject::sim::report::html(&r)).map_err(AppError::Rows)?;
     }
@@ -267,6 +291,59 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         SimFormat::Text => print!("{}", traject::sim::report::text(&r)),
     }
     Ok(Done::Success)
+}
+
+/// `simulate --mmc`: the textbook queue against Erlang C.
+fn simulate_mmc(args: &SimulateArgs, settings: &forecast::Settings) -> Verb {
+    let r = forecast::mmc(
+        args.arrival_rate.unwrap_or(0.0),
+        args.service_rate.unwrap_or(0.0),
+        args.servers.unwrap_or(0),
+        settings,
+        &render::progress,
+    )?;
+    match args.format {
+        SimFormat::Json => print_json(&r),
+        _ => println!("{}", render::mmc_line(&r)),
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_demand(args: DemandArgs) -> Verb {
+    let loaded = traject::app::Programs::load(
+        &FilePrograms::here(),
+        &args.program,
+        &LoadOptions::default(),
+    )?;
+    let db = cases::open_store(&args.store)?;
+    let ctx = args.store.ctx();
+    let from_store = forecast::FromStore {
+        store: &db,
+        from: ctx.on,
+        history: args.history,
+        ctx: &ctx,
+    };
+    let cal = forecast::demand(&loaded, args.version.as_deref(), from_store)?;
+    match args.format {
+        DemandFormat::Json => print_json(&cal),
+        DemandFormat::Text => print!("{}", traject::sim::report::calibration_text(&cal)),
+        DemandFormat::Yaml => print!("{}", traject::sim::report::calibration_yaml(&cal)),
+    }
+    Ok(Done::Success)
+}
+
+/// A whole input file, or where it could not be read (exit 1).
+fn read_input(path: &Path) -> Result<(String, Vec<u8>), AppError> {
+    let (shown, mut file) = open_input(path)?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| {
+        AppError::Rows(vec![traject::diag::Diagnostic::error(
+            shown.clone(),
+            traject::diag::Pos::new(1, 1),
+            format!("cannot read: {e}"),
+        )])
+    })?;
+    Ok((shown, bytes))
 }
 
 fn cmd_rollout_new(args: NewArgs) -> Verb {

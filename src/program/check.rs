@@ -585,9 +585,48 @@ impl Checker<'_> {
         }
     }
 
+    /// Group modules in the demand: a module of the version with a group size and a fixed
+    /// length, so that its seats can be simulated.
+    fn demand_modules(&mut self, v: &Version, d: &Demand) {
+        let ids: BTreeSet<String> = v.modules.iter().map(|m| m.id.clone()).collect();
+        for m in &d.modules {
+            let at = format!("{}/module", m.ptr);
+            let Some(module) = v.module(&m.module) else {
+                self.reference(&at, "module", &m.module, &ids);
+                continue;
+            };
+            if module.group_size.as_ref().and_then(|g| g.max).is_none() {
+                self.err(
+                    &at,
+                    format!(
+                        "module '{}' has no `group_size: {{max: …}}`: its seats are unknown",
+                        m.module
+                    ),
+                    "give the module a maximum group size, or leave it out of `demand.modules`",
+                );
+            }
+            let fixed = module
+                .duration
+                .as_deref()
+                .and_then(|t| Duration::parse(t).ok())
+                .and_then(Duration::days);
+            if fixed.is_none() {
+                self.err(
+                    &at,
+                    format!(
+                        "module '{}' has no fixed `duration:`: how long a seat is taken is unknown",
+                        m.module
+                    ),
+                    "give the module a duration such as \"3 months\"",
+                );
+            }
+        }
+    }
+
     fn demand(&mut self, v: &Version, track_ids: &BTreeSet<String>) {
         let Some(d) = &v.demand else { return };
         self.opt_label(&format!("{}/note", d.ptr), &d.note);
+        self.demand_modules(v, d);
         if !d.track_mix.is_empty() {
             let total: f64 = d.track_mix.values().sum();
             if (total - 1.0).abs() > 1e-6 {

@@ -590,9 +590,23 @@ pub struct Demand {
     pub reneging: Option<Reneging>,
     #[serde(default)]
     pub caseload_per_fte: Option<f64>,
+    #[serde(default)]
+    pub modules: Vec<ModuleDemand>,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
+}
+
+/// A group module simulated as seats: who takes it, and how many groups run at once.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDemand {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub module: String,
+    pub share: f64,
+    pub groups: u32,
+    pub source: String,
 }
 
 /// A `{key: share}` mapping, skipping the loader's `_ptr` marker.

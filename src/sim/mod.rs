@@ -4,6 +4,7 @@
 //! seeded one by one from the seed and the run number, so the result does not depend on how
 //! many threads shared the work; the same seed gives byte-identical output.
 
+pub mod history;
 pub mod report;
 
 use std::cmp::Ordering;
@@ -41,6 +42,32 @@ pub struct Model {
     pub extension: Option<(f64, f64)>,
     /// (share who give up, after how many days of waiting).
     pub reneging: Option<(f64, f64)>,
+    /// The caseload on the first day (empty unless read from a case store).
+    pub initial: Initial,
+    /// (day, capacity from that day), in time order: staff joining or leaving.
+    pub capacity_changes: Vec<(f64, u32)>,
+    /// Group modules whose seats are simulated next to the caseload.
+    pub groups: Vec<GroupSeats>,
+}
+
+/// The cases at the start: days left for each active case, days waited so far for each
+/// waiting one (in the order of the waiting list).
+#[derive(Debug, Clone, Default)]
+pub struct Initial {
+    pub active_remaining_days: Vec<f64>,
+    pub waiting_days: Vec<f64>,
+}
+
+/// A group module: the share of starters who take it, its seats (groups × maximum group size),
+/// how long a seat is taken, and whether a group starts together (cohort) or seats free one by
+/// one (rolling entry).
+#[derive(Debug, Clone)]
+pub struct GroupSeats {
+    pub module: String,
+    pub share: f64,
+    pub seats: u32,
+    pub days: f64,
+    pub cohort: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +125,12 @@ enum Kind {
     Arrival,
     Departure,
     Renege(usize),
+    /// The capacity changes to `model.capacity_changes[i]`.
+    Capacity(usize),
+    /// A seat of group module `g` frees (rolling entry).
+    SeatFree(usize),
+    /// The running group of module `g` ends (cohort entry).
+    CohortEnd(usize),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +175,12 @@ pub struct RunResult {
     pub busy_slot_days: f64,
     /// Events handled (arrivals, starts, departures, reneging).
     pub events: u64,
+    /// Per month: (sum of waits, starts) of those who started that month.
+    pub month_waits: Vec<(f64, u32)>,
+    /// Per group module: days each client waited for a seat.
+    pub seat_waits: Vec<Vec<f64>>,
+    /// Per group module: clients waiting for a seat at the end of each month.
+    pub seat_queue: Vec<Vec<u32>>,
 }
 
 /// Arrival times of a non-homogeneous Poisson process with a constant rate per month: the
@@ -196,152 +235,265 @@ fn service_days(model: &Model, rng: &mut Rng) -> f64 {
     }
 }
 
-/// Record the month ends up to `until` (at most `months`): the active cases and the waiting
-/// list at each, and the slot-days used since `last_t`.
-#[inline]
-fn month_ends(
-    out: &mut RunResult,
-    (active, waiting): (u32, u32),
-    last_t: &mut f64,
-    next_month: &mut usize,
-    until: f64,
-    months: usize,
-) {
-    while *next_month as f64 * MONTH_DAYS <= until && *next_month <= months {
-        let boundary = *next_month as f64 * MONTH_DAYS;
-        out.busy_slot_days += active as f64 * (boundary - *last_t);
-        *last_t = boundary;
-        out.active.push(active);
-        out.waiting.push(waiting);
-        *next_month += 1;
-    }
+/// One group module's seats during a run.
+#[derive(Debug, Clone, Default)]
+struct Seats {
+    used: u32,
+    /// Since when each client waits for a seat.
+    queue: VecDeque<f64>,
+    /// A cohort is running (cohort entry only).
+    running: bool,
+}
+
+/// The state of one run: the event queue, the caseload, the waiting list and the seats.
+struct Run<'a> {
+    model: &'a Model,
+    cfg: &'a Config,
+    rng: Rng,
+    heap: BinaryHeap<Event>,
+    seq: u64,
+    horizon: f64,
+    warmup: f64,
+    capacity: u32,
+    active: u32,
+    queue: VecDeque<(usize, f64)>,
+    gone: Vec<bool>,
+    waiting_now: u32,
+    last_t: f64,
+    next_month: usize,
+    seats: Vec<Seats>,
+    out: RunResult,
 }
 
 /// Simulate one run.
 pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
-    let mut rng = Rng::seeded(cfg.seed, run_index as u64);
-    let horizon = cfg.months as f64 * MONTH_DAYS;
-    let warmup = cfg.warmup_months as f64 * MONTH_DAYS;
-    let mut heap = BinaryHeap::new();
-    let mut seq = 0u64;
-    let mut push = |heap: &mut BinaryHeap<Event>, time: f64, kind: Kind| {
-        seq += 1;
-        heap.push(Event { time, seq, kind });
+    let groups = model.groups.len();
+    let mut r = Run {
+        model,
+        cfg,
+        rng: Rng::seeded(cfg.seed, run_index as u64),
+        heap: BinaryHeap::new(),
+        seq: 0,
+        horizon: cfg.months as f64 * MONTH_DAYS,
+        warmup: cfg.warmup_months as f64 * MONTH_DAYS,
+        capacity: model.capacity,
+        active: 0,
+        queue: VecDeque::new(),
+        gone: Vec::new(),
+        waiting_now: 0,
+        last_t: 0.0,
+        next_month: 1,
+        seats: vec![Seats::default(); groups],
+        out: RunResult {
+            active: Vec::with_capacity(cfg.months),
+            waiting: Vec::with_capacity(cfg.months),
+            month_waits: vec![(0.0, 0); cfg.months],
+            seat_waits: vec![Vec::new(); groups],
+            seat_queue: vec![Vec::with_capacity(cfg.months); groups],
+            ..Default::default()
+        },
     };
-    let mut out = RunResult {
-        active: Vec::with_capacity(cfg.months),
-        waiting: Vec::with_capacity(cfg.months),
-        ..Default::default()
-    };
-
-    let next_arrival = |rng: &mut Rng, from: f64| next_arrival(model, rng, from, horizon);
-
-    let mut active: u32 = 0;
-    let mut queue: VecDeque<(usize, f64)> = VecDeque::new();
-    let mut gone: Vec<bool> = Vec::new();
-    let mut waiting_now: u32 = 0;
-    let mut last_t = 0.0;
-    let mut next_month = 1usize;
-
-    let first = next_arrival(&mut rng, 0.0);
-    if first < horizon {
-        push(&mut heap, first, Kind::Arrival);
-    }
-
-    let service_days = |rng: &mut Rng| service_days(model, rng);
-
-    while let Some(ev) = heap.pop() {
-        if ev.time >= horizon {
+    r.begin();
+    while let Some(ev) = r.heap.pop() {
+        if ev.time >= r.horizon {
             break;
         }
         // Month-end snapshots and time-weighted occupancy up to this event.
-        month_ends(
-            &mut out,
-            (active, waiting_now),
-            &mut last_t,
-            &mut next_month,
-            ev.time,
-            cfg.months,
-        );
-        out.busy_slot_days += active as f64 * (ev.time - last_t);
-        last_t = ev.time;
-        out.events += 1;
+        r.month_ends(ev.time);
+        r.out.busy_slot_days += r.active as f64 * (ev.time - r.last_t);
+        r.last_t = ev.time;
+        r.out.events += 1;
         match ev.kind {
-            Kind::Arrival => {
-                let next = next_arrival(&mut rng, ev.time);
-                if next < horizon {
-                    push(&mut heap, next, Kind::Arrival);
-                }
-                out.referred += 1;
-                if model.not_started_share > 0.0 && rng.uniform() < model.not_started_share {
-                    out.not_started += 1;
-                    continue;
-                }
-                let counted = ev.time >= warmup;
-                if active < model.capacity && queue.is_empty() {
-                    active += 1;
-                    if counted {
-                        out.started += 1;
-                        out.waits.push(0.0);
-                    }
-                    let d = service_days(&mut rng);
-                    push(&mut heap, ev.time + d, Kind::Departure);
-                } else {
-                    let id = gone.len();
-                    gone.push(false);
-                    queue.push_back((id, ev.time));
-                    waiting_now += 1;
-                    if let Some((share, after)) = model.reneging {
-                        if rng.uniform() < share {
-                            push(&mut heap, ev.time + after, Kind::Renege(id));
-                        }
-                    }
-                }
-            }
-            Kind::Renege(id) => {
-                if !gone[id] {
-                    gone[id] = true;
-                    waiting_now -= 1;
-                    out.reneged += 1;
-                }
-            }
+            Kind::Arrival => r.arrival(ev.time),
+            Kind::Renege(id) => r.renege(id),
             Kind::Departure => {
-                active -= 1;
-                while let Some((id, arrived)) = queue.pop_front() {
-                    if gone[id] {
-                        continue;
-                    }
-                    gone[id] = true;
-                    waiting_now -= 1;
-                    active += 1;
-                    if arrived >= warmup {
-                        out.started += 1;
-                        out.waited += 1;
-                        out.waits.push(ev.time - arrived);
-                    }
-                    let d = service_days(&mut rng);
-                    push(&mut heap, ev.time + d, Kind::Departure);
-                    break;
-                }
+                r.active -= 1;
+                r.start_waiting(ev.time);
+            }
+            Kind::Capacity(i) => {
+                r.capacity = model.capacity_changes[i].1;
+                r.start_waiting(ev.time);
+            }
+            Kind::SeatFree(g) => {
+                r.seats[g].used -= 1;
+                r.fill_seats(g, ev.time);
+            }
+            Kind::CohortEnd(g) => {
+                r.seats[g].running = false;
+                r.seats[g].used = 0;
+                r.fill_seats(g, ev.time);
             }
         }
     }
-    month_ends(
-        &mut out,
-        (active, waiting_now),
-        &mut last_t,
-        &mut next_month,
-        f64::INFINITY,
-        cfg.months,
-    );
-    // Those still waiting at the end count with the wait so far (a lower bound).
-    for (id, arrived) in queue {
-        if !gone[id] && arrived >= warmup {
-            out.still_waiting += 1;
-            out.waits.push(horizon - arrived);
+    r.month_ends(f64::INFINITY);
+    r.finish()
+}
+
+impl Run<'_> {
+    fn push(&mut self, time: f64, kind: Kind) {
+        self.seq += 1;
+        self.heap.push(Event {
+            time,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    /// The first arrival, the capacity changes, and the caseload on the first day.
+    fn begin(&mut self) {
+        let first = next_arrival(self.model, &mut self.rng, 0.0, self.horizon);
+        if first < self.horizon {
+            self.push(first, Kind::Arrival);
+        }
+        for (i, (day, _)) in self.model.capacity_changes.iter().enumerate() {
+            self.push(*day, Kind::Capacity(i));
+        }
+        for left in &self.model.initial.active_remaining_days {
+            self.active += 1;
+            self.push(left.max(0.0), Kind::Departure);
+        }
+        for waited in &self.model.initial.waiting_days {
+            let id = self.gone.len();
+            self.gone.push(false);
+            self.queue.push_back((id, -waited));
+            self.waiting_now += 1;
         }
     }
-    out
+
+    /// Whether a client who arrived at `arrived` counts in the wait statistics: after the
+    /// warm-up, or any client (those already waiting at the start too) when there is none.
+    fn counted(&self, arrived: f64) -> bool {
+        self.cfg.warmup_months == 0 || arrived >= self.warmup
+    }
+
+    fn arrival(&mut self, t: f64) {
+        let next = next_arrival(self.model, &mut self.rng, t, self.horizon);
+        if next < self.horizon {
+            self.push(next, Kind::Arrival);
+        }
+        self.out.referred += 1;
+        if self.model.not_started_share > 0.0 && self.rng.uniform() < self.model.not_started_share {
+            self.out.not_started += 1;
+            return;
+        }
+        if self.active < self.capacity && self.queue.is_empty() {
+            self.start(t, t);
+            return;
+        }
+        let id = self.gone.len();
+        self.gone.push(false);
+        self.queue.push_back((id, t));
+        self.waiting_now += 1;
+        if let Some((share, after)) = self.model.reneging {
+            if self.rng.uniform() < share {
+                self.push(t + after, Kind::Renege(id));
+            }
+        }
+    }
+
+    fn renege(&mut self, id: usize) {
+        if !self.gone[id] {
+            self.gone[id] = true;
+            self.waiting_now -= 1;
+            self.out.reneged += 1;
+        }
+    }
+
+    /// Start a client who arrived at `arrived`: a slot, a service time, maybe a group seat.
+    fn start(&mut self, t: f64, arrived: f64) {
+        self.active += 1;
+        if self.counted(arrived) {
+            self.out.started += 1;
+            let wait = t - arrived;
+            if t > arrived {
+                self.out.waited += 1;
+            }
+            self.out.waits.push(wait);
+            let month = ((t / MONTH_DAYS) as usize).min(self.cfg.months.saturating_sub(1));
+            if let Some(m) = self.out.month_waits.get_mut(month) {
+                m.0 += wait;
+                m.1 += 1;
+            }
+        }
+        let d = service_days(self.model, &mut self.rng);
+        self.push(t + d, Kind::Departure);
+        for g in 0..self.model.groups.len() {
+            if self.rng.uniform() < self.model.groups[g].share {
+                self.seats[g].queue.push_back(t);
+                self.fill_seats(g, t);
+            }
+        }
+    }
+
+    /// Start waiting clients while there are free slots.
+    fn start_waiting(&mut self, t: f64) {
+        while self.active < self.capacity {
+            let Some((id, arrived)) = self.queue.pop_front() else {
+                return;
+            };
+            if self.gone[id] {
+                continue;
+            }
+            self.gone[id] = true;
+            self.waiting_now -= 1;
+            self.start(t, arrived);
+        }
+    }
+
+    /// Seat those waiting for group module `g`: one by one as seats free (rolling entry), or
+    /// a whole new group when none runs (cohort entry).
+    fn fill_seats(&mut self, g: usize, t: f64) {
+        let spec = &self.model.groups[g];
+        let (seats, days, cohort) = (spec.seats, spec.days, spec.cohort);
+        if cohort && self.seats[g].running {
+            return;
+        }
+        let mut seated = 0;
+        while self.seats[g].used < seats {
+            let Some(joined) = self.seats[g].queue.pop_front() else {
+                break;
+            };
+            self.seats[g].used += 1;
+            seated += 1;
+            if self.counted(joined) {
+                self.out.seat_waits[g].push(t - joined);
+            }
+            if !cohort {
+                self.push(t + days, Kind::SeatFree(g));
+            }
+        }
+        if cohort && seated > 0 {
+            self.seats[g].running = true;
+            self.push(t + days, Kind::CohortEnd(g));
+        }
+    }
+
+    /// Record the month ends up to `until`: the active cases, the waiting list and the seat
+    /// queues at each, and the slot-days used since the last event.
+    fn month_ends(&mut self, until: f64) {
+        while self.next_month as f64 * MONTH_DAYS <= until && self.next_month <= self.cfg.months {
+            let boundary = self.next_month as f64 * MONTH_DAYS;
+            self.out.busy_slot_days += self.active as f64 * (boundary - self.last_t);
+            self.last_t = boundary;
+            self.out.active.push(self.active);
+            self.out.waiting.push(self.waiting_now);
+            for (g, seats) in self.seats.iter().enumerate() {
+                self.out.seat_queue[g].push(seats.queue.len() as u32);
+            }
+            self.next_month += 1;
+        }
+    }
+
+    /// Those still waiting at the end count with the wait so far (a lower bound).
+    fn finish(mut self) -> RunResult {
+        for (id, arrived) in std::mem::take(&mut self.queue) {
+            if !self.gone[id] && self.counted(arrived) {
+                self.out.still_waiting += 1;
+                self.out.waits.push(self.horizon - arrived);
+            }
+        }
+        self.out
+    }
 }
 
 /// Run `cfg.runs` replications on all cores; results in run order.
@@ -391,11 +543,35 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 #[derive(Debug, Clone, Serialize)]
 pub struct Month {
     pub month: usize,
+    /// The calendar month ("2024-05"), when the simulation starts on a known day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     pub active_p10: f64,
     pub active_p50: f64,
     pub active_p90: f64,
+    pub waiting_p10: f64,
     pub waiting_p50: f64,
     pub waiting_p90: f64,
+    /// The mean wait of those who started this month, across runs (runs where nobody
+    /// started leave it out).
+    pub wait_days_p10: f64,
+    pub wait_days_p50: f64,
+    pub wait_days_p90: f64,
+}
+
+/// A group module's seats over all runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub module: String,
+    pub seats: u32,
+    /// Clients seated (per run on average).
+    pub seated_per_run: f64,
+    pub seat_wait_days_p50: f64,
+    pub seat_wait_days_p90: f64,
+    pub mean_seat_wait_days: f64,
+    /// Median and p90 of those waiting for a seat at each month end.
+    pub queue_p50: Vec<f64>,
+    pub queue_p90: Vec<f64>,
 }
 
 /// The summary over all runs.
@@ -417,6 +593,9 @@ pub struct Summary {
     pub still_waiting_at_end: u64,
     pub events: u64,
     pub monthly: Vec<Month>,
+    /// Group modules with seats, when the demand profile names some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupSummary>,
     /// Wait histogram: (upper bound in days, share of referrals).
     #[serde(skip)]
     pub histogram: Vec<(f64, f64)>,
@@ -429,17 +608,62 @@ fn round(x: f64, digits: i32) -> f64 {
 
 /// Month `m` across the runs: percentiles of the active cases and the waiting list.
 fn month_of(results: &[RunResult], m: usize) -> Month {
-    let mut a: Vec<f64> = results.iter().map(|r| r.active[m] as f64).collect();
-    let mut w: Vec<f64> = results.iter().map(|r| r.waiting[m] as f64).collect();
-    a.sort_by(f64::total_cmp);
-    w.sort_by(f64::total_cmp);
+    let sorted = |v: Vec<f64>| {
+        let mut v = v;
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let a = sorted(results.iter().map(|r| r.active[m] as f64).collect());
+    let w = sorted(results.iter().map(|r| r.waiting[m] as f64).collect());
+    let waits = sorted(
+        results
+            .iter()
+            .filter_map(|r| r.month_waits.get(m))
+            .filter(|(_, n)| *n > 0)
+            .map(|(sum, n)| sum / *n as f64)
+            .collect(),
+    );
     Month {
         month: m + 1,
+        calendar: None,
         active_p10: percentile(&a, 0.1),
         active_p50: percentile(&a, 0.5),
         active_p90: percentile(&a, 0.9),
+        waiting_p10: percentile(&w, 0.1),
         waiting_p50: percentile(&w, 0.5),
         waiting_p90: percentile(&w, 0.9),
+        wait_days_p10: round(percentile(&waits, 0.1), 1),
+        wait_days_p50: round(percentile(&waits, 0.5), 1),
+        wait_days_p90: round(percentile(&waits, 0.9), 1),
+    }
+}
+
+/// Seat waits and seat queues of group module `g` over all runs.
+fn group_of(model: &Model, cfg: &Config, results: &[RunResult], g: usize) -> GroupSummary {
+    let mut waits: Vec<f64> = results
+        .iter()
+        .flat_map(|r| r.seat_waits[g].iter().copied())
+        .collect();
+    waits.sort_by(f64::total_cmp);
+    let total: f64 = waits.iter().sum();
+    let queue = |q: f64| -> Vec<f64> {
+        (0..cfg.months)
+            .map(|m| {
+                let mut v: Vec<f64> = results.iter().map(|r| r.seat_queue[g][m] as f64).collect();
+                v.sort_by(f64::total_cmp);
+                percentile(&v, q)
+            })
+            .collect()
+    };
+    GroupSummary {
+        module: model.groups[g].module.clone(),
+        seats: model.groups[g].seats,
+        seated_per_run: round(waits.len() as f64 / results.len().max(1) as f64, 1),
+        seat_wait_days_p50: round(percentile(&waits, 0.5), 1),
+        seat_wait_days_p90: round(percentile(&waits, 0.9), 1),
+        mean_seat_wait_days: round(share(total, waits.len() as u64), 1),
+        queue_p50: queue(0.5),
+        queue_p90: queue(0.9),
     }
 }
 
@@ -523,6 +747,9 @@ pub fn summarise(model: &Model, cfg: &Config, results: &[RunResult]) -> Summary 
         still_waiting_at_end: results.iter().map(|r| r.still_waiting).sum(),
         events: results.iter().map(|r| r.events).sum(),
         monthly,
+        groups: (0..model.groups.len())
+            .map(|g| group_of(model, cfg, results, g))
+            .collect(),
         histogram,
     }
 }
@@ -558,23 +785,76 @@ pub enum ModelError {
     NoNorm { version: String },
 }
 
+/// The mean length of a trajectory in the model, in days (for cases whose end is unknown).
+pub fn mean_service_days(model: &Model) -> f64 {
+    match &model.service {
+        Service::Exponential(mu) => MONTH_DAYS / mu,
+        Service::Tracks(tracks) => {
+            let total: f64 = tracks.iter().map(|t| t.1).sum();
+            if total > 0.0 {
+                tracks.iter().map(|t| t.1 * t.2).sum::<f64>() / total
+            } else {
+                tracks.iter().map(|t| t.2).fold(0.0, f64::max)
+            }
+        }
+    }
+}
+
+/// The group modules of the demand profile, with their seats, length and entry.
+fn group_seats(version: &Version, demand: &crate::program::model::Demand) -> Vec<GroupSeats> {
+    demand
+        .modules
+        .iter()
+        .filter_map(|d| {
+            let m = version.module(&d.module)?;
+            let max = m.group_size.as_ref().and_then(|g| g.max)?;
+            let days = m
+                .duration
+                .as_deref()
+                .and_then(|t| Duration::parse(t).ok())
+                .and_then(Duration::days)?;
+            Some(GroupSeats {
+                module: d.module.clone(),
+                share: d.share,
+                seats: max * d.groups,
+                days,
+                cohort: m.entry.as_deref() == Some("cohort"),
+            })
+        })
+        .collect()
+}
+
 /// The model of a programme version: capacity from FTE × norm (or `fte` to try another
 /// staffing), tracks and demand from the YAML.
 pub fn model_for(version: &Version, fte: Option<f64>) -> Result<Model, ModelError> {
+    model_with(version, fte, None)
+}
+
+/// The caseload norm a simulation of `version` uses: `norm` if given, else the version's,
+/// else the one its demand profile assumes.
+pub fn norm_of(version: &Version, norm: Option<f64>) -> Option<f64> {
+    norm.or(version.capacity.caseload_per_fte)
+        .or(version.demand.as_ref().and_then(|d| d.caseload_per_fte))
+}
+
+/// As `model_for`, with another caseload norm per FTE (`norm`) if given.
+pub fn model_with(
+    version: &Version,
+    fte: Option<f64>,
+    norm: Option<f64>,
+) -> Result<Model, ModelError> {
     let demand = version
         .demand
         .as_ref()
         .ok_or_else(|| ModelError::NoDemand {
             version: version.id.clone(),
         })?;
-    let norm = version
-        .capacity
-        .caseload_per_fte
-        .or(demand.caseload_per_fte);
+    let given = norm;
+    let norm = norm_of(version, norm);
     let capacity = match (fte, version.capacity.total, norm) {
-        (None, Some(total), _) => total,
+        (None, Some(total), _) if given.is_none() => total,
         (Some(f), _, Some(n)) => (f * n + 1e-9).floor() as u32,
-        (None, None, Some(n)) => (version.caseload_fte() * n + 1e-9).floor() as u32,
+        (None, _, Some(n)) => (version.caseload_fte() * n + 1e-9).floor() as u32,
         (_, _, None) => {
             return Err(ModelError::NoNorm {
                 version: version.id.clone(),
@@ -626,6 +906,9 @@ pub fn model_for(version: &Version, fte: Option<f64>) -> Result<Model, ModelErro
             .extension_rate
             .zip(demand.extension.as_deref().map(days)),
         reneging: demand.reneging.as_ref().map(|r| (r.share, days(&r.after))),
+        initial: Initial::default(),
+        capacity_changes: Vec::new(),
+        groups: group_seats(version, demand),
     })
 }
 

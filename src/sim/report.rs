@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::history::{Calibration, Snapshot};
 use super::Summary;
 
 #[derive(Debug, Clone, Serialize)]
@@ -14,6 +15,18 @@ pub struct ProgrammeReport {
     pub version: String,
     pub fte: f64,
     pub seed: u64,
+    /// The scenario's name, in a comparison.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The first day simulated, when the forecast starts from the case store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<chrono::NaiveDate>,
+    /// The caseload on that day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<Snapshot>,
+    /// The demand learnt from the case store, figure by figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Calibration>,
     #[serde(flatten)]
     pub summary: Summary,
 }
@@ -66,6 +79,16 @@ pub fn text(r: &ProgrammeReport) -> String {
         "{} version {} — {} FTE, capacity {} active cases — {} runs × {} months (seed {})\n",
         r.program, r.version, r.fte, s.capacity, s.runs, s.months, r.seed
     );
+    if let Some(start) = &r.start {
+        let _ = writeln!(
+            out,
+            "  starting on {} from the case store: {} active, {} waiting",
+            start.on, start.active, start.waiting
+        );
+    }
+    if let Some(c) = &r.calibration {
+        out.push_str(&calibration_text(c));
+    }
     let _ = writeln!(
         out,
         "  wait (days): median {}, p90 {}, mean {} for those who started; {:.0}% had to wait",
@@ -82,31 +105,198 @@ pub fn text(r: &ProgrammeReport) -> String {
         s.months
     );
     let _ = writeln!(out, "  per run: {:.1} referred, {:.1} never started, {:.1} gave up waiting, {:.1} still waiting at the end", s.referred as f64 / s.runs as f64, s.not_started as f64 / s.runs as f64, s.reneged as f64 / s.runs as f64, s.still_waiting_at_end as f64 / s.runs as f64);
-    let _ = writeln!(out, "  month  active p10/p50/p90   waiting p50/p90");
+    let _ = writeln!(
+        out,
+        "  month    active p10/p50/p90   waiting p10/p50/p90   wait of starters p10/p50/p90 (days)"
+    );
     for m in &s.monthly {
+        let label = m.calendar.clone().unwrap_or_else(|| m.month.to_string());
         let _ = writeln!(
             out,
-            "  {:>5}  {:>5} {:>5} {:>5}   {:>7} {:>5}",
-            m.month, m.active_p10, m.active_p50, m.active_p90, m.waiting_p50, m.waiting_p90
+            "  {label:>7}  {:>5} {:>5} {:>5}   {:>7} {:>5} {:>5}   {:>7} {:>5} {:>5}",
+            m.active_p10,
+            m.active_p50,
+            m.active_p90,
+            m.waiting_p10,
+            m.waiting_p50,
+            m.waiting_p90,
+            m.wait_days_p10,
+            m.wait_days_p50,
+            m.wait_days_p90
+        );
+    }
+    for g in &s.groups {
+        let _ = writeln!(
+            out,
+            "  group module {}: {} seats, {} seated per run; wait for a seat median {} days, p90 {}, mean {}; seat queue at the end p50 {} p90 {}",
+            g.module,
+            g.seats,
+            g.seated_per_run,
+            g.seat_wait_days_p50,
+            g.seat_wait_days_p90,
+            g.mean_seat_wait_days,
+            g.queue_p50.last().copied().unwrap_or(0.0),
+            g.queue_p90.last().copied().unwrap_or(0.0)
+        );
+    }
+    out
+}
+
+/// The learnt demand, one figure per line with where it comes from.
+pub fn calibration_text(c: &Calibration) -> String {
+    let mut out = format!(
+        "  demand learnt from {} to {} ({} months with cases):\n",
+        c.window_from, c.window_to, c.months_observed
+    );
+    let mut line = |name: &str, value: String, n: u64, from: &str| {
+        let _ = writeln!(out, "    {name:<22} {value:<24} {from} (n = {n})");
+    };
+    let f = |x: f64| format!("{}", (x * 1000.0).round() / 1000.0);
+    line(
+        "referrals per month",
+        f(c.referrals_per_month.value),
+        c.referrals_per_month.observations,
+        c.referrals_per_month.from,
+    );
+    line(
+        "never started",
+        f(c.not_started_share.value),
+        c.not_started_share.observations,
+        c.not_started_share.from,
+    );
+    let mix: Vec<String> = c
+        .track_mix
+        .value
+        .iter()
+        .map(|(t, x)| format!("{t} {}", f(*x)))
+        .collect();
+    line(
+        "track mix",
+        mix.join(", "),
+        c.track_mix.observations,
+        c.track_mix.from,
+    );
+    line(
+        "extended",
+        f(c.extension_rate.value),
+        c.extension_rate.observations,
+        c.extension_rate.from,
+    );
+    line(
+        "dropped out",
+        f(c.dropout_rate.value),
+        c.dropout_rate.observations,
+        c.dropout_rate.from,
+    );
+    line(
+        "gave up waiting",
+        f(c.reneging_share.value),
+        c.reneging_share.observations,
+        c.reneging_share.from,
+    );
+    out
+}
+
+/// The learnt demand as a `demand:` block for the programme file, with its source. Figures
+/// the store could not give are left for the programme's own values (commented).
+pub fn calibration_yaml(c: &Calibration) -> String {
+    let rate = (c.referrals_per_month.value * 10.0).round() / 10.0;
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    let mut out = String::from("demand:\n");
+    let _ = writeln!(
+        out,
+        "  referrals_per_month: [{}]",
+        vec![rate.to_string(); 12].join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "  not_started_share: {}",
+        round(c.not_started_share.value)
+    );
+    if c.track_mix.value.len() > 1 {
+        let mix: Vec<String> = c
+            .track_mix
+            .value
+            .iter()
+            .map(|(t, x)| format!("{t}: {}", round(*x)))
+            .collect();
+        let _ = writeln!(out, "  track_mix: {{{}}}", mix.join(", "));
+    }
+    let _ = writeln!(out, "  extension_rate: {}", round(c.extension_rate.value));
+    let _ = writeln!(out, "  dropout_rate: {}", round(c.dropout_rate.value));
+    let thin: Vec<&str> = [
+        ("referrals_per_month", c.referrals_per_month.from),
+        ("not_started_share", c.not_started_share.from),
+        ("track_mix", c.track_mix.from),
+        ("extension_rate", c.extension_rate.from),
+        ("dropout_rate", c.dropout_rate.from),
+    ]
+    .into_iter()
+    .filter(|(_, from)| *from != "case store")
+    .map(|(name, _)| name)
+    .collect();
+    let thin = if thin.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; too few cases for {}, kept from the programme",
+            thin.join(", ")
+        )
+    };
+    let _ = writeln!(
+        out,
+        "  source: \"case store, {}..{}, n={} referrals over {} months{thin}\"",
+        c.window_from.format("%Y-%m"),
+        c.window_to.format("%Y-%m"),
+        c.not_started_share.observations,
+        c.months_observed
+    );
+    out
+}
+
+/// Scenarios side by side: waits, the waiting list at the end, months with a waiting list.
+pub fn compare_text(reports: &[ProgrammeReport]) -> String {
+    let mut out = String::from(
+        "scenario                          capacity  wait p50  wait p90  waiting at the end p50/p90  months with a waiting list\n",
+    );
+    for r in reports {
+        let s = &r.summary;
+        let last = s.monthly.last();
+        let _ = writeln!(
+            out,
+            "{:<33} {:>8}  {:>8}  {:>8}  {:>13} / {:<10}  {}",
+            r.scenario.as_deref().unwrap_or("—"),
+            s.capacity,
+            s.wait_days_p50,
+            s.wait_days_p90,
+            last.map_or(0.0, |m| m.waiting_p50),
+            last.map_or(0.0, |m| m.waiting_p90),
+            s.months_over_capacity
         );
     }
     out
 }
 
 pub fn csv(r: &ProgrammeReport) -> String {
-    let mut out =
-        String::from("month,active_p10,active_p50,active_p90,waiting_p50,waiting_p90,capacity\n");
+    let mut out = String::from(
+        "month,active_p10,active_p50,active_p90,waiting_p50,waiting_p90,capacity,waiting_p10,wait_days_p10,wait_days_p50,wait_days_p90,calendar\n",
+    );
     for m in &r.summary.monthly {
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             m.month,
             m.active_p10,
             m.active_p50,
             m.active_p90,
             m.waiting_p50,
             m.waiting_p90,
-            r.summary.capacity
+            r.summary.capacity,
+            m.waiting_p10,
+            m.wait_days_p10,
+            m.wait_days_p50,
+            m.wait_days_p90,
+            m.calendar.as_deref().unwrap_or("")
         );
     }
     out
@@ -289,28 +479,22 @@ fn active_chart(s: &Summary) -> String {
     )
 }
 
-/// The waiting list at each month end (median and p90).
+/// The waiting list at each month end (median, p10–p90 band).
 fn waiting_chart(s: &Summary) -> String {
+    let w10: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p10).collect();
     let w50: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p50).collect();
     let w90: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p90).collect();
     let waiting_max = w90.iter().copied().fold(1.0, f64::max);
     svg_chart(
-        "Waiting list at the end of each month (median and p90)",
+        "Waiting list at the end of each month (median, p10–p90 band)",
         s.monthly.len(),
         waiting_max,
-        None,
-        &[
-            (
-                "waiting p90",
-                &w90,
-                r##"stroke="#fd8d3c" stroke-width="2" stroke-dasharray="4 3""##,
-            ),
-            (
-                "waiting p50",
-                &w50,
-                r##"stroke="#e6550d" stroke-width="2""##,
-            ),
-        ],
+        Some((&w10, &w90)),
+        &[(
+            "waiting p50",
+            &w50,
+            r##"stroke="#e6550d" stroke-width="2""##,
+        )],
     )
 }
 

@@ -1,0 +1,459 @@
+//! Forecasts from the real caseload: the simulation starts from the cases in the store on a
+//! day, learns the demand from the store's history, runs what-if scenarios on the same random
+//! numbers, and simulates group seats next to the counsellors. The backtest generates a
+//! history through the engine with known parameters, learns them back, and checks that the
+//! forecast's p10–p90 band holds the waiting list that then happened.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use traject::app::cases::{self, Ending};
+use traject::app::forecast::{self, Forecast, FromStore, Scenario, Settings};
+use traject::app::{Ctx, FilePrograms, Programs, Role};
+use traject::engine::StartOutcome;
+use traject::program::{LoadOptions, Program};
+use traject::referral::{FieldType, Referral, FIELDS};
+use traject::sim::history;
+use traject::sim::Rng;
+use traject::store::Store;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn ctx(on: NaiveDate) -> Ctx {
+    Ctx {
+        on,
+        actor: "forecast-test".into(),
+        role: Role::Coordinator,
+    }
+}
+
+/// An eligible Antwerp referral of `on`.
+fn referral(id: usize, on: NaiveDate) -> Referral {
+    let mut r = Referral::default();
+    let (id, date) = (format!("r{id:05}"), on.to_string());
+    for (field, value) in [
+        ("id", id.as_str()),
+        ("referral_date", date.as_str()),
+        ("birth_date", "1985-05-01"),
+        ("nationality", "SY"),
+        ("residence_ocmw", "antwerpen"),
+        ("income_support", "leefloon"),
+        ("in_art60", "false"),
+        ("civic_orientation_completed", "true"),
+        ("motivated", "true"),
+        ("help_request_fits", "true"),
+    ] {
+        let ty: FieldType = FIELDS.iter().find(|(n, _)| *n == field).unwrap().1;
+        r.set_text(field, ty, value).unwrap();
+    }
+    r
+}
+
+fn antwerpen() -> Program {
+    FilePrograms::here()
+        .load("antwerpen", &LoadOptions::default())
+        .unwrap()
+}
+
+fn settings(months: usize, runs: usize) -> Settings {
+    Settings {
+        months,
+        runs,
+        seed: 11,
+    }
+}
+
+#[test]
+fn the_forecast_starts_from_the_forty_five_cases_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let compiled = FilePrograms::here()
+        .open("antwerpen", &LoadOptions::default())
+        .unwrap();
+    let on = day("2023-03-10");
+    {
+        let mut store = Store::open(&db).unwrap();
+        for i in 0..45 {
+            let c = cases::new_case(&mut store, &compiled, &referral(i, on), &ctx(on)).unwrap();
+            cases::start(
+                &mut store,
+                &FilePrograms::here(),
+                c.id,
+                Some("long"),
+                &ctx(on),
+            )
+            .unwrap();
+        }
+    }
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "simulate",
+            "--program",
+            "antwerpen",
+            "--runs",
+            "200",
+            "--months",
+            "6",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = Command::cargo_bin("traject")
+            .unwrap()
+            .current_dir(root())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let j = run(&["--db", db.to_str().unwrap(), "--from", "2023-03-10"]);
+    assert_eq!(j["start"]["active"], 40);
+    assert_eq!(j["start"]["waiting"], 5);
+    let first = &j["monthly"][0];
+    assert_eq!(first["calendar"], "2023-03");
+    assert_eq!(first["active_p50"], 40.0);
+    assert!(first["waiting_p50"].as_f64().unwrap() >= 5.0, "{first}");
+    // From an empty start the first month has only a handful of active cases.
+    let empty = run(&[]);
+    assert!(empty["monthly"][0]["active_p50"].as_f64().unwrap() < 10.0);
+    // Scenarios side by side through the command line, and the demand the store shows.
+    let scenarios = dir.path().join("scenarios.yaml");
+    std::fs::write(&scenarios, "scenarios:\n  - name: as planned\n  - name: one FTE less in May\n    fte_change: {2023-05-01: 1}\n").unwrap();
+    let d = db.to_str().unwrap();
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "simulate",
+            "--program",
+            "antwerpen",
+            "--db",
+            d,
+            "--from",
+            "2023-03-10",
+            "--runs",
+            "100",
+            "--months",
+            "6",
+            "--compare",
+            scenarios.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("as planned") && text.contains("one FTE less in May"),
+        "{text}"
+    );
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .current_dir(root())
+        .args([
+            "demand",
+            "--program",
+            "antwerpen",
+            "--db",
+            d,
+            "--as-of",
+            "2023-03-11",
+            "--format",
+            "yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let yaml = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        yaml.starts_with("demand:\n  referrals_per_month: [")
+            && yaml.contains("source: \"case store, "),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn the_referral_rate_is_learnt_from_the_store() {
+    let p = antwerpen();
+    let compiled = traject::rules::compile_loaded(p.clone()).unwrap();
+    let mut store = Store::in_memory().unwrap();
+    // Twenty referrals a month through 2022, on days spread over each month.
+    for m in 1..=12u32 {
+        for k in 0..20u32 {
+            let on = NaiveDate::from_ymd_opt(2022, m, 1 + k).unwrap();
+            cases::new_case(
+                &mut store,
+                &compiled,
+                &referral((m * 100 + k) as usize, on),
+                &ctx(on),
+            )
+            .unwrap();
+        }
+    }
+    let c = ctx(day("2023-01-01"));
+    let from = FromStore {
+        store: &store,
+        from: c.on,
+        history: None,
+        ctx: &c,
+    };
+    let cal = forecast::demand(&p, Some("2022"), from).unwrap();
+    let rate = cal.referrals_per_month.value;
+    assert!((rate - 20.0).abs() <= 2.0, "learnt {rate} a month");
+    assert_eq!(cal.referrals_per_month.from, "case store");
+    assert_eq!(cal.months_observed, 12);
+    // Nobody started or was turned away yet: the shares keep the programme's values.
+    assert_eq!(cal.not_started_share.from, "programme");
+    let json = serde_json::to_value(&cal).unwrap();
+    assert_eq!(json["referrals_per_month"]["observations"], 12);
+}
+
+#[test]
+fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
+    let p = antwerpen();
+    let base = Forecast {
+        version: Some("2022".into()),
+        ..Default::default()
+    };
+    let scenarios = [
+        Scenario {
+            name: "as planned".into(),
+            ..Default::default()
+        },
+        Scenario {
+            name: "one FTE from month 4".into(),
+            fte_changes: vec![(day("2022-04-01"), 1.0)],
+            ..Default::default()
+        },
+        Scenario {
+            name: "half the referrals".into(),
+            demand_factor: Some(0.5),
+            ..Default::default()
+        },
+        Scenario {
+            name: "twice the referrals".into(),
+            demand_factor: Some(2.0),
+            ..Default::default()
+        },
+    ];
+    let r = forecast::compare(&p, &base, &scenarios, None, &settings(24, 300)).unwrap();
+    let waiting = |i: usize| r[i].summary.monthly.last().unwrap().waiting_p50;
+    let wait = |i: usize| r[i].summary.wait_days_p90;
+    assert!(
+        waiting(1) > waiting(0),
+        "fewer staff: {} vs {}",
+        waiting(1),
+        waiting(0)
+    );
+    assert!(wait(1) > wait(0));
+    assert!(waiting(3) > waiting(0) && wait(3) > wait(0));
+    assert!(waiting(2) <= waiting(0) && wait(2) < wait(0));
+    assert_eq!(r[1].scenario.as_deref(), Some("one FTE from month 4"));
+    // The comparison text names every scenario.
+    let text = traject::sim::report::compare_text(&r);
+    for s in &scenarios {
+        assert!(text.contains(&s.name), "{text}");
+    }
+}
+
+#[test]
+fn via_seats_not_counsellors_are_the_bottleneck_in_ghent() {
+    let p = FilePrograms::here()
+        .load("gent", &LoadOptions::default())
+        .unwrap();
+    let ask = Forecast {
+        version: Some("2020".into()),
+        fte: Some(10.0),
+        ..Default::default()
+    };
+    let r = forecast::forecast(&p, &ask, None, &settings(24, 200), &|_, _| {}).unwrap();
+    let s = &r.summary;
+    assert_eq!(
+        s.wait_days_p90, 0.0,
+        "with 10 FTE nobody waits for a counsellor"
+    );
+    let via = s
+        .groups
+        .iter()
+        .find(|g| g.module == "via")
+        .expect("VIA seats simulated");
+    assert_eq!(via.seats, 10);
+    assert!(
+        via.seat_wait_days_p50 > 30.0,
+        "clients wait for a VIA seat: {via:?}"
+    );
+    assert!(
+        via.queue_p50.last().unwrap() > &via.queue_p50[2],
+        "the seat queue grows"
+    );
+}
+
+#[test]
+fn a_scenario_file_with_a_mistake_gets_a_located_error() {
+    let text = b"scenarios:\n  - name: ok\n  - name: typo\n    demand_factr: 1.2\n  - name: bad change\n    fte_change: {2024-13-01: 2}\n";
+    let e = forecast::read_scenarios("s.yaml", text).unwrap_err();
+    let rendered = e.render();
+    assert!(
+        rendered.contains("s.yaml:4:5") && rendered.contains("did you mean 'demand_factor'"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("s.yaml:6:") && rendered.contains("is not DATE: FTE"),
+        "{rendered}"
+    );
+    let good = forecast::read_scenarios(
+        "s.yaml",
+        b"scenarios:\n  - name: cut\n    fte_change: {2024-06-01: 1.5}\n    norm: 18\n",
+    )
+    .unwrap();
+    assert_eq!(good[0].fte_changes, vec![(day("2024-06-01"), 1.5)]);
+    assert_eq!(good[0].norm, Some(18.0));
+}
+
+/// Poisson referrals at `rate` a month from `from` to `to` through the engine: 10% never start,
+/// everyone else starts on the long track (9 months) or waits, and is closed when the track
+/// ends, which starts the first who waits.
+fn synthetic_history(store: &mut Store, from: NaiveDate, to: NaiveDate, rate: f64) {
+    let programs = FilePrograms::here();
+    let compiled = programs.open("antwerpen", &LoadOptions::default()).unwrap();
+    let mut rng = Rng::seeded(99, 0);
+    let mut next = rng.exponential(rate / 30.4375);
+    let mut n = 0;
+    let mut today = from;
+    while today <= to {
+        let c = ctx(today);
+        let ending: Vec<i64> = {
+            let mut stmt = store
+                .conn
+                .prepare(
+                    "SELECT id FROM cases WHERE state = 'active' AND ends_on <= ?1 ORDER BY id",
+                )
+                .unwrap();
+            let rows = stmt.query_map([today.to_string()], |r| r.get(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        };
+        for id in ending {
+            cases::finish(store, &programs, id, Ending::Close, "art60", &c).unwrap();
+        }
+        let t = (today - from).num_days() as f64;
+        while next < t + 1.0 {
+            n += 1;
+            let created = cases::new_case(store, &compiled, &referral(n, today), &c).unwrap();
+            if rng.uniform() < 0.1 {
+                cases::finish(
+                    store,
+                    &programs,
+                    created.id,
+                    Ending::NotStart,
+                    "no_help_request",
+                    &c,
+                )
+                .unwrap();
+            } else {
+                let started = cases::start(store, &programs, created.id, Some("long"), &c).unwrap();
+                assert!(matches!(
+                    started,
+                    StartOutcome::Started | StartOutcome::Waiting { .. }
+                ));
+            }
+            next += rng.exponential(rate / 30.4375);
+        }
+        today = today.succ_opt().unwrap();
+    }
+}
+
+#[test]
+fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
+    let mut store = Store::in_memory().unwrap();
+    synthetic_history(&mut store, day("2022-01-01"), day("2024-12-31"), 8.0);
+    let p = antwerpen();
+    let c = ctx(day("2024-01-01"));
+    let from = FromStore {
+        store: &store,
+        from: c.on,
+        history: None,
+        ctx: &c,
+    };
+    let ask = Forecast {
+        version: Some("2022".into()),
+        ..Default::default()
+    };
+    let r = forecast::forecast(&p, &ask, Some(from), &settings(12, 400), &|_, _| {}).unwrap();
+    let cal = r.calibration.as_ref().unwrap();
+    let rate = cal.referrals_per_month.value;
+    // The estimate is the history's own rate; the history is one Poisson draw around 8.
+    let made: f64 = store
+        .conn
+        .query_row(
+            "SELECT COUNT(*) FROM cases WHERE referral_date < '2024-01-01'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap() as f64;
+    assert!(
+        (rate - made / 24.0).abs() < 1e-9,
+        "learnt {rate}, the history has {made} in 24 months"
+    );
+    assert!(
+        (rate - 8.0).abs() <= 0.8,
+        "learnt {rate} referrals a month, generated at 8"
+    );
+    assert!(
+        (cal.not_started_share.value - 0.1).abs() <= 0.05,
+        "{:?}",
+        cal.not_started_share
+    );
+    assert_eq!(cal.track_mix.value.get("long"), Some(&1.0));
+    assert_eq!(cal.dropout_rate.value, 0.0);
+    assert_eq!(cal.reneging_share.from, "case store");
+    assert_eq!(cal.reneging_share.value, 0.0);
+    // What happened in 2024, month end by month end, against the forecast's band.
+    let mut inside = 0;
+    let mut lines = Vec::new();
+    for (i, m) in r.summary.monthly.iter().enumerate() {
+        let end = day("2024-01-01") + chrono::Months::new(i as u32 + 1) - chrono::Days::new(1);
+        let cases = history::read(&store, "antwerpen", Some(end)).unwrap();
+        let realised = history::snapshot(&cases, end, 0.0).waiting as f64;
+        let holds = m.waiting_p10 <= realised && realised <= m.waiting_p90;
+        inside += usize::from(holds);
+        lines.push(format!(
+            "{} realised {realised} band {}–{} {}",
+            m.calendar.as_deref().unwrap_or(""),
+            m.waiting_p10,
+            m.waiting_p90,
+            if holds { "✓" } else { "✗" }
+        ));
+    }
+    eprintln!(
+        "backtest: learnt {rate:.2} referrals/month, never started {:.3}\n{}",
+        cal.not_started_share.value,
+        lines.join("\n")
+    );
+    assert!(
+        inside >= 8,
+        "the band held the realised waiting list in {inside} of 12 months:\n{}",
+        lines.join("\n")
+    );
+}
