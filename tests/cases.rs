@@ -577,3 +577,179 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
         "at least 50 processes killed mid-write: {kills} imports + {event_kills} evaluations"
     );
 }
+
+#[test]
+fn a_case_history_runs_forward_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(
+        &referral,
+        "referral_date: 2023-03-01\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| traject(&db).args(args).output().unwrap();
+    let r = referral.to_str().unwrap();
+    let created_early = run(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        r,
+        "--as-of",
+        "2023-01-10",
+    ]);
+    assert_eq!(created_early.status.code(), Some(1));
+    let msg = String::from_utf8_lossy(&created_early.stderr);
+    assert!(
+        msg.contains("2023-03-01") && msg.contains("2023-01-10"),
+        "{msg}"
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM cases"),
+        0,
+        "nothing written"
+    );
+
+    let created = run(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        r,
+        "--as-of",
+        "2023-03-05",
+    ]);
+    assert_eq!(created.status.code(), Some(0));
+    let events = count(&db, "SELECT COUNT(*) FROM events");
+    // A start before the case was created, and a close before the start, are refused.
+    let early_start = run(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-03-02",
+    ]);
+    assert_eq!(early_start.status.code(), Some(1));
+    let msg = String::from_utf8_lossy(&early_start.stderr);
+    assert!(
+        msg.contains("2023-03-05") && msg.contains("2023-03-02"),
+        "{msg}"
+    );
+    let started = run(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-03-10",
+    ]);
+    assert_eq!(started.status.code(), Some(0));
+    let early_close = run(&[
+        "case",
+        "close",
+        "1",
+        "--db",
+        d,
+        "--destination",
+        "art60",
+        "--as-of",
+        "2023-03-09",
+    ]);
+    assert_eq!(early_close.status.code(), Some(1));
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM events"),
+        events + 1,
+        "only the start was written"
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM cases WHERE state = 'active'"),
+        1
+    );
+}
+
+#[test]
+fn one_referral_is_one_case_and_importing_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let csv = referrals_csv(dir.path(), "r.csv", 1, 30);
+    let import = |file: &Path| {
+        traject(&db)
+            .args([
+                "case",
+                "import",
+                "--db",
+                d,
+                "--program",
+                "antwerpen",
+                file.to_str().unwrap(),
+                "--as-of",
+                "2023-01-31",
+            ])
+            .output()
+            .unwrap()
+    };
+    assert_eq!(import(&csv).status.code(), Some(0));
+    let events = count(&db, "SELECT COUNT(*) FROM events");
+    // The same file again, as after an interrupted import: every row already present.
+    let again = import(&csv);
+    assert_eq!(again.status.code(), Some(0));
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains("no new cases imported") && out.contains("30 rows already present"),
+        "{out}"
+    );
+    assert!(out.contains("dossier r000007 is case 7"), "{out}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 30);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), events);
+    // Ten more rows, one of them a known dossier with other data: nothing is imported.
+    let mixed = referrals_csv(dir.path(), "mixed.csv", 31, 10);
+    let mut text = std::fs::read_to_string(&mixed).unwrap();
+    text.push_str("r000003,2023-01-04,1999-03-04,AF,antwerpen,leefloon,false,true,true,true\n");
+    std::fs::write(&mixed, text).unwrap();
+    let conflict = import(&mixed);
+    assert_eq!(conflict.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&conflict.stderr);
+    assert!(
+        err.contains("mixed.csv:12:1") && err.contains("dossier r000003 already has case 3"),
+        "{err}"
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM cases"),
+        30,
+        "nothing imported"
+    );
+    // `case new` with a known dossier refuses and names the case.
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(&referral, "id: r000005\nreferral_date: 2023-01-06\nbirth_date: 1965-03-04\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
+    let new = traject(&db)
+        .args([
+            "case",
+            "new",
+            "--db",
+            d,
+            "--program",
+            "antwerpen",
+            referral.to_str().unwrap(),
+            "--as-of",
+            "2023-02-01",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(new.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&new.stderr).contains("dossier r000005 already has case 5"));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 30);
+}

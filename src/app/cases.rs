@@ -34,42 +34,90 @@ pub fn new_case(
     Ok(Created { id, verdict })
 }
 
+/// What an import did: the cases it created, and the rows whose dossier already had a case
+/// with the same referral (skipped, so that importing a file again changes nothing).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Imported {
+    pub created: Vec<i64>,
+    pub present: Vec<Present>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Present {
+    pub line: u64,
+    pub dossier: String,
+    pub case: i64,
+}
+
 /// Import every row of a CSV batch as new cases, all in one transaction — or none, with the
-/// bad rows listed (`AppError::Rows`).
+/// bad rows listed (`AppError::Rows`): rows that do not read, dates no version covers, a
+/// dossier number twice in the file, or a dossier whose case holds a different referral.
 pub fn import(
     store: &mut Store,
     compiled: &CompiledProgram,
     file: &str,
     input: impl std::io::Read,
     ctx: &Ctx,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Imported, AppError> {
     ctx.require(Need::ChangeCases)?;
     let rows = read_batch(compiled, file, input).map_err(AppError::Rows)?;
     let clock = ctx.engine();
-    let result = store.write(|tx| {
-        let mut ids = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let (id, _) = engine::insert_case(tx, compiled, r, &clock)?;
-            ids.push(id);
+    let at = |line: u64, msg: String| Diagnostic::error(file, Pos::new(line as usize, 1), msg);
+    store.write(|tx| {
+        let mut out = Imported::default();
+        let mut problems = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        for (line, r) in &rows {
+            if let Some(first) = r.id.as_ref().and_then(|d| seen.insert(d.clone(), *line)) {
+                let dossier = r.id.as_deref().unwrap_or_default();
+                problems.push(at(
+                    *line,
+                    format!("dossier {dossier} appears twice in this file (first on line {first})"),
+                ));
+                continue;
+            }
+            match engine::existing_case(tx, &compiled.program.spec.id, r)? {
+                Some(e) if e.same => out.present.push(Present {
+                    line: *line,
+                    dossier: e.dossier,
+                    case: e.id,
+                }),
+                Some(e) => problems.push(at(
+                    *line,
+                    CaseError::Conflict {
+                        id: e.id,
+                        dossier: e.dossier,
+                    }
+                    .to_string(),
+                )),
+                None => match engine::insert_case(tx, compiled, r, &clock) {
+                    Ok((id, _)) => out.created.push(id),
+                    Err(e) => problems.push(at(*line, e.to_string())),
+                },
+            }
         }
-        Ok::<_, CaseError>(ids)
-    });
-    result.map_err(|e| AppError::Rows(vec![Diagnostic::error(file, Pos::new(1, 1), e.to_string())]))
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(AppError::Rows(problems))
+        }
+    })
 }
 
-/// Every referral of a batch, or every problem in it (bad rows, dates no version covers).
+/// Every referral of a batch with its line, or every problem in it (bad rows, dates no
+/// version covers).
 fn read_batch(
     compiled: &CompiledProgram,
     file: &str,
     input: impl std::io::Read,
-) -> Result<Vec<Referral>, Vec<Diagnostic>> {
+) -> Result<Vec<(u64, Referral)>, Vec<Diagnostic>> {
     let mut batch = Batch::open(file, input)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     while let Some(row) = batch.next_row() {
         match row.referral {
             Ok(r) => match compiled.version_for(&r) {
-                Ok(_) => rows.push(r),
+                Ok(_) => rows.push((row.line, r)),
                 Err(e) => errors.push(Diagnostic::error(
                     file,
                     Pos::new(row.line as usize, 1),

@@ -86,13 +86,25 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let (shown, file) = open_input(&args.csv)?;
     let mut db = open_store(&args.store)?;
     match cases::import(&mut db, &compiled, &shown, file, &args.store.ctx()) {
-        Ok(ids) => {
-            println!(
-                "{} cases imported ({}–{})",
-                ids.len(),
-                ids.first().copied().unwrap_or(0),
-                ids.last().copied().unwrap_or(0)
-            );
+        Ok(done) => {
+            match (done.created.first(), done.created.last()) {
+                (Some(first), Some(last)) => {
+                    println!("{} cases imported ({first}–{last})", done.created.len())
+                }
+                _ => println!("no new cases imported"),
+            }
+            if !done.present.is_empty() {
+                println!(
+                    "{} rows already present, skipped (the same referral has a case already):",
+                    done.present.len()
+                );
+                for p in &done.present {
+                    println!(
+                        "  line {}: dossier {} is case {}",
+                        p.line, p.dossier, p.case
+                    );
+                }
+            }
             Ok(Done::Success)
         }
         Err(AppError::Rows(diags)) => {

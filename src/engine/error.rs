@@ -10,6 +10,24 @@ use crate::store::StoreError;
 pub enum CaseError {
     #[error("there is no case {id}")]
     NotFound { id: i64 },
+    /// A case's history runs forward: nothing is recorded before its latest event.
+    #[error("case {id} has an event on {latest}: nothing can be recorded for it on {on}, an earlier day — check --as-of")]
+    BeforeLatest {
+        id: i64,
+        on: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
+    /// The referral's dossier number already has a case, with the same data.
+    #[error("dossier {dossier} already has case {id} in this programme, with the same referral: nothing to add")]
+    AlreadyPresent { id: i64, dossier: String },
+    /// The referral's dossier number already has a case, with other data.
+    #[error("dossier {dossier} already has case {id} in this programme, with a different referral: nothing changed — correct the dossier number, or update case {id}")]
+    Conflict { id: i64, dossier: String },
+    #[error("the referral is dated {referral_date}: a case cannot be created for it on {on}, an earlier day — check --as-of or the referral date")]
+    BeforeReferral {
+        on: chrono::NaiveDate,
+        referral_date: chrono::NaiveDate,
+    },
     /// The case's state does not allow the action.
     #[error("case {id} is {state}: `{action}` is not possible. Allowed now: {}{}", allowed_list(*state), if *gate_only { " (before the start only the pathway's gate evaluations)" } else { "" })]
     Refused {

@@ -65,11 +65,33 @@ struct StoredCase {
     state: CaseState,
     verdict: String,
     track: Option<String>,
+    /// The day of the case's latest event: nothing may be recorded before it.
+    latest: Option<String>,
+}
+
+/// The case `id`, to be changed on `ctx.on` — refused when that day is before the case's
+/// latest event, so that a case's history always runs forward.
+fn load_on(tx: &Transaction, id: i64, ctx: &Ctx) -> Result<StoredCase, CaseError> {
+    let c = load(tx, id)?;
+    if let Some(latest) = c
+        .latest
+        .as_deref()
+        .and_then(|d| d.parse::<NaiveDate>().ok())
+    {
+        if ctx.on < latest {
+            return Err(CaseError::BeforeLatest {
+                id,
+                on: ctx.on,
+                latest,
+            });
+        }
+    }
+    Ok(c)
 }
 
 fn load(tx: &Transaction, id: i64) -> Result<StoredCase, CaseError> {
     tx.query_row(
-        "SELECT program, version, version_hash, state, verdict, track FROM cases WHERE id = ?1",
+        "SELECT program, version, version_hash, state, verdict, track, (SELECT MAX(on_date) FROM events WHERE case_id = cases.id) FROM cases WHERE id = ?1",
         [id],
         |r| {
             Ok(StoredCase {
@@ -85,6 +107,7 @@ fn load(tx: &Transaction, id: i64) -> Result<StoredCase, CaseError> {
                 })?,
                 verdict: r.get(4)?,
                 track: r.get(5)?,
+                latest: r.get(6)?,
             })
         },
     )
@@ -144,12 +167,21 @@ pub fn insert_case(
     let version = &compiled.program.spec.versions[evaluation.version_index];
     let verdict = evaluation.verdict.as_str();
     let referral_json = serde_json::to_string(&referral_value(referral)).unwrap_or_default();
-    let date = referral
+    let referral_date = referral
         .referral_date
-        .expect("evaluated referrals have a date")
-        .to_string();
-    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7)")?
-        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day()])?;
+        .expect("evaluated referrals have a date");
+    if ctx.on < referral_date {
+        return Err(CaseError::BeforeReferral {
+            on: ctx.on,
+            referral_date,
+        });
+    }
+    let date = referral_date.to_string();
+    if let Some(existing) = existing_case(tx, &compiled.program.spec.id, referral)? {
+        return Err(existing.refusal());
+    }
+    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8)")?
+        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id])?;
     let id = tx.last_insert_rowid();
     for e in version
         .evaluations
@@ -183,6 +215,52 @@ pub fn insert_case(
 }
 
 /// The referral as stored: every known field, flags included.
+/// A case that already holds a referral's dossier number in the programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub id: i64,
+    pub dossier: String,
+    /// The stored referral is the same as the one given.
+    pub same: bool,
+}
+
+impl Existing {
+    fn refusal(&self) -> CaseError {
+        if self.same {
+            CaseError::AlreadyPresent {
+                id: self.id,
+                dossier: self.dossier.clone(),
+            }
+        } else {
+            CaseError::Conflict {
+                id: self.id,
+                dossier: self.dossier.clone(),
+            }
+        }
+    }
+}
+
+/// The case of `program` with the referral's dossier number (its `id`), if there is one.
+pub fn existing_case(
+    tx: &Transaction,
+    program: &str,
+    referral: &Referral,
+) -> Result<Option<Existing>, CaseError> {
+    let Some(dossier) = referral.id.as_deref() else {
+        return Ok(None);
+    };
+    let found: Option<(i64, String)> = tx
+        .prepare_cached("SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 ORDER BY id LIMIT 1")?
+        .query_row(params![program, dossier], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let given = serde_json::to_string(&referral_value(referral)).unwrap_or_default();
+    Ok(found.map(|(id, stored)| Existing {
+        id,
+        dossier: dossier.to_string(),
+        same: stored == given,
+    }))
+}
+
 fn referral_value(r: &Referral) -> Value {
     let mut m = serde_json::Map::new();
     for (name, _) in crate::referral::FIELDS {
@@ -301,7 +379,7 @@ fn start_in(
     track: Option<&str>,
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
-    let c = load(tx, id)?;
+    let c = load_on(tx, id, ctx)?;
     if c.state != CaseState::Referred {
         return Err(refuse(id, c.state, Action::Start));
     }
@@ -461,7 +539,7 @@ pub fn evaluate(
     ctx: &Ctx,
 ) -> Result<Option<Freed>, CaseError> {
     store.write(|tx| {
-        let c = load(tx, id)?;
+        let c = load_on(tx, id, ctx)?;
         let (version, changed) = pinned(compiled, &c)?;
         let e = evaluation_of(version, evaluation)?;
         let is_gate = version
@@ -696,7 +774,7 @@ fn transition(
     exit: &str,
 ) -> Result<Freed, CaseError> {
     store.write(|tx| {
-        let c = load(tx, id)?;
+        let c = load_on(tx, id, ctx)?;
         if !c.state.allows(action) {
             return Err(refuse(id, c.state, action));
         }

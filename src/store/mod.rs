@@ -11,7 +11,8 @@ use serde::Serialize;
 /// Default database file, in the working directory.
 pub const DEFAULT_DB: &str = "traject.db";
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE cases (
     id            INTEGER PRIMARY KEY,
     program       TEXT NOT NULL,
@@ -51,7 +52,14 @@ CREATE TABLE due (
     PRIMARY KEY (case_id, evaluation, due_from)
 ) WITHOUT ROWID;
 CREATE INDEX due_open ON due(held_on, due_from);
-"#];
+"#,
+    r#"
+-- One referral, one case: the OCMW's dossier number (the referral's id) per programme.
+ALTER TABLE cases ADD COLUMN dossier TEXT;
+UPDATE cases SET dossier = json_extract(referral, '$.id');
+CREATE INDEX cases_by_dossier ON cases(program, dossier);
+"#,
+];
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
 /// error (see `engine::CaseError`); these are problems with the database itself.
