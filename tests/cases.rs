@@ -426,7 +426,11 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     let d = db.to_str().unwrap().to_string();
-    let big = referrals_csv(dir.path(), "big.csv", 1, 10_000);
+    // Each import brings its own 10,000 dossiers (importing the same file again adds nothing).
+    let batches: Vec<PathBuf> = (0..=30)
+        .map(|k| referrals_csv(dir.path(), &format!("big{k}.csv"), 1 + 10_000 * k, 10_000))
+        .collect();
+    let mut batch = 0;
     let mut seed: u64 = 0x5DEE_CE66;
     let mut next = move |n: u64| {
         seed = seed
@@ -436,7 +440,9 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
     };
     // 1. Imports of 10,000 referrals, killed at random moments: all or nothing each time. One
     // uninterrupted import first tells how long an import takes on this machine.
-    let import = || {
+    let mut import = || {
+        let big = &batches[batch];
+        batch += 1;
         Proc::new(bin())
             .current_dir(root())
             .args([
@@ -447,6 +453,8 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
                 "--program",
                 "antwerpen",
                 big.to_str().unwrap(),
+                "--as-of",
+                "2023-01-31",
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -752,4 +760,144 @@ fn one_referral_is_one_case_and_importing_again_changes_nothing() {
     assert_eq!(new.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&new.stderr).contains("dossier r000005 already has case 5"));
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 30);
+}
+
+#[test]
+fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(
+        &referral,
+        "id: DOSSIER-7781\nreferral_date: 2023-01-10\nbirth_date: 1977-11-23\nnationality: ER\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| traject(&db).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    ok(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        referral.to_str().unwrap(),
+        "--as-of",
+        "2023-01-10",
+    ]);
+    ok(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-02-01",
+    ]);
+    let activity = |_: ()| {
+        ok(&[
+            "report",
+            "activity",
+            "--db",
+            d,
+            "--program",
+            "antwerpen",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2023-12-31",
+            "--format",
+            "json",
+            "--as-of",
+            "2023-03-01",
+        ])
+    };
+    let funding = |_: ()| {
+        ok(&[
+            "report",
+            "funding",
+            "--db",
+            d,
+            "--program",
+            "antwerpen",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2023-12-31",
+            "--cost-per-fte-month",
+            "4000",
+            "--format",
+            "json",
+        ])
+    };
+    let (before, funded_before) = (activity(()), funding(()));
+    let raw = || {
+        let mut bytes = Vec::new();
+        for entry in std::fs::read_dir(dir.path()).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with("cases.db") {
+                bytes.extend(std::fs::read(entry.path()).unwrap());
+            }
+        }
+        bytes
+    };
+    let holds =
+        |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert!(
+        holds(&raw(), "DOSSIER-7781") && holds(&raw(), "1977-11-23"),
+        "the data is there before"
+    );
+
+    // A social worker may not erase; the command line acts as the coordinator.
+    ok(&[
+        "case",
+        "erase",
+        "1",
+        "--db",
+        d,
+        "--reason",
+        "GDPR art. 17 request",
+        "--as-of",
+        "2023-03-01",
+        "--actor",
+        "dpo",
+    ]);
+    let bytes = raw();
+    for personal in ["DOSSIER-7781", "1977-11-23", "\"nationality\":\"ER\""] {
+        assert!(
+            !holds(&bytes, personal),
+            "{personal} is still in the database file or its WAL"
+        );
+    }
+    let history = String::from_utf8_lossy(&ok(&["case", "history", "1", "--db", d])).to_string();
+    assert!(
+        history.contains("referred") && history.contains("started") && history.contains("erased"),
+        "{history}"
+    );
+    assert!(
+        history.contains("by dpo") && history.contains("GDPR art. 17 request"),
+        "{history}"
+    );
+    assert_eq!(activity(()), before, "the activity report counts the same");
+    assert_eq!(
+        funding(()),
+        funded_before,
+        "the funding report counts the same"
+    );
+    let integrity: String = Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
 }

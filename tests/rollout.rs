@@ -333,8 +333,10 @@ fn the_activity_report_matches_a_hand_count() {
             if i == 6 { "false" } else { "true" }
         ));
     }
-    text.push_str("late,2024-02-01,1985-01-01,SY,antwerpen,leefloon,false,true,true,true\n");
     std::fs::write(&csv, text).unwrap();
+    // A referral of 2024 is another cohort; it is imported when it arrives.
+    let late = dir.path().join("late.csv");
+    std::fs::write(&late, "id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\nlate,2024-02-01,1985-01-01,SY,antwerpen,leefloon,false,true,true,true\n").unwrap();
     let run = |args: &[&str]| {
         let out = traject().args(args).args(["--db", d]).output().unwrap();
         assert_eq!(
@@ -352,6 +354,15 @@ fn the_activity_report_matches_a_hand_count() {
         csv.to_str().unwrap(),
         "--as-of",
         "2023-01-20",
+    ]);
+    run(&[
+        "case",
+        "import",
+        "--program",
+        "antwerpen",
+        late.to_str().unwrap(),
+        "--as-of",
+        "2024-02-01",
     ]);
     for (id, track) in [("1", "long"), ("2", "long"), ("3", "short"), ("4", "short")] {
         run(&[

@@ -225,6 +225,13 @@ pub fn finish(
     })
 }
 
+/// Erase a client's personal data for good (only a coordinator); see `engine::erase`.
+pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
+    ctx.require(Need::Erase)?;
+    engine::erase(store, id, reason, &ctx.engine())?;
+    Ok(())
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {

@@ -57,6 +57,7 @@ fn need_text(need: Need) -> &'static str {
         Need::ChangeCases => "change cases",
         Need::Figures => "see these figures",
         Need::EditProgrammes => "change programmes",
+        Need::Erase => "erase a client's personal data",
     }
 }
 

@@ -43,13 +43,15 @@ pub enum Need {
     Figures,
     /// Change a programme or roll it out.
     EditProgrammes,
+    /// Erase a client's personal data.
+    Erase,
 }
 
 impl Role {
     pub fn may(self, need: Need) -> bool {
         match self {
             Role::Coordinator => true,
-            Role::SocialWorker => need != Need::EditProgrammes,
+            Role::SocialWorker => !matches!(need, Need::EditProgrammes | Need::Erase),
             Role::Auditor => need == Need::Figures,
         }
     }

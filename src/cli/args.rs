@@ -226,6 +226,12 @@ pub enum CaseCommand {
     /// Record that a referred or waiting case will not start, with a reason.
     #[command(after_help = "Example:\n  traject case not-start 12 --reason no_help_request")]
     NotStart(CaseNotStartArgs),
+    /// Erase a client's personal data (the referral's facts and dossier number) for good; the
+    /// case's dates, states, decisions and events stay, so figures do not change.
+    #[command(
+        after_help = "Example:\n  traject case erase 12 --reason \"request under GDPR art. 17, 2026-11-20\"\n\nThe erasure is itself an event (who, when, why). Free space in the database is overwritten and the write-ahead log emptied, so the erased values cannot be read back from the file. Only a coordinator erases."
+    )]
+    Erase(CaseEraseArgs),
 }
 
 #[derive(clap::Args)]
@@ -604,6 +610,16 @@ pub struct CaseDropArgs {
     pub reason: String,
     #[arg(long)]
     pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseEraseArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    /// Why (e.g. the request it answers); do not write personal data here.
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(clap::Args)]

@@ -41,6 +41,12 @@ pub fn run(cmd: CaseCommand) -> Verb {
                 &done,
             )
         }
+        CaseCommand::Erase(args) => {
+            let mut db = open_store(&args.store)?;
+            cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;
+            println!("case {}: personal data erased", args.id);
+            Ok(Done::Success)
+        }
         CaseCommand::NotStart(args) => {
             let done = format!("will not start ({})", args.reason);
             finish(

@@ -207,7 +207,8 @@ pub fn insert_case(
         id,
         &ctx.day(),
         "referred",
-        &json!({"verdict": verdict, "version": version.id, "not_passed": failed}),
+        // The funders are kept with the event so that funding reports survive an erasure.
+        &json!({"verdict": verdict, "version": version.id, "not_passed": failed, "funding": evaluation.funder_ids(compiled)}),
         &ctx.actor,
         &version.hash,
     )?;
@@ -783,6 +784,34 @@ fn transition(
         check_exit(version, exit, exit_kind)?;
         finish(tx, compiled, id, &c, to, exit, ctx)
     })
+}
+
+/// Erase a client's personal data: the referral's facts and the dossier number are replaced,
+/// in one transaction with an `erased` event (who, when, why). Dates, states, decisions, exits
+/// and the event chain stay, so reports count the same. Then the write-ahead log is emptied
+/// into the file (the store overwrites freed space), so the old values cannot be read back.
+pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        let erased = json!({"erased_on": ctx.day()}).to_string();
+        tx.execute(
+            "UPDATE cases SET referral = ?2, dossier = NULL WHERE id = ?1",
+            params![id, erased],
+        )?;
+        let payload = json!({"reason": reason});
+        append_event(
+            tx,
+            id,
+            &ctx.day(),
+            "erased",
+            &payload,
+            &ctx.actor,
+            &c.version_hash,
+        )?;
+        Ok::<_, CaseError>(())
+    })?;
+    store.checkpoint()?;
+    Ok(())
 }
 
 /// Cases in one programme's waiting list, in order.

@@ -193,18 +193,18 @@ pub fn fundable(
     to: NaiveDate,
 ) -> Result<Vec<super::Fundable>, StoreError> {
     let mut stmt = store.conn.prepare(
-        "SELECT version, referral FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
+        "SELECT version, referral, (SELECT payload FROM events e WHERE e.case_id = cases.id AND e.kind = 'referred') \
+         FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
          AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2)",
     )?;
-    let rows: Vec<(String, String)> = stmt
+    let rows: Vec<(String, String, Option<String>)> = stmt
         .query_map(
             params![compiled.program.spec.id, from.to_string(), to.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?
         .collect::<Result<_, _>>()?;
     let mut counts: Vec<super::Fundable> = Vec::new();
-    let index = crate::yaml::SpanIndex::default();
-    for (version, referral) in rows {
+    for (version, referral, referred) in rows {
         let Some(vi) = compiled
             .program
             .spec
@@ -215,12 +215,8 @@ pub fn fundable(
             continue;
         };
         let value: serde_json::Value = serde_json::from_str(&referral).unwrap_or_default();
-        let Ok(r) = crate::referral::from_value("case store", &value, &index, "") else {
-            continue;
-        };
-        let Ok(e) =
-            crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
-        else {
+        let judged = funders_of(compiled, vi, &value, referred.as_deref());
+        let Some(funding) = judged else {
             continue;
         };
         for (fi, f) in compiled.versions[vi]
@@ -241,8 +237,36 @@ pub fn fundable(
                 }
             };
             entry.cases += 1;
-            entry.fundable += i64::from(e.funding.contains(&fi));
+            entry.fundable += i64::from(funding.contains(&fi));
         }
     }
     Ok(counts)
+}
+
+/// The funders a stored case counts for: judged again on its referral, or — once erased — the
+/// ones recorded in its referred event.
+fn funders_of(
+    compiled: &crate::rules::CompiledProgram,
+    vi: usize,
+    value: &serde_json::Value,
+    referred: Option<&str>,
+) -> Option<Vec<usize>> {
+    let index = crate::yaml::SpanIndex::default();
+    if value.get("erased_on").is_some() {
+        let payload: serde_json::Value = serde_json::from_str(referred?).ok()?;
+        let ids = payload["funding"].as_array()?;
+        let funders = &compiled.versions[vi].funders;
+        return Some(
+            (0..funders.len())
+                .filter(|&i| {
+                    ids.iter()
+                        .any(|x| x.as_str() == Some(funders[i].id.as_str()))
+                })
+                .collect(),
+        );
+    }
+    let r = crate::referral::from_value("case store", value, &index, "").ok()?;
+    crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
+        .ok()
+        .map(|e| e.funding)
 }

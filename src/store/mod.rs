@@ -177,6 +177,10 @@ impl Store {
             .map_err(fail)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(fail)?;
+        // Deleted and overwritten content is zeroed, so erased personal data is gone from the
+        // file, not only unlinked.
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(fail)?;
         let mut store = Store { conn };
         store.migrate(shown)?;
         Ok(store)
@@ -218,6 +222,13 @@ impl Store {
         let v = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(v)
+    }
+
+    /// Copy the write-ahead log into the database file and empty it.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     pub fn case(&self, id: i64) -> Result<Option<CaseRow>, StoreError> {
