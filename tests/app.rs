@@ -78,6 +78,18 @@ fn an_auditor_sees_figures_but_never_a_case() {
     );
     forbidden(cases::show(&store, id, &auditor), Need::Persons);
     forbidden(cases::history(&store, id, &auditor), Need::Persons);
+    forbidden(
+        cases::export(&store, &programs, id, None, &auditor),
+        Need::Persons,
+    );
+    forbidden(
+        cases::erase(&mut store, id, "request", &auditor),
+        Need::Erase,
+    );
+    forbidden(
+        cases::erase(&mut store, id, "request", &ctx(Role::SocialWorker)),
+        Need::Erase,
+    );
     forbidden(cases::due(&store, None, &auditor), Need::Persons);
     forbidden(
         cases::start(&mut store, &programs, id, Some("long"), &auditor),

@@ -901,3 +901,88 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         .unwrap();
     assert_eq!(integrity, "ok");
 }
+
+#[test]
+fn an_access_request_gets_everything_held_about_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(
+        &referral,
+        "id: D-1\nreferral_date: 2023-01-10\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
+    )
+    .unwrap();
+    let ok = |args: &[&str]| {
+        let out = traject(&db).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    ok(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        referral.to_str().unwrap(),
+        "--as-of",
+        "2023-01-10",
+    ]);
+    ok(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-02-01",
+    ]);
+    let j: serde_json::Value =
+        serde_json::from_str(&ok(&["case", "export", "1", "--db", d])).unwrap();
+    assert_eq!(j["referral"]["birth_date"], "1990-05-01");
+    assert_eq!(j["referral"]["id"], "D-1");
+    assert_eq!(j["eligibility"]["verdict"], "eligible");
+    assert!(j["eligibility"]["rules"].as_array().unwrap().len() >= 5);
+    let kinds: Vec<&str> = j["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["referred", "started"]);
+    assert!(!j["evaluations"].as_array().unwrap().is_empty());
+    let text = ok(&[
+        "case", "export", "1", "--db", d, "--format", "text", "--lang", "fr",
+    ]);
+    assert!(
+        text.contains("Événements") && text.contains("birth_date: 1990-05-01"),
+        "{text}"
+    );
+    // After erasure the export says so, and still lists every event.
+    ok(&[
+        "case",
+        "erase",
+        "1",
+        "--db",
+        d,
+        "--reason",
+        "request",
+        "--as-of",
+        "2023-03-01",
+    ]);
+    let j: serde_json::Value =
+        serde_json::from_str(&ok(&["case", "export", "1", "--db", d])).unwrap();
+    assert!(
+        j["referral"].get("birth_date").is_none() && j["eligibility"].is_null(),
+        "{j}"
+    );
+    assert_eq!(j["events"].as_array().unwrap().len(), 3);
+}

@@ -10,8 +10,10 @@ use serde::Serialize;
 use super::{AppError, Ctx, Need, Programs};
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::{self, CaseError, CaseState, Freed, StartOutcome};
+use crate::i18n::Lang;
 use crate::referral::batch::Batch;
 use crate::referral::Referral;
+use crate::rules::explain::{self, Explanation};
 use crate::rules::CompiledProgram;
 use crate::store::{CaseRow, DueRow, EventRow, Scheduled, Store};
 
@@ -258,6 +260,64 @@ pub fn show(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseView, AppError> {
     let case = store.case(id)?.ok_or(CaseError::NotFound { id })?;
     let schedule = store.schedule(id)?;
     Ok(CaseView { case, schedule })
+}
+
+/// Everything traject holds about one client, for an access request (GDPR art. 15): the case,
+/// the referral as stored, the eligibility check explained criterion by criterion (under the
+/// version the case is pinned to), every event and every evaluation moment.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub case: CaseRow,
+    pub referral: serde_json::Value,
+    /// `None` once the personal data is erased (nothing left to judge).
+    pub eligibility: Option<Explanation>,
+    pub events: Vec<EventRow>,
+    pub evaluations: Vec<Scheduled>,
+    #[serde(skip)]
+    pub lang: Lang,
+}
+
+pub fn export(
+    store: &Store,
+    programs: &dyn Programs,
+    id: i64,
+    lang: Option<Lang>,
+    ctx: &Ctx,
+) -> Result<Export, AppError> {
+    ctx.require(Need::Persons)?;
+    let (case, compiled) = open_case(store, programs, id)?;
+    let lang = lang.unwrap_or(compiled.program.spec.society_language);
+    let referral: serde_json::Value = serde_json::from_str(&case.referral).unwrap_or_default();
+    let eligibility = explained(&compiled, &case.version, &referral, lang);
+    Ok(Export {
+        events: store.history(id)?,
+        evaluations: store.schedule(id)?,
+        case,
+        referral,
+        eligibility,
+        lang,
+    })
+}
+
+/// The stored referral judged again under version `version`, explained in `lang`.
+fn explained(
+    compiled: &CompiledProgram,
+    version: &str,
+    referral: &serde_json::Value,
+    lang: Lang,
+) -> Option<Explanation> {
+    let vi = compiled
+        .program
+        .spec
+        .versions
+        .iter()
+        .position(|v| v.id == version)?;
+    let index = crate::yaml::SpanIndex::default();
+    let r = crate::referral::from_value("case store", referral, &index, "").ok()?;
+    let evaluation =
+        crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
+            .ok()?;
+    Some(explain::explain(compiled, &r, &evaluation, lang))
 }
 
 /// Every event of a case, oldest first.

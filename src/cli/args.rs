@@ -232,6 +232,12 @@ pub enum CaseCommand {
         after_help = "Example:\n  traject case erase 12 --reason \"request under GDPR art. 17, 2026-11-20\"\n\nThe erasure is itself an event (who, when, why). Free space in the database is overwritten and the write-ahead log emptied, so the erased values cannot be read back from the file. Only a coordinator erases."
     )]
     Erase(CaseEraseArgs),
+    /// Everything held about a client (an access request): the referral, the eligibility check
+    /// explained, every event and evaluation moment.
+    #[command(
+        after_help = "Examples:\n  traject case export 12 > case-12.json\n  traject case export 12 --format text --lang fr"
+    )]
+    Export(CaseExportArgs),
 }
 
 #[derive(clap::Args)]
@@ -608,6 +614,21 @@ pub struct CaseDropArgs {
     pub id: i64,
     #[arg(long)]
     pub reason: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Language of the text document (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
 }

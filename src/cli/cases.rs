@@ -41,6 +41,16 @@ pub fn run(cmd: CaseCommand) -> Verb {
                 &done,
             )
         }
+        CaseCommand::Export(args) => {
+            let db = open_store(&args.store)?;
+            let ctx = args.store.ctx();
+            let export = cases::export(&db, &programs(args.program), args.id, args.lang, &ctx)?;
+            match args.format {
+                Format::Json => print_json(&export),
+                Format::Text => print!("{}", render::export(&export)),
+            }
+            Ok(Done::Success)
+        }
         CaseCommand::Erase(args) => {
             let mut db = open_store(&args.store)?;
             cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;

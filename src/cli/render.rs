@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use traject::app::cases::{CaseView, CaseloadRow};
+use traject::app::cases::{CaseView, CaseloadRow, Export};
 use traject::app::programmes::{RolledOut, Validation};
 use traject::engine::CaseState;
+use traject::i18n::Lang;
 use traject::sim::report::MmcReport;
 use traject::store::{CaseRow, DueRow, EventRow};
 
@@ -164,6 +165,91 @@ fn state_text(c: &CaseRow) -> String {
         CaseState::Closed => format!("closed — destination {}", or_unknown(&c.outcome)),
         CaseState::Dropped => format!("dropped — reason {}", or_unknown(&c.outcome)),
         CaseState::NotStarted => format!("did not start — reason {}", or_unknown(&c.outcome)),
+    }
+}
+
+/// The access-request document: what traject holds about the client, in `export.lang`.
+pub fn export(x: &Export) -> String {
+    let words = |nl, fr, en| in_lang(x.lang, nl, fr, en);
+    let c = &x.case;
+    let mut out = format!(
+        "{} {} — {} {} {}\n",
+        words("Dossier", "Dossier", "Case"),
+        c.id,
+        c.program,
+        words("versie", "version", "version"),
+        c.version
+    );
+    export_referral(&mut out, x);
+    export_eligibility(&mut out, x);
+    let _ = writeln!(out, "\n{}", words("Gebeurtenissen", "Événements", "Events"));
+    for e in &x.events {
+        let by = words("door", "par", "by");
+        let (on, kind, actor) = (&e.on_date, &e.kind, &e.actor);
+        let _ = writeln!(out, "  {on}  {kind:<10} {by} {actor}  {}", e.payload);
+    }
+    let heading = words(
+        "Evaluatiemomenten",
+        "Moments d'évaluation",
+        "Evaluation moments",
+    );
+    let _ = writeln!(out, "\n{heading}");
+    for (e, from, to, held) in &x.evaluations {
+        let held = held.as_deref().unwrap_or("—");
+        let word = words("gehouden", "tenu", "held");
+        let _ = writeln!(out, "  {e:<16} {from} – {to}  {word}: {held}");
+    }
+    out
+}
+
+/// The same words in Dutch, French or English.
+fn in_lang(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nl => nl,
+        Lang::Fr => fr,
+        _ => en,
+    }
+}
+
+/// The referral's facts as stored, or that they were erased.
+fn export_referral(out: &mut String, x: &Export) {
+    let heading = in_lang(
+        x.lang,
+        "Gegevens van de doorverwijzing",
+        "Données de l'orientation",
+        "Referral data",
+    );
+    let _ = writeln!(out, "\n{heading}");
+    match x.referral.as_object() {
+        Some(fields) if !fields.contains_key("erased_on") => {
+            for (k, v) in fields {
+                let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                let _ = writeln!(out, "  {k}: {v}");
+            }
+        }
+        _ => {
+            let _ = writeln!(out, "  {}", in_lang(x.lang, "gewist", "effacées", "erased"));
+        }
+    }
+}
+
+/// The eligibility check: verdict, then every rule with its outcome and source.
+fn export_eligibility(out: &mut String, x: &Export) {
+    let heading = in_lang(
+        x.lang,
+        "Toelating, criterium per criterium",
+        "Admissibilité, critère par critère",
+        "Eligibility, criterion by criterion",
+    );
+    let _ = writeln!(out, "\n{heading}");
+    let Some(e) = &x.eligibility else {
+        out.push_str("  —\n");
+        return;
+    };
+    let _ = writeln!(out, "  {} · {}", e.verdict, e.version);
+    for r in &e.rules {
+        let mark = traject::rules::explain::mark(r.mode, r.outcome);
+        let _ = writeln!(out, "  {mark:<8} {} ({}) · {}", r.label, r.id, r.source);
     }
 }
 
