@@ -986,3 +986,135 @@ fn an_access_request_gets_everything_held_about_the_client() {
     );
     assert_eq!(j["events"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let csv = referrals_csv(dir.path(), "r.csv", 1, 4);
+    let ok = |args: &[&str]| {
+        let out = traject(&db).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    ok(&[
+        "case",
+        "import",
+        "--db",
+        d,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-01-31",
+    ]);
+    ok(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "short",
+        "--as-of",
+        "2023-02-01",
+    ]);
+    ok(&[
+        "case",
+        "close",
+        "1",
+        "--db",
+        d,
+        "--destination",
+        "art60",
+        "--as-of",
+        "2023-05-01",
+    ]);
+    ok(&[
+        "case",
+        "not-start",
+        "2",
+        "--db",
+        d,
+        "--reason",
+        "no_help_request",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    ok(&[
+        "case",
+        "start",
+        "3",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-02-01",
+    ]);
+    // Antwerp keeps personal data five years after a case ends: on 2028-05-02 only case 1 is due.
+    let dry = ok(&[
+        "retention",
+        "apply",
+        "--db",
+        d,
+        "--dry-run",
+        "--as-of",
+        "2028-05-02",
+        "--format",
+        "json",
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&dry).unwrap();
+    let due: Vec<i64> = j["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case"].as_i64().unwrap())
+        .collect();
+    assert_eq!(due, [1]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM cases WHERE json_extract(referral, '$.erased_on') IS NOT NULL"
+        ),
+        0,
+        "a dry run erases nothing"
+    );
+    ok(&["retention", "apply", "--db", d, "--as-of", "2028-05-02"]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM cases WHERE json_extract(referral, '$.erased_on') IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM events WHERE kind = 'erased' AND case_id = 1"
+        ),
+        1
+    );
+    // Running it again finds nothing more; later, the never-started case is due too.
+    let again = ok(&["retention", "apply", "--db", d, "--as-of", "2028-05-02"]);
+    assert!(again.contains("0 case(s) erased"), "{again}");
+    let later = ok(&[
+        "retention",
+        "apply",
+        "--db",
+        d,
+        "--as-of",
+        "2029-06-02",
+        "--format",
+        "json",
+    ]);
+    let j: serde_json::Value = serde_json::from_str(&later).unwrap();
+    assert_eq!(j["cases"][0]["case"], 2);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases WHERE id = 3 AND json_extract(referral, '$.erased_on') IS NULL"), 1, "an active case keeps its data");
+}

@@ -234,6 +234,57 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
     Ok(())
 }
 
+/// A case whose personal data is past its programme's retention period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expired {
+    pub case: i64,
+    pub program: String,
+    pub ended_on: String,
+    pub erase_after: String,
+}
+
+/// Erase the personal data of every ended case past its programme's `retention:` period (or,
+/// with `dry_run`, only list them). Programmes without a retention policy keep their data.
+pub fn apply_retention(
+    store: &mut Store,
+    programs: &dyn Programs,
+    dry_run: bool,
+    ctx: &Ctx,
+) -> Result<Vec<Expired>, AppError> {
+    ctx.require(Need::Erase)?;
+    let mut expired = Vec::new();
+    for program in store.programs()? {
+        let compiled = programs.for_case(&program)?;
+        let Some(policy) = &compiled.program.spec.retention else {
+            continue;
+        };
+        let Ok(keep) = crate::program::duration::Duration::parse(&policy.erase_after) else {
+            continue;
+        };
+        for (id, ended) in store.ended(&program)? {
+            let due = ended.parse().ok().and_then(|d| keep.after(d));
+            if due.is_some_and(|d| d <= ctx.on) {
+                expired.push(Expired {
+                    case: id,
+                    program: program.clone(),
+                    ended_on: ended,
+                    erase_after: policy.erase_after.clone(),
+                });
+            }
+        }
+    }
+    if !dry_run {
+        for e in &expired {
+            let reason = format!(
+                "retention: personal data is kept {} after the case ends",
+                e.erase_after
+            );
+            engine::erase(store, e.case, &reason, &ctx.engine())?;
+        }
+    }
+    Ok(expired)
+}
+
 /// Which cases to list.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {

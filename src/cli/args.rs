@@ -84,6 +84,9 @@ pub enum Command {
         after_help = "Examples:\n  traject demand --program <id> --db cases.db\n  traject demand --program <id> --db cases.db --history 2023-01-01..2024-12-31 --format yaml\n\nA figure with too few observations (under 20 cases, or 3 months for the referral rate) is the programme's own, marked `programme`. --format yaml prints a `demand:` block to paste into the programme, with its source."
     )]
     Demand(DemandArgs),
+    /// Personal data past the programmes' retention periods.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Roll a programme out to another OCMW: copy a model, replace identity, residence,
     /// staffing and local funder, keep structure, comments and sources; list the TODO items.
     #[command(
@@ -311,6 +314,26 @@ pub struct RouteArgs {
     /// Choose a named option: ID=CHOICE (repeatable).
     #[arg(long = "option", value_name = "ID=CHOICE")]
     pub options: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RetentionCommand {
+    /// Erase the personal data of ended cases past their programme's `retention:` period.
+    #[command(
+        after_help = "Examples:\n  traject retention apply --dry-run\n  traject retention apply --db cases.db\n\nDates, states, decisions and events stay, so reports count the same; each erasure is an event."
+    )]
+    Apply(RetentionArgs),
+}
+
+#[derive(clap::Args)]
+pub struct RetentionArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Only list the cases that would be erased.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

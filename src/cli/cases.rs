@@ -250,6 +250,30 @@ pub fn cmd_due(args: DueArgs) -> Verb {
     Ok(Done::Success)
 }
 
+pub fn cmd_retention(args: RetentionArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let ctx = args.store.ctx();
+    let expired = cases::apply_retention(&mut db, &FilePrograms::here(), args.dry_run, &ctx)?;
+    match args.format {
+        Format::Json => print_json(&serde_json::json!({"dry_run": args.dry_run, "cases": expired})),
+        Format::Text => {
+            for e in &expired {
+                println!(
+                    "case {:>6}  {:<10} ended {}  (kept {})",
+                    e.case, e.program, e.ended_on, e.erase_after
+                );
+            }
+            let done = if args.dry_run {
+                "would be erased"
+            } else {
+                "erased"
+            };
+            println!("{} case(s) {done} on {}", expired.len(), ctx.on);
+        }
+    }
+    Ok(Done::Success)
+}
+
 pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
     let db = open_store(&args.store)?;
     let ctx = args.store.ctx();

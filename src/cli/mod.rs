@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Diff(args) => cmd_diff(args),
         Command::Watch(args) => cmd_watch(args),
         Command::Demand(args) => cmd_demand(args),
+        Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
         Command::Completions(args) => cmd_completions(args),

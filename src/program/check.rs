@@ -741,6 +741,17 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
     c.label("/name", &spec.name);
     c.label("/organisation", &spec.organisation);
     c.opt_label("/summary", &spec.summary);
+    if let Some(r) = &spec.retention {
+        c.opt_label(&format!("{}/note", r.ptr), &r.note);
+        if let Some(Duration::Open) = c.duration(&format!("{}/erase_after", r.ptr), &r.erase_after)
+        {
+            c.err(
+                &format!("{}/erase_after", r.ptr),
+                "`erase_after` must be a fixed length",
+                "e.g. \"5 years\"",
+            );
+        }
+    }
     for o in &spec.options {
         c.label(&format!("{}/label", o.ptr), &o.label);
         for ch in &o.choices {

@@ -32,6 +32,20 @@ pub struct ProgramSpec {
     pub versions: Vec<Version>,
     #[serde(default)]
     pub limits: Option<LimitsSpec>,
+    #[serde(default)]
+    pub retention: Option<Retention>,
+}
+
+/// How long personal data is kept once a case has ended.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub erase_after: String,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
 }
 
 /// Per-programme overrides of the script sandbox limits.

@@ -310,6 +310,17 @@ impl Store {
         Ok(stmt.query_row([program], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 
+    /// Cases of a programme that have ended (closed, dropped, never started) and still hold
+    /// personal data: (id, the day they ended).
+    pub fn ended(&self, program: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, updated_on FROM cases WHERE program = ?1 AND state IN ('closed', 'dropped', 'not_started') \
+             AND json_extract(referral, '$.erased_on') IS NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([program], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Programmes with cases.
     pub fn programs(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
