@@ -1118,3 +1118,92 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
     assert_eq!(j["cases"][0]["case"], 2);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cases WHERE id = 3 AND json_extract(referral, '$.erased_on') IS NULL"), 1, "an active case keeps its data");
 }
+
+#[test]
+fn a_case_keeps_the_rules_it_was_judged_under_until_it_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let programme = dir.path().join("antwerpen.yaml");
+    let original = std::fs::read_to_string(root().join("programs/antwerpen.yaml")).unwrap();
+    std::fs::write(&programme, &original).unwrap();
+    let p = programme.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(&referral, "referral_date: 2023-01-10\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
+    let ok = |args: &[&str]| {
+        let out = traject(&db).args(args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    ok(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        p,
+        referral.to_str().unwrap(),
+        "--as-of",
+        "2023-01-10",
+    ]);
+    let verdict = |_: ()| {
+        let j: serde_json::Value =
+            serde_json::from_str(&ok(&["case", "export", "1", "--db", d, "--program", p])).unwrap();
+        j["eligibility"]["verdict"].as_str().unwrap().to_string()
+    };
+    assert_eq!(verdict(()), "eligible");
+    // The coordinator now requires civic orientation to be *not* completed (a change that
+    // would make this client ineligible): the case keeps the rules it was judged under.
+    let changed = original.replace(
+        "{id: civic_orientation, mode: hard, kind: flag_true,",
+        "{id: civic_orientation, mode: hard, kind: flag_false,",
+    );
+    assert_ne!(changed, original, "the rule was changed");
+    std::fs::write(&programme, &changed).unwrap();
+    assert_eq!(verdict(()), "eligible", "judged under the stored text");
+    ok(&[
+        "case",
+        "start",
+        "1",
+        "--db",
+        d,
+        "--track",
+        "long",
+        "--program",
+        p,
+        "--as-of",
+        "2023-02-01",
+    ]);
+    // Migrating is deliberate, recorded, and applies the rules as they are now.
+    ok(&[
+        "case",
+        "migrate",
+        "1",
+        "--db",
+        d,
+        "--to-version",
+        "2022",
+        "--program",
+        p,
+        "--as-of",
+        "2023-02-02",
+    ]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM events WHERE case_id = 1 AND kind = 'migrated'"
+        ),
+        1
+    );
+    assert_eq!(verdict(()), "ineligible");
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM snapshots"),
+        2,
+        "one text per version hash"
+    );
+}

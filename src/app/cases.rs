@@ -143,8 +143,47 @@ fn open_case(
     id: i64,
 ) -> Result<(CaseRow, Arc<CompiledProgram>), AppError> {
     let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
-    let compiled = programs.for_case(&row.program)?;
-    Ok((row, compiled))
+    let current = programs.for_case(&row.program)?;
+    let same = current
+        .program
+        .version(&row.version)
+        .is_some_and(|v| v.hash == row.version_hash);
+    if same {
+        return Ok((row, current));
+    }
+    // The programme file changed since the case was judged: use the text it was judged under.
+    match store.snapshot(&row.version_hash)? {
+        Some(snap) => {
+            let opts = crate::program::LoadOptions {
+                choices: snap.options,
+            };
+            let loaded = crate::program::load_bytes(&snap.file, snap.text.as_bytes(), &opts)?;
+            let compiled = crate::rules::compile_loaded(loaded)?;
+            Ok((row, Arc::new(compiled)))
+        }
+        None => Ok((row, current)),
+    }
+}
+
+/// Move a case to a version of the programme as it is now (`case migrate`).
+pub fn migrate(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    to_version: &str,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let current = programs.for_case(&row.program)?;
+    current.program.pick_version(Some(to_version))?;
+    Ok(engine::migrate(
+        store,
+        &current,
+        id,
+        to_version,
+        &ctx.engine(),
+    )?)
 }
 
 /// Start a case on a track (`None` when the version has one), or put it on the waiting list.

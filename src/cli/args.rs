@@ -241,6 +241,10 @@ pub enum CaseCommand {
         after_help = "Examples:\n  traject case export 12 > case-12.json\n  traject case export 12 --format text --lang fr"
     )]
     Export(CaseExportArgs),
+    /// Move a case to a version of the programme as it is now (its current rules), with an
+    /// event; until then a case keeps the exact programme text it was judged under.
+    #[command(after_help = "Example:\n  traject case migrate 12 --to-version 2022")]
+    Migrate(CaseMigrateArgs),
 }
 
 #[derive(clap::Args)]
@@ -637,6 +641,18 @@ pub struct CaseDropArgs {
     pub id: i64,
     #[arg(long)]
     pub reason: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseMigrateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub to_version: String,
+    /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
 }

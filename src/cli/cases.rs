@@ -41,6 +41,22 @@ pub fn run(cmd: CaseCommand) -> Verb {
                 &done,
             )
         }
+        CaseCommand::Migrate(args) => {
+            let mut db = open_store(&args.store)?;
+            let programs = programs(args.program);
+            cases::migrate(
+                &mut db,
+                &programs,
+                args.id,
+                &args.to_version,
+                &args.store.ctx(),
+            )?;
+            println!(
+                "case {} now follows version {} as it is now",
+                args.id, args.to_version
+            );
+            Ok(Done::Success)
+        }
         CaseCommand::Export(args) => {
             let db = open_store(&args.store)?;
             let ctx = args.store.ctx();

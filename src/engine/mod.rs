@@ -180,6 +180,7 @@ pub fn insert_case(
     if let Some(existing) = existing_case(tx, &compiled.program.spec.id, referral)? {
         return Err(existing.refusal());
     }
+    keep_snapshot(tx, compiled, version, ctx)?;
     tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8)")?
         .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id])?;
     let id = tx.last_insert_rowid();
@@ -216,6 +217,46 @@ pub fn insert_case(
 }
 
 /// The referral as stored: every known field, flags included.
+/// Store the programme text a version was judged under, once per content hash.
+fn keep_snapshot(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    version: &Version,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    let p = &compiled.program;
+    let options = serde_json::to_string(&p.options).unwrap_or_default();
+    tx.prepare_cached("INSERT OR IGNORE INTO snapshots (hash, program, version, file, text, options, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
+        .execute(params![version.hash, p.spec.id, version.id, p.file, p.text, options, ctx.day()])?;
+    Ok(())
+}
+
+/// Move a case deliberately to version `to` of the programme as it is now (its rules, its
+/// hash), with a `migrated` event naming both.
+pub fn migrate(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    to: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        let version = compiled.program.version(to).ok_or_else(|| CaseError::VersionGone {
+            program: c.program.clone(),
+            version: to.to_string(),
+        })?;
+        keep_snapshot(tx, compiled, version, ctx)?;
+        tx.execute(
+            "UPDATE cases SET version = ?2, version_hash = ?3, updated_on = ?4 WHERE id = ?1",
+            params![id, version.id, version.hash, ctx.day()],
+        )?;
+        let payload = json!({"from_version": c.version, "from_hash": c.version_hash, "to_version": version.id, "to_hash": version.hash});
+        append_event(tx, id, &ctx.day(), "migrated", &payload, &ctx.actor, &version.hash)?;
+        Ok(())
+    })
+}
+
 /// A case that already holds a referral's dossier number in the programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {

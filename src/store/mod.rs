@@ -3,6 +3,7 @@
 //! database, never in logs); `events` is append-only (triggers refuse updates and deletes) and
 //! every change to a case is written in the same transaction as its event.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -58,6 +59,19 @@ CREATE INDEX due_open ON due(held_on, due_from);
 ALTER TABLE cases ADD COLUMN dossier TEXT;
 UPDATE cases SET dossier = json_extract(referral, '$.id');
 CREATE INDEX cases_by_dossier ON cases(program, dossier);
+"#,
+    r#"
+-- The programme text each case was judged under, once per version content hash, so that the
+-- case keeps exactly those rules after the file changes.
+CREATE TABLE snapshots (
+    hash        TEXT PRIMARY KEY,
+    program     TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    options     TEXT NOT NULL,
+    recorded_on TEXT NOT NULL
+) WITHOUT ROWID;
 "#,
 ];
 
@@ -128,6 +142,14 @@ pub struct EventRow {
     pub payload: serde_json::Value,
     pub actor: String,
     pub version_hash: String,
+}
+
+/// The programme a case was judged under: its file name, text and option choices.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub file: String,
+    pub text: String,
+    pub options: BTreeMap<String, String>,
 }
 
 /// One scheduled evaluation of a case: (evaluation, due from, due to, held on).
@@ -319,6 +341,23 @@ impl Store {
         )?;
         let rows = stmt.query_map([program], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The programme text stored for a version content hash.
+    pub fn snapshot(&self, hash: &str) -> Result<Option<Snapshot>, StoreError> {
+        let row: Option<(String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT file, text, options FROM snapshots WHERE hash = ?1",
+                [hash],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        Ok(row.map(|(file, text, options)| Snapshot {
+            file,
+            text,
+            options: serde_json::from_str(&options).unwrap_or_default(),
+        }))
     }
 
     /// Programmes with cases.
