@@ -1207,3 +1207,128 @@ fn a_case_keeps_the_rules_it_was_judged_under_until_it_is_migrated() {
         "one text per version hash"
     );
 }
+
+#[test]
+fn joining_a_module_schedules_its_evaluations() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let run = |args: &[&str]| traject(&db).args(args).output().unwrap();
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    ok(&[
+        "case",
+        "new",
+        "--db",
+        d,
+        "--program",
+        "gent",
+        "tests/fixtures/referrals/gent.yaml",
+        "--as-of",
+        "2020-05-04",
+    ]);
+    // Only an active case joins a module.
+    let early = run(&[
+        "case",
+        "enrol",
+        "1",
+        "--db",
+        d,
+        "--module",
+        "via",
+        "--as-of",
+        "2020-05-05",
+    ]);
+    assert_eq!(early.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("only an active case can join a module")
+    );
+    ok(&["case", "start", "1", "--db", d, "--as-of", "2020-05-10"]);
+    let typo = run(&[
+        "case",
+        "enrol",
+        "1",
+        "--db",
+        d,
+        "--module",
+        "vai",
+        "--as-of",
+        "2020-06-01",
+    ]);
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean 'via'"));
+    ok(&[
+        "case",
+        "enrol",
+        "1",
+        "--db",
+        d,
+        "--module",
+        "via",
+        "--group",
+        "via-2020-06",
+        "--as-of",
+        "2020-06-01",
+    ]);
+    // VIA lasts three months and ends with the follow-up advice (002:538).
+    let due = ok(&[
+        "due",
+        "--db",
+        d,
+        "--on",
+        "2020-09-01",
+        "--as-of",
+        "2020-09-01",
+    ]);
+    assert!(
+        due.contains("via_advice") && due.contains("2020-09-01"),
+        "{due}"
+    );
+    let again = run(&[
+        "case",
+        "enrol",
+        "1",
+        "--db",
+        d,
+        "--module",
+        "via",
+        "--as-of",
+        "2020-06-02",
+    ]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already attends module 'via'"));
+    ok(&[
+        "case",
+        "leave",
+        "1",
+        "--db",
+        d,
+        "--module",
+        "via",
+        "--as-of",
+        "2020-07-01",
+    ]);
+    let due = ok(&[
+        "due",
+        "--db",
+        d,
+        "--on",
+        "2020-09-01",
+        "--as-of",
+        "2020-09-01",
+    ]);
+    assert!(!due.contains("via_advice"), "{due}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM events WHERE kind IN ('enrolled', 'left')"
+        ),
+        2
+    );
+}

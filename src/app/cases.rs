@@ -165,6 +165,26 @@ fn open_case(
     }
 }
 
+/// Enrol an active case in a module (and a group), or take it out (`group` is ignored then).
+pub fn enrol(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    leave: bool,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id)?;
+    let clock = ctx.engine();
+    if leave {
+        Ok(engine::leave(store, &compiled, id, module, &clock)?)
+    } else {
+        Ok(engine::enrol(store, &compiled, id, module, group, &clock)?)
+    }
+}
+
 /// Move a case to a version of the programme as it is now (`case migrate`).
 pub fn migrate(
     store: &mut Store,

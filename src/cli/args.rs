@@ -245,6 +245,12 @@ pub enum CaseCommand {
     /// event; until then a case keeps the exact programme text it was judged under.
     #[command(after_help = "Example:\n  traject case migrate 12 --to-version 2022")]
     Migrate(CaseMigrateArgs),
+    /// A client joins a module (and a group); its module evaluations become due.
+    #[command(after_help = "Example:\n  traject case enrol 12 --module via --group via-2024-03")]
+    Enrol(CaseEnrolArgs),
+    /// A client leaves a module; its module evaluations not yet held are no longer due.
+    #[command(after_help = "Example:\n  traject case leave 12 --module via")]
+    Leave(CaseEnrolArgs),
 }
 
 #[derive(clap::Args)]
@@ -641,6 +647,21 @@ pub struct CaseDropArgs {
     pub id: i64,
     #[arg(long)]
     pub reason: String,
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseEnrolArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    #[arg(long)]
+    pub module: String,
+    /// The group within the module (enrol only).
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
 }

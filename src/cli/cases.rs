@@ -41,6 +41,8 @@ pub fn run(cmd: CaseCommand) -> Verb {
                 &done,
             )
         }
+        CaseCommand::Enrol(args) => enrol(args, false),
+        CaseCommand::Leave(args) => enrol(args, true),
         CaseCommand::Migrate(args) => {
             let mut db = open_store(&args.store)?;
             let programs = programs(args.program);
@@ -85,6 +87,25 @@ pub fn run(cmd: CaseCommand) -> Verb {
             )
         }
     }
+}
+
+fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let (id, module) = (args.id, args.module.as_str());
+    let programs = programs(args.program.clone());
+    let group = args.group.as_deref();
+    cases::enrol(
+        &mut db,
+        &programs,
+        id,
+        module,
+        group,
+        leave,
+        &args.store.ctx(),
+    )?;
+    let done = if leave { "left" } else { "joined" };
+    println!("case {id} {done} module {module}");
+    Ok(Done::Success)
 }
 
 pub fn open_store(args: &StoreArgs) -> Result<Store, AppError> {

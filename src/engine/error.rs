@@ -83,6 +83,23 @@ pub enum CaseError {
         suggestion: String,
         known: Vec<String>,
     },
+    #[error("case {id} is {state}: only an active case can join a module")]
+    NotEnrollable { id: i64, state: CaseState },
+    #[error("version {version} has no module '{given}'{suggestion}; modules: {}", known.join(", "))]
+    UnknownModule {
+        version: String,
+        given: String,
+        suggestion: String,
+        known: Vec<String>,
+    },
+    #[error("case {id} already attends module '{module}' (since {since})")]
+    AlreadyEnrolled {
+        id: i64,
+        module: String,
+        since: String,
+    },
+    #[error("case {id} does not attend module '{module}'")]
+    NotEnrolled { id: i64, module: String },
     #[error("track '{track}' is not extendable in version {version}")]
     NotExtendable { track: String, version: String },
     #[error("how long is the extension? give --extend-by (e.g. \"3 months\"); the programme states no extension length")]

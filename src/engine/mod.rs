@@ -257,6 +257,100 @@ pub fn migrate(
     })
 }
 
+/// Enrol an active case in a module (optionally a group): the module's evaluation moments
+/// anchored on its start or end are scheduled from today — at the end when no timing is given.
+pub fn enrol(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        if !c.state.is_active() {
+            return Err(CaseError::NotEnrollable { id, state: c.state });
+        }
+        let (version, _) = pinned(compiled, &c)?;
+        let Some(m) = version.module(module) else {
+            let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
+            return Err(CaseError::UnknownModule {
+                version: version.id.clone(),
+                suggestion: suggestion_suffix(module, known.iter().map(String::as_str)),
+                given: module.to_string(),
+                known,
+            });
+        };
+        if let Some(since) = open_enrolment(tx, id, module)? {
+            return Err(CaseError::AlreadyEnrolled { id, module: module.to_string(), since });
+        }
+        tx.execute(
+            "INSERT INTO enrolments (case_id, module, grp, enrolled_on) VALUES (?1, ?2, ?3, ?4)",
+            params![id, module, group, ctx.day()],
+        )?;
+        let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
+        for e in version.evaluations.iter().filter(|e| e.module.as_deref() == Some(module)) {
+            let base = match e.anchor {
+                Anchor::ModuleStart => Some(ctx.on),
+                Anchor::ModuleEnd => ends,
+                _ => None,
+            };
+            if let Some(base) = base {
+                if e.at.is_none() && e.window.is_none() && e.every.is_none() {
+                    tx.prepare_cached("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)")?
+                        .execute(params![id, e.id, base.to_string()])?;
+                } else {
+                    schedule_one(tx, id, e, base, ends)?;
+                }
+            }
+        }
+        let payload = json!({"module": module, "group": group, "ends_on": ends.map(|d| d.to_string())});
+        append_event(tx, id, &ctx.day(), "enrolled", &payload, &ctx.actor, &c.version_hash)?;
+        Ok(())
+    })
+}
+
+/// A case leaves a module: its module evaluations not yet held are no longer due.
+pub fn leave(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        let (version, _) = pinned(compiled, &c)?;
+        if open_enrolment(tx, id, module)?.is_none() {
+            return Err(CaseError::NotEnrolled { id, module: module.to_string() });
+        }
+        tx.execute(
+            "UPDATE enrolments SET left_on = ?3 WHERE case_id = ?1 AND module = ?2 AND left_on IS NULL",
+            params![id, module, ctx.day()],
+        )?;
+        for e in version.evaluations.iter().filter(|e| e.module.as_deref() == Some(module)) {
+            tx.execute(
+                "DELETE FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL",
+                params![id, e.id],
+            )?;
+        }
+        append_event(tx, id, &ctx.day(), "left", &json!({"module": module}), &ctx.actor, &c.version_hash)?;
+        Ok(())
+    })
+}
+
+/// Since when a case attends `module`, if it does.
+fn open_enrolment(tx: &Transaction, id: i64, module: &str) -> Result<Option<String>, CaseError> {
+    Ok(tx
+        .query_row(
+            "SELECT enrolled_on FROM enrolments WHERE case_id = ?1 AND module = ?2 AND left_on IS NULL",
+            params![id, module],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// A case that already holds a referral's dossier number in the programme.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
