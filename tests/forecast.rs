@@ -271,6 +271,10 @@ fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
     assert!(waiting(3) > waiting(0) && wait(3) > wait(0));
     assert!(waiting(2) <= waiting(0) && wait(2) < wait(0));
     assert_eq!(r[1].scenario.as_deref(), Some("one FTE from month 4"));
+    // The capacity line follows the staff change: 2 FTE × 20 before April, 1 × 20 after.
+    let capacity: Vec<u32> = r[1].summary.monthly.iter().map(|m| m.capacity).collect();
+    assert_eq!((capacity[0], capacity[3], capacity[23]), (40, 20, 20));
+    assert!(r[0].summary.monthly.iter().all(|m| m.capacity == 40));
     // The comparison text names every scenario.
     let text = traject::sim::report::compare_text(&r);
     for s in &scenarios {

@@ -549,6 +549,8 @@ pub struct Month {
     pub active_p10: f64,
     pub active_p50: f64,
     pub active_p90: f64,
+    /// The capacity at the end of the month (staff changes move it).
+    pub capacity: u32,
     pub waiting_p10: f64,
     pub waiting_p50: f64,
     pub waiting_p90: f64,
@@ -629,6 +631,7 @@ fn month_of(results: &[RunResult], m: usize) -> Month {
         active_p10: percentile(&a, 0.1),
         active_p50: percentile(&a, 0.5),
         active_p90: percentile(&a, 0.9),
+        capacity: 0,
         waiting_p10: percentile(&w, 0.1),
         waiting_p50: percentile(&w, 0.5),
         waiting_p90: percentile(&w, 0.9),
@@ -636,6 +639,16 @@ fn month_of(results: &[RunResult], m: usize) -> Month {
         wait_days_p50: round(percentile(&waits, 0.5), 1),
         wait_days_p90: round(percentile(&waits, 0.9), 1),
     }
+}
+
+/// The capacity in force on `day`: the last staff change before it, else the model's own.
+fn capacity_at(model: &Model, day: f64) -> u32 {
+    model
+        .capacity_changes
+        .iter()
+        .rev()
+        .find(|(at, _)| *at <= day)
+        .map_or(model.capacity, |c| c.1)
 }
 
 /// Seat waits and seat queues of group module `g` over all runs.
@@ -728,7 +741,12 @@ pub fn summarise(model: &Model, cfg: &Config, results: &[RunResult]) -> Summary 
         .map(|r| r.waiting.iter().filter(|w| **w > 0).count() as f64)
         .sum::<f64>()
         / results.len().max(1) as f64;
-    let monthly = (0..cfg.months).map(|m| month_of(results, m)).collect();
+    let monthly = (0..cfg.months)
+        .map(|m| Month {
+            capacity: capacity_at(model, (m + 1) as f64 * MONTH_DAYS),
+            ..month_of(results, m)
+        })
+        .collect();
     let histogram = wait_histogram(&waits);
     Summary {
         capacity: model.capacity,

@@ -145,7 +145,7 @@ pub fn text(r: &ProgrammeReport) -> String {
 /// The learnt demand, one figure per line with where it comes from.
 pub fn calibration_text(c: &Calibration) -> String {
     let mut out = format!(
-        "  demand learnt from {} to {} ({} months with cases):\n",
+        "  demand learnt from {} to {} (months with cases: {}):\n",
         c.window_from, c.window_to, c.months_observed
     );
     let mut line = |name: &str, value: String, n: u64, from: &str| {
@@ -291,7 +291,7 @@ pub fn csv(r: &ProgrammeReport) -> String {
             m.active_p90,
             m.waiting_p50,
             m.waiting_p90,
-            r.summary.capacity,
+            m.capacity,
             m.waiting_p10,
             m.wait_days_p10,
             m.wait_days_p50,
@@ -461,8 +461,12 @@ fn active_chart(s: &Summary) -> String {
     let p10: Vec<f64> = s.monthly.iter().map(|m| m.active_p10).collect();
     let p50: Vec<f64> = s.monthly.iter().map(|m| m.active_p50).collect();
     let p90: Vec<f64> = s.monthly.iter().map(|m| m.active_p90).collect();
-    let cap: Vec<f64> = vec![s.capacity as f64; months];
-    let active_max = p90.iter().copied().fold(s.capacity as f64, f64::max);
+    let cap: Vec<f64> = s.monthly.iter().map(|m| m.capacity as f64).collect();
+    let active_max = p90
+        .iter()
+        .chain(&cap)
+        .copied()
+        .fold(s.capacity as f64, f64::max);
     svg_chart(
         "Active cases per month (median, p10–p90 band) and capacity",
         months,
