@@ -200,7 +200,7 @@ pub enum CaseCommand {
         after_help = "Example:\n  traject case new --program <id> referral.yaml --as-of 2023-01-10"
     )]
     New(CaseNewArgs),
-    /// Create cases from a CSV of referrals: all rows in one transaction, or none.
+    /// Create cases from a CSV of referrals: all rows in one transaction, or none; rows whose dossier already has the same case are skipped.
     #[command(after_help = "Example:\n  traject case import --program <id> referrals.csv")]
     Import(CaseImportArgs),
     /// List cases.
