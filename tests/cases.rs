@@ -38,6 +38,18 @@ fn referrals_csv(dir: &Path, name: &str, first: usize, n: usize) -> PathBuf {
     path
 }
 
+/// Run the binary on `db`; it must succeed. Its standard output.
+fn succeed(db: &Path, args: &[&str]) -> String {
+    let out = traject(db).args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -773,17 +785,7 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         "id: DOSSIER-7781\nreferral_date: 2023-01-10\nbirth_date: 1977-11-23\nnationality: ER\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
     )
     .unwrap();
-    let run = |args: &[&str]| traject(&db).args(args).output().unwrap();
-    let ok = |args: &[&str]| {
-        let out = run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let ok = |args: &[&str]| succeed(&db, args);
     ok(&[
         "case",
         "new",
@@ -880,7 +882,7 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
             "{personal} is still in the database file or its WAL"
         );
     }
-    let history = String::from_utf8_lossy(&ok(&["case", "history", "1", "--db", d])).to_string();
+    let history = ok(&["case", "history", "1", "--db", d]);
     assert!(
         history.contains("referred") && history.contains("started") && history.contains("erased"),
         "{history}"
@@ -913,16 +915,7 @@ fn an_access_request_gets_everything_held_about_the_client() {
         "id: D-1\nreferral_date: 2023-01-10\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
     )
     .unwrap();
-    let ok = |args: &[&str]| {
-        let out = traject(&db).args(args).output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
+    let ok = |args: &[&str]| succeed(&db, args);
     ok(&[
         "case",
         "new",
@@ -993,16 +986,7 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
     let db = dir.path().join("cases.db");
     let d = db.to_str().unwrap();
     let csv = referrals_csv(dir.path(), "r.csv", 1, 4);
-    let ok = |args: &[&str]| {
-        let out = traject(&db).args(args).output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
+    let ok = |args: &[&str]| succeed(&db, args);
     ok(&[
         "case",
         "import",
@@ -1130,16 +1114,7 @@ fn a_case_keeps_the_rules_it_was_judged_under_until_it_is_migrated() {
     let p = programme.to_str().unwrap();
     let referral = dir.path().join("r.yaml");
     std::fs::write(&referral, "referral_date: 2023-01-10\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
-    let ok = |args: &[&str]| {
-        let out = traject(&db).args(args).output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
+    let ok = |args: &[&str]| succeed(&db, args);
     ok(&[
         "case",
         "new",
@@ -1214,16 +1189,7 @@ fn joining_a_module_schedules_its_evaluations() {
     let db = dir.path().join("cases.db");
     let d = db.to_str().unwrap();
     let run = |args: &[&str]| traject(&db).args(args).output().unwrap();
-    let ok = |args: &[&str]| {
-        let out = run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).to_string()
-    };
+    let ok = |args: &[&str]| succeed(&db, args);
     ok(&[
         "case",
         "new",

@@ -422,11 +422,7 @@ fn explained(
         .versions
         .iter()
         .position(|v| v.id == version)?;
-    let index = crate::yaml::SpanIndex::default();
-    let r = crate::referral::from_value("case store", referral, &index, "").ok()?;
-    let evaluation =
-        crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
-            .ok()?;
+    let (r, evaluation) = compiled.judge_stored(vi, referral)?;
     Some(explain::explain(compiled, &r, &evaluation, lang))
 }
 

@@ -283,14 +283,22 @@ pub fn enrol(
             });
         };
         if let Some(since) = open_enrolment(tx, id, module)? {
-            return Err(CaseError::AlreadyEnrolled { id, module: module.to_string(), since });
+            return Err(CaseError::AlreadyEnrolled {
+                id,
+                module: module.to_string(),
+                since,
+            });
         }
         tx.execute(
             "INSERT INTO enrolments (case_id, module, grp, enrolled_on) VALUES (?1, ?2, ?3, ?4)",
             params![id, module, group, ctx.day()],
         )?;
         let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
-        for e in version.evaluations.iter().filter(|e| e.module.as_deref() == Some(module)) {
+        for e in version
+            .evaluations
+            .iter()
+            .filter(|e| e.module.as_deref() == Some(module))
+        {
             let base = match e.anchor {
                 Anchor::ModuleStart => Some(ctx.on),
                 Anchor::ModuleEnd => ends,
@@ -298,15 +306,23 @@ pub fn enrol(
             };
             if let Some(base) = base {
                 if e.at.is_none() && e.window.is_none() && e.every.is_none() {
-                    tx.prepare_cached("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)")?
-                        .execute(params![id, e.id, base.to_string()])?;
+                    due_between(tx, id, &e.id, base, base)?;
                 } else {
                     schedule_one(tx, id, e, base, ends)?;
                 }
             }
         }
-        let payload = json!({"module": module, "group": group, "ends_on": ends.map(|d| d.to_string())});
-        append_event(tx, id, &ctx.day(), "enrolled", &payload, &ctx.actor, &c.version_hash)?;
+        let payload =
+            json!({"module": module, "group": group, "ends_on": ends.map(|d| d.to_string())});
+        append_event(
+            tx,
+            id,
+            &ctx.day(),
+            "enrolled",
+            &payload,
+            &ctx.actor,
+            &c.version_hash,
+        )?;
         Ok(())
     })
 }
@@ -412,6 +428,21 @@ fn referral_value(r: &Referral) -> Value {
     Value::Object(m)
 }
 
+/// An evaluation of a case is due between `from` and `to` (once; a repeat is ignored).
+fn due_between(
+    tx: &Transaction,
+    id: i64,
+    evaluation: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(), CaseError> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, evaluation, from.to_string(), to.to_string()])?;
+    Ok(())
+}
+
 fn schedule_one(
     tx: &Transaction,
     id: i64,
@@ -419,11 +450,7 @@ fn schedule_one(
     base: NaiveDate,
     until: Option<NaiveDate>,
 ) -> Result<(), CaseError> {
-    let insert = |from: NaiveDate, to: NaiveDate| -> Result<(), CaseError> {
-        tx.prepare_cached("INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![id, e.id, from.to_string(), to.to_string()])?;
-        Ok(())
-    };
+    let insert = |from: NaiveDate, to: NaiveDate| due_between(tx, id, &e.id, from, to);
     if let Some(at) = &e.at {
         if let Some(d) = add(base, at) {
             insert(d, d)?;
@@ -793,10 +820,7 @@ fn extend(
         "UPDATE cases SET state = 'extended', ends_on = ?2, updated_on = ?3 WHERE id = ?1",
         params![id, ends.to_string(), ctx.day()],
     )?;
-    tx.execute(
-        "INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?3)",
-        params![id, evaluation, ends.to_string()],
-    )?;
+    due_between(tx, id, evaluation, ends, ends)?;
     Ok(ends)
 }
 

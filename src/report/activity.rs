@@ -251,7 +251,6 @@ fn funders_of(
     value: &serde_json::Value,
     referred: Option<&str>,
 ) -> Option<Vec<usize>> {
-    let index = crate::yaml::SpanIndex::default();
     if value.get("erased_on").is_some() {
         let payload: serde_json::Value = serde_json::from_str(referred?).ok()?;
         let ids = payload["funding"].as_array()?;
@@ -265,8 +264,5 @@ fn funders_of(
                 .collect(),
         );
     }
-    let r = crate::referral::from_value("case store", value, &index, "").ok()?;
-    crate::rules::eval::evaluate_version(&compiled.engine, &compiled.versions[vi], vi, &r)
-        .ok()
-        .map(|e| e.funding)
+    compiled.judge_stored(vi, value).map(|(_, e)| e.funding)
 }

@@ -243,6 +243,20 @@ impl CompiledProgram {
         Ok((i, v))
     }
 
+    /// Judge a referral as the case store keeps it (JSON) under version `version_index`;
+    /// `None` when it no longer reads as a referral (erased) or a script fails.
+    pub fn judge_stored(
+        &self,
+        version_index: usize,
+        stored: &serde_json::Value,
+    ) -> Option<(Referral, Evaluation)> {
+        let index = crate::yaml::SpanIndex::default();
+        let r = crate::referral::from_value("case store", stored, &index, "").ok()?;
+        let version = self.versions.get(version_index)?;
+        let e = evaluate_version(&self.engine, version, version_index, &r).ok()?;
+        Some((r, e))
+    }
+
     /// Judge a referral with the version in force on its date.
     pub fn evaluate(&self, r: &Referral) -> Result<Evaluation, EvalError> {
         let (i, _) = self.version_for(r)?;
