@@ -50,6 +50,40 @@ fn succeed(db: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+/// Case 1 from `referral` (dated 2023-01-10), started on the long track on 2023-02-01.
+fn refer_and_start(db: &Path, referral: &Path) {
+    let d = db.to_str().unwrap();
+    let r = referral.to_str().unwrap();
+    succeed(
+        db,
+        &[
+            "case",
+            "new",
+            "--db",
+            d,
+            "--program",
+            "antwerpen",
+            r,
+            "--as-of",
+            "2023-01-10",
+        ],
+    );
+    succeed(
+        db,
+        &[
+            "case",
+            "start",
+            "1",
+            "--db",
+            d,
+            "--track",
+            "long",
+            "--as-of",
+            "2023-02-01",
+        ],
+    );
+}
+
 fn count(db: &Path, sql: &str) -> i64 {
     Connection::open(db)
         .unwrap()
@@ -786,28 +820,7 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
     )
     .unwrap();
     let ok = |args: &[&str]| succeed(&db, args);
-    ok(&[
-        "case",
-        "new",
-        "--db",
-        d,
-        "--program",
-        "antwerpen",
-        referral.to_str().unwrap(),
-        "--as-of",
-        "2023-01-10",
-    ]);
-    ok(&[
-        "case",
-        "start",
-        "1",
-        "--db",
-        d,
-        "--track",
-        "long",
-        "--as-of",
-        "2023-02-01",
-    ]);
+    refer_and_start(&db, &referral);
     let activity = |_: ()| {
         ok(&[
             "report",
@@ -916,28 +929,7 @@ fn an_access_request_gets_everything_held_about_the_client() {
     )
     .unwrap();
     let ok = |args: &[&str]| succeed(&db, args);
-    ok(&[
-        "case",
-        "new",
-        "--db",
-        d,
-        "--program",
-        "antwerpen",
-        referral.to_str().unwrap(),
-        "--as-of",
-        "2023-01-10",
-    ]);
-    ok(&[
-        "case",
-        "start",
-        "1",
-        "--db",
-        d,
-        "--track",
-        "long",
-        "--as-of",
-        "2023-02-01",
-    ]);
+    refer_and_start(&db, &referral);
     let j: serde_json::Value =
         serde_json::from_str(&ok(&["case", "export", "1", "--db", d])).unwrap();
     assert_eq!(j["referral"]["birth_date"], "1990-05-01");

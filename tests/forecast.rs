@@ -56,6 +56,23 @@ fn referral(id: usize, on: NaiveDate) -> Referral {
     r
 }
 
+/// Run the binary from the repository root; it must succeed. Its standard output.
+fn succeed(args: &[&str]) -> String {
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
 fn antwerpen() -> Program {
     FilePrograms::here()
         .load("antwerpen", &LoadOptions::default())
@@ -105,19 +122,7 @@ fn the_forecast_starts_from_the_forty_five_cases_in_the_store() {
             "json",
         ];
         args.extend_from_slice(extra);
-        let out = Command::cargo_bin("traject")
-            .unwrap()
-            .current_dir(root())
-            .args(&args)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+        serde_json::from_str::<serde_json::Value>(&succeed(&args)).unwrap()
     };
     let j = run(&["--db", db.to_str().unwrap(), "--from", "2023-03-10"]);
     assert_eq!(j["start"]["active"], 40);
@@ -133,60 +138,36 @@ fn the_forecast_starts_from_the_forty_five_cases_in_the_store() {
     let scenarios = dir.path().join("scenarios.yaml");
     std::fs::write(&scenarios, "scenarios:\n  - name: as planned\n  - name: one FTE less in May\n    fte_change: {2023-05-01: 1}\n").unwrap();
     let d = db.to_str().unwrap();
-    let out = Command::cargo_bin("traject")
-        .unwrap()
-        .current_dir(root())
-        .args([
-            "simulate",
-            "--program",
-            "antwerpen",
-            "--db",
-            d,
-            "--from",
-            "2023-03-10",
-            "--runs",
-            "100",
-            "--months",
-            "6",
-            "--compare",
-            scenarios.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = succeed(&[
+        "simulate",
+        "--program",
+        "antwerpen",
+        "--db",
+        d,
+        "--from",
+        "2023-03-10",
+        "--runs",
+        "100",
+        "--months",
+        "6",
+        "--compare",
+        scenarios.to_str().unwrap(),
+    ]);
     assert!(
         text.contains("as planned") && text.contains("one FTE less in May"),
         "{text}"
     );
-    let out = Command::cargo_bin("traject")
-        .unwrap()
-        .current_dir(root())
-        .args([
-            "demand",
-            "--program",
-            "antwerpen",
-            "--db",
-            d,
-            "--as-of",
-            "2023-03-11",
-            "--format",
-            "yaml",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let yaml = String::from_utf8_lossy(&out.stdout);
+    let yaml = succeed(&[
+        "demand",
+        "--program",
+        "antwerpen",
+        "--db",
+        d,
+        "--as-of",
+        "2023-03-11",
+        "--format",
+        "yaml",
+    ]);
     assert!(
         yaml.starts_with("demand:\n  referrals_per_month: [")
             && yaml.contains("source: \"case store, "),
