@@ -73,6 +73,7 @@ fn main() {
         on: last,
         actor: "bench".into(),
         role: Role::Coordinator,
+        team: None,
     };
 
     let t = Instant::now();

@@ -74,6 +74,7 @@ fn main() {
     let ctx = |d: &str| Ctx {
         on: d.parse().unwrap(),
         actor: "bench".into(),
+        team: None,
     };
     store
         .write(|tx| {

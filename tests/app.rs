@@ -14,6 +14,7 @@ fn ctx(role: Role) -> Ctx {
         on: "2023-02-01".parse().unwrap(),
         actor: "tester".into(),
         role,
+        team: None,
     }
 }
 
@@ -76,10 +77,10 @@ fn an_auditor_sees_figures_but_never_a_case() {
         ),
         Need::Persons,
     );
-    forbidden(cases::show(&store, id, &auditor), Need::Persons);
-    forbidden(cases::history(&store, id, &auditor), Need::Persons);
+    forbidden(cases::show(&mut store, id, &auditor), Need::Persons);
+    forbidden(cases::history(&mut store, id, &auditor), Need::Persons);
     forbidden(
-        cases::export(&store, &programs, id, None, &auditor),
+        cases::export(&mut store, &programs, id, None, &auditor),
         Need::Persons,
     );
     forbidden(
@@ -134,7 +135,7 @@ fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
     let worker = ctx(Role::SocialWorker);
     let started = cases::start(&mut store, &programs, id, Some("long"), &worker).unwrap();
     assert_eq!(started, StartOutcome::Started);
-    let view = cases::show(&store, id, &worker).unwrap();
+    let view = cases::show(&mut store, id, &worker).unwrap();
     assert_eq!(view.case.state, CaseState::Active);
     assert!(
         !view.schedule.is_empty(),
@@ -170,7 +171,7 @@ fn failures_come_back_typed() {
         }
         other => panic!("expected a refused transition, got {other:?}"),
     }
-    match cases::show(&store, 4242, &worker) {
+    match cases::show(&mut store, 4242, &worker) {
         Err(AppError::Case(CaseError::NotFound { id: 4242 })) => {}
         other => panic!("expected an unknown case, got {other:?}"),
     }

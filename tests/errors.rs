@@ -40,6 +40,7 @@ fn refused_unknown_and_database_failures_are_different_types() {
     let ctx = Ctx {
         on: "2023-01-10".parse().unwrap(),
         actor: "test".into(),
+        team: None,
     };
     let (id, _) = engine::new_case(&mut store, &compiled, &referral(), &ctx).unwrap();
 

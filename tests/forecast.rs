@@ -31,6 +31,7 @@ fn ctx(on: NaiveDate) -> Ctx {
         on,
         actor: "forecast-test".into(),
         role: Role::Coordinator,
+        team: None,
     }
 }
 

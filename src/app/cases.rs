@@ -136,13 +136,27 @@ fn read_batch(
     }
 }
 
+/// The stored case, if the actor may see it (another team's case is "not found").
+fn visible_case(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseRow, AppError> {
+    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    ctx.may_see(&row)?;
+    Ok(row)
+}
+
+/// Note in the audit trail that the actor read a case file (GDPR: who looked at whose file).
+fn audit_read(store: &mut Store, id: i64, what: &str, ctx: &Ctx) -> Result<(), AppError> {
+    store.audit(&ctx.audit(what, format!("case:{id}")))?;
+    Ok(())
+}
+
 /// The stored case and the programme it belongs to.
 fn open_case(
     store: &Store,
     programs: &dyn Programs,
     id: i64,
+    ctx: &Ctx,
 ) -> Result<(CaseRow, Arc<CompiledProgram>), AppError> {
-    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let row = visible_case(store, id, ctx)?;
     let current = programs.for_case(&row.program)?;
     let same = current
         .program
@@ -176,7 +190,7 @@ pub fn enrol(
     ctx: &Ctx,
 ) -> Result<(), AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (_, compiled) = open_case(store, programs, id)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.engine();
     if leave {
         Ok(engine::leave(store, &compiled, id, module, &clock)?)
@@ -194,7 +208,7 @@ pub fn migrate(
     ctx: &Ctx,
 ) -> Result<(), AppError> {
     ctx.require(Need::ChangeCases)?;
-    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let row = visible_case(store, id, ctx)?;
     let current = programs.for_case(&row.program)?;
     current.program.pick_version(Some(to_version))?;
     Ok(engine::migrate(
@@ -215,7 +229,7 @@ pub fn start(
     ctx: &Ctx,
 ) -> Result<StartOutcome, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (_, compiled) = open_case(store, programs, id)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
     Ok(engine::start(store, &compiled, id, track, &ctx.engine())?)
 }
 
@@ -241,7 +255,7 @@ pub fn evaluate(
     ctx: &Ctx,
 ) -> Result<Option<Freed>, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (_, compiled) = open_case(store, programs, id)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
     Ok(engine::evaluate(
         store,
         &compiled,
@@ -277,7 +291,7 @@ pub fn finish(
     ctx: &Ctx,
 ) -> Result<Freed, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (_, compiled) = open_case(store, programs, id)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.engine();
     Ok(match ending {
         Ending::Close => engine::close(store, &compiled, id, exit, &clock)?,
@@ -289,6 +303,7 @@ pub fn finish(
 /// Erase a client's personal data for good (only a coordinator); see `engine::erase`.
 pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Need::Erase)?;
+    visible_case(store, id, ctx)?;
     engine::erase(store, id, reason, &ctx.engine())?;
     Ok(())
 }
@@ -355,7 +370,7 @@ pub struct CaseFilter {
 pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow>, AppError> {
     ctx.require(Need::Persons)?;
     let state = filter.state.map(|s| s.as_str());
-    Ok(store.list(filter.program.as_deref(), state, filter.limit)?)
+    Ok(store.list(filter.program.as_deref(), state, ctx.scope(), filter.limit)?)
 }
 
 /// One case with its evaluation moments (held or to do).
@@ -365,10 +380,12 @@ pub struct CaseView {
     pub schedule: Vec<Scheduled>,
 }
 
-pub fn show(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseView, AppError> {
+/// One case file; the read is audited.
+pub fn show(store: &mut Store, id: i64, ctx: &Ctx) -> Result<CaseView, AppError> {
     ctx.require(Need::Persons)?;
-    let case = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    let case = visible_case(store, id, ctx)?;
     let schedule = store.schedule(id)?;
+    audit_read(store, id, "read", ctx)?;
     Ok(CaseView { case, schedule })
 }
 
@@ -388,14 +405,15 @@ pub struct Export {
 }
 
 pub fn export(
-    store: &Store,
+    store: &mut Store,
     programs: &dyn Programs,
     id: i64,
     lang: Option<Lang>,
     ctx: &Ctx,
 ) -> Result<Export, AppError> {
     ctx.require(Need::Persons)?;
-    let (case, compiled) = open_case(store, programs, id)?;
+    let (case, compiled) = open_case(store, programs, id, ctx)?;
+    audit_read(store, id, "export", ctx)?;
     let lang = lang.unwrap_or(compiled.program.spec.society_language);
     let referral: serde_json::Value = serde_json::from_str(&case.referral).unwrap_or_default();
     let eligibility = explained(&compiled, &case.version, &referral, lang);
@@ -426,20 +444,19 @@ fn explained(
     Some(explain::explain(compiled, &r, &evaluation, lang))
 }
 
-/// Every event of a case, oldest first.
-pub fn history(store: &Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
+/// Every event of a case, oldest first; the read is audited.
+pub fn history(store: &mut Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
     ctx.require(Need::Persons)?;
+    visible_case(store, id, ctx)?;
     let events = store.history(id)?;
-    if events.is_empty() {
-        return Err(CaseError::NotFound { id }.into());
-    }
+    audit_read(store, id, "read history", ctx)?;
     Ok(events)
 }
 
 /// Evaluations due on `ctx.on` (window open) or overdue, optionally of one programme.
 pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow>, AppError> {
     ctx.require(Need::Persons)?;
-    Ok(store.due(&ctx.on.to_string(), program)?)
+    Ok(store.due(&ctx.on.to_string(), program, ctx.scope())?)
 }
 
 #[derive(Debug, Serialize)]

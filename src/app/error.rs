@@ -44,8 +44,13 @@ pub enum AppError {
     Report(#[from] ReportError),
     #[error("{}: the file exists already; choose another --out or remove it first", .0.display())]
     Exists(PathBuf),
+    #[error("cannot create a temporary folder: {0}")]
+    TempDir(String),
     #[error("cannot watch {}: {message}", path.display())]
     Watch { path: PathBuf, message: String },
+    /// A login refused, or a user that cannot be added or changed.
+    #[error(transparent)]
+    Auth(#[from] super::users::AuthError),
     /// The actor's role does not allow the use case.
     #[error("a {role} may not {}", need_text(*need))]
     Forbidden { role: Role, need: Need },
@@ -58,6 +63,7 @@ fn need_text(need: Need) -> &'static str {
         Need::Figures => "see these figures",
         Need::EditProgrammes => "change programmes",
         Need::Erase => "erase a client's personal data",
+        Need::ManageUsers => "manage users",
     }
 }
 
@@ -71,6 +77,8 @@ pub enum SettingError {
     QueueRates,
     #[error("{setting} must be a number above 0")]
     NotPositive { setting: &'static str },
+    #[error("a what-if runs at most {runs} runs of at most {months} months")]
+    WhatIfSize { runs: usize, months: usize },
     #[error("--option '{given}': write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped")]
     OptionSyntax { given: String },
 }

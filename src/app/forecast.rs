@@ -509,3 +509,26 @@ fn scenario_of(
         Err(errors)
     }
 }
+
+/// The largest simulation a front end serving many people runs per request.
+pub const WHAT_IF_MAX_RUNS: usize = 1000;
+pub const WHAT_IF_MAX_MONTHS: usize = 120;
+
+/// A what-if for anyone who may see figures: a programme version simulated with another
+/// staffing or demand, bounded in size (`WHAT_IF_MAX_RUNS` × `WHAT_IF_MAX_MONTHS`).
+pub fn what_if(
+    program: &Program,
+    ask: &Forecast,
+    s: &Settings,
+    ctx: &Ctx,
+) -> Result<ProgrammeReport, AppError> {
+    ctx.require(super::Need::Figures)?;
+    if s.runs > WHAT_IF_MAX_RUNS || s.months > WHAT_IF_MAX_MONTHS {
+        return Err(SettingError::WhatIfSize {
+            runs: WHAT_IF_MAX_RUNS,
+            months: WHAT_IF_MAX_MONTHS,
+        }
+        .into());
+    }
+    forecast(program, ask, None, s, &|_, _| {})
+}

@@ -5,6 +5,7 @@
 //! arguments. Who may do what (the actor's role) is checked here, once, for every front end.
 
 pub mod cases;
+pub mod catalogue;
 mod error;
 pub mod files;
 pub mod forecast;
@@ -13,6 +14,7 @@ mod programs;
 pub mod referrals;
 pub mod reports;
 pub mod route;
+pub mod users;
 pub mod watch;
 
 use chrono::NaiveDate;
@@ -45,13 +47,17 @@ pub enum Need {
     EditProgrammes,
     /// Erase a client's personal data.
     Erase,
+    /// Add, disable or change users.
+    ManageUsers,
 }
 
 impl Role {
     pub fn may(self, need: Need) -> bool {
         match self {
             Role::Coordinator => true,
-            Role::SocialWorker => !matches!(need, Need::EditProgrammes | Need::Erase),
+            Role::SocialWorker => {
+                !matches!(need, Need::EditProgrammes | Need::Erase | Need::ManageUsers)
+            }
             Role::Auditor => need == Need::Figures,
         }
     }
@@ -62,6 +68,12 @@ impl Role {
             Role::SocialWorker => "social_worker",
             Role::Auditor => "auditor",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Coordinator, Role::SocialWorker, Role::Auditor]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -78,6 +90,8 @@ pub struct Ctx {
     pub on: NaiveDate,
     pub actor: String,
     pub role: Role,
+    /// The actor's team: a social worker sees and follows only their team's cases.
+    pub team: Option<String>,
 }
 
 impl Ctx {
@@ -98,6 +112,35 @@ impl Ctx {
         crate::engine::Ctx {
             on: self.on,
             actor: self.actor.clone(),
+            team: self.team.clone(),
+        }
+    }
+
+    /// Whose cases this actor may see: a coordinator every team's, anyone else their own.
+    pub fn scope(&self) -> crate::store::TeamScope<'_> {
+        match self.role {
+            Role::Coordinator => crate::store::TeamScope::All,
+            _ => crate::store::TeamScope::Team(self.team.as_deref()),
+        }
+    }
+
+    /// Refuse a case of another team as if it did not exist: its existence is personal data too.
+    pub fn may_see(&self, case: &crate::store::CaseRow) -> Result<(), AppError> {
+        if self.role == Role::Coordinator || case.team == self.team {
+            Ok(())
+        } else {
+            Err(crate::engine::CaseError::NotFound { id: case.id }.into())
+        }
+    }
+
+    /// An audit line by this actor, now.
+    pub fn audit(&self, action: &str, subject: String) -> crate::store::users::AuditRow {
+        crate::store::users::AuditRow {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            actor: self.actor.clone(),
+            role: self.role.as_str().to_string(),
+            action: action.to_string(),
+            subject,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
-use super::AppError;
+use super::{AppError, Ctx, Need};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
 use crate::program::model::Mode;
@@ -26,12 +26,14 @@ pub struct Checked {
 }
 
 /// Judge one referral with the version in force on its date; explain it in `lang`, else in the
-/// programme's society language.
+/// programme's society language. A referral is about a person: auditors may not.
 pub fn check(
     compiled: &CompiledProgram,
     referral: &Referral,
     lang: Option<Lang>,
+    ctx: &Ctx,
 ) -> Result<Checked, AppError> {
+    ctx.require(Need::Persons)?;
     let evaluation = compiled.evaluate(referral)?;
     let lang = lang.unwrap_or(compiled.program.spec.society_language);
     Ok(Checked {
@@ -154,4 +156,106 @@ fn error_row(n: &str, diags: &[Diagnostic]) -> [String; 9] {
     row[3] = "error".into();
     row[8] = msg;
     row
+}
+
+/// One field of an intake form: a referral field that a version's rules (or its funders'
+/// conditions) read, with the labels of the rules that read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormField {
+    pub name: &'static str,
+    #[serde(skip)]
+    pub kind: crate::vocab::FieldType,
+    pub rules: Vec<String>,
+}
+
+/// The fields an intake form for version `version` (else the one in force on `on`) needs, in
+/// the vocabulary's order: the dossier number and the referral date first, then every field a
+/// rule or funding condition reads. A coordinator who adds a rule gets its field on the form.
+pub fn form(
+    compiled: &CompiledProgram,
+    on: chrono::NaiveDate,
+    lang: Lang,
+) -> (String, Vec<FormField>) {
+    use crate::rules::compile::{Cond, Test};
+    fn fields_of(c: &Cond, out: &mut Vec<&'static str>) {
+        out.push(c.field);
+        out.extend(c.reads.iter().copied());
+        if let Test::AnyOf(subs) | Test::AllOf(subs) = &c.test {
+            subs.iter().for_each(|s| fields_of(s, out));
+        }
+    }
+    let p = &compiled.program;
+    let version = p.version_on_or_latest(on);
+    let vi = p
+        .spec
+        .versions
+        .iter()
+        .position(|v| v.id == version.id)
+        .unwrap_or(0);
+    let fallback = p.spec.society_language;
+    let mut used: Vec<(&'static str, String)> = Vec::new();
+    let cv = &compiled.versions[vi];
+    for (rule, spec) in cv.rules.iter().zip(&version.eligibility.rules) {
+        let mut fs = Vec::new();
+        fields_of(&rule.cond, &mut fs);
+        rule.exceptions.iter().for_each(|e| fields_of(e, &mut fs));
+        let label = spec.label.get(lang, fallback).to_string();
+        used.extend(fs.into_iter().map(|f| (f, label.clone())));
+    }
+    for funder in &cv.funders {
+        let mut fs = Vec::new();
+        funder.conditions.iter().for_each(|c| fields_of(c, &mut fs));
+        used.extend(fs.into_iter().map(|f| (f, funder.id.clone())));
+    }
+    let fields = crate::vocab::FIELDS
+        .iter()
+        .filter(|(name, _)| {
+            matches!(*name, "id" | "referral_date") || used.iter().any(|(f, _)| f == name)
+        })
+        .map(|(name, kind)| {
+            let mut rules: Vec<String> = used
+                .iter()
+                .filter(|(f, _)| f == name)
+                .map(|(_, l)| l.clone())
+                .collect();
+            rules.dedup();
+            FormField {
+                name,
+                kind: *kind,
+                rules,
+            }
+        })
+        .collect();
+    (version.id.clone(), fields)
+}
+
+/// A referral from an intake form's fields (name, text): empty fields are unknown facts,
+/// yes/no fields read `yes`/`no`, language lists are comma-separated. Problems name the field.
+pub fn from_form(pairs: &[(String, String)]) -> Result<Referral, Vec<Diagnostic>> {
+    use crate::vocab::{FieldType, FIELDS};
+    let mut map = serde_json::Map::new();
+    for (name, text) in pairs {
+        let text = text.trim();
+        let Some((field, kind)) = FIELDS.iter().find(|(f, _)| f == name) else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let value = match kind {
+            FieldType::Bool => match text {
+                "yes" | "true" => serde_json::Value::Bool(true),
+                "no" | "false" => serde_json::Value::Bool(false),
+                other => serde_json::Value::String(other.to_string()),
+            },
+            FieldType::LanguageList => text
+                .split(',')
+                .map(|l| serde_json::Value::String(l.trim().to_string()))
+                .collect(),
+            _ => serde_json::Value::String(text.to_string()),
+        };
+        map.insert(field.to_string(), value);
+    }
+    let index = crate::yaml::SpanIndex::default();
+    crate::referral::from_value("form", &serde_json::Value::Object(map), &index, "")
 }

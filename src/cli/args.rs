@@ -107,6 +107,20 @@ pub enum Command {
     /// Reports for the annual report to the EU: funding per funder, activity from the case store.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The team's web application: intake, caseload board, case files, what-if, programmes,
+    /// reports — and a JSON API under /api/ — with logins and roles.
+    #[command(
+        after_help = "Examples:\n  traject serve --demo\n  traject serve --db cases.db --listen 127.0.0.1:8080\n  traject serve --db cases.db --programs my-ocmw/\n\nAdd users first with `traject user add`. --demo starts on a fresh temporary database with sample cases and prints one user per role."
+    )]
+    Serve(ServeArgs),
+    /// The audit trail of one case file or user: who read or changed it, and when.
+    #[command(
+        after_help = "Examples:\n  traject audit --case 12\n  traject audit --user an --format json"
+    )]
+    Audit(AuditArgs),
+    /// Users of the web application: add, list, disable, change a password.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Shell completions for bash, zsh or fish.
     #[command(
         after_help = "Examples:\n  traject completions bash > /etc/bash_completion.d/traject\n  traject completions zsh > ~/.zfunc/_traject\n  traject completions fish > ~/.config/fish/completions/traject.fish"
@@ -190,6 +204,7 @@ pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traj
         actor: actor
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_else(|| "unknown".into()),
+        team: None,
     }
 }
 
@@ -712,4 +727,103 @@ pub struct CaseNotStartArgs {
     pub reason: String,
     #[arg(long)]
     pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The case database (default: traject.db in the working directory).
+    #[arg(long, default_value = traject::store::DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// A folder of programme files to serve (re-read when they change); default: the bundled ones.
+    #[arg(long)]
+    pub programs: Option<PathBuf>,
+    /// Act as if today were this date.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// A fresh temporary database with sample cases and one user per role (printed).
+    #[arg(long, conflicts_with = "db")]
+    pub demo: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Coordinator,
+    SocialWorker,
+    Auditor,
+}
+
+impl From<RoleArg> for traject::app::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Coordinator => traject::app::Role::Coordinator,
+            RoleArg::SocialWorker => traject::app::Role::SocialWorker,
+            RoleArg::Auditor => traject::app::Role::Auditor,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input (one line).
+    #[command(
+        after_help = "Examples:\n  echo 'a long passphrase' | traject user add an --role coordinator --password-stdin\n  traject user add bo --role social-worker --team north --lang fr --password-stdin < pw.txt"
+    )]
+    Add(UserAddArgs),
+    /// List users: name, role, team, language, whether disabled.
+    List(UserListArgs),
+    /// Disable a user: their sessions end at once; the name stays for the audit trail.
+    Disable(UserNameArgs),
+    /// Set a new password, read from standard input; the user's sessions end.
+    Passwd(UserNameArgs),
+}
+
+#[derive(clap::Args)]
+pub struct UserAddArgs {
+    pub name: String,
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// The team a social worker belongs to (required for social workers).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// The language pages are shown in (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<traject::i18n::Lang>,
+    /// Read the password from standard input (the only way: never on the command line).
+    #[arg(long, required = true)]
+    pub password_stdin: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct UserNameArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("subject").required(true).args(["case", "user"])))]
+pub struct AuditArgs {
+    /// A case id.
+    #[arg(long)]
+    pub case: Option<i64>,
+    /// A user name.
+    #[arg(long)]
+    pub user: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }

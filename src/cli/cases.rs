@@ -60,9 +60,9 @@ pub fn run(cmd: CaseCommand) -> Verb {
             Ok(Done::Success)
         }
         CaseCommand::Export(args) => {
-            let db = open_store(&args.store)?;
+            let mut db = open_store(&args.store)?;
             let ctx = args.store.ctx();
-            let export = cases::export(&db, &programs(args.program), args.id, args.lang, &ctx)?;
+            let export = cases::export(&mut db, &programs(args.program), args.id, args.lang, &ctx)?;
             match args.format {
                 Format::Json => print_json(&export),
                 Format::Text => print!("{}", render::export(&export)),
@@ -190,15 +190,15 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
 }
 
 fn cmd_case_show(args: CaseShowArgs) -> Verb {
-    let db = open_store(&args.store)?;
-    let view = cases::show(&db, args.id, &args.store.ctx())?;
+    let mut db = open_store(&args.store)?;
+    let view = cases::show(&mut db, args.id, &args.store.ctx())?;
     print!("{}", render::case_view(&view));
     Ok(Done::Success)
 }
 
 fn cmd_case_history(args: CaseHistoryArgs) -> Verb {
-    let db = open_store(&args.store)?;
-    let events = cases::history(&db, args.id, &args.store.ctx())?;
+    let mut db = open_store(&args.store)?;
+    let events = cases::history(&mut db, args.id, &args.store.ctx())?;
     match args.format {
         Format::Json => print_json(&events),
         Format::Text => events.iter().for_each(render::event_line),

@@ -6,6 +6,7 @@
 pub mod args;
 mod cases;
 mod render;
+mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
+        Command::Serve(args) => web::cmd_serve(args),
+        Command::User(cmd) => web::cmd_user(cmd),
+        Command::Audit(args) => web::cmd_audit(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);
@@ -111,6 +115,15 @@ fn parse_options(raw: &[String]) -> Result<LoadOptions, AppError> {
     Ok(opts)
 }
 
+/// A problem reading standard input, located there.
+fn open_input_line(message: &str) -> AppError {
+    AppError::Rows(vec![traject::diag::Diagnostic::error(
+        "<stdin>",
+        traject::diag::Pos::new(1, 1),
+        message,
+    )])
+}
+
 /// Open an input file, or say where it could not be read (exit 1).
 fn open_input(path: &Path) -> Result<(String, std::io::BufReader<std::fs::File>), AppError> {
     let shown = traject::diag::display_path(path);
@@ -156,7 +169,7 @@ fn cmd_check(args: CheckArgs) -> Verb {
         .referral
         .expect("clap requires a referral without --csv");
     let (r, date_at) = traject::referral::read_file(&path)?;
-    let checked = match referrals::check(&compiled, &r, args.lang) {
+    let checked = match referrals::check(&compiled, &r, args.lang, &args::operator(None, None)) {
         Ok(c) => c,
         Err(AppError::Referral(e)) => {
             let shown = traject::diag::display_path(&path);

@@ -28,6 +28,8 @@ pub use error::CaseError;
 pub struct Ctx {
     pub on: NaiveDate,
     pub actor: String,
+    /// The team a new case is given (the creating social worker's).
+    pub team: Option<String>,
 }
 
 impl Ctx {
@@ -181,8 +183,8 @@ pub fn insert_case(
         return Err(existing.refusal());
     }
     keep_snapshot(tx, compiled, version, ctx)?;
-    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8)")?
-        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id])?;
+    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9)")?
+        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id, ctx.team])?;
     let id = tx.last_insert_rowid();
     for e in version
         .evaluations

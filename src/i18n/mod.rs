@@ -2,8 +2,10 @@
 //! (`{nl: …, fr: …, en: …}`); the fixed wording of traject's own output lives in `ui.rs` so
 //! coordinators read reports in the society language of their OCMW/CPAS.
 
+mod fields;
 mod ui;
 
+pub use fields::{field_label, value_label};
 pub use ui::{ui, Key};
 
 use std::collections::BTreeMap;

@@ -456,7 +456,7 @@ fn svg_histogram(title: &str, buckets: &[(String, f64)]) -> String {
 }
 
 /// Active cases per month (median, p10–p90 band) against capacity.
-fn active_chart(s: &Summary) -> String {
+fn active_chart(s: &Summary, title: &str) -> String {
     let months = s.monthly.len();
     let p10: Vec<f64> = s.monthly.iter().map(|m| m.active_p10).collect();
     let p50: Vec<f64> = s.monthly.iter().map(|m| m.active_p50).collect();
@@ -468,7 +468,7 @@ fn active_chart(s: &Summary) -> String {
         .copied()
         .fold(s.capacity as f64, f64::max);
     svg_chart(
-        "Active cases per month (median, p10–p90 band) and capacity",
+        title,
         months,
         active_max,
         Some((&p10, &p90)),
@@ -484,13 +484,13 @@ fn active_chart(s: &Summary) -> String {
 }
 
 /// The waiting list at each month end (median, p10–p90 band).
-fn waiting_chart(s: &Summary) -> String {
+fn waiting_chart(s: &Summary, title: &str) -> String {
     let w10: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p10).collect();
     let w50: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p50).collect();
     let w90: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p90).collect();
     let waiting_max = w90.iter().copied().fold(1.0, f64::max);
     svg_chart(
-        "Waiting list at the end of each month (median, p10–p90 band)",
+        title,
         s.monthly.len(),
         waiting_max,
         Some((&w10, &w90)),
@@ -522,13 +522,28 @@ fn wait_buckets(histogram: &[(f64, f64)]) -> Vec<(String, f64)> {
     buckets
 }
 
+/// The charts' titles in English.
+pub const CHART_TITLES: [&str; 3] = [
+    "Active cases per month (median, p10–p90 band) and capacity",
+    "Waiting list at the end of each month (median, p10–p90 band)",
+    "How long referrals wait (days)",
+];
+
+/// The three charts of a simulation as SVG (active against capacity, waiting list, waits),
+/// with the titles given (the web pages translate them).
+pub fn charts(r: &ProgrammeReport, titles: [&str; 3]) -> [String; 3] {
+    let s = &r.summary;
+    [
+        active_chart(s, titles[0]),
+        waiting_chart(s, titles[1]),
+        svg_histogram(titles[2], &wait_buckets(&s.histogram)),
+    ]
+}
+
 /// The self-contained HTML report (no scripts, no external files).
 pub fn html(r: &ProgrammeReport) -> String {
     let s = &r.summary;
-    let active = active_chart(s);
-    let waiting = waiting_chart(s);
-    let buckets = wait_buckets(&s.histogram);
-    let hist = svg_histogram("How long referrals wait (days)", &buckets);
+    let [active, waiting, hist] = charts(r, CHART_TITLES);
     format!(
         r##"<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>traject — {p} {v} — caseload simulation</title>

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub mod users;
+
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -84,6 +86,39 @@ CREATE TABLE enrolments (
     PRIMARY KEY (case_id, module, enrolled_on)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- The team application: who may log in, their sessions, failed logins (throttling), and an
+-- append-only audit of what people read and of user administration. A case belongs to the
+-- team of the social worker who created it.
+ALTER TABLE cases ADD COLUMN team TEXT;
+CREATE TABLE users (
+    name       TEXT PRIMARY KEY,
+    role       TEXT NOT NULL,
+    team       TEXT,
+    lang       TEXT,
+    password   TEXT NOT NULL,
+    disabled   INTEGER NOT NULL DEFAULT 0,
+    created_on TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user       TEXT NOT NULL REFERENCES users(name),
+    csrf       TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE login_failures (user TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX login_failures_by_user ON login_failures(user, at);
+CREATE TABLE audit (
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    role    TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE INDEX audit_by_subject ON audit(subject);
+CREATE TRIGGER audit_is_append_only_u BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_is_append_only_d BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"#,
 ];
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
@@ -137,6 +172,8 @@ pub struct CaseRow {
     pub ends_on: Option<String>,
     pub outcome: Option<String>,
     pub updated_on: String,
+    /// The team that follows the case (`None` for cases made outside a team, e.g. the CLI).
+    pub team: Option<String>,
     /// Position on the waiting list (1 = next), when waiting.
     pub position: Option<i64>,
     #[serde(skip)]
@@ -174,6 +211,7 @@ pub struct DueRow {
     pub due_from: String,
     pub due_to: String,
     pub overdue: bool,
+    pub team: Option<String>,
 }
 
 impl Store {
@@ -280,12 +318,17 @@ impl Store {
         &self,
         program: Option<&str>,
         state: Option<&str>,
+        team: TeamScope,
         limit: usize,
     ) -> Result<Vec<CaseRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{CASE_SELECT} WHERE (?1 IS NULL OR c.program = ?1) AND (?2 IS NULL OR c.state = ?2) ORDER BY c.id LIMIT ?3"
+            "{CASE_SELECT} WHERE (?1 IS NULL OR c.program = ?1) AND (?2 IS NULL OR c.state = ?2) AND {TEAM_FILTER} ORDER BY c.id LIMIT ?5"
         ))?;
-        let rows = stmt.query_map(params![program, state, limit as i64], case_from_row)?;
+        let (all, team) = team.params();
+        let rows = stmt.query_map(
+            params![program, state, all, team, limit as i64],
+            case_from_row,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -308,13 +351,19 @@ impl Store {
     }
 
     /// Evaluations not yet held that are due on `on` (window open) or overdue (window closed).
-    pub fn due(&self, on: &str, program: Option<&str>) -> Result<Vec<DueRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to FROM due d JOIN cases c ON c.id = d.case_id \
+    pub fn due(
+        &self,
+        on: &str,
+        program: Option<&str>,
+        team: TeamScope,
+    ) -> Result<Vec<DueRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
              WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('active', 'extended') AND (?2 IS NULL OR c.program = ?2) \
-             ORDER BY d.due_to, d.case_id",
-        )?;
-        let rows = stmt.query_map(params![on, program], |r| {
+             AND {TEAM_FILTER} ORDER BY d.due_to, d.case_id",
+        ))?;
+        let (all, team) = team.params();
+        let rows = stmt.query_map(params![on, program, all, team], |r| {
             let due_to: String = r.get(4)?;
             Ok(DueRow {
                 case_id: r.get(0)?,
@@ -323,6 +372,7 @@ impl Store {
                 due_from: r.get(3)?,
                 overdue: due_to.as_str() < on,
                 due_to,
+                team: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -381,8 +431,27 @@ impl Store {
     }
 }
 
+/// Whose cases a query returns: every team's, or one team's (`None`: cases without a team).
+#[derive(Debug, Clone, Copy)]
+pub enum TeamScope<'a> {
+    All,
+    Team(Option<&'a str>),
+}
+
+impl TeamScope<'_> {
+    /// (?3 = 1 for all teams, ?4 = the team) as `TEAM_FILTER` reads them.
+    fn params(self) -> (bool, Option<String>) {
+        match self {
+            TeamScope::All => (true, None),
+            TeamScope::Team(t) => (false, t.map(str::to_string)),
+        }
+    }
+}
+
+const TEAM_FILTER: &str = "(?3 OR c.team IS ?4)";
+
 const CASE_SELECT: &str = "SELECT c.id, c.program, c.version, c.version_hash, c.state, c.verdict, c.track, c.referral_date, c.started_on, c.ends_on, c.outcome, c.updated_on, \
-    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral FROM cases c";
+    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team FROM cases c";
 
 fn case_from_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
@@ -409,6 +478,7 @@ fn case_from_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
         updated_on: r.get(11)?,
         position: r.get(12)?,
         referral: r.get(13)?,
+        team: r.get(14)?,
     })
 }
 

@@ -510,3 +510,33 @@ pub fn render(report: &Report) -> String {
     ));
     out
 }
+
+/// The referrals of the bundled programme tests that use the programme's default options, with
+/// the id of the programme they are for: sample clients for a demonstration database.
+pub fn bundled_referrals() -> Vec<(String, crate::referral::Referral)> {
+    let mut out = Vec::new();
+    for (file, text) in bundled::PROGRAM_TESTS {
+        let Ok(doc) = yaml::parse(file, text) else {
+            continue;
+        };
+        let program = doc
+            .value
+            .get("program")
+            .and_then(|p| p.as_str())
+            .and_then(|p| p.rsplit('/').next())
+            .and_then(|p| p.strip_suffix(".yaml"))
+            .unwrap_or_default()
+            .to_string();
+        let tests = doc.value.get("tests").and_then(|t| t.as_array());
+        for (i, t) in tests.into_iter().flatten().enumerate() {
+            let (Some(r), None) = (t.get("referral"), t.get("options")) else {
+                continue;
+            };
+            let ptr = format!("/tests/{i}/referral");
+            if let Ok(referral) = crate::referral::from_value(file, r, &doc.index, &ptr) {
+                out.push((program.clone(), referral));
+            }
+        }
+    }
+    out
+}

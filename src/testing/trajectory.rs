@@ -247,6 +247,7 @@ fn run_one(
         let ctx = Ctx {
             on,
             actor: "trajectory-test".into(),
+            team: None,
         };
         let outcome = run.act(step, &sp, line, &ctx, problems);
         let expect = step.get("expect").cloned().unwrap_or(Value::Null);
@@ -460,7 +461,10 @@ impl Run<'_> {
 
     /// A case's due evaluations on `on`, as "evaluation from..to", sorted.
     fn due_of(&self, id: Option<i64>, on: chrono::NaiveDate) -> Vec<String> {
-        let due = self.store.due(&on.to_string(), None).unwrap_or_default();
+        let due = self
+            .store
+            .due(&on.to_string(), None, crate::store::TeamScope::All)
+            .unwrap_or_default();
         let mut got: Vec<String> = due
             .iter()
             .filter(|d| Some(d.case_id) == id)

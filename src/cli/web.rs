@@ -1,0 +1,136 @@
+//! `traject serve` and `traject user`: start the web application (or its demonstration) and
+//! manage who may log in. Passwords are read from standard input only, never from arguments
+//! (which other users of the machine can see).
+
+use std::io::BufRead;
+
+use traject::app::users::{self, NewUser};
+
+use super::args::{operator, AuditArgs, ServeArgs, UserCommand};
+use super::{open_input_line, print_json, Done, Format, Verb};
+use crate::server::{self, Demo};
+
+pub fn cmd_serve(args: ServeArgs) -> Verb {
+    let today = args
+        .as_of
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let demo = if args.demo {
+        Some(Demo::create(today, args.programs.as_deref())?)
+    } else {
+        None
+    };
+    let opts = server::Options {
+        db: demo.as_ref().map_or(args.db.clone(), |d| d.db.clone()),
+        listen: args.listen,
+        programs: args.programs,
+        as_of: args.as_of,
+    };
+    let ready = |addr: std::net::SocketAddr| {
+        if let Some(d) = &demo {
+            println!(
+                "demonstration database with {} sample cases; users (name, role, team, password):",
+                d.cases
+            );
+            for (name, role, team, pw) in &d.users {
+                println!(
+                    "  {name:<14} {:<14} {:<8} {pw}",
+                    role.as_str(),
+                    team.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        println!("traject is listening on http://{addr}/ (Ctrl-C stops it)");
+    };
+    match server::run(opts, ready) {
+        Ok(()) => Ok(Done::Success),
+        Err(server::ServeError::App(e)) => Err(e),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(Done::Failed)
+        }
+    }
+}
+
+/// The password on the first line of standard input.
+fn read_password() -> Result<String, traject::app::AppError> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        open_input_line(&format!(
+            "cannot read the password from standard input: {e}"
+        ))
+    })?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+pub fn cmd_user(cmd: UserCommand) -> Verb {
+    match cmd {
+        UserCommand::Add(a) => {
+            let mut store = super::cases::open_store(&a.store)?;
+            let user = NewUser {
+                name: a.name,
+                role: a.role.into(),
+                team: a.team,
+                lang: a.lang,
+            };
+            let password = read_password()?;
+            let row = users::add(&mut store, &user, &password, &a.store.ctx())?;
+            println!(
+                "user {} added ({}{})",
+                row.name,
+                row.role,
+                row.team.map(|t| format!(", team {t}")).unwrap_or_default()
+            );
+        }
+        UserCommand::List(a) => {
+            let store = super::cases::open_store(&a.store)?;
+            let rows = users::list(&store, &operator(a.store.as_of, a.store.actor.clone()))?;
+            match a.format {
+                Format::Json => print_json(&rows),
+                Format::Text => {
+                    for u in rows {
+                        println!(
+                            "{:<16} {:<14} {:<10} {:<3} {}",
+                            u.name,
+                            u.role,
+                            u.team.as_deref().unwrap_or("-"),
+                            u.lang.as_deref().unwrap_or("-"),
+                            if u.disabled { "disabled" } else { "" }
+                        );
+                    }
+                }
+            }
+        }
+        UserCommand::Disable(a) => {
+            let mut store = super::cases::open_store(&a.store)?;
+            users::disable(&mut store, &a.name, &a.store.ctx())?;
+            println!("user {} disabled; their sessions have ended", a.name);
+        }
+        UserCommand::Passwd(a) => {
+            let mut store = super::cases::open_store(&a.store)?;
+            let password = read_password()?;
+            users::set_password(&mut store, &a.name, &password, &a.store.ctx())?;
+            println!("password of {} changed; their sessions have ended", a.name);
+        }
+    }
+    Ok(Done::Success)
+}
+
+/// Who read or changed what about one case or user.
+pub fn cmd_audit(args: AuditArgs) -> Verb {
+    let store = super::cases::open_store(&args.store)?;
+    let subject = match (args.case, &args.user) {
+        (Some(id), _) => format!("case:{id}"),
+        (None, Some(name)) => format!("user:{name}"),
+        (None, None) => unreachable!("clap requires --case or --user"),
+    };
+    let rows = users::audit_trail(&store, &subject, &args.store.ctx())?;
+    match args.format {
+        Format::Json => print_json(&rows),
+        Format::Text => {
+            for r in rows {
+                println!("{}  {:<16} {:<14} {}", r.at, r.actor, r.role, r.action);
+            }
+        }
+    }
+    Ok(Done::Success)
+}

@@ -1,0 +1,99 @@
+//! How a refusal or an error reaches a browser or an API client: one status per kind of
+//! `AppError`, decided here alone, and a body that says what went wrong and what to do —
+//! JSON under `/api/`, a page elsewhere. Database faults are logged (they carry no personal
+//! data) and answered without detail.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use traject::app::users::AuthError;
+use traject::app::AppError;
+use traject::diag::Diagnostic;
+use traject::engine::CaseError;
+
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub error: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+    #[serde(skip)]
+    pub retry_after: Option<i64>,
+}
+
+impl Failure {
+    pub fn new(status: StatusCode, error: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            error: error.into(),
+            diagnostics: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    pub fn unauthorized() -> Failure {
+        Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "not logged in: POST /api/session with a user name and password, or log in at /login",
+        )
+    }
+
+    pub fn csrf() -> Failure {
+        Failure::new(
+            StatusCode::FORBIDDEN,
+            "the form's security token does not match your session: reload the page and try again",
+        )
+    }
+}
+
+fn status_of(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        AppError::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
+        AppError::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Auth(AuthError::Exists { .. }) => StatusCode::CONFLICT,
+        AppError::Auth(AuthError::Unknown { .. }) => StatusCode::NOT_FOUND,
+        AppError::Auth(AuthError::Hash(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Auth(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Case(CaseError::NotFound { .. }) => StatusCode::NOT_FOUND,
+        AppError::Case(_) => StatusCode::CONFLICT,
+        AppError::Store(_) | AppError::Watch { .. } | AppError::Exists(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Failure {
+        let status = status_of(&e);
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %e, "request failed");
+            return Failure::new(status, "the server could not do this; its log says why");
+        }
+        let mut f = Failure::new(status, e.to_string());
+        match e {
+            AppError::Load(load) => f.diagnostics = load.diagnostics,
+            AppError::Rows(diags) => f.diagnostics = diags,
+            AppError::Auth(AuthError::Throttled { retry_after_secs }) => {
+                f.retry_after = Some(retry_after_secs)
+            }
+            _ => {}
+        }
+        f
+    }
+}
+
+/// The JSON form, for `/api/`.
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(&self)).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, secs.into());
+        }
+        response
+    }
+}

@@ -1,0 +1,316 @@
+//! Figures for everyone who may see them: the caseload board (capacity against active cases,
+//! the waiting list in order, evaluations due per team — the lists only for those who may see
+//! cases), the what-if simulation with its charts and the FTE solver, the programme pages
+//! (summary, problems with file:line, versions and their diff) and the reports with CSV
+//! downloads. An auditor sees numbers here, never a case.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+use traject::app::{cases, forecast, programmes as progs, reports, Need, Programs};
+use traject::i18n::Lang;
+use traject::lifecycle::CaseState;
+
+use super::intake::ProgramQuery;
+use super::{lang_of, layout, page, t};
+use crate::server::api::SimulateRequest;
+use crate::server::auth::as_user;
+use crate::server::failure::Failure;
+use crate::server::{Server, Shared};
+
+fn days_since(day: &str, today: chrono::NaiveDate) -> i64 {
+    day.parse::<chrono::NaiveDate>()
+        .map_or(0, |d| (today - d).num_days())
+}
+
+fn board_section(
+    server: &Server,
+    user: &traject::app::users::SessionUser,
+    store: &mut traject::store::Store,
+    id: &str,
+    lang: Lang,
+) -> Result<Markup, Failure> {
+    let ctx = user.ctx(server.today());
+    let row = cases::caseload(store, &server.catalogue, Some(id), &ctx)?.pop();
+    let persons = user.role.may(Need::Persons);
+    let (waiting, due) = if persons {
+        let filter = cases::CaseFilter {
+            program: Some(id.to_string()),
+            state: Some(CaseState::Waiting),
+            limit: 10_000,
+        };
+        let mut w = cases::list(store, &filter, &ctx)?;
+        w.sort_by_key(|c| c.position);
+        (w, cases::due(store, Some(id), &ctx)?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut teams: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in &due {
+        let e = teams
+            .entry(d.team.clone().unwrap_or_else(|| "—".into()))
+            .or_default();
+        if d.overdue {
+            e.1 += 1
+        } else {
+            e.0 += 1
+        }
+    }
+    Ok(html! {
+        section.programme id=(format!("board-{id}")) {
+            h2 { (id) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) } }
+            @if let Some(r) = &row {
+                p.load {
+                    span.active data-active=(r.active) { (r.active) " " (t(lang, "actief", "actifs", "active")) }
+                    " / " span.capacity { (r.capacity.map_or("—".to_string(), |c| c.to_string())) " " (t(lang, "plaatsen", "places", "places")) }
+                    " · " span.waiting data-waiting=(r.waiting) { (r.waiting) " " (t(lang, "op de wachtlijst", "en attente", "waiting")) }
+                }
+                @if let Some(cap) = r.capacity.filter(|c| *c > 0) {
+                    meter min="0" max=(cap) value=(r.active) {}
+                }
+            }
+            @if persons {
+                @if !waiting.is_empty() {
+                    h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
+                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(&c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                }
+                h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
+                @if due.is_empty() { p { "—" } } @else {
+                    table.due {
+                        tr { th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "te doen", "à faire", "due")) } th { (t(lang, "te laat", "en retard", "overdue")) } }
+                        @for (team, (open, late)) in &teams { tr { td { (team) } td { (open) } td.late { (late) } } }
+                    }
+                    ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
+                        a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (d.evaluation) " " (d.due_from) " – " (d.due_to)
+                    } } }
+                }
+            }
+        }
+    })
+}
+
+pub async fn board(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ProgramQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        let lang = lang_of(user, None);
+        let mut sections = Vec::new();
+        for listed in server.catalogue.list() {
+            if listed.compiled.is_none() || q.program.as_ref().is_some_and(|p| *p != listed.id) {
+                continue;
+            }
+            sections.push(board_section(server, user, store, &listed.id, lang)?);
+        }
+        let body = html! { p.help { (t(lang, "Stand op", "Situation au", "As of")) " " (server.today()) } @for s in &sections { (s) } };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Werklijst", "Tableau de bord", "Board"), body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct WhatIfQuery {
+    program: Option<String>,
+    fte: Option<f64>,
+    demand: Option<f64>,
+    months: Option<usize>,
+    solve: Option<String>,
+}
+
+pub async fn whatif(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<WhatIfQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        let ids: Vec<String> = server.catalogue.list().into_iter().filter(|l| l.compiled.is_some()).map(|l| l.id).collect();
+        let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
+        let compiled = server.catalogue.open(&id, &Default::default()).map_err(traject::app::AppError::from)?;
+        let lang = lang_of(user, Some(compiled.program.spec.society_language));
+        let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
+        let (ask, settings) = req.settings();
+        let report = forecast::what_if(&compiled.program, &ask, &settings, &user.ctx(server.today()))?;
+        let titles = [
+            t(lang, "Actieve dossiers per maand (mediaan, p10–p90) en capaciteit", "Dossiers actifs par mois (médiane, p10–p90) et capacité", "Active cases per month (median, p10–p90 band) and capacity"),
+            t(lang, "Wachtlijst op het einde van elke maand (mediaan, p10–p90)", "Liste d'attente en fin de mois (médiane, p10–p90)", "Waiting list at the end of each month (median, p10–p90 band)"),
+            t(lang, "Hoe lang aanmeldingen wachten (dagen)", "Durée d'attente des orientations (jours)", "How long referrals wait (days)"),
+        ];
+        let [active, waiting, waits] = traject::sim::report::charts(&report, titles);
+        let solved = match q.solve {
+            Some(_) => Some(forecast::solve_fte(&compiled.program, None, 28.0, 0.9, &settings)?),
+            None => None,
+        };
+        let sm = &report.summary;
+        let body = html! {
+            form.whatif method="get" action="/whatif" {
+                label { (t(lang, "Programma", "Programme", "Programme")) select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } } }
+                label { "FTE" input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
+                label { (t(lang, "Aanmeldingen ×", "Orientations ×", "Referrals ×")) input #demand type="range" name="demand" min="0.5" max="2" step="0.1" value=(q.demand.unwrap_or(1.0)); output #demand-value { (q.demand.unwrap_or(1.0)) } }
+                label { (t(lang, "Maanden", "Mois", "Months")) input type="number" name="months" min="1" max="120" value=(sm.months); }
+                button type="submit" { (t(lang, "Simuleer", "Simuler", "Simulate")) }
+                button type="submit" name="solve" value="1" { (t(lang, "Hoeveel FTE voor p90-wachttijd ≤ 28 dagen?", "Combien d'ETP pour une attente p90 ≤ 28 jours ?", "How many FTE keep the p90 wait ≤ 28 days?")) }
+            }
+            @if let Some(sol) = &solved {
+                p #solved.solved { (t(lang, "Nodig: ", "Nécessaire : ", "Needed: ")) strong { (sol.fte.map_or("> 50".to_string(), |f| format!("{f:.1}"))) " FTE" } }
+            }
+            table #summary.summary {
+                tr { th { (t(lang, "capaciteit", "capacité", "capacity")) } th { (t(lang, "mediane wachttijd", "attente médiane", "median wait")) } th { (t(lang, "p90 wachttijd", "attente p90", "p90 wait")) } th { (t(lang, "moest wachten", "a dû attendre", "had to wait")) } th { (t(lang, "bezetting", "occupation", "utilisation")) } }
+                tr { td { (sm.capacity) } td { (sm.wait_days_p50) " d" } td #p90 { (sm.wait_days_p90) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
+            }
+            figure { (PreEscaped(active)) } figure { (PreEscaped(waiting)) } figure { (PreEscaped(waits)) }
+            p.help { (t(lang, "200 runs, seed 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 tirages, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Wat als", "Et si", "What-if"), body)))
+    })
+    .await
+}
+
+pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        let lang = lang_of(user, None);
+        server.catalogue.refresh();
+        let body = html! {
+            ul.programmes { @for l in server.catalogue.list() { li {
+                a href=(format!("/programmes/{}", l.id)) { (l.id) }
+                @if let Some(c) = &l.compiled { " — " (c.program.spec.versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")) }
+                @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (p) } } }
+            } } }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Programma's", "Programmes", "Programmes"), body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct DiffQuery {
+    a: Option<String>,
+    b: Option<String>,
+}
+
+pub async fn programme(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        server.catalogue.refresh();
+        let compiled = server.catalogue.open(&id, &Default::default()).map_err(traject::app::AppError::from)?;
+        let lang = lang_of(user, Some(compiled.program.spec.society_language));
+        let summary = progs::show(&server.catalogue, &id, None, Some(lang), &Default::default())?;
+        let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
+        let versions = &compiled.program.spec.versions;
+        let diff = match (&q.a, &q.b) {
+            (Some(a), Some(b)) => Some(progs::diff(&server.catalogue, &format!("{id}@{a}"), &format!("{id}@{b}"))?),
+            _ => None,
+        };
+        let body = html! {
+            @if let Some(p) = &problem { div.problem { pre { (p) } } }
+            table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
+                @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
+            form.diff method="get" action=(format!("/programmes/{id}")) {
+                select name="a" { @for v in versions { option value=(v.id) selected[q.a.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                " → "
+                select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                button type="submit" { (t(lang, "Vergelijk", "Comparer", "Compare")) }
+            }
+            @if let Some(d) = &diff { pre.diff { (traject::rollout::diff::render_text(d)) } }
+            pre.summary { (summary) }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), &id, body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ReportQuery {
+    program: Option<String>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+fn csv_table(csv_text: &str) -> Markup {
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();
+    html! { table.report { @for (i, r) in rows.iter().enumerate() { tr { @for c in r { @if i == 0 { th { (c) } } @else { td { (c) } } } } } } }
+}
+
+impl ReportQuery {
+    fn period(&self, today: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        let from = self.from.unwrap_or_else(|| today - chrono::Months::new(12));
+        (from, self.to.unwrap_or(today))
+    }
+}
+
+pub async fn reports(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        let ids: Vec<String> = server.catalogue.list().into_iter().filter(|l| l.compiled.is_some()).map(|l| l.id).collect();
+        let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
+        let lang = lang_of(user, None);
+        let (from, to) = q.period(server.today());
+        let activity = reports::activity(store, &id, from, to, &user.ctx(server.today()))?;
+        let query = format!("program={id}&from={from}&to={to}");
+        let body = html! {
+            form.report method="get" action="/reports" {
+                select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } }
+                label { (t(lang, "van", "du", "from")) input type="date" name="from" value=(from); }
+                label { (t(lang, "tot", "au", "to")) input type="date" name="to" value=(to); }
+                button type="submit" { (t(lang, "Toon", "Afficher", "Show")) }
+            }
+            h2 { (t(lang, "Activiteit", "Activité", "Activity")) }
+            p { a href=(format!("/reports/activity.csv?{query}")) download { (t(lang, "Download CSV", "Télécharger CSV", "Download CSV")) } }
+            (csv_table(&traject::report::activity::csv(&activity)))
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Rapporten", "Rapports", "Reports"), body)))
+    })
+    .await
+}
+
+pub async fn report_file(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let made = as_user(&s, &headers, move |server, user, store| {
+        let id = q.program.clone().unwrap_or_default();
+        let (from, to) = q.period(server.today());
+        match file.as_str() {
+            "activity.csv" => {
+                let r = reports::activity(store, &id, from, to, &user.ctx(server.today()))?;
+                Ok((
+                    format!("activity-{id}-{from}-{to}.csv"),
+                    traject::report::activity::csv(&r),
+                ))
+            }
+            _ => Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                "no such report: try activity.csv",
+            )),
+        }
+    })
+    .await;
+    match made {
+        Ok((name, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(f) => f.into_response(),
+    }
+}

@@ -1,0 +1,226 @@
+//! The team application's tables: users (with their argon2 password hash), sessions (only the
+//! SHA-256 of each token is stored, so a copy of the database opens no session), failed logins
+//! for throttling, and the append-only audit of reads and user administration. Hashing and
+//! policy live in `app::users`; this module only reads and writes rows.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// A user as the application sees them (never with the password hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    pub name: String,
+    pub role: String,
+    pub team: Option<String>,
+    pub lang: Option<String>,
+    pub disabled: bool,
+    pub created_on: String,
+}
+
+/// A live session: who, and the CSRF token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub user: UserRow,
+    pub csrf: String,
+    pub expires_at: i64,
+}
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditRow {
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+    pub subject: String,
+}
+
+const USER_COLUMNS: &str = "u.name, u.role, u.team, u.lang, u.disabled, u.created_on";
+
+fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
+    Ok(UserRow {
+        name: r.get(0)?,
+        role: r.get(1)?,
+        team: r.get(2)?,
+        lang: r.get(3)?,
+        disabled: r.get(4)?,
+        created_on: r.get(5)?,
+    })
+}
+
+impl Store {
+    /// Add a user with an already hashed password, and audit it, in one transaction. `false`
+    /// when the name is taken.
+    pub fn add_user(
+        &mut self,
+        user: &UserRow,
+        password_hash: &str,
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "INSERT INTO users (name, role, team, lang, password, disabled, created_on) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (name) DO NOTHING",
+                params![user.name, user.role, user.team, user.lang, password_hash, user.created_on],
+            )?;
+            if n == 1 {
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    pub fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
+        ))?;
+        let rows = stmt.query_map([], user_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A user and their password hash, for checking a login.
+    pub fn user_with_hash(&self, name: &str) -> Result<Option<(UserRow, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {USER_COLUMNS}, u.password FROM users u WHERE u.name = ?1"),
+                [name],
+                |r| Ok((user_from_row(r)?, r.get(6)?)),
+            )
+            .optional()?)
+    }
+
+    /// Change a user's password hash or disable them; their sessions end either way. `false`
+    /// when there is no such user.
+    pub fn update_user(
+        &mut self,
+        name: &str,
+        password_hash: Option<&str>,
+        disable: bool,
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET password = COALESCE(?2, password), disabled = disabled OR ?3 WHERE name = ?1",
+                params![name, password_hash, disable],
+            )?;
+            if n == 1 {
+                tx.execute("DELETE FROM sessions WHERE user = ?1", [name])?;
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Failed logins of `name` since `since` (seconds since the epoch).
+    pub fn failures_since(&self, name: &str, since: i64) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM login_failures WHERE user = ?1 AND at >= ?2",
+            params![name, since],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Record a failed login; failures older than `forget_before` are dropped on the way.
+    pub fn record_failure(
+        &mut self,
+        name: &str,
+        at: i64,
+        forget_before: i64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM login_failures WHERE at < ?1", [forget_before])?;
+            tx.execute(
+                "INSERT INTO login_failures (user, at) VALUES (?1, ?2)",
+                params![name, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Open a session (the token's hash), ending the user's expired ones.
+    pub fn open_session(
+        &mut self,
+        token_hash: &str,
+        user: &str,
+        csrf: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE user = ?1 AND expires_at <= ?2",
+                params![user, now],
+            )?;
+            tx.execute(
+                "INSERT INTO sessions (token_hash, user, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, user, csrf, expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The session with this token hash, if it has not expired and its user is enabled.
+    pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user \
+                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled"
+                ),
+                params![token_hash, now],
+                |r| {
+                    Ok(SessionRow {
+                        user: user_from_row(r)?,
+                        csrf: r.get(6)?,
+                        expires_at: r.get(7)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn close_session(&mut self, token_hash: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        Ok(())
+    }
+
+    /// Append to the audit trail on its own (a read changes nothing else).
+    pub fn audit(&mut self, row: &AuditRow) -> Result<(), StoreError> {
+        self.write(|tx| insert_audit(tx, row))
+    }
+
+    /// The audit trail about one subject (`case:12`, `user:ann`), oldest first.
+    pub fn audit_of(&self, subject: &str) -> Result<Vec<AuditRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT at, actor, role, action, subject FROM audit WHERE subject = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([subject], |r| {
+            Ok(AuditRow {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                role: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn insert_audit(tx: &rusqlite::Transaction, row: &AuditRow) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO audit (at, actor, role, action, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        row.at,
+        row.actor,
+        row.role,
+        row.action,
+        row.subject
+    ])?;
+    Ok(())
+}

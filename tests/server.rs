@@ -1,0 +1,415 @@
+//! The web application's API, through the real binary (`traject serve`) over HTTP: sessions
+//! (401, 429 after ten wrong passwords), roles and teams (403/404), CSRF and content types,
+//! the same verdicts as `traject check`, concurrent writers, security headers, the audit trail
+//! of reads, and no personal data in the server's log.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::{json, Value};
+
+const ELIGIBLE: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
+
+/// A running `traject serve` on a free port, stopped when dropped.
+struct Served {
+    child: Child,
+    base: String,
+    db: PathBuf,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn traject() -> Command {
+    Command::cargo_bin("traject").unwrap()
+}
+
+fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
+    let mut args = vec![
+        "user",
+        "add",
+        name,
+        "--role",
+        role,
+        "--password-stdin",
+        "--db",
+    ];
+    args.push(db.to_str().unwrap());
+    if let Some(t) = team {
+        args.extend(["--team", t]);
+    }
+    assert_cmd::Command::cargo_bin("traject")
+        .unwrap()
+        .args(&args)
+        .write_stdin(format!("{name}-passphrase\n"))
+        .assert()
+        .success();
+}
+
+/// A server with a coordinator, two social workers of teams north and south, and an auditor.
+fn serve() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    add_user(&db, "coord", "coordinator", None);
+    add_user(&db, "ann", "social-worker", Some("north"));
+    add_user(&db, "bo", "social-worker", Some("south"));
+    add_user(&db, "audrey", "auditor", None);
+    let log = dir.path().join("server.log");
+    let mut child = traject()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--as-of",
+            "2024-06-01",
+            "--db",
+        ])
+        .arg(&db)
+        .env("TRAJECT_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    Served {
+        child,
+        base,
+        db,
+        log,
+        _dir: dir,
+    }
+}
+
+/// One HTTP exchange: (status, body, the session cookie it set).
+fn call(
+    method: &str,
+    url: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> (u16, String, Option<String>) {
+    let mut req = ureq::request(method, url);
+    if let Some(c) = cookie {
+        req = req.set("Cookie", c);
+    }
+    let result = match body {
+        Some((kind, text)) => req.set("Content-Type", kind).send_string(text),
+        None => req.call(),
+    };
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = resp.status();
+    let set = resp
+        .header("set-cookie")
+        .map(|c| c.split(';').next().unwrap().to_string());
+    (status, resp.into_string().unwrap(), set)
+}
+
+impl Served {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn login(&self, name: &str) -> String {
+        let body = json!({"username": name, "password": format!("{name}-passphrase")});
+        let (status, _, cookie) = call(
+            "POST",
+            &self.url("/api/session"),
+            None,
+            Some(("application/json", &body.to_string())),
+        );
+        assert_eq!(status, 200, "{name} logs in");
+        cookie.unwrap()
+    }
+
+    fn post(&self, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
+        let (status, text, _) = call(
+            "POST",
+            &self.url(path),
+            Some(cookie),
+            Some(("application/json", &body.to_string())),
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn get(&self, cookie: Option<&str>, path: &str) -> (u16, Value) {
+        let (status, text, _) = call("GET", &self.url(path), cookie, None);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    fn create(&self, cookie: &str, referral: &str) -> i64 {
+        let body: Value = serde_json::from_str(&format!(
+            r#"{{"program": "antwerpen", "referral": {referral}}}"#
+        ))
+        .unwrap();
+        let (status, v) = self.post(cookie, "/api/cases", &body);
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+}
+
+#[test]
+fn sessions_roles_and_teams_decide_what_each_user_may_do() {
+    let s = serve();
+    assert_eq!(s.get(None, "/api/caseload").0, 401, "no session");
+    let wrong = json!({"username": "ann", "password": "not her passphrase"}).to_string();
+    let (status, _, cookie) = call(
+        "POST",
+        &s.url("/api/session"),
+        None,
+        Some(("application/json", &wrong)),
+    );
+    assert_eq!((status, cookie), (401, None), "wrong password");
+
+    let ann = s.login("ann");
+    let bo = s.login("bo");
+    let audrey = s.login("audrey");
+    let coord = s.login("coord");
+
+    let id = s.create(&ann, ELIGIBLE);
+    assert_eq!(s.get(Some(&ann), &format!("/api/cases/{id}")).0, 200);
+    assert_eq!(s.get(Some(&coord), &format!("/api/cases/{id}")).0, 200);
+    let (status, body) = s.get(Some(&bo), &format!("/api/cases/{id}"));
+    assert_eq!(status, 404, "another team's case is not found: {body}");
+    assert!(!body.to_string().contains("1990-05-01"));
+    let start = format!("/api/cases/{id}/start");
+    assert_eq!(
+        s.post(&bo, &start, &json!({})).0,
+        404,
+        "nor can it be acted on"
+    );
+
+    let check = json!({"program": "antwerpen", "referral": serde_json::from_str::<Value>(ELIGIBLE).unwrap()});
+    assert_eq!(
+        s.post(&audrey, "/api/cases", &check).0,
+        403,
+        "auditors create no case"
+    );
+    assert_eq!(s.get(Some(&audrey), &format!("/api/cases/{id}")).0, 403);
+    assert_eq!(
+        s.post(&audrey, "/api/check", &check).0,
+        403,
+        "nor see a referral"
+    );
+    let (status, caseload) = s.get(Some(&audrey), "/api/caseload");
+    assert_eq!(status, 200);
+    assert_eq!(caseload["programs"][0]["program"], "antwerpen");
+
+    let short = json!({"track": "short"});
+    let (status, outcome) = s.post(&ann, &start, &short);
+    assert_eq!((status, &outcome["outcome"]), (200, &json!("Started")));
+    let (status, refused) = s.post(&ann, &start, &short);
+    assert_eq!(status, 409, "starting twice is refused");
+    assert!(
+        refused["error"].as_str().unwrap().contains("is active"),
+        "{refused}"
+    );
+
+    // The audit trail names who read the case file.
+    let out = traject()
+        .args([
+            "audit",
+            "--case",
+            &id.to_string(),
+            "--format",
+            "json",
+            "--db",
+        ])
+        .arg(&s.db)
+        .output()
+        .unwrap();
+    let trail: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let readers: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "read")
+        .map(|r| r["actor"].as_str().unwrap())
+        .collect();
+    assert_eq!(readers, ["ann", "coord"], "{trail}");
+
+    // Logged out, the cookie opens nothing.
+    let (status, _, _) = call("DELETE", &s.url("/api/session"), Some(&ann), None);
+    assert_eq!(status, 204);
+    assert_eq!(s.get(Some(&ann), "/api/caseload").0, 401);
+}
+
+#[test]
+fn the_eleventh_wrong_password_within_fifteen_minutes_is_refused_with_429() {
+    let s = serve();
+    let attempt = |password: &str| {
+        let body = json!({"username": "bo", "password": password}).to_string();
+        call(
+            "POST",
+            &s.url("/api/session"),
+            None,
+            Some(("application/json", &body)),
+        )
+        .0
+    };
+    for i in 1..=10 {
+        assert_eq!(attempt("guess"), 401, "attempt {i}");
+    }
+    assert_eq!(attempt("guess"), 429, "the eleventh");
+    assert_eq!(
+        attempt("bo-passphrase"),
+        429,
+        "even the right password waits"
+    );
+    // Another user is not locked out by bo's failures.
+    s.login("ann");
+}
+
+#[test]
+fn writes_need_json_and_forms_need_the_session_csrf_token() {
+    let s = serve();
+    let ann = s.login("ann");
+    let referral = format!(r#"{{"program": "antwerpen", "referral": {ELIGIBLE}}}"#);
+    let (status, _, _) = call(
+        "POST",
+        &s.url("/api/cases"),
+        Some(&ann),
+        Some(("text/plain", &referral)),
+    );
+    assert_eq!(status, 415, "a cross-site form cannot send JSON");
+    let id = s.create(&ann, ELIGIBLE);
+    let (status, _, _) = call(
+        "POST",
+        &s.url(&format!("/cases/{id}/start")),
+        Some(&ann),
+        Some(("application/x-www-form-urlencoded", "csrf=forged")),
+    );
+    assert_eq!(status, 403, "a form without the session's token is refused");
+    let (_, case) = s.get(Some(&ann), &format!("/api/cases/{id}"));
+    assert_eq!(case["case"]["state"], "referred", "and changed nothing");
+
+    // A bad field is located in the request body.
+    let bad = r#"{"program": "antwerpen",
+  "referral": {"referral_date": "2023-01-10", "birth_date": "10/05/1990"}}"#;
+    let (status, text, _) = call(
+        "POST",
+        &s.url("/api/check"),
+        Some(&ann),
+        Some(("application/json", bad)),
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status, 422, "{v}");
+    assert_eq!(v["diagnostics"][0]["line"], 2, "{v}");
+    assert_eq!(v["diagnostics"][0]["file"], "request body");
+    let unknown = json!({"program": "antwerpen", "referal": {}});
+    let (status, v) = s.post(&ann, "/api/check", &unknown);
+    assert_eq!(status, 400);
+    assert!(v["error"].as_str().unwrap().contains("referal"), "{v}");
+}
+
+#[test]
+fn every_bundled_test_referral_gets_the_same_verdict_from_the_api_as_from_the_cli() {
+    let s = serve();
+    let ann = s.login("ann");
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/tests");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = traject::yaml::parse("t", &text).unwrap();
+        let program = path.file_stem().unwrap().to_str().unwrap();
+        for t in doc.value["tests"].as_array().unwrap() {
+            if t.get("options").is_some() || t.get("referral").is_none() {
+                continue;
+            }
+            let file = dir.path().join(format!("r{compared}.json"));
+            std::fs::write(&file, t["referral"].to_string()).unwrap();
+            let cli = traject()
+                .args(["check", "--program", program, "--format", "json"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            let body = json!({"program": program, "referral": t["referral"]});
+            let (status, api) = s.post(&ann, "/api/check", &body);
+            if cli.status.success() {
+                let cli: Value = serde_json::from_slice(&cli.stdout).unwrap();
+                assert_eq!((status, &api), (200, &cli), "{}: {}", program, t["name"]);
+            } else {
+                assert_eq!(status, 422, "{}: {} — {api}", program, t["name"]);
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 50, "only {compared} referrals compared");
+}
+
+#[test]
+fn concurrent_workers_through_the_server_never_overfill_capacity() {
+    let s = serve();
+    let ann = s.login("ann");
+    let coord = s.login("coord");
+    // Antwerp 2022: 2 FTE × 20 cases = 40 places; 45 referrals from 5 workers at once.
+    std::thread::scope(|scope| {
+        for w in 0..5 {
+            let (s, ann) = (&s, &ann);
+            scope.spawn(move || {
+                for i in 0..9 {
+                    let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "D-{w}-{i}", "#), 1);
+                    let id = s.create(ann, &referral);
+                    let start = format!("/api/cases/{id}/start");
+                    let (status, v) = s.post(ann, &start, &json!({"track": "short"}));
+                    assert_eq!(status, 200, "{v}");
+                }
+            });
+        }
+    });
+    let (_, caseload) = s.get(Some(&coord), "/api/caseload");
+    let row = &caseload["programs"][0];
+    assert_eq!(
+        (row["active"].as_i64(), row["waiting"].as_i64()),
+        (Some(40), Some(5)),
+        "{caseload}"
+    );
+}
+
+#[test]
+fn pages_carry_security_headers_no_inline_script_and_the_log_no_personal_data() {
+    let s = serve();
+    let resp = ureq::get(&s.url("/login")).call().unwrap();
+    let csp = resp.header("content-security-policy").unwrap().to_string();
+    assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(resp.header("x-content-type-options"), Some("nosniff"));
+    let html = resp.into_string().unwrap();
+    assert!(html.contains(r#"<script src="/assets/app.js""#));
+    assert!(!html.contains("<script>"), "no inline script");
+    let (status, _, _) = call("GET", &s.url("/board"), None, None);
+    assert_eq!(
+        status, 200,
+        "without a session the board sends to the login form"
+    );
+
+    let ann = s.login("ann");
+    let marked = ELIGIBLE.replacen('{', r#"{"id": "DOSSIER-7731-XZ", "#, 1);
+    let id = s.create(&ann, &marked);
+    s.get(Some(&ann), &format!("/api/cases/{id}"));
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert!(log.contains("event appended"), "the log is on: {log}");
+    for personal in ["DOSSIER-7731-XZ", "1990-05-01", "ann-passphrase"] {
+        assert!(!log.contains(personal), "{personal} in the log");
+    }
+}
