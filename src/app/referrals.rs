@@ -178,7 +178,12 @@ pub fn form(
 ) -> (String, Vec<FormField>) {
     use crate::rules::compile::{Cond, Test};
     fn fields_of(c: &Cond, out: &mut Vec<&'static str>) {
-        out.push(c.field);
+        // Explanations show the age; the form asks for what it is computed from.
+        out.push(if c.field == "age" {
+            "birth_date"
+        } else {
+            c.field
+        });
         out.extend(c.reads.iter().copied());
         if let Test::AnyOf(subs) | Test::AllOf(subs) = &c.test {
             subs.iter().for_each(|s| fields_of(s, out));

@@ -101,6 +101,15 @@ fn actions(
         }
     };
     let allowed = view.case.state.allowed();
+    let open: Vec<_> = version
+        .evaluations
+        .iter()
+        .filter(|e| {
+            view.schedule
+                .iter()
+                .any(|(id, _, _, held)| *id == e.id && held.is_none())
+        })
+        .collect();
     let form = |action: &str, label: &str, inner: Markup| -> Markup {
         html! {
             form.action method="post" action=(format!("/cases/{id}/{action}")) {
@@ -118,7 +127,12 @@ fn actions(
         }
         @if allowed.contains(&Action::Evaluate) {
             (form("evaluate", t(lang, "Evaluatie vastleggen", "Enregistrer l'évaluation", "Record evaluation"), html! {
-                select name="evaluation" { @for e in &version.evaluations { option value=(e.id) { (e.label.get(lang, fallback)) } } }
+                select name="evaluation" {
+                    // The moments still to hold come first; any other may be recorded too.
+                    @for e in open.iter().copied().chain(version.evaluations.iter().filter(|e| !open.iter().any(|o| o.id == e.id))) {
+                        option value=(e.id) { (e.label.get(lang, fallback)) }
+                    }
+                }
                 select name="decision" { option value="" { "—" } @for d in version.evaluations.iter().flat_map(|e| &e.decisions).collect::<std::collections::BTreeSet<_>>() { option value=(d.as_str()) { (d.as_str()) } } }
                 input type="number" name="score" step="any" placeholder=(t(lang, "score", "score", "score"));
                 textarea name="goals" rows="2" placeholder=(t(lang, "doelen, één per regel", "objectifs, un par ligne", "goals, one per line")) {}

@@ -158,7 +158,7 @@ pub async fn whatif(
             }
             table #summary.summary {
                 tr { th { (t(lang, "capaciteit", "capacité", "capacity")) } th { (t(lang, "mediane wachttijd", "attente médiane", "median wait")) } th { (t(lang, "p90 wachttijd", "attente p90", "p90 wait")) } th { (t(lang, "moest wachten", "a dû attendre", "had to wait")) } th { (t(lang, "bezetting", "occupation", "utilisation")) } }
-                tr { td { (sm.capacity) } td { (sm.wait_days_p50) " d" } td #p90 { (sm.wait_days_p90) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
+                tr { td { (sm.capacity) } td { (format!("{:.0}", sm.wait_days_p50)) " d" } td #p90 { (format!("{:.0}", sm.wait_days_p90)) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
             }
             figure { (PreEscaped(active)) } figure { (PreEscaped(waiting)) } figure { (PreEscaped(waits)) }
             p.help { (t(lang, "200 runs, seed 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 tirages, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }

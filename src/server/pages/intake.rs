@@ -43,21 +43,42 @@ fn verdict_word(verdict: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// A referral's value as the reader says it: yes/no and coded values in words.
+fn shown_value(value: Option<&str>, lang: Lang) -> String {
+    match value {
+        None => "—".into(),
+        Some("true") => t(lang, "ja", "oui", "yes").into(),
+        Some("false") => t(lang, "nee", "non", "no").into(),
+        Some(v) => value_label(v, lang),
+    }
+}
+
 /// The verdict and one line per rule: ✓ passes, ✗ fails, ? unknown or awaiting a worker.
-pub fn verdict(e: &Explanation, lang: Lang) -> Markup {
+pub fn verdict(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> Markup {
+    let p = &compiled.program;
+    let fallback = p.spec.society_language;
+    let funders: Vec<String> = e
+        .funding
+        .iter()
+        .map(|id| {
+            p.version(&e.version)
+                .and_then(|v| v.funding.funders.iter().find(|f| &f.id == id))
+                .map_or(id.clone(), |f| f.label.get(lang, fallback).to_string())
+        })
+        .collect();
     html! {
         div.verdict data-verdict=(e.verdict) {
             p.headline { strong { (verdict_word(e.verdict, lang)) } " — "
                 (t(lang, "versie", "version", "version")) " " (e.version) }
             p { (t(lang, "Financiering", "Financement", "Funding")) ": "
-                @if e.funding.is_empty() { "—" } @else { (e.funding.join(", ")) } }
+                @if funders.is_empty() { "—" } @else { (funders.join(", ")) } }
             table.rules {
                 @for r in &e.rules {
                     @let (class, mark) = match r.outcome { Outcome::Pass => ("pass", "✓"), Outcome::Fail => ("fail", "✗"), Outcome::Unknown => ("unknown", "?") };
                     tr class=(class) {
                         td.mark { (mark) }
                         td { (r.label) @if r.mode != "hard" { " (" (r.mode) ")" } }
-                        td.value { (r.value.clone().unwrap_or_else(|| "—".into())) }
+                        td.value { (shown_value(r.value.as_deref(), lang)) }
                     }
                 }
             }
@@ -120,7 +141,7 @@ fn intake_page(
             }
             div #verdict aria-live="polite" {
                 @match &result {
-                    Some(Ok(e)) => (verdict(e, lang)),
+                    Some(Ok(e)) => (verdict(compiled, e, lang)),
                     Some(Err(f)) => (problem(f)),
                     None => p.help { (t(lang, "Het oordeel verschijnt hier.", "Le verdict apparaît ici.", "The verdict appears here.")) },
                 }
@@ -276,7 +297,7 @@ pub async fn intake_verdict(
         let compiled = programme(server, field(&pairs, "program"))?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         Ok(match judge(server, user, &compiled, &pairs, lang) {
-            Ok(e) => verdict(&e, lang),
+            Ok(e) => verdict(&compiled, &e, lang),
             Err(f) => problem(&f),
         })
     })

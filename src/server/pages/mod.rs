@@ -162,7 +162,7 @@ fn login_page(lang: Lang, notice: Option<&Failure>) -> Markup {
         html! {
             p.langs { a href="/login?lang=nl" { "NL" } " · " a href="/login?lang=fr" { "FR" } " · " a href="/login?lang=en" { "EN" } }
             @if let Some(f) = notice { (problem(f)) }
-            form.login method="post" action="/login" {
+            form.login method="post" action=(format!("/login?lang={}", lang.code())) {
                 label { (t(lang, "Gebruikersnaam", "Nom d'utilisateur", "User name"))
                     input name="username" autocomplete="username" required autofocus; }
                 label { (t(lang, "Wachtwoord", "Mot de passe", "Password"))
@@ -207,8 +207,29 @@ pub async fn login(
             Redirect::to("/board"),
         )
             .into_response(),
-        Err(f) => {
+        Err(mut f) => {
             let lang = q.lang.unwrap_or(Lang::Nl);
+            f.error = match f.status {
+                StatusCode::UNAUTHORIZED => t(
+                    lang,
+                    "Verkeerde gebruikersnaam of wachtwoord.",
+                    "Nom d'utilisateur ou mot de passe incorrect.",
+                    "Wrong user name or password.",
+                ),
+                StatusCode::TOO_MANY_REQUESTS => t(
+                    lang,
+                    "Te veel mislukte pogingen: probeer over een kwartier opnieuw.",
+                    "Trop d'essais manqués : réessayez dans un quart d'heure.",
+                    "Too many failed attempts: try again in a quarter of an hour.",
+                ),
+                _ => t(
+                    lang,
+                    "Aanmelden lukt nu niet; de serverlog zegt waarom.",
+                    "La connexion a échoué ; le journal du serveur indique pourquoi.",
+                    "Logging in failed; the server log says why.",
+                ),
+            }
+            .to_string();
             (f.status, Html(login_page(lang, Some(&f)).into_string())).into_response()
         }
     }
