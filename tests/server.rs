@@ -301,3 +301,93 @@ fn pages_carry_security_headers_no_inline_script_and_the_log_no_personal_data() 
         assert!(!log.contains(personal), "{personal} in the log");
     }
 }
+
+#[test]
+fn a_broken_save_keeps_the_last_good_programme_in_force_and_shows_where_it_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = dir.path().join("antwerpen.yaml");
+    let good = std::fs::read_to_string(root.join("programs/antwerpen.yaml")).unwrap();
+    std::fs::write(&file, &good).unwrap();
+    let s = common::serve_with(&["--programs", dir.path().to_str().unwrap()]);
+    let coord = s.login("coord");
+    let check = json!({"program": "antwerpen", "referral": serde_json::from_str::<Value>(ELIGIBLE).unwrap()});
+    assert_eq!(
+        s.post(&coord, "/api/check", &check).1["verdict"],
+        "eligible"
+    );
+
+    // Break the file: the caseload norm becomes text. Make sure the modification time moves.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let broken = good.replacen("caseload_per_fte: 25", "caseload_per_fte: twenty", 1);
+    assert_ne!(broken, good, "the test edits a real line");
+    std::fs::write(&file, broken).unwrap();
+    let (status, v) = s.post(&coord, "/api/check", &check);
+    assert_eq!(
+        (status, &v["verdict"]),
+        (200, &json!("eligible")),
+        "the last good version answers"
+    );
+    let (status, page, _) = call("GET", &s.url("/programmes"), Some(&coord), None);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("antwerpen.yaml:"),
+        "the problem is located: {page}"
+    );
+    assert!(page.contains("twenty"), "{page}");
+}
+
+#[test]
+fn the_demonstration_starts_with_sample_cases_and_one_user_per_role() {
+    let mut child = traject()
+        .args([
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--as-of",
+            "2024-06-01",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let mut users = std::collections::BTreeMap::new();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let [name, role, _team, password] = words[..] {
+            users.insert(role.to_string(), (name.to_string(), password.to_string()));
+        }
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    let roles: Vec<&str> = users.keys().map(String::as_str).collect();
+    assert_eq!(roles, ["auditor", "coordinator", "social_worker"]);
+    let (name, password) = &users["auditor"];
+    let body = json!({"username": name, "password": password}).to_string();
+    let (status, _, cookie) = call(
+        "POST",
+        &format!("{base}/api/session"),
+        None,
+        Some(("application/json", &body)),
+    );
+    assert_eq!(status, 200);
+    let (_, text, _) = call(
+        "GET",
+        &format!("{base}/api/caseload"),
+        cookie.as_deref(),
+        None,
+    );
+    let caseload: Value = serde_json::from_str(&text).unwrap();
+    let active: i64 = caseload["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["active"].as_i64().unwrap())
+        .sum();
+    assert!(active > 0, "{caseload}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -49,6 +49,8 @@ where
     let token = token(headers).ok_or_else(Failure::unauthorized)?;
     let server = s.clone();
     blocking(move || {
+        // A programme file saved since the last request is read again (a stat per file).
+        server.catalogue.refresh();
         let mut store = server.store()?;
         let user = users::session(&store, &token, now())?.ok_or_else(Failure::unauthorized)?;
         work(&server, &user, &mut store)

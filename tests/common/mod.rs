@@ -52,6 +52,11 @@ pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
 
 /// A server with a coordinator, two social workers of teams north and south, and an auditor.
 pub fn serve() -> Served {
+    serve_with(&[])
+}
+
+/// The same, with more `traject serve` arguments.
+pub fn serve_with(extra: &[&str]) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     add_user(&db, "coord", "coordinator", None);
@@ -69,6 +74,7 @@ pub fn serve() -> Served {
             "--db",
         ])
         .arg(&db)
+        .args(extra)
         .env("TRAJECT_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())

@@ -1,0 +1,227 @@
+//! The web application under concurrent load: `POST /api/check` and the board page, each with
+//! 50 concurrent clients against the real `traject serve` on this machine, quoted against the
+//! floor measured in the same run — the same check in-process. Criterion reports time per
+//! request (the inverse of throughput); the run also prints requests per second and the
+//! p50/p99 latency of one fixed burst, with their ratio to the in-process check.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, Criterion};
+use serde_json::{json, Value};
+use traject::app::{referrals, Ctx, Programs, Role};
+
+const CLIENTS: usize = 50;
+const REFERRAL: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
+
+struct Server {
+    child: Child,
+    base: String,
+    cookie: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let bin = env!("CARGO_BIN_EXE_traject");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bench.db");
+    let mut add = Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "bench",
+            "--role",
+            "social-worker",
+            "--team",
+            "t",
+        ])
+        .args(["--password-stdin", "--db"])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"bench-passphrase\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+    let mut child = Command::new(bin)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--as-of",
+            "2024-06-01",
+            "--db",
+        ])
+        .arg(&db)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    let resp = ureq::post(&format!("{base}/api/session"))
+        .send_json(json!({"username": "bench", "password": "bench-passphrase"}))
+        .unwrap();
+    let cookie = resp
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let server = Server {
+        child,
+        base,
+        cookie,
+        _dir: dir,
+    };
+    // A caseload to show: 45 referrals for 40 places, so the board has a waiting list.
+    for i in 0..45 {
+        let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "B{i}", "#), 1);
+        let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+        let created: Value = server.post("/api/cases", &body).into_json().unwrap();
+        let id = created["id"].as_i64().unwrap();
+        server.post(&format!("/api/cases/{id}/start"), r#"{"track": "short"}"#);
+    }
+    server
+}
+
+impl Server {
+    fn post(&self, path: &str, body: &str) -> ureq::Response {
+        ureq::post(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie)
+            .set("Content-Type", "application/json")
+            .send_string(body)
+            .unwrap()
+    }
+}
+
+/// `total` requests spread over `CLIENTS` threads, each with its own connection; the latency
+/// of every request.
+fn burst(server: &Server, total: usize, request: &(dyn Fn(&ureq::Agent) + Sync)) -> Vec<Duration> {
+    let per = total.div_ceil(CLIENTS);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let agent = ureq::AgentBuilder::new().build();
+                    (0..per)
+                        .map(|_| {
+                            let t = Instant::now();
+                            request(&agent);
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let _ = server;
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let server = start();
+    let check_body = format!(r#"{{"program": "antwerpen", "referral": {REFERRAL}}}"#);
+    let check = |agent: &ureq::Agent| {
+        agent
+            .post(&format!("{}/api/check", server.base))
+            .set("Cookie", &server.cookie)
+            .set("Content-Type", "application/json")
+            .send_string(&check_body)
+            .unwrap();
+    };
+    let board = |agent: &ureq::Agent| {
+        agent
+            .get(&format!("{}/board", server.base))
+            .set("Cookie", &server.cookie)
+            .call()
+            .unwrap();
+    };
+
+    let catalogue = traject::app::catalogue::Catalogue::open(None);
+    let compiled = catalogue.open("antwerpen", &Default::default()).unwrap();
+    let doc = traject::yaml::parse("bench", REFERRAL).unwrap();
+    let referral = traject::referral::from_value("bench", &doc.value, &doc.index, "").unwrap();
+    let ctx = Ctx {
+        on: "2024-06-01".parse().unwrap(),
+        actor: "bench".into(),
+        role: Role::SocialWorker,
+        team: None,
+    };
+
+    let mut g = c.benchmark_group("server");
+    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    g.bench_function("check in-process (floor)", |b| {
+        b.iter(|| referrals::check(&compiled, &referral, None, &ctx).unwrap())
+    });
+    g.bench_function("POST /api/check, 50 clients", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            burst(&server, iters as usize, &check);
+            t.elapsed()
+        })
+    });
+    g.bench_function("GET /board, 50 clients", |b| {
+        b.iter_custom(|iters| {
+            let t = Instant::now();
+            burst(&server, iters as usize, &board);
+            t.elapsed()
+        })
+    });
+    g.finish();
+
+    // One fixed burst each, for requests per second and tail latency.
+    let floor = {
+        let t = Instant::now();
+        for _ in 0..2000 {
+            referrals::check(&compiled, &referral, None, &ctx).unwrap();
+        }
+        t.elapsed() / 2000
+    };
+    for (name, request) in [
+        ("POST /api/check", &check as &(dyn Fn(&ureq::Agent) + Sync)),
+        ("GET /board", &board),
+    ] {
+        let t = Instant::now();
+        let mut lat = burst(&server, 2000, request);
+        let wall = t.elapsed();
+        lat.sort();
+        let per_request = wall / lat.len() as u32;
+        println!(
+            "{name}: {:.0} requests/s with {CLIENTS} clients, p50 {:?}, p99 {:?}; {:.1}× the in-process check ({:?})",
+            lat.len() as f64 / wall.as_secs_f64(),
+            lat[lat.len() / 2],
+            lat[lat.len() * 99 / 100],
+            per_request.as_secs_f64() / floor.as_secs_f64(),
+            floor
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
