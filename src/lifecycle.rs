@@ -1,7 +1,9 @@
 //! The states a case can be in and the actions each state allows — in one place, so the engine,
 //! the store, the command line and the tests agree on them.
 //!
-//! referred → active | waiting → (extended) → closed | dropped; referred/waiting → not_started.
+//! referred → active | waiting → (extended) → closed | dropped; referred/waiting → not_started;
+//! active/extended ⇄ paused (where the version allows a pause); closed/dropped → referred again
+//! (re-opened, where the version allows it).
 
 use std::fmt;
 use std::str::FromStr;
@@ -18,6 +20,8 @@ pub enum CaseState {
     Closed,
     Dropped,
     NotStarted,
+    /// Paused by the client; keeps its place, its dates move on resuming.
+    Paused,
 }
 
 /// What a person can do to a case.
@@ -28,6 +32,9 @@ pub enum Action {
     Close,
     Drop,
     NotStart,
+    Pause,
+    Resume,
+    Reopen,
 }
 
 impl Action {
@@ -39,6 +46,9 @@ impl Action {
             Action::Close => "close",
             Action::Drop => "drop",
             Action::NotStart => "not-start",
+            Action::Pause => "pause",
+            Action::Resume => "resume",
+            Action::Reopen => "reopen",
         }
     }
 }
@@ -50,7 +60,7 @@ impl fmt::Display for Action {
 }
 
 impl CaseState {
-    pub const ALL: [CaseState; 7] = [
+    pub const ALL: [CaseState; 8] = [
         CaseState::Referred,
         CaseState::Waiting,
         CaseState::Active,
@@ -58,6 +68,7 @@ impl CaseState {
         CaseState::Closed,
         CaseState::Dropped,
         CaseState::NotStarted,
+        CaseState::Paused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -69,6 +80,7 @@ impl CaseState {
             CaseState::Closed => "closed",
             CaseState::Dropped => "dropped",
             CaseState::NotStarted => "not_started",
+            CaseState::Paused => "paused",
         }
     }
 
@@ -84,9 +96,11 @@ impl CaseState {
             ],
             CaseState::Waiting => &[Action::NotStart, Action::Drop],
             CaseState::Active | CaseState::Extended => {
-                &[Action::Evaluate, Action::Close, Action::Drop]
+                &[Action::Evaluate, Action::Close, Action::Drop, Action::Pause]
             }
-            CaseState::Closed | CaseState::Dropped | CaseState::NotStarted => &[],
+            CaseState::Paused => &[Action::Resume, Action::Drop],
+            CaseState::Closed | CaseState::Dropped => &[Action::Reopen],
+            CaseState::NotStarted => &[],
         }
     }
 
@@ -94,13 +108,25 @@ impl CaseState {
         self.allowed().contains(&action)
     }
 
-    /// Counts against the team's capacity.
+    /// Counts against the team's capacity (a paused case keeps its place).
     pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            CaseState::Active | CaseState::Extended | CaseState::Paused
+        )
+    }
+
+    /// Running now: evaluations fall due, modules can be joined (not while paused).
+    pub fn is_running(self) -> bool {
         matches!(self, CaseState::Active | CaseState::Extended)
     }
 
+    /// Ended (a closed or dropped case may still be re-opened).
     pub fn is_finished(self) -> bool {
-        self.allowed().is_empty()
+        matches!(
+            self,
+            CaseState::Closed | CaseState::Dropped | CaseState::NotStarted
+        )
     }
 
     /// The allowed actions as people read them ("nothing" for a finished case).
@@ -123,7 +149,7 @@ impl fmt::Display for CaseState {
 
 /// A state name that is not one of `CaseState`'s (a damaged database or a bad `--state`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{given}' is not a case state; states: referred, waiting, active, extended, closed, dropped, not_started")]
+#[error("'{given}' is not a case state; states: referred, waiting, active, extended, paused, closed, dropped, not_started")]
 pub struct UnknownState {
     pub given: String,
 }

@@ -1290,3 +1290,80 @@ fn joining_a_module_schedules_its_evaluations() {
         2
     );
 }
+
+#[test]
+fn a_pause_needs_the_programmes_policy_and_a_paused_case_keeps_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    // Antwerp states no pause policy: refused, with what to add.
+    let referral = root().join("tests/fixtures/referrals/antwerpen.yaml");
+    refer_and_start(&db, &referral);
+    let out = traject(&db)
+        .args(["case", "pause", "1", "--db", d, "--as-of", "2023-03-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("add a `pause:` policy"), "{err}");
+
+    // Liège allows a pause: the paused case still counts against the caseload.
+    let liege = dir.path().join("liege.yaml");
+    std::fs::write(&liege, "referral_date: 2024-01-08\nbirth_date: 1990-01-01\nnationality: SY\nresidence_ocmw: liege\n").unwrap();
+    succeed(
+        &db,
+        &[
+            "case",
+            "new",
+            "--program",
+            "liege",
+            liege.to_str().unwrap(),
+            "--db",
+            d,
+            "--as-of",
+            "2024-01-08",
+        ],
+    );
+    succeed(
+        &db,
+        &["case", "start", "2", "--db", d, "--as-of", "2024-01-08"],
+    );
+    succeed(
+        &db,
+        &[
+            "case",
+            "pause",
+            "2",
+            "--reason",
+            "health",
+            "--db",
+            d,
+            "--as-of",
+            "2024-02-01",
+        ],
+    );
+    let shown = succeed(&db, &["case", "show", "2", "--db", d]);
+    assert!(shown.contains("paused since 2024-02-01"), "{shown}");
+    let caseload = succeed(
+        &db,
+        &[
+            "caseload",
+            "--program",
+            "liege",
+            "--db",
+            d,
+            "--format",
+            "json",
+        ],
+    );
+    assert!(caseload.contains(r#""active": 1"#), "{caseload}");
+    succeed(
+        &db,
+        &["case", "resume", "2", "--db", d, "--as-of", "2024-03-01"],
+    );
+    let history = succeed(
+        &db,
+        &["case", "history", "2", "--db", d, "--format", "json"],
+    );
+    assert!(history.contains(r#""paused_days": 29"#), "{history}");
+}

@@ -300,6 +300,34 @@ pub fn finish(
     })
 }
 
+/// A case leaving and coming back: paused, resumed, or re-opened after it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continuity {
+    Pause,
+    Resume,
+    Reopen,
+}
+
+/// Pause, resume or re-open a case as its version's `pause:` and `reopen:` policies allow.
+pub fn continuity(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    what: Continuity,
+    reason: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    let clock = ctx.engine();
+    match what {
+        Continuity::Pause => engine::pause(store, &compiled, id, reason, &clock)?,
+        Continuity::Resume => engine::resume(store, &compiled, id, &clock)?,
+        Continuity::Reopen => engine::reopen(store, &compiled, id, &clock)?,
+    }
+    Ok(())
+}
+
 /// Erase a client's personal data for good (only a coordinator); see `engine::erase`.
 pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Need::Erase)?;

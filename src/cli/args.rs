@@ -244,6 +244,18 @@ pub enum CaseCommand {
     /// Record that a referred or waiting case will not start, with a reason.
     #[command(after_help = "Example:\n  traject case not-start 12 --reason no_help_request")]
     NotStart(CaseNotStartArgs),
+    /// Pause an active case (the client stops for a while and keeps their place).
+    #[command(
+        after_help = "Example:\n  traject case pause 12 --reason health\n\nThe version's `pause:` policy says how long and how often; on `case resume` the end date and the evaluation moments still to hold move by the days paused."
+    )]
+    Pause(CaseContinuityArgs),
+    /// Resume a paused case.
+    Resume(CaseContinuityArgs),
+    /// Re-open a closed or dropped case when the client returns (within the version's `reopen:` period).
+    #[command(
+        after_help = "Example:\n  traject case reopen 12\n  traject case start 12 --track long\n\nThe case is referred again and starts (or waits) like any referral; its history stays."
+    )]
+    Reopen(CaseContinuityArgs),
     /// Erase a client's personal data (the referral's facts and dossier number) for good; the
     /// case's dates, states, decisions and events stay, so figures do not change.
     #[command(
@@ -826,4 +838,16 @@ pub struct AuditArgs {
     pub store: StoreArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct CaseContinuityArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    /// Why (for a pause); do not write personal data here.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long)]
+    pub program: Option<String>,
 }

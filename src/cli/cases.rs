@@ -69,6 +69,13 @@ pub fn run(cmd: CaseCommand) -> Verb {
             }
             Ok(Done::Success)
         }
+        CaseCommand::Pause(args) => continuity(args, cases::Continuity::Pause, "paused"),
+        CaseCommand::Resume(args) => continuity(args, cases::Continuity::Resume, "resumed"),
+        CaseCommand::Reopen(args) => continuity(
+            args,
+            cases::Continuity::Reopen,
+            "re-opened: referred again, start it when the client is ready",
+        ),
         CaseCommand::Erase(args) => {
             let mut db = open_store(&args.store)?;
             cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;
@@ -116,6 +123,20 @@ pub fn open_store(args: &StoreArgs) -> Result<Store, AppError> {
 /// `--program` names another file.
 fn programs(explicit: Option<String>) -> FilePrograms {
     FilePrograms::here().with_explicit(explicit)
+}
+
+fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> Verb {
+    let mut db = open_store(&args.store)?;
+    cases::continuity(
+        &mut db,
+        &programs(args.program),
+        args.id,
+        what,
+        args.reason.as_deref(),
+        &args.store.ctx(),
+    )?;
+    println!("case {} {done}", args.id);
+    Ok(Done::Success)
 }
 
 fn print_freed(freed: &Freed) {

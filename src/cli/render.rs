@@ -165,6 +165,10 @@ fn state_text(c: &CaseRow) -> String {
         CaseState::Closed => format!("closed — destination {}", or_unknown(&c.outcome)),
         CaseState::Dropped => format!("dropped — reason {}", or_unknown(&c.outcome)),
         CaseState::NotStarted => format!("did not start — reason {}", or_unknown(&c.outcome)),
+        CaseState::Paused => format!(
+            "paused since {} (keeps its place; dates move on resuming)",
+            c.updated_on
+        ),
     }
 }
 

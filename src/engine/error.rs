@@ -108,6 +108,28 @@ pub enum CaseError {
     BadExtension { given: String },
     #[error("decision close needs --destination (an exit of the programme)")]
     DestinationMissing,
+    #[error("version {version} says nothing about {what}: add a `{key}:` policy to the version (with its source) to allow it")]
+    NoPolicy {
+        version: String,
+        what: &'static str,
+        key: &'static str,
+    },
+    #[error("case {id} has been paused {taken} times already; version {version} allows {max}")]
+    PauseLimit {
+        id: i64,
+        taken: u32,
+        max: u32,
+        version: String,
+    },
+    #[error("case {id} was paused on {since}, longer than the {max} a pause may last: drop it with a reason, and re-open it if the programme allows")]
+    PauseTooLong { id: i64, since: String, max: String },
+    #[error("case {id} ended on {ended}; version {version} allows re-opening within {within} only — refer the client again as a new case")]
+    ReopenTooLate {
+        id: i64,
+        ended: String,
+        within: String,
+        version: String,
+    },
     /// The referral could not be judged (no version in force, a script failed).
     #[error("{0}")]
     Referral(#[from] EvalError),

@@ -19,9 +19,11 @@ use crate::rules::CompiledProgram;
 use crate::store::{append_event, Store};
 
 mod error;
+mod pause;
 
 pub use crate::lifecycle::{Action, CaseState, UnknownState};
 pub use error::CaseError;
+pub use pause::{pause, reopen, resume};
 
 /// Who acts and on which day (`--as-of` gives tests and scripts a fixed clock).
 #[derive(Debug, Clone)]
@@ -271,7 +273,7 @@ pub fn enrol(
 ) -> Result<(), CaseError> {
     store.write(|tx| {
         let c = load_on(tx, id, ctx)?;
-        if !c.state.is_active() {
+        if !c.state.is_running() {
             return Err(CaseError::NotEnrollable { id, state: c.state });
         }
         let (version, _) = pinned(compiled, &c)?;
@@ -520,7 +522,7 @@ fn is_full(tx: &Transaction, version: &Version, program: &str) -> Result<bool, C
 
 fn active_count(tx: &Transaction, program: &str) -> Result<i64, CaseError> {
     Ok(tx.query_row(
-        "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')",
+        "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused')",
         [program],
         |r| r.get(0),
     )?)
@@ -712,7 +714,7 @@ pub fn evaluate(
             .steps
             .iter()
             .any(|s| s.gate.as_ref().is_some_and(|g| g.evaluation == evaluation));
-        let ok_state = c.state.is_active() || (c.state == CaseState::Referred && is_gate);
+        let ok_state = c.state.is_running() || (c.state == CaseState::Referred && is_gate);
         if !ok_state {
             return Err(CaseError::Refused {
                 id,

@@ -64,6 +64,8 @@ pub enum Key {
     ModeSoft,
     ModeAssessed,
     ModePriority,
+    Pause,
+    Reopen,
 }
 
 /// The wording of `key` in `lang`.
@@ -105,6 +107,16 @@ pub fn ui(key: Key, lang: Lang) -> &'static str {
             "no caseload norm stated",
         ),
         WaitingList => ("wachtlijst", "liste d'attente", "waiting list"),
+        Pause => (
+            "pauzes (aantal × hoogstens)",
+            "pauses (nombre × au plus)",
+            "pauses (number × at most)",
+        ),
+        Reopen => (
+            "heropenen na het einde, binnen",
+            "réouverture après la fin, dans les",
+            "re-opening after the end, within",
+        ),
         Funding => ("Financiering", "Financement", "Funding"),
         Funders => ("Financiers", "Financeurs", "Funders"),
         NotStated => (

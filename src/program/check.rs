@@ -233,6 +233,7 @@ impl Checker<'_> {
         self.pathway(v, &module_ids, &eval_ids);
         self.cycles(v);
         self.demand(v, &track_ids);
+        self.continuity(v);
         let _ = self.unique(
             "exit",
             v.exits.iter().map(|e| (e.id.as_str(), e.ptr.as_str())),
@@ -582,6 +583,23 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// Pause and re-open policies: fixed lengths, translated notes.
+    fn continuity(&mut self, v: &Version) {
+        let fixed = |c: &mut Self, ptr: String, text: &str| {
+            if let Some(Duration::Open) = c.duration(&ptr, text) {
+                c.err(&ptr, "this must be a fixed length", "e.g. \"3 months\"");
+            }
+        };
+        if let Some(p) = &v.pause {
+            fixed(self, format!("{}/max_length", p.ptr), &p.max_length);
+            self.opt_label(&format!("{}/note", p.ptr), &p.note);
+        }
+        if let Some(r) = &v.reopen {
+            fixed(self, format!("{}/within", r.ptr), &r.within);
+            self.opt_label(&format!("{}/note", r.ptr), &r.note);
         }
     }
 

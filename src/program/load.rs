@@ -31,6 +31,8 @@ pub const INHERITED_SECTIONS: &[&str] = &[
     "funding",
     "partners",
     "demand",
+    "pause",
+    "reopen",
 ];
 
 /// Sections every version must have once inheritance is resolved.

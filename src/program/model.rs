@@ -48,6 +48,35 @@ pub struct Retention {
     pub note: Option<Label>,
 }
 
+/// A pause: the case keeps its place (it still counts against capacity), its evaluation
+/// moments and end date move by the days it was paused.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PausePolicy {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    /// How long one pause may last ("3 months").
+    pub max_length: String,
+    /// How many pauses one case may take.
+    pub max_pauses: u32,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
+}
+
+/// Re-opening: a closed or dropped case comes back to `referred` (and starts again, or waits)
+/// when the client returns within `within` of the end.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReopenPolicy {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub within: String,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
+}
+
 /// Per-programme overrides of the script sandbox limits.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -119,6 +148,12 @@ pub struct Version {
     pub partners: Vec<Partner>,
     #[serde(default)]
     pub demand: Option<Demand>,
+    /// Whether and how long an active case may be paused and then resumed.
+    #[serde(default)]
+    pub pause: Option<PausePolicy>,
+    /// Whether a closed or dropped case may be re-opened when the client comes back.
+    #[serde(default)]
+    pub reopen: Option<ReopenPolicy>,
     /// Content hash of the resolved version (filled by the loader, never read from YAML).
     #[serde(skip_deserializing, default)]
     pub hash: String,

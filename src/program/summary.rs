@@ -437,6 +437,25 @@ impl Writer {
             ),
         };
         let _ = writeln!(self.out, "  {cap} {}", self.src(&v.capacity.source));
+        if let Some(p) = &v.pause {
+            let _ = writeln!(
+                self.out,
+                "  {}: {} × {} {}",
+                self.k(Key::Pause),
+                p.max_pauses,
+                p.max_length,
+                self.src(&p.source)
+            );
+        }
+        if let Some(r) = &v.reopen {
+            let _ = writeln!(
+                self.out,
+                "  {}: {} {}",
+                self.k(Key::Reopen),
+                r.within,
+                self.src(&r.source)
+            );
+        }
     }
 
     /// Funders with their conditions, and the split of costs.

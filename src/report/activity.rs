@@ -69,7 +69,7 @@ pub fn activity(
         fig("ineligible on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'ineligible'"))?, referred, "referred"),
         fig("started", started, referred, "referred"),
         fig("waiting now", one(&format!("SELECT COUNT(*) {cohort} AND state = 'waiting'"))?, referred, "referred"),
-        fig("active now", one(&format!("SELECT COUNT(*) {cohort} AND state IN ('active', 'extended')"))?, started, "started"),
+        fig("active now", one(&format!("SELECT COUNT(*) {cohort} AND state IN ('active', 'extended', 'paused')"))?, started, "started"),
         fig("extended", one(&format!("SELECT COUNT(*) {cohort} AND id IN (SELECT case_id FROM events WHERE kind = 'evaluated' AND json_extract(payload, '$.decision') = 'extend')"))?, started, "started"),
     ];
     let closed = one(&format!("SELECT COUNT(*) {cohort} AND state = 'closed'"))?;

@@ -178,6 +178,8 @@ pub struct ActionBody {
     pub extend_by: Option<String>,
     pub destination: Option<String>,
     pub exit: Option<String>,
+    /// Why a case pauses.
+    pub reason: Option<String>,
 }
 
 /// A case action by name, as the pages and the API name them.
@@ -219,12 +221,21 @@ pub fn act_on(
             let freed = cases::evaluate(store, programs, id, &input, &ctx)?;
             Ok(json!({"next_started": freed.and_then(|f| f.next_started)}))
         }
+        "pause" | "resume" | "reopen" => {
+            let what = match action {
+                "pause" => cases::Continuity::Pause,
+                "resume" => cases::Continuity::Resume,
+                _ => cases::Continuity::Reopen,
+            };
+            cases::continuity(store, programs, id, what, b.reason.as_deref(), &ctx)?;
+            Ok(json!({}))
+        }
         "close" => ending(cases::Ending::Close),
         "drop" => ending(cases::Ending::Drop),
         "not-start" => ending(cases::Ending::NotStart),
         other => Err(Failure::new(
             StatusCode::NOT_FOUND,
-            format!("no case action '{other}': use start, evaluate, close, drop or not-start"),
+            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume or reopen"),
         )),
     }
 }

@@ -388,7 +388,7 @@ impl Store {
     /// (active, waiting) cases of a programme.
     pub fn counts(&self, program: &str) -> Result<(i64, i64), StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT COALESCE(SUM(state IN ('active', 'extended')), 0), COALESCE(SUM(state = 'waiting'), 0) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'waiting')",
+            "SELECT COALESCE(SUM(state IN ('active', 'extended', 'paused')), 0), COALESCE(SUM(state = 'waiting'), 0) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused', 'waiting')",
         )?;
         Ok(stmt.query_row([program], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }

@@ -42,6 +42,9 @@ const STEP_KEYS: &[&str] = &[
     "close",
     "drop",
     "not_start",
+    "pause",
+    "resume",
+    "reopen",
     "reason",
     "expect",
 ];
@@ -54,6 +57,7 @@ const EXPECT_KEYS: &[&str] = &[
     "waiting",
     "error",
     "next_started",
+    "ends_on",
 ];
 
 pub fn run_all(
@@ -197,7 +201,16 @@ fn step_date(step: &Value) -> Option<chrono::NaiveDate> {
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
-const ACTIONS: [&str; 5] = ["start", "evaluate", "close", "drop", "not_start"];
+const ACTIONS: [&str; 8] = [
+    "start",
+    "evaluate",
+    "close",
+    "drop",
+    "not_start",
+    "pause",
+    "resume",
+    "reopen",
+];
 
 /// The case a step names: the one it creates, or the one it acts on.
 fn step_case(step: &Value) -> Option<String> {
@@ -376,6 +389,18 @@ impl Run<'_> {
                 let reason = s("reason").unwrap_or_default();
                 engine::drop_case(store, compiled, id, reason, ctx)?.next_started
             }
+            "pause" => {
+                engine::pause(store, compiled, id, s("reason"), ctx)?;
+                None
+            }
+            "resume" => {
+                engine::resume(store, compiled, id, ctx)?;
+                None
+            }
+            "reopen" => {
+                engine::reopen(store, compiled, id, ctx)?;
+                None
+            }
             _ => {
                 let reason = s("reason").unwrap_or_default();
                 engine::not_start(store, compiled, id, reason, ctx)?;
@@ -416,6 +441,14 @@ impl Run<'_> {
             if got != Some(want) {
                 diffs.push(format!(
                     "line {line}: case {who}: waiting position expected {want}, got {got:?}"
+                ));
+            }
+        }
+        if let Some(want) = expect.get("ends_on").and_then(Value::as_str) {
+            let got = row.as_ref().and_then(|r| r.ends_on.clone());
+            if got.as_deref() != Some(want) {
+                diffs.push(format!(
+                    "line {line}: case {who}: end date expected {want}, got {got:?}"
                 ));
             }
         }

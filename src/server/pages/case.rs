@@ -31,6 +31,7 @@ pub fn state_word(state: CaseState, lang: Lang) -> &'static str {
         CaseState::Closed => t(lang, "afgesloten", "clôturé", "closed"),
         CaseState::Dropped => t(lang, "afgehaakt", "abandon", "dropped"),
         CaseState::NotStarted => t(lang, "niet gestart", "pas commencé", "not started"),
+        CaseState::Paused => t(lang, "gepauzeerd", "en pause", "paused"),
     }
 }
 
@@ -141,6 +142,13 @@ fn actions(
         }
         @if allowed.contains(&Action::Close) { (form("close", t(lang, "Afsluiten", "Clôturer", "Close"), exits(ExitKind::Destination))) }
         @if allowed.contains(&Action::Drop) { (form("drop", t(lang, "Afhaken", "Abandon", "Drop out"), exits(ExitKind::DropOut))) }
+        @if allowed.contains(&Action::Pause) && version.pause.is_some() {
+            (form("pause", t(lang, "Pauzeren", "Mettre en pause", "Pause"), html! {
+                input type="text" name="reason" placeholder=(t(lang, "reden (geen persoonsgegevens)", "raison (sans données personnelles)", "reason (no personal data)"));
+            }))
+        }
+        @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
+        @if allowed.contains(&Action::Reopen) && version.reopen.is_some() { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
         @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), exits(ExitKind::NotStarted))) }
     }
 }
@@ -223,6 +231,7 @@ fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
         extend_by: text("extend_by"),
         destination: text("destination"),
         exit: text("exit"),
+        reason: text("reason"),
     })
 }
 

@@ -1,0 +1,173 @@
+//! Pausing, resuming and re-opening cases, each as the version's `pause:` and `reopen:`
+//! policies allow. A paused case keeps its place; on resuming, its end date and the evaluation
+//! moments still to hold move by the days it was paused. A closed or dropped case re-opened
+//! within the policy's period goes back to `referred`, to be started again (or to wait).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction};
+use serde_json::json;
+
+use super::{add, load_on, pinned, refuse, Action, CaseError, CaseState, Ctx};
+use crate::program::model::Version;
+use crate::rules::CompiledProgram;
+use crate::store::{append_event, Store};
+
+fn policy<'a, T>(
+    version: &'a Version,
+    pick: impl Fn(&'a Version) -> Option<&'a T>,
+    what: &'static str,
+    key: &'static str,
+) -> Result<&'a T, CaseError> {
+    pick(version).ok_or_else(|| CaseError::NoPolicy {
+        version: version.id.clone(),
+        what,
+        key,
+    })
+}
+
+/// The latest `paused` event of a case: (its day, the state it paused from).
+fn last_pause(tx: &Transaction, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
+    let (day, payload): (String, String) = tx.query_row(
+        "SELECT on_date, payload FROM events WHERE case_id = ?1 AND kind = 'paused' ORDER BY seq DESC LIMIT 1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let from = serde_json::from_str::<serde_json::Value>(&payload)
+        .ok()
+        .and_then(|p| p["from"].as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(CaseState::Active);
+    Ok((day.parse().unwrap_or_default(), from))
+}
+
+/// Pause an active or extended case.
+pub fn pause(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    reason: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        if !c.state.allows(Action::Pause) {
+            return Err(refuse(id, c.state, Action::Pause));
+        }
+        let (version, _) = pinned(compiled, &c)?;
+        let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
+        let taken: u32 = tx.query_row(
+            "SELECT COUNT(*) FROM events WHERE case_id = ?1 AND kind = 'paused'",
+            [id],
+            |r| r.get(0),
+        )?;
+        if taken >= p.max_pauses {
+            return Err(CaseError::PauseLimit {
+                id,
+                taken,
+                max: p.max_pauses,
+                version: version.id.clone(),
+            });
+        }
+        tx.execute(
+            "UPDATE cases SET state = 'paused', updated_on = ?2 WHERE id = ?1",
+            params![id, ctx.day()],
+        )?;
+        let resume_by = add(ctx.on, &p.max_length).map(|d| d.to_string());
+        let payload = json!({"from": c.state.as_str(), "reason": reason, "resume_by": resume_by});
+        append_event(
+            tx,
+            id,
+            &ctx.day(),
+            "paused",
+            &payload,
+            &ctx.actor,
+            &c.version_hash,
+        )?;
+        Ok(())
+    })
+}
+
+/// Resume a paused case: back to the state it paused from, its end date and the evaluation
+/// moments still open when the pause began moved by the days it was paused (those already
+/// overdue then stay overdue).
+pub fn resume(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        if !c.state.allows(Action::Resume) {
+            return Err(refuse(id, c.state, Action::Resume));
+        }
+        let (version, _) = pinned(compiled, &c)?;
+        let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
+        let (since, from) = last_pause(tx, id)?;
+        if add(since, &p.max_length).is_some_and(|limit| ctx.on > limit) {
+            return Err(CaseError::PauseTooLong {
+                id,
+                since: since.to_string(),
+                max: p.max_length.clone(),
+            });
+        }
+        let days = (ctx.on - since).num_days();
+        let shift = format!("+{days} days");
+        tx.execute(
+            "UPDATE cases SET state = ?2, ends_on = date(ends_on, ?3), updated_on = ?4 WHERE id = ?1",
+            params![id, from.as_str(), shift, ctx.day()],
+        )?;
+        tx.execute(
+            "UPDATE due SET due_from = date(due_from, ?2), due_to = date(due_to, ?2) WHERE case_id = ?1 AND held_on IS NULL AND due_to >= ?3",
+            params![id, shift, since.to_string()],
+        )?;
+        let ends_on: Option<String> =
+            tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+        let payload = json!({"paused_days": days, "to": from.as_str(), "ends_on": ends_on});
+        append_event(tx, id, &ctx.day(), "resumed", &payload, &ctx.actor, &c.version_hash)?;
+        Ok(())
+    })
+}
+
+/// Re-open a closed or dropped case when the client returns within the policy's period: it
+/// is referred again, keeping its history, and starts (or waits) like any referral.
+pub fn reopen(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.write(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        if !c.state.allows(Action::Reopen) {
+            return Err(refuse(id, c.state, Action::Reopen));
+        }
+        let (version, _) = pinned(compiled, &c)?;
+        let p = policy(version, |v| v.reopen.as_ref(), "re-opening a case", "reopen")?;
+        let ended: String =
+            tx.query_row("SELECT updated_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+        let late = ended
+            .parse::<NaiveDate>()
+            .ok()
+            .and_then(|d| add(d, &p.within))
+            .is_none_or(|limit| ctx.on > limit);
+        if late {
+            return Err(CaseError::ReopenTooLate {
+                id,
+                ended,
+                within: p.within.clone(),
+                version: version.id.clone(),
+            });
+        }
+        let outcome: Option<String> =
+            tx.query_row("SELECT outcome FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+        tx.execute(
+            "UPDATE cases SET state = 'referred', outcome = NULL, track = NULL, started_on = NULL, ends_on = NULL, updated_on = ?2 WHERE id = ?1",
+            params![id, ctx.day()],
+        )?;
+        // Closure-anchored moments of the ended stay are no longer due.
+        tx.execute("DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL", [id])?;
+        let payload = json!({"from": c.state.as_str(), "outcome": outcome, "ended_on": ended});
+        append_event(tx, id, &ctx.day(), "reopened", &payload, &ctx.actor, &c.version_hash)?;
+        Ok(())
+    })
+}
