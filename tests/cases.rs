@@ -857,6 +857,20 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
             "json",
         ])
     };
+    // Goals are free text and may name people: they go with the rest.
+    ok(&[
+        "case",
+        "evaluate",
+        "1",
+        "--evaluation",
+        "intake_form",
+        "--goal",
+        "Nederlands oefenen met buurvrouw Selamawit",
+        "--db",
+        d,
+        "--as-of",
+        "2023-02-15",
+    ]);
     let (before, funded_before) = (activity(()), funding(()));
     let raw = || {
         let mut bytes = Vec::new();
@@ -870,7 +884,7 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
     let holds =
         |bytes: &[u8], needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
     assert!(
-        holds(&raw(), "DOSSIER-7781") && holds(&raw(), "1977-11-23"),
+        holds(&raw(), "DOSSIER-7781") && holds(&raw(), "1977-11-23") && holds(&raw(), "Selamawit"),
         "the data is there before"
     );
 
@@ -889,7 +903,12 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         "dpo",
     ]);
     let bytes = raw();
-    for personal in ["DOSSIER-7781", "1977-11-23", "\"nationality\":\"ER\""] {
+    for personal in [
+        "DOSSIER-7781",
+        "1977-11-23",
+        "\"nationality\":\"ER\"",
+        "Selamawit",
+    ] {
         assert!(
             !holds(&bytes, personal),
             "{personal} is still in the database file or its WAL"
@@ -897,7 +916,10 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
     }
     let history = ok(&["case", "history", "1", "--db", d]);
     assert!(
-        history.contains("referred") && history.contains("started") && history.contains("erased"),
+        history.contains("referred")
+            && history.contains("started")
+            && history.contains("evaluated")
+            && history.contains("erased"),
         "{history}"
     );
     assert!(
@@ -910,11 +932,21 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         funded_before,
         "the funding report counts the same"
     );
-    let integrity: String = Connection::open(&db)
-        .unwrap()
+    let conn = Connection::open(&db).unwrap();
+    let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(integrity, "ok");
+    // The event log refuses any other change, even by someone holding the file.
+    for sql in [
+        "UPDATE events SET kind = 'closed' WHERE case_id = 1 AND seq = 2",
+        "UPDATE events SET payload = '{}' WHERE case_id = 1 AND seq = 2",
+        "UPDATE events SET payload = '{\"redacted\": true}', actor = 'x' WHERE case_id = 1 AND seq = 2",
+        "DELETE FROM events WHERE case_id = 1",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
 }
 
 #[test]

@@ -949,7 +949,8 @@ fn transition(
     })
 }
 
-/// Erase a client's personal data: the referral's facts and the dossier number are replaced,
+/// Erase a client's personal data: the referral's facts, the dossier number and the free text
+/// of evaluations and pauses are replaced,
 /// in one transaction with an `erased` event (who, when, why). Dates, states, decisions, exits
 /// and the event chain stay, so reports count the same. Then the write-ahead log is emptied
 /// into the file (the store overwrites freed space), so the old values cannot be read back.
@@ -960,6 +961,13 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
         tx.execute(
             "UPDATE cases SET referral = ?2, dossier = NULL WHERE id = ?1",
             params![id, erased],
+        )?;
+        // Free text written about the client (goals, a pause's reason) goes too; the
+        // decisions, scores and dates stay.
+        tx.execute(
+            "UPDATE events SET payload = json_set(payload, '$.goals', json('[]'), '$.reason', NULL, '$.redacted', json('true')) \
+             WHERE case_id = ?1 AND kind IN ('evaluated', 'paused')",
+            [id],
         )?;
         let payload = json!({"reason": reason});
         append_event(
