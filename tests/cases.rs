@@ -164,7 +164,7 @@ fn forty_five_referrals_with_two_fte_leave_forty_active_and_five_waiting_in_orde
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         j["programs"][0],
-        serde_json::json!({"program": "antwerpen", "version": "2022", "capacity": 40, "active": 40, "waiting": 5})
+        serde_json::json!({"program": "antwerpen", "version": "2022", "capacity": 40, "active": 40, "waiting": 5, "modules": []})
     );
     let out = traject(&db)
         .args([
@@ -1398,4 +1398,100 @@ fn a_pause_needs_the_programmes_policy_and_a_paused_case_keeps_its_place() {
         &["case", "history", "2", "--db", d, "--format", "json"],
     );
     assert!(history.contains(r#""paused_days": 29"#), "{history}");
+}
+
+#[test]
+fn a_routed_cohort_is_enrolled_all_at_once_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let ok = |args: &[&str]| succeed(&db, args);
+    let fixture =
+        std::fs::read_to_string(root().join("tests/fixtures/referrals/gent.yaml")).unwrap();
+    for i in 1..=13 {
+        let file = dir.path().join(format!("r{i}.yaml"));
+        std::fs::write(&file, format!("id: G-{i}\n{fixture}")).unwrap();
+        ok(&[
+            "case",
+            "new",
+            "--program",
+            "gent",
+            file.to_str().unwrap(),
+            "--db",
+            d,
+            "--as-of",
+            "2020-05-04",
+        ]);
+    }
+    for i in 2..=13 {
+        ok(&[
+            "case",
+            "start",
+            &i.to_string(),
+            "--db",
+            d,
+            "--as-of",
+            "2020-05-10",
+        ]);
+    }
+    let ids: Vec<String> = (1..=13).map(|i| i.to_string()).collect();
+    let mut args = vec![
+        "case",
+        "enrol-cohort",
+        "--module",
+        "via",
+        "--db",
+        d,
+        "--as-of",
+        "2020-06-01",
+    ];
+    args.extend(ids.iter().map(String::as_str));
+    // Case 1 has not started: the whole cohort is refused, nobody is enrolled.
+    let out = traject(&db).args(&args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("case 1 "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM enrolments"), 0);
+
+    // The twelve who started: VIA takes one group of ten, two wait for the next.
+    args.remove(args.iter().position(|a| *a == "1").unwrap());
+    args.extend(["--format", "json"]);
+    let cohort: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+    assert_eq!(
+        cohort["routing"]["groups"][0]["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    assert_eq!(cohort["waiting"], serde_json::json!([12, 13]));
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
+        10
+    );
+    let caseload: serde_json::Value = serde_json::from_str(&ok(&[
+        "caseload",
+        "--program",
+        "gent",
+        "--db",
+        d,
+        "--format",
+        "json",
+        "--as-of",
+        "2020-06-01",
+    ]))
+    .unwrap();
+    let modules = &caseload["programs"][0]["modules"];
+    assert_eq!(
+        modules,
+        &serde_json::json!([{"module": "via", "group": "group_1", "enrolled": 10}])
+    );
 }

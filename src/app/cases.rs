@@ -199,6 +199,96 @@ pub fn enrol(
     }
 }
 
+/// A cohort routed into a module's groups and enrolled.
+#[derive(Debug, Serialize)]
+pub struct Cohort {
+    pub program: String,
+    pub version: String,
+    pub routing: crate::plugins::routing::Routing,
+    /// Cases the routing left without a group (not enrolled; they wait for the next group).
+    pub waiting: Vec<i64>,
+}
+
+/// Route stored cases into the groups of `module` with the module's routing script, then
+/// enrol every placed case in its group — all in one transaction, or none.
+pub fn enrol_cohort(
+    store: &mut Store,
+    programs: &dyn Programs,
+    module: &str,
+    ids: &[i64],
+    ctx: &Ctx,
+) -> Result<Cohort, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let mut people = Vec::new();
+    let mut program: Option<Arc<CompiledProgram>> = None;
+    for &id in ids {
+        let (row, compiled) = open_case(store, programs, id, ctx)?;
+        if let Some(first) = &program {
+            if first.program.spec.id != row.program {
+                return Err(CaseError::WrongProgramme {
+                    case_program: row.program,
+                    given: first.program.spec.id.clone(),
+                }
+                .into());
+            }
+        }
+        let vi = compiled
+            .program
+            .spec
+            .versions
+            .iter()
+            .position(|v| v.id == row.version)
+            .unwrap_or(0);
+        let referral: serde_json::Value = serde_json::from_str(&row.referral).unwrap_or_default();
+        let Some((r, _)) = compiled.judge_stored(vi, &referral) else {
+            return Err(AppError::Rows(vec![Diagnostic::error(
+                "cohort",
+                Pos::new(1, 1),
+                format!("case {id} holds no referral facts any more (erased): it cannot be routed"),
+            )
+            .with_help(
+                "leave it out of the cohort and enrol it by hand (`case enrol`)",
+            )]));
+        };
+        // Zero-padded, so that routing's ordering by id is the order of the case numbers.
+        people.push((format!("{id:012}"), r));
+        program.get_or_insert(compiled);
+    }
+    let Some(compiled) = program else {
+        return Err(AppError::Rows(vec![Diagnostic::error(
+            "cohort",
+            Pos::new(1, 1),
+            "no cases given: name the cases to route",
+        )]));
+    };
+    let mut out =
+        super::route::route(&compiled, module, None, "cohort", &people).map_err(AppError::Rows)?;
+    let plain = |m: &mut String| *m = m.trim_start_matches('0').to_string();
+    out.routing
+        .groups
+        .iter_mut()
+        .for_each(|g| g.members.iter_mut().for_each(plain));
+    out.routing.waiting.iter_mut().for_each(plain);
+    let case_of = |m: &String| m.parse::<i64>().ok();
+    let placements: Vec<(i64, Option<String>)> = out
+        .routing
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .filter_map(move |m| case_of(m).map(|id| (id, Some(g.id.clone()))))
+        })
+        .collect();
+    engine::enrol_cohort(store, &compiled, module, &placements, &ctx.engine())?;
+    Ok(Cohort {
+        waiting: out.routing.waiting.iter().filter_map(case_of).collect(),
+        program: out.program,
+        version: out.version,
+        routing: out.routing,
+    })
+}
+
 /// Move a case to a version of the programme as it is now (`case migrate`).
 pub fn migrate(
     store: &mut Store,
@@ -494,6 +584,8 @@ pub struct CaseloadRow {
     pub capacity: Option<u32>,
     pub active: i64,
     pub waiting: i64,
+    /// Cases attending each module (and group) now.
+    pub modules: Vec<crate::store::ModuleCount>,
 }
 
 /// Per programme, the capacity of the version in force on `ctx.on` (else the latest) against
@@ -521,6 +613,7 @@ pub fn caseload(
             capacity: version.capacity_limit(),
             active,
             waiting,
+            modules: store.module_counts(&p.spec.id)?,
         });
     }
     Ok(rows)

@@ -272,6 +272,12 @@ pub enum CaseCommand {
     /// event; until then a case keeps the exact programme text it was judged under.
     #[command(after_help = "Example:\n  traject case migrate 12 --to-version 2022")]
     Migrate(CaseMigrateArgs),
+    /// Route a cohort of cases into a module's groups (the module's routing script) and enrol
+    /// them: all in one transaction, or none.
+    #[command(
+        after_help = "Example:\n  traject case enrol-cohort --module via 12 13 14 15\n\nCases the routing cannot place are listed and not enrolled."
+    )]
+    EnrolCohort(CaseCohortArgs),
     /// A client joins a module (and a group); its module evaluations become due.
     #[command(after_help = "Example:\n  traject case enrol 12 --module via --group via-2024-03")]
     Enrol(CaseEnrolArgs),
@@ -850,4 +856,20 @@ pub struct CaseContinuityArgs {
     pub reason: Option<String>,
     #[arg(long)]
     pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseCohortArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The module whose groups the cases join.
+    #[arg(long)]
+    pub module: String,
+    /// The cases, by id.
+    #[arg(required = true)]
+    pub ids: Vec<i64>,
+    #[arg(long)]
+    pub program: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }

@@ -42,6 +42,22 @@ pub fn run(cmd: CaseCommand) -> Verb {
             )
         }
         CaseCommand::Enrol(args) => enrol(args, false),
+        CaseCommand::EnrolCohort(args) => {
+            let mut db = open_store(&args.store)?;
+            let ctx = args.store.ctx();
+            let cohort = cases::enrol_cohort(
+                &mut db,
+                &programs(args.program),
+                &args.module,
+                &args.ids,
+                &ctx,
+            )?;
+            match args.format {
+                Format::Json => print_json(&cohort),
+                Format::Text => render::cohort(&cohort),
+            }
+            Ok(Done::Success)
+        }
         CaseCommand::Leave(args) => enrol(args, true),
         CaseCommand::Migrate(args) => {
             let mut db = open_store(&args.store)?;

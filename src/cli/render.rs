@@ -295,4 +295,33 @@ pub fn caseload_line(r: &CaseloadRow) {
         r.active,
         r.waiting
     );
+    for m in &r.modules {
+        let group = m
+            .group
+            .as_deref()
+            .map(|g| format!(" group {g}"))
+            .unwrap_or_default();
+        println!("    module {}{group}: {} enrolled", m.module, m.enrolled);
+    }
+}
+
+/// A routed and enrolled cohort: each group with its cases, then who waits.
+pub fn cohort(c: &traject::app::cases::Cohort) {
+    println!(
+        "{} version {}, module {}:",
+        c.program, c.version, c.routing.module
+    );
+    for g in &c.routing.groups {
+        println!("  {}: cases {}", g.id, g.members.join(", "));
+    }
+    if !c.waiting.is_empty() {
+        let ids: Vec<String> = c.waiting.iter().map(i64::to_string).collect();
+        println!(
+            "  not placed (not enrolled, wait for a next group): {}",
+            ids.join(", ")
+        );
+    }
+    for n in &c.routing.notes {
+        println!("  note: {n}");
+    }
 }

@@ -271,64 +271,88 @@ pub fn enrol(
     group: Option<&str>,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
+    store.write(|tx| enrol_in(tx, compiled, id, module, group, ctx))
+}
+
+/// Enrol a cohort in a module, each case in its group (as routing placed them): all of them
+/// in one transaction, or none when one is refused.
+pub fn enrol_cohort(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    module: &str,
+    placements: &[(i64, Option<String>)],
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
     store.write(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if !c.state.is_running() {
-            return Err(CaseError::NotEnrollable { id, state: c.state });
-        }
-        let (version, _) = pinned(compiled, &c)?;
-        let Some(m) = version.module(module) else {
-            let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
-            return Err(CaseError::UnknownModule {
-                version: version.id.clone(),
-                suggestion: suggestion_suffix(module, known.iter().map(String::as_str)),
-                given: module.to_string(),
-                known,
-            });
-        };
-        if let Some(since) = open_enrolment(tx, id, module)? {
-            return Err(CaseError::AlreadyEnrolled {
-                id,
-                module: module.to_string(),
-                since,
-            });
-        }
-        tx.execute(
-            "INSERT INTO enrolments (case_id, module, grp, enrolled_on) VALUES (?1, ?2, ?3, ?4)",
-            params![id, module, group, ctx.day()],
-        )?;
-        let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
-        for e in version
-            .evaluations
+        placements
             .iter()
-            .filter(|e| e.module.as_deref() == Some(module))
-        {
-            let base = match e.anchor {
-                Anchor::ModuleStart => Some(ctx.on),
-                Anchor::ModuleEnd => ends,
-                _ => None,
-            };
-            if let Some(base) = base {
-                if e.at.is_none() && e.window.is_none() && e.every.is_none() {
-                    due_between(tx, id, &e.id, base, base)?;
-                } else {
-                    schedule_one(tx, id, e, base, ends)?;
-                }
+            .try_for_each(|(id, group)| enrol_in(tx, compiled, *id, module, group.as_deref(), ctx))
+    })
+}
+
+fn enrol_in(
+    tx: &Transaction,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    let c = load_on(tx, id, ctx)?;
+    if !c.state.is_running() {
+        return Err(CaseError::NotEnrollable { id, state: c.state });
+    }
+    let (version, _) = pinned(compiled, &c)?;
+    let Some(m) = version.module(module) else {
+        let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
+        return Err(CaseError::UnknownModule {
+            version: version.id.clone(),
+            suggestion: suggestion_suffix(module, known.iter().map(String::as_str)),
+            given: module.to_string(),
+            known,
+        });
+    };
+    if let Some(since) = open_enrolment(tx, id, module)? {
+        return Err(CaseError::AlreadyEnrolled {
+            id,
+            module: module.to_string(),
+            since,
+        });
+    }
+    tx.execute(
+        "INSERT INTO enrolments (case_id, module, grp, enrolled_on) VALUES (?1, ?2, ?3, ?4)",
+        params![id, module, group, ctx.day()],
+    )?;
+    let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
+    for e in version
+        .evaluations
+        .iter()
+        .filter(|e| e.module.as_deref() == Some(module))
+    {
+        let base = match e.anchor {
+            Anchor::ModuleStart => Some(ctx.on),
+            Anchor::ModuleEnd => ends,
+            _ => None,
+        };
+        if let Some(base) = base {
+            if e.at.is_none() && e.window.is_none() && e.every.is_none() {
+                due_between(tx, id, &e.id, base, base)?;
+            } else {
+                schedule_one(tx, id, e, base, ends)?;
             }
         }
-        let payload =
-            json!({"module": module, "group": group, "ends_on": ends.map(|d| d.to_string())});
-        append_event(
-            tx,
-            id,
-            &ctx.day(),
-            "enrolled",
-            &payload,
-            &ctx.actor,
-            &c.version_hash,
-        )?;
-        Ok(())
-    })
+    }
+    let payload = json!({"module": module, "group": group, "ends_on": ends.map(|d| d.to_string())});
+    append_event(
+        tx,
+        id,
+        &ctx.day(),
+        "enrolled",
+        &payload,
+        &ctx.actor,
+        &c.version_hash,
+    )?;
+    Ok(())
 }
 
 /// A case leaves a module: its module evaluations not yet held are no longer due.

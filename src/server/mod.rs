@@ -40,6 +40,39 @@ pub struct Server {
     db: PathBuf,
     catalogue: Catalogue,
     as_of: Option<NaiveDate>,
+    /// Open connections kept between requests (opening one costs more than most requests).
+    idle: std::sync::Mutex<Vec<Store>>,
+}
+
+/// Connections kept open at most; more concurrent requests open (and then close) their own.
+const IDLE_CONNECTIONS: usize = 16;
+
+/// A connection lent to one request; it goes back to the pool when the request is done.
+pub struct Pooled<'a> {
+    store: Option<Store>,
+    server: &'a Server,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store.as_ref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        let mut idle = self.server.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.extend(self.store.take());
+        }
+    }
 }
 
 pub type Shared = Arc<Server>;
@@ -50,8 +83,16 @@ impl Server {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    fn store(&self) -> Result<Store, AppError> {
-        Ok(Store::open(&self.db)?)
+    fn store(&self) -> Result<Pooled<'_>, AppError> {
+        let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let store = match kept {
+            Some(s) => s,
+            None => Store::open(&self.db)?,
+        };
+        Ok(Pooled {
+            store: Some(store),
+            server: self,
+        })
     }
 }
 
@@ -74,6 +115,7 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         catalogue: Catalogue::open(opts.programs.as_deref()),
         db: opts.db,
         as_of: opts.as_of,
+        idle: std::sync::Mutex::new(Vec::new()),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

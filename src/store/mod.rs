@@ -395,6 +395,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Open enrolments of a programme's running or paused cases, per module and group.
+    pub fn module_counts(&self, program: &str) -> Result<Vec<ModuleCount>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.module, e.grp, COUNT(*) FROM enrolments e JOIN cases c ON c.id = e.case_id \
+             WHERE c.program = ?1 AND e.left_on IS NULL AND c.state IN ('active', 'extended', 'paused') \
+             GROUP BY e.module, e.grp ORDER BY e.module, e.grp",
+        )?;
+        let rows = stmt.query_map([program], |r| {
+            Ok(ModuleCount {
+                module: r.get(0)?,
+                group: r.get(1)?,
+                enrolled: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// (active, waiting) cases of a programme.
     pub fn counts(&self, program: &str) -> Result<(i64, i64), StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -439,6 +456,14 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// How many running or paused cases attend a module (and group) now.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleCount {
+    pub module: String,
+    pub group: Option<String>,
+    pub enrolled: i64,
 }
 
 /// Whose cases a query returns: every team's, or one team's (`None`: cases without a team).

@@ -70,6 +70,11 @@ fn board_section(
                 @if let Some(cap) = r.capacity.filter(|c| *c > 0) {
                     meter min="0" max=(cap) value=(r.active) {}
                 }
+                @if !r.modules.is_empty() {
+                    ul.modules { @for m in &r.modules { li {
+                        (m.module) @if let Some(g) = &m.group { " · " (g) } ": " (m.enrolled) " " (t(lang, "ingeschreven", "inscrits", "enrolled"))
+                    } } }
+                }
             }
             @if persons {
                 @if !waiting.is_empty() {
