@@ -30,6 +30,7 @@ fn board_section(
     user: &traject::app::users::SessionUser,
     store: &mut traject::store::Store,
     id: &str,
+    name: &str,
     lang: Lang,
 ) -> Result<Markup, Failure> {
     let ctx = user.ctx(server.today());
@@ -60,7 +61,7 @@ fn board_section(
     }
     Ok(html! {
         section.programme id=(format!("board-{id}")) {
-            h2 { (id) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) } }
+            h2 { (name) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) } }
             @if let Some(r) = &row {
                 p.load {
                     span.active data-active=(r.active) { (r.active) " " (t(lang, "actief", "actifs", "active")) }
@@ -105,10 +106,15 @@ pub async fn board(
         let lang = lang_of(user, None);
         let mut sections = Vec::new();
         for listed in server.catalogue.list() {
-            if listed.compiled.is_none() || q.program.as_ref().is_some_and(|p| *p != listed.id) {
+            let Some(compiled) = &listed.compiled else {
+                continue;
+            };
+            if q.program.as_ref().is_some_and(|p| *p != listed.id) {
                 continue;
             }
-            sections.push(board_section(server, user, store, &listed.id, lang)?);
+            let spec = &compiled.program.spec;
+            let name = spec.name.get(lang, spec.society_language).to_string();
+            sections.push(board_section(server, user, store, &listed.id, &name, lang)?);
         }
         let body = html! { p.help { (t(lang, "Stand op", "Situation au", "As of")) " " (server.today()) } @for s in &sections { (s) } };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Werklijst", "Tableau de bord", "Board"), body)))
