@@ -201,3 +201,49 @@ fn failures_come_back_typed() {
         other => panic!("expected a load error, got {other:?}"),
     }
 }
+
+#[test]
+fn a_slot_freed_on_a_day_before_someone_joined_the_waiting_list_starts_them_on_their_own_day() {
+    let programs = FilePrograms::here();
+    let compiled = programs.open("antwerpen", &LoadOptions::default()).unwrap();
+    let mut store = Store::in_memory().unwrap();
+    let on = |day: &str| Ctx {
+        on: day.parse().unwrap(),
+        ..ctx(Role::SocialWorker)
+    };
+    for i in 1..=41 {
+        let id = cases::new_case(
+            &mut store,
+            &compiled,
+            &referral(&format!("r{i}")),
+            &on("2023-01-31"),
+        )
+        .unwrap()
+        .id;
+        let day = if i <= 40 { "2023-02-01" } else { "2023-03-01" };
+        let started = cases::start(&mut store, &programs, id, Some("long"), &on(day)).unwrap();
+        assert_eq!(started == StartOutcome::Started, i <= 40, "case {i}");
+    }
+    // Case 1 ends on 2023-02-15, recorded late: case 41 joined the list only on 2023-03-01.
+    let freed = cases::finish(
+        &mut store,
+        &programs,
+        1,
+        Ending::Drop,
+        "moved",
+        &on("2023-02-15"),
+    );
+    assert_eq!(freed.unwrap().next_started, Some(41));
+    let history = cases::history(&mut store, 41, &on("2023-03-02")).unwrap();
+    let started = history.last().unwrap();
+    assert_eq!(
+        (started.kind.as_str(), started.on_date.as_str()),
+        ("started", "2023-03-01")
+    );
+    assert_eq!(started.payload["slot_freed_on"], "2023-02-15");
+    let days: Vec<&str> = history.iter().map(|e| e.on_date.as_str()).collect();
+    assert!(
+        days.windows(2).all(|w| w[0] <= w[1]),
+        "history runs forward: {days:?}"
+    );
+}

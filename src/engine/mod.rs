@@ -699,18 +699,22 @@ fn promote(
         return Ok(None);
     }
     let waited_since: String = tx.query_row("SELECT on_date FROM events WHERE case_id = ?1 AND kind = 'waiting' ORDER BY seq DESC LIMIT 1", [id], |r| r.get(0))?;
-    let waited = NaiveDate::parse_from_str(&waited_since, "%Y-%m-%d")
-        .map(|d| (ctx.on - d).num_days())
-        .unwrap_or(0);
-    activate(
-        tx,
-        version,
-        id,
-        track.as_deref(),
-        ctx,
-        &hash,
-        json!({"track": track, "from_waiting_list": true, "waited_days": waited}),
-    )?;
+    let joined = NaiveDate::parse_from_str(&waited_since, "%Y-%m-%d").ok();
+    let mut payload = json!({"track": track, "from_waiting_list": true});
+    // A slot freed on a day before this case joined the list (a change recorded late): it
+    // starts on the day it joined, so that its own history still runs forward.
+    let start = match joined {
+        Some(d) if d > ctx.on => {
+            payload["slot_freed_on"] = json!(ctx.day());
+            Ctx {
+                on: d,
+                ..ctx.clone()
+            }
+        }
+        _ => ctx.clone(),
+    };
+    payload["waited_days"] = json!(joined.map_or(0, |d| (start.on - d).num_days()));
+    activate(tx, version, id, track.as_deref(), &start, &hash, payload)?;
     Ok(Some(id))
 }
 
