@@ -391,3 +391,46 @@ fn the_demonstration_starts_with_sample_cases_and_one_user_per_role() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn an_auditor_downloads_reports_as_csv_and_excel() {
+    let s = serve();
+    let ann = s.login("ann");
+    let id = s.create(&ann, ELIGIBLE);
+    s.post(
+        &ann,
+        &format!("/api/cases/{id}/start"),
+        &json!({"track": "short"}),
+    );
+    let audrey = s.login("audrey");
+    let period = "program=antwerpen&from=2023-01-01&to=2024-05-31";
+    let get = |path: &str| {
+        let resp = match ureq::get(&s.url(path)).set("Cookie", &audrey).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{path}: {e}"),
+        };
+        let (status, kind) = (resp.status(), resp.content_type().to_string());
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).unwrap();
+        (status, kind, body)
+    };
+    let (status, kind, body) = get(&format!("/reports/activity.xlsx?{period}"));
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert_eq!(&body[..2], b"PK");
+    let (status, _, body) = get(&format!("/reports/activity.csv?{period}"));
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("referred"));
+    let (status, _, _) = get(&format!("/reports/funding.csv?{period}"));
+    assert_eq!(status, 422, "the funding report needs the staff cost");
+    let (status, _, body) = get(&format!("/reports/funding.csv?{period}&cost=4000"));
+    assert_eq!(status, 200);
+    assert!(String::from_utf8(body).unwrap().contains("amif"));
+    let (status, _, page) = get(&format!("/reports?{period}&cost=4000"));
+    assert_eq!(status, 200);
+    assert!(
+        !String::from_utf8(page).unwrap().contains("1990-05-01"),
+        "figures, never a person"
+    );
+}

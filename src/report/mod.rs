@@ -3,6 +3,7 @@
 //! activity report from the case store (every figure with its denominator, cohort and period).
 
 pub mod activity;
+pub mod xlsx;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -369,6 +370,8 @@ pub enum ReportError {
         setting: &'static str,
         given: String,
     },
+    #[error("cannot write the spreadsheet: {0}")]
+    Spreadsheet(String),
 }
 
 /// Parse an amount like "4000" or "3333.33" into cents; `setting` names it in the error.

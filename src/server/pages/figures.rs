@@ -241,6 +241,53 @@ pub struct ReportQuery {
     program: Option<String>,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
+    /// Staff cost per FTE per month in euros, for the funding report.
+    cost: Option<String>,
+}
+
+/// A report as CSV text, by name: `activity`, or `funding` (which needs the staff cost).
+fn report_csv(
+    server: &Server,
+    user: &traject::app::users::SessionUser,
+    store: &traject::store::Store,
+    q: &ReportQuery,
+    kind: &str,
+) -> Result<Option<String>, Failure> {
+    let id = q.program.clone().unwrap_or_default();
+    let (from, to) = q.period(server.today());
+    let ctx = user.ctx(server.today());
+    match kind {
+        "activity" => {
+            let r = reports::activity(store, &id, from, to, &ctx)?;
+            Ok(Some(traject::report::activity::csv(&r)))
+        }
+        "funding" => {
+            let Some(cost) = q.cost.as_deref().filter(|c| !c.trim().is_empty()) else {
+                return Ok(None);
+            };
+            let cents = traject::report::parse_euros("cost", &cost.replace(',', "."))
+                .map_err(traject::app::AppError::from)?;
+            let ask = reports::FundingRequest {
+                program: id,
+                from,
+                to,
+                cost_per_fte_month_cents: cents,
+                materials_cents: None,
+            };
+            let r = reports::funding(
+                &server.catalogue,
+                Some(store),
+                &ask,
+                &Default::default(),
+                &ctx,
+            )?;
+            Ok(Some(traject::report::funding_csv(&r)))
+        }
+        _ => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "no such report: activity or funding, as .csv or .xlsx",
+        )),
+    }
 }
 
 fn csv_table(csv_text: &str) -> Markup {
@@ -268,18 +315,30 @@ pub async fn reports(
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
         let lang = lang_of(user, None);
         let (from, to) = q.period(server.today());
-        let activity = reports::activity(store, &id, from, to, &user.ctx(server.today()))?;
-        let query = format!("program={id}&from={from}&to={to}");
+        let q = ReportQuery { program: Some(id.clone()), from: Some(from), to: Some(to), ..q };
+        let activity = report_csv(server, user, store, &q, "activity")?.unwrap_or_default();
+        let funding = report_csv(server, user, store, &q, "funding")?;
+        let cost = q.cost.clone().unwrap_or_default();
+        let query = format!("program={id}&from={from}&to={to}&cost={cost}");
         let body = html! {
             form.report method="get" action="/reports" {
                 select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } }
                 label { (t(lang, "van", "du", "from")) input type="date" name="from" value=(from); }
                 label { (t(lang, "tot", "au", "to")) input type="date" name="to" value=(to); }
+                label { (t(lang, "Personeelskost per VTE per maand (€)", "Coût du personnel par ETP et par mois (€)", "Staff cost per FTE per month (€)")) input type="text" inputmode="decimal" name="cost" value=(cost); }
                 button type="submit" { (t(lang, "Toon", "Afficher", "Show")) }
             }
             h2 { (t(lang, "Activiteit", "Activité", "Activity")) }
-            p { a href=(format!("/reports/activity.csv?{query}")) download { (t(lang, "Download CSV", "Télécharger CSV", "Download CSV")) } }
-            (csv_table(&traject::report::activity::csv(&activity)))
+            p { a href=(format!("/reports/activity.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/activity.xlsx?{query}")) download { "Excel" } }
+            (csv_table(&activity))
+            h2 { (t(lang, "Financiering", "Financement", "Funding")) }
+            @match &funding {
+                Some(f) => {
+                    p { a href=(format!("/reports/funding.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/funding.xlsx?{query}")) download { "Excel" } }
+                    (csv_table(f))
+                }
+                None => p.help { (t(lang, "Geef de personeelskost per VTE per maand om de financiering per financier te berekenen.", "Indiquez le coût du personnel par ETP et par mois pour calculer le financement par financeur.", "Give the staff cost per FTE per month to compute the funding per funder.")) },
+            }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Rapporten", "Rapports", "Reports"), body)))
     })
@@ -293,27 +352,41 @@ pub async fn report_file(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let made = as_user(&s, &headers, move |server, user, store| {
-        let id = q.program.clone().unwrap_or_default();
+        let (kind, ext) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+        let missing = || {
+            Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the funding report needs `cost`, the staff cost per FTE per month in euros",
+            )
+        };
+        let csv_text = report_csv(server, user, store, &q, kind)?.ok_or_else(missing)?;
         let (from, to) = q.period(server.today());
-        match file.as_str() {
-            "activity.csv" => {
-                let r = reports::activity(store, &id, from, to, &user.ctx(server.today()))?;
+        let name = format!(
+            "{kind}-{}-{from}-{to}.{ext}",
+            q.program.clone().unwrap_or_default()
+        );
+        match ext {
+            "csv" => Ok((name, "text/csv; charset=utf-8", csv_text.into_bytes())),
+            "xlsx" => {
+                let bytes = traject::report::xlsx::from_csv(kind, &csv_text)
+                    .map_err(traject::app::AppError::from)?;
                 Ok((
-                    format!("activity-{id}-{from}-{to}.csv"),
-                    traject::report::activity::csv(&r),
+                    name,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    bytes,
                 ))
             }
             _ => Err(Failure::new(
                 StatusCode::NOT_FOUND,
-                "no such report: try activity.csv",
+                "reports come as .csv or .xlsx",
             )),
         }
     })
     .await;
     match made {
-        Ok((name, body)) => (
+        Ok((name, kind, body)) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_TYPE, kind.to_string()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"{name}\""),
