@@ -405,13 +405,14 @@ pub fn continuity(
     id: i64,
     what: Continuity,
     reason: Option<&str>,
+    until: Option<chrono::NaiveDate>,
     ctx: &Ctx,
 ) -> Result<(), AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.engine();
     match what {
-        Continuity::Pause => engine::pause(store, &compiled, id, reason, &clock)?,
+        Continuity::Pause => engine::pause(store, &compiled, id, reason, until, &clock)?,
         Continuity::Resume => engine::resume(store, &compiled, id, &clock)?,
         Continuity::Reopen => engine::reopen(store, &compiled, id, &clock)?,
     }

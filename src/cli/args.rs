@@ -246,7 +246,7 @@ pub enum CaseCommand {
     NotStart(CaseNotStartArgs),
     /// Pause an active case (the client stops for a while and keeps their place).
     #[command(
-        after_help = "Example:\n  traject case pause 12 --reason health\n\nThe version's `pause:` policy says how long and how often; on `case resume` the end date and the evaluation moments still to hold move by the days paused."
+        after_help = "Example:\n  traject case pause 12 --reason health --until 2024-05-01\n\nThe version's `pause:` policy says how long and how often; on `case resume` the end date and the evaluation moments still to hold move by the days paused."
     )]
     Pause(CaseContinuityArgs),
     /// Resume a paused case.
@@ -854,6 +854,9 @@ pub struct CaseContinuityArgs {
     /// Why (for a pause); do not write personal data here.
     #[arg(long)]
     pub reason: Option<String>,
+    /// The day a pause is planned to end (within the programme's longest pause).
+    #[arg(long)]
+    pub until: Option<chrono::NaiveDate>,
     #[arg(long)]
     pub program: Option<String>,
 }

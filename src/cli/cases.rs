@@ -149,6 +149,7 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> 
         args.id,
         what,
         args.reason.as_deref(),
+        args.until,
         &args.store.ctx(),
     )?;
     println!("case {} {done}", args.id);

@@ -121,6 +121,12 @@ pub enum CaseError {
         max: u32,
         version: String,
     },
+    #[error("--until {until}: a pause starting {on} ends after that day and lasts at most {max}")]
+    PauseUntil {
+        until: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+        max: String,
+    },
     #[error("case {id} was paused on {since}, longer than the {max} a pause may last: drop it with a reason, and re-open it if the programme allows")]
     PauseTooLong { id: i64, since: String, max: String },
     #[error("case {id} ended on {ended}; version {version} allows re-opening within {within} only — refer the client again as a new case")]

@@ -39,12 +39,14 @@ fn last_pause(tx: &Transaction, id: i64) -> Result<(NaiveDate, CaseState), CaseE
     Ok((day.parse().unwrap_or_default(), from))
 }
 
-/// Pause an active or extended case.
+/// Pause an active or extended case, until a planned day if one is given (it must fall
+/// within the policy's longest pause).
 pub fn pause(
     store: &mut Store,
     compiled: &CompiledProgram,
     id: i64,
     reason: Option<&str>,
+    until: Option<NaiveDate>,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     store.write(|tx| {
@@ -71,7 +73,17 @@ pub fn pause(
             "UPDATE cases SET state = 'paused', updated_on = ?2 WHERE id = ?1",
             params![id, ctx.day()],
         )?;
-        let resume_by = add(ctx.on, &p.max_length).map(|d| d.to_string());
+        let limit = add(ctx.on, &p.max_length);
+        if let Some(u) = until {
+            if u <= ctx.on || limit.is_some_and(|l| u > l) {
+                return Err(CaseError::PauseUntil {
+                    until: u,
+                    on: ctx.on,
+                    max: p.max_length.clone(),
+                });
+            }
+        }
+        let resume_by = until.or(limit).map(|d| d.to_string());
         let payload = json!({"from": c.state.as_str(), "reason": reason, "resume_by": resume_by});
         append_event(
             tx,

@@ -178,8 +178,9 @@ pub struct ActionBody {
     pub extend_by: Option<String>,
     pub destination: Option<String>,
     pub exit: Option<String>,
-    /// Why a case pauses.
+    /// Why a case pauses, and until when.
     pub reason: Option<String>,
+    pub until: Option<chrono::NaiveDate>,
 }
 
 /// A case action by name, as the pages and the API name them.
@@ -227,7 +228,7 @@ pub fn act_on(
                 "resume" => cases::Continuity::Resume,
                 _ => cases::Continuity::Reopen,
             };
-            cases::continuity(store, programs, id, what, b.reason.as_deref(), &ctx)?;
+            cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
             Ok(json!({}))
         }
         "close" => ending(cases::Ending::Close),

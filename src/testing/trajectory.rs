@@ -45,6 +45,11 @@ const STEP_KEYS: &[&str] = &[
     "pause",
     "resume",
     "reopen",
+    "enrol",
+    "leave",
+    "module",
+    "group",
+    "until",
     "reason",
     "expect",
 ];
@@ -201,7 +206,7 @@ fn step_date(step: &Value) -> Option<chrono::NaiveDate> {
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
-const ACTIONS: [&str; 8] = [
+const ACTIONS: [&str; 10] = [
     "start",
     "evaluate",
     "close",
@@ -210,6 +215,8 @@ const ACTIONS: [&str; 8] = [
     "pause",
     "resume",
     "reopen",
+    "enrol",
+    "leave",
 ];
 
 /// The case a step names: the one it creates, or the one it acts on.
@@ -390,7 +397,17 @@ impl Run<'_> {
                 engine::drop_case(store, compiled, id, reason, ctx)?.next_started
             }
             "pause" => {
-                engine::pause(store, compiled, id, s("reason"), ctx)?;
+                let until = s("until").and_then(|d| d.parse().ok());
+                engine::pause(store, compiled, id, s("reason"), until, ctx)?;
+                None
+            }
+            "enrol" | "leave" => {
+                let module = s("module").unwrap_or_default();
+                if action == "enrol" {
+                    engine::enrol(store, compiled, id, module, s("group"), ctx)?;
+                } else {
+                    engine::leave(store, compiled, id, module, ctx)?;
+                }
                 None
             }
             "resume" => {

@@ -145,6 +145,7 @@ fn actions(
         @if allowed.contains(&Action::Pause) && version.pause.is_some() {
             (form("pause", t(lang, "Pauzeren", "Mettre en pause", "Pause"), html! {
                 input type="text" name="reason" placeholder=(t(lang, "reden (geen persoonsgegevens)", "raison (sans données personnelles)", "reason (no personal data)"));
+                label { (t(lang, "tot", "jusqu'au", "until")) input type="date" name="until"; }
             }))
         }
         @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
@@ -232,6 +233,7 @@ fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
         destination: text("destination"),
         exit: text("exit"),
         reason: text("reason"),
+        until: field(pairs, "until").and_then(|d| d.parse().ok()),
     })
 }
 
