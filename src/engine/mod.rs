@@ -146,6 +146,22 @@ fn pinned<'a>(
     Ok((v, changed))
 }
 
+/// The case `id` to change on `ctx.on` if its state allows `action`, with its pinned version.
+fn allowing<'a>(
+    tx: &Transaction,
+    compiled: &'a CompiledProgram,
+    id: i64,
+    action: Action,
+    ctx: &Ctx,
+) -> Result<(StoredCase, &'a Version), CaseError> {
+    let c = load_on(tx, id, ctx)?;
+    if !c.state.allows(action) {
+        return Err(refuse(id, c.state, action));
+    }
+    let (version, _) = pinned(compiled, &c)?;
+    Ok((c, version))
+}
+
 fn add(date: NaiveDate, d: &str) -> Option<NaiveDate> {
     Duration::parse(d).ok()?.after(date)
 }
@@ -966,11 +982,7 @@ fn transition(
     exit: &str,
 ) -> Result<Freed, CaseError> {
     store.write(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if !c.state.allows(action) {
-            return Err(refuse(id, c.state, action));
-        }
-        let (version, _) = pinned(compiled, &c)?;
+        let (c, version) = allowing(tx, compiled, id, action, ctx)?;
         let (exit_kind, to) = finishing(action);
         check_exit(version, exit, exit_kind)?;
         finish(tx, compiled, id, &c, to, exit, ctx)

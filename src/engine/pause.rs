@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
 use serde_json::json;
 
-use super::{add, load_on, pinned, refuse, Action, CaseError, CaseState, Ctx};
+use super::{add, allowing, Action, CaseError, CaseState, Ctx};
 use crate::program::model::Version;
 use crate::rules::CompiledProgram;
 use crate::store::{append_event, Store};
@@ -50,11 +50,7 @@ pub fn pause(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     store.write(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if !c.state.allows(Action::Pause) {
-            return Err(refuse(id, c.state, Action::Pause));
-        }
-        let (version, _) = pinned(compiled, &c)?;
+        let (c, version) = allowing(tx, compiled, id, Action::Pause, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
         let taken: u32 = tx.query_row(
             "SELECT COUNT(*) FROM events WHERE case_id = ?1 AND kind = 'paused'",
@@ -108,11 +104,7 @@ pub fn resume(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     store.write(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if !c.state.allows(Action::Resume) {
-            return Err(refuse(id, c.state, Action::Resume));
-        }
-        let (version, _) = pinned(compiled, &c)?;
+        let (c, version) = allowing(tx, compiled, id, Action::Resume, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
         let (since, from) = last_pause(tx, id)?;
         if add(since, &p.max_length).is_some_and(|limit| ctx.on > limit) {
@@ -149,11 +141,7 @@ pub fn reopen(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     store.write(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if !c.state.allows(Action::Reopen) {
-            return Err(refuse(id, c.state, Action::Reopen));
-        }
-        let (version, _) = pinned(compiled, &c)?;
+        let (c, version) = allowing(tx, compiled, id, Action::Reopen, ctx)?;
         let p = policy(version, |v| v.reopen.as_ref(), "re-opening a case", "reopen")?;
         let ended: String =
             tx.query_row("SELECT updated_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;

@@ -15,6 +15,7 @@ use serde_json::json;
 use traject::app::{cases, forecast, referrals, users, Programs};
 use traject::i18n::Lang;
 use traject::referral::Referral;
+use traject::rules::CompiledProgram;
 
 use super::auth::{self, as_user, blocking, require_json};
 use super::failure::Failure;
@@ -113,46 +114,54 @@ struct ReferralRequest {
     lang: Option<Lang>,
 }
 
+/// A referral request's envelope and its referral (read with positions), or why not.
+fn referral_request(
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<(ReferralRequest, Referral), Failure> {
+    let req = body::<ReferralRequest>(headers, bytes)?;
+    Ok((req, referral_in(bytes)?))
+}
+
+/// A served programme by id (a located "did you mean" when there is none).
+pub fn served(
+    server: &super::Server,
+    id: &str,
+) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
+    Ok(server
+        .catalogue
+        .open(id, &Default::default())
+        .map_err(traject::app::AppError::from)?)
+}
+
 pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let parsed = body::<ReferralRequest>(&headers, &bytes).and_then(|req| {
-        let r = referral_in(&bytes)?;
-        Ok((req, r))
-    });
-    answer(match parsed {
-        Err(f) => Err(f),
-        Ok((req, r)) => {
-            as_user(&s, &headers, move |server, user, _| {
-                let compiled = server
-                    .catalogue
-                    .open(&req.program, &Default::default())
-                    .map_err(traject::app::AppError::from)?;
-                let checked = referrals::check(&compiled, &r, req.lang, &user.ctx(server.today()))?;
-                Ok((StatusCode::OK, checked.explanation))
-            })
-            .await
-        }
-    })
+    let (req, r) = match referral_request(&headers, &bytes) {
+        Ok(parsed) => parsed,
+        Err(f) => return f.into_response(),
+    };
+    answer(
+        as_user(&s, &headers, move |server, user, _| {
+            let compiled = served(server, &req.program)?;
+            let checked = referrals::check(&compiled, &r, req.lang, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, checked.explanation))
+        })
+        .await,
+    )
 }
 
 pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let parsed = body::<ReferralRequest>(&headers, &bytes).and_then(|req| {
-        let r = referral_in(&bytes)?;
-        Ok((req, r))
-    });
-    answer(match parsed {
-        Err(f) => Err(f),
-        Ok((req, r)) => {
-            as_user(&s, &headers, move |server, user, store| {
-                let compiled = server
-                    .catalogue
-                    .open(&req.program, &Default::default())
-                    .map_err(traject::app::AppError::from)?;
-                let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
-                Ok((StatusCode::CREATED, created))
-            })
-            .await
-        }
-    })
+    let (req, r) = match referral_request(&headers, &bytes) {
+        Ok(parsed) => parsed,
+        Err(f) => return f.into_response(),
+    };
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let compiled = served(server, &req.program)?;
+            let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
+            Ok((StatusCode::CREATED, created))
+        })
+        .await,
+    )
 }
 
 pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
@@ -311,10 +320,7 @@ pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes)
     };
     answer(
         as_user(&s, &headers, move |server, user, _| {
-            let compiled = server
-                .catalogue
-                .open(&req.program, &Default::default())
-                .map_err(traject::app::AppError::from)?;
+            let compiled = served(server, &req.program)?;
             let (ask, settings) = req.settings();
             let report = forecast::what_if(
                 &compiled.program,

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
-use traject::app::{cases, forecast, programmes as progs, reports, Need, Programs};
+use traject::app::{cases, forecast, programmes as progs, reports, Need};
 use traject::i18n::Lang;
 use traject::lifecycle::CaseState;
 
@@ -137,9 +137,9 @@ pub async fn whatif(
     Query(q): Query<WhatIfQuery>,
 ) -> Response {
     page(&s, &headers, move |server, user, _| {
-        let ids: Vec<String> = server.catalogue.list().into_iter().filter(|l| l.compiled.is_some()).map(|l| l.id).collect();
+        let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
-        let compiled = server.catalogue.open(&id, &Default::default()).map_err(traject::app::AppError::from)?;
+        let compiled = crate::server::api::served(server, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
         let (ask, settings) = req.settings();
@@ -209,7 +209,7 @@ pub async fn programme(
 ) -> Response {
     page(&s, &headers, move |server, user, _| {
         server.catalogue.refresh();
-        let compiled = server.catalogue.open(&id, &Default::default()).map_err(traject::app::AppError::from)?;
+        let compiled = crate::server::api::served(server, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let summary = progs::show(&server.catalogue, &id, None, Some(lang), &Default::default())?;
         let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
@@ -311,7 +311,7 @@ pub async fn reports(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     page(&s, &headers, move |server, user, store| {
-        let ids: Vec<String> = server.catalogue.list().into_iter().filter(|l| l.compiled.is_some()).map(|l| l.id).collect();
+        let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
         let lang = lang_of(user, None);
         let (from, to) = q.period(server.today());

@@ -8,14 +8,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
-use traject::app::{cases, referrals, Programs};
+use traject::app::{cases, referrals};
 use traject::i18n::{field_label, value_label, Lang};
 use traject::rules::eval::Outcome;
 use traject::rules::explain::Explanation;
 use traject::rules::CompiledProgram;
 use traject::vocab::FieldType;
 
-use super::{checked_form, field, lang_of, layout, page, problem, t};
+use super::{checked_form, field, lang_of, layout, page, problem, served_ids, t};
 use crate::server::auth::as_user;
 use crate::server::failure::Failure;
 use crate::server::Shared;
@@ -166,25 +166,11 @@ fn programme(
     server: &crate::server::Server,
     id: Option<&str>,
 ) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
-    let ids = server.catalogue.list();
-    let id = id
-        .or(ids.first().map(|l| l.id.as_str()))
-        .unwrap_or_default()
-        .to_string();
-    Ok(server
-        .catalogue
-        .open(&id, &Default::default())
-        .map_err(traject::app::AppError::from)?)
-}
-
-fn served(server: &crate::server::Server) -> Vec<String> {
-    server
-        .catalogue
-        .list()
-        .into_iter()
-        .filter(|l| l.compiled.is_some())
-        .map(|l| l.id)
-        .collect()
+    let id = match id {
+        Some(id) => id.to_string(),
+        None => served_ids(server).into_iter().next().unwrap_or_default(),
+    };
+    crate::server::api::served(server, &id)
 }
 
 pub async fn intake(
@@ -199,7 +185,7 @@ pub async fn intake(
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let body = intake_page(
             &compiled,
-            &served(server),
+            &served_ids(server),
             &user.csrf,
             &[],
             None,
@@ -266,7 +252,7 @@ pub async fn intake_submit(
         });
         let body = intake_page(
             &compiled,
-            &served(server),
+            &served_ids(server),
             &user.csrf,
             &pairs,
             result,

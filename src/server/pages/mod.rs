@@ -132,6 +132,17 @@ where
     }
 }
 
+/// The ids of the programmes that load (a broken file without a last good version is left out).
+pub fn served_ids(server: &Server) -> Vec<String> {
+    server
+        .catalogue
+        .list()
+        .into_iter()
+        .filter(|l| l.compiled.is_some())
+        .map(|l| l.id)
+        .collect()
+}
+
 /// A case-changing form's fields, with its CSRF token checked against the session.
 pub fn checked_form(user: &SessionUser, pairs: &[(String, String)]) -> Result<(), Failure> {
     let token = pairs
