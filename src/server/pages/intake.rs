@@ -105,20 +105,21 @@ fn input(f: &referrals::FormField, value: Option<&str>, lang: Lang) -> Markup {
     }
 }
 
+/// The whole intake page: the form filled with `pairs`, and the verdict or refusal if any.
 fn intake_page(
+    server: &crate::server::Server,
+    user: &traject::app::users::SessionUser,
     compiled: &CompiledProgram,
-    programmes: &[String],
-    csrf: &str,
     pairs: &[(String, String)],
     result: Option<Result<Explanation, Failure>>,
     lang: Lang,
-    today: chrono::NaiveDate,
 ) -> Markup {
-    let (version, fields) = referrals::form(compiled, today, lang);
+    let (version, fields) = referrals::form(compiled, server.today(), lang);
     let id = &compiled.program.spec.id;
-    html! {
+    let (programmes, csrf) = (served_ids(server), &user.csrf);
+    let body = html! {
         form.pick method="get" action="/intake" {
-            select name="program" { @for p in programmes { option value=(p) selected[p == id] { (p) } } }
+            select name="program" { @for p in &programmes { option value=(p) selected[p == id] { (p) } } }
             button type="submit" { (t(lang, "Kies", "Choisir", "Choose")) }
         }
         p.help { (t(lang, "Formulier volgens de regels van versie", "Formulaire selon les règles de la version", "Form from the rules of version")) " " (version)
@@ -147,7 +148,13 @@ fn intake_page(
                 }
             }
         }
-    }
+    };
+    layout(
+        lang,
+        Some(user),
+        t(lang, "Aanmelding", "Orientation", "Intake"),
+        body,
+    )
 }
 
 fn judge(
@@ -183,23 +190,9 @@ pub async fn intake(
             .require(traject::app::Need::Persons)?;
         let compiled = programme(server, q.program.as_deref())?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
-        let body = intake_page(
-            &compiled,
-            &served_ids(server),
-            &user.csrf,
-            &[],
-            None,
-            lang,
-            server.today(),
-        );
         Ok((
             StatusCode::OK,
-            layout(
-                lang,
-                Some(user),
-                t(lang, "Aanmelding", "Orientation", "Intake"),
-                body,
-            ),
+            intake_page(server, user, &compiled, &[], None, lang),
         ))
     })
     .await
@@ -250,23 +243,9 @@ pub async fn intake_submit(
             Some(f) => Err(f),
             None => judge(server, user, &compiled, &pairs, lang),
         });
-        let body = intake_page(
-            &compiled,
-            &served_ids(server),
-            &user.csrf,
-            &pairs,
-            result,
-            lang,
-            server.today(),
-        );
         Ok((
             status,
-            layout(
-                lang,
-                Some(user),
-                t(lang, "Aanmelding", "Orientation", "Intake"),
-                body,
-            ),
+            intake_page(server, user, &compiled, &pairs, result, lang),
         ))
     })
     .await
