@@ -12,6 +12,7 @@ use traject::app::forecast::{self, Forecast, FromStore, Settings};
 use traject::app::{Ctx, FilePrograms, Programs, Role};
 use traject::program::LoadOptions;
 use traject::sim::history;
+use traject::store::sql::{args, Sql};
 use traject::store::{append_event, Store};
 
 const CASES: usize = 100_000;
@@ -25,7 +26,7 @@ fn fill(store: &mut Store, last: NaiveDate) {
     let referral = json!({"id": "r", "referral_date": "2014-01-01"}).to_string();
     store
         .write(|tx| {
-            let mut insert = tx.prepare("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, track, started_on, ends_on) VALUES ('antwerpen', '2022', 'bench', ?1, 'eligible', ?2, ?3, ?2, ?4, ?5, ?6)")?;
+            let insert = "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, track, started_on, ends_on) VALUES ('antwerpen', '2022', 'bench', ?1, 'eligible', ?2, ?3, ?2, ?4, ?5, ?6) RETURNING id";
             for i in 0..CASES {
                 let referred = first + Days::new((i * days / CASES) as u64);
                 let started = referred + Days::new(7);
@@ -38,8 +39,7 @@ fn fill(store: &mut Store, last: NaiveDate) {
                     ("active", Some("long"), Some(started), Some(ends))
                 };
                 let s = |d: Option<NaiveDate>| d.map(|d| d.to_string());
-                insert.execute(rusqlite::params![state, referred.to_string(), referral, track, s(start), s(end)])?;
-                let id = tx.last_insert_rowid();
+                let id: i64 = tx.one(insert, args![state, referred.to_string(), referral, track, s(start), s(end)])?;
                 let on = referred.to_string();
                 append_event(tx, id, &on, "referred", &json!({"verdict": "eligible"}), "bench", "bench")?;
                 match state {
@@ -74,6 +74,7 @@ fn main() {
         actor: "bench".into(),
         role: Role::Coordinator,
         team: None,
+        org: None,
     };
 
     let t = Instant::now();

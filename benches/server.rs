@@ -168,6 +168,7 @@ fn bench(c: &mut Criterion) {
         actor: "bench".into(),
         role: Role::SocialWorker,
         team: None,
+        org: None,
     };
 
     let mut g = c.benchmark_group("server");

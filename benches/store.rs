@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rusqlite::params;
 use traject::engine::{self, Ctx};
+use traject::store::sql::Sql;
 
 use traject::program::{load_bytes, LoadOptions};
 use traject::referral::{FieldType, Referral, FIELDS};
@@ -75,6 +75,7 @@ fn main() {
         on: d.parse().unwrap(),
         actor: "bench".into(),
         team: None,
+        org: None,
     };
     store
         .write(|tx| {
@@ -95,14 +96,13 @@ fn main() {
     // Intake forms are held; the rest of the million events are evaluations and notes.
     store
         .write(|tx| {
-            tx.execute("UPDATE due SET held_on = due_from WHERE evaluation = 'intake_form'", [])?;
-            let have: i64 = tx.query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))?;
+            tx.execute("UPDATE due SET held_on = due_from WHERE evaluation = 'intake_form'", &[])?;
+            let have: i64 = tx.one("SELECT COUNT(*) FROM events", &[])?;
             let payload = serde_json::json!({"evaluation": "intake_form", "goals": ["housing", "dutch", "network"]});
             for k in 0..(1_000_000 - have) {
                 let id = 1 + k % 100_000;
                 append_event(tx, id, "2023-03-01", "evaluated", &payload, "bench", "bench")?;
             }
-            let _ = params![];
             Ok::<_, traject::store::StoreError>(())
         })
         .unwrap();

@@ -15,6 +15,7 @@ fn ctx(role: Role) -> Ctx {
         actor: "tester".into(),
         role,
         team: None,
+        org: None,
     }
 }
 

@@ -41,6 +41,7 @@ fn refused_unknown_and_database_failures_are_different_types() {
         on: "2023-01-10".parse().unwrap(),
         actor: "test".into(),
         team: None,
+        org: None,
     };
     let (id, _) = engine::new_case(&mut store, &compiled, &referral(), &ctx).unwrap();
 
@@ -56,7 +57,8 @@ fn refused_unknown_and_database_failures_are_different_types() {
     }
     // A database fault: the store loses its tables under the engine's feet.
     store
-        .conn
+        .sqlite()
+        .unwrap()
         .execute_batch("DROP TABLE due; DROP TABLE events; DROP TABLE cases;")
         .unwrap();
     match engine::start(&mut store, &compiled, id, Some("long"), &ctx) {

@@ -32,6 +32,7 @@ fn ctx(on: NaiveDate) -> Ctx {
         actor: "forecast-test".into(),
         role: Role::Coordinator,
         team: None,
+        org: None,
     }
 }
 
@@ -332,7 +333,8 @@ fn synthetic_history(store: &mut Store, from: NaiveDate, to: NaiveDate, rate: f6
         let c = ctx(today);
         let ending: Vec<i64> = {
             let mut stmt = store
-                .conn
+                .sqlite()
+                .unwrap()
                 .prepare(
                     "SELECT id FROM cases WHERE state = 'active' AND ends_on <= ?1 ORDER BY id",
                 )
@@ -391,7 +393,8 @@ fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
     let rate = cal.referrals_per_month.value;
     // The estimate is the history's own rate; the history is one Poisson draw around 8.
     let made: f64 = store
-        .conn
+        .sqlite()
+        .unwrap()
         .query_row(
             "SELECT COUNT(*) FROM cases WHERE referral_date < '2024-01-01'",
             [],

@@ -3,6 +3,7 @@
 //! evaluations due, the caseload against capacity. Each use case checks the actor's role first;
 //! an auditor sees the caseload's figures but never a case.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -446,7 +447,7 @@ pub fn apply_retention(
 ) -> Result<Vec<Expired>, AppError> {
     ctx.require(Need::Erase)?;
     let mut expired = Vec::new();
-    for program in store.programs()? {
+    for program in store.programs(ctx.org_reach())? {
         let compiled = programs.for_case(&program)?;
         let Some(policy) = &compiled.program.spec.retention else {
             continue;
@@ -454,7 +455,7 @@ pub fn apply_retention(
         let Ok(keep) = crate::program::duration::Duration::parse(&policy.erase_after) else {
             continue;
         };
-        for (id, ended) in store.ended(&program)? {
+        for (id, ended) in store.ended(&program, ctx.org_reach())? {
             let due = ended.parse().ok().and_then(|d| keep.after(d));
             if due.is_some_and(|d| d <= ctx.on) {
                 expired.push(Expired {
@@ -600,22 +601,56 @@ pub fn caseload(
     ctx.require(Need::Figures)?;
     let ids = match program {
         Some(p) => vec![p.to_string()],
-        None => store.programs()?,
+        None => store.programs(ctx.org_reach())?,
     };
     let mut rows = Vec::new();
     for id in ids {
         let compiled = programs.for_case(&id)?;
         let p = &compiled.program;
         let version = p.version_on_or_latest(ctx.on);
-        let (active, waiting) = store.counts(&p.spec.id)?;
+        let (active, waiting) = store.counts(&p.spec.id, ctx.org_reach())?;
         rows.push(CaseloadRow {
             program: p.spec.id.clone(),
             version: version.id.clone(),
             capacity: version.capacity_limit(),
             active,
             waiting,
-            modules: store.module_counts(&p.spec.id)?,
+            modules: store.module_counts(&p.spec.id, ctx.org_reach())?,
         });
+    }
+    Ok(rows)
+}
+
+/// One organisation's cases in one programme, by state: the roll-up a funder or a regional
+/// service reads across the organisations sharing a store. Counts only, never a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationRow {
+    /// `None`: cases outside any organisation (a single-organisation store).
+    pub org: Option<String>,
+    pub program: String,
+    /// Cases ever referred, then per state now.
+    pub referred: i64,
+    pub states: BTreeMap<String, i64>,
+}
+
+/// Per organisation and programme, cases by state. A user of one organisation sees only its
+/// rows; a user across organisations sees every organisation side by side.
+pub fn rollup(store: &Store, ctx: &Ctx) -> Result<Vec<OrganisationRow>, AppError> {
+    ctx.require(Need::Figures)?;
+    let mut rows: Vec<OrganisationRow> = Vec::new();
+    for (org, program, state, n) in store.organisation_counts(ctx.org_reach())? {
+        match rows.last_mut() {
+            Some(r) if r.org == org && r.program == program => {
+                r.referred += n;
+                r.states.insert(state, n);
+            }
+            _ => rows.push(OrganisationRow {
+                org,
+                program,
+                referred: n,
+                states: BTreeMap::from([(state, n)]),
+            }),
+        }
     }
     Ok(rows)
 }

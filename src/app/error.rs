@@ -54,6 +54,10 @@ pub enum AppError {
     /// The actor's role does not allow the use case.
     #[error("a {role} may not {}", need_text(*need))]
     Forbidden { role: Role, need: Need },
+    /// A use case over the whole store (every organisation's cases) asked for by someone who
+    /// acts for one organisation.
+    #[error("{what} covers every organisation in the store; only a user across organisations may do it (act without --org {org})")]
+    WholeStore { what: &'static str, org: String },
 }
 
 fn need_text(need: Need) -> &'static str {

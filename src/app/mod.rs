@@ -14,6 +14,7 @@ mod programs;
 pub mod referrals;
 pub mod reports;
 pub mod route;
+pub mod stores;
 pub mod users;
 pub mod watch;
 
@@ -92,6 +93,10 @@ pub struct Ctx {
     pub role: Role,
     /// The actor's team: a social worker sees and follows only their team's cases.
     pub team: Option<String>,
+    /// The actor's organisation (OCMW) in a store several share: they see only its cases.
+    /// `None`: a single-organisation store, or a user across organisations (a regional
+    /// auditor, who sees figures per organisation).
+    pub org: Option<String>,
 }
 
 impl Ctx {
@@ -113,20 +118,37 @@ impl Ctx {
             on: self.on,
             actor: self.actor.clone(),
             team: self.team.clone(),
+            org: self.org.clone(),
         }
     }
 
-    /// Whose cases this actor may see: a coordinator every team's, anyone else their own.
-    pub fn scope(&self) -> crate::store::TeamScope<'_> {
-        match self.role {
-            Role::Coordinator => crate::store::TeamScope::All,
-            _ => crate::store::TeamScope::Team(self.team.as_deref()),
+    /// Whose cases this actor may see: only their organisation's (everyone's for a user across
+    /// organisations); within it a coordinator every team's, anyone else their own team's.
+    pub fn scope(&self) -> crate::store::Scope<'_> {
+        use crate::store::Reach;
+        crate::store::Scope {
+            org: self.org_reach(),
+            team: match self.role {
+                Role::Coordinator => Reach::All,
+                _ => Reach::Only(self.team.as_deref()),
+            },
         }
     }
 
-    /// Refuse a case of another team as if it did not exist: its existence is personal data too.
+    /// Which organisation's cases this actor's figures and lists cover.
+    pub fn org_reach(&self) -> crate::store::Reach<'_> {
+        match &self.org {
+            None => crate::store::Reach::All,
+            Some(o) => crate::store::Reach::Only(Some(o)),
+        }
+    }
+
+    /// Refuse a case of another organisation or team as if it did not exist: its existence is
+    /// personal data too.
     pub fn may_see(&self, case: &crate::store::CaseRow) -> Result<(), AppError> {
-        if self.role == Role::Coordinator || case.team == self.team {
+        let org_ok = self.org.is_none() || case.org == self.org;
+        let team_ok = self.role == Role::Coordinator || case.team == self.team;
+        if org_ok && team_ok {
             Ok(())
         } else {
             Err(crate::engine::CaseError::NotFound { id: case.id }.into())

@@ -39,6 +39,8 @@ pub enum AuthError {
     TeamMissing,
     #[error("cannot hash the password: {0}")]
     Hash(String),
+    #[error("you may add users to your own organisation only, not to {org:?}")]
+    OtherOrganisation { org: String },
 }
 
 /// A user to add.
@@ -48,6 +50,8 @@ pub struct NewUser {
     pub role: Role,
     pub team: Option<String>,
     pub lang: Option<Lang>,
+    /// The organisation the user works for; `None` for a user across organisations.
+    pub org: Option<String>,
 }
 
 /// The person behind a session: what the front end needs to act for them.
@@ -57,6 +61,7 @@ pub struct SessionUser {
     pub role: Role,
     pub team: Option<String>,
     pub lang: Option<Lang>,
+    pub org: Option<String>,
     #[serde(skip)]
     pub csrf: String,
 }
@@ -69,6 +74,7 @@ impl SessionUser {
             actor: self.name.clone(),
             role: self.role,
             team: self.team.clone(),
+            org: self.org.clone(),
         }
     }
 }
@@ -131,6 +137,17 @@ pub fn add(
     if user.role == Role::SocialWorker && user.team.is_none() {
         return Err(AuthError::TeamMissing.into());
     }
+    // A coordinator of one organisation adds users to it only.
+    let org = match (&ctx.org, &user.org) {
+        (Some(mine), Some(theirs)) if mine != theirs => {
+            return Err(AuthError::OtherOrganisation {
+                org: theirs.clone(),
+            }
+            .into())
+        }
+        (Some(mine), _) => Some(mine.clone()),
+        (None, theirs) => theirs.clone(),
+    };
     let hash = hash_password(password)?;
     let row = UserRow {
         name: user.name.clone(),
@@ -139,6 +156,7 @@ pub fn add(
         lang: user.lang.map(|l| l.to_string()),
         disabled: false,
         created_on: ctx.on.to_string(),
+        org,
     };
     let audit = ctx.audit(
         &format!("add user ({})", user.role),
@@ -228,6 +246,7 @@ fn session_user(row: UserRow, csrf: String) -> SessionUser {
         lang: row.lang.as_deref().and_then(|l| l.parse().ok()),
         name: row.name,
         team: row.team,
+        org: row.org,
         csrf,
     }
 }

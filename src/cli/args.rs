@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use traject::store::DbTarget;
+
 use clap::{Parser, Subcommand, ValueEnum};
 
 use traject::i18n::Lang;
@@ -121,6 +123,15 @@ pub enum Command {
     /// Users of the web application: add, list, disable, change a password.
     #[command(subcommand)]
     User(UserCommand),
+    /// The case store as a whole: copy it between SQLite and PostgreSQL.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Cases per organisation (OCMW) and programme, by state: the roll-up for a funder or a
+    /// regional service across the organisations sharing a store. Counts only.
+    #[command(
+        after_help = "Examples:\n  traject rollup --db postgres://traject@db.example/traject\n  traject rollup --org <org> --format json"
+    )]
+    Rollup(RollupArgs),
     /// Shell completions for bash, zsh or fish.
     #[command(
         after_help = "Examples:\n  traject completions bash > /etc/bash_completion.d/traject\n  traject completions zsh > ~/.zfunc/_traject\n  traject completions fish > ~/.config/fish/completions/traject.fish"
@@ -129,6 +140,39 @@ pub enum Command {
     /// Print the programme JSON Schema (draft-07) that editors and the loader use.
     #[command(after_help = "Example:\n  traject schema > schemas/program.schema.json")]
     Schema,
+}
+
+#[derive(Subcommand)]
+pub enum DbCommand {
+    /// Copy every case, event, evaluation, user, session and audit line from one store into
+    /// another, empty one — SQLite to PostgreSQL or back — and verify the copy.
+    #[command(
+        after_help = "Examples:\n  traject db copy --from traject.db --to postgres://traject:secret@db.example/traject\n  traject db copy --from postgres://traject@db.example/traject --to back.db\n\nThe target must be empty; the copy is one transaction (nothing is written if it fails) and is\nchecked afterwards: the rows of every table are counted and the cases and events compared by\ndigest. Case numbers stay the same. Stop `traject serve` on the source first."
+    )]
+    Copy(DbCopyArgs),
+}
+
+#[derive(clap::Args)]
+pub struct DbCopyArgs {
+    /// The store to copy: a SQLite file or a postgres:// URL.
+    #[arg(long)]
+    pub from: DbTarget,
+    /// The empty store to copy into (created when it is a new SQLite file).
+    #[arg(long)]
+    pub to: DbTarget,
+    /// Who makes the copy, for the record (default: $USER).
+    #[arg(long)]
+    pub actor: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct RollupArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(Subcommand)]
@@ -178,9 +222,14 @@ pub fn parse_fte_change(s: &str) -> Result<(chrono::NaiveDate, f64), String> {
 /// Where the cases are kept, on which day, and who acts.
 #[derive(clap::Args, Clone)]
 pub struct StoreArgs {
-    /// The case database (default: traject.db in the working directory).
-    #[arg(long, default_value = traject::store::DEFAULT_DB)]
-    pub db: PathBuf,
+    /// The case store: a SQLite file (default: traject.db in the working directory) or a
+    /// PostgreSQL server, postgres://user:password@host:port/database.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject::store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
+    /// The organisation (OCMW) you act for in a store several share: new cases belong to it,
+    /// and only its cases are shown.
+    #[arg(long, env = "TRAJECT_ORG")]
+    pub org: Option<String>,
     /// Act as if today were this date (tests and scripts run on a fixed clock).
     #[arg(long)]
     pub as_of: Option<chrono::NaiveDate>,
@@ -191,7 +240,10 @@ pub struct StoreArgs {
 
 impl StoreArgs {
     pub fn ctx(&self) -> traject::app::Ctx {
-        operator(self.as_of, self.actor.clone())
+        traject::app::Ctx {
+            org: self.org.clone(),
+            ..operator(self.as_of, self.actor.clone())
+        }
     }
 }
 
@@ -205,6 +257,7 @@ pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traj
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_else(|| "unknown".into()),
         team: None,
+        org: None,
     }
 }
 
@@ -447,7 +500,7 @@ pub struct SimulateArgs {
     /// Start from the cases in this case store (with --from) and learn the demand from its
     /// history.
     #[arg(long, requires = "from")]
-    pub db: Option<PathBuf>,
+    pub db: Option<DbTarget>,
     /// The day the forecast starts: the caseload as it stood then (needs --db).
     #[arg(long, requires = "db")]
     pub from: Option<chrono::NaiveDate>,
@@ -561,7 +614,7 @@ pub struct ReportFundingArgs {
     /// Consult this case store: a funder with conditions (AMIF: non-EU only) is charged only
     /// for the share of cases that meet them.
     #[arg(long)]
-    pub db: Option<PathBuf>,
+    pub db: Option<DbTarget>,
 }
 
 #[derive(clap::Args)]
@@ -749,9 +802,10 @@ pub struct CaseNotStartArgs {
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The case database (default: traject.db in the working directory).
-    #[arg(long, default_value = traject::store::DEFAULT_DB)]
-    pub db: PathBuf,
+    /// The case store: a SQLite file (default: traject.db in the working directory) or
+    /// postgres://user:password@host:port/database, which several `serve` may share.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject::store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
     /// Address and port to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
@@ -787,7 +841,7 @@ impl From<RoleArg> for traject::app::Role {
 pub enum UserCommand {
     /// Add a user; the password is read from standard input (one line).
     #[command(
-        after_help = "Examples:\n  echo 'a long passphrase' | traject user add an --role coordinator --password-stdin\n  traject user add bo --role social-worker --team north --lang fr --password-stdin < pw.txt"
+        after_help = "Examples:\n  echo 'a long passphrase' | traject user add an --role coordinator --password-stdin\n  traject user add bo --role social-worker --team north --lang fr --password-stdin < pw.txt\n\nIn a store several organisations share, --org gives the user's organisation; a user added\nwithout one works across organisations (e.g. a regional auditor, who sees figures per\norganisation and no person)."
     )]
     Add(UserAddArgs),
     /// List users: name, role, team, language, whether disabled.

@@ -132,7 +132,7 @@ fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
 }
 
 pub fn open_store(args: &StoreArgs) -> Result<Store, AppError> {
-    Ok(Store::open(&args.db)?)
+    Ok(Store::connect(&args.db)?)
 }
 
 /// Programmes of stored cases: `programs/<id>.yaml` here, else the bundled one, unless

@@ -37,6 +37,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
         Command::Serve(args) => web::cmd_serve(args),
         Command::User(cmd) => web::cmd_user(cmd),
+        Command::Db(DbCommand::Copy(args)) => web::cmd_db_copy(args),
+        Command::Rollup(args) => web::cmd_rollup(args),
         Command::Audit(args) => web::cmd_audit(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Schema => {
@@ -272,7 +274,7 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         },
     };
     let store = match &args.db {
-        Some(path) => Some(traject::store::Store::open(path)?),
+        Some(target) => Some(traject::store::Store::connect(target)?),
         None => None,
     };
     let ctx = args::operator(None, None);
@@ -413,7 +415,7 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
             .transpose()?,
     };
     let store = match &args.db {
-        Some(path) => Some(traject::store::Store::open(path)?),
+        Some(target) => Some(traject::store::Store::connect(target)?),
         None => None,
     };
     let ctx = args::operator(None, None);

@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use traject::app::users::{self, NewUser};
 
-use super::args::{operator, AuditArgs, ServeArgs, UserCommand};
+use super::args::{operator, AuditArgs, DbCopyArgs, RollupArgs, ServeArgs, UserCommand};
 use super::{open_input_line, print_json, Done, Format, Verb};
 use crate::server::{self, Demo};
 
@@ -20,7 +20,9 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
         None
     };
     let opts = server::Options {
-        db: demo.as_ref().map_or(args.db.clone(), |d| d.db.clone()),
+        db: demo.as_ref().map_or(args.db.clone(), |d| {
+            traject::store::DbTarget::File(d.db.clone())
+        }),
         listen: args.listen,
         programs: args.programs,
         as_of: args.as_of,
@@ -71,6 +73,7 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 role: a.role.into(),
                 team: a.team,
                 lang: a.lang,
+                org: a.store.org.clone(),
             };
             let password = read_password()?;
             let row = users::add(&mut store, &user, &password, &a.store.ctx())?;
@@ -129,6 +132,51 @@ pub fn cmd_audit(args: AuditArgs) -> Verb {
         Format::Text => {
             for r in rows {
                 println!("{}  {:<16} {:<14} {}", r.at, r.actor, r.role, r.action);
+            }
+        }
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_db_copy(args: DbCopyArgs) -> Verb {
+    let ctx = operator(None, args.actor.clone());
+    let copied = traject::app::stores::copy(&args.from, &args.to, &ctx)?;
+    match args.format {
+        Format::Json => print_json(&copied),
+        Format::Text => {
+            println!("copied {} → {}", args.from, args.to);
+            for (table, n) in &copied.tables {
+                println!("  {table:<15} {n:>9} rows");
+            }
+            println!(
+                "verified: row counts match; cases and events digest {}",
+                &copied.digest[..16]
+            );
+        }
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_rollup(args: RollupArgs) -> Verb {
+    let store = super::cases::open_store(&args.store)?;
+    let rows = traject::app::cases::rollup(&store, &args.store.ctx())?;
+    match args.format {
+        Format::Json => print_json(&rows),
+        Format::Text => {
+            println!(
+                "{:<16} {:<16} {:>8}  by state",
+                "organisation", "programme", "referred"
+            );
+            for r in rows {
+                let states: Vec<String> =
+                    r.states.iter().map(|(s, n)| format!("{s} {n}")).collect();
+                println!(
+                    "{:<16} {:<16} {:>8}  {}",
+                    r.org.as_deref().unwrap_or("-"),
+                    r.program,
+                    r.referred,
+                    states.join(", ")
+                );
             }
         }
     }

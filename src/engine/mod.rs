@@ -7,8 +7,8 @@
 //! States: referred → active | waiting → (extended) → closed | dropped; referred/waiting →
 //! not_started. A case stays pinned to the version (and content hash) it was referred under.
 
+use crate::store::sql::{args, Sql, Tx};
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{json, Value};
 
 use crate::diag::suggestion_suffix;
@@ -32,6 +32,8 @@ pub struct Ctx {
     pub actor: String,
     /// The team a new case is given (the creating social worker's).
     pub team: Option<String>,
+    /// The organisation a new case belongs to (the creating user's).
+    pub org: Option<String>,
 }
 
 impl Ctx {
@@ -75,7 +77,7 @@ struct StoredCase {
 
 /// The case `id`, to be changed on `ctx.on` — refused when that day is before the case's
 /// latest event, so that a case's history always runs forward.
-fn load_on(tx: &Transaction, id: i64, ctx: &Ctx) -> Result<StoredCase, CaseError> {
+fn load_on(tx: &Tx, id: i64, ctx: &Ctx) -> Result<StoredCase, CaseError> {
     let c = load(tx, id)?;
     if let Some(latest) = c
         .latest
@@ -93,29 +95,28 @@ fn load_on(tx: &Transaction, id: i64, ctx: &Ctx) -> Result<StoredCase, CaseError
     Ok(c)
 }
 
-fn load(tx: &Transaction, id: i64) -> Result<StoredCase, CaseError> {
-    tx.query_row(
+fn load(tx: &Tx, id: i64) -> Result<StoredCase, CaseError> {
+    tx.query_opt(
         "SELECT program, version, version_hash, state, verdict, track, (SELECT MAX(on_date) FROM events WHERE case_id = cases.id) FROM cases WHERE id = ?1",
-        [id],
+        args![id],
         |r| {
             Ok(StoredCase {
                 program: r.get(0)?,
                 version: r.get(1)?,
                 version_hash: r.get(2)?,
-                state: r.get::<_, String>(3)?.parse().map_err(|e: UnknownState| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        3,
-                        rusqlite::types::Type::Text,
-                        Box::new(e),
-                    )
+                state: r.get::<String>(3)?.parse().map_err(|e: UnknownState| {
+                    crate::store::StoreError::Column {
+                        index: 3,
+                        expected: "a case state",
+                        found: e.to_string(),
+                    }
                 })?,
                 verdict: r.get(4)?,
                 track: r.get(5)?,
                 latest: r.get(6)?,
             })
         },
-    )
-    .optional()?
+    )?
     .ok_or(CaseError::NotFound { id })
 }
 
@@ -148,7 +149,7 @@ fn pinned<'a>(
 
 /// The case `id` to change on `ctx.on` if its state allows `action`, with its pinned version.
 fn allowing<'a>(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &'a CompiledProgram,
     id: i64,
     action: Action,
@@ -178,7 +179,7 @@ pub fn new_case(
 
 /// Insert one case (inside a transaction): the case row, its intake evaluations, its event.
 pub fn insert_case(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     referral: &Referral,
     ctx: &Ctx,
@@ -201,9 +202,11 @@ pub fn insert_case(
         return Err(existing.refusal());
     }
     keep_snapshot(tx, compiled, version, ctx)?;
-    tx.prepare_cached("INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team) VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9)")?
-        .execute(params![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id, ctx.team])?;
-    let id = tx.last_insert_rowid();
+    let id: i64 = tx.one(
+        "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team, org) \
+         VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+        args![compiled.program.spec.id, version.id, version.hash, verdict, date, referral_json, ctx.day(), referral.id, ctx.team, ctx.org],
+    )?;
     for e in version
         .evaluations
         .iter()
@@ -239,15 +242,14 @@ pub fn insert_case(
 /// The referral as stored: every known field, flags included.
 /// Store the programme text a version was judged under, once per content hash.
 fn keep_snapshot(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     version: &Version,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     let p = &compiled.program;
     let options = serde_json::to_string(&p.options).unwrap_or_default();
-    tx.prepare_cached("INSERT OR IGNORE INTO snapshots (hash, program, version, file, text, options, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?
-        .execute(params![version.hash, p.spec.id, version.id, p.file, p.text, options, ctx.day()])?;
+    tx.execute("INSERT INTO snapshots (hash, program, version, file, text, options, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hash) DO NOTHING", args![version.hash, p.spec.id, version.id, p.file, p.text, options, ctx.day()])?;
     Ok(())
 }
 
@@ -269,7 +271,7 @@ pub fn migrate(
         keep_snapshot(tx, compiled, version, ctx)?;
         tx.execute(
             "UPDATE cases SET version = ?2, version_hash = ?3, updated_on = ?4 WHERE id = ?1",
-            params![id, version.id, version.hash, ctx.day()],
+            args![id, version.id, version.hash, ctx.day()],
         )?;
         let payload = json!({"from_version": c.version, "from_hash": c.version_hash, "to_version": version.id, "to_hash": version.hash});
         append_event(tx, id, &ctx.day(), "migrated", &payload, &ctx.actor, &version.hash)?;
@@ -307,7 +309,7 @@ pub fn enrol_cohort(
 }
 
 fn enrol_in(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     id: i64,
     module: &str,
@@ -337,7 +339,7 @@ fn enrol_in(
     }
     tx.execute(
         "INSERT INTO enrolments (case_id, module, grp, enrolled_on) VALUES (?1, ?2, ?3, ?4)",
-        params![id, module, group, ctx.day()],
+        args![id, module, group, ctx.day()],
     )?;
     let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
     for e in version
@@ -387,12 +389,12 @@ pub fn leave(
         }
         tx.execute(
             "UPDATE enrolments SET left_on = ?3 WHERE case_id = ?1 AND module = ?2 AND left_on IS NULL",
-            params![id, module, ctx.day()],
+            args![id, module, ctx.day()],
         )?;
         for e in version.evaluations.iter().filter(|e| e.module.as_deref() == Some(module)) {
             tx.execute(
                 "DELETE FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL",
-                params![id, e.id],
+                args![id, e.id],
             )?;
         }
         append_event(tx, id, &ctx.day(), "left", &json!({"module": module}), &ctx.actor, &c.version_hash)?;
@@ -401,14 +403,12 @@ pub fn leave(
 }
 
 /// Since when a case attends `module`, if it does.
-fn open_enrolment(tx: &Transaction, id: i64, module: &str) -> Result<Option<String>, CaseError> {
-    Ok(tx
-        .query_row(
-            "SELECT enrolled_on FROM enrolments WHERE case_id = ?1 AND module = ?2 AND left_on IS NULL",
-            params![id, module],
-            |r| r.get(0),
-        )
-        .optional()?)
+fn open_enrolment(tx: &Tx, id: i64, module: &str) -> Result<Option<String>, CaseError> {
+    Ok(tx.query_opt(
+        "SELECT enrolled_on FROM enrolments WHERE case_id = ?1 AND module = ?2 AND left_on IS NULL",
+        args![id, module],
+        |r| r.get(0),
+    )?)
 }
 
 /// A case that already holds a referral's dossier number in the programme.
@@ -438,17 +438,18 @@ impl Existing {
 
 /// The case of `program` with the referral's dossier number (its `id`), if there is one.
 pub fn existing_case(
-    tx: &Transaction,
+    tx: &Tx,
     program: &str,
     referral: &Referral,
 ) -> Result<Option<Existing>, CaseError> {
     let Some(dossier) = referral.id.as_deref() else {
         return Ok(None);
     };
-    let found: Option<(i64, String)> = tx
-        .prepare_cached("SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 ORDER BY id LIMIT 1")?
-        .query_row(params![program, dossier], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let found: Option<(i64, String)> = tx.query_opt(
+        "SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 ORDER BY id LIMIT 1",
+        args![program, dossier],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let given = serde_json::to_string(&referral_value(referral)).unwrap_or_default();
     Ok(found.map(|(id, stored)| Existing {
         id,
@@ -474,21 +475,21 @@ fn referral_value(r: &Referral) -> Value {
 
 /// An evaluation of a case is due between `from` and `to` (once; a repeat is ignored).
 fn due_between(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     evaluation: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<(), CaseError> {
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![id, evaluation, from.to_string(), to.to_string()])?;
+    tx.execute(
+        "INSERT INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+        args![id, evaluation, from.to_string(), to.to_string()],
+    )?;
     Ok(())
 }
 
 fn schedule_one(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     e: &crate::program::model::Evaluation,
     base: NaiveDate,
@@ -523,7 +524,7 @@ fn schedule_one(
 
 /// Schedule the start-anchored evaluations of a case that starts on `on` on `track`.
 fn schedule_start(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     version: &Version,
     track: Option<&str>,
@@ -553,17 +554,17 @@ fn capacity(version: &Version) -> Option<i64> {
 }
 
 /// Whether the programme's team has no free slot (never, without a caseload norm).
-fn is_full(tx: &Transaction, version: &Version, program: &str) -> Result<bool, CaseError> {
+fn is_full(tx: &Tx, version: &Version, program: &str) -> Result<bool, CaseError> {
     match capacity(version) {
         Some(cap) => Ok(active_count(tx, program)? >= cap),
         None => Ok(false),
     }
 }
 
-fn active_count(tx: &Transaction, program: &str) -> Result<i64, CaseError> {
+fn active_count(tx: &Tx, program: &str) -> Result<i64, CaseError> {
     Ok(tx.query_row(
         "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused')",
-        [program],
+        args![program],
         |r| r.get(0),
     )?)
 }
@@ -580,7 +581,7 @@ pub fn start(
 }
 
 fn start_in(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     id: i64,
     track: Option<&str>,
@@ -599,10 +600,13 @@ fn start_in(
     // week → enrol); optional steps (VIA after screening) do not hold up the start.
     for step in version.pathway.steps.iter().filter(|s| !s.optional) {
         if let Some(g) = &step.gate {
-            let passed: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM events WHERE case_id = ?1 AND kind = 'evaluated' AND json_extract(payload, '$.evaluation') = ?2 AND json_extract(payload, '$.decision') = ?3)",
-                params![id, g.evaluation, g.decision.as_str()],
-                |r| r.get(0),
+            let (evaluation, decision) = (
+                tx.dialect().json_text("payload", "evaluation"),
+                tx.dialect().json_text("payload", "decision"),
+            );
+            let passed: bool = tx.one(
+                &format!("SELECT EXISTS(SELECT 1 FROM events WHERE case_id = ?1 AND kind = 'evaluated' AND {evaluation} = ?2 AND {decision} = ?3)"),
+                args![id, g.evaluation, g.decision.as_str()],
             )?;
             if !passed {
                 return Err(CaseError::GateNotPassed {
@@ -617,17 +621,17 @@ fn start_in(
     let full = is_full(tx, version, &c.program)?;
     let waiting_exists: bool = tx.query_row(
         "SELECT EXISTS(SELECT 1 FROM cases WHERE program = ?1 AND state = 'waiting')",
-        [&c.program],
+        args![c.program],
         |r| r.get(0),
     )?;
     if full || waiting_exists {
         let seq: i64 = tx.query_row(
             "SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1",
-            [&c.program],
+            args![c.program],
             |r| r.get(0),
         )?;
-        tx.prepare_cached("UPDATE cases SET state = 'waiting', track = ?2, queue_seq = ?3, updated_on = ?4 WHERE id = ?1")?.execute(params![id, track, seq, ctx.day()])?;
-        let position: i64 = tx.query_row("SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq <= ?2", params![c.program, seq], |r| r.get(0))?;
+        tx.execute("UPDATE cases SET state = 'waiting', track = ?2, queue_seq = ?3, updated_on = ?4 WHERE id = ?1", args![id, track, seq, ctx.day()])?;
+        let position: i64 = tx.query_row("SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq <= ?2", args![c.program, seq], |r| r.get(0))?;
         append_event(
             tx,
             id,
@@ -671,7 +675,7 @@ fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String
 }
 
 fn activate(
-    tx: &Transaction,
+    tx: &Tx,
     version: &Version,
     id: i64,
     track: Option<&str>,
@@ -682,8 +686,7 @@ fn activate(
     let ends = track
         .and_then(|t| version.track(t))
         .and_then(|t| add(ctx.on, &t.duration));
-    tx.prepare_cached("UPDATE cases SET state = 'active', track = ?2, started_on = ?3, ends_on = ?4, queue_seq = NULL, updated_on = ?3 WHERE id = ?1")?
-        .execute(params![id, track, ctx.day(), ends.map(|d| d.to_string())])?;
+    tx.execute("UPDATE cases SET state = 'active', track = ?2, started_on = ?3, ends_on = ?4, queue_seq = NULL, updated_on = ?3 WHERE id = ?1", args![id, track, ctx.day(), ends.map(|d| d.to_string())])?;
     schedule_start(tx, id, version, track, ctx.on, ends)?;
     let mut payload = payload;
     payload["ends_on"] = json!(ends.map(|d| d.to_string()));
@@ -693,18 +696,16 @@ fn activate(
 
 /// After a slot frees: start the first case on the waiting list, if the team has room.
 fn promote(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     program: &str,
     ctx: &Ctx,
 ) -> Result<Option<i64>, CaseError> {
-    let next: Option<(i64, String, Option<String>, String)> = tx
-        .query_row(
-            "SELECT id, version, track, version_hash FROM cases WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1",
-            [program],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
+    let next: Option<(i64, String, Option<String>, String)> = tx.query_opt(
+        "SELECT id, version, track, version_hash FROM cases WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1",
+        args![program],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
     let Some((id, version_id, track, hash)) = next else {
         return Ok(None);
     };
@@ -714,7 +715,7 @@ fn promote(
     if is_full(tx, version, program)? {
         return Ok(None);
     }
-    let waited_since: String = tx.query_row("SELECT on_date FROM events WHERE case_id = ?1 AND kind = 'waiting' ORDER BY seq DESC LIMIT 1", [id], |r| r.get(0))?;
+    let waited_since: String = tx.query_row("SELECT on_date FROM events WHERE case_id = ?1 AND kind = 'waiting' ORDER BY seq DESC LIMIT 1", args![id], |r| r.get(0))?;
     let joined = NaiveDate::parse_from_str(&waited_since, "%Y-%m-%d").ok();
     let mut payload = json!({"track": track, "from_waiting_list": true});
     // A slot freed on a day before this case joined the list (a change recorded late): it
@@ -768,11 +769,13 @@ pub fn evaluate(
             });
         }
         let decision = decision.map(|d| decision_of(e, d)).transpose()?;
-        let held: Option<String> = tx
-            .query_row("SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1", params![id, evaluation], |r| r.get(0))
-            .optional()?;
+        let held: Option<String> = tx.query_opt(
+            "SELECT due_from FROM due WHERE case_id = ?1 AND evaluation = ?2 AND held_on IS NULL ORDER BY due_from LIMIT 1",
+            args![id, evaluation],
+            |r| r.get(0),
+        )?;
         if let Some(from) = &held {
-            tx.execute("UPDATE due SET held_on = ?4 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3", params![id, evaluation, from, ctx.day()])?;
+            tx.execute("UPDATE due SET held_on = ?4 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3", args![id, evaluation, from, ctx.day()])?;
         }
         let mut payload = json!({"evaluation": evaluation, "decision": decision, "goals": goals, "score": score, "scheduled_for": held, "changed": changed});
         match decision {
@@ -836,7 +839,7 @@ fn evaluation_of<'a>(
 /// Lengthen the case's track by `extend_by` (or the track's own extension); the evaluation
 /// comes back at the new end. Returns the new end date.
 fn extend(
-    tx: &Transaction,
+    tx: &Tx,
     version: &Version,
     c: &StoredCase,
     id: i64,
@@ -856,7 +859,7 @@ fn extend(
         .or_else(|| track.and_then(|t| t.extension.clone()))
         .ok_or(CaseError::ExtensionLengthMissing)?;
     let current: Option<String> =
-        tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| {
+        tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", args![id], |r| {
             r.get(0)
         })?;
     let from = current
@@ -866,7 +869,7 @@ fn extend(
     let ends = add(from, &by).ok_or(CaseError::BadExtension { given: by })?;
     tx.execute(
         "UPDATE cases SET state = 'extended', ends_on = ?2, updated_on = ?3 WHERE id = ?1",
-        params![id, ends.to_string(), ctx.day()],
+        args![id, ends.to_string(), ctx.day()],
     )?;
     due_between(tx, id, evaluation, ends, ends)?;
     Ok(ends)
@@ -893,7 +896,7 @@ fn check_exit(version: &Version, id: &str, kind: ExitKind) -> Result<(), CaseErr
 }
 
 fn finish(
-    tx: &Transaction,
+    tx: &Tx,
     compiled: &CompiledProgram,
     id: i64,
     c: &StoredCase,
@@ -901,11 +904,11 @@ fn finish(
     outcome: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    tx.execute("UPDATE cases SET state = ?2, outcome = ?3, queue_seq = NULL, updated_on = ?4 WHERE id = ?1", params![id, state.as_str(), outcome, ctx.day()])?;
+    tx.execute("UPDATE cases SET state = ?2, outcome = ?3, queue_seq = NULL, updated_on = ?4 WHERE id = ?1", args![id, state.as_str(), outcome, ctx.day()])?;
     // Evaluations not held any more are no longer due; closure-anchored ones now are.
     tx.execute(
         "DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL",
-        [id],
+        args![id],
     )?;
     if state == CaseState::Closed {
         if let Some(v) = compiled.program.version(&c.version) {
@@ -1000,15 +1003,27 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
         let erased = json!({"erased_on": ctx.day()}).to_string();
         tx.execute(
             "UPDATE cases SET referral = ?2, dossier = NULL WHERE id = ?1",
-            params![id, erased],
+            args![id, erased],
         )?;
         // Free text written about the client (goals, a pause's reason) goes too; the
         // decisions, scores and dates stay.
-        tx.execute(
-            "UPDATE events SET payload = json_set(payload, '$.goals', json('[]'), '$.reason', NULL, '$.redacted', json('true')) \
-             WHERE case_id = ?1 AND kind IN ('evaluated', 'paused')",
-            [id],
+        let written: Vec<(i64, String)> = tx.query_map(
+            "SELECT seq, payload FROM events WHERE case_id = ?1 AND kind IN ('evaluated', 'paused') ORDER BY seq",
+            args![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        for (seq, payload) in written {
+            let mut p: Value = serde_json::from_str(&payload).unwrap_or_else(|_| json!({}));
+            if let Some(fields) = p.as_object_mut() {
+                fields.insert("goals".into(), json!([]));
+                fields.insert("reason".into(), Value::Null);
+                fields.insert("redacted".into(), json!(true));
+            }
+            tx.execute(
+                "UPDATE events SET payload = ?3 WHERE case_id = ?1 AND seq = ?2",
+                args![id, seq, p.to_string()],
+            )?;
+        }
         let payload = json!({"reason": reason});
         append_event(
             tx,
@@ -1027,18 +1042,14 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
 
 /// Cases in one programme's waiting list, in order.
 pub fn waiting_list(store: &Store, program: &str) -> Result<Vec<i64>, CaseError> {
-    let mut stmt = store.conn.prepare_cached(
+    Ok(store.query_map(
         "SELECT id FROM cases WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq",
-    )?;
-    let rows = stmt.query_map([program], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        args![program],
+        |r| r.get(0),
+    )?)
 }
 
 /// The referral date of a case (for reports).
 pub fn referral_date(store: &Store, id: i64) -> Result<String, CaseError> {
-    Ok(store
-        .conn
-        .query_row("SELECT referral_date FROM cases WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })?)
+    Ok(store.one("SELECT referral_date FROM cases WHERE id = ?1", args![id])?)
 }

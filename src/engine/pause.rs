@@ -3,8 +3,8 @@
 //! moments still to hold move by the days it was paused. A closed or dropped case re-opened
 //! within the policy's period goes back to `referred`, to be started again (or to wait).
 
+use crate::store::sql::{args, Sql, Tx};
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction};
 use serde_json::json;
 
 use super::{add, allowing, Action, CaseError, CaseState, Ctx};
@@ -26,10 +26,10 @@ fn policy<'a, T>(
 }
 
 /// The latest `paused` event of a case: (its day, the state it paused from).
-fn last_pause(tx: &Transaction, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
+fn last_pause(tx: &Tx, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
     let (day, payload): (String, String) = tx.query_row(
         "SELECT on_date, payload FROM events WHERE case_id = ?1 AND kind = 'paused' ORDER BY seq DESC LIMIT 1",
-        [id],
+        args![id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let from = serde_json::from_str::<serde_json::Value>(&payload)
@@ -54,7 +54,7 @@ pub fn pause(
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
         let taken: u32 = tx.query_row(
             "SELECT COUNT(*) FROM events WHERE case_id = ?1 AND kind = 'paused'",
-            [id],
+            args![id],
             |r| r.get(0),
         )?;
         if taken >= p.max_pauses {
@@ -67,7 +67,7 @@ pub fn pause(
         }
         tx.execute(
             "UPDATE cases SET state = 'paused', updated_on = ?2 WHERE id = ?1",
-            params![id, ctx.day()],
+            args![id, ctx.day()],
         )?;
         let limit = add(ctx.on, &p.max_length);
         if let Some(u) = until {
@@ -115,17 +115,26 @@ pub fn resume(
             });
         }
         let days = (ctx.on - since).num_days();
-        let shift = format!("+{days} days");
-        tx.execute(
-            "UPDATE cases SET state = ?2, ends_on = date(ends_on, ?3), updated_on = ?4 WHERE id = ?1",
-            params![id, from.as_str(), shift, ctx.day()],
-        )?;
-        tx.execute(
-            "UPDATE due SET due_from = date(due_from, ?2), due_to = date(due_to, ?2) WHERE case_id = ?1 AND held_on IS NULL AND due_to >= ?3",
-            params![id, shift, since.to_string()],
-        )?;
         let ends_on: Option<String> =
-            tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+            tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
+        let ends_on = ends_on.map(|d| shifted(&d, days));
+        tx.execute(
+            "UPDATE cases SET state = ?2, ends_on = ?3, updated_on = ?4 WHERE id = ?1",
+            args![id, from.as_str(), ends_on, ctx.day()],
+        )?;
+        // Dates are shifted here rather than in SQL: the two back ends do date arithmetic
+        // differently. Open evaluations are moved last-first so no key collides on the way.
+        let open: Vec<(String, String, String)> = tx.query_map(
+            "SELECT evaluation, due_from, due_to FROM due WHERE case_id = ?1 AND held_on IS NULL AND due_to >= ?2 ORDER BY due_from DESC",
+            args![id, since.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        for (evaluation, due_from, due_to) in open {
+            tx.execute(
+                "UPDATE due SET due_from = ?4, due_to = ?5 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3",
+                args![id, evaluation, due_from, shifted(&due_from, days), shifted(&due_to, days)],
+            )?;
+        }
         let payload = json!({"paused_days": days, "to": from.as_str(), "ends_on": ends_on});
         append_event(tx, id, &ctx.day(), "resumed", &payload, &ctx.actor, &c.version_hash)?;
         Ok(())
@@ -144,7 +153,7 @@ pub fn reopen(
         let (c, version) = allowing(tx, compiled, id, Action::Reopen, ctx)?;
         let p = policy(version, |v| v.reopen.as_ref(), "re-opening a case", "reopen")?;
         let ended: String =
-            tx.query_row("SELECT updated_on FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+            tx.query_row("SELECT updated_on FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
         let late = ended
             .parse::<NaiveDate>()
             .ok()
@@ -159,15 +168,23 @@ pub fn reopen(
             });
         }
         let outcome: Option<String> =
-            tx.query_row("SELECT outcome FROM cases WHERE id = ?1", [id], |r| r.get(0))?;
+            tx.query_row("SELECT outcome FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
         tx.execute(
             "UPDATE cases SET state = 'referred', outcome = NULL, track = NULL, started_on = NULL, ends_on = NULL, updated_on = ?2 WHERE id = ?1",
-            params![id, ctx.day()],
+            args![id, ctx.day()],
         )?;
         // Closure-anchored moments of the ended stay are no longer due.
-        tx.execute("DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL", [id])?;
+        tx.execute("DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL", args![id])?;
         let payload = json!({"from": c.state.as_str(), "outcome": outcome, "ended_on": ended});
         append_event(tx, id, &ctx.day(), "reopened", &payload, &ctx.actor, &c.version_hash)?;
         Ok(())
     })
+}
+
+/// An ISO date `days` later (a date that does not parse is left as it is).
+fn shifted(date: &str, days: i64) -> String {
+    date.parse::<NaiveDate>()
+        .ok()
+        .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+        .map_or_else(|| date.to_string(), |d| d.to_string())
 }

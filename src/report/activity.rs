@@ -3,8 +3,8 @@
 //! reasons), where they went, and how many scheduled evaluations were held — each figure with
 //! its denominator, so that it can be compared across years and cities.
 
+use crate::store::sql::{args, Sql};
 use chrono::NaiveDate;
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::store::{Store, StoreError};
@@ -52,11 +52,7 @@ pub fn activity(
     as_of: NaiveDate,
 ) -> Result<ActivityReport, StoreError> {
     let (f, t) = (from.to_string(), to.to_string());
-    let one = |sql: &str| -> Result<i64, StoreError> {
-        Ok(store
-            .conn
-            .query_row(sql, params![program, f, t], |r| r.get(0))?)
-    };
+    let one = |sql: &str| -> Result<i64, StoreError> { store.one(sql, args![program, f, t]) };
     let cohort = "FROM cases WHERE program = ?1 AND referral_date BETWEEN ?2 AND ?3";
     let referred = one(&format!("SELECT COUNT(*) {cohort}"))?;
     let started = one(&format!(
@@ -70,21 +66,16 @@ pub fn activity(
         fig("started", started, referred, "referred"),
         fig("waiting now", one(&format!("SELECT COUNT(*) {cohort} AND state = 'waiting'"))?, referred, "referred"),
         fig("active now", one(&format!("SELECT COUNT(*) {cohort} AND state IN ('active', 'extended', 'paused')"))?, started, "started"),
-        fig("extended", one(&format!("SELECT COUNT(*) {cohort} AND id IN (SELECT case_id FROM events WHERE kind = 'evaluated' AND json_extract(payload, '$.decision') = 'extend')"))?, started, "started"),
+        fig("extended", one(&format!("SELECT COUNT(*) {cohort} AND id IN (SELECT case_id FROM events WHERE kind = 'evaluated' AND {} = 'extend')", store.dialect().json_text("payload", "decision")))?, started, "started"),
     ];
     let closed = one(&format!("SELECT COUNT(*) {cohort} AND state = 'closed'"))?;
     figures.push(fig("finished (closed)", closed, started, "started"));
     let grouped = |state: &str| -> Result<Vec<(String, i64)>, StoreError> {
-        let mut stmt = store.conn.prepare(&format!(
-            "SELECT outcome, COUNT(*) {cohort} AND state = ?4 GROUP BY outcome ORDER BY outcome"
-        ))?;
-        let rows = stmt.query_map(params![program, f, t, state], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                r.get(1)?,
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        store.query_map(
+            &format!("SELECT outcome, COUNT(*) {cohort} AND state = ?4 GROUP BY outcome ORDER BY outcome"),
+            args![program, f, t, state],
+            |r| Ok((r.get::<Option<String>>(0)?.unwrap_or_default(), r.get(1)?)),
+        )
     };
     for (dest, n) in grouped("closed")? {
         figures.push(fig(format!("exit: {dest}"), n, closed, "finished"));
@@ -192,17 +183,13 @@ pub fn fundable(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<super::Fundable>, StoreError> {
-    let mut stmt = store.conn.prepare(
+    let rows: Vec<(String, String, Option<String>)> = store.query_map(
         "SELECT version, referral, (SELECT payload FROM events e WHERE e.case_id = cases.id AND e.kind = 'referred') \
          FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
          AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2)",
+        args![compiled.program.spec.id, from.to_string(), to.to_string()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let rows: Vec<(String, String, Option<String>)> = stmt
-        .query_map(
-            params![compiled.program.spec.id, from.to_string(), to.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?
-        .collect::<Result<_, _>>()?;
     let mut counts: Vec<super::Fundable> = Vec::new();
     for (version, referral, referred) in rows {
         let Some(vi) = compiled

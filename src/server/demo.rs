@@ -34,6 +34,7 @@ impl Demo {
             actor: "demo".into(),
             role: Role::Coordinator,
             team: None,
+            org: None,
         };
         let people = [
             ("coordinator", Role::Coordinator, None),
@@ -49,6 +50,7 @@ impl Demo {
                 role,
                 team: team.map(str::to_string),
                 lang: None,
+                org: None,
             };
             users::add(&mut store, &user, &pw, &admin)?;
             made.push((name.to_string(), role, user.team, pw));
@@ -67,6 +69,7 @@ impl Demo {
                 actor: format!("worker-{team}"),
                 role: Role::SocialWorker,
                 team: Some(team.into()),
+                org: None,
                 ..admin.clone()
             };
             let Ok(created) = cases::new_case(&mut store, &compiled, &referral, &worker) else {

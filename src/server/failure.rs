@@ -49,7 +49,7 @@ impl Failure {
 
 fn status_of(e: &AppError) -> StatusCode {
     match e {
-        AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        AppError::Forbidden { .. } | AppError::WholeStore { .. } => StatusCode::FORBIDDEN,
         AppError::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
         AppError::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Auth(AuthError::Exists { .. }) => StatusCode::CONFLICT,

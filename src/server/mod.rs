@@ -23,13 +23,13 @@ use axum::Router;
 use chrono::NaiveDate;
 use traject::app::catalogue::Catalogue;
 use traject::app::AppError;
-use traject::store::Store;
+use traject::store::{DbTarget, Store};
 
 pub use demo::Demo;
 
 /// How to serve.
 pub struct Options {
-    pub db: PathBuf,
+    pub db: DbTarget,
     pub listen: SocketAddr,
     pub programs: Option<PathBuf>,
     /// A fixed business day (tests, demonstrations); else today.
@@ -37,7 +37,7 @@ pub struct Options {
 }
 
 pub struct Server {
-    db: PathBuf,
+    db: DbTarget,
     catalogue: Catalogue,
     as_of: Option<NaiveDate>,
     /// Open connections kept between requests (opening one costs more than most requests).
@@ -87,7 +87,7 @@ impl Server {
         let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let store = match kept {
             Some(s) => s,
-            None => Store::open(&self.db)?,
+            None => Store::connect(&self.db)?,
         };
         Ok(Pooled {
             store: Some(store),
@@ -110,7 +110,7 @@ pub enum ServeError {
 /// a free one) before the first request is taken.
 pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     // Open (create, migrate) the database once before listening, so a bad path fails now.
-    Store::open(&opts.db).map_err(AppError::from)?;
+    Store::connect(&opts.db).map_err(AppError::from)?;
     let server = Arc::new(Server {
         catalogue: Catalogue::open(opts.programs.as_deref()),
         db: opts.db,

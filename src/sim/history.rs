@@ -5,6 +5,7 @@
 //! observations behind it. A figure with too few observations is taken from the programme's
 //! `demand:` instead, and the calibration says so.
 
+use crate::store::sql::Sql;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -42,24 +43,17 @@ pub fn read(
     program: &str,
     until: Option<NaiveDate>,
 ) -> Result<Vec<Timeline>, StoreError> {
-    let mut stmt = store.conn.prepare(
-        "SELECT c.id, c.referral_date, e.on_date, e.kind, e.payload FROM cases c JOIN events e ON e.case_id = c.id \
-         WHERE c.program = ?1 AND (?2 IS NULL OR e.on_date <= ?2) ORDER BY c.id, e.seq",
-    )?;
     let until = until.map(|d| d.to_string());
-    let rows = stmt.query_map(rusqlite::params![program, until], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
+    let rows: Vec<(i64, String, String, String, String)> = store.query_map(
+        "SELECT c.id, c.referral_date, e.on_date, e.kind, e.payload FROM cases c JOIN events e ON e.case_id = c.id \
+         WHERE c.program = ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.on_date <= ?2) ORDER BY c.id, e.seq",
+        crate::store::sql::args![program, until],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
     let mut cases: Vec<Timeline> = Vec::new();
     let mut last_id = None;
     for row in rows {
-        let (id, referral_date, on, kind, payload) = row?;
+        let (id, referral_date, on, kind, payload) = row;
         if last_id != Some(id) {
             last_id = Some(id);
             cases.push(Timeline {

@@ -1,15 +1,28 @@
-//! The case store: SQLite (bundled) in WAL mode with a busy timeout, foreign keys on, and
-//! migrations keyed on `user_version`. Cases hold the referral (personal data stays in the
-//! database, never in logs); `events` is append-only (triggers refuse updates and deletes) and
-//! every change to a case is written in the same transaction as its event.
+//! The case store, on one of two back ends: SQLite (bundled; the embedded default) in WAL mode
+//! with a busy timeout and foreign keys on, or PostgreSQL (a shared server for several offices
+//! and several `traject serve` instances). Both carry the same schema, versioned and migrated
+//! on open; cases hold the referral (personal data stays in the database, never in logs);
+//! `events` and `audit` are append-only (triggers refuse updates and deletes) and every change
+//! to a case is written in the same transaction as its event. Writers are serialised (SQLite's
+//! IMMEDIATE transactions, a PostgreSQL transaction-level advisory lock), so the capacity check
+//! and the start that depends on it cannot interleave with another writer's.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod copy;
+mod postgres;
+pub mod sql;
+mod target;
 pub mod users;
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
+
+pub use copy::{copy, digest, Copied};
+pub use postgres::create_database;
+use sql::{args, Conn, Dialect, Sql, Tx};
+pub use target::DbTarget;
 
 /// Default database file, in the working directory.
 pub const DEFAULT_DB: &str = "traject.db";
@@ -129,6 +142,13 @@ WHEN NOT (json_extract(NEW.payload, '$.redacted') IS 1 AND NEW.case_id = OLD.cas
           AND NEW.actor = OLD.actor AND NEW.version_hash = OLD.version_hash)
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 "#,
+    r#"
+-- Tenancy: several organisations (OCMWs) may share one store; each case and user belongs to
+-- one (NULL: a single-organisation store, or a user who works across organisations).
+ALTER TABLE cases ADD COLUMN org TEXT;
+ALTER TABLE users ADD COLUMN org TEXT;
+CREATE INDEX cases_by_org ON cases(org, program, state);
+"#,
 ];
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
@@ -161,10 +181,35 @@ pub enum StoreError {
     },
     #[error("database: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("{target}: cannot connect to the PostgreSQL server: {reason} — check the address, the user and that the server runs")]
+    Connect { target: String, reason: String },
+    #[error("database: {0}")]
+    Postgres(String),
+    #[error(
+        "database: column {index} holds {found}, expected {expected} — is this a traject database?"
+    )]
+    Column {
+        index: usize,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("database: a row the query needs is missing")]
+    NoRow,
+    #[error("{0}")]
+    Copy(String),
 }
 
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
+        StoreError::Postgres(postgres::describe(&e))
+    }
+}
+
+/// An open case store. Statements go through `Sql` (see `sql.rs`), on either back end.
 pub struct Store {
-    pub conn: Connection,
+    conn: Conn,
+    /// Where the store is, as it may be shown (a PostgreSQL password masked).
+    shown: String,
 }
 
 /// A case row.
@@ -184,6 +229,8 @@ pub struct CaseRow {
     pub updated_on: String,
     /// The team that follows the case (`None` for cases made outside a team, e.g. the CLI).
     pub team: Option<String>,
+    /// The organisation (OCMW) the case belongs to (`None` in a single-organisation store).
+    pub org: Option<String>,
     /// Position on the waiting list (1 = next), when waiting.
     pub position: Option<i64>,
     #[serde(skip)]
@@ -210,6 +257,9 @@ pub struct Snapshot {
     pub options: BTreeMap<String, String>,
 }
 
+/// Cases of one (organisation, programme, state).
+pub type OrganisationCount = (Option<String>, String, String, i64);
+
 /// One scheduled evaluation of a case: (evaluation, due from, due to, held on).
 pub type Scheduled = (String, String, String, Option<String>);
 
@@ -225,6 +275,14 @@ pub struct DueRow {
 }
 
 impl Store {
+    /// Open the store at `target`: a SQLite file (created when missing) or a PostgreSQL server.
+    pub fn connect(target: &DbTarget) -> Result<Store, StoreError> {
+        match target {
+            DbTarget::File(path) => Store::open(path),
+            DbTarget::Postgres(url) => postgres::connect(url, &target.to_string()),
+        }
+    }
+
     /// Open (and create or migrate) the database at `path`. A new file is readable by its owner only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display();
@@ -262,26 +320,28 @@ impl Store {
         // file, not only unlinked.
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(fail)?;
-        let mut store = Store { conn };
-        store.migrate(shown)?;
+        let mut store = Store {
+            conn: Conn::Sqlite(conn),
+            shown: shown.to_string(),
+        };
+        store.migrate_sqlite()?;
         Ok(store)
     }
 
-    fn migrate(&mut self, shown: &str) -> Result<(), StoreError> {
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    fn migrate_sqlite(&mut self) -> Result<(), StoreError> {
+        let Conn::Sqlite(conn) = &mut self.conn else {
+            unreachable!("called on SQLite stores only")
+        };
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version as usize > MIGRATIONS.len() {
             return Err(StoreError::TooNew {
-                path: shown.to_string(),
+                path: self.shown.clone(),
                 found: version,
                 known: MIGRATIONS.len(),
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
@@ -289,75 +349,96 @@ impl Store {
         Ok(())
     }
 
+    /// Where the store is, fit to print (credentials masked).
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    /// The SQLite connection underneath, for SQLite-only work (tests that break the schema on
+    /// purpose, raw-file checks); `None` on PostgreSQL.
+    pub fn sqlite(&self) -> Option<&Connection> {
+        match &self.conn {
+            Conn::Sqlite(c) => Some(c),
+            Conn::Postgres(_) => None,
+        }
+    }
+
     /// One write transaction, taken at once so concurrent writers queue instead of failing.
     /// The caller's error type passes through unchanged (a refused transition stays one), and
     /// any error rolls the whole transaction back.
     pub fn write<T, E: From<StoreError>>(
         &mut self,
-        f: impl FnOnce(&Transaction) -> Result<T, E>,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
     ) -> Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = match &mut self.conn {
+            Conn::Sqlite(c) => Tx::Sqlite(
+                c.transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?,
+            ),
+            Conn::Postgres(m) => postgres::begin(m).map_err(StoreError::from)?,
+        };
         let v = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
+        tx.commit()?;
         Ok(v)
     }
 
-    /// Copy the write-ahead log into the database file and empty it.
+    /// Copy the write-ahead log into the database file and empty it (SQLite; nothing to do on
+    /// PostgreSQL, whose files traject does not own).
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        if let Conn::Sqlite(c) = &self.conn {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
         Ok(())
     }
 
     pub fn case(&self, id: i64) -> Result<Option<CaseRow>, StoreError> {
-        let row = self
-            .conn
-            .query_row(
-                &format!("{CASE_SELECT} WHERE c.id = ?1"),
-                [id],
-                case_from_row,
-            )
-            .optional()?;
-        Ok(row)
+        self.query_opt(
+            &format!("{CASE_SELECT} WHERE c.id = ?1"),
+            args![id],
+            case_from_row,
+        )
     }
 
     pub fn list(
         &self,
         program: Option<&str>,
         state: Option<&str>,
-        team: TeamScope,
+        scope: Scope,
         limit: usize,
     ) -> Result<Vec<CaseRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{CASE_SELECT} WHERE (?1 IS NULL OR c.program = ?1) AND (?2 IS NULL OR c.state = ?2) AND {TEAM_FILTER} ORDER BY c.id LIMIT ?5"
-        ))?;
-        let (all, team) = team.params();
-        let rows = stmt.query_map(
-            params![program, state, all, team, limit as i64],
+        let (a, b, c, d) = scope.params();
+        self.query_map(
+            &format!(
+                "{CASE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR c.program = ?1) AND (CAST(?2 AS TEXT) IS NULL OR c.state = ?2) AND {} ORDER BY c.id LIMIT ?3",
+                Scope::filter(4)
+            ),
+            args![program, state, limit as i64, a, b, c, d],
             case_from_row,
-        )?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        )
     }
 
     pub fn history(&self, id: i64) -> Result<Vec<EventRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash FROM events WHERE case_id = ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([id], |r| {
-            let payload: String = r.get(5)?;
-            Ok(EventRow {
-                case_id: r.get(0)?,
-                seq: r.get(1)?,
-                on_date: r.get(2)?,
-                recorded_at: r.get(3)?,
-                kind: r.get(4)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                actor: r.get(6)?,
-                version_hash: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.query_map(
+            "SELECT case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash FROM events WHERE case_id = ?1 ORDER BY seq",
+            args![id],
+            |r| {
+                let payload: String = r.get(5)?;
+                Ok(EventRow {
+                    case_id: r.get(0)?,
+                    seq: r.get(1)?,
+                    on_date: r.get(2)?,
+                    recorded_at: r.get(3)?,
+                    kind: r.get(4)?,
+                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    actor: r.get(6)?,
+                    version_hash: r.get(7)?,
+                })
+            },
+        )
     }
 
     /// Evaluations not yet held that are due on `on` (window open) or overdue (window closed).
@@ -365,96 +446,137 @@ impl Store {
         &self,
         on: &str,
         program: Option<&str>,
-        team: TeamScope,
+        scope: Scope,
     ) -> Result<Vec<DueRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
-             WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('active', 'extended') AND (?2 IS NULL OR c.program = ?2) \
-             AND {TEAM_FILTER} ORDER BY d.due_to, d.case_id",
-        ))?;
-        let (all, team) = team.params();
-        let rows = stmt.query_map(params![on, program, all, team], |r| {
-            let due_to: String = r.get(4)?;
-            Ok(DueRow {
-                case_id: r.get(0)?,
-                program: r.get(1)?,
-                evaluation: r.get(2)?,
-                due_from: r.get(3)?,
-                overdue: due_to.as_str() < on,
-                due_to,
-                team: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let (a, b, c, d) = scope.params();
+        self.query_map(
+            &format!(
+                "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
+                 WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('active', 'extended') AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) \
+                 AND {} ORDER BY d.due_to, d.case_id",
+                Scope::filter(3)
+            ),
+            args![on, program, a, b, c, d],
+            |r| {
+                let due_to: String = r.get(4)?;
+                Ok(DueRow {
+                    case_id: r.get(0)?,
+                    program: r.get(1)?,
+                    evaluation: r.get(2)?,
+                    due_from: r.get(3)?,
+                    overdue: due_to.as_str() < on,
+                    due_to,
+                    team: r.get(5)?,
+                })
+            },
+        )
     }
 
     /// Scheduled evaluations of one case (held or not).
     pub fn schedule(&self, id: i64) -> Result<Vec<Scheduled>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT evaluation, due_from, due_to, held_on FROM due WHERE case_id = ?1 ORDER BY due_from, evaluation")?;
-        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.query_map(
+            "SELECT evaluation, due_from, due_to, held_on FROM due WHERE case_id = ?1 ORDER BY due_from, evaluation",
+            args![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
     }
 
     /// Open enrolments of a programme's running or paused cases, per module and group.
-    pub fn module_counts(&self, program: &str) -> Result<Vec<ModuleCount>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
+    pub fn module_counts(&self, program: &str, org: Reach) -> Result<Vec<ModuleCount>, StoreError> {
+        let (all, one) = org.params();
+        self.query_map(
             "SELECT e.module, e.grp, COUNT(*) FROM enrolments e JOIN cases c ON c.id = e.case_id \
              WHERE c.program = ?1 AND e.left_on IS NULL AND c.state IN ('active', 'extended', 'paused') \
-             GROUP BY e.module, e.grp ORDER BY e.module, e.grp",
-        )?;
-        let rows = stmt.query_map([program], |r| {
-            Ok(ModuleCount {
-                module: r.get(0)?,
-                group: r.get(1)?,
-                enrolled: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+             AND (?2 OR c.org IS NOT DISTINCT FROM ?3) GROUP BY e.module, e.grp ORDER BY e.module, e.grp",
+            args![program, all, one],
+            |r| {
+                Ok(ModuleCount {
+                    module: r.get(0)?,
+                    group: r.get(1)?,
+                    enrolled: r.get(2)?,
+                })
+            },
+        )
     }
 
-    /// (active, waiting) cases of a programme.
-    pub fn counts(&self, program: &str) -> Result<(i64, i64), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT COALESCE(SUM(state IN ('active', 'extended', 'paused')), 0), COALESCE(SUM(state = 'waiting'), 0) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused', 'waiting')",
-        )?;
-        Ok(stmt.query_row([program], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    /// (active, waiting) cases of a programme (of one organisation's, or everyone's).
+    pub fn counts(&self, program: &str, org: Reach) -> Result<(i64, i64), StoreError> {
+        let (all, one) = org.params();
+        self.query_row(
+            "SELECT COUNT(*) FILTER (WHERE state IN ('active', 'extended', 'paused')), COUNT(*) FILTER (WHERE state = 'waiting') \
+             FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused', 'waiting') AND (?2 OR org IS NOT DISTINCT FROM ?3)",
+            args![program, all, one],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// Cases per organisation, programme and state: the roll-up across organisations (no
+    /// person in it).
+    pub fn organisation_counts(
+        &self,
+        org: Reach,
+    ) -> Result<Vec<OrganisationCount>, StoreError> {
+        let (all, one) = org.params();
+        self.query_map(
+            "SELECT org, program, state, COUNT(*) FROM cases WHERE (?1 OR org IS NOT DISTINCT FROM ?2) \
+             GROUP BY org, program, state ORDER BY org, program, state",
+            args![all, one],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
     }
 
     /// Cases of a programme that have ended (closed, dropped, never started) and still hold
     /// personal data: (id, the day they ended).
-    pub fn ended(&self, program: &str) -> Result<Vec<(i64, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, updated_on FROM cases WHERE program = ?1 AND state IN ('closed', 'dropped', 'not_started') \
-             AND json_extract(referral, '$.erased_on') IS NULL ORDER BY id",
-        )?;
-        let rows = stmt.query_map([program], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    pub fn ended(&self, program: &str, org: Reach) -> Result<Vec<(i64, String)>, StoreError> {
+        let erased = self.dialect().json_text("referral", "erased_on");
+        let (all, one) = org.params();
+        self.query_map(
+            &format!(
+                "SELECT id, updated_on FROM cases WHERE program = ?1 AND state IN ('closed', 'dropped', 'not_started') \
+                 AND {erased} IS NULL AND (?2 OR org IS NOT DISTINCT FROM ?3) ORDER BY id"
+            ),
+            args![program, all, one],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// The programme text stored for a version content hash.
     pub fn snapshot(&self, hash: &str) -> Result<Option<Snapshot>, StoreError> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT file, text, options FROM snapshots WHERE hash = ?1",
-                [hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        Ok(row.map(|(file, text, options)| Snapshot {
-            file,
-            text,
-            options: serde_json::from_str(&options).unwrap_or_default(),
-        }))
+        self.query_opt(
+            "SELECT file, text, options FROM snapshots WHERE hash = ?1",
+            args![hash],
+            |r| {
+                let options: String = r.get(2)?;
+                Ok(Snapshot {
+                    file: r.get(0)?,
+                    text: r.get(1)?,
+                    options: serde_json::from_str(&options).unwrap_or_default(),
+                })
+            },
+        )
     }
 
-    /// Programmes with cases.
-    pub fn programs(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT program FROM cases ORDER BY program")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Programmes with cases (of one organisation, or of all).
+    pub fn programs(&self, org: Reach) -> Result<Vec<String>, StoreError> {
+        let (all, one) = org.params();
+        self.query_map(
+            "SELECT DISTINCT program FROM cases WHERE (?1 OR org IS NOT DISTINCT FROM ?2) ORDER BY program",
+            args![all, one],
+            |r| r.get(0),
+        )
+    }
+}
+
+/// Reads on the store go straight to its connection.
+impl Sql for Store {
+    fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+    fn execute(&self, sql: &str, args: &[sql::Value]) -> Result<usize, StoreError> {
+        self.conn.execute(sql, args)
+    }
+    fn rows(&self, sql: &str, args: &[sql::Value]) -> Result<Vec<sql::Row>, StoreError> {
+        self.conn.rows(sql, args)
     }
 }
 
@@ -466,44 +588,66 @@ pub struct ModuleCount {
     pub enrolled: i64,
 }
 
-/// Whose cases a query returns: every team's, or one team's (`None`: cases without a team).
+/// Whose cases a query returns: which organisation's (all of them, or one — `None`: cases
+/// outside any organisation) and, within it, which team's.
 #[derive(Debug, Clone, Copy)]
-pub enum TeamScope<'a> {
-    All,
-    Team(Option<&'a str>),
+pub struct Scope<'a> {
+    pub org: Reach<'a>,
+    pub team: Reach<'a>,
 }
 
-impl TeamScope<'_> {
-    /// (?3 = 1 for all teams, ?4 = the team) as `TEAM_FILTER` reads them.
+/// Every value, or exactly this one (`None` matches the cases that have none).
+#[derive(Debug, Clone, Copy)]
+pub enum Reach<'a> {
+    All,
+    Only(Option<&'a str>),
+}
+
+impl Scope<'_> {
+    /// Everything: the store's own tools (copy, retention, the CLI without a user).
+    pub const ALL: Scope<'static> = Scope {
+        org: Reach::All,
+        team: Reach::All,
+    };
+
+    /// The filter on `cases c`, reading four parameters from `?first` on (see `params`).
+    fn filter(first: usize) -> String {
+        let [a, b, c, d] = [first, first + 1, first + 2, first + 3];
+        format!("(?{a} OR c.org IS NOT DISTINCT FROM ?{b}) AND (?{c} OR c.team IS NOT DISTINCT FROM ?{d})")
+    }
+
+    fn params(self) -> (bool, Option<String>, bool, Option<String>) {
+        let (a, b) = self.org.params();
+        let (c, d) = self.team.params();
+        (a, b, c, d)
+    }
+}
+
+impl Reach<'_> {
+    /// (everything?, the one value) as a filter `(?n OR col IS NOT DISTINCT FROM ?n+1)` reads them.
     fn params(self) -> (bool, Option<String>) {
         match self {
-            TeamScope::All => (true, None),
-            TeamScope::Team(t) => (false, t.map(str::to_string)),
+            Reach::All => (true, None),
+            Reach::Only(v) => (false, v.map(str::to_string)),
         }
     }
 }
 
-const TEAM_FILTER: &str = "(?3 OR c.team IS ?4)";
-
 const CASE_SELECT: &str = "SELECT c.id, c.program, c.version, c.version_hash, c.state, c.verdict, c.track, c.referral_date, c.started_on, c.ends_on, c.outcome, c.updated_on, \
-    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team FROM cases c";
+    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team, c.org FROM cases c";
 
-fn case_from_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
+fn case_from_row(r: &sql::Row) -> Result<CaseRow, StoreError> {
+    let state: String = r.get(4)?;
     Ok(CaseRow {
         id: r.get(0)?,
         program: r.get(1)?,
         version: r.get(2)?,
         version_hash: r.get(3)?,
-        state: r
-            .get::<_, String>(4)?
-            .parse()
-            .map_err(|e: crate::lifecycle::UnknownState| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    4,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
-            })?,
+        state: state.parse().map_err(|_| StoreError::Column {
+            index: 4,
+            expected: "a case state",
+            found: state,
+        })?,
         verdict: r.get(5)?,
         track: r.get(6)?,
         referral_date: r.get(7)?,
@@ -514,12 +658,13 @@ fn case_from_row(r: &rusqlite::Row) -> rusqlite::Result<CaseRow> {
         position: r.get(12)?,
         referral: r.get(13)?,
         team: r.get(14)?,
+        org: r.get(15)?,
     })
 }
 
 /// Append the next event of a case (inside the caller's transaction).
 pub fn append_event(
-    tx: &Transaction,
+    tx: &Tx,
     case_id: i64,
     on: &str,
     kind: &str,
@@ -527,14 +672,15 @@ pub fn append_event(
     actor: &str,
     version_hash: &str,
 ) -> Result<i64, StoreError> {
-    let seq: i64 = tx.query_row(
+    let seq: i64 = tx.one(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE case_id = ?1",
-        [case_id],
-        |r| r.get(0),
+        args![case_id],
     )?;
     let recorded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    tx.prepare_cached("INSERT INTO events (case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?
-        .execute(params![case_id, seq, on, recorded_at, kind, payload.to_string(), actor, version_hash])?;
+    tx.execute(
+        "INSERT INTO events (case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        args![case_id, seq, on, recorded_at, kind, payload.to_string(), actor, version_hash],
+    )?;
     tracing::debug!(case = case_id, seq, kind, "event appended");
     Ok(seq)
 }

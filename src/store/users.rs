@@ -3,9 +3,9 @@
 //! for throttling, and the append-only audit of reads and user administration. Hashing and
 //! policy live in `app::users`; this module only reads and writes rows.
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
+use super::sql::{args, Dialect, Sql, Tx};
 use super::{Store, StoreError};
 
 /// A user as the application sees them (never with the password hash).
@@ -17,6 +17,8 @@ pub struct UserRow {
     pub lang: Option<String>,
     pub disabled: bool,
     pub created_on: String,
+    /// The organisation the user works for; `None`: across organisations.
+    pub org: Option<String>,
 }
 
 /// A live session: who, and the CSRF token their forms must carry.
@@ -37,9 +39,9 @@ pub struct AuditRow {
     pub subject: String,
 }
 
-const USER_COLUMNS: &str = "u.name, u.role, u.team, u.lang, u.disabled, u.created_on";
+const USER_COLUMNS: &str = "u.name, u.role, u.team, u.lang, u.disabled, u.created_on, u.org";
 
-fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
+fn user_from_row(r: &super::sql::Row) -> Result<UserRow, StoreError> {
     Ok(UserRow {
         name: r.get(0)?,
         role: r.get(1)?,
@@ -47,6 +49,7 @@ fn user_from_row(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
         lang: r.get(3)?,
         disabled: r.get(4)?,
         created_on: r.get(5)?,
+        org: r.get(6)?,
     })
 }
 
@@ -61,8 +64,8 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.write(|tx| {
             let n = tx.execute(
-                "INSERT INTO users (name, role, team, lang, password, disabled, created_on) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6) ON CONFLICT (name) DO NOTHING",
-                params![user.name, user.role, user.team, user.lang, password_hash, user.created_on],
+                "INSERT INTO users (name, role, team, lang, password, disabled, created_on, org) VALUES (?1, ?2, ?3, ?4, ?5, FALSE, ?6, ?7) ON CONFLICT (name) DO NOTHING",
+                args![user.name, user.role, user.team, user.lang, password_hash, user.created_on, user.org],
             )?;
             if n == 1 {
                 insert_audit(tx, audit)?;
@@ -72,23 +75,20 @@ impl Store {
     }
 
     pub fn users(&self) -> Result<Vec<UserRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
-        ))?;
-        let rows = stmt.query_map([], user_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.query_map(
+            &format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"),
+            args![],
+            user_from_row,
+        )
     }
 
     /// A user and their password hash, for checking a login.
     pub fn user_with_hash(&self, name: &str) -> Result<Option<(UserRow, String)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {USER_COLUMNS}, u.password FROM users u WHERE u.name = ?1"),
-                [name],
-                |r| Ok((user_from_row(r)?, r.get(6)?)),
-            )
-            .optional()?)
+        self.query_opt(
+            &format!("SELECT {USER_COLUMNS}, u.password FROM users u WHERE u.name = ?1"),
+            args![name],
+            |r| Ok((user_from_row(r)?, r.get(7)?)),
+        )
     }
 
     /// Change a user's password hash or disable them; their sessions end either way. `false`
@@ -103,10 +103,10 @@ impl Store {
         self.write(|tx| {
             let n = tx.execute(
                 "UPDATE users SET password = COALESCE(?2, password), disabled = disabled OR ?3 WHERE name = ?1",
-                params![name, password_hash, disable],
+                args![name, password_hash, disable],
             )?;
             if n == 1 {
-                tx.execute("DELETE FROM sessions WHERE user = ?1", [name])?;
+                tx.execute("DELETE FROM sessions WHERE \"user\" = ?1", args![name])?;
                 insert_audit(tx, audit)?;
             }
             Ok(n == 1)
@@ -115,11 +115,10 @@ impl Store {
 
     /// Failed logins of `name` since `since` (seconds since the epoch).
     pub fn failures_since(&self, name: &str, since: i64) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM login_failures WHERE user = ?1 AND at >= ?2",
-            params![name, since],
-            |r| r.get(0),
-        )?)
+        self.one(
+            "SELECT COUNT(*) FROM login_failures WHERE \"user\" = ?1 AND at >= ?2",
+            args![name, since],
+        )
     }
 
     /// Record a failed login; failures older than `forget_before` are dropped on the way.
@@ -130,10 +129,13 @@ impl Store {
         forget_before: i64,
     ) -> Result<(), StoreError> {
         self.write(|tx| {
-            tx.execute("DELETE FROM login_failures WHERE at < ?1", [forget_before])?;
             tx.execute(
-                "INSERT INTO login_failures (user, at) VALUES (?1, ?2)",
-                params![name, at],
+                "DELETE FROM login_failures WHERE at < ?1",
+                args![forget_before],
+            )?;
+            tx.execute(
+                "INSERT INTO login_failures (\"user\", at) VALUES (?1, ?2)",
+                args![name, at],
             )?;
             Ok(())
         })
@@ -150,12 +152,12 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM sessions WHERE user = ?1 AND expires_at <= ?2",
-                params![user, now],
+                "DELETE FROM sessions WHERE \"user\" = ?1 AND expires_at <= ?2",
+                args![user, now],
             )?;
             tx.execute(
-                "INSERT INTO sessions (token_hash, user, csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                params![token_hash, user, csrf, expires_at],
+                "INSERT INTO sessions (token_hash, \"user\", csrf, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                args![token_hash, user, csrf, expires_at],
             )?;
             Ok(())
         })
@@ -163,28 +165,29 @@ impl Store {
 
     /// The session with this token hash, if it has not expired and its user is enabled.
     pub fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRow>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user \
-                     WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled"
-                ),
-                params![token_hash, now],
-                |r| {
-                    Ok(SessionRow {
-                        user: user_from_row(r)?,
-                        csrf: r.get(6)?,
-                        expires_at: r.get(7)?,
-                    })
-                },
-            )
-            .optional()?)
+        self.query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS}, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.\"user\" \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled"
+            ),
+            args![token_hash, now],
+            |r| {
+                Ok(SessionRow {
+                    user: user_from_row(r)?,
+                    csrf: r.get(7)?,
+                    expires_at: r.get(8)?,
+                })
+            },
+        )
     }
 
     pub fn close_session(&mut self, token_hash: &str) -> Result<(), StoreError> {
-        self.conn
-            .execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                args![token_hash],
+            )
+        })?;
         Ok(())
     }
 
@@ -195,32 +198,31 @@ impl Store {
 
     /// The audit trail about one subject (`case:12`, `user:ann`), oldest first.
     pub fn audit_of(&self, subject: &str) -> Result<Vec<AuditRow>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT at, actor, role, action, subject FROM audit WHERE subject = ?1 ORDER BY rowid",
-        )?;
-        let rows = stmt.query_map([subject], |r| {
-            Ok(AuditRow {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                role: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        // The order rows were appended in: SQLite's rowid, PostgreSQL's identity column.
+        let order = match self.dialect() {
+            Dialect::Sqlite => "rowid",
+            Dialect::Postgres => "seq",
+        };
+        self.query_map(
+            &format!("SELECT at, actor, role, action, subject FROM audit WHERE subject = ?1 ORDER BY {order}"),
+            args![subject],
+            |r| {
+                Ok(AuditRow {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    role: r.get(2)?,
+                    action: r.get(3)?,
+                    subject: r.get(4)?,
+                })
+            },
+        )
     }
 }
 
-fn insert_audit(tx: &rusqlite::Transaction, row: &AuditRow) -> Result<(), StoreError> {
-    tx.prepare_cached(
+fn insert_audit(tx: &Tx, row: &AuditRow) -> Result<(), StoreError> {
+    tx.execute(
         "INSERT INTO audit (at, actor, role, action, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        row.at,
-        row.actor,
-        row.role,
-        row.action,
-        row.subject
-    ])?;
+        args![row.at, row.actor, row.role, row.action, row.subject],
+    )?;
     Ok(())
 }

@@ -268,6 +268,7 @@ fn run_one(
             on,
             actor: "trajectory-test".into(),
             team: None,
+            org: None,
         };
         let outcome = run.act(step, &sp, line, &ctx, problems);
         let expect = step.get("expect").cloned().unwrap_or(Value::Null);
@@ -484,7 +485,7 @@ impl Run<'_> {
         }
         let (active, waiting) = self
             .store
-            .counts(&self.compiled.program.spec.id)
+            .counts(&self.compiled.program.spec.id, crate::store::Reach::All)
             .unwrap_or((0, 0));
         for (key, got) in [("active", active), ("waiting", waiting)] {
             if let Some(want) = expect.get(key).and_then(Value::as_i64) {
@@ -513,7 +514,7 @@ impl Run<'_> {
     fn due_of(&self, id: Option<i64>, on: chrono::NaiveDate) -> Vec<String> {
         let due = self
             .store
-            .due(&on.to_string(), None, crate::store::TeamScope::All)
+            .due(&on.to_string(), None, crate::store::Scope::ALL)
             .unwrap_or_default();
         let mut got: Vec<String> = due
             .iter()
