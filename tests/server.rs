@@ -7,53 +7,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{call, serve, traject, Served};
+use common::{call, serve, traject, ELIGIBLE};
 use serde_json::{json, Value};
-
-const ELIGIBLE: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
-
-impl Served {
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn login(&self, name: &str) -> String {
-        let body = json!({"username": name, "password": format!("{name}-passphrase")});
-        let (status, _, cookie) = call(
-            "POST",
-            &self.url("/api/session"),
-            None,
-            Some(("application/json", &body.to_string())),
-        );
-        assert_eq!(status, 200, "{name} logs in");
-        cookie.unwrap()
-    }
-
-    fn post(&self, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
-        let (status, text, _) = call(
-            "POST",
-            &self.url(path),
-            Some(cookie),
-            Some(("application/json", &body.to_string())),
-        );
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    fn get(&self, cookie: Option<&str>, path: &str) -> (u16, Value) {
-        let (status, text, _) = call("GET", &self.url(path), cookie, None);
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    fn create(&self, cookie: &str, referral: &str) -> i64 {
-        let body: Value = serde_json::from_str(&format!(
-            r#"{{"program": "antwerpen", "referral": {referral}}}"#
-        ))
-        .unwrap();
-        let (status, v) = self.post(cookie, "/api/cases", &body);
-        assert_eq!(status, 201, "{v}");
-        v["id"].as_i64().unwrap()
-    }
-}
 
 #[test]
 fn sessions_roles_and_teams_decide_what_each_user_may_do() {

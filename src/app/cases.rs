@@ -79,7 +79,7 @@ pub fn import(
                 ));
                 continue;
             }
-            match engine::existing_case(tx, &compiled.program.spec.id, r)? {
+            match engine::existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), r)? {
                 Some(e) if e.same => out.present.push(Present {
                     line: *line,
                     dossier: e.dossier,

@@ -198,7 +198,9 @@ pub fn insert_case(
         });
     }
     let date = referral_date.to_string();
-    if let Some(existing) = existing_case(tx, &compiled.program.spec.id, referral)? {
+    if let Some(existing) =
+        existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), referral)?
+    {
         return Err(existing.refusal());
     }
     keep_snapshot(tx, compiled, version, ctx)?;
@@ -436,18 +438,20 @@ impl Existing {
     }
 }
 
-/// The case of `program` with the referral's dossier number (its `id`), if there is one.
+/// The case of `program` with the referral's dossier number (its `id`), if there is one. Dossier
+/// numbers are the organisation's own, so two organisations sharing a store may both hold one.
 pub fn existing_case(
     tx: &Tx,
     program: &str,
+    org: Option<&str>,
     referral: &Referral,
 ) -> Result<Option<Existing>, CaseError> {
     let Some(dossier) = referral.id.as_deref() else {
         return Ok(None);
     };
     let found: Option<(i64, String)> = tx.query_opt(
-        "SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 ORDER BY id LIMIT 1",
-        args![program, dossier],
+        "SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 AND org IS NOT DISTINCT FROM ?3 ORDER BY id LIMIT 1",
+        args![program, dossier, org],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let given = serde_json::to_string(&referral_value(referral)).unwrap_or_default();

@@ -512,10 +512,7 @@ impl Store {
 
     /// Cases per organisation, programme and state: the roll-up across organisations (no
     /// person in it).
-    pub fn organisation_counts(
-        &self,
-        org: Reach,
-    ) -> Result<Vec<OrganisationCount>, StoreError> {
+    pub fn organisation_counts(&self, org: Reach) -> Result<Vec<OrganisationCount>, StoreError> {
         let (all, one) = org.params();
         self.query_map(
             "SELECT org, program, state, COUNT(*) FROM cases WHERE (?1 OR org IS NOT DISTINCT FROM ?2) \

@@ -14,6 +14,7 @@ use crate::rules::CompiledProgram;
 use crate::yaml::{self, SpanIndex};
 
 mod trajectory;
+pub use trajectory::on_stores;
 
 /// One test's result.
 #[derive(Debug, Clone)]

@@ -242,6 +242,30 @@ struct StepDone {
     next_started: Option<i64>,
 }
 
+/// How a trajectory gets its empty store: SQLite in memory, unless a test of another back end
+/// installed its own opener on this thread (see `on_stores`).
+type Opener = Box<dyn Fn() -> Result<Store, crate::store::StoreError>>;
+
+thread_local! {
+    static OPENER: std::cell::RefCell<Option<Opener>> = const { std::cell::RefCell::new(None) };
+}
+
+fn open_store() -> Result<Store, crate::store::StoreError> {
+    OPENER.with(|o| match &*o.borrow() {
+        Some(open) => open(),
+        None => Store::in_memory(),
+    })
+}
+
+/// Run `f` with every trajectory on a fresh store from `open` (e.g. a new PostgreSQL database),
+/// so that the same trajectory tests check both back ends.
+pub fn on_stores<T>(open: Opener, f: impl FnOnce() -> T) -> T {
+    OPENER.with(|o| *o.borrow_mut() = Some(open));
+    let out = f();
+    OPENER.with(|o| *o.borrow_mut() = None);
+    out
+}
+
 fn run_one(
     file: &str,
     index: &SpanIndex,
@@ -251,7 +275,7 @@ fn run_one(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut diffs = Vec::new();
-    let mut run = match Store::in_memory() {
+    let mut run = match open_store() {
         Ok(store) => Run {
             at: Located { file, index },
             compiled,

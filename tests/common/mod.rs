@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
+use serde_json::{json, Value};
 
 /// A running `traject serve` on a free port, stopped when dropped.
 pub struct Served {
@@ -24,11 +25,62 @@ impl Drop for Served {
     }
 }
 
+/// An eligible Antwerp referral, as the API takes it.
+pub const ELIGIBLE: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
+
+impl Served {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn login(&self, name: &str) -> String {
+        let body = json!({"username": name, "password": format!("{name}-passphrase")});
+        let (status, _, cookie) = call(
+            "POST",
+            &self.url("/api/session"),
+            None,
+            Some(("application/json", &body.to_string())),
+        );
+        assert_eq!(status, 200, "{name} logs in");
+        cookie.unwrap()
+    }
+
+    pub fn post(&self, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
+        let (status, text, _) = call(
+            "POST",
+            &self.url(path),
+            Some(cookie),
+            Some(("application/json", &body.to_string())),
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub fn get(&self, cookie: Option<&str>, path: &str) -> (u16, Value) {
+        let (status, text, _) = call("GET", &self.url(path), cookie, None);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub fn create(&self, cookie: &str, referral: &str) -> i64 {
+        let body: Value = serde_json::from_str(&format!(
+            r#"{{"program": "antwerpen", "referral": {referral}}}"#
+        ))
+        .unwrap();
+        let (status, v) = self.post(cookie, "/api/cases", &body);
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_i64().unwrap()
+    }
+}
+
 pub fn traject() -> Command {
     Command::cargo_bin("traject").unwrap()
 }
 
 pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
+    add_user_on(db.to_str().unwrap(), name, role, team, None);
+}
+
+/// Add a user (password `<name>-passphrase`) to the store at `db` (a path or a URL).
+pub fn add_user_on(db: &str, name: &str, role: &str, team: Option<&str>, org: Option<&str>) {
     let mut args = vec![
         "user",
         "add",
@@ -37,10 +89,13 @@ pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
         role,
         "--password-stdin",
         "--db",
+        db,
     ];
-    args.push(db.to_str().unwrap());
     if let Some(t) = team {
         args.extend(["--team", t]);
+    }
+    if let Some(o) = org {
+        args.extend(["--org", o]);
     }
     assert_cmd::Command::cargo_bin("traject")
         .unwrap()
@@ -63,6 +118,12 @@ pub fn serve_with(extra: &[&str]) -> Served {
     add_user(&db, "ann", "social-worker", Some("north"));
     add_user(&db, "bo", "social-worker", Some("south"));
     add_user(&db, "audrey", "auditor", None);
+    serve_on(db.to_str().unwrap(), dir, extra)
+}
+
+/// A server on the store `db` (a path or a postgres:// URL) whose users exist already; its log
+/// goes into `dir`.
+pub fn serve_on(db: &str, dir: tempfile::TempDir, extra: &[&str]) -> Served {
     let log = dir.path().join("server.log");
     let mut child = traject()
         .args([
@@ -72,8 +133,8 @@ pub fn serve_with(extra: &[&str]) -> Served {
             "--as-of",
             "2024-06-01",
             "--db",
+            db,
         ])
-        .arg(&db)
         .args(extra)
         .env("TRAJECT_LOG", "debug")
         .stdout(Stdio::piped())
@@ -93,7 +154,7 @@ pub fn serve_with(extra: &[&str]) -> Served {
     Served {
         child,
         base,
-        db,
+        db: PathBuf::from(db),
         log,
         _dir: dir,
     }
@@ -124,4 +185,22 @@ pub fn call(
         .header("set-cookie")
         .map(|c| c.split(';').next().unwrap().to_string());
     (status, resp.into_string().unwrap(), set)
+}
+
+/// The PostgreSQL server the tests use (`TRAJECT_TEST_POSTGRES`, set by `.ci/postgres start`),
+/// with a fresh database `name` on it; `None` (and a note on how to run them) when there is
+/// none locally. Under CI a missing server fails the test: it is never skipped silently.
+pub fn postgres_database(name: &str) -> Option<String> {
+    match std::env::var("TRAJECT_TEST_POSTGRES") {
+        Ok(url) => Some(traject::store::create_database(&url, name).unwrap()),
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI: no PostgreSQL server for the tests; run `eval \"$(.ci/postgres start)\"` first")
+        }
+        Err(_) => {
+            eprintln!(
+                "skipped: no PostgreSQL server. Run `eval \"$(.ci/postgres start)\"` (needs Debian's postgresql package) and test again"
+            );
+            None
+        }
+    }
 }

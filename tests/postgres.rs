@@ -1,0 +1,646 @@
+//! The case store on a real PostgreSQL server, beside SQLite: the bundled trajectory tests
+//! (the whole lifecycle), the 45-referral scenario through the CLI and through two `serve`
+//! instances sharing one database, the last free slot raced by several processes on both back
+//! ends, `db copy` SQLite → PostgreSQL → SQLite with every event intact, organisations kept
+//! apart, and a client killed in the middle of an import leaving nothing half applied.
+//!
+//! The server comes from `TRAJECT_TEST_POSTGRES` (`eval "$(.ci/postgres start)"`); `.ci/run`
+//! starts one. Without it the tests say how to run them — under CI they fail.
+
+mod common;
+
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{add_user_on, call, postgres_database, serve_on, traject, ELIGIBLE};
+use serde_json::{json, Value};
+use traject::engine::{self, Ctx};
+use traject::program::LoadOptions;
+use traject::store::{DbTarget, Store};
+
+fn referrals_csv(dir: &Path, n: usize) -> std::path::PathBuf {
+    let mut text = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
+    for i in 1..=n {
+        text.push_str(&format!(
+            "r{i:06},2023-01-{:02},{}-03-04,SY,antwerpen,leefloon,false,true,true,true\n",
+            1 + i % 28,
+            1960 + i % 40
+        ));
+    }
+    let path = dir.join(format!("referrals-{n}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Run the binary; it must succeed. Its standard output.
+fn run(args: &[&str]) -> String {
+    let out = traject().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn the_bundled_trajectory_tests_pass_on_postgresql_as_on_sqlite() {
+    let Some(first) = postgres_database("traject_traj_0") else {
+        return;
+    };
+    let on_sqlite = traject::testing::run_bundled();
+    let n = AtomicUsize::new(0);
+    let base = first.rsplit_once('/').unwrap().0.to_string();
+    let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
+    let on_postgres = traject::testing::on_stores(
+        Box::new(move || {
+            let i = n.fetch_add(1, Ordering::SeqCst);
+            let url = traject::store::create_database(&server, &format!("traject_traj_{i}"))?;
+            assert!(url.starts_with(&base));
+            Store::connect(&DbTarget::Postgres(url))
+        }),
+        traject::testing::run_bundled,
+    );
+    let text = traject::testing::render(&on_postgres);
+    assert_eq!(on_postgres.failed(), 0, "{text}");
+    assert!(on_postgres.errors.is_empty(), "{text}");
+    assert_eq!(on_postgres.passed(), on_sqlite.passed());
+    // The lifecycle is really exercised: pauses, re-opening, module enrolment.
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/tests");
+    let texts: Vec<String> = std::fs::read_dir(tests)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default())
+        .collect();
+    for step in ["pause:", "reopen:", "enrol:", "evaluate:"] {
+        assert!(texts.iter().any(|t| t.contains(step)), "{step}");
+    }
+}
+
+/// Import 45 referrals and start each on the long track; the caseload and the waiting list.
+fn forty_five(db: &str, dir: &Path) -> (String, String) {
+    let csv = referrals_csv(dir, 45);
+    let imported = run(&[
+        "case",
+        "import",
+        "--db",
+        db,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-01-31",
+    ]);
+    assert!(imported.contains("45 cases imported (1–45)"), "{imported}");
+    for id in 1..=45 {
+        let started = run(&[
+            "case",
+            "start",
+            &id.to_string(),
+            "--db",
+            db,
+            "--track",
+            "long",
+            "--as-of",
+            "2023-02-01",
+        ]);
+        if id > 40 {
+            assert!(
+                started.contains(&format!("position {} on the waiting list", id - 40)),
+                "{started}"
+            );
+        }
+    }
+    (
+        run(&["caseload", "--db", db, "--as-of", "2023-02-01"]),
+        run(&["case", "list", "--db", db]),
+    )
+}
+
+#[test]
+fn forty_five_referrals_give_the_same_caseload_and_waiting_list_on_both_back_ends() {
+    let Some(url) = postgres_database("traject_forty_five") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("cases.db");
+    let (load_s, list_s) = forty_five(sqlite.to_str().unwrap(), dir.path());
+    let (load_p, list_p) = forty_five(&url, dir.path());
+    assert!(load_p.contains("active    40  waiting     5"), "{load_p}");
+    assert_eq!(load_s, load_p);
+    assert_eq!(list_s, list_p);
+}
+
+#[test]
+fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity() {
+    let Some(url) = postgres_database("traject_two_servers") else {
+        return;
+    };
+    add_user_on(&url, "coord", "coordinator", None, None);
+    add_user_on(&url, "ann", "social-worker", Some("north"), None);
+    let a = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let b = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    // A session opened on one instance is good on the other.
+    let ann = a.login("ann");
+    assert_eq!(b.get(Some(&ann), "/api/caseload").0, 200);
+    // 45 referrals from 5 workers at once, alternating between the instances.
+    std::thread::scope(|scope| {
+        for w in 0..5 {
+            let (s, ann) = (if w % 2 == 0 { &a } else { &b }, &ann);
+            scope.spawn(move || {
+                for i in 0..9 {
+                    let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "P-{w}-{i}", "#), 1);
+                    let id = s.create(ann, &referral);
+                    let (status, v) = s.post(
+                        ann,
+                        &format!("/api/cases/{id}/start"),
+                        &json!({"track": "short"}),
+                    );
+                    assert_eq!(status, 200, "{v}");
+                }
+            });
+        }
+    });
+    let coord = b.login("coord");
+    for s in [&a, &b] {
+        let (_, caseload) = s.get(Some(&coord), "/api/caseload");
+        let row = &caseload["programs"][0];
+        assert_eq!(
+            (row["active"].as_i64(), row["waiting"].as_i64()),
+            (Some(40), Some(5)),
+            "{caseload}"
+        );
+    }
+    // The waiting list is one list, positions 1 to 5, whichever instance put a case on it.
+    let listed = run(&["case", "list", "--db", &url, "--state", "waiting"]);
+    for p in 1..=5 {
+        assert_eq!(
+            listed.matches(&format!("waiting #{p} ")).count(),
+            1,
+            "{listed}"
+        );
+    }
+    let (status, _, _) = call("DELETE", &a.url("/api/session"), Some(&ann), None);
+    assert_eq!(status, 204);
+    assert_eq!(
+        b.get(Some(&ann), "/api/caseload").0,
+        401,
+        "logged out everywhere"
+    );
+}
+
+/// A store of 39 running cases and 4 referred ones, for a programme with 40 places.
+fn nearly_full(db: &DbTarget, target: &str, dir: &Path) {
+    let csv = referrals_csv(dir, 43);
+    run(&[
+        "case",
+        "import",
+        "--db",
+        target,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-01-31",
+    ]);
+    let compiled = traject::rules::open("antwerpen", &LoadOptions::default()).unwrap();
+    let mut store = Store::connect(db).unwrap();
+    let ctx = Ctx {
+        on: "2023-02-01".parse().unwrap(),
+        actor: "setup".into(),
+        team: None,
+        org: None,
+    };
+    for id in 1..=39 {
+        engine::start(&mut store, &compiled, id, Some("long"), &ctx).unwrap();
+    }
+}
+
+#[test]
+fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_back_end() {
+    let Some(url) = postgres_database("traject_race_0") else {
+        return;
+    };
+    let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..6 {
+        let db = if round % 2 == 0 {
+            DbTarget::File(dir.path().join(format!("race-{round}.db")))
+        } else if round == 1 {
+            DbTarget::Postgres(url.clone())
+        } else {
+            DbTarget::Postgres(
+                traject::store::create_database(&server, &format!("traject_race_{round}")).unwrap(),
+            )
+        };
+        let target = match &db {
+            DbTarget::File(p) => p.to_str().unwrap().to_string(),
+            DbTarget::Postgres(u) => u.clone(),
+        };
+        nearly_full(&db, &target, dir.path());
+        let racers: Vec<_> = (40..=43)
+            .map(|id| {
+                traject()
+                    .args(["case", "start", &id.to_string(), "--db", &target])
+                    .args(["--track", "long", "--as-of", "2023-02-01"])
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<String> = racers
+            .into_iter()
+            .map(|c| String::from_utf8_lossy(&c.wait_with_output().unwrap().stdout).to_string())
+            .collect();
+        let started = outputs.iter().filter(|o| o.contains("started")).count();
+        assert_eq!(started, 1, "round {round} ({db}): {outputs:?}");
+        let caseload = run(&["caseload", "--db", &target, "--as-of", "2023-02-01"]);
+        assert!(
+            caseload.contains("active    40  waiting     3"),
+            "round {round}: {caseload}"
+        );
+    }
+}
+
+/// Every case's history and schedule, as JSON, in case order.
+fn everything(db: &str) -> Vec<Value> {
+    let list: Value =
+        serde_json::from_str(&run(&["case", "list", "--db", db, "--format", "json"])).unwrap();
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_i64().unwrap().to_string();
+            let history: Value = serde_json::from_str(&run(&[
+                "case", "history", &id, "--db", db, "--format", "json",
+            ]))
+            .unwrap();
+            json!({"case": c, "history": history})
+        })
+        .collect()
+}
+
+#[test]
+fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
+    let Some(url) = postgres_database("traject_copy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.db");
+    let f = first.to_str().unwrap();
+    forty_five(f, dir.path());
+    run(&[
+        "case",
+        "evaluate",
+        "1",
+        "--db",
+        f,
+        "--evaluation",
+        "intake_form",
+        "--as-of",
+        "2023-02-10",
+    ]);
+    run(&[
+        "case",
+        "close",
+        "2",
+        "--db",
+        f,
+        "--destination",
+        "art60",
+        "--as-of",
+        "2023-03-01",
+    ]);
+    run(&[
+        "case",
+        "drop",
+        "3",
+        "--db",
+        f,
+        "--reason",
+        "moved",
+        "--as-of",
+        "2023-03-02",
+    ]);
+    run(&[
+        "case",
+        "erase",
+        "3",
+        "--db",
+        f,
+        "--reason",
+        "client asked",
+        "--as-of",
+        "2023-03-03",
+    ]);
+    add_user_on(f, "coord", "coordinator", None, None);
+    let before = everything(f);
+    let activity = |db: &str| {
+        run(&[
+            "report",
+            "activity",
+            "--db",
+            db,
+            "--program",
+            "antwerpen",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2023-12-31",
+        ])
+    };
+    let report_before = activity(f);
+
+    let there = run(&["db", "copy", "--from", f, "--to", &url]);
+    assert!(there.contains("verified"), "{there}");
+    assert!(!there.contains("secret"), "{there}");
+    let back = dir.path().join("back.db");
+    let b = back.to_str().unwrap();
+    run(&["db", "copy", "--from", &url, "--to", b]);
+
+    assert_eq!(
+        everything(&url),
+        before,
+        "PostgreSQL holds every case and event"
+    );
+    assert_eq!(everything(b), before, "and so does the copy back");
+    assert_eq!(activity(&url), report_before);
+    assert_eq!(activity(b), report_before);
+    let digest =
+        |db: &str| traject::store::digest(&Store::connect(&db.parse().unwrap()).unwrap()).unwrap();
+    assert_eq!(digest(f), digest(b));
+    // New cases continue after the highest copied number; the user can still log in.
+    let csv = referrals_csv(dir.path(), 46);
+    let more = run(&[
+        "case",
+        "import",
+        "--db",
+        &url,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-04-01",
+    ]);
+    // (46 and the erased case's referral, whose dossier number is gone with its personal data)
+    assert!(more.contains("2 cases imported (46–47)"), "{more}");
+    // A copy into a store that holds cases is refused, and changes nothing.
+    let out = traject()
+        .args(["db", "copy", "--from", f, "--to", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("copy into an empty database"));
+}
+
+#[test]
+fn events_and_the_audit_trail_are_append_only_on_postgresql_too() {
+    let Some(url) = postgres_database("traject_append_only") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = referrals_csv(dir.path(), 2);
+    run(&[
+        "case",
+        "import",
+        "--db",
+        &url,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-01-31",
+    ]);
+    run(&["case", "show", "1", "--db", &url]);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for sql in [
+        "UPDATE events SET kind = 'x'",
+        "DELETE FROM events",
+        "TRUNCATE events CASCADE",
+        "UPDATE audit SET actor = 'x'",
+        "DELETE FROM audit",
+    ] {
+        let e = client.batch_execute(sql).unwrap_err();
+        let message = e
+            .as_db_error()
+            .map(|d| d.message().to_string())
+            .unwrap_or_default();
+        assert!(message.contains("append-only"), "{sql}: {e:?}");
+    }
+    // A newer schema than this binary knows is refused, not used.
+    client
+        .batch_execute("UPDATE traject_schema SET version = 99")
+        .unwrap();
+    let out = traject()
+        .args(["case", "list", "--db", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer than this traject knows"), "{err}");
+}
+
+#[test]
+fn organisations_sharing_a_database_never_see_each_others_cases() {
+    let Some(url) = postgres_database("traject_tenancy") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = referrals_csv(dir.path(), 3);
+    for org in ["east", "west"] {
+        run(&[
+            "case",
+            "import",
+            "--db",
+            &url,
+            "--org",
+            org,
+            "--program",
+            "antwerpen",
+            csv.to_str().unwrap(),
+            "--as-of",
+            "2023-01-31",
+        ]);
+    }
+    add_user_on(&url, "coord-east", "coordinator", None, Some("east"));
+    add_user_on(
+        &url,
+        "worker-west",
+        "social-worker",
+        Some("north"),
+        Some("west"),
+    );
+    add_user_on(&url, "funder", "auditor", None, None);
+    // On the command line: a coordinator of east sees east's three cases only.
+    let east = run(&["case", "list", "--db", &url, "--org", "east"]);
+    assert_eq!(east.lines().count(), 3, "{east}");
+    let out = traject()
+        .args(["case", "show", "4", "--db", &url, "--org", "east"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "west's case 4 does not exist for east"
+    );
+    // The roll-up: per organisation for a user across them, one's own otherwise.
+    let all = run(&["rollup", "--db", &url]);
+    assert!(all.contains("east") && all.contains("west"), "{all}");
+    let own = run(&["rollup", "--db", &url, "--org", "east"]);
+    assert!(own.contains("east") && !own.contains("west"), "{own}");
+    // Through the web application, the same rules.
+    for id in ["4", "5"] {
+        run(&[
+            "case",
+            "start",
+            id,
+            "--db",
+            &url,
+            "--org",
+            "west",
+            "--track",
+            "long",
+            "--as-of",
+            "2023-02-01",
+        ]);
+    }
+    let s = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let coord = s.login("coord-east");
+    assert_eq!(s.get(Some(&coord), "/api/cases/1").0, 200);
+    assert_eq!(s.get(Some(&coord), "/api/cases/4").0, 404);
+    let (status, v) = s.post(&coord, "/api/cases/4/start", &json!({"track": "long"}));
+    assert_eq!(status, 404, "nor may east act on it: {v}");
+    let (_, caseload) = s.get(Some(&coord), "/api/caseload");
+    assert_eq!(
+        caseload["programs"][0]["active"], 0,
+        "west's two are not east's: {caseload}"
+    );
+    let (status, v) = s.post(&coord, "/api/cases/1/start", &json!({"track": "long"}));
+    assert_eq!(status, 200, "{v}");
+    let (_, caseload) = s.get(Some(&coord), "/api/caseload");
+    assert_eq!(caseload["programs"][0]["active"], 1, "{caseload}");
+    let west = s.login("worker-west");
+    let id = s.create(&west, &ELIGIBLE.replacen('{', r#"{"id": "W-1", "#, 1));
+    assert_eq!(s.get(Some(&coord), &format!("/api/cases/{id}")).0, 404);
+    assert_eq!(s.get(Some(&west), &format!("/api/cases/{id}")).0, 200);
+    let rolled = run(&["rollup", "--db", &url, "--format", "json"]);
+    let rows: Value = serde_json::from_str(&rolled).unwrap();
+    let west_row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["org"] == "west")
+        .unwrap();
+    assert_eq!(
+        west_row["referred"], 4,
+        "the web case belongs to west: {rolled}"
+    );
+    // A coordinator of east adds users to east only.
+    let mut store = Store::connect(&DbTarget::Postgres(url.clone())).unwrap();
+    let east_coord = traject::app::Ctx {
+        on: "2023-02-01".parse().unwrap(),
+        actor: "coord-east".into(),
+        role: traject::app::Role::Coordinator,
+        team: None,
+        org: Some("east".into()),
+    };
+    let newcomer = |org: &str| traject::app::users::NewUser {
+        name: format!("new-{org}"),
+        role: traject::app::Role::Auditor,
+        team: None,
+        lang: None,
+        org: Some(org.into()),
+    };
+    let refused = traject::app::users::add(
+        &mut store,
+        &newcomer("west"),
+        "a long passphrase",
+        &east_coord,
+    );
+    assert!(
+        matches!(refused, Err(traject::app::AppError::Auth(_))),
+        "{refused:?}"
+    );
+    traject::app::users::add(
+        &mut store,
+        &newcomer("east"),
+        "a long passphrase",
+        &east_coord,
+    )
+    .unwrap();
+    let funder = s.login("funder");
+    assert_eq!(
+        s.get(Some(&funder), "/api/cases/1").0,
+        403,
+        "an auditor sees no person"
+    );
+}
+
+#[test]
+fn a_client_killed_during_an_import_leaves_nothing_half_applied() {
+    let Some(url) = postgres_database("traject_killed") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = referrals_csv(dir.path(), 3000);
+    // The schema first, so that the writer lock below is the import's, not the migration's.
+    run(&["case", "list", "--db", &url]);
+    let mut child = traject()
+        .args(["case", "import", "--db", &url, "--program", "antwerpen"])
+        .arg(&csv)
+        .args(["--as-of", "2023-01-31"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once its transaction is under way (it holds the writer lock by then).
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let busy: i64 = client
+            .query_one(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if busy > 0 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    unsafe_kill(&mut child);
+    let count = |client: &mut postgres::Client, table: &str| -> i64 {
+        client
+            .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0)
+    };
+    // The server rolls the transaction back when the connection drops.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (cases, events) = (count(&mut client, "cases"), count(&mut client, "events"));
+    // Killed while its one transaction was open: nothing of it stays.
+    assert_eq!((cases, events), (0, 0), "nothing half applied");
+    // And the import can simply be run again.
+    run(&[
+        "case",
+        "import",
+        "--db",
+        &url,
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+        "--as-of",
+        "2023-01-31",
+    ]);
+    assert_eq!(count(&mut client, "cases"), 3000);
+}
+
+/// SIGKILL: the client gets no chance to clean up.
+fn unsafe_kill(child: &mut std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &child.id().to_string()])
+        .status();
+    let _ = child.wait();
+}
