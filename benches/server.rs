@@ -3,6 +3,11 @@
 //! floor measured in the same run — the same check in-process. Criterion reports time per
 //! request (the inverse of throughput); the run also prints requests per second and the
 //! p50/p99 latency of one fixed burst, with their ratio to the in-process check.
+//!
+//! Then writes: 50 concurrent API writers (each creating and starting cases) against one
+//! `serve` on SQLite — the baseline — and, when a PostgreSQL server is given
+//! (`TRAJECT_TEST_POSTGRES`, see `.ci/postgres`), against two `serve` instances sharing one
+//! PostgreSQL database; writes per second, p50/p99 and the ratio to SQLite.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -30,32 +35,27 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let bin = env!("CARGO_BIN_EXE_traject");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("bench.db");
-    let mut add = Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "bench",
-            "--role",
-            "social-worker",
-            "--team",
-            "t",
-        ])
-        .args(["--password-stdin", "--db"])
-        .arg(&db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"bench-passphrase\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+    let server = start_on(db.to_str().unwrap(), dir, true);
+    // A caseload to show: 45 referrals for 40 places, so the board has a waiting list.
+    for i in 0..45 {
+        let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "B{i}", "#), 1);
+        let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+        let created: Value = server.post("/api/cases", &body).into_json().unwrap();
+        let id = created["id"].as_i64().unwrap();
+        server.post(&format!("/api/cases/{id}/start"), r#"{"track": "short"}"#);
+    }
+    server
+}
+
+/// A `serve` on the store `db` (a path or a URL), logged in as a social worker (added first
+/// when `add_user`).
+fn start_on(db: &str, dir: tempfile::TempDir, add_user: bool) -> Server {
+    let bin = env!("CARGO_BIN_EXE_traject");
+    if add_user {
+        add_bench_user(db);
+    }
     let mut child = Command::new(bin)
         .args([
             "serve",
@@ -64,8 +64,8 @@ fn start() -> Server {
             "--as-of",
             "2024-06-01",
             "--db",
+            db,
         ])
-        .arg(&db)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -86,21 +86,38 @@ fn start() -> Server {
         .next()
         .unwrap()
         .to_string();
-    let server = Server {
+    Server {
         child,
         base,
         cookie,
         _dir: dir,
-    };
-    // A caseload to show: 45 referrals for 40 places, so the board has a waiting list.
-    for i in 0..45 {
-        let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "B{i}", "#), 1);
-        let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
-        let created: Value = server.post("/api/cases", &body).into_json().unwrap();
-        let id = created["id"].as_i64().unwrap();
-        server.post(&format!("/api/cases/{id}/start"), r#"{"track": "short"}"#);
     }
-    server
+}
+
+fn add_bench_user(db: &str) {
+    let bin = env!("CARGO_BIN_EXE_traject");
+    let mut add = Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "bench",
+            "--role",
+            "social-worker",
+            "--team",
+            "t",
+        ])
+        .args(["--password-stdin", "--db", db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"bench-passphrase\n")
+        .unwrap();
+    assert!(add.wait().unwrap().success());
 }
 
 impl Server {
@@ -220,9 +237,108 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// `total` case creations and starts by `CLIENTS` writers spread over `servers`; the wall time
+/// and the latency of each create-and-start.
+fn writers(servers: &[Server], total: usize, tag: &str) -> (Duration, Vec<Duration>) {
+    let per = total.div_ceil(CLIENTS);
+    let t = Instant::now();
+    let mut lat: Vec<Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|w| {
+                let s = &servers[w % servers.len()];
+                scope.spawn(move || {
+                    let agent = ureq::AgentBuilder::new().build();
+                    (0..per)
+                        .map(|i| {
+                            let t = Instant::now();
+                            let referral =
+                                REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
+                            let body =
+                                format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+                            let created: Value = agent
+                                .post(&format!("{}/api/cases", s.base))
+                                .set("Cookie", &s.cookie)
+                                .set("Content-Type", "application/json")
+                                .send_string(&body)
+                                .unwrap()
+                                .into_json()
+                                .unwrap();
+                            let id = created["id"].as_i64().unwrap();
+                            agent
+                                .post(&format!("{}/api/cases/{id}/start", s.base))
+                                .set("Cookie", &s.cookie)
+                                .set("Content-Type", "application/json")
+                                .send_string(r#"{"track": "short"}"#)
+                                .unwrap();
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let wall = t.elapsed();
+    lat.sort();
+    (wall, lat)
+}
+
+fn report_writers(
+    name: &str,
+    (wall, lat): &(Duration, Vec<Duration>),
+    baseline: Option<f64>,
+) -> f64 {
+    let rate = lat.len() as f64 / wall.as_secs_f64();
+    println!(
+        "{name}: {rate:.0} create+start/s with {CLIENTS} writers, p50 {:?}, p99 {:?}{}",
+        lat[lat.len() / 2],
+        lat[lat.len() * 99 / 100],
+        baseline.map_or(String::new(), |b| format!(
+            "; {:.2}× the SQLite rate",
+            rate / b
+        ))
+    );
+    rate
+}
+
+/// 50 writers against SQLite (one serve), then against PostgreSQL (two serve sharing it).
+fn concurrent_writers() {
+    const WRITES: usize = 1000;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("writers.db");
+    let sqlite = start_on(db.to_str().unwrap(), dir, true);
+    let base = report_writers(
+        "SQLite, one serve",
+        &writers(std::slice::from_ref(&sqlite), WRITES, "s"),
+        None,
+    );
+    drop(sqlite);
+    let Ok(server) = std::env::var("TRAJECT_TEST_POSTGRES") else {
+        println!(
+            "PostgreSQL: skipped (set TRAJECT_TEST_POSTGRES, e.g. eval \"$(.ci/postgres start)\")"
+        );
+        return;
+    };
+    let url = traject::store::create_database(&server, "traject_bench_writers").unwrap();
+    add_bench_user(&url);
+    let two = [
+        start_on(&url, tempfile::tempdir().unwrap(), false),
+        start_on(&url, tempfile::tempdir().unwrap(), false),
+    ];
+    report_writers(
+        "PostgreSQL, two serve",
+        &writers(&two, WRITES, "p"),
+        Some(base),
+    );
+}
+
 criterion_group!(benches, bench);
 
 fn main() {
+    concurrent_writers();
     benches();
     Criterion::default().configure_from_args().final_summary();
 }
