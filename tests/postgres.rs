@@ -575,6 +575,38 @@ fn organisations_sharing_a_database_never_see_each_others_cases() {
         403,
         "an auditor sees no person"
     );
+    // The roll-up through the API: every organisation for the funder, east's own for east.
+    let (status, all) = s.get(Some(&funder), "/api/rollup");
+    assert_eq!(status, 200);
+    let orgs = |v: &Value| -> Vec<String> {
+        v["organisations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["org"].as_str().unwrap_or("-").to_string())
+            .collect()
+    };
+    assert_eq!(orgs(&all), ["east", "west"], "{all}");
+    let (_, own) = s.get(Some(&coord), "/api/rollup");
+    assert_eq!(orgs(&own), ["east"], "{own}");
+    // East's activity report counts east's cases only, and its reports page shows the roll-up.
+    let url = s.url("/reports/activity.csv?program=antwerpen&from=2023-01-01&to=2023-12-31");
+    let (_, csv, _) = call("GET", &url, Some(&coord), None);
+    let referred = csv
+        .lines()
+        .find(|l| l.contains(",\"referred\","))
+        .unwrap_or_default();
+    assert!(referred.contains(",\"referred\",3,3,"), "{csv}");
+    let (_, page, _) = call(
+        "GET",
+        &s.url("/reports?program=antwerpen"),
+        Some(&funder),
+        None,
+    );
+    assert!(
+        page.contains("Per organisatie") || page.contains("Per organisation"),
+        "{page}"
+    );
 }
 
 #[test]

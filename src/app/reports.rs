@@ -35,7 +35,11 @@ pub fn funding(
         Some(store) => {
             let compiled = compile_loaded(p.clone())?;
             Some(report::activity::fundable(
-                store, &compiled, ask.from, ask.to,
+                store,
+                &compiled,
+                ask.from,
+                ask.to,
+                ctx.org_reach(),
             )?)
         }
         None => None,
@@ -63,6 +67,11 @@ pub fn activity(
 ) -> Result<ActivityReport, AppError> {
     ctx.require(Need::Figures)?;
     Ok(report::activity::activity(
-        store, program, from, to, ctx.on,
+        store,
+        program,
+        from,
+        to,
+        ctx.on,
+        ctx.org_reach(),
     )?)
 }

@@ -4,6 +4,7 @@
 //! its denominator, so that it can be compared across years and cities.
 
 use crate::store::sql::{args, Sql};
+use crate::store::Reach;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -50,10 +51,15 @@ pub fn activity(
     from: NaiveDate,
     to: NaiveDate,
     as_of: NaiveDate,
+    org: Reach,
 ) -> Result<ActivityReport, StoreError> {
     let (f, t) = (from.to_string(), to.to_string());
-    let one = |sql: &str| -> Result<i64, StoreError> { store.one(sql, args![program, f, t]) };
-    let cohort = "FROM cases WHERE program = ?1 AND referral_date BETWEEN ?2 AND ?3";
+    let (all, one_org) = org.params();
+    let one = |sql: &str| -> Result<i64, StoreError> {
+        store.one(sql, args![program, f, t, all, one_org])
+    };
+    // One organisation's cases, or every organisation's (?4, ?5).
+    let cohort = "FROM cases WHERE program = ?1 AND referral_date BETWEEN ?2 AND ?3 AND (?4 OR org IS NOT DISTINCT FROM ?5)";
     let referred = one(&format!("SELECT COUNT(*) {cohort}"))?;
     let started = one(&format!(
         "SELECT COUNT(*) {cohort} AND started_on IS NOT NULL"
@@ -72,8 +78,8 @@ pub fn activity(
     figures.push(fig("finished (closed)", closed, started, "started"));
     let grouped = |state: &str| -> Result<Vec<(String, i64)>, StoreError> {
         store.query_map(
-            &format!("SELECT outcome, COUNT(*) {cohort} AND state = ?4 GROUP BY outcome ORDER BY outcome"),
-            args![program, f, t, state],
+            &format!("SELECT outcome, COUNT(*) {cohort} AND state = ?6 GROUP BY outcome ORDER BY outcome"),
+            args![program, f, t, all, one_org, state],
             |r| Ok((r.get::<Option<String>>(0)?.unwrap_or_default(), r.get(1)?)),
         )
     };
@@ -182,12 +188,14 @@ pub fn fundable(
     compiled: &crate::rules::CompiledProgram,
     from: NaiveDate,
     to: NaiveDate,
+    org: Reach,
 ) -> Result<Vec<super::Fundable>, StoreError> {
+    let (all, one_org) = org.params();
     let rows: Vec<(String, String, Option<String>)> = store.query_map(
         "SELECT version, referral, (SELECT payload FROM events e WHERE e.case_id = cases.id AND e.kind = 'referred') \
          FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
-         AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2)",
-        args![compiled.program.spec.id, from.to_string(), to.to_string()],
+         AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2) AND (?4 OR org IS NOT DISTINCT FROM ?5)",
+        args![compiled.program.spec.id, from.to_string(), to.to_string(), all, one_org],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let mut counts: Vec<super::Fundable> = Vec::new();

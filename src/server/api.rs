@@ -282,6 +282,18 @@ pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
     )
 }
 
+/// Cases per organisation, programme and state (figures only; one's own organisation unless
+/// the user works across organisations).
+pub async fn rollup(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let rows = cases::rollup(store, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, json!({ "organisations": rows })))
+        })
+        .await,
+    )
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateRequest {

@@ -164,6 +164,7 @@ fn router(server: Shared) -> Router {
         .route("/api/cases/{id}", get(api::case))
         .route("/api/cases/{id}/{action}", post(api::act))
         .route("/api/caseload", get(api::caseload))
+        .route("/api/rollup", get(api::rollup))
         .route("/api/simulate", post(api::simulate))
         .layer(DefaultBodyLimit::max(1 << 20))
         .layer(middleware::from_fn(security_headers))

@@ -622,7 +622,7 @@ impl Scope<'_> {
 
 impl Reach<'_> {
     /// (everything?, the one value) as a filter `(?n OR col IS NOT DISTINCT FROM ?n+1)` reads them.
-    fn params(self) -> (bool, Option<String>) {
+    pub(crate) fn params(self) -> (bool, Option<String>) {
         match self {
             Reach::All => (true, None),
             Reach::Only(v) => (false, v.map(str::to_string)),

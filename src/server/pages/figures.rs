@@ -320,6 +320,9 @@ pub async fn reports(
         let funding = report_csv(server, user, store, &q, "funding")?;
         let cost = q.cost.clone().unwrap_or_default();
         let query = format!("program={id}&from={from}&to={to}&cost={cost}");
+        let ctx = user.ctx(server.today());
+        let organisations = traject::app::cases::rollup(store, &ctx)?;
+        let several = organisations.iter().any(|r| r.org.is_some());
         let body = html! {
             form.report method="get" action="/reports" {
                 select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } }
@@ -338,6 +341,31 @@ pub async fn reports(
                     (csv_table(f))
                 }
                 None => p.help { (t(lang, "Geef de personeelskost per VTE per maand om de financiering per financier te berekenen.", "Indiquez le coût du personnel par ETP et par mois pour calculer le financement par financeur.", "Give the staff cost per FTE per month to compute the funding per funder.")) },
+            }
+            @if several {
+                h2 { (t(lang, "Per organisatie", "Par organisation", "Per organisation")) }
+                p.help { (t(lang, "Dossiers per OCMW en programma, volgens hun toestand nu.", "Dossiers par CPAS et par programme, selon leur état actuel.", "Cases per OCMW and programme, by their state now.")) }
+                table.rollup {
+                    thead { tr {
+                        th { (t(lang, "Organisatie", "Organisation", "Organisation")) }
+                        th { (t(lang, "Programma", "Programme", "Programme")) }
+                        th.num { (t(lang, "Doorverwezen", "Orientés", "Referred")) }
+                        th { (t(lang, "Toestand", "État", "State")) }
+                    } }
+                    tbody { @for r in &organisations { tr {
+                        td { (r.org.as_deref().unwrap_or("—")) }
+                        td { (r.program) }
+                        td.num { (r.referred) }
+                        td { @for (i, (state, n)) in r.states.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            @match state.parse::<traject::engine::CaseState>() {
+                                Ok(st) => { (super::case::state_word(st, lang)) }
+                                Err(_) => { (state) }
+                            }
+                            " " (n)
+                        } }
+                    } } }
+                }
             }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Rapporten", "Rapports", "Reports"), body)))
