@@ -1495,3 +1495,146 @@ fn a_routed_cohort_is_enrolled_all_at_once_or_not_at_all() {
         &serde_json::json!([{"module": "via", "group": "group_1", "enrolled": 10}])
     );
 }
+
+#[test]
+fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let ok = |args: &[&str]| succeed(&db, args);
+    // A local copy of the programme with its scripts beside it, as an OCMW keeps them.
+    let programme = dir.path().join("gent.yaml");
+    std::fs::copy(root().join("programs/gent.yaml"), &programme).unwrap();
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    for e in std::fs::read_dir(root().join("scripts")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join("scripts").join(e.file_name())).unwrap();
+    }
+    let p = programme.to_str().unwrap();
+    let fixture =
+        std::fs::read_to_string(root().join("tests/fixtures/referrals/gent.yaml")).unwrap();
+    for i in 1..=3 {
+        let file = dir.path().join(format!("r{i}.yaml"));
+        std::fs::write(&file, format!("id: S-{i}\n{fixture}")).unwrap();
+        ok(&[
+            "case",
+            "new",
+            "--program",
+            p,
+            file.to_str().unwrap(),
+            "--db",
+            d,
+            "--as-of",
+            "2020-05-04",
+        ]);
+        ok(&[
+            "case",
+            "start",
+            &i.to_string(),
+            "--program",
+            p,
+            "--db",
+            d,
+            "--as-of",
+            "2020-05-10",
+        ]);
+    }
+    let stored: String = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT scripts FROM snapshots", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.contains("capacity_groups"), "{stored}");
+    // The coordinator edits VIA's routing script: its groups get other names.
+    let script = dir.path().join("scripts/capacity_groups.rhai");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let changed = text.replace("`group_${g + 1}`", "`changed_${g + 1}`");
+    assert_ne!(text, changed, "the script was changed");
+    std::fs::write(&script, changed).unwrap();
+    // The cases are routed by the script they were judged under.
+    let cohort = [
+        "case",
+        "enrol-cohort",
+        "--module",
+        "via",
+        "--program",
+        p,
+        "--db",
+        d,
+        "--as-of",
+        "2020-06-01",
+        "1",
+        "2",
+    ];
+    ok(&cohort);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
+        2
+    );
+    // A case referred after the change is judged under the new script (a new version hash).
+    let file = dir.path().join("r4.yaml");
+    std::fs::write(&file, format!("id: S-4\n{fixture}")).unwrap();
+    ok(&[
+        "case",
+        "new",
+        "--program",
+        p,
+        file.to_str().unwrap(),
+        "--db",
+        d,
+        "--as-of",
+        "2020-05-04",
+    ]);
+    ok(&[
+        "case",
+        "start",
+        "4",
+        "--program",
+        p,
+        "--db",
+        d,
+        "--as-of",
+        "2020-05-10",
+    ]);
+    assert_eq!(
+        count(&db, "SELECT COUNT(DISTINCT version_hash) FROM cases"),
+        2
+    );
+    ok(&[
+        "case",
+        "enrol-cohort",
+        "--module",
+        "via",
+        "--program",
+        p,
+        "--db",
+        d,
+        "--as-of",
+        "2020-06-01",
+        "4",
+    ]);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM enrolments WHERE grp = 'changed_1'"
+        ),
+        1
+    );
+    // Case 3, judged under the old script, is routed with it even alone.
+    ok(&[
+        "case",
+        "enrol-cohort",
+        "--module",
+        "via",
+        "--program",
+        p,
+        "--db",
+        d,
+        "--as-of",
+        "2020-06-02",
+        "3",
+    ]);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
+        3
+    );
+}

@@ -171,6 +171,7 @@ fn open_case(
         Some(snap) => {
             let opts = crate::program::LoadOptions {
                 choices: snap.options,
+                scripts: snap.scripts.and_then(|s| serde_json::from_str(&s).ok()),
             };
             let loaded = crate::program::load_bytes(&snap.file, snap.text.as_bytes(), &opts)?;
             let compiled = crate::rules::compile_loaded(loaded)?;

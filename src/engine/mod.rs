@@ -251,7 +251,11 @@ fn keep_snapshot(
 ) -> Result<(), CaseError> {
     let p = &compiled.program;
     let options = serde_json::to_string(&p.options).unwrap_or_default();
-    tx.execute("INSERT INTO snapshots (hash, program, version, file, text, options, recorded_on) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (hash) DO NOTHING", args![version.hash, p.spec.id, version.id, p.file, p.text, options, ctx.day()])?;
+    let scripts = serde_json::to_string(&p.scripts).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO snapshots (hash, program, version, file, text, options, recorded_on, scripts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (hash) DO NOTHING",
+        args![version.hash, p.spec.id, version.id, p.file, p.text, options, ctx.day(), scripts],
+    )?;
     Ok(())
 }
 

@@ -198,6 +198,9 @@ impl Checker<'_> {
     }
 
     fn script(&mut self, ptr: &str, name: &str) {
+        if self.program.scripts.contains_key(name) {
+            return;
+        }
         let available = scripts::available(&self.program.file);
         if !available.iter().any(|s| s == name) {
             self.err(

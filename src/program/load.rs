@@ -58,11 +58,29 @@ pub struct Program {
     pub options: BTreeMap<String, String>,
     /// The file's text, to show offending lines in later diagnostics.
     pub text: String,
+    /// The Rhai scripts the programme uses, by name, as read when it was loaded (or as pinned
+    /// in a stored snapshot): compiled from here, part of each version's content hash.
+    pub scripts: BTreeMap<String, PinnedScript>,
+}
+
+/// One script's display path and text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PinnedScript {
+    pub file: String,
+    pub text: String,
 }
 
 impl Program {
     pub fn id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// A script's display path and text: as pinned at load, else looked up.
+    pub fn script(&self, name: &str) -> Option<(String, String)> {
+        match self.scripts.get(name) {
+            Some(p) => Some((p.file.clone(), p.text.clone())),
+            None => super::scripts::find(&self.file, name),
+        }
     }
 
     /// Line and column of the element written at `ptr`.
@@ -163,6 +181,9 @@ pub enum VersionError {
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     pub choices: BTreeMap<String, String>,
+    /// Script texts to use instead of looking the scripts up (a stored snapshot's, so a case
+    /// keeps the exact scripts it was judged under).
+    pub scripts: Option<BTreeMap<String, PinnedScript>>,
 }
 
 /// Load a programme from a file on disk.
@@ -208,9 +229,10 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
     if !errors.is_empty() {
         return Err(errors);
     }
+    let scripts = pin_scripts(file, &value, opts);
     let hashes: Vec<String> = value["versions"]
         .as_array()
-        .map(|vs| vs.iter().map(content_hash).collect())
+        .map(|vs| vs.iter().map(|v| content_hash(v, &scripts)).collect())
         .unwrap_or_default();
 
     let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
@@ -228,6 +250,7 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
         index: doc.index,
         options,
         text: String::new(),
+        scripts,
     };
     let problems = semantic_checks(&program);
     if problems.is_empty() {
@@ -511,7 +534,51 @@ fn resolve_inheritance(
 }
 
 /// Short content hash of a resolved version: position markers excluded.
-fn content_hash(version: &Value) -> String {
+/// Names of the scripts a part of a programme uses: rules of kind `script` (their `value`) and
+/// module routings (their `script`).
+fn script_names(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if m.get("kind").and_then(Value::as_str) == Some("script") {
+                if let Some(name) = m.get("value").and_then(Value::as_str) {
+                    out.insert(name.to_string());
+                }
+            }
+            if let Some(name) = m
+                .get("routing")
+                .and_then(|r| r.get("script"))
+                .and_then(Value::as_str)
+            {
+                out.insert(name.to_string());
+            }
+            m.values().for_each(|x| script_names(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| script_names(x, out)),
+        _ => {}
+    }
+}
+
+/// The text of every script the programme uses: the pinned ones when given, else found next
+/// to the programme or bundled. A script not found is left out here; the checks report it.
+fn pin_scripts(file: &str, value: &Value, opts: &LoadOptions) -> BTreeMap<String, PinnedScript> {
+    let mut names = std::collections::BTreeSet::new();
+    script_names(value, &mut names);
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let pinned = match &opts.scripts {
+                Some(given) => given.get(&name).cloned(),
+                None => super::scripts::find(file, &name)
+                    .map(|(file, text)| PinnedScript { file, text }),
+            };
+            pinned.map(|p| (name, p))
+        })
+        .collect()
+}
+
+/// A version's content hash: its text (without the loader's pointers) and the text of every
+/// script it uses, so that changing a script changes the hash of the versions that run it.
+fn content_hash(version: &Value, scripts: &BTreeMap<String, PinnedScript>) -> String {
     fn strip(v: &Value) -> Value {
         match v {
             Value::Object(m) => Value::Object(
@@ -524,7 +591,14 @@ fn content_hash(version: &Value) -> String {
             other => other.clone(),
         }
     }
-    let canonical = serde_json::to_string(&strip(version)).unwrap_or_default();
+    let mut canonical = serde_json::to_string(&strip(version)).unwrap_or_default();
+    let mut used = std::collections::BTreeSet::new();
+    script_names(version, &mut used);
+    for name in used {
+        if let Some(s) = scripts.get(&name) {
+            canonical.push_str(&format!("\u{0}script {name}\u{0}{}", s.text));
+        }
+    }
     let digest = Sha256::digest(canonical.as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

@@ -118,22 +118,17 @@ impl Compiler<'_> {
             for m in &v.modules {
                 let Some(r) = &m.routing else { continue };
                 if !scripts.contains_key(&r.script) {
-                    let compiled =
-                        match crate::program::scripts::find(&self.program.file, &r.script) {
-                            None => {
-                                self.err(
-                                    &format!("{}/script", r.ptr),
-                                    format!("script '{}' not found", r.script),
-                                    "put it in scripts/<name>.rhai",
-                                );
-                                None
-                            }
-                            Some((file, text)) => match plugins::routing::compile(
-                                self.engine,
-                                &file,
-                                &r.script,
-                                &text,
-                            ) {
+                    let compiled = match self.program.script(&r.script) {
+                        None => {
+                            self.err(
+                                &format!("{}/script", r.ptr),
+                                format!("script '{}' not found", r.script),
+                                "put it in scripts/<name>.rhai",
+                            );
+                            None
+                        }
+                        Some((file, text)) => {
+                            match plugins::routing::compile(self.engine, &file, &r.script, &text) {
                                 Ok(s) => Some(Arc::new(s)),
                                 Err(d) => {
                                     self.errors.push(d.with_help(format!(
@@ -143,8 +138,9 @@ impl Compiler<'_> {
                                     )));
                                     None
                                 }
-                            },
-                        };
+                            }
+                        }
+                    };
                     scripts.insert(r.script.clone(), compiled);
                 }
                 let (settings, clashes) = plugins::routing::settings(m, society);
@@ -275,7 +271,7 @@ impl Compiler<'_> {
             field: "",
             reads: Vec::new(),
         };
-        let Some((file, text)) = crate::program::scripts::find(&self.program.file, name) else {
+        let Some((file, text)) = self.program.script(name) else {
             self.err(
                 &format!("{}/value", c.ptr),
                 format!("script '{name}' not found"),

@@ -62,6 +62,7 @@ const TABLES: &[(&str, &[&str], &str)] = &[
             "text",
             "options",
             "recorded_on",
+            "scripts",
         ],
         "hash",
     ),

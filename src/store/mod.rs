@@ -149,6 +149,11 @@ ALTER TABLE cases ADD COLUMN org TEXT;
 ALTER TABLE users ADD COLUMN org TEXT;
 CREATE INDEX cases_by_org ON cases(org, program, state);
 "#,
+    r#"
+-- The scripts a snapshot's programme ran (name → file and text, JSON), so that a case keeps
+-- its exact routing and script rules after a script file changes.
+ALTER TABLE snapshots ADD COLUMN scripts TEXT;
+"#,
 ];
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
@@ -255,6 +260,9 @@ pub struct Snapshot {
     pub file: String,
     pub text: String,
     pub options: BTreeMap<String, String>,
+    /// The scripts as JSON (name → file and text); `None` for snapshots stored before scripts
+    /// were kept.
+    pub scripts: Option<String>,
 }
 
 /// Cases of one (organisation, programme, state).
@@ -540,7 +548,7 @@ impl Store {
     /// The programme text stored for a version content hash.
     pub fn snapshot(&self, hash: &str) -> Result<Option<Snapshot>, StoreError> {
         self.query_opt(
-            "SELECT file, text, options FROM snapshots WHERE hash = ?1",
+            "SELECT file, text, options, scripts FROM snapshots WHERE hash = ?1",
             args![hash],
             |r| {
                 let options: String = r.get(2)?;
@@ -548,6 +556,7 @@ impl Store {
                     file: r.get(0)?,
                     text: r.get(1)?,
                     options: serde_json::from_str(&options).unwrap_or_default(),
+                    scripts: r.get(3)?,
                 })
             },
         )

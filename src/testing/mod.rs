@@ -384,6 +384,7 @@ fn run_cases(
         if !programs.contains_key(&case.options) {
             let opts = LoadOptions {
                 choices: case.options.clone(),
+                ..LoadOptions::default()
             };
             match open_program(src.file, src.reference, &opts) {
                 Ok(p) => {
