@@ -1638,3 +1638,64 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
         3
     );
 }
+
+#[test]
+fn a_programme_that_frees_a_paused_place_gives_it_to_the_waiting_list() {
+    // Liège with a team of two places and a pause that frees the place: a local variant, as a
+    // coordinator would write it, run as a trajectory test through the binary.
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(root().join("programs/liege.yaml")).unwrap();
+    let variant = original
+        .replacen(
+            "      max_pauses: 2\n",
+            "      max_pauses: 2\n      place: free\n",
+            1,
+        )
+        .replacen(
+            "      caseload_per_fte: null\n      waiting_list: none\n",
+            "      caseload_per_fte: null\n      total: 2\n      waiting_list: fifo\n",
+            1,
+        );
+    assert_eq!(
+        variant.matches("place: free").count(),
+        1,
+        "pause policy found"
+    );
+    assert!(variant.contains("total: 2"), "capacity found");
+    std::fs::write(dir.path().join("liege.yaml"), variant).unwrap();
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    let referral = "{referral_date: 2020-02-03, birth_date: 1987-01-01, nationality: SY, residence_status: recognised_refugee, residence_ocmw: liege, income_support: leefloon, in_art60: false, small_social_network: true, integration_difficulty: true}";
+    let mut steps = String::new();
+    for who in ["a", "b", "c"] {
+        steps += &format!(
+            "      - {{on: 2020-02-03, new: {who}, referral: {referral}}}\n\
+             \x20     - {{on: 2020-03-20, evaluate: {who}, evaluation: action_plan, decision: enrol}}\n\
+             \x20     - {{on: 2020-03-30, evaluate: {who}, evaluation: trial_end, decision: enrol}}\n"
+        );
+    }
+    let tests = format!(
+        "program: ../liege.yaml\ntrajectories:\n  - name: a paused case gives its place to the first who waits and needs a free one to come back\n    source: \"assumption: test of the place: free policy\"\n    steps:\n{steps}\
+         \x20     - {{on: 2020-03-30, start: a, expect: {{state: active}}}}\n\
+         \x20     - {{on: 2020-03-30, start: b, expect: {{state: active}}}}\n\
+         \x20     - {{on: 2020-03-30, start: c, expect: {{state: waiting, active: 2, waiting: 1}}}}\n\
+         \x20     - {{on: 2020-04-01, pause: a, reason: health, expect: {{state: paused, next_started: c, active: 2, waiting: 0}}}}\n\
+         \x20     - {{on: 2020-04-10, resume: a, expect: {{error: \"all 2 places are taken\", state: paused}}}}\n\
+         \x20     - {{on: 2020-04-20, close: b, destination: forem_training, expect: {{active: 1}}}}\n\
+         \x20     - {{on: 2020-04-21, resume: a, expect: {{state: active, active: 2}}}}\n"
+    );
+    let file = dir.path().join("tests/pause.yaml");
+    std::fs::write(&file, tests).unwrap();
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .current_dir(root())
+        .args(["test", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("passed"), "{text}");
+}

@@ -409,16 +409,16 @@ pub fn continuity(
     reason: Option<&str>,
     until: Option<chrono::NaiveDate>,
     ctx: &Ctx,
-) -> Result<(), AppError> {
+) -> Result<Freed, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.engine();
-    match what {
+    let nobody = Freed { next_started: None };
+    Ok(match what {
         Continuity::Pause => engine::pause(store, &compiled, id, reason, until, &clock)?,
-        Continuity::Resume => engine::resume(store, &compiled, id, &clock)?,
-        Continuity::Reopen => engine::reopen(store, &compiled, id, &clock)?,
-    }
-    Ok(())
+        Continuity::Resume => engine::resume(store, &compiled, id, &clock).map(|()| nobody)?,
+        Continuity::Reopen => engine::reopen(store, &compiled, id, &clock).map(|()| nobody)?,
+    })
 }
 
 /// Erase a client's personal data for good (only a coordinator); see `engine::erase`.

@@ -143,7 +143,7 @@ fn programs(explicit: Option<String>) -> FilePrograms {
 
 fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> Verb {
     let mut db = open_store(&args.store)?;
-    cases::continuity(
+    let freed = cases::continuity(
         &mut db,
         &programs(args.program),
         args.id,
@@ -153,6 +153,7 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> 
         &args.store.ctx(),
     )?;
     println!("case {} {done}", args.id);
+    print_freed(&freed);
     Ok(Done::Success)
 }
 

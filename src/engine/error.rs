@@ -127,6 +127,8 @@ pub enum CaseError {
         on: chrono::NaiveDate,
         max: String,
     },
+    #[error("case {id} cannot resume yet: its place was freed while it was paused and all {capacity} places are taken; it stays paused — resume it when a place frees up (within its pause), or drop it with a reason")]
+    NoPlaceToResume { id: i64, capacity: i64 },
     #[error("case {id} was paused on {since}, longer than the {max} a pause may last: drop it with a reason, and re-open it if the programme allows")]
     PauseTooLong { id: i64, since: String, max: String },
     #[error("case {id} ended on {ended}; version {version} allows re-opening within {within} only — refer the client again as a new case")]

@@ -16,7 +16,7 @@ use crate::program::duration::Duration;
 use crate::program::model::{Anchor, Decision, Evaluation, ExitKind, Version};
 use crate::referral::Referral;
 use crate::rules::CompiledProgram;
-use crate::store::{append_event, Store};
+use crate::store::{append_event, Store, HOLDS_PLACE};
 
 mod error;
 mod pause;
@@ -571,7 +571,7 @@ fn is_full(tx: &Tx, version: &Version, program: &str) -> Result<bool, CaseError>
 
 fn active_count(tx: &Tx, program: &str) -> Result<i64, CaseError> {
     Ok(tx.query_row(
-        "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused')",
+        &format!("SELECT COUNT(*) FROM cases WHERE program = ?1 AND {HOLDS_PLACE}"),
         args![program],
         |r| r.get(0),
     )?)

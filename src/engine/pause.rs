@@ -1,14 +1,15 @@
 //! Pausing, resuming and re-opening cases, each as the version's `pause:` and `reopen:`
-//! policies allow. A paused case keeps its place; on resuming, its end date and the evaluation
-//! moments still to hold move by the days it was paused. A closed or dropped case re-opened
+//! policies allow. A paused case keeps its place, or gives it to the first who waits when the
+//! policy says `place: free` (and then needs a free place to resume); on resuming, its end
+//! date and the evaluation moments still to hold move by the days it was paused. A closed or dropped case re-opened
 //! within the policy's period goes back to `referred`, to be started again (or to wait).
 
 use crate::store::sql::{args, Sql, Tx};
 use chrono::NaiveDate;
 use serde_json::json;
 
-use super::{add, allowing, Action, CaseError, CaseState, Ctx};
-use crate::program::model::Version;
+use super::{add, allowing, capacity, is_full, promote, Action, CaseError, CaseState, Ctx, Freed};
+use crate::program::model::{PausePlace, Version};
 use crate::rules::CompiledProgram;
 use crate::store::{append_event, Store};
 
@@ -40,7 +41,8 @@ fn last_pause(tx: &Tx, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
 }
 
 /// Pause an active or extended case, until a planned day if one is given (it must fall
-/// within the policy's longest pause).
+/// within the policy's longest pause). Where the policy frees the place, the first case on
+/// the waiting list starts in the same transaction.
 pub fn pause(
     store: &mut Store,
     compiled: &CompiledProgram,
@@ -48,7 +50,7 @@ pub fn pause(
     reason: Option<&str>,
     until: Option<NaiveDate>,
     ctx: &Ctx,
-) -> Result<(), CaseError> {
+) -> Result<Freed, CaseError> {
     store.write(|tx| {
         let (c, version) = allowing(tx, compiled, id, Action::Pause, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
@@ -65,9 +67,10 @@ pub fn pause(
                 version: version.id.clone(),
             });
         }
+        let frees = p.place == PausePlace::Free;
         tx.execute(
-            "UPDATE cases SET state = 'paused', updated_on = ?2 WHERE id = ?1",
-            args![id, ctx.day()],
+            "UPDATE cases SET state = 'paused', place_freed = ?3, updated_on = ?2 WHERE id = ?1",
+            args![id, ctx.day(), i64::from(frees)],
         )?;
         let limit = add(ctx.on, &p.max_length);
         if let Some(u) = until {
@@ -80,7 +83,7 @@ pub fn pause(
             }
         }
         let resume_by = until.or(limit).map(|d| d.to_string());
-        let payload = json!({"from": c.state.as_str(), "reason": reason, "resume_by": resume_by});
+        let payload = json!({"from": c.state.as_str(), "reason": reason, "resume_by": resume_by, "place_freed": frees});
         append_event(
             tx,
             id,
@@ -90,7 +93,12 @@ pub fn pause(
             &ctx.actor,
             &c.version_hash,
         )?;
-        Ok(())
+        let next_started = if frees {
+            promote(tx, compiled, &c.program, ctx)?
+        } else {
+            None
+        };
+        Ok(Freed { next_started })
     })
 }
 
@@ -114,12 +122,20 @@ pub fn resume(
                 max: p.max_length.clone(),
             });
         }
+        let freed: i64 =
+            tx.query_row("SELECT place_freed FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
+        if freed != 0 && is_full(tx, version, &c.program)? {
+            return Err(CaseError::NoPlaceToResume {
+                id,
+                capacity: capacity(version).unwrap_or_default(),
+            });
+        }
         let days = (ctx.on - since).num_days();
         let ends_on: Option<String> =
             tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
         let ends_on = ends_on.map(|d| shifted(&d, days));
         tx.execute(
-            "UPDATE cases SET state = ?2, ends_on = ?3, updated_on = ?4 WHERE id = ?1",
+            "UPDATE cases SET state = ?2, ends_on = ?3, place_freed = 0, updated_on = ?4 WHERE id = ?1",
             args![id, from.as_str(), ends_on, ctx.day()],
         )?;
         // Dates are shifted here rather than in SQL: the two back ends do date arithmetic

@@ -48,8 +48,8 @@ pub struct Retention {
     pub note: Option<Label>,
 }
 
-/// A pause: the case keeps its place (it still counts against capacity), its evaluation
-/// moments and end date move by the days it was paused.
+/// A pause: the case keeps its place (it still counts against capacity) unless the
+/// programme frees it; its evaluation moments and end date move by the days it was paused.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PausePolicy {
@@ -59,9 +59,24 @@ pub struct PausePolicy {
     pub max_length: String,
     /// How many pauses one case may take.
     pub max_pauses: u32,
+    /// Whether a paused case keeps its place or gives it to the waiting list.
+    #[serde(default)]
+    pub place: PausePlace,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
+}
+
+/// What happens to a paused case's place in the team's caseload.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PausePlace {
+    /// The place stays reserved: the case still counts against capacity (the default, so
+    /// that a client who comes back is never turned away).
+    #[default]
+    Keep,
+    /// The place goes to the first case on the waiting list; resuming needs a free place.
+    Free,
 }
 
 /// Re-opening: a closed or dropped case comes back to `referred` (and starts again, or waits)

@@ -237,8 +237,9 @@ pub fn act_on(
                 "resume" => cases::Continuity::Resume,
                 _ => cases::Continuity::Reopen,
             };
-            cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
-            Ok(json!({}))
+            let freed =
+                cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
+            Ok(json!({"next_started": freed.next_started}))
         }
         "close" => ending(cases::Ending::Close),
         "drop" => ending(cases::Ending::Drop),

@@ -30,6 +30,7 @@ const TABLES: &[(&str, &[&str], &str)] = &[
             "dossier",
             "team",
             "org",
+            "place_freed",
         ],
         "id",
     ),

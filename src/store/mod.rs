@@ -154,7 +154,17 @@ CREATE INDEX cases_by_org ON cases(org, program, state);
 -- its exact routing and script rules after a script file changes.
 ALTER TABLE snapshots ADD COLUMN scripts TEXT;
 "#,
+    r#"
+-- A paused case whose programme frees its place while paused (`pause: {place: free}`): it
+-- does not count against capacity until it resumes.
+ALTER TABLE cases ADD COLUMN place_freed INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
+
+/// The cases that count against a team's capacity: running ones, and paused ones that keep
+/// their place (a programme may free a paused case's place instead).
+pub const HOLDS_PLACE: &str =
+    "(state IN ('active', 'extended') OR (state = 'paused' AND place_freed = 0))";
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
 /// error (see `engine::CaseError`); these are problems with the database itself.
@@ -507,12 +517,14 @@ impl Store {
         )
     }
 
-    /// (active, waiting) cases of a programme (of one organisation's, or everyone's).
+    /// (place-holding, waiting) cases of a programme (of one organisation's, or everyone's).
     pub fn counts(&self, program: &str, org: Reach) -> Result<(i64, i64), StoreError> {
         let (all, one) = org.params();
         self.query_row(
-            "SELECT COUNT(*) FILTER (WHERE state IN ('active', 'extended', 'paused')), COUNT(*) FILTER (WHERE state = 'waiting') \
-             FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused', 'waiting') AND (?2 OR org IS NOT DISTINCT FROM ?3)",
+            &format!(
+                "SELECT COUNT(*) FILTER (WHERE {HOLDS_PLACE}), COUNT(*) FILTER (WHERE state = 'waiting') \
+                 FROM cases WHERE program = ?1 AND state IN ('active', 'extended', 'paused', 'waiting') AND (?2 OR org IS NOT DISTINCT FROM ?3)"
+            ),
             args![program, all, one],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

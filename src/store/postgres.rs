@@ -134,6 +134,10 @@ CREATE TRIGGER audit_not_truncated BEFORE TRUNCATE ON audit
 -- The scripts a snapshot's programme ran (see the SQLite migration of the same name).
 ALTER TABLE snapshots ADD COLUMN scripts TEXT;
 "#,
+    r#"
+-- A paused case that gave its place up (see the SQLite migration of the same name).
+ALTER TABLE cases ADD COLUMN place_freed INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Connect and migrate. `shown` is the masked URL, the only form errors may carry.

@@ -423,8 +423,7 @@ impl Run<'_> {
             }
             "pause" => {
                 let until = s("until").and_then(|d| d.parse().ok());
-                engine::pause(store, compiled, id, s("reason"), until, ctx)?;
-                None
+                engine::pause(store, compiled, id, s("reason"), until, ctx)?.next_started
             }
             "enrol" | "leave" => {
                 let module = s("module").unwrap_or_default();
