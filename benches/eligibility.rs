@@ -1,9 +1,12 @@
-//! 1,000,000 generated referrals against the Antwerp 2022-2024 rules, three ways, in one run:
+//! 1,000,000 generated referrals against the Antwerp 2022-2024 rules, four ways, in one run:
 //! (a) the built-in rule kinds of programs/antwerpen.yaml, (b) the same rules written as Rhai
-//! `expr:` (benches/fixtures/antwerpen_2022_expr.yaml), (c) a hand-written Rust function with
-//! the same logic — the floor. All three must give the same verdicts. Then the real binary
-//! runs `traject check --csv` on a 1,000,000-row file. Targets: (a) within 5× of (c); the CSV
-//! batch under 3 s.
+//! `expr:` (benches/fixtures/antwerpen_2022_expr.yaml) as traject runs them — lowered to native
+//! code where they are simple enough, (b′) the same `expr:` rules forced through the Rhai
+//! interpreter, (c) a hand-written Rust function with the same logic — the floor. All must give
+//! the same verdicts. Then the real binary runs `traject check --csv` on a 1,000,000-row file,
+//! and on a 200,000-row file with the built-in and with the `expr:` rules. Targets: (a) within
+//! 5× of (c); (b) within 3× of (a); the 1,000,000-row batch under 3 s; the 200,000-row batch
+//! with `expr:` rules within 2× of the built-in one, with the same verdicts.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -165,6 +168,54 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (v, t.elapsed())
 }
 
+fn met(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+/// `traject check --csv` through the real binary: the median of three runs.
+fn batch(program: &str, csv: &Path, out: &Path) -> Duration {
+    let bin = env!("CARGO_BIN_EXE_traject");
+    let mut times: Vec<Duration> = (0..3)
+        .map(|_| {
+            let (status, t) = timed(|| {
+                std::process::Command::new(bin)
+                    .args(["check", "--program", program, "--csv"])
+                    .arg(csv)
+                    .arg("--out")
+                    .arg(out)
+                    .output()
+                    .unwrap()
+            });
+            assert!(
+                status.status.success(),
+                "{}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+            t
+        })
+        .collect();
+    times.sort();
+    times[1]
+}
+
+/// The `id` and `verdict` columns of a batch result.
+fn verdicts(path: &Path) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (id, verdict) = (col("id"), col("verdict"));
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            (rec[id].to_string(), rec[verdict].to_string())
+        })
+        .collect()
+}
+
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -184,15 +235,33 @@ fn main() {
     )
     .unwrap_or_else(|e| panic!("{}", e.render()));
 
+    let interpreted = traject::rules::open(
+        &root
+            .join("benches/fixtures/antwerpen_2022_expr.yaml")
+            .to_string_lossy(),
+        &opts,
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render()))
+    .without_lowering();
+    println!(
+        "expr rules lowered to native code / run in Rhai: {:?}",
+        scripted.lowered_counts()
+    );
+
     // One timed pass each, in the same run; the verdicts must agree.
     let (a, ta) = timed(|| run_compiled(&builtin, &referrals));
     let (b, tb) = timed(|| run_compiled(&scripted, &referrals));
+    let (bi, tbi) = timed(|| run_compiled(&interpreted, &referrals));
     let (c, tc) = timed(|| run_hand(&referrals));
     assert_eq!(
         a, c,
         "built-in rules and the hand-written function disagree"
     );
-    assert_eq!(b, c, "Rhai rules and the hand-written function disagree");
+    assert_eq!(b, c, "expr rules and the hand-written function disagree");
+    assert_eq!(
+        bi, c,
+        "interpreted expr rules and the hand-written function disagree"
+    );
     let rate = |d: Duration| N as f64 / d.as_secs_f64();
     println!("verdicts over {N} referrals ((eligible, ineligible, needs_assessment), funder assignments): {a:?}");
     println!(
@@ -201,9 +270,14 @@ fn main() {
         ta.as_secs_f64() * 1e3
     );
     println!(
-        "(b) Rhai expr rules     : {:>12.0} referrals/s  ({:.0} ms)",
+        "(b) expr rules (lowered): {:>12.0} referrals/s  ({:.0} ms)",
         rate(tb),
         tb.as_secs_f64() * 1e3
+    );
+    println!(
+        "(b′) expr rules in Rhai : {:>12.0} referrals/s  ({:.0} ms)",
+        rate(tbi),
+        tbi.as_secs_f64() * 1e3
     );
     println!(
         "(c) hand-written floor  : {:>12.0} referrals/s  ({:.0} ms)",
@@ -221,6 +295,13 @@ fn main() {
         tb.as_secs_f64() / tc.as_secs_f64(),
         tb.as_secs_f64() / ta.as_secs_f64()
     );
+    println!(
+        "ratios: (b)/(a) = {:.2}× (target ≤ 3×: {}), (b′)/(a) = {:.1}×, lowering gains (b′)/(b) = {:.1}×",
+        tb.as_secs_f64() / ta.as_secs_f64(),
+        met(tb.as_secs_f64() <= 3.0 * ta.as_secs_f64()),
+        tbi.as_secs_f64() / ta.as_secs_f64(),
+        tbi.as_secs_f64() / tb.as_secs_f64()
+    );
 
     // The CSV batch through the real binary.
     let dir = std::env::temp_dir().join(format!("traject-bench-{}", std::process::id()));
@@ -234,41 +315,39 @@ fn main() {
     w.flush().unwrap();
     drop(w);
     let out = dir.join("results.csv");
-    let bin = env!("CARGO_BIN_EXE_traject");
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        let (status, t) = timed(|| {
-            std::process::Command::new(bin)
-                .args([
-                    "check",
-                    "--program",
-                    "antwerpen",
-                    "--csv",
-                    csv.to_str().unwrap(),
-                    "--out",
-                    out.to_str().unwrap(),
-                ])
-                .output()
-                .unwrap()
-        });
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-        times.push(t);
-    }
-    times.sort();
+    let median = batch("antwerpen", &csv, &out);
     let lines = std::fs::read_to_string(&out).unwrap().lines().count();
     assert_eq!(lines, N + 1);
     println!(
         "traject check --csv, {N} rows (median of 3): {:.2} s (target < 3 s: {})",
-        times[1].as_secs_f64(),
-        if times[1] < Duration::from_secs(3) {
-            "met"
-        } else {
-            "MISSED"
-        }
+        median.as_secs_f64(),
+        met(median < Duration::from_secs(3))
+    );
+
+    // 200,000 rows through the binary, built-in against expr rules.
+    let small = dir.join("referrals_200k.csv");
+    let mut w = csv::Writer::from_path(&small).unwrap();
+    w.write_record(COLUMNS).unwrap();
+    for r in &rows[..200_000] {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let fixture = root.join("benches/fixtures/antwerpen_2022_expr.yaml");
+    let (out_a, out_b) = (dir.join("builtin.csv"), dir.join("expr.csv"));
+    let t_builtin = batch("antwerpen", &small, &out_a);
+    let t_expr = batch(&fixture.to_string_lossy(), &small, &out_b);
+    assert_eq!(
+        verdicts(&out_a),
+        verdicts(&out_b),
+        "the batch verdicts of built-in and expr rules differ"
+    );
+    println!(
+        "traject check --csv, 200,000 rows (median of 3): built-in {:.2} s, expr {:.2} s, ratio {:.2}× (target ≤ 2×: {})",
+        t_builtin.as_secs_f64(),
+        t_expr.as_secs_f64(),
+        t_expr.as_secs_f64() / t_builtin.as_secs_f64(),
+        met(t_expr.as_secs_f64() <= 2.0 * t_builtin.as_secs_f64())
     );
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -279,8 +358,11 @@ fn main() {
     g.bench_function("a_builtin", |bch| {
         bch.iter(|| run_compiled(&builtin, &referrals))
     });
-    g.bench_function("b_rhai_expr", |bch| {
+    g.bench_function("b_expr_lowered", |bch| {
         bch.iter(|| run_compiled(&scripted, &referrals))
+    });
+    g.bench_function("b_expr_in_rhai", |bch| {
+        bch.iter(|| run_compiled(&interpreted, &referrals))
     });
     g.bench_function("c_hand_written", |bch| bch.iter(|| run_hand(&referrals)));
     g.finish();

@@ -114,6 +114,49 @@ fn limits_above_the_ceiling_are_refused() {
     );
 }
 
+#[test]
+fn the_time_limit_stops_a_script_the_other_limits_let_run() {
+    // Operations raised to the ceiling: only the clock stops the endless loop, at its place.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("programs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("scripts")).unwrap();
+    std::fs::copy(
+        root().join("tests/hostile/infinite_loop.rhai"),
+        dir.path().join("scripts/infinite_loop.rhai"),
+    )
+    .unwrap();
+    let text = programme_using("infinite_loop").replace(
+        "society_language: nl\n",
+        "society_language: nl\nlimits: {max_operations: 50000000, max_time_ms: 1}\n",
+    );
+    std::fs::write(dir.path().join("programs/p.yaml"), text).unwrap();
+    std::fs::write(
+        dir.path().join("cohort.csv"),
+        "id,referral_date\na,2022-03-01\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "route",
+            "--program",
+            "programs/p.yaml",
+            "--module",
+            "groups",
+            "cohort.csv",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("scripts/infinite_loop.rhai:4:")
+            && stderr.contains("exceeded the limit on time (max_time_ms = 1)"),
+        "{stderr}"
+    );
+}
+
 // ---------------------------------------------------------------- routing properties
 
 fn bundled() -> Vec<CompiledProgram> {
@@ -375,4 +418,106 @@ fn route_command_prints_json_groups() {
         .as_str()
         .unwrap()
         .contains("wait for their test"));
+}
+
+// ---------------------------------------------------------------- lowered expressions
+
+/// A referral with some facts given and others missing.
+fn sparse_referral() -> impl Strategy<Value = Referral> {
+    let opt = |values: Vec<&'static str>| prop::option::of(prop::sample::select(values));
+    (
+        prop::option::of(1940i32..2012),
+        opt(vec!["SY", "BE", "FR", "ER", "AF"]),
+        opt(vec!["leefloon", "equivalent_leefloon", "none"]),
+        opt(vec!["antwerpen", "gent", "liege"]),
+        opt(vec!["female", "male", "x"]),
+        opt(vec!["1.1", "1.2", "A2"]),
+        prop::collection::vec(prop::option::of(any::<bool>()), 6),
+    )
+        .prop_map(|(year, nat, income, ocmw, gender, level, flags)| {
+            let mut r = Referral {
+                referral_date: chrono::NaiveDate::from_ymd_opt(2023, 3, 1),
+                birth_date: year.and_then(|y| chrono::NaiveDate::from_ymd_opt(y, 6, 15)),
+                nationality: nat.map(str::to_string),
+                income_support: income.map(str::to_string),
+                residence_ocmw: ocmw.map(str::to_string),
+                gender: gender.map(str::to_string),
+                language_level: level.map(str::to_string),
+                ..Referral::default()
+            };
+            let names = [
+                "mobile",
+                "motivated",
+                "in_art60",
+                "civic_orientation_completed",
+                "reduced_autonomy",
+                "stress_factors",
+            ];
+            for (name, value) in names.iter().zip(flags) {
+                let i = traject::referral::bool_index(name).expect("a yes/no field");
+                r.flags[i] = value;
+            }
+            r
+        })
+}
+
+/// Expressions the lowering takes, chosen to exercise Rhai's precedence, short-circuits over
+/// missing facts and comparisons written either way round.
+const LOWERED: &[&str] = &[
+    "age >= 18",
+    "18 <= age && age < 65",
+    "!(nationality in [\"AT\", \"BE\", \"FR\"])",
+    "income_support == \"leefloon\" || income_support == \"equivalent_leefloon\"",
+    "mobile || motivated && in_art60",
+    "(mobile || motivated) && !in_art60",
+    "motivated == nationality in [\"SY\", \"ER\"]",
+    "gender != \"female\" == mobile",
+    "!mobile || !(age > 30) || residence_ocmw == \"gent\"",
+    "reduced_autonomy || stress_factors",
+    "true && !false && \"A2\" == language_level",
+    "civic_orientation_completed != false",
+];
+
+/// The Antwerp rules written as `expr:`, lowered and interpreted.
+static EXPR_FIXTURE: std::sync::LazyLock<(CompiledProgram, CompiledProgram)> =
+    std::sync::LazyLock::new(|| {
+        let fixture = root().join("benches/fixtures/antwerpen_2022_expr.yaml");
+        let open =
+            || traject::rules::open(&fixture.to_string_lossy(), &LoadOptions::default()).unwrap();
+        let lowered = open();
+        assert_eq!(
+            lowered.lowered_counts(),
+            (12, 0),
+            "every rule of the fixture is lowered"
+        );
+        let interpreted = open().without_lowering();
+        assert_eq!(interpreted.lowered_counts(), (0, 12));
+        (lowered, interpreted)
+    });
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn lowered_expressions_give_what_rhai_gives(r in sparse_referral()) {
+        let engine = traject::plugins::engine(traject::plugins::DEFAULT_LIMITS);
+        for text in LOWERED {
+            let native = traject::rules::lower::lower(text)
+                .unwrap_or_else(|| panic!("{text} is in the lowered subset"));
+            let ast = engine.compile_expression(text).unwrap();
+            let mut scope = traject::plugins::referral_scope(&r);
+            let rhai = traject::plugins::eval_bool(&engine, &ast, &mut scope);
+            prop_assert_eq!(rhai, Ok(native.eval(&r).ok()), "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_programme_of_expr_rules_judges_the_same_lowered_or_interpreted(r in sparse_referral()) {
+        let (lowered, interpreted) = &*EXPR_FIXTURE;
+        let (a, b) = (lowered.evaluate(&r).unwrap(), interpreted.evaluate(&r).unwrap());
+        prop_assert_eq!(a.verdict, b.verdict);
+        prop_assert_eq!(a.rules, b.rules);
+        prop_assert_eq!(a.funding, b.funding);
+        prop_assert_eq!(a.funding_unknown, b.funding_unknown);
+    }
 }

@@ -5,6 +5,12 @@
 //! language packages (arithmetic, strings, arrays, maps; none of them touch files, the network
 //! or the environment), and has `eval` disabled and `print`/`debug` silenced. Every run is
 //! bounded by `Limits`, set in one place here and overridable per programme up to `CEILING`.
+//!
+//! Rhai's size limits re-measure a whole value on every change, so a script that grows a map,
+//! an array of closures or a list of empty groups gets slower with every step while staying
+//! under the limits; the operations limit alone then lets it run for seconds. A wall-clock
+//! limit, checked from the engine's progress callback every few operations, stops any run
+//! after `max_time_ms` however its values grow.
 
 pub mod routing;
 
@@ -22,6 +28,8 @@ pub struct Limits {
     pub max_string_size: usize,
     pub max_array_size: usize,
     pub max_map_size: usize,
+    /// Longest one run may take (wall clock, milliseconds).
+    pub max_time_ms: u64,
 }
 
 /// The defaults: enough to route a cohort of several hundred people, small enough that a runaway
@@ -36,6 +44,7 @@ pub const DEFAULT_LIMITS: Limits = Limits {
     max_string_size: 256 * 1024,
     max_array_size: 3_000,
     max_map_size: 50_000,
+    max_time_ms: 50,
 };
 
 /// No programme may raise a limit above this.
@@ -46,6 +55,7 @@ pub const CEILING: Limits = Limits {
     max_string_size: 16 * 1024 * 1024,
     max_array_size: 500_000,
     max_map_size: 2_000_000,
+    max_time_ms: 10_000,
 };
 
 impl Limits {
@@ -58,8 +68,26 @@ impl Limits {
             max_string_size: self.max_string_size.min(CEILING.max_string_size),
             max_array_size: self.max_array_size.min(CEILING.max_array_size),
             max_map_size: self.max_map_size.min(CEILING.max_map_size),
+            max_time_ms: self.max_time_ms.min(CEILING.max_time_ms),
         }
     }
+}
+
+/// How many operations pass between two looks at the clock: often enough that even an
+/// operation made slow by a huge value is caught within milliseconds, rarely enough to cost
+/// nothing measurable.
+const TIME_CHECK_EVERY: u64 = 16;
+
+/// The interpreter runs 10–30× slower in an unoptimised (test) build; its time limit stretches
+/// with it, so that what passes in the shipped binary passes in tests too.
+const UNOPTIMISED_SLOWDOWN: u64 = if cfg!(debug_assertions) { 20 } else { 1 };
+
+/// The token a run stopped by the time limit ends with.
+const TIMED_OUT: &str = "max_time_ms";
+
+thread_local! {
+    /// When the current script run on this thread began (runs do not nest).
+    static RUN_STARTED: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
 }
 
 /// A sandboxed engine with `limits` (capped at the ceiling).
@@ -78,6 +106,18 @@ pub fn engine(limits: Limits) -> Engine {
         }
     });
     engine.on_debug(|_, _, _| {});
+    let allowed = std::time::Duration::from_millis(limits.max_time_ms * UNOPTIMISED_SLOWDOWN);
+    engine.on_progress(move |count| {
+        if count == 1 {
+            RUN_STARTED.set(Some(std::time::Instant::now()));
+        } else if count % TIME_CHECK_EVERY == 0 {
+            let started = RUN_STARTED.get()?;
+            if started.elapsed() > allowed {
+                return Some(Dynamic::from(TIMED_OUT));
+            }
+        }
+        None
+    });
     engine
         .set_max_operations(limits.max_operations)
         .set_max_call_levels(limits.max_call_levels)
@@ -186,6 +226,10 @@ pub fn describe_with_limits(err: &EvalAltResult, limits: Option<&Limits>) -> Str
         EvalAltResult::ErrorTooManyOperations(_) => format!(
             "stopped: exceeded the limit on operations{} — an endless loop?",
             limit("max_operations", l.max_operations.to_string())
+        ),
+        EvalAltResult::ErrorTerminated(token, _) if token.to_string() == TIMED_OUT => format!(
+            "stopped: exceeded the limit on time{} — a value growing without bound, or an endless loop?",
+            limit("max_time_ms", l.max_time_ms.to_string())
         ),
         EvalAltResult::ErrorStackOverflow(_) => format!(
             "stopped: exceeded the limit on call depth{} — endless recursion?",

@@ -104,6 +104,7 @@ pub struct LimitsSpec {
     pub max_string_size: Option<usize>,
     pub max_array_size: Option<usize>,
     pub max_map_size: Option<usize>,
+    pub max_time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -12,7 +12,9 @@ use crate::diag::{suggestion_suffix, Diagnostic};
 use crate::plugins;
 use crate::program::model::{Condition, Mode, Version};
 use crate::program::Program;
-use crate::referral::{bool_index, language_rank, FIELDS};
+use crate::referral::{bool_index, language_rank, Referral, FIELDS};
+
+use super::lower;
 
 /// A built-in or scripted test on a referral.
 #[derive(Clone)]
@@ -35,7 +37,12 @@ pub enum Test {
     },
     LanguageAtLeast((u8, u32)),
     LanguageAtMost((u8, u32)),
-    Expr(Arc<AST>),
+    /// An `expr:` rule: its Rhai AST, and the same expression lowered to native code where it
+    /// is simple enough (see `lower`), which then runs instead.
+    Expr {
+        ast: Arc<AST>,
+        native: Option<Arc<lower::Native>>,
+    },
     AnyOf(Vec<Cond>),
     AllOf(Vec<Cond>),
 }
@@ -96,6 +103,54 @@ impl CompiledProgram {
     pub fn version(&self, id: &str) -> Option<(&Version, &CompiledVersion)> {
         let i = self.program.spec.versions.iter().position(|v| v.id == id)?;
         Some((&self.program.spec.versions[i], &self.versions[i]))
+    }
+
+    /// The same programme with every `expr:` rule run by the Rhai interpreter, none lowered:
+    /// the reference the lowering is measured and tested against.
+    pub fn without_lowering(mut self) -> CompiledProgram {
+        fn strip(c: &mut Cond) {
+            match &mut c.test {
+                Test::Expr { native, .. } => *native = None,
+                Test::AnyOf(subs) | Test::AllOf(subs) => subs.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        for v in &mut self.versions {
+            for rule in &mut v.rules {
+                strip(&mut rule.cond);
+                rule.exceptions.iter_mut().for_each(strip);
+            }
+            for f in &mut v.funders {
+                f.conditions.iter_mut().for_each(strip);
+            }
+        }
+        self
+    }
+
+    /// How many `expr:` rules run natively and how many in Rhai (for `traject show` and
+    /// benchmarks).
+    pub fn lowered_counts(&self) -> (usize, usize) {
+        fn count(c: &Cond, n: &mut (usize, usize)) {
+            match &c.test {
+                Test::Expr {
+                    native: Some(_), ..
+                } => n.0 += 1,
+                Test::Expr { native: None, .. } => n.1 += 1,
+                Test::AnyOf(subs) | Test::AllOf(subs) => subs.iter().for_each(|s| count(s, n)),
+                _ => {}
+            }
+        }
+        let mut n = (0, 0);
+        for v in &self.versions {
+            for rule in &v.rules {
+                count(&rule.cond, &mut n);
+                rule.exceptions.iter().for_each(|e| count(e, &mut n));
+            }
+            for f in &v.funders {
+                f.conditions.iter().for_each(|c| count(c, &mut n));
+            }
+        }
+        n
     }
 }
 
@@ -304,7 +359,10 @@ impl Compiler<'_> {
                 Cond {
                     id: c.id.clone(),
                     ptr: c.ptr.clone(),
-                    test: Test::Expr(Arc::new(ast)),
+                    test: Test::Expr {
+                        ast: Arc::new(ast),
+                        native: None,
+                    },
                     field: "",
                     reads: mentioned_fields(&text),
                 }
@@ -384,13 +442,31 @@ impl Compiler<'_> {
                 self.err(&ptr, msg, format!("referral fields: {}", names.join(", ")));
             }
         }
+        let native = lower::lower(text)
+            .filter(|n| self.agrees_with_rhai(n, &ast))
+            .map(Arc::new);
         Cond {
             id: c.id.clone(),
             ptr: c.ptr.clone(),
-            test: Test::Expr(Arc::new(ast)),
+            test: Test::Expr {
+                ast: Arc::new(ast),
+                native,
+            },
             field: "",
             reads: mentioned_fields(text),
         }
+    }
+
+    /// A last guard on the lowering: the native and the Rhai form give the same outcome on a
+    /// referral with every field and on one with none.
+    fn agrees_with_rhai(&self, native: &lower::Native, ast: &AST) -> bool {
+        [plugins::sample_referral(), Referral::default()]
+            .iter()
+            .all(|r| {
+                let mut scope = plugins::referral_scope(r);
+                let rhai = plugins::eval_bool(self.engine, ast, &mut scope);
+                rhai == Ok(native.eval(r).ok())
+            })
     }
 }
 
@@ -469,6 +545,12 @@ fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
             u(defaults.max_map_size),
             u(ceiling.max_map_size),
         ) as usize,
+        max_time_ms: pick(
+            "max_time_ms",
+            spec.max_time_ms,
+            defaults.max_time_ms,
+            ceiling.max_time_ms,
+        ),
     }
 }
 

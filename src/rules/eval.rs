@@ -91,7 +91,14 @@ pub fn eval_cond(
             .as_deref()
             .and_then(language_rank)
             .and_then(|l| same_scale(l, *max).then_some(l <= *max))),
-        Test::Expr(ast) => {
+        Test::Expr {
+            native: Some(native),
+            ..
+        } => match native.eval(r) {
+            Ok(b) => of(Some(b)),
+            Err(super::lower::Missing) => Unknown,
+        },
+        Test::Expr { ast, native: None } => {
             let scope = scope.get_or_insert_with(|| crate::plugins::referral_scope(r));
             of(crate::plugins::eval_bool(engine, ast, scope)
                 .map_err(|e| format!("rule '{}': {e}", cond.id))?)

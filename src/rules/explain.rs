@@ -53,7 +53,7 @@ fn value_of(cond: &Cond, r: &Referral) -> Option<String> {
         Test::AnyOf(subs) | Test::AllOf(subs) => {
             pairs(&mut subs.iter().map(|s| s.field).filter(|f| !f.is_empty()))
         }
-        Test::Expr(_) => pairs(&mut cond.reads.iter().copied()),
+        Test::Expr { .. } => pairs(&mut cond.reads.iter().copied()),
         _ => shown(cond.field),
     }
 }

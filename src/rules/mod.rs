@@ -4,6 +4,7 @@
 pub mod compile;
 pub mod eval;
 pub mod explain;
+pub mod lower;
 
 pub use compile::{compile, CompiledProgram};
 pub use eval::{Evaluation, Outcome, Verdict};
