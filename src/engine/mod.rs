@@ -16,7 +16,7 @@ use crate::program::duration::Duration;
 use crate::program::model::{Anchor, Decision, Evaluation, ExitKind, Version};
 use crate::referral::Referral;
 use crate::rules::CompiledProgram;
-use crate::store::{append_event, Store, HOLDS_PLACE};
+use crate::store::{append_event, Store};
 
 mod error;
 mod pause;
@@ -570,8 +570,11 @@ fn is_full(tx: &Tx, version: &Version, program: &str) -> Result<bool, CaseError>
 }
 
 fn active_count(tx: &Tx, program: &str) -> Result<i64, CaseError> {
+    // Two counts, each answered from the (program, state) index: a single OR over states
+    // makes the planners scan every case of the programme, on every start.
     Ok(tx.query_row(
-        &format!("SELECT COUNT(*) FROM cases WHERE program = ?1 AND {HOLDS_PLACE}"),
+        "SELECT (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')) \
+              + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0)",
         args![program],
         |r| r.get(0),
     )?)
