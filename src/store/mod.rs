@@ -163,7 +163,7 @@ ALTER TABLE cases ADD COLUMN place_freed INTEGER NOT NULL DEFAULT 0;
 
 /// The cases that count against a team's capacity: running ones, and paused ones that keep
 /// their place (a programme may free a paused case's place instead).
-pub const HOLDS_PLACE: &str =
+const HOLDS_PLACE: &str =
     "(state IN ('active', 'extended') OR (state = 'paused' AND place_freed = 0))";
 
 /// Why the case store could not do what was asked. A refused case transition is not a store
