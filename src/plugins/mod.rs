@@ -285,9 +285,16 @@ pub fn eval_bool(engine: &Engine, ast: &AST, scope: &mut Scope) -> Result<Option
     }
 }
 
-/// Where a run stopped, for errors Rhai reports without a position (the operations limit):
-/// the same call is replayed on an engine with a stepping debugger that remembers the last
-/// position it passed. Runs are deterministic, so the replay stops at the same place.
+/// Did the run stop on the time limit?
+pub fn timed_out(err: &EvalAltResult) -> bool {
+    matches!(innermost(err).0, EvalAltResult::ErrorTerminated(token, _) if token.to_string() == TIMED_OUT)
+}
+
+/// Where a run stopped, for errors Rhai reports without a position (the operations and time
+/// limits): the same call is replayed on an engine with a stepping debugger that remembers the
+/// last position it passed. Runs are deterministic, so a replay stops at the same operation;
+/// a run stopped by the clock is replayed for a fifth of its time only — it was still going
+/// round the same code, and locating it should not take as long again.
 pub fn replay_position(limits: Limits, run: impl FnOnce(&Engine) -> bool) -> Option<Position> {
     use std::sync::{Arc, Mutex};
     let last = Arc::new(Mutex::new(Position::NONE));

@@ -231,7 +231,12 @@ fn run_script(
     call(engine, &mut Scope::new()).map_err(|e| {
         let (_, mut pos) = super::innermost(&e);
         if pos.is_none() {
-            pos = super::replay_position(*limits, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
+            let replay = if super::timed_out(&e) {
+                super::Limits { max_time_ms: (limits.max_time_ms / 5).max(1), ..*limits }
+            } else {
+                *limits
+            };
+            pos = super::replay_position(replay, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
         }
         let (line, col) = super::line_col(pos).unwrap_or((1, 1));
         Diagnostic::error(&script.file, Pos::new(line, col), format!("routing script '{}': {}", script.name, super::describe_with_limits(&e, Some(limits))))
