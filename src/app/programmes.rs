@@ -211,7 +211,8 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
     let file = crate::program::load::display_path(path);
-    match load_path(path, opts).and_then(compile_loaded) {
+    let load = |o: &LoadOptions| load_path(path, o).and_then(compile_loaded);
+    match under_every_choice(load, opts) {
         Ok(p) => ok_result(file, &p),
         Err(e) => failed_result(file, e),
     }
@@ -219,9 +220,49 @@ pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
 
 /// Check a programme given as bytes (e.g. a bundled one), named `file` in messages.
 pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResult {
-    match load_bytes(file, bytes, opts).and_then(compile_loaded) {
+    let load = |o: &LoadOptions| load_bytes(file, bytes, o).and_then(compile_loaded);
+    match under_every_choice(load, opts) {
         Ok(p) => ok_result(file.to_string(), &p),
         Err(e) => failed_result(file.to_string(), e),
+    }
+}
+
+/// Load with the choices given, then — when none were given — once more for every other
+/// choice of every option, so that a reading nobody selects by default is checked too (its
+/// rules, references and declared version changes). Problems found only under a choice say
+/// which one.
+fn under_every_choice(
+    load: impl Fn(&LoadOptions) -> Result<CompiledProgram, LoadError>,
+    opts: &LoadOptions,
+) -> Result<CompiledProgram, LoadError> {
+    let compiled = load(opts)?;
+    if !opts.choices.is_empty() {
+        return Ok(compiled);
+    }
+    let mut problems: Option<LoadError> = None;
+    for option in &compiled.program.spec.options {
+        for choice in option.choices.iter().filter(|c| c.id != option.default) {
+            let mut alt = opts.clone();
+            alt.choices.insert(option.id.clone(), choice.id.clone());
+            if let Err(e) = load(&alt) {
+                let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
+                for mut d in e.diagnostics {
+                    d.message = format!("with --option {}={}: {}", option.id, choice.id, d.message);
+                    if !found.diagnostics.contains(&d) {
+                        found.diagnostics.push(d);
+                    }
+                }
+                for (f, t) in e.sources {
+                    if !found.sources.iter().any(|(g, _)| *g == f) {
+                        found.sources.push((f, t));
+                    }
+                }
+            }
+        }
+    }
+    match problems {
+        Some(e) => Err(e),
+        None => Ok(compiled),
     }
 }
 

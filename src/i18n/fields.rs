@@ -127,6 +127,12 @@ const FIELD_WORDS: &[Words] = &[
         "Partner in the programme",
     ),
     ("mobile", "Mobiel", "Mobile", "Mobile"),
+    (
+        "social_worker_approved",
+        "Goedgekeurd door de maatschappelijk werker",
+        "Approuvé par l'assistant social",
+        "Approved by the social worker",
+    ),
 ];
 
 const VALUE_WORDS: &[Words] = &[

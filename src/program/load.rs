@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::changes;
 use super::check::semantic_checks;
 use super::model::{ProgramSpec, Version};
 use super::schema::check_program;
@@ -229,6 +230,13 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
     if !errors.is_empty() {
         return Err(errors);
     }
+    let society = value["society_language"].as_str().unwrap_or_default();
+    let change_problems = changes::check(
+        file,
+        society,
+        &changes::resolved_versions(&value),
+        &doc.index,
+    );
     let scripts = pin_scripts(file, &value, opts);
     let hashes: Vec<String> = value["versions"]
         .as_array()
@@ -252,7 +260,11 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
         text: String::new(),
         scripts,
     };
-    let problems = semantic_checks(&program);
+    let mut problems = semantic_checks(&program);
+    if !change_problems.is_empty() {
+        problems.extend(change_problems);
+        problems.sort_by_key(|d| (d.line, d.col));
+    }
     if problems.is_empty() {
         Ok(program)
     } else {
@@ -583,7 +595,8 @@ fn content_hash(version: &Value, scripts: &BTreeMap<String, PinnedScript>) -> St
         match v {
             Value::Object(m) => Value::Object(
                 m.iter()
-                    .filter(|(k, _)| k.as_str() != "_ptr")
+                    // `changes:` explains a version; it does not decide anything.
+                    .filter(|(k, _)| k.as_str() != "_ptr" && k.as_str() != "changes")
                     .map(|(k, v)| (k.clone(), strip(v)))
                     .collect(),
             ),

@@ -2,6 +2,7 @@
 //! checks, the embedded schema and the bundled programmes.
 
 pub mod bundled;
+pub mod changes;
 pub mod check;
 pub mod duration;
 pub mod kinds;

@@ -170,6 +170,10 @@ pub struct Version {
     /// Whether a closed or dropped case may be re-opened when the client comes back.
     #[serde(default)]
     pub reopen: Option<ReopenPolicy>,
+    /// What this version adds, removes or changes against the version it is `based_on`, each
+    /// with its source and reason (checked against the real differences when loading).
+    #[serde(default)]
+    pub changes: Vec<super::changes::VersionChange>,
     /// Content hash of the resolved version (filled by the loader, never read from YAML).
     #[serde(skip_deserializing, default)]
     pub hash: String,

@@ -18,6 +18,7 @@ pub const BOOL_FIELDS: &[&str] = &[
     "stress_factors",
     "partner_in_programme",
     "mobile",
+    "social_worker_approved",
 ];
 
 pub const RESIDENCE_STATUSES: &[&str] = &[
@@ -81,6 +82,7 @@ pub const FIELDS: &[(&str, FieldType)] = &[
     ("stress_factors", FieldType::Bool),
     ("partner_in_programme", FieldType::Bool),
     ("mobile", FieldType::Bool),
+    ("social_worker_approved", FieldType::Bool),
 ];
 
 /// Index of a yes/no field in `Referral::flags`.

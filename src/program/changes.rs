@@ -1,0 +1,461 @@
+//! Justified changes between versions: a version that is `based_on` another must say, in its
+//! `changes:` list, what it adds, removes or changes in the decision-relevant sections
+//! (eligibility rules, tracks, modules, evaluation moments, staffing, capacity, funders and
+//! the funding split), each with a source and a reason. The loader compares the two resolved
+//! versions (under the option choices in force) and refuses any difference no entry covers,
+//! and any entry that covers no difference — so a rule can no longer vanish silently when a
+//! later version rewrites a section.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::diag::{suggestion_suffix, Diagnostic};
+use crate::yaml::SpanIndex;
+
+/// The parts of a version whose differences must be declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeSection {
+    Eligibility,
+    Tracks,
+    Modules,
+    Evaluations,
+    Staffing,
+    Capacity,
+    Funders,
+    FundingSplit,
+}
+
+impl ChangeSection {
+    pub const ALL: [ChangeSection; 8] = [
+        ChangeSection::Eligibility,
+        ChangeSection::Tracks,
+        ChangeSection::Modules,
+        ChangeSection::Evaluations,
+        ChangeSection::Staffing,
+        ChangeSection::Capacity,
+        ChangeSection::Funders,
+        ChangeSection::FundingSplit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeSection::Eligibility => "eligibility",
+            ChangeSection::Tracks => "tracks",
+            ChangeSection::Modules => "modules",
+            ChangeSection::Evaluations => "evaluations",
+            ChangeSection::Staffing => "staffing",
+            ChangeSection::Capacity => "capacity",
+            ChangeSection::Funders => "funders",
+            ChangeSection::FundingSplit => "funding_split",
+        }
+    }
+
+    /// What one item of the section is called in a message.
+    fn item(self) -> &'static str {
+        match self {
+            ChangeSection::Eligibility => "rule",
+            ChangeSection::Tracks => "track",
+            ChangeSection::Modules => "module",
+            ChangeSection::Evaluations => "evaluation",
+            ChangeSection::Staffing => "role",
+            ChangeSection::Capacity => "capacity",
+            ChangeSection::Funders => "funder",
+            ChangeSection::FundingSplit => "cost category",
+        }
+    }
+
+    /// Where the section's items sit in a version, and the key naming each item.
+    fn path(self) -> (&'static [&'static str], &'static str) {
+        match self {
+            ChangeSection::Eligibility => (&["eligibility", "rules"], "id"),
+            ChangeSection::Tracks => (&["tracks"], "id"),
+            ChangeSection::Modules => (&["modules"], "id"),
+            ChangeSection::Evaluations => (&["evaluations"], "id"),
+            ChangeSection::Staffing => (&["staffing"], "id"),
+            ChangeSection::Capacity => (&["capacity"], ""),
+            ChangeSection::Funders => (&["funding", "funders"], "id"),
+            ChangeSection::FundingSplit => (&["funding", "split"], "category"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+        }
+    }
+}
+
+/// One id or several ids sharing a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Ids {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Ids {
+    pub fn list(&self) -> Vec<&str> {
+        match self {
+            Ids::One(s) => vec![s.as_str()],
+            Ids::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// One declared change of a version against the version it is based on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionChange {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub section: ChangeSection,
+    /// The item (rule, track, module, … id; a cost category for the funding split). Not
+    /// written for `capacity`, which is one item.
+    #[serde(default)]
+    pub id: Option<Ids>,
+    pub change: ChangeKind,
+    pub source: String,
+    pub reason: crate::i18n::Label,
+}
+
+impl VersionChange {
+    pub fn ids(&self) -> Vec<&str> {
+        match (&self.id, self.section) {
+            (Some(ids), _) => ids.list(),
+            (None, ChangeSection::Capacity) => vec!["capacity"],
+            (None, _) => vec![],
+        }
+    }
+}
+
+/// Keys that present an item (texts, sources) rather than decide anything: a change in them
+/// needs no justification.
+const PRESENTATION: &[&str] = &[
+    "_ptr",
+    "source",
+    "label",
+    "note",
+    "goals",
+    "selection",
+    "name",
+    "role",
+    "summary",
+];
+
+fn substance(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !PRESENTATION.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), substance(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(substance).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A section's items by id: their substance and the pointer they were written at.
+fn items(version: &Value, section: ChangeSection) -> BTreeMap<String, (Value, String)> {
+    let (path, key) = section.path();
+    let mut at = version;
+    for p in path {
+        match at.get(*p) {
+            Some(v) => at = v,
+            None => return BTreeMap::new(),
+        }
+    }
+    let ptr_of = |v: &Value| v["_ptr"].as_str().unwrap_or_default().to_string();
+    if key.is_empty() {
+        return BTreeMap::from([("capacity".to_string(), (substance(at), ptr_of(at)))]);
+    }
+    at.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            let id = item.get(key)?.as_str()?.to_string();
+            Some((id, (substance(item), ptr_of(item))))
+        })
+        .collect()
+}
+
+/// One difference found between a version and its base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub section: ChangeSection,
+    pub id: String,
+    pub change: ChangeKind,
+    /// Where it shows in the version: the item, or the section that no longer has it.
+    pub ptr: String,
+}
+
+/// Every decision-relevant difference from `base` to `version` (both resolved JSON).
+pub fn differences(base: &Value, version: &Value) -> Vec<Difference> {
+    let vptr = version["_ptr"].as_str().unwrap_or_default();
+    let mut out = Vec::new();
+    for section in ChangeSection::ALL {
+        let (a, b) = (items(base, section), items(version, section));
+        let section_ptr = format!("{vptr}/{}", section.path().0[0]);
+        for (id, (va, _)) in &a {
+            match b.get(id) {
+                None => out.push(Difference {
+                    section,
+                    id: id.clone(),
+                    change: ChangeKind::Removed,
+                    ptr: section_ptr.clone(),
+                }),
+                Some((vb, ptr)) if vb != va => out.push(Difference {
+                    section,
+                    id: id.clone(),
+                    change: ChangeKind::Changed,
+                    ptr: ptr.clone(),
+                }),
+                _ => {}
+            }
+        }
+        for (id, (_, ptr)) in &b {
+            if !a.contains_key(id) {
+                out.push(Difference {
+                    section,
+                    id: id.clone(),
+                    change: ChangeKind::Added,
+                    ptr: ptr.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Check every `based_on` version's `changes:` against the differences it really has.
+/// `versions` are resolved (inheritance applied, options filtered).
+pub fn check(
+    file: &str,
+    society_language: &str,
+    versions: &[Value],
+    index: &SpanIndex,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let err = |ptr: &str, msg: String, help: String| {
+        let place = index.locate(ptr);
+        Diagnostic::error(file, place.value, msg)
+            .with_width(place.width)
+            .with_help(help)
+    };
+    for (i, version) in versions.iter().enumerate() {
+        let vid = version["id"].as_str().unwrap_or_default();
+        let declared = parse_changes(version);
+        let base_id = version.get("based_on").and_then(Value::as_str);
+        let base = base_id.and_then(|b| versions[..i].iter().find(|v| v["id"] == b));
+        let Some(base) = base else {
+            if base_id.is_none() {
+                if let Some((ptr, _)) = declared.first() {
+                    out.push(err(
+                        ptr,
+                        format!("version '{vid}' declares changes but is not `based_on` another version"),
+                        "remove `changes:`, or add `based_on: <earlier version id>` that they are changes from".into(),
+                    ));
+                }
+            }
+            continue;
+        };
+        let base_id = base_id.unwrap_or_default();
+        let found = differences(base, version);
+        out.extend(uncovered(&found, &declared, vid, base_id, &err));
+        out.extend(unfounded(
+            &found,
+            &declared,
+            vid,
+            base_id,
+            society_language,
+            &err,
+        ));
+    }
+    out
+}
+
+type Declared = Vec<(String, VersionChange)>;
+
+/// The version's `changes:` entries that parse (the schema has reported the others).
+fn parse_changes(version: &Value) -> Declared {
+    version
+        .get("changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let ch: VersionChange = serde_json::from_value(c.clone()).ok()?;
+            Some((ch.ptr.clone(), ch))
+        })
+        .collect()
+}
+
+fn covers(c: &VersionChange, d: &Difference) -> bool {
+    c.section == d.section && c.ids().contains(&d.id.as_str())
+}
+
+/// Differences no entry declares.
+fn uncovered(
+    found: &[Difference],
+    declared: &Declared,
+    vid: &str,
+    base_id: &str,
+    err: &impl Fn(&str, String, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in found {
+        if declared.iter().any(|(_, c)| covers(c, d)) {
+            continue;
+        }
+        let what = d.section.item();
+        let verb = match d.change {
+            ChangeKind::Added => "adds",
+            ChangeKind::Removed => "removes",
+            ChangeKind::Changed => "changes",
+        };
+        let id = if d.section == ChangeSection::Capacity {
+            String::new()
+        } else {
+            format!(" '{}'", d.id)
+        };
+        let id_key = if d.section == ChangeSection::Capacity {
+            String::new()
+        } else {
+            format!("id: {}, ", d.id)
+        };
+        let undo = match d.change {
+            ChangeKind::Removed => format!("restore the {what}"),
+            ChangeKind::Added => format!("remove the {what}"),
+            ChangeKind::Changed => format!("write the {what} as in version '{base_id}'"),
+        };
+        let against = match d.change {
+            ChangeKind::Added => {
+                format!(", which version '{base_id}' (its `based_on`) does not have,")
+            }
+            _ => format!(" of version '{base_id}' (its `based_on`)"),
+        };
+        out.push(err(
+            &d.ptr,
+            format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
+            format!(
+                "add to version '{vid}': `changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`, or {undo}",
+                d.section.as_str(),
+                d.change.as_str()
+            ),
+        ));
+    }
+    out
+}
+
+/// Entries that declare a difference the versions do not have, or name it wrongly.
+fn unfounded(
+    found: &[Difference],
+    declared: &Declared,
+    vid: &str,
+    base_id: &str,
+    society_language: &str,
+    err: &impl Fn(&str, String, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut seen: BTreeSet<(ChangeSection, String)> = BTreeSet::new();
+    for (ptr, c) in declared {
+        if c.id.is_none() && c.section != ChangeSection::Capacity {
+            out.push(err(
+                ptr,
+                format!("a change of {} needs an `id`", c.section.as_str()),
+                format!("name the {} it is about: `id: <id>`", c.section.item()),
+            ));
+        }
+        if !c.reason.0.keys().any(|l| l.code() == society_language) {
+            out.push(err(
+                &format!("{ptr}/reason"),
+                format!("text is missing in the society language '{society_language}'"),
+                format!(
+                    "add `{society_language}: …` to this reason; other languages fall back to it"
+                ),
+            ));
+        }
+        for id in c.ids() {
+            if !seen.insert((c.section, id.to_string())) {
+                out.push(err(
+                    &format!("{ptr}/id"),
+                    format!(
+                        "{} '{id}' is declared twice in `changes:`",
+                        c.section.item()
+                    ),
+                    "keep one entry per item".into(),
+                ));
+                continue;
+            }
+            let actual = found.iter().find(|d| d.section == c.section && d.id == id);
+            match actual {
+                Some(d) if d.change == c.change => {}
+                Some(d) => out.push(err(
+                    &format!("{ptr}/change"),
+                    format!(
+                        "{} '{id}' is declared {}, but version '{vid}' has it {} against version '{base_id}'",
+                        c.section.item(),
+                        c.change.as_str(),
+                        d.change.as_str()
+                    ),
+                    format!("write `change: {}`", d.change.as_str()),
+                )),
+                None => {
+                    let others: Vec<&str> = found
+                        .iter()
+                        .filter(|d| d.section == c.section)
+                        .map(|d| d.id.as_str())
+                        .collect();
+                    out.push(err(
+                        ptr,
+                        format!(
+                            "{} '{id}' is declared {}, but it is the same in version '{vid}' as in version '{base_id}'{}",
+                            c.section.item(),
+                            c.change.as_str(),
+                            suggestion_suffix(id, others.iter().copied())
+                        ),
+                        "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
+                    ))
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The resolved versions of a loaded programme document, as JSON (for the check above).
+pub fn resolved_versions(value: &Value) -> Vec<Value> {
+    value["versions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(Value::is_object)
+        .collect()
+}
+
+/// A version's declared changes in a map by section and id, for readers (show, diff).
+pub fn by_item(changes: &[VersionChange]) -> BTreeMap<(ChangeSection, String), &VersionChange> {
+    let mut out = BTreeMap::new();
+    for c in changes {
+        for id in c.ids() {
+            out.insert((c.section, id.to_string()), c);
+        }
+    }
+    out
+}
