@@ -148,6 +148,8 @@ fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
         name: None,
         fte: None,
         society_language: None,
+        version: None,
+        valid_from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
     };
     let out = dir.path().join("mortsel.yaml");
     forbidden(

@@ -27,9 +27,11 @@ fn a_mortsel_rollout_validates_passes_its_copied_tests_and_judges_a_mortsel_refe
         .args([
             "new",
             "--from",
-            "programs/antwerpen.yaml",
+            "antwerpen@2022",
             "--ocmw",
             "mortsel",
+            "--valid-from",
+            "2025-01-01",
             "--fte",
             "0.2",
             "--out",
@@ -52,8 +54,12 @@ fn a_mortsel_rollout_validates_passes_its_copied_tests_and_judges_a_mortsel_refe
     let text = std::fs::read_to_string(&out_file).unwrap();
     assert!(text.starts_with("# yaml-language-server: $schema=../schemas/program.schema.json"));
     assert!(
-        text.contains("# §9 Q1: language prerequisite."),
+        text.contains("# §9 Q2: \"gevolgd hebben\""),
         "comments of the model survive"
+    );
+    assert!(
+        !text.contains("language_minimum_2020"),
+        "an option only earlier versions use is not copied"
     );
     assert!(
         text.contains("source: \"000:121\""),
@@ -76,12 +82,35 @@ fn a_mortsel_rollout_validates_passes_its_copied_tests_and_judges_a_mortsel_refe
         "{t}"
     );
 
-    // Capacity follows the new staffing: 0.2 FTE × 20 per FTE = 4.
+    // One version, in force from the roll-out with an open end, with the sections 2022
+    // took from 2020 written out (the phases of individual guidance).
     let p = traject::program::load_path(&out_file, &Default::default()).unwrap();
-    assert_eq!(p.version("2022").unwrap().capacity_limit(), Some(4));
+    assert_eq!(
+        p.spec.versions.len(),
+        1,
+        "a roll-out starts from one version"
+    );
+    let v = p.version("2025").unwrap();
+    assert_eq!(
+        (v.valid_from.to_string(), v.valid_to, v.based_on.as_deref()),
+        ("2025-01-01".to_string(), None, None)
+    );
+    assert!(
+        !v.phases.is_empty() && text.contains("source: \"002:317-323\""),
+        "inherited sections copied with their sources"
+    );
+    // Capacity follows the new staffing: 0.2 FTE × 20 per FTE = 4.
+    assert_eq!(v.capacity_limit(), Some(4));
+    let tests_text =
+        std::fs::read_to_string(dir.path().join("mortsel/tests/mortsel.yaml")).unwrap();
+    assert!(
+        !tests_text.contains("referral_date: 2016")
+            && tests_text.contains("referral_date: 2026-01-10"),
+        "only the tests of version 2022, moved 36 months"
+    );
 
     let referral = dir.path().join("r.yaml");
-    std::fs::write(&referral, "referral_date: 2023-05-01\nbirth_date: 1980-01-01\nnationality: AF\nresidence_ocmw: mortsel\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
+    std::fs::write(&referral, "referral_date: 2025-05-01\nbirth_date: 1980-01-01\nnationality: AF\nresidence_ocmw: mortsel\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
     let check = traject()
         .args([
             "check",
@@ -157,16 +186,63 @@ fn diff_of_antwerp_and_ghent_shows_the_structural_differences() {
         "Antwerp's 20-per-FTE norm"
     );
     assert_eq!(find("modules", "via").unwrap()["change"], "added");
-    // Two versions of one programme.
+    // Two versions of one programme: field by field, by label, with the declared reason.
+    let diff_text = |lang: &str| {
+        let out = traject()
+            .args(["diff", "antwerpen@2020", "antwerpen@2022", "--lang", lang])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let en = diff_text("en");
+    assert!(en.contains("--- antwerpen@2020"), "{en}");
+    assert!(
+        en.contains("accepted income: leefloon (integration income) → leefloon (integration income), equivalent leefloon"),
+        "{en}"
+    );
+    assert!(
+        en.contains("+ Has followed the civic orientation course (civic_orientation)")
+            && en.contains("[source 000:27-31]"),
+        "an added rule with the source its version declares:\n{en}"
+    );
+    assert!(!en.contains("{\""), "no JSON objects in the text:\n{en}");
+    let fr = diff_text("fr");
+    assert!(
+        fr.contains("revenus acceptés\u{a0}: revenu d'intégration → revenu d'intégration, équivalent du revenu d'intégration"),
+        "{fr}"
+    );
+    assert!(
+        fr.contains("Conditions d'accès") && fr.contains("pourquoi\u{a0}:"),
+        "{fr}"
+    );
+    let nl = diff_text("nl");
+    assert!(
+        nl.contains("aanvaard inkomen: leefloon → leefloon, equivalent leefloon"),
+        "{nl}"
+    );
     let out = traject()
-        .args(["diff", "antwerpen@2020", "antwerpen@2022"])
+        .args([
+            "diff",
+            "antwerpen@2020",
+            "antwerpen@2022",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("--- antwerpen@2020") && text.contains("+ civic_orientation"),
-        "{text}"
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let income = j["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "income")
+        .unwrap();
+    assert_eq!(
+        income["to"]["value"],
+        serde_json::json!(["leefloon", "equivalent_leefloon"])
     );
+    assert_eq!(income["declared"]["source"], "000:32");
 }
 
 fn watch_sees_break_and_repair(poll: bool) {

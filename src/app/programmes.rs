@@ -129,8 +129,13 @@ pub fn rollout_new(
         || format!("{}.yaml", spec.ocmw),
         |n| n.to_string_lossy().into_owned(),
     );
+    let (from, version) = split_version(from);
     let model = programs.load(from, &LoadOptions::default())?;
-    let rollout = rollout::new_from(&model, spec, &file_name)?;
+    let mut spec = spec.clone();
+    if let Some(v) = version {
+        spec.version = Some(v.to_string());
+    }
+    let rollout = rollout::new_from(&model, &spec, &file_name)?;
     files::write_text(out, &rollout.programme).map_err(AppError::Rows)?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
     let tests_path = dir.unwrap_or(Path::new(".")).join("tests").join(&file_name);

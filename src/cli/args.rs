@@ -89,16 +89,17 @@ pub enum Command {
     /// Personal data past the programmes' retention periods.
     #[command(subcommand)]
     Retention(RetentionCommand),
-    /// Roll a programme out to another OCMW: copy a model, replace identity, residence,
-    /// staffing and local funder, keep structure, comments and sources; list the TODO items.
+    /// Roll a programme out to another OCMW: copy one version of a model, resolved and dated
+    /// from the roll-out; replace identity, residence, staffing and local funder, keep
+    /// comments and sources; list the TODO items.
     #[command(
-        after_help = "Example:\n  traject new --from programs/x.yaml --ocmw my-ocmw --fte 0.2 --out my-ocmw/my-ocmw.yaml\n\nThe model's tests are copied to tests/ beside the new file. The new file validates at once."
+        after_help = "Examples:\n  traject new --from <id>@2022 --ocmw my-ocmw --valid-from 2025-01-01 --fte 0.2 --out my-ocmw/my-ocmw.yaml\n  traject new --from programs/x.yaml --ocmw my-ocmw --out my-ocmw/my-ocmw.yaml   (its latest version, from today)\n\nThe new programme has one version, named after the year it starts, with everything it\ntook from earlier versions written out. The model's tests of that version are copied to\ntests/ beside the new file, their dates moved to the roll-out. The new file validates at once."
     )]
     New(NewArgs),
     /// Semantic difference between two programmes or two versions: rules, tracks, pathway,
     /// modules, evaluations, staffing and capacity, funding — by id, not by line.
     #[command(
-        after_help = "Examples:\n  traject diff programs/a.yaml programs/b.yaml\n  traject diff <id>@2020 <id>@2022 --format json\n\nPROGRAM@VERSION picks a version; without it the most recent one is compared."
+        after_help = "Examples:\n  traject diff programs/a.yaml programs/b.yaml\n  traject diff <id>@2020 <id>@2022 --lang fr\n  traject diff <id>@2020 <id>@2022 --format json\n\nPROGRAM@VERSION picks a version; without it the most recent one is compared."
     )]
     Diff(DiffArgs),
     /// Re-check programme files on every save: validate, compile, run their tests.
@@ -549,9 +550,14 @@ pub struct CaseloadArgs {
 
 #[derive(clap::Args)]
 pub struct NewArgs {
-    /// The model programme (path or bundled id).
+    /// The model programme and the version to start from, `PROGRAM@VERSION` (path or bundled
+    /// id; without `@VERSION`, its most recent version).
     #[arg(long)]
     pub from: String,
+    /// The day the roll-out starts: the new programme's one version is in force from then
+    /// (default: today).
+    #[arg(long)]
+    pub valid_from: Option<chrono::NaiveDate>,
     /// The new OCMW, lower case as referrals write it (residence_ocmw).
     #[arg(long)]
     pub ocmw: String,
@@ -574,6 +580,9 @@ pub struct DiffArgs {
     pub b: String,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the text (default: the second programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]

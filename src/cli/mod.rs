@@ -363,13 +363,15 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), AppError> {
 }
 
 fn cmd_rollout_new(args: NewArgs) -> Verb {
+    let ctx = args::operator(None, None);
     let spec = traject::rollout::NewProgramme {
         ocmw: args.ocmw,
         name: args.name,
         fte: args.fte,
         society_language: args.society_language,
+        version: None,
+        valid_from: args.valid_from.unwrap_or(ctx.on),
     };
-    let ctx = args::operator(None, None);
     let done = programmes::rollout_new(&FilePrograms::here(), &args.from, &spec, &args.out, &ctx)?;
     Ok(render::rolled_out(&done))
 }
@@ -378,7 +380,10 @@ fn cmd_diff(args: DiffArgs) -> Verb {
     let d = programmes::diff(&FilePrograms::here(), &args.a, &args.b)?;
     match args.format {
         Format::Json => print_json(&d),
-        Format::Text => print!("{}", traject::rollout::diff::render_text(&d)),
+        Format::Text => print!(
+            "{}",
+            traject::rollout::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
+        ),
     }
     Ok(Done::Success)
 }

@@ -135,53 +135,6 @@ const FIELD_WORDS: &[Words] = &[
     ),
 ];
 
-const VALUE_WORDS: &[Words] = &[
-    (
-        "recognised_refugee",
-        "erkend vluchteling",
-        "réfugié reconnu",
-        "recognised refugee",
-    ),
-    (
-        "subsidiary_protection",
-        "subsidiair beschermd",
-        "protection subsidiaire",
-        "subsidiary protection",
-    ),
-    (
-        "family_reunification",
-        "gezinshereniging",
-        "regroupement familial",
-        "family reunification",
-    ),
-    (
-        "trafficking_victim",
-        "slachtoffer mensenhandel",
-        "victime de la traite",
-        "trafficking victim",
-    ),
-    ("other", "andere", "autre", "other"),
-    (
-        "leefloon",
-        "leefloon",
-        "revenu d'intégration",
-        "leefloon (integration income)",
-    ),
-    (
-        "equivalent_leefloon",
-        "equivalent leefloon",
-        "équivalent revenu d'intégration",
-        "equivalent leefloon",
-    ),
-    ("none", "geen", "aucun", "none"),
-    ("low", "laag", "faible", "low"),
-    ("medium", "midden", "moyen", "medium"),
-    ("high", "hoog", "élevé", "high"),
-    ("female", "vrouw", "femme", "female"),
-    ("male", "man", "homme", "male"),
-    ("x", "x", "x", "x"),
-];
-
 fn pick(table: &[Words], code: &str, lang: Lang) -> Option<&'static str> {
     table.iter().find(|w| w.0 == code).map(|w| match lang {
         Lang::Nl => w.1,
@@ -195,9 +148,15 @@ pub fn field_label(field: &str, lang: Lang) -> String {
     pick(FIELD_WORDS, field, lang).map_or_else(|| field.to_string(), str::to_string)
 }
 
-/// A coded value in `lang` (the code itself for a value the table lacks).
+/// A coded value in `lang`, from the vocabulary table (the code itself for one it lacks).
 pub fn value_label(code: &str, lang: Lang) -> String {
-    pick(VALUE_WORDS, code, lang).map_or_else(|| code.to_string(), str::to_string)
+    super::vocabulary::any(code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A coded value of `field` in `lang` (the code itself for one the table lacks).
+pub fn field_value_label(field: &str, code: &str, lang: Lang) -> String {
+    super::vocabulary::field_value(field, code, lang)
+        .map_or_else(|| value_label(code, lang), str::to_string)
 }
 
 #[cfg(test)]
@@ -210,7 +169,10 @@ mod tests {
             assert!(pick(FIELD_WORDS, field, Lang::Fr).is_some(), "{field}");
             if let crate::vocab::FieldType::Choice(values) = kind {
                 for v in *values {
-                    assert!(pick(VALUE_WORDS, v, Lang::Nl).is_some(), "{field}: {v}");
+                    assert!(
+                        super::super::vocabulary::field_value(field, v, Lang::Nl).is_some(),
+                        "{field}: {v}"
+                    );
                 }
             }
         }

@@ -4,8 +4,9 @@
 
 mod fields;
 mod ui;
+pub mod vocabulary;
 
-pub use fields::{field_label, value_label};
+pub use fields::{field_label, field_value_label, value_label};
 pub use ui::{ui, Key};
 
 use std::collections::BTreeMap;
@@ -92,5 +93,84 @@ impl Label {
 
     pub fn single(lang: Lang, text: impl Into<String>) -> Self {
         Label(BTreeMap::from([(lang, text.into())]))
+    }
+}
+
+/// A number as the reader writes it: no trailing `.0`, a decimal comma in Dutch and French.
+pub fn number(x: f64, lang: Lang) -> String {
+    let text = if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{}", (x * 100.0).round() / 100.0)
+    };
+    match lang {
+        Lang::En => text,
+        Lang::Nl | Lang::Fr => text.replace('.', ","),
+    }
+}
+
+/// French typography for a text in `lang`: a non-breaking space before `:` `;` `?` `!` that end
+/// a phrase (followed by a blank or the line's end), so "Langue : fr", never "Langue: fr";
+/// references such as `002:289` and times such as `10:30` are left alone. Other languages
+/// are returned unchanged.
+pub fn typography(text: &str, lang: Lang) -> String {
+    if lang != Lang::Fr {
+        return text.to_string();
+    }
+    const NBSP: char = '\u{a0}';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, &c) in chars.iter().enumerate() {
+        let ends_phrase = matches!(c, ':' | ';' | '?' | '!')
+            && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        if ends_phrase && i > 0 {
+            let before = chars[i - 1];
+            if before == ' ' {
+                out.pop();
+                out.push(NBSP);
+            } else if before != NBSP
+                && before != '\u{202f}'
+                && !before.is_whitespace()
+                && !matches!(before, ':' | ';' | '?' | '!' | '(' | '[')
+            {
+                out.push(NBSP);
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A date as the reader writes it in running text: `12/04/1990` in Dutch and French (day
+/// first, as Belgians do), ISO in English. Files and the API keep ISO.
+pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Nl | Lang::Fr => d.format("%d/%m/%Y").to_string(),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod typography_tests {
+    use super::*;
+
+    #[test]
+    fn french_gets_a_non_breaking_space_before_high_punctuation_only_where_a_phrase_ends() {
+        assert_eq!(
+            typography("Langue de la société: nl", Lang::Fr),
+            "Langue de la société\u{a0}: nl"
+        );
+        assert_eq!(
+            typography("Priorité : stress", Lang::Fr),
+            "Priorité\u{a0}: stress"
+        );
+        assert_eq!(
+            typography("source 002:289, 10:30", Lang::Fr),
+            "source 002:289, 10:30"
+        );
+        assert_eq!(typography("Admissible ?", Lang::Fr), "Admissible\u{a0}?");
+        assert_eq!(typography("Taal: nl", Lang::Nl), "Taal: nl");
+        assert_eq!(number(2.5, Lang::Fr), "2,5");
+        assert_eq!(number(2.0, Lang::En), "2");
     }
 }

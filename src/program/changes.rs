@@ -157,7 +157,7 @@ const PRESENTATION: &[&str] = &[
     "summary",
 ];
 
-fn substance(v: &Value) -> Value {
+pub fn substance(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()

@@ -12,6 +12,7 @@ pub mod schema;
 pub mod scripts;
 pub mod summary;
 pub mod terms;
+pub mod words;
 
 use std::path::Path;
 

@@ -155,6 +155,7 @@ impl Writer {
 
     fn version(&mut self, v: &Version) {
         self.version_header(v);
+        self.changes(v);
         self.pathway(v);
         self.tracks(v);
         self.modules(v);
@@ -186,6 +187,37 @@ impl Writer {
         );
         if let Some(call) = &v.funding_call {
             let _ = writeln!(self.out, "AMIF: {call}");
+        }
+    }
+
+    /// What the version changes against the one it is based on, with sources and reasons.
+    fn changes(&mut self, v: &Version) {
+        let Some(base) = &v.based_on else {
+            return;
+        };
+        let title = match self.lang {
+            Lang::Nl => format!("Wijzigingen tegenover versie {base}"),
+            Lang::Fr => format!("Changements par rapport à la version {base}"),
+            Lang::En => format!("Changes from version {base}"),
+        };
+        let _ = writeln!(self.out, "\n{title}");
+        if v.changes.is_empty() {
+            let _ = writeln!(self.out, "  {}", self.k(Key::None));
+        }
+        for c in &v.changes {
+            let mark = match c.change {
+                super::changes::ChangeKind::Added => "+",
+                super::changes::ChangeKind::Removed => "-",
+                super::changes::ChangeKind::Changed => "~",
+            };
+            let what = super::words::term_or_code("change_section", c.section.as_str(), self.lang);
+            let _ = writeln!(
+                self.out,
+                "  {mark} {what}: {} — {} {}",
+                c.ids().join(", "),
+                self.l(&c.reason),
+                self.src(&c.source)
+            );
         }
     }
 

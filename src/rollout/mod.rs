@@ -1,9 +1,12 @@
-//! Rolling a programme out to another OCMW: `traject new` copies a model programme and its
-//! tests, replacing identity, residence rules, staffing and the local funder by surgical edits
-//! at the YAML positions the loader recorded — so comments, layout and every `source:` of the
-//! model survive — and lists what must be decided locally (TODO items).
+//! Rolling a programme out to another OCMW: `traject new` copies one version of a model
+//! programme — resolved, so the sections it took from earlier versions are written out — and
+//! the model's tests for that version, re-dated to the roll-out. Identity, residence rules,
+//! staffing and the local funder are replaced by surgical edits at the YAML positions the
+//! loader recorded, and the text is cut at those positions, so comments, layout and every
+//! `source:` of the model survive. What must be decided locally is listed (TODO items).
 
 pub mod diff;
+mod one_version;
 
 use std::collections::BTreeMap;
 
@@ -15,6 +18,10 @@ pub struct NewProgramme {
     pub name: Option<String>,
     pub fte: Option<f64>,
     pub society_language: Option<String>,
+    /// The model's version to start from (default: its most recent one).
+    pub version: Option<String>,
+    /// The day the roll-out starts: the new programme's one version is in force from then.
+    pub valid_from: chrono::NaiveDate,
 }
 
 #[derive(Debug)]
@@ -110,6 +117,14 @@ pub enum RolloutError {
     Ocmw { given: String },
     #[error("--society-language '{given}': use nl or fr")]
     Language { given: String },
+    #[error(transparent)]
+    Version(#[from] program::VersionError),
+    #[error("--valid-from {given}: version '{version}' starts on {starts}; a roll-out cannot start before the version it copies")]
+    TooEarly {
+        given: chrono::NaiveDate,
+        version: String,
+        starts: chrono::NaiveDate,
+    },
 }
 
 /// What the edits work with: the model, the new OCMW's id and its name as a town.
@@ -119,8 +134,8 @@ struct Target<'a> {
     town: String,
 }
 
-/// Build the new programme's text (and its tests' text) from the model. `file_name` is the
-/// name the programme will be written under (the tests refer to it).
+/// Build the new programme's text (and its tests' text) from one version of the model.
+/// `file_name` is the name the programme will be written under (the tests refer to it).
 pub fn new_from(
     model: &Program,
     spec: &NewProgramme,
@@ -136,6 +151,14 @@ pub fn new_from(
             given: spec.ocmw.clone(),
         });
     }
+    let version = model.pick_version(spec.version.as_deref())?;
+    if spec.valid_from < version.valid_from {
+        return Err(RolloutError::TooEarly {
+            given: spec.valid_from,
+            version: version.id.clone(),
+            starts: version.valid_from,
+        });
+    }
     let t = Target {
         model,
         town: title(&ocmw),
@@ -144,20 +167,22 @@ pub fn new_from(
     let mut edits = Vec::new();
     let mut todo = Vec::new();
     identity(&t, spec, &mut edits, &mut todo)?;
-    for v in &model.spec.versions {
-        version_edits(&t, v, spec.fte, &mut edits, &mut todo);
-    }
-    let mut out = apply(&model.text, edits);
+    version_edits(&t, version, spec.fte, &mut edits, &mut todo);
+    let edited = apply(&model.text, edits);
+    let new_id = spec.valid_from.format("%Y").to_string();
+    let mut out = one_version::cut(model, &edited, version, &new_id, spec.valid_from);
     out = out.replacen(
         "\n",
-        &format!("\n#\n# Rolled out from programme '{}' for OCMW {} by `traject new`; TODO items are listed by that command\n# and marked `source: \"todo: …\"`.\n", model.spec.id, t.town),
+        &format!("\n#\n# Rolled out from programme '{}' version {} for OCMW {} from {} by `traject new`; TODO\n# items are listed by that command and marked `source: \"todo: …\"`.\n", model.spec.id, version.id, t.town, spec.valid_from),
         1,
     );
-    let tests = copied_tests(&t, file_name);
+    let shift = one_version::months_between(version.valid_from, spec.valid_from);
+    let tests = copied_tests(&t, file_name)
+        .map(|text| one_version::tests_for(&text, version, &new_id, shift));
     if tests.is_some() {
         todo.push(format!(
-            "tests: copied from {} with the two OCMWs swapped; add tests for {}'s own rules",
-            model.spec.id, t.town
+            "tests: the model's tests of version {} copied with the two OCMWs swapped and their dates moved {shift} months to the roll-out; add tests for {}'s own rules",
+            version.id, t.town
         ));
     }
     Ok(Rollout {
@@ -211,8 +236,8 @@ fn identity(
         }
     }
     todo.push(format!(
-        "versions and dates: copied from {}; check which periods apply to {}",
-        model.spec.id, t.town
+        "version and date: one version copied from {} and in force from {} with an open end; check the version's label and its period for {}",
+        model.spec.id, spec.valid_from, t.town
     ));
     Ok(())
 }

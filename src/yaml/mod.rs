@@ -51,6 +51,23 @@ impl SpanIndex {
         }
     }
 
+    /// The entries written directly under `pointer` (keys of a mapping, indices of a list),
+    /// each with the line it starts on (its key's line, for a mapping entry), in file order.
+    pub fn children(&self, pointer: &str) -> Vec<(String, usize)> {
+        let prefix = format!("{pointer}/");
+        let mut out: Vec<(String, usize)> = self
+            .places
+            .iter()
+            .filter_map(|(p, place)| {
+                let rest = p.strip_prefix(&prefix)?;
+                (!rest.contains('/'))
+                    .then(|| (rest.to_string(), place.key.unwrap_or(place.value).line))
+            })
+            .collect();
+        out.sort_by_key(|(_, line)| *line);
+        out
+    }
+
     /// The position of the key that introduces `pointer` (falls back to the value).
     pub fn locate_key(&self, pointer: &str) -> Place {
         let place = self.locate(pointer);

@@ -228,7 +228,7 @@ pub async fn programme(
                 select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } }
                 button type="submit" { (t(lang, "Vergelijk", "Comparer", "Compare")) }
             }
-            @if let Some(d) = &diff { pre.diff { (traject::rollout::diff::render_text(d)) } }
+            @if let Some(d) = &diff { pre.diff { (traject::rollout::diff::render_text(d, lang)) } }
             pre.summary { (summary) }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), &id, body)))

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use traject::app::{cases, referrals};
-use traject::i18n::{field_label, value_label, Lang};
+use traject::i18n::{field_label, field_value_label, value_label, Lang};
 use traject::rules::eval::Outcome;
 use traject::rules::explain::Explanation;
 use traject::rules::CompiledProgram;
@@ -98,7 +98,7 @@ fn input(f: &referrals::FormField, value: Option<&str>, lang: Lang) -> Markup {
             },
             FieldType::Choice(values) => select name=(f.name) {
                 option value="" { "—" }
-                @for c in values { option value=(c) selected[v == *c] { (value_label(c, lang)) } }
+                @for c in values { option value=(c) selected[v == *c] { (field_value_label(f.name, c, lang)) } }
             },
             _ => input type="text" name=(f.name) value=(v);,
         }

@@ -1,0 +1,342 @@
+//! Cutting one version out of a model programme's text: the version's own keys, the sections
+//! it takes from earlier versions (copied from where they are written, with their comments),
+//! the options it still uses, the file's other top-level keys — and the model's tests for
+//! that version, re-dated to the roll-out. Works on lines at the positions the loader
+//! recorded, so nothing is re-emitted and every comment and `source:` stays as written.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::program::load::INHERITED_SECTIONS;
+use crate::program::model::Version;
+use crate::program::Program;
+use crate::yaml::SpanIndex;
+
+/// 1-based inclusive line ranges for entries starting at `starts` (sorted), the last one
+/// ending at `end`. Comment lines right above an entry belong to it.
+fn spans(lines: &[&str], starts: &[usize], end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(starts.len());
+    let mut floor = 0;
+    let mut adjusted: Vec<usize> = Vec::with_capacity(starts.len());
+    for &s in starts {
+        let mut first = s;
+        while first > floor + 1 && first >= 2 && lines[first - 2].trim_start().starts_with('#') {
+            first -= 1;
+        }
+        adjusted.push(first);
+        floor = s;
+    }
+    for (i, &first) in adjusted.iter().enumerate() {
+        let last = adjusted.get(i + 1).map_or(end, |next| next - 1);
+        out.push((first, last));
+    }
+    out
+}
+
+fn text_of(lines: &[&str], (a, b): (usize, usize)) -> String {
+    let mut out = String::new();
+    for l in &lines[a - 1..b.min(lines.len())] {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out
+}
+
+/// Where each entry directly under `ptr` is written: (name, span).
+fn entries(
+    index: &SpanIndex,
+    lines: &[&str],
+    ptr: &str,
+    end: usize,
+) -> Vec<(String, (usize, usize))> {
+    let children = index.children(ptr);
+    let starts: Vec<usize> = children.iter().map(|(_, l)| *l).collect();
+    children
+        .into_iter()
+        .map(|(k, _)| k)
+        .zip(spans(lines, &starts, end))
+        .collect()
+}
+
+/// The position of a version in the model's list.
+fn version_index(model: &Program, id: &str) -> Option<usize> {
+    model.spec.versions.iter().position(|v| v.id == id)
+}
+
+/// The text of the model (as `edited`) reduced to `version`, renamed `new_id` and in force
+/// from `valid_from` with an open end.
+pub fn cut(
+    model: &Program,
+    edited: &str,
+    version: &Version,
+    new_id: &str,
+    valid_from: NaiveDate,
+) -> String {
+    let lines: Vec<&str> = edited.lines().collect();
+    let n = lines.len();
+    let top = entries(&model.index, &lines, "", n);
+    let Some(vpos) = top.iter().position(|(k, _)| k == "versions") else {
+        return edited.to_string();
+    };
+    let versions_span = top[vpos].1;
+    let items = entries(&model.index, &lines, "/versions", versions_span.1);
+    let item_span = |i: usize| {
+        items
+            .iter()
+            .find(|(k, _)| *k == i.to_string())
+            .map(|(_, s)| *s)
+    };
+    let own_keys = |i: usize| {
+        let end = item_span(i).map_or(versions_span.1, |s| s.1);
+        entries(&model.index, &lines, &format!("/versions/{i}"), end)
+    };
+
+    let Some(vi) = version_index(model, &version.id) else {
+        return edited.to_string();
+    };
+    let mut body = String::new();
+    let keys = own_keys(vi);
+    // Comments above the version's first key (its banner) come first.
+    if let (Some(item), Some((_, first))) = (item_span(vi), keys.first()) {
+        let key_line = model
+            .index
+            .children(&format!("/versions/{vi}"))
+            .first()
+            .map_or(first.0, |c| c.1);
+        if item.0 < key_line {
+            body.push_str(&text_of(&lines, (item.0, key_line - 1)));
+        }
+    }
+    body.push_str(&format!("  - id: \"{new_id}\"\n"));
+    let mut wrote_date = false;
+    let skip = ["id", "valid_from", "valid_to", "based_on", "changes"];
+    for (k, span) in &keys {
+        if skip.contains(&k.as_str()) {
+            continue;
+        }
+        body.push_str(&unlist(&text_of(&lines, *span)));
+        if k == "label" {
+            body.push_str(&format!("    valid_from: {valid_from}\n"));
+            wrote_date = true;
+        }
+    }
+    if !wrote_date {
+        body = body.replacen(
+            &format!("  - id: \"{new_id}\"\n"),
+            &format!("  - id: \"{new_id}\"\n    valid_from: {valid_from}\n"),
+            1,
+        );
+    }
+    // Sections the version takes from the ones it is based on, from where they are written.
+    for section in INHERITED_SECTIONS {
+        if keys.iter().any(|(k, _)| k == section) {
+            continue;
+        }
+        let mut base = version.based_on.clone();
+        while let Some(b) = base {
+            let Some(bi) = version_index(model, &b) else {
+                break;
+            };
+            if let Some((_, span)) = own_keys(bi).into_iter().find(|(k, _)| k == section) {
+                body.push_str(&unlist(&text_of(&lines, span)));
+                break;
+            }
+            base = model.spec.versions[bi].based_on.clone();
+        }
+    }
+
+    // The file's opening lines (editor hint, header comments) above its first key.
+    let mut out = top.first().map_or_else(String::new, |(_, (a, _))| {
+        if *a > 1 {
+            text_of(&lines, (1, a - 1))
+        } else {
+            String::new()
+        }
+    });
+    for (i, (k, span)) in top.iter().enumerate() {
+        if i == vpos {
+            let key_line = model
+                .index
+                .children("")
+                .iter()
+                .find(|(c, _)| c == "versions")
+                .map_or(span.0, |c| c.1);
+            out.push_str(&text_of(&lines, (span.0, key_line)));
+            out.push_str(&body);
+        } else if k == "options" {
+            out.push_str(&used_options(model, &lines, *span, &body));
+        } else {
+            out.push_str(&text_of(&lines, *span));
+        }
+    }
+    out
+}
+
+/// A section copied from a list item's first key would start with `- `: make it a plain key.
+fn unlist(text: &str) -> String {
+    match text.find("  - ") {
+        Some(0) => format!("    {}", &text[4..]),
+        _ => text.to_string(),
+    }
+}
+
+/// The `options:` block with only the options the copied version still refers to (an option
+/// none of its entries is marked with would mean nothing in the new programme).
+fn used_options(
+    model: &Program,
+    lines: &[&str],
+    span: (usize, usize),
+    version_text: &str,
+) -> String {
+    let items = entries(&model.index, lines, "/options", span.1);
+    let used: Vec<&(String, (usize, usize))> = items
+        .iter()
+        .filter(|(i, _)| {
+            let id = i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| model.spec.options.get(i))
+                .map(|o| o.id.as_str());
+            id.is_some_and(|id| version_text.contains(&format!("{id}=")))
+        })
+        .collect();
+    if used.is_empty() {
+        return String::new();
+    }
+    let key_line = model
+        .index
+        .children("")
+        .iter()
+        .find(|(c, _)| c == "options")
+        .map_or(span.0, |c| c.1);
+    let mut out = text_of(lines, (span.0, key_line));
+    for (_, s) in used {
+        out.push_str(&text_of(lines, *s));
+    }
+    out
+}
+
+/// Whole months from `from` to `to`, rounded up, so dates of the model's period move into
+/// the roll-out's.
+pub fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    let months = if to.day() > from.day() {
+        months + 1
+    } else {
+        months
+    };
+    months.max(0) as u32
+}
+
+/// Every `YYYY-MM-DD` in `text` moved `months` months later (the end of a shorter month is
+/// clamped, as calendars do).
+fn shift_dates(text: &str, months: u32) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let candidate = b.len() >= i + 10
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit())
+            && b[i + 4] == b'-'
+            && b[i + 7] == b'-'
+            && b[i..i + 10]
+                .iter()
+                .enumerate()
+                .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit());
+        if candidate {
+            if let Some(d) = NaiveDate::parse_from_str(&text[i..i + 10], "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.checked_add_months(Months::new(months)))
+            {
+                out.push_str(&d.to_string());
+                i += 10;
+                continue;
+            }
+        }
+        let ch = text[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+fn in_period(v: &Version, date: Option<&str>) -> bool {
+    date.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .is_some_and(|d| v.in_force_on(d))
+}
+
+/// The model's tests that judge `version` (referrals and trajectories dated in its period),
+/// moved `shift` months later and naming the new version id.
+pub fn tests_for(text: &str, version: &Version, new_id: &str, shift: u32) -> String {
+    let Ok(doc) = crate::yaml::parse("tests", text) else {
+        return text.to_string();
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let top = entries(&doc.index, &lines, "", lines.len());
+    let mut out = top.first().map_or_else(String::new, |(_, (a, _))| {
+        if *a > 1 {
+            text_of(&lines, (1, a - 1))
+        } else {
+            String::new()
+        }
+    });
+    for (k, span) in &top {
+        let key_line = doc
+            .index
+            .children("")
+            .iter()
+            .find(|(c, _)| c == k)
+            .map_or(span.0, |c| c.1);
+        let picked: Vec<String> = match k.as_str() {
+            "tests" | "trajectories" => entries(&doc.index, &lines, &format!("/{k}"), span.1)
+                .into_iter()
+                .filter(|(i, _)| {
+                    let item = &doc.value[k.as_str()][i.parse::<usize>().unwrap_or(usize::MAX)];
+                    let date = if k == "tests" {
+                        item["referral"]["referral_date"].as_str()
+                    } else {
+                        item["steps"][0]["on"].as_str()
+                    };
+                    in_period(version, date)
+                })
+                .map(|(_, s)| text_of(&lines, s))
+                .collect(),
+            _ => {
+                out.push_str(&text_of(&lines, *span));
+                continue;
+            }
+        };
+        if picked.is_empty() {
+            if k == "tests" {
+                out.push_str("tests: []\n");
+            }
+            continue;
+        }
+        out.push_str(&text_of(&lines, (span.0, key_line)));
+        for p in picked {
+            let moved = shift_dates(&p, shift).replace(
+                &format!("version: \"{}\"", version.id),
+                &format!("version: \"{new_id}\""),
+            );
+            out.push_str(&moved);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_move_by_whole_months_and_other_numbers_stay() {
+        assert_eq!(
+            shift_dates("on: 2022-01-31, src 002:289, 12345-01-01", 36),
+            "on: 2025-01-31, src 002:289, 12345-01-01"
+        );
+        assert_eq!(shift_dates("2023-01-31", 1), "2023-02-28");
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(months_between(d("2022-01-01"), d("2025-01-01")), 36);
+        assert_eq!(months_between(d("2022-01-01"), d("2025-01-15")), 37);
+    }
+}
