@@ -105,7 +105,14 @@ fn hostile_stop_times(root: &Path) {
                 .and_then(traject::rules::compile_loaded)
                 .unwrap();
             let t = Instant::now();
-            let result = route::route(&compiled, "groups", Some("2022"), "cohort.csv", &people);
+            let result = route::route(
+                &compiled,
+                "groups",
+                Some("2022"),
+                None,
+                "cohort.csv",
+                &people,
+            );
             let took = t.elapsed();
             let why = match &result {
                 Err(d) => d.first().map(|d| d.message.clone()).unwrap_or_default(),
@@ -138,7 +145,7 @@ fn main() {
     let people = cohort(10_000);
     for module in ["ocmw_go", "via", "mi"] {
         let t = Instant::now();
-        let out = route::route(&gent, module, Some("2020"), "cohort.csv", &people)
+        let out = route::route(&gent, module, Some("2020"), None, "cohort.csv", &people)
             .unwrap_or_else(|d| panic!("{module}: {d:?}"));
         println!(
             "route 10,000 referrals, Ghent {module:<8}: {:>8.1} ms — {} groups, {} waiting",
@@ -150,7 +157,9 @@ fn main() {
     let mut c = Criterion::default().sample_size(10).configure_from_args();
     for module in ["ocmw_go", "via", "mi"] {
         c.bench_function(&format!("route_10k_gent_{module}"), |b| {
-            b.iter(|| route::route(&gent, module, Some("2020"), "cohort.csv", &people).unwrap())
+            b.iter(|| {
+                route::route(&gent, module, Some("2020"), None, "cohort.csv", &people).unwrap()
+            })
         });
     }
     c.final_summary();

@@ -221,7 +221,7 @@ proptest! {
                 let version = &compiled.program.spec.versions[*vi];
                 let date = version.valid_from.to_string();
                 let cohort = cohort(&people, &date);
-                let out = route::route(&compiled, module, Some(&version.id), "cohort.csv", &cohort)
+                let out = route::route(&compiled, module, Some(&version.id), None, "cohort.csv", &cohort)
                     .unwrap_or_else(|d| panic!("{} {} {module}: {:?}", compiled.program.spec.id, version.id, d));
                 let r = &out.routing;
                 // Everyone exactly once, in a group or waiting.
@@ -284,8 +284,8 @@ proptest! {
             shuffled.swap(i, (s % (i as u64 + 1)) as usize);
         }
         for module in ["ocmw_go", "via", "mi"] {
-            let a = route::route(&compiled, module, Some("2020"), "c.csv", &cohort).unwrap();
-            let b = route::route(&compiled, module, Some("2020"), "c.csv", &shuffled).unwrap();
+            let a = route::route(&compiled, module, Some("2020"), None, "c.csv", &cohort).unwrap();
+            let b = route::route(&compiled, module, Some("2020"), None, "c.csv", &shuffled).unwrap();
             prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
         }
     }
@@ -307,7 +307,7 @@ fn ghent_routings_do_what_the_seeds_say() {
         .collect();
     let cohort = cohort(&people, "2020-06-01");
     // OCMW Go: one group per language; an interpreter unless the language is Dutch.
-    let go = route::route(&compiled, "ocmw_go", None, "c.csv", &cohort)
+    let go = route::route(&compiled, "ocmw_go", None, None, "c.csv", &cohort)
         .unwrap()
         .routing;
     let langs: Vec<(&str, bool)> = go
@@ -320,15 +320,47 @@ fn ghent_routings_do_what_the_seeds_say() {
         [("ar", true), ("nl", false), ("ps", true), ("ti", true)]
     );
     // VIA: one group of at most 10 (two group workers), the others wait for the next cohort.
-    let via = route::route(&compiled, "via", None, "c.csv", &cohort)
+    let via = route::route(&compiled, "via", None, None, "c.csv", &cohort)
         .unwrap()
         .routing;
     assert_eq!(via.groups.len(), 1);
     assert_eq!(via.groups[0].members.len(), 10);
     assert_eq!(via.waiting.len(), 14);
     assert_eq!(via.waiting[0], "p010", "waiting keeps referral order");
+    // §9 Q43: a VIA group formed during the Covid measures holds at most three (003:755).
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let covid = route::route(&compiled, "via", None, day("2020-06-01"), "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    assert_eq!(
+        covid.groups[0].members.len(),
+        3,
+        "the temporary limit replaces the group size"
+    );
+    assert_eq!(covid.waiting.len(), 21);
+    let after = route::route(&compiled, "via", None, day("2021-06-09"), "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    assert_eq!(
+        after.groups[0].members.len(),
+        10,
+        "the day after the limit ends"
+    );
+    let opts = traject::program::LoadOptions {
+        choices: [("covid_group_caps".to_string(), "ignored".to_string())].into(),
+        ..Default::default()
+    };
+    let (file, text) = traject::program::bundled::program("gent").unwrap();
+    let ignored = traject::rules::compile_loaded(
+        traject::program::load_bytes(file, text.as_bytes(), &opts).unwrap(),
+    )
+    .unwrap();
+    let usual = route::route(&ignored, "via", None, day("2020-06-01"), "c.csv", &cohort)
+        .unwrap()
+        .routing;
+    assert_eq!(usual.groups[0].members.len(), 10, "with the limit left out");
     // M.I.: two groups of 12, each language spread evenly (3 of each per group).
-    let mi = route::route(&compiled, "mi", None, "c.csv", &cohort)
+    let mi = route::route(&compiled, "mi", None, None, "c.csv", &cohort)
         .unwrap()
         .routing;
     assert_eq!(mi.groups.len(), 2);
@@ -350,6 +382,7 @@ fn a_dominant_mother_tongue_is_reported_not_hidden() {
     let mi = route::route(
         &compiled,
         "mi",
+        None,
         None,
         "c.csv",
         &cohort(&people, "2020-06-01"),

@@ -428,3 +428,58 @@ fn schema_command_prints_the_draft07_schema() {
         );
     }
 }
+
+#[test]
+fn the_questions_table_accounts_for_all_43_and_names_real_options() {
+    let table = std::fs::read_to_string(root().join("programs/QUESTIONS.md")).unwrap();
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Q "))
+        .collect();
+    let numbers: Vec<u32> = rows
+        .iter()
+        .filter_map(|r| r.trim_start_matches("| ").split(' ').next()?.parse().ok())
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=43).collect::<Vec<_>>(),
+        "one row per question, in order"
+    );
+    let options: std::collections::BTreeSet<String> =
+        ["antwerpen", "gent", "charleroi", "liege", "brussel"]
+            .iter()
+            .flat_map(|id| load(id).spec.options.into_iter().map(|o| o.id))
+            .collect();
+    let mut named = 0;
+    for row in &rows {
+        let how = row.split(" | ").nth(2).unwrap_or_default();
+        for part in how
+            .split("option `")
+            .skip(1)
+            .chain(how.split("options `").skip(1))
+        {
+            let id = part.split('`').next().unwrap_or_default();
+            let id = id.split('=').next().unwrap_or_default();
+            assert!(
+                options.contains(id),
+                "QUESTIONS.md names option '{id}', which no programme declares:\n{row}"
+            );
+            named += 1;
+        }
+        assert!(
+            !how.trim().is_empty(),
+            "every question says how it is resolved: {row}"
+        );
+    }
+    assert!(named >= 20, "the table points at the options ({named})");
+    for id in [
+        "referral_approval",
+        "midway_evaluation",
+        "language_scales",
+        "covid_group_caps",
+        "entry_conditions_2021",
+        "target_group_2022",
+    ] {
+        assert!(options.contains(id), "option {id} is declared");
+    }
+}

@@ -263,8 +263,8 @@ pub fn enrol_cohort(
             "no cases given: name the cases to route",
         )]));
     };
-    let mut out =
-        super::route::route(&compiled, module, None, "cohort", &people).map_err(AppError::Rows)?;
+    let mut out = super::route::route(&compiled, module, None, Some(ctx.on), "cohort", &people)
+        .map_err(AppError::Rows)?;
     let plain = |m: &mut String| *m = m.trim_start_matches('0').to_string();
     out.routing
         .groups

@@ -66,6 +66,7 @@ pub fn route(
     compiled: &CompiledProgram,
     module: &str,
     version: Option<&str>,
+    on: Option<chrono::NaiveDate>,
     file: &str,
     people: &[(String, Referral)],
 ) -> Result<RouteOutput, Vec<Diagnostic>> {
@@ -83,7 +84,7 @@ pub fn route(
         &compiled.limits,
         &plan.script,
         module,
-        &plan.settings,
+        &plan.settings_on(on),
         people,
     )
     .map_err(|d| vec![d])?;

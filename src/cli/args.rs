@@ -406,6 +406,9 @@ pub struct RouteArgs {
     /// Programme version (default: the one in force on the referrals' dates).
     #[arg(long)]
     pub version: Option<String>,
+    /// The day the groups form, for temporary group limits (default: today).
+    #[arg(long)]
+    pub on: Option<chrono::NaiveDate>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Choose a named option: ID=CHOICE (repeatable).

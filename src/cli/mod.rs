@@ -227,6 +227,7 @@ fn cmd_route(args: RouteArgs) -> Verb {
         &compiled,
         &args.module,
         args.version.as_deref(),
+        Some(args.on.unwrap_or_else(|| chrono::Local::now().date_naive())),
         &shown,
         &people,
     )

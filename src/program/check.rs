@@ -328,6 +328,7 @@ impl Checker<'_> {
             min: Some(lo),
             max: Some(hi),
             ptr,
+            ..
         }) = &m.group_size
         {
             if lo > hi {
@@ -337,6 +338,19 @@ impl Checker<'_> {
                     "min must be at most max",
                 );
             }
+        }
+        for t in m.group_size.iter().flat_map(|g| g.temporary.iter()) {
+            if t.from > t.to {
+                self.err(
+                    &format!("{}/to", t.ptr),
+                    format!(
+                        "temporary limit ends ({}) before it begins ({})",
+                        t.to, t.from
+                    ),
+                    "`from` is the first day and `to` the last day the limit applies",
+                );
+            }
+            self.opt_label(&format!("{}/note", t.ptr), &t.note);
         }
         for (i, p) in m.partners.iter().enumerate() {
             self.reference(
@@ -772,6 +786,19 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
                 "e.g. \"5 years\"",
             );
         }
+    }
+    let mut mapped: HashMap<String, String> = HashMap::new();
+    for e in &spec.level_equivalences {
+        for (i, n) in e.nt2.iter().enumerate() {
+            if let Some(first) = mapped.insert(n.clone(), e.cefr.clone()) {
+                c.err(
+                    &format!("{}/nt2/{i}", e.ptr),
+                    format!("NT2 level {n} is already mapped to {first}"),
+                    "map each NT2 level to one CEFR level",
+                );
+            }
+        }
+        c.opt_label(&format!("{}/note", e.ptr), &e.note);
     }
     for o in &spec.options {
         c.label(&format!("{}/label", o.ptr), &o.label);

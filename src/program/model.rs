@@ -34,6 +34,23 @@ pub struct ProgramSpec {
     pub limits: Option<LimitsSpec>,
     #[serde(default)]
     pub retention: Option<Retention>,
+    /// Which Flemish NT2 levels correspond to which CEFR level, where an option says so;
+    /// without an entry, levels on the two scales are not compared.
+    #[serde(default)]
+    pub level_equivalences: Vec<LevelEquivalence>,
+}
+
+/// NT2 levels ("1.1", "1.2") that count as one CEFR level ("A1").
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelEquivalence {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub nt2: Vec<String>,
+    pub cefr: String,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
 }
 
 /// How long personal data is kept once a case has ended.
@@ -397,6 +414,35 @@ pub struct GroupSize {
     pub min: Option<u32>,
     #[serde(default)]
     pub max: Option<u32>,
+    /// Lower limits for a period (e.g. Covid measures): groups formed on a day inside it are
+    /// at most this large.
+    #[serde(default)]
+    pub temporary: Vec<TemporaryLimit>,
+}
+
+impl GroupSize {
+    /// The largest group allowed on `on`: a temporary limit in force then, else `max`.
+    pub fn max_on(&self, on: NaiveDate) -> Option<u32> {
+        self.temporary
+            .iter()
+            .find(|t| t.from <= on && on <= t.to)
+            .map(|t| t.max)
+            .or(self.max)
+    }
+}
+
+/// A group limit in force between two dates (both inclusive).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryLimit {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub max: u32,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

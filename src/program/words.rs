@@ -5,7 +5,7 @@
 use super::duration::{Duration, Unit};
 use super::model::Schedule;
 use crate::i18n::vocabulary::{count, term, unit};
-use crate::i18n::{number, Label, Lang};
+use crate::i18n::Lang;
 
 fn unit_code(u: Unit) -> &'static str {
     match u {
@@ -94,6 +94,16 @@ fn every(text: &str, lang: Lang) -> String {
 
 /// A schedule in words, e.g. "1 keer per week, sessies van 1 uur, woensdag en vrijdag om beurten".
 pub fn schedule(s: &Schedule, lang: Lang, fallback: Lang) -> String {
+    let mut parts = rhythm(s, lang);
+    parts.extend(calendar(s, lang));
+    if let Some(n) = &s.note {
+        parts.push(format!("({})", n.get(lang, fallback)));
+    }
+    parts.join(", ")
+}
+
+/// How often and how long: times per unit, every so often, session length, counts, hours.
+fn rhythm(s: &Schedule, lang: Lang) -> Vec<String> {
     let mut parts = Vec::new();
     if let (Some(t), Some(p)) = (&s.times, &s.per) {
         let n = t
@@ -114,17 +124,7 @@ pub fn schedule(s: &Schedule, lang: Lang, fallback: Lang) -> String {
         parts.push(every(e, lang));
     }
     if let Some(sess) = &s.session {
-        let d = duration(sess, lang);
-        parts.push(match lang {
-            Lang::Nl => format!("sessies van {d}"),
-            Lang::Fr => match sess.trim() {
-                "1 hour" => "séances d'une heure".to_string(),
-                "1 day" => "séances d'une journée".to_string(),
-                "half day" => "séances d'une demi-journée".to_string(),
-                _ => format!("séances de {d}"),
-            },
-            Lang::En => format!("sessions of {d}"),
-        });
+        parts.push(session(sess, lang));
     }
     if let Some(n) = s.count {
         parts.push(count(f64::from(n), "session", lang));
@@ -147,6 +147,27 @@ pub fn schedule(s: &Schedule, lang: Lang, fallback: Lang) -> String {
             per("week", lang)
         ));
     }
+    parts
+}
+
+/// "sessies van 3 uur" / "séances d'une heure" / "sessions of half a day".
+fn session(sess: &str, lang: Lang) -> String {
+    let d = duration(sess, lang);
+    match lang {
+        Lang::Nl => format!("sessies van {d}"),
+        Lang::Fr => match sess.trim() {
+            "1 hour" => "séances d'une heure".to_string(),
+            "1 day" => "séances d'une journée".to_string(),
+            "half day" => "séances d'une demi-journée".to_string(),
+            _ => format!("séances de {d}"),
+        },
+        Lang::En => format!("sessions of {d}"),
+    }
+}
+
+/// When: weekdays, the period of the year, an intensive start.
+fn calendar(s: &Schedule, lang: Lang) -> Vec<String> {
+    let mut parts = Vec::new();
     if !s.weekdays.is_empty() {
         let days: Vec<String> = s
             .weekdays
@@ -178,26 +199,13 @@ pub fn schedule(s: &Schedule, lang: Lang, fallback: Lang) -> String {
             Lang::En => format!("intensive start of {d}"),
         });
     }
-    if let Some(n) = &s.note {
-        parts.push(format!("({})", n.get(lang, fallback)));
-    }
-    parts.join(", ")
+    parts
 }
 
 /// A programme term by its label (`module_kind`, `anchor`, `waiting_list`, …), the code when
 /// the vocabulary lacks it.
 pub fn term_or_code(list: &str, code: &str, lang: Lang) -> String {
     term(list, code, lang).map_or_else(|| code.replace('_', " "), str::to_string)
-}
-
-/// A label in `lang`, else the programme's society language.
-pub fn label<'a>(l: &'a Label, lang: Lang, fallback: Lang) -> &'a str {
-    l.get(lang, fallback)
-}
-
-/// A number of FTE or clients as the reader writes it.
-pub fn amount(x: f64, lang: Lang) -> String {
-    number(x, lang)
 }
 
 #[cfg(test)]

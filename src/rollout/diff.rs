@@ -507,7 +507,7 @@ fn words(v: &Value, section: &str, lang: Lang) -> String {
 }
 
 /// The facts of an item in a stable, readable order: what it is first, then the rest.
-fn ordered_keys<'m>(m: &'m serde_json::Map<String, Value>) -> Vec<&'m String> {
+fn ordered_keys(m: &serde_json::Map<String, Value>) -> Vec<&String> {
     const FIRST: &[&str] = &["mode", "kind", "field", "value"];
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort_by_key(|k| {

@@ -62,6 +62,89 @@ fn version_index(model: &Program, id: &str) -> Option<usize> {
     model.spec.versions.iter().position(|v| v.id == id)
 }
 
+/// The model's text as lines, with the spans of its top-level keys and of its versions.
+struct Layout<'t> {
+    lines: Vec<&'t str>,
+    top: Vec<(String, (usize, usize))>,
+    items: Vec<(String, (usize, usize))>,
+    versions_end: usize,
+}
+
+impl Layout<'_> {
+    fn item_span(&self, i: usize) -> Option<(usize, usize)> {
+        self.items
+            .iter()
+            .find(|(k, _)| *k == i.to_string())
+            .map(|(_, s)| *s)
+    }
+
+    /// The keys version `i` writes, with their spans.
+    fn own_keys(&self, model: &Program, i: usize) -> Vec<(String, (usize, usize))> {
+        let end = self.item_span(i).map_or(self.versions_end, |s| s.1);
+        entries(&model.index, &self.lines, &format!("/versions/{i}"), end)
+    }
+
+    fn text(&self, span: (usize, usize)) -> String {
+        text_of(&self.lines, span)
+    }
+}
+
+/// The version's block: its banner, the new id and date, its own keys, then every section it
+/// takes from the versions it is based on, copied from where they are written.
+fn version_body(
+    model: &Program,
+    l: &Layout,
+    vi: usize,
+    version: &Version,
+    new_id: &str,
+    valid_from: NaiveDate,
+) -> String {
+    let mut body = String::new();
+    let keys = l.own_keys(model, vi);
+    let first_key = model
+        .index
+        .children(&format!("/versions/{vi}"))
+        .first()
+        .map(|c| c.1);
+    if let (Some(item), Some(key_line)) = (l.item_span(vi), first_key) {
+        if item.0 < key_line {
+            body.push_str(&l.text((item.0, key_line - 1)));
+        }
+    }
+    body.push_str(&format!("  - id: \"{new_id}\"\n"));
+    if !keys.iter().any(|(k, _)| k == "label") {
+        body.push_str(&format!("    valid_from: {valid_from}\n"));
+    }
+    let skip = ["id", "valid_from", "valid_to", "based_on", "changes"];
+    for (k, span) in keys.iter().filter(|(k, _)| !skip.contains(&k.as_str())) {
+        body.push_str(&unlist(&l.text(*span)));
+        if k == "label" {
+            body.push_str(&format!("    valid_from: {valid_from}\n"));
+        }
+    }
+    for section in INHERITED_SECTIONS {
+        if keys.iter().any(|(k, _)| k == section) {
+            continue;
+        }
+        let mut base = version.based_on.clone();
+        while let Some(b) = base {
+            let Some(bi) = version_index(model, &b) else {
+                break;
+            };
+            if let Some((_, span)) = l
+                .own_keys(model, bi)
+                .into_iter()
+                .find(|(k, _)| k == section)
+            {
+                body.push_str(&unlist(&l.text(span)));
+                break;
+            }
+            base = model.spec.versions[bi].based_on.clone();
+        }
+    }
+    body
+}
+
 /// The text of the model (as `edited`) reduced to `version`, renamed `new_id` and in force
 /// from `valid_from` with an open end.
 pub fn cut(
@@ -72,100 +155,55 @@ pub fn cut(
     valid_from: NaiveDate,
 ) -> String {
     let lines: Vec<&str> = edited.lines().collect();
-    let n = lines.len();
-    let top = entries(&model.index, &lines, "", n);
-    let Some(vpos) = top.iter().position(|(k, _)| k == "versions") else {
+    let top = entries(&model.index, &lines, "", lines.len());
+    let (Some(vpos), Some(vi)) = (
+        top.iter().position(|(k, _)| k == "versions"),
+        version_index(model, &version.id),
+    ) else {
         return edited.to_string();
     };
-    let versions_span = top[vpos].1;
-    let items = entries(&model.index, &lines, "/versions", versions_span.1);
-    let item_span = |i: usize| {
-        items
-            .iter()
-            .find(|(k, _)| *k == i.to_string())
-            .map(|(_, s)| *s)
+    let versions_end = top[vpos].1 .1;
+    let items = entries(&model.index, &lines, "/versions", versions_end);
+    let l = Layout {
+        lines,
+        top,
+        items,
+        versions_end,
     };
-    let own_keys = |i: usize| {
-        let end = item_span(i).map_or(versions_span.1, |s| s.1);
-        entries(&model.index, &lines, &format!("/versions/{i}"), end)
-    };
-
-    let Some(vi) = version_index(model, &version.id) else {
-        return edited.to_string();
-    };
-    let mut body = String::new();
-    let keys = own_keys(vi);
-    // Comments above the version's first key (its banner) come first.
-    if let (Some(item), Some((_, first))) = (item_span(vi), keys.first()) {
-        let key_line = model
-            .index
-            .children(&format!("/versions/{vi}"))
-            .first()
-            .map_or(first.0, |c| c.1);
-        if item.0 < key_line {
-            body.push_str(&text_of(&lines, (item.0, key_line - 1)));
-        }
-    }
-    body.push_str(&format!("  - id: \"{new_id}\"\n"));
-    let mut wrote_date = false;
-    let skip = ["id", "valid_from", "valid_to", "based_on", "changes"];
-    for (k, span) in &keys {
-        if skip.contains(&k.as_str()) {
-            continue;
-        }
-        body.push_str(&unlist(&text_of(&lines, *span)));
-        if k == "label" {
-            body.push_str(&format!("    valid_from: {valid_from}\n"));
-            wrote_date = true;
-        }
-    }
-    if !wrote_date {
-        body = body.replacen(
-            &format!("  - id: \"{new_id}\"\n"),
-            &format!("  - id: \"{new_id}\"\n    valid_from: {valid_from}\n"),
-            1,
-        );
-    }
-    // Sections the version takes from the ones it is based on, from where they are written.
-    for section in INHERITED_SECTIONS {
-        if keys.iter().any(|(k, _)| k == section) {
-            continue;
-        }
-        let mut base = version.based_on.clone();
-        while let Some(b) = base {
-            let Some(bi) = version_index(model, &b) else {
-                break;
-            };
-            if let Some((_, span)) = own_keys(bi).into_iter().find(|(k, _)| k == section) {
-                body.push_str(&unlist(&text_of(&lines, span)));
-                break;
-            }
-            base = model.spec.versions[bi].based_on.clone();
-        }
-    }
-
+    let body = version_body(model, &l, vi, version, new_id, valid_from);
     // The file's opening lines (editor hint, header comments) above its first key.
-    let mut out = top.first().map_or_else(String::new, |(_, (a, _))| {
-        if *a > 1 {
-            text_of(&lines, (1, a - 1))
-        } else {
-            String::new()
-        }
-    });
-    for (i, (k, span)) in top.iter().enumerate() {
-        if i == vpos {
-            let key_line = model
-                .index
-                .children("")
-                .iter()
-                .find(|(c, _)| c == "versions")
-                .map_or(span.0, |c| c.1);
-            out.push_str(&text_of(&lines, (span.0, key_line)));
-            out.push_str(&body);
-        } else if k == "options" {
-            out.push_str(&used_options(model, &lines, *span, &body));
-        } else {
-            out.push_str(&text_of(&lines, *span));
+    let mut out = match l.top.first() {
+        Some((_, (a, _))) if *a > 1 => l.text((1, a - 1)),
+        _ => String::new(),
+    };
+    let key_line = |name: &str, fallback: usize| {
+        model
+            .index
+            .children("")
+            .iter()
+            .find(|(c, _)| c == name)
+            .map_or(fallback, |c| c.1)
+    };
+    for (k, span) in &l.top {
+        match k.as_str() {
+            "versions" => {
+                out.push_str(&l.text((span.0, key_line("versions", span.0))));
+                out.push_str(&body);
+            }
+            "options" => {
+                // Options the version or the file's other keys (e.g. level equivalences) use.
+                let mut users = body.clone();
+                for (other, other_span) in l
+                    .top
+                    .iter()
+                    .filter(|(o, _)| o != "options" && o != "versions")
+                {
+                    let _ = other;
+                    users.push_str(&l.text(*other_span));
+                }
+                out.push_str(&used_options(model, &l.lines, *span, &users));
+            }
+            _ => out.push_str(&l.text(*span)),
         }
     }
     out

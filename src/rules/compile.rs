@@ -35,8 +35,8 @@ pub enum Test {
         index: usize,
         want: bool,
     },
-    LanguageAtLeast((u8, u32)),
-    LanguageAtMost((u8, u32)),
+    LanguageAtLeast(LevelTest),
+    LanguageAtMost(LevelTest),
     /// An `expr:` rule: its Rhai AST, and the same expression lowered to native code where it
     /// is simple enough (see `lower`), which then runs instead.
     Expr {
@@ -45,6 +45,14 @@ pub enum Test {
     },
     AnyOf(Vec<Cond>),
     AllOf(Vec<Cond>),
+}
+
+/// A language-level bound and the programme's equivalences between the NT2 and CEFR scales
+/// (empty unless an option says which levels correspond, §9 Q41).
+#[derive(Clone)]
+pub struct LevelTest {
+    pub bound: (u8, u32),
+    pub equivalences: Arc<[(u32, u32)]>,
 }
 
 /// A condition with what the explanation needs.
@@ -87,6 +95,27 @@ pub struct CompiledVersion {
 pub struct RoutingPlan {
     pub script: Arc<plugins::routing::RoutingScript>,
     pub settings: rhai::Map,
+    /// Temporary group limits (from, to, max) that replace `max_group_size` on those days.
+    pub temporary: Vec<(chrono::NaiveDate, chrono::NaiveDate, u32)>,
+}
+
+impl RoutingPlan {
+    /// The settings for groups formed on `on`: a temporary limit then in force replaces the
+    /// module's `max_group_size`.
+    pub fn settings_on(&self, on: Option<chrono::NaiveDate>) -> std::borrow::Cow<'_, rhai::Map> {
+        let cap = on.and_then(|d| self.temporary.iter().find(|(a, b, _)| *a <= d && d <= *b));
+        match cap {
+            None => std::borrow::Cow::Borrowed(&self.settings),
+            Some((_, _, max)) => {
+                let mut m = self.settings.clone();
+                m.insert(
+                    "max_group_size".into(),
+                    rhai::Dynamic::from(i64::from(*max)),
+                );
+                std::borrow::Cow::Owned(m)
+            }
+        }
+    }
 }
 
 /// A programme with every version's rules and routing scripts compiled.
@@ -158,6 +187,8 @@ struct Compiler<'a> {
     program: &'a Program,
     engine: &'a Engine,
     errors: Vec<Diagnostic>,
+    /// (NT2 rank, CEFR rank) pairs from the programme's `level_equivalences`.
+    equivalences: Arc<[(u32, u32)]>,
 }
 
 impl Compiler<'_> {
@@ -212,6 +243,11 @@ impl Compiler<'_> {
                         RoutingPlan {
                             script: script.clone(),
                             settings,
+                            temporary: m
+                                .group_size
+                                .iter()
+                                .flat_map(|g| g.temporary.iter().map(|t| (t.from, t.to, t.max)))
+                                .collect(),
                         },
                     );
                 }
@@ -238,6 +274,14 @@ impl Compiler<'_> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A language-level bound with the programme's scale equivalences.
+    fn level(&self, text: &str) -> LevelTest {
+        LevelTest {
+            bound: language_rank(text).expect("checked by the loader"),
+            equivalences: self.equivalences.clone(),
+        }
     }
 
     fn cond(&mut self, c: &Condition) -> Cond {
@@ -303,14 +347,12 @@ impl Compiler<'_> {
                     name,
                 )
             }
-            "language_level_at_least" => mk(
-                Test::LanguageAtLeast(language_rank(text).expect("checked")),
-                "language_level",
-            ),
-            "language_level_at_most" => mk(
-                Test::LanguageAtMost(language_rank(text).expect("checked")),
-                "language_level",
-            ),
+            "language_level_at_least" => {
+                mk(Test::LanguageAtLeast(self.level(text)), "language_level")
+            }
+            "language_level_at_most" => {
+                mk(Test::LanguageAtMost(self.level(text)), "language_level")
+            }
             "expr" => self.expr(c, text),
             "script" => self.script(c, text),
             _ => unreachable!("kinds are checked by the loader"),
@@ -559,10 +601,22 @@ pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
     let mut limit_errors = Vec::new();
     let limits = limits(&program, &mut limit_errors);
     let engine = Arc::new(plugins::engine(limits));
+    let equivalences: Arc<[(u32, u32)]> = program
+        .spec
+        .level_equivalences
+        .iter()
+        .flat_map(|e| {
+            let cefr = language_rank(&e.cefr).map(|r| r.1);
+            e.nt2
+                .iter()
+                .filter_map(move |n| Some((language_rank(n)?.1, cefr?)))
+        })
+        .collect();
     let mut c = Compiler {
         program: &program,
         engine: &engine,
         errors: limit_errors,
+        equivalences,
     };
     let mut versions = Vec::new();
     for v in &program.spec.versions {

@@ -5,6 +5,7 @@
 use rhai::Engine;
 use serde::Serialize;
 
+use super::compile::LevelTest;
 use super::compile::{CompiledProgram, CompiledVersion, Cond, Test};
 use crate::program::model::{Mode, Version};
 use crate::program::VersionError;
@@ -81,16 +82,16 @@ pub fn eval_cond(
         Test::IncomeSupportIn(set) => of(r.income_support.as_ref().map(|s| set.contains(s))),
         Test::EducationIn(set) => of(r.education_level.as_ref().map(|s| set.contains(s))),
         Test::Flag { index, want } => of(r.flags[*index].map(|b| b == *want)),
-        Test::LanguageAtLeast(min) => of(r
+        Test::LanguageAtLeast(t) => of(r
             .language_level
             .as_deref()
             .and_then(language_rank)
-            .and_then(|l| same_scale(l, *min).then_some(l >= *min))),
-        Test::LanguageAtMost(max) => of(r
+            .and_then(|l| compare_levels(l, t, |a, b| a >= b))),
+        Test::LanguageAtMost(t) => of(r
             .language_level
             .as_deref()
             .and_then(language_rank)
-            .and_then(|l| same_scale(l, *max).then_some(l <= *max))),
+            .and_then(|l| compare_levels(l, t, |a, b| a <= b))),
         Test::Expr {
             native: Some(native),
             ..
@@ -128,9 +129,35 @@ pub fn eval_cond(
     })
 }
 
-/// Levels on different scales (NT2 "1.1" vs CEFR "A1") cannot be compared: unknown.
-fn same_scale(a: (u8, u32), b: (u8, u32)) -> bool {
-    a.0 == b.0
+/// Whether `level` satisfies `ok(level, bound)`. On one scale a plain comparison. Across the
+/// NT2 ("1.1") and CEFR ("A1") scales only through the programme's equivalences: a CEFR level
+/// stands for the NT2 levels mapped to it and decides when all of them agree; without an
+/// equivalence the answer is unknown (the seeds give no mapping, §9 Q41).
+fn compare_levels(level: (u8, u32), t: &LevelTest, ok: impl Fn(u32, u32) -> bool) -> Option<bool> {
+    let (scale, bound) = t.bound;
+    if level.0 == scale {
+        return Some(ok(level.1, bound));
+    }
+    let answers: Vec<bool> = if scale == 0 {
+        // The rule is in NT2, the referral in CEFR.
+        t.equivalences
+            .iter()
+            .filter(|(_, cefr)| *cefr == level.1)
+            .map(|(nt2, _)| ok(*nt2, bound))
+            .collect()
+    } else {
+        t.equivalences
+            .iter()
+            .filter(|(nt2, _)| *nt2 == level.1)
+            .map(|(_, cefr)| ok(*cefr, bound))
+            .collect()
+    };
+    match (answers.iter().all(|a| *a), answers.iter().any(|a| *a)) {
+        _ if answers.is_empty() => None,
+        (true, _) => Some(true),
+        (false, false) => Some(false),
+        (false, true) => None,
+    }
 }
 
 /// Evaluate a referral against one compiled version.
