@@ -1,7 +1,8 @@
 //! Caseload simulation speed, in one run: (1) 1,000 runs × 36 months for each of the five
 //! bundled programmes (target: all five under 1 s on 2 cores); (2) the same M/M/c model in
-//! traject and in SimPy (benches/simpy_mmc.py, which installs SimPy with pip when missing):
-//! simulated client events (arrivals + departures) per second and the ratio (target ≥ 300×),
+//! traject, in SimPy and in Ciw (benches/simpy_mmc.py, benches/ciw_mmc.py, which install their
+//! library with pip when missing): simulated client events (arrivals + departures) per second
+//! and the ratios (target against SimPy ≥ 300×),
 //! and the same model as a minimal hand-written event loop (a heap of the times the c workers
 //! come free, the Kiefer–Wolfowitz recursion) — the floor traject's M/M/c is quoted against.
 
@@ -131,8 +132,25 @@ fn main() {
         "ratio traject / floor: {:.2} (1.0 = as fast as the bare event loop)",
         ours_rate / floor_rate
     );
+    for (script, name) in [
+        ("benches/simpy_mmc.py", "SimPy"),
+        ("benches/ciw_mmc.py", "Ciw"),
+    ] {
+        peer(root, script, name, (lambda, mu, c as usize), ours_rate);
+    }
+
+    let mut crit = Criterion::default().sample_size(10).configure_from_args();
+    crit.bench_function("simulate_five_programmes_1000x36", |b| {
+        b.iter(|| all(false))
+    });
+    crit.final_summary();
+}
+
+/// A Python peer's M/M/c run (it installs its library with pip when missing), side by side with
+/// traject's events per second measured above.
+fn peer(root: &Path, script: &str, name: &str, (lambda, mu, c): (f64, f64, usize), ours_rate: f64) {
     let py = std::process::Command::new("python3")
-        .arg(root.join("benches/simpy_mmc.py"))
+        .arg(root.join(script))
         .args([
             lambda.to_string(),
             mu.to_string(),
@@ -146,32 +164,31 @@ fn main() {
             let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             let rate = j["events_per_second"].as_f64().unwrap();
             println!(
-                "SimPy {} M/M/{c}: {} events in {} s = {:.0} events/s (mean wait {} d)",
-                j["simpy"].as_str().unwrap_or("?"),
+                "{name} {} M/M/{c}: {} events in {} s = {:.0} events/s (mean wait {} d)",
+                j[name.to_lowercase()].as_str().unwrap_or("?"),
                 j["events"],
                 j["seconds"],
                 rate,
                 j["mean_wait_days"]
             );
             let ratio = ours_rate / rate;
-            println!(
-                "ratio traject / SimPy: {ratio:.1}× more client events per second (target ≥ 300×: {})",
-                if ratio >= 300.0 { "met" } else { "MISSED" }
-            );
+            let target = if name == "SimPy" {
+                format!(
+                    " (target ≥ 300×: {})",
+                    if ratio >= 300.0 { "met" } else { "MISSED" }
+                )
+            } else {
+                String::new()
+            };
+            println!("ratio traject / {name}: {ratio:.1}× more client events per second{target}");
         }
         Ok(out) => println!(
-            "SimPy comparison skipped: {}",
+            "{name} comparison skipped: {}",
             String::from_utf8_lossy(&out.stderr)
                 .lines()
                 .last()
                 .unwrap_or("")
         ),
-        Err(e) => println!("SimPy comparison skipped: python3 not available ({e})"),
+        Err(e) => println!("{name} comparison skipped: python3 not available ({e})"),
     }
-
-    let mut crit = Criterion::default().sample_size(10).configure_from_args();
-    crit.bench_function("simulate_five_programmes_1000x36", |b| {
-        b.iter(|| all(false))
-    });
-    crit.final_summary();
 }

@@ -152,7 +152,7 @@ fn malformed_referrals_give_located_errors() {
         (
             "referral_date: 2023-01-10\nin_art60: maybe\n",
             "2:11",
-            "'in_art60' must be true or false",
+            "'maybe' is not yes/no",
         ),
         (
             "referral_date: 2023-01-10\nnationalty: SY\n",
@@ -165,9 +165,14 @@ fn malformed_referrals_give_located_errors() {
             "language level 1.2 must be written in quotes",
         ),
         (
-            "referral_date: 2023-01-10\nresidence_status: refugee\n",
+            "referral_date: 2023-01-10\nresidence_status: refugie reconu\n",
             "2:19",
-            "'refugee' is not one of: recognised_refugee",
+            "'refugie reconu' is not one of: recognised_refugee, subsidiary_protection, family_reunification, trafficking_victim, other (did you mean 'recognised_refugee'?)",
+        ),
+        (
+            "referral_date: 2023-01-10\ngender: q\n",
+            "2:9",
+            "'q' is not one of: female, male, x",
         ),
         (
             "birth_date: 1990-01-01\n",

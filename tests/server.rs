@@ -147,7 +147,7 @@ fn writes_need_json_and_forms_need_the_session_csrf_token() {
 
     // A bad field is located in the request body.
     let bad = r#"{"program": "antwerpen",
-  "referral": {"referral_date": "2023-01-10", "birth_date": "10/05/1990"}}"#;
+  "referral": {"referral_date": "2023-01-10", "birth_date": "31/02/1990"}}"#;
     let (status, text, _) = call(
         "POST",
         &s.url("/api/check"),

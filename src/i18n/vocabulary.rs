@@ -161,10 +161,8 @@ pub fn boolean(text: &str) -> Option<bool> {
 }
 
 /// The accepted yes/no words, for a hint.
-pub fn boolean_words() -> String {
-    let t = table();
-    let list = |k: &str| t.booleans.get(k).map(|v| v.join("/")).unwrap_or_default();
-    format!("{} or {}", list("true"), list("false"))
+pub fn boolean_words() -> &'static str {
+    "ja/nee, oui/non, yes/no, true/false or 1/0"
 }
 
 /// `n unit` with the unit's singular or plural form in `lang` ("1 fois", "2 heures").

@@ -1,78 +1,100 @@
-//! Referrals in CSV batches: the same column names as the referral fields, lists separated by
-//! `;`, empty cells meaning "not known". The header is checked once (unknown columns get "did
-//! you mean", `referral_date` is required); each row is then read on its own, so a bad row is
-//! reported with its line and column and the batch goes on.
+//! Referrals in batches: a CSV or `.xlsx` table (see `table`) whose columns are the referral
+//! fields — or local headers a column mapping names — lists separated by `;`, empty cells
+//! meaning "not known". The header is checked once (unknown columns get "did you mean",
+//! `referral_date` is required); each row is then read on its own, so a bad row is reported
+//! with its row and column and the cell's text, and the batch goes on.
 
 use std::io::Read;
 
+use super::mapping::{ColumnMapping, Target};
+use super::table::{Cell, CsvSource, Dialect, Source};
 use super::{FieldType, Referral, FIELDS};
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
+use crate::i18n::vocabulary::fold;
 
-/// An open CSV batch.
-pub struct Batch<R: Read> {
+/// An open batch.
+pub struct Batch<'m> {
     file: String,
-    reader: csv::Reader<R>,
-    columns: Vec<(&'static str, FieldType)>,
-    record: csv::StringRecord,
+    source: Box<dyn Source + 'm>,
+    /// Per column: the field it holds, or `None` for a column the mapping ignores.
+    columns: Vec<Option<(&'static str, FieldType)>>,
+    mapping: Option<&'m ColumnMapping>,
     row: usize,
-    /// Set after a read error the reader cannot recover from.
-    failed: bool,
 }
 
-/// One row: its number (1 = first data row), CSV line, and the referral or its problems.
+/// One row: its number (1 = first data row), its line or sheet row, and the referral or its
+/// problems.
 pub struct Row {
     pub row: usize,
     pub line: u64,
     pub referral: Result<Referral, Vec<Diagnostic>>,
 }
 
-impl<R: Read> Batch<R> {
-    /// Read and check the header.
-    pub fn open(file: &str, input: R) -> Result<Self, Vec<Diagnostic>> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let headers = reader
-            .headers()
-            .map_err(|e| vec![csv_error(file, &e)])?
-            .clone();
-        let mut columns = Vec::with_capacity(headers.len());
+/// The field a header names without a mapping: the field itself, in any case, with spaces
+/// or hyphens for underscores ("Referral date" → referral_date).
+fn field_named(header: &str) -> Option<(&'static str, FieldType)> {
+    let f = fold(header).replace(' ', "_");
+    FIELDS.iter().find(|(n, _)| *n == f).copied()
+}
+
+impl<'m> Batch<'m> {
+    /// A CSV batch read from `input` (dialect and encoding detected), without a mapping.
+    pub fn open<R: Read + 'm>(file: &str, input: R) -> Result<Self, Vec<Diagnostic>> {
+        let source = CsvSource::open(file, input).map_err(|d| vec![d])?;
+        Batch::new(file, Box::new(source), None)
+    }
+
+    /// Check the header of `source` (through `mapping` when given).
+    pub fn new(
+        file: &str,
+        source: Box<dyn Source + 'm>,
+        mapping: Option<&'m ColumnMapping>,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut columns = Vec::with_capacity(source.header().len());
         let mut errors = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
+        let at = |i: usize| Pos::new(1, i + 1);
+        for (i, h) in source.header().iter().enumerate() {
             let name = h.trim().trim_start_matches('\u{feff}');
-            match FIELDS.iter().find(|(n, _)| *n == name) {
-                Some(f) => {
-                    if columns.iter().any(|(n, _)| *n == f.0) {
+            let target = mapping
+                .and_then(|m| m.column(name))
+                .or_else(|| field_named(name).map(|(n, t)| Target::Field(n, t)));
+            match target {
+                Some(Target::Ignore) => columns.push(None),
+                Some(Target::Field(n, t)) => {
+                    if columns.iter().flatten().any(|(c, _)| *c == n) {
                         errors.push(
-                            Diagnostic::error(
-                                file,
-                                Pos::new(1, i + 1),
-                                format!("column '{name}' appears twice"),
-                            )
-                            .with_help("keep one column per field"),
+                            Diagnostic::error(file, at(i), format!("column '{name}' is field '{n}' a second time"))
+                                .with_help("keep one column per field"),
                         );
                     }
-                    columns.push(*f)
+                    columns.push(Some((n, t)));
                 }
+                None if name.is_empty() => errors.push(
+                    Diagnostic::error(file, at(i), format!("column {} has no header", i + 1))
+                        .with_help("name every column, or delete the empty one"),
+                ),
                 None => errors.push(
                     Diagnostic::error(
                         file,
-                        Pos::new(1, i + 1),
+                        at(i),
                         format!(
                             "unknown column '{name}'{}",
                             suggestion_suffix(name, FIELDS.iter().map(|(n, _)| *n))
                         ),
                     )
-                    .with_help(
-                        "column names are the referral fields of schemas/referral.schema.json",
-                    ),
+                    .with_help(if mapping.is_some() {
+                        "add it to the mapping's `columns:` (as a field, or `ignore`)".to_string()
+                    } else {
+                        "columns are the referral fields of schemas/referral.schema.json; for an export with its own headers, map them with --columns mapping.yaml (see examples/columns-nl.yaml)".to_string()
+                    }),
                 ),
             }
         }
-        if !columns.iter().any(|(n, _)| *n == "referral_date") {
+        if !columns.iter().flatten().any(|(n, _)| *n == "referral_date") {
             errors.push(
-                Diagnostic::error(file, Pos::new(1, 1), "missing column 'referral_date'")
-                    .with_help(
-                        "every referral needs its date: add a referral_date column (YYYY-MM-DD)",
-                    ),
+                Diagnostic::error(file, Pos::new(1, 1), "missing column 'referral_date'").with_help(
+                    "every referral needs its date: add a referral_date column (e.g. 12/04/2023 or 2023-04-12)",
+                ),
             );
         }
         if !errors.is_empty() {
@@ -80,54 +102,47 @@ impl<R: Read> Batch<R> {
         }
         Ok(Batch {
             file: file.to_string(),
-            reader,
+            source,
             columns,
-            record: csv::StringRecord::new(),
+            mapping,
             row: 0,
-            failed: false,
         })
     }
 
-    /// The next row, or `None` at the end of the file.
-    pub fn next_row(&mut self) -> Option<Row> {
-        if self.failed {
-            return None;
-        }
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => None,
-            Err(e) => {
-                self.row += 1;
-                let line = e.position().map_or(0, |p| p.line());
-                // Bad UTF-8 spoils one row; a read failure ends the batch.
-                let d = csv_error(&self.file, &e);
-                self.failed = matches!(e.kind(), csv::ErrorKind::Io(_));
-                Some(Row {
-                    row: self.row,
-                    line,
-                    referral: Err(vec![d]),
-                })
-            }
-            Ok(true) => {
-                self.row += 1;
-                let line = self.record.position().map_or(0, |p| p.line());
-                Some(Row {
-                    row: self.row,
-                    line,
-                    referral: self.convert(line),
-                })
-            }
-        }
+    /// What the table was found to be (delimiter and encoding, or a workbook).
+    pub fn dialect(&self) -> Dialect {
+        self.source.dialect()
     }
 
-    fn convert(&self, line: u64) -> Result<Referral, Vec<Diagnostic>> {
-        let mut errors = Vec::new();
-        if self.record.len() != self.columns.len() {
+    /// The next row, or `None` at the end of the table.
+    pub fn next_row(&mut self) -> Option<Row> {
+        let step = self.source.advance()?;
+        self.row += 1;
+        Some(match step {
+            Err(d) => Row {
+                row: self.row,
+                line: d.line as u64,
+                referral: Err(vec![d]),
+            },
+            Ok(line) => Row {
+                row: self.row,
+                line,
+                referral: self.convert(),
+            },
+        })
+    }
+
+    fn convert(&self) -> Result<Referral, Vec<Diagnostic>> {
+        let src = &*self.source;
+        let width = src.width();
+        let extra = (self.columns.len()..width).any(|i| src.cell(i) != Cell::Empty);
+        if extra || (src.strict_width() && width != self.columns.len()) {
+            let (pos, _) = src.place(width.min(self.columns.len()));
             return Err(vec![Diagnostic::error(
                 &self.file,
-                Pos::new(line as usize, self.record.len().min(self.columns.len()) + 1),
+                pos,
                 format!(
-                    "row has {} fields but the header has {} columns",
-                    self.record.len(),
+                    "row has {width} fields but the header has {} columns",
                     self.columns.len()
                 ),
             )
@@ -135,47 +150,52 @@ impl<R: Read> Batch<R> {
                 "check for a missing or extra separator, or an unclosed quote, on this line",
             )]);
         }
+        let mut errors = Vec::new();
         let mut r = Referral::default();
-        for (i, ((name, ty), cell)) in self.columns.iter().zip(self.record.iter()).enumerate() {
-            if cell.trim().is_empty() {
+        for (i, column) in self.columns.iter().enumerate() {
+            let Some((name, ty)) = column else { continue };
+            let cell = src.cell(i);
+            if cell == Cell::Empty {
                 continue;
             }
-            if let Err(msg) = r.set_text(name, *ty, cell) {
+            if let Err(msg) = self.set(&mut r, name, *ty, &cell) {
+                let (pos, place) = src.place(i);
                 errors.push(Diagnostic::error(
                     &self.file,
-                    Pos::new(line as usize, i + 1),
-                    format!("column '{name}': {msg}"),
+                    pos,
+                    format!("{}column '{name}': {msg}", cell_name(place)),
                 ));
             }
         }
-        if r.referral_date.is_none() && errors.is_empty() {
-            let col = self
+        let place_of = |field: &str| {
+            let i = self
                 .columns
                 .iter()
-                .position(|(n, _)| *n == "referral_date")
-                .unwrap_or(0)
-                + 1;
+                .position(|c| c.is_some_and(|(n, _)| n == field))
+                .unwrap_or(0);
+            src.place(i)
+        };
+        if r.referral_date.is_none() && errors.is_empty() {
+            let (pos, place) = place_of("referral_date");
             errors.push(
                 Diagnostic::error(
                     &self.file,
-                    Pos::new(line as usize, col),
-                    "column 'referral_date' is empty",
+                    pos,
+                    format!("{}column 'referral_date' is empty", cell_name(place)),
                 )
                 .with_help("every referral needs its date"),
             );
         }
         if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
             if b > d {
-                let col = self
-                    .columns
-                    .iter()
-                    .position(|(n, _)| *n == "birth_date")
-                    .unwrap_or(0)
-                    + 1;
+                let (pos, place) = place_of("birth_date");
                 errors.push(Diagnostic::error(
                     &self.file,
-                    Pos::new(line as usize, col),
-                    format!("birth_date {b} is after referral_date {d}"),
+                    pos,
+                    format!(
+                        "{}birth_date {b} is after referral_date {d}",
+                        cell_name(place)
+                    ),
                 ));
             }
         }
@@ -186,21 +206,52 @@ impl<R: Read> Batch<R> {
         }
     }
 
-    /// Whether the reader gave up after a read failure.
+    /// One cell into its field: text through the mapping's wordings, then as any text; typed
+    /// cells of a workbook (dates, numbers, yes/no) where the field takes them.
+    fn set(&self, r: &mut Referral, name: &str, ty: FieldType, cell: &Cell) -> Result<(), String> {
+        match (cell, ty) {
+            (Cell::Empty, _) => Ok(()),
+            (Cell::Text(t), _) => {
+                let t = self.mapping.map_or(t.as_ref(), |m| m.value(name, t));
+                r.set_text(name, ty, t)
+            }
+            (Cell::Date(d), FieldType::Date) => r.set_text(name, ty, &d.to_string()),
+            (Cell::Date(d), _) => Err(format!("a date ({d}), but this column holds {}", what(ty))),
+            (Cell::Bool(b), FieldType::Bool) => r.set_text(name, ty, &b.to_string()),
+            (Cell::Bool(b), _) => Err(format!("a yes/no cell ({b}), but this column holds {}", what(ty))),
+            (Cell::Number(n), FieldType::Date) => Err(format!(
+                "the number {n} is not a date: format the column as a date, or write it as 12/04/2023"
+            )),
+            (Cell::Number(n), FieldType::Bool) if *n == 0.0 || *n == 1.0 => r.set_text(name, ty, &(*n == 1.0).to_string()),
+            (Cell::Number(n), _) => {
+                // A number where text is expected (a dossier number, a level such as 1.2).
+                let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { format!("{n}") };
+                let text = self.mapping.map_or(text.as_str(), |m| m.value(name, &text)).to_string();
+                r.set_text(name, ty, &text)
+            }
+        }
+    }
+
+    /// Whether the source gave up after an error it cannot read past.
     pub fn stopped(&self) -> bool {
-        self.failed
+        self.source.stopped()
     }
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> Diagnostic {
-    let line = e.position().map_or(1, |p| p.line() as usize);
-    let msg = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => {
-            format!("text is not UTF-8 in field {}", err.field() + 1)
-        }
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
-        _ => format!("CSV: {e}"),
-    };
-    Diagnostic::error(file, Pos::new(line.max(1), 1), msg)
-        .with_help("save the file as UTF-8 CSV with a header row of referral field names")
+/// "cell C12, " for a sheet's cell; nothing for CSV, whose line and column locate it.
+fn cell_name(place: Option<String>) -> String {
+    place.map(|p| format!("{p}, ")).unwrap_or_default()
+}
+
+fn what(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Date => "dates",
+        FieldType::Bool => "yes/no answers",
+        FieldType::Choice(_) => "codes",
+        FieldType::Country => "country codes",
+        FieldType::Language | FieldType::LanguageList => "language codes",
+        FieldType::Level => "language levels",
+        FieldType::OcmwName => "OCMW names",
+        FieldType::Text => "text",
+    }
 }

@@ -6,6 +6,8 @@
 //! *failed*. Bad values are located errors (`file:line:col`, or CSV row and column).
 
 pub mod batch;
+pub mod mapping;
+pub mod table;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -90,20 +92,22 @@ impl Referral {
                 }
             }
             FieldType::Country => {
-                if t.len() == 2 && t.bytes().all(|b| b.is_ascii_uppercase()) {
-                    self.nationality = Some(t.to_string());
+                let code = t.to_ascii_uppercase();
+                if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+                    self.nationality = Some(code);
                 } else {
-                    return Err(format!("'{t}' is not an ISO 3166-1 alpha-2 country code (two capitals, e.g. SY, AF, ER, RO)"));
+                    return Err(format!("'{t}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SY, AF, ER, RO)"));
                 }
             }
             FieldType::Language => {
-                check_language(t)?;
-                self.mother_tongue = Some(t.to_string());
+                let code = t.to_ascii_lowercase();
+                check_language(&code)?;
+                self.mother_tongue = Some(code);
             }
             FieldType::LanguageList => {
                 let list: Vec<String> = t
-                    .split(';')
-                    .map(|s| s.trim().to_string())
+                    .split([';', ','])
+                    .map(|s| s.trim().to_ascii_lowercase())
                     .filter(|s| !s.is_empty())
                     .collect();
                 for l in &list {
@@ -112,41 +116,27 @@ impl Referral {
                 self.contact_languages = Some(list);
             }
             FieldType::Level => {
-                if language_rank(t).is_none() {
+                // Belgian spreadsheets write the NT2 level with a decimal comma: 1,2.
+                let level = t.replace(',', ".").to_ascii_uppercase();
+                if language_rank(&level).is_none() {
                     return Err(format!("'{t}' is not a language level: write \"1.1\", \"1.2\", … or A1, A2, B1, B2, C1, C2"));
                 }
-                self.language_level = Some(t.to_string());
+                self.language_level = Some(level);
             }
             FieldType::Bool => {
-                let b = match t.to_ascii_lowercase().as_str() {
-                    "true" | "yes" | "ja" | "oui" | "1" => true,
-                    "false" | "no" | "nee" | "non" | "0" => false,
-                    _ => return Err(format!("'{t}' is not yes/no: write true or false")),
-                };
+                let b = crate::i18n::vocabulary::boolean(t).ok_or_else(|| {
+                    format!(
+                        "'{t}' is not yes/no: write {}",
+                        crate::i18n::vocabulary::boolean_words()
+                    )
+                })?;
                 self.flags[bool_index(field).expect("bool field listed")] = Some(b);
             }
             FieldType::Choice(choices) => {
-                if !choices.contains(&t) {
-                    return Err(format!(
-                        "'{t}' is not one of: {}{}",
-                        choices.join(", "),
-                        suggestion_suffix(t, choices.iter().copied())
-                    ));
-                }
-                self.set_string(field, t.to_string());
+                let code = choice_code(field, choices, t)?;
+                self.set_string(field, code.to_string());
             }
-            FieldType::OcmwName => {
-                if t.is_empty()
-                    || !t
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
-                {
-                    return Err(format!(
-                        "'{t}' is not an OCMW name: lower case, e.g. as in the programme's `ocmw:`"
-                    ));
-                }
-                self.residence_ocmw = Some(t.to_string());
-            }
+            FieldType::OcmwName => self.residence_ocmw = Some(ocmw_name(field, t)?),
         }
         Ok(())
     }
@@ -163,6 +153,39 @@ impl Referral {
     }
 }
 
+/// The code a cell names for a coded field: the code, or a label or alias in nl/fr/en; else
+/// an error with the nearest code by prefix, alias or spelling.
+fn choice_code(field: &str, choices: &[&'static str], t: &str) -> Result<&'static str, String> {
+    crate::i18n::vocabulary::code_for(field, t)
+        .and_then(|c| choices.iter().copied().find(|x| *x == c))
+        .ok_or_else(|| {
+            let near = crate::i18n::vocabulary::suggest(field, t);
+            let hint = match near.first() {
+                Some(c) => format!(" (did you mean '{c}'?)"),
+                None => suggestion_suffix(t, choices.iter().copied()),
+            };
+            format!("'{t}' is not one of: {}{hint}", choices.join(", "))
+        })
+}
+
+/// An OCMW as programmes name it: an alias of the vocabulary (Luik → liege), else the text
+/// in lower case without accents, spaces as hyphens.
+fn ocmw_name(field: &str, t: &str) -> Result<String, String> {
+    let name = crate::i18n::vocabulary::code_for(field, t)
+        .map(str::to_string)
+        .unwrap_or_else(|| crate::i18n::vocabulary::fold(t).replace(' ', "-"));
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+    {
+        return Err(format!(
+            "'{t}' is not an OCMW name: lower case, e.g. as in the programme's `ocmw:`"
+        ));
+    }
+    Ok(name)
+}
+
 fn check_language(t: &str) -> Result<(), String> {
     if t.len() == 2 && t.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(())
@@ -173,14 +196,45 @@ fn check_language(t: &str) -> Result<(), String> {
     }
 }
 
-/// A strict YYYY-MM-DD date (rejects 2023-02-30).
+/// A date as Belgian offices write it: ISO `2023-04-12`, or day first `12/04/2023`,
+/// `12-04-2023`, `12.04.2023`. An impossible date (`31/02/2023`) or a two-digit year
+/// (`04/12/90`, ambiguous) is refused, never reinterpreted.
 pub fn parse_date(t: &str) -> Result<NaiveDate, String> {
-    let shape_ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
-    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        Ok(d) if shape_ok => Ok(d),
-        _ if shape_ok => Err(format!("'{t}' is not a real date")),
-        _ => Err(format!("'{t}' is not a date in the form YYYY-MM-DD")),
+    let t = t.trim();
+    let b = t.as_bytes();
+    let iso = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    if iso {
+        return NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map_err(|_| format!("'{t}' is not a real date"));
     }
+    let sep = t.chars().find(|c| matches!(c, '/' | '-' | '.'));
+    let parts: Vec<&str> = match sep {
+        Some(s) => t.split(s).collect(),
+        None => vec![],
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    if parts.len() == 3
+        && parts.iter().all(|p| digits(p))
+        && parts[0].len() <= 2
+        && parts[1].len() <= 2
+    {
+        if parts[2].len() != 4 {
+            return Err(format!("'{t}' has a two-digit year, which could be 19{0} or 20{0}: write the year in full (e.g. 04/12/1990)", parts[2]));
+        }
+        let (d, m, y) = (
+            parts[0].parse::<u32>(),
+            parts[1].parse::<u32>(),
+            parts[2].parse::<i32>(),
+        );
+        if let (Ok(d), Ok(m), Ok(y)) = (d, m, y) {
+            return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+                format!("'{t}' is not a real date (day {d} of month {m}; dates are read day first, as 12/04/2023)")
+            });
+        }
+    }
+    Err(format!(
+        "'{t}' is not a date: write it as 12/04/2023 (day first) or 2023-04-12"
+    ))
 }
 
 /// Read a referral from a parsed YAML/JSON mapping. `base` is the JSON pointer of the mapping
@@ -226,10 +280,15 @@ pub fn from_value(
         let text = match (ty, v) {
             (_, Value::Null) => continue,
             (FieldType::Bool, Value::Bool(b)) => b.to_string(),
+            (FieldType::Bool, Value::String(s)) => s.clone(),
             (FieldType::Bool, _) => {
                 errors.push(
-                    Diagnostic::error(file, place.value, format!("'{key}' must be true or false"))
-                        .with_width(place.width),
+                    Diagnostic::error(
+                        file,
+                        place.value,
+                        format!("'{key}' must be yes or no (true/false, ja/nee, oui/non)"),
+                    )
+                    .with_width(place.width),
                 );
                 continue;
             }
