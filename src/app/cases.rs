@@ -59,11 +59,11 @@ pub fn import(
     store: &mut Store,
     compiled: &CompiledProgram,
     file: &str,
-    input: impl std::io::Read,
+    batch: Batch<'_>,
     ctx: &Ctx,
 ) -> Result<Imported, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let rows = read_batch(compiled, file, input).map_err(AppError::Rows)?;
+    let rows = read_batch(compiled, file, batch).map_err(AppError::Rows)?;
     let clock = ctx.engine();
     let at = |line: u64, msg: String| Diagnostic::error(file, Pos::new(line as usize, 1), msg);
     store.write(|tx| {
@@ -112,9 +112,8 @@ pub fn import(
 fn read_batch(
     compiled: &CompiledProgram,
     file: &str,
-    input: impl std::io::Read,
+    mut batch: Batch<'_>,
 ) -> Result<Vec<(u64, Referral)>, Vec<Diagnostic>> {
-    let mut batch = Batch::open(file, input)?;
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     while let Some(row) = batch.next_row() {

@@ -64,15 +64,28 @@ pub const HEADER: [&str; 9] = [
     "row", "id", "version", "verdict", "failed", "unknown", "assess", "funding", "error",
 ];
 
-/// Judge every row of `input`; write result rows to `out`; report row problems to `on_error`.
+/// Judge every row of `input` (CSV); write result rows to `out` as CSV; report row problems
+/// to `on_error`.
 pub fn check_csv<R: Read, W: Write>(
     compiled: &CompiledProgram,
     file: &str,
     input: R,
     out: W,
+    on_error: impl FnMut(&Diagnostic),
+) -> Result<Summary, Vec<Diagnostic>> {
+    let batch = Batch::open(file, input)?;
+    check_batch(compiled, file, batch, out, on_error)
+}
+
+/// Judge every row of `batch`; write result rows to `out` as CSV (cells a spreadsheet would
+/// run as formulas written as text); report row problems to `on_error`.
+pub fn check_batch<W: Write>(
+    compiled: &CompiledProgram,
+    file: &str,
+    mut batch: Batch<'_>,
+    out: W,
     mut on_error: impl FnMut(&Diagnostic),
 ) -> Result<Summary, Vec<Diagnostic>> {
-    let mut batch = Batch::open(file, input)?;
     let mut w = csv::Writer::from_writer(out);
     let cannot_write = |e: String| {
         vec![Diagnostic::error(
@@ -105,10 +118,15 @@ pub fn check_csv<R: Read, W: Write>(
             Err(diags) => {
                 s.errors += 1;
                 diags.iter().for_each(&mut on_error);
-                error_row(&n, &diags)
+                error_row(&n, row.id.as_deref(), &diags)
             }
         };
-        w.write_record(&record).map_err(io)?;
+        w.write_record(
+            record
+                .iter()
+                .map(|c| crate::report::xlsx::safe_cell(c).into_owned()),
+        )
+        .map_err(io)?;
     }
     w.flush().map_err(|e| cannot_write(e.to_string()))?;
     Ok(s)
@@ -145,7 +163,7 @@ fn judged_row(compiled: &CompiledProgram, n: &str, r: &Referral, e: &Evaluation)
 }
 
 /// The output row of a row that could not be judged: its problems, located.
-fn error_row(n: &str, diags: &[Diagnostic]) -> [String; 9] {
+fn error_row(n: &str, id: Option<&str>, diags: &[Diagnostic]) -> [String; 9] {
     let msg = diags
         .iter()
         .map(|d| format!("{}:{}: {}", d.line, d.col, d.message))
@@ -153,6 +171,7 @@ fn error_row(n: &str, diags: &[Diagnostic]) -> [String; 9] {
         .join(" | ");
     let mut row: [String; 9] = Default::default();
     row[0] = n.to_string();
+    row[1] = id.unwrap_or_default().to_string();
     row[3] = "error".into();
     row[8] = msg;
     row

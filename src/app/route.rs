@@ -2,8 +2,6 @@
 //! routing script. Rows are identified by their `id` column (or `row N`); the programme version
 //! is `--version` or the one in force on the referrals' dates.
 
-use std::io::Read;
-
 use serde::Serialize;
 
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
@@ -21,12 +19,11 @@ pub struct RouteOutput {
     pub routing: Routing,
 }
 
-/// Read the cohort from CSV: (id, referral) pairs, or every problem found.
-pub fn read_cohort<R: Read>(
+/// Read the cohort from a batch (CSV or a sheet): (id, referral) pairs, or every problem found.
+pub fn read_cohort(
     file: &str,
-    input: R,
+    mut batch: Batch<'_>,
 ) -> Result<Vec<(String, Referral)>, Vec<Diagnostic>> {
-    let mut batch = Batch::open(file, input)?;
     let mut people = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashMap::new();

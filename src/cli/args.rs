@@ -49,7 +49,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Check whether a referral is eligible, criterion by criterion; or a CSV batch.
     #[command(
-        after_help = "Examples:\n  traject check --program <id> referral.yaml\n  traject check --program programs/x.yaml referral.json --lang fr --format json\n  traject check --program <id> --csv referrals.csv --out results.csv\n\nExit status: 0 a verdict was given (for a batch: for every row), 1 invalid input, 2 usage error."
+        after_help = "Examples:\n  traject check --program <id> referral.yaml\n  traject check --program programs/x.yaml referral.json --lang fr --format json\n  traject check --program <id> --batch referrals.csv --out results.xlsx\n  traject check --program <id> --batch export.xlsx --sheet Aanmeldingen --columns columns-nl.yaml\n\nExit status: 0 a verdict was given (for a batch: for every row), 1 invalid input, 2 usage error."
     )]
     Check(CheckArgs),
     /// Run programme tests (programs/tests/*.yaml): expected verdicts for referrals.
@@ -270,7 +270,9 @@ pub enum CaseCommand {
     )]
     New(CaseNewArgs),
     /// Create cases from a CSV of referrals: all rows in one transaction, or none; rows whose dossier already has the same case are skipped.
-    #[command(after_help = "Example:\n  traject case import --program <id> referrals.csv")]
+    #[command(
+        after_help = "Examples:\n  traject case import --program <id> referrals.csv\n  traject case import --program <id> export.xlsx --columns columns-nl.yaml"
+    )]
     Import(CaseImportArgs),
     /// List cases.
     #[command(after_help = "Example:\n  traject case list --state waiting --program <id>")]
@@ -363,19 +365,44 @@ pub struct ShowArgs {
     pub options: Vec<String>,
 }
 
+/// How to read a table of referrals.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct TableArgs {
+    /// The sheet of an .xlsx workbook to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// A column mapping (YAML) for an export with its own headers and wordings: `columns:`
+    /// header → field (or ignore), `values:` field → {local wording: code}.
+    #[arg(long)]
+    pub columns: Option<PathBuf>,
+}
+
+impl TableArgs {
+    pub fn input(&self, path: &std::path::Path) -> traject::referral::batch::BatchInput {
+        traject::referral::batch::BatchInput {
+            path: path.to_path_buf(),
+            sheet: self.sheet.clone(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct CheckArgs {
     /// Path or bundled programme id.
     #[arg(long)]
     pub program: String,
     /// A referral file (YAML or JSON).
-    #[arg(required_unless_present = "csv", conflicts_with = "csv")]
+    #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     pub referral: Option<PathBuf>,
-    /// A CSV batch of referrals (columns named like the referral fields; lists separated by ;).
-    #[arg(long)]
-    pub csv: Option<PathBuf>,
-    /// Where to write the batch results (CSV); default standard output.
-    #[arg(long, requires = "csv")]
+    /// A batch of referrals: CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or an .xlsx
+    /// workbook, columns named like the referral fields (or mapped with --columns).
+    #[arg(long, visible_alias = "csv")]
+    pub batch: Option<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// Where to write the batch results: a .csv or .xlsx file; default CSV on standard output.
+    #[arg(long, requires = "batch")]
     pub out: Option<PathBuf>,
     /// Language of labels and wording (default: the programme's society language).
     #[arg(long)]
@@ -401,8 +428,10 @@ pub struct RouteArgs {
     /// The module whose groups to form.
     #[arg(long)]
     pub module: String,
-    /// The cohort: a CSV of referrals with an `id` column.
+    /// The cohort: a CSV or .xlsx table of referrals with an `id` column.
     pub input: PathBuf,
+    #[command(flatten)]
+    pub table: TableArgs,
     /// Programme version (default: the one in force on the referrals' dates).
     #[arg(long)]
     pub version: Option<String>,
@@ -658,7 +687,10 @@ pub struct CaseImportArgs {
     pub store: StoreArgs,
     #[arg(long)]
     pub program: String,
+    /// The referrals: CSV or .xlsx, as for `check --batch`.
     pub csv: PathBuf,
+    #[command(flatten)]
+    pub table: TableArgs,
 }
 
 #[derive(clap::Args)]

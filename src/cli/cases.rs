@@ -8,7 +8,7 @@ use traject::program::LoadOptions;
 use traject::store::Store;
 
 use super::args::*;
-use super::{open_input, print_json, render, Done, Verb};
+use super::{print_json, render, Done, Verb};
 
 pub fn run(cmd: CaseCommand) -> Verb {
     match cmd {
@@ -175,9 +175,9 @@ fn cmd_case_new(args: CaseNewArgs) -> Verb {
 
 fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
-    let (shown, file) = open_input(&args.csv)?;
+    let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::Rows)?;
     let mut db = open_store(&args.store)?;
-    match cases::import(&mut db, &compiled, &shown, file, &args.store.ctx()) {
+    match cases::import(&mut db, &compiled, &shown, batch, &args.store.ctx()) {
         Ok(done) => {
             match (done.created.first(), done.created.last()) {
                 (Some(first), Some(last)) => {

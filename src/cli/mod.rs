@@ -164,8 +164,8 @@ fn cmd_show(args: ShowArgs) -> Verb {
 fn cmd_check(args: CheckArgs) -> Verb {
     let opts = parse_options(&args.options)?;
     let compiled = traject::app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
-    if let Some(csv) = &args.csv {
-        return check_batch(&compiled, csv, args.out.as_deref());
+    if let Some(batch) = &args.batch {
+        return check_batch(&compiled, &args.table.input(batch), args.out.as_deref());
     }
     let path = args
         .referral
@@ -191,18 +191,38 @@ fn cmd_check(args: CheckArgs) -> Verb {
     Ok(Done::Success)
 }
 
-/// `check --csv`: result rows to `--out` (written whole or not at all) or stdout, row problems
-/// and the summary to stderr.
-fn check_batch(compiled: &traject::rules::CompiledProgram, csv: &Path, out: Option<&Path>) -> Verb {
-    let (shown, input) = open_input(csv)?;
+/// `check --batch`: result rows to `--out` (.csv or .xlsx, written whole or not at all) or
+/// stdout, row problems and the summary to stderr.
+fn check_batch(
+    compiled: &traject::rules::CompiledProgram,
+    input: &traject::referral::batch::BatchInput,
+    out: Option<&Path>,
+) -> Verb {
+    let (shown, batch) = input.open().map_err(AppError::Rows)?;
     let report_row = |d: &traject::diag::Diagnostic| eprint!("{}", d.render(None));
     let summary = match out {
+        Some(path) if traject::report::xlsx::is_workbook(path) => {
+            let mut csv = Vec::new();
+            let summary = referrals::check_batch(compiled, &shown, batch, &mut csv, report_row)
+                .map_err(AppError::Rows)?;
+            let book = traject::report::xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
+            app::files::write_atomically(path, |w| {
+                std::io::Write::write_all(w, &book).map_err(|e| {
+                    vec![traject::diag::Diagnostic::error(
+                        path.display().to_string(),
+                        traject::diag::Pos::new(1, 1),
+                        e.to_string(),
+                    )]
+                })
+            })
+            .map(|()| summary)
+        }
         Some(path) => app::files::write_atomically(path, |w| {
-            referrals::check_csv(compiled, &shown, input, w, report_row)
+            referrals::check_batch(compiled, &shown, batch, w, report_row)
         }),
         None => {
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            referrals::check_csv(compiled, &shown, input, stdout, report_row)
+            referrals::check_batch(compiled, &shown, batch, stdout, report_row)
         }
     }
     .map_err(AppError::Rows)?;
@@ -221,8 +241,12 @@ fn cmd_run_tests(args: TestArgs) -> Verb {
 fn cmd_route(args: RouteArgs) -> Verb {
     let opts = parse_options(&args.options)?;
     let compiled = traject::app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
-    let (shown, file) = open_input(&args.input)?;
-    let people = app::route::read_cohort(&shown, file).map_err(AppError::Rows)?;
+    let (shown, batch) = args
+        .table
+        .input(&args.input)
+        .open()
+        .map_err(AppError::Rows)?;
+    let people = app::route::read_cohort(&shown, batch).map_err(AppError::Rows)?;
     let out = app::route::route(
         &compiled,
         &args.module,

@@ -131,7 +131,7 @@ pub fn suggest(field: &str, text: &str) -> Vec<&'static str> {
         let best = names
             .map(|n| {
                 let n = fold(n);
-                if n.starts_with(&f) || f.starts_with(&n) {
+                if n.starts_with(&f) {
                     0
                 } else {
                     strsim::levenshtein(&n, &f)

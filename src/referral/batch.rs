@@ -12,13 +12,13 @@ use super::{FieldType, Referral, FIELDS};
 use crate::diag::{suggestion_suffix, Diagnostic, Pos};
 use crate::i18n::vocabulary::fold;
 
-/// An open batch.
+/// An open batch (`'m`: how long its source may borrow its input).
 pub struct Batch<'m> {
     file: String,
     source: Box<dyn Source + 'm>,
     /// Per column: the field it holds, or `None` for a column the mapping ignores.
     columns: Vec<Option<(&'static str, FieldType)>>,
-    mapping: Option<&'m ColumnMapping>,
+    mapping: Option<ColumnMapping>,
     row: usize,
 }
 
@@ -27,6 +27,8 @@ pub struct Batch<'m> {
 pub struct Row {
     pub row: usize,
     pub line: u64,
+    /// The dossier number as written, even when the row has problems (to name it in results).
+    pub id: Option<String>,
     pub referral: Result<Referral, Vec<Diagnostic>>,
 }
 
@@ -48,7 +50,7 @@ impl<'m> Batch<'m> {
     pub fn new(
         file: &str,
         source: Box<dyn Source + 'm>,
-        mapping: Option<&'m ColumnMapping>,
+        mapping: Option<ColumnMapping>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut columns = Vec::with_capacity(source.header().len());
         let mut errors = Vec::new();
@@ -56,6 +58,7 @@ impl<'m> Batch<'m> {
         for (i, h) in source.header().iter().enumerate() {
             let name = h.trim().trim_start_matches('\u{feff}');
             let target = mapping
+                .as_ref()
                 .and_then(|m| m.column(name))
                 .or_else(|| field_named(name).map(|(n, t)| Target::Field(n, t)));
             match target {
@@ -122,14 +125,29 @@ impl<'m> Batch<'m> {
             Err(d) => Row {
                 row: self.row,
                 line: d.line as u64,
+                id: None,
                 referral: Err(vec![d]),
             },
             Ok(line) => Row {
                 row: self.row,
                 line,
+                id: self.id_cell(),
                 referral: self.convert(),
             },
         })
+    }
+
+    fn id_cell(&self) -> Option<String> {
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c.is_some_and(|(n, _)| n == "id"))?;
+        match self.source.cell(i) {
+            Cell::Text(t) => Some(t.trim().to_string()),
+            Cell::Number(n) if n.fract() == 0.0 => Some(format!("{}", n as i64)),
+            Cell::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
     }
 
     fn convert(&self) -> Result<Referral, Vec<Diagnostic>> {
@@ -212,7 +230,7 @@ impl<'m> Batch<'m> {
         match (cell, ty) {
             (Cell::Empty, _) => Ok(()),
             (Cell::Text(t), _) => {
-                let t = self.mapping.map_or(t.as_ref(), |m| m.value(name, t));
+                let t = self.mapping.as_ref().map_or(t.as_ref(), |m| m.value(name, t));
                 r.set_text(name, ty, t)
             }
             (Cell::Date(d), FieldType::Date) => r.set_text(name, ty, &d.to_string()),
@@ -226,7 +244,7 @@ impl<'m> Batch<'m> {
             (Cell::Number(n), _) => {
                 // A number where text is expected (a dossier number, a level such as 1.2).
                 let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { format!("{n}") };
-                let text = self.mapping.map_or(text.as_str(), |m| m.value(name, &text)).to_string();
+                let text = self.mapping.as_ref().map_or(text.as_str(), |m| m.value(name, &text)).to_string();
                 r.set_text(name, ty, &text)
             }
         }
@@ -253,5 +271,27 @@ fn what(ty: FieldType) -> &'static str {
         FieldType::Level => "language levels",
         FieldType::OcmwName => "OCMW names",
         FieldType::Text => "text",
+    }
+}
+
+/// Where a batch comes from: a file, which sheet of a workbook, which column mapping.
+#[derive(Debug, Clone, Default)]
+pub struct BatchInput {
+    pub path: std::path::PathBuf,
+    pub sheet: Option<String>,
+    pub columns: Option<std::path::PathBuf>,
+}
+
+impl BatchInput {
+    /// Open the file (CSV or `.xlsx`) and its mapping; problems are located diagnostics.
+    pub fn open(&self) -> Result<(String, Batch<'static>), Vec<Diagnostic>> {
+        let mapping = match &self.columns {
+            Some(p) => Some(ColumnMapping::read(p).map_err(|e| e.diagnostics)?),
+            None => None,
+        };
+        let (shown, source) =
+            super::table::open_path(&self.path, self.sheet.as_deref()).map_err(|d| vec![d])?;
+        let batch = Batch::new(&shown, source, mapping)?;
+        Ok((shown, batch))
     }
 }
