@@ -201,6 +201,15 @@ fn forty_five_referrals_with_two_fte_leave_forty_active_and_five_waiting_in_orde
         .args(["case", "show", "42", "--db", d])
         .output()
         .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("op de wachtlijst, plaats 1"),
+        "in the programme's language: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = traject(&db)
+        .args(["case", "show", "42", "--db", d, "--lang", "en"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("on the waiting list, position 1"));
     let history = traject(&db)
         .args(["case", "history", "41", "--db", d, "--format", "json"])
@@ -923,7 +932,7 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         "{history}"
     );
     assert!(
-        history.contains("by dpo") && history.contains("GDPR art. 17 request"),
+        history.contains("door dpo") && history.contains("GDPR art. 17 request"),
         "{history}"
     );
     assert_eq!(activity(()), before, "the activity report counts the same");
@@ -1278,8 +1287,8 @@ fn joining_a_module_schedules_its_evaluations() {
         "2020-09-01",
     ]);
     assert!(
-        due.contains("via_advice") && due.contains("2020-09-01"),
-        "{due}"
+        due.contains("advies voor een vervolgtraject") && due.contains("01/09/2020"),
+        "the moment by its label, the date as Belgians write it: {due}"
     );
     let again = run(&[
         "case",
@@ -1375,7 +1384,7 @@ fn a_pause_needs_the_programmes_policy_and_a_paused_case_keeps_its_place() {
         ],
     );
     let shown = succeed(&db, &["case", "show", "2", "--db", d]);
-    assert!(shown.contains("paused since 2024-02-01"), "{shown}");
+    assert!(shown.contains("en pause depuis le 01/02/2024"), "{shown}");
     let caseload = succeed(
         &db,
         &[

@@ -278,7 +278,11 @@ fn csv_batches_go_on_past_bad_rows() {
         "row,id,version,verdict,failed,unknown,assess,funding,error"
     );
     assert_eq!(rows[1], "1,a1,2022,eligible,,,,amif;pod_mi;city,");
-    assert!(rows[2].starts_with("2,,,error,"));
+    assert!(
+        rows[2].starts_with("2,a2,,error,"),
+        "an error row keeps its id: {}",
+        rows[2]
+    );
     assert_eq!(rows[4], "4,a4,2022,ineligible,non_eu,,,pod_mi;city,");
     assert_eq!(
         rows[5],

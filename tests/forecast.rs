@@ -259,10 +259,18 @@ fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
     assert_eq!((capacity[0], capacity[3], capacity[23]), (40, 20, 20));
     assert!(r[0].summary.monthly.iter().all(|m| m.capacity == 40));
     // The comparison text names every scenario.
-    let text = traject::sim::report::compare_text(&r);
+    let reader = traject::sim::report::Reader {
+        lang: traject::i18n::Lang::Fr,
+        name: "AMIE",
+    };
+    let text = traject::sim::report::compare_text(&r, reader);
     for s in &scenarios {
         assert!(text.contains(&s.name), "{text}");
     }
+    assert!(
+        text.contains("liste d'attente à la fin"),
+        "in the reader's language: {text}"
+    );
 }
 
 #[test]

@@ -566,11 +566,20 @@ fn explained(
 
 /// Every event of a case, oldest first; the read is audited.
 pub fn history(store: &mut Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
+    Ok(history_with_programme(store, id, ctx)?.1)
+}
+
+/// A case's events with the id of its programme (whose labels a reader sees them in).
+pub fn history_with_programme(
+    store: &mut Store,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(String, Vec<EventRow>), AppError> {
     ctx.require(Need::Persons)?;
-    visible_case(store, id, ctx)?;
+    let case = visible_case(store, id, ctx)?;
     let events = store.history(id)?;
     audit_read(store, id, "read history", ctx)?;
-    Ok(events)
+    Ok((case.program, events))
 }
 
 /// Evaluations due on `ctx.on` (window open) or overdue, optionally of one programme.

@@ -237,6 +237,10 @@ pub struct StoreArgs {
     /// Who makes the change, for the audit trail (default: $USER).
     #[arg(long)]
     pub actor: Option<String>,
+    /// Language of the text output (default: the programme's society language); for
+    /// `user add`, the language the user's pages are shown in.
+    #[arg(long)]
+    pub lang: Option<Lang>,
 }
 
 impl StoreArgs {
@@ -511,6 +515,12 @@ pub struct SimulateArgs {
     /// Also write a self-contained HTML report with charts.
     #[arg(long)]
     pub html: Option<PathBuf>,
+    /// Also write the monthly table to a .csv or .xlsx file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Language of the text and the HTML report (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
     /// Find the smallest FTE (0.1 steps) whose wait quantile stays under --max-wait-days.
     #[arg(long, requires = "max_wait_days")]
     pub solve_fte: bool,
@@ -815,9 +825,6 @@ pub struct CaseExportArgs {
     pub id: i64,
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
-    /// Language of the text document (default: the programme's society language).
-    #[arg(long)]
-    pub lang: Option<Lang>,
     /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
@@ -904,9 +911,6 @@ pub struct UserAddArgs {
     /// The team a social worker belongs to (required for social workers).
     #[arg(long)]
     pub team: Option<String>,
-    /// The language pages are shown in (default: the programme's society language).
-    #[arg(long)]
-    pub lang: Option<traject::i18n::Lang>,
     /// Read the password from standard input (the only way: never on the command line).
     #[arg(long, required = true)]
     pub password_stdin: bool,

@@ -78,7 +78,13 @@ pub fn run(cmd: CaseCommand) -> Verb {
         CaseCommand::Export(args) => {
             let mut db = open_store(&args.store)?;
             let ctx = args.store.ctx();
-            let export = cases::export(&mut db, &programs(args.program), args.id, args.lang, &ctx)?;
+            let export = cases::export(
+                &mut db,
+                &programs(args.program),
+                args.id,
+                args.store.lang,
+                &ctx,
+            )?;
             match args.format {
                 Format::Json => print_json(&export),
                 Format::Text => print!("{}", render::export(&export)),
@@ -223,7 +229,15 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
     let rows = cases::list(&db, &filter, &args.store.ctx())?;
     match args.format {
         Format::Json => print_json(&rows),
-        Format::Text => rows.iter().for_each(render::case_line),
+        Format::Text => {
+            let first = filter
+                .program
+                .as_deref()
+                .or(rows.first().map(|r| r.program.as_str()));
+            let w = render::Words::new(args.store.lang, first);
+            let text: String = rows.iter().map(|r| render::case_line(&w, r)).collect();
+            w.print(&text);
+        }
     }
     Ok(Done::Success)
 }
@@ -231,16 +245,21 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
 fn cmd_case_show(args: CaseShowArgs) -> Verb {
     let mut db = open_store(&args.store)?;
     let view = cases::show(&mut db, args.id, &args.store.ctx())?;
-    print!("{}", render::case_view(&view));
+    let w = render::Words::new(args.store.lang, Some(&view.case.program));
+    w.print(&render::case_view(&w, &view));
     Ok(Done::Success)
 }
 
 fn cmd_case_history(args: CaseHistoryArgs) -> Verb {
     let mut db = open_store(&args.store)?;
-    let events = cases::history(&mut db, args.id, &args.store.ctx())?;
+    let (program, events) = cases::history_with_programme(&mut db, args.id, &args.store.ctx())?;
     match args.format {
         Format::Json => print_json(&events),
-        Format::Text => events.iter().for_each(render::event_line),
+        Format::Text => {
+            let w = render::Words::new(args.store.lang, Some(&program));
+            let text: String = events.iter().map(|e| render::event_line(&w, e)).collect();
+            w.print(&text);
+        }
     }
     Ok(Done::Success)
 }
@@ -321,7 +340,14 @@ pub fn cmd_due(args: DueArgs) -> Verb {
     let rows = cases::due(&db, args.program.as_deref(), &ctx)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({"on": ctx.on.to_string(), "due": rows})),
-        Format::Text => render::due(&rows, ctx.on),
+        Format::Text => {
+            let first = args
+                .program
+                .as_deref()
+                .or(rows.first().map(|r| r.program.as_str()));
+            let w = render::Words::new(args.store.lang, first);
+            w.print(&render::due(&w, &rows, ctx.on));
+        }
     }
     Ok(Done::Success)
 }
@@ -356,7 +382,15 @@ pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
     let rows = cases::caseload(&db, &FilePrograms::here(), args.program.as_deref(), &ctx)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({"programs": rows})),
-        Format::Text => rows.iter().for_each(render::caseload_line),
+        Format::Text => {
+            let first = args
+                .program
+                .as_deref()
+                .or(rows.first().map(|r| r.program.as_str()));
+            let w = render::Words::new(args.store.lang, first);
+            let text: String = rows.iter().map(|r| render::caseload_line(&w, r)).collect();
+            w.print(&text);
+        }
     }
     Ok(Done::Success)
 }

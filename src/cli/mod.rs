@@ -126,6 +126,26 @@ fn open_input_line(message: &str) -> AppError {
     )])
 }
 
+/// Write a table (its CSV rendering) to `path`: as an Excel workbook for `.xlsx`, else as CSV
+/// with formula-like cells marked as text; whole or not at all.
+fn write_table(path: &Path, sheet: &str, csv_text: &str) -> Result<(), AppError> {
+    let bytes = if traject::report::xlsx::is_workbook(path) {
+        traject::report::xlsx::from_csv(sheet, csv_text)?
+    } else {
+        traject::report::xlsx::safe_csv(csv_text).into_bytes()
+    };
+    app::files::write_atomically(path, |w| {
+        std::io::Write::write_all(w, &bytes).map_err(|e| {
+            vec![traject::diag::Diagnostic::error(
+                path.display().to_string(),
+                traject::diag::Pos::new(1, 1),
+                format!("cannot write: {e}"),
+            )]
+        })
+    })
+    .map_err(AppError::Rows)
+}
+
 /// Open an input file, or say where it could not be read (exit 1).
 fn open_input(path: &Path) -> Result<(String, std::io::BufReader<std::fs::File>), AppError> {
     let shown = traject::diag::display_path(path);
@@ -278,13 +298,20 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         .as_deref()
         .expect("clap requires --program without --mmc");
     let loaded = traject::app::Programs::load(&FilePrograms::here(), program, &opts)?;
+    let lang = args.lang.unwrap_or(loaded.spec.society_language);
+    let name = loaded
+        .spec
+        .name
+        .get(lang, loaded.spec.society_language)
+        .to_string();
+    let reader = traject::sim::report::Reader { lang, name: &name };
     if args.solve_fte {
         let wait = args.max_wait_days.unwrap_or(0.0);
         let version = args.version.as_deref();
         let r = forecast::solve_fte(&loaded, version, wait, args.quantile, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&r),
-            _ => print!("{}", traject::sim::report::solve_text(&r)),
+            _ => print!("{}", traject::sim::report::solve_text(&r, reader)),
         }
         return Ok(Done::Success);
     }
@@ -318,18 +345,22 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         let reports = forecast::compare(&loaded, &ask, &scenarios, from_store, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&serde_json::json!({"scenarios": reports})),
-            _ => print!("{}", traject::sim::report::compare_text(&reports)),
+            _ => print!("{}", traject::sim::report::compare_text(&reports, reader)),
         }
         return Ok(Done::Success);
     }
     let r = forecast::forecast(&loaded, &ask, from_store, &settings, &render::progress)?;
     if let Some(path) = &args.html {
-        app::files::write_text(path, &traject::sim::report::html(&r)).map_err(AppError::Rows)?;
+        app::files::write_text(path, &traject::sim::report::html(&r, reader))
+            .map_err(AppError::Rows)?;
+    }
+    if let Some(path) = &args.out {
+        write_table(path, "simulation", &traject::sim::report::csv(&r))?;
     }
     match args.format {
         SimFormat::Json => print_json(&r),
         SimFormat::Csv => print!("{}", traject::sim::report::csv(&r)),
-        SimFormat::Text => print!("{}", traject::sim::report::text(&r)),
+        SimFormat::Text => print!("{}", traject::sim::report::text(&r, reader)),
     }
     Ok(Done::Success)
 }
@@ -367,7 +398,13 @@ fn cmd_demand(args: DemandArgs) -> Verb {
     let cal = forecast::demand(&loaded, args.version.as_deref(), from_store)?;
     match args.format {
         DemandFormat::Json => print_json(&cal),
-        DemandFormat::Text => print!("{}", traject::sim::report::calibration_text(&cal)),
+        DemandFormat::Text => {
+            let lang = args.store.lang.unwrap_or(loaded.spec.society_language);
+            let name = loaded.spec.name.get(lang, loaded.spec.society_language);
+            let reader = traject::sim::report::Reader { lang, name };
+            let text = traject::sim::report::calibration_text(&cal, reader);
+            print!("{}", traject::i18n::typography(&text, lang))
+        }
         DemandFormat::Yaml => print!("{}", traject::sim::report::calibration_yaml(&cal)),
     }
     Ok(Done::Success)

@@ -96,78 +96,263 @@ pub fn rolled_out(r: &RolledOut) -> Done {
     Done::Success
 }
 
-pub fn case_line(r: &CaseRow) {
+/// How the command line speaks to a reader: their language, and the programmes' own labels
+/// for evaluation moments, exits and tracks (loaded once per programme id).
+pub struct Words {
+    pub lang: Lang,
+    programs:
+        std::cell::RefCell<std::collections::HashMap<String, Option<traject::program::Program>>>,
+}
+
+impl Words {
+    /// `lang`, else the society language of `program` (when it loads), else English.
+    pub fn new(lang: Option<Lang>, program: Option<&str>) -> Words {
+        let w = Words {
+            lang: lang.unwrap_or(Lang::En),
+            programs: Default::default(),
+        };
+        match (lang, program) {
+            (Some(_), _) | (None, None) => w,
+            (None, Some(p)) => {
+                let society = w.with_program(p, |p| p.spec.society_language);
+                Words {
+                    lang: society.unwrap_or(Lang::En),
+                    ..w
+                }
+            }
+        }
+    }
+
+    fn with_program<T>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&traject::program::Program) -> T,
+    ) -> Option<T> {
+        use traject::app::Programs;
+        let mut cache = self.programs.borrow_mut();
+        let entry = cache.entry(id.to_string()).or_insert_with(|| {
+            traject::app::FilePrograms::here()
+                .load(id, &traject::program::LoadOptions::default())
+                .ok()
+        });
+        entry.as_ref().map(f)
+    }
+
+    pub fn say(&self, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+        traject::i18n::say(self.lang, nl, fr, en)
+    }
+
+    /// A stored ISO date as the reader writes it.
+    pub fn date(&self, iso: &str) -> String {
+        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map_or_else(|_| iso.to_string(), |d| traject::i18n::date(d, self.lang))
+    }
+
+    fn term(&self, list: &str, code: &str) -> String {
+        traject::i18n::vocabulary::term(list, code, self.lang)
+            .map_or_else(|| code.to_string(), str::to_string)
+    }
+
+    /// The label of an evaluation moment, an exit or a track of `program`, by its id.
+    fn label(&self, program: &str, id: &str) -> String {
+        let lang = self.lang;
+        self.with_program(program, |p| {
+            let society = p.spec.society_language;
+            p.spec.versions.iter().rev().find_map(|v| {
+                v.evaluations
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.label.get(lang, society).to_string())
+                    .or_else(|| {
+                        v.exits
+                            .iter()
+                            .find(|e| e.id == id)
+                            .map(|e| e.label.get(lang, society).to_string())
+                    })
+                    .or_else(|| {
+                        v.tracks
+                            .iter()
+                            .find(|t| t.id == id)
+                            .map(|t| t.label.get(lang, society).to_string())
+                    })
+            })
+        })
+        .flatten()
+        .unwrap_or_else(|| id.to_string())
+    }
+
+    fn program_name(&self, program: &str) -> String {
+        let lang = self.lang;
+        self.with_program(program, |p| {
+            p.spec.name.get(lang, p.spec.society_language).to_string()
+        })
+        .unwrap_or_else(|| program.to_string())
+    }
+
+    /// Print `text` with the reader's typography.
+    pub fn print(&self, text: &str) {
+        print!("{}", traject::i18n::typography(text, self.lang));
+    }
+}
+
+pub fn case_line(w: &Words, r: &CaseRow) -> String {
     let pos = r.position.map(|p| format!(" #{p}")).unwrap_or_default();
-    println!(
-        "{:>6}  {:<10} {:<6} {:<12}{pos:<5} {:<18} referred {}",
-        r.id, r.program, r.version, r.state, r.verdict, r.referral_date
-    );
+    format!(
+        "{:>6}  {:<10} {:<6} {:<14}{pos:<5} {:<20} {} {}\n",
+        r.id,
+        r.program,
+        r.version,
+        w.term("state", r.state.as_str()),
+        w.term("verdict", &r.verdict),
+        w.say("doorverwezen", "orienté le", "referred"),
+        w.date(&r.referral_date)
+    )
 }
 
 /// `case show`: the state explained, and what is due next.
-pub fn case_view(view: &CaseView) -> String {
+pub fn case_view(w: &Words, view: &CaseView) -> String {
     let c = &view.case;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "case {} — {} version {} (hash {})",
-        c.id, c.program, c.version, c.version_hash
+        "{} {} — {} {} {} (hash {})",
+        w.say("dossier", "dossier", "case"),
+        c.id,
+        w.program_name(&c.program),
+        w.say("versie", "version", "version"),
+        c.version,
+        c.version_hash
     );
     let _ = writeln!(
         out,
-        "  referred {} · eligibility verdict: {}",
-        c.referral_date, c.verdict
+        "  {} {} · {}: {}",
+        w.say("doorverwezen op", "orienté le", "referred"),
+        w.date(&c.referral_date),
+        w.say(
+            "besluit over de toelating",
+            "décision d'admissibilité",
+            "eligibility verdict"
+        ),
+        w.term("verdict", &c.verdict)
     );
-    let _ = writeln!(out, "  state: {}", state_text(c));
-    let allowed = c.state.allowed_text();
     let _ = writeln!(
         out,
-        "  allowed now: {}",
+        "  {}: {}",
+        w.say("toestand", "état", "state"),
+        state_text(w, c)
+    );
+    let allowed: Vec<String> = c
+        .state
+        .allowed_text()
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {}: {}",
+        w.say("nu mogelijk", "possible maintenant", "allowed now"),
         if allowed.is_empty() {
-            "nothing (finished)".to_string()
+            w.say("niets (afgelopen)", "rien (terminé)", "nothing (finished)")
+                .to_string()
         } else {
             allowed.join(", ")
         }
     );
     if !view.schedule.is_empty() {
-        let _ = writeln!(out, "  evaluation moments:");
+        let _ = writeln!(
+            out,
+            "  {}:",
+            w.say(
+                "evaluatiemomenten",
+                "moments d'évaluation",
+                "evaluation moments"
+            )
+        );
         for (e, from, to, held) in &view.schedule {
             let when = if from == to {
-                from.clone()
+                w.date(from)
             } else {
-                format!("{from} – {to}")
+                format!("{} – {}", w.date(from), w.date(to))
             };
             let status = held
                 .as_ref()
-                .map(|h| format!("held {h}"))
-                .unwrap_or_else(|| "to do".into());
-            let _ = writeln!(out, "    {e:<16} {when:<25} {status}");
+                .map(|h| format!("{} {}", w.say("gehouden op", "tenu le", "held"), w.date(h)))
+                .unwrap_or_else(|| w.say("te doen", "à faire", "to do").into());
+            let _ = writeln!(
+                out,
+                "    {:<34} {when:<25} {status}",
+                w.label(&c.program, e)
+            );
         }
     }
     out
 }
 
-fn state_text(c: &CaseRow) -> String {
+fn state_text(w: &Words, c: &CaseRow) -> String {
     let or_unknown = |x: &Option<String>| x.clone().unwrap_or_else(|| "?".into());
+    let exit = |x: &Option<String>| {
+        x.as_deref()
+            .map_or_else(|| "?".to_string(), |o| w.label(&c.program, o))
+    };
     match c.state {
-        CaseState::Referred => "referred, not started yet".to_string(),
-        CaseState::Waiting => format!("on the waiting list, position {}", c.position.unwrap_or(0)),
+        CaseState::Referred => w
+            .say(
+                "doorverwezen, nog niet gestart",
+                "orienté, pas encore commencé",
+                "referred, not started yet",
+            )
+            .to_string(),
+        CaseState::Waiting => format!(
+            "{} {}",
+            w.say(
+                "op de wachtlijst, plaats",
+                "sur la liste d'attente, position",
+                "on the waiting list, position"
+            ),
+            c.position.unwrap_or(0)
+        ),
         CaseState::Active => format!(
-            "active since {} on track {}{}",
-            or_unknown(&c.started_on),
-            c.track.as_deref().unwrap_or("—"),
+            "{} {} {} {}{}",
+            w.say("actief sinds", "actif depuis le", "active since"),
+            w.date(&or_unknown(&c.started_on)),
+            w.say("in traject", "dans le trajet", "on track"),
+            c.track
+                .as_deref()
+                .map_or_else(|| "—".to_string(), |t| w.label(&c.program, t)),
             c.ends_on
                 .as_deref()
-                .map(|e| format!(", until {e}"))
+                .map(|e| format!(", {} {}", w.say("tot", "jusqu'au", "until"), w.date(e)))
                 .unwrap_or_default()
         ),
-        CaseState::Extended => format!("extended, until {}", or_unknown(&c.ends_on)),
-        CaseState::Closed => format!("closed — destination {}", or_unknown(&c.outcome)),
-        CaseState::Dropped => format!("dropped — reason {}", or_unknown(&c.outcome)),
-        CaseState::NotStarted => format!("did not start — reason {}", or_unknown(&c.outcome)),
+        CaseState::Extended => format!(
+            "{} {}",
+            w.say("verlengd tot", "prolongé jusqu'au", "extended, until"),
+            w.date(&or_unknown(&c.ends_on))
+        ),
+        CaseState::Closed => format!(
+            "{} — {}",
+            w.say("afgesloten", "clôturé", "closed"),
+            exit(&c.outcome)
+        ),
+        CaseState::Dropped => format!(
+            "{} — {}",
+            w.say("uitgevallen", "abandon", "dropped"),
+            exit(&c.outcome)
+        ),
+        CaseState::NotStarted => format!(
+            "{} — {}",
+            w.say("niet gestart", "non commencé", "did not start"),
+            exit(&c.outcome)
+        ),
         CaseState::Paused => format!(
-            "paused since {} (keeps its place; dates move on resuming)",
-            c.updated_on
+            "{} {} ({})",
+            w.say("gepauzeerd sinds", "en pause depuis le", "paused since"),
+            w.date(&c.updated_on),
+            w.say(
+                "houdt zijn plaats; de data schuiven op bij hervatten",
+                "garde sa place ; les dates se décalent à la reprise",
+                "keeps its place; dates move on resuming"
+            )
         ),
     }
 }
@@ -257,52 +442,87 @@ fn export_eligibility(out: &mut String, x: &Export) {
     }
 }
 
-pub fn event_line(e: &EventRow) {
-    println!(
-        "{:>3}  {}  {:<10} by {:<10} {}  [recorded {}, version {}]",
-        e.seq, e.on_date, e.kind, e.actor, e.payload, e.recorded_at, e.version_hash
-    );
+pub fn event_line(w: &Words, e: &EventRow) -> String {
+    format!(
+        "{:>3}  {}  {:<10} {} {:<10} {}  [{} {}, {} {}]\n",
+        e.seq,
+        w.date(&e.on_date),
+        e.kind,
+        w.say("door", "par", "by"),
+        e.actor,
+        e.payload,
+        w.say("opgeslagen", "enregistré", "recorded"),
+        e.recorded_at,
+        w.say("versie", "version", "version"),
+        e.version_hash
+    )
 }
 
-pub fn due(rows: &[DueRow], on: chrono::NaiveDate) {
+pub fn due(w: &Words, rows: &[DueRow], on: chrono::NaiveDate) -> String {
+    let mut out = String::new();
     for r in rows {
         let window = if r.due_from == r.due_to {
-            r.due_from.clone()
+            w.date(&r.due_from)
         } else {
-            format!("{} – {}", r.due_from, r.due_to)
+            format!("{} – {}", w.date(&r.due_from), w.date(&r.due_to))
         };
-        println!(
-            "{}  case {:>6}  {:<10} {:<16} {window}",
-            if r.overdue { "OVERDUE" } else { "due    " },
+        let _ = writeln!(
+            out,
+            "{:<11}  {} {:>6}  {:<10} {:<34} {window}",
+            if r.overdue {
+                w.say("TE LAAT", "EN RETARD", "OVERDUE")
+            } else {
+                w.say("te doen", "à faire", "due")
+            },
+            w.say("dossier", "dossier", "case"),
             r.case_id,
             r.program,
-            r.evaluation
+            w.label(&r.program, &r.evaluation)
         );
     }
-    println!(
-        "{} due, {} overdue on {on}",
+    let (due, late) = (
         rows.iter().filter(|r| !r.overdue).count(),
-        rows.iter().filter(|r| r.overdue).count()
+        rows.iter().filter(|r| r.overdue).count(),
     );
+    let _ = writeln!(
+        out,
+        "{due} {}, {late} {} {} {}",
+        w.say("te doen", "à faire", "due"),
+        w.say("te laat", "en retard", "overdue"),
+        w.say("op", "le", "on"),
+        traject::i18n::date(on, w.lang)
+    );
+    out
 }
 
-pub fn caseload_line(r: &CaseloadRow) {
-    println!(
-        "{:<12} version {:<6} capacity {:>6}  active {:>5}  waiting {:>5}",
-        r.program,
+pub fn caseload_line(w: &Words, r: &CaseloadRow) -> String {
+    let mut out = format!(
+        "{:<16} {} {:<6} {} {:>6}  {} {:>5}  {} {:>5}\n",
+        w.program_name(&r.program),
+        w.say("versie", "version", "version"),
         r.version,
+        w.say("capaciteit", "capacité", "capacity"),
         r.capacity.map_or("—".to_string(), |c| c.to_string()),
+        w.say("actief", "actifs", "active"),
         r.active,
+        w.say("wachtend", "en attente", "waiting"),
         r.waiting
     );
     for m in &r.modules {
         let group = m
             .group
             .as_deref()
-            .map(|g| format!(" group {g}"))
+            .map(|g| format!(" {} {g}", w.say("groep", "groupe", "group")))
             .unwrap_or_default();
-        println!("    module {}{group}: {} enrolled", m.module, m.enrolled);
+        let _ = writeln!(
+            out,
+            "    module {}{group}: {} {}",
+            m.module,
+            m.enrolled,
+            w.say("ingeschreven", "inscrits", "enrolled")
+        );
     }
+    out
 }
 
 /// A routed and enrolled cohort: each group with its cases, then who waits.

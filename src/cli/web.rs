@@ -72,7 +72,7 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 name: a.name,
                 role: a.role.into(),
                 team: a.team,
-                lang: a.lang,
+                lang: a.store.lang,
                 org: a.store.org.clone(),
             };
             let password = read_password()?;

@@ -96,6 +96,15 @@ impl Label {
     }
 }
 
+/// One of three wordings, by the reader's language.
+pub fn say(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Nl => nl,
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
 /// A number as the reader writes it: no trailing `.0`, a decimal comma in Dutch and French.
 pub fn number(x: f64, lang: Lang) -> String {
     let text = if x.fract() == 0.0 && x.abs() < 1e15 {

@@ -8,6 +8,8 @@ use serde::Serialize;
 
 use super::history::{Calibration, Snapshot};
 use super::Summary;
+use crate::i18n::vocabulary::count;
+use crate::i18n::{number, say, typography, Lang};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgrammeReport {
@@ -73,93 +75,261 @@ pub struct MmcReport {
     pub events: u64,
 }
 
-pub fn text(r: &ProgrammeReport) -> String {
+/// How a report is read: the language, and the programme's name in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub lang: Lang,
+    pub name: &'a str,
+}
+
+impl Reader<'_> {
+    fn say(&self, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+        say(self.lang, nl, fr, en)
+    }
+
+    fn n(&self, x: f64) -> String {
+        number(x, self.lang)
+    }
+
+    /// "75%", in French "75 %" (with a non-breaking space).
+    fn pct(&self, x: f64) -> String {
+        let sep = if self.lang == Lang::Fr { "\u{a0}" } else { "" };
+        format!("{}{sep}%", self.n((x * 100.0).round()))
+    }
+
+    fn date(&self, d: chrono::NaiveDate) -> String {
+        crate::i18n::date(d, self.lang)
+    }
+
+    /// A calendar month `2024-05` as the reader writes it: `05/2024` in Dutch and French.
+    fn month(&self, ym: &str) -> String {
+        match (self.lang, ym.split_once('-')) {
+            (Lang::Nl | Lang::Fr, Some((y, m))) => format!("{m}/{y}"),
+            _ => ym.to_string(),
+        }
+    }
+
+    fn days(&self, x: f64) -> String {
+        count(x, "day", self.lang)
+    }
+}
+
+pub fn text(r: &ProgrammeReport, w: Reader) -> String {
     let s = &r.summary;
     let mut out = format!(
-        "{} version {} — {} FTE, capacity {} active cases — {} runs × {} months (seed {})\n",
-        r.program, r.version, r.fte, s.capacity, s.runs, s.months, r.seed
+        "{} {} {} — {} {}, {} {} — {} {} × {} ({} {})\n",
+        w.name,
+        w.say("versie", "version", "version"),
+        r.version,
+        w.n(r.fte),
+        w.say("VTE", "ETP", "FTE"),
+        w.say("capaciteit", "capacité", "capacity"),
+        count(f64::from(s.capacity), "case", w.lang),
+        w.n(s.runs as f64),
+        w.say("runs", "simulations", "runs"),
+        count(s.months as f64, "month", w.lang),
+        w.say("seed", "graine", "seed"),
+        r.seed
     );
     if let Some(start) = &r.start {
         let _ = writeln!(
             out,
-            "  starting on {} from the case store: {} active, {} waiting",
-            start.on, start.active, start.waiting
+            "  {} {} {}: {} {}, {} {}",
+            w.say("vertrek op", "départ le", "starting on"),
+            w.date(start.on),
+            w.say(
+                "uit het dossierbestand",
+                "depuis les dossiers",
+                "from the case store"
+            ),
+            start.active,
+            w.say("actief", "actifs", "active"),
+            start.waiting,
+            w.say("wachtend", "en attente", "waiting"),
         );
     }
     if let Some(c) = &r.calibration {
-        out.push_str(&calibration_text(c));
+        out.push_str(&calibration_text(c, w));
     }
     let _ = writeln!(
         out,
-        "  wait (days): median {}, p90 {}, mean {} for those who started; {:.0}% had to wait",
-        s.wait_days_p50,
-        s.wait_days_p90,
-        s.mean_wait_days,
-        s.prob_wait * 100.0
+        "  {}: {} {}, p90 {}, {} {} {}; {} {}",
+        w.say("wachttijd", "attente", "wait"),
+        w.say("mediaan", "médiane", "median"),
+        w.days(s.wait_days_p50),
+        w.days(s.wait_days_p90),
+        w.say("gemiddeld", "moyenne", "mean"),
+        w.days(s.mean_wait_days),
+        w.say(
+            "voor wie startte",
+            "pour ceux qui ont commencé",
+            "for those who started"
+        ),
+        w.pct(s.prob_wait),
+        w.say("moest wachten", "ont dû attendre", "had to wait"),
     );
     let _ = writeln!(
         out,
-        "  utilisation {:.0}%, waiting list in {} of {} months on average",
-        s.utilisation * 100.0,
-        s.months_over_capacity,
-        s.months
+        "  {} {}, {} {} {} {}",
+        w.say("bezetting", "occupation", "utilisation"),
+        w.pct(s.utilisation),
+        w.say(
+            "gemiddeld een wachtlijst in",
+            "en moyenne une liste d'attente pendant",
+            "on average a waiting list in"
+        ),
+        w.n(s.months_over_capacity as f64),
+        w.say("van de", "des", "of"),
+        count(s.months as f64, "month", w.lang),
     );
-    let _ = writeln!(out, "  per run: {:.1} referred, {:.1} never started, {:.1} gave up waiting, {:.1} still waiting at the end", s.referred as f64 / s.runs as f64, s.not_started as f64 / s.runs as f64, s.reneged as f64 / s.runs as f64, s.still_waiting_at_end as f64 / s.runs as f64);
+    let per = |x: u64| w.n((x as f64 / s.runs as f64 * 10.0).round() / 10.0);
     let _ = writeln!(
         out,
-        "  month    active p10/p50/p90   waiting p10/p50/p90   wait of starters p10/p50/p90 (days)"
+        "  {}: {} {}, {} {}, {} {}, {} {}",
+        w.say("per run", "par simulation", "per run"),
+        per(s.referred),
+        w.say("doorverwezen", "orientés", "referred"),
+        per(s.not_started),
+        w.say("nooit gestart", "jamais commencés", "never started"),
+        per(s.reneged),
+        w.say(
+            "haakten af tijdens het wachten",
+            "ont renoncé en attendant",
+            "gave up waiting"
+        ),
+        per(s.still_waiting_at_end),
+        w.say(
+            "wachten nog op het einde",
+            "attendent encore à la fin",
+            "still waiting at the end"
+        ),
+    );
+    monthly_table(s, w, &mut out);
+    typography(&out, w.lang)
+}
+
+/// The month-by-month table (active, waiting, waits of those who start) and the group seats.
+fn monthly_table(s: &Summary, w: Reader, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "  {:>7}  {:<20}  {:<21}  {}",
+        w.say("maand", "mois", "month"),
+        w.say(
+            "actief p10/p50/p90",
+            "actifs p10/p50/p90",
+            "active p10/p50/p90"
+        ),
+        w.say(
+            "wachtend p10/p50/p90",
+            "en attente p10/p50/p90",
+            "waiting p10/p50/p90"
+        ),
+        w.say(
+            "wachttijd van wie start p10/p50/p90 (dagen)",
+            "attente de ceux qui commencent p10/p50/p90 (jours)",
+            "wait of starters p10/p50/p90 (days)"
+        ),
     );
     for m in &s.monthly {
-        let label = m.calendar.clone().unwrap_or_else(|| m.month.to_string());
+        let label = m
+            .calendar
+            .as_deref()
+            .map_or_else(|| m.month.to_string(), |c| w.month(c));
         let _ = writeln!(
             out,
             "  {label:>7}  {:>5} {:>5} {:>5}   {:>7} {:>5} {:>5}   {:>7} {:>5} {:>5}",
-            m.active_p10,
-            m.active_p50,
-            m.active_p90,
-            m.waiting_p10,
-            m.waiting_p50,
-            m.waiting_p90,
-            m.wait_days_p10,
-            m.wait_days_p50,
-            m.wait_days_p90
+            w.n(m.active_p10),
+            w.n(m.active_p50),
+            w.n(m.active_p90),
+            w.n(m.waiting_p10),
+            w.n(m.waiting_p50),
+            w.n(m.waiting_p90),
+            w.n(m.wait_days_p10),
+            w.n(m.wait_days_p50),
+            w.n(m.wait_days_p90)
         );
     }
     for g in &s.groups {
         let _ = writeln!(
             out,
-            "  group module {}: {} seats, {} seated per run; wait for a seat median {} days, p90 {}, mean {}; seat queue at the end p50 {} p90 {}",
+            "  {} {}: {} {}, {} {}; {} {} {}, p90 {}, {} {}; {} p50 {} p90 {}",
+            w.say("groepsmodule", "module de groupe", "group module"),
             g.module,
-            g.seats,
-            g.seated_per_run,
-            g.seat_wait_days_p50,
-            g.seat_wait_days_p90,
-            g.mean_seat_wait_days,
-            g.queue_p50.last().copied().unwrap_or(0.0),
-            g.queue_p90.last().copied().unwrap_or(0.0)
+            w.n(f64::from(g.seats)),
+            w.say("plaatsen", "places", "seats"),
+            w.n(g.seated_per_run),
+            w.say(
+                "geplaatst per run",
+                "placés par simulation",
+                "seated per run"
+            ),
+            w.say(
+                "wachten op een plaats",
+                "attente d'une place",
+                "wait for a seat"
+            ),
+            w.say("mediaan", "médiane", "median"),
+            w.days(g.seat_wait_days_p50),
+            w.days(g.seat_wait_days_p90),
+            w.say("gemiddeld", "moyenne", "mean"),
+            w.days(g.mean_seat_wait_days),
+            w.say(
+                "wachtrij voor een plaats op het einde",
+                "file d'attente à la fin",
+                "seat queue at the end"
+            ),
+            w.n(g.queue_p50.last().copied().unwrap_or(0.0)),
+            w.n(g.queue_p90.last().copied().unwrap_or(0.0))
         );
     }
-    out
 }
 
 /// The learnt demand, one figure per line with where it comes from.
-pub fn calibration_text(c: &Calibration) -> String {
+pub fn calibration_text(c: &Calibration, w: Reader) -> String {
     let mut out = format!(
-        "  demand learnt from {} to {} (months with cases: {}):\n",
-        c.window_from, c.window_to, c.months_observed
+        "  {} {} {} {} ({}: {}):\n",
+        w.say(
+            "vraag geleerd van",
+            "demande apprise du",
+            "demand learnt from"
+        ),
+        w.date(c.window_from),
+        w.say("tot", "au", "to"),
+        w.date(c.window_to),
+        w.say(
+            "maanden met dossiers",
+            "mois avec des dossiers",
+            "months with cases"
+        ),
+        c.months_observed
     );
-    let mut line = |name: &str, value: String, n: u64, from: &str| {
-        let _ = writeln!(out, "    {name:<22} {value:<24} {from} (n = {n})");
+    let from = |f: &str| match f {
+        "case store" => w.say("dossierbestand", "dossiers", "case store"),
+        "programme" => w.say("programma", "programme", "programme"),
+        other => {
+            if other.is_empty() {
+                ""
+            } else {
+                "?"
+            }
+        }
     };
-    let f = |x: f64| format!("{}", (x * 1000.0).round() / 1000.0);
+    let mut line = |name: &str, value: String, n: u64, src: &str| {
+        let _ = writeln!(out, "    {name:<30} {value:<24} {} (n = {n})", from(src));
+    };
+    let f = |x: f64| w.n((x * 1000.0).round() / 1000.0);
     line(
-        "referrals per month",
+        w.say(
+            "doorverwijzingen per maand",
+            "orientations par mois",
+            "referrals per month",
+        ),
         f(c.referrals_per_month.value),
         c.referrals_per_month.observations,
         c.referrals_per_month.from,
     );
     line(
-        "never started",
+        w.say("nooit gestart", "jamais commencés", "never started"),
         f(c.not_started_share.value),
         c.not_started_share.observations,
         c.not_started_share.from,
@@ -171,25 +341,33 @@ pub fn calibration_text(c: &Calibration) -> String {
         .map(|(t, x)| format!("{t} {}", f(*x)))
         .collect();
     line(
-        "track mix",
+        w.say(
+            "verdeling over trajecten",
+            "répartition des trajets",
+            "track mix",
+        ),
         mix.join(", "),
         c.track_mix.observations,
         c.track_mix.from,
     );
     line(
-        "extended",
+        w.say("verlengd", "prolongés", "extended"),
         f(c.extension_rate.value),
         c.extension_rate.observations,
         c.extension_rate.from,
     );
     line(
-        "dropped out",
+        w.say("uitgevallen", "abandons", "dropped out"),
         f(c.dropout_rate.value),
         c.dropout_rate.observations,
         c.dropout_rate.from,
     );
     line(
-        "gave up waiting",
+        w.say(
+            "haakten af tijdens het wachten",
+            "ont renoncé en attendant",
+            "gave up waiting",
+        ),
         f(c.reneging_share.value),
         c.reneging_share.observations,
         c.reneging_share.from,
@@ -255,26 +433,40 @@ pub fn calibration_yaml(c: &Calibration) -> String {
 }
 
 /// Scenarios side by side: waits, the waiting list at the end, months with a waiting list.
-pub fn compare_text(reports: &[ProgrammeReport]) -> String {
-    let mut out = String::from(
-        "scenario                          capacity  wait p50  wait p90  waiting at the end p50/p90  months with a waiting list\n",
+pub fn compare_text(reports: &[ProgrammeReport], w: Reader) -> String {
+    let mut out = format!(
+        "{:<33} {:>10}  {:>9}  {:>9}  {:>27}  {}\n",
+        w.say("scenario", "scénario", "scenario"),
+        w.say("capaciteit", "capacité", "capacity"),
+        w.say("wacht p50", "attente p50", "wait p50"),
+        w.say("wacht p90", "attente p90", "wait p90"),
+        w.say(
+            "wachtlijst op het einde p50/p90",
+            "liste d'attente à la fin p50/p90",
+            "waiting at the end p50/p90"
+        ),
+        w.say(
+            "maanden met een wachtlijst",
+            "mois avec une liste d'attente",
+            "months with a waiting list"
+        ),
     );
     for r in reports {
         let s = &r.summary;
         let last = s.monthly.last();
         let _ = writeln!(
             out,
-            "{:<33} {:>8}  {:>8}  {:>8}  {:>13} / {:<10}  {}",
+            "{:<33} {:>10}  {:>9}  {:>9}  {:>13} / {:<11}  {}",
             r.scenario.as_deref().unwrap_or("—"),
             s.capacity,
-            s.wait_days_p50,
-            s.wait_days_p90,
-            last.map_or(0.0, |m| m.waiting_p50),
-            last.map_or(0.0, |m| m.waiting_p90),
+            w.n(s.wait_days_p50),
+            w.n(s.wait_days_p90),
+            w.n(last.map_or(0.0, |m| m.waiting_p50)),
+            w.n(last.map_or(0.0, |m| m.waiting_p90)),
             s.months_over_capacity
         );
     }
-    out
+    typography(&out, w.lang)
 }
 
 pub fn csv(r: &ProgrammeReport) -> String {
@@ -302,40 +494,63 @@ pub fn csv(r: &ProgrammeReport) -> String {
     out
 }
 
-pub fn solve_text(r: &SolveReport) -> String {
+pub fn solve_text(r: &SolveReport, w: Reader) -> String {
+    let q = r.quantile * 100.0;
     let mut out = format!(
-        "{} version {}: smallest FTE with the p{:.0} wait under {} days ({} runs × {} months)\n",
-        r.program,
+        "{} {} {}: {} p{q:.0} {} {} ({} × {})\n",
+        w.name,
+        w.say("versie", "version", "version"),
         r.version,
-        r.quantile * 100.0,
-        r.max_wait_days,
-        r.runs,
-        r.months
+        w.say(
+            "kleinste VTE met de wachttijd",
+            "plus petit ETP avec l'attente",
+            "smallest FTE with the"
+        ),
+        w.say("onder", "sous", "wait under"),
+        w.days(r.max_wait_days),
+        count(r.runs as f64, "run", w.lang),
+        count(r.months as f64, "month", w.lang),
     );
     let _ = writeln!(
         out,
-        "    FTE  capacity  p{:.0} wait (days)",
-        r.quantile * 100.0
+        "  {:>5}  {:>10}  p{q:.0} {}",
+        w.say("VTE", "ETP", "FTE"),
+        w.say("capaciteit", "capacité", "capacity"),
+        w.say("wachttijd (dagen)", "attente (jours)", "wait (days)"),
     );
     for p in &r.curve {
         let _ = writeln!(
             out,
-            "  {:>5.1}  {:>8}  {:>10.1}{}",
-            p.fte,
+            "  {:>5}  {:>10}  {:>10}{}",
+            w.n((p.fte * 10.0).round() / 10.0),
             p.capacity,
-            p.wait_days,
+            w.n((p.wait_days * 10.0).round() / 10.0),
             if p.meets { "  ✓" } else { "" }
         );
     }
+    let answer = w.say("antwoord", "réponse", "answer");
     match r.fte {
         Some(f) => {
-            let _ = writeln!(out, "answer: {f:.1} FTE");
+            let _ = writeln!(
+                out,
+                "{answer}: {} {}",
+                w.n((f * 10.0).round() / 10.0),
+                w.say("VTE", "ETP", "FTE")
+            );
         }
         None => {
-            let _ = writeln!(out, "answer: none up to the largest FTE searched");
+            let _ = writeln!(
+                out,
+                "{answer}: {}",
+                w.say(
+                    "geen, tot de grootste gezochte VTE",
+                    "aucune, jusqu'au plus grand ETP cherché",
+                    "none up to the largest FTE searched"
+                )
+            );
         }
     }
-    out
+    typography(&out, w.lang)
 }
 
 fn escape(s: &str) -> String {
@@ -456,7 +671,7 @@ fn svg_histogram(title: &str, buckets: &[(String, f64)]) -> String {
 }
 
 /// Active cases per month (median, p10–p90 band) against capacity.
-fn active_chart(s: &Summary, title: &str) -> String {
+fn active_chart(s: &Summary, title: &str, lang: Lang) -> String {
     let months = s.monthly.len();
     let p10: Vec<f64> = s.monthly.iter().map(|m| m.active_p10).collect();
     let p50: Vec<f64> = s.monthly.iter().map(|m| m.active_p50).collect();
@@ -474,17 +689,21 @@ fn active_chart(s: &Summary, title: &str) -> String {
         Some((&p10, &p90)),
         &[
             (
-                "capacity",
+                say(lang, "capaciteit", "capacité", "capacity"),
                 &cap,
                 r##"stroke="#d62728" stroke-width="2" stroke-dasharray="6 4""##,
             ),
-            ("active p50", &p50, r##"stroke="#08519c" stroke-width="2""##),
+            (
+                say(lang, "actief p50", "actifs p50", "active p50"),
+                &p50,
+                r##"stroke="#08519c" stroke-width="2""##,
+            ),
         ],
     )
 }
 
 /// The waiting list at each month end (median, p10–p90 band).
-fn waiting_chart(s: &Summary, title: &str) -> String {
+fn waiting_chart(s: &Summary, title: &str, lang: Lang) -> String {
     let w10: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p10).collect();
     let w50: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p50).collect();
     let w90: Vec<f64> = s.monthly.iter().map(|m| m.waiting_p90).collect();
@@ -495,7 +714,7 @@ fn waiting_chart(s: &Summary, title: &str) -> String {
         waiting_max,
         Some((&w10, &w90)),
         &[(
-            "waiting p50",
+            say(lang, "wachtend p50", "en attente p50", "waiting p50"),
             &w50,
             r##"stroke="#e6550d" stroke-width="2""##,
         )],
@@ -503,17 +722,18 @@ fn waiting_chart(s: &Summary, title: &str) -> String {
 }
 
 /// The cumulative wait histogram as labelled buckets ("no wait", "≤ 7 d", …, "> 365 d").
-fn wait_buckets(histogram: &[(f64, f64)]) -> Vec<(String, f64)> {
+fn wait_buckets(histogram: &[(f64, f64)], lang: Lang) -> Vec<(String, f64)> {
     let mut buckets = Vec::new();
     let mut prev = 0.0;
     let mut prev_label = "0".to_string();
+    let d = say(lang, "d", "j", "d");
     for (i, (bound, cum)) in histogram.iter().enumerate() {
         let label = if i == 0 {
-            "no wait".to_string()
+            say(lang, "geen wachttijd", "sans attente", "no wait").to_string()
         } else if bound.is_infinite() {
-            format!("> {prev_label} d")
+            format!("> {prev_label} {d}")
         } else {
-            format!("≤ {bound:.0} d")
+            format!("≤ {bound:.0} {d}")
         };
         buckets.push((label, cum - prev));
         prev = *cum;
@@ -522,55 +742,110 @@ fn wait_buckets(histogram: &[(f64, f64)]) -> Vec<(String, f64)> {
     buckets
 }
 
-/// The charts' titles in English.
-pub const CHART_TITLES: [&str; 3] = [
-    "Active cases per month (median, p10–p90 band) and capacity",
-    "Waiting list at the end of each month (median, p10–p90 band)",
-    "How long referrals wait (days)",
-];
-
-/// The three charts of a simulation as SVG (active against capacity, waiting list, waits),
-/// with the titles given (the web pages translate them).
-pub fn charts(r: &ProgrammeReport, titles: [&str; 3]) -> [String; 3] {
-    let s = &r.summary;
+/// The charts' titles in `lang`.
+pub fn chart_titles(lang: Lang) -> [&'static str; 3] {
     [
-        active_chart(s, titles[0]),
-        waiting_chart(s, titles[1]),
-        svg_histogram(titles[2], &wait_buckets(&s.histogram)),
+        say(
+            lang,
+            "Actieve dossiers per maand (mediaan, band p10–p90) en capaciteit",
+            "Dossiers actifs par mois (médiane, bande p10–p90) et capacité",
+            "Active cases per month (median, p10–p90 band) and capacity",
+        ),
+        say(
+            lang,
+            "Wachtlijst op het einde van elke maand (mediaan, band p10–p90)",
+            "Liste d'attente à la fin de chaque mois (médiane, bande p10–p90)",
+            "Waiting list at the end of each month (median, p10–p90 band)",
+        ),
+        say(
+            lang,
+            "Hoe lang doorverwezen personen wachten (dagen)",
+            "Durée d'attente des personnes orientées (jours)",
+            "How long referrals wait (days)",
+        ),
     ]
 }
 
-/// The self-contained HTML report (no scripts, no external files).
-pub fn html(r: &ProgrammeReport) -> String {
+/// The three charts of a simulation as SVG (active against capacity, waiting list, waits)
+/// in `lang`.
+pub fn charts(r: &ProgrammeReport, lang: Lang) -> [String; 3] {
     let s = &r.summary;
-    let [active, waiting, hist] = charts(r, CHART_TITLES);
-    format!(
+    let titles = chart_titles(lang);
+    [
+        active_chart(s, titles[0], lang),
+        waiting_chart(s, titles[1], lang),
+        svg_histogram(titles[2], &wait_buckets(&s.histogram, lang)),
+    ]
+}
+
+/// The self-contained HTML report (no scripts, no external files), in the reader's language.
+pub fn html(r: &ProgrammeReport, w: Reader) -> String {
+    let s = &r.summary;
+    let [active, waiting, hist] = charts(r, w.lang);
+    let head = [
+        w.say("mediane wachttijd", "attente médiane", "median wait"),
+        w.say("wachttijd p90", "attente p90", "p90 wait"),
+        w.say(
+            "gemiddelde wachttijd (gestart)",
+            "attente moyenne (commencés)",
+            "mean wait (started)",
+        ),
+        w.say("moest wachten", "ont dû attendre", "had to wait"),
+        w.say("bezetting", "occupation", "utilisation"),
+        w.say(
+            "maanden met een wachtlijst",
+            "mois avec une liste d'attente",
+            "months with a waiting list",
+        ),
+    ];
+    let ths: String = head
+        .iter()
+        .map(|h| format!("<th>{}</th>", escape(h)))
+        .collect();
+    let intro = format!(
+        "{} {}, {} {} — {} × {}, {} {}.",
+        w.n(r.fte),
+        w.say("VTE", "ETP", "FTE"),
+        w.say("capaciteit", "capacité", "capacity"),
+        count(f64::from(s.capacity), "case", w.lang),
+        count(s.runs as f64, "run", w.lang),
+        count(s.months as f64, "month", w.lang),
+        w.say("seed", "graine", "seed"),
+        r.seed
+    );
+    let page = format!(
         r##"<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>traject — {p} {v} — caseload simulation</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>traject — {p} {v} — {what}</title>
 <style>body{{font-family:sans-serif;max-width:760px;margin:2em auto;color:#222}}table{{border-collapse:collapse}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}</style></head>
 <body>
-<h1>{p} — version {v}</h1>
-<p>{fte} FTE, capacity {cap} active cases; {runs} runs × {months} months, seed {seed}.</p>
-<table><tr><th>median wait</th><th>p90 wait</th><th>mean wait (started)</th><th>had to wait</th><th>utilisation</th><th>months with a waiting list</th></tr>
-<tr><td>{p50w} d</td><td>{p90w} d</td><td>{mw} d</td><td>{pw:.0}%</td><td>{u:.0}%</td><td>{moc} / {months}</td></tr></table>
+<h1>{p} — {version} {v}</h1>
+<p>{intro}</p>
+<table><tr>{ths}</tr>
+<tr><td>{p50w}</td><td>{p90w}</td><td>{mw}</td><td>{pw}</td><td>{u}</td><td>{moc} / {months}</td></tr></table>
 <figure id="active">{active}</figure>
 <figure id="waiting">{waiting}</figure>
 <figure id="waits">{hist}</figure>
-<p><small>Generated by traject simulate. Demand, durations and capacity come from the programme file; figures the seeds do not give are marked there as assumptions.</small></p>
+<p><small>{foot}</small></p>
 </body></html>
 "##,
-        p = escape(&r.program),
+        lang = w.lang.code(),
+        p = escape(w.name),
         v = escape(&r.version),
-        fte = r.fte,
-        cap = s.capacity,
-        runs = s.runs,
-        months = s.months,
-        seed = r.seed,
-        p50w = s.wait_days_p50,
-        p90w = s.wait_days_p90,
-        mw = s.mean_wait_days,
-        pw = s.prob_wait * 100.0,
-        u = s.utilisation * 100.0,
+        what = escape(w.say("caseloadsimulatie", "simulation de la charge de travail", "caseload simulation")),
+        version = w.say("versie", "version", "version"),
+        intro = escape(&intro),
+        p50w = escape(&w.days(s.wait_days_p50)),
+        p90w = escape(&w.days(s.wait_days_p90)),
+        mw = escape(&w.days(s.mean_wait_days)),
+        pw = escape(&w.pct(s.prob_wait)),
+        u = escape(&w.pct(s.utilisation)),
         moc = s.months_over_capacity,
-    )
+        months = s.months,
+        foot = escape(w.say(
+            "Gemaakt met traject simulate. Vraag, duur en capaciteit komen uit het programmabestand; cijfers die de bronnen niet geven, staan daar als aannames.",
+            "Produit par traject simulate. La demande, les durées et la capacité viennent du fichier du programme ; les chiffres que les sources ne donnent pas y sont indiqués comme hypothèses.",
+            "Generated by traject simulate. Demand, durations and capacity come from the programme file; figures the seeds do not give are marked there as assumptions.",
+        )),
+    );
+    typography(&page, w.lang)
 }

@@ -144,12 +144,7 @@ pub async fn whatif(
         let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
         let (ask, settings) = req.settings();
         let report = forecast::what_if(&compiled.program, &ask, &settings, &user.ctx(server.today()))?;
-        let titles = [
-            t(lang, "Actieve dossiers per maand (mediaan, p10–p90) en capaciteit", "Dossiers actifs par mois (médiane, p10–p90) et capacité", "Active cases per month (median, p10–p90 band) and capacity"),
-            t(lang, "Wachtlijst op het einde van elke maand (mediaan, p10–p90)", "Liste d'attente en fin de mois (médiane, p10–p90)", "Waiting list at the end of each month (median, p10–p90 band)"),
-            t(lang, "Hoe lang aanmeldingen wachten (dagen)", "Durée d'attente des orientations (jours)", "How long referrals wait (days)"),
-        ];
-        let [active, waiting, waits] = traject::sim::report::charts(&report, titles);
+        let [active, waiting, waits] = traject::sim::report::charts(&report, lang);
         let solved = match q.solve {
             Some(_) => Some(forecast::solve_fte(&compiled.program, None, 28.0, 0.9, &settings)?),
             None => None,
