@@ -46,9 +46,12 @@ fn a_mortsel_rollout_validates_passes_its_copied_tests_and_judges_a_mortsel_refe
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("the new programme validates"));
     assert!(
-        stdout.contains("TODO") && stdout.contains("confirm who pays the local share"),
+        stdout.contains("het nieuwe programma is geldig"),
+        "in the society language: {stdout}"
+    );
+    assert!(
+        stdout.contains("TODO") && stdout.contains("bevestig wie het lokale deel betaalt"),
         "{stdout}"
     );
     let text = std::fs::read_to_string(&out_file).unwrap();

@@ -109,7 +109,9 @@ pub struct RolledOut {
     pub programme: PathBuf,
     pub tests: Option<PathBuf>,
     pub check: FileResult,
-    pub todo: Vec<String>,
+    pub todo: Vec<rollout::Todo>,
+    /// The language the TODO list is read in (the new programme's society language).
+    pub lang: crate::i18n::Lang,
 }
 
 /// Copy the programme `from` for another OCMW to `out` (and its tests to `tests/` beside it),
@@ -151,6 +153,11 @@ pub fn rollout_new(
         tests,
         check: validate_file(out, &LoadOptions::default()),
         todo: rollout.todo,
+        lang: spec
+            .society_language
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(model.spec.society_language),
     })
 }
 

@@ -614,6 +614,9 @@ pub struct NewArgs {
     /// Where to write the new programme (must not exist yet).
     #[arg(long)]
     pub out: PathBuf,
+    /// Language of the TODO list (default: the new programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]
@@ -666,6 +669,12 @@ pub struct ReportFundingArgs {
     /// for the share of cases that meet them.
     #[arg(long)]
     pub db: Option<DbTarget>,
+    /// Language of the text (default: the programme's society language).
+    #[arg(long)]
+    pub lang: Option<Lang>,
+    /// Also write the report to a .csv or .xlsx file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -680,6 +689,9 @@ pub struct ReportActivityArgs {
     pub to: chrono::NaiveDate,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Also write the report to a .csv or .xlsx file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

@@ -435,7 +435,7 @@ fn cmd_rollout_new(args: NewArgs) -> Verb {
         valid_from: args.valid_from.unwrap_or(ctx.on),
     };
     let done = programmes::rollout_new(&FilePrograms::here(), &args.from, &spec, &args.out, &ctx)?;
-    Ok(render::rolled_out(&done))
+    Ok(render::rolled_out(&done, args.lang))
 }
 
 fn cmd_diff(args: DiffArgs) -> Verb {
@@ -487,10 +487,16 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
     };
     let ctx = args::operator(None, None);
     let r = reports::funding(&FilePrograms::here(), store.as_ref(), &ask, &opts, &ctx)?;
+    if let Some(path) = &args.out {
+        write_table(path, "funding", &traject::report::funding_csv(&r))?;
+    }
     match args.format {
         SimFormat::Json => print_json(&r),
         SimFormat::Csv => print!("{}", traject::report::funding_csv(&r)),
-        SimFormat::Text => print!("{}", traject::report::funding_text(&r)),
+        SimFormat::Text => {
+            let labels = report_labels(&ask.program, args.lang);
+            print!("{}", traject::report::funding_text(&r, &labels))
+        }
     }
     Ok(Done::Success)
 }
@@ -499,13 +505,25 @@ fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
     let db = cases::open_store(&args.store)?;
     let ctx = args.store.ctx();
     let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
+    if let Some(path) = &args.out {
+        write_table(path, "activity", &traject::report::activity::csv(&r))?;
+    }
+    let labels = report_labels(&args.program, args.store.lang);
     match args.format {
         ReportFormat::Json => print_json(&r),
         ReportFormat::Csv => print!("{}", traject::report::activity::csv(&r)),
-        ReportFormat::Html => print!("{}", traject::report::activity::html(&r)),
-        ReportFormat::Text => print!("{}", traject::report::activity::text(&r)),
+        ReportFormat::Html => print!("{}", traject::report::activity::html(&r, &labels)),
+        ReportFormat::Text => print!("{}", traject::report::activity::text(&r, &labels)),
     }
     Ok(Done::Success)
+}
+
+/// The labels a report is read with: the programme's, in `lang` or its society language.
+fn report_labels(program: &str, lang: Option<traject::i18n::Lang>) -> traject::report::Labels {
+    match traject::app::Programs::load(&FilePrograms::here(), program, &LoadOptions::default()) {
+        Ok(p) => traject::report::Labels::of(&p, lang.unwrap_or(p.spec.society_language)),
+        Err(_) => traject::report::Labels::plain(lang.unwrap_or(traject::i18n::Lang::En), program),
+    }
 }
 
 fn cmd_completions(args: CompletionsArgs) -> Verb {

@@ -76,23 +76,51 @@ pub fn mmc_line(r: &MmcReport) -> String {
 }
 
 /// What `traject new` wrote, whether it validates, and the TODO list.
-pub fn rolled_out(r: &RolledOut) -> Done {
+pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
+    let lang = lang.unwrap_or(r.lang);
+    let say = |nl, fr, en| traject::i18n::say(lang, nl, fr, en);
     let tests = r
         .tests
         .as_ref()
-        .map(|t| format!(" and {}", t.display()))
+        .map(|t| format!(" {} {}", say("en", "et", "and"), t.display()))
         .unwrap_or_default();
-    println!("wrote {}{tests}", r.programme.display());
+    println!(
+        "{} {}{tests}",
+        say("geschreven:", "écrit :", "wrote"),
+        r.programme.display()
+    );
     if !r.check.ok {
         eprint!("{}", r.check.rendered);
-        eprintln!("the new programme does not validate yet: fix the problems above");
+        eprintln!(
+            "{}",
+            say(
+                "het nieuwe programma is nog niet geldig: los de problemen hierboven op",
+                "le nouveau programme n'est pas encore valide : corrigez les problèmes ci-dessus",
+                "the new programme does not validate yet: fix the problems above"
+            )
+        );
         return Done::Failed;
     }
-    println!("the new programme validates");
-    println!("TODO, to decide locally:");
+    println!(
+        "{}",
+        say(
+            "het nieuwe programma is geldig",
+            "le nouveau programme est valide",
+            "the new programme validates"
+        )
+    );
+    let mut out = format!(
+        "{}\n",
+        say(
+            "TODO, lokaal te beslissen:",
+            "TODO, à décider localement :",
+            "TODO, to decide locally:"
+        )
+    );
     for t in &r.todo {
-        println!("  - {t}");
+        out.push_str(&format!("  - {}\n", t.text(lang)));
     }
+    print!("{}", traject::i18n::typography(&out, lang));
     Done::Success
 }
 

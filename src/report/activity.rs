@@ -3,6 +3,7 @@
 //! reasons), where they went, and how many scheduled evaluations were held — each figure with
 //! its denominator, so that it can be compared across years and cities.
 
+use super::Labels;
 use crate::store::sql::{args, Sql};
 use crate::store::Reach;
 use chrono::NaiveDate;
@@ -122,22 +123,90 @@ pub fn activity(
     })
 }
 
-pub fn text(r: &ActivityReport) -> String {
+/// A figure's name for a reader: the fixed figures by their wording, "exit: art60" and the
+/// like by the programme's label of the exit or reason.
+fn figure_name(figure: &str, l: &Labels) -> String {
+    let (head, code) = match figure.split_once(": ") {
+        Some((h, c)) => (h, Some(c)),
+        None => (figure, None),
+    };
+    let head = match head {
+        "referred" => l.say("doorverwezen", "orientés", "referred"),
+        "eligible on referral" => l.say(
+            "toelaatbaar bij doorverwijzing",
+            "admissibles à l'orientation",
+            "eligible on referral",
+        ),
+        "needs assessment on referral" => l.say(
+            "beoordeling nodig bij doorverwijzing",
+            "à évaluer à l'orientation",
+            "needs assessment on referral",
+        ),
+        "ineligible on referral" => l.say(
+            "niet toelaatbaar bij doorverwijzing",
+            "non admissibles à l'orientation",
+            "ineligible on referral",
+        ),
+        "started" => l.say("gestart", "commencés", "started"),
+        "waiting now" => l.say("nu wachtend", "en attente maintenant", "waiting now"),
+        "active now" => l.say("nu actief", "actifs maintenant", "active now"),
+        "extended" => l.say("verlengd", "prolongés", "extended"),
+        "finished (closed)" => l.say(
+            "afgerond (afgesloten)",
+            "terminés (clôturés)",
+            "finished (closed)",
+        ),
+        "finished" => l.say("afgerond", "terminés", "finished"),
+        "exit" => l.say("uitstroom", "sortie", "exit"),
+        "dropped" => l.say("uitgevallen", "abandons", "dropped"),
+        "not started" => l.say("niet gestart", "non commencés", "not started"),
+        "evaluations held" => l.say(
+            "evaluaties gehouden",
+            "évaluations tenues",
+            "evaluations held",
+        ),
+        "evaluations due so far" => l.say(
+            "evaluaties tot nu toe te doen",
+            "évaluations prévues jusqu'ici",
+            "evaluations due so far",
+        ),
+        other => return other.to_string(),
+    };
+    match code {
+        Some(c) => format!("{head}: {}", l.code(c)),
+        None => head.to_string(),
+    }
+}
+
+pub fn text(r: &ActivityReport, l: &Labels) -> String {
+    let lang = l.lang;
     let mut out = format!(
-        "{} — cohort referred {} to {}, states on {}\n",
-        r.program, r.cohort_from, r.cohort_to, r.as_of
+        "{} — {} {} {} {}, {} {}\n",
+        l.name,
+        l.say(
+            "cohorte doorverwezen van",
+            "cohorte orientée du",
+            "cohort referred"
+        ),
+        crate::i18n::date(r.cohort_from, lang),
+        l.say("tot", "au", "to"),
+        crate::i18n::date(r.cohort_to, lang),
+        l.say("toestand op", "état au", "states on"),
+        crate::i18n::date(r.as_of, lang)
     );
     for f in &r.figures {
+        let pct = crate::i18n::number((f.share * 1000.0).round() / 10.0, lang);
         out.push_str(&format!(
-            "  {:<34} {:>6} of {:>6} {:<24} {:>6.1}%\n",
-            f.figure,
+            "  {:<44} {:>6} {} {:>6} {:<30} {:>6}%\n",
+            figure_name(&f.figure, l),
             f.count,
+            l.say("van", "sur", "of"),
             f.denominator,
-            f.of,
-            f.share * 100.0
+            figure_name(&f.of, l),
+            pct
         ));
     }
-    out
+    crate::i18n::typography(&out, lang)
 }
 
 pub fn csv(r: &ActivityReport) -> String {
@@ -160,7 +229,8 @@ pub fn csv(r: &ActivityReport) -> String {
     out
 }
 
-pub fn html(r: &ActivityReport) -> String {
+pub fn html(r: &ActivityReport, l: &Labels) -> String {
+    let lang = l.lang;
     let esc = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -169,15 +239,41 @@ pub fn html(r: &ActivityReport) -> String {
     let rows: String = r
         .figures
         .iter()
-        .map(|f| format!("<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{:.1}%</td></tr>\n", esc(&f.figure), f.count, f.denominator, esc(&f.of), f.share * 100.0))
+        .map(|f| {
+            format!(
+                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}%</td></tr>\n",
+                esc(&figure_name(&f.figure, l)),
+                f.count,
+                f.denominator,
+                esc(&figure_name(&f.of, l)),
+                crate::i18n::number((f.share * 1000.0).round() / 10.0, lang)
+            )
+        })
         .collect();
-    format!(
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>traject — activity {p}</title><style>body{{font-family:sans-serif;max-width:760px;margin:2em auto}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}</style></head><body>\n<h1>{p} — activity</h1><p>Cohort referred {a} to {b}; states on {c}.</p>\n<table><tr><th>figure</th><th>count</th><th>of</th><th>denominator</th><th>share</th></tr>\n{rows}</table></body></html>\n",
-        p = esc(&r.program),
-        a = r.cohort_from,
-        b = r.cohort_to,
-        c = r.as_of
-    )
+    let heads = [
+        l.say("cijfer", "chiffre", "figure"),
+        l.say("aantal", "nombre", "count"),
+        l.say("van", "sur", "of"),
+        l.say("noemer", "dénominateur", "denominator"),
+        l.say("aandeel", "part", "share"),
+    ];
+    let ths: String = heads
+        .iter()
+        .map(|h| format!("<th>{}</th>", esc(h)))
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>traject — {what} {p}</title><style>body{{font-family:sans-serif;max-width:760px;margin:2em auto}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}</style></head><body>\n<h1>{p} — {what}</h1><p>{cohort} {a} {to} {b}; {states} {c}.</p>\n<table><tr>{ths}</tr>\n{rows}</table></body></html>\n",
+        code = lang.code(),
+        what = esc(l.say("activiteitenverslag", "rapport d'activité", "activity")),
+        p = esc(&l.name),
+        cohort = esc(l.say("Cohorte doorverwezen van", "Cohorte orientée du", "Cohort referred")),
+        to = l.say("tot", "au", "to"),
+        states = esc(l.say("toestand op", "état au", "states on")),
+        a = crate::i18n::date(r.cohort_from, lang),
+        b = crate::i18n::date(r.cohort_to, lang),
+        c = crate::i18n::date(r.as_of, lang)
+    );
+    crate::i18n::typography(&page, lang)
 }
 
 /// Per funder with conditions: of the programme's cases active at some time in [from, to],

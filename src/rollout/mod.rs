@@ -28,7 +28,99 @@ pub struct NewProgramme {
 pub struct Rollout {
     pub programme: String,
     pub tests: Option<String>,
-    pub todo: Vec<String>,
+    pub todo: Vec<Todo>,
+}
+
+/// What the new OCMW must still decide, item by item; read in the coordinator's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Todo {
+    Period {
+        model: String,
+        from: chrono::NaiveDate,
+        town: String,
+    },
+    NewLanguage {
+        lang: String,
+    },
+    ResidenceLabel {
+        version: String,
+        ocmw: String,
+    },
+    CapacityTotal {
+        version: String,
+        total: u32,
+        town: String,
+    },
+    LocalFunder {
+        version: String,
+        town: String,
+    },
+    Partners {
+        version: String,
+        names: String,
+    },
+    Staffing {
+        version: String,
+        fte: f64,
+        town: String,
+    },
+    RoleSetToZero {
+        version: String,
+        role: String,
+        fte: f64,
+        town: String,
+    },
+    Persons {
+        version: String,
+        role: String,
+        persons: u32,
+        town: String,
+    },
+    Tests {
+        version: String,
+        model: String,
+        months: u32,
+        town: String,
+    },
+}
+
+impl Todo {
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang::*;
+        let n = |x: f64| crate::i18n::number(x, lang);
+        match (self, lang) {
+            (Todo::Period { model, from, town }, Nl) => format!("versie en datum: één versie overgenomen van {model}, geldig vanaf {} zonder einddatum; controleer het label en de periode voor {town}", crate::i18n::date(*from, lang)),
+            (Todo::Period { model, from, town }, Fr) => format!("version et date : une version reprise de {model}, en vigueur à partir du {} sans date de fin ; vérifiez son libellé et sa période pour {town}", crate::i18n::date(*from, lang)),
+            (Todo::Period { model, from, town }, En) => format!("version and date: one version copied from {model} and in force from {from} with an open end; check the version's label and its period for {town}"),
+            (Todo::NewLanguage { lang: l }, Nl) => format!("elk label heeft een tekst nodig in '{l}', de nieuwe taal van de samenleving (traject validate somt de ontbrekende op)"),
+            (Todo::NewLanguage { lang: l }, Fr) => format!("chaque libellé doit avoir un texte en « {l} », la nouvelle langue de la société (traject validate liste ceux qui manquent)"),
+            (Todo::NewLanguage { lang: l }, En) => format!("every label needs a text in '{l}', the new society language (traject validate lists the missing ones)"),
+            (Todo::ResidenceLabel { version, ocmw }, Nl) => format!("versie {version}: de verblijfsregel noemt nu {ocmw}, maar het label spreekt nog over de stad van het model — herschrijf het"),
+            (Todo::ResidenceLabel { version, ocmw }, Fr) => format!("version {version} : la règle de résidence nomme maintenant {ocmw}, mais son libellé parle encore de la ville du modèle — reformulez-le"),
+            (Todo::ResidenceLabel { version, ocmw }, En) => format!("version {version}: the residence rule now names {ocmw}, but its label still speaks of the model's city — reword it"),
+            (Todo::CapacityTotal { version, total, town }, Nl) => format!("versie {version}: het capaciteitstotaal {total} is dat van het model — stel dat van {town} in of verwijder het om VTE × norm te gebruiken"),
+            (Todo::CapacityTotal { version, total, town }, Fr) => format!("version {version} : la capacité totale {total} est celle du modèle — indiquez celle de {town} ou supprimez-la pour utiliser ETP × norme"),
+            (Todo::CapacityTotal { version, total, town }, En) => format!("version {version}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm"),
+            (Todo::LocalFunder { version, town }, Nl) => format!("versie {version}: de lokale financier is nu OCMW {town} — bevestig wie het lokale deel betaalt"),
+            (Todo::LocalFunder { version, town }, Fr) => format!("version {version} : le financeur local est maintenant le CPAS {town} — confirmez qui paie la part locale"),
+            (Todo::LocalFunder { version, town }, En) => format!("version {version}: the local funder is now OCMW {town} — confirm who pays the local share"),
+            (Todo::Partners { version, names }, Nl) => format!("versie {version}: de partners zijn die van het model ({names}) — vervang ze door lokale"),
+            (Todo::Partners { version, names }, Fr) => format!("version {version} : les partenaires sont ceux du modèle ({names}) — remplacez-les par des partenaires locaux"),
+            (Todo::Partners { version, names }, En) => format!("version {version}: partners are the model's ({names}) — replace them with local ones"),
+            (Todo::Staffing { version, fte, town }, Nl) => format!("versie {version}: personeel overgenomen van het model ({} VTE) — stel dat van {town} in", n(*fte)),
+            (Todo::Staffing { version, fte, town }, Fr) => format!("version {version} : personnel repris du modèle ({} ETP) — indiquez celui de {town}", n(*fte)),
+            (Todo::Staffing { version, fte, town }, En) => format!("version {version}: staffing copied from the model ({fte} FTE) — set {town}'s own"),
+            (Todo::RoleSetToZero { version, role, fte, town }, Nl) => format!("versie {version}: functie '{role}' ({} VTE in het model) op 0 gezet — beslis of {town} er een heeft", n(*fte)),
+            (Todo::RoleSetToZero { version, role, fte, town }, Fr) => format!("version {version} : fonction « {role} » ({} ETP dans le modèle) mise à 0 — décidez si {town} en a une", n(*fte)),
+            (Todo::RoleSetToZero { version, role, fte, town }, En) => format!("version {version}: role '{role}' ({fte} FTE in the model) set to 0 — decide whether {town} has one"),
+            (Todo::Persons { version, role, persons, town }, Nl) => format!("versie {version}: functie '{role}' vermeldt nog {persons} personen zoals in het model — stel dat van {town} in"),
+            (Todo::Persons { version, role, persons, town }, Fr) => format!("version {version} : la fonction « {role} » indique encore {persons} personne(s) comme dans le modèle — indiquez le nombre pour {town}").replace("1 personne(s)", "1 personne").replace("personne(s)", "personnes"),
+            (Todo::Persons { version, role, persons, town }, En) => format!("version {version}: role '{role}' still says {persons} person(s) as in the model — set {town}'s"),
+            (Todo::Tests { version, model, months, town }, Nl) => format!("tests: de tests van versie {version} van {model} overgenomen, met de twee OCMW's omgewisseld en de data {months} maanden verschoven naar de start; voeg tests toe voor de eigen regels van {town}"),
+            (Todo::Tests { version, model, months, town }, Fr) => format!("tests : les tests de la version {version} de {model} repris, les deux CPAS échangés et les dates décalées de {months} mois jusqu'au démarrage ; ajoutez des tests pour les règles propres à {town}"),
+            (Todo::Tests { version, model: _, months, town }, En) => format!("tests: the model's tests of version {version} copied with the two OCMWs swapped and their dates moved {months} months to the roll-out; add tests for {town}'s own rules"),
+        }
+    }
 }
 
 /// One text replacement at a 1-based line and column, `width` characters long.
@@ -180,10 +272,12 @@ pub fn new_from(
     let tests = copied_tests(&t, file_name)
         .map(|text| one_version::tests_for(&text, version, &new_id, shift));
     if tests.is_some() {
-        todo.push(format!(
-            "tests: the model's tests of version {} copied with the two OCMWs swapped and their dates moved {shift} months to the roll-out; add tests for {}'s own rules",
-            version.id, t.town
-        ));
+        todo.push(Todo::Tests {
+            version: version.id.clone(),
+            model: model.spec.id.clone(),
+            months: shift,
+            town: t.town.clone(),
+        });
     }
     Ok(Rollout {
         programme: out,
@@ -210,7 +304,7 @@ fn identity(
     t: &Target,
     spec: &NewProgramme,
     edits: &mut Vec<Edit>,
-    todo: &mut Vec<String>,
+    todo: &mut Vec<Todo>,
 ) -> Result<(), RolloutError> {
     let model = t.model;
     edits.extend(at(model, "/id", t.ocmw.clone()));
@@ -232,13 +326,14 @@ fn identity(
         }
         edits.extend(at(model, "/society_language", lang.clone()));
         if *lang != society.code() {
-            todo.push(format!("every label needs a text in '{lang}', the new society language (traject validate lists the missing ones)"));
+            todo.push(Todo::NewLanguage { lang: lang.clone() });
         }
     }
-    todo.push(format!(
-        "version and date: one version copied from {} and in force from {} with an open end; check the version's label and its period for {}",
-        model.spec.id, spec.valid_from, t.town
-    ));
+    todo.push(Todo::Period {
+        model: model.spec.id.clone(),
+        from: spec.valid_from,
+        town: t.town.clone(),
+    });
     Ok(())
 }
 
@@ -248,16 +343,23 @@ fn version_edits(
     v: &Version,
     fte: Option<f64>,
     edits: &mut Vec<Edit>,
-    todo: &mut Vec<String>,
+    todo: &mut Vec<Todo>,
 ) {
     let (model, town) = (t.model, t.town.as_str());
     let names_residence = residence_edits(t, v, edits);
     staffing(model, v, fte, town, edits, todo);
     if names_residence {
-        todo.push(format!("version {}: the residence rule now names {}, but its label still speaks of the model's city — reword it", v.id, t.ocmw));
+        todo.push(Todo::ResidenceLabel {
+            version: v.id.clone(),
+            ocmw: t.ocmw.clone(),
+        });
     }
     if let Some(total) = v.capacity.total {
-        todo.push(format!("version {}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm", v.id));
+        todo.push(Todo::CapacityTotal {
+            version: v.id.clone(),
+            total,
+            town: town.to_string(),
+        });
     }
     for f in v.funding.funders.iter().filter(|f| f.kind == "local") {
         let l = organisation_label(f.label.0.keys(), town);
@@ -272,18 +374,17 @@ fn version_edits(
         ));
     }
     if v.funding.funders.iter().any(|f| f.kind == "local") {
-        todo.push(format!(
-            "version {}: the local funder is now OCMW {town} — confirm who pays the local share",
-            v.id
-        ));
+        todo.push(Todo::LocalFunder {
+            version: v.id.clone(),
+            town: town.to_string(),
+        });
     }
     if !v.partners.is_empty() {
         let names: Vec<&str> = v.partners.iter().map(|p| p.name.as_str()).collect();
-        todo.push(format!(
-            "version {}: partners are the model's ({}) — replace them with local ones",
-            v.id,
-            names.join(", ")
-        ));
+        todo.push(Todo::Partners {
+            version: v.id.clone(),
+            names: names.join(", "),
+        });
     }
 }
 
@@ -340,14 +441,14 @@ fn staffing(
     fte: Option<f64>,
     town: &str,
     edits: &mut Vec<Edit>,
-    todo: &mut Vec<String>,
+    todo: &mut Vec<Todo>,
 ) {
     let Some(target) = fte else {
-        todo.push(format!(
-            "version {}: staffing copied from the model ({} FTE) — set {town}'s own",
-            v.id,
-            v.staffing.iter().map(|r| r.fte).sum::<f64>()
-        ));
+        todo.push(Todo::Staffing {
+            version: v.id.clone(),
+            fte: v.staffing.iter().map(|r| r.fte).sum::<f64>(),
+            town: town.to_string(),
+        });
         return;
     };
     let counting: f64 = v
@@ -363,16 +464,21 @@ fn staffing(
             0.0
         };
         if !r.counts_for_caseload && r.fte > 0.0 {
-            todo.push(format!("version {}: role '{}' ({} FTE in the model) set to 0 — decide whether {town} has one", v.id, r.id, r.fte));
+            todo.push(Todo::RoleSetToZero {
+                version: v.id.clone(),
+                role: r.id.clone(),
+                fte: r.fte,
+                town: town.to_string(),
+            });
         }
         edits.extend(at(model, &format!("{}/fte", r.ptr), format!("{new}")));
         if r.persons.is_some() {
-            todo.push(format!(
-                "version {}: role '{}' still says {} person(s) as in the model — set {town}'s",
-                v.id,
-                r.id,
-                r.persons.unwrap_or(0)
-            ));
+            todo.push(Todo::Persons {
+                version: v.id.clone(),
+                role: r.id.clone(),
+                persons: r.persons.unwrap_or(0),
+                town: town.to_string(),
+            });
         }
         edits.extend(at(
             model,
