@@ -483,3 +483,89 @@ fn the_questions_table_accounts_for_all_43_and_names_real_options() {
         assert!(options.contains(id), "option {id} is declared");
     }
 }
+
+#[test]
+fn show_in_dutch_and_french_shows_labels_not_codes() {
+    // Codes of the programme vocabulary that have a label: none may show up in a summary for
+    // a reader (ids of the programme's own items — rules, modules — are shown beside labels).
+    let codes = [
+        "recognised_refugee",
+        "subsidiary_protection",
+        "equivalent_leefloon",
+        "vlaanderen",
+        "wallonie",
+        "fifo",
+        "residence_status_in",
+        "income_support_in",
+        "nationality_not_in",
+        "flag_true",
+        "flag_false",
+        "min_age",
+        "module_start",
+        "module_end",
+        "trajectory_end",
+        "satisfaction_survey",
+        "team_review",
+        "follow_up_advice",
+        "not_enrol",
+        "drop_out",
+        "not_started",
+        "calendar_year",
+        "school_year",
+        "info_session",
+        "semaine(s)",
+        "week(s)",
+        "maand(en)",
+        "× per",
+        "[hard]",
+        "[assessed]",
+        "(gated)",
+        "(sequential)",
+        "staff/group",
+    ];
+    for id in ["antwerpen", "gent", "charleroi", "liege", "brussel"] {
+        for lang in ["nl", "fr"] {
+            let out = traject()
+                .args(["show", id, "--lang", lang])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0));
+            let text = String::from_utf8_lossy(&out.stdout);
+            for code in codes {
+                let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let hit = text.lines().find(|l| {
+                    // A source reference may quote a seed sentence in its own words.
+                    let shown = l.split(" [").next().unwrap_or(l);
+                    // An item's own id leads its line ("  - team_review: …").
+                    let shown = shown.trim_start().trim_start_matches("- ");
+                    let shown = shown.split_once(": ").map_or(shown, |(head, rest)| {
+                        if head.contains(' ') {
+                            shown
+                        } else {
+                            rest
+                        }
+                    });
+                    shown.match_indices(code).any(|(i, m)| {
+                        !word(shown[..i].chars().last())
+                            && !word(shown[i + m.len()..].chars().next())
+                    })
+                });
+                assert!(
+                    hit.is_none(),
+                    "{id} in {lang} shows the code '{code}':\n{}",
+                    hit.unwrap_or_default()
+                );
+            }
+            if lang == "fr" {
+                assert!(
+                    !text.contains("société: "),
+                    "French typography: a space before the colon"
+                );
+                assert!(
+                    text.contains("\u{a0}:"),
+                    "{id}: non-breaking spaces before colons"
+                );
+            }
+        }
+    }
+}

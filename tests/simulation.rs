@@ -197,7 +197,12 @@ fn html_report_is_self_contained_with_three_charts() {
     assert_eq!(out.status.code(), Some(0));
     let text = std::fs::read_to_string(&html).unwrap();
     assert_eq!(text.matches("<svg").count(), 3);
-    assert!(text.contains("capacity") && text.contains("p10–p90"));
+    assert!(
+        text.contains("<html lang=\"nl\">")
+            && text.contains("capaciteit")
+            && text.contains("p10–p90"),
+        "the report speaks the programme's language"
+    );
     assert!(
         !text.contains("<script")
             && !text.contains("src=")

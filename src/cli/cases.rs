@@ -42,22 +42,7 @@ pub fn run(cmd: CaseCommand) -> Verb {
             )
         }
         CaseCommand::Enrol(args) => enrol(args, false),
-        CaseCommand::EnrolCohort(args) => {
-            let mut db = open_store(&args.store)?;
-            let ctx = args.store.ctx();
-            let cohort = cases::enrol_cohort(
-                &mut db,
-                &programs(args.program),
-                &args.module,
-                &args.ids,
-                &ctx,
-            )?;
-            match args.format {
-                Format::Json => print_json(&cohort),
-                Format::Text => render::cohort(&cohort),
-            }
-            Ok(Done::Success)
-        }
+        CaseCommand::EnrolCohort(args) => cmd_enrol_cohort(args),
         CaseCommand::Leave(args) => enrol(args, true),
         CaseCommand::Migrate(args) => {
             let mut db = open_store(&args.store)?;
@@ -75,22 +60,7 @@ pub fn run(cmd: CaseCommand) -> Verb {
             );
             Ok(Done::Success)
         }
-        CaseCommand::Export(args) => {
-            let mut db = open_store(&args.store)?;
-            let ctx = args.store.ctx();
-            let export = cases::export(
-                &mut db,
-                &programs(args.program),
-                args.id,
-                args.store.lang,
-                &ctx,
-            )?;
-            match args.format {
-                Format::Json => print_json(&export),
-                Format::Text => print!("{}", render::export(&export)),
-            }
-            Ok(Done::Success)
-        }
+        CaseCommand::Export(args) => cmd_case_export(args),
         CaseCommand::Pause(args) => continuity(args, cases::Continuity::Pause, "paused"),
         CaseCommand::Resume(args) => continuity(args, cases::Continuity::Resume, "resumed"),
         CaseCommand::Reopen(args) => continuity(
@@ -217,6 +187,40 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
         }
         Err(e) => Err(e),
     }
+}
+
+fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let ctx = args.store.ctx();
+    let cohort = cases::enrol_cohort(
+        &mut db,
+        &programs(args.program),
+        &args.module,
+        &args.ids,
+        &ctx,
+    )?;
+    match args.format {
+        Format::Json => print_json(&cohort),
+        Format::Text => render::cohort(&cohort),
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_case_export(args: CaseExportArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let ctx = args.store.ctx();
+    let export = cases::export(
+        &mut db,
+        &programs(args.program),
+        args.id,
+        args.store.lang,
+        &ctx,
+    )?;
+    match args.format {
+        Format::Json => print_json(&export),
+        Format::Text => print!("{}", render::export(&export)),
+    }
+    Ok(Done::Success)
 }
 
 fn cmd_case_list(args: CaseListArgs) -> Verb {

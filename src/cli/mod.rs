@@ -350,17 +350,27 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         return Ok(Done::Success);
     }
     let r = forecast::forecast(&loaded, &ask, from_store, &settings, &render::progress)?;
+    simulation_out(&args, &r, reader)
+}
+
+/// A programme simulation written out: the HTML report and the table file if asked, then the
+/// chosen format on standard output.
+fn simulation_out(
+    args: &SimulateArgs,
+    r: &traject::sim::report::ProgrammeReport,
+    reader: traject::sim::report::Reader,
+) -> Verb {
     if let Some(path) = &args.html {
-        app::files::write_text(path, &traject::sim::report::html(&r, reader))
+        app::files::write_text(path, &traject::sim::report::html(r, reader))
             .map_err(AppError::Rows)?;
     }
     if let Some(path) = &args.out {
-        write_table(path, "simulation", &traject::sim::report::csv(&r))?;
+        write_table(path, "simulation", &traject::sim::report::csv(r))?;
     }
     match args.format {
-        SimFormat::Json => print_json(&r),
-        SimFormat::Csv => print!("{}", traject::sim::report::csv(&r)),
-        SimFormat::Text => print!("{}", traject::sim::report::text(&r, reader)),
+        SimFormat::Json => print_json(r),
+        SimFormat::Csv => print!("{}", traject::sim::report::csv(r)),
+        SimFormat::Text => print!("{}", traject::sim::report::text(r, reader)),
     }
     Ok(Done::Success)
 }

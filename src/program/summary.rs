@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-use super::duration::{Duration, Unit};
 use super::load::Program;
 use super::model::*;
 use crate::i18n::{ui, Key, Label, Lang};
@@ -33,114 +32,61 @@ impl Writer {
     }
 
     fn duration(&self, text: &str) -> String {
-        match Duration::parse(text) {
-            Ok(Duration::Open) => self.k(Key::Open).to_string(),
-            Ok(Duration::Fixed { amount, unit })
-                if text == "half day" && unit == Unit::Day && amount == 0.5 =>
-            {
-                self.k(Key::HalfDay).to_string()
-            }
-            Ok(Duration::Fixed { amount, unit }) => {
-                let word = self.k(match unit {
-                    Unit::Hour => Key::Hour,
-                    Unit::Day => Key::Day,
-                    Unit::Week => Key::Week,
-                    Unit::Month => Key::Month,
-                    Unit::Year => Key::Year,
-                });
-                format!("{} {word}", trim_number(amount))
-            }
-            Err(_) => text.to_string(),
-        }
+        super::words::duration(text, self.lang)
     }
 
     fn schedule(&self, s: &Schedule) -> String {
-        let mut parts = Vec::new();
-        if let (Some(t), Some(per)) = (&s.times, &s.per) {
-            let t = t.as_str().map_or_else(|| t.to_string(), str::to_string);
-            let unit = self.k(match per.as_str() {
-                "day" => Key::Day,
-                "week" => Key::Week,
-                "month" => Key::Month,
-                "quarter" => Key::Month,
-                _ => Key::Year,
-            });
-            let unit = if per == "quarter" {
-                format!("3 {unit}")
+        super::words::schedule(s, self.lang, self.fallback)
+    }
+
+    fn term(&self, list: &str, code: &str) -> String {
+        super::words::term_or_code(list, code, self.lang)
+    }
+
+    /// A rule's test in words: what it checks and the values it accepts, by their labels.
+    fn test_words(&self, c: &Condition) -> String {
+        let Some(kind) = &c.kind else {
+            return if c.any_of.is_empty() {
+                crate::i18n::say(
+                    self.lang,
+                    "alle voorwaarden",
+                    "toutes les conditions",
+                    "all of",
+                )
+                .to_string()
             } else {
-                unit.to_string()
+                crate::i18n::say(self.lang, "één van", "l'une des conditions", "any of").to_string()
             };
-            parts.push(format!("{t}× {} {unit}", self.k(Key::Per)));
+        };
+        let label = self.term("rule_kind", kind);
+        let values = |v: &serde_json::Value| -> String {
+            match v {
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .map(|x| {
+                        x.as_str().map_or_else(
+                            || x.to_string(),
+                            |s| crate::i18n::value_label(s, self.lang),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }
+        };
+        match (kind.as_str(), &c.field, &c.value) {
+            ("flag_true" | "flag_false", Some(f), _) => {
+                format!("{}: {label}", crate::i18n::field_label(f, self.lang))
+            }
+            (_, _, Some(v)) => format!("{label}: {}", values(v)),
+            _ => label,
         }
-        if let Some(e) = &s.every {
-            parts.push(format!("{} {}", self.k(Key::Every), self.duration(e)));
-        }
-        if let Some(sess) = &s.session {
-            parts.push(self.duration(sess));
-        }
-        if let Some(n) = s.count {
-            parts.push(format!("{n}×"));
-        }
-        if let Some(h) = s.min_hours_per_week {
-            parts.push(format!(
-                "≥ {} {} {} {}",
-                trim_number(h),
-                self.k(Key::Hour),
-                self.k(Key::Per),
-                self.k(Key::Week)
-            ));
-        }
-        if let Some(d) = s.days_per_week {
-            parts.push(format!(
-                "{} {} {} {}",
-                trim_number(d),
-                self.k(Key::Day),
-                self.k(Key::Per),
-                self.k(Key::Week)
-            ));
-        }
-        if let Some(m) = s.max_per_week {
-            parts.push(format!(
-                "max {}× {} {}",
-                trim_number(m),
-                self.k(Key::Per),
-                self.k(Key::Week)
-            ));
-        }
-        if !s.weekdays.is_empty() {
-            parts.push(s.weekdays.join(if s.alternating { "/" } else { ", " }));
-        }
-        if let Some(p) = &s.period {
-            parts.push(p.replace('_', " "));
-        }
-        if let Some(i) = &s.intensive_start {
-            parts.push(format!("+ {} intensive start", self.duration(i)));
-        }
-        if let Some(n) = &s.note {
-            parts.push(format!("({})", self.l(n)));
-        }
-        parts.join(", ")
     }
 
     fn condition(&mut self, c: &Condition, depth: usize) {
         let pad = "  ".repeat(depth);
-        let what = match (&c.kind, c.any_of.is_empty(), c.all_of.is_empty()) {
-            (Some(k), _, _) => {
-                let val = c
-                    .value
-                    .as_ref()
-                    .map(|v| format!(" {v}"))
-                    .unwrap_or_default();
-                let field = c
-                    .field
-                    .as_ref()
-                    .map(|f| format!(" {f}"))
-                    .unwrap_or_default();
-                format!("{k}{field}{val}")
-            }
-            (None, false, _) => "any_of".to_string(),
-            _ => "all_of".to_string(),
-        };
+        let what = self.test_words(c);
         let _ = writeln!(
             self.out,
             "{pad}- {}: {} — {what} {}",
@@ -169,7 +115,9 @@ impl Writer {
 
     /// Id, period, label, content hash and funding call.
     fn version_header(&mut self, v: &Version) {
-        let to = v.valid_to.map_or("…".to_string(), |d| d.to_string());
+        let to = v
+            .valid_to
+            .map_or("…".to_string(), |d| crate::i18n::date(d, self.lang));
         let label = v
             .label
             .as_ref()
@@ -180,7 +128,7 @@ impl Writer {
             "{} {}{label}: {} {} {to}  (hash {}) {}",
             self.k(Key::Version),
             v.id,
-            v.valid_from,
+            crate::i18n::date(v.valid_from, self.lang),
             self.k(Key::Until),
             v.hash,
             self.src(&v.source)
@@ -227,7 +175,7 @@ impl Writer {
         let _ = writeln!(
             self.out,
             "  ({}) {}",
-            v.pathway.kind,
+            self.term("pathway_kind", &v.pathway.kind.to_string()),
             self.src(&v.pathway.source)
         );
         for (i, s) in v.pathway.steps.iter().enumerate() {
@@ -244,7 +192,14 @@ impl Writer {
             let gate = s
                 .gate
                 .as_ref()
-                .map(|g| format!(" [gate: {} = {}]", g.evaluation, g.decision))
+                .map(|g| {
+                    format!(
+                        " [{}: {} = {}]",
+                        crate::i18n::say(self.lang, "voorwaarde", "condition", "gate"),
+                        g.evaluation,
+                        self.term("decision", g.decision.as_str())
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 self.out,
@@ -305,7 +260,7 @@ impl Writer {
 
     /// Schedule, duration, group, staff, language, entry, routing — what a module is like.
     fn module_facts(&self, m: &Module) -> Vec<String> {
-        let mut facts = vec![m.kind.clone()];
+        let mut facts = vec![self.term("module_kind", &m.kind)];
         if let Some(s) = &m.schedule {
             facts.push(self.schedule(s));
         }
@@ -322,10 +277,19 @@ impl Writer {
             facts.push(format!("{} {range}", self.k(Key::GroupSize)));
         }
         if let Some(s) = m.staff_per_group {
-            facts.push(format!("{} staff/group", trim_number(s)));
+            facts.push(format!(
+                "{} {}",
+                crate::i18n::number(s, self.lang),
+                crate::i18n::say(
+                    self.lang,
+                    "begeleiders per groep",
+                    "encadrants par groupe",
+                    "staff per group"
+                )
+            ));
         }
         if let Some(l) = &m.delivery_language {
-            facts.push(l.replace('_', " "));
+            facts.push(self.term("delivery_language", l));
         }
         if m.interpretation.as_ref().is_some_and(|i| i.interpreters) {
             facts.push(self.k(Key::Interpreters).to_string());
@@ -340,7 +304,16 @@ impl Writer {
             facts.push(self.k(Key::OnRequest).into());
         }
         if let Some(r) = &m.routing {
-            facts.push(format!("routing: {}", r.script));
+            facts.push(format!(
+                "{}: {}",
+                crate::i18n::say(
+                    self.lang,
+                    "groepsindeling",
+                    "répartition en groupes",
+                    "routing"
+                ),
+                r.script
+            ));
         }
         facts.retain(|f| !f.is_empty());
         facts
@@ -377,7 +350,11 @@ impl Writer {
                 format!(
                     "; {}: {}",
                     self.k(Key::Decisions),
-                    Decision::list(&e.decisions)
+                    e.decisions
+                        .iter()
+                        .map(|d| self.term("decision", d.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
             let _ = writeln!(
@@ -385,7 +362,7 @@ impl Writer {
                 "  - {}: {} — {when}{tracks}{module}; {}{dec} {}",
                 e.id,
                 self.l(&e.label),
-                e.instrument,
+                self.term("instrument", &e.instrument),
                 self.src(&e.source)
             );
         }
@@ -393,20 +370,21 @@ impl Writer {
 
     /// When an evaluation moment falls: after, in a window or every so long, from its anchor.
     fn evaluation_when(&self, e: &Evaluation) -> String {
+        let anchor = self.term("anchor", e.anchor.as_str());
+        let and = crate::i18n::say(self.lang, "en", "et", "and");
         if let Some(a) = &e.at {
-            format!("{} {} {}", self.k(Key::After), self.duration(a), e.anchor)
+            format!("{} {} {anchor}", self.k(Key::After), self.duration(a))
         } else if let Some(w) = &e.window {
             format!(
-                "{} {} – {} ({})",
+                "{} {} {and} {} ({anchor})",
                 self.k(Key::Window),
                 self.duration(&w.from),
                 self.duration(&w.to),
-                e.anchor
             )
         } else if let Some(x) = &e.every {
-            format!("{} {} ({})", self.k(Key::Every), self.duration(x), e.anchor)
+            format!("{} ({anchor})", super::words::every(x, self.lang))
         } else {
-            e.anchor.to_string()
+            anchor
         }
     }
 
@@ -414,7 +392,7 @@ impl Writer {
     fn eligibility(&mut self, v: &Version) {
         self.heading(Key::Eligibility);
         for r in &v.eligibility.rules {
-            let _ = write!(self.out, "  [{}] ", r.mode.as_str());
+            let _ = write!(self.out, "  [{}] ", self.term("mode", r.mode.as_str()));
             let mut c = r.as_condition();
             c.id = r.id.clone();
             let before = self.out.len();
@@ -438,13 +416,19 @@ impl Writer {
         for r in &v.staffing {
             let persons = r
                 .persons
-                .map(|n| format!(", {n} pers."))
+                .map(|n| {
+                    format!(
+                        ", {}",
+                        crate::i18n::vocabulary::count(f64::from(n), "person", self.lang)
+                    )
+                })
                 .unwrap_or_default();
             let _ = writeln!(
                 self.out,
-                "  - {}: {} FTE{persons} {}",
+                "  - {}: {} {}{persons} {}",
                 self.l(&r.label),
-                trim_number(r.fte),
+                crate::i18n::number(r.fte, self.lang),
+                crate::i18n::say(self.lang, "VTE", "ETP", "FTE"),
                 self.src(&r.source)
             );
         }
@@ -452,20 +436,19 @@ impl Writer {
         self.heading(Key::Capacity);
         let cap = match (v.capacity.caseload_per_fte, v.capacity_limit()) {
             (Some(norm), Some(limit)) => format!(
-                "{limit} {} ({} FTE × {} {}), {}: {}",
+                "{limit} {} ({} {} × {} {}), {}",
                 self.k(Key::Clients),
-                trim_number(v.caseload_fte()),
-                trim_number(norm),
+                crate::i18n::number(v.caseload_fte(), self.lang),
+                crate::i18n::say(self.lang, "VTE", "ETP", "FTE"),
+                crate::i18n::number(norm, self.lang),
                 self.k(Key::Perfte),
-                self.k(Key::WaitingList),
-                v.capacity.waiting_list
+                self.term("waiting_list", &v.capacity.waiting_list.to_string())
             ),
             (None, Some(limit)) => format!("{limit} {}", self.k(Key::Clients)),
             _ => format!(
-                "{}; {}: {}",
+                "{}; {}",
                 self.k(Key::NoNorm),
-                self.k(Key::WaitingList),
-                v.capacity.waiting_list
+                self.term("waiting_list", &v.capacity.waiting_list.to_string())
             ),
         };
         let _ = writeln!(self.out, "  {cap} {}", self.src(&v.capacity.source));
@@ -475,7 +458,7 @@ impl Writer {
                 "  {}: {} × {} {}",
                 self.k(Key::Pause),
                 p.max_pauses,
-                p.max_length,
+                self.duration(&p.max_length),
                 self.src(&p.source)
             );
         }
@@ -484,7 +467,7 @@ impl Writer {
                 self.out,
                 "  {}: {} {}",
                 self.k(Key::Reopen),
-                r.within,
+                self.duration(&r.within),
                 self.src(&r.source)
             );
         }
@@ -522,12 +505,18 @@ impl Writer {
             let shares: Vec<String> = s
                 .shares
                 .iter()
-                .map(|sh| format!("{} {}%", sh.funder, trim_number(sh.percent)))
+                .map(|sh| {
+                    format!(
+                        "{} {}%",
+                        sh.funder,
+                        crate::i18n::number(sh.percent, self.lang)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 self.out,
                 "  {}: {} {}",
-                s.category,
+                self.term("split_category", &s.category),
                 shares.join(" · "),
                 self.src(&s.source)
             );
@@ -544,7 +533,7 @@ impl Writer {
             let _ = writeln!(
                 self.out,
                 "  - [{}] {}: {} {}",
-                e.kind,
+                self.term("exit_kind", &e.kind.to_string()),
                 e.id,
                 self.l(&e.label),
                 self.src(&e.source)
@@ -588,14 +577,6 @@ impl Writer {
     }
 }
 
-fn trim_number(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 /// Render `version` (or every version when `None`) of `program` in `lang`.
 pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> String {
     let spec = &program.spec;
@@ -614,12 +595,16 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
     if let Some(s) = &spec.summary {
         let _ = writeln!(w.out, "{}", w.l(s));
     }
-    let region = spec.policy_region.clone().unwrap_or_default();
+    let region = spec
+        .policy_region
+        .as_deref()
+        .map(|r| super::words::term_or_code("region", r, lang))
+        .unwrap_or_default();
     let _ = writeln!(
         w.out,
         "{}: {} · {}: {region} · ocmw: {}",
         w.k(Key::SocietyLanguage),
-        spec.society_language,
+        super::words::term_or_code("delivery_language", spec.society_language.code(), lang),
         w.k(Key::Region),
         spec.ocmw
     );
@@ -632,8 +617,9 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
             .map(|v| format!(
                 "{} ({} – {})",
                 v.id,
-                v.valid_from,
-                v.valid_to.map_or("…".into(), |d| d.to_string())
+                crate::i18n::date(v.valid_from, lang),
+                v.valid_to
+                    .map_or("…".into(), |d| crate::i18n::date(d, lang))
             ))
             .collect::<Vec<_>>()
             .join(", ")
@@ -647,7 +633,7 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
                 .iter()
                 .map(|c| {
                     let mark = if c.id == chosen { "●" } else { "○" };
-                    format!("{mark} {} [{}]", c.id, c.source)
+                    format!("{mark} {} ({}) [{}]", w.l(&c.label), c.id, c.source)
                 })
                 .collect();
             let _ = writeln!(
@@ -667,5 +653,5 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
         let _ = writeln!(w.out, "\n{}", "=".repeat(72));
         w.version(v);
     }
-    w.out
+    crate::i18n::typography(&w.out, lang)
 }

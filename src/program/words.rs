@@ -66,9 +66,19 @@ fn times(n: f64, lang: Lang) -> String {
 }
 
 /// "om de 3 weken" / "toutes les 3 semaines" / "every 3 weeks".
-fn every(text: &str, lang: Lang) -> String {
+pub fn every(text: &str, lang: Lang) -> String {
     let d = duration(text, lang);
     match (lang, Duration::parse(text)) {
+        (Lang::Nl | Lang::En, Ok(Duration::Fixed { amount: 1.0, unit })) => {
+            let u = crate::i18n::vocabulary::unit(unit_code(unit), false, lang);
+            // Dutch: "elke week", but "elk jaar" (het jaar).
+            let each = match (lang, unit) {
+                (Lang::Nl, Unit::Year) => "elk",
+                (Lang::Nl, _) => "elke",
+                _ => "every",
+            };
+            format!("{each} {u}")
+        }
         (Lang::Nl, _) => format!("om de {d}"),
         (Lang::Fr, Ok(Duration::Fixed { amount, unit })) => {
             let feminine = matches!(unit, Unit::Week | Unit::Hour);
@@ -154,6 +164,7 @@ fn rhythm(s: &Schedule, lang: Lang) -> Vec<String> {
 fn session(sess: &str, lang: Lang) -> String {
     let d = duration(sess, lang);
     match lang {
+        Lang::Nl if sess.trim() == "half day" => "sessies van een halve dag".to_string(),
         Lang::Nl => format!("sessies van {d}"),
         Lang::Fr => match sess.trim() {
             "1 hour" => "séances d'une heure".to_string(),

@@ -168,7 +168,8 @@ fn choice_code(field: &str, choices: &[&'static str], t: &str) -> Result<&'stati
         })
 }
 
-/// An OCMW as programmes name it: an alias of the vocabulary (Luik → liege), else the text
+/// An OCMW as programmes name it: an alias of the vocabulary table (its name in another
+/// language), else the text
 /// in lower case without accents, spaces as hyphens.
 fn ocmw_name(field: &str, t: &str) -> Result<String, String> {
     let name = crate::i18n::vocabulary::code_for(field, t)

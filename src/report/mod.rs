@@ -347,69 +347,73 @@ pub fn euros(cents: i64) -> String {
     format!("{sign}{}.{:02}", c / 100, c % 100)
 }
 
+/// One cost category of one version: its total and how the funders share it.
+fn category_text(line: &CategoryLine, l: &Labels, out: &mut String) {
+    let lang = l.lang;
+    let m = |c: i64| money(c, lang);
+    let category = crate::i18n::vocabulary::term("split_category", &line.category, lang)
+        .unwrap_or(&line.category);
+    out.push_str(&format!(
+        "  {} {} · {:<14} {} · {} {} · {} {:>14}\n",
+        l.say("versie", "version", "version"),
+        line.version,
+        category,
+        crate::i18n::vocabulary::count((line.months * 1000.0).round() / 1000.0, "month", lang),
+        crate::i18n::number(line.fte, lang),
+        l.say("VTE", "ETP", "FTE"),
+        l.say("totaal", "total", "total"),
+        m(line.total_cents)
+    ));
+    if line.allocations.is_empty() {
+        out.push_str(&format!(
+            "      {}\n",
+            l.say(
+                "verdeling niet vermeld in de bronnen: niet toegewezen",
+                "répartition non indiquée dans les sources : non attribué",
+                "split not stated in the sources: unallocated"
+            )
+        ));
+    }
+    for a in &line.allocations {
+        let not = if a.not_chargeable_cents > 0 {
+            format!(
+                "   ({} {} {})",
+                l.say("waarvan", "dont", "of which"),
+                m(a.not_chargeable_cents),
+                l.say(
+                    "niet aanrekenbaar: dossiers buiten de voorwaarden",
+                    "non imputables : dossiers hors conditions",
+                    "not chargeable: cases outside its conditions"
+                )
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "      {:<32} {:>5}%  {:>14}{not}\n",
+            l.code(&a.funder),
+            crate::i18n::number(a.percent, lang),
+            m(a.cents)
+        ));
+    }
+}
+
 pub fn funding_text(r: &FundingReport, l: &Labels) -> String {
     let lang = l.lang;
     let m = |c: i64| money(c, lang);
     let mut out = format!(
-        "{} — {} {} {} {} ({} {})\n",
+        "{} — {} {} {} {} ({} {} {})\n",
         l.name,
         l.say("financiering van", "financement du", "funding"),
         crate::i18n::date(r.from, lang),
         l.say("tot", "au", "to"),
         crate::i18n::date(r.to, lang),
         l.say("personeel aan", "personnel à", "personnel at"),
-        format!(
-            "{} {}",
-            m(r.cost_per_fte_month_cents),
-            l.say("per VTE-maand", "par mois-ETP", "per FTE-month")
-        ),
+        m(r.cost_per_fte_month_cents),
+        l.say("per VTE-maand", "par mois-ETP", "per FTE-month"),
     );
     for line in &r.lines {
-        let category = crate::i18n::vocabulary::term("split_category", &line.category, lang)
-            .unwrap_or(&line.category);
-        out.push_str(&format!(
-            "  {} {} · {:<14} {} · {} {} · {} {:>14}\n",
-            l.say("versie", "version", "version"),
-            line.version,
-            category,
-            crate::i18n::vocabulary::count((line.months * 1000.0).round() / 1000.0, "month", lang),
-            crate::i18n::number(line.fte, lang),
-            l.say("VTE", "ETP", "FTE"),
-            l.say("totaal", "total", "total"),
-            m(line.total_cents)
-        ));
-        if line.allocations.is_empty() {
-            out.push_str(&format!(
-                "      {}\n",
-                l.say(
-                    "verdeling niet vermeld in de bronnen: niet toegewezen",
-                    "répartition non indiquée dans les sources : non attribué",
-                    "split not stated in the sources: unallocated"
-                )
-            ));
-        }
-        for a in &line.allocations {
-            let not = if a.not_chargeable_cents > 0 {
-                format!(
-                    "   ({} {} {})",
-                    l.say("waarvan", "dont", "of which"),
-                    m(a.not_chargeable_cents),
-                    l.say(
-                        "niet aanrekenbaar: dossiers buiten de voorwaarden",
-                        "non imputables : dossiers hors conditions",
-                        "not chargeable: cases outside its conditions"
-                    )
-                )
-            } else {
-                String::new()
-            };
-            out.push_str(&format!(
-                "      {:<32} {:>5}%  {:>14}{not}\n",
-                l.code(&a.funder),
-                crate::i18n::number(a.percent, lang),
-                m(a.cents)
-            ));
-        }
+        category_text(line, l, &mut out);
     }
     for f in &r.fundable {
         out.push_str(&format!(

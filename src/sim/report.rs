@@ -114,9 +114,10 @@ impl Reader<'_> {
     }
 }
 
-pub fn text(r: &ProgrammeReport, w: Reader) -> String {
+/// The first line of a simulation's text: programme, version, staff, capacity, runs.
+fn headline(r: &ProgrammeReport, w: Reader) -> String {
     let s = &r.summary;
-    let mut out = format!(
+    format!(
         "{} {} {} — {} {}, {} {} — {} {} × {} ({} {})\n",
         w.name,
         w.say("versie", "version", "version"),
@@ -130,7 +131,12 @@ pub fn text(r: &ProgrammeReport, w: Reader) -> String {
         count(s.months as f64, "month", w.lang),
         w.say("seed", "graine", "seed"),
         r.seed
-    );
+    )
+}
+
+pub fn text(r: &ProgrammeReport, w: Reader) -> String {
+    let s = &r.summary;
+    let mut out = headline(r, w);
     if let Some(start) = &r.start {
         let _ = writeln!(
             out,
@@ -178,7 +184,7 @@ pub fn text(r: &ProgrammeReport, w: Reader) -> String {
             "en moyenne une liste d'attente pendant",
             "on average a waiting list in"
         ),
-        w.n(s.months_over_capacity as f64),
+        w.n(s.months_over_capacity),
         w.say("van de", "des", "of"),
         count(s.months as f64, "month", w.lang),
     );
@@ -303,74 +309,78 @@ pub fn calibration_text(c: &Calibration, w: Reader) -> String {
         ),
         c.months_observed
     );
-    let from = |f: &str| match f {
-        "case store" => w.say("dossierbestand", "dossiers", "case store"),
-        "programme" => w.say("programma", "programme", "programme"),
-        other => {
-            if other.is_empty() {
-                ""
-            } else {
-                "?"
-            }
-        }
-    };
-    let mut line = |name: &str, value: String, n: u64, src: &str| {
-        let _ = writeln!(out, "    {name:<30} {value:<24} {} (n = {n})", from(src));
-    };
     let f = |x: f64| w.n((x * 1000.0).round() / 1000.0);
-    line(
-        w.say(
-            "doorverwijzingen per maand",
-            "orientations par mois",
-            "referrals per month",
-        ),
-        f(c.referrals_per_month.value),
-        c.referrals_per_month.observations,
-        c.referrals_per_month.from,
-    );
-    line(
-        w.say("nooit gestart", "jamais commencés", "never started"),
-        f(c.not_started_share.value),
-        c.not_started_share.observations,
-        c.not_started_share.from,
-    );
     let mix: Vec<String> = c
         .track_mix
         .value
         .iter()
         .map(|(t, x)| format!("{t} {}", f(*x)))
         .collect();
+    let mut line = |(nl, fr, en), value: String, n: u64, src: &str| {
+        let from = match src {
+            "case store" => w.say("dossierbestand", "dossiers", "case store"),
+            "programme" => w.say("programma", "programme", "programme"),
+            _ => "?",
+        };
+        let _ = writeln!(
+            out,
+            "    {:<30} {value:<24} {from} (n = {n})",
+            w.say(nl, fr, en)
+        );
+    };
+    let r = &c.referrals_per_month;
     line(
-        w.say(
+        (
+            "doorverwijzingen per maand",
+            "orientations par mois",
+            "referrals per month",
+        ),
+        f(r.value),
+        r.observations,
+        r.from,
+    );
+    let r = &c.not_started_share;
+    line(
+        ("nooit gestart", "jamais commencés", "never started"),
+        f(r.value),
+        r.observations,
+        r.from,
+    );
+    let r = &c.track_mix;
+    line(
+        (
             "verdeling over trajecten",
             "répartition des trajets",
             "track mix",
         ),
         mix.join(", "),
-        c.track_mix.observations,
-        c.track_mix.from,
+        r.observations,
+        r.from,
     );
+    let r = &c.extension_rate;
     line(
-        w.say("verlengd", "prolongés", "extended"),
-        f(c.extension_rate.value),
-        c.extension_rate.observations,
-        c.extension_rate.from,
+        ("verlengd", "prolongés", "extended"),
+        f(r.value),
+        r.observations,
+        r.from,
     );
+    let r = &c.dropout_rate;
     line(
-        w.say("uitgevallen", "abandons", "dropped out"),
-        f(c.dropout_rate.value),
-        c.dropout_rate.observations,
-        c.dropout_rate.from,
+        ("uitgevallen", "abandons", "dropped out"),
+        f(r.value),
+        r.observations,
+        r.from,
     );
+    let r = &c.reneging_share;
     line(
-        w.say(
+        (
             "haakten af tijdens het wachten",
             "ont renoncé en attendant",
             "gave up waiting",
         ),
-        f(c.reneging_share.value),
-        c.reneging_share.observations,
-        c.reneging_share.from,
+        f(r.value),
+        r.observations,
+        r.from,
     );
     out
 }
