@@ -130,6 +130,10 @@ pub fn typography(text: &str, lang: Lang) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 16);
     for (i, &c) in chars.iter().enumerate() {
+        // "75 %": French separates the percent sign from its number.
+        if c == '%' && i > 0 && chars[i - 1].is_ascii_digit() {
+            out.push(NBSP);
+        }
         let ends_phrase = matches!(c, ':' | ';' | '?' | '!')
             && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
         if ends_phrase && i > 0 {
@@ -179,6 +183,7 @@ mod typography_tests {
         );
         assert_eq!(typography("Admissible ?", Lang::Fr), "Admissible\u{a0}?");
         assert_eq!(typography("Taal: nl", Lang::Nl), "Taal: nl");
+        assert_eq!(typography("75% des cas", Lang::Fr), "75\u{a0}% des cas");
         assert_eq!(number(2.5, Lang::Fr), "2,5");
         assert_eq!(number(2.0, Lang::En), "2");
     }

@@ -60,6 +60,13 @@ impl ColumnMapping {
         Self::from_doc(&file, &doc).map_err(|d| LoadError::new(d).with_source(&file, &text))
     }
 
+    /// Read a mapping from bytes, named `file` in messages.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<Self, Vec<Diagnostic>> {
+        let text = crate::yaml::check_text(file, bytes).map_err(|d| vec![d])?;
+        let doc = crate::yaml::parse(file, text).map_err(|d| vec![d])?;
+        Self::from_doc(file, &doc)
+    }
+
     fn from_doc(file: &str, doc: &crate::yaml::Document) -> Result<Self, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let at = |ptr: &str| doc.index.locate(ptr).value;

@@ -91,10 +91,9 @@ impl Reader<'_> {
         number(x, self.lang)
     }
 
-    /// "75%", in French "75 %" (with a non-breaking space).
+    /// "75%" (French typography adds its space when the text is finished).
     fn pct(&self, x: f64) -> String {
-        let sep = if self.lang == Lang::Fr { "\u{a0}" } else { "" };
-        format!("{}{sep}%", self.n((x * 100.0).round()))
+        format!("{}%", self.n((x * 100.0).round()))
     }
 
     fn date(&self, d: chrono::NaiveDate) -> String {
@@ -127,9 +126,9 @@ fn headline(r: &ProgrammeReport, w: Reader) -> String {
         w.say("capaciteit", "capacité", "capacity"),
         count(f64::from(s.capacity), "case", w.lang),
         w.n(s.runs as f64),
-        w.say("runs", "simulations", "runs"),
+        w.say("simulaties", "simulations", "runs"),
         count(s.months as f64, "month", w.lang),
-        w.say("seed", "graine", "seed"),
+        w.say("startgetal", "graine", "seed"),
         r.seed
     )
 }
@@ -192,7 +191,7 @@ pub fn text(r: &ProgrammeReport, w: Reader) -> String {
     let _ = writeln!(
         out,
         "  {}: {} {}, {} {}, {} {}, {} {}",
-        w.say("per run", "par simulation", "per run"),
+        w.say("per simulatie", "par simulation", "per run"),
         per(s.referred),
         w.say("doorverwezen", "orientés", "referred"),
         per(s.not_started),
@@ -820,7 +819,7 @@ pub fn html(r: &ProgrammeReport, w: Reader) -> String {
         count(f64::from(s.capacity), "case", w.lang),
         count(s.runs as f64, "run", w.lang),
         count(s.months as f64, "month", w.lang),
-        w.say("seed", "graine", "seed"),
+        w.say("startgetal", "graine", "seed"),
         r.seed
     );
     let page = format!(

@@ -13,6 +13,7 @@ use crate::program::{bundled, LoadError, LoadOptions};
 use crate::rules::CompiledProgram;
 use crate::yaml::{self, SpanIndex};
 
+pub mod fuzz;
 mod trajectory;
 pub use trajectory::on_stores;
 
