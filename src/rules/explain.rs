@@ -64,9 +64,9 @@ fn yes_no(v: &str, lang: Lang) -> String {
         .map(|part| {
             let (prefix, value) = part.rsplit_once('=').map_or(("", part), |(f, x)| (f, x));
             let value = match value {
-                "true" => ui(Key::Yes, lang),
-                "false" => ui(Key::No, lang),
-                other => other,
+                "true" => ui(Key::Yes, lang).to_string(),
+                "false" => ui(Key::No, lang).to_string(),
+                other => crate::i18n::value_label(other, lang),
             };
             if prefix.is_empty() {
                 value.to_string()
@@ -176,7 +176,9 @@ pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> S
     let fallback = p.spec.society_language;
     let version = p.version(&e.version).expect("explained version exists");
     let mut out = String::new();
-    let to = version.valid_to.map_or("…".to_string(), |d| d.to_string());
+    let to = version
+        .valid_to
+        .map_or("…".to_string(), |d| crate::i18n::date(d, lang));
     let who = e
         .referral
         .as_ref()
@@ -188,10 +190,11 @@ pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> S
         p.spec.name.get(lang, fallback),
         ui(Key::Version, lang).to_lowercase(),
         e.version,
-        version.valid_from,
+        crate::i18n::date(version.valid_from, lang),
         ui(Key::Until, lang),
         e.version_hash,
-        e.referral_date
+        chrono::NaiveDate::parse_from_str(&e.referral_date, "%Y-%m-%d")
+            .map_or_else(|_| e.referral_date.clone(), |d| crate::i18n::date(d, lang))
     );
     for r in &e.rules {
         rule_lines(&mut out, r, lang);
@@ -225,7 +228,7 @@ pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> S
         let unknown: Vec<String> = e.funding_unknown.iter().map(funder_label).collect();
         let _ = writeln!(out, "  ? {}", unknown.join(", "));
     }
-    out
+    crate::i18n::typography(&out, lang)
 }
 
 /// Ids of the top-level rules with a given outcome and mode filter, for batch output.
