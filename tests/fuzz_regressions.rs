@@ -70,7 +70,7 @@ fn every_saved_finding_and_every_repository_input_is_answered_with_a_place() {
         }
     }
     assert!(
-        checked >= 60,
+        checked >= 50,
         "the replay reads the repository's inputs ({checked})"
     );
 }

@@ -532,3 +532,68 @@ fn a_dutch_headed_export_reads_through_the_example_mapping() {
         "{err}"
     );
 }
+
+#[test]
+fn a_workbook_claiming_a_far_corner_is_refused_at_once_not_read_as_a_rectangle() {
+    // Found by fuzzing: a sheet whose cell sits at XFD1048576 made the reader ask for room for
+    // 17 billion cells and abort. Cells are now read one by one.
+    let dir = tempfile::tempdir().unwrap();
+    let far = dir.path().join("far.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "referral_date").unwrap();
+    ws.write_string(1, 0, "2023-01-10").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save(&far).unwrap();
+    let t = std::time::Instant::now();
+    let out = traject()
+        .args([
+            "check",
+            "--program",
+            "antwerpen",
+            "--batch",
+            far.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("far.xlsx:1048576:16384: error: cell XFD1048576 is beyond column IV"),
+        "{err}"
+    );
+    // A far row in a narrow table is fine: only the cells that are there are read.
+    let deep = dir.path().join("deep.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "referral_date").unwrap();
+    ws.write_string(1, 0, "2023-01-10").unwrap();
+    ws.write_string(1_000_000, 0, "2023-01-11").unwrap();
+    book.save(&deep).unwrap();
+    let out = traject()
+        .args([
+            "check",
+            "--program",
+            "antwerpen",
+            "--batch",
+            deep.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        3,
+        "a header and two rows"
+    );
+}

@@ -392,14 +392,22 @@ impl<R: Read> Source for CsvSource<R> {
     }
 }
 
-/// The first sheet (or the one named) of an `.xlsx` workbook, read whole.
+/// The first sheet (or the one named) of an `.xlsx` workbook, read whole. Cells are read one
+/// by one, never as the rectangle the sheet declares: a file claiming a cell at XFD1048576 would
+/// otherwise make the reader set aside room for seventeen billion cells.
 pub struct XlsxSource {
     header: Vec<String>,
-    rows: Vec<Vec<calamine::Data>>,
-    /// Sheet row and column of the range's first cell (0-based).
-    origin: (u32, u32),
+    /// The rows after the header that hold anything: (sheet row, 1-based), cells from `first_col`.
+    rows: Vec<(u32, Vec<calamine::Data>)>,
+    /// The sheet column (0-based) of the table's first column.
+    first_col: u32,
     next: usize,
 }
+
+/// More columns than a referral table could mean: the file is not one.
+const MAX_COLUMNS: u32 = 256;
+/// More cells than a batch of referrals holds (a million rows of a few columns).
+const MAX_CELLS: usize = 20_000_000;
 
 /// A spreadsheet column's letters: 0 → A, 26 → AA.
 pub fn column_letters(mut n: usize) -> String {
@@ -414,6 +422,8 @@ pub fn column_letters(mut n: usize) -> String {
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
 }
+
+type SheetCells = std::collections::BTreeMap<u32, Vec<(u32, calamine::Data)>>;
 
 impl XlsxSource {
     pub fn open(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Self, Diagnostic> {
@@ -448,19 +458,34 @@ impl XlsxSource {
                 .cloned()
                 .ok_or_else(|| bad("the workbook has no sheets".into()))?,
         };
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| bad(format!("sheet '{name}' cannot be read: {e}")))?;
-        let origin = range.start().unwrap_or((0, 0));
-        let mut rows = range.rows().map(<[calamine::Data]>::to_vec);
-        let header = rows
-            .next()
-            .ok_or_else(|| {
-                Diagnostic::error(file, Pos::new(1, 1), format!("sheet '{name}' is empty"))
-                    .with_help(
-                        "the first row names the columns, e.g. id, referral_date, birth_date",
-                    )
-            })?
+        let cells = Self::cells(file, &mut book, &name, &bad)?;
+        let first_col = cells.values().flatten().map(|(c, _)| *c).min().unwrap_or(0);
+        let width = cells
+            .values()
+            .flatten()
+            .map(|(c, _)| c - first_col + 1)
+            .max()
+            .unwrap_or(0) as usize;
+        let mut rows: Vec<(u32, Vec<calamine::Data>)> = cells
+            .into_iter()
+            .map(|(r, row)| {
+                let mut dense = vec![calamine::Data::Empty; width];
+                for (c, v) in row {
+                    dense[(c - first_col) as usize] = v;
+                }
+                (r + 1, dense)
+            })
+            .collect();
+        if rows.is_empty() {
+            return Err(Diagnostic::error(
+                file,
+                Pos::new(1, 1),
+                format!("sheet '{name}' is empty"),
+            )
+            .with_help("the first row names the columns, e.g. id, referral_date, birth_date"));
+        }
+        let (_, head) = rows.remove(0);
+        let header = head
             .iter()
             .map(|c| match c {
                 calamine::Data::String(s) => s.trim().to_string(),
@@ -470,13 +495,51 @@ impl XlsxSource {
             .collect();
         Ok(XlsxSource {
             header,
-            rows: rows.collect(),
-            origin,
+            rows,
+            first_col,
             next: 0,
         })
     }
 
-    fn current(&self) -> Option<&Vec<calamine::Data>> {
+    /// The sheet's non-empty cells by row, refusing sheets no referral table could be.
+    fn cells(
+        file: &str,
+        book: &mut calamine::Xlsx<std::io::Cursor<Vec<u8>>>,
+        name: &str,
+        bad: &dyn Fn(String) -> Diagnostic,
+    ) -> Result<SheetCells, Diagnostic> {
+        let mut reader = book
+            .worksheet_cells_reader(name)
+            .map_err(|e| bad(format!("sheet '{name}' cannot be read: {e}")))?;
+        let mut rows = SheetCells::new();
+        let mut count = 0usize;
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| bad(format!("sheet '{name}' cannot be read: {e}")))?
+        {
+            let (r, c) = cell.get_position();
+            let value: calamine::Data = cell.get_value().clone().into();
+            if value == calamine::Data::Empty {
+                continue;
+            }
+            if c >= MAX_COLUMNS {
+                return Err(Diagnostic::error(
+                    file,
+                    Pos::new(r as usize + 1, c as usize + 1),
+                    format!("cell {}{} is beyond column {}: a table of referrals has a few dozen columns", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
+                )
+                .with_help("delete what stands far to the right, or copy the table to a new sheet"));
+            }
+            count += 1;
+            if count > MAX_CELLS {
+                return Err(bad(format!("sheet '{name}' has more than {MAX_CELLS} cells: split it, or export it as CSV (read row by row)")));
+            }
+            rows.entry(r).or_default().push((c, value));
+        }
+        Ok(rows)
+    }
+
+    fn current(&self) -> Option<&(u32, Vec<calamine::Data>)> {
         self.next.checked_sub(1).and_then(|i| self.rows.get(i))
     }
 }
@@ -491,28 +554,20 @@ impl Source for XlsxSource {
     }
 
     fn advance(&mut self) -> Option<Result<u64, Diagnostic>> {
-        loop {
-            if self.next >= self.rows.len() {
-                return None;
-            }
-            self.next += 1;
-            // Rows left entirely empty in a sheet are not referrals.
-            if self
-                .current()
-                .is_some_and(|r| r.iter().any(|c| *c != calamine::Data::Empty))
-            {
-                return Some(Ok(u64::from(self.origin.0) + self.next as u64 + 1));
-            }
+        if self.next >= self.rows.len() {
+            return None;
         }
+        self.next += 1;
+        self.current().map(|(r, _)| Ok(u64::from(*r)))
     }
 
     fn width(&self) -> usize {
-        self.current().map_or(0, Vec::len)
+        self.current().map_or(0, |(_, cells)| cells.len())
     }
 
     fn cell(&self, column: usize) -> Cell<'_> {
         use calamine::Data;
-        match self.current().and_then(|r| r.get(column)) {
+        match self.current().and_then(|(_, r)| r.get(column)) {
             None | Some(Data::Empty) => Cell::Empty,
             Some(Data::String(s)) if s.trim().is_empty() => Cell::Empty,
             Some(Data::String(s)) | Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => {
@@ -530,8 +585,8 @@ impl Source for XlsxSource {
     }
 
     fn place(&self, column: usize) -> (Pos, Option<String>) {
-        let row = self.origin.0 as usize + self.next + 1;
-        let col = self.origin.1 as usize + column;
+        let row = self.current().map_or(0, |(r, _)| *r as usize);
+        let col = self.first_col as usize + column;
         (
             Pos::new(row, col + 1),
             Some(format!("cell {}{row}", column_letters(col))),
