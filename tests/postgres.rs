@@ -113,8 +113,8 @@ fn forty_five(db: &str, dir: &Path) -> (String, String) {
         }
     }
     (
-        run(&["caseload", "--db", db, "--as-of", "2023-02-01"]),
-        run(&["case", "list", "--db", db]),
+        run(&["caseload", "--lang", "en", "--db", db, "--as-of", "2023-02-01"]),
+        run(&["case", "list", "--lang", "en", "--db", db]),
     )
 }
 
@@ -173,7 +173,7 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
         );
     }
     // The waiting list is one list, positions 1 to 5, whichever instance put a case on it.
-    let listed = run(&["case", "list", "--db", &url, "--state", "waiting"]);
+    let listed = run(&["case", "list", "--lang", "en", "--db", &url, "--state", "waiting"]);
     for p in 1..=5 {
         assert_eq!(
             listed.matches(&format!("waiting #{p} ")).count(),
@@ -255,7 +255,7 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
             .collect();
         let started = outputs.iter().filter(|o| o.contains("started")).count();
         assert_eq!(started, 1, "round {round} ({db}): {outputs:?}");
-        let caseload = run(&["caseload", "--db", &target, "--as-of", "2023-02-01"]);
+        let caseload = run(&["caseload", "--lang", "en", "--db", &target, "--as-of", "2023-02-01"]);
         assert!(
             caseload.contains("active    40  waiting     3"),
             "round {round}: {caseload}"
@@ -266,7 +266,7 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
 /// Every case's history and schedule, as JSON, in case order.
 fn everything(db: &str) -> Vec<Value> {
     let list: Value =
-        serde_json::from_str(&run(&["case", "list", "--db", db, "--format", "json"])).unwrap();
+        serde_json::from_str(&run(&["case", "list", "--lang", "en", "--db", db, "--format", "json"])).unwrap();
     list.as_array()
         .unwrap()
         .iter()
@@ -433,7 +433,7 @@ fn events_and_the_audit_trail_are_append_only_on_postgresql_too() {
         .batch_execute("UPDATE traject_schema SET version = 99")
         .unwrap();
     let out = traject()
-        .args(["case", "list", "--db", &url])
+        .args(["case", "list", "--lang", "en", "--db", &url])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -473,7 +473,7 @@ fn organisations_sharing_a_database_never_see_each_others_cases() {
     );
     add_user_on(&url, "funder", "auditor", None, None);
     // On the command line: a coordinator of east sees east's three cases only.
-    let east = run(&["case", "list", "--db", &url, "--org", "east"]);
+    let east = run(&["case", "list", "--lang", "en", "--db", &url, "--org", "east"]);
     assert_eq!(east.lines().count(), 3, "{east}");
     let out = traject()
         .args(["case", "show", "4", "--db", &url, "--org", "east"])
@@ -617,7 +617,7 @@ fn a_client_killed_during_an_import_leaves_nothing_half_applied() {
     let dir = tempfile::tempdir().unwrap();
     let csv = referrals_csv(dir.path(), 3000);
     // The schema first, so that the writer lock below is the import's, not the migration's.
-    run(&["case", "list", "--db", &url]);
+    run(&["case", "list", "--lang", "en", "--db", &url]);
     let mut child = traject()
         .args(["case", "import", "--db", &url, "--program", "antwerpen"])
         .arg(&csv)

@@ -225,12 +225,12 @@ impl Words {
 
 pub fn case_line(w: &Words, r: &CaseRow) -> String {
     let pos = r.position.map(|p| format!(" #{p}")).unwrap_or_default();
+    let state = format!("{}{pos}", w.term("state", r.state.as_str()));
     format!(
-        "{:>6}  {:<10} {:<6} {:<14}{pos:<5} {:<20} {} {}\n",
+        "{:>6}  {:<10} {:<6} {state:<19} {:<20} {} {}\n",
         r.id,
         r.program,
         r.version,
-        w.term("state", r.state.as_str()),
         w.term("verdict", &r.verdict),
         w.say("doorverwezen", "orienté le", "referred"),
         w.date(&r.referral_date)
