@@ -153,21 +153,21 @@ pub async fn whatif(
         let body = html! {
             form.whatif method="get" action="/whatif" {
                 label { (t(lang, "Programma", "Programme", "Programme")) select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } } }
-                label { "FTE" input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
+                label { (t(lang, "VTE", "ETP", "FTE")) input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
                 label { (t(lang, "Aanmeldingen ×", "Orientations ×", "Referrals ×")) input #demand type="range" name="demand" min="0.5" max="2" step="0.1" value=(q.demand.unwrap_or(1.0)); output #demand-value { (q.demand.unwrap_or(1.0)) } }
                 label { (t(lang, "Maanden", "Mois", "Months")) input type="number" name="months" min="1" max="120" value=(sm.months); }
                 button type="submit" { (t(lang, "Simuleer", "Simuler", "Simulate")) }
-                button type="submit" name="solve" value="1" { (t(lang, "Hoeveel FTE voor p90-wachttijd ≤ 28 dagen?", "Combien d'ETP pour une attente p90 ≤ 28 jours ?", "How many FTE keep the p90 wait ≤ 28 days?")) }
+                button type="submit" name="solve" value="1" { (t(lang, "Hoeveel VTE voor p90-wachttijd ≤ 28 dagen?", "Combien d'ETP pour une attente p90 ≤ 28 jours ?", "How many FTE keep the p90 wait ≤ 28 days?")) }
             }
             @if let Some(sol) = &solved {
-                p #solved.solved { (t(lang, "Nodig: ", "Nécessaire : ", "Needed: ")) strong { (sol.fte.map_or("> 50".to_string(), |f| format!("{f:.1}"))) " FTE" } }
+                p #solved.solved { (t(lang, "Nodig: ", "Nécessaire : ", "Needed: ")) strong { (sol.fte.map_or("> 50".to_string(), |f| format!("{f:.1}"))) " " (t(lang, "VTE", "ETP", "FTE")) } }
             }
             table #summary.summary {
                 tr { th { (t(lang, "capaciteit", "capacité", "capacity")) } th { (t(lang, "mediane wachttijd", "attente médiane", "median wait")) } th { (t(lang, "p90 wachttijd", "attente p90", "p90 wait")) } th { (t(lang, "moest wachten", "a dû attendre", "had to wait")) } th { (t(lang, "bezetting", "occupation", "utilisation")) } }
                 tr { td { (sm.capacity) } td { (format!("{:.0}", sm.wait_days_p50)) " d" } td #p90 { (format!("{:.0}", sm.wait_days_p90)) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
             }
             figure { (PreEscaped(active)) } figure { (PreEscaped(waiting)) } figure { (PreEscaped(waits)) }
-            p.help { (t(lang, "200 runs, seed 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 tirages, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }
+            p.help { (t(lang, "200 simulaties, startgetal 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 simulations, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Wat als", "Et si", "What-if"), body)))
     })
