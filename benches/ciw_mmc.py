@@ -5,24 +5,12 @@ JSON line: customers, client events (arrivals + departures), seconds, events per
 the mean wait in days (to check both simulate the same system).
 """
 import json
-import os
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TARGET = os.path.join(HERE, "..", "target", "pybench")
-sys.path.insert(0, TARGET)
-try:
-    import ciw
-except ImportError:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore", "--target", TARGET, "ciw"], check=True)
-    import importlib
-    sys.path_importer_cache.clear()
-    importlib.invalidate_caches()
-    import ciw
+from peer_setup import MONTH_DAYS, library
 
-MONTH_DAYS = 365.25 / 12
+ciw = library("ciw")
 
 
 def run(lam, mu, c, months, seed):

@@ -5,25 +5,13 @@ JSON line: customers, client events (arrivals + departures), seconds, events per
 the mean wait in days (to check both simulate the same system).
 """
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TARGET = os.path.join(HERE, "..", "target", "pybench")
-sys.path.insert(0, TARGET)
-try:
-    import simpy
-except ImportError:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore", "--target", TARGET, "simpy"], check=True)
-    import importlib
-    sys.path_importer_cache.clear()
-    importlib.invalidate_caches()
-    import simpy
+from peer_setup import MONTH_DAYS, library
 
-MONTH_DAYS = 365.25 / 12
+simpy = library("simpy")
 
 
 def run(lam, mu, c, months, seed):

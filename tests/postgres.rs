@@ -113,7 +113,15 @@ fn forty_five(db: &str, dir: &Path) -> (String, String) {
         }
     }
     (
-        run(&["caseload", "--lang", "en", "--db", db, "--as-of", "2023-02-01"]),
+        run(&[
+            "caseload",
+            "--lang",
+            "en",
+            "--db",
+            db,
+            "--as-of",
+            "2023-02-01",
+        ]),
         run(&["case", "list", "--lang", "en", "--db", db]),
     )
 }
@@ -173,7 +181,9 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
         );
     }
     // The waiting list is one list, positions 1 to 5, whichever instance put a case on it.
-    let listed = run(&["case", "list", "--lang", "en", "--db", &url, "--state", "waiting"]);
+    let listed = run(&[
+        "case", "list", "--lang", "en", "--db", &url, "--state", "waiting",
+    ]);
     for p in 1..=5 {
         assert_eq!(
             listed.matches(&format!("waiting #{p} ")).count(),
@@ -255,7 +265,15 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
             .collect();
         let started = outputs.iter().filter(|o| o.contains("started")).count();
         assert_eq!(started, 1, "round {round} ({db}): {outputs:?}");
-        let caseload = run(&["caseload", "--lang", "en", "--db", &target, "--as-of", "2023-02-01"]);
+        let caseload = run(&[
+            "caseload",
+            "--lang",
+            "en",
+            "--db",
+            &target,
+            "--as-of",
+            "2023-02-01",
+        ]);
         assert!(
             caseload.contains("active    40  waiting     3"),
             "round {round}: {caseload}"
@@ -265,8 +283,10 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
 
 /// Every case's history and schedule, as JSON, in case order.
 fn everything(db: &str) -> Vec<Value> {
-    let list: Value =
-        serde_json::from_str(&run(&["case", "list", "--lang", "en", "--db", db, "--format", "json"])).unwrap();
+    let list: Value = serde_json::from_str(&run(&[
+        "case", "list", "--lang", "en", "--db", db, "--format", "json",
+    ]))
+    .unwrap();
     list.as_array()
         .unwrap()
         .iter()
@@ -473,7 +493,9 @@ fn organisations_sharing_a_database_never_see_each_others_cases() {
     );
     add_user_on(&url, "funder", "auditor", None, None);
     // On the command line: a coordinator of east sees east's three cases only.
-    let east = run(&["case", "list", "--lang", "en", "--db", &url, "--org", "east"]);
+    let east = run(&[
+        "case", "list", "--lang", "en", "--db", &url, "--org", "east",
+    ]);
     assert_eq!(east.lines().count(), 3, "{east}");
     let out = traject()
         .args(["case", "show", "4", "--db", &url, "--org", "east"])

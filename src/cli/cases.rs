@@ -233,15 +233,13 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
     let rows = cases::list(&db, &filter, &args.store.ctx())?;
     match args.format {
         Format::Json => print_json(&rows),
-        Format::Text => {
-            let first = filter
-                .program
-                .as_deref()
-                .or(rows.first().map(|r| r.program.as_str()));
-            let w = render::Words::new(args.store.lang, first);
-            let text: String = rows.iter().map(|r| render::case_line(&w, r)).collect();
-            w.print(&text);
-        }
+        Format::Text => render::print_rows(
+            args.store.lang,
+            filter.program.as_deref(),
+            &rows,
+            |r| &r.program,
+            render::case_line,
+        ),
     }
     Ok(Done::Success)
 }
@@ -386,15 +384,13 @@ pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
     let rows = cases::caseload(&db, &FilePrograms::here(), args.program.as_deref(), &ctx)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({"programs": rows})),
-        Format::Text => {
-            let first = args
-                .program
-                .as_deref()
-                .or(rows.first().map(|r| r.program.as_str()));
-            let w = render::Words::new(args.store.lang, first);
-            let text: String = rows.iter().map(|r| render::caseload_line(&w, r)).collect();
-            w.print(&text);
-        }
+        Format::Text => render::print_rows(
+            args.store.lang,
+            args.program.as_deref(),
+            &rows,
+            |r| &r.program,
+            render::caseload_line,
+        ),
     }
     Ok(Done::Success)
 }

@@ -223,6 +223,20 @@ impl Words {
     }
 }
 
+/// Rows printed one line each, in `lang` or the society language of `program` (else of the
+/// first row's programme).
+pub fn print_rows<T>(
+    lang: Option<Lang>,
+    program: Option<&str>,
+    rows: &[T],
+    program_of: impl Fn(&T) -> &str,
+    line: impl Fn(&Words, &T) -> String,
+) {
+    let w = Words::new(lang, program.or(rows.first().map(&program_of)));
+    let text: String = rows.iter().map(|r| line(&w, r)).collect();
+    w.print(&text);
+}
+
 pub fn case_line(w: &Words, r: &CaseRow) -> String {
     let pos = r.position.map(|p| format!(" #{p}")).unwrap_or_default();
     let state = format!("{}{pos}", w.term("state", r.state.as_str()));
