@@ -3,7 +3,7 @@
 //! may write for a coded value or a yes/no answer, and the singular and plural of the units
 //! traject counts in. Read once; codes stay the keys in files and the API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -43,6 +43,44 @@ fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     // The file is part of the binary and covered by a test; a broken edit fails that test.
     TABLE.get_or_init(|| serde_json::from_str(TEXT).expect("schemas/vocabulary.json is valid"))
+}
+
+/// Every folded name of every code (the code, its labels, its aliases) → the code, per field;
+/// and every folded yes/no word → its answer. Built once: a batch of millions of rows looks
+/// up several cells each.
+struct Index {
+    codes: HashMap<&'static str, HashMap<String, &'static str>>,
+    booleans: HashMap<String, bool>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let t = table();
+        let codes = t
+            .fields
+            .iter()
+            .map(|(field, list)| {
+                let mut names = HashMap::new();
+                for (code, e) in list {
+                    let all = [code.as_str(), &e.nl, &e.fr, &e.en]
+                        .into_iter()
+                        .chain(e.aliases.iter().map(String::as_str));
+                    for n in all {
+                        names.entry(fold(n)).or_insert(code.as_str());
+                    }
+                }
+                (field.as_str(), names)
+            })
+            .collect();
+        let mut booleans = HashMap::new();
+        for (answer, words) in [(true, "true"), (false, "false")] {
+            for w in t.booleans.get(words).into_iter().flatten() {
+                booleans.insert(fold(w), answer);
+            }
+        }
+        Index { codes, booleans }
+    })
 }
 
 /// Lower case, accents removed, inner blanks collapsed: how aliases are compared.
@@ -103,14 +141,11 @@ pub fn any(code: &str, lang: Lang) -> Option<&'static str> {
 /// the three languages (without case or accents). `None` when nothing matches.
 pub fn code_for(field: &str, text: &str) -> Option<&'static str> {
     let list = table().fields.get(field)?;
-    let f = fold(text);
-    list.iter()
-        .find(|(code, e)| {
-            fold(code) == f
-                || [&e.nl, &e.fr, &e.en].iter().any(|l| fold(l) == f)
-                || e.aliases.iter().any(|a| fold(a) == f)
-        })
-        .map(|(code, _)| code.as_str())
+    // Most cells already hold the code.
+    if let Some((code, _)) = list.get_key_value(text) {
+        return Some(code.as_str());
+    }
+    index().codes.get(field)?.get(&fold(text)).copied()
 }
 
 /// Suggestions for a cell that names no code: codes whose code, label or alias starts with
@@ -149,14 +184,10 @@ pub fn suggest(field: &str, text: &str) -> Vec<&'static str> {
 
 /// A yes/no answer in any of the three languages (`ja`, `oui`, `yes`, `1`, …).
 pub fn boolean(text: &str) -> Option<bool> {
-    let f = fold(text);
-    let t = table();
-    if t.booleans.get("true")?.iter().any(|a| fold(a) == f) {
-        Some(true)
-    } else if t.booleans.get("false")?.iter().any(|a| fold(a) == f) {
-        Some(false)
-    } else {
-        None
+    match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => index().booleans.get(&fold(text)).copied(),
     }
 }
 
