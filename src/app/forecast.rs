@@ -12,7 +12,7 @@ use crate::program::LoadError;
 use crate::program::Program;
 use crate::sim::history;
 use crate::sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport};
-use crate::sim::{self, Config, Model, Service};
+use crate::sim::{self, Config};
 use crate::store::Store;
 
 /// How long, how often and from which seed to simulate.
@@ -319,28 +319,16 @@ pub fn mmc(
     if !(lambda > 0.0 && mu > 0.0 && c > 0) {
         return Err(SettingError::QueueRates.into());
     }
-    let model = Model {
-        capacity: c,
-        arrivals_per_month: [lambda; 12],
-        start_month: 0,
-        not_started_share: 0.0,
-        service: Service::Exponential(mu),
-        dropout_rate: 0.0,
-        extension: None,
-        reneging: None,
-        initial: sim::Initial::default(),
-        capacity_changes: Vec::new(),
-        groups: Vec::new(),
-    };
     let cfg = Config {
         months: s.months,
         runs: s.runs,
         seed: s.seed,
         warmup_months: s.months / 10,
     };
-    let results = sim::run_all(&model, &cfg, progress);
-    let summary = sim::summarise(&model, &cfg, &results);
+    let t = sim::mmc_recursion(lambda, mu, c, &cfg, progress);
     let theory = sim::erlang_c(lambda, mu, c);
+    let share = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
+    let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
     Ok(MmcReport {
         model: "M/M/c",
         arrival_rate: lambda,
@@ -351,13 +339,13 @@ pub fn mmc(
         months: s.months,
         warmup_months: cfg.warmup_months,
         seed: s.seed,
-        customers: summary.started,
-        mean_wait_days: summary.mean_wait_days,
-        prob_wait: summary.prob_wait,
+        customers: t.customers,
+        mean_wait_days: round4(share(t.wait_days, t.customers)),
+        prob_wait: round4(share(t.waited as f64, t.customers)),
         erlang_c_mean_wait_days: theory
             .map(|t| (t.1 * sim::MONTH_DAYS * 10_000.0).round() / 10_000.0),
         erlang_c_prob_wait: theory.map(|t| (t.0 * 10_000.0).round() / 10_000.0),
-        events: summary.events,
+        events: t.events,
     })
 }
 

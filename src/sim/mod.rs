@@ -497,6 +497,67 @@ impl Run<'_> {
 }
 
 /// Run `cfg.runs` replications on all cores; results in run order.
+/// What the textbook M/M/c gives over all runs: clients after the warm-up, how many of them
+/// waited and how long in all (days), and the client events (arrivals and departures).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MmcTotals {
+    pub customers: u64,
+    pub waited: u64,
+    pub wait_days: f64,
+    pub events: u64,
+}
+
+/// The textbook M/M/c — Poisson arrivals, exponential stays, `c` servers, first come first
+/// served — by the Kiefer–Wolfowitz recursion: a client starts when they arrive or when the
+/// earliest of the `c` servers comes free, whichever is later. It is the system the general
+/// event loop (`run`) simulates for a model without drop-out, reneging or groups, without its
+/// bookkeeping per month: one heap of `c` free times (as ordered bits, so the heap compares
+/// integers) updated in place. One thread; runs are independent streams of `cfg.seed`.
+pub fn mmc_recursion(
+    lambda_per_month: f64,
+    mu_per_month: f64,
+    c: u32,
+    cfg: &Config,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> MmcTotals {
+    use std::cmp::Reverse;
+    let mut t = MmcTotals::default();
+    let end = cfg.months as f64 * MONTH_DAYS;
+    let warmup = cfg.warmup_months as f64 * MONTH_DAYS;
+    let (arrival_rate, stay_rate) = (lambda_per_month / MONTH_DAYS, mu_per_month / MONTH_DAYS);
+    for run in 0..cfg.runs {
+        let mut rng = Rng::seeded(cfg.seed, run as u64);
+        // Non-negative f64 order as their bits do.
+        let mut free: std::collections::BinaryHeap<Reverse<u64>> =
+            (0..c).map(|_| Reverse(0f64.to_bits())).collect();
+        let mut now = 0.0;
+        loop {
+            now += rng.exponential(arrival_rate);
+            if now >= end {
+                break;
+            }
+            t.events += 1;
+            let mut earliest = free.peek_mut().expect("c > 0 servers");
+            let start = now.max(f64::from_bits(earliest.0));
+            let leaves = start + rng.exponential(stay_rate);
+            earliest.0 = leaves.to_bits();
+            drop(earliest);
+            if leaves < end {
+                t.events += 1;
+            }
+            if now >= warmup {
+                t.customers += 1;
+                if start > now {
+                    t.waited += 1;
+                    t.wait_days += start - now;
+                }
+            }
+        }
+        progress(run + 1, cfg.runs);
+    }
+    t
+}
+
 pub fn run_all(
     model: &Model,
     cfg: &Config,
