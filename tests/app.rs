@@ -160,7 +160,11 @@ fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
     let done =
         programmes::rollout_new(&programs, "antwerpen", &spec, &out, &ctx(Role::Coordinator))
             .unwrap();
-    assert!(done.check.ok, "{}", done.check.rendered);
+    assert!(
+        done.check.ok,
+        "{}",
+        done.check.rendered(traject::i18n::Lang::En)
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::path::Path;
 use assert_cmd::Command;
 
 fn traject() -> Command {
-    Command::cargo_bin("traject").expect("binary builds")
+    let mut c = Command::cargo_bin("traject").expect("binary builds");
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
+    c
 }
 
 #[test]

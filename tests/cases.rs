@@ -14,6 +14,8 @@ fn root() -> &'static Path {
 
 fn traject(db: &Path) -> Command {
     let mut c = Command::cargo_bin("traject").unwrap();
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
     let _ = db;
     c.current_dir(root());
     c
@@ -1700,6 +1702,7 @@ fn a_programme_that_frees_a_paused_place_gives_it_to_the_waiting_list() {
     std::fs::write(&file, tests).unwrap();
     let out = Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .current_dir(root())
         .args(["test", file.to_str().unwrap()])
         .output()

@@ -81,6 +81,7 @@ fn each_failure_gives_its_documented_exit_code() {
     let run = |args: &[&str]| {
         Command::cargo_bin("traject")
             .unwrap()
+            .env("LC_ALL", "C")
             .current_dir(root())
             .args(args)
             .output()

@@ -62,6 +62,7 @@ fn referral(id: usize, on: NaiveDate) -> Referral {
 fn succeed(args: &[&str]) -> String {
     let out = Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .current_dir(root())
         .args(args)
         .output()

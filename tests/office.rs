@@ -15,6 +15,8 @@ fn root() -> &'static Path {
 
 fn traject() -> Command {
     let mut c = Command::cargo_bin("traject").expect("binary builds");
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
     c.current_dir(root());
     c
 }

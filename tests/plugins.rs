@@ -51,6 +51,8 @@ fn hostile_scripts_are_stopped_with_a_located_error() {
         )
         .unwrap();
         let mut cmd = Command::cargo_bin("traject").unwrap();
+        // Messages in English whatever the machine's locale; tests of other languages ask.
+        cmd.env("LC_ALL", "C");
         cmd.current_dir(dir.path());
         match stage {
             "validate" => cmd.args(["validate", "programs/p.yaml"]),
@@ -102,6 +104,7 @@ fn limits_above_the_ceiling_are_refused() {
     std::fs::write(&f, text).unwrap();
     let out = Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .args(["validate", f.to_str().unwrap()])
         .output()
         .unwrap();
@@ -137,6 +140,7 @@ fn the_time_limit_stops_a_script_the_other_limits_let_run() {
     .unwrap();
     let out = Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .current_dir(dir.path())
         .args([
             "route",
@@ -412,6 +416,7 @@ fn route_command_prints_json_groups() {
     std::fs::write(&csv, text).unwrap();
     let out = Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .args([
             "route",
             "--program",

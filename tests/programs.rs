@@ -9,7 +9,10 @@ use traject::program::{self, LoadOptions};
 const PROGRAMS: [&str; 5] = ["antwerpen", "gent", "charleroi", "liege", "brussel"];
 
 fn traject() -> Command {
-    Command::cargo_bin("traject").expect("binary builds")
+    let mut c = Command::cargo_bin("traject").expect("binary builds");
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
+    c
 }
 
 fn root() -> &'static Path {

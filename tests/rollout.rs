@@ -15,6 +15,8 @@ fn root() -> &'static Path {
 
 fn traject() -> Command {
     let mut c = Command::cargo_bin("traject").unwrap();
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
     c.current_dir(root());
     c
 }
@@ -261,6 +263,7 @@ fn watch_sees_break_and_repair(poll: bool) {
         args.extend(["--poll".into(), "--interval-ms".into(), "100".into()]);
     }
     let mut child = Proc::new(assert_cmd::cargo::cargo_bin("traject"))
+        .env("LC_ALL", "C")
         .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -17,8 +17,8 @@ struct Entry {
     modified: Option<SystemTime>,
     /// The last good programme (absent when the file never loaded).
     compiled: Option<Arc<CompiledProgram>>,
-    /// Why the file as it is now does not load.
-    problem: Option<String>,
+    /// Why the file as it is now does not load (rendered in the reader's language).
+    problem: Option<Arc<LoadError>>,
 }
 
 pub struct Catalogue {
@@ -31,7 +31,7 @@ pub struct Catalogue {
 pub struct Listed {
     pub id: String,
     pub compiled: Option<Arc<CompiledProgram>>,
-    pub problem: Option<String>,
+    pub problem: Option<Arc<LoadError>>,
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {
@@ -59,7 +59,7 @@ impl Catalogue {
                 });
                 let (compiled, problem) = match compiled {
                     Some(Ok(c)) => (Some(Arc::new(c)), None),
-                    Some(Err(e)) => (None, Some(e.render())),
+                    Some(Err(e)) => (None, Some(Arc::new(e))),
                     None => (None, None),
                 };
                 entries.insert(
@@ -142,7 +142,7 @@ impl Catalogue {
             }
             Err(e) => {
                 tracing::warn!(file = %file.display(), "programme does not load; the last good version stays");
-                entry.problem = Some(e.render());
+                entry.problem = Some(Arc::new(e));
             }
         }
     }

@@ -26,6 +26,17 @@ pub struct Validation {
     pub missing: Vec<Diagnostic>,
 }
 
+impl Validation {
+    /// Every diagnostic worded for a reader of `lang` (for JSON output).
+    pub fn in_lang(self, lang: Lang) -> Validation {
+        Validation {
+            ok: self.ok,
+            files: self.files.into_iter().map(|f| f.in_lang(lang)).collect(),
+            missing: self.missing.iter().map(|d| d.in_lang(lang)).collect(),
+        }
+    }
+}
+
 /// Validate the programme files under `paths`; with no paths, `programs/` here, else the
 /// bundled programmes, so the command works anywhere.
 pub fn validate(paths: &[PathBuf]) -> Validation {
@@ -171,9 +182,25 @@ pub struct FileResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Rendered diagnostics with source lines (text output).
+    /// The failed load, to render its diagnostics with their source lines.
     #[serde(skip)]
-    pub rendered: String,
+    pub error: Option<LoadError>,
+}
+
+impl FileResult {
+    /// The diagnostics with their source lines, worded for a reader of `lang`.
+    pub fn rendered(&self, lang: Lang) -> String {
+        self.error
+            .as_ref()
+            .map(|e| e.render_in(lang))
+            .unwrap_or_default()
+    }
+
+    /// This result with its diagnostics worded for a reader of `lang` (for JSON output).
+    pub fn in_lang(mut self, lang: Lang) -> FileResult {
+        self.diagnostics = self.diagnostics.iter().map(|d| d.in_lang(lang)).collect();
+        self
+    }
 }
 
 /// Programme files under `paths`: files as given, folders' `*.yaml`/`*.yml` (not recursive,
@@ -214,7 +241,15 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                     Pos::new(1, 1),
                     "no such file or folder",
                 )
-                .with_help("check the path; run from the folder that holds programs/"),
+                .with_help("check the path; run from the folder that holds programs/")
+                .nl(
+                    "geen bestand of map met die naam",
+                    "kijk het pad na; start vanuit de map die programs/ bevat",
+                )
+                .fr(
+                    "aucun fichier ni dossier de ce nom",
+                    "vérifiez le chemin ; lancez depuis le dossier qui contient programs/",
+                ),
             );
         }
     }
@@ -258,8 +293,13 @@ fn under_every_choice(
             alt.choices.insert(option.id.clone(), choice.id.clone());
             if let Err(e) = load(&alt) {
                 let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
-                for mut d in e.diagnostics {
-                    d.message = format!("with --option {}={}: {}", option.id, choice.id, d.message);
+                for d in e.diagnostics {
+                    let choice = format!("--option {}={}", option.id, choice.id);
+                    let d = d.prefixed(
+                        &format!("with {choice}: "),
+                        &format!("met {choice}: "),
+                        &format!("avec {choice} : "),
+                    );
                     if !found.diagnostics.contains(&d) {
                         found.diagnostics.push(d);
                     }
@@ -291,7 +331,7 @@ fn ok_result(file: String, c: &CompiledProgram) -> FileResult {
             .map(|v| (v.id.clone(), v.hash.clone()))
             .collect(),
         diagnostics: Vec::new(),
-        rendered: String::new(),
+        error: None,
     }
 }
 
@@ -301,7 +341,7 @@ fn failed_result(file: String, e: LoadError) -> FileResult {
         ok: false,
         program: None,
         versions: Vec::new(),
-        rendered: e.render(),
-        diagnostics: e.diagnostics,
+        diagnostics: e.diagnostics.clone(),
+        error: Some(e),
     }
 }

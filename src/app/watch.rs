@@ -17,6 +17,8 @@ use crate::testing;
 #[derive(Default)]
 pub struct Watcher {
     last_good: BTreeMap<PathBuf, String>,
+    /// The reader's language for problems found.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Watcher {
@@ -46,7 +48,7 @@ impl Watcher {
                         }
                     }
                     for e in &report.errors {
-                        out.push(e.render());
+                        out.push(e.render_in(self.lang));
                     }
                     (report.passed(), report.failed(), report.errors.len())
                 };
@@ -63,7 +65,7 @@ impl Watcher {
                     r.diagnostics.len(),
                     started.elapsed().as_millis()
                 ));
-                out.push(r.rendered.trim_end().to_string());
+                out.push(r.rendered(self.lang).trim_end().to_string());
                 match self.last_good.get(&f) {
                     Some(h) => out.push(format!(
                         "         keeping the last good version of {shown}: {h}"
@@ -120,7 +122,11 @@ fn roots(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Watch with file events (debounced). Runs until the process is stopped.
-pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), AppError> {
+pub fn run_events(
+    paths: &[PathBuf],
+    lang: crate::i18n::Lang,
+    print: &mut dyn FnMut(&str),
+) -> Result<(), AppError> {
     use notify::RecursiveMode;
     let (tx, rx) = std::sync::mpsc::channel();
     let cannot = |path: &Path, e: notify::Error| AppError::Watch {
@@ -134,7 +140,10 @@ pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), 
             .watch(&root, RecursiveMode::Recursive)
             .map_err(|e| cannot(&root, e))?;
     }
-    let mut w = Watcher::default();
+    let mut w = Watcher {
+        lang,
+        ..Watcher::default()
+    };
     for line in w.check(paths, Instant::now()) {
         print(&line);
     }
@@ -158,6 +167,7 @@ pub fn run_events(paths: &[PathBuf], print: &mut dyn FnMut(&str)) -> Result<(), 
 pub fn run_poll(
     paths: &[PathBuf],
     every: Duration,
+    lang: crate::i18n::Lang,
     print: &mut dyn FnMut(&str),
 ) -> Result<(), AppError> {
     let snapshot = |paths: &[PathBuf]| -> BTreeMap<PathBuf, (SystemTime, u64)> {
@@ -185,7 +195,10 @@ pub fn run_poll(
         }
         m
     };
-    let mut w = Watcher::default();
+    let mut w = Watcher {
+        lang,
+        ..Watcher::default()
+    };
     for line in w.check(paths, Instant::now()) {
         print(&line);
     }

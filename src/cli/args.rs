@@ -352,6 +352,9 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the problems found (default: your locale, LANG=nl_BE… or fr_BE…, else English).
+    #[arg(long)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]
@@ -640,6 +643,9 @@ pub struct WatchArgs {
     /// Polling interval in milliseconds.
     #[arg(long, default_value_t = 300)]
     pub interval_ms: u64,
+    /// Language of the problems found (default: your locale, else English).
+    #[arg(long)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]

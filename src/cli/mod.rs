@@ -13,11 +13,13 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use traject::app::{self, forecast, programmes, referrals, reports, AppError, FilePrograms};
+use traject::i18n::Lang;
 use traject::program::{self, LoadOptions};
 
 use args::*;
 
 pub fn run(cli: Cli) -> ExitCode {
+    let lang = reader_lang(&cli.command);
     let result = match cli.command {
         Command::Validate(args) => cmd_validate(args),
         Command::Show(args) => cmd_show(args),
@@ -48,8 +50,26 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(done) => done.code(),
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, lang),
     }
+}
+
+/// The language problems with the reader's input are worded in: the verb's `--lang` where it
+/// has one, else the locale of the person at the terminal. (A summary or report defaults to
+/// the programme's society language instead; a file too broken to load may not say it.)
+fn reader_lang(command: &Command) -> Lang {
+    let flag = match command {
+        Command::Validate(a) => a.lang,
+        Command::Show(a) => a.lang,
+        Command::Check(a) => a.lang,
+        Command::Simulate(a) => a.lang,
+        Command::New(a) => a.lang,
+        Command::Diff(a) => a.lang,
+        Command::Watch(a) => a.lang,
+        Command::Report(ReportCommand::Funding(a)) => a.lang,
+        _ => None,
+    };
+    flag.unwrap_or_else(Lang::of_locale)
 }
 
 /// How a verb that ran to its end went: some verbs finish their work and still report a
@@ -89,10 +109,12 @@ fn exit_code(e: &AppError) -> u8 {
 
 /// Report an error on stderr — located diagnostics with their source lines where there are
 /// some — and give its exit code.
-fn fail(e: &AppError) -> ExitCode {
+fn fail(e: &AppError, lang: Lang) -> ExitCode {
     match e {
-        AppError::Load(load) => eprint!("{}", load.render()),
-        AppError::Rows(diags) => diags.iter().for_each(|d| eprint!("{}", d.render(None))),
+        AppError::Load(load) => eprint!("{}", load.render_in(lang)),
+        AppError::Rows(diags) => diags
+            .iter()
+            .for_each(|d| eprint!("{}", d.in_lang(lang).render(None))),
         other => eprintln!("error: {other}"),
     }
     ExitCode::from(exit_code(e))
@@ -161,11 +183,13 @@ fn open_input(path: &Path) -> Result<(String, std::io::BufReader<std::fs::File>)
 
 fn cmd_validate(args: ValidateArgs) -> Verb {
     let v = programmes::validate(&args.paths);
+    let lang = args.lang.unwrap_or_else(Lang::of_locale);
+    let ok = v.ok;
     match args.format {
-        Format::Json => print_json(&v),
-        Format::Text => render::validation(&v),
+        Format::Json => print_json(&v.in_lang(lang)),
+        Format::Text => render::validation(&v, lang),
     }
-    Ok(Done::from_ok(v.ok))
+    Ok(Done::from_ok(ok))
 }
 
 fn cmd_show(args: ShowArgs) -> Verb {
@@ -462,15 +486,16 @@ fn cmd_diff(args: DiffArgs) -> Verb {
 
 fn cmd_watch(args: WatchArgs) -> Verb {
     let paths: Vec<PathBuf> = programmes::or_programs_dir(&args.paths);
+    let lang = args.lang.unwrap_or_else(Lang::of_locale);
     let mut print = |line: &str| {
         println!("{line}");
         let _ = std::io::Write::flush(&mut std::io::stdout());
     };
     if args.poll {
         let every = std::time::Duration::from_millis(args.interval_ms.max(50));
-        app::watch::run_poll(&paths, every, &mut print)?;
+        app::watch::run_poll(&paths, every, lang, &mut print)?;
     } else {
-        app::watch::run_events(&paths, &mut print)?;
+        app::watch::run_events(&paths, lang, &mut print)?;
     }
     Ok(Done::Success)
 }

@@ -12,9 +12,10 @@ use traject::store::{CaseRow, DueRow, EventRow};
 
 use super::Done;
 
-pub fn validation(v: &Validation) {
+pub fn validation(v: &Validation, lang: Lang) {
+    let say = |nl, fr, en| traject::i18n::say(lang, nl, fr, en);
     for d in &v.missing {
-        eprint!("{}", d.render(None));
+        eprint!("{}", d.in_lang(lang).render(None));
     }
     for r in &v.files {
         if r.ok {
@@ -24,22 +25,44 @@ pub fn validation(v: &Validation) {
                 .map(|(id, h)| format!("{id} ({h})"))
                 .collect();
             println!(
-                "ok   {}: {} — versions {}",
+                "ok   {}: {} — {} {}",
                 r.file,
                 r.program.as_deref().unwrap_or(""),
+                say("versies", "versions", "versions"),
                 versions.join(", ")
             );
         } else {
-            eprintln!("FAIL {}: {} problem(s)", r.file, r.diagnostics.len());
-            eprint!("{}", r.rendered);
+            let n = r.diagnostics.len();
+            let problems = match (lang, n) {
+                (Lang::Nl, 1) => "1 probleem".to_string(),
+                (Lang::Nl, n) => format!("{n} problemen"),
+                (Lang::Fr, 1) => "1 problème".to_string(),
+                (Lang::Fr, n) => format!("{n} problèmes"),
+                (Lang::En, n) => format!("{n} problem(s)"),
+            };
+            let colon = say(":", "\u{a0}:", ":");
+            eprintln!(
+                "{} {}{colon} {problems}",
+                say("FOUT", "ÉCHEC", "FAIL"),
+                r.file
+            );
+            eprint!("{}", r.rendered(lang));
         }
     }
     let invalid = v.files.iter().filter(|r| !r.ok).count();
-    println!(
-        "{} file(s) checked, {} valid, {} invalid",
+    let (checked, valid, bad) = (
         v.files.len(),
         v.files.len() - invalid,
-        invalid + v.missing.len()
+        invalid + v.missing.len(),
+    );
+    println!(
+        "{}",
+        match lang {
+            Lang::Nl => format!("{checked} bestand(en) nagekeken, {valid} geldig, {bad} ongeldig"),
+            Lang::Fr =>
+                format!("{checked} fichier(s) vérifié(s), {valid} valide(s), {bad} invalide(s)"),
+            Lang::En => format!("{checked} file(s) checked, {valid} valid, {bad} invalid"),
+        }
     );
 }
 
@@ -90,7 +113,7 @@ pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
         r.programme.display()
     );
     if !r.check.ok {
-        eprint!("{}", r.check.rendered);
+        eprint!("{}", r.check.rendered(lang));
         eprintln!(
             "{}",
             say(

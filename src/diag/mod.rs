@@ -2,8 +2,14 @@
 //! file, line and column, says what is wrong and, where we can tell, what to do about it.
 //! Rendering follows the compiler convention `file:line:col: error: message` so editors and
 //! terminals can jump to the spot, followed by the offending line and a caret.
+//!
+//! A diagnostic is written in English and, where its site gives them, in Dutch and French
+//! too; `in_lang` picks the reader's wording (English where no other was written), so the
+//! message a coordinator reads is in their language while tests and logs may ask for English.
 
 use std::fmt;
+
+use crate::i18n::Lang;
 
 /// 1-based line and column (columns count characters, as editors do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
@@ -37,6 +43,21 @@ pub struct Diagnostic {
     /// Width of the underlined region on the line, in characters (at least 1).
     #[serde(skip)]
     pub width: usize,
+    /// The message and help in Dutch and French, where the site wrote them (a boxed slice,
+    /// so that a `Result<_, Diagnostic>` stays small).
+    #[serde(skip)]
+    pub local: Box<[Wording]>,
+    /// The language the frame ("error", "help") is rendered in; set by `in_lang`.
+    #[serde(skip)]
+    pub shown_in: Lang,
+}
+
+/// A diagnostic's message and help in one language other than English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wording {
+    pub lang: Lang,
+    pub message: String,
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
@@ -49,7 +70,68 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             width: 1,
+            local: Box::default(),
+            shown_in: Lang::En,
         }
+    }
+
+    /// The Dutch wording (an empty `help` keeps the English help, if there is one).
+    pub fn nl(self, message: impl Into<String>, help: impl Into<String>) -> Self {
+        self.worded(Lang::Nl, message.into(), help.into())
+    }
+
+    /// The French wording (an empty `help` keeps the English one). Typography is applied
+    /// when rendered, outside `code`.
+    pub fn fr(self, message: impl Into<String>, help: impl Into<String>) -> Self {
+        self.worded(Lang::Fr, message.into(), help.into())
+    }
+
+    fn worded(mut self, lang: Lang, message: String, help: String) -> Self {
+        let mut local: Vec<Wording> = std::mem::take(&mut self.local).into_vec();
+        local.retain(|w| w.lang != lang);
+        local.push(Wording {
+            lang,
+            message,
+            help: (!help.is_empty()).then_some(help),
+        });
+        self.local = local.into_boxed_slice();
+        self
+    }
+
+    /// The same diagnostic with a phrase before its message in each language, e.g. the
+    /// option choice under which it was found.
+    pub fn prefixed(mut self, en: &str, nl: &str, fr: &str) -> Self {
+        self.message = format!("{en}{}", self.message);
+        for w in self.local.iter_mut() {
+            let before = match w.lang {
+                Lang::Nl => nl,
+                Lang::Fr => fr,
+                Lang::En => en,
+            };
+            w.message = format!("{before}{}", w.message);
+        }
+        self
+    }
+
+    /// Whether this diagnostic was written in `lang` (English always is).
+    pub fn speaks(&self, lang: Lang) -> bool {
+        lang == Lang::En || self.local.iter().any(|w| w.lang == lang)
+    }
+
+    /// This diagnostic worded for a reader of `lang`: English where no wording in `lang` was
+    /// written; French with its typography (outside `code`).
+    pub fn in_lang(&self, lang: Lang) -> Diagnostic {
+        let mut d = self.clone();
+        d.shown_in = lang;
+        if let Some(w) = self.local.iter().find(|w| w.lang == lang) {
+            d.message = prose(&w.message, lang);
+            // No help written in `lang` keeps the English one: a hint in another language
+            // is better than none.
+            if let Some(h) = &w.help {
+                d.help = Some(prose(h, lang));
+            }
+        }
+        d
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -64,12 +146,16 @@ impl Diagnostic {
 
     /// `file:line:col: error: message`, the first line of the rendering.
     pub fn headline(&self) -> String {
-        let sev = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let sev = match (self.severity, self.shown_in) {
+            (Severity::Error, Lang::En) => "error:",
+            (Severity::Error, Lang::Nl) => "fout:",
+            (Severity::Error, Lang::Fr) => "erreur\u{a0}:",
+            (Severity::Warning, Lang::En) => "warning:",
+            (Severity::Warning, Lang::Nl) => "waarschuwing:",
+            (Severity::Warning, Lang::Fr) => "avertissement\u{a0}:",
         };
         format!(
-            "{}:{}:{}: {}: {}",
+            "{}:{}:{}: {} {}",
             self.file, self.line, self.col, sev, self.message
         )
     }
@@ -96,7 +182,12 @@ impl Diagnostic {
             ));
         }
         if let Some(help) = &self.help {
-            out.push_str(&format!("  = help: {help}\n"));
+            let word = match self.shown_in {
+                Lang::En => "help:",
+                Lang::Nl => "tip:",
+                Lang::Fr => "aide\u{a0}:",
+            };
+            out.push_str(&format!("  = {word} {help}\n"));
         }
         out
     }
@@ -120,6 +211,40 @@ where
         .filter(|(d, c)| *d <= (c.len().max(3) / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// French typography in running text, leaving `code` (between backticks) as written so a
+/// key such as `name: value` can still be copied.
+fn prose(text: &str, lang: Lang) -> String {
+    if lang != Lang::Fr {
+        return text.to_string();
+    }
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                crate::i18n::typography(part, lang)
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+/// " (did you mean 'x'?)" in the reader's language, or the empty string.
+pub fn suggestion_in<'a, I>(word: &str, candidates: I, lang: Lang) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    match did_you_mean(word, candidates) {
+        Some(s) => match lang {
+            Lang::En => format!(" (did you mean '{s}'?)"),
+            Lang::Nl => format!(" (bedoelde je '{s}'?)"),
+            Lang::Fr => format!(" (vouliez-vous dire «\u{a0}{s}\u{a0}»\u{a0}?)"),
+        },
+        None => String::new(),
+    }
 }
 
 /// " (did you mean 'x'?)" or the empty string.
@@ -155,8 +280,14 @@ impl LoadError {
     }
 
     pub fn render(&self) -> String {
+        self.render_in(Lang::En)
+    }
+
+    /// Every diagnostic in the reader's language, with its source line.
+    pub fn render_in(&self, lang: Lang) -> String {
         self.diagnostics
             .iter()
+            .map(|d| d.in_lang(lang))
             .map(|d| {
                 let text = self
                     .sources

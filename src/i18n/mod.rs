@@ -37,6 +37,32 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// The language of the person at the terminal, as their locale says (`LC_ALL`,
+    /// `LC_MESSAGES`, `LANG`, the first one set): `nl_BE.UTF-8` → Dutch, `fr_BE…` → French,
+    /// anything else (`C`, `en_GB`, unset) → English. For messages about the tool's own reading
+    /// of a file, which may be too broken to say its society language.
+    pub fn of_locale() -> Lang {
+        let set = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|v| !v.is_empty());
+        Self::of_locale_name(set.as_deref().unwrap_or(""))
+    }
+
+    /// `nl_BE.UTF-8` → Dutch, `fr…` → French, else English.
+    pub fn of_locale_name(name: &str) -> Lang {
+        let lower = name.to_ascii_lowercase();
+        if lower.starts_with("nl") {
+            Lang::Nl
+        } else if lower.starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diag::{suggestion_suffix, Diagnostic};
+use crate::diag::{suggestion_in, Diagnostic};
+use crate::i18n::Lang;
 use crate::yaml::SpanIndex;
 
 /// The parts of a version whose differences must be declared.
@@ -64,6 +65,20 @@ impl ChangeSection {
             ChangeSection::Capacity => "capacity",
             ChangeSection::Funders => "funder",
             ChangeSection::FundingSplit => "cost category",
+        }
+    }
+
+    /// The item with its article, in Dutch and French: ("de regel", "la règle").
+    fn item_in(self) -> (&'static str, &'static str) {
+        match self {
+            ChangeSection::Eligibility => ("de regel", "la règle"),
+            ChangeSection::Tracks => ("het traject", "le parcours"),
+            ChangeSection::Modules => ("de module", "le module"),
+            ChangeSection::Evaluations => ("de evaluatie", "l'évaluation"),
+            ChangeSection::Staffing => ("de functie", "la fonction"),
+            ChangeSection::Capacity => ("de capaciteit", "la capacité"),
+            ChangeSection::Funders => ("de financier", "le financeur"),
+            ChangeSection::FundingSplit => ("de kostensoort", "la catégorie de coûts"),
         }
     }
 
@@ -269,6 +284,14 @@ pub fn check(
                         ptr,
                         format!("version '{vid}' declares changes but is not `based_on` another version"),
                         "remove `changes:`, or add `based_on: <earlier version id>` that they are changes from".into(),
+                    )
+                    .nl(
+                        format!("versie '{vid}' geeft wijzigingen op maar steunt niet (`based_on`) op een andere versie"),
+                        "verwijder `changes:`, of voeg `based_on: <id van een eerdere versie>` toe waartegenover ze wijzigingen zijn",
+                    )
+                    .fr(
+                        format!("la version «\u{a0}{vid}\u{a0}» déclare des changements mais ne repose (`based_on`) sur aucune autre version"),
+                        "supprimez `changes:`, ou ajoutez `based_on: <id d'une version antérieure>` par rapport à laquelle ce sont des changements",
                     ));
                 }
             }
@@ -349,15 +372,61 @@ fn uncovered(
             }
             _ => format!(" of version '{base_id}' (its `based_on`)"),
         };
-        out.push(err(
-            &d.ptr,
-            format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
-            format!(
-                "add to version '{vid}': `changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`, or {undo}",
-                d.section.as_str(),
-                d.change.as_str()
+        let entry = format!(
+            "`changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`",
+            d.section.as_str(),
+            d.change.as_str()
+        );
+        let (nl_item, fr_item) = d.section.item_in();
+        let (nl_verb, fr_verb) = match d.change {
+            ChangeKind::Added => ("voegt", "ajoute"),
+            ChangeKind::Removed => ("verwijdert", "retire"),
+            ChangeKind::Changed => ("wijzigt", "modifie"),
+        };
+        let nl_against = match d.change {
+            ChangeKind::Added => {
+                format!(" toe, die versie '{base_id}' (haar `based_on`) niet heeft,")
+            }
+            _ => format!(" van versie '{base_id}' (haar `based_on`)"),
+        };
+        let fr_against = match d.change {
+            ChangeKind::Added => format!(
+                ", qui n'existe pas dans la version «\u{a0}{base_id}\u{a0}» (son `based_on`),"
             ),
-        ));
+            _ => format!(" de la version «\u{a0}{base_id}\u{a0}» (son `based_on`)"),
+        };
+        let (nl_undo, fr_undo) = match d.change {
+            ChangeKind::Removed => (
+                format!("zet {nl_item} terug"),
+                format!("rétablissez {fr_item}"),
+            ),
+            ChangeKind::Added => (
+                format!("verwijder {nl_item}"),
+                format!("supprimez {fr_item}"),
+            ),
+            ChangeKind::Changed => (
+                format!("schrijf {nl_item} zoals in versie '{base_id}'"),
+                format!("écrivez {fr_item} comme dans la version «\u{a0}{base_id}\u{a0}»"),
+            ),
+        };
+        let fr_id = id.replace(" '", " «\u{a0}").replace('\'', "\u{a0}»");
+        out.push(
+            err(
+                &d.ptr,
+                format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
+                format!("add to version '{vid}': {entry}, or {undo}"),
+            )
+            .nl(
+                format!("versie '{vid}' {nl_verb} {nl_item}{id}{nl_against} zonder te zeggen waarom"),
+                format!("voeg toe aan versie '{vid}': {entry}, of {nl_undo}"),
+            )
+            .fr(
+                format!(
+                    "la version «\u{a0}{vid}\u{a0}» {fr_verb} {fr_item}{fr_id}{fr_against} sans dire pourquoi"
+                ),
+                format!("ajoutez à la version «\u{a0}{vid}\u{a0}» : {entry}, ou {fr_undo}"),
+            ),
+        );
     }
     out
 }
@@ -375,62 +444,132 @@ fn unfounded(
     let mut seen: BTreeSet<(ChangeSection, String)> = BTreeSet::new();
     for (ptr, c) in declared {
         if c.id.is_none() && c.section != ChangeSection::Capacity {
-            out.push(err(
-                ptr,
-                format!("a change of {} needs an `id`", c.section.as_str()),
-                format!("name the {} it is about: `id: <id>`", c.section.item()),
-            ));
+            let (nl_item, fr_item) = c.section.item_in();
+            out.push(
+                err(
+                    ptr,
+                    format!("a change of {} needs an `id`", c.section.as_str()),
+                    format!("name the {} it is about: `id: <id>`", c.section.item()),
+                )
+                .nl(
+                    format!(
+                        "een wijziging van {} heeft een `id` nodig",
+                        c.section.as_str()
+                    ),
+                    format!("noem {nl_item} waarover het gaat: `id: <id>`"),
+                )
+                .fr(
+                    format!("un changement de {} demande un `id`", c.section.as_str()),
+                    format!("nommez {fr_item} dont il s'agit : `id: <id>`"),
+                ),
+            );
         }
         if !c.reason.0.keys().any(|l| l.code() == society_language) {
-            out.push(err(
-                &format!("{ptr}/reason"),
-                format!("text is missing in the society language '{society_language}'"),
-                format!(
-                    "add `{society_language}: …` to this reason; other languages fall back to it"
+            let l = society_language;
+            out.push(
+                err(
+                    &format!("{ptr}/reason"),
+                    format!("text is missing in the society language '{l}'"),
+                    format!("add `{l}: …` to this reason; other languages fall back to it"),
+                )
+                .nl(
+                    format!("tekst ontbreekt in de taal van de samenleving '{l}'"),
+                    format!("voeg `{l}: …` toe aan deze reden; andere talen vallen erop terug"),
+                )
+                .fr(
+                    format!("le texte manque dans la langue de la société «\u{a0}{l}\u{a0}»"),
+                    format!("ajoutez `{l}: …` à ce motif ; les autres langues s'y replient"),
                 ),
-            ));
+            );
         }
         for id in c.ids() {
             if !seen.insert((c.section, id.to_string())) {
-                out.push(err(
-                    &format!("{ptr}/id"),
-                    format!(
-                        "{} '{id}' is declared twice in `changes:`",
-                        c.section.item()
+                let (nl_item, fr_item) = c.section.item_in();
+                out.push(
+                    err(
+                        &format!("{ptr}/id"),
+                        format!(
+                            "{} '{id}' is declared twice in `changes:`",
+                            c.section.item()
+                        ),
+                        "keep one entry per item".into(),
+                    )
+                    .nl(
+                        format!("{nl_item} '{id}' staat twee keer in `changes:`"),
+                        "één element per item",
+                    )
+                    .fr(
+                        format!(
+                            "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) deux fois dans `changes:`"
+                        ),
+                        "une seule entrée par élément",
                     ),
-                    "keep one entry per item".into(),
-                ));
+                );
                 continue;
             }
             let actual = found.iter().find(|d| d.section == c.section && d.id == id);
             match actual {
                 Some(d) if d.change == c.change => {}
-                Some(d) => out.push(err(
-                    &format!("{ptr}/change"),
-                    format!(
-                        "{} '{id}' is declared {}, but version '{vid}' has it {} against version '{base_id}'",
-                        c.section.item(),
-                        c.change.as_str(),
-                        d.change.as_str()
-                    ),
-                    format!("write `change: {}`", d.change.as_str()),
-                )),
+                Some(d) => {
+                    let (nl_item, fr_item) = c.section.item_in();
+                    let (said, is) = (c.change.as_str(), d.change.as_str());
+                    out.push(
+                        err(
+                            &format!("{ptr}/change"),
+                            format!(
+                                "{} '{id}' is declared {said}, but version '{vid}' has it {is} against version '{base_id}'",
+                                c.section.item(),
+                            ),
+                            format!("write `change: {is}`"),
+                        )
+                        .nl(
+                            format!(
+                                "{nl_item} '{id}' staat als {said}, maar versie '{vid}' heeft het {is} tegenover versie '{base_id}'"
+                            ),
+                            format!("schrijf `change: {is}`"),
+                        )
+                        .fr(
+                            format!(
+                                "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais la version «\u{a0}{vid}\u{a0}» l'a {is} par rapport à la version «\u{a0}{base_id}\u{a0}»"
+                            ),
+                            format!("écrivez `change: {is}`"),
+                        ),
+                    )
+                }
                 None => {
                     let others: Vec<&str> = found
                         .iter()
                         .filter(|d| d.section == c.section)
                         .map(|d| d.id.as_str())
                         .collect();
-                    out.push(err(
-                        ptr,
-                        format!(
-                            "{} '{id}' is declared {}, but it is the same in version '{vid}' as in version '{base_id}'{}",
-                            c.section.item(),
-                            c.change.as_str(),
-                            suggestion_suffix(id, others.iter().copied())
+                    let (nl_item, fr_item) = c.section.item_in();
+                    let said = c.change.as_str();
+                    let mean = |lang| suggestion_in(id, others.iter().copied(), lang);
+                    out.push(
+                        err(
+                            ptr,
+                            format!(
+                                "{} '{id}' is declared {said}, but it is the same in version '{vid}' as in version '{base_id}'{}",
+                                c.section.item(),
+                                mean(Lang::En)
+                            ),
+                            "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
+                        )
+                        .nl(
+                            format!(
+                                "{nl_item} '{id}' staat als {said}, maar is in versie '{vid}' hetzelfde als in versie '{base_id}'{}",
+                                mean(Lang::Nl)
+                            ),
+                            "verwijder het element; alleen wat verschilt van de basisversie wordt opgegeven (teksten en bronnen niet)",
+                        )
+                        .fr(
+                            format!(
+                                "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais est identique dans la version «\u{a0}{vid}\u{a0}» et la version «\u{a0}{base_id}\u{a0}»{}",
+                                mean(Lang::Fr)
+                            ),
+                            "supprimez l'entrée ; seul ce qui diffère de la version de base est déclaré (pas les textes ni les sources)",
                         ),
-                        "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
-                    ))
+                    )
                 }
             }
         }

@@ -14,7 +14,8 @@ use super::check::semantic_checks;
 use super::model::{ProgramSpec, Version};
 use super::schema::check_program;
 pub use crate::diag::{display_path, LoadError};
-use crate::diag::{suggestion_suffix, Diagnostic, Pos};
+use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic, Pos};
+use crate::i18n::Lang;
 use crate::yaml::{self, escape_segment, SpanIndex};
 
 /// Sections a version may take from the version it is `based_on`.
@@ -192,7 +193,9 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> 
     let display = display_path(path);
     let bytes = std::fs::read(path).map_err(|e| {
         LoadError::new(vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
-            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")])
+            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")
+            .nl(format!("kan het bestand niet lezen: {e}"), "kijk het pad na; een meegeleverd programma kan ook bij zijn id genoemd worden (bv. `traject show <id>`)")
+            .fr(format!("impossible de lire le fichier : {e}"), "vérifiez le chemin ; un programme fourni peut aussi être désigné par son id (p. ex. `traject show <id>`)")])
     })?;
     load_bytes(&display, &bytes, opts)
 }
@@ -247,7 +250,15 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
         let ptr = path_to_pointer(&e.path().to_string());
         let place = doc.index.locate(&ptr);
         vec![Diagnostic::error(file, place.value, e.inner().to_string())
-            .with_help("fix the value's form; `traject schema` prints what each key accepts")]
+            .with_help("fix the value's form; `traject schema` prints what each key accepts")
+            .nl(
+                format!("waarde in de verkeerde vorm: {}", e.inner()),
+                "verbeter de vorm van de waarde; `traject schema` toont wat elke sleutel aanvaardt",
+            )
+            .fr(
+                format!("valeur de forme incorrecte : {}", e.inner()),
+                "corrigez la forme de la valeur ; `traject schema` montre ce que chaque clé accepte",
+            )]
     })?;
     for (v, h) in spec.versions.iter_mut().zip(hashes) {
         v.hash = h;
@@ -324,7 +335,21 @@ fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptio
                         suggestion_suffix(&default, choices.iter().map(String::as_str))
                     ),
                 )
-                .with_help(format!("choices: {}", choices.join(", "))),
+                .with_help(format!("choices: {}", choices.join(", ")))
+                .nl(
+                    format!(
+                        "standaardkeuze '{default}' is geen van de keuzes van deze optie{}",
+                        suggestion_in(&default, choices.iter().map(String::as_str), Lang::Nl)
+                    ),
+                    format!("keuzes: {}", choices.join(", ")),
+                )
+                .fr(
+                    format!(
+                        "le choix par défaut «\u{a0}{default}\u{a0}» n'est pas un choix de cette option{}",
+                        suggestion_in(&default, choices.iter().map(String::as_str), Lang::Fr)
+                    ),
+                    format!("choix : {}", choices.join(", ")),
+                ),
             );
         }
         chosen.insert(id.clone(), default);
@@ -348,7 +373,35 @@ fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptio
                     } else {
                         known.keys().cloned().collect::<Vec<_>>().join(", ")
                     }
-                )),
+                ))
+                .nl(
+                    format!(
+                        "--option {id}={choice}: dit programma heeft geen optie '{id}'{}",
+                        suggestion_in(id, known.keys().map(String::as_str), Lang::Nl)
+                    ),
+                    format!(
+                        "opties van dit programma: {}",
+                        if known.is_empty() {
+                            "geen".to_string()
+                        } else {
+                            known.keys().cloned().collect::<Vec<_>>().join(", ")
+                        }
+                    ),
+                )
+                .fr(
+                    format!(
+                        "--option {id}={choice} : ce programme n'a pas d'option «\u{a0}{id}\u{a0}»{}",
+                        suggestion_in(id, known.keys().map(String::as_str), Lang::Fr)
+                    ),
+                    format!(
+                        "options de ce programme : {}",
+                        if known.is_empty() {
+                            "aucune".to_string()
+                        } else {
+                            known.keys().cloned().collect::<Vec<_>>().join(", ")
+                        }
+                    ),
+                ),
             ),
             Some(choices) if !choices.contains(choice) => errors.push(
                 Diagnostic::error(
@@ -359,7 +412,21 @@ fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptio
                         suggestion_suffix(choice, choices.iter().map(String::as_str))
                     ),
                 )
-                .with_help(format!("choices: {}", choices.join(", "))),
+                .with_help(format!("choices: {}", choices.join(", ")))
+                .nl(
+                    format!(
+                        "--option {id}={choice}: '{choice}' is geen keuze van optie '{id}'{}",
+                        suggestion_in(choice, choices.iter().map(String::as_str), Lang::Nl)
+                    ),
+                    format!("keuzes: {}", choices.join(", ")),
+                )
+                .fr(
+                    format!(
+                        "--option {id}={choice} : «\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
+                        suggestion_in(choice, choices.iter().map(String::as_str), Lang::Fr)
+                    ),
+                    format!("choix : {}", choices.join(", ")),
+                ),
             ),
             Some(_) => {
                 chosen.insert(id.clone(), choice.clone());
@@ -396,7 +463,21 @@ fn option_selected(
                         suggestion_suffix(choice, all.iter().map(String::as_str))
                     ),
                 )
-                .with_help(format!("choices: {}", all.join(", "))),
+                .with_help(format!("choices: {}", all.join(", ")))
+                .nl(
+                    format!(
+                        "'{choice}' is geen keuze van optie '{id}'{}",
+                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Nl)
+                    ),
+                    format!("keuzes: {}", all.join(", ")),
+                )
+                .fr(
+                    format!(
+                        "«\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
+                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Fr)
+                    ),
+                    format!("choix : {}", all.join(", ")),
+                ),
             );
             true
         }
@@ -410,7 +491,21 @@ fn option_selected(
                         suggestion_suffix(id, choices.known.keys().map(String::as_str))
                     ),
                 )
-                .with_help("declare the option with its choices at the top of the file"),
+                .with_help("declare the option with its choices at the top of the file")
+                .nl(
+                    format!(
+                        "optie '{id}' staat niet onder `options:`{}",
+                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Nl)
+                    ),
+                    "beschrijf de optie met haar keuzes bovenaan het bestand",
+                )
+                .fr(
+                    format!(
+                        "l'option «\u{a0}{id}\u{a0}» n'est pas déclarée sous `options:`{}",
+                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Fr)
+                    ),
+                    "déclarez l'option et ses choix en tête du fichier",
+                ),
             );
             true
         }
@@ -522,7 +617,31 @@ fn resolve_inheritance(
                                 .to_string()
                         } else {
                             format!("earlier versions: {}", earlier.join(", "))
-                        }),
+                        })
+                        .nl(
+                            format!(
+                                "based_on '{base_id}' noemt geen eerdere versie{}",
+                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Nl)
+                            ),
+                            if earlier.is_empty() {
+                                "de eerste versie kan niet op een andere steunen; schrijf haar onderdelen uit"
+                                    .to_string()
+                            } else {
+                                format!("eerdere versies: {}", earlier.join(", "))
+                            },
+                        )
+                        .fr(
+                            format!(
+                                "based_on «\u{a0}{base_id}\u{a0}» ne désigne pas une version antérieure{}",
+                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Fr)
+                            ),
+                            if earlier.is_empty() {
+                                "la première version ne peut reposer sur une autre ; écrivez ses sections en entier"
+                                    .to_string()
+                            } else {
+                                format!("versions antérieures : {}", earlier.join(", "))
+                            },
+                        ),
                     );
                 }
             }
@@ -537,7 +656,15 @@ fn resolve_inheritance(
                     )
                     .with_help(format!(
                         "write `{section}:` in this version, or add `based_on: <earlier version id>` to take it from there"
-                    )),
+                    ))
+                    .nl(
+                        format!("versie mist onderdeel '{section}'"),
+                        format!("schrijf `{section}:` in deze versie, of voeg `based_on: <id van een eerdere versie>` toe om het daarvan over te nemen"),
+                    )
+                    .fr(
+                        format!("il manque à la version la section «\u{a0}{section}\u{a0}»"),
+                        format!("écrivez `{section}:` dans cette version, ou ajoutez `based_on: <id d'une version antérieure>` pour la reprendre de celle-ci"),
+                    ),
                 );
             }
         }

@@ -41,5 +41,25 @@ pub fn open(arg: &str, opts: &LoadOptions) -> Result<Program, LoadError> {
     .with_help(format!(
         "bundled programmes: {}; or give a path to a .yaml file",
         ids.join(", ")
-    ))]))
+    ))
+    .nl(
+        format!(
+            "geen bestand met die naam, en geen meegeleverd programma '{arg}'{}",
+            crate::diag::suggestion_in(arg, ids.iter().copied(), crate::i18n::Lang::Nl)
+        ),
+        format!(
+            "meegeleverde programma's: {}; of geef het pad naar een .yaml-bestand",
+            ids.join(", ")
+        ),
+    )
+    .fr(
+        format!(
+            "aucun fichier de ce nom, ni programme fourni «\u{a0}{arg}\u{a0}»{}",
+            crate::diag::suggestion_in(arg, ids.iter().copied(), crate::i18n::Lang::Fr)
+        ),
+        format!(
+            "programmes fournis : {} ; ou donnez le chemin d'un fichier .yaml",
+            ids.join(", ")
+        ),
+    )]))
 }

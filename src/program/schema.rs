@@ -7,7 +7,8 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::diag::{suggestion_suffix, Diagnostic};
+use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic};
+use crate::i18n::Lang;
 use crate::yaml::{escape_segment, SpanIndex};
 
 /// The text of `schemas/program.schema.json`.
@@ -60,6 +61,15 @@ pub fn check_against(
             .and_then(|n| n.get("description"))
             .and_then(Value::as_str)
             .map(str::to_string);
+        // The schema's Dutch and French descriptions, where written; else the English one
+        // stays the hint.
+        let hint_in = |lang: Lang| -> String {
+            owner_node
+                .and_then(|n| n.get(format!("x-description-{lang}")))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let allowed: Vec<&str> = owner_node
@@ -74,89 +84,149 @@ pub fn check_against(
                         "unknown key '{key}'{}",
                         suggestion_suffix(key, allowed.iter().copied())
                     );
+                    let candidates = || allowed.iter().copied();
                     out.push(
                         Diagnostic::error(file, place.value, msg)
                             .with_width(key.chars().count())
-                            .with_help(format!("allowed keys here: {}", allowed.join(", "))),
+                            .with_help(format!("allowed keys here: {}", allowed.join(", ")))
+                            .nl(
+                                format!(
+                                    "onbekende sleutel '{key}'{}",
+                                    suggestion_in(key, candidates(), Lang::Nl)
+                                ),
+                                format!("sleutels die hier mogen: {}", allowed.join(", ")),
+                            )
+                            .fr(
+                                format!(
+                                    "clé inconnue «\u{a0}{key}\u{a0}»{}",
+                                    suggestion_in(key, candidates(), Lang::Fr)
+                                ),
+                                format!("clés admises ici : {}", allowed.join(", ")),
+                            ),
                     );
                 }
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or("?");
                 let place = index.locate(&instance_ptr);
-                let prop_hint = owner_node
+                let prop = owner_node
                     .and_then(|n| n.pointer(&format!("/properties/{}", escape_segment(name))))
-                    .and_then(|p| resolve(schema, p).get("description"))
+                    .map(|p| resolve(schema, p));
+                let prop_hint = prop
+                    .and_then(|p| p.get("description"))
                     .and_then(Value::as_str);
-                let mut d = Diagnostic::error(file, place.value, format!("missing key '{name}'"));
-                d = d.with_help(match prop_hint {
-                    Some(h) => format!("add `{name}:` here. {h}"),
-                    None => format!("add `{name}:` to this entry"),
-                });
+                let prop_hint_in = |lang: Lang| {
+                    prop.and_then(|p| p.get(format!("x-description-{lang}")))
+                        .and_then(Value::as_str)
+                        .map(|h| format!(" {h}"))
+                        .unwrap_or_default()
+                };
+                let d = Diagnostic::error(file, place.value, format!("missing key '{name}'"))
+                    .with_help(match prop_hint {
+                        Some(h) => format!("add `{name}:` here. {h}"),
+                        None => format!("add `{name}:` to this entry"),
+                    })
+                    .nl(
+                        format!("sleutel '{name}' ontbreekt"),
+                        format!("voeg hier `{name}:` toe.{}", prop_hint_in(Lang::Nl)),
+                    )
+                    .fr(
+                        format!("la clé «\u{a0}{name}\u{a0}» manque"),
+                        format!("ajoutez `{name}:` ici.{}", prop_hint_in(Lang::Fr)),
+                    );
                 out.push(d);
             }
             kind => {
                 let place = index.locate(&instance_ptr);
                 let found = err.instance();
-                let message = match kind {
-                    ValidationErrorKind::Type { kind } => {
-                        let expected = match kind {
-                            TypeKind::Single(t) => t.to_string(),
-                            TypeKind::Multiple(ts) => ts
-                                .iter()
-                                .map(|t| t.to_string())
-                                .collect::<Vec<_>>()
-                                .join(" or "),
-                        };
-                        format!(
-                            "expected {}, found {}",
-                            readable_type(&expected),
-                            crate::yaml::describe(found)
-                        )
+                let message = |lang: Lang| -> String {
+                    let say = |nl, fr, en| crate::i18n::say(lang, nl, fr, en);
+                    let found_text = crate::yaml::describe_in(found, lang);
+                    match kind {
+                        ValidationErrorKind::Type { kind } => {
+                            let expected = match kind {
+                                TypeKind::Single(t) => t.to_string(),
+                                TypeKind::Multiple(ts) => ts
+                                    .iter()
+                                    .map(|t| t.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(" or "),
+                            };
+                            let expected = readable_type(&expected, lang);
+                            match lang {
+                                Lang::En => format!("expected {expected}, found {found_text}"),
+                                Lang::Nl => format!("verwacht: {expected}, gevonden: {found_text}"),
+                                Lang::Fr => format!("attendu : {expected}, trouvé : {found_text}"),
+                            }
+                        }
+                        ValidationErrorKind::Enum { options } => {
+                            let opts: Vec<String> = options
+                                .as_array()
+                                .map(|a| {
+                                    a.iter()
+                                        .map(|v| v.as_str().map_or(v.to_string(), str::to_string))
+                                        .collect()
+                                })
+                                .unwrap_or_default();
+                            let word = found.as_str().map_or(found.to_string(), str::to_string);
+                            let hint = suggestion_in(&word, opts.iter().map(String::as_str), lang);
+                            let opts = opts.join(", ");
+                            match lang {
+                                Lang::En => format!("{found_text} is not one of: {opts}{hint}"),
+                                Lang::Nl => format!("{found_text} is niet een van: {opts}{hint}"),
+                                Lang::Fr => format!(
+                                    "{found_text} n'est pas l'une des valeurs : {opts}{hint}"
+                                ),
+                            }
+                        }
+                        ValidationErrorKind::Format { format } if format == "date" => format!(
+                            "{found_text} {}",
+                            say(
+                                "is geen echte datum in de vorm JJJJ-MM-DD",
+                                "n'est pas une vraie date de la forme AAAA-MM-JJ",
+                                "is not a real date in the form YYYY-MM-DD"
+                            )
+                        ),
+                        ValidationErrorKind::Pattern { .. } => format!(
+                            "{found_text} {}",
+                            say(
+                                "heeft niet de verwachte vorm",
+                                "n'a pas la forme attendue",
+                                "is not in the expected form"
+                            )
+                        ),
+                        ValidationErrorKind::MinItems { limit } => match (lang, *limit) {
+                            (Lang::En, 1) => "this list needs at least 1 entry".to_string(),
+                            (Lang::En, n) => format!("this list needs at least {n} entries"),
+                            (Lang::Nl, 1) => {
+                                "deze lijst heeft minstens 1 element nodig".to_string()
+                            }
+                            (Lang::Nl, n) => {
+                                format!("deze lijst heeft minstens {n} elementen nodig")
+                            }
+                            (Lang::Fr, 1) => {
+                                "cette liste doit compter au moins 1 élément".to_string()
+                            }
+                            (Lang::Fr, n) => {
+                                format!("cette liste doit compter au moins {n} éléments")
+                            }
+                        },
+                        ValidationErrorKind::AnyOf { .. }
+                        | ValidationErrorKind::OneOfNotValid { .. } => format!(
+                            "{found_text} {}",
+                            say(
+                                "is hier geen aanvaarde waarde",
+                                "n'est pas une valeur acceptée ici",
+                                "is not an accepted value here"
+                            )
+                        ),
+                        _ => err.to_string(),
                     }
-                    ValidationErrorKind::Enum { options } => {
-                        let opts: Vec<String> = options
-                            .as_array()
-                            .map(|a| {
-                                a.iter()
-                                    .map(|v| v.as_str().map_or(v.to_string(), str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        let word = found.as_str().map_or(found.to_string(), str::to_string);
-                        format!(
-                            "{} is not one of: {}{}",
-                            crate::yaml::describe(found),
-                            opts.join(", "),
-                            suggestion_suffix(&word, opts.iter().map(String::as_str))
-                        )
-                    }
-                    ValidationErrorKind::Format { format } if format == "date" => format!(
-                        "{} is not a real date in the form YYYY-MM-DD",
-                        crate::yaml::describe(found)
-                    ),
-                    ValidationErrorKind::Pattern { .. } => {
-                        format!(
-                            "{} is not in the expected form",
-                            crate::yaml::describe(found)
-                        )
-                    }
-                    ValidationErrorKind::MinItems { limit } => {
-                        format!(
-                            "this list needs at least {limit} entr{}",
-                            if *limit == 1 { "y" } else { "ies" }
-                        )
-                    }
-                    ValidationErrorKind::AnyOf { .. }
-                    | ValidationErrorKind::OneOfNotValid { .. } => {
-                        format!(
-                            "{} is not an accepted value here",
-                            crate::yaml::describe(found)
-                        )
-                    }
-                    _ => err.to_string(),
                 };
-                let mut d = Diagnostic::error(file, place.value, message).with_width(place.width);
+                let mut d = Diagnostic::error(file, place.value, message(Lang::En))
+                    .with_width(place.width)
+                    .nl(message(Lang::Nl), hint_in(Lang::Nl))
+                    .fr(message(Lang::Fr), hint_in(Lang::Fr));
                 if let Some(h) = &hint {
                     d = d.with_help(h.clone());
                 }
@@ -189,20 +259,25 @@ fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
     }
 }
 
-fn readable_type(t: &str) -> String {
+fn readable_type(t: &str, lang: Lang) -> String {
+    let say = |nl, fr, en| crate::i18n::say(lang, nl, fr, en);
     t.split(" or ")
         .map(|t| match t {
-            "object" => "a mapping (key: value lines)",
-            "array" => "a list",
-            "string" => "text",
-            "number" => "a number",
-            "integer" => "a whole number",
-            "boolean" => "true or false",
-            "null" => "nothing (null)",
+            "object" => say(
+                "een mapping (regels sleutel: waarde)",
+                "un tableau de clés (lignes clé: valeur)",
+                "a mapping (key: value lines)",
+            ),
+            "array" => say("een lijst", "une liste", "a list"),
+            "string" => say("tekst", "du texte", "text"),
+            "number" => say("een getal", "un nombre", "a number"),
+            "integer" => say("een geheel getal", "un nombre entier", "a whole number"),
+            "boolean" => say("true of false", "true ou false", "true or false"),
+            "null" => say("niets (null)", "rien (null)", "nothing (null)"),
             other => other,
         })
         .collect::<Vec<_>>()
-        .join(" or ")
+        .join(say(" of ", " ou ", " or "))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use rhai::{Engine, AST};
 use serde_json::Value;
 
-use crate::diag::{suggestion_suffix, Diagnostic};
+use crate::diag::Diagnostic;
+use crate::i18n::Lang;
 use crate::plugins;
 use crate::program::model::{Condition, Mode, Version};
 use crate::program::Program;
@@ -211,17 +212,35 @@ impl Compiler<'_> {
                                 format!("script '{}' not found", r.script),
                                 "put it in scripts/<name>.rhai",
                             );
+                            self.worded_last(
+                                format!("script '{}' niet gevonden", r.script),
+                                "zet het in scripts/<naam>.rhai",
+                                format!("script «\u{a0}{}\u{a0}» introuvable", r.script),
+                                "placez-le dans scripts/<nom>.rhai",
+                            );
                             None
                         }
                         Some((file, text)) => {
                             match plugins::routing::compile(self.engine, &file, &r.script, &text) {
                                 Ok(s) => Some(Arc::new(s)),
                                 Err(d) => {
-                                    self.errors.push(d.with_help(format!(
-                                        "used by module '{}' in {}",
-                                        m.id,
-                                        self.program.at(&m.ptr)
-                                    )));
+                                    let at = self.program.at(&m.ptr);
+                                    let d =
+                                        d.with_help(format!("used by module '{}' in {at}", m.id));
+                                    let (msg_nl, msg_fr) = (d.message.clone(), d.message.clone());
+                                    self.errors.push(
+                                        d.nl(
+                                            msg_nl,
+                                            format!("gebruikt door module '{}' in {at}", m.id),
+                                        )
+                                        .fr(
+                                            msg_fr,
+                                            format!(
+                                                "utilisé par le module «\u{a0}{}\u{a0}» dans {at}",
+                                                m.id
+                                            ),
+                                        ),
+                                    );
                                     None
                                 }
                             }
@@ -235,6 +254,12 @@ impl Compiler<'_> {
                         &format!("{}/params/{k}", r.ptr),
                         format!("routing parameter '{k}' repeats a module setting"),
                         "set it once, on the module (e.g. group_size: {max: …})",
+                    );
+                    self.worded_last(
+                        format!("routeringsparameter '{k}' herhaalt een instelling van de module"),
+                        "stel hem één keer in, op de module (bv. group_size: {max: …})",
+                        format!("le paramètre de répartition «\u{a0}{k}\u{a0}» répète un réglage du module"),
+                        "réglez-le une seule fois, sur le module (p. ex. group_size: {max: …})",
                     );
                 }
                 if let Some(Some(script)) = scripts.get(&r.script) {
@@ -263,6 +288,41 @@ impl Compiler<'_> {
                 .with_width(place.width)
                 .with_help(help),
         );
+    }
+
+    /// Dutch and French wording for the problem just reported.
+    fn worded_last(
+        &mut self,
+        nl: impl Into<String>,
+        nl_help: impl Into<String>,
+        fr: impl Into<String>,
+        fr_help: impl Into<String>,
+    ) {
+        if let Some(d) = self.errors.pop() {
+            self.errors.push(d.nl(nl, nl_help).fr(fr, fr_help));
+        }
+    }
+
+    /// "used by rule …" in Dutch and French for the script problem just reported; the
+    /// script engine's own message stays as Rhai words it.
+    fn used_by_rule(&mut self, c: &Condition) {
+        let at = self.program.at(&c.ptr);
+        if let Some(d) = self.errors.pop() {
+            let (nl, fr) = match (
+                d.local.iter().find(|w| w.lang == Lang::Nl),
+                d.local.iter().find(|w| w.lang == Lang::Fr),
+            ) {
+                (Some(n), Some(f)) => (n.message.clone(), f.message.clone()),
+                _ => (d.message.clone(), d.message.clone()),
+            };
+            self.errors.push(
+                d.nl(nl, format!("gebruikt door regel '{}' in {at}", c.id))
+                    .fr(
+                        fr,
+                        format!("utilisé par la règle «\u{a0}{}\u{a0}» dans {at}", c.id),
+                    ),
+            );
+        }
     }
 
     fn strings(v: &Option<Value>) -> Vec<String> {
@@ -374,6 +434,12 @@ impl Compiler<'_> {
                 format!("script '{name}' not found"),
                 "put it in scripts/<name>.rhai",
             );
+            self.worded_last(
+                format!("script '{name}' niet gevonden"),
+                "zet het in scripts/<naam>.rhai",
+                format!("script «\u{a0}{name}\u{a0}» introuvable"),
+                "placez-le dans scripts/<nom>.rhai",
+            );
             return failed;
         };
         match self.engine.compile(&text) {
@@ -396,6 +462,7 @@ impl Compiler<'_> {
                             self.program.at(&c.ptr)
                         )),
                     );
+                    self.used_by_rule(c);
                     return failed;
                 }
                 Cond {
@@ -421,8 +488,11 @@ impl Compiler<'_> {
                         "used by rule '{}' in {}",
                         c.id,
                         self.program.at(&c.ptr)
-                    )),
+                    ))
+                    .nl(format!("Rhai-script compileert niet: {}", e.0), "")
+                    .fr(format!("le script Rhai ne compile pas : {}", e.0), ""),
                 );
+                self.used_by_rule(c);
                 failed
             }
         }
@@ -445,7 +515,16 @@ impl Compiler<'_> {
                         format!("Rhai expression does not compile: {}", e.0),
                     )
                 };
-                d = d.with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"");
+                d = d
+                    .with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"")
+                    .nl(
+                        format!("Rhai-uitdrukking compileert niet: {}", e.0),
+                        "een expr-regel is één Rhai-uitdrukking die true of false geeft, bv. \"age >= 18 && !in_art60\"",
+                    )
+                    .fr(
+                        format!("l'expression Rhai ne compile pas : {}", e.0),
+                        "une règle expr est une seule expression Rhai qui donne true ou false, p. ex. \"age >= 18 && !in_art60\"",
+                    );
                 self.errors.push(d);
                 return Cond {
                     id: c.id.clone(),
@@ -464,24 +543,41 @@ impl Compiler<'_> {
             .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
         {
             Ok(v) if v.is_bool() => {}
-            Ok(v) => self.err(
-                &ptr,
-                format!("expression gives {}, not true or false", v.type_name()),
-                "compare values, e.g. age >= 18",
-            ),
+            Ok(v) => {
+                self.err(
+                    &ptr,
+                    format!("expression gives {}, not true or false", v.type_name()),
+                    "compare values, e.g. age >= 18",
+                );
+                self.worded_last(
+                    format!("uitdrukking geeft {}, niet true of false", v.type_name()),
+                    "vergelijk waarden, bv. age >= 18",
+                    format!("l'expression donne {}, et non true ou false", v.type_name()),
+                    "comparez des valeurs, p. ex. age >= 18",
+                );
+            }
             Err(e) => {
                 let mut names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
                 names.push("age");
-                let msg = match &*e {
+                let msg = |lang| match &*e {
                     rhai::EvalAltResult::ErrorVariableNotFound(name, _) => {
-                        format!(
-                            "expression reads '{name}', which is not a referral field{}",
-                            suggestion_suffix(name, names.iter().copied())
-                        )
+                        let mean = crate::diag::suggestion_in(name, names.iter().copied(), lang);
+                        match lang {
+                            Lang::En => format!("expression reads '{name}', which is not a referral field{mean}"),
+                            Lang::Nl => format!("uitdrukking leest '{name}', dat geen veld van de aanmelding is{mean}"),
+                            Lang::Fr => format!("l'expression lit «\u{a0}{name}\u{a0}», qui n'est pas un champ de l'orientation{mean}"),
+                        }
                     }
                     other => plugins::describe_error(other),
                 };
-                self.err(&ptr, msg, format!("referral fields: {}", names.join(", ")));
+                let list = names.join(", ");
+                self.err(&ptr, msg(Lang::En), format!("referral fields: {list}"));
+                self.worded_last(
+                    msg(Lang::Nl),
+                    format!("velden van de aanmelding: {list}"),
+                    msg(Lang::Fr),
+                    format!("champs de l'orientation : {list}"),
+                );
             }
         }
         let native = lower::lower(text)
@@ -541,7 +637,15 @@ fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
                         format!("{key} {v} is above the ceiling of {max}"),
                     )
                     .with_width(place.width)
-                    .with_help("scripts may not be given more than the engine's hard ceiling"),
+                    .with_help("scripts may not be given more than the engine's hard ceiling")
+                    .nl(
+                        format!("{key} {v} ligt boven het plafond van {max}"),
+                        "scripts krijgen nooit meer dan het vaste plafond van de engine",
+                    )
+                    .fr(
+                        format!("{key} {v} dépasse le plafond de {max}"),
+                        "les scripts ne reçoivent jamais plus que le plafond fixe du moteur",
+                    ),
                 );
                 default
             }

@@ -106,6 +106,22 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
                 MAX_BYTES / 1_048_576
             ),
         )
+        .nl(
+            format!(
+                "bestand is {} MB; programma- en aanmeldingsbestanden mogen hoogstens {} MB zijn",
+                crate::i18n::number(bytes.len() as f64 / 1_048_576.0, crate::i18n::Lang::Nl),
+                MAX_BYTES / 1_048_576
+            ),
+            "",
+        )
+        .fr(
+            format!(
+                "le fichier fait {} Mo ; les fichiers de programme et d'orientation sont limités à {} Mo",
+                crate::i18n::number(bytes.len() as f64 / 1_048_576.0, crate::i18n::Lang::Fr),
+                MAX_BYTES / 1_048_576
+            ),
+            "",
+        )
         .with_help(
             "split the file or remove the generated content; a programme is a few hundred lines",
         ));
@@ -122,7 +138,15 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
                 Pos::new(line, col),
                 "file is not UTF-8 text (binary data or another encoding)",
             )
-            .with_help("save the file as UTF-8 text; is this the right file?"));
+            .with_help("save the file as UTF-8 text; is this the right file?")
+            .nl(
+                "bestand is geen UTF-8-tekst (binaire gegevens of een andere codering)",
+                "bewaar het bestand als UTF-8-tekst; is dit het juiste bestand?",
+            )
+            .fr(
+                "le fichier n'est pas du texte UTF-8 (données binaires ou autre encodage)",
+                "enregistrez le fichier en texte UTF-8 ; est-ce le bon fichier ?",
+            ));
         }
     };
     if let Some(i) = text.find('\0') {
@@ -134,7 +158,15 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
             Pos::new(line, col),
             "file contains a NUL byte (binary data)",
         )
-        .with_help("save the file as plain UTF-8 text"));
+        .with_help("save the file as plain UTF-8 text")
+        .nl(
+            "bestand bevat een NUL-byte (binaire gegevens)",
+            "bewaar het bestand als gewone UTF-8-tekst",
+        )
+        .fr(
+            "le fichier contient un octet NUL (données binaires)",
+            "enregistrez le fichier en texte UTF-8 simple",
+        ));
     }
     if text.trim().is_empty()
         || text
@@ -142,7 +174,15 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")
-            .with_help("a programme file starts with `id:`; copy one from programs/ to begin"));
+            .with_help("a programme file starts with `id:`; copy one from programs/ to begin")
+            .nl(
+                "bestand is leeg",
+                "een programmabestand begint met `id:`; kopieer er een uit programs/ om te beginnen",
+            )
+            .fr(
+                "le fichier est vide",
+                "un fichier de programme commence par `id:` ; copiez-en un depuis programs/ pour commencer",
+            ));
     }
     Ok(text)
 }
@@ -182,15 +222,28 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                         pos,
                         "more than one YAML document in this file",
                     )
-                    .with_help("keep one programme per file; remove the extra `---`"));
+                    .with_help("keep one programme per file; remove the extra `---`")
+                    .nl(
+                        "meer dan één YAML-document in dit bestand",
+                        "één programma per bestand; verwijder de extra `---`",
+                    )
+                    .fr(
+                        "plus d'un document YAML dans ce fichier",
+                        "un seul programme par fichier ; supprimez le `---` en trop",
+                    ));
                 }
             }
             Event::Alias(_) => {
                 return Err(
                     Diagnostic::error(file, pos, "YAML aliases (*name) are not supported")
                         .with_help(
-                        "write the value out in full, or use `based_on:` to reuse a whole version",
-                    ),
+                            "write the value out in full, or use `based_on:` to reuse a whole version",
+                        )
+                        .nl(
+                            "YAML-aliassen (*naam) worden niet ondersteund",
+                            REUSE_NL,
+                        )
+                        .fr("les alias YAML (*nom) ne sont pas acceptés", REUSE_FR),
                 );
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -203,7 +256,15 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                         pos,
                         format!("YAML tag '{tag}' is not supported"),
                     )
-                    .with_help("remove the tag; write dates and numbers plainly, text in quotes"));
+                    .with_help("remove the tag; write dates and numbers plainly, text in quotes")
+                    .nl(
+                        format!("YAML-tag '{tag}' wordt niet ondersteund"),
+                        "verwijder de tag; schrijf datums en getallen gewoon, tekst tussen aanhalingstekens",
+                    )
+                    .fr(
+                        format!("l'étiquette YAML « {tag} » n'est pas acceptée"),
+                        "supprimez l'étiquette ; écrivez dates et nombres tels quels, le texte entre guillemets",
+                    ));
                 }
                 let width = text.chars().count().max(1);
                 // A scalar in key position becomes a key; anything else is a value.
@@ -228,6 +289,20 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                             .with_width(width)
                             .with_help(
                                 "each key may appear once in a mapping; merge the two entries",
+                            )
+                            .nl(
+                                format!(
+                                    "sleutel '{key}' staat er twee keer (eerst op regel {})",
+                                    first.line
+                                ),
+                                "elke sleutel mag één keer voorkomen; voeg de twee samen",
+                            )
+                            .fr(
+                                format!(
+                                    "la clé « {key} » figure deux fois (d'abord à la ligne {})",
+                                    first.line
+                                ),
+                                "chaque clé ne peut figurer qu'une fois ; fusionnez les deux entrées",
                             ));
                         }
                         key_lines.insert(key.clone(), pos);
@@ -253,7 +328,12 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                 }
                 if tag.is_some() {
                     return Err(Diagnostic::error(file, pos, "YAML tags are not supported")
-                        .with_help("remove the tag"));
+                        .with_help("remove the tag")
+                        .nl("YAML-tags worden niet ondersteund", "verwijder de tag")
+                        .fr(
+                            "les étiquettes YAML ne sont pas acceptées",
+                            "supprimez l'étiquette",
+                        ));
                 }
                 if stack.len() >= MAX_DEPTH {
                     return Err(Diagnostic::error(
@@ -261,7 +341,9 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                         pos,
                         format!("document is nested more than {MAX_DEPTH} levels deep"),
                     )
-                    .with_help("programme files need only a few levels; check for runaway brackets or indentation"));
+                    .with_help("programme files need only a few levels; check for runaway brackets or indentation")
+                    .nl(format!("document is meer dan {MAX_DEPTH} niveaus diep genest"), DEPTH_NL)
+                    .fr(format!("le document est imbriqué sur plus de {MAX_DEPTH} niveaux"), DEPTH_FR));
                 }
                 if let Some(Frame::Map {
                     pending_key: None, ..
@@ -272,7 +354,15 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                         pos,
                         "keys must be plain text, not lists or mappings",
                     )
-                    .with_help("write `name: value` pairs with a text name"));
+                    .with_help("write `name: value` pairs with a text name")
+                    .nl(
+                        "sleutels moeten gewone tekst zijn, geen lijsten of mappings",
+                        "schrijf paren `naam: waarde` met een tekst als naam",
+                    )
+                    .fr(
+                        "les clés doivent être du texte simple, pas des listes ni des tableaux",
+                        "écrivez des paires `nom: valeur` dont le nom est un texte",
+                    ));
                 }
                 let pointer = child_pointer(&stack);
                 record(&mut index, &stack, &pointer, pos, 0);
@@ -303,14 +393,27 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
     }
     match root {
         Some(value) => Ok(Document { value, index }),
-        None => Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")),
+        None => Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")
+            .nl("bestand is leeg", "")
+            .fr("le fichier est vide", "")),
     }
 }
 
 fn anchor_error(file: &str, pos: Pos) -> Diagnostic {
     Diagnostic::error(file, pos, "YAML anchors (&name) are not supported")
         .with_help("write the value out in full, or use `based_on:` to reuse a whole version")
+        .nl("YAML-ankers (&naam) worden niet ondersteund", REUSE_NL)
+        .fr("les ancres YAML (&nom) ne sont pas acceptées", REUSE_FR)
 }
+
+const REUSE_NL: &str =
+    "schrijf de waarde voluit, of gebruik `based_on:` om een hele versie over te nemen";
+const REUSE_FR: &str =
+    "écrivez la valeur en entier, ou utilisez `based_on:` pour reprendre toute une version";
+const DEPTH_NL: &str =
+    "een programmabestand heeft maar enkele niveaus nodig; kijk na of haakjes en inspringing kloppen";
+const DEPTH_FR: &str =
+    "un fichier de programme n'a besoin que de quelques niveaux ; vérifiez les crochets et l'indentation";
 
 fn scan_error(file: &str, e: &saphyr_parser::ScanError) -> Diagnostic {
     let m = e.marker();
@@ -324,15 +427,39 @@ fn scan_error(file: &str, e: &saphyr_parser::ScanError) -> Diagnostic {
         )
         .with_help(
             "programme files need only a few levels; check for runaway brackets or indentation",
+        )
+        .nl(
+            format!("document is te diep genest (traject aanvaardt {MAX_DEPTH} niveaus)"),
+            DEPTH_NL,
+        )
+        .fr(
+            format!("le document est trop imbriqué (traject accepte {MAX_DEPTH} niveaux)"),
+            DEPTH_FR,
         );
     }
-    let mut d = Diagnostic::error(file, pos, format!("YAML syntax: {info}"));
+    // The parser's own wording is English; it is quoted as it is, the rest is ours.
+    let d = Diagnostic::error(file, pos, format!("YAML syntax: {info}"));
     if info.contains("tab") {
-        d = d.with_help("indent with spaces, never tabs (set your editor to insert spaces)");
+        d.with_help("indent with spaces, never tabs (set your editor to insert spaces)")
+            .nl(
+                format!("YAML-syntaxis: {info}"),
+                "spring in met spaties, nooit met tabs (laat je editor spaties invoegen)",
+            )
+            .fr(
+                format!("syntaxe YAML : {info}"),
+                "indentez avec des espaces, jamais des tabulations (réglez l'éditeur pour insérer des espaces)",
+            )
     } else {
-        d = d.with_help("check indentation, colons and quotes on this line and the one before");
+        d.with_help("check indentation, colons and quotes on this line and the one before")
+            .nl(
+                format!("YAML-syntaxis: {info}"),
+                "kijk inspringing, dubbele punten en aanhalingstekens na op deze regel en de vorige",
+            )
+            .fr(
+                format!("syntaxe YAML : {info}"),
+                "vérifiez l'indentation, les deux-points et les guillemets sur cette ligne et la précédente",
+            )
     }
-    d
 }
 
 /// The pointer of the value about to be pushed into the innermost open container.
@@ -463,6 +590,14 @@ pub fn read_file(path: &std::path::Path, display: &str) -> Result<(String, Docum
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(display, Pos::new(1, 1), format!("cannot read file: {e}"))
             .with_help("check the path and that you may read the file")
+            .nl(
+                format!("kan het bestand niet lezen: {e}"),
+                "kijk het pad na en of je het bestand mag lezen",
+            )
+            .fr(
+                format!("impossible de lire le fichier : {e}"),
+                "vérifiez le chemin et votre droit de lire le fichier",
+            )
     })?;
     let text = check_text(display, &bytes)?.to_string();
     let doc = parse(display, &text)?;
@@ -470,6 +605,33 @@ pub fn read_file(path: &std::path::Path, display: &str) -> Result<(String, Docum
 }
 
 /// A short description of a found value, for messages.
+/// A short description of a found value in the reader's language.
+pub fn describe_in(v: &Value, lang: crate::i18n::Lang) -> String {
+    use crate::i18n::Lang;
+    let quoted = |s: &str| -> String {
+        let short: String = s.chars().take(40).collect();
+        let more = if s.chars().count() > 40 { "…" } else { "" };
+        match lang {
+            Lang::Fr => format!("«\u{a0}{short}{more}\u{a0}»"),
+            _ => format!("'{short}{more}'"),
+        }
+    };
+    match (v, lang) {
+        (_, Lang::En) => describe(v),
+        (Value::Null, Lang::Nl) => "niets (null)".into(),
+        (Value::Null, Lang::Fr) => "rien (null)".into(),
+        (Value::Bool(b), Lang::Nl) => format!("'{b}' (true/false)"),
+        (Value::Bool(b), Lang::Fr) => format!("«\u{a0}{b}\u{a0}» (true/false)"),
+        (Value::Number(n), Lang::Nl) => format!("het getal {n}"),
+        (Value::Number(n), Lang::Fr) => format!("le nombre {n}"),
+        (Value::String(s), _) => quoted(s),
+        (Value::Array(_), Lang::Nl) => "een lijst".into(),
+        (Value::Array(_), Lang::Fr) => "une liste".into(),
+        (Value::Object(_), Lang::Nl) => "een mapping".into(),
+        (Value::Object(_), Lang::Fr) => "un tableau de clés".into(),
+    }
+}
+
 pub fn describe(v: &Value) -> String {
     match v {
         Value::Null => "nothing (null)".into(),

@@ -72,7 +72,10 @@ impl Served {
 }
 
 pub fn traject() -> Command {
-    Command::cargo_bin("traject").unwrap()
+    let mut c = Command::cargo_bin("traject").unwrap();
+    // Messages in English whatever the machine's locale; tests of other languages ask.
+    c.env("LC_ALL", "C");
+    c
 }
 
 pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
@@ -99,6 +102,7 @@ pub fn add_user_on(db: &str, name: &str, role: &str, team: Option<&str>, org: Op
     }
     assert_cmd::Command::cargo_bin("traject")
         .unwrap()
+        .env("LC_ALL", "C")
         .args(&args)
         .write_stdin(format!("{name}-passphrase\n"))
         .assert()

@@ -214,7 +214,7 @@ pub async fn programme(
             _ => None,
         };
         let body = html! {
-            @if let Some(p) = &problem { div.problem { pre { (p) } } }
+            @if let Some(p) = &problem { div.problem { pre { (p.render_in(lang)) } } }
             table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
                 @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
             form.diff method="get" action=(format!("/programmes/{id}")) {

@@ -1,0 +1,214 @@
+//! A coordinator reads what is wrong with a programme file in their own language: every file of
+//! the broken corpus, validated with `--lang nl` or `--lang fr` (or under a Dutch or French
+//! locale), gets its located problem and its hint worded in that language, with the same
+//! place as in English; French has its typography and keeps `code` copyable.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary with no locale of its own, so that only what a test sets decides.
+fn traject() -> Command {
+    let mut c = Command::cargo_bin("traject").expect("binary builds");
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
+        .current_dir(root());
+    c
+}
+
+struct Said {
+    /// `file:line:col`
+    place: String,
+    message: String,
+    help: Option<String>,
+}
+
+/// The first diagnostic of `validate FILE`, split at the frame words of `lang`.
+fn first_problem(file: &str, lang: &str, envs: &[(&str, &str)]) -> Said {
+    let mut cmd = traject();
+    cmd.arg("validate").arg(file);
+    if !lang.is_empty() {
+        cmd.args(["--lang", lang]);
+    }
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{file} --lang {lang}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (error, help) = match lang {
+        "nl" => (": fout: ", "= tip: "),
+        "fr" => (": erreur\u{a0}: ", "= aide\u{a0}: "),
+        _ => (": error: ", "= help: "),
+    };
+    let headline = stderr
+        .lines()
+        .find(|l| l.contains(error))
+        .unwrap_or_else(|| panic!("{file} ({lang}): no '{error}' line in\n{stderr}"));
+    let (place, message) = headline.split_once(error).unwrap();
+    // The help of the first diagnostic: the first help line before the next headline.
+    let after: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| *l != headline)
+        .skip(1)
+        .collect();
+    let help = after
+        .iter()
+        .take_while(|l| !l.contains(error))
+        .find_map(|l| l.trim_start().strip_prefix(help))
+        .map(str::to_string);
+    Said {
+        place: place.to_string(),
+        message: message.to_string(),
+        help,
+    }
+}
+
+fn broken_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/broken"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .map(|n| format!("tests/broken/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_broken_file_is_explained_in_dutch_and_in_french_at_the_same_place() {
+    let files = broken_files();
+    assert!(files.len() >= 40, "the corpus shrank: {}", files.len());
+    for file in &files {
+        let en = first_problem(file, "en", &[]);
+        for lang in ["nl", "fr"] {
+            let local = first_problem(file, lang, &[]);
+            assert_eq!(local.place, en.place, "{file} ({lang}): another place");
+            assert_ne!(
+                local.message, en.message,
+                "{file} ({lang}): the message is still English"
+            );
+            match (&en.help, &local.help) {
+                (Some(e), Some(l)) => {
+                    assert_ne!(l, e, "{file} ({lang}): the help is still English")
+                }
+                (None, None) => {}
+                (e, l) => panic!("{file} ({lang}): help {e:?} in English but {l:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn french_puts_a_non_breaking_space_before_high_punctuation_outside_code() {
+    for file in broken_files() {
+        let fr = first_problem(&file, "fr", &[]);
+        let text = format!("{} {}", fr.message, fr.help.unwrap_or_default());
+        for (i, part) in text.split('`').enumerate() {
+            if i % 2 == 1 {
+                continue; // code, as it is written in the file
+            }
+            for bad in [" :", " ;", " ?", " !"] {
+                assert!(
+                    !part.contains(bad),
+                    "{file}: ordinary space before '{}' in «{part}»",
+                    &bad[1..]
+                );
+            }
+            assert!(!part.contains("' "), "{file}: English quotes in «{part}»");
+        }
+    }
+    // Code keeps its own spacing, so it can be copied back into the file.
+    let missing = first_problem("tests/broken/22_missing_required.yaml", "fr", &[]);
+    assert!(
+        missing
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("ajoutez `waiting_list:` ici."),
+        "{:?}",
+        missing.help
+    );
+}
+
+#[test]
+fn the_locale_decides_when_no_lang_is_given_and_lang_overrides_it() {
+    let file = "tests/broken/01_misspelt_top_key.yaml";
+    let fr = first_problem(file, "fr", &[("LANG", "fr_BE.UTF-8")]);
+    assert!(fr.message.contains("clé inconnue"), "{}", fr.message);
+    let out = traject()
+        .args(["validate", file])
+        .env("LANG", "nl_BE.UTF-8")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            ": fout: onbekende sleutel 'society_langauge' (bedoelde je 'society_language'?)"
+        ),
+        "{stderr}"
+    );
+    // LC_ALL wins over LANG, as in every other program.
+    let out = traject()
+        .args(["validate", file])
+        .env("LANG", "nl_BE.UTF-8")
+        .env("LC_ALL", "fr_BE.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains(": erreur\u{a0}: "));
+    // --lang wins over the locale.
+    let en = first_problem(file, "en", &[("LANG", "fr_BE.UTF-8")]);
+    assert!(en.message.starts_with("unknown key"), "{}", en.message);
+    // Without a Dutch or French locale: English.
+    let out = traject().args(["validate", file]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains(": error: unknown key"));
+}
+
+#[test]
+fn json_diagnostics_and_the_summary_line_follow_the_language() {
+    let file = "tests/broken/08_duplicate_module_id.yaml";
+    let out = traject()
+        .args(["validate", file, "--format", "json", "--lang", "nl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &v["files"][0]["diagnostics"][0];
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .contains("komt twee keer voor"),
+        "{first}"
+    );
+    assert_eq!(first["line"], 21);
+    let out = traject()
+        .args(["validate", file, "--lang", "fr"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1 fichier(s) vérifié(s), 0 valide(s), 1 invalide(s)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_referral_for_an_unknown_programme_is_refused_in_the_readers_language() {
+    let out = traject()
+        .args(["check", "--program", "antwerpn", "x.yaml", "--lang", "fr"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("aucun fichier de ce nom, ni programme fourni «\u{a0}antwerpn\u{a0}» (vouliez-vous dire «\u{a0}antwerpen\u{a0}»\u{a0}?)"),
+        "{stderr}"
+    );
+}
