@@ -212,3 +212,70 @@ fn a_referral_for_an_unknown_programme_is_refused_in_the_readers_language() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_batch_of_referrals_is_refused_row_by_row_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("aanmeldingen.csv");
+    std::fs::write(
+        &csv,
+        "id;referral_date;birth_date;gender;in_art60\nA1;12/04/2023;31/02/1990;v;ja\nA2;12/04/2023;04/12/90;vrouw;misschien\n",
+    )
+    .unwrap();
+    let run = |lang: &str| {
+        let out = traject()
+            .args(["check", "--program", "antwerpen", "--batch"])
+            .arg(&csv)
+            .args(["--lang", lang])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{lang}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let nl = run("nl");
+    assert!(nl.contains(":2:3: fout: kolom 'birth_date': '31/02/1990' is geen bestaande datum (dag 31 van maand 2;"), "{nl}");
+    assert!(nl.contains(":3:3: fout: kolom 'birth_date': '04/12/90' heeft een jaartal met twee cijfers, dat 1990 of 2090 kan zijn"), "{nl}");
+    assert!(
+        nl.contains(":3:5: fout: kolom 'in_art60': 'misschien' is geen ja/nee"),
+        "{nl}"
+    );
+    assert!(
+        nl.contains("2 rijen: 0 toelaatbaar, 0 niet toelaatbaar, 0 te beoordelen, 2 met fouten"),
+        "{nl}"
+    );
+    let fr = run("fr");
+    assert!(
+        fr.contains(":2:3: erreur\u{a0}: colonne «\u{a0}birth_date\u{a0}»\u{a0}: «\u{a0}31/02/1990\u{a0}» n'est pas une date réelle"),
+        "{fr}"
+    );
+    assert!(fr.contains("2 lignes\u{a0}: 0 admissibles"), "{fr}");
+    // The same rows in English, for the record: the places do not move.
+    let en = run("en");
+    assert!(
+        en.contains(":2:3: error: column 'birth_date': '31/02/1990' is not a real date"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_referral_file_with_an_unknown_field_is_refused_in_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aanmelding.yaml");
+    std::fs::write(&file, "referral_date: 2023-04-12\nnationaliteit: SY\n").unwrap();
+    let out = traject()
+        .args(["check", "--program", "antwerpen"])
+        .arg(&file)
+        .env("LANG", "nl_BE.UTF-8")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(":2:1: fout: onbekend veld van de aanmelding 'nationaliteit' (bedoelde je 'nationality'?)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= tip: zie schemas/referral.schema.json"),
+        "{stderr}"
+    );
+}

@@ -53,10 +53,29 @@ pub struct Summary {
 
 impl Summary {
     pub fn line(&self) -> String {
-        format!(
-            "{} rows: {} eligible, {} ineligible, {} needs_assessment, {} with errors",
-            self.rows, self.eligible, self.ineligible, self.needs_assessment, self.errors
-        )
+        self.line_in(Lang::En)
+    }
+
+    /// The summary in the reader's language.
+    pub fn line_in(&self, lang: Lang) -> String {
+        let (n, e, i, a, x) = (
+            self.rows,
+            self.eligible,
+            self.ineligible,
+            self.needs_assessment,
+            self.errors,
+        );
+        match lang {
+            Lang::En => format!(
+                "{n} rows: {e} eligible, {i} ineligible, {a} needs_assessment, {x} with errors"
+            ),
+            Lang::Nl => format!(
+                "{n} rijen: {e} toelaatbaar, {i} niet toelaatbaar, {a} te beoordelen, {x} met fouten"
+            ),
+            Lang::Fr => format!(
+                "{n} lignes\u{a0}: {e} admissibles, {i} non admissibles, {a} à évaluer, {x} avec erreurs"
+            ),
+        }
     }
 }
 

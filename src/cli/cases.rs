@@ -176,8 +176,12 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
             Ok(Done::Success)
         }
         Err(AppError::Rows(diags)) => {
+            let lang = args
+                .store
+                .lang
+                .unwrap_or_else(traject::i18n::Lang::of_locale);
             for d in &diags {
-                eprint!("{}", d.render(None));
+                eprint!("{}", d.in_lang(lang).render(None));
             }
             eprintln!(
                 "nothing imported: {} problem(s); fix the rows and import again",

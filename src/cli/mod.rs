@@ -209,7 +209,13 @@ fn cmd_check(args: CheckArgs) -> Verb {
     let opts = parse_options(&args.options)?;
     let compiled = traject::app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
     if let Some(batch) = &args.batch {
-        return check_batch(&compiled, &args.table.input(batch), args.out.as_deref());
+        let lang = args.lang.unwrap_or_else(Lang::of_locale);
+        return check_batch(
+            &compiled,
+            &args.table.input(batch),
+            args.out.as_deref(),
+            lang,
+        );
     }
     let path = args
         .referral
@@ -220,7 +226,15 @@ fn cmd_check(args: CheckArgs) -> Verb {
         Err(AppError::Referral(e)) => {
             let shown = traject::diag::display_path(&path);
             let d = traject::diag::Diagnostic::error(shown, date_at, e.to_string())
-                .with_help("check the referral date, or choose a programme version that covers it");
+                .with_help("check the referral date, or choose a programme version that covers it")
+                .nl(
+                    "",
+                    "kijk de aanmeldingsdatum na, of kies een programmaversie die ze dekt",
+                )
+                .fr(
+                    "",
+                    "vérifiez la date d'orientation, ou choisissez une version du programme qui la couvre",
+                );
             return Err(AppError::Rows(vec![d]));
         }
         Err(e) => return Err(e),
@@ -241,9 +255,10 @@ fn check_batch(
     compiled: &traject::rules::CompiledProgram,
     input: &traject::referral::batch::BatchInput,
     out: Option<&Path>,
+    lang: Lang,
 ) -> Verb {
     let (shown, batch) = input.open().map_err(AppError::Rows)?;
-    let report_row = |d: &traject::diag::Diagnostic| eprint!("{}", d.render(None));
+    let report_row = |d: &traject::diag::Diagnostic| eprint!("{}", d.in_lang(lang).render(None));
     let summary = match out {
         Some(path) if traject::report::xlsx::is_workbook(path) => {
             let mut csv = Vec::new();
@@ -270,7 +285,7 @@ fn check_batch(
         }
     }
     .map_err(AppError::Rows)?;
-    eprintln!("{}", summary.line());
+    eprintln!("{}", summary.line_in(lang));
     Ok(Done::from_ok(summary.errors == 0))
 }
 

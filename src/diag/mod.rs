@@ -75,7 +75,7 @@ impl Diagnostic {
         }
     }
 
-    /// The Dutch wording (an empty `help` keeps the English help, if there is one).
+    /// The Dutch wording (an empty `message` or `help` keeps the English one).
     pub fn nl(self, message: impl Into<String>, help: impl Into<String>) -> Self {
         self.worded(Lang::Nl, message.into(), help.into())
     }
@@ -124,7 +124,10 @@ impl Diagnostic {
         let mut d = self.clone();
         d.shown_in = lang;
         if let Some(w) = self.local.iter().find(|w| w.lang == lang) {
-            d.message = prose(&w.message, lang);
+            // An empty wording keeps the English message (a site that words only the help).
+            if !w.message.is_empty() {
+                d.message = prose(&w.message, lang);
+            }
             // No help written in `lang` keeps the English one: a hint in another language
             // is better than none.
             if let Some(h) = &w.help {

@@ -8,9 +8,10 @@ use std::io::Read;
 
 use super::mapping::{ColumnMapping, Target};
 use super::table::{Cell, CsvSource, Dialect, Source};
-use super::{FieldType, Referral, FIELDS};
-use crate::diag::{suggestion_suffix, Diagnostic, Pos};
+use super::{FieldType, Holds, Referral, ValueError, FIELDS};
+use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic, Pos};
 use crate::i18n::vocabulary::fold;
+use crate::i18n::{date, Lang};
 
 /// An open batch (`'m`: how long its source may borrow its input).
 pub struct Batch<'m> {
@@ -67,14 +68,21 @@ impl<'m> Batch<'m> {
                     if columns.iter().flatten().any(|(c, _)| *c == n) {
                         errors.push(
                             Diagnostic::error(file, at(i), format!("column '{name}' is field '{n}' a second time"))
-                                .with_help("keep one column per field"),
+                                .with_help("keep one column per field")
+                                .nl(format!("kolom '{name}' is een tweede keer veld '{n}'"), "houd één kolom per veld")
+                                .fr(
+                                    format!("la colonne «\u{a0}{name}\u{a0}» est une seconde fois le champ «\u{a0}{n}\u{a0}»"),
+                                    "gardez une colonne par champ",
+                                ),
                         );
                     }
                     columns.push(Some((n, t)));
                 }
                 None if name.is_empty() => errors.push(
                     Diagnostic::error(file, at(i), format!("column {} has no header", i + 1))
-                        .with_help("name every column, or delete the empty one"),
+                        .with_help("name every column, or delete the empty one")
+                        .nl(format!("kolom {} heeft geen kop", i + 1), "geef elke kolom een naam, of verwijder de lege")
+                        .fr(format!("la colonne {} n'a pas d'en-tête", i + 1), "nommez chaque colonne, ou supprimez la colonne vide"),
                 ),
                 None => errors.push(
                     Diagnostic::error(
@@ -89,15 +97,46 @@ impl<'m> Batch<'m> {
                         "add it to the mapping's `columns:` (as a field, or `ignore`)".to_string()
                     } else {
                         "columns are the referral fields of schemas/referral.schema.json; for an export with its own headers, map them with --columns mapping.yaml (see examples/columns-nl.yaml)".to_string()
-                    }),
+                    })
+                    .nl(
+                        format!(
+                            "onbekende kolom '{name}'{}",
+                            suggestion_in(name, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
+                        ),
+                        if mapping.is_some() {
+                            "voeg ze toe aan `columns:` van de koppeling (als veld, of `ignore`)"
+                        } else {
+                            "kolommen zijn de velden van de aanmelding uit schemas/referral.schema.json; koppel de koppen van een eigen export met --columns mapping.yaml (zie examples/columns-nl.yaml)"
+                        },
+                    )
+                    .fr(
+                        format!(
+                            "colonne inconnue «\u{a0}{name}\u{a0}»{}",
+                            suggestion_in(name, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
+                        ),
+                        if mapping.is_some() {
+                            "ajoutez-la aux `columns:` de la correspondance (comme champ, ou `ignore`)"
+                        } else {
+                            "les colonnes sont les champs de l'orientation de schemas/referral.schema.json ; pour un export aux en-têtes propres, faites-les correspondre avec --columns mapping.yaml (voir examples/columns-nl.yaml)"
+                        },
+                    ),
                 ),
             }
         }
         if !columns.iter().flatten().any(|(n, _)| *n == "referral_date") {
             errors.push(
-                Diagnostic::error(file, Pos::new(1, 1), "missing column 'referral_date'").with_help(
-                    "every referral needs its date: add a referral_date column (e.g. 12/04/2023 or 2023-04-12)",
-                ),
+                Diagnostic::error(file, Pos::new(1, 1), "missing column 'referral_date'")
+                    .with_help(
+                        "every referral needs its date: add a referral_date column (e.g. 12/04/2023 or 2023-04-12)",
+                    )
+                    .nl(
+                        "kolom 'referral_date' ontbreekt",
+                        "elke aanmelding heeft haar datum nodig: voeg een kolom referral_date toe (bv. 12/04/2023 of 2023-04-12)",
+                    )
+                    .fr(
+                        "la colonne «\u{a0}referral_date\u{a0}» manque",
+                        "chaque orientation a besoin de sa date : ajoutez une colonne referral_date (p. ex. 12/04/2023 ou 2023-04-12)",
+                    ),
             );
         }
         if !errors.is_empty() {
@@ -166,6 +205,14 @@ impl<'m> Batch<'m> {
             )
             .with_help(
                 "check for a missing or extra separator, or an unclosed quote, on this line",
+            )
+            .nl(
+                format!("rij heeft {width} velden maar de kop heeft {} kolommen", self.columns.len()),
+                "kijk deze regel na op een ontbrekend of extra scheidingsteken, of een niet gesloten aanhalingsteken",
+            )
+            .fr(
+                format!("la ligne a {width} champs mais l'en-tête a {} colonnes", self.columns.len()),
+                "vérifiez sur cette ligne un séparateur manquant ou en trop, ou un guillemet non fermé",
             )]);
         }
         let mut errors = Vec::new();
@@ -176,13 +223,28 @@ impl<'m> Batch<'m> {
             if cell == Cell::Empty {
                 continue;
             }
-            if let Err(msg) = self.set(&mut r, name, *ty, &cell) {
+            if let Err(e) = self.set(&mut r, name, *ty, &cell) {
                 let (pos, place) = src.place(i);
-                errors.push(Diagnostic::error(
-                    &self.file,
-                    pos,
-                    format!("{}column '{name}': {msg}", cell_name(place)),
-                ));
+                let at = |lang| cell_name(place.as_deref(), lang);
+                errors.push(
+                    Diagnostic::error(
+                        &self.file,
+                        pos,
+                        format!("{}column '{name}': {e}", at(Lang::En)),
+                    )
+                    .nl(
+                        format!("{}kolom '{name}': {}", at(Lang::Nl), e.in_lang(Lang::Nl)),
+                        "",
+                    )
+                    .fr(
+                        format!(
+                            "{}colonne «\u{a0}{name}\u{a0}» : {}",
+                            at(Lang::Fr),
+                            e.in_lang(Lang::Fr)
+                        ),
+                        "",
+                    ),
+                );
             }
         }
         let place_of = |field: &str| {
@@ -199,22 +261,57 @@ impl<'m> Batch<'m> {
                 Diagnostic::error(
                     &self.file,
                     pos,
-                    format!("{}column 'referral_date' is empty", cell_name(place)),
+                    format!(
+                        "{}column 'referral_date' is empty",
+                        cell_name(place.as_deref(), Lang::En)
+                    ),
                 )
-                .with_help("every referral needs its date"),
+                .with_help("every referral needs its date")
+                .nl(
+                    format!(
+                        "{}kolom 'referral_date' is leeg",
+                        cell_name(place.as_deref(), Lang::Nl)
+                    ),
+                    "elke aanmelding heeft haar datum nodig",
+                )
+                .fr(
+                    format!(
+                        "{}la colonne «\u{a0}referral_date\u{a0}» est vide",
+                        cell_name(place.as_deref(), Lang::Fr)
+                    ),
+                    "chaque orientation a besoin de sa date",
+                ),
             );
         }
         if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
             if b > d {
                 let (pos, place) = place_of("birth_date");
-                errors.push(Diagnostic::error(
-                    &self.file,
-                    pos,
-                    format!(
-                        "{}birth_date {b} is after referral_date {d}",
-                        cell_name(place)
+                let at = |lang| cell_name(place.as_deref(), lang);
+                errors.push(
+                    Diagnostic::error(
+                        &self.file,
+                        pos,
+                        format!("{}birth_date {b} is after referral_date {d}", at(Lang::En)),
+                    )
+                    .nl(
+                        format!(
+                            "{}birth_date {} valt na referral_date {}",
+                            at(Lang::Nl),
+                            date(b, Lang::Nl),
+                            date(d, Lang::Nl)
+                        ),
+                        "",
+                    )
+                    .fr(
+                        format!(
+                            "{}birth_date {} est postérieure à referral_date {}",
+                            at(Lang::Fr),
+                            date(b, Lang::Fr),
+                            date(d, Lang::Fr)
+                        ),
+                        "",
                     ),
-                ));
+                );
             }
         }
         if errors.is_empty() {
@@ -226,25 +323,48 @@ impl<'m> Batch<'m> {
 
     /// One cell into its field: text through the mapping's wordings, then as any text; typed
     /// cells of a workbook (dates, numbers, yes/no) where the field takes them.
-    fn set(&self, r: &mut Referral, name: &str, ty: FieldType, cell: &Cell) -> Result<(), String> {
+    fn set(
+        &self,
+        r: &mut Referral,
+        name: &str,
+        ty: FieldType,
+        cell: &Cell,
+    ) -> Result<(), ValueError> {
         match (cell, ty) {
             (Cell::Empty, _) => Ok(()),
             (Cell::Text(t), _) => {
-                let t = self.mapping.as_ref().map_or(t.as_ref(), |m| m.value(name, t));
+                let t = self
+                    .mapping
+                    .as_ref()
+                    .map_or(t.as_ref(), |m| m.value(name, t));
                 r.set_text(name, ty, t)
             }
             (Cell::Date(d), FieldType::Date) => r.set_text(name, ty, &d.to_string()),
-            (Cell::Date(d), _) => Err(format!("a date ({d}), but this column holds {}", what(ty))),
+            (Cell::Date(d), _) => Err(ValueError::DateCell {
+                date: d.to_string(),
+                holds: what(ty),
+            }),
             (Cell::Bool(b), FieldType::Bool) => r.set_text(name, ty, &b.to_string()),
-            (Cell::Bool(b), _) => Err(format!("a yes/no cell ({b}), but this column holds {}", what(ty))),
-            (Cell::Number(n), FieldType::Date) => Err(format!(
-                "the number {n} is not a date: format the column as a date, or write it as 12/04/2023"
-            )),
-            (Cell::Number(n), FieldType::Bool) if *n == 0.0 || *n == 1.0 => r.set_text(name, ty, &(*n == 1.0).to_string()),
+            (Cell::Bool(b), _) => Err(ValueError::YesNoCell {
+                value: *b,
+                holds: what(ty),
+            }),
+            (Cell::Number(n), FieldType::Date) => Err(ValueError::NumberNotDate(n.to_string())),
+            (Cell::Number(n), FieldType::Bool) if *n == 0.0 || *n == 1.0 => {
+                r.set_text(name, ty, &(*n == 1.0).to_string())
+            }
             (Cell::Number(n), _) => {
                 // A number where text is expected (a dossier number, a level such as 1.2).
-                let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { format!("{n}") };
-                let text = self.mapping.as_ref().map_or(text.as_str(), |m| m.value(name, &text)).to_string();
+                let text = if n.fract() == 0.0 && n.abs() < 1e15 {
+                    format!("{}", *n as i64)
+                } else {
+                    format!("{n}")
+                };
+                let text = self
+                    .mapping
+                    .as_ref()
+                    .map_or(text.as_str(), |m| m.value(name, &text))
+                    .to_string();
                 r.set_text(name, ty, &text)
             }
         }
@@ -256,21 +376,30 @@ impl<'m> Batch<'m> {
     }
 }
 
-/// "cell C12, " for a sheet's cell; nothing for CSV, whose line and column locate it.
-fn cell_name(place: Option<String>) -> String {
-    place.map(|p| format!("{p}, ")).unwrap_or_default()
+/// "cell C12, " for a sheet's cell, in the reader's words; nothing for CSV, whose line and
+/// column locate it.
+fn cell_name(place: Option<&str>, lang: Lang) -> String {
+    let Some(p) = place else {
+        return String::new();
+    };
+    let name = p.strip_prefix("cell ").unwrap_or(p);
+    match lang {
+        Lang::En => format!("{p}, "),
+        Lang::Nl => format!("cel {name}, "),
+        Lang::Fr => format!("cellule {name}, "),
+    }
 }
 
-fn what(ty: FieldType) -> &'static str {
+fn what(ty: FieldType) -> Holds {
     match ty {
-        FieldType::Date => "dates",
-        FieldType::Bool => "yes/no answers",
-        FieldType::Choice(_) => "codes",
-        FieldType::Country => "country codes",
-        FieldType::Language | FieldType::LanguageList => "language codes",
-        FieldType::Level => "language levels",
-        FieldType::OcmwName => "OCMW names",
-        FieldType::Text => "text",
+        FieldType::Date => Holds::Dates,
+        FieldType::Bool => Holds::YesNo,
+        FieldType::Choice(_) => Holds::Codes,
+        FieldType::Country => Holds::CountryCodes,
+        FieldType::Language | FieldType::LanguageList => Holds::LanguageCodes,
+        FieldType::Level => Holds::LanguageLevels,
+        FieldType::OcmwName => Holds::OcmwNames,
+        FieldType::Text => Holds::Text,
     }
 }
 

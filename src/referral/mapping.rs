@@ -223,12 +223,21 @@ impl ColumnMapping {
                         continue;
                     }
                 };
-                if let Err(msg) = super::Referral::default().set_text(name, *ty, &code) {
-                    errors.push(Diagnostic::error(
-                        file,
-                        at(&cptr),
-                        format!("'{local}' → {msg}"),
-                    ));
+                if let Err(e) = super::Referral::default().set_text(name, *ty, &code) {
+                    errors.push(
+                        Diagnostic::error(file, at(&cptr), format!("'{local}' → {e}"))
+                            .nl(
+                                format!("'{local}' → {}", e.in_lang(crate::i18n::Lang::Nl)),
+                                "",
+                            )
+                            .fr(
+                                format!(
+                                    "«\u{a0}{local}\u{a0}» → {}",
+                                    e.in_lang(crate::i18n::Lang::Fr)
+                                ),
+                                "",
+                            ),
+                    );
                     continue;
                 }
                 table.insert(fold(local), code);

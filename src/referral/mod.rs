@@ -8,12 +8,16 @@
 pub mod batch;
 pub mod mapping;
 pub mod table;
+mod value_error;
+
+pub use value_error::{Holds, ValueError};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diag::{suggestion_suffix, Diagnostic, LoadError, Pos};
+use crate::diag::{did_you_mean, suggestion_in, suggestion_suffix, Diagnostic, LoadError, Pos};
+use crate::i18n::Lang;
 use crate::yaml::{escape_segment, SpanIndex};
 
 pub use crate::vocab::{
@@ -80,7 +84,7 @@ impl Referral {
     }
 
     /// Set one field from text (CSV cell or YAML scalar rendered as text). `Err` explains.
-    pub fn set_text(&mut self, field: &str, ty: FieldType, text: &str) -> Result<(), String> {
+    pub fn set_text(&mut self, field: &str, ty: FieldType, text: &str) -> Result<(), ValueError> {
         let t = text.trim();
         match ty {
             FieldType::Text => self.set_string(field, t.to_string()),
@@ -96,7 +100,7 @@ impl Referral {
                 if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
                     self.nationality = Some(code);
                 } else {
-                    return Err(format!("'{t}' is not an ISO 3166-1 alpha-2 country code (two letters, e.g. SY, AF, ER, RO)"));
+                    return Err(ValueError::NotCountry(t.to_string()));
                 }
             }
             FieldType::Language => {
@@ -119,17 +123,16 @@ impl Referral {
                 // Belgian spreadsheets write the NT2 level with a decimal comma: 1,2.
                 let level = t.replace(',', ".").to_ascii_uppercase();
                 if language_rank(&level).is_none() {
-                    return Err(format!("'{t}' is not a language level: write \"1.1\", \"1.2\", … or A1, A2, B1, B2, C1, C2"));
+                    return Err(ValueError::NotLevel(t.to_string()));
                 }
                 self.language_level = Some(level);
             }
             FieldType::Bool => {
-                let b = crate::i18n::vocabulary::boolean(t).ok_or_else(|| {
-                    format!(
-                        "'{t}' is not yes/no: write {}",
-                        crate::i18n::vocabulary::boolean_words()
-                    )
-                })?;
+                let b =
+                    crate::i18n::vocabulary::boolean(t).ok_or_else(|| ValueError::NotYesNo {
+                        text: t.to_string(),
+                        words: crate::i18n::vocabulary::boolean_words(),
+                    })?;
                 self.flags[bool_index(field).expect("bool field listed")] = Some(b);
             }
             FieldType::Choice(choices) => {
@@ -155,23 +158,32 @@ impl Referral {
 
 /// The code a cell names for a coded field: the code, or a label or alias in nl/fr/en; else
 /// an error with the nearest code by prefix, alias or spelling.
-fn choice_code(field: &str, choices: &[&'static str], t: &str) -> Result<&'static str, String> {
+fn choice_code(
+    field: &str,
+    choices: &'static [&'static str],
+    t: &str,
+) -> Result<&'static str, ValueError> {
     crate::i18n::vocabulary::code_for(field, t)
         .and_then(|c| choices.iter().copied().find(|x| *x == c))
         .ok_or_else(|| {
             let near = crate::i18n::vocabulary::suggest(field, t);
-            let hint = match near.first() {
-                Some(c) => format!(" (did you mean '{c}'?)"),
-                None => suggestion_suffix(t, choices.iter().copied()),
-            };
-            format!("'{t}' is not one of: {}{hint}", choices.join(", "))
+            let nearest = near
+                .first()
+                .copied()
+                .or_else(|| did_you_mean(t, choices.iter().copied()))
+                .map(str::to_string);
+            ValueError::NotChoice {
+                text: t.to_string(),
+                choices,
+                nearest,
+            }
         })
 }
 
 /// An OCMW as programmes name it: an alias of the vocabulary table (its name in another
 /// language), else the text
 /// in lower case without accents, spaces as hyphens.
-fn ocmw_name(field: &str, t: &str) -> Result<String, String> {
+fn ocmw_name(field: &str, t: &str) -> Result<String, ValueError> {
     let name = crate::i18n::vocabulary::code_for(field, t)
         .map(str::to_string)
         .unwrap_or_else(|| crate::i18n::vocabulary::fold(t).replace(' ', "-"));
@@ -180,33 +192,29 @@ fn ocmw_name(field: &str, t: &str) -> Result<String, String> {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
     {
-        return Err(format!(
-            "'{t}' is not an OCMW name: lower case, e.g. as in the programme's `ocmw:`"
-        ));
+        return Err(ValueError::NotOcmw(t.to_string()));
     }
     Ok(name)
 }
 
-fn check_language(t: &str) -> Result<(), String> {
+fn check_language(t: &str) -> Result<(), ValueError> {
     if t.len() == 2 && t.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(())
     } else {
-        Err(format!(
-            "'{t}' is not an ISO 639-1 language code (two lower-case letters, e.g. ar, ps, ti, fr)"
-        ))
+        Err(ValueError::NotLanguage(t.to_string()))
     }
 }
 
 /// A date as Belgian offices write it: ISO `2023-04-12`, or day first `12/04/2023`,
 /// `12-04-2023`, `12.04.2023`. An impossible date (`31/02/2023`) or a two-digit year
 /// (`04/12/90`, ambiguous) is refused, never reinterpreted.
-pub fn parse_date(t: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(t: &str) -> Result<NaiveDate, ValueError> {
     let t = t.trim();
     let b = t.as_bytes();
     let iso = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
     if iso {
         return NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map_err(|_| format!("'{t}' is not a real date"));
+            .map_err(|_| ValueError::NotRealDate(t.to_string()));
     }
     let sep = t.chars().find(|c| matches!(c, '/' | '-' | '.'));
     let parts: Vec<&str> = match sep {
@@ -220,7 +228,10 @@ pub fn parse_date(t: &str) -> Result<NaiveDate, String> {
         && parts[1].len() <= 2
     {
         if parts[2].len() != 4 {
-            return Err(format!("'{t}' has a two-digit year, which could be 19{0} or 20{0}: write the year in full (e.g. 04/12/1990)", parts[2]));
+            return Err(ValueError::TwoDigitYear {
+                text: t.to_string(),
+                year: parts[2].to_string(),
+            });
         }
         let (d, m, y) = (
             parts[0].parse::<u32>(),
@@ -229,13 +240,15 @@ pub fn parse_date(t: &str) -> Result<NaiveDate, String> {
         );
         if let (Ok(d), Ok(m), Ok(y)) = (d, m, y) {
             return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-                format!("'{t}' is not a real date (day {d} of month {m}; dates are read day first, as 12/04/2023)")
+                ValueError::ImpossibleDayFirst {
+                    text: t.to_string(),
+                    day: d,
+                    month: m,
+                }
             });
         }
     }
-    Err(format!(
-        "'{t}' is not a date: write it as 12/04/2023 (day first) or 2023-04-12"
-    ))
+    Err(ValueError::NotADate(t.to_string()))
 }
 
 /// Read a referral from a parsed YAML/JSON mapping. `base` is the JSON pointer of the mapping
@@ -254,8 +267,14 @@ pub fn from_value(
             place.value,
             "a referral is a mapping of `field: value` lines",
         )
-        .with_help(
-            "e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
+        .with_help("e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY")
+        .nl(
+            "een aanmelding bestaat uit regels `veld: waarde`",
+            "bv. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
+        )
+        .fr(
+            "une orientation se compose de lignes `champ: valeur`",
+            "p. ex. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
         )]);
     };
     let mut r = Referral::default();
@@ -273,7 +292,21 @@ pub fn from_value(
                     ),
                 )
                 .with_width(key.chars().count())
-                .with_help("see schemas/referral.schema.json for the referral fields"),
+                .with_help("see schemas/referral.schema.json for the referral fields")
+                .nl(
+                    format!(
+                        "onbekend veld van de aanmelding '{key}'{}",
+                        suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
+                    ),
+                    "zie schemas/referral.schema.json voor de velden van een aanmelding",
+                )
+                .fr(
+                    format!(
+                        "champ d'orientation inconnu «\u{a0}{key}\u{a0}»{}",
+                        suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
+                    ),
+                    "voir schemas/referral.schema.json pour les champs d'une orientation",
+                ),
             );
             continue;
         };
@@ -289,7 +322,12 @@ pub fn from_value(
                         place.value,
                         format!("'{key}' must be yes or no (true/false, ja/nee, oui/non)"),
                     )
-                    .with_width(place.width),
+                    .with_width(place.width)
+                    .nl(format!("'{key}' moet ja of nee zijn (true/false, ja/nee, oui/non)"), "")
+                    .fr(
+                        format!("«\u{a0}{key}\u{a0}» doit être oui ou non (true/false, ja/nee, oui/non)"),
+                        "",
+                    ),
                 );
                 continue;
             }
@@ -304,7 +342,14 @@ pub fn from_value(
                                 place.value,
                                 format!("'{key}' must be a list of language codes"),
                             )
-                            .with_width(place.width),
+                            .with_width(place.width)
+                            .nl(format!("'{key}' moet een lijst van taalcodes zijn"), "")
+                            .fr(
+                                format!(
+                                    "«\u{a0}{key}\u{a0}» doit être une liste de codes de langue"
+                                ),
+                                "",
+                            ),
                         );
                         continue;
                     }
@@ -321,7 +366,15 @@ pub fn from_value(
                     .with_width(place.width)
                     .with_help(format!(
                         "write {key}: \"{n}\" so that 1.10 and 1.1 stay different"
-                    )),
+                    ))
+                    .nl(
+                        format!("taalniveau {n} moet tussen aanhalingstekens staan"),
+                        format!("schrijf {key}: \"{n}\" zodat 1.10 en 1.1 verschillend blijven"),
+                    )
+                    .fr(
+                        format!("le niveau de langue {n} doit être écrit entre guillemets"),
+                        format!("écrivez {key}: \"{n}\" pour que 1.10 et 1.1 restent différents"),
+                    ),
                 );
                 continue;
             }
@@ -336,20 +389,47 @@ pub fn from_value(
                         ),
                     )
                     .with_width(place.width)
-                    .with_help("write the value as text"),
+                    .with_help("write the value as text")
+                    .nl(
+                        format!(
+                            "'{key}' heeft het verkeerde type: {}",
+                            crate::yaml::describe_in(other, Lang::Nl)
+                        ),
+                        "schrijf de waarde als tekst",
+                    )
+                    .fr(
+                        format!(
+                            "«\u{a0}{key}\u{a0}» n'a pas le bon type : {}",
+                            crate::yaml::describe_in(other, Lang::Fr)
+                        ),
+                        "écrivez la valeur comme texte",
+                    ),
                 );
                 continue;
             }
         };
-        if let Err(msg) = r.set_text(key, *ty, &text) {
-            errors.push(Diagnostic::error(file, place.value, msg).with_width(place.width));
+        if let Err(e) = r.set_text(key, *ty, &text) {
+            errors.push(
+                Diagnostic::error(file, place.value, e.to_string())
+                    .with_width(place.width)
+                    .nl(e.in_lang(Lang::Nl), "")
+                    .fr(e.in_lang(Lang::Fr), ""),
+            );
         }
     }
     if r.referral_date.is_none() && !map.contains_key("referral_date") {
         let place = index.locate(base);
         errors.push(
             Diagnostic::error(file, place.value, "missing field 'referral_date'")
-                .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date"),
+                .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date")
+                .nl(
+                    "veld 'referral_date' ontbreekt",
+                    "voeg referral_date: JJJJ-MM-DD toe; de programmaversie en de leeftijd gelden op die datum",
+                )
+                .fr(
+                    "le champ «\u{a0}referral_date\u{a0}» manque",
+                    "ajoutez referral_date: AAAA-MM-JJ ; la version du programme et l'âge se prennent à cette date",
+                ),
         );
     }
     if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
@@ -361,7 +441,23 @@ pub fn from_value(
                     place.value,
                     format!("birth_date {b} is after referral_date {d}"),
                 )
-                .with_width(place.width),
+                .with_width(place.width)
+                .nl(
+                    format!(
+                        "birth_date {} valt na referral_date {}",
+                        crate::i18n::date(b, Lang::Nl),
+                        crate::i18n::date(d, Lang::Nl)
+                    ),
+                    "",
+                )
+                .fr(
+                    format!(
+                        "birth_date {} est postérieure à referral_date {}",
+                        crate::i18n::date(b, Lang::Fr),
+                        crate::i18n::date(d, Lang::Fr)
+                    ),
+                    "",
+                ),
             );
         }
     }
@@ -391,7 +487,15 @@ pub fn read_file(path: &std::path::Path) -> Result<(Referral, Pos), LoadError> {
                 Pos::new(1, 1),
                 format!("cannot read referral: {e}"),
             )
-            .with_help("check the path"),
+            .with_help("check the path")
+            .nl(
+                format!("kan de aanmelding niet lezen: {e}"),
+                "kijk het pad na",
+            )
+            .fr(
+                format!("impossible de lire l'orientation : {e}"),
+                "vérifiez le chemin",
+            ),
             None,
         )
     })?;
@@ -426,6 +530,7 @@ mod tests {
         assert!(r
             .set_text("birth_date", FieldType::Date, "2023-02-30")
             .unwrap_err()
+            .to_string()
             .contains("not a real date"));
         assert!(r
             .set_text("nationality", FieldType::Country, "Syria")

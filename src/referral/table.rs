@@ -192,7 +192,11 @@ impl<R: Read> CsvSource<R> {
         let mut buffered = BufReader::with_capacity(SNIFF, input);
         let sample = buffered
             .fill_buf()
-            .map_err(|e| Diagnostic::error(file, Pos::new(1, 1), format!("cannot read: {e}")))?
+            .map_err(|e| {
+                Diagnostic::error(file, Pos::new(1, 1), format!("cannot read: {e}"))
+                    .nl(format!("kan niet lezen: {e}"), "")
+                    .fr(format!("lecture impossible : {e}"), "")
+            })?
             .to_vec();
         let bom = sample.starts_with(b"\xEF\xBB\xBF");
         if bom {
@@ -235,7 +239,15 @@ impl<R: Read> CsvSource<R> {
         };
         match source.advance() {
             None => Err(Diagnostic::error(file, Pos::new(1, 1), "the file is empty")
-                .with_help("the first line names the columns, e.g. id;referral_date;birth_date")),
+                .with_help("the first line names the columns, e.g. id;referral_date;birth_date")
+                .nl(
+                    "het bestand is leeg",
+                    "de eerste regel noemt de kolommen, bv. id;referral_date;birth_date",
+                )
+                .fr(
+                    "le fichier est vide",
+                    "la première ligne nomme les colonnes, p. ex. id;referral_date;birth_date",
+                )),
             Some(Err(d)) => Err(d),
             Some(Ok(_)) => {
                 source.header = (0..source.width())
@@ -283,7 +295,15 @@ impl<R: Read> CsvSource<R> {
                         Pos::new(line, i + 1),
                         format!("byte 0x{byte:02X} in column {} is not UTF-8 text, although the file starts as UTF-8", i + 1),
                     )
-                    .with_help("save the whole file in one encoding: in Excel, \"CSV UTF-8 (comma delimited)\""));
+                    .with_help("save the whole file in one encoding: in Excel, \"CSV UTF-8 (comma delimited)\"")
+                    .nl(
+                        format!("byte 0x{byte:02X} in kolom {} is geen UTF-8-tekst, hoewel het bestand als UTF-8 begint", i + 1),
+                        "bewaar het hele bestand in één codering: in Excel \"CSV UTF-8 (door komma's gescheiden)\"",
+                    )
+                    .fr(
+                        format!("l'octet 0x{byte:02X} de la colonne {} n'est pas du texte UTF-8, alors que le fichier commence en UTF-8", i + 1),
+                        "enregistrez tout le fichier dans un seul encodage : dans Excel, \"CSV UTF-8 (délimité par des virgules)\"",
+                    ));
                 }
             }
             return Ok(());
@@ -302,6 +322,14 @@ impl<R: Read> CsvSource<R> {
                 )
                 .with_help(
                     "the file is neither UTF-8 nor Windows-1252: save it again as \"CSV UTF-8\"",
+                )
+                .nl(
+                    format!("byte 0x{bad:02X} in kolom {} is geen tekst in UTF-8 of Windows-1252", i + 1),
+                    "het bestand is noch UTF-8 noch Windows-1252: bewaar het opnieuw als \"CSV UTF-8\"",
+                )
+                .fr(
+                    format!("l'octet 0x{bad:02X} de la colonne {} n'est pas du texte en UTF-8 ni en Windows-1252", i + 1),
+                    "le fichier n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le à nouveau en \"CSV UTF-8\"",
                 ));
             }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(field);
@@ -347,7 +375,15 @@ impl<R: Read> Source for CsvSource<R> {
                     Pos::new(line.max(1) as usize, 1),
                     format!("CSV: {e}"),
                 )
-                .with_help("check the quotes on this line")))
+                .with_help("check the quotes on this line")
+                .nl(
+                    format!("CSV: {e}"),
+                    "kijk de aanhalingstekens op deze regel na",
+                )
+                .fr(
+                    format!("CSV : {e}"),
+                    "vérifiez les guillemets sur cette ligne",
+                )))
             }
         }
     }
@@ -432,6 +468,14 @@ impl XlsxSource {
             Diagnostic::error(file, Pos::new(1, 1), msg).with_help(
                 "save the workbook as .xlsx (Excel or LibreOffice), or export the sheet as CSV",
             )
+            .nl(
+                "",
+                "bewaar de werkmap als .xlsx (Excel of LibreOffice), of exporteer het blad als CSV",
+            )
+            .fr(
+                "",
+                "enregistrez le classeur en .xlsx (Excel ou LibreOffice), ou exportez la feuille en CSV",
+            )
         };
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
@@ -452,6 +496,28 @@ impl XlsxSource {
                         ),
                     )
                     .with_help(format!("sheets: {}", names.join(", ")))
+                    .nl(
+                        format!(
+                            "de werkmap heeft geen blad '{s}'{}",
+                            crate::diag::suggestion_in(
+                                s,
+                                names.iter().map(String::as_str),
+                                crate::i18n::Lang::Nl
+                            )
+                        ),
+                        format!("bladen: {}", names.join(", ")),
+                    )
+                    .fr(
+                        format!(
+                            "le classeur n'a pas de feuille «\u{a0}{s}\u{a0}»{}",
+                            crate::diag::suggestion_in(
+                                s,
+                                names.iter().map(String::as_str),
+                                crate::i18n::Lang::Fr
+                            )
+                        ),
+                        format!("feuilles : {}", names.join(", ")),
+                    )
                 })?,
             None => names
                 .first()
@@ -482,7 +548,15 @@ impl XlsxSource {
                 Pos::new(1, 1),
                 format!("sheet '{name}' is empty"),
             )
-            .with_help("the first row names the columns, e.g. id, referral_date, birth_date"));
+            .with_help("the first row names the columns, e.g. id, referral_date, birth_date")
+            .nl(
+                format!("blad '{name}' is leeg"),
+                "de eerste rij noemt de kolommen, bv. id, referral_date, birth_date",
+            )
+            .fr(
+                format!("la feuille «\u{a0}{name}\u{a0}» est vide"),
+                "la première ligne nomme les colonnes, p. ex. id, referral_date, birth_date",
+            ));
         }
         let (_, head) = rows.remove(0);
         let header = head
@@ -528,7 +602,15 @@ impl XlsxSource {
                     Pos::new(r as usize + 1, c as usize + 1),
                     format!("cell {}{} is beyond column {}: a table of referrals has a few dozen columns", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
                 )
-                .with_help("delete what stands far to the right, or copy the table to a new sheet"));
+                .with_help("delete what stands far to the right, or copy the table to a new sheet")
+                .nl(
+                    format!("cel {}{} ligt voorbij kolom {}: een tabel met aanmeldingen heeft enkele tientallen kolommen", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
+                    "verwijder wat ver rechts staat, of kopieer de tabel naar een nieuw blad",
+                )
+                .fr(
+                    format!("la cellule {}{} dépasse la colonne {} : un tableau d'orientations a quelques dizaines de colonnes", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
+                    "supprimez ce qui se trouve loin à droite, ou copiez le tableau dans une nouvelle feuille",
+                ));
             }
             count += 1;
             if count > MAX_CELLS {
@@ -604,6 +686,8 @@ pub fn open_path(
     let cannot = |e: std::io::Error| {
         Diagnostic::error(&shown, Pos::new(1, 1), format!("cannot read: {e}"))
             .with_help("check the path")
+            .nl(format!("kan niet lezen: {e}"), "kijk het pad na")
+            .fr(format!("lecture impossible : {e}"), "vérifiez le chemin")
     };
     let is_xlsx = path
         .extension()
@@ -619,7 +703,15 @@ pub fn open_path(
             Pos::new(1, 1),
             "--sheet applies to .xlsx workbooks only",
         )
-        .with_help("leave out --sheet for a CSV file"));
+        .with_help("leave out --sheet for a CSV file")
+        .nl(
+            "--sheet geldt alleen voor .xlsx-werkmappen",
+            "laat --sheet weg voor een CSV-bestand",
+        )
+        .fr(
+            "--sheet ne s'applique qu'aux classeurs .xlsx",
+            "omettez --sheet pour un fichier CSV",
+        ));
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
     let source = CsvSource::open(&shown, file)?;
