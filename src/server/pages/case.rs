@@ -171,7 +171,7 @@ fn case_page(
     let lang = lang_of(user, Some(compiled.program.spec.society_language));
     let c = &view.case;
     let body = html! {
-        @if let Some(f) = refusal { (problem(f)) }
+        @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }

@@ -143,7 +143,7 @@ fn intake_page(
             div #verdict aria-live="polite" {
                 @match &result {
                     Some(Ok(e)) => (verdict(compiled, e, lang)),
-                    Some(Err(f)) => (problem(f)),
+                    Some(Err(f)) => (problem(f, lang)),
                     None => p.help { (t(lang, "Het oordeel verschijnt hier.", "Le verdict apparaît ici.", "The verdict appears here.")) },
                 }
             }
@@ -263,7 +263,7 @@ pub async fn intake_verdict(
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         Ok(match judge(server, user, &compiled, &pairs, lang) {
             Ok(e) => verdict(&compiled, &e, lang),
-            Err(f) => problem(&f),
+            Err(f) => problem(&f, lang),
         })
     })
     .await;

@@ -95,13 +95,14 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
     }
 }
 
-/// The reason something was refused, as a notice on the page.
-pub fn problem(f: &Failure) -> Markup {
+/// The reason something was refused, as a notice on the page; located problems in the
+/// reader's language.
+pub fn problem(f: &Failure, lang: Lang) -> Markup {
     html! {
         div.problem role="alert" {
             p { (f.error) }
             @if !f.diagnostics.is_empty() {
-                ul { @for d in &f.diagnostics { li { (d.headline()) } } }
+                ul { @for d in &f.diagnostics { li { (d.in_lang(lang).headline()) } } }
             }
         }
     }
@@ -123,7 +124,7 @@ where
                 None,
                 "traject",
                 html! {
-                    (problem(&f))
+                    (problem(&f, Lang::Nl))
                     p { a href="/board" { "← traject" } }
                 },
             );
@@ -172,7 +173,7 @@ fn login_page(lang: Lang, notice: Option<&Failure>) -> Markup {
         t(lang, "Aanmelden", "Connexion", "Log in"),
         html! {
             p.langs { a href="/login?lang=nl" { "NL" } " · " a href="/login?lang=fr" { "FR" } " · " a href="/login?lang=en" { "EN" } }
-            @if let Some(f) = notice { (problem(f)) }
+            @if let Some(f) = notice { (problem(f, lang)) }
             form.login method="post" action=(format!("/login?lang={}", lang.code())) {
                 label { (t(lang, "Gebruikersnaam", "Nom d'utilisateur", "User name"))
                     input name="username" autocomplete="username" required autofocus; }
