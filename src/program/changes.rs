@@ -345,90 +345,112 @@ fn uncovered(
         if declared.iter().any(|(_, c)| covers(c, d)) {
             continue;
         }
-        let what = d.section.item();
-        let verb = match d.change {
-            ChangeKind::Added => "adds",
-            ChangeKind::Removed => "removes",
-            ChangeKind::Changed => "changes",
-        };
-        let id = if d.section == ChangeSection::Capacity {
-            String::new()
-        } else {
-            format!(" '{}'", d.id)
-        };
-        let id_key = if d.section == ChangeSection::Capacity {
-            String::new()
-        } else {
-            format!("id: {}, ", d.id)
-        };
-        let undo = match d.change {
-            ChangeKind::Removed => format!("restore the {what}"),
-            ChangeKind::Added => format!("remove the {what}"),
-            ChangeKind::Changed => format!("write the {what} as in version '{base_id}'"),
-        };
-        let against = match d.change {
-            ChangeKind::Added => {
-                format!(", which version '{base_id}' (its `based_on`) does not have,")
-            }
-            _ => format!(" of version '{base_id}' (its `based_on`)"),
-        };
-        let entry = format!(
-            "`changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`",
-            d.section.as_str(),
-            d.change.as_str()
-        );
-        let (nl_item, fr_item) = d.section.item_in();
-        let (nl_verb, fr_verb) = match d.change {
-            ChangeKind::Added => ("voegt", "ajoute"),
-            ChangeKind::Removed => ("verwijdert", "retire"),
-            ChangeKind::Changed => ("wijzigt", "modifie"),
-        };
-        let nl_against = match d.change {
-            ChangeKind::Added => {
-                format!(" toe, die versie '{base_id}' (haar `based_on`) niet heeft,")
-            }
-            _ => format!(" van versie '{base_id}' (haar `based_on`)"),
-        };
-        let fr_against = match d.change {
-            ChangeKind::Added => format!(
-                ", qui n'existe pas dans la version «\u{a0}{base_id}\u{a0}» (son `based_on`),"
-            ),
-            _ => format!(" de la version «\u{a0}{base_id}\u{a0}» (son `based_on`)"),
-        };
-        let (nl_undo, fr_undo) = match d.change {
-            ChangeKind::Removed => (
-                format!("zet {nl_item} terug"),
-                format!("rétablissez {fr_item}"),
-            ),
-            ChangeKind::Added => (
-                format!("verwijder {nl_item}"),
-                format!("supprimez {fr_item}"),
-            ),
-            ChangeKind::Changed => (
-                format!("schrijf {nl_item} zoals in versie '{base_id}'"),
-                format!("écrivez {fr_item} comme dans la version «\u{a0}{base_id}\u{a0}»"),
-            ),
-        };
-        let fr_id = id.replace(" '", " «\u{a0}").replace('\'', "\u{a0}»");
-        out.push(
-            err(
-                &d.ptr,
-                format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
-                format!("add to version '{vid}': {entry}, or {undo}"),
-            )
-            .nl(
-                format!("versie '{vid}' {nl_verb} {nl_item}{id}{nl_against} zonder te zeggen waarom"),
-                format!("voeg toe aan versie '{vid}': {entry}, of {nl_undo}"),
-            )
-            .fr(
-                format!(
-                    "la version «\u{a0}{vid}\u{a0}» {fr_verb} {fr_item}{fr_id}{fr_against} sans dire pourquoi"
-                ),
-                format!("ajoutez à la version «\u{a0}{vid}\u{a0}» : {entry}, ou {fr_undo}"),
-            ),
-        );
+        let (message, help, entry) = undeclared_en(d, vid, base_id);
+        let [(nl, nl_help), (fr, fr_help)] = undeclared_local(d, vid, base_id, &entry);
+        out.push(err(&d.ptr, message, help).nl(nl, nl_help).fr(fr, fr_help));
     }
     out
+}
+
+/// The English message and help for an undeclared difference, and the `changes:` entry that
+/// would declare it.
+fn undeclared_en(d: &Difference, vid: &str, base_id: &str) -> (String, String, String) {
+    let what = d.section.item();
+    let verb = match d.change {
+        ChangeKind::Added => "adds",
+        ChangeKind::Removed => "removes",
+        ChangeKind::Changed => "changes",
+    };
+    let id = if d.section == ChangeSection::Capacity {
+        String::new()
+    } else {
+        format!(" '{}'", d.id)
+    };
+    let id_key = if d.section == ChangeSection::Capacity {
+        String::new()
+    } else {
+        format!("id: {}, ", d.id)
+    };
+    let undo = match d.change {
+        ChangeKind::Removed => format!("restore the {what}"),
+        ChangeKind::Added => format!("remove the {what}"),
+        ChangeKind::Changed => format!("write the {what} as in version '{base_id}'"),
+    };
+    let against = match d.change {
+        ChangeKind::Added => {
+            format!(", which version '{base_id}' (its `based_on`) does not have,")
+        }
+        _ => format!(" of version '{base_id}' (its `based_on`)"),
+    };
+    let entry = format!(
+        "`changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`",
+        d.section.as_str(),
+        d.change.as_str()
+    );
+    (
+        format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
+        format!("add to version '{vid}': {entry}, or {undo}"),
+        entry,
+    )
+}
+
+/// The Dutch and French message and help for an undeclared difference.
+fn undeclared_local(
+    d: &Difference,
+    vid: &str,
+    base_id: &str,
+    entry: &str,
+) -> [(String, String); 2] {
+    let id = if d.section == ChangeSection::Capacity {
+        String::new()
+    } else {
+        format!(" '{}'", d.id)
+    };
+    let (nl_item, fr_item) = d.section.item_in();
+    let (nl_verb, fr_verb) = match d.change {
+        ChangeKind::Added => ("voegt", "ajoute"),
+        ChangeKind::Removed => ("verwijdert", "retire"),
+        ChangeKind::Changed => ("wijzigt", "modifie"),
+    };
+    let nl_against = match d.change {
+        ChangeKind::Added => {
+            format!(" toe, die versie '{base_id}' (haar `based_on`) niet heeft,")
+        }
+        _ => format!(" van versie '{base_id}' (haar `based_on`)"),
+    };
+    let fr_against = match d.change {
+        ChangeKind::Added => {
+            format!(", qui n'existe pas dans la version «\u{a0}{base_id}\u{a0}» (son `based_on`),")
+        }
+        _ => format!(" de la version «\u{a0}{base_id}\u{a0}» (son `based_on`)"),
+    };
+    let (nl_undo, fr_undo) = match d.change {
+        ChangeKind::Removed => (
+            format!("zet {nl_item} terug"),
+            format!("rétablissez {fr_item}"),
+        ),
+        ChangeKind::Added => (
+            format!("verwijder {nl_item}"),
+            format!("supprimez {fr_item}"),
+        ),
+        ChangeKind::Changed => (
+            format!("schrijf {nl_item} zoals in versie '{base_id}'"),
+            format!("écrivez {fr_item} comme dans la version «\u{a0}{base_id}\u{a0}»"),
+        ),
+    };
+    let fr_id = id.replace(" '", " «\u{a0}").replace('\'', "\u{a0}»");
+    [
+        (
+            format!("versie '{vid}' {nl_verb} {nl_item}{id}{nl_against} zonder te zeggen waarom"),
+            format!("voeg toe aan versie '{vid}': {entry}, of {nl_undo}"),
+        ),
+        (
+            format!(
+                "la version «\u{a0}{vid}\u{a0}» {fr_verb} {fr_item}{fr_id}{fr_against} sans dire pourquoi"
+            ),
+            format!("ajoutez à la version «\u{a0}{vid}\u{a0}» : {entry}, ou {fr_undo}"),
+        ),
+    ]
 }
 
 /// Entries that declare a difference the versions do not have, or name it wrongly.
@@ -443,45 +465,7 @@ fn unfounded(
     let mut out = Vec::new();
     let mut seen: BTreeSet<(ChangeSection, String)> = BTreeSet::new();
     for (ptr, c) in declared {
-        if c.id.is_none() && c.section != ChangeSection::Capacity {
-            let (nl_item, fr_item) = c.section.item_in();
-            out.push(
-                err(
-                    ptr,
-                    format!("a change of {} needs an `id`", c.section.as_str()),
-                    format!("name the {} it is about: `id: <id>`", c.section.item()),
-                )
-                .nl(
-                    format!(
-                        "een wijziging van {} heeft een `id` nodig",
-                        c.section.as_str()
-                    ),
-                    format!("noem {nl_item} waarover het gaat: `id: <id>`"),
-                )
-                .fr(
-                    format!("un changement de {} demande un `id`", c.section.as_str()),
-                    format!("nommez {fr_item} dont il s'agit : `id: <id>`"),
-                ),
-            );
-        }
-        if !c.reason.0.keys().any(|l| l.code() == society_language) {
-            let l = society_language;
-            out.push(
-                err(
-                    &format!("{ptr}/reason"),
-                    format!("text is missing in the society language '{l}'"),
-                    format!("add `{l}: …` to this reason; other languages fall back to it"),
-                )
-                .nl(
-                    format!("tekst ontbreekt in de taal van de samenleving '{l}'"),
-                    format!("voeg `{l}: …` toe aan deze reden; andere talen vallen erop terug"),
-                )
-                .fr(
-                    format!("le texte manque dans la langue de la société «\u{a0}{l}\u{a0}»"),
-                    format!("ajoutez `{l}: …` à ce motif ; les autres langues s'y replient"),
-                ),
-            );
-        }
+        out.extend(entry_form(ptr, c, society_language, err));
         for id in c.ids() {
             if !seen.insert((c.section, id.to_string())) {
                 let (nl_item, fr_item) = c.section.item_in();
@@ -507,74 +491,137 @@ fn unfounded(
                 );
                 continue;
             }
-            let actual = found.iter().find(|d| d.section == c.section && d.id == id);
-            match actual {
-                Some(d) if d.change == c.change => {}
-                Some(d) => {
-                    let (nl_item, fr_item) = c.section.item_in();
-                    let (said, is) = (c.change.as_str(), d.change.as_str());
-                    out.push(
-                        err(
-                            &format!("{ptr}/change"),
-                            format!(
-                                "{} '{id}' is declared {said}, but version '{vid}' has it {is} against version '{base_id}'",
-                                c.section.item(),
-                            ),
-                            format!("write `change: {is}`"),
-                        )
-                        .nl(
-                            format!(
-                                "{nl_item} '{id}' staat als {said}, maar versie '{vid}' heeft het {is} tegenover versie '{base_id}'"
-                            ),
-                            format!("schrijf `change: {is}`"),
-                        )
-                        .fr(
-                            format!(
-                                "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais la version «\u{a0}{vid}\u{a0}» l'a {is} par rapport à la version «\u{a0}{base_id}\u{a0}»"
-                            ),
-                            format!("écrivez `change: {is}`"),
-                        ),
-                    )
-                }
-                None => {
-                    let others: Vec<&str> = found
-                        .iter()
-                        .filter(|d| d.section == c.section)
-                        .map(|d| d.id.as_str())
-                        .collect();
-                    let (nl_item, fr_item) = c.section.item_in();
-                    let said = c.change.as_str();
-                    let mean = |lang| suggestion_in(id, others.iter().copied(), lang);
-                    out.push(
-                        err(
-                            ptr,
-                            format!(
-                                "{} '{id}' is declared {said}, but it is the same in version '{vid}' as in version '{base_id}'{}",
-                                c.section.item(),
-                                mean(Lang::En)
-                            ),
-                            "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
-                        )
-                        .nl(
-                            format!(
-                                "{nl_item} '{id}' staat als {said}, maar is in versie '{vid}' hetzelfde als in versie '{base_id}'{}",
-                                mean(Lang::Nl)
-                            ),
-                            "verwijder het element; alleen wat verschilt van de basisversie wordt opgegeven (teksten en bronnen niet)",
-                        )
-                        .fr(
-                            format!(
-                                "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais est identique dans la version «\u{a0}{vid}\u{a0}» et la version «\u{a0}{base_id}\u{a0}»{}",
-                                mean(Lang::Fr)
-                            ),
-                            "supprimez l'entrée ; seul ce qui diffère de la version de base est déclaré (pas les textes ni les sources)",
-                        ),
-                    )
-                }
-            }
+            out.extend(against_found(ptr, c, id, found, vid, base_id, err));
         }
     }
     out
+}
+
+/// An entry's own form: an `id` where the section has items, a reason in the society language.
+fn entry_form(
+    ptr: &str,
+    c: &VersionChange,
+    society_language: &str,
+    err: &impl Fn(&str, String, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if c.id.is_none() && c.section != ChangeSection::Capacity {
+        let (nl_item, fr_item) = c.section.item_in();
+        out.push(
+            err(
+                ptr,
+                format!("a change of {} needs an `id`", c.section.as_str()),
+                format!("name the {} it is about: `id: <id>`", c.section.item()),
+            )
+            .nl(
+                format!(
+                    "een wijziging van {} heeft een `id` nodig",
+                    c.section.as_str()
+                ),
+                format!("noem {nl_item} waarover het gaat: `id: <id>`"),
+            )
+            .fr(
+                format!("un changement de {} demande un `id`", c.section.as_str()),
+                format!("nommez {fr_item} dont il s'agit : `id: <id>`"),
+            ),
+        );
+    }
+    if !c.reason.0.keys().any(|l| l.code() == society_language) {
+        let l = society_language;
+        out.push(
+            err(
+                &format!("{ptr}/reason"),
+                format!("text is missing in the society language '{l}'"),
+                format!("add `{l}: …` to this reason; other languages fall back to it"),
+            )
+            .nl(
+                format!("tekst ontbreekt in de taal van de samenleving '{l}'"),
+                format!("voeg `{l}: …` toe aan deze reden; andere talen vallen erop terug"),
+            )
+            .fr(
+                format!("le texte manque dans la langue de la société «\u{a0}{l}\u{a0}»"),
+                format!("ajoutez `{l}: …` à ce motif ; les autres langues s'y replient"),
+            ),
+        );
+    }
+    out
+}
+
+/// What an entry says of one item against what the two versions show.
+fn against_found(
+    ptr: &str,
+    c: &VersionChange,
+    id: &str,
+    found: &[Difference],
+    vid: &str,
+    base_id: &str,
+    err: &impl Fn(&str, String, String) -> Diagnostic,
+) -> Option<Diagnostic> {
+    let actual = found.iter().find(|d| d.section == c.section && d.id == id);
+    match actual {
+        Some(d) if d.change == c.change => None,
+        Some(d) => {
+            let (nl_item, fr_item) = c.section.item_in();
+            let (said, is) = (c.change.as_str(), d.change.as_str());
+            Some(
+                err(
+                    &format!("{ptr}/change"),
+                    format!(
+                        "{} '{id}' is declared {said}, but version '{vid}' has it {is} against version '{base_id}'",
+                        c.section.item(),
+                    ),
+                    format!("write `change: {is}`"),
+                )
+                .nl(
+                    format!(
+                        "{nl_item} '{id}' staat als {said}, maar versie '{vid}' heeft het {is} tegenover versie '{base_id}'"
+                    ),
+                    format!("schrijf `change: {is}`"),
+                )
+                .fr(
+                    format!(
+                        "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais la version «\u{a0}{vid}\u{a0}» l'a {is} par rapport à la version «\u{a0}{base_id}\u{a0}»"
+                    ),
+                    format!("écrivez `change: {is}`"),
+                ),
+            )
+        }
+        None => {
+            let others: Vec<&str> = found
+                .iter()
+                .filter(|d| d.section == c.section)
+                .map(|d| d.id.as_str())
+                .collect();
+            let (nl_item, fr_item) = c.section.item_in();
+            let said = c.change.as_str();
+            let mean = |lang| suggestion_in(id, others.iter().copied(), lang);
+            Some(
+                err(
+                    ptr,
+                    format!(
+                        "{} '{id}' is declared {said}, but it is the same in version '{vid}' as in version '{base_id}'{}",
+                        c.section.item(),
+                        mean(Lang::En)
+                    ),
+                    "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
+                )
+                .nl(
+                    format!(
+                        "{nl_item} '{id}' staat als {said}, maar is in versie '{vid}' hetzelfde als in versie '{base_id}'{}",
+                        mean(Lang::Nl)
+                    ),
+                    "verwijder het element; alleen wat verschilt van de basisversie wordt opgegeven (teksten en bronnen niet)",
+                )
+                .fr(
+                    format!(
+                        "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais est identique dans la version «\u{a0}{vid}\u{a0}» et la version «\u{a0}{base_id}\u{a0}»{}",
+                        mean(Lang::Fr)
+                    ),
+                    "supprimez l'entrée ; seul ce qui diffère de la version de base est déclaré (pas les textes ni les sources)",
+                ),
+            )
+        }
+    }
 }
 
 /// The resolved versions of a loaded programme document, as JSON (for the check above).

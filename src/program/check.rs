@@ -265,49 +265,51 @@ impl Checker<'_> {
                     ],
                 )
             }
-            (Some(kind), true) => {
-                let check =
-                    |lang| kinds::check_params(kind, c.field.as_deref(), c.value.as_ref(), lang);
-                if let Err(msg) = check(Lang::En) {
-                    let at = if !kinds::KINDS.contains(&kind.as_str()) {
-                        "kind"
-                    } else if msg.contains("field")
-                        || (c.field.is_some() && msg.contains("referral field"))
-                    {
-                        "field"
-                    } else {
-                        "value"
-                    };
-                    let ptr = format!("{}/{at}", c.ptr);
-                    let ptr = if self.program.index.get(&ptr).is_some() {
-                        ptr
-                    } else {
-                        format!("{}/kind", c.ptr)
-                    };
-                    let worded = |lang| check(lang).err().unwrap_or_default();
-                    self.say(
-                        &ptr,
-                        [msg, worded(Lang::Nl), worded(Lang::Fr)],
-                        [
-                            "see `traject schema` or the README's rule kinds table".into(),
-                            "zie `traject schema` of de tabel met regelsoorten in de README".into(),
-                            "voir `traject schema` ou le tableau des sortes de règles dans le README".into(),
-                        ],
-                    );
-                } else if kind == "script" {
-                    let name = c
-                        .value
-                        .as_ref()
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default();
-                    self.script(&format!("{}/value", c.ptr), name);
-                }
-            }
+            (Some(kind), true) => self.rule_kind(c, kind),
             (None, false) => {
                 for alt in group {
                     self.condition(alt, rule_ids);
                 }
             }
+        }
+    }
+
+    /// A rule with its own `kind:`: the kind's parameters, and the script it names.
+    fn rule_kind(&mut self, c: &Condition, kind: &str) {
+        let check = |lang| kinds::check_params(kind, c.field.as_deref(), c.value.as_ref(), lang);
+        if let Err(msg) = check(Lang::En) {
+            let at = if !kinds::KINDS.contains(&kind) {
+                "kind"
+            } else if msg.contains("field") || (c.field.is_some() && msg.contains("referral field"))
+            {
+                "field"
+            } else {
+                "value"
+            };
+            let ptr = format!("{}/{at}", c.ptr);
+            let ptr = if self.program.index.get(&ptr).is_some() {
+                ptr
+            } else {
+                format!("{}/kind", c.ptr)
+            };
+            let worded = |lang| check(lang).err().unwrap_or_default();
+            self.say(
+                &ptr,
+                [msg, worded(Lang::Nl), worded(Lang::Fr)],
+                [
+                    "see `traject schema` or the README's rule kinds table".into(),
+                    "zie `traject schema` of de tabel met regelsoorten in de README".into(),
+                    "voir `traject schema` ou le tableau des sortes de règles dans le README"
+                        .into(),
+                ],
+            );
+        } else if kind == "script" {
+            let name = c
+                .value
+                .as_ref()
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            self.script(&format!("{}/value", c.ptr), name);
         }
     }
 
@@ -565,94 +567,109 @@ impl Checker<'_> {
                 .map(|e| (e.id.as_str(), e.ptr.as_str())),
         );
         for e in &v.evaluations {
-            self.label(&format!("{}/label", e.ptr), &e.label);
-            self.opt_label(&format!("{}/note", e.ptr), &e.note);
-            let timings = [e.at.is_some(), e.window.is_some(), e.every.is_some()]
-                .iter()
-                .filter(|b| **b)
-                .count();
-            if timings > 1 {
+            self.evaluation(e, track_ids, module_ids);
+        }
+
+        eval_ids
+    }
+
+    /// One evaluation moment: labels, a single timing, its durations and references.
+    fn evaluation(
+        &mut self,
+        e: &Evaluation,
+        track_ids: &BTreeSet<String>,
+        module_ids: &BTreeSet<String>,
+    ) {
+        self.label(&format!("{}/label", e.ptr), &e.label);
+        self.opt_label(&format!("{}/note", e.ptr), &e.note);
+        let timings = [e.at.is_some(), e.window.is_some(), e.every.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if timings > 1 {
+            self.say(
+                &e.ptr,
+                [
+                    format!(
+                        "evaluation '{}' has more than one of `at`, `window`, `every`",
+                        e.id
+                    ),
+                    format!(
+                        "evaluatie '{}' heeft meer dan één van `at`, `window`, `every`",
+                        e.id
+                    ),
+                    format!(
+                        "l'évaluation «\u{a0}{}\u{a0}» a plus d'un de `at`, `window`, `every`",
+                        e.id
+                    ),
+                ],
+                [
+                    "keep one timing per evaluation moment".into(),
+                    "houd één tijdstip per evaluatiemoment".into(),
+                    "gardez un seul moment par évaluation".into(),
+                ],
+            );
+        }
+        if let Some(a) = &e.at {
+            self.duration(&format!("{}/at", e.ptr), a);
+        }
+        if let Some(a) = &e.every {
+            self.duration(&format!("{}/every", e.ptr), a);
+        }
+        if let Some(w) = &e.window {
+            self.window(w);
+        }
+        for (i, t) in e.tracks.iter().enumerate() {
+            self.reference(&format!("{}/tracks/{i}", e.ptr), "track", t, track_ids);
+        }
+        if let Some(m) = &e.module {
+            self.reference(&format!("{}/module", e.ptr), "module", m, module_ids);
+        }
+        if matches!(e.anchor, Anchor::ModuleStart | Anchor::ModuleEnd) && e.module.is_none() {
+            self.say(
+                &format!("{}/anchor", e.ptr),
+                [
+                    format!("anchor '{}' needs `module:`", e.anchor),
+                    format!("ankerpunt '{}' heeft `module:` nodig", e.anchor),
+                    format!("l'ancrage «\u{a0}{}\u{a0}» demande `module:`", e.anchor),
+                ],
+                [
+                    "name the module whose start or end the timing counts from".into(),
+                    "noem de module vanaf wiens begin of einde geteld wordt".into(),
+                    "nommez le module dont le début ou la fin sert de point de départ".into(),
+                ],
+            );
+        }
+    }
+
+    /// An evaluation window: two durations, the earlier one first.
+    fn window(&mut self, w: &Window) {
+        let from = self
+            .duration(&format!("{}/from", w.ptr), &w.from)
+            .and_then(Duration::days);
+        let to = self
+            .duration(&format!("{}/to", w.ptr), &w.to)
+            .and_then(Duration::days);
+        if let (Some(a), Some(b)) = (from, to) {
+            if a > b {
                 self.say(
-                    &e.ptr,
+                    &format!("{}/from", w.ptr),
                     [
+                        format!("window opens ({}) after it closes ({})", w.from, w.to),
+                        format!("venster opent ({}) na het sluit ({})", w.from, w.to),
                         format!(
-                            "evaluation '{}' has more than one of `at`, `window`, `every`",
-                            e.id
-                        ),
-                        format!(
-                            "evaluatie '{}' heeft meer dan één van `at`, `window`, `every`",
-                            e.id
-                        ),
-                        format!(
-                            "l'évaluation «\u{a0}{}\u{a0}» a plus d'un de `at`, `window`, `every`",
-                            e.id
+                            "la fenêtre s'ouvre ({}) après sa fermeture ({})",
+                            w.from, w.to
                         ),
                     ],
                     [
-                        "keep one timing per evaluation moment".into(),
-                        "houd één tijdstip per evaluatiemoment".into(),
-                        "gardez un seul moment par évaluation".into(),
-                    ],
-                );
-            }
-            if let Some(a) = &e.at {
-                self.duration(&format!("{}/at", e.ptr), a);
-            }
-            if let Some(a) = &e.every {
-                self.duration(&format!("{}/every", e.ptr), a);
-            }
-            if let Some(w) = &e.window {
-                let from = self
-                    .duration(&format!("{}/from", w.ptr), &w.from)
-                    .and_then(Duration::days);
-                let to = self
-                    .duration(&format!("{}/to", w.ptr), &w.to)
-                    .and_then(Duration::days);
-                if let (Some(a), Some(b)) = (from, to) {
-                    if a > b {
-                        self.say(
-                            &format!("{}/from", w.ptr),
-                            [
-                                format!("window opens ({}) after it closes ({})", w.from, w.to),
-                                format!("venster opent ({}) na het sluit ({})", w.from, w.to),
-                                format!(
-                                    "la fenêtre s'ouvre ({}) après sa fermeture ({})",
-                                    w.from, w.to
-                                ),
-                            ],
-                            [
-                                "write the earlier offset under `from:`".into(),
-                                "zet de vroegste termijn onder `from:`".into(),
-                                "mettez le délai le plus court sous `from:`".into(),
-                            ],
-                        );
-                    }
-                }
-            }
-            for (i, t) in e.tracks.iter().enumerate() {
-                self.reference(&format!("{}/tracks/{i}", e.ptr), "track", t, track_ids);
-            }
-            if let Some(m) = &e.module {
-                self.reference(&format!("{}/module", e.ptr), "module", m, module_ids);
-            }
-            if matches!(e.anchor, Anchor::ModuleStart | Anchor::ModuleEnd) && e.module.is_none() {
-                self.say(
-                    &format!("{}/anchor", e.ptr),
-                    [
-                        format!("anchor '{}' needs `module:`", e.anchor),
-                        format!("ankerpunt '{}' heeft `module:` nodig", e.anchor),
-                        format!("l'ancrage «\u{a0}{}\u{a0}» demande `module:`", e.anchor),
-                    ],
-                    [
-                        "name the module whose start or end the timing counts from".into(),
-                        "noem de module vanaf wiens begin of einde geteld wordt".into(),
-                        "nommez le module dont le début ou la fin sert de point de départ".into(),
+                        "write the earlier offset under `from:`".into(),
+                        "zet de vroegste termijn onder `from:`".into(),
+                        "mettez le délai le plus court sous `from:`".into(),
                     ],
                 );
             }
         }
-
-        eval_ids
     }
 
     /// Pathway steps: modules, order and gates resolve.
@@ -693,39 +710,7 @@ impl Checker<'_> {
                 }
             }
             if let Some(g) = &s.gate {
-                if eval_ids.contains(&g.evaluation) {
-                    let e = v
-                        .evaluations
-                        .iter()
-                        .find(|e| e.id == g.evaluation)
-                        .expect("id checked");
-                    if !e.decisions.iter().any(|d| d == &g.decision) {
-                        let list = Decision::list(&e.decisions);
-                        self.say(
-                            &format!("{}/decision", g.ptr),
-                            [
-                                format!("evaluation '{}' cannot decide '{}'", e.id, g.decision),
-                                format!("evaluatie '{}' kan niet '{}' beslissen", e.id, g.decision),
-                                format!(
-                                    "l'évaluation «\u{a0}{}\u{a0}» ne peut pas décider «\u{a0}{}\u{a0}»",
-                                    e.id, g.decision
-                                ),
-                            ],
-                            [
-                                format!("its decisions: {list}"),
-                                format!("haar beslissingen: {list}"),
-                                format!("ses décisions : {list}"),
-                            ],
-                        );
-                    }
-                } else {
-                    self.reference(
-                        &format!("{}/evaluation", g.ptr),
-                        "evaluation",
-                        &g.evaluation,
-                        eval_ids,
-                    );
-                }
+                self.gate(v, g, eval_ids);
             }
         }
         if v.pathway.kind == PathwayKind::Gated && v.pathway.steps.iter().all(|s| s.gate.is_none())
@@ -742,6 +727,43 @@ impl Checker<'_> {
                     "voeg een poort toe, of kies kind sequential".into(),
                     "ajoutez une porte, ou choisissez kind sequential".into(),
                 ],
+            );
+        }
+    }
+
+    /// A step's gate: an evaluation of this version that can take the decision.
+    fn gate(&mut self, v: &Version, g: &Gate, eval_ids: &BTreeSet<String>) {
+        if eval_ids.contains(&g.evaluation) {
+            let e = v
+                .evaluations
+                .iter()
+                .find(|e| e.id == g.evaluation)
+                .expect("id checked");
+            if !e.decisions.iter().any(|d| d == &g.decision) {
+                let list = Decision::list(&e.decisions);
+                self.say(
+                    &format!("{}/decision", g.ptr),
+                    [
+                        format!("evaluation '{}' cannot decide '{}'", e.id, g.decision),
+                        format!("evaluatie '{}' kan niet '{}' beslissen", e.id, g.decision),
+                        format!(
+                            "l'évaluation «\u{a0}{}\u{a0}» ne peut pas décider «\u{a0}{}\u{a0}»",
+                            e.id, g.decision
+                        ),
+                    ],
+                    [
+                        format!("its decisions: {list}"),
+                        format!("haar beslissingen: {list}"),
+                        format!("ses décisions : {list}"),
+                    ],
+                );
+            }
+        } else {
+            self.reference(
+                &format!("{}/evaluation", g.ptr),
+                "evaluation",
+                &g.evaluation,
+                eval_ids,
             );
         }
     }
@@ -963,6 +985,13 @@ impl Checker<'_> {
         let Some(d) = &v.demand else { return };
         self.opt_label(&format!("{}/note", d.ptr), &d.note);
         self.demand_modules(v, d);
+        self.demand_tracks(v, d, track_ids);
+        self.demand_lengths(d);
+        self.demand_norm(v, d);
+    }
+
+    /// The track mix of the demand profile, or its length of stay without tracks.
+    fn demand_tracks(&mut self, v: &Version, d: &Demand, track_ids: &BTreeSet<String>) {
         if !d.track_mix.is_empty() {
             let total: f64 = d.track_mix.values().sum();
             if (total - 1.0).abs() > 1e-6 {
@@ -1015,6 +1044,10 @@ impl Checker<'_> {
                 ],
             );
         }
+    }
+
+    /// Lengths the simulation needs fixed: stay, extension, and the reneging delay.
+    fn demand_lengths(&mut self, d: &Demand) {
         for (key, value) in [("stay", &d.stay), ("extension", &d.extension)] {
             if let Some(t) = value {
                 if let Some(Duration::Open) = self.duration(&format!("{}/{key}", d.ptr), t) {
@@ -1054,6 +1087,11 @@ impl Checker<'_> {
         if let Some(r) = &d.reneging {
             self.duration(&format!("{}/after", r.ptr), &r.after);
         }
+    }
+
+    /// Never-started reasons that name exits, and one caseload norm: the version's or the
+    /// profile's assumption.
+    fn demand_norm(&mut self, v: &Version, d: &Demand) {
         let not_started: BTreeSet<String> = v
             .exits
             .iter()
@@ -1143,6 +1181,34 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
     c.label("/name", &spec.name);
     c.label("/organisation", &spec.organisation);
     c.opt_label("/summary", &spec.summary);
+    retention_and_levels(&mut c, spec);
+    for o in &spec.options {
+        c.label(&format!("{}/label", o.ptr), &o.label);
+        for ch in &o.choices {
+            c.label(&format!("{}/label", ch.ptr), &ch.label);
+        }
+    }
+    let _ = c.unique(
+        "option",
+        spec.options.iter().map(|o| (o.id.as_str(), o.ptr.as_str())),
+    );
+    let _ = c.unique(
+        "version",
+        spec.versions
+            .iter()
+            .map(|v| (v.id.as_str(), v.ptr.as_str())),
+    );
+    for v in &spec.versions {
+        c.version(v);
+    }
+    overlaps(&mut c, spec);
+    c.out.sort_by_key(|d| (d.line, d.col));
+    c.out.dedup();
+    c.out
+}
+
+/// The retention period is a fixed length; each NT2 level maps to one CEFR level.
+fn retention_and_levels(c: &mut Checker, spec: &crate::program::model::ProgramSpec) {
     if let Some(r) = &spec.retention {
         c.opt_label(&format!("{}/note", r.ptr), &r.note);
         if let Some(Duration::Open) = c.duration(&format!("{}/erase_after", r.ptr), &r.erase_after)
@@ -1183,26 +1249,10 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
         }
         c.opt_label(&format!("{}/note", e.ptr), &e.note);
     }
-    for o in &spec.options {
-        c.label(&format!("{}/label", o.ptr), &o.label);
-        for ch in &o.choices {
-            c.label(&format!("{}/label", ch.ptr), &ch.label);
-        }
-    }
-    let _ = c.unique(
-        "option",
-        spec.options.iter().map(|o| (o.id.as_str(), o.ptr.as_str())),
-    );
-    let _ = c.unique(
-        "version",
-        spec.versions
-            .iter()
-            .map(|v| (v.id.as_str(), v.ptr.as_str())),
-    );
-    for v in &spec.versions {
-        c.version(v);
-    }
-    // Versions must not overlap in time.
+}
+
+/// Versions must not overlap in time.
+fn overlaps(c: &mut Checker, spec: &crate::program::model::ProgramSpec) {
     let mut sorted: Vec<&Version> = spec.versions.iter().collect();
     sorted.sort_by_key(|v| v.valid_from);
     for pair in sorted.windows(2) {
@@ -1262,9 +1312,6 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
             );
         }
     }
-    c.out.sort_by_key(|d| (d.line, d.col));
-    c.out.dedup();
-    c.out
 }
 
 /// How Dutch and French name a kind of entry in messages about ids: the word, its plural and

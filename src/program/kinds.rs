@@ -39,32 +39,7 @@ pub fn check_params(
         Lang::Nl => nl,
         Lang::Fr => fr,
     };
-    let needs_field = matches!(kind, "flag_true" | "flag_false");
-    match (needs_field, field) {
-        (true, None) => {
-            return Err(say(
-                format!("rule kind '{kind}' needs `field:` (a yes/no referral field such as in_art60)"),
-                format!("regelsoort '{kind}' heeft `field:` nodig (een ja/nee-veld van de aanmelding, zoals in_art60)"),
-                format!("la sorte de règle «\u{a0}{kind}\u{a0}» demande `field:` (un champ oui/non de l'orientation, comme in_art60)"),
-            ))
-        }
-        (false, Some(_)) => {
-            return Err(say(
-                format!("rule kind '{kind}' takes no `field:`"),
-                format!("regelsoort '{kind}' neemt geen `field:`"),
-                format!("la sorte de règle «\u{a0}{kind}\u{a0}» ne prend pas de `field:`"),
-            ))
-        }
-        (true, Some(f)) if !BOOL_FIELDS.contains(&f) => {
-            let mean = suggestion_in(f, BOOL_FIELDS.iter().copied(), lang);
-            return Err(say(
-                format!("'{f}' is not a yes/no referral field{mean}"),
-                format!("'{f}' is geen ja/nee-veld van de aanmelding{mean}"),
-                format!("«\u{a0}{f}\u{a0}» n'est pas un champ oui/non de l'orientation{mean}"),
-            ));
-        }
-        _ => {}
-    }
+    check_field(kind, field, lang)?;
     let needs_value = |what_en: &str, what_nl: &str, what_fr: &str| {
         Err(say(
             format!("rule kind '{kind}' needs `value:` {what_en}"),
@@ -72,6 +47,9 @@ pub fn check_params(
             format!("la sorte de règle «\u{a0}{kind}\u{a0}» demande `value:` {what_fr}"),
         ))
     };
+    if let Some(checked) = check_list_kind(kind, value, lang) {
+        return checked;
+    }
     match kind {
         "flag_true" | "flag_false" => match value {
             None => Ok(()),
@@ -89,28 +67,6 @@ pub fn check_params(
                 "en nombre entier d'années, p. ex. 18",
             ),
         },
-        "nationality_in" | "nationality_not_in" => list_of(value, kind, lang, [
-            "ISO 3166-1 alpha-2 codes or EU, e.g. [EU] or [SY, AF]",
-            "ISO 3166-1-alpha-2-codes of EU, bv. [EU] of [SY, AF]",
-            "codes ISO 3166-1 alpha-2 ou EU, p. ex. [EU] ou [SY, AF]",
-        ], |s| s == "EU" || (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()))),
-        "residence_status_in" => {
-            let codes = RESIDENCE_STATUSES.join(", ");
-            list_of(value, kind, lang, [&codes, &codes, &codes], |s| RESIDENCE_STATUSES.contains(&s))
-        }
-        "income_support_in" => {
-            let codes = INCOME_SUPPORT.join(", ");
-            list_of(value, kind, lang, [&codes, &codes, &codes], |s| INCOME_SUPPORT.contains(&s))
-        }
-        "education_in" => {
-            let codes = EDUCATION_LEVELS.join(", ");
-            list_of(value, kind, lang, [&codes, &codes, &codes], |s| EDUCATION_LEVELS.contains(&s))
-        }
-        "residence_ocmw_in" => list_of(value, kind, lang, [
-            "lower-case OCMW names as referrals write residence_ocmw",
-            "OCMW-namen in kleine letters, zoals aanmeldingen residence_ocmw schrijven",
-            "noms de CPAS en minuscules, comme les orientations écrivent residence_ocmw",
-        ], |s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')),
         "language_level_at_least" | "language_level_at_most" => match value.and_then(Value::as_str) {
             Some(s) if crate::vocab::language_rank(s).is_some() => Ok(()),
             _ => needs_value(
@@ -143,6 +99,92 @@ pub fn check_params(
                 format!("sorte de règle inconnue «\u{a0}{kind}\u{a0}»{mean}"),
             ))
         }
+    }
+}
+
+/// The kinds whose `value:` is a list of codes; `None` for the other kinds.
+fn check_list_kind(kind: &str, value: Option<&Value>, lang: Lang) -> Option<Result<(), String>> {
+    Some(match kind {
+        "nationality_in" | "nationality_not_in" => list_of(
+            value,
+            kind,
+            lang,
+            [
+                "ISO 3166-1 alpha-2 codes or EU, e.g. [EU] or [SY, AF]",
+                "ISO 3166-1-alpha-2-codes of EU, bv. [EU] of [SY, AF]",
+                "codes ISO 3166-1 alpha-2 ou EU, p. ex. [EU] ou [SY, AF]",
+            ],
+            |s| s == "EU" || (s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())),
+        ),
+        "residence_status_in" => {
+            let codes = RESIDENCE_STATUSES.join(", ");
+            list_of(value, kind, lang, [&codes, &codes, &codes], |s| {
+                RESIDENCE_STATUSES.contains(&s)
+            })
+        }
+        "income_support_in" => {
+            let codes = INCOME_SUPPORT.join(", ");
+            list_of(value, kind, lang, [&codes, &codes, &codes], |s| {
+                INCOME_SUPPORT.contains(&s)
+            })
+        }
+        "education_in" => {
+            let codes = EDUCATION_LEVELS.join(", ");
+            list_of(value, kind, lang, [&codes, &codes, &codes], |s| {
+                EDUCATION_LEVELS.contains(&s)
+            })
+        }
+        "residence_ocmw_in" => list_of(
+            value,
+            kind,
+            lang,
+            [
+                "lower-case OCMW names as referrals write residence_ocmw",
+                "OCMW-namen in kleine letters, zoals aanmeldingen residence_ocmw schrijven",
+                "noms de CPAS en minuscules, comme les orientations écrivent residence_ocmw",
+            ],
+            |s| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_')
+            },
+        ),
+        _ => return None,
+    })
+}
+
+/// Whether the rule's kind takes a `field:`, and that it names a yes/no referral field.
+fn check_field(kind: &str, field: Option<&str>, lang: Lang) -> Result<(), String> {
+    let say = |en: String, nl: String, fr: String| match lang {
+        Lang::En => en,
+        Lang::Nl => nl,
+        Lang::Fr => fr,
+    };
+    let needs_field = matches!(kind, "flag_true" | "flag_false");
+    match (needs_field, field) {
+        (true, None) => {
+            Err(say(
+                format!("rule kind '{kind}' needs `field:` (a yes/no referral field such as in_art60)"),
+                format!("regelsoort '{kind}' heeft `field:` nodig (een ja/nee-veld van de aanmelding, zoals in_art60)"),
+                format!("la sorte de règle «\u{a0}{kind}\u{a0}» demande `field:` (un champ oui/non de l'orientation, comme in_art60)"),
+            ))
+        }
+        (false, Some(_)) => {
+            Err(say(
+                format!("rule kind '{kind}' takes no `field:`"),
+                format!("regelsoort '{kind}' neemt geen `field:`"),
+                format!("la sorte de règle «\u{a0}{kind}\u{a0}» ne prend pas de `field:`"),
+            ))
+        }
+        (true, Some(f)) if !BOOL_FIELDS.contains(&f) => {
+            let mean = suggestion_in(f, BOOL_FIELDS.iter().copied(), lang);
+            Err(say(
+                format!("'{f}' is not a yes/no referral field{mean}"),
+                format!("'{f}' is geen ja/nee-veld van de aanmelding{mean}"),
+                format!("«\u{a0}{f}\u{a0}» n'est pas un champ oui/non de l'orientation{mean}"),
+            ))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -326,114 +326,123 @@ fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptio
         let default = opt["default"].as_str().unwrap_or_default().to_string();
         if !choices.contains(&default) {
             let ptr = format!("{}/default", opt["_ptr"].as_str().unwrap_or_default());
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    index.locate(&ptr).value,
-                    format!(
-                        "default '{default}' is not one of this option's choices{}",
-                        suggestion_suffix(&default, choices.iter().map(String::as_str))
-                    ),
-                )
-                .with_help(format!("choices: {}", choices.join(", ")))
-                .nl(
-                    format!(
-                        "standaardkeuze '{default}' is geen van de keuzes van deze optie{}",
-                        suggestion_in(&default, choices.iter().map(String::as_str), Lang::Nl)
-                    ),
-                    format!("keuzes: {}", choices.join(", ")),
-                )
-                .fr(
-                    format!(
-                        "le choix par défaut «\u{a0}{default}\u{a0}» n'est pas un choix de cette option{}",
-                        suggestion_in(&default, choices.iter().map(String::as_str), Lang::Fr)
-                    ),
-                    format!("choix : {}", choices.join(", ")),
-                ),
-            );
+            errors.push(bad_default(
+                file,
+                index.locate(&ptr).value,
+                &default,
+                &choices,
+            ));
         }
         chosen.insert(id.clone(), default);
         known.insert(id, choices);
     }
     for (id, choice) in &opts.choices {
         match known.get(id) {
-            None => errors.push(
-                Diagnostic::error(
-                    file,
-                    Pos::new(1, 1),
-                    format!(
-                        "--option {id}={choice}: this programme has no option '{id}'{}",
-                        suggestion_suffix(id, known.keys().map(String::as_str))
-                    ),
-                )
-                .with_help(format!(
-                    "options of this programme: {}",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.keys().cloned().collect::<Vec<_>>().join(", ")
-                    }
-                ))
-                .nl(
-                    format!(
-                        "--option {id}={choice}: dit programma heeft geen optie '{id}'{}",
-                        suggestion_in(id, known.keys().map(String::as_str), Lang::Nl)
-                    ),
-                    format!(
-                        "opties van dit programma: {}",
-                        if known.is_empty() {
-                            "geen".to_string()
-                        } else {
-                            known.keys().cloned().collect::<Vec<_>>().join(", ")
-                        }
-                    ),
-                )
-                .fr(
-                    format!(
-                        "--option {id}={choice} : ce programme n'a pas d'option «\u{a0}{id}\u{a0}»{}",
-                        suggestion_in(id, known.keys().map(String::as_str), Lang::Fr)
-                    ),
-                    format!(
-                        "options de ce programme : {}",
-                        if known.is_empty() {
-                            "aucune".to_string()
-                        } else {
-                            known.keys().cloned().collect::<Vec<_>>().join(", ")
-                        }
-                    ),
-                ),
-            ),
-            Some(choices) if !choices.contains(choice) => errors.push(
-                Diagnostic::error(
-                    file,
-                    Pos::new(1, 1),
-                    format!(
-                        "--option {id}={choice}: '{choice}' is not a choice of option '{id}'{}",
-                        suggestion_suffix(choice, choices.iter().map(String::as_str))
-                    ),
-                )
-                .with_help(format!("choices: {}", choices.join(", ")))
-                .nl(
-                    format!(
-                        "--option {id}={choice}: '{choice}' is geen keuze van optie '{id}'{}",
-                        suggestion_in(choice, choices.iter().map(String::as_str), Lang::Nl)
-                    ),
-                    format!("keuzes: {}", choices.join(", ")),
-                )
-                .fr(
-                    format!(
-                        "--option {id}={choice} : «\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
-                        suggestion_in(choice, choices.iter().map(String::as_str), Lang::Fr)
-                    ),
-                    format!("choix : {}", choices.join(", ")),
-                ),
-            ),
+            None => errors.push(no_such_option(file, id, choice, &known)),
+            Some(choices) if !choices.contains(choice) => {
+                errors.push(not_a_choice_given(file, id, choice, choices))
+            }
             Some(_) => {
                 chosen.insert(id.clone(), choice.clone());
             }
         }
     }
     (chosen, known, errors)
+}
+
+fn bad_default(file: &str, at: Pos, default: &str, choices: &[String]) -> Diagnostic {
+    let mean = |lang| suggestion_in(default, choices.iter().map(String::as_str), lang);
+    let list = choices.join(", ");
+    Diagnostic::error(
+        file,
+        at,
+        format!(
+            "default '{default}' is not one of this option's choices{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("choices: {list}"))
+    .nl(
+        format!(
+            "standaardkeuze '{default}' is geen van de keuzes van deze optie{}",
+            mean(Lang::Nl)
+        ),
+        format!("keuzes: {list}"),
+    )
+    .fr(
+        format!(
+            "le choix par défaut «\u{a0}{default}\u{a0}» n'est pas un choix de cette option{}",
+            mean(Lang::Fr)
+        ),
+        format!("choix : {list}"),
+    )
+}
+
+fn no_such_option(
+    file: &str,
+    id: &str,
+    choice: &str,
+    known: &BTreeMap<String, Vec<String>>,
+) -> Diagnostic {
+    let mean = |lang| suggestion_in(id, known.keys().map(String::as_str), lang);
+    let list = |none: &str| {
+        if known.is_empty() {
+            none.to_string()
+        } else {
+            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        }
+    };
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!(
+            "--option {id}={choice}: this programme has no option '{id}'{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("options of this programme: {}", list("none")))
+    .nl(
+        format!(
+            "--option {id}={choice}: dit programma heeft geen optie '{id}'{}",
+            mean(Lang::Nl)
+        ),
+        format!("opties van dit programma: {}", list("geen")),
+    )
+    .fr(
+        format!(
+            "--option {id}={choice} : ce programme n'a pas d'option «\u{a0}{id}\u{a0}»{}",
+            mean(Lang::Fr)
+        ),
+        format!("options de ce programme : {}", list("aucune")),
+    )
+}
+
+fn not_a_choice_given(file: &str, id: &str, choice: &str, choices: &[String]) -> Diagnostic {
+    let mean = |lang| suggestion_in(choice, choices.iter().map(String::as_str), lang);
+    let list = choices.join(", ");
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!(
+            "--option {id}={choice}: '{choice}' is not a choice of option '{id}'{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("choices: {list}"))
+    .nl(
+        format!(
+            "--option {id}={choice}: '{choice}' is geen keuze van optie '{id}'{}",
+            mean(Lang::Nl)
+        ),
+        format!("keuzes: {list}"),
+    )
+    .fr(
+        format!(
+            "--option {id}={choice} : «\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
+            mean(Lang::Fr)
+        ),
+        format!("choix : {list}"),
+    )
 }
 
 struct Choices<'a> {

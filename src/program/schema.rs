@@ -80,149 +80,24 @@ pub fn check_against(
                 for key in unexpected {
                     let place =
                         index.locate_key(&format!("{instance_ptr}/{}", escape_segment(key)));
-                    let msg = format!(
-                        "unknown key '{key}'{}",
-                        suggestion_suffix(key, allowed.iter().copied())
-                    );
-                    let candidates = || allowed.iter().copied();
-                    out.push(
-                        Diagnostic::error(file, place.value, msg)
-                            .with_width(key.chars().count())
-                            .with_help(format!("allowed keys here: {}", allowed.join(", ")))
-                            .nl(
-                                format!(
-                                    "onbekende sleutel '{key}'{}",
-                                    suggestion_in(key, candidates(), Lang::Nl)
-                                ),
-                                format!("sleutels die hier mogen: {}", allowed.join(", ")),
-                            )
-                            .fr(
-                                format!(
-                                    "clé inconnue «\u{a0}{key}\u{a0}»{}",
-                                    suggestion_in(key, candidates(), Lang::Fr)
-                                ),
-                                format!("clés admises ici : {}", allowed.join(", ")),
-                            ),
-                    );
+                    out.push(unknown_key(file, place, key, &allowed));
                 }
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or("?");
-                let place = index.locate(&instance_ptr);
-                let prop = owner_node
-                    .and_then(|n| n.pointer(&format!("/properties/{}", escape_segment(name))))
-                    .map(|p| resolve(schema, p));
-                let prop_hint = prop
-                    .and_then(|p| p.get("description"))
-                    .and_then(Value::as_str);
-                let prop_hint_in = |lang: Lang| {
-                    prop.and_then(|p| p.get(format!("x-description-{lang}")))
-                        .and_then(Value::as_str)
-                        .map(|h| format!(" {h}"))
-                        .unwrap_or_default()
-                };
-                let d = Diagnostic::error(file, place.value, format!("missing key '{name}'"))
-                    .with_help(match prop_hint {
-                        Some(h) => format!("add `{name}:` here. {h}"),
-                        None => format!("add `{name}:` to this entry"),
-                    })
-                    .nl(
-                        format!("sleutel '{name}' ontbreekt"),
-                        format!("voeg hier `{name}:` toe.{}", prop_hint_in(Lang::Nl)),
-                    )
-                    .fr(
-                        format!("la clé «\u{a0}{name}\u{a0}» manque"),
-                        format!("ajoutez `{name}:` ici.{}", prop_hint_in(Lang::Fr)),
-                    );
-                out.push(d);
+                out.push(missing_key(
+                    schema,
+                    owner_node,
+                    file,
+                    index.locate(&instance_ptr),
+                    name,
+                ));
             }
             kind => {
                 let place = index.locate(&instance_ptr);
                 let found = err.instance();
-                let message = |lang: Lang| -> String {
-                    let say = |nl, fr, en| crate::i18n::say(lang, nl, fr, en);
-                    let found_text = crate::yaml::describe_in(found, lang);
-                    match kind {
-                        ValidationErrorKind::Type { kind } => {
-                            let expected = match kind {
-                                TypeKind::Single(t) => t.to_string(),
-                                TypeKind::Multiple(ts) => ts
-                                    .iter()
-                                    .map(|t| t.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join(" or "),
-                            };
-                            let expected = readable_type(&expected, lang);
-                            match lang {
-                                Lang::En => format!("expected {expected}, found {found_text}"),
-                                Lang::Nl => format!("verwacht: {expected}, gevonden: {found_text}"),
-                                Lang::Fr => format!("attendu : {expected}, trouvé : {found_text}"),
-                            }
-                        }
-                        ValidationErrorKind::Enum { options } => {
-                            let opts: Vec<String> = options
-                                .as_array()
-                                .map(|a| {
-                                    a.iter()
-                                        .map(|v| v.as_str().map_or(v.to_string(), str::to_string))
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            let word = found.as_str().map_or(found.to_string(), str::to_string);
-                            let hint = suggestion_in(&word, opts.iter().map(String::as_str), lang);
-                            let opts = opts.join(", ");
-                            match lang {
-                                Lang::En => format!("{found_text} is not one of: {opts}{hint}"),
-                                Lang::Nl => format!("{found_text} is niet een van: {opts}{hint}"),
-                                Lang::Fr => format!(
-                                    "{found_text} n'est pas l'une des valeurs : {opts}{hint}"
-                                ),
-                            }
-                        }
-                        ValidationErrorKind::Format { format } if format == "date" => format!(
-                            "{found_text} {}",
-                            say(
-                                "is geen echte datum in de vorm JJJJ-MM-DD",
-                                "n'est pas une vraie date de la forme AAAA-MM-JJ",
-                                "is not a real date in the form YYYY-MM-DD"
-                            )
-                        ),
-                        ValidationErrorKind::Pattern { .. } => format!(
-                            "{found_text} {}",
-                            say(
-                                "heeft niet de verwachte vorm",
-                                "n'a pas la forme attendue",
-                                "is not in the expected form"
-                            )
-                        ),
-                        ValidationErrorKind::MinItems { limit } => match (lang, *limit) {
-                            (Lang::En, 1) => "this list needs at least 1 entry".to_string(),
-                            (Lang::En, n) => format!("this list needs at least {n} entries"),
-                            (Lang::Nl, 1) => {
-                                "deze lijst heeft minstens 1 element nodig".to_string()
-                            }
-                            (Lang::Nl, n) => {
-                                format!("deze lijst heeft minstens {n} elementen nodig")
-                            }
-                            (Lang::Fr, 1) => {
-                                "cette liste doit compter au moins 1 élément".to_string()
-                            }
-                            (Lang::Fr, n) => {
-                                format!("cette liste doit compter au moins {n} éléments")
-                            }
-                        },
-                        ValidationErrorKind::AnyOf { .. }
-                        | ValidationErrorKind::OneOfNotValid { .. } => format!(
-                            "{found_text} {}",
-                            say(
-                                "is hier geen aanvaarde waarde",
-                                "n'est pas une valeur acceptée ici",
-                                "is not an accepted value here"
-                            )
-                        ),
-                        _ => err.to_string(),
-                    }
-                };
+                let fallback = err.to_string();
+                let message = |lang| value_message(kind, found, &fallback, lang);
                 let mut d = Diagnostic::error(file, place.value, message(Lang::En))
                     .with_width(place.width)
                     .nl(message(Lang::Nl), hint_in(Lang::Nl))
@@ -246,6 +121,151 @@ pub fn check_against(
     out.sort_by_key(|d| (d.line, d.col));
     out.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
     out
+}
+
+/// A required key that is not written, with the schema's description of it.
+fn missing_key(
+    schema: &Value,
+    owner_node: Option<&Value>,
+    file: &str,
+    place: crate::yaml::Place,
+    name: &str,
+) -> Diagnostic {
+    let prop = owner_node
+        .and_then(|n| n.pointer(&format!("/properties/{}", escape_segment(name))))
+        .map(|p| resolve(schema, p));
+    let prop_hint = prop
+        .and_then(|p| p.get("description"))
+        .and_then(Value::as_str);
+    let prop_hint_in = |lang: Lang| {
+        prop.and_then(|p| p.get(format!("x-description-{lang}")))
+            .and_then(Value::as_str)
+            .map(|h| format!(" {h}"))
+            .unwrap_or_default()
+    };
+    Diagnostic::error(file, place.value, format!("missing key '{name}'"))
+        .with_help(match prop_hint {
+            Some(h) => format!("add `{name}:` here. {h}"),
+            None => format!("add `{name}:` to this entry"),
+        })
+        .nl(
+            format!("sleutel '{name}' ontbreekt"),
+            format!("voeg hier `{name}:` toe.{}", prop_hint_in(Lang::Nl)),
+        )
+        .fr(
+            format!("la clé «\u{a0}{name}\u{a0}» manque"),
+            format!("ajoutez `{name}:` ici.{}", prop_hint_in(Lang::Fr)),
+        )
+}
+
+/// A key the schema does not allow here, with the nearest allowed one.
+fn unknown_key(file: &str, place: crate::yaml::Place, key: &str, allowed: &[&str]) -> Diagnostic {
+    let candidates = || allowed.iter().copied();
+    let list = allowed.join(", ");
+    Diagnostic::error(
+        file,
+        place.value,
+        format!(
+            "unknown key '{key}'{}",
+            suggestion_suffix(key, candidates())
+        ),
+    )
+    .with_width(key.chars().count())
+    .with_help(format!("allowed keys here: {list}"))
+    .nl(
+        format!(
+            "onbekende sleutel '{key}'{}",
+            suggestion_in(key, candidates(), Lang::Nl)
+        ),
+        format!("sleutels die hier mogen: {list}"),
+    )
+    .fr(
+        format!(
+            "clé inconnue «\u{a0}{key}\u{a0}»{}",
+            suggestion_in(key, candidates(), Lang::Fr)
+        ),
+        format!("clés admises ici : {list}"),
+    )
+}
+
+/// What is wrong with a value, worded for `lang`; `fallback` is the validator's own words for
+/// kinds of problem programme files do not meet.
+fn value_message(kind: &ValidationErrorKind, found: &Value, fallback: &str, lang: Lang) -> String {
+    let say = |nl, fr, en| crate::i18n::say(lang, nl, fr, en);
+    let found_text = crate::yaml::describe_in(found, lang);
+    match kind {
+        ValidationErrorKind::Type { kind } => {
+            let expected = match kind {
+                TypeKind::Single(t) => t.to_string(),
+                TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            let expected = readable_type(&expected, lang);
+            match lang {
+                Lang::En => format!("expected {expected}, found {found_text}"),
+                Lang::Nl => format!("verwacht: {expected}, gevonden: {found_text}"),
+                Lang::Fr => format!("attendu : {expected}, trouvé : {found_text}"),
+            }
+        }
+        ValidationErrorKind::Enum { options } => {
+            let opts: Vec<String> = options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|v| v.as_str().map_or(v.to_string(), str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let word = found.as_str().map_or(found.to_string(), str::to_string);
+            let hint = suggestion_in(&word, opts.iter().map(String::as_str), lang);
+            let opts = opts.join(", ");
+            match lang {
+                Lang::En => format!("{found_text} is not one of: {opts}{hint}"),
+                Lang::Nl => format!("{found_text} is niet een van: {opts}{hint}"),
+                Lang::Fr => format!("{found_text} n'est pas l'une des valeurs : {opts}{hint}"),
+            }
+        }
+        ValidationErrorKind::Format { format } if format == "date" => format!(
+            "{found_text} {}",
+            say(
+                "is geen echte datum in de vorm JJJJ-MM-DD",
+                "n'est pas une vraie date de la forme AAAA-MM-JJ",
+                "is not a real date in the form YYYY-MM-DD"
+            )
+        ),
+        ValidationErrorKind::Pattern { .. } => format!(
+            "{found_text} {}",
+            say(
+                "heeft niet de verwachte vorm",
+                "n'a pas la forme attendue",
+                "is not in the expected form"
+            )
+        ),
+        ValidationErrorKind::MinItems { limit } => match (lang, *limit) {
+            (Lang::En, 1) => "this list needs at least 1 entry".to_string(),
+            (Lang::En, n) => format!("this list needs at least {n} entries"),
+            (Lang::Nl, 1) => "deze lijst heeft minstens 1 element nodig".to_string(),
+            (Lang::Nl, n) => {
+                format!("deze lijst heeft minstens {n} elementen nodig")
+            }
+            (Lang::Fr, 1) => "cette liste doit compter au moins 1 élément".to_string(),
+            (Lang::Fr, n) => {
+                format!("cette liste doit compter au moins {n} éléments")
+            }
+        },
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => format!(
+            "{found_text} {}",
+            say(
+                "is hier geen aanvaarde waarde",
+                "n'est pas une valeur acceptée ici",
+                "is not an accepted value here"
+            )
+        ),
+        _ => fallback.to_string(),
+    }
 }
 
 /// Follow a local `$ref` once.

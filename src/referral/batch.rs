@@ -195,24 +195,11 @@ impl<'m> Batch<'m> {
         let extra = (self.columns.len()..width).any(|i| src.cell(i) != Cell::Empty);
         if extra || (src.strict_width() && width != self.columns.len()) {
             let (pos, _) = src.place(width.min(self.columns.len()));
-            return Err(vec![Diagnostic::error(
+            return Err(vec![width_mismatch(
                 &self.file,
                 pos,
-                format!(
-                    "row has {width} fields but the header has {} columns",
-                    self.columns.len()
-                ),
-            )
-            .with_help(
-                "check for a missing or extra separator, or an unclosed quote, on this line",
-            )
-            .nl(
-                format!("rij heeft {width} velden maar de kop heeft {} kolommen", self.columns.len()),
-                "kijk deze regel na op een ontbrekend of extra scheidingsteken, of een niet gesloten aanhalingsteken",
-            )
-            .fr(
-                format!("la ligne a {width} champs mais l'en-tête a {} colonnes", self.columns.len()),
-                "vérifiez sur cette ligne un séparateur manquant ou en trop, ou un guillemet non fermé",
+                width,
+                self.columns.len(),
             )]);
         }
         let mut errors = Vec::new();
@@ -225,26 +212,7 @@ impl<'m> Batch<'m> {
             }
             if let Err(e) = self.set(&mut r, name, *ty, &cell) {
                 let (pos, place) = src.place(i);
-                let at = |lang| cell_name(place.as_deref(), lang);
-                errors.push(
-                    Diagnostic::error(
-                        &self.file,
-                        pos,
-                        format!("{}column '{name}': {e}", at(Lang::En)),
-                    )
-                    .nl(
-                        format!("{}kolom '{name}': {}", at(Lang::Nl), e.in_lang(Lang::Nl)),
-                        "",
-                    )
-                    .fr(
-                        format!(
-                            "{}colonne «\u{a0}{name}\u{a0}» : {}",
-                            at(Lang::Fr),
-                            e.in_lang(Lang::Fr)
-                        ),
-                        "",
-                    ),
-                );
+                errors.push(cell_problem(&self.file, pos, place.as_deref(), name, &e));
             }
         }
         let place_of = |field: &str| {
@@ -257,61 +225,12 @@ impl<'m> Batch<'m> {
         };
         if r.referral_date.is_none() && errors.is_empty() {
             let (pos, place) = place_of("referral_date");
-            errors.push(
-                Diagnostic::error(
-                    &self.file,
-                    pos,
-                    format!(
-                        "{}column 'referral_date' is empty",
-                        cell_name(place.as_deref(), Lang::En)
-                    ),
-                )
-                .with_help("every referral needs its date")
-                .nl(
-                    format!(
-                        "{}kolom 'referral_date' is leeg",
-                        cell_name(place.as_deref(), Lang::Nl)
-                    ),
-                    "elke aanmelding heeft haar datum nodig",
-                )
-                .fr(
-                    format!(
-                        "{}la colonne «\u{a0}referral_date\u{a0}» est vide",
-                        cell_name(place.as_deref(), Lang::Fr)
-                    ),
-                    "chaque orientation a besoin de sa date",
-                ),
-            );
+            errors.push(empty_date(&self.file, pos, place.as_deref()));
         }
         if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
             if b > d {
                 let (pos, place) = place_of("birth_date");
-                let at = |lang| cell_name(place.as_deref(), lang);
-                errors.push(
-                    Diagnostic::error(
-                        &self.file,
-                        pos,
-                        format!("{}birth_date {b} is after referral_date {d}", at(Lang::En)),
-                    )
-                    .nl(
-                        format!(
-                            "{}birth_date {} valt na referral_date {}",
-                            at(Lang::Nl),
-                            date(b, Lang::Nl),
-                            date(d, Lang::Nl)
-                        ),
-                        "",
-                    )
-                    .fr(
-                        format!(
-                            "{}birth_date {} est postérieure à referral_date {}",
-                            at(Lang::Fr),
-                            date(b, Lang::Fr),
-                            date(d, Lang::Fr)
-                        ),
-                        "",
-                    ),
-                );
+                errors.push(born_after(&self.file, pos, place.as_deref(), b, d));
             }
         }
         if errors.is_empty() {
@@ -374,6 +293,101 @@ impl<'m> Batch<'m> {
     pub fn stopped(&self) -> bool {
         self.source.stopped()
     }
+}
+
+fn width_mismatch(file: &str, pos: Pos, width: usize, columns: usize) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        pos,
+        format!("row has {width} fields but the header has {columns} columns"),
+    )
+    .with_help("check for a missing or extra separator, or an unclosed quote, on this line")
+    .nl(
+        format!("rij heeft {width} velden maar de kop heeft {columns} kolommen"),
+        "kijk deze regel na op een ontbrekend of extra scheidingsteken, of een niet gesloten aanhalingsteken",
+    )
+    .fr(
+        format!("la ligne a {width} champs mais l'en-tête a {columns} colonnes"),
+        "vérifiez sur cette ligne un séparateur manquant ou en trop, ou un guillemet non fermé",
+    )
+}
+
+fn cell_problem(
+    file: &str,
+    pos: Pos,
+    place: Option<&str>,
+    name: &str,
+    e: &ValueError,
+) -> Diagnostic {
+    let at = |lang| cell_name(place, lang);
+    Diagnostic::error(file, pos, format!("{}column '{name}': {e}", at(Lang::En)))
+        .nl(
+            format!("{}kolom '{name}': {}", at(Lang::Nl), e.in_lang(Lang::Nl)),
+            "",
+        )
+        .fr(
+            format!(
+                "{}colonne «\u{a0}{name}\u{a0}» : {}",
+                at(Lang::Fr),
+                e.in_lang(Lang::Fr)
+            ),
+            "",
+        )
+}
+
+fn empty_date(file: &str, pos: Pos, place: Option<&str>) -> Diagnostic {
+    let at = |lang| cell_name(place, lang);
+    Diagnostic::error(
+        file,
+        pos,
+        format!("{}column 'referral_date' is empty", at(Lang::En)),
+    )
+    .with_help("every referral needs its date")
+    .nl(
+        format!("{}kolom 'referral_date' is leeg", at(Lang::Nl)),
+        "elke aanmelding heeft haar datum nodig",
+    )
+    .fr(
+        format!(
+            "{}la colonne «\u{a0}referral_date\u{a0}» est vide",
+            at(Lang::Fr)
+        ),
+        "chaque orientation a besoin de sa date",
+    )
+}
+
+fn born_after(
+    file: &str,
+    pos: Pos,
+    place: Option<&str>,
+    b: chrono::NaiveDate,
+    d: chrono::NaiveDate,
+) -> Diagnostic {
+    let at = |lang| cell_name(place, lang);
+    let (nl, fr) = (Lang::Nl, Lang::Fr);
+    Diagnostic::error(
+        file,
+        pos,
+        format!("{}birth_date {b} is after referral_date {d}", at(Lang::En)),
+    )
+    .nl(
+        format!(
+            "{}birth_date {} valt na referral_date {}",
+            at(nl),
+            date(b, nl),
+            date(d, nl)
+        ),
+        "",
+    )
+    .fr(
+        format!(
+            "{}birth_date {} est postérieure à referral_date {}",
+            at(fr),
+            date(b, fr),
+            date(d, fr)
+        ),
+        "",
+    )
 }
 
 /// "cell C12, " for a sheet's cell, in the reader's words; nothing for CSV, whose line and

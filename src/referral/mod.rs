@@ -261,150 +261,21 @@ pub fn from_value(
 ) -> Result<Referral, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let Some(map) = value.as_object() else {
-        let place = index.locate(base);
-        return Err(vec![Diagnostic::error(
-            file,
-            place.value,
-            "a referral is a mapping of `field: value` lines",
-        )
-        .with_help("e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY")
-        .nl(
-            "een aanmelding bestaat uit regels `veld: waarde`",
-            "bv. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
-        )
-        .fr(
-            "une orientation se compose de lignes `champ: valeur`",
-            "p. ex. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
-        )]);
+        return Err(vec![not_a_mapping(file, index.locate(base))]);
     };
     let mut r = Referral::default();
     for (key, v) in map {
         let ptr = format!("{base}/{}", escape_segment(key));
         let Some((_, ty)) = FIELDS.iter().find(|(n, _)| n == key) else {
-            let place = index.locate_key(&ptr);
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    place.value,
-                    format!(
-                        "unknown referral field '{key}'{}",
-                        suggestion_suffix(key, FIELDS.iter().map(|(n, _)| *n))
-                    ),
-                )
-                .with_width(key.chars().count())
-                .with_help("see schemas/referral.schema.json for the referral fields")
-                .nl(
-                    format!(
-                        "onbekend veld van de aanmelding '{key}'{}",
-                        suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
-                    ),
-                    "zie schemas/referral.schema.json voor de velden van een aanmelding",
-                )
-                .fr(
-                    format!(
-                        "champ d'orientation inconnu «\u{a0}{key}\u{a0}»{}",
-                        suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
-                    ),
-                    "voir schemas/referral.schema.json pour les champs d'une orientation",
-                ),
-            );
+            errors.push(unknown_field(file, index.locate_key(&ptr), key));
             continue;
         };
         let place = index.locate(&ptr);
-        let text = match (ty, v) {
-            (_, Value::Null) => continue,
-            (FieldType::Bool, Value::Bool(b)) => b.to_string(),
-            (FieldType::Bool, Value::String(s)) => s.clone(),
-            (FieldType::Bool, _) => {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        place.value,
-                        format!("'{key}' must be yes or no (true/false, ja/nee, oui/non)"),
-                    )
-                    .with_width(place.width)
-                    .nl(format!("'{key}' moet ja of nee zijn (true/false, ja/nee, oui/non)"), "")
-                    .fr(
-                        format!("«\u{a0}{key}\u{a0}» doit être oui ou non (true/false, ja/nee, oui/non)"),
-                        "",
-                    ),
-                );
-                continue;
-            }
-            (FieldType::LanguageList, Value::Array(items)) => {
-                let strs: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
-                match strs {
-                    Some(s) => s.join(";"),
-                    None => {
-                        errors.push(
-                            Diagnostic::error(
-                                file,
-                                place.value,
-                                format!("'{key}' must be a list of language codes"),
-                            )
-                            .with_width(place.width)
-                            .nl(format!("'{key}' moet een lijst van taalcodes zijn"), "")
-                            .fr(
-                                format!(
-                                    "«\u{a0}{key}\u{a0}» doit être une liste de codes de langue"
-                                ),
-                                "",
-                            ),
-                        );
-                        continue;
-                    }
-                }
-            }
-            (_, Value::String(s)) => s.clone(),
-            (FieldType::Level, Value::Number(n)) => {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        place.value,
-                        format!("language level {n} must be written in quotes"),
-                    )
-                    .with_width(place.width)
-                    .with_help(format!(
-                        "write {key}: \"{n}\" so that 1.10 and 1.1 stay different"
-                    ))
-                    .nl(
-                        format!("taalniveau {n} moet tussen aanhalingstekens staan"),
-                        format!("schrijf {key}: \"{n}\" zodat 1.10 en 1.1 verschillend blijven"),
-                    )
-                    .fr(
-                        format!("le niveau de langue {n} doit être écrit entre guillemets"),
-                        format!("écrivez {key}: \"{n}\" pour que 1.10 et 1.1 restent différents"),
-                    ),
-                );
-                continue;
-            }
-            (_, other) => {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        place.value,
-                        format!(
-                            "'{key}' has the wrong type: {}",
-                            crate::yaml::describe(other)
-                        ),
-                    )
-                    .with_width(place.width)
-                    .with_help("write the value as text")
-                    .nl(
-                        format!(
-                            "'{key}' heeft het verkeerde type: {}",
-                            crate::yaml::describe_in(other, Lang::Nl)
-                        ),
-                        "schrijf de waarde als tekst",
-                    )
-                    .fr(
-                        format!(
-                            "«\u{a0}{key}\u{a0}» n'a pas le bon type : {}",
-                            crate::yaml::describe_in(other, Lang::Fr)
-                        ),
-                        "écrivez la valeur comme texte",
-                    ),
-                );
+        let text = match field_text(file, place, key, *ty, v) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(d) => {
+                errors.push(d);
                 continue;
             }
         };
@@ -418,47 +289,16 @@ pub fn from_value(
         }
     }
     if r.referral_date.is_none() && !map.contains_key("referral_date") {
-        let place = index.locate(base);
-        errors.push(
-            Diagnostic::error(file, place.value, "missing field 'referral_date'")
-                .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date")
-                .nl(
-                    "veld 'referral_date' ontbreekt",
-                    "voeg referral_date: JJJJ-MM-DD toe; de programmaversie en de leeftijd gelden op die datum",
-                )
-                .fr(
-                    "le champ «\u{a0}referral_date\u{a0}» manque",
-                    "ajoutez referral_date: AAAA-MM-JJ ; la version du programme et l'âge se prennent à cette date",
-                ),
-        );
+        errors.push(no_referral_date(file, index.locate(base)));
     }
     if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
         if b > d {
-            let place = index.locate(&format!("{base}/birth_date"));
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    place.value,
-                    format!("birth_date {b} is after referral_date {d}"),
-                )
-                .with_width(place.width)
-                .nl(
-                    format!(
-                        "birth_date {} valt na referral_date {}",
-                        crate::i18n::date(b, Lang::Nl),
-                        crate::i18n::date(d, Lang::Nl)
-                    ),
-                    "",
-                )
-                .fr(
-                    format!(
-                        "birth_date {} est postérieure à referral_date {}",
-                        crate::i18n::date(b, Lang::Fr),
-                        crate::i18n::date(d, Lang::Fr)
-                    ),
-                    "",
-                ),
-            );
+            errors.push(born_after(
+                file,
+                index.locate(&format!("{base}/birth_date")),
+                b,
+                d,
+            ));
         }
     }
     if errors.is_empty() {
@@ -467,6 +307,201 @@ pub fn from_value(
         errors.sort_by_key(|d| (d.line, d.col));
         Err(errors)
     }
+}
+
+fn not_a_mapping(file: &str, place: crate::yaml::Place) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        "a referral is a mapping of `field: value` lines",
+    )
+    .with_help("e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY")
+    .nl(
+        "een aanmelding bestaat uit regels `veld: waarde`",
+        "bv. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
+    )
+    .fr(
+        "une orientation se compose de lignes `champ: valeur`",
+        "p. ex. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
+    )
+}
+
+fn no_referral_date(file: &str, place: crate::yaml::Place) -> Diagnostic {
+    Diagnostic::error(file, place.value, "missing field 'referral_date'")
+        .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date")
+        .nl(
+            "veld 'referral_date' ontbreekt",
+            "voeg referral_date: JJJJ-MM-DD toe; de programmaversie en de leeftijd gelden op die datum",
+        )
+        .fr(
+            "le champ «\u{a0}referral_date\u{a0}» manque",
+            "ajoutez referral_date: AAAA-MM-JJ ; la version du programme et l'âge se prennent à cette date",
+        )
+}
+
+fn born_after(file: &str, place: crate::yaml::Place, b: NaiveDate, d: NaiveDate) -> Diagnostic {
+    use crate::i18n::date;
+    let (nl, fr) = (Lang::Nl, Lang::Fr);
+    Diagnostic::error(
+        file,
+        place.value,
+        format!("birth_date {b} is after referral_date {d}"),
+    )
+    .with_width(place.width)
+    .nl(
+        format!(
+            "birth_date {} valt na referral_date {}",
+            date(b, nl),
+            date(d, nl)
+        ),
+        "",
+    )
+    .fr(
+        format!(
+            "birth_date {} est postérieure à referral_date {}",
+            date(b, fr),
+            date(d, fr)
+        ),
+        "",
+    )
+}
+
+/// An unknown key of a referral, with the field it most likely means.
+fn unknown_field(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        format!(
+            "unknown referral field '{key}'{}",
+            suggestion_suffix(key, FIELDS.iter().map(|(n, _)| *n))
+        ),
+    )
+    .with_width(key.chars().count())
+    .with_help("see schemas/referral.schema.json for the referral fields")
+    .nl(
+        format!(
+            "onbekend veld van de aanmelding '{key}'{}",
+            suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
+        ),
+        "zie schemas/referral.schema.json voor de velden van een aanmelding",
+    )
+    .fr(
+        format!(
+            "champ d'orientation inconnu «\u{a0}{key}\u{a0}»{}",
+            suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
+        ),
+        "voir schemas/referral.schema.json pour les champs d'une orientation",
+    )
+}
+
+/// The text of one referral value for its field (`None` for an empty value), or why the
+/// value's YAML/JSON type does not fit the field.
+fn field_text(
+    file: &str,
+    place: crate::yaml::Place,
+    key: &str,
+    ty: FieldType,
+    v: &Value,
+) -> Result<Option<String>, Diagnostic> {
+    Ok(Some(match (ty, v) {
+        (_, Value::Null) => return Ok(None),
+        (FieldType::Bool, Value::Bool(b)) => b.to_string(),
+        (FieldType::Bool, Value::String(s)) => s.clone(),
+        (FieldType::Bool, _) => return Err(not_yes_no(file, place, key)),
+        (FieldType::LanguageList, Value::Array(items)) => {
+            let strs: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            match strs {
+                Some(s) => s.join(";"),
+                None => return Err(not_language_codes(file, place, key)),
+            }
+        }
+        (_, Value::String(s)) => s.clone(),
+        (FieldType::Level, Value::Number(n)) => return Err(unquoted_level(file, place, key, n)),
+        (_, other) => return Err(wrong_type(file, place, key, other)),
+    }))
+}
+
+fn not_yes_no(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        format!("'{key}' must be yes or no (true/false, ja/nee, oui/non)"),
+    )
+    .with_width(place.width)
+    .nl(
+        format!("'{key}' moet ja of nee zijn (true/false, ja/nee, oui/non)"),
+        "",
+    )
+    .fr(
+        format!("«\u{a0}{key}\u{a0}» doit être oui ou non (true/false, ja/nee, oui/non)"),
+        "",
+    )
+}
+
+fn not_language_codes(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        format!("'{key}' must be a list of language codes"),
+    )
+    .with_width(place.width)
+    .nl(format!("'{key}' moet een lijst van taalcodes zijn"), "")
+    .fr(
+        format!("«\u{a0}{key}\u{a0}» doit être une liste de codes de langue"),
+        "",
+    )
+}
+
+fn unquoted_level(
+    file: &str,
+    place: crate::yaml::Place,
+    key: &str,
+    n: &serde_json::Number,
+) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        format!("language level {n} must be written in quotes"),
+    )
+    .with_width(place.width)
+    .with_help(format!(
+        "write {key}: \"{n}\" so that 1.10 and 1.1 stay different"
+    ))
+    .nl(
+        format!("taalniveau {n} moet tussen aanhalingstekens staan"),
+        format!("schrijf {key}: \"{n}\" zodat 1.10 en 1.1 verschillend blijven"),
+    )
+    .fr(
+        format!("le niveau de langue {n} doit être écrit entre guillemets"),
+        format!("écrivez {key}: \"{n}\" pour que 1.10 et 1.1 restent différents"),
+    )
+}
+
+fn wrong_type(file: &str, place: crate::yaml::Place, key: &str, other: &Value) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        place.value,
+        format!(
+            "'{key}' has the wrong type: {}",
+            crate::yaml::describe(other)
+        ),
+    )
+    .with_width(place.width)
+    .with_help("write the value as text")
+    .nl(
+        format!(
+            "'{key}' heeft het verkeerde type: {}",
+            crate::yaml::describe_in(other, Lang::Nl)
+        ),
+        "schrijf de waarde als tekst",
+    )
+    .fr(
+        format!(
+            "«\u{a0}{key}\u{a0}» n'a pas le bon type : {}",
+            crate::yaml::describe_in(other, Lang::Fr)
+        ),
+        "écrivez la valeur comme texte",
+    )
 }
 
 /// Read a referral file (YAML or JSON). Also returns where `referral_date` is written, for

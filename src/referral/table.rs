@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Pos};
+use crate::i18n::Lang;
 
 /// One cell as the source holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -428,6 +429,54 @@ impl<R: Read> Source for CsvSource<R> {
     }
 }
 
+fn unreadable_workbook(file: &str, message: String) -> Diagnostic {
+    Diagnostic::error(file, Pos::new(1, 1), message)
+        .with_help("save the workbook as .xlsx (Excel or LibreOffice), or export the sheet as CSV")
+        .nl(
+            "",
+            "bewaar de werkmap als .xlsx (Excel of LibreOffice), of exporteer het blad als CSV",
+        )
+        .fr(
+            "",
+            "enregistrez le classeur en .xlsx (Excel ou LibreOffice), ou exportez la feuille en CSV",
+        )
+}
+
+fn no_such_sheet(file: &str, sheet: &str, names: &[String]) -> Diagnostic {
+    let mean = |lang| crate::diag::suggestion_in(sheet, names.iter().map(String::as_str), lang);
+    let list = names.join(", ");
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!("the workbook has no sheet '{sheet}'{}", mean(Lang::En)),
+    )
+    .with_help(format!("sheets: {list}"))
+    .nl(
+        format!("de werkmap heeft geen blad '{sheet}'{}", mean(Lang::Nl)),
+        format!("bladen: {list}"),
+    )
+    .fr(
+        format!(
+            "le classeur n'a pas de feuille «\u{a0}{sheet}\u{a0}»{}",
+            mean(Lang::Fr)
+        ),
+        format!("feuilles : {list}"),
+    )
+}
+
+fn empty_sheet(file: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(file, Pos::new(1, 1), format!("sheet '{name}' is empty"))
+        .with_help("the first row names the columns, e.g. id, referral_date, birth_date")
+        .nl(
+            format!("blad '{name}' is leeg"),
+            "de eerste rij noemt de kolommen, bv. id, referral_date, birth_date",
+        )
+        .fr(
+            format!("la feuille «\u{a0}{name}\u{a0}» est vide"),
+            "la première ligne nomme les colonnes, p. ex. id, referral_date, birth_date",
+        )
+}
+
 /// The first sheet (or the one named) of an `.xlsx` workbook, read whole. Cells are read one
 /// by one, never as the rectangle the sheet declares: a file claiming a cell at XFD1048576 would
 /// otherwise make the reader set aside room for seventeen billion cells.
@@ -464,19 +513,7 @@ type SheetCells = std::collections::BTreeMap<u32, Vec<(u32, calamine::Data)>>;
 impl XlsxSource {
     pub fn open(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Self, Diagnostic> {
         use calamine::Reader;
-        let bad = |msg: String| {
-            Diagnostic::error(file, Pos::new(1, 1), msg).with_help(
-                "save the workbook as .xlsx (Excel or LibreOffice), or export the sheet as CSV",
-            )
-            .nl(
-                "",
-                "bewaar de werkmap als .xlsx (Excel of LibreOffice), of exporteer het blad als CSV",
-            )
-            .fr(
-                "",
-                "enregistrez le classeur en .xlsx (Excel ou LibreOffice), ou exportez la feuille en CSV",
-            )
-        };
+        let bad = |msg: String| unreadable_workbook(file, msg);
         let mut book: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
                 .map_err(|e| bad(format!("not a readable .xlsx workbook: {e}")))?;
@@ -486,39 +523,7 @@ impl XlsxSource {
                 .iter()
                 .find(|n| n.as_str() == s)
                 .cloned()
-                .ok_or_else(|| {
-                    Diagnostic::error(
-                        file,
-                        Pos::new(1, 1),
-                        format!(
-                            "the workbook has no sheet '{s}'{}",
-                            crate::diag::suggestion_suffix(s, names.iter().map(String::as_str))
-                        ),
-                    )
-                    .with_help(format!("sheets: {}", names.join(", ")))
-                    .nl(
-                        format!(
-                            "de werkmap heeft geen blad '{s}'{}",
-                            crate::diag::suggestion_in(
-                                s,
-                                names.iter().map(String::as_str),
-                                crate::i18n::Lang::Nl
-                            )
-                        ),
-                        format!("bladen: {}", names.join(", ")),
-                    )
-                    .fr(
-                        format!(
-                            "le classeur n'a pas de feuille «\u{a0}{s}\u{a0}»{}",
-                            crate::diag::suggestion_in(
-                                s,
-                                names.iter().map(String::as_str),
-                                crate::i18n::Lang::Fr
-                            )
-                        ),
-                        format!("feuilles : {}", names.join(", ")),
-                    )
-                })?,
+                .ok_or_else(|| no_such_sheet(file, s, &names))?,
             None => names
                 .first()
                 .cloned()
@@ -543,20 +548,7 @@ impl XlsxSource {
             })
             .collect();
         if rows.is_empty() {
-            return Err(Diagnostic::error(
-                file,
-                Pos::new(1, 1),
-                format!("sheet '{name}' is empty"),
-            )
-            .with_help("the first row names the columns, e.g. id, referral_date, birth_date")
-            .nl(
-                format!("blad '{name}' is leeg"),
-                "de eerste rij noemt de kolommen, bv. id, referral_date, birth_date",
-            )
-            .fr(
-                format!("la feuille «\u{a0}{name}\u{a0}» est vide"),
-                "la première ligne nomme les colonnes, p. ex. id, referral_date, birth_date",
-            ));
+            return Err(empty_sheet(file, &name));
         }
         let (_, head) = rows.remove(0);
         let header = head

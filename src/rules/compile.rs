@@ -503,29 +503,12 @@ impl Compiler<'_> {
         let ast = match self.engine.compile_expression(text) {
             Ok(ast) => ast,
             Err(e) => {
-                let col = e.position().position().unwrap_or(1);
-                let mut d = {
-                    let place = self.program.index.locate(&ptr);
-                    // Point at the column inside the expression when it sits on one line.
-                    let mut p = place.value;
-                    p.col += col;
-                    Diagnostic::error(
-                        &self.program.file,
-                        p,
-                        format!("Rhai expression does not compile: {}", e.0),
-                    )
-                };
-                d = d
-                    .with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"")
-                    .nl(
-                        format!("Rhai-uitdrukking compileert niet: {}", e.0),
-                        "een expr-regel is één Rhai-uitdrukking die true of false geeft, bv. \"age >= 18 && !in_art60\"",
-                    )
-                    .fr(
-                        format!("l'expression Rhai ne compile pas : {}", e.0),
-                        "une règle expr est une seule expression Rhai qui donne true ou false, p. ex. \"age >= 18 && !in_art60\"",
-                    );
-                self.errors.push(d);
+                let place = self.program.index.locate(&ptr);
+                // Point at the column inside the expression when it sits on one line.
+                let mut at = place.value;
+                at.col += e.position().position().unwrap_or(1);
+                self.errors
+                    .push(expr_syntax(&self.program.file, at, &e.0.to_string()));
                 return Cond {
                     id: c.id.clone(),
                     ptr: c.ptr.clone(),
@@ -620,6 +603,20 @@ fn mentioned_fields(text: &str) -> Vec<&'static str> {
 }
 
 /// The programme's sandbox limits: the defaults with its overrides, each within the ceiling.
+/// An `expr:` rule that Rhai cannot parse.
+fn expr_syntax(file: &str, at: crate::diag::Pos, why: &str) -> Diagnostic {
+    Diagnostic::error(file, at, format!("Rhai expression does not compile: {why}"))
+        .with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"")
+        .nl(
+            format!("Rhai-uitdrukking compileert niet: {why}"),
+            "een expr-regel is één Rhai-uitdrukking die true of false geeft, bv. \"age >= 18 && !in_art60\"",
+        )
+        .fr(
+            format!("l'expression Rhai ne compile pas : {why}"),
+            "une règle expr est une seule expression Rhai qui donne true ou false, p. ex. \"age >= 18 && !in_art60\"",
+        )
+}
+
 fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
     let defaults = plugins::DEFAULT_LIMITS;
     let Some(spec) = &program.spec.limits else {

@@ -97,67 +97,81 @@ fn pos_of(span: &Span) -> Pos {
 /// Checks that apply to raw bytes before any YAML parsing: size, NUL bytes, UTF-8.
 pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     if bytes.len() > MAX_BYTES {
-        return Err(Diagnostic::error(
-            file,
-            Pos::new(1, 1),
-            format!(
-                "file is {:.1} MB; programme and referral files are limited to {} MB",
-                bytes.len() as f64 / 1_048_576.0,
-                MAX_BYTES / 1_048_576
-            ),
-        )
-        .nl(
-            format!(
-                "bestand is {} MB; programma- en aanmeldingsbestanden mogen hoogstens {} MB zijn",
-                crate::i18n::number(bytes.len() as f64 / 1_048_576.0, crate::i18n::Lang::Nl),
-                MAX_BYTES / 1_048_576
-            ),
-            "",
-        )
-        .fr(
-            format!(
-                "le fichier fait {} Mo ; les fichiers de programme et d'orientation sont limités à {} Mo",
-                crate::i18n::number(bytes.len() as f64 / 1_048_576.0, crate::i18n::Lang::Fr),
-                MAX_BYTES / 1_048_576
-            ),
-            "",
-        )
-        .with_help(
-            "split the file or remove the generated content; a programme is a few hundred lines",
-        ));
+        return Err(too_big(file, bytes.len()));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
             let good = std::str::from_utf8(good).unwrap_or("");
-            let line = good.matches('\n').count() + 1;
-            let col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            return Err(Diagnostic::error(
-                file,
-                Pos::new(line, col),
-                "file is not UTF-8 text (binary data or another encoding)",
-            )
-            .with_help("save the file as UTF-8 text; is this the right file?")
-            .nl(
-                "bestand is geen UTF-8-tekst (binaire gegevens of een andere codering)",
-                "bewaar het bestand als UTF-8-tekst; is dit het juiste bestand?",
-            )
-            .fr(
-                "le fichier n'est pas du texte UTF-8 (données binaires ou autre encodage)",
-                "enregistrez le fichier en texte UTF-8 ; est-ce le bon fichier ?",
-            ));
+            return Err(not_utf8(file, end_of(good)));
         }
     };
     if let Some(i) = text.find('\0') {
-        let before = &text[..i];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        return Err(Diagnostic::error(
-            file,
-            Pos::new(line, col),
-            "file contains a NUL byte (binary data)",
-        )
+        return Err(nul_byte(file, end_of(&text[..i])));
+    }
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(no_programme(file));
+    }
+    Ok(text)
+}
+
+/// The position just after `before`, the text up to a problem.
+fn end_of(before: &str) -> Pos {
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos::new(line, col)
+}
+
+fn too_big(file: &str, len: usize) -> Diagnostic {
+    use crate::i18n::{number, Lang};
+    let mb = len as f64 / 1_048_576.0;
+    let limit = MAX_BYTES / 1_048_576;
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!("file is {mb:.1} MB; programme and referral files are limited to {limit} MB"),
+    )
+    .with_help("split the file or remove the generated content; a programme is a few hundred lines")
+    .nl(
+        format!(
+            "bestand is {} MB; programma- en aanmeldingsbestanden mogen hoogstens {limit} MB zijn",
+            number(mb, Lang::Nl)
+        ),
+        "splits het bestand of verwijder de gegenereerde inhoud; een programma telt enkele honderden regels",
+    )
+    .fr(
+        format!(
+            "le fichier fait {} Mo ; les fichiers de programme et d'orientation sont limités à {limit} Mo",
+            number(mb, Lang::Fr)
+        ),
+        "scindez le fichier ou retirez le contenu généré ; un programme compte quelques centaines de lignes",
+    )
+}
+
+fn not_utf8(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        pos,
+        "file is not UTF-8 text (binary data or another encoding)",
+    )
+    .with_help("save the file as UTF-8 text; is this the right file?")
+    .nl(
+        "bestand is geen UTF-8-tekst (binaire gegevens of een andere codering)",
+        "bewaar het bestand als UTF-8-tekst; is dit het juiste bestand?",
+    )
+    .fr(
+        "le fichier n'est pas du texte UTF-8 (données binaires ou autre encodage)",
+        "enregistrez le fichier en texte UTF-8 ; est-ce le bon fichier ?",
+    )
+}
+
+fn nul_byte(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "file contains a NUL byte (binary data)")
         .with_help("save the file as plain UTF-8 text")
         .nl(
             "bestand bevat een NUL-byte (binaire gegevens)",
@@ -166,25 +180,20 @@ pub fn check_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic
         .fr(
             "le fichier contient un octet NUL (données binaires)",
             "enregistrez le fichier en texte UTF-8 simple",
-        ));
-    }
-    if text.trim().is_empty()
-        || text
-            .lines()
-            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")
-            .with_help("a programme file starts with `id:`; copy one from programs/ to begin")
-            .nl(
-                "bestand is leeg",
-                "een programmabestand begint met `id:`; kopieer er een uit programs/ om te beginnen",
-            )
-            .fr(
-                "le fichier est vide",
-                "un fichier de programme commence par `id:` ; copiez-en un depuis programs/ pour commencer",
-            ));
-    }
-    Ok(text)
+        )
+}
+
+fn no_programme(file: &str) -> Diagnostic {
+    Diagnostic::error(file, Pos::new(1, 1), "file is empty")
+        .with_help("a programme file starts with `id:`; copy one from programs/ to begin")
+        .nl(
+            "bestand is leeg",
+            "een programmabestand begint met `id:`; kopieer er een uit programs/ om te beginnen",
+        )
+        .fr(
+            "le fichier est vide",
+            "un fichier de programme commence par `id:` ; copiez-en un depuis programs/ pour commencer",
+        )
 }
 
 enum Frame {
@@ -217,54 +226,18 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
             Event::DocumentStart(_) => {
                 documents += 1;
                 if documents > 1 {
-                    return Err(Diagnostic::error(
-                        file,
-                        pos,
-                        "more than one YAML document in this file",
-                    )
-                    .with_help("keep one programme per file; remove the extra `---`")
-                    .nl(
-                        "meer dan één YAML-document in dit bestand",
-                        "één programma per bestand; verwijder de extra `---`",
-                    )
-                    .fr(
-                        "plus d'un document YAML dans ce fichier",
-                        "un seul programme par fichier ; supprimez le `---` en trop",
-                    ));
+                    return Err(two_documents(file, pos));
                 }
             }
             Event::Alias(_) => {
-                return Err(
-                    Diagnostic::error(file, pos, "YAML aliases (*name) are not supported")
-                        .with_help(
-                            "write the value out in full, or use `based_on:` to reuse a whole version",
-                        )
-                        .nl(
-                            "YAML-aliassen (*naam) worden niet ondersteund",
-                            REUSE_NL,
-                        )
-                        .fr("les alias YAML (*nom) ne sont pas acceptés", REUSE_FR),
-                );
+                return Err(alias_error(file, pos));
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if anchor != 0 {
                     return Err(anchor_error(file, pos));
                 }
                 if let Some(tag) = tag {
-                    return Err(Diagnostic::error(
-                        file,
-                        pos,
-                        format!("YAML tag '{tag}' is not supported"),
-                    )
-                    .with_help("remove the tag; write dates and numbers plainly, text in quotes")
-                    .nl(
-                        format!("YAML-tag '{tag}' wordt niet ondersteund"),
-                        "verwijder de tag; schrijf datums en getallen gewoon, tekst tussen aanhalingstekens",
-                    )
-                    .fr(
-                        format!("l'étiquette YAML « {tag} » n'est pas acceptée"),
-                        "supprimez l'étiquette ; écrivez dates et nombres tels quels, le texte entre guillemets",
-                    ));
+                    return Err(tag_error(file, pos, &tag));
                 }
                 let width = text.chars().count().max(1);
                 // A scalar in key position becomes a key; anything else is a value.
@@ -278,32 +251,7 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                     if pending_key.is_none() {
                         let key = text.to_string();
                         if let Some(first) = key_lines.get(&key) {
-                            return Err(Diagnostic::error(
-                                file,
-                                pos,
-                                format!(
-                                    "duplicate key '{key}' (first written on line {})",
-                                    first.line
-                                ),
-                            )
-                            .with_width(width)
-                            .with_help(
-                                "each key may appear once in a mapping; merge the two entries",
-                            )
-                            .nl(
-                                format!(
-                                    "sleutel '{key}' staat er twee keer (eerst op regel {})",
-                                    first.line
-                                ),
-                                "elke sleutel mag één keer voorkomen; voeg de twee samen",
-                            )
-                            .fr(
-                                format!(
-                                    "la clé « {key} » figure deux fois (d'abord à la ligne {})",
-                                    first.line
-                                ),
-                                "chaque clé ne peut figurer qu'une fois ; fusionnez les deux entrées",
-                            ));
+                            return Err(duplicate_key(file, pos, &key, first.line, width));
                         }
                         key_lines.insert(key.clone(), pos);
                         let child = format!("{pointer}/{}", escape_segment(&key));
@@ -327,59 +275,10 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                     return Err(anchor_error(file, pos));
                 }
                 if tag.is_some() {
-                    return Err(Diagnostic::error(file, pos, "YAML tags are not supported")
-                        .with_help("remove the tag")
-                        .nl("YAML-tags worden niet ondersteund", "verwijder de tag")
-                        .fr(
-                            "les étiquettes YAML ne sont pas acceptées",
-                            "supprimez l'étiquette",
-                        ));
+                    return Err(collection_tag_error(file, pos));
                 }
-                if stack.len() >= MAX_DEPTH {
-                    return Err(Diagnostic::error(
-                        file,
-                        pos,
-                        format!("document is nested more than {MAX_DEPTH} levels deep"),
-                    )
-                    .with_help("programme files need only a few levels; check for runaway brackets or indentation")
-                    .nl(format!("document is meer dan {MAX_DEPTH} niveaus diep genest"), DEPTH_NL)
-                    .fr(format!("le document est imbriqué sur plus de {MAX_DEPTH} niveaux"), DEPTH_FR));
-                }
-                if let Some(Frame::Map {
-                    pending_key: None, ..
-                }) = stack.last()
-                {
-                    return Err(Diagnostic::error(
-                        file,
-                        pos,
-                        "keys must be plain text, not lists or mappings",
-                    )
-                    .with_help("write `name: value` pairs with a text name")
-                    .nl(
-                        "sleutels moeten gewone tekst zijn, geen lijsten of mappings",
-                        "schrijf paren `naam: waarde` met een tekst als naam",
-                    )
-                    .fr(
-                        "les clés doivent être du texte simple, pas des listes ni des tableaux",
-                        "écrivez des paires `nom: valeur` dont le nom est un texte",
-                    ));
-                }
-                let pointer = child_pointer(&stack);
-                record(&mut index, &stack, &pointer, pos, 0);
                 let is_seq = matches!(event, Event::SequenceStart(..));
-                stack.push(if is_seq {
-                    Frame::Seq {
-                        pointer,
-                        items: Vec::new(),
-                    }
-                } else {
-                    Frame::Map {
-                        pointer,
-                        map: Map::new(),
-                        pending_key: None,
-                        key_lines: HashMap::new(),
-                    }
-                });
+                open_collection(file, pos, is_seq, &mut stack, &mut index)?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let value = match stack.pop() {
@@ -397,6 +296,132 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
             .nl("bestand is leeg", "")
             .fr("le fichier est vide", "")),
     }
+}
+
+/// A list or mapping begins: refused too deep or in key position, else a new frame.
+fn open_collection(
+    file: &str,
+    pos: Pos,
+    is_seq: bool,
+    stack: &mut Vec<Frame>,
+    index: &mut SpanIndex,
+) -> Result<(), Diagnostic> {
+    if stack.len() >= MAX_DEPTH {
+        return Err(too_deep(file, pos));
+    }
+    if let Some(Frame::Map {
+        pending_key: None, ..
+    }) = stack.last()
+    {
+        return Err(key_not_text(file, pos));
+    }
+    let pointer = child_pointer(stack);
+    record(index, stack, &pointer, pos, 0);
+    stack.push(if is_seq {
+        Frame::Seq {
+            pointer,
+            items: Vec::new(),
+        }
+    } else {
+        Frame::Map {
+            pointer,
+            map: Map::new(),
+            pending_key: None,
+            key_lines: HashMap::new(),
+        }
+    });
+    Ok(())
+}
+
+fn two_documents(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "more than one YAML document in this file")
+        .with_help("keep one programme per file; remove the extra `---`")
+        .nl(
+            "meer dan één YAML-document in dit bestand",
+            "één programma per bestand; verwijder de extra `---`",
+        )
+        .fr(
+            "plus d'un document YAML dans ce fichier",
+            "un seul programme par fichier ; supprimez le `---` en trop",
+        )
+}
+
+fn alias_error(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "YAML aliases (*name) are not supported")
+        .with_help("write the value out in full, or use `based_on:` to reuse a whole version")
+        .nl("YAML-aliassen (*naam) worden niet ondersteund", REUSE_NL)
+        .fr("les alias YAML (*nom) ne sont pas acceptés", REUSE_FR)
+}
+
+fn tag_error(file: &str, pos: Pos, tag: &impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(file, pos, format!("YAML tag '{tag}' is not supported"))
+        .with_help("remove the tag; write dates and numbers plainly, text in quotes")
+        .nl(
+            format!("YAML-tag '{tag}' wordt niet ondersteund"),
+            "verwijder de tag; schrijf datums en getallen gewoon, tekst tussen aanhalingstekens",
+        )
+        .fr(
+            format!("l'étiquette YAML «\u{a0}{tag}\u{a0}» n'est pas acceptée"),
+            "supprimez l'étiquette ; écrivez dates et nombres tels quels, le texte entre guillemets",
+        )
+}
+
+fn collection_tag_error(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "YAML tags are not supported")
+        .with_help("remove the tag")
+        .nl("YAML-tags worden niet ondersteund", "verwijder de tag")
+        .fr(
+            "les étiquettes YAML ne sont pas acceptées",
+            "supprimez l'étiquette",
+        )
+}
+
+fn duplicate_key(file: &str, pos: Pos, key: &str, first_line: usize, width: usize) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        pos,
+        format!("duplicate key '{key}' (first written on line {first_line})"),
+    )
+    .with_width(width)
+    .with_help("each key may appear once in a mapping; merge the two entries")
+    .nl(
+        format!("sleutel '{key}' staat er twee keer (eerst op regel {first_line})"),
+        "elke sleutel mag één keer voorkomen; voeg de twee samen",
+    )
+    .fr(
+        format!("la clé «\u{a0}{key}\u{a0}» figure deux fois (d'abord à la ligne {first_line})"),
+        "chaque clé ne peut figurer qu'une fois ; fusionnez les deux entrées",
+    )
+}
+
+fn too_deep(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        pos,
+        format!("document is nested more than {MAX_DEPTH} levels deep"),
+    )
+    .with_help("programme files need only a few levels; check for runaway brackets or indentation")
+    .nl(
+        format!("document is meer dan {MAX_DEPTH} niveaus diep genest"),
+        DEPTH_NL,
+    )
+    .fr(
+        format!("le document est imbriqué sur plus de {MAX_DEPTH} niveaux"),
+        DEPTH_FR,
+    )
+}
+
+fn key_not_text(file: &str, pos: Pos) -> Diagnostic {
+    Diagnostic::error(file, pos, "keys must be plain text, not lists or mappings")
+        .with_help("write `name: value` pairs with a text name")
+        .nl(
+            "sleutels moeten gewone tekst zijn, geen lijsten of mappings",
+            "schrijf paren `naam: waarde` met een tekst als naam",
+        )
+        .fr(
+            "les clés doivent être du texte simple, pas des listes ni des tableaux",
+            "écrivez des paires `nom: valeur` dont le nom est un texte",
+        )
 }
 
 fn anchor_error(file: &str, pos: Pos) -> Diagnostic {
