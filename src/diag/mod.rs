@@ -80,8 +80,8 @@ impl Diagnostic {
         self.worded(Lang::Nl, message.into(), help.into())
     }
 
-    /// The French wording (an empty `help` keeps the English one). Typography is applied
-    /// when rendered, outside `code`.
+    /// The French wording (an empty `message` or `help` keeps the English one). Typography
+    /// is applied when rendered, outside `code`.
     pub fn fr(self, message: impl Into<String>, help: impl Into<String>) -> Self {
         self.worded(Lang::Fr, message.into(), help.into())
     }
@@ -111,11 +111,6 @@ impl Diagnostic {
             w.message = format!("{before}{}", w.message);
         }
         self
-    }
-
-    /// Whether this diagnostic was written in `lang` (English always is).
-    pub fn speaks(&self, lang: Lang) -> bool {
-        lang == Lang::En || self.local.iter().any(|w| w.lang == lang)
     }
 
     /// This diagnostic worded for a reader of `lang`: English where no wording in `lang` was
