@@ -250,10 +250,7 @@ pub fn suggestion_suffix<'a, I>(word: &str, candidates: I) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
-    match did_you_mean(word, candidates) {
-        Some(s) => format!(" (did you mean '{s}'?)"),
-        None => String::new(),
-    }
+    suggestion_in(word, candidates, Lang::En)
 }
 
 /// A failed load: the diagnostics, and the text for rendering them (when it was readable).

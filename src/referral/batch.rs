@@ -11,7 +11,7 @@ use super::table::{Cell, CsvSource, Dialect, Source};
 use super::{FieldType, Holds, Referral, ValueError, FIELDS};
 use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic, Pos};
 use crate::i18n::vocabulary::fold;
-use crate::i18n::{date, Lang};
+use crate::i18n::Lang;
 
 /// An open batch (`'m`: how long its source may borrow its input).
 pub struct Batch<'m> {
@@ -230,7 +230,13 @@ impl<'m> Batch<'m> {
         if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
             if b > d {
                 let (pos, place) = place_of("birth_date");
-                errors.push(born_after(&self.file, pos, place.as_deref(), b, d));
+                errors.push(super::born_after(
+                    &self.file,
+                    pos,
+                    |lang| cell_name(place.as_deref(), lang),
+                    b,
+                    d,
+                ));
             }
         }
         if errors.is_empty() {
@@ -353,40 +359,6 @@ fn empty_date(file: &str, pos: Pos, place: Option<&str>) -> Diagnostic {
             at(Lang::Fr)
         ),
         "chaque orientation a besoin de sa date",
-    )
-}
-
-fn born_after(
-    file: &str,
-    pos: Pos,
-    place: Option<&str>,
-    b: chrono::NaiveDate,
-    d: chrono::NaiveDate,
-) -> Diagnostic {
-    let at = |lang| cell_name(place, lang);
-    let (nl, fr) = (Lang::Nl, Lang::Fr);
-    Diagnostic::error(
-        file,
-        pos,
-        format!("{}birth_date {b} is after referral_date {d}", at(Lang::En)),
-    )
-    .nl(
-        format!(
-            "{}birth_date {} valt na referral_date {}",
-            at(nl),
-            date(b, nl),
-            date(d, nl)
-        ),
-        "",
-    )
-    .fr(
-        format!(
-            "{}birth_date {} est postérieure à referral_date {}",
-            at(fr),
-            date(b, fr),
-            date(d, fr)
-        ),
-        "",
     )
 }
 

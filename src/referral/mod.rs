@@ -302,12 +302,10 @@ pub fn from_value(
     }
     if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
         if b > d {
-            errors.push(born_after(
-                file,
-                index.locate(&format!("{base}/birth_date")),
-                b,
-                d,
-            ));
+            let place = index.locate(&format!("{base}/birth_date"));
+            errors.push(
+                born_after(file, place.value, |_| String::new(), b, d).with_width(place.width),
+            );
         }
     }
     if errors.is_empty() {
@@ -348,18 +346,29 @@ fn no_referral_date(file: &str, place: crate::yaml::Place) -> Diagnostic {
         )
 }
 
-fn born_after(file: &str, place: crate::yaml::Place, b: NaiveDate, d: NaiveDate) -> Diagnostic {
+/// "birth_date … is after referral_date …", after `cell` (the spreadsheet cell, in the reader's
+/// words, or nothing): one wording for referral files and batch rows alike.
+pub(crate) fn born_after(
+    file: &str,
+    pos: Pos,
+    cell: impl Fn(Lang) -> String,
+    b: NaiveDate,
+    d: NaiveDate,
+) -> Diagnostic {
     use crate::i18n::date;
     let (nl, fr) = (Lang::Nl, Lang::Fr);
     Diagnostic::error(
         file,
-        place.value,
-        format!("birth_date {b} is after referral_date {d}"),
+        pos,
+        format!(
+            "{}birth_date {b} is after referral_date {d}",
+            cell(Lang::En)
+        ),
     )
-    .with_width(place.width)
     .nl(
         format!(
-            "birth_date {} valt na referral_date {}",
+            "{}birth_date {} valt na referral_date {}",
+            cell(nl),
             date(b, nl),
             date(d, nl)
         ),
@@ -367,7 +376,8 @@ fn born_after(file: &str, place: crate::yaml::Place, b: NaiveDate, d: NaiveDate)
     )
     .fr(
         format!(
-            "birth_date {} est postérieure à referral_date {}",
+            "{}birth_date {} est postérieure à referral_date {}",
+            cell(fr),
             date(b, fr),
             date(d, fr)
         ),
