@@ -19,23 +19,25 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err(&mut self, ptr: &str, message: impl Into<String>, help: impl Into<String>) {
+    /// A problem at `ptr` in the programme file, in English; `say` adds Dutch and French.
+    fn located(
+        &self,
+        ptr: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
         let place = self.program.index.locate(ptr);
-        self.out.push(
-            Diagnostic::error(&self.program.file, place.value, message)
-                .with_width(place.width)
-                .with_help(help),
-        );
+        Diagnostic::error(&self.program.file, place.value, message)
+            .with_width(place.width)
+            .with_help(help)
     }
 
     /// A problem worded in English, Dutch and French: `[en, nl, fr]` message and help.
     fn say(&mut self, ptr: &str, message: [String; 3], help: [String; 3]) {
         let [m_en, m_nl, m_fr] = message;
         let [h_en, h_nl, h_fr] = help;
-        self.err(ptr, m_en, h_en);
-        if let Some(d) = self.out.pop() {
-            self.out.push(d.nl(m_nl, h_nl).fr(m_fr, h_fr));
-        }
+        let d = self.located(ptr, m_en, h_en).nl(m_nl, h_nl).fr(m_fr, h_fr);
+        self.out.push(d);
     }
 
     fn label(&mut self, ptr: &str, label: &Label) {

@@ -207,17 +207,18 @@ impl Compiler<'_> {
                 if !scripts.contains_key(&r.script) {
                     let compiled = match self.program.script(&r.script) {
                         None => {
-                            self.err(
+                            let d = self.located(
                                 &format!("{}/script", r.ptr),
                                 format!("script '{}' not found", r.script),
                                 "put it in scripts/<name>.rhai",
                             );
-                            self.worded_last(
+                            self.errors.push(worded(
+                                d,
                                 format!("script '{}' niet gevonden", r.script),
                                 "zet het in scripts/<naam>.rhai",
                                 format!("script «\u{a0}{}\u{a0}» introuvable", r.script),
                                 "placez-le dans scripts/<nom>.rhai",
-                            );
+                            ));
                             None
                         }
                         Some((file, text)) => {
@@ -250,17 +251,18 @@ impl Compiler<'_> {
                 }
                 let (settings, clashes) = plugins::routing::settings(m, society);
                 for k in clashes {
-                    self.err(
+                    let d = self.located(
                         &format!("{}/params/{k}", r.ptr),
                         format!("routing parameter '{k}' repeats a module setting"),
                         "set it once, on the module (e.g. group_size: {max: …})",
                     );
-                    self.worded_last(
+                    self.errors.push(worded(
+                        d,
                         format!("routeringsparameter '{k}' herhaalt een instelling van de module"),
                         "stel hem één keer in, op de module (bv. group_size: {max: …})",
                         format!("le paramètre de répartition «\u{a0}{k}\u{a0}» répète un réglage du module"),
                         "réglez-le une seule fois, sur le module (p. ex. group_size: {max: …})",
-                    );
+                    ));
                 }
                 if let Some(Some(script)) = scripts.get(&r.script) {
                     plans.insert(
@@ -281,48 +283,31 @@ impl Compiler<'_> {
         plans
     }
 
-    fn err(&mut self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) {
+    /// A problem at `ptr` in the programme file, in English; callers add Dutch and French.
+    fn located(&self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
         let place = self.program.index.locate(ptr);
-        self.errors.push(
-            Diagnostic::error(&self.program.file, place.value, msg)
-                .with_width(place.width)
-                .with_help(help),
-        );
+        Diagnostic::error(&self.program.file, place.value, msg)
+            .with_width(place.width)
+            .with_help(help)
     }
 
-    /// Dutch and French wording for the problem just reported.
-    fn worded_last(
-        &mut self,
-        nl: impl Into<String>,
-        nl_help: impl Into<String>,
-        fr: impl Into<String>,
-        fr_help: impl Into<String>,
-    ) {
-        if let Some(d) = self.errors.pop() {
-            self.errors.push(d.nl(nl, nl_help).fr(fr, fr_help));
-        }
-    }
-
-    /// "used by rule …" in Dutch and French for the script problem just reported; the
-    /// script engine's own message stays as Rhai words it.
-    fn used_by_rule(&mut self, c: &Condition) {
+    /// A script problem with "used by rule …" as its help in each language; the script
+    /// engine's own message stays as Rhai words it unless the problem was already worded.
+    fn used_by_rule(&self, d: Diagnostic, c: &Condition) -> Diagnostic {
         let at = self.program.at(&c.ptr);
-        if let Some(d) = self.errors.pop() {
-            let (nl, fr) = match (
-                d.local.iter().find(|w| w.lang == Lang::Nl),
-                d.local.iter().find(|w| w.lang == Lang::Fr),
-            ) {
-                (Some(n), Some(f)) => (n.message.clone(), f.message.clone()),
-                _ => (d.message.clone(), d.message.clone()),
-            };
-            self.errors.push(
-                d.nl(nl, format!("gebruikt door regel '{}' in {at}", c.id))
-                    .fr(
-                        fr,
-                        format!("utilisé par la règle «\u{a0}{}\u{a0}» dans {at}", c.id),
-                    ),
-            );
-        }
+        let worded = |lang| {
+            d.local
+                .iter()
+                .find(|w| w.lang == lang)
+                .map_or_else(String::new, |w| w.message.clone())
+        };
+        let (nl, fr) = (worded(Lang::Nl), worded(Lang::Fr));
+        d.with_help(format!("used by rule '{}' in {at}", c.id))
+            .nl(nl, format!("gebruikt door regel '{}' in {at}", c.id))
+            .fr(
+                fr,
+                format!("utilisé par la règle «\u{a0}{}\u{a0}» dans {at}", c.id),
+            )
     }
 
     fn strings(v: &Option<Value>) -> Vec<String> {
@@ -429,17 +414,18 @@ impl Compiler<'_> {
             reads: Vec::new(),
         };
         let Some((file, text)) = self.program.script(name) else {
-            self.err(
+            let d = self.located(
                 &format!("{}/value", c.ptr),
                 format!("script '{name}' not found"),
                 "put it in scripts/<name>.rhai",
             );
-            self.worded_last(
+            self.errors.push(worded(
+                d,
                 format!("script '{name}' niet gevonden"),
                 "zet het in scripts/<naam>.rhai",
                 format!("script «\u{a0}{name}\u{a0}» introuvable"),
                 "placez-le dans scripts/<nom>.rhai",
-            );
+            ));
             return failed;
         };
         match self.engine.compile(&text) {
@@ -450,19 +436,12 @@ impl Compiler<'_> {
                     .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
                 {
                     let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
-                    self.errors.push(
-                        Diagnostic::error(
-                            &file,
-                            crate::diag::Pos::new(line, col),
-                            plugins::describe_error(&e),
-                        )
-                        .with_help(format!(
-                            "used by rule '{}' in {}",
-                            c.id,
-                            self.program.at(&c.ptr)
-                        )),
+                    let d = Diagnostic::error(
+                        &file,
+                        crate::diag::Pos::new(line, col),
+                        plugins::describe_error(&e),
                     );
-                    self.used_by_rule(c);
+                    self.errors.push(self.used_by_rule(d, c));
                     return failed;
                 }
                 Cond {
@@ -478,21 +457,14 @@ impl Compiler<'_> {
             }
             Err(e) => {
                 let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
-                self.errors.push(
-                    Diagnostic::error(
-                        &file,
-                        crate::diag::Pos::new(line, col),
-                        format!("Rhai script does not compile: {}", e.0),
-                    )
-                    .with_help(format!(
-                        "used by rule '{}' in {}",
-                        c.id,
-                        self.program.at(&c.ptr)
-                    ))
-                    .nl(format!("Rhai-script compileert niet: {}", e.0), "")
-                    .fr(format!("le script Rhai ne compile pas : {}", e.0), ""),
-                );
-                self.used_by_rule(c);
+                let d = Diagnostic::error(
+                    &file,
+                    crate::diag::Pos::new(line, col),
+                    format!("Rhai script does not compile: {}", e.0),
+                )
+                .nl(format!("Rhai-script compileert niet: {}", e.0), "")
+                .fr(format!("le script Rhai ne compile pas : {}", e.0), "");
+                self.errors.push(self.used_by_rule(d, c));
                 failed
             }
         }
@@ -527,17 +499,8 @@ impl Compiler<'_> {
         {
             Ok(v) if v.is_bool() => {}
             Ok(v) => {
-                self.err(
-                    &ptr,
-                    format!("expression gives {}, not true or false", v.type_name()),
-                    "compare values, e.g. age >= 18",
-                );
-                self.worded_last(
-                    format!("uitdrukking geeft {}, niet true of false", v.type_name()),
-                    "vergelijk waarden, bv. age >= 18",
-                    format!("l'expression donne {}, et non true ou false", v.type_name()),
-                    "comparez des valeurs, p. ex. age >= 18",
-                );
+                let d = self.not_boolean(&ptr, v.type_name());
+                self.errors.push(d);
             }
             Err(e) => {
                 let mut names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
@@ -554,13 +517,14 @@ impl Compiler<'_> {
                     other => plugins::describe_error(other),
                 };
                 let list = names.join(", ");
-                self.err(&ptr, msg(Lang::En), format!("referral fields: {list}"));
-                self.worded_last(
+                let d = self.located(&ptr, msg(Lang::En), format!("referral fields: {list}"));
+                self.errors.push(worded(
+                    d,
                     msg(Lang::Nl),
                     format!("velden van de aanmelding: {list}"),
                     msg(Lang::Fr),
                     format!("champs de l'orientation : {list}"),
-                );
+                ));
             }
         }
         let native = lower::lower(text)
@@ -576,6 +540,22 @@ impl Compiler<'_> {
             field: "",
             reads: mentioned_fields(text),
         }
+    }
+
+    /// An expression at `ptr` that gives a value of type `found` where true or false is needed.
+    fn not_boolean(&self, ptr: &str, found: &str) -> Diagnostic {
+        let d = self.located(
+            ptr,
+            format!("expression gives {found}, not true or false"),
+            "compare values, e.g. age >= 18",
+        );
+        worded(
+            d,
+            format!("uitdrukking geeft {found}, niet true of false"),
+            "vergelijk waarden, bv. age >= 18",
+            format!("l'expression donne {found}, et non true ou false"),
+            "comparez des valeurs, p. ex. age >= 18",
+        )
     }
 
     /// A last guard on the lowering: the native and the Rhai form give the same outcome on a
@@ -602,7 +582,17 @@ fn mentioned_fields(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// The programme's sandbox limits: the defaults with its overrides, each within the ceiling.
+/// `d` with its Dutch and French wording.
+fn worded(
+    d: Diagnostic,
+    nl: impl Into<String>,
+    nl_help: impl Into<String>,
+    fr: impl Into<String>,
+    fr_help: impl Into<String>,
+) -> Diagnostic {
+    d.nl(nl, nl_help).fr(fr, fr_help)
+}
+
 /// An `expr:` rule that Rhai cannot parse.
 fn expr_syntax(file: &str, at: crate::diag::Pos, why: &str) -> Diagnostic {
     Diagnostic::error(file, at, format!("Rhai expression does not compile: {why}"))
@@ -617,6 +607,7 @@ fn expr_syntax(file: &str, at: crate::diag::Pos, why: &str) -> Diagnostic {
         )
 }
 
+/// The programme's sandbox limits: the defaults with its overrides, each within the ceiling.
 fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
     let defaults = plugins::DEFAULT_LIMITS;
     let Some(spec) = &program.spec.limits else {
