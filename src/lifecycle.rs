@@ -10,6 +10,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::i18n::{say, Lang};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
@@ -129,15 +131,35 @@ impl CaseState {
         )
     }
 
-    /// The allowed actions as people read them ("nothing" for a finished case).
-    pub fn allowed_text(self) -> Vec<&'static str> {
+    /// The allowed actions as people read them: the command's name, glossed where it is
+    /// restricted (empty for a finished case).
+    pub fn allowed_text(self, lang: Lang) -> Vec<&'static str> {
         self.allowed()
             .iter()
             .map(|a| match (self, a) {
-                (CaseState::Referred, Action::Evaluate) => "evaluate (gate evaluations)",
+                (CaseState::Referred, Action::Evaluate) => say(
+                    lang,
+                    "evaluate (poortevaluaties)",
+                    "evaluate (évaluations d'accès)",
+                    "evaluate (gate evaluations)",
+                ),
                 _ => a.as_str(),
             })
             .collect()
+    }
+
+    /// The state as a person reads it in `lang`.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match self {
+            CaseState::Referred => say(lang, "aangemeld", "orienté", "referred"),
+            CaseState::Waiting => say(lang, "wachtlijst", "liste d'attente", "waiting"),
+            CaseState::Active => say(lang, "actief", "actif", "active"),
+            CaseState::Extended => say(lang, "verlengd", "prolongé", "extended"),
+            CaseState::Closed => say(lang, "afgesloten", "clôturé", "closed"),
+            CaseState::Dropped => say(lang, "afgehaakt", "abandon", "dropped"),
+            CaseState::NotStarted => say(lang, "niet gestart", "pas commencé", "not started"),
+            CaseState::Paused => say(lang, "gepauzeerd", "en pause", "paused"),
+        }
     }
 }
 
@@ -180,6 +202,9 @@ mod tests {
     fn finished_states_allow_nothing() {
         assert!(CaseState::Closed.is_finished());
         assert!(!CaseState::Waiting.allows(Action::Close));
-        assert_eq!(CaseState::Waiting.allowed_text(), ["not-start", "drop"]);
+        assert_eq!(
+            CaseState::Waiting.allowed_text(Lang::En),
+            ["not-start", "drop"]
+        );
     }
 }

@@ -279,3 +279,82 @@ fn a_referral_file_with_an_unknown_field_is_refused_in_dutch() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_refused_case_action_reads_in_the_locales_language_with_its_commands_as_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    let referral = dir.path().join("r.yaml");
+    std::fs::write(
+        &referral,
+        "referral_date: 2023-03-01\nbirth_date: 1990-05-01\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n",
+    )
+    .unwrap();
+    let run = |locale: &str, args: &[&str]| {
+        let out = traject()
+            .env("LC_ALL", locale)
+            .args(args)
+            .args(["--db", d])
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let r = referral.to_str().unwrap();
+    let new = [
+        "case",
+        "new",
+        "--program",
+        "antwerpen",
+        r,
+        "--as-of",
+        "2023-03-05",
+    ];
+    assert_eq!(run("C", &new).0, Some(0));
+    let start = [
+        "case",
+        "start",
+        "1",
+        "--track",
+        "long",
+        "--as-of",
+        "2023-03-06",
+    ];
+    assert_eq!(run("C", &start).0, Some(0));
+
+    // Starting again is refused: in English, Dutch and French, with the same commands.
+    let (code, en) = run("C", &start);
+    assert_eq!(code, Some(1));
+    assert!(
+        en.starts_with("error: case 1 is active: `start` is not possible. Allowed now: "),
+        "{en}"
+    );
+    let (code, nl) = run("nl_BE.UTF-8", &start);
+    assert_eq!(code, Some(1));
+    assert!(
+        nl.starts_with("fout: dossier 1 is actief: `start` kan niet. Nu mogelijk: "),
+        "{nl}"
+    );
+    let (_, fr) = run("fr_BE.UTF-8", &start);
+    assert!(
+        fr.starts_with("erreur\u{a0}: le dossier 1 est actif\u{a0}: `start` n'est pas possible. Possible maintenant\u{a0}: "),
+        "{fr}"
+    );
+    // The allowed actions are the commands to type, in every language.
+    let allowed = |s: &str| s.rsplit(": ").next().unwrap().trim().to_string();
+    assert_eq!(allowed(&nl), allowed(&en));
+
+    // A day before the case's latest event: dates day-first in Dutch and French.
+    let early = ["case", "pause", "1", "--as-of", "2023-03-04"];
+    let (_, nl) = run("nl_BE.UTF-8", &early);
+    assert!(
+        nl.contains("06/03/2023") && nl.contains("04/03/2023"),
+        "{nl}"
+    );
+    assert!(nl.contains("controleer --as-of"), "{nl}");
+
+    // A case that does not exist.
+    let (code, fr) = run("fr_BE.UTF-8", &["case", "show", "99"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(fr.trim_end(), "erreur\u{a0}: il n'y a pas de dossier 99");
+}

@@ -389,3 +389,54 @@ fn an_auditor_downloads_reports_as_csv_and_excel() {
         "figures, never a person"
     );
 }
+
+#[test]
+fn a_refused_action_on_a_case_page_is_explained_in_the_pages_language() {
+    let s = serve();
+    let ann = s.login("ann");
+    let id = s.create(&ann, ELIGIBLE);
+    let start = format!("/cases/{id}/start");
+    let (status, _) = s.post(&ann, &format!("/api{start}"), &json!({"track": "short"}));
+    assert_eq!(status, 200);
+    // The case file of an Antwerp case is in Dutch; its forms carry the session's token.
+    let (status, page, _) = call("GET", &s.url(&format!("/cases/{id}")), Some(&ann), None);
+    assert_eq!(status, 200);
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's forms carry a token");
+    let (status, page, _) = call(
+        "POST",
+        &s.url(&start),
+        Some(&ann),
+        Some((
+            "application/x-www-form-urlencoded",
+            &format!("csrf={token}&track=short"),
+        )),
+    );
+    assert_eq!(status, 409, "starting twice is refused");
+    let problem = page
+        .split("class=\"problem\"")
+        .nth(1)
+        .expect("the refusal is shown on the page");
+    assert!(
+        problem.contains(&format!(
+            "dossier {id} is actief: `start` kan niet. Nu mogelijk: "
+        )),
+        "{problem}"
+    );
+    assert!(
+        !page.contains("is not possible"),
+        "no English on a Dutch page"
+    );
+    // The API keeps one language for programs that read it.
+    let (_, refused) = s.post(&ann, &format!("/api{start}"), &json!({"track": "short"}));
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("is not possible"),
+        "{refused}"
+    );
+}

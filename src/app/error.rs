@@ -52,23 +52,12 @@ pub enum AppError {
     #[error(transparent)]
     Auth(#[from] super::users::AuthError),
     /// The actor's role does not allow the use case.
-    #[error("a {role} may not {}", need_text(*need))]
+    #[error("{} may not {}", super::error_words::with_article(*role), super::error_words::need_words(*need, crate::i18n::Lang::En))]
     Forbidden { role: Role, need: Need },
     /// A use case over the whole store (every organisation's cases) asked for by someone who
     /// acts for one organisation.
     #[error("{what} covers every organisation in the store; only a user across organisations may do it (act without --org {org})")]
     WholeStore { what: &'static str, org: String },
-}
-
-fn need_text(need: Need) -> &'static str {
-    match need {
-        Need::Persons => "see people's referrals or cases",
-        Need::ChangeCases => "change cases",
-        Need::Figures => "see these figures",
-        Need::EditProgrammes => "change programmes",
-        Need::Erase => "erase a client's personal data",
-        Need::ManageUsers => "manage users",
-    }
 }
 
 /// A setting of a use case outside what it can work with (front ends show these as usage

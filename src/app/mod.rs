@@ -7,6 +7,7 @@
 pub mod cases;
 pub mod catalogue;
 mod error;
+mod error_words;
 pub mod files;
 pub mod forecast;
 pub mod programmes;

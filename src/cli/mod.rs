@@ -115,7 +115,11 @@ fn fail(e: &AppError, lang: Lang) -> ExitCode {
         AppError::Rows(diags) => diags
             .iter()
             .for_each(|d| eprint!("{}", d.in_lang(lang).render(None))),
-        other => eprintln!("error: {other}"),
+        other => eprintln!(
+            "{} {}",
+            traject::i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
+            other.in_lang(lang)
+        ),
     }
     ExitCode::from(exit_code(e))
 }

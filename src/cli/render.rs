@@ -308,7 +308,7 @@ pub fn case_view(w: &Words, view: &CaseView) -> String {
     );
     let allowed: Vec<String> = c
         .state
-        .allowed_text()
+        .allowed_text(w.lang)
         .iter()
         .map(|a| a.to_string())
         .collect();

@@ -121,12 +121,12 @@ impl Diagnostic {
         if let Some(w) = self.local.iter().find(|w| w.lang == lang) {
             // An empty wording keeps the English message (a site that words only the help).
             if !w.message.is_empty() {
-                d.message = prose(&w.message, lang);
+                d.message = crate::i18n::prose(&w.message, lang);
             }
             // No help written in `lang` keeps the English one: a hint in another language
             // is better than none.
             if let Some(h) = &w.help {
-                d.help = Some(prose(h, lang));
+                d.help = Some(crate::i18n::prose(h, lang));
             }
         }
         d
@@ -211,31 +211,18 @@ where
         .map(|(_, c)| c)
 }
 
-/// French typography in running text, leaving `code` (between backticks) as written so a
-/// key such as `name: value` can still be copied.
-fn prose(text: &str, lang: Lang) -> String {
-    if lang != Lang::Fr {
-        return text.to_string();
-    }
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 0 {
-                crate::i18n::typography(part, lang)
-            } else {
-                part.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("`")
-}
-
 /// " (did you mean 'x'?)" in the reader's language, or the empty string.
 pub fn suggestion_in<'a, I>(word: &str, candidates: I, lang: Lang) -> String
 where
     I: IntoIterator<Item = &'a str>,
 {
-    match did_you_mean(word, candidates) {
+    meant(did_you_mean(word, candidates), lang)
+}
+
+/// " (did you mean 'x'?)" for a suggestion already found, or the empty string: errors keep
+/// the suggested word and word it in the reader's language when shown.
+pub fn meant(suggestion: Option<&str>, lang: Lang) -> String {
+    match suggestion {
         Some(s) => match lang {
             Lang::En => format!(" (did you mean '{s}'?)"),
             Lang::Nl => format!(" (bedoelde je '{s}'?)"),

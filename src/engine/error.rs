@@ -1,6 +1,8 @@
 //! Why the engine refused or could not carry out a case action. Each variant says what was
 //! wrong in terms a social worker can act on; the wording is the command line's.
 
+use crate::diag::meant;
+use crate::i18n::Lang;
 use crate::lifecycle::{Action, CaseState};
 use crate::program::model::ExitKind;
 use crate::rules::eval::EvalError;
@@ -54,42 +56,47 @@ pub enum CaseError {
     VersionGone { program: String, version: String },
     #[error("version {version} has several tracks: choose one with --track ({})", known.join(", "))]
     ChooseTrack { version: String, known: Vec<String> },
-    #[error("version {version} has no track '{given}'{suggestion}; tracks: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+    #[error("version {version} has no track '{given}'{}; tracks: {}", meant(suggestion.as_deref(), Lang::En), if known.is_empty() { "none".to_string() } else { known.join(", ") })]
     UnknownTrack {
         version: String,
         given: String,
-        suggestion: String,
+        /// The known id the given one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
-    #[error("version {version} has no evaluation '{given}'{suggestion}; evaluations: {}", known.join(", "))]
+    #[error("version {version} has no evaluation '{given}'{}; evaluations: {}", meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     UnknownEvaluation {
         version: String,
         given: String,
-        suggestion: String,
+        /// The known id the given one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
-    #[error("evaluation '{evaluation}' cannot decide '{given}'{suggestion}; its decisions: {}", known.join(", "))]
+    #[error("evaluation '{evaluation}' cannot decide '{given}'{}; its decisions: {}", meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     DecisionNotAllowed {
         evaluation: String,
         given: String,
-        suggestion: String,
+        /// The known id the given one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
-    #[error("'{given}' is not a {} of version {version}{suggestion}; choose one of: {}", kind.as_str().replace('_', " "), known.join(", "))]
+    #[error("'{given}' is not a {} of version {version}{}; choose one of: {}", kind.as_str().replace('_', " "), meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     UnknownExit {
         version: String,
         kind: ExitKind,
         given: String,
-        suggestion: String,
+        /// The known id the given one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
     #[error("case {id} is {state}: only an active case can join a module")]
     NotEnrollable { id: i64, state: CaseState },
-    #[error("version {version} has no module '{given}'{suggestion}; modules: {}", known.join(", "))]
+    #[error("version {version} has no module '{given}'{}; modules: {}", meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     UnknownModule {
         version: String,
         given: String,
-        suggestion: String,
+        /// The known id the given one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
     #[error("case {id} already attends module '{module}' (since {since})")]
@@ -146,7 +153,7 @@ pub enum CaseError {
 }
 
 fn allowed_list(state: CaseState) -> String {
-    let ok = state.allowed_text();
+    let ok = state.allowed_text(Lang::En);
     if ok.is_empty() {
         "nothing (the case is finished)".to_string()
     } else {

@@ -11,7 +11,7 @@ use crate::store::sql::{args, Sql, Tx};
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use crate::diag::suggestion_suffix;
+use crate::diag::did_you_mean;
 use crate::program::duration::Duration;
 use crate::program::model::{Anchor, Decision, Evaluation, ExitKind, Version};
 use crate::referral::Referral;
@@ -19,6 +19,7 @@ use crate::rules::CompiledProgram;
 use crate::store::{append_event, Store};
 
 mod error;
+mod error_words;
 mod pause;
 
 pub use crate::lifecycle::{Action, CaseState, UnknownState};
@@ -331,7 +332,7 @@ fn enrol_in(
         let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
         return Err(CaseError::UnknownModule {
             version: version.id.clone(),
-            suggestion: suggestion_suffix(module, known.iter().map(String::as_str)),
+            suggestion: did_you_mean(module, known.iter().map(String::as_str)).map(str::to_string),
             given: module.to_string(),
             known,
         });
@@ -679,7 +680,7 @@ fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String
         (Some(t), _) => Err(CaseError::UnknownTrack {
             version: version.id.clone(),
             given: t.to_string(),
-            suggestion: suggestion_suffix(t, ids.iter().copied()),
+            suggestion: did_you_mean(t, ids.iter().copied()).map(str::to_string),
             known: ids.iter().map(|s| s.to_string()).collect(),
         }),
     }
@@ -822,7 +823,7 @@ fn decision_of(e: &Evaluation, given: &str) -> Result<Decision, CaseError> {
         _ => Err(CaseError::DecisionNotAllowed {
             evaluation: e.id.clone(),
             given: given.to_string(),
-            suggestion: suggestion_suffix(given, allowed.iter().map(|d| d.as_str())),
+            suggestion: did_you_mean(given, allowed.iter().map(|d| d.as_str())).map(str::to_string),
             known: allowed.iter().map(|d| d.to_string()).collect(),
         }),
     }
@@ -841,7 +842,7 @@ fn evaluation_of<'a>(
             CaseError::UnknownEvaluation {
                 version: version.id.clone(),
                 given: evaluation.to_string(),
-                suggestion: suggestion_suffix(evaluation, ids.iter().copied()),
+                suggestion: did_you_mean(evaluation, ids.iter().copied()).map(str::to_string),
                 known: ids.iter().map(|s| s.to_string()).collect(),
             }
         })
@@ -900,7 +901,7 @@ fn check_exit(version: &Version, id: &str, kind: ExitKind) -> Result<(), CaseErr
             version: version.id.clone(),
             kind,
             given: id.to_string(),
-            suggestion: suggestion_suffix(id, ids.iter().copied()),
+            suggestion: did_you_mean(id, ids.iter().copied()).map(str::to_string),
             known: ids.iter().map(|s| s.to_string()).collect(),
         })
     }

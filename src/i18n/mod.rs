@@ -131,6 +131,15 @@ pub fn say(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> 
     }
 }
 
+/// The Dutch or the French of a sentence built at run time; a reader of English is given the
+/// English by the caller (usually an error's `Display`) before this is asked.
+pub fn nl_fr(lang: Lang, nl: String, fr: String) -> String {
+    match lang {
+        Lang::Fr => prose(&fr, lang),
+        Lang::Nl | Lang::En => nl,
+    }
+}
+
 /// A number as the reader writes it: no trailing `.0`, a decimal comma in Dutch and French.
 pub fn number(x: f64, lang: Lang) -> String {
     let text = if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -178,6 +187,25 @@ pub fn typography(text: &str, lang: Lang) -> String {
         out.push(c);
     }
     out
+}
+
+/// French typography in running text, leaving `code` (between backticks) as written so a
+/// key such as `name: value` can still be copied.
+pub fn prose(text: &str, lang: Lang) -> String {
+    if lang != Lang::Fr {
+        return text.to_string();
+    }
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                typography(part, lang)
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// A date as the reader writes it in running text: `12/04/1990` in Dutch and French (day

@@ -13,8 +13,8 @@ use super::changes;
 use super::check::semantic_checks;
 use super::model::{ProgramSpec, Version};
 use super::schema::check_program;
+use crate::diag::{did_you_mean, suggestion_in, suggestion_suffix, Diagnostic, Pos};
 pub use crate::diag::{display_path, LoadError};
-use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic, Pos};
 use crate::i18n::Lang;
 use crate::yaml::{self, escape_segment, SpanIndex};
 
@@ -140,7 +140,7 @@ impl Program {
             let known: Vec<String> = self.spec.versions.iter().map(|v| v.id.clone()).collect();
             VersionError::Unknown {
                 program: self.spec.id.clone(),
-                suggestion: suggestion_suffix(id, known.iter().map(String::as_str)),
+                suggestion: did_you_mean(id, known.iter().map(String::as_str)).map(str::to_string),
                 asked: id.to_string(),
                 known,
             }
@@ -153,6 +153,48 @@ impl Program {
         self.version_on(date)
             .or_else(|_| self.pick_version(None))
             .expect("pick_version(None) always finds one")
+    }
+}
+
+impl VersionError {
+    /// The problem worded for a reader of `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        use crate::i18n::{date, nl_fr};
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            VersionError::NotInForce {
+                program,
+                date: on,
+                nearest,
+                from,
+                to,
+            } => {
+                let to = to.map_or_else(
+                    || nl_fr(lang, "open einde".into(), "sans fin".into()),
+                    |d| date(d, lang),
+                );
+                nl_fr(
+                    lang,
+                    format!("geen versie van '{program}' is van kracht op {}; de dichtstbije is versie '{nearest}' ({} tot {to})", date(*on, lang), date(*from, lang)),
+                    format!("aucune version de «\u{a0}{program}\u{a0}» n'est en vigueur le {} ; la plus proche est la version «\u{a0}{nearest}\u{a0}» (du {} au {to})", date(*on, lang), date(*from, lang)),
+                )
+            }
+            VersionError::Unknown {
+                program,
+                asked,
+                suggestion,
+                known,
+            } => {
+                let mean = crate::diag::meant(suggestion.as_deref(), lang);
+                nl_fr(
+                    lang,
+                    format!("programma '{program}' heeft geen versie '{asked}'{mean}; versies: {}", known.join(", ")),
+                    format!("le programme «\u{a0}{program}\u{a0}» n'a pas de version «\u{a0}{asked}\u{a0}»{mean} ; versions : {}", known.join(", ")),
+                )
+            }
+        }
     }
 }
 
@@ -170,11 +212,12 @@ pub enum VersionError {
         from: chrono::NaiveDate,
         to: Option<chrono::NaiveDate>,
     },
-    #[error("programme '{program}' has no version '{asked}'{suggestion}; versions: {}", known.join(", "))]
+    #[error("programme '{program}' has no version '{asked}'{}; versions: {}", crate::diag::meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     Unknown {
         program: String,
         asked: String,
-        suggestion: String,
+        /// The version id the asked one most likely means.
+        suggestion: Option<String>,
         known: Vec<String>,
     },
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::compile::LevelTest;
 use super::compile::{CompiledProgram, CompiledVersion, Cond, Test};
+use crate::i18n::Lang;
 use crate::program::model::{Mode, Version};
 use crate::program::VersionError;
 use crate::referral::{language_rank, Referral, EU_MEMBERS};
@@ -240,6 +241,19 @@ pub enum EvalError {
     /// A rule script failed (limit, runtime error); the text is the script engine's report.
     #[error("{message}")]
     Script { message: String },
+}
+
+impl EvalError {
+    /// The problem worded for a reader of `lang`; a script's failure stays as the script
+    /// engine reports it.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (EvalError::NoVersion(e), _) => e.in_lang(lang),
+            (EvalError::MissingDate, Lang::Nl) => "de aanmelding heeft geen referral_date".into(),
+            (EvalError::MissingDate, Lang::Fr) => "l'orientation n'a pas de referral_date".into(),
+            _ => self.to_string(),
+        }
+    }
 }
 
 impl Evaluation {

@@ -204,9 +204,11 @@ pub fn act_on(
     let ctx = user.ctx(server.today());
     let programs: &dyn Programs = &server.catalogue;
     let missing = |what: &str| {
-        Failure::new(
+        Failure::worded(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("`{action}` needs `{what}`"),
+            format!("`{action}` vraagt `{what}`"),
+            format!("`{action}` demande `{what}`"),
         )
     };
     let mut ending = |e| -> Result<serde_json::Value, Failure> {

@@ -10,12 +10,16 @@ use traject::app::users::AuthError;
 use traject::app::AppError;
 use traject::diag::Diagnostic;
 use traject::engine::CaseError;
+use traject::i18n::Lang;
 
 #[derive(Debug, Serialize)]
 pub struct Failure {
     #[serde(skip)]
     pub status: StatusCode,
     pub error: String,
+    /// The error in Dutch and French, for pages (the API answers in English).
+    #[serde(skip)]
+    pub local: Option<[String; 2]>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
     #[serde(skip)]
@@ -27,6 +31,7 @@ impl Failure {
         Failure {
             status,
             error: error.into(),
+            local: None,
             diagnostics: Vec::new(),
             retry_after: None,
         }
@@ -39,10 +44,24 @@ impl Failure {
         )
     }
 
+    /// A failure worded by the server itself, in English, Dutch and French.
+    pub fn worded(
+        status: StatusCode,
+        en: impl Into<String>,
+        nl: impl Into<String>,
+        fr: impl Into<String>,
+    ) -> Failure {
+        let mut f = Failure::new(status, en);
+        f.local = Some([nl.into(), traject::i18n::prose(&fr.into(), Lang::Fr)]);
+        f
+    }
+
     pub fn csrf() -> Failure {
-        Failure::new(
+        Failure::worded(
             StatusCode::FORBIDDEN,
             "the form's security token does not match your session: reload the page and try again",
+            "het veiligheidsbewijs van het formulier past niet bij je sessie: herlaad de pagina en probeer opnieuw",
+            "le jeton de sécurité du formulaire ne correspond pas à votre session\u{a0}: rechargez la page et réessayez",
         )
     }
 }
@@ -70,9 +89,15 @@ impl From<AppError> for Failure {
         let status = status_of(&e);
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %e, "request failed");
-            return Failure::new(status, "the server could not do this; its log says why");
+            return Failure::worded(
+                status,
+                "the server could not do this; its log says why",
+                "de server kon dit niet doen; zijn log zegt waarom",
+                "le serveur n'a pas pu le faire\u{a0}; son journal dit pourquoi",
+            );
         }
         let mut f = Failure::new(status, e.to_string());
+        f.local = Some([e.in_lang(Lang::Nl), e.in_lang(Lang::Fr)]);
         match e {
             AppError::Load(load) => f.diagnostics = load.diagnostics,
             AppError::Rows(diags) => f.diagnostics = diags,
@@ -82,6 +107,17 @@ impl From<AppError> for Failure {
             _ => {}
         }
         f
+    }
+}
+
+impl Failure {
+    /// The error as a reader of `lang` reads it.
+    pub fn text(&self, lang: Lang) -> &str {
+        match (&self.local, lang) {
+            (Some([nl, _]), Lang::Nl) => nl,
+            (Some([_, fr]), Lang::Fr) => fr,
+            _ => &self.error,
+        }
     }
 }
 

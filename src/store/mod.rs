@@ -16,6 +16,7 @@ pub mod sql;
 mod target;
 pub mod users;
 
+use crate::i18n::Lang;
 use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 
@@ -212,6 +213,29 @@ pub enum StoreError {
     NoRow,
     #[error("{0}")]
     Copy(String),
+}
+
+impl StoreError {
+    /// The problem worded for a reader of `lang`; the database's own report stays as the
+    /// database words it.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        use crate::i18n::nl_fr;
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::Create { path, source } => nl_fr(lang, format!("{path}: kan de databank niet aanmaken: {source}"), format!("{path} : impossible de créer la base de données : {source}")),
+            StoreError::Open { path, source } => nl_fr(lang, format!("{path}: kan de databank niet openen: {source}"), format!("{path} : impossible d'ouvrir la base de données : {source}")),
+            StoreError::NotTraject { path, source } => nl_fr(lang, format!("{path}: {source} — is dit een traject-databank?"), format!("{path} : {source} — est-ce une base de données traject ?")),
+            StoreError::TooNew { path, found, known } => nl_fr(lang, format!("{path}: schemaversie {found} van de databank is nieuwer dan deze traject kent ({known}); gebruik een nieuwere traject"), format!("{path} : la version de schéma {found} de la base de données est plus récente que ce que connaît ce traject ({known}) ; utilisez un traject plus récent")),
+            StoreError::Database(e) => nl_fr(lang, format!("databank: {e}"), format!("base de données : {e}")),
+            StoreError::Connect { target, reason } => nl_fr(lang, format!("{target}: geen verbinding met de PostgreSQL-server: {reason} — controleer het adres, de gebruiker en of de server draait"), format!("{target} : connexion au serveur PostgreSQL impossible : {reason} — vérifiez l'adresse, l'utilisateur et que le serveur tourne")),
+            StoreError::Postgres(e) => nl_fr(lang, format!("databank: {e}"), format!("base de données : {e}")),
+            StoreError::Column { index, expected, found } => nl_fr(lang, format!("databank: kolom {index} bevat {found}, verwacht {expected} — is dit een traject-databank?"), format!("base de données : la colonne {index} contient {found}, attendu {expected} — est-ce une base de données traject ?")),
+            StoreError::NoRow => nl_fr(lang, "databank: een rij die de opvraging nodig heeft ontbreekt".to_string(), "base de données : une ligne nécessaire à la requête manque".to_string()),
+            StoreError::Copy(e) => e.clone(),
+        }
+    }
 }
 
 impl From<::postgres::Error> for StoreError {

@@ -11,7 +11,7 @@ use traject::app::cases::{self, CaseFilter, CaseView};
 use traject::app::users::SessionUser;
 use traject::app::Programs;
 use traject::i18n::Lang;
-use traject::lifecycle::{Action, CaseState};
+use traject::lifecycle::Action;
 use traject::program::terms::ExitKind;
 use traject::rules::CompiledProgram;
 use traject::store::EventRow;
@@ -21,19 +21,6 @@ use crate::server::api::{act_on, ActionBody};
 use crate::server::auth::as_user;
 use crate::server::failure::Failure;
 use crate::server::{Server, Shared};
-
-pub fn state_word(state: CaseState, lang: Lang) -> &'static str {
-    match state {
-        CaseState::Referred => t(lang, "aangemeld", "orienté", "referred"),
-        CaseState::Waiting => t(lang, "wachtlijst", "liste d'attente", "waiting"),
-        CaseState::Active => t(lang, "actief", "actif", "active"),
-        CaseState::Extended => t(lang, "verlengd", "prolongé", "extended"),
-        CaseState::Closed => t(lang, "afgesloten", "clôturé", "closed"),
-        CaseState::Dropped => t(lang, "afgehaakt", "abandon", "dropped"),
-        CaseState::NotStarted => t(lang, "niet gestart", "pas commencé", "not started"),
-        CaseState::Paused => t(lang, "gepauzeerd", "en pause", "paused"),
-    }
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -60,7 +47,7 @@ pub async fn case_list(
                     th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "Aangemeld op", "Orienté le", "Referred on")) } th { (t(lang, "Oordeel", "Verdict", "Verdict")) } } }
                 tbody { @for c in &rows { tr {
                     td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
-                    td { (c.program) } td { (state_word(c.state, lang)) @if let Some(p) = c.position { " (" (p) ")" } }
+                    td { (c.program) } td { (c.state.word(lang)) @if let Some(p) = c.position { " (" (p) ")" } }
                     td { (c.team.clone().unwrap_or_default()) } td { (c.referral_date) } td { (c.verdict) }
                 } } }
             }
@@ -174,7 +161,7 @@ fn case_page(
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
-            dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
+            dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (c.state.word(lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd { (c.verdict) }
             dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (c.track.clone().unwrap_or_else(|| "—".into())) }
             dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (c.referral_date) }
@@ -207,9 +194,11 @@ pub async fn case_file(
 fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
     let score = match field(pairs, "score") {
         Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
-            Failure::new(
+            Failure::worded(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 format!("score: '{s}' is not a number"),
+                format!("score: '{s}' is geen getal"),
+                format!("score : «\u{a0}{s}\u{a0}» n'est pas un nombre"),
             )
         })?),
         None => None,

@@ -354,7 +354,7 @@ pub async fn reports(
                         td { @for (i, (state, n)) in r.states.iter().enumerate() {
                             @if i > 0 { ", " }
                             @match state.parse::<traject::engine::CaseState>() {
-                                Ok(st) => { (super::case::state_word(st, lang)) }
+                                Ok(st) => { (st.word(lang)) }
                                 Err(_) => { (state) }
                             }
                             " " (n)
@@ -377,9 +377,11 @@ pub async fn report_file(
     let made = as_user(&s, &headers, move |server, user, store| {
         let (kind, ext) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
         let missing = || {
-            Failure::new(
+            Failure::worded(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "the funding report needs `cost`, the staff cost per FTE per month in euros",
+                "het financieringsrapport vraagt `cost`, de personeelskost per VTE per maand in euro",
+                "le rapport de financement demande `cost`, le coût du personnel par ETP et par mois en euros",
             )
         };
         let csv_text = report_csv(server, user, store, &q, kind)?.ok_or_else(missing)?;

@@ -40,19 +40,6 @@ pub fn lang_of(user: &SessionUser, programme: Option<Lang>) -> Lang {
     user.lang.or(programme).unwrap_or(Lang::Nl)
 }
 
-fn role_name(role: Role, lang: Lang) -> &'static str {
-    match role {
-        Role::Coordinator => t(lang, "coördinator", "coordinateur·rice", "coordinator"),
-        Role::SocialWorker => t(
-            lang,
-            "maatschappelijk werker",
-            "assistant·e social·e",
-            "social worker",
-        ),
-        Role::Auditor => t(lang, "auditor", "auditeur·rice", "auditor"),
-    }
-}
-
 /// The frame of every page: navigation for the user's role, the title, the content.
 pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Markup) -> Markup {
     html! {
@@ -79,7 +66,7 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                             a href="/reports" { (t(lang, "Rapporten", "Rapports", "Reports")) }
                         }
                         form.logout method="post" action="/logout" {
-                            span.user { (u.name) " · " (role_name(u.role, lang))
+                            span.user { (u.name) " · " (u.role.word(lang))
                                 @if let Some(team) = &u.team { " · " (team) } }
                             input type="hidden" name="csrf" value=(u.csrf);
                             button type="submit" { (t(lang, "Afmelden", "Se déconnecter", "Log out")) }
@@ -100,7 +87,7 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
 pub fn problem(f: &Failure, lang: Lang) -> Markup {
     html! {
         div.problem role="alert" {
-            p { (f.error) }
+            p { (f.text(lang)) }
             @if !f.diagnostics.is_empty() {
                 ul { @for d in &f.diagnostics { li { (d.in_lang(lang).headline()) } } }
             }
@@ -242,6 +229,8 @@ pub async fn login(
                 ),
             }
             .to_string();
+            // The page's own sentence, in every language (a refused login tells nothing more).
+            f.local = None;
             (f.status, Html(login_page(lang, Some(&f)).into_string())).into_response()
         }
     }

@@ -1,0 +1,325 @@
+//! Every refusal and error a person can meet reads in Dutch and French too: the engine's
+//! case refusals and the application layer's errors, one sample of each kind, worded apart
+//! from the English with the ids, flags and commands a person types again left as they are.
+
+use chrono::NaiveDate;
+use traject::app::users::AuthError;
+use traject::app::{AppError, Need, Role, SettingError};
+use traject::engine::{Action, CaseError, CaseState};
+use traject::i18n::Lang;
+use traject::program::model::ExitKind;
+use traject::report::ReportError;
+use traject::rollout::RolloutError;
+use traject::sim::ModelError;
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 3, d).unwrap()
+}
+
+/// One refusal of every kind. The match below names each variant without a wildcard, so
+/// a new kind of refusal does not compile until it has a sample here (and so its words).
+fn samples() -> Vec<CaseError> {
+    use CaseError::*;
+    let ids = || vec!["short".to_string(), "long".to_string()];
+    let all = vec![
+        NotFound { id: 7 },
+        BeforeLatest {
+            id: 7,
+            on: day(1),
+            latest: day(2),
+        },
+        AlreadyPresent {
+            id: 7,
+            dossier: "D-1".into(),
+        },
+        Conflict {
+            id: 7,
+            dossier: "D-1".into(),
+        },
+        BeforeReferral {
+            on: day(1),
+            referral_date: day(2),
+        },
+        Refused {
+            id: 7,
+            state: CaseState::Active,
+            action: Action::Start,
+            gate_only: false,
+        },
+        Ineligible { id: 7 },
+        GateNotPassed {
+            id: 7,
+            step: "intake".into(),
+            evaluation: "screening".into(),
+            decision: "enrol".into(),
+        },
+        WrongProgramme {
+            case_program: "a".into(),
+            given: "b".into(),
+        },
+        VersionGone {
+            program: "a".into(),
+            version: "2016".into(),
+        },
+        ChooseTrack {
+            version: "2016".into(),
+            known: ids(),
+        },
+        UnknownTrack {
+            version: "2016".into(),
+            given: "shrt".into(),
+            suggestion: Some("short".into()),
+            known: ids(),
+        },
+        UnknownEvaluation {
+            version: "2016".into(),
+            given: "x".into(),
+            suggestion: None,
+            known: ids(),
+        },
+        DecisionNotAllowed {
+            evaluation: "final".into(),
+            given: "x".into(),
+            suggestion: None,
+            known: ids(),
+        },
+        UnknownExit {
+            version: "2016".into(),
+            kind: ExitKind::DropOut,
+            given: "x".into(),
+            suggestion: None,
+            known: ids(),
+        },
+        NotEnrollable {
+            id: 7,
+            state: CaseState::Waiting,
+        },
+        UnknownModule {
+            version: "2016".into(),
+            given: "x".into(),
+            suggestion: None,
+            known: ids(),
+        },
+        AlreadyEnrolled {
+            id: 7,
+            module: "m".into(),
+            since: "2023-03-01".into(),
+        },
+        NotEnrolled {
+            id: 7,
+            module: "m".into(),
+        },
+        NotExtendable {
+            track: "short".into(),
+            version: "2016".into(),
+        },
+        ExtensionLengthMissing,
+        BadExtension {
+            given: "a while".into(),
+        },
+        DestinationMissing,
+        NoPolicy {
+            version: "2016".into(),
+            what: "pausing a case",
+            key: "pause",
+        },
+        PauseLimit {
+            id: 7,
+            taken: 2,
+            max: 2,
+            version: "2016".into(),
+        },
+        PauseUntil {
+            until: day(9),
+            on: day(1),
+            max: "3 months".into(),
+        },
+        NoPlaceToResume {
+            id: 7,
+            capacity: 40,
+        },
+        PauseTooLong {
+            id: 7,
+            since: "2023-03-01".into(),
+            max: "3 months".into(),
+        },
+        ReopenTooLate {
+            id: 7,
+            ended: "2022-01-01".into(),
+            within: "12 months".into(),
+            version: "2016".into(),
+        },
+        Referral(traject::rules::eval::EvalError::MissingDate),
+        Store(traject::store::StoreError::NoRow),
+    ];
+    for e in &all {
+        match e {
+            NotFound { .. }
+            | BeforeLatest { .. }
+            | AlreadyPresent { .. }
+            | Conflict { .. }
+            | BeforeReferral { .. }
+            | Refused { .. }
+            | Ineligible { .. }
+            | GateNotPassed { .. }
+            | WrongProgramme { .. }
+            | VersionGone { .. }
+            | ChooseTrack { .. }
+            | UnknownTrack { .. }
+            | UnknownEvaluation { .. }
+            | DecisionNotAllowed { .. }
+            | UnknownExit { .. }
+            | NotEnrollable { .. }
+            | UnknownModule { .. }
+            | AlreadyEnrolled { .. }
+            | NotEnrolled { .. }
+            | NotExtendable { .. }
+            | ExtensionLengthMissing
+            | BadExtension { .. }
+            | DestinationMissing
+            | NoPolicy { .. }
+            | PauseLimit { .. }
+            | PauseUntil { .. }
+            | NoPlaceToResume { .. }
+            | PauseTooLong { .. }
+            | ReopenTooLate { .. }
+            | Referral(_)
+            | Store(_) => {}
+        }
+    }
+    all
+}
+
+#[test]
+fn every_refusal_has_its_own_dutch_and_french_words() {
+    for e in samples() {
+        let (en, nl, fr) = (e.to_string(), e.in_lang(Lang::Nl), e.in_lang(Lang::Fr));
+        assert_ne!(nl, en, "no Dutch for {e:?}");
+        assert_ne!(fr, en, "no French for {e:?}");
+        assert_ne!(nl, fr, "{e:?}");
+        // The ids a person types again stay as they are.
+        for id in ["7", "2016", "short", "D-1", "--track"] {
+            if en.contains(id) {
+                assert!(
+                    nl.contains(id) && fr.contains(id),
+                    "{id} kept in {nl} / {fr}"
+                );
+            }
+        }
+        // French typography: no plain space before a colon or semicolon.
+        assert!(!fr.contains(" :") && !fr.contains(" ;"), "{fr}");
+    }
+}
+
+#[test]
+fn dates_read_day_first_and_suggestions_in_the_readers_words() {
+    let e = CaseError::BeforeReferral {
+        on: day(1),
+        referral_date: day(2),
+    };
+    assert!(e.to_string().contains("2023-03-02"));
+    assert!(
+        e.in_lang(Lang::Nl).contains("02/03/2023"),
+        "{}",
+        e.in_lang(Lang::Nl)
+    );
+    let e = samples().swap_remove(11);
+    assert!(e.to_string().contains("(did you mean 'short'?)"));
+    assert!(e.in_lang(Lang::Nl).contains("(bedoelde je 'short'?)"));
+    assert!(e
+        .in_lang(Lang::Fr)
+        .contains("(vouliez-vous dire «\u{a0}short\u{a0}»\u{a0}?)"));
+}
+
+fn app_samples() -> Vec<AppError> {
+    let day = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    vec![
+        AppError::Forbidden {
+            role: Role::Auditor,
+            need: Need::Persons,
+        },
+        AppError::Forbidden {
+            role: Role::SocialWorker,
+            need: Need::EditProgrammes,
+        },
+        AppError::WholeStore {
+            what: "copying a store",
+            org: "gent".into(),
+        },
+        AppError::Exists("out.csv".into()),
+        AppError::Auth(AuthError::BadCredentials),
+        AppError::Auth(AuthError::Throttled {
+            retry_after_secs: 60,
+        }),
+        AppError::Auth(AuthError::Exists { name: "ann".into() }),
+        AppError::Auth(AuthError::Unknown { name: "ann".into() }),
+        AppError::Auth(AuthError::WeakPassword),
+        AppError::Auth(AuthError::BadName { name: "a b".into() }),
+        AppError::Auth(AuthError::TeamMissing),
+        AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
+        AppError::Setting(SettingError::SimulationSize),
+        AppError::Setting(SettingError::QueueRates),
+        AppError::Setting(SettingError::NotPositive { setting: "--fte" }),
+        AppError::Setting(SettingError::WhatIfSize {
+            runs: 200,
+            months: 60,
+        }),
+        AppError::Setting(SettingError::OptionSyntax { given: "x".into() }),
+        AppError::Model(ModelError::NoDemand {
+            version: "2016".into(),
+        }),
+        AppError::Model(ModelError::NoNorm {
+            version: "2016".into(),
+        }),
+        AppError::Rollout(RolloutError::Ocmw { given: "X".into() }),
+        AppError::Rollout(RolloutError::Language { given: "de".into() }),
+        AppError::Rollout(RolloutError::TooEarly {
+            given: day,
+            version: "2016".into(),
+            starts: day,
+        }),
+        AppError::Report(ReportError::Backwards { from: day, to: day }),
+        AppError::Report(ReportError::NoVersion {
+            program: "p".into(),
+            from: day,
+            to: day,
+        }),
+        AppError::Report(ReportError::Amount {
+            setting: "--cost",
+            given: "x".into(),
+        }),
+        AppError::Version(traject::program::VersionError::Unknown {
+            program: "p".into(),
+            asked: "2061".into(),
+            suggestion: Some("2016".into()),
+            known: vec!["2016".into()],
+        }),
+    ]
+}
+
+#[test]
+fn every_application_error_reads_in_dutch_and_french() {
+    for e in app_samples() {
+        let (en, nl, fr) = (e.to_string(), e.in_lang(Lang::Nl), e.in_lang(Lang::Fr));
+        assert_ne!(nl, en, "no Dutch for {e:?}");
+        assert_ne!(fr, en, "no French for {e:?}");
+        assert_ne!(nl, fr, "{e:?}");
+        assert!(!fr.contains(" :") && !fr.contains(" ;"), "{fr}");
+    }
+}
+
+#[test]
+fn a_refused_role_is_named_in_the_readers_words() {
+    let e = AppError::Forbidden {
+        role: Role::Auditor,
+        need: Need::Persons,
+    };
+    assert_eq!(
+        e.to_string(),
+        "an auditor may not see people's referrals or cases"
+    );
+    assert_eq!(
+        e.in_lang(Lang::Nl),
+        "een auditor mag niet de aanmeldingen of dossiers van personen zien"
+    );
+}
