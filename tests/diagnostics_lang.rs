@@ -358,3 +358,55 @@ fn a_refused_case_action_reads_in_the_locales_language_with_its_commands_as_type
     assert_eq!(code, Some(1));
     assert_eq!(fr.trim_end(), "erreur\u{a0}: il n'y a pas de dossier 99");
 }
+
+#[test]
+fn every_schema_description_has_its_dutch_and_french() {
+    // The descriptions are the hints of schema problems and an editor's help: a coordinator
+    // who reads Dutch or French gets them in that language, none left in English only.
+    fn walk(node: &serde_json::Value, path: &str, missing: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(en) = map.get("description").and_then(|d| d.as_str()) {
+                    for lang in ["nl", "fr"] {
+                        match map
+                            .get(&format!("x-description-{lang}"))
+                            .and_then(|d| d.as_str())
+                        {
+                            Some(t) if !t.is_empty() && t != en => {}
+                            _ => missing.push(format!("{path} ({lang})")),
+                        }
+                    }
+                }
+                for (k, v) in map {
+                    walk(v, &format!("{path}/{k}"), missing);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{path}/{i}"), missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut described = 0;
+    for file in [
+        "schemas/program.schema.json",
+        "schemas/referral.schema.json",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        described += text.matches("\"description\":").count();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut missing = Vec::new();
+        walk(&schema, "", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "{file}: untranslated descriptions:\n{}",
+            missing.join("\n")
+        );
+    }
+    assert!(
+        described > 100,
+        "the walk sees the schemas' descriptions ({described})"
+    );
+}
