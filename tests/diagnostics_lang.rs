@@ -353,6 +353,25 @@ fn a_refused_case_action_reads_in_the_locales_language_with_its_commands_as_type
     );
     assert!(nl.contains("controleer --as-of"), "{nl}");
 
+    // An import with a dossier number twice is refused row by row in the reader's words.
+    let csv = dir.path().join("twice.csv");
+    std::fs::write(&csv, "id;referral_date\nD-1;01/03/2023\nD-1;02/03/2023\n").unwrap();
+    let import = [
+        "case",
+        "import",
+        "--program",
+        "antwerpen",
+        csv.to_str().unwrap(),
+    ];
+    let (code, nl) = run("nl_BE.UTF-8", &import);
+    assert_eq!(code, Some(1));
+    assert!(
+        nl.contains(
+            "twice.csv:3:1: fout: referentie D-1 staat twee keer in dit bestand (eerst op regel 2)"
+        ),
+        "{nl}"
+    );
+
     // A case that does not exist.
     let (code, fr) = run("fr_BE.UTF-8", &["case", "show", "99"]);
     assert_eq!(code, Some(1));

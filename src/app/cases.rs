@@ -65,7 +65,11 @@ pub fn import(
     ctx.require(Need::ChangeCases)?;
     let rows = read_batch(compiled, file, batch).map_err(AppError::Rows)?;
     let clock = ctx.engine();
-    let at = |line: u64, msg: String| Diagnostic::error(file, Pos::new(line as usize, 1), msg);
+    let at = |line: u64, e: &CaseError| {
+        Diagnostic::error(file, Pos::new(line as usize, 1), e.to_string())
+            .nl(e.in_lang(Lang::Nl), "")
+            .fr(e.in_lang(Lang::Fr), "")
+    };
     store.write(|tx| {
         let mut out = Imported::default();
         let mut problems = Vec::new();
@@ -73,10 +77,7 @@ pub fn import(
         for (line, r) in &rows {
             if let Some(first) = r.id.as_ref().and_then(|d| seen.insert(d.clone(), *line)) {
                 let dossier = r.id.as_deref().unwrap_or_default();
-                problems.push(at(
-                    *line,
-                    format!("dossier {dossier} appears twice in this file (first on line {first})"),
-                ));
+                problems.push(twice_in_file(file, *line, dossier, first));
                 continue;
             }
             match engine::existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), r)? {
@@ -87,15 +88,14 @@ pub fn import(
                 }),
                 Some(e) => problems.push(at(
                     *line,
-                    CaseError::Conflict {
+                    &CaseError::Conflict {
                         id: e.id,
                         dossier: e.dossier,
-                    }
-                    .to_string(),
+                    },
                 )),
                 None => match engine::insert_case(tx, compiled, r, &clock) {
                     Ok((id, _)) => out.created.push(id),
-                    Err(e) => problems.push(at(*line, e.to_string())),
+                    Err(e) => problems.push(at(*line, &e)),
                 },
             }
         }
@@ -105,6 +105,25 @@ pub fn import(
             Err(AppError::Rows(problems))
         }
     })
+}
+
+/// A dossier number given twice in one import file.
+fn twice_in_file(file: &str, line: u64, dossier: &str, first: u64) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        Pos::new(line as usize, 1),
+        format!("dossier {dossier} appears twice in this file (first on line {first})"),
+    )
+    .nl(
+        format!("referentie {dossier} staat twee keer in dit bestand (eerst op regel {first})"),
+        "",
+    )
+    .fr(
+        format!(
+            "la référence {dossier} figure deux fois dans ce fichier (d'abord à la ligne {first})"
+        ),
+        "",
+    )
 }
 
 /// Every referral of a batch with its line, or every problem in it (bad rows, dates no
@@ -120,11 +139,11 @@ fn read_batch(
         match row.referral {
             Ok(r) => match compiled.version_for(&r) {
                 Ok(_) => rows.push((row.line, r)),
-                Err(e) => errors.push(Diagnostic::error(
-                    file,
-                    Pos::new(row.line as usize, 1),
-                    e.to_string(),
-                )),
+                Err(e) => errors.push(
+                    Diagnostic::error(file, Pos::new(row.line as usize, 1), e.to_string())
+                        .nl(e.in_lang(Lang::Nl), "")
+                        .fr(e.in_lang(Lang::Fr), ""),
+                ),
             },
             Err(ds) => errors.extend(ds),
         }
