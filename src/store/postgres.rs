@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::sync::Mutex;
 
-use super::sql::{Conn, Tx};
+use super::sql::{Conn, PgClient, Tx};
 use super::{Store, StoreError};
 
 /// The advisory lock every writer holds until it commits ("traject" in ASCII).
@@ -149,7 +149,7 @@ pub(super) fn connect(url: &str, shown: &str) -> Result<Store, StoreError> {
     let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(failed)?;
     migrate(&mut client, shown)?;
     Ok(Store {
-        conn: Conn::Postgres(Box::new(Mutex::new(client))),
+        conn: Conn::Postgres(Box::new(Mutex::new(PgClient::new(client)))),
         shown: shown.to_string(),
     })
 }
@@ -189,10 +189,11 @@ fn migrate(client: &mut postgres::Client, shown: &str) -> Result<(), StoreError>
 }
 
 /// A write transaction holding the writer lock until it ends.
-pub(super) fn begin(client: &mut Mutex<postgres::Client>) -> Result<Tx<'_>, postgres::Error> {
+pub(super) fn begin(client: &mut Mutex<PgClient>) -> Result<Tx<'_>, postgres::Error> {
     let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
     let mut tx = client.transaction()?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+    tx.tx
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
     Ok(Tx::Postgres(RefCell::new(tx)))
 }
 

@@ -5,6 +5,7 @@
 //! row order of the audit table) `Dialect` gives the fragment.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::sync::Mutex;
 
@@ -237,13 +238,77 @@ pub trait Sql {
 pub enum Conn {
     Sqlite(rusqlite::Connection),
     /// The client sits behind a lock so that reads can take `&self` as they do on SQLite.
-    Postgres(Box<Mutex<postgres::Client>>),
+    Postgres(Box<Mutex<PgClient>>),
 }
 
 /// One write transaction on either back end.
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
-    Postgres(RefCell<postgres::Transaction<'a>>),
+    Postgres(RefCell<PgTx<'a>>),
+}
+
+/// A PostgreSQL connection with the statements it has prepared. Without them every call
+/// parses its statement again, a round trip of its own: an import of 10,000 referrals was
+/// 14× slower than on SQLite (whose statements are cached the same way).
+pub struct PgClient {
+    pub client: postgres::Client,
+    statements: HashMap<String, postgres::Statement>,
+}
+
+/// A write transaction on PostgreSQL, using and filling its connection's statements (a
+/// prepared statement outlives the transaction it was prepared in).
+pub struct PgTx<'a> {
+    pub(super) tx: postgres::Transaction<'a>,
+    statements: &'a mut HashMap<String, postgres::Statement>,
+}
+
+/// Statement texts are fixed at their call sites, so the cache stays small; the bound only
+/// keeps a long-running server safe should one ever be built from data.
+const MAX_PREPARED: usize = 512;
+
+impl PgClient {
+    pub fn new(client: postgres::Client) -> PgClient {
+        PgClient {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+
+    /// Open a transaction that shares this connection's prepared statements.
+    pub fn transaction(&mut self) -> Result<PgTx<'_>, postgres::Error> {
+        Ok(PgTx {
+            tx: self.client.transaction()?,
+            statements: &mut self.statements,
+        })
+    }
+
+    fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        prepared(&mut self.client, &mut self.statements, sql)
+    }
+}
+
+impl PgTx<'_> {
+    fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
+        prepared(&mut self.tx, self.statements, sql)
+    }
+}
+
+/// The prepared form of `sql` (in the shared `?1` syntax) on this connection, prepared now
+/// if it is new.
+fn prepared(
+    client: &mut impl postgres::GenericClient,
+    statements: &mut HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement, postgres::Error> {
+    if let Some(s) = statements.get(sql) {
+        return Ok(s.clone());
+    }
+    let statement = client.prepare(&pg_sql(sql))?;
+    if statements.len() >= MAX_PREPARED {
+        statements.clear();
+    }
+    statements.insert(sql.to_string(), statement.clone());
+    Ok(statement)
 }
 
 impl Sql for Conn {
@@ -257,8 +322,9 @@ impl Sql for Conn {
         match self {
             Conn::Sqlite(c) => sqlite_execute(c, sql, args),
             Conn::Postgres(m) => {
-                let mut client = m.lock().unwrap_or_else(|p| p.into_inner());
-                Ok(client.execute(&pg_sql(sql), &pg_args(args))? as usize)
+                let mut pg = m.lock().unwrap_or_else(|p| p.into_inner());
+                let statement = pg.prepared(sql)?;
+                Ok(pg.client.execute(&statement, &pg_args(args))? as usize)
             }
         }
     }
@@ -266,8 +332,9 @@ impl Sql for Conn {
         match self {
             Conn::Sqlite(c) => sqlite_rows(c, sql, args),
             Conn::Postgres(m) => {
-                let mut client = m.lock().unwrap_or_else(|p| p.into_inner());
-                pg_rows(client.query(&pg_sql(sql), &pg_args(args))?)
+                let mut pg = m.lock().unwrap_or_else(|p| p.into_inner());
+                let statement = pg.prepared(sql)?;
+                pg_rows(pg.client.query(&statement, &pg_args(args))?)
             }
         }
     }
@@ -283,13 +350,21 @@ impl Sql for Tx<'_> {
     fn execute(&self, sql: &str, args: &[Value]) -> Result<usize, StoreError> {
         match self {
             Tx::Sqlite(t) => sqlite_execute(t, sql, args),
-            Tx::Postgres(t) => Ok(t.borrow_mut().execute(&pg_sql(sql), &pg_args(args))? as usize),
+            Tx::Postgres(t) => {
+                let mut t = t.borrow_mut();
+                let statement = t.prepared(sql)?;
+                Ok(t.tx.execute(&statement, &pg_args(args))? as usize)
+            }
         }
     }
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, StoreError> {
         match self {
             Tx::Sqlite(t) => sqlite_rows(t, sql, args),
-            Tx::Postgres(t) => pg_rows(t.borrow_mut().query(&pg_sql(sql), &pg_args(args))?),
+            Tx::Postgres(t) => {
+                let mut t = t.borrow_mut();
+                let statement = t.prepared(sql)?;
+                pg_rows(t.tx.query(&statement, &pg_args(args))?)
+            }
         }
     }
 }
@@ -298,7 +373,7 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => Ok(t.commit()?),
-            Tx::Postgres(t) => Ok(t.into_inner().commit()?),
+            Tx::Postgres(t) => Ok(t.into_inner().tx.commit()?),
         }
     }
 }
