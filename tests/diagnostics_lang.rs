@@ -372,6 +372,40 @@ fn a_refused_case_action_reads_in_the_locales_language_with_its_commands_as_type
         "{nl}"
     );
 
+    // `--lang` decides over the locale, for what was done and for what was refused.
+    let with_lang = |args: &[&str]| {
+        let out = traject()
+            .env("LC_ALL", "C")
+            .args(args)
+            .args(["--db", d])
+            .output()
+            .unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (out.status.code(), text(out.stdout), text(out.stderr))
+    };
+    let (_, id, said) = with_lang(&[&new[..], &["--lang", "nl"]].concat());
+    let id = id.trim();
+    assert_eq!(said, format!("dossier {id} aangemaakt (toelaatbaar)\n"));
+    let start2 = [
+        "case",
+        "start",
+        id,
+        "--track",
+        "long",
+        "--as-of",
+        "2023-03-06",
+        "--lang",
+        "fr",
+    ];
+    let (code, said, _) = with_lang(&start2);
+    assert_eq!((code, said), (Some(0), format!("dossier {id} démarré\n")));
+    let (code, _, refused) = with_lang(&start2);
+    assert_eq!(code, Some(1));
+    assert!(
+        refused.starts_with(&format!("erreur\u{a0}: le dossier {id} est actif\u{a0}:")),
+        "{refused}"
+    );
+
     // A case that does not exist.
     let (code, fr) = run("fr_BE.UTF-8", &["case", "show", "99"]);
     assert_eq!(code, Some(1));

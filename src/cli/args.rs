@@ -346,6 +346,31 @@ pub enum CaseCommand {
     Leave(CaseEnrolArgs),
 }
 
+impl CaseCommand {
+    /// The store options every case verb takes (the database, the actor, `--lang`).
+    pub fn store(&self) -> &StoreArgs {
+        use CaseCommand::*;
+        match self {
+            New(a) => &a.store,
+            Import(a) => &a.store,
+            List(a) => &a.store,
+            Show(a) => &a.store,
+            History(a) => &a.store,
+            Start(a) => &a.store,
+            Evaluate(a) => &a.store,
+            Close(a) => &a.store,
+            Drop(a) => &a.store,
+            NotStart(a) => &a.store,
+            Pause(a) | Resume(a) | Reopen(a) => &a.store,
+            Erase(a) => &a.store,
+            Export(a) => &a.store,
+            Migrate(a) => &a.store,
+            EnrolCohort(a) => &a.store,
+            Enrol(a) | Leave(a) => &a.store,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub struct ValidateArgs {
     /// Files or folders (default: programs/, or the bundled programmes when there is none).

@@ -4,11 +4,35 @@
 use traject::app::cases::{self, CaseFilter, Ending, EvaluationInput};
 use traject::app::{AppError, FilePrograms, Programs};
 use traject::engine::{Freed, StartOutcome};
+use traject::i18n::{nl_fr, Lang};
 use traject::program::LoadOptions;
 use traject::store::Store;
 
 use super::args::*;
 use super::{print_json, render, Done, Verb};
+
+/// The language of a confirmation line: `--lang`, else the locale's (as for errors).
+fn lang_of(store: &StoreArgs) -> Lang {
+    store.lang.unwrap_or_else(Lang::of_locale)
+}
+
+/// One line for a reader of `lang`: the English, or the Dutch or French built alongside.
+fn tell(lang: Lang, en: String, nl: String, fr: String) -> String {
+    match lang {
+        Lang::En => en,
+        _ => nl_fr(lang, nl, fr),
+    }
+}
+
+/// What a case verb did, as "case 12 …" in each language.
+fn done_words(lang: Lang, id: i64, en: &str, nl: &str, fr: &str) -> String {
+    tell(
+        lang,
+        format!("case {id} {en}"),
+        format!("dossier {id} {nl}"),
+        format!("dossier {id} {fr}"),
+    )
+}
 
 pub fn run(cmd: CaseCommand) -> Verb {
     match cmd {
@@ -19,73 +43,96 @@ pub fn run(cmd: CaseCommand) -> Verb {
         CaseCommand::History(args) => cmd_case_history(args),
         CaseCommand::Start(args) => cmd_case_start(args),
         CaseCommand::Evaluate(args) => cmd_case_evaluate(args),
-        CaseCommand::Close(args) => {
-            let done = format!("closed ({})", args.destination);
-            finish(
-                &args.store,
-                args.id,
-                args.program,
-                Ending::Close,
-                &args.destination,
-                &done,
-            )
-        }
-        CaseCommand::Drop(args) => {
-            let done = format!("dropped ({})", args.reason);
-            finish(
-                &args.store,
-                args.id,
-                args.program,
-                Ending::Drop,
-                &args.reason,
-                &done,
-            )
-        }
+        CaseCommand::Close(args) => finish(
+            &args.store,
+            args.id,
+            args.program,
+            Ending::Close,
+            &args.destination,
+            ["closed", "afgesloten", "clôturé"],
+        ),
+        CaseCommand::Drop(args) => finish(
+            &args.store,
+            args.id,
+            args.program,
+            Ending::Drop,
+            &args.reason,
+            ["dropped", "afgehaakt", "abandonné"],
+        ),
+        CaseCommand::NotStart(args) => finish(
+            &args.store,
+            args.id,
+            args.program,
+            Ending::NotStart,
+            &args.reason,
+            ["will not start", "start niet", "ne démarrera pas"],
+        ),
         CaseCommand::Enrol(args) => enrol(args, false),
         CaseCommand::EnrolCohort(args) => cmd_enrol_cohort(args),
         CaseCommand::Leave(args) => enrol(args, true),
-        CaseCommand::Migrate(args) => {
-            let mut db = open_store(&args.store)?;
-            let programs = programs(args.program);
-            cases::migrate(
-                &mut db,
-                &programs,
-                args.id,
-                &args.to_version,
-                &args.store.ctx(),
-            )?;
-            println!(
-                "case {} now follows version {} as it is now",
-                args.id, args.to_version
-            );
-            Ok(Done::Success)
-        }
+        CaseCommand::Migrate(args) => cmd_case_migrate(args),
         CaseCommand::Export(args) => cmd_case_export(args),
-        CaseCommand::Pause(args) => continuity(args, cases::Continuity::Pause, "paused"),
-        CaseCommand::Resume(args) => continuity(args, cases::Continuity::Resume, "resumed"),
+        CaseCommand::Pause(args) => continuity(
+            args,
+            cases::Continuity::Pause,
+            ["paused", "gepauzeerd", "mis en pause"],
+        ),
+        CaseCommand::Resume(args) => continuity(
+            args,
+            cases::Continuity::Resume,
+            ["resumed", "hervat", "repris"],
+        ),
         CaseCommand::Reopen(args) => continuity(
             args,
             cases::Continuity::Reopen,
-            "re-opened: referred again, start it when the client is ready",
+            [
+                "re-opened: referred again, start it when the client is ready",
+                "heropend: opnieuw aangemeld, start het wanneer de cliënt klaar is",
+                "rouvert : orienté à nouveau, démarrez-le quand le client est prêt",
+            ],
         ),
-        CaseCommand::Erase(args) => {
-            let mut db = open_store(&args.store)?;
-            cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;
-            println!("case {}: personal data erased", args.id);
-            Ok(Done::Success)
-        }
-        CaseCommand::NotStart(args) => {
-            let done = format!("will not start ({})", args.reason);
-            finish(
-                &args.store,
-                args.id,
-                args.program,
-                Ending::NotStart,
-                &args.reason,
-                &done,
-            )
-        }
+        CaseCommand::Erase(args) => cmd_case_erase(args),
     }
+}
+
+fn cmd_case_migrate(args: CaseMigrateArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    let programs = programs(args.program);
+    cases::migrate(
+        &mut db,
+        &programs,
+        args.id,
+        &args.to_version,
+        &args.store.ctx(),
+    )?;
+    let v = &args.to_version;
+    println!(
+        "{}",
+        done_words(
+            lang_of(&args.store),
+            args.id,
+            &format!("now follows version {v} as it is now"),
+            &format!("volgt nu versie {v} zoals ze nu is"),
+            &format!("suit maintenant la version {v} telle qu'elle est"),
+        )
+    );
+    Ok(Done::Success)
+}
+
+fn cmd_case_erase(args: CaseEraseArgs) -> Verb {
+    let mut db = open_store(&args.store)?;
+    cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;
+    let (id, lang) = (args.id, lang_of(&args.store));
+    println!(
+        "{}",
+        tell(
+            lang,
+            format!("case {id}: personal data erased"),
+            format!("dossier {id}: persoonsgegevens gewist"),
+            format!("dossier {id} : données personnelles effacées"),
+        )
+    );
+    Ok(Done::Success)
 }
 
 fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
@@ -102,8 +149,22 @@ fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
         leave,
         &args.store.ctx(),
     )?;
-    let done = if leave { "left" } else { "joined" };
-    println!("case {id} {done} module {module}");
+    let [en, nl, fr] = if leave {
+        ["left", "verliet", "quitte le"]
+    } else {
+        ["joined", "neemt deel aan", "rejoint le"]
+    };
+    let lang = lang_of(&args.store);
+    println!(
+        "{}",
+        done_words(
+            lang,
+            id,
+            &format!("{en} module {module}"),
+            &format!("{nl} module {module}"),
+            &format!("{fr} module {module}"),
+        )
+    );
     Ok(Done::Success)
 }
 
@@ -117,7 +178,8 @@ fn programs(explicit: Option<String>) -> FilePrograms {
     FilePrograms::here().with_explicit(explicit)
 }
 
-fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> Verb {
+fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: [&str; 3]) -> Verb {
+    let lang = lang_of(&args.store);
     let mut db = open_store(&args.store)?;
     let freed = cases::continuity(
         &mut db,
@@ -128,14 +190,23 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: &str) -> 
         args.until,
         &args.store.ctx(),
     )?;
-    println!("case {} {done}", args.id);
-    print_freed(&freed);
+    let [en, nl, fr] = done;
+    println!("{}", done_words(lang, args.id, en, nl, fr));
+    print_freed(&freed, lang);
     Ok(Done::Success)
 }
 
-fn print_freed(freed: &Freed) {
+fn print_freed(freed: &Freed, lang: Lang) {
     if let Some(next) = freed.next_started {
-        println!("slot freed: case {next} comes off the waiting list and starts");
+        println!(
+            "{}",
+            tell(
+                lang,
+                format!("slot freed: case {next} comes off the waiting list and starts"),
+                format!("plaats vrij: dossier {next} komt van de wachtlijst en start"),
+                format!("place libérée : le dossier {next} sort de la liste d'attente et démarre"),
+            )
+        );
     }
 }
 
@@ -145,7 +216,19 @@ fn cmd_case_new(args: CaseNewArgs) -> Verb {
     let mut db = open_store(&args.store)?;
     let created = cases::new_case(&mut db, &compiled, &r, &args.store.ctx())?;
     println!("{}", created.id);
-    eprintln!("case {} created ({})", created.id, created.verdict);
+    let lang = lang_of(&args.store);
+    let verdict = traject::i18n::vocabulary::term("verdict", created.verdict, lang)
+        .unwrap_or(created.verdict);
+    eprintln!(
+        "{}",
+        done_words(
+            lang,
+            created.id,
+            &format!("created ({verdict})"),
+            &format!("aangemaakt ({verdict})"),
+            &format!("créé ({verdict})"),
+        )
+    );
     Ok(Done::Success)
 }
 
@@ -153,44 +236,75 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
     let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::Rows)?;
     let mut db = open_store(&args.store)?;
+    let lang = lang_of(&args.store);
     match cases::import(&mut db, &compiled, &shown, batch, &args.store.ctx()) {
         Ok(done) => {
-            match (done.created.first(), done.created.last()) {
-                (Some(first), Some(last)) => {
-                    println!("{} cases imported ({first}–{last})", done.created.len())
-                }
-                _ => println!("no new cases imported"),
-            }
-            if !done.present.is_empty() {
-                println!(
-                    "{} rows already present, skipped (the same referral has a case already):",
-                    done.present.len()
-                );
-                for p in &done.present {
-                    println!(
-                        "  line {}: dossier {} is case {}",
-                        p.line, p.dossier, p.case
-                    );
-                }
-            }
+            println!("{}", imported_words(&done, lang));
             Ok(Done::Success)
         }
         Err(AppError::Rows(diags)) => {
-            let lang = args
-                .store
-                .lang
-                .unwrap_or_else(traject::i18n::Lang::of_locale);
             for d in &diags {
                 eprint!("{}", d.in_lang(lang).render(None));
             }
+            let n = diags.len();
             eprintln!(
-                "nothing imported: {} problem(s); fix the rows and import again",
-                diags.len()
+                "{}",
+                tell(
+                    lang,
+                    format!("nothing imported: {n} problem(s); fix the rows and import again"),
+                    format!("niets geïmporteerd: {n} probleem/problemen; verbeter de rijen en importeer opnieuw"),
+                    format!("rien n'a été importé : {n} problème(s) ; corrigez les lignes et importez à nouveau"),
+                )
             );
             Ok(Done::Failed)
         }
         Err(e) => Err(e),
     }
+}
+
+/// What an import did: the cases it created, and the rows it skipped because their referral
+/// has its case already.
+fn imported_words(done: &cases::Imported, lang: Lang) -> String {
+    let n = done.created.len();
+    let mut out = match (done.created.first(), done.created.last()) {
+        (Some(first), Some(last)) => tell(
+            lang,
+            format!("{n} cases imported ({first}–{last})"),
+            format!("{n} dossiers geïmporteerd ({first}–{last})"),
+            format!("{n} dossiers importés ({first}–{last})"),
+        ),
+        _ => tell(
+            lang,
+            "no new cases imported".into(),
+            "geen nieuwe dossiers geïmporteerd".into(),
+            "aucun nouveau dossier importé".into(),
+        ),
+    };
+    if !done.present.is_empty() {
+        let k = done.present.len();
+        out.push('\n');
+        out.push_str(&tell(
+            lang,
+            format!("{k} rows already present, skipped (the same referral has a case already):"),
+            format!(
+                "{k} rijen al aanwezig, overgeslagen (dezelfde aanmelding heeft al een dossier):"
+            ),
+            format!(
+                "{k} lignes déjà présentes, ignorées (la même orientation a déjà un dossier) :"
+            ),
+        ));
+        for p in &done.present {
+            let (line, dossier, case) = (p.line, &p.dossier, p.case);
+            out.push('\n');
+            out.push_str(&tell(
+                lang,
+                format!("  line {line}: dossier {dossier} is case {case}"),
+                format!("  regel {line}: referentie {dossier} is dossier {case}"),
+                format!("  ligne {line} : la référence {dossier} est le dossier {case}"),
+            ));
+        }
+    }
+    out
 }
 
 fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
@@ -280,12 +394,18 @@ fn cmd_case_start(args: CaseStartArgs) -> Verb {
         args.track.as_deref(),
         &args.store.ctx(),
     )?;
-    match outcome {
-        StartOutcome::Started => println!("case {id} started"),
-        StartOutcome::Waiting { position } => {
-            println!("case {id} waits: the team is full; position {position} on the waiting list")
-        }
-    }
+    let lang = lang_of(&args.store);
+    let said = match outcome {
+        StartOutcome::Started => done_words(lang, id, "started", "gestart", "démarré"),
+        StartOutcome::Waiting { position } => done_words(
+            lang,
+            id,
+            &format!("waits: the team is full; position {position} on the waiting list"),
+            &format!("wacht: het team is volzet; plaats {position} op de wachtlijst"),
+            &format!("attend : l'équipe est complète ; position {position} sur la liste d'attente"),
+        ),
+    };
+    println!("{said}");
     Ok(Done::Success)
 }
 
@@ -307,33 +427,43 @@ fn cmd_case_evaluate(args: CaseEvaluateArgs) -> Verb {
         &input,
         &args.store.ctx(),
     )?;
+    let lang = lang_of(&args.store);
+    let e = &input.evaluation;
+    let decision = input
+        .decision
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
     println!(
-        "case {id}: evaluation {} recorded{}",
-        input.evaluation,
-        input
-            .decision
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default()
+        "{}",
+        tell(
+            lang,
+            format!("case {id}: evaluation {e} recorded{decision}"),
+            format!("dossier {id}: evaluatie {e} vastgelegd{decision}"),
+            format!("dossier {id} : évaluation {e} enregistrée{decision}"),
+        )
     );
     if let Some(f) = &freed {
-        print_freed(f);
+        print_freed(f, lang);
     }
     Ok(Done::Success)
 }
 
-/// Close, drop or not-start a case, and say who comes off the waiting list.
+/// Close, drop or not-start a case, and say so (`done` in English, Dutch and French) and who
+/// comes off the waiting list.
 fn finish(
     store: &StoreArgs,
     id: i64,
     program: Option<String>,
     ending: Ending,
     exit: &str,
-    done: &str,
+    done: [&str; 3],
 ) -> Verb {
     let mut db = open_store(store)?;
     let freed = cases::finish(&mut db, &programs(program), id, ending, exit, &store.ctx())?;
-    println!("case {id} {done}");
-    print_freed(&freed);
+    let lang = lang_of(store);
+    let [en, nl, fr] = done.map(|d| format!("{d} ({exit})"));
+    println!("{}", done_words(lang, id, &en, &nl, &fr));
+    print_freed(&freed, lang);
     Ok(Done::Success)
 }
 
@@ -365,18 +495,38 @@ pub fn cmd_retention(args: RetentionArgs) -> Verb {
     match args.format {
         Format::Json => print_json(&serde_json::json!({"dry_run": args.dry_run, "cases": expired})),
         Format::Text => {
+            let lang = lang_of(&args.store);
+            let [case, ended, kept] = match lang {
+                Lang::Nl => ["dossier", "beëindigd", "bewaard"],
+                Lang::Fr => ["dossier", "terminé le", "conservé"],
+                Lang::En => ["case", "ended", "kept"],
+            };
             for e in &expired {
+                let on = render::Words::new(Some(lang), None).date(&e.ended_on);
                 println!(
-                    "case {:>6}  {:<10} ended {}  (kept {})",
-                    e.case, e.program, e.ended_on, e.erase_after
+                    "{case} {:>6}  {:<10} {ended} {on}  ({kept} {})",
+                    e.case, e.program, e.erase_after
                 );
             }
-            let done = if args.dry_run {
-                "would be erased"
-            } else {
-                "erased"
+            let (n, on) = (
+                expired.len(),
+                traject::i18n::date(ctx.on, lang_of(&args.store)),
+            );
+            let said = match args.dry_run {
+                true => tell(
+                    lang_of(&args.store),
+                    format!("{n} case(s) would be erased on {on}"),
+                    format!("{n} dossier(s) zou(den) gewist worden op {on}"),
+                    format!("{n} dossier(s) serai(en)t effacé(s) le {on}"),
+                ),
+                false => tell(
+                    lang_of(&args.store),
+                    format!("{n} case(s) erased on {on}"),
+                    format!("{n} dossier(s) gewist op {on}"),
+                    format!("{n} dossier(s) effacé(s) le {on}"),
+                ),
             };
-            println!("{} case(s) {done} on {}", expired.len(), ctx.on);
+            println!("{said}");
         }
     }
     Ok(Done::Success)

@@ -67,6 +67,10 @@ fn reader_lang(command: &Command) -> Lang {
         Command::Diff(a) => a.lang,
         Command::Watch(a) => a.lang,
         Command::Report(ReportCommand::Funding(a)) => a.lang,
+        Command::Case(c) => c.store().lang,
+        Command::Due(a) => a.store.lang,
+        Command::Caseload(a) => a.store.lang,
+        Command::Retention(RetentionCommand::Apply(a)) => a.store.lang,
         _ => None,
     };
     flag.unwrap_or_else(Lang::of_locale)
