@@ -430,6 +430,42 @@ fn a_refused_action_on_a_case_page_is_explained_in_the_pages_language() {
         !page.contains("is not possible"),
         "no English on a Dutch page"
     );
+    // A page that cannot be shown says why in the user's language: Dutch for ann, French for
+    // a worker whose pages are set to French.
+    let (status, page, _) = call("GET", &s.url("/cases/999999"), Some(&ann), None);
+    assert_eq!(status, 404);
+    assert!(page.contains("er is geen dossier 999999"), "{page}");
+    assert_cmd::Command::cargo_bin("traject")
+        .unwrap()
+        .env("LC_ALL", "C")
+        .args([
+            "user",
+            "add",
+            "fleur",
+            "--role",
+            "social-worker",
+            "--team",
+            "north",
+        ])
+        .args([
+            "--lang",
+            "fr",
+            "--password-stdin",
+            "--db",
+            s.db.to_str().unwrap(),
+        ])
+        .write_stdin("fleur-passphrase\n")
+        .assert()
+        .success();
+    let fleur = s.login("fleur");
+    let (status, page, _) = call("GET", &s.url("/cases/999999"), Some(&fleur), None);
+    assert_eq!(status, 404);
+    assert!(page.contains("<html lang=\"fr\""), "{page}");
+    assert!(
+        page.contains("il n&#39;y a pas de dossier 999999")
+            || page.contains("il n'y a pas de dossier 999999"),
+        "{page}"
+    );
     // The API keeps one language for programs that read it.
     let (_, refused) = s.post(&ann, &format!("/api{start}"), &json!({"track": "short"}));
     assert!(

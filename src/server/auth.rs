@@ -53,7 +53,12 @@ where
         server.catalogue.refresh();
         let mut store = server.store()?;
         let user = users::session(&store, &token, now())?.ok_or_else(Failure::unauthorized)?;
-        work(&server, &user, &mut store)
+        // A failure is shown in the user's language (their setting; pages of a programme may
+        // have chosen its language already).
+        work(&server, &user, &mut store).map_err(|mut f| {
+            f.lang = f.lang.or(user.lang);
+            f
+        })
     })
     .await
 }

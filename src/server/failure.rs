@@ -20,6 +20,9 @@ pub struct Failure {
     /// The error in Dutch and French, for pages (the API answers in English).
     #[serde(skip)]
     pub local: Option<[String; 2]>,
+    /// The language of the user it happened to, when known: the page that shows it.
+    #[serde(skip)]
+    pub lang: Option<Lang>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<Diagnostic>,
     #[serde(skip)]
@@ -32,6 +35,7 @@ impl Failure {
             status,
             error: error.into(),
             local: None,
+            lang: None,
             diagnostics: Vec::new(),
             retry_after: None,
         }

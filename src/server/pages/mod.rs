@@ -106,12 +106,13 @@ where
         Ok((status, markup)) => (status, Html(markup.into_string())).into_response(),
         Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
         Err(f) => {
+            let lang = f.lang.unwrap_or(Lang::Nl);
             let body = layout(
-                Lang::Nl,
+                lang,
                 None,
                 "traject",
                 html! {
-                    (problem(&f, Lang::Nl))
+                    (problem(&f, lang))
                     p { a href="/board" { "← traject" } }
                 },
             );
