@@ -148,18 +148,10 @@ impl CaseState {
             .collect()
     }
 
-    /// The state as a person reads it in `lang`.
+    /// The state as a person reads it in `lang` (the vocabulary's label, the one `show`,
+    /// the reports and the pages use).
     pub fn word(self, lang: Lang) -> &'static str {
-        match self {
-            CaseState::Referred => say(lang, "aangemeld", "orienté", "referred"),
-            CaseState::Waiting => say(lang, "wachtlijst", "liste d'attente", "waiting"),
-            CaseState::Active => say(lang, "actief", "actif", "active"),
-            CaseState::Extended => say(lang, "verlengd", "prolongé", "extended"),
-            CaseState::Closed => say(lang, "afgesloten", "clôturé", "closed"),
-            CaseState::Dropped => say(lang, "afgehaakt", "abandon", "dropped"),
-            CaseState::NotStarted => say(lang, "niet gestart", "pas commencé", "not started"),
-            CaseState::Paused => say(lang, "gepauzeerd", "en pause", "paused"),
-        }
+        crate::i18n::vocabulary::term("state", self.as_str(), lang).unwrap_or(self.as_str())
     }
 }
 

@@ -220,6 +220,23 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
     })
     .await;
     let case_url = c.current_url().await.unwrap();
+    // The case file reads in Dutch: the verdict and the track by their labels, dates day first.
+    let verdict = c
+        .find(Locator::Css("dd[data-verdict=eligible]"))
+        .await
+        .unwrap();
+    assert_eq!(verdict.text().await.unwrap(), "toelaatbaar");
+    let text = c
+        .find(Locator::Css("dl.case"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("Kortdurend traject") && text.contains("01/06/2024"),
+        "{text}"
+    );
     screenshot(&c, "case").await;
 
     // The board counts it.
@@ -236,7 +253,10 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
     c.goto(case_url.as_str()).await.unwrap();
     click(&c, "button[value=evaluate]").await;
     until(&c, "the evaluation in the history", || async {
-        c.source().await.unwrap().contains("evaluated")
+        c.source()
+            .await
+            .unwrap()
+            .contains("data-kind=\"evaluated\"")
     })
     .await;
     assert!(
@@ -244,6 +264,27 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
         "no refusal"
     );
     screenshot(&c, "evaluated").await;
+
+    // A decision the evaluation does not take is refused on the page, in the page's Dutch.
+    fill(&c, "evaluation", "interim").await;
+    fill(&c, "decision", "extend").await;
+    click(&c, "button[value=evaluate]").await;
+    until(&c, "the refusal on the page", || async {
+        c.find(Locator::Css(".problem")).await.is_ok()
+    })
+    .await;
+    let refusal = c
+        .find(Locator::Css(".problem"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        refusal.contains("evaluatie 'interim' kan niet 'extend' beslissen"),
+        "{refusal}"
+    );
+    screenshot(&c, "refusal").await;
 
     // What-if: one FTE instead of two.
     c.goto(&format!("{base}/whatif?program=antwerpen"))

@@ -934,11 +934,12 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         );
     }
     let history = ok(&["case", "history", "1", "--db", d]);
+    // The trail is read in the programme's Dutch: each event by its label.
     assert!(
-        history.contains("referred")
-            && history.contains("started")
-            && history.contains("evaluated")
-            && history.contains("erased"),
+        history.contains("doorverwezen")
+            && history.contains("gestart")
+            && history.contains("geëvalueerd")
+            && history.contains("persoonsgegevens gewist"),
         "{history}"
     );
     assert!(

@@ -512,7 +512,7 @@ pub fn event_line(w: &Words, e: &EventRow) -> String {
         "{:>3}  {}  {:<10} {} {:<10} {}  [{} {}, {} {}]\n",
         e.seq,
         w.date(&e.on_date),
-        e.kind,
+        traject::i18n::vocabulary::term("event", &e.kind, w.lang).unwrap_or(&e.kind),
         w.say("door", "par", "by"),
         e.actor,
         e.payload,

@@ -48,7 +48,7 @@ pub async fn case_list(
                 tbody { @for c in &rows { tr {
                     td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
                     td { (c.program) } td { (c.state.word(lang)) @if let Some(p) = c.position { " (" (p) ")" } }
-                    td { (c.team.clone().unwrap_or_default()) } td { (c.referral_date) } td { (c.verdict) }
+                    td { (c.team.clone().unwrap_or_default()) } td { (day(&c.referral_date, lang)) } td { (traject::i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict)) }
                 } } }
             }
             @if rows.is_empty() { p { (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet.")) } }
@@ -58,10 +58,21 @@ pub async fn case_list(
     .await
 }
 
-fn history(events: &[EventRow]) -> Markup {
+/// A stored ISO day as the reader writes it (day first in Dutch and French).
+fn day(iso: &str, lang: Lang) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| traject::i18n::date(d, lang))
+}
+
+fn history(events: &[EventRow], lang: Lang) -> Markup {
+    let kind = |k: &str| {
+        traject::i18n::vocabulary::term("event", k, lang)
+            .unwrap_or(k)
+            .to_string()
+    };
     html! {
         ol.history { @for e in events { li {
-            span.date { (e.on_date) } " " strong { (e.kind) } " — " (e.actor)
+            span.date { (day(&e.on_date, lang)) } " " strong data-kind=(e.kind) { (kind(&e.kind)) } " — " (e.actor)
             @if let Some(o) = e.payload.as_object().filter(|o| !o.is_empty()) {
                 " " small { (o.iter().filter(|(k, _)| *k != "referral").map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")) }
             }
@@ -157,24 +168,51 @@ fn case_page(
         .map_err(traject::app::AppError::from)?;
     let lang = lang_of(user, Some(compiled.program.spec.society_language));
     let c = &view.case;
+    let fallback = compiled.program.spec.society_language;
+    let version = compiled.program.version(&c.version);
+    let track = c.track.as_deref().map_or_else(
+        || "—".to_string(),
+        |id| {
+            version
+                .and_then(|v| v.tracks.iter().find(|t| t.id == id))
+                .map_or_else(
+                    || id.to_string(),
+                    |t| t.label.get(lang, fallback).to_string(),
+                )
+        },
+    );
+    let evaluation = |id: &str| {
+        version
+            .and_then(|v| v.evaluations.iter().find(|e| e.id == id))
+            .map_or_else(
+                || id.to_string(),
+                |e| e.label.get(lang, fallback).to_string(),
+            )
+    };
+    let verdict =
+        traject::i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict);
+    let on = |d: &Option<String>| {
+        d.as_deref()
+            .map_or_else(|| "—".to_string(), |d| day(d, lang))
+    };
     let body = html! {
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (c.state.word(lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
-            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd { (c.verdict) }
-            dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (c.track.clone().unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (c.referral_date) }
-            dt { (t(lang, "Gestart", "Démarré", "Started")) } dd { (c.started_on.clone().unwrap_or_else(|| "—".into())) }
-            dt { (t(lang, "Einde gepland", "Fin prévue", "Ends")) } dd { (c.ends_on.clone().unwrap_or_else(|| "—".into())) }
+            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict) { (verdict) }
+            dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }
+            dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(&c.referral_date, lang)) }
+            dt { (t(lang, "Gestart", "Démarré", "Started")) } dd { (on(&c.started_on)) }
+            dt { (t(lang, "Einde gepland", "Fin prévue", "Ends")) } dd { (on(&c.ends_on)) }
             dt { (t(lang, "Team", "Équipe", "Team")) } dd { (c.team.clone().unwrap_or_else(|| "—".into())) }
         }
         h2 { (t(lang, "Evaluaties", "Évaluations", "Evaluations")) }
-        table.schedule { @for (e, from, to, held) in &view.schedule { tr { td { (e) } td { (from) " – " (to) } td { (held.clone().unwrap_or_else(|| t(lang, "open", "à faire", "to do").into())) } } } }
+        table.schedule { @for (e, from, to, held) in &view.schedule { tr { td data-evaluation=(e) { (evaluation(e)) } td { (day(from, lang)) " – " (day(to, lang)) } td { (held.as_deref().map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
         h2 { (t(lang, "Acties", "Actions", "Actions")) }
         div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
-        (history(&events))
+        (history(&events, lang))
     };
     let title = format!("{} {id}", t(lang, "Dossier", "Dossier", "Case"));
     Ok((lang, layout(lang, Some(user), &title, body)))
