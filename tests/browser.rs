@@ -263,6 +263,17 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
         c.find(Locator::Css(".problem")).await.is_err(),
         "no refusal"
     );
+    let history = c
+        .find(Locator::Css("ol.history"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("doorverwezen") && history.contains("oordeel: toelaatbaar"),
+        "the history in words: {history}"
+    );
     screenshot(&c, "evaluated").await;
 
     // A decision the evaluation does not take is refused on the page, in the page's Dutch.

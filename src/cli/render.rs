@@ -515,7 +515,7 @@ pub fn event_line(w: &Words, e: &EventRow) -> String {
         traject::i18n::vocabulary::term("event", &e.kind, w.lang).unwrap_or(&e.kind),
         w.say("door", "par", "by"),
         e.actor,
-        e.payload,
+        traject::i18n::events::details(&e.payload, w.lang),
         w.say("opgeslagen", "enregistré", "recorded"),
         e.recorded_at,
         w.say("versie", "version", "version"),

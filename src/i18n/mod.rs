@@ -2,6 +2,7 @@
 //! (`{nl: …, fr: …, en: …}`); the fixed wording of traject's own output lives in `ui.rs` so
 //! coordinators read reports in the society language of their OCMW/CPAS.
 
+pub mod events;
 mod fields;
 mod ui;
 pub mod vocabulary;

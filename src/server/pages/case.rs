@@ -73,9 +73,8 @@ fn history(events: &[EventRow], lang: Lang) -> Markup {
     html! {
         ol.history { @for e in events { li {
             span.date { (day(&e.on_date, lang)) } " " strong data-kind=(e.kind) { (kind(&e.kind)) } " — " (e.actor)
-            @if let Some(o) = e.payload.as_object().filter(|o| !o.is_empty()) {
-                " " small { (o.iter().filter(|(k, _)| *k != "referral").map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")) }
-            }
+            @let details = traject::i18n::events::details(&e.payload, lang);
+            @if !details.is_empty() { " " small { (details) } }
         } } }
     }
 }

@@ -1,0 +1,125 @@
+//! What an event of a case's history recorded, as a person reads it: each stored detail by its
+//! name in the reader's language ("beslissing: verlengen"), codes by their labels, dates day
+//! first, numbers with a decimal comma. Hashes and the referral itself are left out (the case
+//! file shows them elsewhere); empty details are not shown. The stored JSON stays as it is for
+//! `--format json`, the API and the access export.
+
+use serde_json::Value;
+
+use super::{date, number, say, vocabulary, Lang};
+
+/// The name of a detail an event records, or `None` for one not shown to people.
+fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
+    let w = |nl, fr, en| Some(say(lang, nl, fr, en));
+    match key {
+        "referral" | "from_hash" | "to_hash" => None,
+        "verdict" => w("oordeel", "verdict", "verdict"),
+        "version" => w("versie", "version", "version"),
+        "not_passed" => w("niet voldaan", "non remplies", "not passed"),
+        "funding" => w("financiering", "financement", "funding"),
+        "track" => w("traject", "parcours", "track"),
+        "position" => w("plaats", "position", "position"),
+        "capacity" => w("capaciteit", "capacité", "capacity"),
+        "changed" => w("gewijzigd", "modifié", "changed"),
+        "ends_on" => w("einde", "fin", "ends"),
+        "evaluation" => w("evaluatie", "évaluation", "evaluation"),
+        "decision" => w("beslissing", "décision", "decision"),
+        "goals" => w("doelen", "objectifs", "goals"),
+        "score" => w("score", "score", "score"),
+        "scheduled_for" => w("gepland op", "prévue le", "scheduled for"),
+        "extended_until" => w("verlengd tot", "prolongé jusqu'au", "extended until"),
+        "outcome" => w("uitstroom", "sortie", "outcome"),
+        "module" => w("module", "module", "module"),
+        "group" => w("groep", "groupe", "group"),
+        "from_version" => w("van versie", "de la version", "from version"),
+        "to_version" => w("naar versie", "vers la version", "to version"),
+        "reason" => w("reden", "raison", "reason"),
+        "from_waiting_list" => w(
+            "van de wachtlijst",
+            "de la liste d'attente",
+            "from the waiting list",
+        ),
+        "slot_freed_on" => w("plaats vrij op", "place libérée le", "slot freed on"),
+        "resume_by" => w("hervatten uiterlijk", "reprise au plus tard", "resume by"),
+        "paused_days" => w("dagen gepauzeerd", "jours de pause", "days paused"),
+        "place_freed" => w("plaats vrijgegeven", "place libérée", "place freed"),
+        "redacted" => w(
+            "vrije tekst gewist",
+            "texte libre effacé",
+            "free text erased",
+        ),
+        "erased_on" => w("gewist op", "effacé le", "erased on"),
+        _ => Some(""),
+    }
+}
+
+/// One stored value as a reader writes it.
+fn value_text(v: &Value, lang: Lang) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Bool(b) => Some(
+            say(
+                lang,
+                if *b { "ja" } else { "nee" },
+                if *b { "oui" } else { "non" },
+                if *b { "yes" } else { "no" },
+            )
+            .to_string(),
+        ),
+        Value::Number(n) => n.as_f64().map(|x| number(x, lang)),
+        Value::String(s) => Some(match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => date(d, lang),
+            Err(_) => vocabulary::any(s, lang).map_or_else(|| s.clone(), str::to_string),
+        }),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().filter_map(|i| value_text(i, lang)).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        Value::Object(map) => {
+            let parts: Vec<String> = map
+                .iter()
+                .filter_map(|(k, v)| Some(format!("{k} {}", value_text(v, lang)?)))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+    }
+}
+
+/// The details of an event's payload, "name: value" joined by "; " (empty when none).
+pub fn details(payload: &Value, lang: Lang) -> String {
+    let Some(map) = payload.as_object() else {
+        return String::new();
+    };
+    map.iter()
+        .filter_map(|(key, v)| {
+            let name = detail_name(key, lang)?;
+            let text = value_text(v, lang)?;
+            Some(if name.is_empty() {
+                format!("{key}: {text}")
+            } else {
+                format!("{name}: {text}")
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn details_read_as_words_with_codes_labelled_and_hashes_left_out() {
+        let p = json!({"verdict": "eligible", "version": "2022", "not_passed": [], "from_hash": "ab12", "scheduled_for": "2024-06-01", "score": 3.5, "decision": null});
+        assert_eq!(
+            details(&p, Lang::Nl),
+            "oordeel: toelaatbaar; versie: 2022; gepland op: 01/06/2024; score: 3,5"
+        );
+        assert_eq!(
+            details(&p, Lang::En),
+            "verdict: eligible; version: 2022; scheduled for: 2024-06-01; score: 3.5"
+        );
+        assert_eq!(details(&json!({"custom": true}), Lang::Fr), "custom: oui");
+    }
+}
