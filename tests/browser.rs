@@ -100,19 +100,19 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     screenshot(c, "failed").await;
-    let text = c
-        .find(Locator::Css("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = text_of(c, "main").await;
     panic!("waited in vain for: {what}; the page says:\n{text}");
 }
 
 async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
     let e = c.find(Locator::Css(css)).await.ok()?;
     e.attr(name).await.ok().flatten()
+}
+
+/// The visible text of the first element `css` selects.
+async fn text_of(c: &Client, css: &str) -> String {
+    let e = c.find(Locator::Css(css)).await.unwrap();
+    e.text().await.unwrap()
 }
 
 async fn fill(c: &Client, name: &str, value: &str) {
@@ -221,18 +221,11 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
     .await;
     let case_url = c.current_url().await.unwrap();
     // The case file reads in Dutch: the verdict and the track by their labels, dates day first.
-    let verdict = c
-        .find(Locator::Css("dd[data-verdict=eligible]"))
-        .await
-        .unwrap();
-    assert_eq!(verdict.text().await.unwrap(), "toelaatbaar");
-    let text = c
-        .find(Locator::Css("dl.case"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(
+        text_of(&c, "dd[data-verdict=eligible]").await,
+        "toelaatbaar"
+    );
+    let text = text_of(&c, "dl.case").await;
     assert!(
         text.contains("Kortdurend traject") && text.contains("01/06/2024"),
         "{text}"
@@ -263,13 +256,7 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
         c.find(Locator::Css(".problem")).await.is_err(),
         "no refusal"
     );
-    let history = c
-        .find(Locator::Css("ol.history"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let history = text_of(&c, "ol.history").await;
     assert!(
         history.contains("doorverwezen") && history.contains("oordeel: toelaatbaar"),
         "the history in words: {history}"
@@ -284,13 +271,7 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
         c.find(Locator::Css(".problem")).await.is_ok()
     })
     .await;
-    let refusal = c
-        .find(Locator::Css(".problem"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let refusal = text_of(&c, ".problem").await;
     assert!(
         refusal.contains("evaluatie 'interim' kan niet 'extend' beslissen"),
         "{refusal}"
