@@ -195,8 +195,7 @@ impl Words {
 
     /// A stored ISO date as the reader writes it.
     pub fn date(&self, iso: &str) -> String {
-        chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-            .map_or_else(|_| iso.to_string(), |d| traject::i18n::date(d, self.lang))
+        traject::i18n::stored_date(iso, self.lang).unwrap_or_else(|| iso.to_string())
     }
 
     fn term(&self, list: &str, code: &str) -> String {

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{date, number, say, vocabulary, Lang};
+use super::{number, say, stored_date, vocabulary, Lang};
 
 /// The name of a detail an event records, or `None` for one not shown to people.
 fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
@@ -67,10 +67,11 @@ fn value_text(v: &Value, lang: Lang) -> Option<String> {
             .to_string(),
         ),
         Value::Number(n) => n.as_f64().map(|x| number(x, lang)),
-        Value::String(s) => Some(match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => date(d, lang),
-            Err(_) => vocabulary::any(s, lang).map_or_else(|| s.clone(), str::to_string),
-        }),
+        Value::String(s) => {
+            Some(stored_date(s, lang).unwrap_or_else(|| {
+                vocabulary::any(s, lang).map_or_else(|| s.clone(), str::to_string)
+            }))
+        }
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().filter_map(|i| value_text(i, lang)).collect();
             (!parts.is_empty()).then(|| parts.join(", "))

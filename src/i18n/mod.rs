@@ -209,6 +209,14 @@ pub fn prose(text: &str, lang: Lang) -> String {
         .join("`")
 }
 
+/// A stored ISO day (`2024-06-01`, as the store and referrals keep dates) as the reader writes
+/// it; `None` for text that is not one.
+pub fn stored_date(text: &str, lang: Lang) -> Option<String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|d| date(d, lang))
+}
+
 /// A date as the reader writes it in running text: `12/04/1990` in Dutch and French (day
 /// first, as Belgians do), ISO in English. Files and the API keep ISO.
 pub fn date(d: chrono::NaiveDate, lang: Lang) -> String {

@@ -193,8 +193,7 @@ pub fn render_text(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> S
         crate::i18n::date(version.valid_from, lang),
         ui(Key::Until, lang),
         e.version_hash,
-        chrono::NaiveDate::parse_from_str(&e.referral_date, "%Y-%m-%d")
-            .map_or_else(|_| e.referral_date.clone(), |d| crate::i18n::date(d, lang))
+        crate::i18n::stored_date(&e.referral_date, lang).unwrap_or_else(|| e.referral_date.clone())
     );
     for r in &e.rules {
         rule_lines(&mut out, r, lang);

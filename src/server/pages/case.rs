@@ -60,8 +60,7 @@ pub async fn case_list(
 
 /// A stored ISO day as the reader writes it (day first in Dutch and French).
 fn day(iso: &str, lang: Lang) -> String {
-    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map_or_else(|_| iso.to_string(), |d| traject::i18n::date(d, lang))
+    traject::i18n::stored_date(iso, lang).unwrap_or_else(|| iso.to_string())
 }
 
 fn history(events: &[EventRow], lang: Lang) -> Markup {
