@@ -17,18 +17,15 @@ impl AppError {
         if lang == Lang::En {
             return self.to_string();
         }
+        let headlines = |ds: &[crate::diag::Diagnostic]| {
+            ds.iter()
+                .map(|d| d.in_lang(lang).headline())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         match self {
-            AppError::Load(e) => e
-                .diagnostics
-                .iter()
-                .map(|d| d.in_lang(lang).headline())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            AppError::Rows(ds) => ds
-                .iter()
-                .map(|d| d.in_lang(lang).headline())
-                .collect::<Vec<_>>()
-                .join("\n"),
+            AppError::Load(e) => headlines(&e.diagnostics),
+            AppError::Rows(ds) => headlines(ds),
             AppError::Version(e) => e.in_lang(lang),
             AppError::Referral(e) => e.in_lang(lang),
             AppError::Case(e) => e.in_lang(lang),
