@@ -13,9 +13,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 
-use traject::program::LoadOptions;
-use traject::referral::Referral;
-use traject::rules::CompiledProgram;
+use traject_model::program::LoadOptions;
+use traject_model::referral::Referral;
+use traject_rules::CompiledProgram;
 
 #[path = "support/antwerp_referrals.rs"]
 mod antwerp_referrals;
@@ -63,7 +63,7 @@ fn met(ok: bool) -> &'static str {
 fn rhai_breakdown(root: &Path, referrals: &[Referral], interpreted: Duration) {
     let file = root.join("benches/fixtures/antwerpen_2022_expr.yaml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let doc = traject::yaml::parse("fixture", &text).expect("the fixture parses");
+    let doc = traject_model::yaml::parse("fixture", &text).expect("the fixture parses");
     let exprs: Vec<String> = doc.value["versions"][0]["eligibility"]["rules"]
         .as_array()
         .expect("rules")
@@ -71,7 +71,7 @@ fn rhai_breakdown(root: &Path, referrals: &[Referral], interpreted: Duration) {
         .filter(|r| r["kind"] == "expr")
         .filter_map(|r| r["value"].as_str().map(str::to_string))
         .collect();
-    let engine = traject::plugins::engine(traject::plugins::DEFAULT_LIMITS);
+    let engine = traject_rules::plugins::engine(traject_rules::plugins::DEFAULT_LIMITS);
     let asts: Vec<_> = exprs
         .iter()
         .map(|e| engine.compile_expression(e).expect("compiles"))
@@ -79,14 +79,14 @@ fn rhai_breakdown(root: &Path, referrals: &[Referral], interpreted: Duration) {
     let (scopes, t_scope) = timed(|| {
         referrals
             .iter()
-            .map(traject::plugins::referral_scope)
+            .map(traject_rules::plugins::referral_scope)
             .collect::<Vec<_>>()
     });
     let (answers, t_eval) = timed(|| {
         let mut answered = 0usize;
         for mut scope in scopes {
             for ast in &asts {
-                if let Ok(Some(_)) = traject::plugins::eval_bool(&engine, ast, &mut scope) {
+                if let Ok(Some(_)) = traject_rules::plugins::eval_bool(&engine, ast, &mut scope) {
                     answered += 1;
                 }
             }
@@ -153,12 +153,12 @@ fn main() {
     let rows: Vec<Vec<String>> = (0..N).map(|i| cells(&mut rng, i)).collect();
     let referrals: Vec<Referral> = rows.iter().map(|c| to_referral(c)).collect();
     let opts = LoadOptions::default();
-    let builtin = traject::rules::open(
+    let builtin = traject_rules::open(
         &root.join("programs/antwerpen.yaml").to_string_lossy(),
         &opts,
     )
     .unwrap_or_else(|e| panic!("{}", e.render()));
-    let scripted = traject::rules::open(
+    let scripted = traject_rules::open(
         &root
             .join("benches/fixtures/antwerpen_2022_expr.yaml")
             .to_string_lossy(),
@@ -166,7 +166,7 @@ fn main() {
     )
     .unwrap_or_else(|e| panic!("{}", e.render()));
 
-    let interpreted = traject::rules::open(
+    let interpreted = traject_rules::open(
         &root
             .join("benches/fixtures/antwerpen_2022_expr.yaml")
             .to_string_lossy(),

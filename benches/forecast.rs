@@ -8,12 +8,12 @@ use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 use serde_json::json;
-use traject::app::forecast::{self, Forecast, FromStore, Settings};
-use traject::app::{Ctx, FilePrograms, Programs, Role};
-use traject::program::LoadOptions;
-use traject::sim::history;
-use traject::store::sql::{args, Sql};
-use traject::store::{append_event, Store};
+use traject_app::forecast::{self, Forecast, FromStore, Settings};
+use traject_app::{Ctx, FilePrograms, Programs, Role};
+use traject_model::program::LoadOptions;
+use traject_sim::history;
+use traject_store::sql::{args, Sql};
+use traject_store::{append_event, Store};
 
 const CASES: usize = 100_000;
 
@@ -55,7 +55,7 @@ fn fill(store: &mut Store, last: NaiveDate) {
                     }
                 }
             }
-            Ok::<_, traject::store::StoreError>(())
+            Ok::<_, traject_store::StoreError>(())
         })
         .unwrap();
 }

@@ -9,10 +9,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use traject::app::route;
-use traject::program::{load_bytes, LoadOptions};
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::rules::CompiledProgram;
+use traject_app::route;
+use traject_model::program::{load_bytes, LoadOptions};
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_rules::CompiledProgram;
 
 fn cohort(n: usize) -> Vec<(String, Referral)> {
     let mut s: u64 = 0x2545_F491_4F6C_DD1D;
@@ -60,7 +60,7 @@ fn gent_with_limits(root: &Path) -> CompiledProgram {
         .to_string_lossy()
         .into_owned();
     load_bytes(&file, text.as_bytes(), &LoadOptions::default())
-        .and_then(traject::rules::compile_loaded)
+        .and_then(traject_rules::compile_loaded)
         .unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
@@ -102,7 +102,7 @@ fn hostile_stop_times(root: &Path) {
                 .to_string_lossy()
                 .into_owned();
             let compiled = load_bytes(&file, text.as_bytes(), &LoadOptions::default())
-                .and_then(traject::rules::compile_loaded)
+                .and_then(traject_rules::compile_loaded)
                 .unwrap();
             let t = Instant::now();
             let result = route::route(

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
 use serde_json::{json, Value};
-use traject::app::{referrals, Ctx, Programs, Role};
+use traject_app::{referrals, Ctx, Programs, Role};
 
 const CLIENTS: usize = 50;
 const REFERRAL: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
@@ -176,10 +176,11 @@ fn bench(c: &mut Criterion) {
             .unwrap();
     };
 
-    let catalogue = traject::app::catalogue::Catalogue::open(None);
+    let catalogue = traject_app::catalogue::Catalogue::open(None);
     let compiled = catalogue.open("antwerpen", &Default::default()).unwrap();
-    let doc = traject::yaml::parse("bench", REFERRAL).unwrap();
-    let referral = traject::referral::from_value("bench", &doc.value, &doc.index, "").unwrap();
+    let doc = traject_model::yaml::parse("bench", REFERRAL).unwrap();
+    let referral =
+        traject_model::referral::from_value("bench", &doc.value, &doc.index, "").unwrap();
     let ctx = Ctx {
         on: "2024-06-01".parse().unwrap(),
         actor: "bench".into(),
@@ -322,7 +323,7 @@ fn concurrent_writers() {
         );
         return;
     };
-    let url = traject::store::create_database(&server, "traject_bench_writers").unwrap();
+    let url = traject_store::create_database(&server, "traject_bench_writers").unwrap();
     add_bench_user(&url);
     let two = [
         start_on(&url, tempfile::tempdir().unwrap(), false),

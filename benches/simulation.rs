@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::Instant;
 
 use criterion::Criterion;
-use traject::app::forecast::{self as simulate, Settings};
-use traject::program::{load_path, LoadOptions};
+use traject_app::forecast::{self as simulate, Settings};
+use traject_model::program::{load_path, LoadOptions};
 
 const PROGRAMS: [&str; 5] = ["antwerpen", "gent", "charleroi", "liege", "brussel"];
 

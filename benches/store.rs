@@ -11,12 +11,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use traject::engine::{self, Ctx};
-use traject::store::sql::Sql;
+use traject_cases::{self as engine, Ctx};
+use traject_store::sql::Sql;
 
-use traject::program::{load_bytes, LoadOptions};
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::store::{append_event, Store};
+use traject_model::program::{load_bytes, LoadOptions};
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_store::{append_event, Store};
 
 fn referral(i: usize) -> Referral {
     let mut r = Referral::default();
@@ -70,7 +70,7 @@ fn main() {
         text.as_bytes(),
         &LoadOptions::default(),
     )
-    .and_then(traject::rules::compile_loaded)
+    .and_then(traject_rules::compile_loaded)
     .unwrap();
     let db_path = dir.join("big.db");
     let mut store = Store::open(&db_path).unwrap();
@@ -107,7 +107,7 @@ fn main() {
                 let id = 1 + k % 100_000;
                 append_event(tx, id, "2023-03-01", "evaluated", &payload, "bench", "bench")?;
             }
-            Ok::<_, traject::store::StoreError>(())
+            Ok::<_, traject_store::StoreError>(())
         })
         .unwrap();
     drop(store);
@@ -194,7 +194,7 @@ fn main() {
     let postgres = std::env::var("TRAJECT_TEST_POSTGRES")
         .ok()
         .inspect(|server| {
-            let url = traject::store::create_database(server, "traject_bench_store").unwrap();
+            let url = traject_store::create_database(server, "traject_bench_store").unwrap();
             let t = Instant::now();
             run(&["db", "copy", "--from", db, "--to", &url]);
             println!(
@@ -258,7 +258,7 @@ fn main() {
         let p = import(
             (0..3)
                 .map(|k| {
-                    traject::store::create_database(&server, &format!("traject_bench_import_{k}"))
+                    traject_store::create_database(&server, &format!("traject_bench_import_{k}"))
                         .unwrap()
                 })
                 .collect(),

@@ -1,7 +1,6 @@
 //! The `traject` binary: sets up logging and hands the parsed command line to `cli::run`.
 
 mod cli;
-mod server;
 
 use std::process::ExitCode;
 

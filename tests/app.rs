@@ -2,12 +2,12 @@
 //! and a real SQLite store, with roles checked in the layer itself — an auditor gets figures
 //! and never a person, a social worker follows cases but does not roll programmes out.
 
-use traject::app::cases::{self, CaseFilter, Ending, EvaluationInput};
-use traject::app::{programmes, reports, AppError, Ctx, FilePrograms, Need, Programs, Role};
-use traject::engine::{CaseError, CaseState, StartOutcome};
-use traject::program::LoadOptions;
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::store::Store;
+use traject_app::cases::{self, CaseFilter, Ending, EvaluationInput};
+use traject_app::{programmes, reports, AppError, Ctx, FilePrograms, Need, Programs, Role};
+use traject_cases::{CaseError, CaseState, StartOutcome};
+use traject_model::program::LoadOptions;
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_store::Store;
 
 fn ctx(role: Role) -> Ctx {
     Ctx {
@@ -143,7 +143,7 @@ fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
         "a started case has evaluation moments"
     );
     let dir = tempfile::tempdir().unwrap();
-    let spec = traject::rollout::NewProgramme {
+    let spec = traject_rollout::NewProgramme {
         ocmw: "mortsel".into(),
         name: None,
         fte: None,
@@ -163,7 +163,7 @@ fn a_social_worker_follows_cases_but_does_not_roll_out_programmes() {
     assert!(
         done.check.ok,
         "{}",
-        done.check.rendered(traject::i18n::Lang::En)
+        done.check.rendered(traject_i18n::Lang::En)
     );
 }
 

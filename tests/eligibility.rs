@@ -450,7 +450,10 @@ fn referral_schema_lists_exactly_the_referral_fields() {
         .keys()
         .map(String::as_str)
         .collect();
-    let mut in_code: Vec<&str> = traject::referral::FIELDS.iter().map(|(n, _)| *n).collect();
+    let mut in_code: Vec<&str> = traject_model::referral::FIELDS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
     in_schema.sort_unstable();
     in_code.sort_unstable();
     assert_eq!(in_schema, in_code);

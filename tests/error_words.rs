@@ -3,14 +3,14 @@
 //! from the English with the ids, flags and commands a person types again left as they are.
 
 use chrono::NaiveDate;
-use traject::app::users::AuthError;
-use traject::app::{AppError, Need, Role, SettingError};
-use traject::engine::{Action, CaseError, CaseState};
-use traject::i18n::Lang;
-use traject::program::model::ExitKind;
-use traject::report::ReportError;
-use traject::rollout::RolloutError;
-use traject::sim::ModelError;
+use traject_app::users::AuthError;
+use traject_app::{AppError, Need, Role, SettingError};
+use traject_cases::{Action, CaseError, CaseState};
+use traject_i18n::Lang;
+use traject_model::program::model::ExitKind;
+use traject_report::ReportError;
+use traject_rollout::RolloutError;
+use traject_sim::ModelError;
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 3, d).unwrap()
@@ -149,8 +149,8 @@ fn samples() -> Vec<CaseError> {
             within: "12 months".into(),
             version: "2016".into(),
         },
-        Referral(traject::rules::eval::EvalError::MissingDate),
-        Store(traject::store::StoreError::NoRow),
+        Referral(traject_rules::eval::EvalError::MissingDate),
+        Store(traject_store::StoreError::NoRow),
     ];
     for e in &all {
         match e {
@@ -288,7 +288,7 @@ fn app_samples() -> Vec<AppError> {
             setting: "--cost",
             given: "x".into(),
         }),
-        AppError::Version(traject::program::VersionError::Unknown {
+        AppError::Version(traject_model::program::VersionError::Unknown {
             program: "p".into(),
             asked: "2061".into(),
             suggestion: Some("2016".into()),

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use traject::engine::{self, Action, CaseError, CaseState, Ctx};
-use traject::program::LoadOptions;
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::store::{Store, StoreError};
+use traject_cases::{self as engine, Action, CaseError, CaseState, Ctx};
+use traject_model::program::LoadOptions;
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_store::{Store, StoreError};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,7 +35,7 @@ fn referral() -> Referral {
 
 #[test]
 fn refused_unknown_and_database_failures_are_different_types() {
-    let compiled = traject::rules::open("antwerpen", &LoadOptions::default()).unwrap();
+    let compiled = traject_rules::open("antwerpen", &LoadOptions::default()).unwrap();
     let mut store = Store::in_memory().unwrap();
     let ctx = Ctx {
         on: "2023-01-10".parse().unwrap(),

@@ -8,15 +8,15 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use chrono::NaiveDate;
-use traject::app::cases::{self, Ending};
-use traject::app::forecast::{self, Forecast, FromStore, Scenario, Settings};
-use traject::app::{Ctx, FilePrograms, Programs, Role};
-use traject::engine::StartOutcome;
-use traject::program::{LoadOptions, Program};
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::sim::history;
-use traject::sim::Rng;
-use traject::store::Store;
+use traject_app::cases::{self, Ending};
+use traject_app::forecast::{self, Forecast, FromStore, Scenario, Settings};
+use traject_app::{Ctx, FilePrograms, Programs, Role};
+use traject_cases::StartOutcome;
+use traject_model::program::{LoadOptions, Program};
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_sim::history;
+use traject_sim::Rng;
+use traject_store::Store;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -181,7 +181,7 @@ fn the_forecast_starts_from_the_forty_five_cases_in_the_store() {
 #[test]
 fn the_referral_rate_is_learnt_from_the_store() {
     let p = antwerpen();
-    let compiled = traject::rules::compile_loaded(p.clone()).unwrap();
+    let compiled = traject_rules::compile_loaded(p.clone()).unwrap();
     let mut store = Store::in_memory().unwrap();
     // Twenty referrals a month through 2022, on days spread over each month.
     for m in 1..=12u32 {
@@ -260,11 +260,11 @@ fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
     assert_eq!((capacity[0], capacity[3], capacity[23]), (40, 20, 20));
     assert!(r[0].summary.monthly.iter().all(|m| m.capacity == 40));
     // The comparison text names every scenario.
-    let reader = traject::sim::report::Reader {
-        lang: traject::i18n::Lang::Fr,
+    let reader = traject_sim::report::Reader {
+        lang: traject_i18n::Lang::Fr,
         name: "AMIE",
     };
-    let text = traject::sim::report::compare_text(&r, reader);
+    let text = traject_sim::report::compare_text(&r, reader);
     for s in &scenarios {
         assert!(text.contains(&s.name), "{text}");
     }

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
-use traject::app::route;
-use traject::program::LoadOptions;
-use traject::referral::{FieldType, Referral, FIELDS};
-use traject::rules::CompiledProgram;
+use traject_app::route;
+use traject_model::program::LoadOptions;
+use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_rules::CompiledProgram;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -167,7 +167,7 @@ fn bundled() -> Vec<CompiledProgram> {
     ["antwerpen", "gent", "charleroi", "liege", "brussel"]
         .iter()
         .map(|id| {
-            traject::rules::open(
+            traject_rules::open(
                 &root().join(format!("programs/{id}.yaml")).to_string_lossy(),
                 &LoadOptions::default(),
             )
@@ -350,13 +350,13 @@ fn ghent_routings_do_what_the_seeds_say() {
         10,
         "the day after the limit ends"
     );
-    let opts = traject::program::LoadOptions {
+    let opts = traject_model::program::LoadOptions {
         choices: [("covid_group_caps".to_string(), "ignored".to_string())].into(),
         ..Default::default()
     };
-    let (file, text) = traject::program::bundled::program("gent").unwrap();
-    let ignored = traject::rules::compile_loaded(
-        traject::program::load_bytes(file, text.as_bytes(), &opts).unwrap(),
+    let (file, text) = traject_model::program::bundled::program("gent").unwrap();
+    let ignored = traject_rules::compile_loaded(
+        traject_model::program::load_bytes(file, text.as_bytes(), &opts).unwrap(),
     )
     .unwrap();
     let usual = route::route(&ignored, "via", None, day("2020-06-01"), "c.csv", &cohort)
@@ -492,7 +492,7 @@ fn sparse_referral() -> impl Strategy<Value = Referral> {
                 "stress_factors",
             ];
             for (name, value) in names.iter().zip(flags) {
-                let i = traject::referral::bool_index(name).expect("a yes/no field");
+                let i = traject_model::referral::bool_index(name).expect("a yes/no field");
                 r.flags[i] = value;
             }
             r
@@ -521,7 +521,7 @@ static EXPR_FIXTURE: std::sync::LazyLock<(CompiledProgram, CompiledProgram)> =
     std::sync::LazyLock::new(|| {
         let fixture = root().join("benches/fixtures/antwerpen_2022_expr.yaml");
         let open =
-            || traject::rules::open(&fixture.to_string_lossy(), &LoadOptions::default()).unwrap();
+            || traject_rules::open(&fixture.to_string_lossy(), &LoadOptions::default()).unwrap();
         let lowered = open();
         assert_eq!(
             lowered.lowered_counts(),
@@ -538,13 +538,13 @@ proptest! {
 
     #[test]
     fn lowered_expressions_give_what_rhai_gives(r in sparse_referral()) {
-        let engine = traject::plugins::engine(traject::plugins::DEFAULT_LIMITS);
+        let engine = traject_rules::plugins::engine(traject_rules::plugins::DEFAULT_LIMITS);
         for text in LOWERED {
-            let native = traject::rules::lower::lower(text)
+            let native = traject_rules::lower::lower(text)
                 .unwrap_or_else(|| panic!("{text} is in the lowered subset"));
             let ast = engine.compile_expression(text).unwrap();
-            let mut scope = traject::plugins::referral_scope(&r);
-            let rhai = traject::plugins::eval_bool(&engine, &ast, &mut scope);
+            let mut scope = traject_rules::plugins::referral_scope(&r);
+            let rhai = traject_rules::plugins::eval_bool(&engine, &ast, &mut scope);
             prop_assert_eq!(rhai, Ok(native.eval(&r).ok()), "{}", text);
         }
     }

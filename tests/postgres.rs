@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{add_user_on, call, postgres_database, serve_on, traject, ELIGIBLE};
 use serde_json::{json, Value};
-use traject::engine::{self, Ctx};
-use traject::program::LoadOptions;
-use traject::store::{DbTarget, Store};
+use traject_cases::{self as engine, Ctx};
+use traject_model::program::LoadOptions;
+use traject_store::{DbTarget, Store};
 
 fn referrals_csv(dir: &Path, n: usize) -> std::path::PathBuf {
     let mut text = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
@@ -50,20 +50,20 @@ fn the_bundled_trajectory_tests_pass_on_postgresql_as_on_sqlite() {
     let Some(first) = postgres_database("traject_traj_0") else {
         return;
     };
-    let on_sqlite = traject::testing::run_bundled();
+    let on_sqlite = traject_app::testing::run_bundled();
     let n = AtomicUsize::new(0);
     let base = first.rsplit_once('/').unwrap().0.to_string();
     let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
-    let on_postgres = traject::testing::on_stores(
+    let on_postgres = traject_app::testing::on_stores(
         Box::new(move || {
             let i = n.fetch_add(1, Ordering::SeqCst);
-            let url = traject::store::create_database(&server, &format!("traject_traj_{i}"))?;
+            let url = traject_store::create_database(&server, &format!("traject_traj_{i}"))?;
             assert!(url.starts_with(&base));
             Store::connect(&DbTarget::Postgres(url))
         }),
-        traject::testing::run_bundled,
+        traject_app::testing::run_bundled,
     );
-    let text = traject::testing::render(&on_postgres);
+    let text = traject_app::testing::render(&on_postgres);
     assert_eq!(on_postgres.failed(), 0, "{text}");
     assert!(on_postgres.errors.is_empty(), "{text}");
     assert_eq!(on_postgres.passed(), on_sqlite.passed());
@@ -214,7 +214,7 @@ fn nearly_full(db: &DbTarget, target: &str, dir: &Path) {
         "--as-of",
         "2023-01-31",
     ]);
-    let compiled = traject::rules::open("antwerpen", &LoadOptions::default()).unwrap();
+    let compiled = traject_rules::open("antwerpen", &LoadOptions::default()).unwrap();
     let mut store = Store::connect(db).unwrap();
     let ctx = Ctx {
         on: "2023-02-01".parse().unwrap(),
@@ -241,7 +241,7 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
             DbTarget::Postgres(url.clone())
         } else {
             DbTarget::Postgres(
-                traject::store::create_database(&server, &format!("traject_race_{round}")).unwrap(),
+                traject_store::create_database(&server, &format!("traject_race_{round}")).unwrap(),
             )
         };
         let target = match &db {
@@ -388,7 +388,7 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
     assert_eq!(activity(&url), report_before);
     assert_eq!(activity(b), report_before);
     let digest =
-        |db: &str| traject::store::digest(&Store::connect(&db.parse().unwrap()).unwrap()).unwrap();
+        |db: &str| traject_store::digest(&Store::connect(&db.parse().unwrap()).unwrap()).unwrap();
     assert_eq!(digest(f), digest(b));
     // New cases continue after the highest copied number; the user can still log in.
     let csv = referrals_csv(dir.path(), 46);
@@ -560,31 +560,31 @@ fn organisations_sharing_a_database_never_see_each_others_cases() {
     );
     // A coordinator of east adds users to east only.
     let mut store = Store::connect(&DbTarget::Postgres(url.clone())).unwrap();
-    let east_coord = traject::app::Ctx {
+    let east_coord = traject_app::Ctx {
         on: "2023-02-01".parse().unwrap(),
         actor: "coord-east".into(),
-        role: traject::app::Role::Coordinator,
+        role: traject_app::Role::Coordinator,
         team: None,
         org: Some("east".into()),
     };
-    let newcomer = |org: &str| traject::app::users::NewUser {
+    let newcomer = |org: &str| traject_app::users::NewUser {
         name: format!("new-{org}"),
-        role: traject::app::Role::Auditor,
+        role: traject_app::Role::Auditor,
         team: None,
         lang: None,
         org: Some(org.into()),
     };
-    let refused = traject::app::users::add(
+    let refused = traject_app::users::add(
         &mut store,
         &newcomer("west"),
         "a long passphrase",
         &east_coord,
     );
     assert!(
-        matches!(refused, Err(traject::app::AppError::Auth(_))),
+        matches!(refused, Err(traject_app::AppError::Auth(_))),
         "{refused:?}"
     );
-    traject::app::users::add(
+    traject_app::users::add(
         &mut store,
         &newcomer("east"),
         "a long passphrase",

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use traject::i18n::Lang;
-use traject::program::{self, LoadOptions};
+use traject_i18n::Lang;
+use traject_model::program::{self, LoadOptions};
 
 const PROGRAMS: [&str; 5] = ["antwerpen", "gent", "charleroi", "liege", "brussel"];
 

@@ -89,7 +89,7 @@ fn a_mortsel_rollout_validates_passes_its_copied_tests_and_judges_a_mortsel_refe
 
     // One version, in force from the roll-out with an open end, with the sections 2022
     // took from 2020 written out (the phases of individual guidance).
-    let p = traject::program::load_path(&out_file, &Default::default()).unwrap();
+    let p = traject_model::program::load_path(&out_file, &Default::default()).unwrap();
     assert_eq!(
         p.spec.versions.len(),
         1,

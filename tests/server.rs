@@ -174,7 +174,7 @@ fn every_bundled_test_referral_gets_the_same_verdict_from_the_api_as_from_the_cl
     for entry in std::fs::read_dir(&root).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let doc = traject::yaml::parse("t", &text).unwrap();
+        let doc = traject_model::yaml::parse("t", &text).unwrap();
         let program = path.file_stem().unwrap().to_str().unwrap();
         for t in doc.value["tests"].as_array().unwrap() {
             if t.get("options").is_some() || t.get("referral").is_none() {

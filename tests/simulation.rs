@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use traject::app::forecast::{self as simulate, Settings};
+use traject_app::forecast::{self as simulate, Settings};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -122,9 +122,11 @@ fn same_seed_gives_identical_json_and_other_seeds_differ() {
 
 #[test]
 fn more_staff_means_shorter_waits_and_the_solver_finds_the_threshold() {
-    let p =
-        traject::program::load_path(&root().join("programs/antwerpen.yaml"), &Default::default())
-            .unwrap();
+    let p = traject_model::program::load_path(
+        &root().join("programs/antwerpen.yaml"),
+        &Default::default(),
+    )
+    .unwrap();
     let s = Settings {
         months: 36,
         runs: 300,

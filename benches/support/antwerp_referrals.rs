@@ -4,8 +4,8 @@
 
 #![allow(dead_code)]
 
-use traject::referral::{FieldType, Referral, EU_MEMBERS};
-use traject::rules::Verdict;
+use traject_model::referral::{FieldType, Referral, EU_MEMBERS};
+use traject_rules::Verdict;
 
 pub const N: usize = 1_000_000;
 
@@ -87,7 +87,7 @@ pub fn to_referral(cells: &[String]) -> Referral {
         if cell.is_empty() {
             continue;
         }
-        let ty = traject::referral::FIELDS
+        let ty = traject_model::referral::FIELDS
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, t)| *t)

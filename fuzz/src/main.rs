@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use traject::testing::fuzz::{Target, TARGETS};
+use traject_rules::fuzz::{Target, TARGETS};
 
 struct Rng(u64);
 

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use traject::store::DbTarget;
+use traject_store::DbTarget;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use traject::i18n::Lang;
+use traject_i18n::Lang;
 
 #[derive(Parser)]
 #[command(
@@ -225,7 +225,7 @@ pub fn parse_fte_change(s: &str) -> Result<(chrono::NaiveDate, f64), String> {
 pub struct StoreArgs {
     /// The case store: a SQLite file (default: traject.db in the working directory) or a
     /// PostgreSQL server, postgres://user:password@host:port/database.
-    #[arg(long, env = "TRAJECT_DB", default_value = traject::store::DEFAULT_DB, hide_env_values = true)]
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
     pub db: DbTarget,
     /// The organisation (OCMW) you act for in a store several share: new cases belong to it,
     /// and only its cases are shown.
@@ -244,8 +244,8 @@ pub struct StoreArgs {
 }
 
 impl StoreArgs {
-    pub fn ctx(&self) -> traject::app::Ctx {
-        traject::app::Ctx {
+    pub fn ctx(&self) -> traject_app::Ctx {
+        traject_app::Ctx {
             org: self.org.clone(),
             ..operator(self.as_of, self.actor.clone())
         }
@@ -254,9 +254,9 @@ impl StoreArgs {
 
 /// The person at the command line holds the database file, so they act as its coordinator;
 /// the day is `--as-of` or today, the actor `--actor` or $USER.
-pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traject::app::Ctx {
-    traject::app::Ctx {
-        role: traject::app::Role::Coordinator,
+pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traject_app::Ctx {
+    traject_app::Ctx {
+        role: traject_app::Role::Coordinator,
         on: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         actor: actor
             .or_else(|| std::env::var("USER").ok())
@@ -410,8 +410,8 @@ pub struct TableArgs {
 }
 
 impl TableArgs {
-    pub fn input(&self, path: &std::path::Path) -> traject::referral::batch::BatchInput {
-        traject::referral::batch::BatchInput {
+    pub fn input(&self, path: &std::path::Path) -> traject_model::referral::batch::BatchInput {
+        traject_model::referral::batch::BatchInput {
             path: path.to_path_buf(),
             sheet: self.sheet.clone(),
             columns: self.columns.clone(),
@@ -752,7 +752,7 @@ pub struct CaseListArgs {
     pub store: StoreArgs,
     /// Only cases in this state: referred, waiting, active, extended, closed, dropped, not_started.
     #[arg(long)]
-    pub state: Option<traject::engine::CaseState>,
+    pub state: Option<traject_cases::CaseState>,
     #[arg(long)]
     pub program: Option<String>,
     #[arg(long, default_value_t = 1000)]
@@ -898,7 +898,7 @@ pub struct CaseNotStartArgs {
 pub struct ServeArgs {
     /// The case store: a SQLite file (default: traject.db in the working directory) or
     /// postgres://user:password@host:port/database, which several `serve` may share.
-    #[arg(long, env = "TRAJECT_DB", default_value = traject::store::DEFAULT_DB, hide_env_values = true)]
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
     pub db: DbTarget,
     /// Address and port to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -921,12 +921,12 @@ pub enum RoleArg {
     Auditor,
 }
 
-impl From<RoleArg> for traject::app::Role {
+impl From<RoleArg> for traject_app::Role {
     fn from(r: RoleArg) -> Self {
         match r {
-            RoleArg::Coordinator => traject::app::Role::Coordinator,
-            RoleArg::SocialWorker => traject::app::Role::SocialWorker,
-            RoleArg::Auditor => traject::app::Role::Auditor,
+            RoleArg::Coordinator => traject_app::Role::Coordinator,
+            RoleArg::SocialWorker => traject_app::Role::SocialWorker,
+            RoleArg::Auditor => traject_app::Role::Auditor,
         }
     }
 }

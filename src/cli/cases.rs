@@ -1,12 +1,12 @@
 //! The case verbs (`case new|import|list|show|history|start|evaluate|close|drop|not-start`,
-//! `due`, `caseload`): open the store, call `traject::app::cases`, render.
+//! `due`, `caseload`): open the store, call `traject_app::cases`, render.
 
-use traject::app::cases::{self, CaseFilter, Ending, EvaluationInput};
-use traject::app::{AppError, FilePrograms, Programs};
-use traject::engine::{Freed, StartOutcome};
-use traject::i18n::{nl_fr, Lang};
-use traject::program::LoadOptions;
-use traject::store::Store;
+use traject_app::cases::{self, CaseFilter, Ending, EvaluationInput};
+use traject_app::{AppError, FilePrograms, Programs};
+use traject_cases::{Freed, StartOutcome};
+use traject_i18n::{nl_fr, Lang};
+use traject_model::program::LoadOptions;
+use traject_store::Store;
 
 use super::args::*;
 use super::{print_json, render, Done, Verb};
@@ -212,13 +212,13 @@ fn print_freed(freed: &Freed, lang: Lang) {
 
 fn cmd_case_new(args: CaseNewArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
-    let (r, _) = traject::referral::read_file(&args.referral)?;
+    let (r, _) = traject_model::referral::read_file(&args.referral)?;
     let mut db = open_store(&args.store)?;
     let created = cases::new_case(&mut db, &compiled, &r, &args.store.ctx())?;
     println!("{}", created.id);
     let lang = lang_of(&args.store);
-    let verdict = traject::i18n::vocabulary::term("verdict", created.verdict, lang)
-        .unwrap_or(created.verdict);
+    let verdict =
+        traject_i18n::vocabulary::term("verdict", created.verdict, lang).unwrap_or(created.verdict);
     eprintln!(
         "{}",
         done_words(
@@ -510,7 +510,7 @@ pub fn cmd_retention(args: RetentionArgs) -> Verb {
             }
             let (n, on) = (
                 expired.len(),
-                traject::i18n::date(ctx.on, lang_of(&args.store)),
+                traject_i18n::date(ctx.on, lang_of(&args.store)),
             );
             let said = match args.dry_run {
                 true => tell(

@@ -1,5 +1,5 @@
 //! The `traject` command line: one function per verb that parses nothing itself (clap has
-//! done that, see `args`), calls the application layer (`traject::app`) and renders the result
+//! done that, see `args`), calls the application layer (`traject_app`) and renders the result
 //! (`render`). Exit codes, decided in `exit_code` alone: 0 success, 1 invalid input (programme,
 //! referral, CSV, database, a refused case action), 2 usage error.
 
@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
-use traject::app::{self, forecast, programmes, referrals, reports, AppError, FilePrograms};
-use traject::i18n::Lang;
-use traject::program::{self, LoadOptions};
+use traject_app::{self as app, forecast, programmes, referrals, reports, AppError, FilePrograms};
+use traject_i18n::Lang;
+use traject_model::program::{self, LoadOptions};
 
 use args::*;
 
@@ -121,7 +121,7 @@ fn fail(e: &AppError, lang: Lang) -> ExitCode {
             .for_each(|d| eprint!("{}", d.in_lang(lang).render(None))),
         other => eprintln!(
             "{} {}",
-            traject::i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
+            traject_i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
             other.in_lang(lang)
         ),
     }
@@ -149,9 +149,9 @@ fn parse_options(raw: &[String]) -> Result<LoadOptions, AppError> {
 
 /// A problem reading standard input, located there.
 fn open_input_line(message: &str) -> AppError {
-    AppError::Rows(vec![traject::diag::Diagnostic::error(
+    AppError::Rows(vec![traject_model::diag::Diagnostic::error(
         "<stdin>",
-        traject::diag::Pos::new(1, 1),
+        traject_model::diag::Pos::new(1, 1),
         message,
     )])
 }
@@ -159,16 +159,16 @@ fn open_input_line(message: &str) -> AppError {
 /// Write a table (its CSV rendering) to `path`: as an Excel workbook for `.xlsx`, else as CSV
 /// with formula-like cells marked as text; whole or not at all.
 fn write_table(path: &Path, sheet: &str, csv_text: &str) -> Result<(), AppError> {
-    let bytes = if traject::report::xlsx::is_workbook(path) {
-        traject::report::xlsx::from_csv(sheet, csv_text)?
+    let bytes = if traject_report::xlsx::is_workbook(path) {
+        traject_report::xlsx::from_csv(sheet, csv_text)?
     } else {
-        traject::report::xlsx::safe_csv(csv_text).into_bytes()
+        traject_report::xlsx::safe_csv(csv_text).into_bytes()
     };
     app::files::write_atomically(path, |w| {
         std::io::Write::write_all(w, &bytes).map_err(|e| {
-            vec![traject::diag::Diagnostic::error(
+            vec![traject_model::diag::Diagnostic::error(
                 path.display().to_string(),
-                traject::diag::Pos::new(1, 1),
+                traject_model::diag::Pos::new(1, 1),
                 format!("cannot write: {e}"),
             )]
         })
@@ -178,14 +178,16 @@ fn write_table(path: &Path, sheet: &str, csv_text: &str) -> Result<(), AppError>
 
 /// Open an input file, or say where it could not be read (exit 1).
 fn open_input(path: &Path) -> Result<(String, std::io::BufReader<std::fs::File>), AppError> {
-    let shown = traject::diag::display_path(path);
+    let shown = traject_model::diag::display_path(path);
     match std::fs::File::open(path) {
         Ok(f) => Ok((shown, std::io::BufReader::new(f))),
-        Err(e) => Err(AppError::Rows(vec![traject::diag::Diagnostic::error(
-            shown,
-            traject::diag::Pos::new(1, 1),
-            format!("cannot read: {e}"),
-        )])),
+        Err(e) => Err(AppError::Rows(vec![
+            traject_model::diag::Diagnostic::error(
+                shown,
+                traject_model::diag::Pos::new(1, 1),
+                format!("cannot read: {e}"),
+            ),
+        ])),
     }
 }
 
@@ -215,7 +217,7 @@ fn cmd_show(args: ShowArgs) -> Verb {
 
 fn cmd_check(args: CheckArgs) -> Verb {
     let opts = parse_options(&args.options)?;
-    let compiled = traject::app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
+    let compiled = traject_app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
     if let Some(batch) = &args.batch {
         let lang = args.lang.unwrap_or_else(Lang::of_locale);
         return check_batch(
@@ -228,12 +230,12 @@ fn cmd_check(args: CheckArgs) -> Verb {
     let path = args
         .referral
         .expect("clap requires a referral without --csv");
-    let (r, date_at) = traject::referral::read_file(&path)?;
+    let (r, date_at) = traject_model::referral::read_file(&path)?;
     let checked = match referrals::check(&compiled, &r, args.lang, &args::operator(None, None)) {
         Ok(c) => c,
         Err(AppError::Referral(e)) => {
-            let shown = traject::diag::display_path(&path);
-            let d = traject::diag::Diagnostic::error(shown, date_at, e.to_string())
+            let shown = traject_model::diag::display_path(&path);
+            let d = traject_model::diag::Diagnostic::error(shown, date_at, e.to_string())
                 .with_help("check the referral date, or choose a programme version that covers it")
                 .nl(
                     "",
@@ -251,7 +253,7 @@ fn cmd_check(args: CheckArgs) -> Verb {
         Format::Json => print_json(&checked.explanation),
         Format::Text => print!(
             "{}",
-            traject::rules::explain::render_text(&compiled, &checked.explanation, checked.lang)
+            traject_rules::explain::render_text(&compiled, &checked.explanation, checked.lang)
         ),
     }
     Ok(Done::Success)
@@ -260,24 +262,25 @@ fn cmd_check(args: CheckArgs) -> Verb {
 /// `check --batch`: result rows to `--out` (.csv or .xlsx, written whole or not at all) or
 /// stdout, row problems and the summary to stderr.
 fn check_batch(
-    compiled: &traject::rules::CompiledProgram,
-    input: &traject::referral::batch::BatchInput,
+    compiled: &traject_rules::CompiledProgram,
+    input: &traject_model::referral::batch::BatchInput,
     out: Option<&Path>,
     lang: Lang,
 ) -> Verb {
     let (shown, batch) = input.open().map_err(AppError::Rows)?;
-    let report_row = |d: &traject::diag::Diagnostic| eprint!("{}", d.in_lang(lang).render(None));
+    let report_row =
+        |d: &traject_model::diag::Diagnostic| eprint!("{}", d.in_lang(lang).render(None));
     let summary = match out {
-        Some(path) if traject::report::xlsx::is_workbook(path) => {
+        Some(path) if traject_report::xlsx::is_workbook(path) => {
             let mut csv = Vec::new();
             let summary = referrals::check_batch(compiled, &shown, batch, &mut csv, report_row)
                 .map_err(AppError::Rows)?;
-            let book = traject::report::xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
+            let book = traject_report::xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
             app::files::write_atomically(path, |w| {
                 std::io::Write::write_all(w, &book).map_err(|e| {
-                    vec![traject::diag::Diagnostic::error(
+                    vec![traject_model::diag::Diagnostic::error(
                         path.display().to_string(),
-                        traject::diag::Pos::new(1, 1),
+                        traject_model::diag::Pos::new(1, 1),
                         e.to_string(),
                     )]
                 })
@@ -299,7 +302,7 @@ fn check_batch(
 
 fn cmd_run_tests(args: TestArgs) -> Verb {
     let report = programmes::run_tests(&args.paths);
-    print!("{}", traject::testing::render(&report));
+    print!("{}", traject_app::testing::render(&report));
     Ok(Done::from_ok(
         report.failed() == 0 && report.errors.is_empty(),
     ))
@@ -307,7 +310,7 @@ fn cmd_run_tests(args: TestArgs) -> Verb {
 
 fn cmd_route(args: RouteArgs) -> Verb {
     let opts = parse_options(&args.options)?;
-    let compiled = traject::app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
+    let compiled = traject_app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
     let (shown, batch) = args
         .table
         .input(&args.input)
@@ -344,21 +347,21 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         .program
         .as_deref()
         .expect("clap requires --program without --mmc");
-    let loaded = traject::app::Programs::load(&FilePrograms::here(), program, &opts)?;
+    let loaded = traject_app::Programs::load(&FilePrograms::here(), program, &opts)?;
     let lang = args.lang.unwrap_or(loaded.spec.society_language);
     let name = loaded
         .spec
         .name
         .get(lang, loaded.spec.society_language)
         .to_string();
-    let reader = traject::sim::report::Reader { lang, name: &name };
+    let reader = traject_sim::report::Reader { lang, name: &name };
     if args.solve_fte {
         let wait = args.max_wait_days.unwrap_or(0.0);
         let version = args.version.as_deref();
         let r = forecast::solve_fte(&loaded, version, wait, args.quantile, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&r),
-            _ => print!("{}", traject::sim::report::solve_text(&r, reader)),
+            _ => print!("{}", traject_sim::report::solve_text(&r, reader)),
         }
         return Ok(Done::Success);
     }
@@ -373,7 +376,7 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         },
     };
     let store = match &args.db {
-        Some(target) => Some(traject::store::Store::connect(target)?),
+        Some(target) => Some(traject_store::Store::connect(target)?),
         None => None,
     };
     let ctx = args::operator(None, None);
@@ -392,7 +395,7 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         let reports = forecast::compare(&loaded, &ask, &scenarios, from_store, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&serde_json::json!({"scenarios": reports})),
-            _ => print!("{}", traject::sim::report::compare_text(&reports, reader)),
+            _ => print!("{}", traject_sim::report::compare_text(&reports, reader)),
         }
         return Ok(Done::Success);
     }
@@ -404,20 +407,20 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
 /// chosen format on standard output.
 fn simulation_out(
     args: &SimulateArgs,
-    r: &traject::sim::report::ProgrammeReport,
-    reader: traject::sim::report::Reader,
+    r: &traject_sim::report::ProgrammeReport,
+    reader: traject_sim::report::Reader,
 ) -> Verb {
     if let Some(path) = &args.html {
-        app::files::write_text(path, &traject::sim::report::html(r, reader))
+        app::files::write_text(path, &traject_sim::report::html(r, reader))
             .map_err(AppError::Rows)?;
     }
     if let Some(path) = &args.out {
-        write_table(path, "simulation", &traject::sim::report::csv(r))?;
+        write_table(path, "simulation", &traject_sim::report::csv(r))?;
     }
     match args.format {
         SimFormat::Json => print_json(r),
-        SimFormat::Csv => print!("{}", traject::sim::report::csv(r)),
-        SimFormat::Text => print!("{}", traject::sim::report::text(r, reader)),
+        SimFormat::Csv => print!("{}", traject_sim::report::csv(r)),
+        SimFormat::Text => print!("{}", traject_sim::report::text(r, reader)),
     }
     Ok(Done::Success)
 }
@@ -439,7 +442,7 @@ fn simulate_mmc(args: &SimulateArgs, settings: &forecast::Settings) -> Verb {
 }
 
 fn cmd_demand(args: DemandArgs) -> Verb {
-    let loaded = traject::app::Programs::load(
+    let loaded = traject_app::Programs::load(
         &FilePrograms::here(),
         &args.program,
         &LoadOptions::default(),
@@ -458,11 +461,11 @@ fn cmd_demand(args: DemandArgs) -> Verb {
         DemandFormat::Text => {
             let lang = args.store.lang.unwrap_or(loaded.spec.society_language);
             let name = loaded.spec.name.get(lang, loaded.spec.society_language);
-            let reader = traject::sim::report::Reader { lang, name };
-            let text = traject::sim::report::calibration_text(&cal, reader);
-            print!("{}", traject::i18n::typography(&text, lang))
+            let reader = traject_sim::report::Reader { lang, name };
+            let text = traject_sim::report::calibration_text(&cal, reader);
+            print!("{}", traject_i18n::typography(&text, lang))
         }
-        DemandFormat::Yaml => print!("{}", traject::sim::report::calibration_yaml(&cal)),
+        DemandFormat::Yaml => print!("{}", traject_sim::report::calibration_yaml(&cal)),
     }
     Ok(Done::Success)
 }
@@ -472,9 +475,9 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), AppError> {
     let (shown, mut file) = open_input(path)?;
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| {
-        AppError::Rows(vec![traject::diag::Diagnostic::error(
+        AppError::Rows(vec![traject_model::diag::Diagnostic::error(
             shown.clone(),
-            traject::diag::Pos::new(1, 1),
+            traject_model::diag::Pos::new(1, 1),
             format!("cannot read: {e}"),
         )])
     })?;
@@ -483,7 +486,7 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>), AppError> {
 
 fn cmd_rollout_new(args: NewArgs) -> Verb {
     let ctx = args::operator(None, None);
-    let spec = traject::rollout::NewProgramme {
+    let spec = traject_rollout::NewProgramme {
         ocmw: args.ocmw,
         name: args.name,
         fte: args.fte,
@@ -501,7 +504,7 @@ fn cmd_diff(args: DiffArgs) -> Verb {
         Format::Json => print_json(&d),
         Format::Text => print!(
             "{}",
-            traject::rollout::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
+            traject_rollout::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
         ),
     }
     Ok(Done::Success)
@@ -529,31 +532,31 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
         program: args.program,
         from: args.from,
         to: args.to,
-        cost_per_fte_month_cents: traject::report::parse_euros(
+        cost_per_fte_month_cents: traject_report::parse_euros(
             "--cost-per-fte-month",
             &args.cost_per_fte_month,
         )?,
         materials_cents: args
             .materials
             .as_deref()
-            .map(|m| traject::report::parse_euros("--materials", m))
+            .map(|m| traject_report::parse_euros("--materials", m))
             .transpose()?,
     };
     let store = match &args.db {
-        Some(target) => Some(traject::store::Store::connect(target)?),
+        Some(target) => Some(traject_store::Store::connect(target)?),
         None => None,
     };
     let ctx = args::operator(None, None);
     let r = reports::funding(&FilePrograms::here(), store.as_ref(), &ask, &opts, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "funding", &traject::report::funding_csv(&r))?;
+        write_table(path, "funding", &traject_report::funding_csv(&r))?;
     }
     match args.format {
         SimFormat::Json => print_json(&r),
-        SimFormat::Csv => print!("{}", traject::report::funding_csv(&r)),
+        SimFormat::Csv => print!("{}", traject_report::funding_csv(&r)),
         SimFormat::Text => {
             let labels = report_labels(&ask.program, args.lang);
-            print!("{}", traject::report::funding_text(&r, &labels))
+            print!("{}", traject_report::funding_text(&r, &labels))
         }
     }
     Ok(Done::Success)
@@ -564,23 +567,23 @@ fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
     let ctx = args.store.ctx();
     let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "activity", &traject::report::activity::csv(&r))?;
+        write_table(path, "activity", &traject_report::activity::csv(&r))?;
     }
     let labels = report_labels(&args.program, args.store.lang);
     match args.format {
         ReportFormat::Json => print_json(&r),
-        ReportFormat::Csv => print!("{}", traject::report::activity::csv(&r)),
-        ReportFormat::Html => print!("{}", traject::report::activity::html(&r, &labels)),
-        ReportFormat::Text => print!("{}", traject::report::activity::text(&r, &labels)),
+        ReportFormat::Csv => print!("{}", traject_report::activity::csv(&r)),
+        ReportFormat::Html => print!("{}", traject_report::activity::html(&r, &labels)),
+        ReportFormat::Text => print!("{}", traject_report::activity::text(&r, &labels)),
     }
     Ok(Done::Success)
 }
 
 /// The labels a report is read with: the programme's, in `lang` or its society language.
-fn report_labels(program: &str, lang: Option<traject::i18n::Lang>) -> traject::report::Labels {
-    match traject::app::Programs::load(&FilePrograms::here(), program, &LoadOptions::default()) {
-        Ok(p) => traject::report::Labels::of(&p, lang.unwrap_or(p.spec.society_language)),
-        Err(_) => traject::report::Labels::plain(lang.unwrap_or(traject::i18n::Lang::En), program),
+fn report_labels(program: &str, lang: Option<traject_i18n::Lang>) -> traject_report::Labels {
+    match traject_app::Programs::load(&FilePrograms::here(), program, &LoadOptions::default()) {
+        Ok(p) => traject_report::Labels::of(&p, lang.unwrap_or(p.spec.society_language)),
+        Err(_) => traject_report::Labels::plain(lang.unwrap_or(traject_i18n::Lang::En), program),
     }
 }
 

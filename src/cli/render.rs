@@ -3,17 +3,17 @@
 
 use std::fmt::Write as _;
 
-use traject::app::cases::{CaseView, CaseloadRow, Export};
-use traject::app::programmes::{RolledOut, Validation};
-use traject::engine::CaseState;
-use traject::i18n::Lang;
-use traject::sim::report::MmcReport;
-use traject::store::{CaseRow, DueRow, EventRow};
+use traject_app::cases::{CaseView, CaseloadRow, Export};
+use traject_app::programmes::{RolledOut, Validation};
+use traject_cases::CaseState;
+use traject_i18n::Lang;
+use traject_sim::report::MmcReport;
+use traject_store::{CaseRow, DueRow, EventRow};
 
 use super::Done;
 
 pub fn validation(v: &Validation, lang: Lang) {
-    let say = |nl, fr, en| traject::i18n::say(lang, nl, fr, en);
+    let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
     for d in &v.missing {
         eprint!("{}", d.in_lang(lang).render(None));
     }
@@ -101,7 +101,7 @@ pub fn mmc_line(r: &MmcReport) -> String {
 /// What `traject new` wrote, whether it validates, and the TODO list.
 pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
     let lang = lang.unwrap_or(r.lang);
-    let say = |nl, fr, en| traject::i18n::say(lang, nl, fr, en);
+    let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
     let tests = r
         .tests
         .as_ref()
@@ -143,7 +143,7 @@ pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
     for t in &r.todo {
         out.push_str(&format!("  - {}\n", t.text(lang)));
     }
-    print!("{}", traject::i18n::typography(&out, lang));
+    print!("{}", traject_i18n::typography(&out, lang));
     Done::Success
 }
 
@@ -151,8 +151,9 @@ pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
 /// for evaluation moments, exits and tracks (loaded once per programme id).
 pub struct Words {
     pub lang: Lang,
-    programs:
-        std::cell::RefCell<std::collections::HashMap<String, Option<traject::program::Program>>>,
+    programs: std::cell::RefCell<
+        std::collections::HashMap<String, Option<traject_model::program::Program>>,
+    >,
 }
 
 impl Words {
@@ -177,29 +178,29 @@ impl Words {
     fn with_program<T>(
         &self,
         id: &str,
-        f: impl FnOnce(&traject::program::Program) -> T,
+        f: impl FnOnce(&traject_model::program::Program) -> T,
     ) -> Option<T> {
-        use traject::app::Programs;
+        use traject_app::Programs;
         let mut cache = self.programs.borrow_mut();
         let entry = cache.entry(id.to_string()).or_insert_with(|| {
-            traject::app::FilePrograms::here()
-                .load(id, &traject::program::LoadOptions::default())
+            traject_app::FilePrograms::here()
+                .load(id, &traject_model::program::LoadOptions::default())
                 .ok()
         });
         entry.as_ref().map(f)
     }
 
     pub fn say(&self, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
-        traject::i18n::say(self.lang, nl, fr, en)
+        traject_i18n::say(self.lang, nl, fr, en)
     }
 
     /// A stored ISO date as the reader writes it.
     pub fn date(&self, iso: &str) -> String {
-        traject::i18n::stored_date(iso, self.lang).unwrap_or_else(|| iso.to_string())
+        traject_i18n::stored_date(iso, self.lang).unwrap_or_else(|| iso.to_string())
     }
 
     fn term(&self, list: &str, code: &str) -> String {
-        traject::i18n::vocabulary::term(list, code, self.lang)
+        traject_i18n::vocabulary::term(list, code, self.lang)
             .map_or_else(|| code.to_string(), str::to_string)
     }
 
@@ -241,7 +242,7 @@ impl Words {
 
     /// Print `text` with the reader's typography.
     pub fn print(&self, text: &str) {
-        print!("{}", traject::i18n::typography(text, self.lang));
+        print!("{}", traject_i18n::typography(text, self.lang));
     }
 }
 
@@ -501,7 +502,7 @@ fn export_eligibility(out: &mut String, x: &Export) {
     };
     let _ = writeln!(out, "  {} · {}", e.verdict, e.version);
     for r in &e.rules {
-        let mark = traject::rules::explain::mark(r.mode, r.outcome);
+        let mark = traject_rules::explain::mark(r.mode, r.outcome);
         let _ = writeln!(out, "  {mark:<8} {} ({}) · {}", r.label, r.id, r.source);
     }
 }
@@ -511,10 +512,10 @@ pub fn event_line(w: &Words, e: &EventRow) -> String {
         "{:>3}  {}  {:<10} {} {:<10} {}  [{} {}, {} {}]\n",
         e.seq,
         w.date(&e.on_date),
-        traject::i18n::vocabulary::term("event", &e.kind, w.lang).unwrap_or(&e.kind),
+        traject_i18n::vocabulary::term("event", &e.kind, w.lang).unwrap_or(&e.kind),
         w.say("door", "par", "by"),
         e.actor,
-        traject::i18n::events::details(&e.payload, w.lang),
+        traject_i18n::events::details(&e.payload, w.lang),
         w.say("opgeslagen", "enregistré", "recorded"),
         e.recorded_at,
         w.say("versie", "version", "version"),
@@ -554,7 +555,7 @@ pub fn due(w: &Words, rows: &[DueRow], on: chrono::NaiveDate) -> String {
         w.say("te doen", "à faire", "due"),
         w.say("te laat", "en retard", "overdue"),
         w.say("op", "le", "on"),
-        traject::i18n::date(on, w.lang)
+        traject_i18n::date(on, w.lang)
     );
     out
 }
@@ -590,7 +591,7 @@ pub fn caseload_line(w: &Words, r: &CaseloadRow) -> String {
 }
 
 /// A routed and enrolled cohort: each group with its cases, then who waits.
-pub fn cohort(c: &traject::app::cases::Cohort) {
+pub fn cohort(c: &traject_app::cases::Cohort) {
     println!(
         "{} version {}, module {}:",
         c.program, c.version, c.routing.module

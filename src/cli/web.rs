@@ -4,11 +4,11 @@
 
 use std::io::BufRead;
 
-use traject::app::users::{self, NewUser};
+use traject_app::users::{self, NewUser};
 
 use super::args::{operator, AuditArgs, DbCopyArgs, RollupArgs, ServeArgs, UserCommand};
 use super::{open_input_line, print_json, Done, Format, Verb};
-use crate::server::{self, Demo};
+use traject_web::Demo;
 
 pub fn cmd_serve(args: ServeArgs) -> Verb {
     let today = args
@@ -19,9 +19,9 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
     } else {
         None
     };
-    let opts = server::Options {
+    let opts = traject_web::Options {
         db: demo.as_ref().map_or(args.db.clone(), |d| {
-            traject::store::DbTarget::File(d.db.clone())
+            traject_store::DbTarget::File(d.db.clone())
         }),
         listen: args.listen,
         programs: args.programs,
@@ -43,9 +43,9 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
         }
         println!("traject is listening on http://{addr}/ (Ctrl-C stops it)");
     };
-    match server::run(opts, ready) {
+    match traject_web::run(opts, ready) {
         Ok(()) => Ok(Done::Success),
-        Err(server::ServeError::App(e)) => Err(e),
+        Err(traject_web::ServeError::App(e)) => Err(e),
         Err(e) => {
             eprintln!("error: {e}");
             Ok(Done::Failed)
@@ -54,7 +54,7 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
 }
 
 /// The password on the first line of standard input.
-fn read_password() -> Result<String, traject::app::AppError> {
+fn read_password() -> Result<String, traject_app::AppError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| {
         open_input_line(&format!(
@@ -140,7 +140,7 @@ pub fn cmd_audit(args: AuditArgs) -> Verb {
 
 pub fn cmd_db_copy(args: DbCopyArgs) -> Verb {
     let ctx = operator(None, args.actor.clone());
-    let copied = traject::app::stores::copy(&args.from, &args.to, &ctx)?;
+    let copied = traject_app::stores::copy(&args.from, &args.to, &ctx)?;
     match args.format {
         Format::Json => print_json(&copied),
         Format::Text => {
@@ -159,7 +159,7 @@ pub fn cmd_db_copy(args: DbCopyArgs) -> Verb {
 
 pub fn cmd_rollup(args: RollupArgs) -> Verb {
     let store = super::cases::open_store(&args.store)?;
-    let rows = traject::app::cases::rollup(&store, &args.store.ctx())?;
+    let rows = traject_app::cases::rollup(&store, &args.store.ctx())?;
     match args.format {
         Format::Json => print_json(&rows),
         Format::Text => {

@@ -196,7 +196,7 @@ pub fn call(
 /// none locally. Under CI a missing server fails the test: it is never skipped silently.
 pub fn postgres_database(name: &str) -> Option<String> {
     match std::env::var("TRAJECT_TEST_POSTGRES") {
-        Ok(url) => Some(traject::store::create_database(&url, name).unwrap()),
+        Ok(url) => Some(traject_store::create_database(&url, name).unwrap()),
         Err(_) if std::env::var_os("CI").is_some() => {
             panic!("CI: no PostgreSQL server for the tests; run `eval \"$(.ci/postgres start)\"` first")
         }

@@ -14,12 +14,12 @@ use std::time::Instant;
 
 use antwerp_referrals::{cells, to_referral, Rng, N};
 use serde_json::{json, Value};
-use traject::program::LoadOptions;
-use traject::rules::Verdict;
+use traject_model::program::LoadOptions;
+use traject_rules::Verdict;
 use zen_engine::model::DecisionContent;
 use zen_engine::DecisionEngine;
 
-fn zen_input(r: &traject::referral::Referral) -> Value {
+fn zen_input(r: &traject_model::referral::Referral) -> Value {
     json!({
         "age": r.age(),
         "nationality": r.nationality,
@@ -36,8 +36,8 @@ fn main() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let referrals: Vec<_> = (0..N).map(|i| to_referral(&cells(&mut rng, i))).collect();
 
-    let program = traject::program::open("antwerpen", &LoadOptions::default()).expect("bundled");
-    let compiled = traject::rules::compile_loaded(program).expect("compiles");
+    let program = traject_model::program::open("antwerpen", &LoadOptions::default()).expect("bundled");
+    let compiled = traject_rules::compile_loaded(program).expect("compiles");
     let t = Instant::now();
     let ours: Vec<(Verdict, usize)> = referrals
         .iter()

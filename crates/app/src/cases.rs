@@ -1,0 +1,686 @@
+//! The caseload a team shares: create cases from referrals (one or a CSV batch, all or none),
+//! move them through the lifecycle, and read them back — one case, its history, the list, the
+//! evaluations due, the caseload against capacity. Each use case checks the actor's role first;
+//! an auditor sees the caseload's figures but never a case.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{AppError, Ctx, Need, Programs};
+use traject_cases::{self as engine, CaseError, CaseState, Freed, StartOutcome};
+use traject_i18n::Lang;
+use traject_model::diag::{Diagnostic, Pos};
+use traject_model::referral::batch::Batch;
+use traject_model::referral::Referral;
+use traject_rules::explain::{self, Explanation};
+use traject_rules::CompiledProgram;
+use traject_store::{CaseRow, DueRow, EventRow, Scheduled, Store};
+
+/// A new case: its id and the eligibility verdict it was referred with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub id: i64,
+    pub verdict: &'static str,
+}
+
+/// Create a case from a referral, judged with the version in force on its date.
+pub fn new_case(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    ctx: &Ctx,
+) -> Result<Created, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (id, verdict) = engine::new_case(store, compiled, referral, &ctx.engine())?;
+    Ok(Created { id, verdict })
+}
+
+/// What an import did: the cases it created, and the rows whose dossier already had a case
+/// with the same referral (skipped, so that importing a file again changes nothing).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Imported {
+    pub created: Vec<i64>,
+    pub present: Vec<Present>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Present {
+    pub line: u64,
+    pub dossier: String,
+    pub case: i64,
+}
+
+/// Import every row of a CSV batch as new cases, all in one transaction — or none, with the
+/// bad rows listed (`AppError::Rows`): rows that do not read, dates no version covers, a
+/// dossier number twice in the file, or a dossier whose case holds a different referral.
+pub fn import(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    file: &str,
+    batch: Batch<'_>,
+    ctx: &Ctx,
+) -> Result<Imported, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let rows = read_batch(compiled, file, batch).map_err(AppError::Rows)?;
+    let clock = ctx.engine();
+    let at = |line: u64, e: &CaseError| {
+        Diagnostic::error(file, Pos::new(line as usize, 1), e.to_string())
+            .nl(e.in_lang(Lang::Nl), "")
+            .fr(e.in_lang(Lang::Fr), "")
+    };
+    store.write(|tx| {
+        let mut out = Imported::default();
+        let mut problems = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        for (line, r) in &rows {
+            if let Some(first) = r.id.as_ref().and_then(|d| seen.insert(d.clone(), *line)) {
+                let dossier = r.id.as_deref().unwrap_or_default();
+                problems.push(twice_in_file(file, *line, dossier, first));
+                continue;
+            }
+            match engine::existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), r)? {
+                Some(e) if e.same => out.present.push(Present {
+                    line: *line,
+                    dossier: e.dossier,
+                    case: e.id,
+                }),
+                Some(e) => problems.push(at(
+                    *line,
+                    &CaseError::Conflict {
+                        id: e.id,
+                        dossier: e.dossier,
+                    },
+                )),
+                None => match engine::insert_case(tx, compiled, r, &clock) {
+                    Ok((id, _)) => out.created.push(id),
+                    Err(e) => problems.push(at(*line, &e)),
+                },
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(AppError::Rows(problems))
+        }
+    })
+}
+
+/// A dossier number given twice in one import file.
+fn twice_in_file(file: &str, line: u64, dossier: &str, first: u64) -> Diagnostic {
+    Diagnostic::error(
+        file,
+        Pos::new(line as usize, 1),
+        format!("dossier {dossier} appears twice in this file (first on line {first})"),
+    )
+    .nl(
+        format!("referentie {dossier} staat twee keer in dit bestand (eerst op regel {first})"),
+        "",
+    )
+    .fr(
+        format!(
+            "la référence {dossier} figure deux fois dans ce fichier (d'abord à la ligne {first})"
+        ),
+        "",
+    )
+}
+
+/// Every referral of a batch with its line, or every problem in it (bad rows, dates no
+/// version covers).
+fn read_batch(
+    compiled: &CompiledProgram,
+    file: &str,
+    mut batch: Batch<'_>,
+) -> Result<Vec<(u64, Referral)>, Vec<Diagnostic>> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    while let Some(row) = batch.next_row() {
+        match row.referral {
+            Ok(r) => match compiled.version_for(&r) {
+                Ok(_) => rows.push((row.line, r)),
+                Err(e) => errors.push(
+                    Diagnostic::error(file, Pos::new(row.line as usize, 1), e.to_string())
+                        .nl(e.in_lang(Lang::Nl), "")
+                        .fr(e.in_lang(Lang::Fr), ""),
+                ),
+            },
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The stored case, if the actor may see it (another team's case is "not found").
+fn visible_case(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseRow, AppError> {
+    let row = store.case(id)?.ok_or(CaseError::NotFound { id })?;
+    ctx.may_see(&row)?;
+    Ok(row)
+}
+
+/// Note in the audit trail that the actor read a case file (GDPR: who looked at whose file).
+fn audit_read(store: &mut Store, id: i64, what: &str, ctx: &Ctx) -> Result<(), AppError> {
+    store.audit(&ctx.audit(what, format!("case:{id}")))?;
+    Ok(())
+}
+
+/// The stored case and the programme it belongs to.
+fn open_case(
+    store: &Store,
+    programs: &dyn Programs,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(CaseRow, Arc<CompiledProgram>), AppError> {
+    let row = visible_case(store, id, ctx)?;
+    let current = programs.for_case(&row.program)?;
+    let same = current
+        .program
+        .version(&row.version)
+        .is_some_and(|v| v.hash == row.version_hash);
+    if same {
+        return Ok((row, current));
+    }
+    // The programme file changed since the case was judged: use the text it was judged under.
+    match store.snapshot(&row.version_hash)? {
+        Some(snap) => {
+            let opts = traject_model::program::LoadOptions {
+                choices: snap.options,
+                scripts: snap.scripts.and_then(|s| serde_json::from_str(&s).ok()),
+            };
+            let loaded =
+                traject_model::program::load_bytes(&snap.file, snap.text.as_bytes(), &opts)?;
+            let compiled = traject_rules::compile_loaded(loaded)?;
+            Ok((row, Arc::new(compiled)))
+        }
+        None => Ok((row, current)),
+    }
+}
+
+/// Enrol an active case in a module (and a group), or take it out (`group` is ignored then).
+pub fn enrol(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    leave: bool,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    let clock = ctx.engine();
+    if leave {
+        Ok(engine::leave(store, &compiled, id, module, &clock)?)
+    } else {
+        Ok(engine::enrol(store, &compiled, id, module, group, &clock)?)
+    }
+}
+
+/// A cohort routed into a module's groups and enrolled.
+#[derive(Debug, Serialize)]
+pub struct Cohort {
+    pub program: String,
+    pub version: String,
+    pub routing: traject_rules::plugins::routing::Routing,
+    /// Cases the routing left without a group (not enrolled; they wait for the next group).
+    pub waiting: Vec<i64>,
+}
+
+/// Route stored cases into the groups of `module` with the module's routing script, then
+/// enrol every placed case in its group — all in one transaction, or none.
+pub fn enrol_cohort(
+    store: &mut Store,
+    programs: &dyn Programs,
+    module: &str,
+    ids: &[i64],
+    ctx: &Ctx,
+) -> Result<Cohort, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let mut people = Vec::new();
+    let mut program: Option<Arc<CompiledProgram>> = None;
+    for &id in ids {
+        let (row, compiled) = open_case(store, programs, id, ctx)?;
+        if let Some(first) = &program {
+            if first.program.spec.id != row.program {
+                return Err(CaseError::WrongProgramme {
+                    case_program: row.program,
+                    given: first.program.spec.id.clone(),
+                }
+                .into());
+            }
+        }
+        let vi = compiled
+            .program
+            .spec
+            .versions
+            .iter()
+            .position(|v| v.id == row.version)
+            .unwrap_or(0);
+        let referral: serde_json::Value = serde_json::from_str(&row.referral).unwrap_or_default();
+        let Some((r, _)) = compiled.judge_stored(vi, &referral) else {
+            return Err(AppError::Rows(vec![Diagnostic::error(
+                "cohort",
+                Pos::new(1, 1),
+                format!("case {id} holds no referral facts any more (erased): it cannot be routed"),
+            )
+            .with_help(
+                "leave it out of the cohort and enrol it by hand (`case enrol`)",
+            )]));
+        };
+        // Zero-padded, so that routing's ordering by id is the order of the case numbers.
+        people.push((format!("{id:012}"), r));
+        program.get_or_insert(compiled);
+    }
+    let Some(compiled) = program else {
+        return Err(AppError::Rows(vec![Diagnostic::error(
+            "cohort",
+            Pos::new(1, 1),
+            "no cases given: name the cases to route",
+        )]));
+    };
+    let mut out = super::route::route(&compiled, module, None, Some(ctx.on), "cohort", &people)
+        .map_err(AppError::Rows)?;
+    let plain = |m: &mut String| *m = m.trim_start_matches('0').to_string();
+    out.routing
+        .groups
+        .iter_mut()
+        .for_each(|g| g.members.iter_mut().for_each(plain));
+    out.routing.waiting.iter_mut().for_each(plain);
+    let case_of = |m: &String| m.parse::<i64>().ok();
+    let placements: Vec<(i64, Option<String>)> = out
+        .routing
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.members
+                .iter()
+                .filter_map(move |m| case_of(m).map(|id| (id, Some(g.id.clone()))))
+        })
+        .collect();
+    engine::enrol_cohort(store, &compiled, module, &placements, &ctx.engine())?;
+    Ok(Cohort {
+        waiting: out.routing.waiting.iter().filter_map(case_of).collect(),
+        program: out.program,
+        version: out.version,
+        routing: out.routing,
+    })
+}
+
+/// Move a case to a version of the programme as it is now (`case migrate`).
+pub fn migrate(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    to_version: &str,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let row = visible_case(store, id, ctx)?;
+    let current = programs.for_case(&row.program)?;
+    current.program.pick_version(Some(to_version))?;
+    Ok(engine::migrate(
+        store,
+        &current,
+        id,
+        to_version,
+        &ctx.engine(),
+    )?)
+}
+
+/// Start a case on a track (`None` when the version has one), or put it on the waiting list.
+pub fn start(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    track: Option<&str>,
+    ctx: &Ctx,
+) -> Result<StartOutcome, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    Ok(engine::start(store, &compiled, id, track, &ctx.engine())?)
+}
+
+/// What an evaluation moment recorded.
+#[derive(Debug, Clone, Default)]
+pub struct EvaluationInput {
+    pub evaluation: String,
+    pub decision: Option<String>,
+    pub goals: Vec<String>,
+    pub score: Option<f64>,
+    /// How long an extension lasts, when the programme states none ("3 months").
+    pub extend_by: Option<String>,
+    /// The exit destination, when the decision closes the case.
+    pub destination: Option<String>,
+}
+
+/// Record an evaluation; a closing decision may free a slot (`Some`).
+pub fn evaluate(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    input: &EvaluationInput,
+    ctx: &Ctx,
+) -> Result<Option<Freed>, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    Ok(engine::evaluate(
+        store,
+        &compiled,
+        id,
+        &input.evaluation,
+        input.decision.as_deref(),
+        &input.goals,
+        input.score,
+        input.extend_by.as_deref(),
+        input.destination.as_deref(),
+        &ctx.engine(),
+    )?)
+}
+
+/// How a case ends, with the programme's exit that says why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Closed with an exit destination.
+    Close,
+    /// Dropped out, with a reason.
+    Drop,
+    /// Never started, with a reason.
+    NotStart,
+}
+
+/// End a case; the slot it frees goes to the first who waits.
+pub fn finish(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    ending: Ending,
+    exit: &str,
+    ctx: &Ctx,
+) -> Result<Freed, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    let clock = ctx.engine();
+    Ok(match ending {
+        Ending::Close => engine::close(store, &compiled, id, exit, &clock)?,
+        Ending::Drop => engine::drop_case(store, &compiled, id, exit, &clock)?,
+        Ending::NotStart => engine::not_start(store, &compiled, id, exit, &clock)?,
+    })
+}
+
+/// A case leaving and coming back: paused, resumed, or re-opened after it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Continuity {
+    Pause,
+    Resume,
+    Reopen,
+}
+
+/// Pause, resume or re-open a case as its version's `pause:` and `reopen:` policies allow.
+pub fn continuity(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    what: Continuity,
+    reason: Option<&str>,
+    until: Option<chrono::NaiveDate>,
+    ctx: &Ctx,
+) -> Result<Freed, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (_, compiled) = open_case(store, programs, id, ctx)?;
+    let clock = ctx.engine();
+    let nobody = Freed { next_started: None };
+    Ok(match what {
+        Continuity::Pause => engine::pause(store, &compiled, id, reason, until, &clock)?,
+        Continuity::Resume => engine::resume(store, &compiled, id, &clock).map(|()| nobody)?,
+        Continuity::Reopen => engine::reopen(store, &compiled, id, &clock).map(|()| nobody)?,
+    })
+}
+
+/// Erase a client's personal data for good (only a coordinator); see `engine::erase`.
+pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
+    ctx.require(Need::Erase)?;
+    visible_case(store, id, ctx)?;
+    engine::erase(store, id, reason, &ctx.engine())?;
+    Ok(())
+}
+
+/// A case whose personal data is past its programme's retention period.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expired {
+    pub case: i64,
+    pub program: String,
+    pub ended_on: String,
+    pub erase_after: String,
+}
+
+/// Erase the personal data of every ended case past its programme's `retention:` period (or,
+/// with `dry_run`, only list them). Programmes without a retention policy keep their data.
+pub fn apply_retention(
+    store: &mut Store,
+    programs: &dyn Programs,
+    dry_run: bool,
+    ctx: &Ctx,
+) -> Result<Vec<Expired>, AppError> {
+    ctx.require(Need::Erase)?;
+    let mut expired = Vec::new();
+    for program in store.programs(ctx.org_reach())? {
+        let compiled = programs.for_case(&program)?;
+        let Some(policy) = &compiled.program.spec.retention else {
+            continue;
+        };
+        let Ok(keep) = traject_model::program::duration::Duration::parse(&policy.erase_after)
+        else {
+            continue;
+        };
+        for (id, ended) in store.ended(&program, ctx.org_reach())? {
+            let due = ended.parse().ok().and_then(|d| keep.after(d));
+            if due.is_some_and(|d| d <= ctx.on) {
+                expired.push(Expired {
+                    case: id,
+                    program: program.clone(),
+                    ended_on: ended,
+                    erase_after: policy.erase_after.clone(),
+                });
+            }
+        }
+    }
+    if !dry_run {
+        for e in &expired {
+            let reason = format!(
+                "retention: personal data is kept {} after the case ends",
+                e.erase_after
+            );
+            engine::erase(store, e.case, &reason, &ctx.engine())?;
+        }
+    }
+    Ok(expired)
+}
+
+/// Which cases to list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub program: Option<String>,
+    pub state: Option<CaseState>,
+    pub limit: usize,
+}
+
+pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow>, AppError> {
+    ctx.require(Need::Persons)?;
+    let state = filter.state.map(|s| s.as_str());
+    Ok(store.list(filter.program.as_deref(), state, ctx.scope(), filter.limit)?)
+}
+
+/// One case with its evaluation moments (held or to do).
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case: CaseRow,
+    pub schedule: Vec<Scheduled>,
+}
+
+/// One case file; the read is audited.
+pub fn show(store: &mut Store, id: i64, ctx: &Ctx) -> Result<CaseView, AppError> {
+    ctx.require(Need::Persons)?;
+    let case = visible_case(store, id, ctx)?;
+    let schedule = store.schedule(id)?;
+    audit_read(store, id, "read", ctx)?;
+    Ok(CaseView { case, schedule })
+}
+
+/// Everything traject holds about one client, for an access request (GDPR art. 15): the case,
+/// the referral as stored, the eligibility check explained criterion by criterion (under the
+/// version the case is pinned to), every event and every evaluation moment.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    pub case: CaseRow,
+    pub referral: serde_json::Value,
+    /// `None` once the personal data is erased (nothing left to judge).
+    pub eligibility: Option<Explanation>,
+    pub events: Vec<EventRow>,
+    pub evaluations: Vec<Scheduled>,
+    #[serde(skip)]
+    pub lang: Lang,
+}
+
+pub fn export(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    lang: Option<Lang>,
+    ctx: &Ctx,
+) -> Result<Export, AppError> {
+    ctx.require(Need::Persons)?;
+    let (case, compiled) = open_case(store, programs, id, ctx)?;
+    audit_read(store, id, "export", ctx)?;
+    let lang = lang.unwrap_or(compiled.program.spec.society_language);
+    let referral: serde_json::Value = serde_json::from_str(&case.referral).unwrap_or_default();
+    let eligibility = explained(&compiled, &case.version, &referral, lang);
+    Ok(Export {
+        events: store.history(id)?,
+        evaluations: store.schedule(id)?,
+        case,
+        referral,
+        eligibility,
+        lang,
+    })
+}
+
+/// The stored referral judged again under version `version`, explained in `lang`.
+fn explained(
+    compiled: &CompiledProgram,
+    version: &str,
+    referral: &serde_json::Value,
+    lang: Lang,
+) -> Option<Explanation> {
+    let vi = compiled
+        .program
+        .spec
+        .versions
+        .iter()
+        .position(|v| v.id == version)?;
+    let (r, evaluation) = compiled.judge_stored(vi, referral)?;
+    Some(explain::explain(compiled, &r, &evaluation, lang))
+}
+
+/// Every event of a case, oldest first; the read is audited.
+pub fn history(store: &mut Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
+    Ok(history_with_programme(store, id, ctx)?.1)
+}
+
+/// A case's events with the id of its programme (whose labels a reader sees them in).
+pub fn history_with_programme(
+    store: &mut Store,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(String, Vec<EventRow>), AppError> {
+    ctx.require(Need::Persons)?;
+    let case = visible_case(store, id, ctx)?;
+    let events = store.history(id)?;
+    audit_read(store, id, "read history", ctx)?;
+    Ok((case.program, events))
+}
+
+/// Evaluations due on `ctx.on` (window open) or overdue, optionally of one programme.
+pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow>, AppError> {
+    ctx.require(Need::Persons)?;
+    Ok(store.due(&ctx.on.to_string(), program, ctx.scope())?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseloadRow {
+    pub program: String,
+    pub version: String,
+    pub capacity: Option<u32>,
+    pub active: i64,
+    pub waiting: i64,
+    /// Cases attending each module (and group) now.
+    pub modules: Vec<traject_store::ModuleCount>,
+}
+
+/// Per programme, the capacity of the version in force on `ctx.on` (else the latest) against
+/// the cases active and waiting.
+pub fn caseload(
+    store: &Store,
+    programs: &dyn Programs,
+    program: Option<&str>,
+    ctx: &Ctx,
+) -> Result<Vec<CaseloadRow>, AppError> {
+    ctx.require(Need::Figures)?;
+    let ids = match program {
+        Some(p) => vec![p.to_string()],
+        None => store.programs(ctx.org_reach())?,
+    };
+    let mut rows = Vec::new();
+    for id in ids {
+        let compiled = programs.for_case(&id)?;
+        let p = &compiled.program;
+        let version = p.version_on_or_latest(ctx.on);
+        let (active, waiting) = store.counts(&p.spec.id, ctx.org_reach())?;
+        rows.push(CaseloadRow {
+            program: p.spec.id.clone(),
+            version: version.id.clone(),
+            capacity: version.capacity_limit(),
+            active,
+            waiting,
+            modules: store.module_counts(&p.spec.id, ctx.org_reach())?,
+        });
+    }
+    Ok(rows)
+}
+
+/// One organisation's cases in one programme, by state: the roll-up a funder or a regional
+/// service reads across the organisations sharing a store. Counts only, never a person.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationRow {
+    /// `None`: cases outside any organisation (a single-organisation store).
+    pub org: Option<String>,
+    pub program: String,
+    /// Cases ever referred, then per state now.
+    pub referred: i64,
+    pub states: BTreeMap<String, i64>,
+}
+
+/// Per organisation and programme, cases by state. A user of one organisation sees only its
+/// rows; a user across organisations sees every organisation side by side.
+pub fn rollup(store: &Store, ctx: &Ctx) -> Result<Vec<OrganisationRow>, AppError> {
+    ctx.require(Need::Figures)?;
+    let mut rows: Vec<OrganisationRow> = Vec::new();
+    for (org, program, state, n) in store.organisation_counts(ctx.org_reach())? {
+        match rows.last_mut() {
+            Some(r) if r.org == org && r.program == program => {
+                r.referred += n;
+                r.states.insert(state, n);
+            }
+            _ => rows.push(OrganisationRow {
+                org,
+                program,
+                referred: n,
+                states: BTreeMap::from([(state, n)]),
+            }),
+        }
+    }
+    Ok(rows)
+}

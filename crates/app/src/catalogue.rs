@@ -1,0 +1,194 @@
+//! The programmes a long-running front end (the web server) serves: every `*.yaml` in a folder,
+//! or the bundled programmes, compiled once. `refresh` re-reads a file whose modification time
+//! changed; a broken save never replaces the last good programme — it is kept, and the problem
+//! (located, as `validate` prints it) is shown beside it until the file is fixed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use super::Programs;
+use traject_model::program::{self, bundled, LoadError, LoadOptions, Program};
+use traject_rules::{self as rules, CompiledProgram};
+
+struct Entry {
+    file: Option<PathBuf>,
+    modified: Option<SystemTime>,
+    /// The last good programme (absent when the file never loaded).
+    compiled: Option<Arc<CompiledProgram>>,
+    /// Why the file as it is now does not load (rendered in the reader's language).
+    problem: Option<Arc<LoadError>>,
+}
+
+pub struct Catalogue {
+    dir: Option<PathBuf>,
+    entries: RwLock<BTreeMap<String, Entry>>,
+}
+
+/// One programme as the catalogue holds it, for listing.
+#[derive(Clone)]
+pub struct Listed {
+    pub id: String,
+    pub compiled: Option<Arc<CompiledProgram>>,
+    pub problem: Option<Arc<LoadError>>,
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn compile_file(path: &Path) -> Result<CompiledProgram, LoadError> {
+    let loaded = program::load_path(path, &LoadOptions::default())?;
+    rules::compile_loaded(loaded)
+}
+
+impl Catalogue {
+    /// Every programme in `dir`, or the bundled ones without a folder.
+    pub fn open(dir: Option<&Path>) -> Catalogue {
+        let catalogue = Catalogue {
+            dir: dir.map(Path::to_path_buf),
+            entries: RwLock::new(BTreeMap::new()),
+        };
+        if dir.is_none() {
+            let mut entries = catalogue.write();
+            for id in bundled::program_ids() {
+                let compiled = bundled::program(id).map(|(file, text)| {
+                    program::load_bytes(file, text.as_bytes(), &LoadOptions::default())
+                        .and_then(rules::compile_loaded)
+                });
+                let (compiled, problem) = match compiled {
+                    Some(Ok(c)) => (Some(Arc::new(c)), None),
+                    Some(Err(e)) => (None, Some(Arc::new(e))),
+                    None => (None, None),
+                };
+                entries.insert(
+                    id.to_string(),
+                    Entry {
+                        file: None,
+                        modified: None,
+                        compiled,
+                        problem,
+                    },
+                );
+            }
+        }
+        catalogue.refresh();
+        catalogue
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Entry>> {
+        self.entries.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Entry>> {
+        self.entries.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Re-read files that are new or changed since the last look.
+    pub fn refresh(&self) {
+        let Some(dir) = &self.dir else { return };
+        let Ok(listing) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut files: Vec<PathBuf> = listing
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+            .collect();
+        files.sort();
+        let stale: Vec<PathBuf> = {
+            let entries = self.read();
+            files
+                .into_iter()
+                .filter(|f| {
+                    let known = entries.values().find(|e| e.file.as_deref() == Some(f));
+                    known.is_none_or(|e| e.modified != modified(f))
+                })
+                .collect()
+        };
+        for file in stale {
+            self.reload(&file);
+        }
+    }
+
+    fn reload(&self, file: &Path) {
+        let stamp = modified(file);
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let result = compile_file(file);
+        let mut entries = self.write();
+        let id = match &result {
+            Ok(c) => c.program.spec.id.clone(),
+            Err(_) => entries
+                .iter()
+                .find(|(_, e)| e.file.as_deref() == Some(file))
+                .map(|(id, _)| id.clone())
+                .unwrap_or(stem),
+        };
+        let entry = entries.entry(id).or_insert(Entry {
+            file: Some(file.to_path_buf()),
+            modified: None,
+            compiled: None,
+            problem: None,
+        });
+        entry.modified = stamp;
+        match result {
+            Ok(c) => {
+                tracing::info!(file = %file.display(), "programme loaded");
+                entry.compiled = Some(Arc::new(c));
+                entry.problem = None;
+            }
+            Err(e) => {
+                tracing::warn!(file = %file.display(), "programme does not load; the last good version stays");
+                entry.problem = Some(Arc::new(e));
+            }
+        }
+    }
+
+    /// Every programme, with its problem if the file does not load now.
+    pub fn list(&self) -> Vec<Listed> {
+        self.read()
+            .iter()
+            .map(|(id, e)| Listed {
+                id: id.clone(),
+                compiled: e.compiled.clone(),
+                problem: e.problem.clone(),
+            })
+            .collect()
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<CompiledProgram>> {
+        self.read().get(id).and_then(|e| e.compiled.clone())
+    }
+
+    fn unknown(&self, id: &str) -> LoadError {
+        let ids: Vec<String> = self.read().keys().cloned().collect();
+        LoadError::new(vec![traject_model::diag::Diagnostic::error(
+            id,
+            traject_model::diag::Pos::new(1, 1),
+            format!(
+                "no programme '{id}' is served{}",
+                traject_model::diag::suggestion_suffix(id, ids.iter().map(String::as_str))
+            ),
+        )
+        .with_help(format!("programmes served: {}", ids.join(", ")))])
+    }
+}
+
+impl Programs for Catalogue {
+    fn load(&self, arg: &str, _opts: &LoadOptions) -> Result<Program, LoadError> {
+        self.get(arg)
+            .map(|c| c.program.clone())
+            .ok_or_else(|| self.unknown(arg))
+    }
+
+    fn open(&self, arg: &str, _opts: &LoadOptions) -> Result<Arc<CompiledProgram>, LoadError> {
+        self.get(arg).ok_or_else(|| self.unknown(arg))
+    }
+
+    fn for_case(&self, program_id: &str) -> Result<Arc<CompiledProgram>, LoadError> {
+        self.open(program_id, &LoadOptions::default())
+    }
+}

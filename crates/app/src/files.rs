@@ -1,0 +1,56 @@
+//! Files the use cases write: always whole or not at all. Output goes to a temporary file
+//! beside the target and is renamed at the end, so a failed run never leaves half a file and
+//! an existing file is never half overwritten.
+
+use std::io::Write;
+use std::path::Path;
+
+use traject_model::diag::{Diagnostic, Pos};
+
+/// Write `f`'s output to `path` atomically: a temporary file beside it, renamed on success.
+pub fn write_atomically<T>(
+    path: &std::path::Path,
+    f: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<T, Vec<Diagnostic>>,
+) -> Result<T, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let fail = |e: std::io::Error| {
+        vec![
+            Diagnostic::error(&shown, Pos::new(1, 1), format!("cannot write: {e}"))
+                .with_help("check the folder exists and is writable"),
+        ]
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
+    let file = std::fs::File::create(&tmp).map_err(fail)?;
+    let mut w = std::io::BufWriter::new(file);
+    let result = f(&mut w);
+    let finished = result.and_then(|v| {
+        w.flush().map_err(fail)?;
+        w.get_ref().sync_all().map_err(fail)?;
+        std::fs::rename(&tmp, path).map_err(fail)?;
+        Ok(v)
+    });
+    if finished.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    finished
+}
+
+/// Write `text` to `path` atomically, creating its folder if needed.
+pub fn write_text(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let fail = |e: std::io::Error| vec![Diagnostic::error(&shown, Pos::new(1, 1), e.to_string())];
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    write_atomically(path, |w| w.write_all(text.as_bytes()).map_err(fail))
+}

@@ -1,0 +1,522 @@
+//! Forecasting caseload: the simulation of a programme version (waiting list and wait against
+//! the per-FTE limit), the FTE solver for a target wait, and the textbook M/M/c mode that
+//! checks the simulator against Erlang C.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::error::SettingError;
+use super::{AppError, Ctx, Need};
+use traject_model::diag::{suggestion_suffix, Diagnostic};
+use traject_model::program::model::Version;
+use traject_model::program::LoadError;
+use traject_model::program::Program;
+use traject_sim::history;
+use traject_sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport};
+use traject_sim::{self as sim, Config};
+use traject_store::Store;
+
+/// How long, how often and from which seed to simulate.
+pub struct Settings {
+    pub months: usize,
+    pub runs: usize,
+    pub seed: u64,
+}
+
+impl Settings {
+    fn checked(&self) -> Result<(), SettingError> {
+        if self.months == 0 || self.runs == 0 {
+            return Err(SettingError::SimulationSize);
+        }
+        Ok(())
+    }
+
+    fn config(&self) -> Config {
+        Config {
+            months: self.months,
+            runs: self.runs,
+            seed: self.seed,
+            warmup_months: 0,
+        }
+    }
+}
+
+/// The simulation of a programme version from an empty start, with the programme's demand.
+pub fn programme(
+    program: &Program,
+    version: Option<&str>,
+    fte: Option<f64>,
+    s: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ProgrammeReport, AppError> {
+    let ask = Forecast {
+        version: version.map(str::to_string),
+        fte,
+        ..Default::default()
+    };
+    forecast(program, &ask, None, s, progress)
+}
+
+/// A what-if: staff changes on given days, more or fewer referrals, another caseload norm.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    pub name: String,
+    /// From this day on, this many FTE count for the caseload.
+    pub fte_changes: Vec<(NaiveDate, f64)>,
+    /// Referrals are this many times the expected number (1 when not given).
+    pub demand_factor: Option<f64>,
+    /// Another caseload norm per FTE.
+    pub norm: Option<f64>,
+}
+
+/// What to forecast: a version, its staffing, a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Forecast {
+    pub version: Option<String>,
+    pub fte: Option<f64>,
+    pub scenario: Scenario,
+}
+
+/// Where a forecast starts from the case store: the day, and the window of history the
+/// demand is learnt from (default: the 24 months before that day). Reading the store needs a
+/// role that may see figures.
+#[derive(Clone, Copy)]
+pub struct FromStore<'a> {
+    pub store: &'a Store,
+    pub from: NaiveDate,
+    pub history: Option<(NaiveDate, NaiveDate)>,
+    pub ctx: &'a Ctx,
+}
+
+impl FromStore<'_> {
+    fn window(&self) -> (NaiveDate, NaiveDate) {
+        self.history.unwrap_or_else(|| {
+            let start = self.from - chrono::Months::new(24);
+            (start, self.from.pred_opt().unwrap_or(self.from))
+        })
+    }
+}
+
+/// Forecast a programme version: from an empty start with the programme's demand, or — with
+/// a store — from the cases as they stand on a day, with the demand learnt from the history.
+pub fn forecast(
+    program: &Program,
+    ask: &Forecast,
+    store: Option<FromStore>,
+    s: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ProgrammeReport, AppError> {
+    s.checked()?;
+    let v = program.pick_version(ask.version.as_deref())?;
+    let sc = &ask.scenario;
+    for (setting, value) in [("--demand-factor", sc.demand_factor), ("--norm", sc.norm)] {
+        if value.is_some_and(|x| x.is_nan() || x <= 0.0) {
+            return Err(SettingError::NotPositive { setting }.into());
+        }
+    }
+    let mut model = sim::model_with(v, ask.fte, sc.norm)?;
+    let start = store.map_or(v.valid_from, |f| f.from);
+    model.start_month = start.month0() as usize;
+    let mut report_start = None;
+    let mut calibration = None;
+    if let Some(f) = store {
+        f.ctx.require(Need::Figures)?;
+        let cases = history::read(f.store, &program.spec.id, Some(f.from))?;
+        let stay = sim::mean_service_days(&model);
+        let snapshot = history::snapshot(&cases, f.from, stay);
+        let (from, to) = f.window();
+        let demand = v.demand.as_ref().expect("model_with checked the demand");
+        let cal = history::calibrate(&cases, from, to, demand);
+        cal.apply(&mut model);
+        model.initial = sim::Initial {
+            active_remaining_days: snapshot.active_remaining_days.clone(),
+            waiting_days: snapshot.waiting_days.clone(),
+        };
+        report_start = Some(snapshot);
+        calibration = Some(cal);
+    }
+    if let Some(factor) = sc.demand_factor {
+        model
+            .arrivals_per_month
+            .iter_mut()
+            .for_each(|a| *a *= factor);
+    }
+    model.capacity_changes = capacity_changes(v, sc, start)?;
+    let cfg = s.config();
+    let results = sim::run_all(&model, &cfg, progress);
+    let mut summary = sim::summarise(&model, &cfg, &results);
+    for (i, m) in summary.monthly.iter_mut().enumerate() {
+        let month = start + chrono::Months::new(i as u32);
+        m.calendar = Some(month.format("%Y-%m").to_string());
+    }
+    Ok(ProgrammeReport {
+        program: program.spec.id.clone(),
+        version: v.id.clone(),
+        fte: ask.fte.unwrap_or_else(|| v.caseload_fte()),
+        seed: s.seed,
+        scenario: (!sc.name.is_empty()).then(|| sc.name.clone()),
+        from: store.map(|f| f.from),
+        start: report_start,
+        calibration,
+        summary,
+    })
+}
+
+/// Staff changes as (day of the simulation, capacity from then on).
+fn capacity_changes(
+    v: &Version,
+    sc: &Scenario,
+    start: NaiveDate,
+) -> Result<Vec<(f64, u32)>, AppError> {
+    if sc.fte_changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let norm = sim::norm_of(v, sc.norm).ok_or(sim::ModelError::NoNorm {
+        version: v.id.clone(),
+    })?;
+    let mut changes: Vec<(f64, u32)> = sc
+        .fte_changes
+        .iter()
+        .map(|(day, fte)| {
+            let at = (*day - start).num_days().max(0) as f64;
+            (at, (fte * norm + 1e-9).floor() as u32)
+        })
+        .collect();
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    Ok(changes)
+}
+
+/// Several scenarios side by side, on the same random numbers (the same seed), so that the
+/// differences are the scenarios', not chance.
+pub fn compare(
+    program: &Program,
+    base: &Forecast,
+    scenarios: &[Scenario],
+    store: Option<FromStore>,
+    s: &Settings,
+) -> Result<Vec<ProgrammeReport>, AppError> {
+    scenarios
+        .iter()
+        .map(|sc| {
+            let ask = Forecast {
+                scenario: sc.clone(),
+                ..base.clone()
+            };
+            forecast(program, &ask, store, s, &|_, _| {})
+        })
+        .collect()
+}
+
+/// The demand a programme's case store shows over a window (default: the 24 months up to the
+/// day before `on`), figure by figure, with the programme's values where the history is thin.
+pub fn demand(
+    program: &Program,
+    version: Option<&str>,
+    store: FromStore,
+) -> Result<history::Calibration, AppError> {
+    store.ctx.require(Need::Figures)?;
+    let v = program.pick_version(version)?;
+    let demand = v.demand.as_ref().ok_or(sim::ModelError::NoDemand {
+        version: v.id.clone(),
+    })?;
+    let cases = history::read(store.store, &program.spec.id, Some(store.from))?;
+    let (from, to) = store.window();
+    Ok(history::calibrate(&cases, from, to, demand))
+}
+
+/// Smallest FTE on a 0.1 grid whose `quantile` wait stays under `max_wait_days`. Searches by
+/// doubling then bisection (waits fall as FTE rises), and reports every point it tried.
+pub fn solve_fte(
+    program: &Program,
+    version: Option<&str>,
+    max_wait_days: f64,
+    quantile: f64,
+    s: &Settings,
+) -> Result<SolveReport, AppError> {
+    s.checked()?;
+    if !(0.0..=1.0).contains(&quantile) {
+        return Err(SettingError::SimulationSize.into());
+    }
+    let v = program.pick_version(version)?;
+    let cfg = s.config();
+    let mut curve: Vec<FtePoint> = Vec::new();
+    let eval = |tenths: u32, curve: &mut Vec<FtePoint>| -> Result<bool, AppError> {
+        if let Some(p) = curve
+            .iter()
+            .find(|p| (p.fte * 10.0).round() as u32 == tenths)
+        {
+            return Ok(p.meets);
+        }
+        let fte = tenths as f64 / 10.0;
+        let model = sim::model_for(v, Some(fte))?;
+        let results = sim::run_all(&model, &cfg, &|_, _| {});
+        let mut waits: Vec<f64> = results
+            .iter()
+            .flat_map(|r| r.waits.iter().copied())
+            .collect();
+        waits.sort_by(f64::total_cmp);
+        let w = sim::percentile(&waits, quantile);
+        let meets = w <= max_wait_days;
+        curve.push(FtePoint {
+            fte,
+            capacity: model.capacity,
+            wait_days: (w * 10.0).round() / 10.0,
+            meets,
+        });
+        Ok(meets)
+    };
+    let (mut lo, mut hi) = (0u32, 1u32);
+    const MAX_TENTHS: u32 = 1000;
+    while !eval(hi, &mut curve)? {
+        lo = hi;
+        hi *= 2;
+        if hi > MAX_TENTHS {
+            curve.sort_by(|a, b| a.fte.total_cmp(&b.fte));
+            return Ok(SolveReport {
+                program: program.spec.id.clone(),
+                version: v.id.clone(),
+                max_wait_days,
+                quantile,
+                runs: s.runs,
+                months: s.months,
+                seed: s.seed,
+                fte: None,
+                curve,
+            });
+        }
+    }
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if eval(mid, &mut curve)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    curve.sort_by(|a, b| a.fte.total_cmp(&b.fte));
+    Ok(SolveReport {
+        program: program.spec.id.clone(),
+        version: v.id.clone(),
+        max_wait_days,
+        quantile,
+        runs: s.runs,
+        months: s.months,
+        seed: s.seed,
+        fte: Some(hi as f64 / 10.0),
+        curve,
+    })
+}
+
+/// M/M/c: Poisson arrivals (`lambda` per month), exponential durations (`mu` per month), `c`
+/// slots, FIFO; the first tenth of the months is warm-up and left out of the statistics.
+pub fn mmc(
+    lambda: f64,
+    mu: f64,
+    c: u32,
+    s: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<MmcReport, AppError> {
+    s.checked()?;
+    if !(lambda > 0.0 && mu > 0.0 && c > 0) {
+        return Err(SettingError::QueueRates.into());
+    }
+    let cfg = Config {
+        months: s.months,
+        runs: s.runs,
+        seed: s.seed,
+        warmup_months: s.months / 10,
+    };
+    let t = sim::mmc_recursion(lambda, mu, c, &cfg, progress);
+    let theory = sim::erlang_c(lambda, mu, c);
+    let share = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
+    let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;
+    Ok(MmcReport {
+        model: "M/M/c",
+        arrival_rate: lambda,
+        service_rate: mu,
+        servers: c,
+        utilisation_offered: lambda / (mu * c as f64),
+        runs: s.runs,
+        months: s.months,
+        warmup_months: cfg.warmup_months,
+        seed: s.seed,
+        customers: t.customers,
+        mean_wait_days: round4(share(t.wait_days, t.customers)),
+        prob_wait: round4(share(t.waited as f64, t.customers)),
+        erlang_c_mean_wait_days: theory
+            .map(|t| (t.1 * sim::MONTH_DAYS * 10_000.0).round() / 10_000.0),
+        erlang_c_prob_wait: theory.map(|t| (t.0 * 10_000.0).round() / 10_000.0),
+        events: t.events,
+    })
+}
+
+/// Scenarios from a file (YAML or JSON) for `--compare`:
+///
+/// ```yaml
+/// scenarios:
+///   - name: as planned
+///   - name: half an FTE less from June
+///     fte_change: {2024-06-01: 1.5}
+///   - name: a fifth more referrals
+///     demand_factor: 1.2
+///     norm: 18
+/// ```
+pub fn read_scenarios(file: &str, bytes: &[u8]) -> Result<Vec<Scenario>, LoadError> {
+    let located = |d: Diagnostic, text: &str| LoadError::new(vec![d]).with_source(file, text);
+    let text = traject_model::yaml::check_text(file, bytes).map_err(|d| LoadError::new(vec![d]))?;
+    let doc = traject_model::yaml::parse(file, text).map_err(|d| located(d, text))?;
+    let mut errors = Vec::new();
+    // A pointer ending in `#` names a key (an unknown key, a bad date): point at the key.
+    let err = |ptr: &str, msg: String, help: &str| {
+        let at = match ptr.strip_suffix('#') {
+            Some(key) => doc.index.locate_key(key).value,
+            None => doc.index.locate(ptr).value,
+        };
+        Diagnostic::error(file, at, msg).with_help(help.to_string())
+    };
+    let Some(list) = doc.value.get("scenarios").and_then(|s| s.as_array()) else {
+        let d = err(
+            "",
+            "expected `scenarios:`, a list of scenarios".into(),
+            "each: name, and any of fte_change, demand_factor, norm",
+        );
+        return Err(located(d, text));
+    };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let ptr = format!("/scenarios/{i}");
+        match scenario_of(item, &ptr, &err) {
+            Ok(sc) => out.push(sc),
+            Err(ds) => errors.extend(ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(LoadError::new(errors).with_source(file, text))
+    }
+}
+
+const SCENARIO_KEYS: [&str; 4] = ["name", "fte_change", "demand_factor", "norm"];
+
+/// `fte_change: {DATE: FTE, …}` into the scenario, or its problems into `errors`.
+fn fte_changes(
+    changes: &serde_json::Value,
+    cptr: &str,
+    err: &dyn Fn(&str, String, &str) -> Diagnostic,
+    sc: &mut Scenario,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(map) = changes.as_object() else {
+        let help = "e.g. fte_change: {2024-06-01: 1.5}";
+        return errors.push(err(
+            cptr,
+            "`fte_change` is a mapping DATE: FTE".into(),
+            help,
+        ));
+    };
+    for (day, fte) in map {
+        match (day.parse::<NaiveDate>(), fte.as_f64().filter(|f| *f >= 0.0)) {
+            (Ok(d), Some(f)) => sc.fte_changes.push((d, f)),
+            _ => errors.push(err(
+                &format!("{cptr}/{day}#"),
+                format!("'{day}: {fte}' is not DATE: FTE"),
+                "e.g. 2024-06-01: 1.5 (from that day, 1.5 FTE count)",
+            )),
+        }
+    }
+}
+
+/// One scenario at `ptr`, or every problem in it.
+fn scenario_of(
+    item: &serde_json::Value,
+    ptr: &str,
+    err: &dyn Fn(&str, String, &str) -> Diagnostic,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let Some(map) = item.as_object() else {
+        return Err(vec![err(
+            ptr,
+            "a scenario is a mapping".into(),
+            "e.g. {name: more staff, fte_change: {2024-06-01: 3}}",
+        )]);
+    };
+    for k in map.keys().filter(|k| !SCENARIO_KEYS.contains(&k.as_str())) {
+        let msg = format!(
+            "unknown key '{k}'{}",
+            suggestion_suffix(k, SCENARIO_KEYS.into_iter())
+        );
+        errors.push(err(
+            &format!("{ptr}/{k}#"),
+            msg,
+            "scenario keys: name, fte_change, demand_factor, norm",
+        ));
+    }
+    let mut sc = Scenario {
+        name: map
+            .get("name")
+            .and_then(|n| n.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        ..Default::default()
+    };
+    if sc.name.is_empty() {
+        errors.push(err(
+            ptr,
+            "every scenario needs a `name:`".into(),
+            "e.g. name: half an FTE less",
+        ));
+    }
+    let positive = |key: &str| -> Result<Option<f64>, Diagnostic> {
+        match map.get(key) {
+            None => Ok(None),
+            Some(v) => v.as_f64().filter(|x| *x > 0.0).map(Some).ok_or_else(|| {
+                err(
+                    &format!("{ptr}/{key}"),
+                    format!("`{key}` must be a number above 0"),
+                    "e.g. 1.2",
+                )
+            }),
+        }
+    };
+    match (positive("demand_factor"), positive("norm")) {
+        (Ok(f), Ok(n)) => (sc.demand_factor, sc.norm) = (f, n),
+        (f, n) => errors.extend(f.err().into_iter().chain(n.err())),
+    }
+    if let Some(changes) = map.get("fte_change") {
+        fte_changes(
+            changes,
+            &format!("{ptr}/fte_change"),
+            err,
+            &mut sc,
+            &mut errors,
+        );
+    }
+    if errors.is_empty() {
+        Ok(sc)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The largest simulation a front end serving many people runs per request.
+pub const WHAT_IF_MAX_RUNS: usize = 1000;
+pub const WHAT_IF_MAX_MONTHS: usize = 120;
+
+/// A what-if for anyone who may see figures: a programme version simulated with another
+/// staffing or demand, bounded in size (`WHAT_IF_MAX_RUNS` × `WHAT_IF_MAX_MONTHS`).
+pub fn what_if(
+    program: &Program,
+    ask: &Forecast,
+    s: &Settings,
+    ctx: &Ctx,
+) -> Result<ProgrammeReport, AppError> {
+    ctx.require(super::Need::Figures)?;
+    if s.runs > WHAT_IF_MAX_RUNS || s.months > WHAT_IF_MAX_MONTHS {
+        return Err(SettingError::WhatIfSize {
+            runs: WHAT_IF_MAX_RUNS,
+            months: WHAT_IF_MAX_MONTHS,
+        }
+        .into());
+    }
+    forecast(program, ask, None, s, &|_, _| {})
+}

@@ -1,0 +1,77 @@
+//! Reports for the coordinator and the funder: the funding report of a period (staff cost per
+//! funder from the programme, and — given a case store — how many cases each conditional funder
+//! may be charged for), and the activity report over the stored cases. Figures only: no report
+//! names a person, so an auditor may read them all.
+
+use chrono::NaiveDate;
+
+use super::{AppError, Ctx, Need, Programs};
+use traject_model::program::LoadOptions;
+use traject_report::{self as report, activity::ActivityReport, FundingReport};
+use traject_rules::compile_loaded;
+use traject_store::Store;
+
+/// What the funding report is asked for.
+#[derive(Debug, Clone)]
+pub struct FundingRequest {
+    pub program: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub cost_per_fte_month_cents: i64,
+    pub materials_cents: Option<i64>,
+}
+
+/// The funding report; with a store, the cases each conditional funder may be charged for.
+pub fn funding(
+    programs: &dyn Programs,
+    store: Option<&Store>,
+    ask: &FundingRequest,
+    opts: &LoadOptions,
+    ctx: &Ctx,
+) -> Result<FundingReport, AppError> {
+    ctx.require(Need::Figures)?;
+    let p = programs.load(&ask.program, opts)?;
+    let fundable = match store {
+        Some(store) => {
+            let compiled = compile_loaded(p.clone())?;
+            Some(report::activity::fundable(
+                store,
+                &compiled,
+                ask.from,
+                ask.to,
+                ctx.org_reach(),
+            )?)
+        }
+        None => None,
+    };
+    let mut r = report::funding(
+        &p,
+        ask.from,
+        ask.to,
+        ask.cost_per_fte_month_cents,
+        ask.materials_cents,
+    )?;
+    if let Some(f) = fundable {
+        report::apply_fundable(&mut r, f);
+    }
+    Ok(r)
+}
+
+/// Referrals, starts, exits and waits of one programme's cases referred in [from, to].
+pub fn activity(
+    store: &Store,
+    program: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    ctx: &Ctx,
+) -> Result<ActivityReport, AppError> {
+    ctx.require(Need::Figures)?;
+    Ok(report::activity::activity(
+        store,
+        program,
+        from,
+        to,
+        ctx.on,
+        ctx.org_reach(),
+    )?)
+}

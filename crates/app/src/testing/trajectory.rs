@@ -1,0 +1,561 @@
+//! Trajectory tests: a referral and a sequence of dated actions on a fake clock (each step's
+//! `on:` is the day), run against a real SQLite store in memory, asserting states, waiting
+//! positions, due evaluations and refused actions along the way.
+//!
+//! ```yaml
+//! trajectories:
+//!   - name: long track, extended, closed to art. 60
+//!     source: "000:57, 000:113-115"
+//!     steps:
+//!       - {on: 2023-01-10, new: a, referral: {referral_date: 2023-01-10, …}}
+//!       - {on: 2023-02-01, start: a, track: long, expect: {state: active}}
+//!       - {on: 2023-06-15, expect: {case: a, due: [{evaluation: interim, from: 2023-06-01, to: 2023-07-01}]}}
+//!       - {on: 2023-11-01, evaluate: a, evaluation: final, decision: extend, extend_by: "3 months"}
+//!       - {on: 2024-02-01, close: a, destination: art60, expect: {state: closed}}
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{Report, TestResult};
+use traject_cases::{self as engine, Ctx};
+use traject_model::diag::{suggestion_suffix, Diagnostic};
+use traject_model::program::LoadError;
+use traject_model::yaml::SpanIndex;
+use traject_rules::CompiledProgram;
+use traject_store::Store;
+
+const STEP_KEYS: &[&str] = &[
+    "on",
+    "new",
+    "referral",
+    "start",
+    "track",
+    "evaluate",
+    "evaluation",
+    "decision",
+    "goals",
+    "score",
+    "extend_by",
+    "destination",
+    "close",
+    "drop",
+    "not_start",
+    "pause",
+    "resume",
+    "reopen",
+    "enrol",
+    "leave",
+    "module",
+    "group",
+    "until",
+    "reason",
+    "expect",
+];
+const EXPECT_KEYS: &[&str] = &[
+    "case",
+    "state",
+    "position",
+    "due",
+    "active",
+    "waiting",
+    "error",
+    "next_started",
+    "ends_on",
+];
+
+pub fn run_all(
+    file: &str,
+    text: &str,
+    trajectories: &Value,
+    index: &SpanIndex,
+    compiled: &CompiledProgram,
+    report: &mut Report,
+) {
+    let Some(list) = trajectories.as_array() else {
+        let place = index.locate("/trajectories");
+        return report.errors.push(
+            LoadError::new(vec![Diagnostic::error(
+                file,
+                place.value,
+                "`trajectories:` must be a list",
+            )
+            .with_help("each: name, source, steps")])
+            .with_source(file, text),
+        );
+    };
+    let mut problems = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let ptr = format!("/trajectories/{i}");
+        let line = index.locate(&ptr).value.line;
+        let name = t
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        for (key, ok) in [
+            ("name", !name.is_empty()),
+            ("source", t.get("source").and_then(Value::as_str).is_some()),
+            ("steps", t.get("steps").and_then(Value::as_array).is_some()),
+        ] {
+            if !ok {
+                let place = index.locate(&ptr);
+                problems.push(
+                    Diagnostic::error(file, place.value, format!("trajectory needs `{key}:`"))
+                        .with_help("each trajectory: name, source (the seed line), steps"),
+                );
+            }
+        }
+        let Some(steps) = t.get("steps").and_then(Value::as_array) else {
+            continue;
+        };
+        let before = problems.len();
+        for (si, step) in steps.iter().enumerate() {
+            let at = Located { file, index };
+            at.check_step(&format!("{ptr}/steps/{si}"), step, &mut problems);
+        }
+        if problems.len() > before {
+            continue;
+        }
+        let differences = run_one(file, index, &ptr, steps, compiled, &mut problems);
+        report.results.push(TestResult {
+            file: file.to_string(),
+            line,
+            name: format!("trajectory: {name}"),
+            differences,
+        });
+    }
+    if !problems.is_empty() {
+        report
+            .errors
+            .push(LoadError::new(problems).with_source(file, text));
+    }
+}
+
+/// The test file and where its values are, for located problems.
+#[derive(Clone, Copy)]
+struct Located<'a> {
+    file: &'a str,
+    index: &'a SpanIndex,
+}
+
+impl Located<'_> {
+    /// Unknown keys of a map at `ptr`, each with "did you mean".
+    fn unknown_keys(
+        &self,
+        map: &serde_json::Map<String, Value>,
+        ptr: &str,
+        (what, allowed, all): (&str, &[&str], &str),
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        for k in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+            let place = self.index.locate_key(&format!("{ptr}/{k}"));
+            problems.push(
+                Diagnostic::error(
+                    self.file,
+                    place.value,
+                    format!(
+                        "unknown {what} '{k}'{}",
+                        suggestion_suffix(k, allowed.iter().copied())
+                    ),
+                )
+                .with_help(format!("{all}: {}", allowed.join(", "))),
+            );
+        }
+    }
+
+    /// A step: a mapping of known keys and expectations, with a real `on:` date.
+    fn check_step(&self, sp: &str, step: &Value, problems: &mut Vec<Diagnostic>) {
+        let Some(m) = step.as_object() else {
+            let place = self.index.locate(sp);
+            problems.push(Diagnostic::error(
+                self.file,
+                place.value,
+                "a step is a mapping",
+            ));
+            return;
+        };
+        self.unknown_keys(m, sp, ("step key", STEP_KEYS, "step keys"), problems);
+        if let Some(e) = m.get("expect").and_then(Value::as_object) {
+            let ptr = format!("{sp}/expect");
+            self.unknown_keys(
+                e,
+                &ptr,
+                ("expectation", EXPECT_KEYS, "expectations"),
+                problems,
+            );
+        }
+        if step_date(step).is_none() {
+            let place = self.index.locate(sp);
+            problems.push(
+                Diagnostic::error(
+                    self.file,
+                    place.value,
+                    "every step needs `on:` with a real date (YYYY-MM-DD)",
+                )
+                .with_help("the step runs on that day"),
+            );
+        }
+    }
+}
+
+fn step_date(step: &Value) -> Option<chrono::NaiveDate> {
+    step.get("on")
+        .and_then(Value::as_str)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+const ACTIONS: [&str; 10] = [
+    "start",
+    "evaluate",
+    "close",
+    "drop",
+    "not_start",
+    "pause",
+    "resume",
+    "reopen",
+    "enrol",
+    "leave",
+];
+
+/// The case a step names: the one it creates, or the one it acts on.
+fn step_case(step: &Value) -> Option<String> {
+    let key = std::iter::once("new")
+        .chain(ACTIONS)
+        .find(|k| step.get(*k).is_some())?;
+    step[key].as_str().map(str::to_string)
+}
+
+/// One trajectory being run: its store, and the cases its steps created by name.
+struct Run<'a> {
+    at: Located<'a>,
+    compiled: &'a CompiledProgram,
+    store: Store,
+    cases: BTreeMap<String, i64>,
+}
+
+/// What a step did: the case it acted on, and who came off the waiting list.
+#[derive(Default)]
+struct StepDone {
+    case: Option<String>,
+    next_started: Option<i64>,
+}
+
+/// How a trajectory gets its empty store: SQLite in memory, unless a test of another back end
+/// installed its own opener on this thread (see `on_stores`).
+type Opener = Box<dyn Fn() -> Result<Store, traject_store::StoreError>>;
+
+thread_local! {
+    static OPENER: std::cell::RefCell<Option<Opener>> = const { std::cell::RefCell::new(None) };
+}
+
+fn open_store() -> Result<Store, traject_store::StoreError> {
+    OPENER.with(|o| match &*o.borrow() {
+        Some(open) => open(),
+        None => Store::in_memory(),
+    })
+}
+
+/// Run `f` with every trajectory on a fresh store from `open` (e.g. a new PostgreSQL database),
+/// so that the same trajectory tests check both back ends.
+pub fn on_stores<T>(open: Opener, f: impl FnOnce() -> T) -> T {
+    OPENER.with(|o| *o.borrow_mut() = Some(open));
+    let out = f();
+    OPENER.with(|o| *o.borrow_mut() = None);
+    out
+}
+
+fn run_one(
+    file: &str,
+    index: &SpanIndex,
+    ptr: &str,
+    steps: &[Value],
+    compiled: &CompiledProgram,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let mut run = match open_store() {
+        Ok(store) => Run {
+            at: Located { file, index },
+            compiled,
+            store,
+            cases: BTreeMap::new(),
+        },
+        Err(e) => return vec![format!("cannot open an in-memory store: {e}")],
+    };
+    for (si, step) in steps.iter().enumerate() {
+        let sp = format!("{ptr}/steps/{si}");
+        let line = index.locate(&sp).value.line;
+        let on = step_date(step).expect("checked");
+        let ctx = Ctx {
+            on,
+            actor: "trajectory-test".into(),
+            team: None,
+            org: None,
+        };
+        let outcome = run.act(step, &sp, line, &ctx, problems);
+        let expect = step.get("expect").cloned().unwrap_or(Value::Null);
+        // A failed action still names the case it was tried on.
+        let tried = StepDone {
+            case: step_case(step),
+            next_started: None,
+        };
+        let done = match (outcome, expect.get("error").and_then(Value::as_str)) {
+            (Err(e), Some(want)) if e.contains(want) => tried,
+            (Err(e), Some(want)) => {
+                diffs.push(format!(
+                    "line {line}: expected an error containing '{want}', got: {e}"
+                ));
+                tried
+            }
+            (Err(e), None) => {
+                diffs.push(format!("line {line}: {e}"));
+                return diffs;
+            }
+            (Ok(_), Some(want)) => {
+                diffs.push(format!(
+                    "line {line}: expected an error containing '{want}', but the step succeeded"
+                ));
+                tried
+            }
+            (Ok(done), None) => done,
+        };
+        if !expect.is_null() {
+            run.compare(&expect, line, on, done, &mut diffs);
+        }
+    }
+    diffs
+}
+
+impl Run<'_> {
+    /// Carry out a step's action (or nothing, for a step that only expects).
+    fn act(
+        &mut self,
+        step: &Value,
+        sp: &str,
+        line: usize,
+        ctx: &Ctx,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<StepDone, String> {
+        if let Some(name) = step.get("new").and_then(Value::as_str) {
+            let (file, index) = (self.at.file, self.at.index);
+            let referral_ptr = format!("{sp}/referral");
+            let referral =
+                traject_model::referral::from_value(file, &step["referral"], index, &referral_ptr)
+                    .map_err(|d| {
+                        problems.extend(d);
+                        "bad referral".to_string()
+                    })?;
+            let (id, _) = engine::new_case(&mut self.store, self.compiled, &referral, ctx)
+                .map_err(|e| e.to_string())?;
+            self.cases.insert(name.to_string(), id);
+            return Ok(StepDone {
+                case: Some(name.to_string()),
+                next_started: None,
+            });
+        }
+        let action = ACTIONS.into_iter().find(|a| step.get(*a).is_some());
+        let Some(action) = action else {
+            return Ok(StepDone::default());
+        };
+        let name = step[action].as_str().unwrap_or_default();
+        let id = self
+            .cases
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("line {line}: no case '{name}' was created with `new:`"))?;
+        let next_started = self
+            .action(action, id, step, ctx)
+            .map_err(|e| e.to_string())?;
+        Ok(StepDone {
+            case: Some(name.to_string()),
+            next_started,
+        })
+    }
+
+    /// One case action; who came off the waiting list, if the action freed a slot.
+    fn action(
+        &mut self,
+        action: &str,
+        id: i64,
+        step: &Value,
+        ctx: &Ctx,
+    ) -> Result<Option<i64>, engine::CaseError> {
+        let s = |k: &str| step.get(k).and_then(Value::as_str);
+        let (store, compiled) = (&mut self.store, self.compiled);
+        Ok(match action {
+            "start" => {
+                engine::start(store, compiled, id, s("track"), ctx)?;
+                None
+            }
+            "evaluate" => {
+                let goals: Vec<String> = step
+                    .get("goals")
+                    .and_then(Value::as_array)
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let freed = engine::evaluate(
+                    store,
+                    compiled,
+                    id,
+                    s("evaluation").unwrap_or_default(),
+                    s("decision"),
+                    &goals,
+                    step.get("score").and_then(Value::as_f64),
+                    s("extend_by"),
+                    s("destination"),
+                    ctx,
+                )?;
+                freed.and_then(|f| f.next_started)
+            }
+            "close" => {
+                let destination = s("destination").unwrap_or_default();
+                engine::close(store, compiled, id, destination, ctx)?.next_started
+            }
+            "drop" => {
+                let reason = s("reason").unwrap_or_default();
+                engine::drop_case(store, compiled, id, reason, ctx)?.next_started
+            }
+            "pause" => {
+                let until = s("until").and_then(|d| d.parse().ok());
+                engine::pause(store, compiled, id, s("reason"), until, ctx)?.next_started
+            }
+            "enrol" | "leave" => {
+                let module = s("module").unwrap_or_default();
+                if action == "enrol" {
+                    engine::enrol(store, compiled, id, module, s("group"), ctx)?;
+                } else {
+                    engine::leave(store, compiled, id, module, ctx)?;
+                }
+                None
+            }
+            "resume" => {
+                engine::resume(store, compiled, id, ctx)?;
+                None
+            }
+            "reopen" => {
+                engine::reopen(store, compiled, id, ctx)?;
+                None
+            }
+            _ => {
+                let reason = s("reason").unwrap_or_default();
+                engine::not_start(store, compiled, id, reason, ctx)?;
+                None
+            }
+        })
+    }
+
+    /// Compare a step's expectations with the store after it.
+    fn compare(
+        &self,
+        expect: &Value,
+        line: usize,
+        on: chrono::NaiveDate,
+        done: StepDone,
+        diffs: &mut Vec<String>,
+    ) {
+        let name = expect
+            .get("case")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or(done.case);
+        let id = name.as_deref().and_then(|n| self.cases.get(n).copied());
+        let row = id.and_then(|id| self.store.case(id).ok().flatten());
+        let who = name.clone().unwrap_or_default();
+        if let Some(want) = expect.get("state").and_then(Value::as_str) {
+            let got = row
+                .as_ref()
+                .map_or("(no case)".to_string(), |r| r.state.to_string());
+            if got != want {
+                diffs.push(format!(
+                    "line {line}: case {who}: state expected {want}, got {got}"
+                ));
+            }
+        }
+        if let Some(want) = expect.get("position").and_then(Value::as_i64) {
+            let got = row.as_ref().and_then(|r| r.position);
+            if got != Some(want) {
+                diffs.push(format!(
+                    "line {line}: case {who}: waiting position expected {want}, got {got:?}"
+                ));
+            }
+        }
+        if let Some(want) = expect.get("ends_on").and_then(Value::as_str) {
+            let got = row.as_ref().and_then(|r| r.ends_on.clone());
+            if got.as_deref() != Some(want) {
+                diffs.push(format!(
+                    "line {line}: case {who}: end date expected {want}, got {got:?}"
+                ));
+            }
+        }
+        if let Some(want) = expect.get("next_started").and_then(Value::as_str) {
+            let got = done.next_started.and_then(|id| {
+                self.cases
+                    .iter()
+                    .find(|(_, v)| **v == id)
+                    .map(|(k, _)| k.clone())
+            });
+            if got.as_deref() != Some(want) {
+                diffs.push(format!(
+                    "line {line}: expected case {want} to come off the waiting list, got {got:?}"
+                ));
+            }
+        }
+        let (active, waiting) = self
+            .store
+            .counts(&self.compiled.program.spec.id, traject_store::Reach::All)
+            .unwrap_or((0, 0));
+        for (key, got) in [("active", active), ("waiting", waiting)] {
+            if let Some(want) = expect.get(key).and_then(Value::as_i64) {
+                if want != got {
+                    diffs.push(format!(
+                        "line {line}: {key} cases expected {want}, got {got}"
+                    ));
+                }
+            }
+        }
+        if let Some(want) = expect.get("due").and_then(Value::as_array) {
+            let got = self.due_of(row.as_ref().map(|r| r.id), on);
+            let mut exp: Vec<String> = want.iter().map(due_text).collect();
+            exp.sort();
+            if got != exp {
+                diffs.push(format!(
+                    "line {line}: case {who}: due on {on} expected [{}], got [{}]",
+                    exp.join(", "),
+                    got.join(", ")
+                ));
+            }
+        }
+    }
+
+    /// A case's due evaluations on `on`, as "evaluation from..to", sorted.
+    fn due_of(&self, id: Option<i64>, on: chrono::NaiveDate) -> Vec<String> {
+        let due = self
+            .store
+            .due(&on.to_string(), None, traject_store::Scope::ALL)
+            .unwrap_or_default();
+        let mut got: Vec<String> = due
+            .iter()
+            .filter(|d| Some(d.case_id) == id)
+            .map(|d| format!("{} {}..{}", d.evaluation, d.due_from, d.due_to))
+            .collect();
+        got.sort();
+        got
+    }
+}
+
+/// An expected due evaluation as "evaluation from..to" (`to` defaults to `from`).
+fn due_text(w: &Value) -> String {
+    let e = w
+        .get("evaluation")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let from = w.get("from").and_then(Value::as_str).unwrap_or_default();
+    let to = w.get("to").and_then(Value::as_str).unwrap_or(from);
+    format!("{e} {from}..{to}")
+}

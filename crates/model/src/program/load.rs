@@ -1,0 +1,835 @@
+//! Loading a programme: text → spanned YAML → schema check → options and version
+//! inheritance resolved → typed model → semantic checks. Every stage reports all the problems
+//! it finds, located; a later stage runs only when the earlier one found none, so one typo
+//! never produces a cascade of follow-on errors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::changes;
+use super::check::semantic_checks;
+use super::model::{ProgramSpec, Version};
+use super::schema::check_program;
+use crate::diag::{did_you_mean, suggestion_in, suggestion_suffix, Diagnostic, Pos};
+pub use crate::diag::{display_path, LoadError};
+use crate::yaml::{self, escape_segment, SpanIndex};
+use traject_i18n::Lang;
+
+/// Sections a version may take from the version it is `based_on`.
+pub const INHERITED_SECTIONS: &[&str] = &[
+    "funding_call",
+    "eligibility",
+    "tracks",
+    "modules",
+    "phases",
+    "pathway",
+    "evaluations",
+    "exits",
+    "staffing",
+    "capacity",
+    "funding",
+    "partners",
+    "demand",
+    "pause",
+    "reopen",
+];
+
+/// Sections every version must have once inheritance is resolved.
+const REQUIRED_SECTIONS: &[&str] = &[
+    "eligibility",
+    "modules",
+    "pathway",
+    "evaluations",
+    "exits",
+    "staffing",
+    "capacity",
+    "funding",
+];
+
+/// A loaded, checked programme.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub spec: ProgramSpec,
+    /// The file name as shown in messages (e.g. `programs/<id>.yaml`).
+    pub file: String,
+    pub index: SpanIndex,
+    /// The option choices in force (defaults unless overridden).
+    pub options: BTreeMap<String, String>,
+    /// The file's text, to show offending lines in later diagnostics.
+    pub text: String,
+    /// The Rhai scripts the programme uses, by name, as read when it was loaded (or as pinned
+    /// in a stored snapshot): compiled from here, part of each version's content hash.
+    pub scripts: BTreeMap<String, PinnedScript>,
+}
+
+/// One script's display path and text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PinnedScript {
+    pub file: String,
+    pub text: String,
+}
+
+impl Program {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// A script's display path and text: as pinned at load, else looked up.
+    pub fn script(&self, name: &str) -> Option<(String, String)> {
+        match self.scripts.get(name) {
+            Some(p) => Some((p.file.clone(), p.text.clone())),
+            None => super::scripts::find(&self.file, name),
+        }
+    }
+
+    /// Line and column of the element written at `ptr`.
+    pub fn pos(&self, ptr: &str) -> Pos {
+        self.index.locate(ptr).value
+    }
+
+    /// `file:line` of the element written at `ptr`.
+    pub fn at(&self, ptr: &str) -> String {
+        format!("{}:{}", self.file, self.pos(ptr).line)
+    }
+
+    pub fn version(&self, id: &str) -> Option<&Version> {
+        self.spec.versions.iter().find(|v| v.id == id)
+    }
+
+    /// The version in force on `date`, or an error naming the nearest version and its period.
+    pub fn version_on(&self, date: chrono::NaiveDate) -> Result<&Version, VersionError> {
+        if let Some(v) = self.spec.versions.iter().find(|v| v.in_force_on(date)) {
+            return Ok(v);
+        }
+        let nearest = self
+            .spec
+            .versions
+            .iter()
+            .min_by_key(|v| {
+                let to = v.valid_to.unwrap_or(chrono::NaiveDate::MAX);
+                if date < v.valid_from {
+                    (v.valid_from - date).num_days()
+                } else {
+                    (date - to).num_days()
+                }
+            })
+            .expect("a programme has at least one version (schema)");
+        Err(VersionError::NotInForce {
+            program: self.spec.id.clone(),
+            date,
+            nearest: nearest.id.clone(),
+            from: nearest.valid_from,
+            to: nearest.valid_to,
+        })
+    }
+
+    /// The version named, else the most recent one (the schema requires at least one).
+    pub fn pick_version(&self, id: Option<&str>) -> Result<&Version, VersionError> {
+        let Some(id) = id else {
+            return Ok(self
+                .spec
+                .versions
+                .iter()
+                .max_by_key(|v| v.valid_from)
+                .expect("a programme has at least one version (schema)"));
+        };
+        self.version(id).ok_or_else(|| {
+            let known: Vec<String> = self.spec.versions.iter().map(|v| v.id.clone()).collect();
+            VersionError::Unknown {
+                program: self.spec.id.clone(),
+                suggestion: did_you_mean(id, known.iter().map(String::as_str)).map(str::to_string),
+                asked: id.to_string(),
+                known,
+            }
+        })
+    }
+
+    /// The version in force on `date`, else the most recent one (caseload on a day between
+    /// versions still shows the latest capacity).
+    pub fn version_on_or_latest(&self, date: chrono::NaiveDate) -> &Version {
+        self.version_on(date)
+            .or_else(|_| self.pick_version(None))
+            .expect("pick_version(None) always finds one")
+    }
+}
+
+impl VersionError {
+    /// The problem worded for a reader of `lang`.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        use traject_i18n::{date, nl_fr};
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            VersionError::NotInForce {
+                program,
+                date: on,
+                nearest,
+                from,
+                to,
+            } => {
+                let to = to.map_or_else(
+                    || nl_fr(lang, "open einde".into(), "sans fin".into()),
+                    |d| date(d, lang),
+                );
+                nl_fr(
+                    lang,
+                    format!("geen versie van '{program}' is van kracht op {}; de dichtstbije is versie '{nearest}' ({} tot {to})", date(*on, lang), date(*from, lang)),
+                    format!("aucune version de «\u{a0}{program}\u{a0}» n'est en vigueur le {} ; la plus proche est la version «\u{a0}{nearest}\u{a0}» (du {} au {to})", date(*on, lang), date(*from, lang)),
+                )
+            }
+            VersionError::Unknown {
+                program,
+                asked,
+                suggestion,
+                known,
+            } => {
+                let mean = crate::diag::meant(suggestion.as_deref(), lang);
+                nl_fr(
+                    lang,
+                    format!("programma '{program}' heeft geen versie '{asked}'{mean}; versies: {}", known.join(", ")),
+                    format!("le programme «\u{a0}{program}\u{a0}» n'a pas de version «\u{a0}{asked}\u{a0}»{mean} ; versions : {}", known.join(", ")),
+                )
+            }
+        }
+    }
+}
+
+/// A programme version that does not exist or is not in force.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VersionError {
+    #[error(
+        "no version of '{program}' is in force on {date}; the nearest is version '{nearest}' ({from} to {})",
+        to.map_or("open end".to_string(), |d| d.to_string())
+    )]
+    NotInForce {
+        program: String,
+        date: chrono::NaiveDate,
+        nearest: String,
+        from: chrono::NaiveDate,
+        to: Option<chrono::NaiveDate>,
+    },
+    #[error("programme '{program}' has no version '{asked}'{}; versions: {}", crate::diag::meant(suggestion.as_deref(), Lang::En), known.join(", "))]
+    Unknown {
+        program: String,
+        asked: String,
+        /// The version id the asked one most likely means.
+        suggestion: Option<String>,
+        known: Vec<String>,
+    },
+}
+
+/// Choices for named options, e.g. `income_rule=leefloon_only`.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub choices: BTreeMap<String, String>,
+    /// Script texts to use instead of looking the scripts up (a stored snapshot's, so a case
+    /// keeps the exact scripts it was judged under).
+    pub scripts: Option<BTreeMap<String, PinnedScript>>,
+}
+
+/// Load a programme from a file on disk.
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
+    let display = display_path(path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        LoadError::new(vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
+            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")
+            .nl(format!("kan het bestand niet lezen: {e}"), "kijk het pad na; een meegeleverd programma kan ook bij zijn id genoemd worden (bv. `traject show <id>`)")
+            .fr(format!("impossible de lire le fichier : {e}"), "vérifiez le chemin ; un programme fourni peut aussi être désigné par son id (p. ex. `traject show <id>`)")])
+    })?;
+    load_bytes(&display, &bytes, opts)
+}
+
+/// Load a programme from bytes, naming it `display` in messages.
+pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Program, LoadError> {
+    let text = yaml::check_text(display, bytes).map_err(|d| LoadError::new(vec![d]))?;
+    let mut program =
+        load_str(display, text, opts).map_err(|d| LoadError::new(d).with_source(display, text))?;
+    program.text = text.to_string();
+    Ok(program)
+}
+
+/// Load a programme from text.
+pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, Vec<Diagnostic>> {
+    let doc = yaml::parse(file, text).map_err(|d| vec![d])?;
+    let schema_errors = check_program(file, &doc.value, &doc.index);
+    if !schema_errors.is_empty() {
+        return Err(schema_errors);
+    }
+    let mut value = doc.value;
+    inject_pointers(&mut value, "");
+
+    let (options, known, mut errors) = select_options(file, &value, &doc.index, opts);
+    if errors.is_empty() {
+        let choices = Choices {
+            chosen: &options,
+            known: &known,
+        };
+        filter_options(file, &mut value, "", &choices, &doc.index, &mut errors);
+    }
+    if errors.is_empty() {
+        resolve_inheritance(file, &mut value, &doc.index, &mut errors);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let society = value["society_language"].as_str().unwrap_or_default();
+    let change_problems = changes::check(
+        file,
+        society,
+        &changes::resolved_versions(&value),
+        &doc.index,
+    );
+    let scripts = pin_scripts(file, &value, opts);
+    let hashes: Vec<String> = value["versions"]
+        .as_array()
+        .map(|vs| vs.iter().map(|v| content_hash(v, &scripts)).collect())
+        .unwrap_or_default();
+
+    let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let ptr = path_to_pointer(&e.path().to_string());
+        let place = doc.index.locate(&ptr);
+        vec![Diagnostic::error(file, place.value, e.inner().to_string())
+            .with_help("fix the value's form; `traject schema` prints what each key accepts")
+            .nl(
+                format!("waarde in de verkeerde vorm: {}", e.inner()),
+                "verbeter de vorm van de waarde; `traject schema` toont wat elke sleutel aanvaardt",
+            )
+            .fr(
+                format!("valeur de forme incorrecte : {}", e.inner()),
+                "corrigez la forme de la valeur ; `traject schema` montre ce que chaque clé accepte",
+            )]
+    })?;
+    for (v, h) in spec.versions.iter_mut().zip(hashes) {
+        v.hash = h;
+    }
+    let program = Program {
+        spec,
+        file: file.to_string(),
+        index: doc.index,
+        options,
+        text: String::new(),
+        scripts,
+    };
+    let mut problems = semantic_checks(&program);
+    if !change_problems.is_empty() {
+        problems.extend(change_problems);
+        problems.sort_by_key(|d| (d.line, d.col));
+    }
+    if problems.is_empty() {
+        Ok(program)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Record in every mapping the JSON pointer it was written at, as `_ptr`.
+fn inject_pointers(value: &mut Value, ptr: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                inject_pointers(v, &format!("{ptr}/{}", escape_segment(k)));
+            }
+            map.insert("_ptr".into(), Value::String(ptr.to_string()));
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                inject_pointers(v, &format!("{ptr}/{i}"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Option choices in force, every option's choices, and problems found.
+type Selection = (
+    BTreeMap<String, String>,
+    BTreeMap<String, Vec<String>>,
+    Vec<Diagnostic>,
+);
+
+fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptions) -> Selection {
+    let mut chosen = BTreeMap::new();
+    let mut errors = Vec::new();
+    let declared = value["options"].as_array().cloned().unwrap_or_default();
+    let mut known: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for opt in &declared {
+        let id = opt["id"].as_str().unwrap_or_default().to_string();
+        let choices: Vec<String> = opt["choices"]
+            .as_array()
+            .map(|cs| {
+                cs.iter()
+                    .filter_map(|c| c["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let default = opt["default"].as_str().unwrap_or_default().to_string();
+        if !choices.contains(&default) {
+            let ptr = format!("{}/default", opt["_ptr"].as_str().unwrap_or_default());
+            errors.push(bad_default(
+                file,
+                index.locate(&ptr).value,
+                &default,
+                &choices,
+            ));
+        }
+        chosen.insert(id.clone(), default);
+        known.insert(id, choices);
+    }
+    for (id, choice) in &opts.choices {
+        match known.get(id) {
+            None => errors.push(no_such_option(file, id, choice, &known)),
+            Some(choices) if !choices.contains(choice) => {
+                errors.push(not_a_choice_given(file, id, choice, choices))
+            }
+            Some(_) => {
+                chosen.insert(id.clone(), choice.clone());
+            }
+        }
+    }
+    (chosen, known, errors)
+}
+
+fn bad_default(file: &str, at: Pos, default: &str, choices: &[String]) -> Diagnostic {
+    let mean = |lang| suggestion_in(default, choices.iter().map(String::as_str), lang);
+    let list = choices.join(", ");
+    Diagnostic::error(
+        file,
+        at,
+        format!(
+            "default '{default}' is not one of this option's choices{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("choices: {list}"))
+    .nl(
+        format!(
+            "standaardkeuze '{default}' is geen van de keuzes van deze optie{}",
+            mean(Lang::Nl)
+        ),
+        format!("keuzes: {list}"),
+    )
+    .fr(
+        format!(
+            "le choix par défaut «\u{a0}{default}\u{a0}» n'est pas un choix de cette option{}",
+            mean(Lang::Fr)
+        ),
+        format!("choix : {list}"),
+    )
+}
+
+fn no_such_option(
+    file: &str,
+    id: &str,
+    choice: &str,
+    known: &BTreeMap<String, Vec<String>>,
+) -> Diagnostic {
+    let mean = |lang| suggestion_in(id, known.keys().map(String::as_str), lang);
+    let list = |none: &str| {
+        if known.is_empty() {
+            none.to_string()
+        } else {
+            known.keys().cloned().collect::<Vec<_>>().join(", ")
+        }
+    };
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!(
+            "--option {id}={choice}: this programme has no option '{id}'{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("options of this programme: {}", list("none")))
+    .nl(
+        format!(
+            "--option {id}={choice}: dit programma heeft geen optie '{id}'{}",
+            mean(Lang::Nl)
+        ),
+        format!("opties van dit programma: {}", list("geen")),
+    )
+    .fr(
+        format!(
+            "--option {id}={choice} : ce programme n'a pas d'option «\u{a0}{id}\u{a0}»{}",
+            mean(Lang::Fr)
+        ),
+        format!("options de ce programme : {}", list("aucune")),
+    )
+}
+
+fn not_a_choice_given(file: &str, id: &str, choice: &str, choices: &[String]) -> Diagnostic {
+    let mean = |lang| suggestion_in(choice, choices.iter().map(String::as_str), lang);
+    let list = choices.join(", ");
+    Diagnostic::error(
+        file,
+        Pos::new(1, 1),
+        format!(
+            "--option {id}={choice}: '{choice}' is not a choice of option '{id}'{}",
+            mean(Lang::En)
+        ),
+    )
+    .with_help(format!("choices: {list}"))
+    .nl(
+        format!(
+            "--option {id}={choice}: '{choice}' is geen keuze van optie '{id}'{}",
+            mean(Lang::Nl)
+        ),
+        format!("keuzes: {list}"),
+    )
+    .fr(
+        format!(
+            "--option {id}={choice} : «\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
+            mean(Lang::Fr)
+        ),
+        format!("choix : {list}"),
+    )
+}
+
+struct Choices<'a> {
+    chosen: &'a BTreeMap<String, String>,
+    known: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// Whether a list entry marked `option: id=choice` stays: its choice is the one selected. An
+/// unknown option or choice is reported, and the entry kept so later checks still see it.
+fn option_selected(
+    file: &str,
+    marker: &str,
+    at: Pos,
+    choices: &Choices,
+    errors: &mut Vec<Diagnostic>,
+) -> bool {
+    let (id, choice) = marker.split_once('=').unwrap_or((marker, ""));
+    match (choices.chosen.get(id), choices.known.get(id)) {
+        (Some(sel), Some(all)) if all.iter().any(|c| c == choice) => sel == choice,
+        (Some(_), Some(all)) => {
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    at,
+                    format!(
+                        "'{choice}' is not a choice of option '{id}'{}",
+                        suggestion_suffix(choice, all.iter().map(String::as_str))
+                    ),
+                )
+                .with_help(format!("choices: {}", all.join(", ")))
+                .nl(
+                    format!(
+                        "'{choice}' is geen keuze van optie '{id}'{}",
+                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Nl)
+                    ),
+                    format!("keuzes: {}", all.join(", ")),
+                )
+                .fr(
+                    format!(
+                        "«\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
+                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Fr)
+                    ),
+                    format!("choix : {}", all.join(", ")),
+                ),
+            );
+            true
+        }
+        _ => {
+            errors.push(
+                Diagnostic::error(
+                    file,
+                    at,
+                    format!(
+                        "option '{id}' is not declared under `options:`{}",
+                        suggestion_suffix(id, choices.known.keys().map(String::as_str))
+                    ),
+                )
+                .with_help("declare the option with its choices at the top of the file")
+                .nl(
+                    format!(
+                        "optie '{id}' staat niet onder `options:`{}",
+                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Nl)
+                    ),
+                    "beschrijf de optie met haar keuzes bovenaan het bestand",
+                )
+                .fr(
+                    format!(
+                        "l'option «\u{a0}{id}\u{a0}» n'est pas déclarée sous `options:`{}",
+                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Fr)
+                    ),
+                    "déclarez l'option et ses choix en tête du fichier",
+                ),
+            );
+            true
+        }
+    }
+}
+
+/// Drop list entries marked `option: id=choice` whose choice is not selected; strip the marker.
+fn filter_options(
+    file: &str,
+    value: &mut Value,
+    ptr: &str,
+    choices: &Choices,
+    index: &SpanIndex,
+    errors: &mut Vec<Diagnostic>,
+) {
+    match value {
+        Value::Array(items) => {
+            let mut kept = Vec::with_capacity(items.len());
+            for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
+                let item_ptr = format!("{ptr}/{i}");
+                let keep = match item.get("option").and_then(Value::as_str) {
+                    None => true,
+                    Some(marker) => {
+                        let place = index.locate(&format!("{item_ptr}/option"));
+                        option_selected(file, marker, place.value, choices, errors)
+                    }
+                };
+                if keep {
+                    if let Some(map) = item.as_object_mut() {
+                        map.remove("option");
+                    }
+                    filter_options(file, &mut item, &item_ptr, choices, index, errors);
+                    kept.push(item);
+                }
+            }
+            *items = kept;
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k != "options" {
+                    filter_options(
+                        file,
+                        v,
+                        &format!("{ptr}/{}", escape_segment(k)),
+                        choices,
+                        index,
+                        errors,
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn resolve_inheritance(
+    file: &str,
+    value: &mut Value,
+    index: &SpanIndex,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(versions) = value.get_mut("versions").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let mut resolved: Vec<Map<String, Value>> = Vec::new();
+    for version in versions.iter_mut() {
+        let Some(map) = version.as_object_mut() else {
+            continue;
+        };
+        let vptr = map
+            .get("_ptr")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        if let Some(base_id) = map
+            .get("based_on")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+        {
+            match resolved
+                .iter()
+                .find(|b| b.get("id").and_then(Value::as_str) == Some(&base_id))
+            {
+                Some(base) => {
+                    for section in INHERITED_SECTIONS {
+                        if !map.contains_key(*section) {
+                            if let Some(v) = base.get(*section) {
+                                map.insert((*section).to_string(), v.clone());
+                            }
+                        }
+                    }
+                }
+                None => {
+                    let earlier: Vec<&str> = resolved
+                        .iter()
+                        .filter_map(|b| b.get("id").and_then(Value::as_str))
+                        .collect();
+                    errors.push(
+                        Diagnostic::error(
+                            file,
+                            index.locate(&format!("{vptr}/based_on")).value,
+                            format!(
+                                "based_on '{base_id}' does not name an earlier version{}",
+                                suggestion_suffix(&base_id, earlier.iter().copied())
+                            ),
+                        )
+                        .with_help(if earlier.is_empty() {
+                            "the first version cannot be based on another; write its sections out"
+                                .to_string()
+                        } else {
+                            format!("earlier versions: {}", earlier.join(", "))
+                        })
+                        .nl(
+                            format!(
+                                "based_on '{base_id}' noemt geen eerdere versie{}",
+                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Nl)
+                            ),
+                            if earlier.is_empty() {
+                                "de eerste versie kan niet op een andere steunen; schrijf haar onderdelen uit"
+                                    .to_string()
+                            } else {
+                                format!("eerdere versies: {}", earlier.join(", "))
+                            },
+                        )
+                        .fr(
+                            format!(
+                                "based_on «\u{a0}{base_id}\u{a0}» ne désigne pas une version antérieure{}",
+                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Fr)
+                            ),
+                            if earlier.is_empty() {
+                                "la première version ne peut reposer sur une autre ; écrivez ses sections en entier"
+                                    .to_string()
+                            } else {
+                                format!("versions antérieures : {}", earlier.join(", "))
+                            },
+                        ),
+                    );
+                }
+            }
+        }
+        for section in REQUIRED_SECTIONS {
+            if !map.contains_key(*section) {
+                errors.push(
+                    Diagnostic::error(
+                        file,
+                        index.locate_key(&format!("{vptr}/id")).value,
+                        format!("version is missing section '{section}'"),
+                    )
+                    .with_help(format!(
+                        "write `{section}:` in this version, or add `based_on: <earlier version id>` to take it from there"
+                    ))
+                    .nl(
+                        format!("versie mist onderdeel '{section}'"),
+                        format!("schrijf `{section}:` in deze versie, of voeg `based_on: <id van een eerdere versie>` toe om het daarvan over te nemen"),
+                    )
+                    .fr(
+                        format!("il manque à la version la section «\u{a0}{section}\u{a0}»"),
+                        format!("écrivez `{section}:` dans cette version, ou ajoutez `based_on: <id d'une version antérieure>` pour la reprendre de celle-ci"),
+                    ),
+                );
+            }
+        }
+        resolved.push(map.clone());
+    }
+}
+
+/// Short content hash of a resolved version: position markers excluded.
+/// Names of the scripts a part of a programme uses: rules of kind `script` (their `value`) and
+/// module routings (their `script`).
+fn script_names(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if m.get("kind").and_then(Value::as_str) == Some("script") {
+                if let Some(name) = m.get("value").and_then(Value::as_str) {
+                    out.insert(name.to_string());
+                }
+            }
+            if let Some(name) = m
+                .get("routing")
+                .and_then(|r| r.get("script"))
+                .and_then(Value::as_str)
+            {
+                out.insert(name.to_string());
+            }
+            m.values().for_each(|x| script_names(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| script_names(x, out)),
+        _ => {}
+    }
+}
+
+/// The text of every script the programme uses: the pinned ones when given, else found next
+/// to the programme or bundled. A script not found is left out here; the checks report it.
+fn pin_scripts(file: &str, value: &Value, opts: &LoadOptions) -> BTreeMap<String, PinnedScript> {
+    let mut names = std::collections::BTreeSet::new();
+    script_names(value, &mut names);
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let pinned = match &opts.scripts {
+                Some(given) => given.get(&name).cloned(),
+                None => super::scripts::find(file, &name)
+                    .map(|(file, text)| PinnedScript { file, text }),
+            };
+            pinned.map(|p| (name, p))
+        })
+        .collect()
+}
+
+/// A version's content hash: its text (without the loader's pointers) and the text of every
+/// script it uses, so that changing a script changes the hash of the versions that run it.
+fn content_hash(version: &Value, scripts: &BTreeMap<String, PinnedScript>) -> String {
+    fn strip(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    // `changes:` explains a version; it does not decide anything.
+                    .filter(|(k, _)| k.as_str() != "_ptr" && k.as_str() != "changes")
+                    .map(|(k, v)| (k.clone(), strip(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
+            other => other.clone(),
+        }
+    }
+    let mut canonical = serde_json::to_string(&strip(version)).unwrap_or_default();
+    let mut used = std::collections::BTreeSet::new();
+    script_names(version, &mut used);
+    for name in used {
+        if let Some(s) = scripts.get(&name) {
+            canonical.push_str(&format!("\u{0}script {name}\u{0}{}", s.text));
+        }
+    }
+    let digest = Sha256::digest(canonical.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// serde_path_to_error paths (`versions[0].eligibility`) → JSON pointer.
+fn path_to_pointer(path: &str) -> String {
+    let mut out = String::new();
+    for part in path.split('.') {
+        if part == "?" || part.is_empty() {
+            continue;
+        }
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            out.push('/');
+            out.push_str(&escape_segment(&rest[..i]));
+            rest = &rest[i..];
+            while let Some(end) = rest.find(']') {
+                out.push('/');
+                out.push_str(&rest[1..end]);
+                rest = &rest[end + 1..];
+            }
+        } else {
+            out.push('/');
+            out.push_str(&escape_segment(rest));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_to_pointer;
+
+    #[test]
+    fn paths_become_pointers() {
+        assert_eq!(
+            path_to_pointer("versions[0].eligibility.rules[2].id"),
+            "/versions/0/eligibility/rules/2/id"
+        );
+        assert_eq!(path_to_pointer("id"), "/id");
+    }
+}

@@ -1,0 +1,544 @@
+//! Reports for the annual financial and content report to the EU: the funding ledger
+//! (personnel and material costs per funder per cost category, exact to the cent) and the
+//! activity report from the case store (every figure with its denominator, cohort and period).
+
+pub mod activity;
+pub mod xlsx;
+
+/// What a report reader sees instead of codes: the language, the programme's name, and the
+/// labels of its exits, funders and tracks (the latest version's wording).
+#[derive(Debug, Clone)]
+pub struct Labels {
+    pub lang: traject_i18n::Lang,
+    pub name: String,
+    codes: std::collections::BTreeMap<String, String>,
+}
+
+impl Labels {
+    pub fn of(p: &traject_model::program::Program, lang: traject_i18n::Lang) -> Labels {
+        let society = p.spec.society_language;
+        let mut codes = std::collections::BTreeMap::new();
+        for v in &p.spec.versions {
+            for e in &v.exits {
+                codes.insert(e.id.clone(), e.label.get(lang, society).to_string());
+            }
+            for f in &v.funding.funders {
+                codes.insert(f.id.clone(), f.label.get(lang, society).to_string());
+            }
+            for t in &v.tracks {
+                codes.insert(t.id.clone(), t.label.get(lang, society).to_string());
+            }
+        }
+        Labels {
+            lang,
+            name: p.spec.name.get(lang, society).to_string(),
+            codes,
+        }
+    }
+
+    /// Codes only, for a report without its programme at hand.
+    pub fn plain(lang: traject_i18n::Lang, name: &str) -> Labels {
+        Labels {
+            lang,
+            name: name.to_string(),
+            codes: Default::default(),
+        }
+    }
+
+    /// The label of a programme code (exit, funder, track), else the vocabulary's, else the code.
+    pub fn code(&self, code: &str) -> String {
+        self.codes
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| traject_i18n::value_label(code, self.lang))
+    }
+
+    pub fn say(&self, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+        traject_i18n::say(self.lang, nl, fr, en)
+    }
+}
+
+/// An amount of cents as the reader writes money: `€ 1.234,56` in Dutch, `1 234,56 €` in
+/// French, `€1,234.56` in English.
+pub fn money(cents: i64, lang: traject_i18n::Lang) -> String {
+    use traject_i18n::Lang;
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.abs();
+    let units = (c / 100).to_string();
+    let group = match lang {
+        Lang::Nl => '.',
+        Lang::Fr => '\u{202f}',
+        Lang::En => ',',
+    };
+    let mut grouped = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(ch);
+    }
+    let cents = format!("{:02}", c % 100);
+    match lang {
+        Lang::Nl => format!("{sign}€ {grouped},{cents}"),
+        Lang::Fr => format!("{sign}{grouped},{cents}\u{a0}€"),
+        Lang::En => format!("{sign}€{grouped}.{cents}"),
+    }
+}
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use traject_model::program::model::Version;
+use traject_model::program::Program;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Allocation {
+    pub funder: String,
+    pub percent: f64,
+    /// Amount in cents.
+    pub cents: i64,
+    /// Part of `cents` that may not be charged to this funder because some cases fall outside
+    /// its conditions (e.g. AMIF pays only for non-EU participants); left unallocated.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_chargeable_cents: i64,
+}
+
+fn is_zero(x: &i64) -> bool {
+    *x == 0
+}
+
+/// For a funder with conditions: how many of the programme's cases in the period meet them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fundable {
+    pub funder: String,
+    pub fundable: i64,
+    pub cases: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLine {
+    pub version: String,
+    pub category: String,
+    /// Months of the period this version covers (days counted per calendar month).
+    pub months: f64,
+    pub fte: f64,
+    pub total_cents: i64,
+    /// Empty when the sources state no split for this category.
+    pub allocations: Vec<Allocation>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FundingReport {
+    pub program: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub cost_per_fte_month_cents: i64,
+    pub lines: Vec<CategoryLine>,
+    /// Per funder over all lines (chargeable amounts).
+    pub totals: Vec<(String, i64)>,
+    pub unallocated_cents: i64,
+    /// Case counts behind the chargeable shares, when the case store was consulted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fundable: Vec<Fundable>,
+}
+
+/// Split `total` cents by percentages, exactly: floor every share, then give the remaining
+/// cents to the largest remainders (ties: the order the funders are written in).
+pub fn split_cents(total: i64, percents: &[f64]) -> Vec<i64> {
+    let raw: Vec<f64> = percents.iter().map(|p| total as f64 * p / 100.0).collect();
+    let mut cents: Vec<i64> = raw.iter().map(|r| r.floor() as i64).collect();
+    let mut left = total - cents.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by(|&a, &b| {
+        (raw[b] - raw[b].floor())
+            .total_cmp(&(raw[a] - raw[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for i in order.into_iter().cycle().take(raw.len().max(1) * 2) {
+        if left <= 0 || raw.is_empty() {
+            break;
+        }
+        cents[i] += 1;
+        left -= 1;
+    }
+    cents
+}
+
+/// Months of [from, to] in force for each version: each day counts 1/(days in its month).
+fn months_per_version(p: &Program, from: NaiveDate, to: NaiveDate) -> Vec<(usize, f64)> {
+    let mut acc: Vec<f64> = vec![0.0; p.spec.versions.len()];
+    let mut d = from;
+    while d <= to {
+        if let Some(i) = p.spec.versions.iter().position(|v| v.in_force_on(d)) {
+            let days = days_in_month(d);
+            acc[i] += 1.0 / days as f64;
+        }
+        d = d.succ_opt().expect("dates stay in range");
+    }
+    acc.into_iter()
+        .enumerate()
+        .filter(|(_, m)| *m > 0.0)
+        .collect()
+}
+
+fn days_in_month(d: NaiveDate) -> u32 {
+    let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("valid");
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .expect("valid");
+    (next - first).num_days() as u32
+}
+
+/// The cost category a role's FTE count in: guiding staff are personnel; other roles go to
+/// a category of their own when the version splits one (a coordinator paid by the
+/// city), else to personnel.
+fn category_of(v: &Version, role: &traject_model::program::model::Role) -> &'static str {
+    if !role.counts_for_caseload && v.funding.split.iter().any(|s| s.category == "coordinator") {
+        "coordinator"
+    } else {
+        "personnel"
+    }
+}
+
+/// Only fundable cases count for a funder with conditions: its share of every line is charged
+/// in proportion to the cases that meet them; the rest stays unallocated and is reported.
+pub fn apply_fundable(r: &mut FundingReport, fundable: Vec<Fundable>) {
+    for l in &mut r.lines {
+        for a in &mut l.allocations {
+            if let Some(f) = fundable.iter().find(|f| f.funder == a.funder) {
+                if f.cases > 0 {
+                    let chargeable =
+                        (a.cents as i128 * f.fundable as i128 / f.cases as i128) as i64;
+                    a.not_chargeable_cents = a.cents - chargeable;
+                }
+            }
+        }
+    }
+    r.fundable = fundable;
+    totals(r);
+}
+
+fn totals(r: &mut FundingReport) {
+    let mut totals: Vec<(String, i64)> = Vec::new();
+    let mut unallocated = 0;
+    for l in &r.lines {
+        if l.allocations.is_empty() {
+            unallocated += l.total_cents;
+        }
+        for a in &l.allocations {
+            unallocated += a.not_chargeable_cents;
+            let chargeable = a.cents - a.not_chargeable_cents;
+            match totals.iter_mut().find(|(f, _)| *f == a.funder) {
+                Some(t) => t.1 += chargeable,
+                None => totals.push((a.funder.clone(), chargeable)),
+            }
+        }
+    }
+    r.totals = totals;
+    r.unallocated_cents = unallocated;
+}
+
+/// Per cost category of a version over `months`: (category, FTE, cost in cents); materials
+/// (their share of the period) as a category of their own.
+fn category_costs(
+    v: &Version,
+    months: f64,
+    cost_per_fte_month_cents: i64,
+    materials_cents: Option<i64>,
+) -> Vec<(String, f64, i64)> {
+    let mut categories: Vec<(&str, f64)> = Vec::new();
+    for r in &v.staffing {
+        let c = category_of(v, r);
+        match categories.iter_mut().find(|(n, _)| *n == c) {
+            Some(x) => x.1 += r.fte,
+            None => categories.push((c, r.fte)),
+        }
+    }
+    let mut costs: Vec<(String, f64, i64)> = categories
+        .into_iter()
+        .map(|(c, fte)| {
+            let cents = (fte * months * cost_per_fte_month_cents as f64).round() as i64;
+            (c.to_string(), fte, cents)
+        })
+        .collect();
+    if let Some(m) = materials_cents {
+        costs.push(("materials".into(), 0.0, m));
+    }
+    costs
+}
+
+/// One category's cost split over the funders the version names for it (none: unallocated).
+fn category_line(v: &Version, category: String, months: f64, fte: f64, total: i64) -> CategoryLine {
+    let split = v.funding.split.iter().find(|s| s.category == category);
+    let allocations = match split {
+        Some(s) => {
+            let percents: Vec<f64> = s.shares.iter().map(|x| x.percent).collect();
+            s.shares
+                .iter()
+                .zip(split_cents(total, &percents))
+                .map(|(sh, c)| Allocation {
+                    funder: sh.funder.clone(),
+                    percent: sh.percent,
+                    cents: c,
+                    not_chargeable_cents: 0,
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    CategoryLine {
+        version: v.id.clone(),
+        category,
+        months: (months * 1000.0).round() / 1000.0,
+        fte,
+        total_cents: total,
+        allocations,
+        source: split.map(|s| s.source.clone()),
+    }
+}
+
+pub fn funding(
+    p: &Program,
+    from: NaiveDate,
+    to: NaiveDate,
+    cost_per_fte_month_cents: i64,
+    materials_cents: Option<i64>,
+) -> Result<FundingReport, ReportError> {
+    if to < from {
+        return Err(ReportError::Backwards { from, to });
+    }
+    let periods = months_per_version(p, from, to);
+    if periods.is_empty() {
+        return Err(ReportError::NoVersion {
+            program: p.spec.id.clone(),
+            from,
+            to,
+        });
+    }
+    let total_months: f64 = periods.iter().map(|(_, m)| m).sum();
+    let mut lines = Vec::new();
+    for (vi, months) in &periods {
+        let v = &p.spec.versions[*vi];
+        let materials = materials_cents.map(|m| (m as f64 * months / total_months).round() as i64);
+        for (category, fte, total) in
+            category_costs(v, *months, cost_per_fte_month_cents, materials)
+        {
+            lines.push(category_line(v, category, *months, fte, total));
+        }
+    }
+    let mut r = FundingReport {
+        program: p.spec.id.clone(),
+        from,
+        to,
+        cost_per_fte_month_cents,
+        lines,
+        totals: Vec::new(),
+        unallocated_cents: 0,
+        fundable: Vec::new(),
+    };
+    totals(&mut r);
+    Ok(r)
+}
+
+pub fn euros(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.abs();
+    format!("{sign}{}.{:02}", c / 100, c % 100)
+}
+
+/// One cost category of one version: its total and how the funders share it.
+fn category_text(line: &CategoryLine, l: &Labels, out: &mut String) {
+    let lang = l.lang;
+    let m = |c: i64| money(c, lang);
+    let category = traject_i18n::vocabulary::term("split_category", &line.category, lang)
+        .unwrap_or(&line.category);
+    out.push_str(&format!(
+        "  {} {} · {:<14} {} · {} {} · {} {:>14}\n",
+        l.say("versie", "version", "version"),
+        line.version,
+        category,
+        traject_i18n::vocabulary::count((line.months * 1000.0).round() / 1000.0, "month", lang),
+        traject_i18n::number(line.fte, lang),
+        l.say("VTE", "ETP", "FTE"),
+        l.say("totaal", "total", "total"),
+        m(line.total_cents)
+    ));
+    if line.allocations.is_empty() {
+        out.push_str(&format!(
+            "      {}\n",
+            l.say(
+                "verdeling niet vermeld in de bronnen: niet toegewezen",
+                "répartition non indiquée dans les sources : non attribué",
+                "split not stated in the sources: unallocated"
+            )
+        ));
+    }
+    for a in &line.allocations {
+        let not = if a.not_chargeable_cents > 0 {
+            format!(
+                "   ({} {} {})",
+                l.say("waarvan", "dont", "of which"),
+                m(a.not_chargeable_cents),
+                l.say(
+                    "niet aanrekenbaar: dossiers buiten de voorwaarden",
+                    "non imputables : dossiers hors conditions",
+                    "not chargeable: cases outside its conditions"
+                )
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "      {:<32} {:>5}%  {:>14}{not}\n",
+            l.code(&a.funder),
+            traject_i18n::number(a.percent, lang),
+            m(a.cents)
+        ));
+    }
+}
+
+pub fn funding_text(r: &FundingReport, l: &Labels) -> String {
+    let lang = l.lang;
+    let m = |c: i64| money(c, lang);
+    let mut out = format!(
+        "{} — {} {} {} {} ({} {} {})\n",
+        l.name,
+        l.say("financiering van", "financement du", "funding"),
+        traject_i18n::date(r.from, lang),
+        l.say("tot", "au", "to"),
+        traject_i18n::date(r.to, lang),
+        l.say("personeel aan", "personnel à", "personnel at"),
+        m(r.cost_per_fte_month_cents),
+        l.say("per VTE-maand", "par mois-ETP", "per FTE-month"),
+    );
+    for line in &r.lines {
+        category_text(line, l, &mut out);
+    }
+    for f in &r.fundable {
+        out.push_str(&format!(
+            "  {} {} {} {} {} {}\n",
+            l.code(&f.funder),
+            l.say(
+                "mag aangerekend worden voor",
+                "peut être imputé pour",
+                "may be charged for"
+            ),
+            f.fundable,
+            l.say("van de", "des", "of"),
+            f.cases,
+            l.say(
+                "dossiers in de periode",
+                "dossiers de la période",
+                "cases in the period"
+            ),
+        ));
+    }
+    out.push_str(&format!(
+        "  {}:\n",
+        l.say(
+            "per financier (aanrekenbaar)",
+            "par financeur (imputable)",
+            "per funder (chargeable)"
+        )
+    ));
+    for (f, c) in &r.totals {
+        out.push_str(&format!("      {:<32} {:>14}\n", l.code(f), m(*c)));
+    }
+    if r.unallocated_cents > 0 {
+        out.push_str(&format!(
+            "      {:<32} {:>14}\n",
+            l.say("niet toegewezen", "non attribué", "unallocated"),
+            m(r.unallocated_cents)
+        ));
+    }
+    traject_i18n::typography(&out, lang)
+}
+
+pub fn funding_csv(r: &FundingReport) -> String {
+    let mut out = String::from("program,version,category,months,fte,funder,percent,amount\n");
+    for l in &r.lines {
+        if l.allocations.is_empty() {
+            out.push_str(&format!(
+                "{},{},{},{},{},,,{}\n",
+                r.program,
+                l.version,
+                l.category,
+                l.months,
+                l.fte,
+                euros(l.total_cents)
+            ));
+        }
+        for a in &l.allocations {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                r.program,
+                l.version,
+                l.category,
+                l.months,
+                l.fte,
+                a.funder,
+                a.percent,
+                euros(a.cents)
+            ));
+        }
+    }
+    out
+}
+
+/// Why a report cannot be made for the period or amounts asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("--to {to} is before --from {from}")]
+    Backwards { from: NaiveDate, to: NaiveDate },
+    #[error("no version of '{program}' is in force between {from} and {to}")]
+    NoVersion {
+        program: String,
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    #[error("{setting}: '{given}' is not an amount in euros (e.g. 4000 or 3333.33)")]
+    Amount {
+        setting: &'static str,
+        given: String,
+    },
+    #[error("cannot write the spreadsheet: {0}")]
+    Spreadsheet(String),
+}
+
+/// Parse an amount like "4000" or "3333.33" into cents; `setting` names it in the error.
+pub fn parse_euros(setting: &'static str, s: &str) -> Result<i64, ReportError> {
+    let bad = || ReportError::Amount {
+        setting,
+        given: s.to_string(),
+    };
+    let t = s.trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let w: i64 = whole.parse().map_err(|_| bad())?;
+    let f: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    Ok(w * 100 + f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_exact_to_the_cent() {
+        assert_eq!(
+            split_cents(7_999_992, &[75.0, 15.0, 10.0]),
+            vec![5_999_994, 1_199_999, 799_999]
+        );
+        let c = split_cents(100, &[33.3, 33.3, 33.4]);
+        assert_eq!(c.iter().sum::<i64>(), 100);
+        assert_eq!(parse_euros("--materials", "3333.33").unwrap(), 333_333);
+        assert!(parse_euros("--materials", "12,345.6.7").is_err());
+    }
+}

@@ -1,0 +1,382 @@
+//! The routing hook: a Rhai script puts the referrals of one module into groups.
+//!
+//! A routing script defines `fn route(people, settings)`. `people` is an array of read-only
+//! maps (the referral fields that are known, plus `id` and `age`), sorted by id; `settings` is
+//! a map of the module's settings from the YAML (`max_group_size`, `min_group_size`,
+//! `staff_per_group`, `delivery_language`, `society_language`, `module`) plus the module's
+//! `routing.params`, so numbers live in YAML, not in scripts. It returns
+//! `#{groups: [#{id, language, interpreter, members: [ids]}], waiting: [ids], notes: [text]}`.
+//!
+//! The engine never trusts the result: unknown or repeated ids are errors naming the script;
+//! a group above its maximum keeps its first members and the rest wait; anyone the script did
+//! not place waits — nobody is dropped. Nothing is written anywhere: routing only returns.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use rhai::{Array, CallFnOptions, Dynamic, Engine, Map, Scope, AST};
+use serde::Serialize;
+use serde_json::Value;
+
+use traject_model::diag::{Diagnostic, Pos};
+use traject_model::referral::Referral;
+
+/// A compiled routing script.
+#[derive(Clone)]
+pub struct RoutingScript {
+    pub name: String,
+    /// Display path of the script file.
+    pub file: String,
+    pub ast: Arc<AST>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Group {
+    pub id: String,
+    pub language: Option<String>,
+    pub interpreter: bool,
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Routing {
+    pub module: String,
+    pub groups: Vec<Group>,
+    pub waiting: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// Compile a routing script; it must define `route(people, settings)`.
+pub fn compile(
+    engine: &Engine,
+    file: &str,
+    name: &str,
+    text: &str,
+) -> Result<RoutingScript, Diagnostic> {
+    let ast = engine.compile(text).map_err(|e| {
+        let (line, col) = super::line_col(e.position()).unwrap_or((1, 1));
+        Diagnostic::error(
+            file,
+            Pos::new(line, col),
+            format!("Rhai script does not compile: {}", e.0),
+        )
+        .with_help("imports, eval and file or environment access are not available to scripts")
+    })?;
+    if !ast
+        .iter_functions()
+        .any(|f| f.name == "route" && f.params.len() == 2)
+    {
+        return Err(Diagnostic::error(file, Pos::new(1, 1), "routing script does not define `fn route(people, settings)`")
+            .with_help("define fn route(people, settings) returning #{groups: [...], waiting: [...], notes: [...]}"));
+    }
+    Ok(RoutingScript {
+        name: name.to_string(),
+        file: file.to_string(),
+        ast: Arc::new(ast),
+    })
+}
+
+/// JSON (from the YAML) → a Rhai value.
+pub fn to_dynamic(v: &Value) -> Dynamic {
+    match v {
+        Value::Null => Dynamic::UNIT,
+        Value::Bool(b) => Dynamic::from(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from(i),
+            None => Dynamic::from(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => Dynamic::from(s.clone()),
+        Value::Array(a) => Dynamic::from(a.iter().map(to_dynamic).collect::<Array>()),
+        Value::Object(m) => {
+            let mut map = Map::new();
+            for (k, v) in m.iter().filter(|(k, _)| k.as_str() != "_ptr") {
+                map.insert(k.as_str().into(), to_dynamic(v));
+            }
+            Dynamic::from(map)
+        }
+    }
+}
+
+/// One person as a script sees them.
+fn person_map(id: &str, r: &Referral) -> Dynamic {
+    let mut m = Map::new();
+    m.insert("id".into(), Dynamic::from(id.to_string()));
+    for (name, _) in traject_model::referral::FIELDS {
+        if *name == "id" {
+            continue;
+        }
+        if *name == "contact_languages" {
+            if let Some(l) = &r.contact_languages {
+                m.insert(
+                    (*name).into(),
+                    Dynamic::from(
+                        l.iter()
+                            .map(|s| Dynamic::from(s.clone()))
+                            .collect::<Array>(),
+                    ),
+                );
+            }
+            continue;
+        }
+        if let Some(b) = r.flag(name) {
+            m.insert((*name).into(), Dynamic::from(b));
+        } else if let Some(v) = r.display(name) {
+            m.insert((*name).into(), Dynamic::from(v));
+        }
+    }
+    if let Some(a) = r.age() {
+        m.insert("age".into(), Dynamic::from(a as i64));
+    }
+    Dynamic::from(m)
+}
+
+const SHAPE: &str = "route() must return #{groups: [#{id, language, interpreter, members: [ids]}], waiting: [ids], notes: [text]}";
+
+/// Run `script` on `people` (id, referral), with the module's `settings`.
+pub fn route(
+    engine: &Engine,
+    limits: &super::Limits,
+    script: &RoutingScript,
+    module: &str,
+    settings: &Map,
+    people: &[(String, Referral)],
+) -> Result<Routing, Diagnostic> {
+    let mut sorted: Vec<&(String, Referral)> = people.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let arg: Array = sorted.iter().map(|(id, r)| person_map(id, r)).collect();
+    let result = run_script(engine, limits, script, arg, settings)?;
+    let mut reply = Reply {
+        script,
+        known: sorted.iter().map(|(id, _)| id.as_str()).collect(),
+        placed: BTreeSet::new(),
+    };
+    let Some(map) = result.clone().try_cast::<Map>() else {
+        return Err(reply.fail(format!(
+            "routing script '{}' returned {}, not a map",
+            script.name,
+            result.type_name()
+        )));
+    };
+    let max = settings
+        .get("max_group_size")
+        .and_then(|d| d.as_int().ok())
+        .filter(|m| *m > 0)
+        .map(|m| m as usize);
+    let mut out = Routing {
+        module: module.to_string(),
+        groups: Vec::new(),
+        waiting: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut overflow = Vec::new();
+    for (gi, g) in reply.groups(&map)?.into_iter().enumerate() {
+        let Some(mut group) = reply.group(gi, g)? else {
+            continue;
+        };
+        if let Some(max) = max.filter(|m| group.members.len() > *m) {
+            let extra = group.members.split_off(max);
+            out.notes.push(format!(
+                "group '{}' had {} people, more than the maximum of {max}: {} wait",
+                group.id,
+                max + extra.len(),
+                extra.len()
+            ));
+            overflow.extend(extra);
+        }
+        out.groups.push(group);
+    }
+    for w in reply.ids_of(map.get("waiting"), "waiting")? {
+        reply.place(&w, "on the waiting list")?;
+        out.waiting.push(w);
+    }
+    out.waiting.extend(overflow);
+    let forgotten: Vec<String> = reply
+        .known
+        .iter()
+        .filter(|id| !reply.placed.contains(**id))
+        .map(|s| s.to_string())
+        .collect();
+    if !forgotten.is_empty() {
+        out.notes.push(format!(
+            "{} people were not placed by the script and wait",
+            forgotten.len()
+        ));
+        out.waiting.extend(forgotten);
+    }
+    if let Some(notes) = map.get("notes") {
+        let arr = notes.clone().try_cast::<Array>().unwrap_or_default();
+        out.notes.extend(arr.into_iter().map(|n| n.to_string()));
+    }
+    Ok(out)
+}
+
+/// Call the script's `route(people, settings)`; a failure is located in the script, replaying
+/// it step by step when the engine gave no position.
+fn run_script(
+    engine: &Engine,
+    limits: &super::Limits,
+    script: &RoutingScript,
+    arg: Array,
+    settings: &Map,
+) -> Result<Dynamic, Diagnostic> {
+    let call = |e: &Engine, scope: &mut Scope| {
+        e.call_fn_with_options::<Dynamic>(
+            CallFnOptions::new().eval_ast(false),
+            scope,
+            &script.ast,
+            "route",
+            (arg.clone(), settings.clone()),
+        )
+    };
+    call(engine, &mut Scope::new()).map_err(|e| {
+        let (_, mut pos) = super::innermost(&e);
+        if pos.is_none() {
+            let replay = if super::timed_out(&e) {
+                super::Limits { max_time_ms: (limits.max_time_ms / 5).max(1), ..*limits }
+            } else {
+                *limits
+            };
+            pos = super::replay_position(replay, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
+        }
+        let (line, col) = super::line_col(pos).unwrap_or((1, 1));
+        Diagnostic::error(&script.file, Pos::new(line, col), format!("routing script '{}': {}", script.name, super::describe_with_limits(&e, Some(limits))))
+            .with_help("nothing was written; fix the script or raise the programme's `limits:` (within the ceiling)")
+    })
+}
+
+/// What a routing script returned, read against the cohort: every id must be one of the
+/// cohort's, placed once.
+struct Reply<'a> {
+    script: &'a RoutingScript,
+    known: BTreeSet<&'a str>,
+    placed: BTreeSet<String>,
+}
+
+impl Reply<'_> {
+    fn fail(&self, msg: String) -> Diagnostic {
+        Diagnostic::error(&self.script.file, Pos::new(1, 1), msg).with_help(SHAPE)
+    }
+
+    /// Place `id` (in a group, on the waiting list): known, and not placed before.
+    fn place(&mut self, id: &str, into: &str) -> Result<(), Diagnostic> {
+        let name = &self.script.name;
+        if !self.known.contains(id) {
+            return Err(self.fail(format!(
+                "routing script '{name}' put unknown id '{id}' {into}"
+            )));
+        }
+        if !self.placed.insert(id.to_string()) {
+            return Err(self.fail(format!("routing script '{name}' placed '{id}' twice")));
+        }
+        Ok(())
+    }
+
+    fn ids_of(&self, v: Option<&Dynamic>, what: &str) -> Result<Vec<String>, Diagnostic> {
+        let Some(v) = v else { return Ok(Vec::new()) };
+        let name = &self.script.name;
+        let arr = v.clone().try_cast::<Array>().ok_or_else(|| {
+            self.fail(format!(
+                "routing script '{name}': {what} is {}, not an array of ids",
+                v.type_name()
+            ))
+        })?;
+        arr.into_iter()
+            .map(|d| {
+                d.clone().into_string().map_err(|t| {
+                    self.fail(format!(
+                        "routing script '{name}': {what} holds a {t}, not an id"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    fn groups(&self, map: &Map) -> Result<Array, Diagnostic> {
+        let name = &self.script.name;
+        match map.get("groups") {
+            Some(g) => g.clone().try_cast::<Array>().ok_or_else(|| {
+                self.fail(format!(
+                    "routing script '{name}': groups is {}, not an array",
+                    g.type_name()
+                ))
+            }),
+            None => Err(self.fail(format!("routing script '{name}' returned no `groups`"))),
+        }
+    }
+
+    /// Group `gi` as the script gave it, its members placed; `None` when it has none.
+    fn group(&mut self, gi: usize, g: Dynamic) -> Result<Option<Group>, Diagnostic> {
+        let Some(gm) = g.clone().try_cast::<Map>() else {
+            return Err(self.fail(format!(
+                "routing script '{}': group {} is {}, not a map",
+                self.script.name,
+                gi + 1,
+                g.type_name()
+            )));
+        };
+        let id = gm
+            .get("id")
+            .and_then(|d| d.clone().into_string().ok())
+            .unwrap_or_else(|| format!("group_{}", gi + 1));
+        let members = self.ids_of(gm.get("members"), &format!("members of group '{id}'"))?;
+        for m in &members {
+            self.place(m, &format!("in group '{id}'"))?;
+        }
+        if members.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Group {
+            language: gm
+                .get("language")
+                .and_then(|d| d.clone().into_string().ok()),
+            interpreter: gm
+                .get("interpreter")
+                .and_then(|d| d.as_bool().ok())
+                .unwrap_or(false),
+            id,
+            members,
+        }))
+    }
+}
+
+/// Settings for a module's script: module facts from the YAML, then `routing.params`.
+pub fn settings(
+    module: &traject_model::program::model::Module,
+    society_language: &str,
+) -> (Map, Vec<String>) {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Dynamic| {
+        m.insert(k.into(), v);
+    };
+    put("module", Dynamic::from(module.id.clone()));
+    put(
+        "society_language",
+        Dynamic::from(society_language.to_string()),
+    );
+    if let Some(g) = &module.group_size {
+        if let Some(x) = g.max {
+            put("max_group_size", Dynamic::from(x as i64));
+        }
+        if let Some(x) = g.min {
+            put("min_group_size", Dynamic::from(x as i64));
+        }
+    }
+    if let Some(s) = module.staff_per_group {
+        put("staff_per_group", Dynamic::from(s));
+    }
+    if let Some(l) = &module.delivery_language {
+        put("delivery_language", Dynamic::from(l.clone()));
+    }
+    let mut clashes = Vec::new();
+    if let Some(Value::Object(params)) = module.routing.as_ref().and_then(|r| r.params.as_ref()) {
+        let own: BTreeMap<String, ()> = m.keys().map(|k| (k.to_string(), ())).collect();
+        for (k, v) in params.iter().filter(|(k, _)| k.as_str() != "_ptr") {
+            if own.contains_key(k) {
+                clashes.push(k.clone());
+            } else {
+                m.insert(k.as_str().into(), to_dynamic(v));
+            }
+        }
+    }
+    (m, clashes)
+}

@@ -1,0 +1,350 @@
+//! The JSON API under `/api/`, for other systems and scripts: the same use cases, roles and
+//! refusals as the pages and the command line. `POST /api/check` answers exactly what
+//! `traject check --format json` prints, and `GET /api/caseload` what `traject caseload
+//! --format json` prints. Request bodies are read strictly: unknown keys are errors, and a
+//! referral's problems point at line and column in the body.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::json;
+use traject_app::{cases, forecast, referrals, users, Programs};
+use traject_i18n::Lang;
+use traject_model::referral::Referral;
+use traject_rules::CompiledProgram;
+
+use super::auth::{self, as_user, blocking, require_json};
+use super::failure::Failure;
+use super::Shared;
+
+fn answer<T: serde::Serialize>(r: Result<(StatusCode, T), Failure>) -> Response {
+    match r {
+        Ok((status, body)) => (status, Json(body)).into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+/// Parse a JSON request body into `T`, or say where it is wrong.
+fn body<T: DeserializeOwned>(headers: &HeaderMap, bytes: &Bytes) -> Result<T, Failure> {
+    require_json(headers)?;
+    serde_json::from_slice(bytes).map_err(|e| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            format!("request body, line {} column {}: {e}", e.line(), e.column()),
+        )
+    })
+}
+
+/// The referral inside a request body, read with positions so that a bad field is reported at
+/// its line and column (`request body:3:20`).
+fn referral_in(bytes: &Bytes) -> Result<Referral, Failure> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Failure::new(StatusCode::BAD_REQUEST, "the request body is not UTF-8"))?;
+    let file = "request body";
+    let doc = traject_model::yaml::parse(file, text).map_err(|d| rows(vec![d]))?;
+    let value = doc.value.get("referral").cloned().unwrap_or_default();
+    traject_model::referral::from_value(file, &value, &doc.index, "/referral").map_err(rows)
+}
+
+fn rows(diagnostics: Vec<traject_model::diag::Diagnostic>) -> Failure {
+    Failure::from(traject_app::AppError::Rows(diagnostics))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+pub async fn login(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let opened = async {
+        let c: Credentials = body(&headers, &bytes)?;
+        blocking(move || {
+            let mut store = s.store()?;
+            Ok(users::login(
+                &mut store,
+                &c.username,
+                &c.password,
+                auth::now(),
+            )?)
+        })
+        .await
+    }
+    .await;
+    match opened {
+        Ok(o) => (
+            [(
+                header::SET_COOKIE,
+                auth::session_cookie(&o.token, o.expires_in_secs),
+            )],
+            Json(&o.user),
+        )
+            .into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    let token = auth::token(&headers).unwrap_or_default();
+    let done = as_user(&s, &headers, move |_, _, store| {
+        Ok(users::logout(store, &token)?)
+    })
+    .await;
+    match done {
+        Ok(()) => (
+            StatusCode::NO_CONTENT,
+            [(header::SET_COOKIE, auth::cleared_cookie())],
+        )
+            .into_response(),
+        Err(f) => f.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferralRequest {
+    program: String,
+    #[allow(dead_code)] // read again with positions by `referral_in`
+    referral: serde_json::Value,
+    lang: Option<Lang>,
+}
+
+/// A referral request's envelope and its referral (read with positions), or why not.
+fn referral_request(
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<(ReferralRequest, Referral), Failure> {
+    let req = body::<ReferralRequest>(headers, bytes)?;
+    Ok((req, referral_in(bytes)?))
+}
+
+/// A served programme by id (a located "did you mean" when there is none).
+pub fn served(
+    server: &super::Server,
+    id: &str,
+) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
+    Ok(server
+        .catalogue
+        .open(id, &Default::default())
+        .map_err(traject_app::AppError::from)?)
+}
+
+pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let (req, r) = match referral_request(&headers, &bytes) {
+        Ok(parsed) => parsed,
+        Err(f) => return f.into_response(),
+    };
+    answer(
+        as_user(&s, &headers, move |server, user, _| {
+            let compiled = served(server, &req.program)?;
+            let checked = referrals::check(&compiled, &r, req.lang, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, checked.explanation))
+        })
+        .await,
+    )
+}
+
+pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let (req, r) = match referral_request(&headers, &bytes) {
+        Ok(parsed) => parsed,
+        Err(f) => return f.into_response(),
+    };
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let compiled = served(server, &req.program)?;
+            let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
+            Ok((StatusCode::CREATED, created))
+        })
+        .await,
+    )
+}
+
+pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let view = cases::show(store, id, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, view))
+        })
+        .await,
+    )
+}
+
+/// The body of a case action: what each action needs (unused keys are refused by the action).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    pub track: Option<String>,
+    pub evaluation: Option<String>,
+    pub decision: Option<String>,
+    #[serde(default)]
+    pub goals: Vec<String>,
+    pub score: Option<f64>,
+    pub extend_by: Option<String>,
+    pub destination: Option<String>,
+    pub exit: Option<String>,
+    /// Why a case pauses, and until when.
+    pub reason: Option<String>,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// A case action by name, as the pages and the API name them.
+pub fn act_on(
+    server: &super::Server,
+    user: &users::SessionUser,
+    store: &mut traject_store::Store,
+    id: i64,
+    action: &str,
+    b: ActionBody,
+) -> Result<serde_json::Value, Failure> {
+    let ctx = user.ctx(server.today());
+    let programs: &dyn Programs = &server.catalogue;
+    let missing = |what: &str| {
+        Failure::worded(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("`{action}` needs `{what}`"),
+            format!("`{action}` vraagt `{what}`"),
+            format!("`{action}` demande `{what}`"),
+        )
+    };
+    let mut ending = |e| -> Result<serde_json::Value, Failure> {
+        let exit = b.exit.clone().ok_or_else(|| missing("exit"))?;
+        let freed = cases::finish(store, programs, id, e, &exit, &ctx)?;
+        Ok(json!({"next_started": freed.next_started}))
+    };
+    match action {
+        "start" => {
+            let outcome = cases::start(store, programs, id, b.track.as_deref(), &ctx)?;
+            Ok(json!({ "outcome": outcome }))
+        }
+        "evaluate" => {
+            let input = cases::EvaluationInput {
+                evaluation: b.evaluation.clone().ok_or_else(|| missing("evaluation"))?,
+                decision: b.decision.clone(),
+                goals: b.goals.clone(),
+                score: b.score,
+                extend_by: b.extend_by.clone(),
+                destination: b.destination.clone(),
+            };
+            let freed = cases::evaluate(store, programs, id, &input, &ctx)?;
+            Ok(json!({"next_started": freed.and_then(|f| f.next_started)}))
+        }
+        "pause" | "resume" | "reopen" => {
+            let what = match action {
+                "pause" => cases::Continuity::Pause,
+                "resume" => cases::Continuity::Resume,
+                _ => cases::Continuity::Reopen,
+            };
+            let freed =
+                cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
+            Ok(json!({"next_started": freed.next_started}))
+        }
+        "close" => ending(cases::Ending::Close),
+        "drop" => ending(cases::Ending::Drop),
+        "not-start" => ending(cases::Ending::NotStart),
+        other => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume or reopen"),
+        )),
+    }
+}
+
+pub async fn act(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    bytes: Bytes,
+) -> Response {
+    let b = if bytes.is_empty() {
+        Ok(ActionBody::default())
+    } else {
+        body::<ActionBody>(&headers, &bytes)
+    };
+    answer(match b {
+        Err(f) => Err(f),
+        Ok(b) => {
+            as_user(&s, &headers, move |server, user, store| {
+                Ok((StatusCode::OK, act_on(server, user, store, id, &action, b)?))
+            })
+            .await
+        }
+    })
+}
+
+pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let rows = cases::caseload(store, &server.catalogue, None, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, json!({ "programs": rows })))
+        })
+        .await,
+    )
+}
+
+/// Cases per organisation, programme and state (figures only; one's own organisation unless
+/// the user works across organisations).
+pub async fn rollup(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    answer(
+        as_user(&s, &headers, move |server, user, store| {
+            let rows = cases::rollup(store, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, json!({ "organisations": rows })))
+        })
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulateRequest {
+    pub program: String,
+    pub version: Option<String>,
+    pub fte: Option<f64>,
+    pub demand_factor: Option<f64>,
+    pub months: Option<usize>,
+    pub runs: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+impl SimulateRequest {
+    pub fn settings(&self) -> (forecast::Forecast, forecast::Settings) {
+        let ask = forecast::Forecast {
+            version: self.version.clone(),
+            fte: self.fte,
+            scenario: forecast::Scenario {
+                demand_factor: self.demand_factor,
+                ..Default::default()
+            },
+        };
+        let s = forecast::Settings {
+            months: self.months.unwrap_or(24),
+            runs: self.runs.unwrap_or(200),
+            seed: self.seed.unwrap_or(1),
+        };
+        (ask, s)
+    }
+}
+
+pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let req = match body::<SimulateRequest>(&headers, &bytes) {
+        Ok(r) => r,
+        Err(f) => return f.into_response(),
+    };
+    answer(
+        as_user(&s, &headers, move |server, user, _| {
+            let compiled = served(server, &req.program)?;
+            let (ask, settings) = req.settings();
+            let report = forecast::what_if(
+                &compiled.program,
+                &ask,
+                &settings,
+                &user.ctx(server.today()),
+            )?;
+            Ok((StatusCode::OK, report))
+        })
+        .await,
+    )
+}

@@ -1,0 +1,214 @@
+//! `traject serve`: the team's web application — HTML pages for people and a JSON API for
+//! other systems, both calling the same use cases as the command line (`traject_app`), which
+//! check roles and teams. Each request runs on a blocking thread with its own connection to the
+//! case database (SQLite serialises writers); programmes come from a catalogue that re-reads
+//! changed files and keeps the last good version. Assets are embedded: no network needed.
+
+mod api;
+mod auth;
+mod demo;
+mod failure;
+mod pages;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::NaiveDate;
+use traject_app::catalogue::Catalogue;
+use traject_app::AppError;
+use traject_store::{DbTarget, Store};
+
+pub use demo::Demo;
+
+/// How to serve.
+pub struct Options {
+    pub db: DbTarget,
+    pub listen: SocketAddr,
+    pub programs: Option<PathBuf>,
+    /// A fixed business day (tests, demonstrations); else today.
+    pub as_of: Option<NaiveDate>,
+}
+
+pub struct Server {
+    db: DbTarget,
+    catalogue: Catalogue,
+    as_of: Option<NaiveDate>,
+    /// Open connections kept between requests (opening one costs more than most requests).
+    idle: std::sync::Mutex<Vec<Store>>,
+}
+
+/// Connections kept open at most; more concurrent requests open (and then close) their own.
+const IDLE_CONNECTIONS: usize = 16;
+
+/// A connection lent to one request; it goes back to the pool when the request is done.
+pub struct Pooled<'a> {
+    store: Option<Store>,
+    server: &'a Server,
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        self.store.as_ref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        self.store.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        let mut idle = self.server.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.extend(self.store.take());
+        }
+    }
+}
+
+pub type Shared = Arc<Server>;
+
+impl Server {
+    fn today(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    fn store(&self) -> Result<Pooled<'_>, AppError> {
+        let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let store = match kept {
+            Some(s) => s,
+            None => Store::connect(&self.db)?,
+        };
+        Ok(Pooled {
+            store: Some(store),
+            server: self,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {message}; choose another address with --listen")]
+    Listen { addr: SocketAddr, message: String },
+    #[error("the web server stopped: {0}")]
+    Stopped(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// Serve until interrupted. `ready` is told the address actually listened on (port 0 picks
+/// a free one) before the first request is taken.
+pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    // Open (create, migrate) the database once before listening, so a bad path fails now.
+    Store::connect(&opts.db).map_err(AppError::from)?;
+    let server = Arc::new(Server {
+        catalogue: Catalogue::open(opts.programs.as_deref()),
+        db: opts.db,
+        as_of: opts.as_of,
+        idle: std::sync::Mutex::new(Vec::new()),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Stopped(e.to_string()))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(opts.listen)
+            .await
+            .map_err(|e| ServeError::Listen {
+                addr: opts.listen,
+                message: e.to_string(),
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| ServeError::Stopped(e.to_string()))?;
+        ready(addr);
+        axum::serve(listener, router(server))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| ServeError::Stopped(e.to_string()))
+    })
+}
+
+fn router(server: Shared) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/board") }))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/board", get(pages::board))
+        .route("/intake", get(pages::intake).post(pages::intake_submit))
+        .route("/intake/verdict", post(pages::intake_verdict))
+        .route("/cases", get(pages::case_list))
+        .route("/cases/{id}", get(pages::case_file))
+        .route("/cases/{id}/{action}", post(pages::case_action))
+        .route("/whatif", get(pages::whatif))
+        .route("/programmes", get(pages::programmes))
+        .route("/programmes/{id}", get(pages::programme))
+        .route("/reports", get(pages::reports))
+        .route("/reports/{file}", get(pages::report_file))
+        .route("/assets/{file}", get(asset))
+        .route("/api/session", post(api::login).delete(api::logout))
+        .route("/api/check", post(api::check))
+        .route("/api/cases", post(api::create))
+        .route("/api/cases/{id}", get(api::case))
+        .route("/api/cases/{id}/{action}", post(api::act))
+        .route("/api/caseload", get(api::caseload))
+        .route("/api/rollup", get(api::rollup))
+        .route("/api/simulate", post(api::simulate))
+        .layer(DefaultBodyLimit::max(1 << 20))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(server)
+}
+
+/// Headers on every answer: no inline script may run, no other site may frame the pages,
+/// and pages with personal data are not cached.
+async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+    );
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "no-referrer");
+    if !h.contains_key(header::CACHE_CONTROL) {
+        set(h, header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+const APP_JS: &str = include_str!("assets/app.js");
+const STYLE_CSS: &str = include_str!("assets/style.css");
+
+async fn asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let (body, kind) = match file.as_str() {
+        "app.js" => (APP_JS, "text/javascript; charset=utf-8"),
+        "style.css" => (STYLE_CSS, "text/css; charset=utf-8"),
+        _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,293 @@
+//! Case files: the list of the team's cases, and one case — its state, track, dates, the
+//! evaluations due, its history, and the actions its state allows as forms. A refused action
+//! comes back on the same page with the engine's reason.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use serde::Deserialize;
+use traject_app::cases::{self, CaseFilter, CaseView};
+use traject_app::users::SessionUser;
+use traject_app::Programs;
+use traject_i18n::Lang;
+use traject_model::program::terms::ExitKind;
+use traject_rules::CompiledProgram;
+use traject_store::lifecycle::Action;
+use traject_store::EventRow;
+
+use super::{checked_form, field, lang_of, layout, page, problem, t};
+use crate::api::{act_on, ActionBody};
+use crate::auth::as_user;
+use crate::failure::Failure;
+use crate::{Server, Shared};
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    program: Option<String>,
+    state: Option<String>,
+}
+
+pub async fn case_list(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        let lang = lang_of(user, None);
+        let filter = CaseFilter {
+            program: q.program.filter(|p| !p.is_empty()),
+            state: q.state.as_deref().and_then(|s| s.parse().ok()),
+            limit: 500,
+        };
+        let rows = cases::list(store, &filter, &user.ctx(server.today()))?;
+        let body = html! {
+            table.cases {
+                thead { tr { th { "#" } th { (t(lang, "Programma", "Programme", "Programme")) } th { (t(lang, "Toestand", "État", "State")) }
+                    th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "Aangemeld op", "Orienté le", "Referred on")) } th { (t(lang, "Oordeel", "Verdict", "Verdict")) } } }
+                tbody { @for c in &rows { tr {
+                    td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
+                    td { (c.program) } td { (c.state.word(lang)) @if let Some(p) = c.position { " (" (p) ")" } }
+                    td { (c.team.clone().unwrap_or_default()) } td { (day(&c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict)) }
+                } } }
+            }
+            @if rows.is_empty() { p { (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet.")) } }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Dossiers", "Dossiers", "Cases"), body)))
+    })
+    .await
+}
+
+/// A stored ISO day as the reader writes it (day first in Dutch and French).
+fn day(iso: &str, lang: Lang) -> String {
+    traject_i18n::stored_date(iso, lang).unwrap_or_else(|| iso.to_string())
+}
+
+fn history(events: &[EventRow], lang: Lang) -> Markup {
+    let kind = |k: &str| {
+        traject_i18n::vocabulary::term("event", k, lang)
+            .unwrap_or(k)
+            .to_string()
+    };
+    html! {
+        ol.history { @for e in events { li {
+            span.date { (day(&e.on_date, lang)) } " " strong data-kind=(e.kind) { (kind(&e.kind)) } " — " (e.actor)
+            @let details = traject_i18n::events::details(&e.payload, lang);
+            @if !details.is_empty() { " " small { (details) } }
+        } } }
+    }
+}
+
+/// The forms of the actions the case's state allows, filled from the programme version.
+fn actions(
+    view: &CaseView,
+    compiled: &CompiledProgram,
+    csrf: &str,
+    lang: Lang,
+    today: chrono::NaiveDate,
+) -> Markup {
+    let id = view.case.id;
+    let version = compiled
+        .program
+        .version(&view.case.version)
+        .unwrap_or_else(|| compiled.program.version_on_or_latest(today));
+    let fallback = compiled.program.spec.society_language;
+    let exits = |kind: ExitKind| -> Markup {
+        html! {
+            select name="exit" required { @for e in version.exits.iter().filter(|e| e.kind == kind) { option value=(e.id) { (e.label.get(lang, fallback)) } } }
+        }
+    };
+    let allowed = view.case.state.allowed();
+    let open: Vec<_> = version
+        .evaluations
+        .iter()
+        .filter(|e| {
+            view.schedule
+                .iter()
+                .any(|(id, _, _, held)| *id == e.id && held.is_none())
+        })
+        .collect();
+    let form = |action: &str, label: &str, inner: Markup| -> Markup {
+        html! {
+            form.action method="post" action=(format!("/cases/{id}/{action}")) {
+                input type="hidden" name="csrf" value=(csrf);
+                (inner)
+                button type="submit" name="do" value=(action) { (label) }
+            }
+        }
+    };
+    html! {
+        @if allowed.contains(&Action::Start) {
+            (form("start", t(lang, "Start", "Démarrer", "Start"), html! {
+                @if version.tracks.len() > 1 { select name="track" { @for tr in &version.tracks { option value=(tr.id) { (tr.label.get(lang, fallback)) } } } }
+            }))
+        }
+        @if allowed.contains(&Action::Evaluate) {
+            (form("evaluate", t(lang, "Evaluatie vastleggen", "Enregistrer l'évaluation", "Record evaluation"), html! {
+                select name="evaluation" {
+                    // The moments still to hold come first; any other may be recorded too.
+                    @for e in open.iter().copied().chain(version.evaluations.iter().filter(|e| !open.iter().any(|o| o.id == e.id))) {
+                        option value=(e.id) { (e.label.get(lang, fallback)) }
+                    }
+                }
+                select name="decision" { option value="" { "—" } @for d in version.evaluations.iter().flat_map(|e| &e.decisions).collect::<std::collections::BTreeSet<_>>() { option value=(d.as_str()) { (d.as_str()) } } }
+                input type="number" name="score" step="any" placeholder=(t(lang, "score", "score", "score"));
+                textarea name="goals" rows="2" placeholder=(t(lang, "doelen, één per regel", "objectifs, un par ligne", "goals, one per line")) {}
+                select name="destination" { option value="" { "—" } @for e in version.exits.iter().filter(|e| e.kind == ExitKind::Destination) { option value=(e.id) { (e.label.get(lang, fallback)) } } }
+            }))
+        }
+        @if allowed.contains(&Action::Close) { (form("close", t(lang, "Afsluiten", "Clôturer", "Close"), exits(ExitKind::Destination))) }
+        @if allowed.contains(&Action::Drop) { (form("drop", t(lang, "Afhaken", "Abandon", "Drop out"), exits(ExitKind::DropOut))) }
+        @if allowed.contains(&Action::Pause) && version.pause.is_some() {
+            (form("pause", t(lang, "Pauzeren", "Mettre en pause", "Pause"), html! {
+                input type="text" name="reason" placeholder=(t(lang, "reden (geen persoonsgegevens)", "raison (sans données personnelles)", "reason (no personal data)"));
+                label { (t(lang, "tot", "jusqu'au", "until")) input type="date" name="until"; }
+            }))
+        }
+        @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
+        @if allowed.contains(&Action::Reopen) && version.reopen.is_some() { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
+        @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), exits(ExitKind::NotStarted))) }
+    }
+}
+
+fn case_page(
+    server: &Server,
+    user: &SessionUser,
+    store: &mut traject_store::Store,
+    id: i64,
+    refusal: Option<&Failure>,
+) -> Result<(Lang, Markup), Failure> {
+    let ctx = user.ctx(server.today());
+    let view = cases::show(store, id, &ctx)?;
+    let events = cases::history(store, id, &ctx)?;
+    let compiled = server
+        .catalogue
+        .for_case(&view.case.program)
+        .map_err(traject_app::AppError::from)?;
+    let lang = lang_of(user, Some(compiled.program.spec.society_language));
+    let c = &view.case;
+    let fallback = compiled.program.spec.society_language;
+    let version = compiled.program.version(&c.version);
+    let track = c.track.as_deref().map_or_else(
+        || "—".to_string(),
+        |id| {
+            version
+                .and_then(|v| v.tracks.iter().find(|t| t.id == id))
+                .map_or_else(
+                    || id.to_string(),
+                    |t| t.label.get(lang, fallback).to_string(),
+                )
+        },
+    );
+    let evaluation = |id: &str| {
+        version
+            .and_then(|v| v.evaluations.iter().find(|e| e.id == id))
+            .map_or_else(
+                || id.to_string(),
+                |e| e.label.get(lang, fallback).to_string(),
+            )
+    };
+    let verdict = traject_i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict);
+    let on = |d: &Option<String>| {
+        d.as_deref()
+            .map_or_else(|| "—".to_string(), |d| day(d, lang))
+    };
+    let body = html! {
+        @if let Some(f) = refusal { (problem(f, lang)) }
+        dl.case {
+            dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
+            dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (c.state.word(lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
+            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict) { (verdict) }
+            dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }
+            dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(&c.referral_date, lang)) }
+            dt { (t(lang, "Gestart", "Démarré", "Started")) } dd { (on(&c.started_on)) }
+            dt { (t(lang, "Einde gepland", "Fin prévue", "Ends")) } dd { (on(&c.ends_on)) }
+            dt { (t(lang, "Team", "Équipe", "Team")) } dd { (c.team.clone().unwrap_or_else(|| "—".into())) }
+        }
+        h2 { (t(lang, "Evaluaties", "Évaluations", "Evaluations")) }
+        table.schedule { @for (e, from, to, held) in &view.schedule { tr { td data-evaluation=(e) { (evaluation(e)) } td { (day(from, lang)) " – " (day(to, lang)) } td { (held.as_deref().map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
+        h2 { (t(lang, "Acties", "Actions", "Actions")) }
+        div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
+        h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
+        (history(&events, lang))
+    };
+    let title = format!("{} {id}", t(lang, "Dossier", "Dossier", "Case"));
+    Ok((lang, layout(lang, Some(user), &title, body)))
+}
+
+pub async fn case_file(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        Ok((StatusCode::OK, case_page(server, user, store, id, None)?.1))
+    })
+    .await
+}
+
+fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
+    let score = match field(pairs, "score") {
+        Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
+            Failure::worded(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("score: '{s}' is not a number"),
+                format!("score: '{s}' is geen getal"),
+                format!("score : «\u{a0}{s}\u{a0}» n'est pas un nombre"),
+            )
+        })?),
+        None => None,
+    };
+    let text = |k: &str| field(pairs, k).map(str::to_string);
+    Ok(ActionBody {
+        track: text("track"),
+        evaluation: text("evaluation"),
+        decision: text("decision"),
+        goals: field(pairs, "goals")
+            .map(|g| {
+                g.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        score,
+        extend_by: text("extend_by"),
+        destination: text("destination"),
+        exit: text("exit"),
+        reason: text("reason"),
+        until: field(pairs, "until").and_then(|d| d.parse().ok()),
+    })
+}
+
+pub async fn case_action(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let done = as_user(&s, &headers, move |server, user, store| {
+        checked_form(user, &pairs)?;
+        match action_body(&pairs).and_then(|b| act_on(server, user, store, id, &action, b)) {
+            Ok(_) => Ok(None),
+            Err(f)
+                if f.status == StatusCode::CONFLICT
+                    || f.status == StatusCode::UNPROCESSABLE_ENTITY =>
+            {
+                let (_, page) = case_page(server, user, store, id, Some(&f))?;
+                Ok(Some((f.status, page)))
+            }
+            Err(f) => Err(f),
+        }
+    })
+    .await;
+    match done {
+        Ok(None) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(Some((status, page))) => {
+            (status, axum::response::Html(page.into_string())).into_response()
+        }
+        Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
+        Err(f) => f.into_response(),
+    }
+}

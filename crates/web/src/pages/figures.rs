@@ -1,0 +1,425 @@
+//! Figures for everyone who may see them: the caseload board (capacity against active cases,
+//! the waiting list in order, evaluations due per team — the lists only for those who may see
+//! cases), the what-if simulation with its charts and the FTE solver, the programme pages
+//! (summary, problems with file:line, versions and their diff) and the reports with CSV
+//! downloads. An auditor sees numbers here, never a case.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+use traject_app::{cases, forecast, programmes as progs, reports, Need};
+use traject_i18n::Lang;
+use traject_store::lifecycle::CaseState;
+
+use super::intake::ProgramQuery;
+use super::{lang_of, layout, page, t};
+use crate::api::SimulateRequest;
+use crate::auth::as_user;
+use crate::failure::Failure;
+use crate::{Server, Shared};
+
+fn days_since(day: &str, today: chrono::NaiveDate) -> i64 {
+    day.parse::<chrono::NaiveDate>()
+        .map_or(0, |d| (today - d).num_days())
+}
+
+fn board_section(
+    server: &Server,
+    user: &traject_app::users::SessionUser,
+    store: &mut traject_store::Store,
+    id: &str,
+    name: &str,
+    lang: Lang,
+) -> Result<Markup, Failure> {
+    let ctx = user.ctx(server.today());
+    let row = cases::caseload(store, &server.catalogue, Some(id), &ctx)?.pop();
+    let persons = user.role.may(Need::Persons);
+    let (waiting, due) = if persons {
+        let filter = cases::CaseFilter {
+            program: Some(id.to_string()),
+            state: Some(CaseState::Waiting),
+            limit: 10_000,
+        };
+        let mut w = cases::list(store, &filter, &ctx)?;
+        w.sort_by_key(|c| c.position);
+        (w, cases::due(store, Some(id), &ctx)?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut teams: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for d in &due {
+        let e = teams
+            .entry(d.team.clone().unwrap_or_else(|| "—".into()))
+            .or_default();
+        if d.overdue {
+            e.1 += 1
+        } else {
+            e.0 += 1
+        }
+    }
+    Ok(html! {
+        section.programme id=(format!("board-{id}")) {
+            h2 { (name) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) } }
+            @if let Some(r) = &row {
+                p.load {
+                    span.active data-active=(r.active) { (r.active) " " (t(lang, "actief", "actifs", "active")) }
+                    " / " span.capacity { (r.capacity.map_or("—".to_string(), |c| c.to_string())) " " (t(lang, "plaatsen", "places", "places")) }
+                    " · " span.waiting data-waiting=(r.waiting) { (r.waiting) " " (t(lang, "op de wachtlijst", "en attente", "waiting")) }
+                }
+                @if let Some(cap) = r.capacity.filter(|c| *c > 0) {
+                    meter min="0" max=(cap) value=(r.active) {}
+                }
+                @if !r.modules.is_empty() {
+                    ul.modules { @for m in &r.modules { li {
+                        (m.module) @if let Some(g) = &m.group { " · " (g) } ": " (m.enrolled) " " (t(lang, "ingeschreven", "inscrits", "enrolled"))
+                    } } }
+                }
+            }
+            @if persons {
+                @if !waiting.is_empty() {
+                    h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
+                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(&c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                }
+                h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
+                @if due.is_empty() { p { "—" } } @else {
+                    table.due {
+                        tr { th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "te doen", "à faire", "due")) } th { (t(lang, "te laat", "en retard", "overdue")) } }
+                        @for (team, (open, late)) in &teams { tr { td { (team) } td { (open) } td.late { (late) } } }
+                    }
+                    ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
+                        a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (d.evaluation) " " (d.due_from) " – " (d.due_to)
+                    } } }
+                }
+            }
+        }
+    })
+}
+
+pub async fn board(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ProgramQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        let lang = lang_of(user, None);
+        let mut sections = Vec::new();
+        for listed in server.catalogue.list() {
+            let Some(compiled) = &listed.compiled else {
+                continue;
+            };
+            if q.program.as_ref().is_some_and(|p| *p != listed.id) {
+                continue;
+            }
+            let spec = &compiled.program.spec;
+            let name = spec.name.get(lang, spec.society_language).to_string();
+            sections.push(board_section(server, user, store, &listed.id, &name, lang)?);
+        }
+        let body = html! { p.help { (t(lang, "Stand op", "Situation au", "As of")) " " (server.today()) } @for s in &sections { (s) } };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Werklijst", "Tableau de bord", "Board"), body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct WhatIfQuery {
+    program: Option<String>,
+    fte: Option<f64>,
+    demand: Option<f64>,
+    months: Option<usize>,
+    solve: Option<String>,
+}
+
+pub async fn whatif(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<WhatIfQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        let ids: Vec<String> = super::served_ids(server);
+        let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
+        let compiled = crate::api::served(server, &id)?;
+        let lang = lang_of(user, Some(compiled.program.spec.society_language));
+        let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
+        let (ask, settings) = req.settings();
+        let report = forecast::what_if(&compiled.program, &ask, &settings, &user.ctx(server.today()))?;
+        let [active, waiting, waits] = traject_sim::report::charts(&report, lang);
+        let solved = match q.solve {
+            Some(_) => Some(forecast::solve_fte(&compiled.program, None, 28.0, 0.9, &settings)?),
+            None => None,
+        };
+        let sm = &report.summary;
+        let body = html! {
+            form.whatif method="get" action="/whatif" {
+                label { (t(lang, "Programma", "Programme", "Programme")) select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } } }
+                label { (t(lang, "VTE", "ETP", "FTE")) input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
+                label { (t(lang, "Aanmeldingen ×", "Orientations ×", "Referrals ×")) input #demand type="range" name="demand" min="0.5" max="2" step="0.1" value=(q.demand.unwrap_or(1.0)); output #demand-value { (q.demand.unwrap_or(1.0)) } }
+                label { (t(lang, "Maanden", "Mois", "Months")) input type="number" name="months" min="1" max="120" value=(sm.months); }
+                button type="submit" { (t(lang, "Simuleer", "Simuler", "Simulate")) }
+                button type="submit" name="solve" value="1" { (t(lang, "Hoeveel VTE voor p90-wachttijd ≤ 28 dagen?", "Combien d'ETP pour une attente p90 ≤ 28 jours ?", "How many FTE keep the p90 wait ≤ 28 days?")) }
+            }
+            @if let Some(sol) = &solved {
+                p #solved.solved { (t(lang, "Nodig: ", "Nécessaire : ", "Needed: ")) strong { (sol.fte.map_or("> 50".to_string(), |f| format!("{f:.1}"))) " " (t(lang, "VTE", "ETP", "FTE")) } }
+            }
+            table #summary.summary {
+                tr { th { (t(lang, "capaciteit", "capacité", "capacity")) } th { (t(lang, "mediane wachttijd", "attente médiane", "median wait")) } th { (t(lang, "p90 wachttijd", "attente p90", "p90 wait")) } th { (t(lang, "moest wachten", "a dû attendre", "had to wait")) } th { (t(lang, "bezetting", "occupation", "utilisation")) } }
+                tr { td { (sm.capacity) } td { (format!("{:.0}", sm.wait_days_p50)) " d" } td #p90 { (format!("{:.0}", sm.wait_days_p90)) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
+            }
+            figure { (PreEscaped(active)) } figure { (PreEscaped(waiting)) } figure { (PreEscaped(waits)) }
+            p.help { (t(lang, "200 simulaties, startgetal 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 simulations, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Wat als", "Et si", "What-if"), body)))
+    })
+    .await
+}
+
+pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        let lang = lang_of(user, None);
+        server.catalogue.refresh();
+        let body = html! {
+            ul.programmes { @for l in server.catalogue.list() { li {
+                a href=(format!("/programmes/{}", l.id)) { (l.id) }
+                @if let Some(c) = &l.compiled { " — " (c.program.spec.versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")) }
+                @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (p) } } }
+            } } }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Programma's", "Programmes", "Programmes"), body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct DiffQuery {
+    a: Option<String>,
+    b: Option<String>,
+}
+
+pub async fn programme(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, _| {
+        server.catalogue.refresh();
+        let compiled = crate::api::served(server, &id)?;
+        let lang = lang_of(user, Some(compiled.program.spec.society_language));
+        let summary = progs::show(&server.catalogue, &id, None, Some(lang), &Default::default())?;
+        let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
+        let versions = &compiled.program.spec.versions;
+        let diff = match (&q.a, &q.b) {
+            (Some(a), Some(b)) => Some(progs::diff(&server.catalogue, &format!("{id}@{a}"), &format!("{id}@{b}"))?),
+            _ => None,
+        };
+        let body = html! {
+            @if let Some(p) = &problem { div.problem { pre { (p.render_in(lang)) } } }
+            table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
+                @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
+            form.diff method="get" action=(format!("/programmes/{id}")) {
+                select name="a" { @for v in versions { option value=(v.id) selected[q.a.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                " → "
+                select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                button type="submit" { (t(lang, "Vergelijk", "Comparer", "Compare")) }
+            }
+            @if let Some(d) = &diff { pre.diff { (traject_rollout::diff::render_text(d, lang)) } }
+            pre.summary { (summary) }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), &id, body)))
+    })
+    .await
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ReportQuery {
+    program: Option<String>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    /// Staff cost per FTE per month in euros, for the funding report.
+    cost: Option<String>,
+}
+
+/// A report as CSV text, by name: `activity`, or `funding` (which needs the staff cost).
+fn report_csv(
+    server: &Server,
+    user: &traject_app::users::SessionUser,
+    store: &traject_store::Store,
+    q: &ReportQuery,
+    kind: &str,
+) -> Result<Option<String>, Failure> {
+    let id = q.program.clone().unwrap_or_default();
+    let (from, to) = q.period(server.today());
+    let ctx = user.ctx(server.today());
+    match kind {
+        "activity" => {
+            let r = reports::activity(store, &id, from, to, &ctx)?;
+            Ok(Some(traject_report::activity::csv(&r)))
+        }
+        "funding" => {
+            let Some(cost) = q.cost.as_deref().filter(|c| !c.trim().is_empty()) else {
+                return Ok(None);
+            };
+            let cents = traject_report::parse_euros("cost", &cost.replace(',', "."))
+                .map_err(traject_app::AppError::from)?;
+            let ask = reports::FundingRequest {
+                program: id,
+                from,
+                to,
+                cost_per_fte_month_cents: cents,
+                materials_cents: None,
+            };
+            let r = reports::funding(
+                &server.catalogue,
+                Some(store),
+                &ask,
+                &Default::default(),
+                &ctx,
+            )?;
+            Ok(Some(traject_report::funding_csv(&r)))
+        }
+        _ => Err(Failure::new(
+            StatusCode::NOT_FOUND,
+            "no such report: activity or funding, as .csv or .xlsx",
+        )),
+    }
+}
+
+fn csv_table(csv_text: &str) -> Markup {
+    let mut rows = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    let rows: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();
+    html! { table.report { @for (i, r) in rows.iter().enumerate() { tr { @for c in r { @if i == 0 { th { (c) } } @else { td { (c) } } } } } } }
+}
+
+impl ReportQuery {
+    fn period(&self, today: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        let from = self.from.unwrap_or_else(|| today - chrono::Months::new(12));
+        (from, self.to.unwrap_or(today))
+    }
+}
+
+pub async fn reports(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    page(&s, &headers, move |server, user, store| {
+        let ids: Vec<String> = super::served_ids(server);
+        let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
+        let lang = lang_of(user, None);
+        let (from, to) = q.period(server.today());
+        let q = ReportQuery { program: Some(id.clone()), from: Some(from), to: Some(to), ..q };
+        let activity = report_csv(server, user, store, &q, "activity")?.unwrap_or_default();
+        let funding = report_csv(server, user, store, &q, "funding")?;
+        let cost = q.cost.clone().unwrap_or_default();
+        let query = format!("program={id}&from={from}&to={to}&cost={cost}");
+        let ctx = user.ctx(server.today());
+        let organisations = traject_app::cases::rollup(store, &ctx)?;
+        let several = organisations.iter().any(|r| r.org.is_some());
+        let body = html! {
+            form.report method="get" action="/reports" {
+                select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } }
+                label { (t(lang, "van", "du", "from")) input type="date" name="from" value=(from); }
+                label { (t(lang, "tot", "au", "to")) input type="date" name="to" value=(to); }
+                label { (t(lang, "Personeelskost per VTE per maand (€)", "Coût du personnel par ETP et par mois (€)", "Staff cost per FTE per month (€)")) input type="text" inputmode="decimal" name="cost" value=(cost); }
+                button type="submit" { (t(lang, "Toon", "Afficher", "Show")) }
+            }
+            h2 { (t(lang, "Activiteit", "Activité", "Activity")) }
+            p { a href=(format!("/reports/activity.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/activity.xlsx?{query}")) download { "Excel" } }
+            (csv_table(&activity))
+            h2 { (t(lang, "Financiering", "Financement", "Funding")) }
+            @match &funding {
+                Some(f) => {
+                    p { a href=(format!("/reports/funding.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/funding.xlsx?{query}")) download { "Excel" } }
+                    (csv_table(f))
+                }
+                None => p.help { (t(lang, "Geef de personeelskost per VTE per maand om de financiering per financier te berekenen.", "Indiquez le coût du personnel par ETP et par mois pour calculer le financement par financeur.", "Give the staff cost per FTE per month to compute the funding per funder.")) },
+            }
+            @if several {
+                h2 { (t(lang, "Per organisatie", "Par organisation", "Per organisation")) }
+                p.help { (t(lang, "Dossiers per OCMW en programma, volgens hun toestand nu.", "Dossiers par CPAS et par programme, selon leur état actuel.", "Cases per OCMW and programme, by their state now.")) }
+                table.rollup {
+                    thead { tr {
+                        th { (t(lang, "Organisatie", "Organisation", "Organisation")) }
+                        th { (t(lang, "Programma", "Programme", "Programme")) }
+                        th.num { (t(lang, "Doorverwezen", "Orientés", "Referred")) }
+                        th { (t(lang, "Toestand", "État", "State")) }
+                    } }
+                    tbody { @for r in &organisations { tr {
+                        td { (r.org.as_deref().unwrap_or("—")) }
+                        td { (r.program) }
+                        td.num { (r.referred) }
+                        td { @for (i, (state, n)) in r.states.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            @match state.parse::<traject_cases::CaseState>() {
+                                Ok(st) => { (st.word(lang)) }
+                                Err(_) => { (state) }
+                            }
+                            " " (n)
+                        } }
+                    } } }
+                }
+            }
+        };
+        Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Rapporten", "Rapports", "Reports"), body)))
+    })
+    .await
+}
+
+pub async fn report_file(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let made = as_user(&s, &headers, move |server, user, store| {
+        let (kind, ext) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+        let missing = || {
+            Failure::worded(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "the funding report needs `cost`, the staff cost per FTE per month in euros",
+                "het financieringsrapport vraagt `cost`, de personeelskost per VTE per maand in euro",
+                "le rapport de financement demande `cost`, le coût du personnel par ETP et par mois en euros",
+            )
+        };
+        let csv_text = report_csv(server, user, store, &q, kind)?.ok_or_else(missing)?;
+        let (from, to) = q.period(server.today());
+        let name = format!(
+            "{kind}-{}-{from}-{to}.{ext}",
+            q.program.clone().unwrap_or_default()
+        );
+        match ext {
+            "csv" => Ok((name, "text/csv; charset=utf-8", csv_text.into_bytes())),
+            "xlsx" => {
+                let bytes = traject_report::xlsx::from_csv(kind, &csv_text)
+                    .map_err(traject_app::AppError::from)?;
+                Ok((
+                    name,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    bytes,
+                ))
+            }
+            _ => Err(Failure::new(
+                StatusCode::NOT_FOUND,
+                "reports come as .csv or .xlsx",
+            )),
+        }
+    })
+    .await;
+    match made {
+        Ok((name, kind, body)) => (
+            [
+                (header::CONTENT_TYPE, kind.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(f) => f.into_response(),
+    }
+}
