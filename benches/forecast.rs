@@ -10,10 +10,13 @@ use chrono::{Days, NaiveDate};
 use serde_json::json;
 use traject_app::forecast::{self, Forecast, FromStore, Settings};
 use traject_app::{Ctx, FilePrograms, Programs, Role};
+use traject_cases::event::{self, Event};
+use traject_cases::CaseState;
 use traject_model::program::LoadOptions;
+use traject_rules::Verdict;
 use traject_sim::history;
-use traject_store::sql::{args, Sql};
-use traject_store::{append_event, Store};
+use traject_store::test_support::{self, Synthetic};
+use traject_store::Store;
 
 const CASES: usize = 100_000;
 
@@ -24,40 +27,60 @@ fn fill(store: &mut Store, last: NaiveDate) {
     let first = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap();
     let days = (last - first).num_days() as usize;
     let referral = json!({"id": "r", "referral_date": "2014-01-01"}).to_string();
-    store
-        .write(|tx| {
-            let insert = "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, track, started_on, ends_on) VALUES ('antwerpen', '2022', 'bench', ?1, 'eligible', ?2, ?3, ?2, ?4, ?5, ?6) RETURNING id";
-            for i in 0..CASES {
-                let referred = first + Days::new((i * days / CASES) as u64);
-                let started = referred + Days::new(7);
-                let ends = started + chrono::Months::new(9);
-                let (state, track, start, end) = if i % 10 == 0 {
-                    ("not_started", None, None, None)
-                } else if ends <= last {
-                    ("closed", Some("long"), Some(started), Some(ends))
-                } else {
-                    ("active", Some("long"), Some(started), Some(ends))
-                };
-                let s = |d: Option<NaiveDate>| d.map(|d| d.to_string());
-                let id: i64 = tx.one(insert, args![state, referred.to_string(), referral, track, s(start), s(end)])?;
-                let on = referred.to_string();
-                append_event(tx, id, &on, "referred", &json!({"verdict": "eligible"}), "bench", "bench")?;
-                match state {
-                    "not_started" => {
-                        append_event(tx, id, &on, "not_started", &json!({"outcome": "no_help_request"}), "bench", "bench")?;
-                    }
-                    _ => {
-                        let payload = json!({"track": "long", "ends_on": s(end)});
-                        append_event(tx, id, &started.to_string(), "started", &payload, "bench", "bench")?;
-                        if state == "closed" {
-                            append_event(tx, id, &ends.to_string(), "closed", &json!({"outcome": "art60"}), "bench", "bench")?;
-                        }
-                    }
-                }
-            }
-            Ok::<_, traject_store::StoreError>(())
+    let referred = |version: &str| {
+        Event::Referred(event::Referred {
+            verdict: Verdict::Eligible,
+            version: version.into(),
+            not_passed: vec![],
+            funding: vec![],
         })
-        .unwrap();
+    };
+    let ended = |outcome: &str| event::Ended {
+        outcome: outcome.into(),
+    };
+    let cases: Vec<Synthetic> = (0..CASES)
+        .map(|i| {
+            let referred_on = first + Days::new((i * days / CASES) as u64);
+            let started = referred_on + Days::new(7);
+            let ends = started + chrono::Months::new(9);
+            let mut events = vec![(referred_on, referred("2022"))];
+            let state = if i % 10 == 0 {
+                events.push((referred_on, Event::NotStarted(ended("no_help_request"))));
+                CaseState::NotStarted
+            } else {
+                let start = event::Started {
+                    track: Some("long".into()),
+                    changed: None,
+                    from_waiting_list: false,
+                    slot_freed_on: None,
+                    waited_days: None,
+                    ends_on: Some(ends),
+                };
+                events.push((started, Event::Started(start)));
+                if ends <= last {
+                    events.push((ends, Event::Closed(ended("art60"))));
+                    CaseState::Closed
+                } else {
+                    CaseState::Active
+                }
+            };
+            let runs = state != CaseState::NotStarted;
+            Synthetic {
+                program: "antwerpen",
+                version: "2022",
+                version_hash: "bench",
+                state,
+                verdict: Verdict::Eligible,
+                referral_date: referred_on,
+                referral: &referral,
+                track: runs.then_some("long"),
+                started_on: runs.then_some(started),
+                ends_on: runs.then_some(ends),
+                events,
+            }
+        })
+        .collect();
+    test_support::insert_synthetic(store, &cases).unwrap();
 }
 
 fn main() {
@@ -78,7 +101,7 @@ fn main() {
     };
 
     let t = Instant::now();
-    let cases = history::read(&store, "antwerpen", Some(last)).unwrap();
+    let cases = history::timelines(store.histories("antwerpen", Some(last)).unwrap());
     let snapshot = history::snapshot(&cases, last, 0.0);
     let read = t.elapsed();
     println!(

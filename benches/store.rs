@@ -11,12 +11,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use traject_cases::{self as engine, Ctx};
-use traject_store::sql::Sql;
+use traject_cases::event::{self, Event};
+use traject_cases::{self as engine, CaseStore, Ctx};
 
 use traject_model::program::{load_bytes, LoadOptions};
 use traject_model::referral::{FieldType, Referral, FIELDS};
-use traject_store::{append_event, Store};
+use traject_store::{test_support, Store, Table};
 
 fn referral(i: usize) -> Referral {
     let mut r = Referral::default();
@@ -82,7 +82,7 @@ fn main() {
         org: None,
     };
     store
-        .write(|tx| {
+        .in_transaction(|tx| {
             for i in 0..100_000 {
                 let r = referral(i);
                 let on = r.referral_date.unwrap().to_string();
@@ -98,27 +98,29 @@ fn main() {
         engine::start(&mut store, &compiled, id, Some(track), &ctx(&on)).unwrap();
     }
     // Intake forms are held; the rest of the million events are evaluations and notes.
-    store
-        .write(|tx| {
-            tx.execute("UPDATE due SET held_on = due_from WHERE evaluation = 'intake_form'", &[])?;
-            let have: i64 = tx.one("SELECT COUNT(*) FROM events", &[])?;
-            let payload = serde_json::json!({"evaluation": "intake_form", "goals": ["housing", "dutch", "network"]});
-            for k in 0..(1_000_000 - have) {
-                let id = 1 + k % 100_000;
-                append_event(tx, id, "2023-03-01", "evaluated", &payload, "bench", "bench")?;
-            }
-            Ok::<_, traject_store::StoreError>(())
-        })
-        .unwrap();
+    test_support::hold_all(&mut store, "intake_form").unwrap();
+    let have = store.count(Table::Events).unwrap();
+    let held = Event::Evaluated(event::Evaluated {
+        evaluation: "intake_form".into(),
+        decision: None,
+        goals: vec!["housing".into(), "dutch".into(), "network".into()],
+        score: None,
+        scheduled_for: None,
+        changed: None,
+        extended_until: None,
+        destination: None,
+        redacted: false,
+    });
+    let on = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    let notes: Vec<_> = (0..(1_000_000 - have))
+        .map(|k| (1 + k % 100_000, on, held.clone()))
+        .collect();
+    test_support::append_events(&mut store, &notes).unwrap();
+    let (cases, events) = (
+        store.count(Table::Cases).unwrap(),
+        store.count(Table::Events).unwrap(),
+    );
     drop(store);
-    let cases: i64 = rusqlite::Connection::open(&db_path)
-        .unwrap()
-        .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
-        .unwrap();
-    let events: i64 = rusqlite::Connection::open(&db_path)
-        .unwrap()
-        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
-        .unwrap();
     println!(
         "built {cases} cases and {events} events in {:.1} s",
         t.elapsed().as_secs_f64()

@@ -244,11 +244,14 @@ fn a_slot_freed_on_a_day_before_someone_joined_the_waiting_list_starts_them_on_t
     let history = cases::history(&mut store, 41, &on("2023-03-02")).unwrap();
     let started = history.last().unwrap();
     assert_eq!(
-        (started.kind.as_str(), started.on_date.as_str()),
+        (
+            started.event.kind().as_str(),
+            started.on_date.to_string().as_str()
+        ),
         ("started", "2023-03-01")
     );
-    assert_eq!(started.payload["slot_freed_on"], "2023-02-15");
-    let days: Vec<&str> = history.iter().map(|e| e.on_date.as_str()).collect();
+    assert_eq!(started.event.details()["slot_freed_on"], "2023-02-15");
+    let days: Vec<String> = history.iter().map(|e| e.on_date.to_string()).collect();
     assert!(
         days.windows(2).all(|w| w[0] <= w[1]),
         "history runs forward: {days:?}"

@@ -103,7 +103,7 @@ fn samples() -> Vec<CaseError> {
         AlreadyEnrolled {
             id: 7,
             module: "m".into(),
-            since: "2023-03-01".into(),
+            since: "2023-03-01".parse().unwrap(),
         },
         NotEnrolled {
             id: 7,
@@ -140,12 +140,12 @@ fn samples() -> Vec<CaseError> {
         },
         PauseTooLong {
             id: 7,
-            since: "2023-03-01".into(),
+            since: "2023-03-01".parse().unwrap(),
             max: "3 months".into(),
         },
         ReopenTooLate {
             id: 7,
-            ended: "2022-01-01".into(),
+            ended: "2022-01-01".parse().unwrap(),
             within: "12 months".into(),
             version: "2016".into(),
         },

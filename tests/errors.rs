@@ -56,11 +56,7 @@ fn refused_unknown_and_database_failures_are_different_types() {
         other => panic!("expected an unknown case, got {other:?}"),
     }
     // A database fault: the store loses its tables under the engine's feet.
-    store
-        .sqlite()
-        .unwrap()
-        .execute_batch("DROP TABLE due; DROP TABLE events; DROP TABLE cases;")
-        .unwrap();
+    traject_store::test_support::drop_case_tables(&store).unwrap();
     match engine::start(&mut store, &compiled, id, Some("long"), &ctx) {
         Err(CaseError::Store(StoreError::Database(_))) => {}
         other => panic!("expected a database failure, got {other:?}"),

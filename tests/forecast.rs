@@ -11,12 +11,12 @@ use chrono::NaiveDate;
 use traject_app::cases::{self, Ending};
 use traject_app::forecast::{self, Forecast, FromStore, Scenario, Settings};
 use traject_app::{Ctx, FilePrograms, Programs, Role};
-use traject_cases::StartOutcome;
+use traject_cases::{CaseState, StartOutcome};
 use traject_model::program::{LoadOptions, Program};
 use traject_model::referral::{FieldType, Referral, FIELDS};
 use traject_sim::history;
 use traject_sim::Rng;
-use traject_store::Store;
+use traject_store::{Scope, Store};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -340,17 +340,13 @@ fn synthetic_history(store: &mut Store, from: NaiveDate, to: NaiveDate, rate: f6
     let mut today = from;
     while today <= to {
         let c = ctx(today);
-        let ending: Vec<i64> = {
-            let mut stmt = store
-                .sqlite()
-                .unwrap()
-                .prepare(
-                    "SELECT id FROM cases WHERE state = 'active' AND ends_on <= ?1 ORDER BY id",
-                )
-                .unwrap();
-            let rows = stmt.query_map([today.to_string()], |r| r.get(0)).unwrap();
-            rows.map(Result::unwrap).collect()
-        };
+        let ending: Vec<i64> = store
+            .list(None, Some(CaseState::Active), Scope::ALL, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.ends_on.is_some_and(|e| e <= today))
+            .map(|c| c.id)
+            .collect();
         for id in ending {
             cases::finish(store, &programs, id, Ending::Close, "art60", &c).unwrap();
         }
@@ -401,15 +397,13 @@ fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
     let cal = r.calibration.as_ref().unwrap();
     let rate = cal.referrals_per_month.value;
     // The estimate is the history's own rate; the history is one Poisson draw around 8.
-    let made: f64 = store
-        .sqlite()
+    let before = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let made = store
+        .list(None, None, Scope::ALL, usize::MAX)
         .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM cases WHERE referral_date < '2024-01-01'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
-        .unwrap() as f64;
+        .iter()
+        .filter(|c| c.referral_date < before)
+        .count() as f64;
     assert!(
         (rate - made / 24.0).abs() < 1e-9,
         "learnt {rate}, the history has {made} in 24 months"
@@ -432,7 +426,7 @@ fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
     let mut lines = Vec::new();
     for (i, m) in r.summary.monthly.iter().enumerate() {
         let end = day("2024-01-01") + chrono::Months::new(i as u32 + 1) - chrono::Days::new(1);
-        let cases = history::read(&store, "antwerpen", Some(end)).unwrap();
+        let cases = history::timelines(store.histories("antwerpen", Some(end)).unwrap());
         let realised = history::snapshot(&cases, end, 0.0).waiting as f64;
         let holds = m.waiting_p10 <= realised && realised <= m.waiting_p90;
         inside += usize::from(holds);

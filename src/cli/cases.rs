@@ -502,7 +502,7 @@ pub fn cmd_retention(args: RetentionArgs) -> Verb {
                 Lang::En => ["case", "ended", "kept"],
             };
             for e in &expired {
-                let on = render::Words::new(Some(lang), None).date(&e.ended_on);
+                let on = render::Words::new(Some(lang), None).day(e.ended_on);
                 println!(
                     "{case} {:>6}  {:<10} {ended} {on}  ({kept} {})",
                     e.case, e.program, e.erase_after

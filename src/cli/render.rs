@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 use traject_app::cases::{CaseView, CaseloadRow, Export};
 use traject_app::programmes::{RolledOut, Validation};
 use traject_cases::CaseState;
+use traject_cases::EventRecord;
 use traject_i18n::Lang;
 use traject_sim::report::MmcReport;
-use traject_store::{CaseRow, DueRow, EventRow};
+use traject_store::{CaseRow, DueRow};
 
 use super::Done;
 
@@ -195,8 +196,9 @@ impl Words {
     }
 
     /// A stored ISO date as the reader writes it.
-    pub fn date(&self, iso: &str) -> String {
-        traject_i18n::stored_date(iso, self.lang).unwrap_or_else(|| iso.to_string())
+    /// A day, day first in Dutch and French.
+    pub fn day(&self, d: chrono::NaiveDate) -> String {
+        traject_i18n::date(d, self.lang)
     }
 
     fn term(&self, list: &str, code: &str) -> String {
@@ -268,9 +270,9 @@ pub fn case_line(w: &Words, r: &CaseRow) -> String {
         r.id,
         r.program,
         r.version,
-        w.term("verdict", &r.verdict),
+        w.term("verdict", r.verdict.as_str()),
         w.say("doorverwezen", "orienté le", "referred"),
-        w.date(&r.referral_date)
+        w.day(r.referral_date)
     )
 }
 
@@ -292,13 +294,13 @@ pub fn case_view(w: &Words, view: &CaseView) -> String {
         out,
         "  {} {} · {}: {}",
         w.say("doorverwezen op", "orienté le", "referred"),
-        w.date(&c.referral_date),
+        w.day(c.referral_date),
         w.say(
             "besluit over de toelating",
             "décision d'admissibilité",
             "eligibility verdict"
         ),
-        w.term("verdict", &c.verdict)
+        w.term("verdict", c.verdict.as_str())
     );
     let _ = writeln!(
         out,
@@ -333,15 +335,16 @@ pub fn case_view(w: &Words, view: &CaseView) -> String {
                 "evaluation moments"
             )
         );
-        for (e, from, to, held) in &view.schedule {
+        for d in &view.schedule {
+            let (e, from, to) = (&d.evaluation, d.due_from, d.due_to);
             let when = if from == to {
-                w.date(from)
+                w.day(from)
             } else {
-                format!("{} – {}", w.date(from), w.date(to))
+                format!("{} – {}", w.day(from), w.day(to))
             };
-            let status = held
-                .as_ref()
-                .map(|h| format!("{} {}", w.say("gehouden op", "tenu le", "held"), w.date(h)))
+            let status = d
+                .held_on
+                .map(|h| format!("{} {}", w.say("gehouden op", "tenu le", "held"), w.day(h)))
                 .unwrap_or_else(|| w.say("te doen", "à faire", "to do").into());
             let _ = writeln!(
                 out,
@@ -354,7 +357,8 @@ pub fn case_view(w: &Words, view: &CaseView) -> String {
 }
 
 fn state_text(w: &Words, c: &CaseRow) -> String {
-    let or_unknown = |x: &Option<String>| x.clone().unwrap_or_else(|| "?".into());
+    let or_unknown =
+        |x: &Option<chrono::NaiveDate>| x.map_or_else(|| "?".to_string(), |d| w.day(d));
     let exit = |x: &Option<String>| {
         x.as_deref()
             .map_or_else(|| "?".to_string(), |o| w.label(&c.program, o))
@@ -379,20 +383,19 @@ fn state_text(w: &Words, c: &CaseRow) -> String {
         CaseState::Active => format!(
             "{} {} {} {}{}",
             w.say("actief sinds", "actif depuis le", "active since"),
-            w.date(&or_unknown(&c.started_on)),
+            or_unknown(&c.started_on),
             w.say("in traject", "dans le trajet", "on track"),
             c.track
                 .as_deref()
                 .map_or_else(|| "—".to_string(), |t| w.label(&c.program, t)),
             c.ends_on
-                .as_deref()
-                .map(|e| format!(", {} {}", w.say("tot", "jusqu'au", "until"), w.date(e)))
+                .map(|e| format!(", {} {}", w.say("tot", "jusqu'au", "until"), w.day(e)))
                 .unwrap_or_default()
         ),
         CaseState::Extended => format!(
             "{} {}",
             w.say("verlengd tot", "prolongé jusqu'au", "extended, until"),
-            w.date(&or_unknown(&c.ends_on))
+            or_unknown(&c.ends_on)
         ),
         CaseState::Closed => format!(
             "{} — {}",
@@ -412,7 +415,7 @@ fn state_text(w: &Words, c: &CaseRow) -> String {
         CaseState::Paused => format!(
             "{} {} ({})",
             w.say("gepauzeerd sinds", "en pause depuis le", "paused since"),
-            w.date(&c.updated_on),
+            w.day(c.updated_on),
             w.say(
                 "houdt zijn plaats; de data schuiven op bij hervatten",
                 "garde sa place ; les dates se décalent à la reprise",
@@ -439,8 +442,12 @@ pub fn export(x: &Export) -> String {
     let _ = writeln!(out, "\n{}", words("Gebeurtenissen", "Événements", "Events"));
     for e in &x.events {
         let by = words("door", "par", "by");
-        let (on, kind, actor) = (&e.on_date, &e.kind, &e.actor);
-        let _ = writeln!(out, "  {on}  {kind:<10} {by} {actor}  {}", e.payload);
+        let (on, kind, actor) = (&e.on_date, e.event.kind().as_str(), &e.actor);
+        let _ = writeln!(
+            out,
+            "  {on}  {kind:<10} {by} {actor}  {}",
+            e.event.details()
+        );
     }
     let heading = words(
         "Evaluatiemomenten",
@@ -448,8 +455,9 @@ pub fn export(x: &Export) -> String {
         "Evaluation moments",
     );
     let _ = writeln!(out, "\n{heading}");
-    for (e, from, to, held) in &x.evaluations {
-        let held = held.as_deref().unwrap_or("—");
+    for d in &x.evaluations {
+        let (e, from, to) = (&d.evaluation, d.due_from, d.due_to);
+        let held = d.held_on.map_or_else(|| "—".to_string(), |h| h.to_string());
         let word = words("gehouden", "tenu", "held");
         let _ = writeln!(out, "  {e:<16} {from} – {to}  {word}: {held}");
     }
@@ -507,15 +515,16 @@ fn export_eligibility(out: &mut String, x: &Export) {
     }
 }
 
-pub fn event_line(w: &Words, e: &EventRow) -> String {
+pub fn event_line(w: &Words, e: &EventRecord) -> String {
     format!(
         "{:>3}  {}  {:<10} {} {:<10} {}  [{} {}, {} {}]\n",
         e.seq,
-        w.date(&e.on_date),
-        traject_i18n::vocabulary::term("event", &e.kind, w.lang).unwrap_or(&e.kind),
+        w.day(e.on_date),
+        traject_i18n::vocabulary::term("event", e.event.kind().as_str(), w.lang)
+            .unwrap_or(e.event.kind().as_str()),
         w.say("door", "par", "by"),
         e.actor,
-        traject_i18n::events::details(&e.payload, w.lang),
+        traject_i18n::events::details(&e.event.details(), w.lang),
         w.say("opgeslagen", "enregistré", "recorded"),
         e.recorded_at,
         w.say("versie", "version", "version"),
@@ -527,9 +536,9 @@ pub fn due(w: &Words, rows: &[DueRow], on: chrono::NaiveDate) -> String {
     let mut out = String::new();
     for r in rows {
         let window = if r.due_from == r.due_to {
-            w.date(&r.due_from)
+            w.day(r.due_from)
         } else {
-            format!("{} – {}", w.date(&r.due_from), w.date(&r.due_to))
+            format!("{} – {}", w.day(r.due_from), w.day(r.due_to))
         };
         let _ = writeln!(
             out,

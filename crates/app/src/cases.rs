@@ -10,13 +10,14 @@ use serde::Serialize;
 
 use super::{AppError, Ctx, Need, Programs};
 use traject_cases::{self as engine, CaseError, CaseState, Freed, StartOutcome};
+use traject_cases::{CaseStore, EventRecord};
 use traject_i18n::Lang;
 use traject_model::diag::{Diagnostic, Pos};
 use traject_model::referral::batch::Batch;
 use traject_model::referral::Referral;
 use traject_rules::explain::{self, Explanation};
 use traject_rules::CompiledProgram;
-use traject_store::{CaseRow, DueRow, EventRow, Scheduled, Store};
+use traject_store::{CaseRow, Due, DueRow, Store};
 
 /// A new case: its id and the eligibility verdict it was referred with.
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +71,7 @@ pub fn import(
             .nl(e.in_lang(Lang::Nl), "")
             .fr(e.in_lang(Lang::Fr), "")
     };
-    store.write(|tx| {
+    store.in_transaction(|tx| {
         let mut out = Imported::default();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();
@@ -453,7 +454,7 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
 pub struct Expired {
     pub case: i64,
     pub program: String,
-    pub ended_on: String,
+    pub ended_on: chrono::NaiveDate,
     pub erase_after: String,
 }
 
@@ -477,7 +478,7 @@ pub fn apply_retention(
             continue;
         };
         for (id, ended) in store.ended(&program, ctx.org_reach())? {
-            let due = ended.parse().ok().and_then(|d| keep.after(d));
+            let due = keep.after(ended);
             if due.is_some_and(|d| d <= ctx.on) {
                 expired.push(Expired {
                     case: id,
@@ -510,15 +511,19 @@ pub struct CaseFilter {
 
 pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow>, AppError> {
     ctx.require(Need::Persons)?;
-    let state = filter.state.map(|s| s.as_str());
-    Ok(store.list(filter.program.as_deref(), state, ctx.scope(), filter.limit)?)
+    Ok(store.list(
+        filter.program.as_deref(),
+        filter.state,
+        ctx.scope(),
+        filter.limit,
+    )?)
 }
 
 /// One case with its evaluation moments (held or to do).
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseView {
     pub case: CaseRow,
-    pub schedule: Vec<Scheduled>,
+    pub schedule: Vec<Due>,
 }
 
 /// One case file; the read is audited.
@@ -539,8 +544,8 @@ pub struct Export {
     pub referral: serde_json::Value,
     /// `None` once the personal data is erased (nothing left to judge).
     pub eligibility: Option<Explanation>,
-    pub events: Vec<EventRow>,
-    pub evaluations: Vec<Scheduled>,
+    pub events: Vec<EventRecord>,
+    pub evaluations: Vec<Due>,
     #[serde(skip)]
     pub lang: Lang,
 }
@@ -586,7 +591,7 @@ fn explained(
 }
 
 /// Every event of a case, oldest first; the read is audited.
-pub fn history(store: &mut Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRow>, AppError> {
+pub fn history(store: &mut Store, id: i64, ctx: &Ctx) -> Result<Vec<EventRecord>, AppError> {
     Ok(history_with_programme(store, id, ctx)?.1)
 }
 
@@ -595,7 +600,7 @@ pub fn history_with_programme(
     store: &mut Store,
     id: i64,
     ctx: &Ctx,
-) -> Result<(String, Vec<EventRow>), AppError> {
+) -> Result<(String, Vec<EventRecord>), AppError> {
     ctx.require(Need::Persons)?;
     let case = visible_case(store, id, ctx)?;
     let events = store.history(id)?;
@@ -606,7 +611,7 @@ pub fn history_with_programme(
 /// Evaluations due on `ctx.on` (window open) or overdue, optionally of one programme.
 pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow>, AppError> {
     ctx.require(Need::Persons)?;
-    Ok(store.due(&ctx.on.to_string(), program, ctx.scope())?)
+    Ok(store.due(ctx.on, program, ctx.scope())?)
 }
 
 #[derive(Debug, Serialize)]
@@ -668,7 +673,8 @@ pub struct OrganisationRow {
 pub fn rollup(store: &Store, ctx: &Ctx) -> Result<Vec<OrganisationRow>, AppError> {
     ctx.require(Need::Figures)?;
     let mut rows: Vec<OrganisationRow> = Vec::new();
-    for (org, program, state, n) in store.organisation_counts(ctx.org_reach())? {
+    for c in store.organisation_counts(ctx.org_reach())? {
+        let (org, program, state, n) = (c.org, c.program, c.state.as_str().to_string(), c.cases);
         match rows.last_mut() {
             Some(r) if r.org == org && r.program == program => {
                 r.referred += n;

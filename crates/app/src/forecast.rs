@@ -120,7 +120,7 @@ pub fn forecast(
     let mut calibration = None;
     if let Some(f) = store {
         f.ctx.require(Need::Figures)?;
-        let cases = history::read(f.store, &program.spec.id, Some(f.from))?;
+        let cases = history::timelines(f.store.histories(&program.spec.id, Some(f.from))?);
         let stay = sim::mean_service_days(&model);
         let snapshot = history::snapshot(&cases, f.from, stay);
         let (from, to) = f.window();
@@ -218,7 +218,7 @@ pub fn demand(
     let demand = v.demand.as_ref().ok_or(sim::ModelError::NoDemand {
         version: v.id.clone(),
     })?;
-    let cases = history::read(store.store, &program.spec.id, Some(store.from))?;
+    let cases = history::timelines(store.store.histories(&program.spec.id, Some(store.from))?);
     let (from, to) = store.window();
     Ok(history::calibrate(&cases, from, to, demand))
 }

@@ -34,13 +34,8 @@ pub fn funding(
     let fundable = match store {
         Some(store) => {
             let compiled = compile_loaded(p.clone())?;
-            Some(report::activity::fundable(
-                store,
-                &compiled,
-                ask.from,
-                ask.to,
-                ctx.org_reach(),
-            )?)
+            let cases = store.fundable_cases(&p.spec.id, ask.from, ask.to, ctx.org_reach())?;
+            Some(report::activity::fundable(&compiled, &cases))
         }
         None => None,
     };
@@ -66,12 +61,8 @@ pub fn activity(
     ctx: &Ctx,
 ) -> Result<ActivityReport, AppError> {
     ctx.require(Need::Figures)?;
+    let counts = store.cohort_counts(program, from, to, ctx.on, ctx.org_reach())?;
     Ok(report::activity::activity(
-        store,
-        program,
-        from,
-        to,
-        ctx.on,
-        ctx.org_reach(),
-    )?)
+        program, &counts, from, to, ctx.on,
+    ))
 }

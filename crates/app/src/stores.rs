@@ -15,17 +15,16 @@ pub fn copy(from: &DbTarget, to: &DbTarget, ctx: &Ctx) -> Result<Copied, AppErro
         });
     }
     if from == to {
-        return Err(traject_store::StoreError::Copy(format!(
-            "{from}: the source and the target are the same store"
-        ))
+        return Err(traject_store::StoreError::CopyToItself {
+            store: from.to_string(),
+        }
         .into());
     }
     if let DbTarget::File(path) = from {
         if !path.exists() {
-            return Err(traject_store::StoreError::Copy(format!(
-                "{}: no such database file to copy from",
-                path.display()
-            ))
+            return Err(traject_store::StoreError::CopyNoSource {
+                path: path.display().to_string(),
+            }
             .into());
         }
     }

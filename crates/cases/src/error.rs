@@ -1,12 +1,12 @@
 //! Why the engine refused or could not carry out a case action. Each variant says what was
 //! wrong in terms a social worker can act on; the wording is the command line's.
 
+use crate::lifecycle::{Action, CaseState};
+use crate::store::StoreError;
 use traject_i18n::Lang;
 use traject_model::diag::meant;
 use traject_model::program::model::ExitKind;
 use traject_rules::eval::EvalError;
-use traject_store::lifecycle::{Action, CaseState};
-use traject_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
@@ -103,7 +103,7 @@ pub enum CaseError {
     AlreadyEnrolled {
         id: i64,
         module: String,
-        since: String,
+        since: chrono::NaiveDate,
     },
     #[error("case {id} does not attend module '{module}'")]
     NotEnrolled { id: i64, module: String },
@@ -137,11 +137,15 @@ pub enum CaseError {
     #[error("case {id} cannot resume yet: its place was freed while it was paused and all {capacity} places are taken; it stays paused — resume it when a place frees up (within its pause), or drop it with a reason")]
     NoPlaceToResume { id: i64, capacity: i64 },
     #[error("case {id} was paused on {since}, longer than the {max} a pause may last: drop it with a reason, and re-open it if the programme allows")]
-    PauseTooLong { id: i64, since: String, max: String },
+    PauseTooLong {
+        id: i64,
+        since: chrono::NaiveDate,
+        max: String,
+    },
     #[error("case {id} ended on {ended}; version {version} allows re-opening within {within} only — refer the client again as a new case")]
     ReopenTooLate {
         id: i64,
-        ended: String,
+        ended: chrono::NaiveDate,
         within: String,
         version: String,
     },
@@ -158,11 +162,5 @@ fn allowed_list(state: CaseState) -> String {
         "nothing (the case is finished)".to_string()
     } else {
         ok.join(", ")
-    }
-}
-
-impl From<rusqlite::Error> for CaseError {
-    fn from(e: rusqlite::Error) -> Self {
-        CaseError::Store(StoreError::Database(e))
     }
 }

@@ -4,10 +4,10 @@
 //! the `Display` of `CaseError`.
 
 use super::error::CaseError;
+use crate::lifecycle::CaseState;
 use traject_i18n::{date, nl_fr, Lang};
 use traject_model::diag::meant;
 use traject_model::program::model::ExitKind;
-use traject_store::lifecycle::CaseState;
 
 impl CaseError {
     /// The refusal worded for a reader of `lang`.
@@ -236,5 +236,32 @@ fn exit_word(kind: ExitKind, lang: Lang) -> &'static str {
         (ExitKind::Destination, _) => "uitstroombestemming",
         (ExitKind::DropOut, _) => "reden van afhaken",
         (ExitKind::NotStarted, _) => "reden om niet te starten",
+    }
+}
+
+impl crate::StoreError {
+    /// The problem worded for a reader of `lang`; the database's own report stays as the
+    /// database words it.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        use crate::StoreError;
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::Create { path, reason } => nl_fr(lang, format!("{path}: kan de databank niet aanmaken: {reason}"), format!("{path} : impossible de créer la base de données : {reason}")),
+            StoreError::Open { path, reason } => nl_fr(lang, format!("{path}: kan de databank niet openen: {reason}"), format!("{path} : impossible d'ouvrir la base de données : {reason}")),
+            StoreError::NotTraject { path, reason } => nl_fr(lang, format!("{path}: {reason} — is dit een traject-databank?"), format!("{path} : {reason} — est-ce une base de données traject ?")),
+            StoreError::TooNew { path, found, known } => nl_fr(lang, format!("{path}: schemaversie {found} van de databank is nieuwer dan deze traject kent ({known}); gebruik een nieuwere traject"), format!("{path} : la version de schéma {found} de la base de données est plus récente que ce que connaît ce traject ({known}) ; utilisez un traject plus récent")),
+            StoreError::Database(e) => nl_fr(lang, format!("databank: {e}"), format!("base de données : {e}")),
+            StoreError::Connect { target, reason } => nl_fr(lang, format!("{target}: geen verbinding met de PostgreSQL-server: {reason} — controleer het adres, de gebruiker en of de server draait"), format!("{target} : connexion au serveur PostgreSQL impossible : {reason} — vérifiez l'adresse, l'utilisateur et que le serveur tourne")),
+            StoreError::Column { index, expected, found } => nl_fr(lang, format!("databank: kolom {index} bevat {found}, verwacht {expected} — is dit een traject-databank?"), format!("base de données : la colonne {index} contient {found}, attendu {expected} — est-ce une base de données traject ?")),
+            StoreError::NoRow => nl_fr(lang, "databank: een rij die de opvraging nodig heeft ontbreekt".to_string(), "base de données : une ligne nécessaire à la requête manque".to_string()),
+            StoreError::CopyTargetNotEmpty { target } => nl_fr(lang, format!("{target}: het doel bevat al dossiers, gebruikers of een audit-spoor; kopieer naar een lege databank"), format!("{target} : la cible contient déjà des dossiers, des utilisateurs ou une piste d'audit ; copiez vers une base de données vide")),
+            StoreError::CopyRowsDiffer { table, read, found } => nl_fr(lang, format!("{table}: {read} rijen gelezen maar {found} gevonden in het doel na het kopiëren"), format!("{table} : {read} lignes lues mais {found} trouvées dans la cible après la copie")),
+            StoreError::CopyDigestDiffers => nl_fr(lang, "de dossiers en gebeurtenissen in het doel verschillen na het kopiëren van de bron".to_string(), "les dossiers et événements de la cible diffèrent de la source après la copie".to_string()),
+            StoreError::BadDatabaseName { .. } => self.to_string(),
+            StoreError::CopyToItself { store } => nl_fr(lang, format!("{store}: de bron en het doel zijn dezelfde databank"), format!("{store} : la source et la cible sont la même base de données")),
+            StoreError::CopyNoSource { path } => nl_fr(lang, format!("{path}: er is geen databankbestand om uit te kopiëren"), format!("{path} : aucun fichier de base de données à copier")),
+        }
     }
 }

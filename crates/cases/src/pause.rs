@@ -1,17 +1,20 @@
 //! Pausing, resuming and re-opening cases, each as the version's `pause:` and `reopen:`
 //! policies allow. A paused case keeps its place, or gives it to the first who waits when the
 //! policy says `place: free` (and then needs a free place to resume); on resuming, its end
-//! date and the evaluation moments still to hold move by the days it was paused. A closed or dropped case re-opened
-//! within the policy's period goes back to `referred`, to be started again (or to wait).
+//! date and the evaluation moments still to hold move by the days it was paused. A closed or
+//! dropped case re-opened within the policy's period goes back to `referred`, to be started
+//! again (or to wait).
 
 use chrono::NaiveDate;
-use serde_json::json;
-use traject_store::sql::{args, Sql, Tx};
 
-use super::{add, allowing, capacity, is_full, promote, Action, CaseError, CaseState, Ctx, Freed};
 use traject_model::program::model::{PausePlace, Version};
 use traject_rules::CompiledProgram;
-use traject_store::{append_event, Store};
+
+use crate::event::{self, Event, EventKind};
+use crate::finish::Freed;
+use crate::schedule::add;
+use crate::start::promote;
+use crate::{allowing, capacity, is_full, Action, CaseError, CaseState, CaseStore, CaseTx, Ctx};
 
 fn policy<'a, T>(
     version: &'a Version,
@@ -26,39 +29,32 @@ fn policy<'a, T>(
     })
 }
 
-/// The latest `paused` event of a case: (its day, the state it paused from).
-fn last_pause(tx: &Tx, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
-    let (day, payload): (String, String) = tx.query_row(
-        "SELECT on_date, payload FROM events WHERE case_id = ?1 AND kind = 'paused' ORDER BY seq DESC LIMIT 1",
-        args![id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let from = serde_json::from_str::<serde_json::Value>(&payload)
-        .ok()
-        .and_then(|p| p["from"].as_str().and_then(|s| s.parse().ok()))
-        .unwrap_or(CaseState::Active);
-    Ok((day.parse().unwrap_or_default(), from))
+/// The latest pause of a case: its day and the state it paused from.
+fn last_pause(tx: &dyn CaseTx, id: i64) -> Result<(NaiveDate, CaseState), CaseError> {
+    let pauses = tx.events(id, EventKind::Paused)?;
+    let last = pauses.last().ok_or(crate::StoreError::NoRow)?;
+    let from = match &last.event {
+        Event::Paused(p) => p.from,
+        _ => CaseState::Active,
+    };
+    Ok((last.on, from))
 }
 
 /// Pause an active or extended case, until a planned day if one is given (it must fall
 /// within the policy's longest pause). Where the policy frees the place, the first case on
 /// the waiting list starts in the same transaction.
 pub fn pause(
-    store: &mut Store,
+    store: &mut impl CaseStore,
     compiled: &CompiledProgram,
     id: i64,
     reason: Option<&str>,
     until: Option<NaiveDate>,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
-    store.write(|tx| {
-        let (c, version) = allowing(tx, compiled, id, Action::Pause, ctx)?;
+    store.in_transaction(|tx| {
+        let (mut c, version) = allowing(tx, compiled, id, Action::Pause, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
-        let taken: u32 = tx.query_row(
-            "SELECT COUNT(*) FROM events WHERE case_id = ?1 AND kind = 'paused'",
-            args![id],
-            |r| r.get(0),
-        )?;
+        let taken = tx.events(id, EventKind::Paused)?.len() as u32;
         if taken >= p.max_pauses {
             return Err(CaseError::PauseLimit {
                 id,
@@ -68,10 +64,11 @@ pub fn pause(
             });
         }
         let frees = p.place == PausePlace::Free;
-        tx.execute(
-            "UPDATE cases SET state = 'paused', place_freed = ?3, updated_on = ?2 WHERE id = ?1",
-            args![id, ctx.day(), i64::from(frees)],
-        )?;
+        let from = c.state;
+        c.state = CaseState::Paused;
+        c.place_freed = frees;
+        c.updated_on = ctx.on;
+        tx.save(&c)?;
         let limit = add(ctx.on, &p.max_length);
         if let Some(u) = until {
             if u <= ctx.on || limit.is_some_and(|l| u > l) {
@@ -82,17 +79,14 @@ pub fn pause(
                 });
             }
         }
-        let resume_by = until.or(limit).map(|d| d.to_string());
-        let payload = json!({"from": c.state.as_str(), "reason": reason, "resume_by": resume_by, "place_freed": frees});
-        append_event(
-            tx,
-            id,
-            &ctx.day(),
-            "paused",
-            &payload,
-            &ctx.actor,
-            &c.version_hash,
-        )?;
+        let paused = Event::Paused(event::Paused {
+            from,
+            reason: reason.map(str::to_string),
+            resume_by: until.or(limit),
+            place_freed: frees,
+            redacted: false,
+        });
+        tx.append(id, ctx.on, &paused, &ctx.actor, &c.version_hash)?;
         let next_started = if frees {
             promote(tx, compiled, &c.program, ctx)?
         } else {
@@ -106,53 +100,52 @@ pub fn pause(
 /// moments still open when the pause began moved by the days it was paused (those already
 /// overdue then stay overdue).
 pub fn resume(
-    store: &mut Store,
+    store: &mut impl CaseStore,
     compiled: &CompiledProgram,
     id: i64,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
-    store.write(|tx| {
-        let (c, version) = allowing(tx, compiled, id, Action::Resume, ctx)?;
+    store.in_transaction(|tx| {
+        let (mut c, version) = allowing(tx, compiled, id, Action::Resume, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
         let (since, from) = last_pause(tx, id)?;
         if add(since, &p.max_length).is_some_and(|limit| ctx.on > limit) {
             return Err(CaseError::PauseTooLong {
                 id,
-                since: since.to_string(),
+                since,
                 max: p.max_length.clone(),
             });
         }
-        let freed: i64 =
-            tx.query_row("SELECT place_freed FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
-        if freed != 0 && is_full(tx, version, &c.program)? {
+        if c.place_freed && is_full(tx, version, &c.program)? {
             return Err(CaseError::NoPlaceToResume {
                 id,
                 capacity: capacity(version).unwrap_or_default(),
             });
         }
-        let days = (ctx.on - since).num_days();
-        let ends_on: Option<String> =
-            tx.query_row("SELECT ends_on FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
-        let ends_on = ends_on.map(|d| shifted(&d, days));
-        tx.execute(
-            "UPDATE cases SET state = ?2, ends_on = ?3, place_freed = 0, updated_on = ?4 WHERE id = ?1",
-            args![id, from.as_str(), ends_on, ctx.day()],
-        )?;
-        // Dates are shifted here rather than in SQL: the two back ends do date arithmetic
-        // differently. Open evaluations are moved last-first so no key collides on the way.
-        let open: Vec<(String, String, String)> = tx.query_map(
-            "SELECT evaluation, due_from, due_to FROM due WHERE case_id = ?1 AND held_on IS NULL AND due_to >= ?2 ORDER BY due_from DESC",
-            args![id, since.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        for (evaluation, due_from, due_to) in open {
-            tx.execute(
-                "UPDATE due SET due_from = ?4, due_to = ?5 WHERE case_id = ?1 AND evaluation = ?2 AND due_from = ?3",
-                args![id, evaluation, due_from, shifted(&due_from, days), shifted(&due_to, days)],
-            )?;
+        let days = chrono::Duration::days((ctx.on - since).num_days());
+        let shifted = |d: NaiveDate| d.checked_add_signed(days).unwrap_or(d);
+        c.state = from;
+        c.ends_on = c.ends_on.map(shifted);
+        c.place_freed = false;
+        c.updated_on = ctx.on;
+        tx.save(&c)?;
+        // Open evaluations are moved last-first so that no moment lands on another's day
+        // before that one has moved.
+        let mut open: Vec<_> = tx
+            .due(id)?
+            .into_iter()
+            .filter(|d| d.held_on.is_none() && d.due_to >= since)
+            .collect();
+        open.sort_by_key(|d| std::cmp::Reverse(d.due_from));
+        for d in open {
+            tx.reschedule(id, &d, shifted(d.due_from), shifted(d.due_to))?;
         }
-        let payload = json!({"paused_days": days, "to": from.as_str(), "ends_on": ends_on});
-        append_event(tx, id, &ctx.day(), "resumed", &payload, &ctx.actor, &c.version_hash)?;
+        let resumed = Event::Resumed(event::Resumed {
+            paused_days: days.num_days(),
+            to: from,
+            ends_on: c.ends_on,
+        });
+        tx.append(id, ctx.on, &resumed, &ctx.actor, &c.version_hash)?;
         Ok(())
     })
 }
@@ -160,22 +153,21 @@ pub fn resume(
 /// Re-open a closed or dropped case when the client returns within the policy's period: it
 /// is referred again, keeping its history, and starts (or waits) like any referral.
 pub fn reopen(
-    store: &mut Store,
+    store: &mut impl CaseStore,
     compiled: &CompiledProgram,
     id: i64,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
-    store.write(|tx| {
-        let (c, version) = allowing(tx, compiled, id, Action::Reopen, ctx)?;
-        let p = policy(version, |v| v.reopen.as_ref(), "re-opening a case", "reopen")?;
-        let ended: String =
-            tx.query_row("SELECT updated_on FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
-        let late = ended
-            .parse::<NaiveDate>()
-            .ok()
-            .and_then(|d| add(d, &p.within))
-            .is_none_or(|limit| ctx.on > limit);
-        if late {
+    store.in_transaction(|tx| {
+        let (mut c, version) = allowing(tx, compiled, id, Action::Reopen, ctx)?;
+        let p = policy(
+            version,
+            |v| v.reopen.as_ref(),
+            "re-opening a case",
+            "reopen",
+        )?;
+        let ended = c.updated_on;
+        if add(ended, &p.within).is_none_or(|limit| ctx.on > limit) {
             return Err(CaseError::ReopenTooLate {
                 id,
                 ended,
@@ -183,24 +175,20 @@ pub fn reopen(
                 version: version.id.clone(),
             });
         }
-        let outcome: Option<String> =
-            tx.query_row("SELECT outcome FROM cases WHERE id = ?1", args![id], |r| r.get(0))?;
-        tx.execute(
-            "UPDATE cases SET state = 'referred', outcome = NULL, track = NULL, started_on = NULL, ends_on = NULL, updated_on = ?2 WHERE id = ?1",
-            args![id, ctx.day()],
-        )?;
+        let reopened = Event::Reopened(event::Reopened {
+            from: c.state,
+            outcome: c.outcome.take(),
+            ended_on: ended,
+        });
+        c.state = CaseState::Referred;
+        c.track = None;
+        c.started_on = None;
+        c.ends_on = None;
+        c.updated_on = ctx.on;
+        tx.save(&c)?;
         // Closure-anchored moments of the ended stay are no longer due.
-        tx.execute("DELETE FROM due WHERE case_id = ?1 AND held_on IS NULL", args![id])?;
-        let payload = json!({"from": c.state.as_str(), "outcome": outcome, "ended_on": ended});
-        append_event(tx, id, &ctx.day(), "reopened", &payload, &ctx.actor, &c.version_hash)?;
+        tx.unschedule_open(id, None)?;
+        tx.append(id, ctx.on, &reopened, &ctx.actor, &c.version_hash)?;
         Ok(())
     })
-}
-
-/// An ISO date `days` later (a date that does not parse is left as it is).
-fn shifted(date: &str, days: i64) -> String {
-    date.parse::<NaiveDate>()
-        .ok()
-        .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
-        .map_or_else(|| date.to_string(), |d| d.to_string())
 }

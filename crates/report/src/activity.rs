@@ -6,10 +6,9 @@
 use super::Labels;
 use chrono::NaiveDate;
 use serde::Serialize;
-use traject_store::sql::{args, Sql};
-use traject_store::Reach;
 
-use traject_store::{Store, StoreError};
+use traject_cases::event::Event;
+use traject_cases::records::{CohortCounts, FundableCase};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
@@ -46,81 +45,66 @@ fn fig(figure: impl Into<String>, count: i64, denominator: i64, of: &str) -> Fig
     }
 }
 
+/// The activity report of `program`'s cohort referred from `from` to `to`, from the counts
+/// the store gives (`Store::cohort_counts`), states as they stood on `as_of`.
 pub fn activity(
-    store: &Store,
     program: &str,
+    n: &CohortCounts,
     from: NaiveDate,
     to: NaiveDate,
     as_of: NaiveDate,
-    org: Reach,
-) -> Result<ActivityReport, StoreError> {
-    let (f, t) = (from.to_string(), to.to_string());
-    let (all, one_org) = org.params();
-    let one = |sql: &str| -> Result<i64, StoreError> {
-        store.one(sql, args![program, f, t, all, one_org])
-    };
-    // One organisation's cases, or every organisation's (?4, ?5).
-    let cohort = "FROM cases WHERE program = ?1 AND referral_date BETWEEN ?2 AND ?3 AND (?4 OR org IS NOT DISTINCT FROM ?5)";
-    let referred = one(&format!("SELECT COUNT(*) {cohort}"))?;
-    let started = one(&format!(
-        "SELECT COUNT(*) {cohort} AND started_on IS NOT NULL"
-    ))?;
+) -> ActivityReport {
+    let (referred, started) = (n.referred, n.started);
     let mut figures = vec![
         fig("referred", referred, referred, "referred"),
-        fig("eligible on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'eligible'"))?, referred, "referred"),
-        fig("needs assessment on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'needs_assessment'"))?, referred, "referred"),
-        fig("ineligible on referral", one(&format!("SELECT COUNT(*) {cohort} AND verdict = 'ineligible'"))?, referred, "referred"),
+        fig("eligible on referral", n.eligible, referred, "referred"),
+        fig(
+            "needs assessment on referral",
+            n.needs_assessment,
+            referred,
+            "referred",
+        ),
+        fig("ineligible on referral", n.ineligible, referred, "referred"),
         fig("started", started, referred, "referred"),
-        fig("waiting now", one(&format!("SELECT COUNT(*) {cohort} AND state = 'waiting'"))?, referred, "referred"),
-        fig("active now", one(&format!("SELECT COUNT(*) {cohort} AND state IN ('active', 'extended', 'paused')"))?, started, "started"),
-        fig("extended", one(&format!("SELECT COUNT(*) {cohort} AND id IN (SELECT case_id FROM events WHERE kind = 'evaluated' AND {} = 'extend')", store.dialect().json_text("payload", "decision")))?, started, "started"),
+        fig("waiting now", n.waiting, referred, "referred"),
+        fig("active now", n.active, started, "started"),
+        fig("extended", n.extended, started, "started"),
     ];
-    let closed = one(&format!("SELECT COUNT(*) {cohort} AND state = 'closed'"))?;
-    figures.push(fig("finished (closed)", closed, started, "started"));
-    let grouped = |state: &str| -> Result<Vec<(String, i64)>, StoreError> {
-        store.query_map(
-            &format!("SELECT outcome, COUNT(*) {cohort} AND state = ?6 GROUP BY outcome ORDER BY outcome"),
-            args![program, f, t, all, one_org, state],
-            |r| Ok((r.get::<Option<String>>(0)?.unwrap_or_default(), r.get(1)?)),
-        )
-    };
-    for (dest, n) in grouped("closed")? {
-        figures.push(fig(format!("exit: {dest}"), n, closed, "finished"));
+    figures.push(fig("finished (closed)", n.closed, started, "started"));
+    for (dest, count) in &n.exits {
+        figures.push(fig(format!("exit: {dest}"), *count, n.closed, "finished"));
     }
-    let dropped = one(&format!("SELECT COUNT(*) {cohort} AND state = 'dropped'"))?;
-    figures.push(fig("dropped", dropped, referred, "referred"));
-    for (reason, n) in grouped("dropped")? {
-        figures.push(fig(format!("dropped: {reason}"), n, dropped, "dropped"));
+    figures.push(fig("dropped", n.dropped, referred, "referred"));
+    for (reason, count) in &n.drop_reasons {
+        figures.push(fig(
+            format!("dropped: {reason}"),
+            *count,
+            n.dropped,
+            "dropped",
+        ));
     }
-    let not_started = one(&format!(
-        "SELECT COUNT(*) {cohort} AND state = 'not_started'"
-    ))?;
-    figures.push(fig("not started", not_started, referred, "referred"));
-    for (reason, n) in grouped("not_started")? {
+    figures.push(fig("not started", n.not_started, referred, "referred"));
+    for (reason, count) in &n.not_started_reasons {
         figures.push(fig(
             format!("not started: {reason}"),
-            n,
-            not_started,
+            *count,
+            n.not_started,
             "not started",
         ));
     }
-    let scheduled = one(&format!(
-        "SELECT COUNT(*) FROM due WHERE case_id IN (SELECT id {cohort}) AND due_from <= '{as_of}'"
-    ))?;
-    let held = one(&format!("SELECT COUNT(*) FROM due WHERE case_id IN (SELECT id {cohort}) AND due_from <= '{as_of}' AND held_on IS NOT NULL"))?;
     figures.push(fig(
         "evaluations held",
-        held,
-        scheduled,
+        n.evaluations_held,
+        n.evaluations_due,
         "evaluations due so far",
     ));
-    Ok(ActivityReport {
+    ActivityReport {
         program: program.to_string(),
         cohort_from: from,
         cohort_to: to,
         as_of,
         figures,
-    })
+    }
 }
 
 /// A figure's name for a reader: the fixed figures by their wording, "exit: art60" and the
@@ -276,38 +260,26 @@ pub fn html(r: &ActivityReport, l: &Labels) -> String {
     traject_i18n::typography(&page, lang)
 }
 
-/// Per funder with conditions: of the programme's cases active at some time in [from, to],
-/// how many meet the funder's conditions (judged on the stored referral, with the version the
-/// case is pinned to). A case whose facts leave a condition unknown does not count as fundable.
+/// Per funder with conditions: of the programme's cases active at some time in a period (as
+/// `Store::fundable_cases` gives them), how many meet the funder's conditions (judged on the
+/// stored referral, with the version the case is pinned to). A case whose facts leave a
+/// condition unknown does not count as fundable.
 pub fn fundable(
-    store: &Store,
     compiled: &traject_rules::CompiledProgram,
-    from: NaiveDate,
-    to: NaiveDate,
-    org: Reach,
-) -> Result<Vec<super::Fundable>, StoreError> {
-    let (all, one_org) = org.params();
-    let rows: Vec<(String, String, Option<String>)> = store.query_map(
-        "SELECT version, referral, (SELECT payload FROM events e WHERE e.case_id = cases.id AND e.kind = 'referred') \
-         FROM cases WHERE program = ?1 AND started_on IS NOT NULL AND started_on <= ?3 \
-         AND NOT (state IN ('closed', 'dropped') AND updated_on < ?2) AND (?4 OR org IS NOT DISTINCT FROM ?5)",
-        args![compiled.program.spec.id, from.to_string(), to.to_string(), all, one_org],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    cases: &[FundableCase],
+) -> Vec<super::Fundable> {
     let mut counts: Vec<super::Fundable> = Vec::new();
-    for (version, referral, referred) in rows {
+    for case in cases {
         let Some(vi) = compiled
             .program
             .spec
             .versions
             .iter()
-            .position(|v| v.id == version)
+            .position(|v| v.id == case.version)
         else {
             continue;
         };
-        let value: serde_json::Value = serde_json::from_str(&referral).unwrap_or_default();
-        let judged = funders_of(compiled, vi, &value, referred.as_deref());
-        let Some(funding) = judged else {
+        let Some(funding) = funders_of(compiled, vi, &case.referral, case.referred.as_ref()) else {
             continue;
         };
         for (fi, f) in compiled.versions[vi]
@@ -331,7 +303,7 @@ pub fn fundable(
             entry.fundable += i64::from(funding.contains(&fi));
         }
     }
-    Ok(counts)
+    counts
 }
 
 /// The funders a stored case counts for: judged again on its referral, or — once erased — the
@@ -340,18 +312,16 @@ fn funders_of(
     compiled: &traject_rules::CompiledProgram,
     vi: usize,
     value: &serde_json::Value,
-    referred: Option<&str>,
+    referred: Option<&Event>,
 ) -> Option<Vec<usize>> {
     if value.get("erased_on").is_some() {
-        let payload: serde_json::Value = serde_json::from_str(referred?).ok()?;
-        let ids = payload["funding"].as_array()?;
+        let Some(Event::Referred(r)) = referred else {
+            return None;
+        };
         let funders = &compiled.versions[vi].funders;
         return Some(
             (0..funders.len())
-                .filter(|&i| {
-                    ids.iter()
-                        .any(|x| x.as_str() == Some(funders[i].id.as_str()))
-                })
+                .filter(|&i| r.funding.iter().any(|x| *x == funders[i].id))
                 .collect(),
         );
     }

@@ -20,7 +20,7 @@ pub enum Outcome {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Eligible,
@@ -35,6 +35,16 @@ impl Verdict {
             Verdict::Ineligible => "ineligible",
             Verdict::NeedsAssessment => "needs_assessment",
         }
+    }
+
+    pub fn parse(word: &str) -> Option<Verdict> {
+        [
+            Verdict::Eligible,
+            Verdict::Ineligible,
+            Verdict::NeedsAssessment,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == word)
     }
 }
 

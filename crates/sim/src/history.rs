@@ -6,14 +6,14 @@
 //! `demand:` instead, and the calibration says so.
 
 use std::collections::BTreeMap;
-use traject_store::sql::Sql;
 
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{Model, Service};
+use traject_cases::event::{Event, EventKind};
+use traject_cases::records::CaseHistory;
 use traject_model::program::model::Demand;
-use traject_store::{Store, StoreError};
 
 /// Shares need this many cases behind them, the referral rate this many months.
 pub const MIN_CASES: u64 = 20;
@@ -30,63 +30,42 @@ pub struct Timeline {
     pub ends_on: Option<NaiveDate>,
     pub extended: bool,
     /// The finishing event: its kind (closed, dropped, not_started) and day.
-    pub finished: Option<(String, NaiveDate)>,
+    pub finished: Option<(EventKind, NaiveDate)>,
 }
 
-fn day(v: Option<&serde_json::Value>) -> Option<NaiveDate> {
-    v.and_then(|x| x.as_str()).and_then(|s| s.parse().ok())
-}
-
-/// Every case of `program` with its events up to and including `until` (all, without).
-pub fn read(
-    store: &Store,
-    program: &str,
-    until: Option<NaiveDate>,
-) -> Result<Vec<Timeline>, StoreError> {
-    let until = until.map(|d| d.to_string());
-    let rows: Vec<(i64, String, String, String, String)> = store.query_map(
-        "SELECT c.id, c.referral_date, e.on_date, e.kind, e.payload FROM cases c JOIN events e ON e.case_id = c.id \
-         WHERE c.program = ?1 AND (CAST(?2 AS TEXT) IS NULL OR e.on_date <= ?2) ORDER BY c.id, e.seq",
-        traject_store::sql::args![program, until],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-    )?;
-    let mut cases: Vec<Timeline> = Vec::new();
-    let mut last_id = None;
-    for row in rows {
-        let (id, referral_date, on, kind, payload) = row;
-        if last_id != Some(id) {
-            last_id = Some(id);
-            cases.push(Timeline {
-                referral_date: referral_date.parse().ok(),
+/// Every case's timeline, from its history as the store reports it (`Store::histories`).
+pub fn timelines(cases: impl IntoIterator<Item = CaseHistory>) -> Vec<Timeline> {
+    cases
+        .into_iter()
+        .map(|c| {
+            let mut t = Timeline {
+                referral_date: Some(c.referral_date),
                 ..Default::default()
-            });
-        }
-        let case = cases.last_mut().expect("pushed above");
-        let on: Option<NaiveDate> = on.parse().ok();
-        let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-        apply(case, &kind, on, &payload);
-    }
-    Ok(cases)
+            };
+            for (on, event) in &c.events {
+                apply(&mut t, *on, event);
+            }
+            t
+        })
+        .collect()
 }
 
-fn apply(case: &mut Timeline, kind: &str, on: Option<NaiveDate>, payload: &serde_json::Value) {
-    match kind {
-        "waiting" => case.waiting_on = on,
-        "started" => {
-            case.started_on = on;
-            case.track = payload["track"].as_str().map(str::to_string);
-            case.ends_on = day(payload.get("ends_on"));
+fn apply(case: &mut Timeline, on: NaiveDate, event: &Event) {
+    match event {
+        Event::Waiting(_) => case.waiting_on = Some(on),
+        Event::Started(s) => {
+            case.started_on = Some(on);
+            case.track = s.track.clone();
+            case.ends_on = s.ends_on;
         }
-        "evaluated" => {
-            if let Some(until) = day(payload.get("extended_until")) {
+        Event::Evaluated(e) => {
+            if let Some(until) = e.extended_until {
                 case.ends_on = Some(until);
                 case.extended = true;
             }
         }
-        "closed" | "dropped" | "not_started" => {
-            if let Some(on) = on {
-                case.finished = Some((kind.to_string(), on));
-            }
+        Event::Closed(_) | Event::Dropped(_) | Event::NotStarted(_) => {
+            case.finished = Some((event.kind(), on));
         }
         _ => {}
     }
@@ -240,7 +219,7 @@ fn count(cases: &[&Timeline], to: NaiveDate) -> Counts {
     let mut n = Counts::default();
     for c in cases {
         n.referred += 1;
-        let kind = c.finished.as_ref().map(|(k, _)| k.as_str());
+        let kind = c.finished.as_ref().map(|(k, _)| *k);
         if c.started_on.is_some() {
             n.resolved += 1;
             n.started += 1;
@@ -249,9 +228,9 @@ fn count(cases: &[&Timeline], to: NaiveDate) -> Counts {
             if c.finished.is_some() || c.ends_on.is_some_and(|e| e <= to) {
                 n.completed += 1;
                 n.extended += u64::from(c.extended);
-                n.dropped += u64::from(kind == Some("dropped"));
+                n.dropped += u64::from(kind == Some(EventKind::Dropped));
             }
-        } else if kind == Some("not_started") && c.waiting_on.is_none() {
+        } else if kind == Some(EventKind::NotStarted) && c.waiting_on.is_none() {
             n.resolved += 1;
             n.not_started += 1;
         }

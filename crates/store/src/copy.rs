@@ -116,10 +116,9 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
         &[],
     )?;
     if held > 0 {
-        return Err(StoreError::Copy(format!(
-            "{}: the target already holds cases, users or an audit trail; copy into an empty database",
-            to.shown()
-        )));
+        return Err(StoreError::CopyTargetNotEmpty {
+            target: to.shown().to_string(),
+        });
     }
     let mut tables = Vec::new();
     let target_dialect = to.dialect();
@@ -142,15 +141,15 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
     for (table, n) in &tables {
         let there: i64 = to.one(&format!("SELECT COUNT(*) FROM {table}"), &[])?;
         if there as usize != *n {
-            return Err(StoreError::Copy(format!(
-                "{table}: {n} rows read but {there} found in the target after the copy"
-            )));
+            return Err(StoreError::CopyRowsDiffer {
+                table: table.clone(),
+                read: *n,
+                found: there,
+            });
         }
     }
     if digest_from != digest_to {
-        return Err(StoreError::Copy(
-            "the cases and events in the target differ from the source after the copy".into(),
-        ));
+        return Err(StoreError::CopyDigestDiffers);
     }
     Ok(Copied {
         tables,

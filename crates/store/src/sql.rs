@@ -13,6 +13,24 @@ use postgres::types::{IsNull, ToSql, Type};
 
 use super::StoreError;
 
+/// The database's own error as a store error: its message (and PostgreSQL's code), never a
+/// row value.
+pub(crate) trait OrStore<T> {
+    fn or_store(self) -> Result<T, StoreError>;
+}
+
+impl<T> OrStore<T> for Result<T, rusqlite::Error> {
+    fn or_store(self) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::Database(e.to_string()))
+    }
+}
+
+impl<T> OrStore<T> for Result<T, postgres::Error> {
+    fn or_store(self) -> Result<T, StoreError> {
+        self.map_err(|e| StoreError::Database(super::postgres::describe(&e)))
+    }
+}
+
 /// Which SQL a connection speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
@@ -155,6 +173,56 @@ impl FromValue for String {
         }
     }
 }
+/// Days are stored as ISO text (`2024-06-01`) on both back ends, so that they sort and compare
+/// as text in SQL.
+impl ToValue for chrono::NaiveDate {
+    fn to_value(&self) -> Value {
+        Value::Text(self.format("%Y-%m-%d").to_string())
+    }
+}
+impl FromValue for chrono::NaiveDate {
+    const EXPECTED: &'static str = "a day (YYYY-MM-DD)";
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+/// Typed words the store keeps as text: case states, verdicts, event kinds.
+macro_rules! stored_word {
+    ($t:ty, $expected:literal, $parse:expr) => {
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                Value::Text(self.as_str().to_string())
+            }
+        }
+        impl FromValue for $t {
+            const EXPECTED: &'static str = $expected;
+            fn from_value(v: &Value) -> Option<Self> {
+                match v {
+                    Value::Text(s) => $parse(s.as_str()),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+stored_word!(traject_cases::CaseState, "a case state", |s: &str| s
+    .parse()
+    .ok());
+stored_word!(
+    traject_rules::Verdict,
+    "a verdict",
+    traject_rules::Verdict::parse
+);
+stored_word!(
+    traject_cases::EventKind,
+    "an event kind",
+    traject_cases::EventKind::parse
+);
+
 impl<T: FromValue> FromValue for Option<T> {
     const EXPECTED: &'static str = T::EXPECTED;
     fn from_value(v: &Value) -> Option<Self> {
@@ -323,8 +391,8 @@ impl Sql for Conn {
             Conn::Sqlite(c) => sqlite_execute(c, sql, args),
             Conn::Postgres(m) => {
                 let mut pg = m.lock().unwrap_or_else(|p| p.into_inner());
-                let statement = pg.prepared(sql)?;
-                Ok(pg.client.execute(&statement, &pg_args(args))? as usize)
+                let statement = pg.prepared(sql).or_store()?;
+                Ok(pg.client.execute(&statement, &pg_args(args)).or_store()? as usize)
             }
         }
     }
@@ -333,8 +401,8 @@ impl Sql for Conn {
             Conn::Sqlite(c) => sqlite_rows(c, sql, args),
             Conn::Postgres(m) => {
                 let mut pg = m.lock().unwrap_or_else(|p| p.into_inner());
-                let statement = pg.prepared(sql)?;
-                pg_rows(pg.client.query(&statement, &pg_args(args))?)
+                let statement = pg.prepared(sql).or_store()?;
+                pg_rows(pg.client.query(&statement, &pg_args(args)).or_store()?)
             }
         }
     }
@@ -352,8 +420,8 @@ impl Sql for Tx<'_> {
             Tx::Sqlite(t) => sqlite_execute(t, sql, args),
             Tx::Postgres(t) => {
                 let mut t = t.borrow_mut();
-                let statement = t.prepared(sql)?;
-                Ok(t.tx.execute(&statement, &pg_args(args))? as usize)
+                let statement = t.prepared(sql).or_store()?;
+                Ok(t.tx.execute(&statement, &pg_args(args)).or_store()? as usize)
             }
         }
     }
@@ -362,8 +430,8 @@ impl Sql for Tx<'_> {
             Tx::Sqlite(t) => sqlite_rows(t, sql, args),
             Tx::Postgres(t) => {
                 let mut t = t.borrow_mut();
-                let statement = t.prepared(sql)?;
-                pg_rows(t.tx.query(&statement, &pg_args(args))?)
+                let statement = t.prepared(sql).or_store()?;
+                pg_rows(t.tx.query(&statement, &pg_args(args)).or_store()?)
             }
         }
     }
@@ -372,8 +440,8 @@ impl Sql for Tx<'_> {
 impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         match self {
-            Tx::Sqlite(t) => Ok(t.commit()?),
-            Tx::Postgres(t) => Ok(t.into_inner().tx.commit()?),
+            Tx::Sqlite(t) => Ok(t.commit().or_store()?),
+            Tx::Postgres(t) => Ok(t.into_inner().tx.commit().or_store()?),
         }
     }
 }
@@ -396,8 +464,9 @@ fn sqlite_execute(
     sql: &str,
     args: &[Value],
 ) -> Result<usize, StoreError> {
-    let mut stmt = c.prepare_cached(sql)?;
-    Ok(stmt.execute(rusqlite::params_from_iter(sqlite_args(args)))?)
+    let mut stmt = c.prepare_cached(sql).or_store()?;
+    stmt.execute(rusqlite::params_from_iter(sqlite_args(args)))
+        .or_store()
 }
 
 fn sqlite_rows(
@@ -406,14 +475,16 @@ fn sqlite_rows(
     args: &[Value],
 ) -> Result<Vec<Row>, StoreError> {
     use rusqlite::types::ValueRef;
-    let mut stmt = c.prepare_cached(sql)?;
+    let mut stmt = c.prepare_cached(sql).or_store()?;
     let width = stmt.column_count();
-    let mut rows = stmt.query(rusqlite::params_from_iter(sqlite_args(args)))?;
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(sqlite_args(args)))
+        .or_store()?;
     let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
+    while let Some(r) = rows.next().or_store()? {
         let mut values = Vec::with_capacity(width);
         for i in 0..width {
-            values.push(match r.get_ref(i)? {
+            values.push(match r.get_ref(i).or_store()? {
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(n) => Value::Int(n),
                 ValueRef::Real(f) => Value::Real(f),
@@ -459,20 +530,26 @@ fn pg_rows(rows: Vec<postgres::Row>) -> Result<Vec<Row>, StoreError> {
 fn pg_value(r: &postgres::Row, i: usize) -> Result<Value, StoreError> {
     let ty = r.columns()[i].type_().clone();
     let v = match ty {
-        Type::INT8 => r.try_get::<_, Option<i64>>(i)?.map(Value::Int),
+        Type::INT8 => r.try_get::<_, Option<i64>>(i).or_store()?.map(Value::Int),
         Type::INT4 => r
-            .try_get::<_, Option<i32>>(i)?
+            .try_get::<_, Option<i32>>(i)
+            .or_store()?
             .map(|n| Value::Int(n.into())),
         Type::INT2 => r
-            .try_get::<_, Option<i16>>(i)?
+            .try_get::<_, Option<i16>>(i)
+            .or_store()?
             .map(|n| Value::Int(n.into())),
-        Type::BOOL => r.try_get::<_, Option<bool>>(i)?.map(Value::Bool),
-        Type::FLOAT8 => r.try_get::<_, Option<f64>>(i)?.map(Value::Real),
+        Type::BOOL => r.try_get::<_, Option<bool>>(i).or_store()?.map(Value::Bool),
+        Type::FLOAT8 => r.try_get::<_, Option<f64>>(i).or_store()?.map(Value::Real),
         Type::FLOAT4 => r
-            .try_get::<_, Option<f32>>(i)?
+            .try_get::<_, Option<f32>>(i)
+            .or_store()?
             .map(|f| Value::Real(f.into())),
         Type::VOID => None,
-        _ => r.try_get::<_, Option<String>>(i)?.map(Value::Text),
+        _ => r
+            .try_get::<_, Option<String>>(i)
+            .or_store()?
+            .map(Value::Text),
     };
     Ok(v.unwrap_or(Value::Null))
 }

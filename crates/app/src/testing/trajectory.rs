@@ -486,7 +486,7 @@ impl Run<'_> {
             }
         }
         if let Some(want) = expect.get("ends_on").and_then(Value::as_str) {
-            let got = row.as_ref().and_then(|r| r.ends_on.clone());
+            let got = row.as_ref().and_then(|r| r.ends_on).map(|d| d.to_string());
             if got.as_deref() != Some(want) {
                 diffs.push(format!(
                     "line {line}: case {who}: end date expected {want}, got {got:?}"
@@ -537,7 +537,7 @@ impl Run<'_> {
     fn due_of(&self, id: Option<i64>, on: chrono::NaiveDate) -> Vec<String> {
         let due = self
             .store
-            .due(&on.to_string(), None, traject_store::Scope::ALL)
+            .due(on, None, traject_store::Scope::ALL)
             .unwrap_or_default();
         let mut got: Vec<String> = due
             .iter()

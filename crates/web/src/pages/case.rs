@@ -10,11 +10,10 @@ use serde::Deserialize;
 use traject_app::cases::{self, CaseFilter, CaseView};
 use traject_app::users::SessionUser;
 use traject_app::Programs;
+use traject_cases::{Action, EventRecord};
 use traject_i18n::Lang;
 use traject_model::program::terms::ExitKind;
 use traject_rules::CompiledProgram;
-use traject_store::lifecycle::Action;
-use traject_store::EventRow;
 
 use super::{checked_form, field, lang_of, layout, page, problem, t};
 use crate::api::{act_on, ActionBody};
@@ -48,7 +47,7 @@ pub async fn case_list(
                 tbody { @for c in &rows { tr {
                     td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
                     td { (c.program) } td { (c.state.word(lang)) @if let Some(p) = c.position { " (" (p) ")" } }
-                    td { (c.team.clone().unwrap_or_default()) } td { (day(&c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict)) }
+                    td { (c.team.clone().unwrap_or_default()) } td { (day(c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang).unwrap_or(c.verdict.as_str())) }
                 } } }
             }
             @if rows.is_empty() { p { (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet.")) } }
@@ -58,12 +57,12 @@ pub async fn case_list(
     .await
 }
 
-/// A stored ISO day as the reader writes it (day first in Dutch and French).
-fn day(iso: &str, lang: Lang) -> String {
-    traject_i18n::stored_date(iso, lang).unwrap_or_else(|| iso.to_string())
+/// A day as the reader writes it (day first in Dutch and French).
+fn day(d: chrono::NaiveDate, lang: Lang) -> String {
+    traject_i18n::date(d, lang)
 }
 
-fn history(events: &[EventRow], lang: Lang) -> Markup {
+fn history(events: &[EventRecord], lang: Lang) -> Markup {
     let kind = |k: &str| {
         traject_i18n::vocabulary::term("event", k, lang)
             .unwrap_or(k)
@@ -71,8 +70,9 @@ fn history(events: &[EventRow], lang: Lang) -> Markup {
     };
     html! {
         ol.history { @for e in events { li {
-            span.date { (day(&e.on_date, lang)) } " " strong data-kind=(e.kind) { (kind(&e.kind)) } " — " (e.actor)
-            @let details = traject_i18n::events::details(&e.payload, lang);
+            @let k = e.event.kind().as_str();
+            span.date { (day(e.on_date, lang)) } " " strong data-kind=(k) { (kind(k)) } " — " (e.actor)
+            @let details = traject_i18n::events::details(&e.event.details(), lang);
             @if !details.is_empty() { " " small { (details) } }
         } } }
     }
@@ -104,7 +104,7 @@ fn actions(
         .filter(|e| {
             view.schedule
                 .iter()
-                .any(|(id, _, _, held)| *id == e.id && held.is_none())
+                .any(|d| d.evaluation == e.id && d.held_on.is_none())
         })
         .collect();
     let form = |action: &str, label: &str, inner: Markup| -> Markup {
@@ -187,25 +187,23 @@ fn case_page(
                 |e| e.label.get(lang, fallback).to_string(),
             )
     };
-    let verdict = traject_i18n::vocabulary::term("verdict", &c.verdict, lang).unwrap_or(&c.verdict);
-    let on = |d: &Option<String>| {
-        d.as_deref()
-            .map_or_else(|| "—".to_string(), |d| day(d, lang))
-    };
+    let verdict = traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang)
+        .unwrap_or(c.verdict.as_str());
+    let on = |d: &Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| day(d, lang));
     let body = html! {
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (c.state.word(lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
-            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict) { (verdict) }
+            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
             dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }
-            dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(&c.referral_date, lang)) }
+            dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(c.referral_date, lang)) }
             dt { (t(lang, "Gestart", "Démarré", "Started")) } dd { (on(&c.started_on)) }
             dt { (t(lang, "Einde gepland", "Fin prévue", "Ends")) } dd { (on(&c.ends_on)) }
             dt { (t(lang, "Team", "Équipe", "Team")) } dd { (c.team.clone().unwrap_or_else(|| "—".into())) }
         }
         h2 { (t(lang, "Evaluaties", "Évaluations", "Evaluations")) }
-        table.schedule { @for (e, from, to, held) in &view.schedule { tr { td data-evaluation=(e) { (evaluation(e)) } td { (day(from, lang)) " – " (day(to, lang)) } td { (held.as_deref().map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
+        table.schedule { @for d in &view.schedule { tr { td data-evaluation=(d.evaluation) { (evaluation(&d.evaluation)) } td { (day(d.due_from, lang)) " – " (day(d.due_to, lang)) } td { (d.held_on.map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
         h2 { (t(lang, "Acties", "Actions", "Actions")) }
         div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use traject_app::{cases, forecast, programmes as progs, reports, Need};
+use traject_cases::CaseState;
 use traject_i18n::Lang;
-use traject_store::lifecycle::CaseState;
 
 use super::intake::ProgramQuery;
 use super::{lang_of, layout, page, t};
@@ -20,9 +20,8 @@ use crate::auth::as_user;
 use crate::failure::Failure;
 use crate::{Server, Shared};
 
-fn days_since(day: &str, today: chrono::NaiveDate) -> i64 {
-    day.parse::<chrono::NaiveDate>()
-        .map_or(0, |d| (today - d).num_days())
+fn days_since(day: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
+    (today - day).num_days()
 }
 
 fn board_section(
@@ -80,7 +79,7 @@ fn board_section(
             @if persons {
                 @if !waiting.is_empty() {
                     h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
-                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(&c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
                 }
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {

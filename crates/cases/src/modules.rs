@@ -1,0 +1,130 @@
+//! Which modules a client attends: joining one (alone or as a routed cohort) schedules the
+//! module's evaluation moments; leaving one takes those not yet held off the list.
+
+use traject_model::diag::did_you_mean;
+use traject_model::program::model::Anchor;
+use traject_rules::CompiledProgram;
+
+use crate::event::{self, Event};
+use crate::schedule::{add, schedule_one};
+use crate::{load_on, pinned, CaseError, CaseStore, CaseTx, Ctx};
+
+/// Enrol an active case in a module (optionally a group): the module's evaluation moments
+/// anchored on its start or end are scheduled from today — at the end when no timing is given.
+pub fn enrol(
+    store: &mut impl CaseStore,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.in_transaction(|tx| enrol_in(tx, compiled, id, module, group, ctx))
+}
+
+/// Enrol a cohort in a module, each case in its group (as routing placed them): all of them
+/// in one transaction, or none when one is refused.
+pub fn enrol_cohort(
+    store: &mut impl CaseStore,
+    compiled: &CompiledProgram,
+    module: &str,
+    placements: &[(i64, Option<String>)],
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.in_transaction(|tx| {
+        placements
+            .iter()
+            .try_for_each(|(id, group)| enrol_in(tx, compiled, *id, module, group.as_deref(), ctx))
+    })
+}
+
+fn enrol_in(
+    tx: &dyn CaseTx,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    group: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    let c = load_on(tx, id, ctx)?;
+    if !c.state.is_running() {
+        return Err(CaseError::NotEnrollable { id, state: c.state });
+    }
+    let (version, _) = pinned(compiled, &c)?;
+    let Some(m) = version.module(module) else {
+        let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
+        return Err(CaseError::UnknownModule {
+            version: version.id.clone(),
+            suggestion: did_you_mean(module, known.iter().map(String::as_str)).map(str::to_string),
+            given: module.to_string(),
+            known,
+        });
+    };
+    if let Some(since) = tx.enrolled_since(id, module)? {
+        return Err(CaseError::AlreadyEnrolled {
+            id,
+            module: module.to_string(),
+            since,
+        });
+    }
+    tx.enrol(id, module, group, ctx.on)?;
+    let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
+    for e in version
+        .evaluations
+        .iter()
+        .filter(|e| e.module.as_deref() == Some(module))
+    {
+        let base = match e.anchor {
+            Anchor::ModuleStart => Some(ctx.on),
+            Anchor::ModuleEnd => ends,
+            _ => None,
+        };
+        if let Some(base) = base {
+            if e.at.is_none() && e.window.is_none() && e.every.is_none() {
+                tx.schedule(id, &e.id, base, base)?;
+            } else {
+                schedule_one(tx, id, e, base, ends)?;
+            }
+        }
+    }
+    let enrolled = Event::Enrolled(event::Enrolled {
+        module: module.to_string(),
+        group: group.map(str::to_string),
+        ends_on: ends,
+    });
+    tx.append(id, ctx.on, &enrolled, &ctx.actor, &c.version_hash)?;
+    Ok(())
+}
+
+/// A case leaves a module: its module evaluations not yet held are no longer due.
+pub fn leave(
+    store: &mut impl CaseStore,
+    compiled: &CompiledProgram,
+    id: i64,
+    module: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    store.in_transaction(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        let (version, _) = pinned(compiled, &c)?;
+        if tx.enrolled_since(id, module)?.is_none() {
+            return Err(CaseError::NotEnrolled {
+                id,
+                module: module.to_string(),
+            });
+        }
+        tx.leave(id, module, ctx.on)?;
+        for e in version
+            .evaluations
+            .iter()
+            .filter(|e| e.module.as_deref() == Some(module))
+        {
+            tx.unschedule_open(id, Some(&e.id))?;
+        }
+        let left = Event::Left(event::Left {
+            module: module.to_string(),
+        });
+        tx.append(id, ctx.on, &left, &ctx.actor, &c.version_hash)?;
+        Ok(())
+    })
+}

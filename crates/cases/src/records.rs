@@ -1,0 +1,143 @@
+//! What a case store reports about its cases, as typed records: a case, an evaluation moment
+//! due, counts per module or organisation, a case's history for the forecast, a cohort's
+//! counts for the activity report. The store fills them; the application, the reports and the
+//! simulation read them. Whose cases a read covers is a `Scope`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use traject_rules::Verdict;
+
+use crate::event::Event;
+use crate::lifecycle::CaseState;
+
+/// A case as the application lists and shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub id: i64,
+    pub program: String,
+    pub version: String,
+    pub version_hash: String,
+    pub state: CaseState,
+    pub verdict: Verdict,
+    pub track: Option<String>,
+    pub referral_date: NaiveDate,
+    pub started_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    pub updated_on: NaiveDate,
+    /// The team that follows the case (`None` for cases made outside a team, e.g. the CLI).
+    pub team: Option<String>,
+    /// The organisation (OCMW) the case belongs to (`None` in a single-organisation store).
+    pub org: Option<String>,
+    /// Position on the waiting list (1 = next), when waiting.
+    pub position: Option<i64>,
+    /// The referral as stored (JSON; personal data, never serialised with the row).
+    #[serde(skip)]
+    pub referral: String,
+}
+
+/// An evaluation moment not yet held that is due (window open) or overdue (window closed).
+#[derive(Debug, Clone, Serialize)]
+pub struct DueRow {
+    pub case_id: i64,
+    pub program: String,
+    pub evaluation: String,
+    pub due_from: NaiveDate,
+    pub due_to: NaiveDate,
+    pub overdue: bool,
+    pub team: Option<String>,
+}
+
+/// How many running or paused cases attend a module (and group) now.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModuleCount {
+    pub module: String,
+    pub group: Option<String>,
+    pub enrolled: i64,
+}
+
+/// Cases of one organisation, programme and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationCount {
+    pub org: Option<String>,
+    pub program: String,
+    pub state: CaseState,
+    pub cases: i64,
+}
+
+/// The programme a case was judged under: its file name, text and option choices.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub file: String,
+    pub text: String,
+    pub options: std::collections::BTreeMap<String, String>,
+    /// The scripts as JSON (name → file and text); `None` for snapshots stored before scripts
+    /// were kept.
+    pub scripts: Option<String>,
+}
+
+/// A case's history as the forecast learns from it: its referral date and its events by day.
+#[derive(Debug, Clone)]
+pub struct CaseHistory {
+    pub referral_date: NaiveDate,
+    pub events: Vec<(NaiveDate, Event)>,
+}
+
+/// A case that ran in a period, for the funders' conditions: its version, its referral as
+/// stored, and its `referred` event (which keeps the funders once the referral is erased).
+#[derive(Debug, Clone)]
+pub struct FundableCase {
+    pub version: String,
+    pub referral: serde_json::Value,
+    pub referred: Option<Event>,
+}
+
+/// A cohort (cases referred in a period) counted for the activity report, states as they
+/// stand now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CohortCounts {
+    pub referred: i64,
+    pub eligible: i64,
+    pub needs_assessment: i64,
+    pub ineligible: i64,
+    pub started: i64,
+    pub waiting: i64,
+    /// Running or paused.
+    pub active: i64,
+    /// Extended at least once.
+    pub extended: i64,
+    pub closed: i64,
+    /// Closed cases per exit destination.
+    pub exits: Vec<(String, i64)>,
+    pub dropped: i64,
+    pub drop_reasons: Vec<(String, i64)>,
+    pub not_started: i64,
+    pub not_started_reasons: Vec<(String, i64)>,
+    /// Evaluation moments due on or before the report's day, and how many were held.
+    pub evaluations_due: i64,
+    pub evaluations_held: i64,
+}
+
+/// Whose cases a read covers: which organisation's (all of them, or one — `None`: cases
+/// outside any organisation) and, within it, which team's.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub org: Reach<'a>,
+    pub team: Reach<'a>,
+}
+
+/// Every value, or exactly this one (`None` matches the cases that have none).
+#[derive(Debug, Clone, Copy)]
+pub enum Reach<'a> {
+    All,
+    Only(Option<&'a str>),
+}
+
+impl Scope<'_> {
+    /// Everything: the store's own tools (copy, retention, the CLI without a user).
+    pub const ALL: Scope<'static> = Scope {
+        org: Reach::All,
+        team: Reach::All,
+    };
+}

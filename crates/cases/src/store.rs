@@ -1,0 +1,232 @@
+//! What the case lifecycle needs of a case store, and nothing more: one write transaction at a
+//! time, inside which cases are read and saved, events appended, evaluation moments scheduled
+//! and modules joined — all in typed values. The lifecycle knows no SQL and no back end; the
+//! store crate implements these traits for SQLite and PostgreSQL (as zen-engine's engine
+//! knows its decisions only through a loader).
+
+use chrono::NaiveDate;
+
+use traject_rules::Verdict;
+
+use crate::event::{Event, EventKind};
+use crate::lifecycle::CaseState;
+
+/// Why the case store could not do what was asked: problems with the database itself, never a
+/// refused case action (see `CaseError`). Each variant holds the facts; the database's own
+/// report is kept as the database words it (without row values).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: cannot create the database: {reason}")]
+    Create { path: String, reason: String },
+    #[error("{path}: cannot open the database: {reason}")]
+    Open { path: String, reason: String },
+    #[error("{path}: {reason} — is this a traject database?")]
+    NotTraject { path: String, reason: String },
+    #[error("{path}: database schema version {found} is newer than this traject knows ({known}); use a newer traject")]
+    TooNew {
+        path: String,
+        found: i64,
+        known: usize,
+    },
+    #[error("database: {0}")]
+    Database(String),
+    #[error("{target}: cannot connect to the PostgreSQL server: {reason} — check the address, the user and that the server runs")]
+    Connect { target: String, reason: String },
+    #[error(
+        "database: column {index} holds {found}, expected {expected} — is this a traject database?"
+    )]
+    Column {
+        index: usize,
+        expected: &'static str,
+        found: String,
+    },
+    #[error("database: a row the query needs is missing")]
+    NoRow,
+    #[error("{target}: the target already holds cases, users or an audit trail; copy into an empty database")]
+    CopyTargetNotEmpty { target: String },
+    #[error("{table}: {read} rows read but {found} found in the target after the copy")]
+    CopyRowsDiffer {
+        table: String,
+        read: usize,
+        found: i64,
+    },
+    #[error("the cases and events in the target differ from the source after the copy")]
+    CopyDigestDiffers,
+    #[error("{store}: the source and the target are the same store")]
+    CopyToItself { store: String },
+    #[error("{path}: no such database file to copy from")]
+    CopyNoSource { path: String },
+    #[error("{name:?}: a database name of a-z, 0-9 and _")]
+    BadDatabaseName { name: String },
+}
+
+/// A store of cases that can run one write transaction.
+pub trait CaseStore {
+    /// Run `f` in one write transaction, taken at once so that concurrent writers queue: all
+    /// it wrote is committed together when it returns `Ok`, nothing when it returns `Err` (the
+    /// caller's error passes through unchanged).
+    fn in_transaction<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&dyn CaseTx) -> Result<T, E>,
+    ) -> Result<T, E>;
+
+    /// Make what was overwritten unrecoverable from the store's own files (after an erasure).
+    fn checkpoint(&self) -> Result<(), StoreError>;
+}
+
+/// A case as the lifecycle reads and saves it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    pub id: i64,
+    pub program: String,
+    pub version: String,
+    pub version_hash: String,
+    pub state: CaseState,
+    pub verdict: Verdict,
+    pub track: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    /// Order on the waiting list, while waiting.
+    pub queue_seq: Option<i64>,
+    /// The exit (destination or reason) of a case that ended.
+    pub outcome: Option<String>,
+    pub updated_on: NaiveDate,
+    /// A paused case that gave its place up: it does not count against capacity.
+    pub place_freed: bool,
+    /// The day of the case's latest event (read only): nothing may be recorded before it.
+    pub latest: Option<NaiveDate>,
+}
+
+/// A case about to be created from a referral.
+#[derive(Debug, Clone)]
+pub struct NewCase<'a> {
+    pub program: &'a str,
+    pub version: &'a str,
+    pub version_hash: &'a str,
+    pub verdict: Verdict,
+    pub referral_date: NaiveDate,
+    /// The referral as stored (JSON): every known field.
+    pub referral: &'a str,
+    pub created_on: NaiveDate,
+    /// The OCMW's dossier number: one case per programme and organisation.
+    pub dossier: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub org: Option<&'a str>,
+}
+
+/// The programme text a version was judged under, kept once per content hash.
+#[derive(Debug, Clone)]
+pub struct SnapshotRecord<'a> {
+    pub hash: &'a str,
+    pub program: &'a str,
+    pub version: &'a str,
+    pub file: &'a str,
+    pub text: &'a str,
+    /// The option choices (JSON object).
+    pub options: &'a str,
+    /// The scripts the programme ran (JSON: name → file and text).
+    pub scripts: &'a str,
+    pub recorded_on: NaiveDate,
+}
+
+/// One scheduled evaluation moment of a case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Due {
+    pub evaluation: String,
+    pub due_from: NaiveDate,
+    pub due_to: NaiveDate,
+    pub held_on: Option<NaiveDate>,
+}
+
+/// One stored event as the lifecycle reads it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub seq: i64,
+    pub on: NaiveDate,
+    pub event: Event,
+}
+
+/// Reads and writes inside one write transaction.
+pub trait CaseTx {
+    fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError>;
+    /// Write back the changeable fields of `case` (state, version, track, dates, queue place,
+    /// outcome, whether its place is freed).
+    fn save(&self, case: &CaseRecord) -> Result<(), StoreError>;
+    fn insert(&self, case: &NewCase) -> Result<i64, StoreError>;
+    /// The first case of `program` holding `dossier` in organisation `org`: its id and its
+    /// referral as stored.
+    fn dossier_case(
+        &self,
+        program: &str,
+        org: Option<&str>,
+        dossier: &str,
+    ) -> Result<Option<(i64, String)>, StoreError>;
+    /// Replace the referral by a note of the erasure and forget the dossier number.
+    fn erase_referral(&self, id: i64, erased_on: NaiveDate) -> Result<(), StoreError>;
+    /// Keep a programme text (nothing happens when its hash is kept already).
+    fn keep_snapshot(&self, snapshot: &SnapshotRecord) -> Result<(), StoreError>;
+
+    /// Append the next event of a case; returns its sequence number.
+    fn append(
+        &self,
+        id: i64,
+        on: NaiveDate,
+        event: &Event,
+        actor: &str,
+        version_hash: &str,
+    ) -> Result<i64, StoreError>;
+    /// A case's events of one kind, in order.
+    fn events(&self, id: i64, kind: EventKind) -> Result<Vec<Recorded>, StoreError>;
+    /// Replace a stored event by its redacted form (the one change events allow).
+    fn redact(&self, id: i64, seq: i64, redacted: &Event) -> Result<(), StoreError>;
+
+    /// Cases of `program` holding a place: running ones and paused ones that kept theirs.
+    fn places_held(&self, program: &str) -> Result<i64, StoreError>;
+    /// Whether anyone waits in `program`.
+    fn anyone_waiting(&self, program: &str) -> Result<bool, StoreError>;
+    /// The next place at the end of `program`'s waiting list.
+    fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError>;
+    /// Position (1 = next) of the waiting case holding `queue_seq`.
+    fn waiting_position(&self, program: &str, queue_seq: i64) -> Result<i64, StoreError>;
+    /// The first case on `program`'s waiting list.
+    fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError>;
+
+    /// Schedule an evaluation moment (once: the same moment again is ignored).
+    fn schedule(
+        &self,
+        id: i64,
+        evaluation: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), StoreError>;
+    /// Every scheduled moment of a case, by its first day.
+    fn due(&self, id: i64) -> Result<Vec<Due>, StoreError>;
+    fn hold(
+        &self,
+        id: i64,
+        evaluation: &str,
+        due_from: NaiveDate,
+        on: NaiveDate,
+    ) -> Result<(), StoreError>;
+    /// Move an open moment to other days.
+    fn reschedule(
+        &self,
+        id: i64,
+        moved: &Due,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), StoreError>;
+    /// Forget the moments not held (of one evaluation, or all of them).
+    fn unschedule_open(&self, id: i64, evaluation: Option<&str>) -> Result<(), StoreError>;
+
+    /// Since when a case attends `module`, if it does.
+    fn enrolled_since(&self, id: i64, module: &str) -> Result<Option<NaiveDate>, StoreError>;
+    fn enrol(
+        &self,
+        id: i64,
+        module: &str,
+        group: Option<&str>,
+        on: NaiveDate,
+    ) -> Result<(), StoreError>;
+    fn leave(&self, id: i64, module: &str, on: NaiveDate) -> Result<(), StoreError>;
+}

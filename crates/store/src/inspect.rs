@@ -1,0 +1,78 @@
+//! A store looked at as a whole: rows per table, and the database's own integrity checks —
+//! for copies, backups and the tests that check a change left nothing half done.
+
+use crate::sql::{Dialect, Sql};
+use crate::{Store, StoreError};
+
+/// The tables of a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Cases,
+    Events,
+    Due,
+    Snapshots,
+    Enrolments,
+    Users,
+    Sessions,
+    LoginFailures,
+    Audit,
+}
+
+impl Table {
+    pub const ALL: [Table; 9] = [
+        Table::Cases,
+        Table::Events,
+        Table::Due,
+        Table::Snapshots,
+        Table::Enrolments,
+        Table::Users,
+        Table::Sessions,
+        Table::LoginFailures,
+        Table::Audit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Cases => "cases",
+            Table::Events => "events",
+            Table::Due => "due",
+            Table::Snapshots => "snapshots",
+            Table::Enrolments => "enrolments",
+            Table::Users => "users",
+            Table::Sessions => "sessions",
+            Table::LoginFailures => "login_failures",
+            Table::Audit => "audit",
+        }
+    }
+}
+
+impl Store {
+    /// Rows in `table`.
+    pub fn count(&self, table: Table) -> Result<i64, StoreError> {
+        self.one(&format!("SELECT COUNT(*) FROM {}", table.name()), &[])
+    }
+
+    /// What the database's own checks find wrong (empty when nothing): SQLite's
+    /// `integrity_check` and `foreign_key_check`; PostgreSQL enforces both as it writes.
+    pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        if self.dialect() == Dialect::Postgres {
+            return Ok(Vec::new());
+        }
+        let mut problems: Vec<String> = self
+            .query_map("PRAGMA integrity_check", &[], |r| r.get(0))?
+            .into_iter()
+            .filter(|s: &String| s != "ok")
+            .collect();
+        let broken: Vec<(String, i64)> = self.query_map(
+            "SELECT \"table\", rowid FROM pragma_foreign_key_check",
+            &[],
+            |r| Ok((r.get(0)?, r.get::<Option<i64>>(1)?.unwrap_or_default())),
+        )?;
+        problems.extend(
+            broken
+                .into_iter()
+                .map(|(t, row)| format!("{t}: row {row} refers to a missing row")),
+        );
+        Ok(problems)
+    }
+}

@@ -1,0 +1,33 @@
+//! The schema of each back end, as the `.sql` migrations under `migrations/<back end>/`, applied
+//! in order and counted in the store (SQLite's `user_version`, PostgreSQL's `traject_schema`).
+//! SQLite's list is the store's history since its first version; PostgreSQL's starts from the
+//! SQLite schema of the day it was added. A test holds both to the same tables and columns.
+
+macro_rules! migration {
+    ($dir:literal, $file:literal) => {
+        (
+            $file,
+            include_str!(concat!("../migrations/", $dir, "/", $file)),
+        )
+    };
+}
+
+/// SQLite's migrations, oldest first: (file name, statements).
+pub const SQLITE: &[(&str, &str)] = &[
+    migration!("sqlite", "0001_cases_events_due.sql"),
+    migration!("sqlite", "0002_dossier.sql"),
+    migration!("sqlite", "0003_snapshots.sql"),
+    migration!("sqlite", "0004_enrolments.sql"),
+    migration!("sqlite", "0005_team_application.sql"),
+    migration!("sqlite", "0006_erasure_redaction.sql"),
+    migration!("sqlite", "0007_organisations.sql"),
+    migration!("sqlite", "0008_snapshot_scripts.sql"),
+    migration!("sqlite", "0009_place_freed.sql"),
+];
+
+/// PostgreSQL's migrations, oldest first.
+pub const POSTGRES: &[(&str, &str)] = &[
+    migration!("postgres", "0001_schema.sql"),
+    migration!("postgres", "0002_snapshot_scripts.sql"),
+    migration!("postgres", "0003_place_freed.sql"),
+];
