@@ -157,14 +157,24 @@ fn main() {
         &root.join("programs/antwerpen.yaml").to_string_lossy(),
         &opts,
     )
-    .unwrap_or_else(|e| panic!("{}", e.render()));
+    .unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            traject_i18n::diagnostics::render_load(&e, traject_i18n::Lang::En)
+        )
+    });
     let scripted = traject_rules::open(
         &root
             .join("benches/fixtures/antwerpen_2022_expr.yaml")
             .to_string_lossy(),
         &opts,
     )
-    .unwrap_or_else(|e| panic!("{}", e.render()));
+    .unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            traject_i18n::diagnostics::render_load(&e, traject_i18n::Lang::En)
+        )
+    });
 
     let interpreted = traject_rules::open(
         &root
@@ -172,7 +182,12 @@ fn main() {
             .to_string_lossy(),
         &opts,
     )
-    .unwrap_or_else(|e| panic!("{}", e.render()))
+    .unwrap_or_else(|e| {
+        panic!(
+            "{}",
+            traject_i18n::diagnostics::render_load(&e, traject_i18n::Lang::En)
+        )
+    })
     .without_lowering();
     println!(
         "expr rules lowered to native code / run in Rhai: {:?}",

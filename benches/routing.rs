@@ -61,7 +61,12 @@ fn gent_with_limits(root: &Path) -> CompiledProgram {
         .into_owned();
     load_bytes(&file, text.as_bytes(), &LoadOptions::default())
         .and_then(traject_rules::compile_loaded)
-        .unwrap_or_else(|e| panic!("{}", e.render()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}",
+                traject_i18n::diagnostics::render_load(&e, traject_i18n::Lang::En)
+            )
+        })
 }
 
 fn hostile_stop_times(root: &Path) {
@@ -115,7 +120,13 @@ fn hostile_stop_times(root: &Path) {
             );
             let took = t.elapsed();
             let why = match &result {
-                Err(d) => d.first().map(|d| d.message.clone()).unwrap_or_default(),
+                Err(d) => d
+                    .first()
+                    .map(|d| {
+                        traject_i18n::catalogue::row_problem(&d.problem, traject_i18n::Lang::En)
+                            .message
+                    })
+                    .unwrap_or_default(),
                 Ok(_) => panic!("{name} was not stopped"),
             };
             worst = worst.max(took);

@@ -5,7 +5,7 @@
 //! `target/screenshots/` for review. Under `CI` a missing browser or driver is a failure;
 //! elsewhere the test says how to install them and stops.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -4,13 +4,18 @@
 
 use chrono::NaiveDate;
 use traject_app::users::AuthError;
-use traject_app::{AppError, Need, Role, SettingError};
+use traject_app::{AppError, Need, Role, Setting, SettingError, WholeStore};
 use traject_cases::{Action, CaseError, CaseState};
+use traject_i18n::catalogue::{app_error, case_error};
 use traject_i18n::Lang;
 use traject_model::program::model::ExitKind;
 use traject_report::ReportError;
 use traject_rollout::RolloutError;
 use traject_sim::ModelError;
+
+fn dur(text: &str) -> traject_model::program::duration::Duration {
+    traject_model::program::duration::Duration::parse(text).unwrap()
+}
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2023, 3, d).unwrap()
@@ -132,7 +137,7 @@ fn samples() -> Vec<CaseError> {
         PauseUntil {
             until: day(9),
             on: day(1),
-            max: "3 months".into(),
+            max: dur("3 months"),
         },
         NoPlaceToResume {
             id: 7,
@@ -141,12 +146,12 @@ fn samples() -> Vec<CaseError> {
         PauseTooLong {
             id: 7,
             since: "2023-03-01".parse().unwrap(),
-            max: "3 months".into(),
+            max: dur("3 months"),
         },
         ReopenTooLate {
             id: 7,
             ended: "2022-01-01".parse().unwrap(),
-            within: "12 months".into(),
+            within: dur("12 months"),
             version: "2016".into(),
         },
         Referral(traject_rules::eval::EvalError::MissingDate),
@@ -193,7 +198,11 @@ fn samples() -> Vec<CaseError> {
 #[test]
 fn every_refusal_has_its_own_dutch_and_french_words() {
     for e in samples() {
-        let (en, nl, fr) = (e.to_string(), e.in_lang(Lang::Nl), e.in_lang(Lang::Fr));
+        let (en, nl, fr) = (
+            case_error(&e, Lang::En),
+            case_error(&e, Lang::Nl),
+            case_error(&e, Lang::Fr),
+        );
         assert_ne!(nl, en, "no Dutch for {e:?}");
         assert_ne!(fr, en, "no French for {e:?}");
         assert_ne!(nl, fr, "{e:?}");
@@ -217,18 +226,16 @@ fn dates_read_day_first_and_suggestions_in_the_readers_words() {
         on: day(1),
         referral_date: day(2),
     };
-    assert!(e.to_string().contains("2023-03-02"));
+    assert!(case_error(&e, Lang::En).contains("2023-03-02"));
     assert!(
-        e.in_lang(Lang::Nl).contains("02/03/2023"),
+        case_error(&e, Lang::Nl).contains("02/03/2023"),
         "{}",
-        e.in_lang(Lang::Nl)
+        case_error(&e, Lang::Nl)
     );
     let e = samples().swap_remove(11);
-    assert!(e.to_string().contains("(did you mean 'short'?)"));
-    assert!(e.in_lang(Lang::Nl).contains("(bedoelde je 'short'?)"));
-    assert!(e
-        .in_lang(Lang::Fr)
-        .contains("(vouliez-vous dire «\u{a0}short\u{a0}»\u{a0}?)"));
+    assert!(case_error(&e, Lang::En).contains("(did you mean 'short'?)"));
+    assert!(case_error(&e, Lang::Nl).contains("(bedoelde je 'short'?)"));
+    assert!(case_error(&e, Lang::Fr).contains("(vouliez-vous dire «\u{a0}short\u{a0}»\u{a0}?)"));
 }
 
 fn app_samples() -> Vec<AppError> {
@@ -243,7 +250,7 @@ fn app_samples() -> Vec<AppError> {
             need: Need::EditProgrammes,
         },
         AppError::WholeStore {
-            what: "copying a store",
+            what: WholeStore::Copy,
             org: "gent".into(),
         },
         AppError::Exists("out.csv".into()),
@@ -259,7 +266,9 @@ fn app_samples() -> Vec<AppError> {
         AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
         AppError::Setting(SettingError::SimulationSize),
         AppError::Setting(SettingError::QueueRates),
-        AppError::Setting(SettingError::NotPositive { setting: "--fte" }),
+        AppError::Setting(SettingError::NotPositive {
+            setting: Setting::DemandFactor,
+        }),
         AppError::Setting(SettingError::WhatIfSize {
             runs: 200,
             months: 60,
@@ -300,7 +309,11 @@ fn app_samples() -> Vec<AppError> {
 #[test]
 fn every_application_error_reads_in_dutch_and_french() {
     for e in app_samples() {
-        let (en, nl, fr) = (e.to_string(), e.in_lang(Lang::Nl), e.in_lang(Lang::Fr));
+        let (en, nl, fr) = (
+            app_error(&e, Lang::En),
+            app_error(&e, Lang::Nl),
+            app_error(&e, Lang::Fr),
+        );
         assert_ne!(nl, en, "no Dutch for {e:?}");
         assert_ne!(fr, en, "no French for {e:?}");
         assert_ne!(nl, fr, "{e:?}");
@@ -315,11 +328,11 @@ fn a_refused_role_is_named_in_the_readers_words() {
         need: Need::Persons,
     };
     assert_eq!(
-        e.to_string(),
+        app_error(&e, Lang::En),
         "an auditor may not see people's referrals or cases"
     );
     assert_eq!(
-        e.in_lang(Lang::Nl),
+        app_error(&e, Lang::Nl),
         "een auditor mag niet de aanmeldingen of dossiers van personen zien"
     );
 }

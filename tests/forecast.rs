@@ -260,11 +260,11 @@ fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
     assert_eq!((capacity[0], capacity[3], capacity[23]), (40, 20, 20));
     assert!(r[0].summary.monthly.iter().all(|m| m.capacity == 40));
     // The comparison text names every scenario.
-    let reader = traject_sim::report::Reader {
+    let reader = traject_render::simulation::Reader {
         lang: traject_i18n::Lang::Fr,
         name: "AMIE",
     };
-    let text = traject_sim::report::compare_text(&r, reader);
+    let text = traject_render::simulation::compare_text(&r, reader);
     for s in &scenarios {
         assert!(text.contains(&s.name), "{text}");
     }
@@ -310,7 +310,7 @@ fn via_seats_not_counsellors_are_the_bottleneck_in_ghent() {
 fn a_scenario_file_with_a_mistake_gets_a_located_error() {
     let text = b"scenarios:\n  - name: ok\n  - name: typo\n    demand_factr: 1.2\n  - name: bad change\n    fte_change: {2024-13-01: 2}\n";
     let e = forecast::read_scenarios("s.yaml", text).unwrap_err();
-    let rendered = e.render();
+    let rendered = crate::common::rendered(&e);
     assert!(
         rendered.contains("s.yaml:4:5") && rendered.contains("did you mean 'demand_factor'"),
         "{rendered}"

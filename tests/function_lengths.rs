@@ -1,6 +1,10 @@
 //! Functions stay short enough to read in one screen or two: none in `src/` or `crates/` is longer than 150
 //! lines, and at most six are longer than 80. The count runs from the `fn` line to its closing
 //! brace, matching braces outside strings, characters and line comments.
+//!
+//! The message catalogue (`crates/i18n/src/catalogue/`, and the interface words in
+//! `crates/i18n/src/ui.rs`) is exempt: its functions are tables — one `match` arm per message,
+//! the Dutch, French and English wordings side by side — that read as lists, not as logic.
 
 use std::path::{Path, PathBuf};
 
@@ -107,7 +111,14 @@ fn no_function_is_too_long() {
     rust_files(&root.join("src"), &mut files);
     rust_files(&root.join("crates"), &mut files);
     let mut long = Vec::new();
-    for f in &files {
+    let tables = [
+        root.join("crates/i18n/src/catalogue"),
+        root.join("crates/i18n/src/ui.rs"),
+    ];
+    for f in files
+        .iter()
+        .filter(|f| !tables.iter().any(|t| f.starts_with(t)))
+    {
         let text = std::fs::read_to_string(f).unwrap();
         for (name, line, len) in functions(&text) {
             if len > SOFT_LIMIT {

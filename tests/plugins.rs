@@ -171,7 +171,7 @@ fn bundled() -> Vec<CompiledProgram> {
                 &root().join(format!("programs/{id}.yaml")).to_string_lossy(),
                 &LoadOptions::default(),
             )
-            .unwrap_or_else(|e| panic!("{}", e.render()))
+            .unwrap_or_else(|e| panic!("{}", crate::common::rendered(&e)))
         })
         .collect()
 }
@@ -268,7 +268,7 @@ proptest! {
                             prop_assert!(held, "{module}: mixing share {share} broken although feasible: {:?}", r.groups);
                         }
                         if !held {
-                            prop_assert!(r.notes.iter().any(|n| n.contains("maximum share")), "{module}: share broken without a note");
+                            prop_assert!(r.notes.iter().any(|n| note(n).contains("maximum share")), "{module}: share broken without a note");
                         }
                     }
                 }
@@ -396,7 +396,9 @@ fn a_dominant_mother_tongue_is_reported_not_hidden() {
     assert_eq!(mi.groups.len(), 1);
     assert_eq!(mi.groups[0].members.len(), 10, "everyone is still placed");
     assert!(
-        mi.notes.iter().any(|n| n.contains("8 of 10 speak ar")),
+        mi.notes
+            .iter()
+            .any(|n| note(n).contains("8 of 10 speak ar")),
         "{:?}",
         mi.notes
     );
@@ -558,4 +560,9 @@ proptest! {
         prop_assert_eq!(a.funding, b.funding);
         prop_assert_eq!(a.funding_unknown, b.funding_unknown);
     }
+}
+
+/// A routing note as the catalogue words it in English.
+fn note(n: &traject_rules::plugins::routing::RoutingNote) -> String {
+    traject_i18n::catalogue::routing_note(n, traject_i18n::Lang::En)
 }

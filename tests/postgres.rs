@@ -7,7 +7,7 @@
 //! The server comes from `TRAJECT_TEST_POSTGRES` (`eval "$(.ci/postgres start)"`); `.ci/run`
 //! starts one. Without it the tests say how to run them — under CI they fail.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Stdio;
@@ -50,20 +50,20 @@ fn the_bundled_trajectory_tests_pass_on_postgresql_as_on_sqlite() {
     let Some(first) = postgres_database("traject_traj_0") else {
         return;
     };
-    let on_sqlite = traject_app::testing::run_bundled();
+    let on_sqlite = traject_programme_tests::run_bundled();
     let n = AtomicUsize::new(0);
     let base = first.rsplit_once('/').unwrap().0.to_string();
     let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
-    let on_postgres = traject_app::testing::on_stores(
+    let on_postgres = traject_programme_tests::on_stores(
         Box::new(move || {
             let i = n.fetch_add(1, Ordering::SeqCst);
             let url = traject_store::create_database(&server, &format!("traject_traj_{i}"))?;
             assert!(url.starts_with(&base));
             Store::connect(&DbTarget::Postgres(url))
         }),
-        traject_app::testing::run_bundled,
+        traject_programme_tests::run_bundled,
     );
-    let text = traject_app::testing::render(&on_postgres);
+    let text = traject_programme_tests::render(&on_postgres);
     assert_eq!(on_postgres.failed(), 0, "{text}");
     assert!(on_postgres.errors.is_empty(), "{text}");
     assert_eq!(on_postgres.passed(), on_sqlite.passed());

@@ -3,7 +3,7 @@
 //! the same verdicts as `traject check`, concurrent writers, security headers, the audit trail
 //! of reads, and no personal data in the server's log.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -239,7 +239,7 @@ pub struct StoreArgs {
     pub actor: Option<String>,
     /// Language of the text output (default: the programme's society language); for
     /// `user add`, the language the user's pages are shown in.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
 }
 
@@ -378,7 +378,7 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Language of the problems found (default: your locale, LANG=nl_BE… or fr_BE…, else English).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
 }
 
@@ -390,7 +390,7 @@ pub struct ShowArgs {
     #[arg(long)]
     pub version: Option<String>,
     /// Language of the summary (default: the programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
     /// Choose a named option: ID=CHOICE (repeatable).
     #[arg(long = "option", value_name = "ID=CHOICE")]
@@ -437,7 +437,7 @@ pub struct CheckArgs {
     #[arg(long, requires = "batch")]
     pub out: Option<PathBuf>,
     /// Language of labels and wording (default: the programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -547,7 +547,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Language of the text and the HTML report (default: the programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
     /// Find the smallest FTE (0.1 steps) whose wait quantile stays under --max-wait-days.
     #[arg(long, requires = "max_wait_days")]
@@ -643,7 +643,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Language of the TODO list (default: the new programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
 }
 
@@ -654,7 +654,7 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Language of the text (default: the second programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
 }
 
@@ -669,7 +669,7 @@ pub struct WatchArgs {
     #[arg(long, default_value_t = 300)]
     pub interval_ms: u64,
     /// Language of the problems found (default: your locale, else English).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
 }
 
@@ -701,7 +701,7 @@ pub struct ReportFundingArgs {
     #[arg(long)]
     pub db: Option<DbTarget>,
     /// Language of the text (default: the programme's society language).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_lang)]
     pub lang: Option<Lang>,
     /// Also write the report to a .csv or .xlsx file.
     #[arg(long)]
@@ -751,7 +751,7 @@ pub struct CaseListArgs {
     #[command(flatten)]
     pub store: StoreArgs,
     /// Only cases in this state: referred, waiting, active, extended, closed, dropped, not_started.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_state)]
     pub state: Option<traject_cases::CaseState>,
     #[arg(long)]
     pub program: Option<String>,
@@ -1020,4 +1020,18 @@ pub struct CaseCohortArgs {
     pub program: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
+}
+
+/// `--lang`: nl, fr or en.
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    s.parse().map_err(|e: traject_model::text::UnknownLang| {
+        format!("unknown language '{}': use nl, fr or en", e.given)
+    })
+}
+
+/// `--state`: a case state by its code, worded in the terminal's language when unknown.
+fn parse_state(s: &str) -> Result<traject_cases::CaseState, String> {
+    s.parse().map_err(|e: traject_cases::UnknownState| {
+        traject_i18n::catalogue::unknown_state(&e.given, traject_i18n::locale_lang())
+    })
 }

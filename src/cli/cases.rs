@@ -4,7 +4,7 @@
 use traject_app::cases::{self, CaseFilter, Ending, EvaluationInput};
 use traject_app::{AppError, FilePrograms, Programs};
 use traject_cases::{Freed, StartOutcome};
-use traject_i18n::{nl_fr, Lang};
+use traject_i18n::Lang;
 use traject_model::program::LoadOptions;
 use traject_store::Store;
 
@@ -13,15 +13,12 @@ use super::{print_json, render, Done, Verb};
 
 /// The language of a confirmation line: `--lang`, else the locale's (as for errors).
 fn lang_of(store: &StoreArgs) -> Lang {
-    store.lang.unwrap_or_else(Lang::of_locale)
+    store.lang.unwrap_or_else(traject_i18n::locale_lang)
 }
 
 /// One line for a reader of `lang`: the English, or the Dutch or French built alongside.
 fn tell(lang: Lang, en: String, nl: String, fr: String) -> String {
-    match lang {
-        Lang::En => en,
-        _ => nl_fr(lang, nl, fr),
-    }
+    traject_i18n::prose(&traject_i18n::say(lang, nl, fr, en), lang)
 }
 
 /// What a case verb did, as "case 12 …" in each language.
@@ -234,7 +231,7 @@ fn cmd_case_new(args: CaseNewArgs) -> Verb {
 
 fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
-    let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::Rows)?;
+    let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::from)?;
     let mut db = open_store(&args.store)?;
     let lang = lang_of(&args.store);
     match cases::import(&mut db, &compiled, &shown, batch, &args.store.ctx()) {
@@ -244,7 +241,7 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
         }
         Err(AppError::Rows(diags)) => {
             for d in &diags {
-                eprint!("{}", d.in_lang(lang).render(None));
+                eprint!("{}", super::words::row(d, lang));
             }
             let n = diags.len();
             eprintln!(
@@ -318,8 +315,14 @@ fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
         &ctx,
     )?;
     match args.format {
-        Format::Json => print_json(&cohort),
-        Format::Text => render::cohort(&cohort),
+        Format::Json => {
+            let mut value = serde_json::to_value(&cohort).unwrap_or_default();
+            let notes = &cohort.routing.notes;
+            value["routing"]["notes"] =
+                traject_render::route::notes_json(notes, lang_of(&args.store));
+            print_json(&value)
+        }
+        Format::Text => render::cohort(&cohort, lang_of(&args.store)),
     }
     Ok(Done::Success)
 }
@@ -327,16 +330,14 @@ fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
 fn cmd_case_export(args: CaseExportArgs) -> Verb {
     let mut db = open_store(&args.store)?;
     let ctx = args.store.ctx();
-    let export = cases::export(
-        &mut db,
-        &programs(args.program),
-        args.id,
-        args.store.lang,
-        &ctx,
-    )?;
+    let export = cases::export(&mut db, &programs(args.program), args.id, &ctx)?;
+    let lang = args
+        .store
+        .lang
+        .unwrap_or_else(|| render::Words::new(None, Some(&export.case.program)).lang);
     match args.format {
-        Format::Json => print_json(&export),
-        Format::Text => print!("{}", render::export(&export)),
+        Format::Json => print_json(&render::export_view(&export, lang)),
+        Format::Text => print!("{}", render::export(&export, lang)),
     }
     Ok(Done::Success)
 }

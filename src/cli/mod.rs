@@ -6,15 +6,20 @@
 pub mod args;
 mod cases;
 mod render;
+mod watch;
 mod web;
+mod words;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
 use traject_app::{self as app, forecast, programmes, referrals, reports, AppError, FilePrograms};
-use traject_i18n::Lang;
+use traject_i18n::{LabelIn, Lang};
+use traject_model::problem::FileProblem;
 use traject_model::program::{self, LoadOptions};
+use traject_render::simulation::{self, Reader};
+use traject_render::{activity, funding, xlsx};
 
 use args::*;
 
@@ -73,7 +78,7 @@ fn reader_lang(command: &Command) -> Lang {
         Command::Retention(RetentionCommand::Apply(a)) => a.store.lang,
         _ => None,
     };
-    flag.unwrap_or_else(Lang::of_locale)
+    flag.unwrap_or_else(traject_i18n::locale_lang)
 }
 
 /// How a verb that ran to its end went: some verbs finish their work and still report a
@@ -115,14 +120,14 @@ fn exit_code(e: &AppError) -> u8 {
 /// some — and give its exit code.
 fn fail(e: &AppError, lang: Lang) -> ExitCode {
     match e {
-        AppError::Load(load) => eprint!("{}", load.render_in(lang)),
+        AppError::Load(load) => eprint!("{}", words::load_error(load, lang)),
         AppError::Rows(diags) => diags
             .iter()
-            .for_each(|d| eprint!("{}", d.in_lang(lang).render(None))),
+            .for_each(|d| eprint!("{}", words::row(d, lang))),
         other => eprintln!(
             "{} {}",
             traject_i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
-            other.in_lang(lang)
+            words::app_error(other, lang)
         ),
     }
     ExitCode::from(exit_code(e))
@@ -147,33 +152,48 @@ fn parse_options(raw: &[String]) -> Result<LoadOptions, AppError> {
     Ok(opts)
 }
 
-/// A problem reading standard input, located there.
-fn open_input_line(message: &str) -> AppError {
-    AppError::Rows(vec![traject_model::diag::Diagnostic::error(
-        "<stdin>",
+/// A file that could not be read or written, located at its start.
+fn file_problem(file: impl Into<String>, problem: FileProblem) -> AppError {
+    AppError::from(vec![traject_model::diag::Diagnostic::error(
+        file,
         traject_model::diag::Pos::new(1, 1),
-        message,
+        problem,
     )])
+}
+
+/// The system's reason an input could not be read.
+fn cannot_read(e: std::io::Error) -> FileProblem {
+    FileProblem::CannotRead {
+        reason: e.to_string(),
+    }
 }
 
 /// Write a table (its CSV rendering) to `path`: as an Excel workbook for `.xlsx`, else as CSV
 /// with formula-like cells marked as text; whole or not at all.
 fn write_table(path: &Path, sheet: &str, csv_text: &str) -> Result<(), AppError> {
-    let bytes = if traject_report::xlsx::is_workbook(path) {
-        traject_report::xlsx::from_csv(sheet, csv_text)?
+    let bytes = if xlsx::is_workbook(path) {
+        xlsx::from_csv(sheet, csv_text)?
     } else {
-        traject_report::xlsx::safe_csv(csv_text).into_bytes()
+        xlsx::safe_csv(csv_text).into_bytes()
     };
+    write_bytes(path, &bytes)
+}
+
+/// Write `bytes` to `path`, whole or not at all.
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     app::files::write_atomically(path, |w| {
-        std::io::Write::write_all(w, &bytes).map_err(|e| {
+        std::io::Write::write_all(w, bytes).map_err(|e| {
+            let problem = FileProblem::CannotWrite {
+                reason: e.to_string(),
+            };
             vec![traject_model::diag::Diagnostic::error(
                 path.display().to_string(),
                 traject_model::diag::Pos::new(1, 1),
-                format!("cannot write: {e}"),
+                problem,
             )]
         })
     })
-    .map_err(AppError::Rows)
+    .map_err(AppError::from)
 }
 
 /// Open an input file, or say where it could not be read (exit 1).
@@ -181,22 +201,16 @@ fn open_input(path: &Path) -> Result<(String, std::io::BufReader<std::fs::File>)
     let shown = traject_model::diag::display_path(path);
     match std::fs::File::open(path) {
         Ok(f) => Ok((shown, std::io::BufReader::new(f))),
-        Err(e) => Err(AppError::Rows(vec![
-            traject_model::diag::Diagnostic::error(
-                shown,
-                traject_model::diag::Pos::new(1, 1),
-                format!("cannot read: {e}"),
-            ),
-        ])),
+        Err(e) => Err(file_problem(shown, cannot_read(e))),
     }
 }
 
 fn cmd_validate(args: ValidateArgs) -> Verb {
     let v = programmes::validate(&args.paths);
-    let lang = args.lang.unwrap_or_else(Lang::of_locale);
+    let lang = args.lang.unwrap_or_else(traject_i18n::locale_lang);
     let ok = v.ok;
     match args.format {
-        Format::Json => print_json(&v.in_lang(lang)),
+        Format::Json => print_json(&render::validation_json(&v, lang)),
         Format::Text => render::validation(&v, lang),
     }
     Ok(Done::from_ok(ok))
@@ -204,13 +218,14 @@ fn cmd_validate(args: ValidateArgs) -> Verb {
 
 fn cmd_show(args: ShowArgs) -> Verb {
     let opts = parse_options(&args.options)?;
-    let text = programmes::show(
+    let (program, version) = programmes::show(
         &FilePrograms::here(),
         &args.program,
         args.version.as_deref(),
-        args.lang,
         &opts,
     )?;
+    let lang = args.lang.unwrap_or(program.spec.society_language);
+    let text = traject_render::summary::render_shown(&program, version.as_deref(), lang);
     print!("{text}");
     Ok(Done::Success)
 }
@@ -219,7 +234,7 @@ fn cmd_check(args: CheckArgs) -> Verb {
     let opts = parse_options(&args.options)?;
     let compiled = traject_app::Programs::open(&FilePrograms::here(), &args.program, &opts)?;
     if let Some(batch) = &args.batch {
-        let lang = args.lang.unwrap_or_else(Lang::of_locale);
+        let lang = args.lang.unwrap_or_else(traject_i18n::locale_lang);
         return check_batch(
             &compiled,
             &args.table.input(batch),
@@ -231,29 +246,25 @@ fn cmd_check(args: CheckArgs) -> Verb {
         .referral
         .expect("clap requires a referral without --csv");
     let (r, date_at) = traject_model::referral::read_file(&path)?;
-    let checked = match referrals::check(&compiled, &r, args.lang, &args::operator(None, None)) {
+    let explanation = match referrals::check(&compiled, &r, &args::operator(None, None)) {
         Ok(c) => c,
         Err(AppError::Referral(e)) => {
             let shown = traject_model::diag::display_path(&path);
-            let d = traject_model::diag::Diagnostic::error(shown, date_at, e.to_string())
-                .with_help("check the referral date, or choose a programme version that covers it")
-                .nl(
-                    "",
-                    "kijk de aanmeldingsdatum na, of kies een programmaversie die ze dekt",
-                )
-                .fr(
-                    "",
-                    "vérifiez la date d'orientation, ou choisissez une version du programme qui la couvre",
-                );
+            let d = traject_model::diag::Located::at(shown, date_at, app::RowProblem::Unjudged(e));
             return Err(AppError::Rows(vec![d]));
         }
         Err(e) => return Err(e),
     };
+    let lang = args.lang.unwrap_or(compiled.program.spec.society_language);
     match args.format {
-        Format::Json => print_json(&checked.explanation),
+        Format::Json => print_json(&traject_render::explain::view(
+            &compiled,
+            &explanation,
+            lang,
+        )),
         Format::Text => print!(
             "{}",
-            traject_rules::explain::render_text(&compiled, &checked.explanation, checked.lang)
+            traject_render::explain::text(&compiled, &explanation, lang)
         ),
     }
     Ok(Done::Success)
@@ -267,42 +278,75 @@ fn check_batch(
     out: Option<&Path>,
     lang: Lang,
 ) -> Verb {
-    let (shown, batch) = input.open().map_err(AppError::Rows)?;
-    let report_row =
-        |d: &traject_model::diag::Diagnostic| eprint!("{}", d.in_lang(lang).render(None));
+    let (shown, batch) = input.open().map_err(AppError::from)?;
     let summary = match out {
-        Some(path) if traject_report::xlsx::is_workbook(path) => {
+        Some(path) if xlsx::is_workbook(path) => {
             let mut csv = Vec::new();
-            let summary = referrals::check_batch(compiled, &shown, batch, &mut csv, report_row)
-                .map_err(AppError::Rows)?;
-            let book = traject_report::xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
-            app::files::write_atomically(path, |w| {
-                std::io::Write::write_all(w, &book).map_err(|e| {
-                    vec![traject_model::diag::Diagnostic::error(
-                        path.display().to_string(),
-                        traject_model::diag::Pos::new(1, 1),
-                        e.to_string(),
-                    )]
-                })
-            })
-            .map(|()| summary)
+            let summary =
+                judge_rows(compiled, &shown, batch, &mut csv, lang).map_err(batch_failure)?;
+            let book = xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
+            write_bytes(path, &book)?;
+            summary
         }
-        Some(path) => app::files::write_atomically(path, |w| {
-            referrals::check_batch(compiled, &shown, batch, w, report_row)
-        }),
+        Some(path) => {
+            let written = app::files::write_atomically(path, |w| {
+                judge_rows(compiled, &shown, batch, w, lang).map_err(|e| vec![e])
+            });
+            match written {
+                Ok(summary) => summary,
+                Err(mut ds) if ds.len() == 1 => return Err(batch_failure(ds.remove(0))),
+                Err(ds) => return Err(AppError::from(ds)),
+            }
+        }
         None => {
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
-            referrals::check_batch(compiled, &shown, batch, stdout, report_row)
+            judge_rows(compiled, &shown, batch, stdout, lang).map_err(batch_failure)?
         }
-    }
-    .map_err(AppError::Rows)?;
-    eprintln!("{}", summary.line_in(lang));
+    };
+    eprintln!("{}", traject_render::batch::summary_line(&summary, lang));
     Ok(Done::from_ok(summary.errors == 0))
 }
 
+/// A batch stopped by a result it could not write.
+fn batch_failure(d: traject_model::diag::Diagnostic) -> AppError {
+    AppError::from(vec![d])
+}
+
+/// Judge every row of `batch`, writing the result rows to `out` as CSV and each row's
+/// problems to stderr as they come.
+fn judge_rows(
+    compiled: &traject_rules::CompiledProgram,
+    shown: &str,
+    batch: traject_model::referral::batch::Batch<'_>,
+    out: impl std::io::Write,
+    lang: Lang,
+) -> Result<referrals::Summary, traject_model::diag::Diagnostic> {
+    let cannot_write = |e: &dyn std::fmt::Display| {
+        let problem = FileProblem::CannotWrite {
+            reason: e.to_string(),
+        };
+        traject_model::diag::Diagnostic::error(shown, traject_model::diag::Pos::new(1, 1), problem)
+    };
+    let mut rows = traject_render::batch::CsvRows::new(out, lang).map_err(|e| cannot_write(&e))?;
+    let summary = referrals::check_batch(compiled, shown, batch, |row| {
+        if let referrals::BatchRow::Failed { problems, .. } = &row {
+            problems
+                .iter()
+                .for_each(|d| eprint!("{}", words::row(d, lang)));
+        }
+        rows.write(&row).map_err(|e| cannot_write(&e))
+    })?;
+    rows.finish().map_err(|e| cannot_write(&e))?;
+    Ok(summary)
+}
+
 fn cmd_run_tests(args: TestArgs) -> Verb {
-    let report = programmes::run_tests(&args.paths);
-    print!("{}", traject_app::testing::render(&report));
+    let report = if args.paths.is_empty() && !Path::new(programmes::PROGRAMS_DIR).is_dir() {
+        traject_programme_tests::run_bundled()
+    } else {
+        traject_programme_tests::run_paths(&programmes::or_programs_dir(&args.paths))
+    };
+    print!("{}", traject_programme_tests::render(&report));
     Ok(Done::from_ok(
         report.failed() == 0 && report.errors.is_empty(),
     ))
@@ -315,7 +359,7 @@ fn cmd_route(args: RouteArgs) -> Verb {
         .table
         .input(&args.input)
         .open()
-        .map_err(AppError::Rows)?;
+        .map_err(AppError::from)?;
     let people = app::route::read_cohort(&shown, batch).map_err(AppError::Rows)?;
     let out = app::route::route(
         &compiled,
@@ -326,9 +370,10 @@ fn cmd_route(args: RouteArgs) -> Verb {
         &people,
     )
     .map_err(AppError::Rows)?;
+    let lang = traject_i18n::locale_lang();
     match args.format {
-        Format::Json => print_json(&out),
-        Format::Text => print!("{}", app::route::render_text(&out)),
+        Format::Json => print_json(&traject_render::route::route_json(&out, lang)),
+        Format::Text => print!("{}", traject_render::route::route_text(&out, lang)),
     }
     Ok(Done::Success)
 }
@@ -354,14 +399,14 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         .name
         .get(lang, loaded.spec.society_language)
         .to_string();
-    let reader = traject_sim::report::Reader { lang, name: &name };
+    let reader = Reader { lang, name: &name };
     if args.solve_fte {
         let wait = args.max_wait_days.unwrap_or(0.0);
         let version = args.version.as_deref();
         let r = forecast::solve_fte(&loaded, version, wait, args.quantile, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&r),
-            _ => print!("{}", traject_sim::report::solve_text(&r, reader)),
+            _ => print!("{}", simulation::solve_text(&r, reader)),
         }
         return Ok(Done::Success);
     }
@@ -395,7 +440,7 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         let reports = forecast::compare(&loaded, &ask, &scenarios, from_store, &settings)?;
         match args.format {
             SimFormat::Json => print_json(&serde_json::json!({"scenarios": reports})),
-            _ => print!("{}", traject_sim::report::compare_text(&reports, reader)),
+            _ => print!("{}", simulation::compare_text(&reports, reader)),
         }
         return Ok(Done::Success);
     }
@@ -408,19 +453,18 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
 fn simulation_out(
     args: &SimulateArgs,
     r: &traject_sim::report::ProgrammeReport,
-    reader: traject_sim::report::Reader,
+    reader: Reader,
 ) -> Verb {
     if let Some(path) = &args.html {
-        app::files::write_text(path, &traject_sim::report::html(r, reader))
-            .map_err(AppError::Rows)?;
+        app::files::write_text(path, &simulation::html(r, reader)).map_err(AppError::from)?;
     }
     if let Some(path) = &args.out {
-        write_table(path, "simulation", &traject_sim::report::csv(r))?;
+        write_table(path, "simulation", &simulation::csv(r))?;
     }
     match args.format {
         SimFormat::Json => print_json(r),
-        SimFormat::Csv => print!("{}", traject_sim::report::csv(r)),
-        SimFormat::Text => print!("{}", traject_sim::report::text(r, reader)),
+        SimFormat::Csv => print!("{}", simulation::csv(r)),
+        SimFormat::Text => print!("{}", simulation::text(r, reader)),
     }
     Ok(Done::Success)
 }
@@ -461,11 +505,11 @@ fn cmd_demand(args: DemandArgs) -> Verb {
         DemandFormat::Text => {
             let lang = args.store.lang.unwrap_or(loaded.spec.society_language);
             let name = loaded.spec.name.get(lang, loaded.spec.society_language);
-            let reader = traject_sim::report::Reader { lang, name };
-            let text = traject_sim::report::calibration_text(&cal, reader);
+            let reader = Reader { lang, name };
+            let text = simulation::calibration_text(&cal, reader);
             print!("{}", traject_i18n::typography(&text, lang))
         }
-        DemandFormat::Yaml => print!("{}", traject_sim::report::calibration_yaml(&cal)),
+        DemandFormat::Yaml => print!("{}", simulation::calibration_yaml(&cal)),
     }
     Ok(Done::Success)
 }
@@ -474,13 +518,8 @@ fn cmd_demand(args: DemandArgs) -> Verb {
 fn read_input(path: &Path) -> Result<(String, Vec<u8>), AppError> {
     let (shown, mut file) = open_input(path)?;
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| {
-        AppError::Rows(vec![traject_model::diag::Diagnostic::error(
-            shown.clone(),
-            traject_model::diag::Pos::new(1, 1),
-            format!("cannot read: {e}"),
-        )])
-    })?;
+    std::io::Read::read_to_end(&mut file, &mut bytes)
+        .map_err(|e| file_problem(shown.clone(), cannot_read(e)))?;
     Ok((shown, bytes))
 }
 
@@ -504,7 +543,7 @@ fn cmd_diff(args: DiffArgs) -> Verb {
         Format::Json => print_json(&d),
         Format::Text => print!(
             "{}",
-            traject_rollout::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
+            traject_render::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
         ),
     }
     Ok(Done::Success)
@@ -512,16 +551,16 @@ fn cmd_diff(args: DiffArgs) -> Verb {
 
 fn cmd_watch(args: WatchArgs) -> Verb {
     let paths: Vec<PathBuf> = programmes::or_programs_dir(&args.paths);
-    let lang = args.lang.unwrap_or_else(Lang::of_locale);
+    let lang = args.lang.unwrap_or_else(traject_i18n::locale_lang);
     let mut print = |line: &str| {
         println!("{line}");
         let _ = std::io::Write::flush(&mut std::io::stdout());
     };
     if args.poll {
         let every = std::time::Duration::from_millis(args.interval_ms.max(50));
-        app::watch::run_poll(&paths, every, lang, &mut print)?;
+        watch::run_poll(&paths, every, lang, &mut print)?;
     } else {
-        app::watch::run_events(&paths, lang, &mut print)?;
+        watch::run_events(&paths, lang, &mut print)?;
     }
     Ok(Done::Success)
 }
@@ -549,14 +588,14 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
     let ctx = args::operator(None, None);
     let r = reports::funding(&FilePrograms::here(), store.as_ref(), &ask, &opts, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "funding", &traject_report::funding_csv(&r))?;
+        write_table(path, "funding", &funding::funding_csv(&r))?;
     }
     match args.format {
         SimFormat::Json => print_json(&r),
-        SimFormat::Csv => print!("{}", traject_report::funding_csv(&r)),
+        SimFormat::Csv => print!("{}", funding::funding_csv(&r)),
         SimFormat::Text => {
             let labels = report_labels(&ask.program, args.lang);
-            print!("{}", traject_report::funding_text(&r, &labels))
+            print!("{}", funding::funding_text(&r, &labels))
         }
     }
     Ok(Done::Success)
@@ -567,23 +606,23 @@ fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
     let ctx = args.store.ctx();
     let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "activity", &traject_report::activity::csv(&r))?;
+        write_table(path, "activity", &activity::csv(&r))?;
     }
     let labels = report_labels(&args.program, args.store.lang);
     match args.format {
         ReportFormat::Json => print_json(&r),
-        ReportFormat::Csv => print!("{}", traject_report::activity::csv(&r)),
-        ReportFormat::Html => print!("{}", traject_report::activity::html(&r, &labels)),
-        ReportFormat::Text => print!("{}", traject_report::activity::text(&r, &labels)),
+        ReportFormat::Csv => print!("{}", activity::csv(&r)),
+        ReportFormat::Html => print!("{}", activity::html(&r, &labels)),
+        ReportFormat::Text => print!("{}", activity::text(&r, &labels)),
     }
     Ok(Done::Success)
 }
 
 /// The labels a report is read with: the programme's, in `lang` or its society language.
-fn report_labels(program: &str, lang: Option<traject_i18n::Lang>) -> traject_report::Labels {
+fn report_labels(program: &str, lang: Option<traject_i18n::Lang>) -> funding::Labels {
     match traject_app::Programs::load(&FilePrograms::here(), program, &LoadOptions::default()) {
-        Ok(p) => traject_report::Labels::of(&p, lang.unwrap_or(p.spec.society_language)),
-        Err(_) => traject_report::Labels::plain(lang.unwrap_or(traject_i18n::Lang::En), program),
+        Ok(p) => funding::Labels::of(&p, lang.unwrap_or(p.spec.society_language)),
+        Err(_) => funding::Labels::plain(lang.unwrap_or(traject_i18n::Lang::En), program),
     }
 }
 

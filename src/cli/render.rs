@@ -3,20 +3,22 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use traject_app::cases::{CaseView, CaseloadRow, Export};
-use traject_app::programmes::{RolledOut, Validation};
+use traject_app::programmes::{FileResult, RolledOut, Validation};
 use traject_cases::CaseState;
 use traject_cases::EventRecord;
-use traject_i18n::Lang;
+use traject_i18n::diagnostics::DiagnosticView;
+use traject_i18n::{LabelIn, Lang};
 use traject_sim::report::MmcReport;
 use traject_store::{CaseRow, DueRow};
 
-use super::Done;
+use super::{words, Done};
 
 pub fn validation(v: &Validation, lang: Lang) {
     let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
     for d in &v.missing {
-        eprint!("{}", d.in_lang(lang).render(None));
+        eprint!("{}", words::diagnostic(d, None, lang));
     }
     for r in &v.files {
         if r.ok {
@@ -47,7 +49,7 @@ pub fn validation(v: &Validation, lang: Lang) {
                 say("FOUT", "ÉCHEC", "FAIL"),
                 r.file
             );
-            eprint!("{}", r.rendered(lang));
+            eprint!("{}", file_problems(r, lang));
         }
     }
     let invalid = v.files.iter().filter(|r| !r.ok).count();
@@ -65,6 +67,55 @@ pub fn validation(v: &Validation, lang: Lang) {
             Lang::En => format!("{checked} file(s) checked, {valid} valid, {bad} invalid"),
         }
     );
+}
+
+/// A file's problems with their source lines (a file that did not load).
+pub fn file_problems(r: &FileResult, lang: Lang) -> String {
+    r.error
+        .as_ref()
+        .map(|e| words::load_error(e, lang))
+        .unwrap_or_default()
+}
+
+/// One programme file checked, as `--format json` shows it.
+#[derive(Serialize)]
+struct FileView<'a> {
+    file: &'a str,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    program: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    versions: &'a [(String, String)],
+    diagnostics: Vec<DiagnosticView>,
+}
+
+/// Every file checked and the paths that named nothing, as `--format json` shows them.
+#[derive(Serialize)]
+pub struct ValidationView<'a> {
+    ok: bool,
+    files: Vec<FileView<'a>>,
+    errors: Vec<DiagnosticView>,
+}
+
+pub fn validation_json(v: &Validation, lang: Lang) -> ValidationView<'_> {
+    let views = |ds: &[traject_model::diag::Diagnostic]| {
+        ds.iter().map(|d| words::view(d, lang)).collect::<Vec<_>>()
+    };
+    ValidationView {
+        ok: v.ok,
+        files: v
+            .files
+            .iter()
+            .map(|r| FileView {
+                file: &r.file,
+                ok: r.ok,
+                program: r.program.as_deref(),
+                versions: &r.versions,
+                diagnostics: views(&r.diagnostics),
+            })
+            .collect(),
+        errors: views(&v.missing),
+    }
 }
 
 /// A progress bar on stderr, only when a person watches it.
@@ -114,7 +165,7 @@ pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
         r.programme.display()
     );
     if !r.check.ok {
-        eprint!("{}", r.check.rendered(lang));
+        eprint!("{}", file_problems(&r.check, lang));
         eprintln!(
             "{}",
             say(
@@ -142,7 +193,10 @@ pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
         )
     );
     for t in &r.todo {
-        out.push_str(&format!("  - {}\n", t.text(lang)));
+        out.push_str(&format!(
+            "  - {}\n",
+            traject_render::rollout::todo_text(t, lang)
+        ));
     }
     print!("{}", traject_i18n::typography(&out, lang));
     Done::Success
@@ -308,22 +362,16 @@ pub fn case_view(w: &Words, view: &CaseView) -> String {
         w.say("toestand", "état", "state"),
         state_text(w, c)
     );
-    let allowed: Vec<String> = c
-        .state
-        .allowed_text(w.lang)
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
+    let allowed = if c.state.allowed().is_empty() {
+        w.say("niets (afgelopen)", "rien (terminé)", "nothing (finished)")
+            .to_string()
+    } else {
+        traject_i18n::catalogue::allowed_words(c.state, w.lang)
+    };
     let _ = writeln!(
         out,
-        "  {}: {}",
+        "  {}: {allowed}",
         w.say("nu mogelijk", "possible maintenant", "allowed now"),
-        if allowed.is_empty() {
-            w.say("niets (afgelopen)", "rien (terminé)", "nothing (finished)")
-                .to_string()
-        } else {
-            allowed.join(", ")
-        }
     );
     if !view.schedule.is_empty() {
         let _ = writeln!(
@@ -426,8 +474,8 @@ fn state_text(w: &Words, c: &CaseRow) -> String {
 }
 
 /// The access-request document: what traject holds about the client, in `export.lang`.
-pub fn export(x: &Export) -> String {
-    let words = |nl, fr, en| in_lang(x.lang, nl, fr, en);
+pub fn export(x: &Export, lang: Lang) -> String {
+    let words = |nl, fr, en| in_lang(lang, nl, fr, en);
     let c = &x.case;
     let mut out = format!(
         "{} {} — {} {} {}\n",
@@ -437,8 +485,8 @@ pub fn export(x: &Export) -> String {
         words("versie", "version", "version"),
         c.version
     );
-    export_referral(&mut out, x);
-    export_eligibility(&mut out, x);
+    export_referral(&mut out, x, lang);
+    export_eligibility(&mut out, x, lang);
     let _ = writeln!(out, "\n{}", words("Gebeurtenissen", "Événements", "Events"));
     for e in &x.events {
         let by = words("door", "par", "by");
@@ -474,9 +522,9 @@ fn in_lang(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> 
 }
 
 /// The referral's facts as stored, or that they were erased.
-fn export_referral(out: &mut String, x: &Export) {
+fn export_referral(out: &mut String, x: &Export, lang: Lang) {
     let heading = in_lang(
-        x.lang,
+        lang,
         "Gegevens van de doorverwijzing",
         "Données de l'orientation",
         "Referral data",
@@ -490,15 +538,15 @@ fn export_referral(out: &mut String, x: &Export) {
             }
         }
         _ => {
-            let _ = writeln!(out, "  {}", in_lang(x.lang, "gewist", "effacées", "erased"));
+            let _ = writeln!(out, "  {}", in_lang(lang, "gewist", "effacées", "erased"));
         }
     }
 }
 
 /// The eligibility check: verdict, then every rule with its outcome and source.
-fn export_eligibility(out: &mut String, x: &Export) {
+fn export_eligibility(out: &mut String, x: &Export, lang: Lang) {
     let heading = in_lang(
-        x.lang,
+        lang,
         "Toelating, criterium per criterium",
         "Admissibilité, critère par critère",
         "Eligibility, criterion by criterion",
@@ -508,10 +556,34 @@ fn export_eligibility(out: &mut String, x: &Export) {
         out.push_str("  —\n");
         return;
     };
+    let e = traject_render::explain::view_in(e, lang, lang);
     let _ = writeln!(out, "  {} · {}", e.verdict, e.version);
     for r in &e.rules {
-        let mark = traject_rules::explain::mark(r.mode, r.outcome);
+        let mark = traject_render::explain::mark(r.mode, r.outcome);
         let _ = writeln!(out, "  {mark:<8} {} ({}) · {}", r.label, r.id, r.source);
+    }
+}
+
+/// The access-request document as `--format json` shows it: the eligibility labels in `lang`.
+#[derive(Serialize)]
+pub struct ExportView<'a> {
+    case: &'a CaseRow,
+    referral: &'a serde_json::Value,
+    eligibility: Option<traject_render::explain::ExplanationView>,
+    events: &'a [EventRecord],
+    evaluations: &'a [traject_store::Due],
+}
+
+pub fn export_view(x: &Export, lang: Lang) -> ExportView<'_> {
+    ExportView {
+        case: &x.case,
+        referral: &x.referral,
+        eligibility: x
+            .eligibility
+            .as_ref()
+            .map(|e| traject_render::explain::view_in(e, lang, lang)),
+        events: &x.events,
+        evaluations: &x.evaluations,
     }
 }
 
@@ -600,7 +672,7 @@ pub fn caseload_line(w: &Words, r: &CaseloadRow) -> String {
 }
 
 /// A routed and enrolled cohort: each group with its cases, then who waits.
-pub fn cohort(c: &traject_app::cases::Cohort) {
+pub fn cohort(c: &traject_app::cases::Cohort, lang: Lang) {
     println!(
         "{} version {}, module {}:",
         c.program, c.version, c.routing.module
@@ -616,6 +688,6 @@ pub fn cohort(c: &traject_app::cases::Cohort) {
         );
     }
     for n in &c.routing.notes {
-        println!("  note: {n}");
+        println!("  note: {}", traject_i18n::catalogue::routing_note(n, lang));
     }
 }

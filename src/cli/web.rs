@@ -7,7 +7,7 @@ use std::io::BufRead;
 use traject_app::users::{self, NewUser};
 
 use super::args::{operator, AuditArgs, DbCopyArgs, RollupArgs, ServeArgs, UserCommand};
-use super::{open_input_line, print_json, Done, Format, Verb};
+use super::{file_problem, print_json, words, Done, Format, Verb};
 use traject_web::Demo;
 
 pub fn cmd_serve(args: ServeArgs) -> Verb {
@@ -47,7 +47,12 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
         Ok(()) => Ok(Done::Success),
         Err(traject_web::ServeError::App(e)) => Err(e),
         Err(e) => {
-            eprintln!("error: {e}");
+            let lang = traject_i18n::locale_lang();
+            eprintln!(
+                "{} {}",
+                traject_i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
+                words::serve_error(&e, lang)
+            );
             Ok(Done::Failed)
         }
     }
@@ -57,9 +62,11 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
 fn read_password() -> Result<String, traject_app::AppError> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-        open_input_line(&format!(
-            "cannot read the password from standard input: {e}"
-        ))
+        let reason = format!("password: {e}");
+        file_problem(
+            "<stdin>",
+            traject_model::problem::FileProblem::CannotRead { reason },
+        )
     })?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }

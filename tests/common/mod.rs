@@ -208,3 +208,8 @@ pub fn postgres_database(name: &str) -> Option<String> {
         }
     }
 }
+
+/// A load error as the catalogue words it in English, with its source lines.
+pub fn rendered(e: &traject_model::program::LoadError) -> String {
+    traject_i18n::diagnostics::render_load(e, traject_i18n::Lang::En)
+}

@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{AppError, Ctx, Need, Programs};
+use super::{AppError, Ctx, Need, Programs, RowProblem};
 use traject_cases::{self as engine, CaseError, CaseState, Freed, StartOutcome};
 use traject_cases::{CaseStore, EventRecord};
-use traject_i18n::Lang;
-use traject_model::diag::{Diagnostic, Pos};
+use traject_model::diag::{Located, Pos};
 use traject_model::referral::batch::Batch;
 use traject_model::referral::Referral;
 use traject_rules::explain::{self, Explanation};
@@ -64,12 +63,10 @@ pub fn import(
     ctx: &Ctx,
 ) -> Result<Imported, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let rows = read_batch(compiled, file, batch).map_err(AppError::Rows)?;
+    let rows = read_batch(compiled, file, batch).map_err(AppError::from)?;
     let clock = ctx.engine();
-    let at = |line: u64, e: &CaseError| {
-        Diagnostic::error(file, Pos::new(line as usize, 1), e.to_string())
-            .nl(e.in_lang(Lang::Nl), "")
-            .fr(e.in_lang(Lang::Fr), "")
+    let at = |line: u64, e: CaseError| {
+        Located::at(file, Pos::new(line as usize, 1), RowProblem::Case(e))
     };
     store.in_transaction(|tx| {
         let mut out = Imported::default();
@@ -89,14 +86,14 @@ pub fn import(
                 }),
                 Some(e) => problems.push(at(
                     *line,
-                    &CaseError::Conflict {
+                    CaseError::Conflict {
                         id: e.id,
                         dossier: e.dossier,
                     },
                 )),
                 None => match engine::insert_case(tx, compiled, r, &clock) {
                     Ok((id, _)) => out.created.push(id),
-                    Err(e) => problems.push(at(*line, &e)),
+                    Err(e) => problems.push(at(*line, e)),
                 },
             }
         }
@@ -109,22 +106,12 @@ pub fn import(
 }
 
 /// A dossier number given twice in one import file.
-fn twice_in_file(file: &str, line: u64, dossier: &str, first: u64) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        Pos::new(line as usize, 1),
-        format!("dossier {dossier} appears twice in this file (first on line {first})"),
-    )
-    .nl(
-        format!("referentie {dossier} staat twee keer in dit bestand (eerst op regel {first})"),
-        "",
-    )
-    .fr(
-        format!(
-            "la référence {dossier} figure deux fois dans ce fichier (d'abord à la ligne {first})"
-        ),
-        "",
-    )
+fn twice_in_file(file: &str, line: u64, dossier: &str, first: u64) -> Located<RowProblem> {
+    let problem = RowProblem::DossierTwice {
+        dossier: dossier.to_string(),
+        first,
+    };
+    Located::at(file, Pos::new(line as usize, 1), problem)
 }
 
 /// Every referral of a batch with its line, or every problem in it (bad rows, dates no
@@ -133,20 +120,20 @@ fn read_batch(
     compiled: &CompiledProgram,
     file: &str,
     mut batch: Batch<'_>,
-) -> Result<Vec<(u64, Referral)>, Vec<Diagnostic>> {
+) -> Result<Vec<(u64, Referral)>, Vec<Located<RowProblem>>> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     while let Some(row) = batch.next_row() {
         match row.referral {
             Ok(r) => match compiled.version_for(&r) {
                 Ok(_) => rows.push((row.line, r)),
-                Err(e) => errors.push(
-                    Diagnostic::error(file, Pos::new(row.line as usize, 1), e.to_string())
-                        .nl(e.in_lang(Lang::Nl), "")
-                        .fr(e.in_lang(Lang::Fr), ""),
-                ),
+                Err(e) => errors.push(Located::at(
+                    file,
+                    Pos::new(row.line as usize, 1),
+                    RowProblem::Unjudged(e),
+                )),
             },
-            Err(ds) => errors.extend(ds),
+            Err(ds) => errors.extend(super::rows(ds)),
         }
     }
     if errors.is_empty() {
@@ -263,13 +250,10 @@ pub fn enrol_cohort(
             .unwrap_or(0);
         let referral: serde_json::Value = serde_json::from_str(&row.referral).unwrap_or_default();
         let Some((r, _)) = compiled.judge_stored(vi, &referral) else {
-            return Err(AppError::Rows(vec![Diagnostic::error(
+            return Err(AppError::Rows(vec![Located::at(
                 "cohort",
                 Pos::new(1, 1),
-                format!("case {id} holds no referral facts any more (erased): it cannot be routed"),
-            )
-            .with_help(
-                "leave it out of the cohort and enrol it by hand (`case enrol`)",
+                RowProblem::CaseErased { case: id },
             )]));
         };
         // Zero-padded, so that routing's ordering by id is the order of the case numbers.
@@ -277,14 +261,14 @@ pub fn enrol_cohort(
         program.get_or_insert(compiled);
     }
     let Some(compiled) = program else {
-        return Err(AppError::Rows(vec![Diagnostic::error(
+        return Err(AppError::Rows(vec![Located::at(
             "cohort",
             Pos::new(1, 1),
-            "no cases given: name the cases to route",
+            RowProblem::NoCases,
         )]));
     };
     let mut out = super::route::route(&compiled, module, None, Some(ctx.on), "cohort", &people)
-        .map_err(AppError::Rows)?;
+        .map_err(AppError::from)?;
     let plain = |m: &mut String| *m = m.trim_start_matches('0').to_string();
     out.routing
         .groups
@@ -455,7 +439,7 @@ pub struct Expired {
     pub case: i64,
     pub program: String,
     pub ended_on: chrono::NaiveDate,
-    pub erase_after: String,
+    pub erase_after: traject_model::program::duration::Duration,
 }
 
 /// Erase the personal data of every ended case past its programme's `retention:` period (or,
@@ -473,10 +457,7 @@ pub fn apply_retention(
         let Some(policy) = &compiled.program.spec.retention else {
             continue;
         };
-        let Ok(keep) = traject_model::program::duration::Duration::parse(&policy.erase_after)
-        else {
-            continue;
-        };
+        let keep = policy.erase_after;
         for (id, ended) in store.ended(&program, ctx.org_reach())? {
             let due = keep.after(ended);
             if due.is_some_and(|d| d <= ctx.on) {
@@ -484,7 +465,7 @@ pub fn apply_retention(
                     case: id,
                     program: program.clone(),
                     ended_on: ended,
-                    erase_after: policy.erase_after.clone(),
+                    erase_after: policy.erase_after,
                 });
             }
         }
@@ -546,39 +527,33 @@ pub struct Export {
     pub eligibility: Option<Explanation>,
     pub events: Vec<EventRecord>,
     pub evaluations: Vec<Due>,
-    #[serde(skip)]
-    pub lang: Lang,
 }
 
 pub fn export(
     store: &mut Store,
     programs: &dyn Programs,
     id: i64,
-    lang: Option<Lang>,
     ctx: &Ctx,
 ) -> Result<Export, AppError> {
     ctx.require(Need::Persons)?;
     let (case, compiled) = open_case(store, programs, id, ctx)?;
     audit_read(store, id, "export", ctx)?;
-    let lang = lang.unwrap_or(compiled.program.spec.society_language);
     let referral: serde_json::Value = serde_json::from_str(&case.referral).unwrap_or_default();
-    let eligibility = explained(&compiled, &case.version, &referral, lang);
+    let eligibility = explained(&compiled, &case.version, &referral);
     Ok(Export {
         events: store.history(id)?,
         evaluations: store.schedule(id)?,
         case,
         referral,
         eligibility,
-        lang,
     })
 }
 
-/// The stored referral judged again under version `version`, explained in `lang`.
+/// The stored referral judged again under version `version`, explained.
 fn explained(
     compiled: &CompiledProgram,
     version: &str,
     referral: &serde_json::Value,
-    lang: Lang,
 ) -> Option<Explanation> {
     let vi = compiled
         .program
@@ -587,7 +562,7 @@ fn explained(
         .iter()
         .position(|v| v.id == version)?;
     let (r, evaluation) = compiled.judge_stored(vi, referral)?;
-    Some(explain::explain(compiled, &r, &evaluation, lang))
+    Some(explain::explain(compiled, &r, &evaluation))
 }
 
 /// Every event of a case, oldest first; the read is audited.

@@ -165,15 +165,17 @@ impl Catalogue {
 
     fn unknown(&self, id: &str) -> LoadError {
         let ids: Vec<String> = self.read().keys().cloned().collect();
-        LoadError::new(vec![traject_model::diag::Diagnostic::error(
+        let problem = traject_model::problem::LoadProblem::NotServed {
+            given: id.to_string(),
+            nearest: traject_model::diag::did_you_mean(id, ids.iter().map(String::as_str))
+                .map(str::to_string),
+            served: ids,
+        };
+        LoadError::from(traject_model::diag::Diagnostic::error(
             id,
             traject_model::diag::Pos::new(1, 1),
-            format!(
-                "no programme '{id}' is served{}",
-                traject_model::diag::suggestion_suffix(id, ids.iter().map(String::as_str))
-            ),
-        )
-        .with_help(format!("programmes served: {}", ids.join(", ")))])
+            problem,
+        ))
     }
 }
 

@@ -1,79 +1,146 @@
 //! Why a use case did not happen. One enum over the layers' own errors, so a front end can
 //! tell a refused case action from a bad file, a bad setting or a database fault by type —
-//! and map each kind to its exit code or HTTP status in one place.
+//! and map each kind to its exit code or HTTP status in one place. Every variant holds facts;
+//! the catalogue (`traject_i18n`) words them.
 
 use std::path::PathBuf;
 
+use super::users::AuthError;
 use super::{Need, Role};
 use traject_cases::CaseError;
-use traject_model::diag::Diagnostic;
-use traject_model::program::{LoadError, VersionError};
+use traject_model::diag::{Diagnostic, LoadError, Located};
+use traject_model::problem::Problem;
+use traject_model::program::VersionError;
 use traject_report::ReportError;
 use traject_rollout::RolloutError;
 use traject_rules::eval::EvalError;
 use traject_sim::ModelError;
 use traject_store::StoreError;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     /// A programme, referral or script that does not load: located diagnostics.
-    #[error(transparent)]
-    Load(#[from] LoadError),
+    Load(LoadError),
     /// Located problems in an input or output file (CSV rows, a file that cannot be written).
-    #[error("{}", .0.iter().map(|d| d.headline()).collect::<Vec<_>>().join("\n"))]
-    Rows(Vec<Diagnostic>),
-    /// A `--version` that the programme does not have.
-    #[error(transparent)]
-    Version(#[from] VersionError),
+    Rows(Vec<Located<RowProblem>>),
+    /// A version that the programme does not have.
+    Version(VersionError),
     /// A referral that cannot be judged (no version in force on its date, a script failed).
-    #[error(transparent)]
-    Referral(#[from] EvalError),
+    Referral(EvalError),
     /// A case action refused, or a case that does not exist.
-    #[error(transparent)]
-    Case(#[from] CaseError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Case(CaseError),
+    Store(StoreError),
     /// The programme version cannot be simulated.
-    #[error(transparent)]
-    Model(#[from] ModelError),
-    #[error(transparent)]
-    Setting(#[from] SettingError),
-    #[error(transparent)]
-    Rollout(#[from] RolloutError),
-    #[error(transparent)]
-    Report(#[from] ReportError),
-    #[error("{}: the file exists already; choose another --out or remove it first", .0.display())]
+    Model(ModelError),
+    Setting(SettingError),
+    Rollout(RolloutError),
+    Report(ReportError),
+    /// A file that is there already (nothing is overwritten).
     Exists(PathBuf),
-    #[error("cannot create a temporary folder: {0}")]
     TempDir(String),
-    #[error("cannot watch {}: {message}", path.display())]
-    Watch { path: PathBuf, message: String },
+    Watch {
+        path: PathBuf,
+        message: String,
+    },
     /// A login refused, or a user that cannot be added or changed.
-    #[error(transparent)]
-    Auth(#[from] super::users::AuthError),
+    Auth(AuthError),
     /// The actor's role does not allow the use case.
-    #[error("{} may not {}", super::error_words::with_article(*role), super::error_words::need_words(*need, traject_i18n::Lang::En))]
-    Forbidden { role: Role, need: Need },
+    Forbidden {
+        role: Role,
+        need: Need,
+    },
     /// A use case over the whole store (every organisation's cases) asked for by someone who
     /// acts for one organisation.
-    #[error("{what} covers every organisation in the store; only a user across organisations may do it (act without --org {org})")]
-    WholeStore { what: &'static str, org: String },
+    WholeStore {
+        what: WholeStore,
+        org: String,
+    },
+}
+
+/// A use case that covers every organisation in a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WholeStore {
+    Copy,
+}
+
+/// A problem at a row or place of a file the application read or wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowProblem {
+    /// A programme, referral or table problem.
+    Input(Problem),
+    /// A case refused at this row of an import.
+    Case(CaseError),
+    /// A referral of a batch that cannot be judged (no version in force on its date).
+    Unjudged(EvalError),
+    /// A dossier number twice in one import file.
+    DossierTwice {
+        dossier: String,
+        first: u64,
+    },
+    /// An id twice in one cohort.
+    IdTwice {
+        id: String,
+        first: u64,
+    },
+    /// A case whose referral was erased cannot be routed.
+    CaseErased {
+        case: i64,
+    },
+    /// A cohort without cases.
+    NoCases,
+    CannotWriteResults {
+        reason: String,
+    },
+    /// A cohort to route under a version the programme does not have.
+    CohortVersion(VersionError),
+    /// A cohort's referral that cannot be judged.
+    CohortUnjudged {
+        id: String,
+        error: EvalError,
+    },
+    /// A cohort whose referrals fall under different programme versions.
+    MixedVersions,
+    EmptyCohort,
+    /// A module that cannot be routed in the version, and the modules that can.
+    NotRouted {
+        module: String,
+        version: String,
+        exists: bool,
+        nearest: Option<String>,
+        routed: Vec<String>,
+    },
+}
+
+/// Model diagnostics as the application's located problems.
+pub fn rows(ds: Vec<Diagnostic>) -> Vec<Located<RowProblem>> {
+    ds.into_iter().map(|d| d.map(RowProblem::Input)).collect()
 }
 
 /// A setting of a use case outside what it can work with (front ends show these as usage
 /// errors: the person asked for something impossible, no file is wrong).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SettingError {
-    #[error("--months and --runs must be at least 1 and --quantile between 0 and 1")]
     SimulationSize,
-    #[error("--arrival-rate and --service-rate must be above 0 and --servers at least 1")]
     QueueRates,
-    #[error("{setting} must be a number above 0")]
-    NotPositive { setting: &'static str },
-    #[error("a what-if runs at most {runs} runs of at most {months} months")]
-    WhatIfSize { runs: usize, months: usize },
-    #[error("--option '{given}': write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped")]
-    OptionSyntax { given: String },
+    /// A number that must be above 0.
+    NotPositive {
+        setting: Setting,
+    },
+    WhatIfSize {
+        runs: usize,
+        months: usize,
+    },
+    OptionSyntax {
+        given: String,
+    },
+}
+
+/// A setting of a forecast a person chooses (the command line names it by its flag, a page
+/// by its field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    DemandFactor,
+    Norm,
 }
 
 impl AppError {
@@ -90,3 +157,39 @@ impl AppError {
         )
     }
 }
+
+/// Located model problems (a file that cannot be written, rows that do not read).
+impl From<Vec<Diagnostic>> for AppError {
+    fn from(ds: Vec<Diagnostic>) -> Self {
+        AppError::Rows(rows(ds))
+    }
+}
+
+impl From<Vec<Located<RowProblem>>> for AppError {
+    fn from(ds: Vec<Located<RowProblem>>) -> Self {
+        AppError::Rows(ds)
+    }
+}
+
+macro_rules! from_layer {
+    ($($variant:ident($t:ty)),+ $(,)?) => {
+        $(impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                AppError::$variant(e)
+            }
+        })+
+    };
+}
+
+from_layer!(
+    Load(LoadError),
+    Version(VersionError),
+    Referral(EvalError),
+    Case(CaseError),
+    Store(StoreError),
+    Model(ModelError),
+    Setting(SettingError),
+    Rollout(RolloutError),
+    Report(ReportError),
+    Auth(AuthError),
+);

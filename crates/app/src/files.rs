@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use traject_model::diag::{Diagnostic, Pos};
+use traject_model::problem::FileProblem;
 
 /// Write `f`'s output to `path` atomically: a temporary file beside it, renamed on success.
 pub fn write_atomically<T>(
@@ -14,10 +15,10 @@ pub fn write_atomically<T>(
 ) -> Result<T, Vec<Diagnostic>> {
     let shown = path.display().to_string();
     let fail = |e: std::io::Error| {
-        vec![
-            Diagnostic::error(&shown, Pos::new(1, 1), format!("cannot write: {e}"))
-                .with_help("check the folder exists and is writable"),
-        ]
+        let problem = FileProblem::CannotWrite {
+            reason: e.to_string(),
+        };
+        vec![Diagnostic::error(&shown, Pos::new(1, 1), problem)]
     };
     let dir = path
         .parent()
@@ -48,7 +49,12 @@ pub fn write_atomically<T>(
 /// Write `text` to `path` atomically, creating its folder if needed.
 pub fn write_text(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let fail = |e: std::io::Error| vec![Diagnostic::error(&shown, Pos::new(1, 1), e.to_string())];
+    let fail = |e: std::io::Error| {
+        let problem = FileProblem::CannotWrite {
+            reason: e.to_string(),
+        };
+        vec![Diagnostic::error(&shown, Pos::new(1, 1), problem)]
+    };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(fail)?;
     }

@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::error::SettingError;
+use super::error::{Setting, SettingError};
 use super::{AppError, Ctx, Need};
-use traject_model::diag::{suggestion_suffix, Diagnostic};
+use traject_model::diag::{did_you_mean, Diagnostic};
+use traject_model::problem::ScenarioProblem;
 use traject_model::program::model::Version;
 use traject_model::program::LoadError;
 use traject_model::program::Program;
@@ -108,7 +109,10 @@ pub fn forecast(
     s.checked()?;
     let v = program.pick_version(ask.version.as_deref())?;
     let sc = &ask.scenario;
-    for (setting, value) in [("--demand-factor", sc.demand_factor), ("--norm", sc.norm)] {
+    for (setting, value) in [
+        (Setting::DemandFactor, sc.demand_factor),
+        (Setting::Norm, sc.norm),
+    ] {
         if value.is_some_and(|x| x.is_nan() || x <= 0.0) {
             return Err(SettingError::NotPositive { setting }.into());
         }
@@ -366,20 +370,15 @@ pub fn read_scenarios(file: &str, bytes: &[u8]) -> Result<Vec<Scenario>, LoadErr
     let doc = traject_model::yaml::parse(file, text).map_err(|d| located(d, text))?;
     let mut errors = Vec::new();
     // A pointer ending in `#` names a key (an unknown key, a bad date): point at the key.
-    let err = |ptr: &str, msg: String, help: &str| {
+    let err = |ptr: &str, problem: ScenarioProblem| {
         let at = match ptr.strip_suffix('#') {
             Some(key) => doc.index.locate_key(key).value,
             None => doc.index.locate(ptr).value,
         };
-        Diagnostic::error(file, at, msg).with_help(help.to_string())
+        Diagnostic::error(file, at, problem)
     };
     let Some(list) = doc.value.get("scenarios").and_then(|s| s.as_array()) else {
-        let d = err(
-            "",
-            "expected `scenarios:`, a list of scenarios".into(),
-            "each: name, and any of fte_change, demand_factor, norm",
-        );
-        return Err(located(d, text));
+        return Err(located(err("", ScenarioProblem::NoScenarios), text));
     };
     let mut out = Vec::new();
     for (i, item) in list.iter().enumerate() {
@@ -402,25 +401,22 @@ const SCENARIO_KEYS: [&str; 4] = ["name", "fte_change", "demand_factor", "norm"]
 fn fte_changes(
     changes: &serde_json::Value,
     cptr: &str,
-    err: &dyn Fn(&str, String, &str) -> Diagnostic,
+    err: &dyn Fn(&str, ScenarioProblem) -> Diagnostic,
     sc: &mut Scenario,
     errors: &mut Vec<Diagnostic>,
 ) {
     let Some(map) = changes.as_object() else {
-        let help = "e.g. fte_change: {2024-06-01: 1.5}";
-        return errors.push(err(
-            cptr,
-            "`fte_change` is a mapping DATE: FTE".into(),
-            help,
-        ));
+        return errors.push(err(cptr, ScenarioProblem::FteChangeNotMap));
     };
     for (day, fte) in map {
         match (day.parse::<NaiveDate>(), fte.as_f64().filter(|f| *f >= 0.0)) {
             (Ok(d), Some(f)) => sc.fte_changes.push((d, f)),
             _ => errors.push(err(
                 &format!("{cptr}/{day}#"),
-                format!("'{day}: {fte}' is not DATE: FTE"),
-                "e.g. 2024-06-01: 1.5 (from that day, 1.5 FTE count)",
+                ScenarioProblem::BadFteChange {
+                    day: day.clone(),
+                    fte: fte.to_string(),
+                },
             )),
         }
     }
@@ -430,26 +426,19 @@ fn fte_changes(
 fn scenario_of(
     item: &serde_json::Value,
     ptr: &str,
-    err: &dyn Fn(&str, String, &str) -> Diagnostic,
+    err: &dyn Fn(&str, ScenarioProblem) -> Diagnostic,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let Some(map) = item.as_object() else {
-        return Err(vec![err(
-            ptr,
-            "a scenario is a mapping".into(),
-            "e.g. {name: more staff, fte_change: {2024-06-01: 3}}",
-        )]);
+        return Err(vec![err(ptr, ScenarioProblem::NotAMapping)]);
     };
     for k in map.keys().filter(|k| !SCENARIO_KEYS.contains(&k.as_str())) {
-        let msg = format!(
-            "unknown key '{k}'{}",
-            suggestion_suffix(k, SCENARIO_KEYS.into_iter())
-        );
-        errors.push(err(
-            &format!("{ptr}/{k}#"),
-            msg,
-            "scenario keys: name, fte_change, demand_factor, norm",
-        ));
+        let problem = ScenarioProblem::UnknownKey {
+            key: k.clone(),
+            allowed: SCENARIO_KEYS.iter().map(|k| k.to_string()).collect(),
+            nearest: did_you_mean(k, SCENARIO_KEYS).map(str::to_string),
+        };
+        errors.push(err(&format!("{ptr}/{k}#"), problem));
     }
     let mut sc = Scenario {
         name: map
@@ -460,11 +449,7 @@ fn scenario_of(
         ..Default::default()
     };
     if sc.name.is_empty() {
-        errors.push(err(
-            ptr,
-            "every scenario needs a `name:`".into(),
-            "e.g. name: half an FTE less",
-        ));
+        errors.push(err(ptr, ScenarioProblem::NoName));
     }
     let positive = |key: &str| -> Result<Option<f64>, Diagnostic> {
         match map.get(key) {
@@ -472,8 +457,9 @@ fn scenario_of(
             Some(v) => v.as_f64().filter(|x| *x > 0.0).map(Some).ok_or_else(|| {
                 err(
                     &format!("{ptr}/{key}"),
-                    format!("`{key}` must be a number above 0"),
-                    "e.g. 1.2",
+                    ScenarioProblem::BadFactor {
+                        key: key.to_string(),
+                    },
                 )
             }),
         }

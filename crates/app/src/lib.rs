@@ -7,7 +7,6 @@
 pub mod cases;
 pub mod catalogue;
 mod error;
-mod error_words;
 pub mod files;
 pub mod forecast;
 pub mod programmes;
@@ -16,13 +15,11 @@ pub mod referrals;
 pub mod reports;
 pub mod route;
 pub mod stores;
-pub mod testing;
 pub mod users;
-pub mod watch;
 
 use chrono::NaiveDate;
 
-pub use error::{AppError, SettingError};
+pub use error::{rows, AppError, RowProblem, Setting, SettingError, WholeStore};
 pub use programs::{FilePrograms, Programs};
 
 /// What a person does in the team, and therefore what traject lets them see and change.

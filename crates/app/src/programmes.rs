@@ -4,13 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::{files, AppError, Ctx, Need, Programs};
-use crate::testing;
-use traject_i18n::Lang;
 use traject_model::diag::{Diagnostic, Pos};
-use traject_model::program::{self, bundled, load_bytes, load_path, LoadError, LoadOptions};
+use traject_model::problem::FileProblem;
+use traject_model::program::Program;
+use traject_model::program::{bundled, load_bytes, load_path, LoadError, LoadOptions};
+use traject_model::text::Lang;
 use traject_rollout::{self as rollout, diff::Diff, NewProgramme};
 use traject_rules::{compile_loaded, CompiledProgram};
 
@@ -18,23 +17,11 @@ use traject_rules::{compile_loaded, CompiledProgram};
 pub const PROGRAMS_DIR: &str = "programs";
 
 /// Every programme file checked, and the paths that named nothing.
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Validation {
     pub ok: bool,
     pub files: Vec<FileResult>,
-    #[serde(rename = "errors")]
     pub missing: Vec<Diagnostic>,
-}
-
-impl Validation {
-    /// Every diagnostic worded for a reader of `lang` (for JSON output).
-    pub fn in_lang(self, lang: Lang) -> Validation {
-        Validation {
-            ok: self.ok,
-            files: self.files.into_iter().map(|f| f.in_lang(lang)).collect(),
-            missing: self.missing.iter().map(|d| d.in_lang(lang)).collect(),
-        }
-    }
 }
 
 /// Validate the programme files under `paths`; with no paths, `programs/` here, else the
@@ -69,32 +56,19 @@ pub fn or_programs_dir(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// A programme (or one version of it) summarised for a reader in `lang`, else in the
-/// programme's society language.
+/// A programme to show, and the version asked for (all of them when none is).
 pub fn show(
     programs: &dyn Programs,
     program: &str,
     version: Option<&str>,
-    lang: Option<Lang>,
     opts: &LoadOptions,
-) -> Result<String, AppError> {
+) -> Result<(Program, Option<String>), AppError> {
     let p = programs.load(program, opts)?;
     let v = match version {
-        Some(id) => Some(p.pick_version(Some(id))?),
+        Some(id) => Some(p.pick_version(Some(id))?.id.clone()),
         None => None,
     };
-    let lang = lang.unwrap_or(p.spec.society_language);
-    Ok(program::summary::render(&p, v, lang))
-}
-
-/// Run the programme tests under `paths`; with no paths, those under `programs/` here, else
-/// the bundled ones.
-pub fn run_tests(paths: &[PathBuf]) -> testing::Report {
-    if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
-        testing::run_bundled()
-    } else {
-        testing::run_paths(&or_programs_dir(paths))
-    }
+    Ok((p, v))
 }
 
 /// `PROGRAM[@VERSION]`: a programme and, unless a file of that name exists, a version.
@@ -121,8 +95,8 @@ pub struct RolledOut {
     pub tests: Option<PathBuf>,
     pub check: FileResult,
     pub todo: Vec<rollout::Todo>,
-    /// The language the TODO list is read in (the new programme's society language).
-    pub lang: traject_i18n::Lang,
+    /// The new programme's society language (the one its TODO list is read in).
+    pub lang: Lang,
 }
 
 /// Copy the programme `from` for another OCMW to `out` (and its tests to `tests/` beside it),
@@ -149,12 +123,12 @@ pub fn rollout_new(
         spec.version = Some(v.to_string());
     }
     let rollout = rollout::new_from(&model, &spec, &file_name)?;
-    files::write_text(out, &rollout.programme).map_err(AppError::Rows)?;
+    files::write_text(out, &rollout.programme).map_err(AppError::from)?;
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
     let tests_path = dir.unwrap_or(Path::new(".")).join("tests").join(&file_name);
     let tests = match &rollout.tests {
         Some(text) => {
-            files::write_text(&tests_path, text).map_err(AppError::Rows)?;
+            files::write_text(&tests_path, text).map_err(AppError::from)?;
             Some(tests_path)
         }
         None => None,
@@ -172,35 +146,18 @@ pub fn rollout_new(
     })
 }
 
-#[derive(Debug, Serialize)]
+/// One programme file checked.
+#[derive(Debug)]
 pub struct FileResult {
     pub file: String,
     pub ok: bool,
-    /// Programme id and version ids with their content hashes, when the file is valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Programme id, when the file is valid.
     pub program: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Version ids with their content hashes, when the file is valid.
     pub versions: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
     /// The failed load, to render its diagnostics with their source lines.
-    #[serde(skip)]
     pub error: Option<LoadError>,
-}
-
-impl FileResult {
-    /// The diagnostics with their source lines, worded for a reader of `lang`.
-    pub fn rendered(&self, lang: Lang) -> String {
-        self.error
-            .as_ref()
-            .map(|e| e.render_in(lang))
-            .unwrap_or_default()
-    }
-
-    /// This result with its diagnostics worded for a reader of `lang` (for JSON output).
-    pub fn in_lang(mut self, lang: Lang) -> FileResult {
-        self.diagnostics = self.diagnostics.iter().map(|d| d.in_lang(lang)).collect();
-        self
-    }
 }
 
 /// Programme files under `paths`: files as given, folders' `*.yaml`/`*.yml` (not recursive,
@@ -222,35 +179,21 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
                 .unwrap_or_default();
             found.sort();
             if found.is_empty() {
-                missing.push(
-                    Diagnostic::error(
-                        p.to_string_lossy(),
-                        Pos::new(1, 1),
-                        "folder holds no .yaml programme files",
-                    )
-                    .with_help("point at a folder like programs/ or at a file"),
-                );
+                missing.push(Diagnostic::error(
+                    p.to_string_lossy(),
+                    Pos::new(1, 1),
+                    FileProblem::NoProgrammesInFolder,
+                ));
             }
             files.extend(found);
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            missing.push(
-                Diagnostic::error(
-                    p.to_string_lossy(),
-                    Pos::new(1, 1),
-                    "no such file or folder",
-                )
-                .with_help("check the path; run from the folder that holds programs/")
-                .nl(
-                    "geen bestand of map met die naam",
-                    "kijk het pad na; start vanuit de map die programs/ bevat",
-                )
-                .fr(
-                    "aucun fichier ni dossier de ce nom",
-                    "vérifiez le chemin ; lancez depuis le dossier qui contient programs/",
-                ),
-            );
+            missing.push(Diagnostic::error(
+                p.to_string_lossy(),
+                Pos::new(1, 1),
+                FileProblem::NoSuchPath,
+            ));
         }
     }
     (files, missing)
@@ -294,12 +237,7 @@ fn under_every_choice(
             if let Err(e) = load(&alt) {
                 let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
                 for d in e.diagnostics {
-                    let choice = format!("--option {}={}", option.id, choice.id);
-                    let d = d.prefixed(
-                        &format!("with {choice}: "),
-                        &format!("met {choice}: "),
-                        &format!("avec {choice} : "),
-                    );
+                    let d = d.under(&option.id, &choice.id);
                     if !found.diagnostics.contains(&d) {
                         found.diagnostics.push(d);
                     }

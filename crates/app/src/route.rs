@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
-use traject_model::diag::{suggestion_suffix, Diagnostic, Pos};
+use traject_model::diag::{did_you_mean, Located, Pos};
+use traject_model::program::VersionError;
+
+use crate::RowProblem;
 use traject_model::program::model::Version;
 use traject_model::referral::batch::Batch;
 use traject_model::referral::Referral;
@@ -23,7 +26,7 @@ pub struct RouteOutput {
 pub fn read_cohort(
     file: &str,
     mut batch: Batch<'_>,
-) -> Result<Vec<(String, Referral)>, Vec<Diagnostic>> {
+) -> Result<Vec<(String, Referral)>, Vec<Located<RowProblem>>> {
     let mut people = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashMap::new();
@@ -32,18 +35,15 @@ pub fn read_cohort(
             Ok(r) => {
                 let id = r.id.clone().unwrap_or_else(|| format!("row{}", row.row));
                 if let Some(first) = seen.insert(id.clone(), row.line) {
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            Pos::new(row.line as usize, 1),
-                            format!("id '{id}' is used twice (first on line {first})"),
-                        )
-                        .with_help("give every referral its own id"),
-                    );
+                    let problem = RowProblem::IdTwice {
+                        id: id.clone(),
+                        first,
+                    };
+                    errors.push(Located::at(file, Pos::new(row.line as usize, 1), problem));
                 }
                 people.push((id, r));
             }
-            Err(ds) => errors.extend(ds),
+            Err(ds) => errors.extend(crate::rows(ds)),
         }
     }
     if errors.is_empty() {
@@ -54,8 +54,8 @@ pub fn read_cohort(
 }
 
 /// A problem with the cohort as a whole, reported at the top of its file.
-fn at_top(file: &str, msg: String, help: impl Into<String>) -> Vec<Diagnostic> {
-    vec![Diagnostic::error(file, Pos::new(1, 1), msg).with_help(help.into())]
+fn at_top(file: &str, problem: RowProblem) -> Vec<Located<RowProblem>> {
+    vec![Located::at(file, Pos::new(1, 1), problem)]
 }
 
 /// Route `people` into the groups of `module`.
@@ -66,7 +66,7 @@ pub fn route(
     on: Option<chrono::NaiveDate>,
     file: &str,
     people: &[(String, Referral)],
-) -> Result<RouteOutput, Vec<Diagnostic>> {
+) -> Result<RouteOutput, Vec<Located<RowProblem>>> {
     let p = &compiled.program;
     let vi = match version {
         Some(id) => named_version(compiled, id, file)?,
@@ -84,7 +84,7 @@ pub fn route(
         &plan.settings_on(on),
         people,
     )
-    .map_err(|d| vec![d])?;
+    .map_err(|d| crate::rows(vec![d]))?;
     Ok(RouteOutput {
         program: p.spec.id.clone(),
         version: v.id.clone(),
@@ -97,7 +97,7 @@ fn named_version(
     compiled: &CompiledProgram,
     id: &str,
     file: &str,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<usize, Vec<Located<RowProblem>>> {
     let p = &compiled.program;
     p.spec
         .versions
@@ -105,15 +105,13 @@ fn named_version(
         .position(|v| v.id == id)
         .ok_or_else(|| {
             let ids: Vec<&str> = p.spec.versions.iter().map(|v| v.id.as_str()).collect();
-            at_top(
-                file,
-                format!(
-                    "programme '{}' has no version '{id}'{}",
-                    p.spec.id,
-                    suggestion_suffix(id, ids.iter().copied())
-                ),
-                format!("versions: {}", ids.join(", ")),
-            )
+            let unknown = VersionError::Unknown {
+                program: p.spec.id.clone(),
+                asked: id.to_string(),
+                suggestion: did_you_mean(id, ids.iter().copied()).map(str::to_string),
+                known: ids.iter().map(|i| i.to_string()).collect(),
+            };
+            at_top(file, RowProblem::CohortVersion(unknown))
         })
 }
 
@@ -122,90 +120,38 @@ fn cohort_version(
     compiled: &CompiledProgram,
     people: &[(String, Referral)],
     file: &str,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<usize, Vec<Located<RowProblem>>> {
     let mut found: Option<usize> = None;
     for (id, r) in people {
-        let (i, _) = compiled.version_for(r).map_err(|e| {
-            at_top(
-                file,
-                format!("referral '{id}': {e}"),
-                "use --version to route under a given version",
-            )
+        let (i, _) = compiled.version_for(r).map_err(|error| {
+            let problem = RowProblem::CohortUnjudged {
+                id: id.clone(),
+                error,
+            };
+            at_top(file, problem)
         })?;
         if found.is_some_and(|f| f != i) {
-            return Err(at_top(
-                file,
-                "the referrals fall under different programme versions".into(),
-                "route one version at a time, or choose one with --version",
-            ));
+            return Err(at_top(file, RowProblem::MixedVersions));
         }
         found = Some(i);
     }
-    found.ok_or_else(|| {
-        at_top(
-            file,
-            "the CSV holds no referrals".into(),
-            "add rows under the header",
-        )
-    })
+    found.ok_or_else(|| at_top(file, RowProblem::EmptyCohort))
 }
 
 /// Why `module` cannot be routed in `v`, and which modules can.
-fn no_routing(v: &Version, module: &str, file: &str) -> Vec<Diagnostic> {
-    let routed: Vec<&str> = v
+fn no_routing(v: &Version, module: &str, file: &str) -> Vec<Located<RowProblem>> {
+    let routed = v
         .modules
         .iter()
         .filter(|m| m.routing.is_some())
-        .map(|m| m.id.as_str())
+        .map(|m| m.id.clone())
         .collect();
-    let msg = if v.module(module).is_some() {
-        format!("module '{module}' of version {} has no routing", v.id)
-    } else {
-        format!(
-            "version {} has no module '{module}'{}",
-            v.id,
-            suggestion_suffix(module, v.modules.iter().map(|m| m.id.as_str()))
-        )
+    let problem = RowProblem::NotRouted {
+        module: module.to_string(),
+        version: v.id.clone(),
+        exists: v.module(module).is_some(),
+        nearest: did_you_mean(module, v.modules.iter().map(|m| m.id.as_str())).map(str::to_string),
+        routed,
     };
-    let routed = if routed.is_empty() {
-        "none".to_string()
-    } else {
-        routed.join(", ")
-    };
-    at_top(
-        file,
-        msg,
-        format!("modules with routing in this version: {routed}"),
-    )
-}
-
-/// The text form: one line per group, then who waits and the notes.
-pub fn render_text(out: &RouteOutput) -> String {
-    let mut s = format!(
-        "{} — version {} — module {}\n",
-        out.program, out.version, out.routing.module
-    );
-    for g in &out.routing.groups {
-        let lang = g
-            .language
-            .as_deref()
-            .map(|l| format!(" [{l}]"))
-            .unwrap_or_default();
-        let interp = if g.interpreter { " + interpreter" } else { "" };
-        s.push_str(&format!(
-            "  {}{lang}{interp} ({}): {}\n",
-            g.id,
-            g.members.len(),
-            g.members.join(", ")
-        ));
-    }
-    s.push_str(&format!(
-        "  waiting ({}): {}\n",
-        out.routing.waiting.len(),
-        out.routing.waiting.join(", ")
-    ));
-    for n in &out.routing.notes {
-        s.push_str(&format!("  note: {n}\n"));
-    }
-    s
+    at_top(file, problem)
 }

@@ -10,7 +10,7 @@ pub fn copy(from: &DbTarget, to: &DbTarget, ctx: &Ctx) -> Result<Copied, AppErro
     ctx.require(Need::ManageUsers)?;
     if let Some(org) = &ctx.org {
         return Err(AppError::WholeStore {
-            what: "copying a store",
+            what: super::WholeStore::Copy,
             org: org.clone(),
         });
     }

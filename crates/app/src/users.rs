@@ -9,7 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{AppError, Ctx, Need, Role};
-use traject_i18n::Lang;
+use traject_model::text::Lang;
 use traject_store::users::UserRow;
 use traject_store::Store;
 
@@ -20,27 +20,28 @@ pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
 pub const SESSION_SECS: i64 = 10 * 60 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthError {
     /// Wrong name or password (the two are not told apart), or a disabled user.
-    #[error("wrong user name or password")]
     BadCredentials,
-    #[error("too many failed logins for this user; try again in {retry_after_secs} seconds")]
-    Throttled { retry_after_secs: i64 },
-    #[error("there is already a user '{name}'; choose another name or use `user passwd`")]
-    Exists { name: String },
-    #[error("there is no user '{name}'; `traject user list` shows who there is")]
-    Unknown { name: String },
-    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters")]
+    Throttled {
+        retry_after_secs: i64,
+    },
+    Exists {
+        name: String,
+    },
+    Unknown {
+        name: String,
+    },
     WeakPassword,
-    #[error("a user name is 1 to 64 letters, digits, '.', '-' or '_'; '{name}' is not")]
-    BadName { name: String },
-    #[error("a social worker belongs to a team: add --team TEAM")]
+    BadName {
+        name: String,
+    },
     TeamMissing,
-    #[error("cannot hash the password: {0}")]
     Hash(String),
-    #[error("you may add users to your own organisation only, not to {org:?}")]
-    OtherOrganisation { org: String },
+    OtherOrganisation {
+        org: String,
+    },
 }
 
 /// A user to add.

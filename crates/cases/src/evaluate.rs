@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use traject_model::diag::did_you_mean;
+use traject_model::program::duration::Duration;
 use traject_model::program::model::{Decision, Evaluation, ExitKind, Version};
 use traject_rules::CompiledProgram;
 
@@ -140,12 +141,18 @@ fn extend(
             version: version.id.clone(),
         });
     }
-    let by = extend_by
-        .map(str::to_string)
-        .or_else(|| track.and_then(|t| t.extension.clone()))
-        .ok_or(CaseError::ExtensionLengthMissing)?;
+    let by = match extend_by {
+        Some(text) => Duration::parse(text).map_err(|_| CaseError::BadExtension {
+            given: text.to_string(),
+        })?,
+        None => track
+            .and_then(|t| t.extension)
+            .ok_or(CaseError::ExtensionLengthMissing)?,
+    };
     let from = c.ends_on.unwrap_or(ctx.on);
-    let ends = add(from, &by).ok_or(CaseError::BadExtension { given: by })?;
+    let ends = add(from, by).ok_or_else(|| CaseError::BadExtension {
+        given: by.to_string(),
+    })?;
     c.state = CaseState::Extended;
     c.ends_on = Some(ends);
     c.updated_on = ctx.on;

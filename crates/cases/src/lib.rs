@@ -11,7 +11,6 @@
 use chrono::NaiveDate;
 
 mod error;
-mod error_words;
 mod evaluate;
 pub mod event;
 mod finish;

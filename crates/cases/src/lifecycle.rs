@@ -10,8 +10,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use traject_i18n::{say, Lang};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseState {
@@ -130,29 +128,6 @@ impl CaseState {
             CaseState::Closed | CaseState::Dropped | CaseState::NotStarted
         )
     }
-
-    /// The allowed actions as people read them: the command's name, glossed where it is
-    /// restricted (empty for a finished case).
-    pub fn allowed_text(self, lang: Lang) -> Vec<&'static str> {
-        self.allowed()
-            .iter()
-            .map(|a| match (self, a) {
-                (CaseState::Referred, Action::Evaluate) => say(
-                    lang,
-                    "evaluate (poortevaluaties)",
-                    "evaluate (évaluations d'accès)",
-                    "evaluate (gate evaluations)",
-                ),
-                _ => a.as_str(),
-            })
-            .collect()
-    }
-
-    /// The state as a person reads it in `lang` (the vocabulary's label, the one `show`,
-    /// the reports and the pages use).
-    pub fn word(self, lang: Lang) -> &'static str {
-        traject_i18n::vocabulary::term("state", self.as_str(), lang).unwrap_or(self.as_str())
-    }
 }
 
 impl fmt::Display for CaseState {
@@ -162,8 +137,7 @@ impl fmt::Display for CaseState {
 }
 
 /// A state name that is not one of `CaseState`'s (a damaged database or a bad `--state`).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{given}' is not a case state; states: referred, waiting, active, extended, paused, closed, dropped, not_started")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownState {
     pub given: String,
 }
@@ -195,8 +169,8 @@ mod tests {
         assert!(CaseState::Closed.is_finished());
         assert!(!CaseState::Waiting.allows(Action::Close));
         assert_eq!(
-            CaseState::Waiting.allowed_text(Lang::En),
-            ["not-start", "drop"]
+            CaseState::Waiting.allowed(),
+            [Action::NotStart, Action::Drop]
         );
     }
 }

@@ -68,7 +68,7 @@ fn enrol_in(
         });
     }
     tx.enrol(id, module, group, ctx.on)?;
-    let ends = m.duration.as_deref().and_then(|d| add(ctx.on, d));
+    let ends = m.duration.and_then(|d| add(ctx.on, d));
     for e in version
         .evaluations
         .iter()

@@ -69,13 +69,13 @@ pub fn pause(
         c.place_freed = frees;
         c.updated_on = ctx.on;
         tx.save(&c)?;
-        let limit = add(ctx.on, &p.max_length);
+        let limit = add(ctx.on, p.max_length);
         if let Some(u) = until {
             if u <= ctx.on || limit.is_some_and(|l| u > l) {
                 return Err(CaseError::PauseUntil {
                     until: u,
                     on: ctx.on,
-                    max: p.max_length.clone(),
+                    max: p.max_length,
                 });
             }
         }
@@ -109,11 +109,11 @@ pub fn resume(
         let (mut c, version) = allowing(tx, compiled, id, Action::Resume, ctx)?;
         let p = policy(version, |v| v.pause.as_ref(), "pausing a case", "pause")?;
         let (since, from) = last_pause(tx, id)?;
-        if add(since, &p.max_length).is_some_and(|limit| ctx.on > limit) {
+        if add(since, p.max_length).is_some_and(|limit| ctx.on > limit) {
             return Err(CaseError::PauseTooLong {
                 id,
                 since,
-                max: p.max_length.clone(),
+                max: p.max_length,
             });
         }
         if c.place_freed && is_full(tx, version, &c.program)? {
@@ -167,11 +167,11 @@ pub fn reopen(
             "reopen",
         )?;
         let ended = c.updated_on;
-        if add(ended, &p.within).is_none_or(|limit| ctx.on > limit) {
+        if add(ended, p.within).is_none_or(|limit| ctx.on > limit) {
             return Err(CaseError::ReopenTooLate {
                 id,
                 ended,
-                within: p.within.clone(),
+                within: p.within,
                 version: version.id.clone(),
             });
         }

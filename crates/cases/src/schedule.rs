@@ -10,8 +10,8 @@ use traject_model::program::model::{Anchor, Evaluation, Version};
 use crate::{CaseError, CaseTx};
 
 /// `date` plus a programme duration (none for an open one, or one past the calendar).
-pub(crate) fn add(date: NaiveDate, d: &str) -> Option<NaiveDate> {
-    Duration::parse(d).ok()?.after(date)
+pub(crate) fn add(date: NaiveDate, d: Duration) -> Option<NaiveDate> {
+    d.after(date)
 }
 
 /// Schedule one evaluation moment of case `id` counted from `base`; a repeat runs until
@@ -25,24 +25,24 @@ pub(crate) fn schedule_one(
 ) -> Result<(), CaseError> {
     let insert = |from: NaiveDate, to: NaiveDate| tx.schedule(id, &e.id, from, to);
     if let Some(at) = &e.at {
-        if let Some(d) = add(base, at) {
+        if let Some(d) = add(base, *at) {
             insert(d, d)?;
         }
     } else if let Some(w) = &e.window {
-        if let (Some(a), Some(b)) = (add(base, &w.from), add(base, &w.to)) {
+        if let (Some(a), Some(b)) = (add(base, w.from), add(base, w.to)) {
             insert(a, b)?;
         }
     } else if let Some(every) = &e.every {
         let end = until
             .or_else(|| base.checked_add_months(chrono::Months::new(24)))
             .unwrap_or(base);
-        let mut d = add(base, every);
+        let mut d = add(base, *every);
         while let Some(x) = d {
             if x > end {
                 break;
             }
             insert(x, x)?;
-            d = add(x, every);
+            d = add(x, *every);
         }
     } else {
         insert(base, base)?;

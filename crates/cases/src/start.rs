@@ -133,7 +133,7 @@ fn activate(
     let ends = track
         .as_deref()
         .and_then(|t| version.track(t))
-        .and_then(|t| add(ctx.on, &t.duration));
+        .and_then(|t| add(ctx.on, t.duration));
     c.state = CaseState::Active;
     c.track = track.clone();
     c.started_on = Some(ctx.on);

@@ -14,50 +14,54 @@ use crate::lifecycle::CaseState;
 /// Why the case store could not do what was asked: problems with the database itself, never a
 /// refused case action (see `CaseError`). Each variant holds the facts; the database's own
 /// report is kept as the database words it (without row values).
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StoreError {
-    #[error("{path}: cannot create the database: {reason}")]
-    Create { path: String, reason: String },
-    #[error("{path}: cannot open the database: {reason}")]
-    Open { path: String, reason: String },
-    #[error("{path}: {reason} — is this a traject database?")]
-    NotTraject { path: String, reason: String },
-    #[error("{path}: database schema version {found} is newer than this traject knows ({known}); use a newer traject")]
+    Create {
+        path: String,
+        reason: String,
+    },
+    Open {
+        path: String,
+        reason: String,
+    },
+    NotTraject {
+        path: String,
+        reason: String,
+    },
     TooNew {
         path: String,
         found: i64,
         known: usize,
     },
-    #[error("database: {0}")]
     Database(String),
-    #[error("{target}: cannot connect to the PostgreSQL server: {reason} — check the address, the user and that the server runs")]
-    Connect { target: String, reason: String },
-    #[error(
-        "database: column {index} holds {found}, expected {expected} — is this a traject database?"
-    )]
+    Connect {
+        target: String,
+        reason: String,
+    },
     Column {
         index: usize,
         expected: &'static str,
         found: String,
     },
-    #[error("database: a row the query needs is missing")]
     NoRow,
-    #[error("{target}: the target already holds cases, users or an audit trail; copy into an empty database")]
-    CopyTargetNotEmpty { target: String },
-    #[error("{table}: {read} rows read but {found} found in the target after the copy")]
+    CopyTargetNotEmpty {
+        target: String,
+    },
     CopyRowsDiffer {
         table: String,
         read: usize,
         found: i64,
     },
-    #[error("the cases and events in the target differ from the source after the copy")]
     CopyDigestDiffers,
-    #[error("{store}: the source and the target are the same store")]
-    CopyToItself { store: String },
-    #[error("{path}: no such database file to copy from")]
-    CopyNoSource { path: String },
-    #[error("{name:?}: a database name of a-z, 0-9 and _")]
-    BadDatabaseName { name: String },
+    CopyToItself {
+        store: String,
+    },
+    CopyNoSource {
+        path: String,
+    },
+    BadDatabaseName {
+        name: String,
+    },
 }
 
 /// A store of cases that can run one write transaction.

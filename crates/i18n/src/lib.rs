@@ -1,143 +1,61 @@
-//! Languages and multilingual labels. Programme text is written per language in the YAML
-//! (`{nl: …, fr: …, en: …}`); the fixed wording of traject's own output lives in `ui.rs` so
-//! coordinators read reports in the society language of their OCMW/CPAS.
+//! What people read, in their language: the message catalogue (every problem, refusal and
+//! error, worded in Dutch, French and English side by side), the labels of codes and
+//! programme terms, and numbers, dates and French typography. Only front ends use this crate:
+//! everything below it holds facts, and languages there are data (`traject_model::text`).
 
+pub mod catalogue;
+pub mod diagnostics;
 pub mod events;
 mod fields;
 mod ui;
 pub mod vocabulary;
 
 pub use fields::{field_label, field_value_label, value_label};
+pub use traject_model::text::{Label, Lang};
 pub use ui::{ui, Key};
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
-
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Nl,
-    Fr,
-    En,
+/// The language of the person at the terminal, as their locale says (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`, the first one set): `nl_BE.UTF-8` → Dutch, `fr_BE…` → French,
+/// anything else (`C`, `en_GB`, unset) → English.
+pub fn locale_lang() -> Lang {
+    let set = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|v| !v.is_empty());
+    locale_lang_of(set.as_deref().unwrap_or(""))
 }
 
-impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::Nl, Lang::Fr, Lang::En];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
+/// `nl_BE.UTF-8` → Dutch, `fr…` → French, else English.
+pub fn locale_lang_of(name: &str) -> Lang {
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("nl") {
+        Lang::Nl
+    } else if lower.starts_with("fr") {
+        Lang::Fr
+    } else {
+        Lang::En
     }
 }
 
-impl Lang {
-    /// The language of the person at the terminal, as their locale says (`LC_ALL`,
-    /// `LC_MESSAGES`, `LANG`, the first one set): `nl_BE.UTF-8` → Dutch, `fr_BE…` → French,
-    /// anything else (`C`, `en_GB`, unset) → English. For messages about the tool's own reading
-    /// of a file, which may be too broken to say its society language.
-    pub fn of_locale() -> Lang {
-        let set = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|name| std::env::var(name).ok())
-            .find(|v| !v.is_empty());
-        Self::of_locale_name(set.as_deref().unwrap_or(""))
-    }
+/// A programme text in the reader's language, else in the programme's society language,
+/// else in any language it is written in.
+pub trait LabelIn {
+    fn get(&self, lang: Lang, fallback: Lang) -> &str;
+}
 
-    /// `nl_BE.UTF-8` → Dutch, `fr…` → French, else English.
-    pub fn of_locale_name(name: &str) -> Lang {
-        let lower = name.to_ascii_lowercase();
-        if lower.starts_with("nl") {
-            Lang::Nl
-        } else if lower.starts_with("fr") {
-            Lang::Fr
-        } else {
-            Lang::En
-        }
+impl LabelIn for Label {
+    fn get(&self, lang: Lang, fallback: Lang) -> &str {
+        self.first_of(&[lang, fallback])
     }
 }
 
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "nl" => Ok(Lang::Nl),
-            "fr" => Ok(Lang::Fr),
-            "en" => Ok(Lang::En),
-            other => Err(format!("unknown language '{other}': use nl, fr or en")),
-        }
-    }
-}
-
-/// A text in several languages. The society language of the programme must be present
-/// (checked when the programme loads); others fall back to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Label(pub BTreeMap<Lang, String>);
-
-impl<'de> Deserialize<'de> for Label {
-    /// Accepts `{nl: …, fr: …, en: …}`; the loader's position marker `_ptr` is skipped.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = BTreeMap::<String, String>::deserialize(d)?;
-        let mut out = BTreeMap::new();
-        for (k, v) in raw {
-            if k == "_ptr" {
-                continue;
-            }
-            let lang = k.parse::<Lang>().map_err(serde::de::Error::custom)?;
-            out.insert(lang, v);
-        }
-        Ok(Label(out))
-    }
-}
-
-impl Label {
-    /// The text in `lang`, else in `fallback`, else any text at all.
-    pub fn get(&self, lang: Lang, fallback: Lang) -> &str {
-        self.0
-            .get(&lang)
-            .or_else(|| self.0.get(&fallback))
-            .or_else(|| self.0.values().next())
-            .map(String::as_str)
-            .unwrap_or("")
-    }
-
-    pub fn has(&self, lang: Lang) -> bool {
-        self.0.get(&lang).is_some_and(|s| !s.trim().is_empty())
-    }
-
-    pub fn single(lang: Lang, text: impl Into<String>) -> Self {
-        Label(BTreeMap::from([(lang, text.into())]))
-    }
-}
-
-/// One of three wordings, by the reader's language.
-pub fn say(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
+/// One of three wordings (always in the order nl, fr, en), by the reader's language: the one
+/// helper every wording in traject goes through.
+pub fn say<T>(lang: Lang, nl: T, fr: T, en: T) -> T {
     match lang {
         Lang::Nl => nl,
         Lang::Fr => fr,
         Lang::En => en,
-    }
-}
-
-/// The Dutch or the French of a sentence built at run time; a reader of English is given the
-/// English by the caller (usually an error's `Display`) before this is asked.
-pub fn nl_fr(lang: Lang, nl: String, fr: String) -> String {
-    match lang {
-        Lang::Fr => prose(&fr, lang),
-        Lang::Nl | Lang::En => nl,
     }
 }
 

@@ -4,7 +4,9 @@
 //! diagnostics (file, line, column). Nothing here runs rules, stores cases or talks to users.
 
 pub mod diag;
+pub mod problem;
 pub mod program;
 pub mod referral;
+pub mod text;
 pub mod vocab;
 pub mod yaml;

@@ -11,6 +11,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
 
 use crate::diag::{Diagnostic, Pos};
+use crate::problem::{FileProblem, YamlProblem};
 
 /// Largest document we read; programme files are a few hundred kilobytes at most.
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -128,72 +129,26 @@ fn end_of(before: &str) -> Pos {
 }
 
 fn too_big(file: &str, len: usize) -> Diagnostic {
-    use traject_i18n::{number, Lang};
-    let mb = len as f64 / 1_048_576.0;
-    let limit = MAX_BYTES / 1_048_576;
     Diagnostic::error(
         file,
         Pos::new(1, 1),
-        format!("file is {mb:.1} MB; programme and referral files are limited to {limit} MB"),
-    )
-    .with_help("split the file or remove the generated content; a programme is a few hundred lines")
-    .nl(
-        format!(
-            "bestand is {} MB; programma- en aanmeldingsbestanden mogen hoogstens {limit} MB zijn",
-            number(mb, Lang::Nl)
-        ),
-        "splits het bestand of verwijder de gegenereerde inhoud; een programma telt enkele honderden regels",
-    )
-    .fr(
-        format!(
-            "le fichier fait {} Mo ; les fichiers de programme et d'orientation sont limités à {limit} Mo",
-            number(mb, Lang::Fr)
-        ),
-        "scindez le fichier ou retirez le contenu généré ; un programme compte quelques centaines de lignes",
+        FileProblem::TooBig {
+            megabytes: len as f64 / 1_048_576.0,
+            limit_megabytes: MAX_BYTES / 1_048_576,
+        },
     )
 }
 
 fn not_utf8(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        pos,
-        "file is not UTF-8 text (binary data or another encoding)",
-    )
-    .with_help("save the file as UTF-8 text; is this the right file?")
-    .nl(
-        "bestand is geen UTF-8-tekst (binaire gegevens of een andere codering)",
-        "bewaar het bestand als UTF-8-tekst; is dit het juiste bestand?",
-    )
-    .fr(
-        "le fichier n'est pas du texte UTF-8 (données binaires ou autre encodage)",
-        "enregistrez le fichier en texte UTF-8 ; est-ce le bon fichier ?",
-    )
+    Diagnostic::error(file, pos, FileProblem::NotUtf8)
 }
 
 fn nul_byte(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "file contains a NUL byte (binary data)")
-        .with_help("save the file as plain UTF-8 text")
-        .nl(
-            "bestand bevat een NUL-byte (binaire gegevens)",
-            "bewaar het bestand als gewone UTF-8-tekst",
-        )
-        .fr(
-            "le fichier contient un octet NUL (données binaires)",
-            "enregistrez le fichier en texte UTF-8 simple",
-        )
+    Diagnostic::error(file, pos, FileProblem::NulByte)
 }
 
 fn no_programme(file: &str) -> Diagnostic {
-    Diagnostic::error(file, Pos::new(1, 1), "file is empty")
-        .with_help("a programme file starts with `id:`; copy one from programs/ to begin")
-        .nl(
-            "bestand is leeg",
-            "een programmabestand begint met `id:`; kopieer er een uit programs/ om te beginnen",
-        )
-        .fr(
-            "le fichier est vide",
-            "un fichier de programme commence par `id:` ; copiez-en un depuis programs/ pour commencer",
-        )
+    Diagnostic::error(file, Pos::new(1, 1), FileProblem::Empty)
 }
 
 enum Frame {
@@ -292,9 +247,11 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
     }
     match root {
         Some(value) => Ok(Document { value, index }),
-        None => Err(Diagnostic::error(file, Pos::new(1, 1), "file is empty")
-            .nl("bestand is leeg", "")
-            .fr("le fichier est vide", "")),
+        None => Err(Diagnostic::error(
+            file,
+            Pos::new(1, 1),
+            YamlProblem::NoDocument,
+        )),
     }
 }
 
@@ -334,157 +291,67 @@ fn open_collection(
 }
 
 fn two_documents(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "more than one YAML document in this file")
-        .with_help("keep one programme per file; remove the extra `---`")
-        .nl(
-            "meer dan één YAML-document in dit bestand",
-            "één programma per bestand; verwijder de extra `---`",
-        )
-        .fr(
-            "plus d'un document YAML dans ce fichier",
-            "un seul programme par fichier ; supprimez le `---` en trop",
-        )
+    Diagnostic::error(file, pos, YamlProblem::TwoDocuments)
 }
 
 fn alias_error(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "YAML aliases (*name) are not supported")
-        .with_help("write the value out in full, or use `based_on:` to reuse a whole version")
-        .nl("YAML-aliassen (*naam) worden niet ondersteund", REUSE_NL)
-        .fr("les alias YAML (*nom) ne sont pas acceptés", REUSE_FR)
+    Diagnostic::error(file, pos, YamlProblem::Alias)
 }
 
 fn tag_error(file: &str, pos: Pos, tag: &impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(file, pos, format!("YAML tag '{tag}' is not supported"))
-        .with_help("remove the tag; write dates and numbers plainly, text in quotes")
-        .nl(
-            format!("YAML-tag '{tag}' wordt niet ondersteund"),
-            "verwijder de tag; schrijf datums en getallen gewoon, tekst tussen aanhalingstekens",
-        )
-        .fr(
-            format!("l'étiquette YAML «\u{a0}{tag}\u{a0}» n'est pas acceptée"),
-            "supprimez l'étiquette ; écrivez dates et nombres tels quels, le texte entre guillemets",
-        )
+    Diagnostic::error(
+        file,
+        pos,
+        YamlProblem::Tag {
+            tag: tag.to_string(),
+        },
+    )
 }
 
 fn collection_tag_error(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "YAML tags are not supported")
-        .with_help("remove the tag")
-        .nl("YAML-tags worden niet ondersteund", "verwijder de tag")
-        .fr(
-            "les étiquettes YAML ne sont pas acceptées",
-            "supprimez l'étiquette",
-        )
+    Diagnostic::error(file, pos, YamlProblem::CollectionTag)
 }
 
 fn duplicate_key(file: &str, pos: Pos, key: &str, first_line: usize, width: usize) -> Diagnostic {
     Diagnostic::error(
         file,
         pos,
-        format!("duplicate key '{key}' (first written on line {first_line})"),
+        YamlProblem::DuplicateKey {
+            key: key.to_string(),
+            first_line,
+        },
     )
     .with_width(width)
-    .with_help("each key may appear once in a mapping; merge the two entries")
-    .nl(
-        format!("sleutel '{key}' staat er twee keer (eerst op regel {first_line})"),
-        "elke sleutel mag één keer voorkomen; voeg de twee samen",
-    )
-    .fr(
-        format!("la clé «\u{a0}{key}\u{a0}» figure deux fois (d'abord à la ligne {first_line})"),
-        "chaque clé ne peut figurer qu'une fois ; fusionnez les deux entrées",
-    )
 }
 
 fn too_deep(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        pos,
-        format!("document is nested more than {MAX_DEPTH} levels deep"),
-    )
-    .with_help("programme files need only a few levels; check for runaway brackets or indentation")
-    .nl(
-        format!("document is meer dan {MAX_DEPTH} niveaus diep genest"),
-        DEPTH_NL,
-    )
-    .fr(
-        format!("le document est imbriqué sur plus de {MAX_DEPTH} niveaux"),
-        DEPTH_FR,
-    )
+    Diagnostic::error(file, pos, YamlProblem::TooDeep { max: MAX_DEPTH })
 }
 
 fn key_not_text(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "keys must be plain text, not lists or mappings")
-        .with_help("write `name: value` pairs with a text name")
-        .nl(
-            "sleutels moeten gewone tekst zijn, geen lijsten of mappings",
-            "schrijf paren `naam: waarde` met een tekst als naam",
-        )
-        .fr(
-            "les clés doivent être du texte simple, pas des listes ni des tableaux",
-            "écrivez des paires `nom: valeur` dont le nom est un texte",
-        )
+    Diagnostic::error(file, pos, YamlProblem::KeyNotText)
 }
 
 fn anchor_error(file: &str, pos: Pos) -> Diagnostic {
-    Diagnostic::error(file, pos, "YAML anchors (&name) are not supported")
-        .with_help("write the value out in full, or use `based_on:` to reuse a whole version")
-        .nl("YAML-ankers (&naam) worden niet ondersteund", REUSE_NL)
-        .fr("les ancres YAML (&nom) ne sont pas acceptées", REUSE_FR)
+    Diagnostic::error(file, pos, YamlProblem::Anchor)
 }
-
-const REUSE_NL: &str =
-    "schrijf de waarde voluit, of gebruik `based_on:` om een hele versie over te nemen";
-const REUSE_FR: &str =
-    "écrivez la valeur en entier, ou utilisez `based_on:` pour reprendre toute une version";
-const DEPTH_NL: &str =
-    "een programmabestand heeft maar enkele niveaus nodig; kijk na of haakjes en inspringing kloppen";
-const DEPTH_FR: &str =
-    "un fichier de programme n'a besoin que de quelques niveaux ; vérifiez les crochets et l'indentation";
 
 fn scan_error(file: &str, e: &saphyr_parser::ScanError) -> Diagnostic {
     let m = e.marker();
     let info = e.info();
     let pos = Pos::new(m.line().max(1), m.col() + 1);
     if info.contains("recursion limit") {
-        return Diagnostic::error(
-            file,
-            pos,
-            format!("document is nested too deeply (traject accepts {MAX_DEPTH} levels)"),
-        )
-        .with_help(
-            "programme files need only a few levels; check for runaway brackets or indentation",
-        )
-        .nl(
-            format!("document is te diep genest (traject aanvaardt {MAX_DEPTH} niveaus)"),
-            DEPTH_NL,
-        )
-        .fr(
-            format!("le document est trop imbriqué (traject accepte {MAX_DEPTH} niveaux)"),
-            DEPTH_FR,
-        );
+        return Diagnostic::error(file, pos, YamlProblem::NestedTooDeeply { max: MAX_DEPTH });
     }
     // The parser's own wording is English; it is quoted as it is, the rest is ours.
-    let d = Diagnostic::error(file, pos, format!("YAML syntax: {info}"));
-    if info.contains("tab") {
-        d.with_help("indent with spaces, never tabs (set your editor to insert spaces)")
-            .nl(
-                format!("YAML-syntaxis: {info}"),
-                "spring in met spaties, nooit met tabs (laat je editor spaties invoegen)",
-            )
-            .fr(
-                format!("syntaxe YAML : {info}"),
-                "indentez avec des espaces, jamais des tabulations (réglez l'éditeur pour insérer des espaces)",
-            )
-    } else {
-        d.with_help("check indentation, colons and quotes on this line and the one before")
-            .nl(
-                format!("YAML-syntaxis: {info}"),
-                "kijk inspringing, dubbele punten en aanhalingstekens na op deze regel en de vorige",
-            )
-            .fr(
-                format!("syntaxe YAML : {info}"),
-                "vérifiez l'indentation, les deux-points et les guillemets sur cette ligne et la précédente",
-            )
-    }
+    Diagnostic::error(
+        file,
+        pos,
+        YamlProblem::Syntax {
+            info: info.to_string(),
+            tab: info.contains("tab"),
+        },
+    )
 }
 
 /// The pointer of the value about to be pushed into the innermost open container.
@@ -613,62 +480,14 @@ fn is_float(s: &str) -> bool {
 /// Read a file from disk and parse it, with every failure located.
 pub fn read_file(path: &std::path::Path, display: &str) -> Result<(String, Document), Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(display, Pos::new(1, 1), format!("cannot read file: {e}"))
-            .with_help("check the path and that you may read the file")
-            .nl(
-                format!("kan het bestand niet lezen: {e}"),
-                "kijk het pad na en of je het bestand mag lezen",
-            )
-            .fr(
-                format!("impossible de lire le fichier : {e}"),
-                "vérifiez le chemin et votre droit de lire le fichier",
-            )
+        let problem = FileProblem::CannotRead {
+            reason: e.to_string(),
+        };
+        Diagnostic::error(display, Pos::new(1, 1), problem)
     })?;
     let text = check_text(display, &bytes)?.to_string();
     let doc = parse(display, &text)?;
     Ok((text, doc))
-}
-
-/// A short description of a found value, for messages.
-/// A short description of a found value in the reader's language.
-pub fn describe_in(v: &Value, lang: traject_i18n::Lang) -> String {
-    use traject_i18n::Lang;
-    let quoted = |s: &str| -> String {
-        let short: String = s.chars().take(40).collect();
-        let more = if s.chars().count() > 40 { "…" } else { "" };
-        match lang {
-            Lang::Fr => format!("«\u{a0}{short}{more}\u{a0}»"),
-            _ => format!("'{short}{more}'"),
-        }
-    };
-    match (v, lang) {
-        (_, Lang::En) => describe(v),
-        (Value::Null, Lang::Nl) => "niets (null)".into(),
-        (Value::Null, Lang::Fr) => "rien (null)".into(),
-        (Value::Bool(b), Lang::Nl) => format!("'{b}' (true/false)"),
-        (Value::Bool(b), Lang::Fr) => format!("«\u{a0}{b}\u{a0}» (true/false)"),
-        (Value::Number(n), Lang::Nl) => format!("het getal {n}"),
-        (Value::Number(n), Lang::Fr) => format!("le nombre {n}"),
-        (Value::String(s), _) => quoted(s),
-        (Value::Array(_), Lang::Nl) => "een lijst".into(),
-        (Value::Array(_), Lang::Fr) => "une liste".into(),
-        (Value::Object(_), Lang::Nl) => "een mapping".into(),
-        (Value::Object(_), Lang::Fr) => "un tableau de clés".into(),
-    }
-}
-
-pub fn describe(v: &Value) -> String {
-    match v {
-        Value::Null => "nothing (null)".into(),
-        Value::Bool(b) => format!("'{b}' (true/false)"),
-        Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => {
-            let short: String = s.chars().take(40).collect();
-            format!("'{short}'{}", if s.chars().count() > 40 { "…" } else { "" })
-        }
-        Value::Array(_) => "a list".into(),
-        Value::Object(_) => "a mapping".into(),
-    }
 }
 
 #[cfg(test)]
@@ -701,13 +520,24 @@ mod tests {
     fn duplicate_keys_are_located() {
         let err = parse("t.yaml", "a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!((err.line, err.col), (3, 1));
-        assert!(err.message.contains("duplicate key 'a'"));
+        assert!(matches!(
+            &*err.problem,
+            crate::problem::Problem::Yaml(YamlProblem::DuplicateKey { key, first_line: 1 }) if key == "a"
+        ));
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let text = "[".repeat(10_000);
         let err = parse("t.yaml", &text).unwrap_err();
-        assert!(err.message.contains("nested"), "{}", err.message);
+        assert!(
+            matches!(
+                *err.problem,
+                crate::problem::Problem::Yaml(
+                    YamlProblem::TooDeep { .. } | YamlProblem::NestedTooDeeply { .. }
+                )
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -84,45 +84,6 @@ pub enum Todo {
     },
 }
 
-impl Todo {
-    pub fn text(&self, lang: traject_i18n::Lang) -> String {
-        use traject_i18n::Lang::*;
-        let n = |x: f64| traject_i18n::number(x, lang);
-        match (self, lang) {
-            (Todo::Period { model, from, town }, Nl) => format!("versie en datum: één versie overgenomen van {model}, geldig vanaf {} zonder einddatum; controleer het label en de periode voor {town}", traject_i18n::date(*from, lang)),
-            (Todo::Period { model, from, town }, Fr) => format!("version et date : une version reprise de {model}, en vigueur à partir du {} sans date de fin ; vérifiez son libellé et sa période pour {town}", traject_i18n::date(*from, lang)),
-            (Todo::Period { model, from, town }, En) => format!("version and date: one version copied from {model} and in force from {from} with an open end; check the version's label and its period for {town}"),
-            (Todo::NewLanguage { lang: l }, Nl) => format!("elk label heeft een tekst nodig in '{l}', de nieuwe taal van de samenleving (traject validate somt de ontbrekende op)"),
-            (Todo::NewLanguage { lang: l }, Fr) => format!("chaque libellé doit avoir un texte en «\u{a0}{l}\u{a0}», la nouvelle langue de la société (traject validate liste ceux qui manquent)"),
-            (Todo::NewLanguage { lang: l }, En) => format!("every label needs a text in '{l}', the new society language (traject validate lists the missing ones)"),
-            (Todo::ResidenceLabel { version, ocmw }, Nl) => format!("versie {version}: de verblijfsregel noemt nu {ocmw}, maar het label spreekt nog over de stad van het model — herschrijf het"),
-            (Todo::ResidenceLabel { version, ocmw }, Fr) => format!("version {version} : la règle de résidence nomme maintenant {ocmw}, mais son libellé parle encore de la ville du modèle — reformulez-le"),
-            (Todo::ResidenceLabel { version, ocmw }, En) => format!("version {version}: the residence rule now names {ocmw}, but its label still speaks of the model's city — reword it"),
-            (Todo::CapacityTotal { version, total, town }, Nl) => format!("versie {version}: het capaciteitstotaal {total} is dat van het model — stel dat van {town} in of verwijder het om VTE × norm te gebruiken"),
-            (Todo::CapacityTotal { version, total, town }, Fr) => format!("version {version} : la capacité totale {total} est celle du modèle — indiquez celle de {town} ou supprimez-la pour utiliser ETP × norme"),
-            (Todo::CapacityTotal { version, total, town }, En) => format!("version {version}: capacity total {total} is the model's — set {town}'s or remove it to use FTE × norm"),
-            (Todo::LocalFunder { version, town }, Nl) => format!("versie {version}: de lokale financier is nu OCMW {town} — bevestig wie het lokale deel betaalt"),
-            (Todo::LocalFunder { version, town }, Fr) => format!("version {version} : le financeur local est maintenant le CPAS {town} — confirmez qui paie la part locale"),
-            (Todo::LocalFunder { version, town }, En) => format!("version {version}: the local funder is now OCMW {town} — confirm who pays the local share"),
-            (Todo::Partners { version, names }, Nl) => format!("versie {version}: de partners zijn die van het model ({names}) — vervang ze door lokale"),
-            (Todo::Partners { version, names }, Fr) => format!("version {version} : les partenaires sont ceux du modèle ({names}) — remplacez-les par des partenaires locaux"),
-            (Todo::Partners { version, names }, En) => format!("version {version}: partners are the model's ({names}) — replace them with local ones"),
-            (Todo::Staffing { version, fte, town }, Nl) => format!("versie {version}: personeel overgenomen van het model ({} VTE) — stel dat van {town} in", n(*fte)),
-            (Todo::Staffing { version, fte, town }, Fr) => format!("version {version} : personnel repris du modèle ({} ETP) — indiquez celui de {town}", n(*fte)),
-            (Todo::Staffing { version, fte, town }, En) => format!("version {version}: staffing copied from the model ({fte} FTE) — set {town}'s own"),
-            (Todo::RoleSetToZero { version, role, fte, town }, Nl) => format!("versie {version}: functie '{role}' ({} VTE in het model) op 0 gezet — beslis of {town} er een heeft", n(*fte)),
-            (Todo::RoleSetToZero { version, role, fte, town }, Fr) => format!("version {version} : fonction «\u{a0}{role}\u{a0}» ({} ETP dans le modèle) mise à 0 — décidez si {town} en a une", n(*fte)),
-            (Todo::RoleSetToZero { version, role, fte, town }, En) => format!("version {version}: role '{role}' ({fte} FTE in the model) set to 0 — decide whether {town} has one"),
-            (Todo::Persons { version, role, persons, town }, Nl) => format!("versie {version}: functie '{role}' vermeldt nog {persons} personen zoals in het model — stel dat van {town} in"),
-            (Todo::Persons { version, role, persons, town }, Fr) => format!("version {version} : la fonction «\u{a0}{role}\u{a0}» indique encore {persons} personne(s) comme dans le modèle — indiquez le nombre pour {town}").replace("1 personne(s)", "1 personne").replace("personne(s)", "personnes"),
-            (Todo::Persons { version, role, persons, town }, En) => format!("version {version}: role '{role}' still says {persons} person(s) as in the model — set {town}'s"),
-            (Todo::Tests { version, model, months, town }, Nl) => format!("tests: de tests van versie {version} van {model} overgenomen, met de twee OCMW's omgewisseld en de data {months} maanden verschoven naar de start; voeg tests toe voor de eigen regels van {town}"),
-            (Todo::Tests { version, model, months, town }, Fr) => format!("tests : les tests de la version {version} de {model} repris, les deux CPAS échangés et les dates décalées de {months} mois jusqu'au démarrage ; ajoutez des tests pour les règles propres à {town}"),
-            (Todo::Tests { version, model: _, months, town }, En) => format!("tests: the model's tests of version {version} copied with the two OCMWs swapped and their dates moved {months} months to the roll-out; add tests for {town}'s own rules"),
-        }
-    }
-}
-
 /// One text replacement at a 1-based line and column, `width` characters long.
 struct Edit {
     line: usize,
@@ -203,20 +164,26 @@ fn label_edits(p: &Program, ptr: &str, texts: &BTreeMap<&str, String>, edits: &m
 }
 
 /// Why a programme cannot be rolled out with the settings given.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RolloutError {
-    #[error("--ocmw '{given}': use the lower-case name referrals write as residence_ocmw (e.g. as in the new programme's `ocmw:`)")]
-    Ocmw { given: String },
-    #[error("--society-language '{given}': use nl or fr")]
-    Language { given: String },
-    #[error(transparent)]
-    Version(#[from] program::VersionError),
-    #[error("--valid-from {given}: version '{version}' starts on {starts}; a roll-out cannot start before the version it copies")]
+    Ocmw {
+        given: String,
+    },
+    Language {
+        given: String,
+    },
+    Version(program::VersionError),
     TooEarly {
         given: chrono::NaiveDate,
         version: String,
         starts: chrono::NaiveDate,
     },
+}
+
+impl From<program::VersionError> for RolloutError {
+    fn from(e: program::VersionError) -> Self {
+        RolloutError::Version(e)
+    }
 }
 
 /// What the edits work with: the model, the new OCMW's id and its name as a town.
@@ -288,7 +255,7 @@ pub fn new_from(
 
 /// "OCMW Town" in Dutch, "CPAS Town" in French, for every language a label has.
 fn organisation_label<'l>(
-    langs: impl Iterator<Item = &'l traject_i18n::Lang>,
+    langs: impl Iterator<Item = &'l traject_model::text::Lang>,
     town: &str,
 ) -> BTreeMap<&'static str, String> {
     langs
@@ -313,7 +280,7 @@ fn identity(
     let name = spec
         .name
         .clone()
-        .unwrap_or_else(|| format!("{} {}", model.spec.name.get(society, society), t.town));
+        .unwrap_or_else(|| format!("{} {}", model.spec.name.first_of(&[society]), t.town));
     let names = model.spec.name.0.keys().map(|l| (l.code(), name.clone()));
     label_edits(model, "/name", &names.collect(), edits);
     let org = organisation_label(model.spec.organisation.0.keys(), &t.town);

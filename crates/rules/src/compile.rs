@@ -9,8 +9,9 @@ use rhai::{Engine, AST};
 use serde_json::Value;
 
 use crate::plugins;
-use traject_i18n::Lang;
+use traject_model::diag::did_you_mean;
 use traject_model::diag::Diagnostic;
+use traject_model::problem::{Problem, RuleProblem, UsedBy};
 use traject_model::program::model::{Condition, Mode, Version};
 use traject_model::program::Program;
 use traject_model::referral::{bool_index, language_rank, Referral, FIELDS};
@@ -207,41 +208,27 @@ impl Compiler<'_> {
                 if !scripts.contains_key(&r.script) {
                     let compiled = match self.program.script(&r.script) {
                         None => {
-                            let d = self.located(
-                                &format!("{}/script", r.ptr),
-                                format!("script '{}' not found", r.script),
-                                "put it in scripts/<name>.rhai",
-                            );
-                            self.errors.push(worded(
-                                d,
-                                format!("script '{}' niet gevonden", r.script),
-                                "zet het in scripts/<naam>.rhai",
-                                format!("script «\u{a0}{}\u{a0}» introuvable", r.script),
-                                "placez-le dans scripts/<nom>.rhai",
-                            ));
+                            let problem = RuleProblem::ScriptNotFound {
+                                script: r.script.clone(),
+                            };
+                            let d = self.located(&format!("{}/script", r.ptr), problem);
+                            self.errors.push(d);
                             None
                         }
                         Some((file, text)) => {
                             match plugins::routing::compile(self.engine, &file, &r.script, &text) {
                                 Ok(s) => Some(Arc::new(s)),
                                 Err(d) => {
-                                    let at = self.program.at(&m.ptr);
-                                    let d =
-                                        d.with_help(format!("used by module '{}' in {at}", m.id));
-                                    let (msg_nl, msg_fr) = (d.message.clone(), d.message.clone());
-                                    self.errors.push(
-                                        d.nl(
-                                            msg_nl,
-                                            format!("gebruikt door module '{}' in {at}", m.id),
-                                        )
-                                        .fr(
-                                            msg_fr,
-                                            format!(
-                                                "utilisé par le module «\u{a0}{}\u{a0}» dans {at}",
-                                                m.id
-                                            ),
-                                        ),
-                                    );
+                                    let used_by = UsedBy::Module {
+                                        id: m.id.clone(),
+                                        at: self.program.at(&m.ptr),
+                                    };
+                                    self.errors.push(d.map(|problem| match problem {
+                                        Problem::Routing(problem) => {
+                                            Problem::Rule(RuleProblem::Routing { problem, used_by })
+                                        }
+                                        other => other,
+                                    }));
                                     None
                                 }
                             }
@@ -251,18 +238,9 @@ impl Compiler<'_> {
                 }
                 let (settings, clashes) = plugins::routing::settings(m, society);
                 for k in clashes {
-                    let d = self.located(
-                        &format!("{}/params/{k}", r.ptr),
-                        format!("routing parameter '{k}' repeats a module setting"),
-                        "set it once, on the module (e.g. group_size: {max: …})",
-                    );
-                    self.errors.push(worded(
-                        d,
-                        format!("routeringsparameter '{k}' herhaalt een instelling van de module"),
-                        "stel hem één keer in, op de module (bv. group_size: {max: …})",
-                        format!("le paramètre de répartition «\u{a0}{k}\u{a0}» répète un réglage du module"),
-                        "réglez-le une seule fois, sur le module (p. ex. group_size: {max: …})",
-                    ));
+                    let problem = RuleProblem::RoutingParamRepeats { key: k.clone() };
+                    let d = self.located(&format!("{}/params/{k}", r.ptr), problem);
+                    self.errors.push(d);
                 }
                 if let Some(Some(script)) = scripts.get(&r.script) {
                     plans.insert(
@@ -283,31 +261,17 @@ impl Compiler<'_> {
         plans
     }
 
-    /// A problem at `ptr` in the programme file, in English; callers add Dutch and French.
-    fn located(&self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+    /// A problem at `ptr` in the programme file.
+    fn located(&self, ptr: &str, problem: RuleProblem) -> Diagnostic {
         let place = self.program.index.locate(ptr);
-        Diagnostic::error(&self.program.file, place.value, msg)
-            .with_width(place.width)
-            .with_help(help)
+        Diagnostic::error(&self.program.file, place.value, problem).with_width(place.width)
     }
 
-    /// A script problem with "used by rule …" as its help in each language; the script
-    /// engine's own message stays as Rhai words it unless the problem was already worded.
-    fn used_by_rule(&self, d: Diagnostic, c: &Condition) -> Diagnostic {
-        let at = self.program.at(&c.ptr);
-        let worded = |lang| {
-            d.local
-                .iter()
-                .find(|w| w.lang == lang)
-                .map_or_else(String::new, |w| w.message.clone())
-        };
-        let (nl, fr) = (worded(Lang::Nl), worded(Lang::Fr));
-        d.with_help(format!("used by rule '{}' in {at}", c.id))
-            .nl(nl, format!("gebruikt door regel '{}' in {at}", c.id))
-            .fr(
-                fr,
-                format!("utilisé par la règle «\u{a0}{}\u{a0}» dans {at}", c.id),
-            )
+    fn used_by_rule(&self, c: &Condition) -> UsedBy {
+        UsedBy::Rule {
+            id: c.id.clone(),
+            at: self.program.at(&c.ptr),
+        }
     }
 
     fn strings(v: &Option<Value>) -> Vec<String> {
@@ -414,18 +378,11 @@ impl Compiler<'_> {
             reads: Vec::new(),
         };
         let Some((file, text)) = self.program.script(name) else {
-            let d = self.located(
-                &format!("{}/value", c.ptr),
-                format!("script '{name}' not found"),
-                "put it in scripts/<name>.rhai",
-            );
-            self.errors.push(worded(
-                d,
-                format!("script '{name}' niet gevonden"),
-                "zet het in scripts/<naam>.rhai",
-                format!("script «\u{a0}{name}\u{a0}» introuvable"),
-                "placez-le dans scripts/<nom>.rhai",
-            ));
+            let problem = RuleProblem::ScriptNotFound {
+                script: name.to_string(),
+            };
+            let d = self.located(&format!("{}/value", c.ptr), problem);
+            self.errors.push(d);
             return failed;
         };
         match self.engine.compile(&text) {
@@ -436,12 +393,12 @@ impl Compiler<'_> {
                     .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
                 {
                     let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
-                    let d = Diagnostic::error(
-                        &file,
-                        traject_model::diag::Pos::new(line, col),
-                        plugins::describe_error(&e),
-                    );
-                    self.errors.push(self.used_by_rule(d, c));
+                    let problem = RuleProblem::ScriptFailed {
+                        failure: plugins::failure_of(&e, None),
+                        used_by: self.used_by_rule(c),
+                    };
+                    let at = traject_model::diag::Pos::new(line, col);
+                    self.errors.push(Diagnostic::error(&file, at, problem));
                     return failed;
                 }
                 Cond {
@@ -457,14 +414,12 @@ impl Compiler<'_> {
             }
             Err(e) => {
                 let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
-                let d = Diagnostic::error(
-                    &file,
-                    traject_model::diag::Pos::new(line, col),
-                    format!("Rhai script does not compile: {}", e.0),
-                )
-                .nl(format!("Rhai-script compileert niet: {}", e.0), "")
-                .fr(format!("le script Rhai ne compile pas : {}", e.0), "");
-                self.errors.push(self.used_by_rule(d, c));
+                let problem = RuleProblem::ScriptSyntax {
+                    detail: e.0.to_string(),
+                    used_by: self.used_by_rule(c),
+                };
+                let at = traject_model::diag::Pos::new(line, col);
+                self.errors.push(Diagnostic::error(&file, at, problem));
                 failed
             }
         }
@@ -479,8 +434,11 @@ impl Compiler<'_> {
                 // Point at the column inside the expression when it sits on one line.
                 let mut at = place.value;
                 at.col += e.position().position().unwrap_or(1);
+                let problem = RuleProblem::ExprSyntax {
+                    detail: e.0.to_string(),
+                };
                 self.errors
-                    .push(expr_syntax(&self.program.file, at, &e.0.to_string()));
+                    .push(Diagnostic::error(&self.program.file, at, problem));
                 return Cond {
                     id: c.id.clone(),
                     ptr: c.ptr.clone(),
@@ -505,27 +463,22 @@ impl Compiler<'_> {
             Err(e) => {
                 let mut names: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
                 names.push("age");
-                let msg = |lang| match &*e {
+                let fields = names.iter().map(|n| n.to_string()).collect();
+                let problem = match &*e {
                     rhai::EvalAltResult::ErrorVariableNotFound(name, _) => {
-                        let mean =
-                            traject_model::diag::suggestion_in(name, names.iter().copied(), lang);
-                        match lang {
-                            Lang::En => format!("expression reads '{name}', which is not a referral field{mean}"),
-                            Lang::Nl => format!("uitdrukking leest '{name}', dat geen veld van de aanmelding is{mean}"),
-                            Lang::Fr => format!("l'expression lit «\u{a0}{name}\u{a0}», qui n'est pas un champ de l'orientation{mean}"),
+                        RuleProblem::ExprUnknownName {
+                            nearest: did_you_mean(name, names.iter().copied()).map(str::to_string),
+                            name: name.to_string(),
+                            fields,
                         }
                     }
-                    other => plugins::describe_error(other),
+                    other => RuleProblem::ExprFailed {
+                        failure: plugins::failure_of(other, None),
+                        fields,
+                    },
                 };
-                let list = names.join(", ");
-                let d = self.located(&ptr, msg(Lang::En), format!("referral fields: {list}"));
-                self.errors.push(worded(
-                    d,
-                    msg(Lang::Nl),
-                    format!("velden van de aanmelding: {list}"),
-                    msg(Lang::Fr),
-                    format!("champs de l'orientation : {list}"),
-                ));
+                let d = self.located(&ptr, problem);
+                self.errors.push(d);
             }
         }
         let native = lower::lower(text)
@@ -545,18 +498,10 @@ impl Compiler<'_> {
 
     /// An expression at `ptr` that gives a value of type `found` where true or false is needed.
     fn not_boolean(&self, ptr: &str, found: &str) -> Diagnostic {
-        let d = self.located(
-            ptr,
-            format!("expression gives {found}, not true or false"),
-            "compare values, e.g. age >= 18",
-        );
-        worded(
-            d,
-            format!("uitdrukking geeft {found}, niet true of false"),
-            "vergelijk waarden, bv. age >= 18",
-            format!("l'expression donne {found}, et non true ou false"),
-            "comparez des valeurs, p. ex. age >= 18",
-        )
+        let problem = RuleProblem::NotBoolean {
+            found: found.to_string(),
+        };
+        self.located(ptr, problem)
     }
 
     /// A last guard on the lowering: the native and the Rhai form give the same outcome on a
@@ -583,31 +528,6 @@ fn mentioned_fields(text: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// `d` with its Dutch and French wording.
-fn worded(
-    d: Diagnostic,
-    nl: impl Into<String>,
-    nl_help: impl Into<String>,
-    fr: impl Into<String>,
-    fr_help: impl Into<String>,
-) -> Diagnostic {
-    d.nl(nl, nl_help).fr(fr, fr_help)
-}
-
-/// An `expr:` rule that Rhai cannot parse.
-fn expr_syntax(file: &str, at: traject_model::diag::Pos, why: &str) -> Diagnostic {
-    Diagnostic::error(file, at, format!("Rhai expression does not compile: {why}"))
-        .with_help("an expr rule is one Rhai expression giving true or false, e.g. \"age >= 18 && !in_art60\"")
-        .nl(
-            format!("Rhai-uitdrukking compileert niet: {why}"),
-            "een expr-regel is één Rhai-uitdrukking die true of false geeft, bv. \"age >= 18 && !in_art60\"",
-        )
-        .fr(
-            format!("l'expression Rhai ne compile pas : {why}"),
-            "une règle expr est une seule expression Rhai qui donne true ou false, p. ex. \"age >= 18 && !in_art60\"",
-        )
-}
-
 /// The programme's sandbox limits: the defaults with its overrides, each within the ceiling.
 fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
     let defaults = plugins::DEFAULT_LIMITS;
@@ -619,22 +539,13 @@ fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
         match value {
             Some(v) if v > max => {
                 let place = program.index.locate(&format!("{}/{key}", spec.ptr));
+                let problem = RuleProblem::AboveCeiling {
+                    key: key.to_string(),
+                    value: v,
+                    max,
+                };
                 errors.push(
-                    Diagnostic::error(
-                        &program.file,
-                        place.value,
-                        format!("{key} {v} is above the ceiling of {max}"),
-                    )
-                    .with_width(place.width)
-                    .with_help("scripts may not be given more than the engine's hard ceiling")
-                    .nl(
-                        format!("{key} {v} ligt boven het plafond van {max}"),
-                        "scripts krijgen nooit meer dan het vaste plafond van de engine",
-                    )
-                    .fr(
-                        format!("{key} {v} dépasse le plafond de {max}"),
-                        "les scripts ne reçoivent jamais plus que le plafond fixe du moteur",
-                    ),
+                    Diagnostic::error(&program.file, place.value, problem).with_width(place.width),
                 );
                 default
             }

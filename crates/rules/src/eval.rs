@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::compile::LevelTest;
 use super::compile::{CompiledProgram, CompiledVersion, Cond, Test};
-use traject_i18n::Lang;
+use traject_model::problem::ScriptFailure;
 use traject_model::program::model::{Mode, Version};
 use traject_model::program::VersionError;
 use traject_model::referral::{language_rank, Referral, EU_MEMBERS};
@@ -74,7 +74,7 @@ pub fn eval_cond(
     cond: &Cond,
     r: &Referral,
     scope: &mut Option<rhai::Scope<'static>>,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, ScriptFailed> {
     use Outcome::*;
     let of = |b: Option<bool>| match b {
         Some(true) => Pass,
@@ -112,8 +112,12 @@ pub fn eval_cond(
         },
         Test::Expr { ast, native: None } => {
             let scope = scope.get_or_insert_with(|| crate::plugins::referral_scope(r));
-            of(crate::plugins::eval_bool(engine, ast, scope)
-                .map_err(|e| format!("rule '{}': {e}", cond.id))?)
+            of(
+                crate::plugins::eval_bool(engine, ast, scope).map_err(|failure| ScriptFailed {
+                    rule: cond.id.clone(),
+                    failure,
+                })?,
+            )
         }
         Test::AnyOf(subs) => {
             let mut acc = Fail;
@@ -177,7 +181,7 @@ pub fn evaluate_version(
     version: &CompiledVersion,
     version_index: usize,
     r: &Referral,
-) -> Result<Evaluation, String> {
+) -> Result<Evaluation, ScriptFailed> {
     let mut scope = None;
     let mut outcomes = Vec::with_capacity(version.rules.len());
     let (mut failed, mut open) = (false, false);
@@ -240,29 +244,26 @@ pub fn evaluate_version(
     })
 }
 
-/// Why a referral could not be evaluated.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum EvalError {
-    /// No version is in force on the referral date (the message names the nearest one).
-    #[error(transparent)]
-    NoVersion(#[from] VersionError),
-    #[error("the referral has no referral_date")]
-    MissingDate,
-    /// A rule script failed (limit, runtime error); the text is the script engine's report.
-    #[error("{message}")]
-    Script { message: String },
+/// A rule's script failed on a referral.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptFailed {
+    pub rule: String,
+    pub failure: ScriptFailure,
 }
 
-impl EvalError {
-    /// The problem worded for a reader of `lang`; a script's failure stays as the script
-    /// engine reports it.
-    pub fn in_lang(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (EvalError::NoVersion(e), _) => e.in_lang(lang),
-            (EvalError::MissingDate, Lang::Nl) => "de aanmelding heeft geen referral_date".into(),
-            (EvalError::MissingDate, Lang::Fr) => "l'orientation n'a pas de referral_date".into(),
-            _ => self.to_string(),
-        }
+/// Why a referral could not be evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvalError {
+    /// No version is in force on the referral date (the error names the nearest one).
+    NoVersion(VersionError),
+    MissingDate,
+    /// A rule script failed (a limit, a runtime error).
+    Script(ScriptFailed),
+}
+
+impl From<VersionError> for EvalError {
+    fn from(e: VersionError) -> Self {
+        EvalError::NoVersion(e)
     }
 }
 
@@ -318,7 +319,6 @@ impl CompiledProgram {
     /// Judge a referral with the version in force on its date.
     pub fn evaluate(&self, r: &Referral) -> Result<Evaluation, EvalError> {
         let (i, _) = self.version_for(r)?;
-        evaluate_version(&self.engine, &self.versions[i], i, r)
-            .map_err(|message| EvalError::Script { message })
+        evaluate_version(&self.engine, &self.versions[i], i, r).map_err(EvalError::Script)
     }
 }

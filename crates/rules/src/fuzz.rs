@@ -30,11 +30,11 @@ fn located(diagnostics: &[Diagnostic]) -> Result<(), String> {
     }
     match diagnostics
         .iter()
-        .find(|d| d.file.is_empty() || d.line == 0 || d.col == 0 || d.message.trim().is_empty())
+        .find(|d| d.file.is_empty() || d.line == 0 || d.col == 0)
     {
         Some(d) => Err(format!(
-            "unlocated error: {}:{}:{}: {}",
-            d.file, d.line, d.col, d.message
+            "unlocated error: {}:{}:{}: {:?}",
+            d.file, d.line, d.col, d.problem
         )),
         None => Ok(()),
     }

@@ -266,11 +266,7 @@ pub fn calibrate(
     let n = count(&in_window, to);
     let mut mix = n.tracks.clone();
     mix.values_mut().for_each(|v| *v /= n.started.max(1) as f64);
-    let yaml_after = demand.reneging.as_ref().and_then(|r| {
-        traject_model::program::duration::Duration::parse(&r.after)
-            .ok()
-            .and_then(|d| d.days())
-    });
+    let yaml_after = demand.reneging.as_ref().and_then(|r| r.after.days());
     let share = |x: u64, of: u64, fallback: f64| {
         learnt(x as f64 / of.max(1) as f64, of, of >= MIN_CASES, fallback)
     };

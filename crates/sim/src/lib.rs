@@ -856,11 +856,9 @@ pub fn erlang_c(lambda: f64, mu: f64, c: u32) -> Option<(f64, f64)> {
 }
 
 /// Why a programme version cannot be simulated.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone)]
 pub enum ModelError {
-    #[error("version {version} has no `demand:` profile to simulate")]
     NoDemand { version: String },
-    #[error("version {version} states no caseload norm and its demand profile assumes none")]
     NoNorm { version: String },
 }
 
@@ -890,11 +888,7 @@ fn group_seats(
         .filter_map(|d| {
             let m = version.module(&d.module)?;
             let max = m.group_size.as_ref().and_then(|g| g.max)?;
-            let days = m
-                .duration
-                .as_deref()
-                .and_then(|t| Duration::parse(t).ok())
-                .and_then(Duration::days)?;
+            let days = m.duration.and_then(Duration::days)?;
             Some(GroupSeats {
                 module: d.module.clone(),
                 share: d.share,
@@ -943,23 +937,15 @@ pub fn model_with(
             })
         }
     };
-    let days = |t: &str| {
-        Duration::parse(t)
-            .ok()
-            .and_then(Duration::days)
-            .unwrap_or(0.0)
-    };
+    // The programme checks keep simulated lengths fixed; an open one counts as none.
+    let days = |d: Option<Duration>| d.and_then(Duration::days).unwrap_or(0.0);
     let tracks: Vec<(String, f64, f64)> = if version.tracks.is_empty() {
-        vec![(
-            "stay".into(),
-            1.0,
-            days(demand.stay.as_deref().unwrap_or("0 days")),
-        )]
+        vec![("stay".into(), 1.0, days(demand.stay))]
     } else if version.tracks.len() == 1 && demand.track_mix.is_empty() {
         vec![(
             version.tracks[0].id.clone(),
             1.0,
-            days(&version.tracks[0].duration),
+            days(Some(version.tracks[0].duration)),
         )]
     } else {
         version
@@ -969,7 +955,7 @@ pub fn model_with(
                 (
                     t.id.clone(),
                     demand.track_mix.get(&t.id).copied().unwrap_or(0.0),
-                    days(&t.duration),
+                    days(Some(t.duration)),
                 )
             })
             .collect()
@@ -986,8 +972,11 @@ pub fn model_with(
         dropout_rate: demand.dropout_rate,
         extension: demand
             .extension_rate
-            .zip(demand.extension.as_deref().map(days)),
-        reneging: demand.reneging.as_ref().map(|r| (r.share, days(&r.after))),
+            .zip(demand.extension.map(|d| days(Some(d)))),
+        reneging: demand
+            .reneging
+            .as_ref()
+            .map(|r| (r.share, days(Some(r.after)))),
         initial: Initial::default(),
         capacity_changes: Vec::new(),
         groups: group_seats(version, demand),

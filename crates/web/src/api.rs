@@ -51,7 +51,7 @@ fn referral_in(bytes: &Bytes) -> Result<Referral, Failure> {
 }
 
 fn rows(diagnostics: Vec<traject_model::diag::Diagnostic>) -> Failure {
-    Failure::from(traject_app::AppError::Rows(diagnostics))
+    Failure::from(traject_app::AppError::Rows(traject_app::rows(diagnostics)))
 }
 
 #[derive(Deserialize)]
@@ -142,8 +142,10 @@ pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
     answer(
         as_user(&s, &headers, move |server, user, _| {
             let compiled = served(server, &req.program)?;
-            let checked = referrals::check(&compiled, &r, req.lang, &user.ctx(server.today()))?;
-            Ok((StatusCode::OK, checked.explanation))
+            let explanation = referrals::check(&compiled, &r, &user.ctx(server.today()))?;
+            let lang = req.lang.unwrap_or(compiled.program.spec.society_language);
+            let view = traject_render::explain::view(&compiled, &explanation, lang);
+            Ok((StatusCode::OK, view))
         })
         .await,
     )

@@ -57,7 +57,7 @@ impl Demo {
         }
         let catalogue = traject_app::catalogue::Catalogue::open(programs_dir);
         let mut count = 0;
-        for (i, (program, referral)) in traject_app::testing::bundled_referrals()
+        for (i, (program, referral)) in traject_programme_tests::bundled_referrals()
             .into_iter()
             .enumerate()
         {

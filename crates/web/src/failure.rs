@@ -7,26 +7,33 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use traject_app::users::AuthError;
-use traject_app::AppError;
+use traject_app::{AppError, RowProblem};
 use traject_cases::CaseError;
+use traject_i18n::catalogue::{app_error, row_problem};
+use traject_i18n::diagnostics::{view_of, DiagnosticView};
 use traject_i18n::Lang;
-use traject_model::diag::Diagnostic;
+use traject_model::diag::Located;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug)]
 pub struct Failure {
-    #[serde(skip)]
     pub status: StatusCode,
+    /// The error in English (the API's language).
     pub error: String,
     /// The error in Dutch and French, for pages (the API answers in English).
-    #[serde(skip)]
     pub local: Option<[String; 2]>,
     /// The language of the user it happened to, when known: the page that shows it.
-    #[serde(skip)]
     pub lang: Option<Lang>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub diagnostics: Vec<Diagnostic>,
-    #[serde(skip)]
+    /// The located problems behind the error, worded where they are shown.
+    pub problems: Vec<Located<RowProblem>>,
     pub retry_after: Option<i64>,
+}
+
+/// The JSON body of a failure.
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    diagnostics: Vec<DiagnosticView>,
 }
 
 impl Failure {
@@ -36,7 +43,7 @@ impl Failure {
             error: error.into(),
             local: None,
             lang: None,
-            diagnostics: Vec::new(),
+            problems: Vec::new(),
             retry_after: None,
         }
     }
@@ -92,7 +99,7 @@ impl From<AppError> for Failure {
     fn from(e: AppError) -> Failure {
         let status = status_of(&e);
         if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(error = %e, "request failed");
+            tracing::error!(error = %app_error(&e, Lang::En), "request failed");
             return Failure::worded(
                 status,
                 "the server could not do this; its log says why",
@@ -100,11 +107,11 @@ impl From<AppError> for Failure {
                 "le serveur n'a pas pu le faire\u{a0}; son journal dit pourquoi",
             );
         }
-        let mut f = Failure::new(status, e.to_string());
-        f.local = Some([e.in_lang(Lang::Nl), e.in_lang(Lang::Fr)]);
+        let mut f = Failure::new(status, app_error(&e, Lang::En));
+        f.local = Some([app_error(&e, Lang::Nl), app_error(&e, Lang::Fr)]);
         match e {
-            AppError::Load(load) => f.diagnostics = load.diagnostics,
-            AppError::Rows(diags) => f.diagnostics = diags,
+            AppError::Load(load) => f.problems = traject_app::rows(load.diagnostics),
+            AppError::Rows(problems) => f.problems = problems,
             AppError::Auth(AuthError::Throttled { retry_after_secs }) => {
                 f.retry_after = Some(retry_after_secs)
             }
@@ -115,6 +122,12 @@ impl From<AppError> for Failure {
 }
 
 impl Failure {
+    /// The located problems as a reader of `lang` reads them.
+    pub fn views(&self, lang: Lang) -> Vec<DiagnosticView> {
+        let view = |d: &Located<RowProblem>| view_of(d, row_problem(&d.problem, lang), lang);
+        self.problems.iter().map(view).collect()
+    }
+
     /// The error as a reader of `lang` reads it.
     pub fn text(&self, lang: Lang) -> &str {
         match (&self.local, lang) {
@@ -128,7 +141,11 @@ impl Failure {
 /// The JSON form, for `/api/`.
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        let mut response = (self.status, axum::Json(&self)).into_response();
+        let body = Body {
+            error: &self.error,
+            diagnostics: self.views(Lang::En),
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response
                 .headers_mut()

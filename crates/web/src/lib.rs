@@ -96,14 +96,22 @@ impl Server {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+/// Why the server stopped or could not start; the front end that started it words it.
+#[derive(Debug)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {message}; choose another address with --listen")]
-    Listen { addr: SocketAddr, message: String },
-    #[error("the web server stopped: {0}")]
+    /// The address is taken or not allowed.
+    Listen {
+        addr: SocketAddr,
+        message: String,
+    },
     Stopped(String),
-    #[error(transparent)]
-    App(#[from] AppError),
+    App(AppError),
+}
+
+impl From<AppError> for ServeError {
+    fn from(e: AppError) -> Self {
+        ServeError::App(e)
+    }
 }
 
 /// Serve until interrupted. `ready` is told the address actually listened on (port 0 picks

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::diag::{suggestion_in, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::problem::ChangeProblem;
 use crate::yaml::SpanIndex;
-use traject_i18n::Lang;
 
 /// The parts of a version whose differences must be declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -51,34 +51,6 @@ impl ChangeSection {
             ChangeSection::Capacity => "capacity",
             ChangeSection::Funders => "funders",
             ChangeSection::FundingSplit => "funding_split",
-        }
-    }
-
-    /// What one item of the section is called in a message.
-    fn item(self) -> &'static str {
-        match self {
-            ChangeSection::Eligibility => "rule",
-            ChangeSection::Tracks => "track",
-            ChangeSection::Modules => "module",
-            ChangeSection::Evaluations => "evaluation",
-            ChangeSection::Staffing => "role",
-            ChangeSection::Capacity => "capacity",
-            ChangeSection::Funders => "funder",
-            ChangeSection::FundingSplit => "cost category",
-        }
-    }
-
-    /// The item with its article, in Dutch and French: ("de regel", "la règle").
-    fn item_in(self) -> (&'static str, &'static str) {
-        match self {
-            ChangeSection::Eligibility => ("de regel", "la règle"),
-            ChangeSection::Tracks => ("het traject", "le parcours"),
-            ChangeSection::Modules => ("de module", "le module"),
-            ChangeSection::Evaluations => ("de evaluatie", "l'évaluation"),
-            ChangeSection::Staffing => ("de functie", "la fonction"),
-            ChangeSection::Capacity => ("de capaciteit", "la capacité"),
-            ChangeSection::Funders => ("de financier", "le financeur"),
-            ChangeSection::FundingSplit => ("de kostensoort", "la catégorie de coûts"),
         }
     }
 
@@ -145,7 +117,7 @@ pub struct VersionChange {
     pub id: Option<Ids>,
     pub change: ChangeKind,
     pub source: String,
-    pub reason: traject_i18n::Label,
+    pub reason: crate::text::Label,
 }
 
 impl VersionChange {
@@ -266,11 +238,9 @@ pub fn check(
     index: &SpanIndex,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let err = |ptr: &str, msg: String, help: String| {
+    let err = |ptr: &str, problem: ChangeProblem| {
         let place = index.locate(ptr);
-        Diagnostic::error(file, place.value, msg)
-            .with_width(place.width)
-            .with_help(help)
+        Diagnostic::error(file, place.value, problem).with_width(place.width)
     };
     for (i, version) in versions.iter().enumerate() {
         let vid = version["id"].as_str().unwrap_or_default();
@@ -280,36 +250,29 @@ pub fn check(
         let Some(base) = base else {
             if base_id.is_none() {
                 if let Some((ptr, _)) = declared.first() {
-                    out.push(err(
-                        ptr,
-                        format!("version '{vid}' declares changes but is not `based_on` another version"),
-                        "remove `changes:`, or add `based_on: <earlier version id>` that they are changes from".into(),
-                    )
-                    .nl(
-                        format!("versie '{vid}' geeft wijzigingen op maar steunt niet (`based_on`) op een andere versie"),
-                        "verwijder `changes:`, of voeg `based_on: <id van een eerdere versie>` toe waartegenover ze wijzigingen zijn",
-                    )
-                    .fr(
-                        format!("la version «\u{a0}{vid}\u{a0}» déclare des changements mais ne repose (`based_on`) sur aucune autre version"),
-                        "supprimez `changes:`, ou ajoutez `based_on: <id d'une version antérieure>` par rapport à laquelle ce sont des changements",
-                    ));
+                    let problem = ChangeProblem::WithoutBase {
+                        version: vid.to_string(),
+                    };
+                    out.push(err(ptr, problem));
                 }
             }
             continue;
         };
-        let base_id = base_id.unwrap_or_default();
+        let pair = Pair {
+            version: vid,
+            base: base_id.unwrap_or_default(),
+        };
         let found = differences(base, version);
-        out.extend(uncovered(&found, &declared, vid, base_id, &err));
-        out.extend(unfounded(
-            &found,
-            &declared,
-            vid,
-            base_id,
-            society_language,
-            &err,
-        ));
+        out.extend(uncovered(&found, &declared, &pair, &err));
+        out.extend(unfounded(&found, &declared, &pair, society_language, &err));
     }
     out
+}
+
+/// A version and the version it is based on.
+struct Pair<'a> {
+    version: &'a str,
+    base: &'a str,
 }
 
 type Declared = Vec<(String, VersionChange)>;
@@ -336,131 +299,32 @@ fn covers(c: &VersionChange, d: &Difference) -> bool {
 fn uncovered(
     found: &[Difference],
     declared: &Declared,
-    vid: &str,
-    base_id: &str,
-    err: &impl Fn(&str, String, String) -> Diagnostic,
+    pair: &Pair,
+    err: &impl Fn(&str, ChangeProblem) -> Diagnostic,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for d in found {
-        if declared.iter().any(|(_, c)| covers(c, d)) {
-            continue;
-        }
-        let (message, help, entry) = undeclared_en(d, vid, base_id);
-        let [(nl, nl_help), (fr, fr_help)] = undeclared_local(d, vid, base_id, &entry);
-        out.push(err(&d.ptr, message, help).nl(nl, nl_help).fr(fr, fr_help));
-    }
-    out
-}
-
-/// The English message and help for an undeclared difference, and the `changes:` entry that
-/// would declare it.
-fn undeclared_en(d: &Difference, vid: &str, base_id: &str) -> (String, String, String) {
-    let what = d.section.item();
-    let verb = match d.change {
-        ChangeKind::Added => "adds",
-        ChangeKind::Removed => "removes",
-        ChangeKind::Changed => "changes",
-    };
-    let id = if d.section == ChangeSection::Capacity {
-        String::new()
-    } else {
-        format!(" '{}'", d.id)
-    };
-    let id_key = if d.section == ChangeSection::Capacity {
-        String::new()
-    } else {
-        format!("id: {}, ", d.id)
-    };
-    let undo = match d.change {
-        ChangeKind::Removed => format!("restore the {what}"),
-        ChangeKind::Added => format!("remove the {what}"),
-        ChangeKind::Changed => format!("write the {what} as in version '{base_id}'"),
-    };
-    let against = match d.change {
-        ChangeKind::Added => {
-            format!(", which version '{base_id}' (its `based_on`) does not have,")
-        }
-        _ => format!(" of version '{base_id}' (its `based_on`)"),
-    };
-    let entry = format!(
-        "`changes: [{{section: {}, {id_key}change: {}, source: \"<seed:line>\", reason: {{…}}}}]`",
-        d.section.as_str(),
-        d.change.as_str()
-    );
-    (
-        format!("version '{vid}' {verb} {what}{id}{against} without saying why"),
-        format!("add to version '{vid}': {entry}, or {undo}"),
-        entry,
-    )
-}
-
-/// The Dutch and French message and help for an undeclared difference.
-fn undeclared_local(
-    d: &Difference,
-    vid: &str,
-    base_id: &str,
-    entry: &str,
-) -> [(String, String); 2] {
-    let id = if d.section == ChangeSection::Capacity {
-        String::new()
-    } else {
-        format!(" '{}'", d.id)
-    };
-    let (nl_item, fr_item) = d.section.item_in();
-    let (nl_verb, fr_verb) = match d.change {
-        ChangeKind::Added => ("voegt", "ajoute"),
-        ChangeKind::Removed => ("verwijdert", "retire"),
-        ChangeKind::Changed => ("wijzigt", "modifie"),
-    };
-    let nl_against = match d.change {
-        ChangeKind::Added => {
-            format!(" toe, die versie '{base_id}' (haar `based_on`) niet heeft,")
-        }
-        _ => format!(" van versie '{base_id}' (haar `based_on`)"),
-    };
-    let fr_against = match d.change {
-        ChangeKind::Added => {
-            format!(", qui n'existe pas dans la version «\u{a0}{base_id}\u{a0}» (son `based_on`),")
-        }
-        _ => format!(" de la version «\u{a0}{base_id}\u{a0}» (son `based_on`)"),
-    };
-    let (nl_undo, fr_undo) = match d.change {
-        ChangeKind::Removed => (
-            format!("zet {nl_item} terug"),
-            format!("rétablissez {fr_item}"),
-        ),
-        ChangeKind::Added => (
-            format!("verwijder {nl_item}"),
-            format!("supprimez {fr_item}"),
-        ),
-        ChangeKind::Changed => (
-            format!("schrijf {nl_item} zoals in versie '{base_id}'"),
-            format!("écrivez {fr_item} comme dans la version «\u{a0}{base_id}\u{a0}»"),
-        ),
-    };
-    let fr_id = id.replace(" '", " «\u{a0}").replace('\'', "\u{a0}»");
-    [
-        (
-            format!("versie '{vid}' {nl_verb} {nl_item}{id}{nl_against} zonder te zeggen waarom"),
-            format!("voeg toe aan versie '{vid}': {entry}, of {nl_undo}"),
-        ),
-        (
-            format!(
-                "la version «\u{a0}{vid}\u{a0}» {fr_verb} {fr_item}{fr_id}{fr_against} sans dire pourquoi"
-            ),
-            format!("ajoutez à la version «\u{a0}{vid}\u{a0}» : {entry}, ou {fr_undo}"),
-        ),
-    ]
+    found
+        .iter()
+        .filter(|d| !declared.iter().any(|(_, c)| covers(c, d)))
+        .map(|d| {
+            let problem = ChangeProblem::Undeclared {
+                version: pair.version.to_string(),
+                base: pair.base.to_string(),
+                section: d.section,
+                change: d.change,
+                id: (d.section != ChangeSection::Capacity).then(|| d.id.clone()),
+            };
+            err(&d.ptr, problem)
+        })
+        .collect()
 }
 
 /// Entries that declare a difference the versions do not have, or name it wrongly.
 fn unfounded(
     found: &[Difference],
     declared: &Declared,
-    vid: &str,
-    base_id: &str,
+    pair: &Pair,
     society_language: &str,
-    err: &impl Fn(&str, String, String) -> Diagnostic,
+    err: &impl Fn(&str, ChangeProblem) -> Diagnostic,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut seen: BTreeSet<(ChangeSection, String)> = BTreeSet::new();
@@ -468,30 +332,14 @@ fn unfounded(
         out.extend(entry_form(ptr, c, society_language, err));
         for id in c.ids() {
             if !seen.insert((c.section, id.to_string())) {
-                let (nl_item, fr_item) = c.section.item_in();
-                out.push(
-                    err(
-                        &format!("{ptr}/id"),
-                        format!(
-                            "{} '{id}' is declared twice in `changes:`",
-                            c.section.item()
-                        ),
-                        "keep one entry per item".into(),
-                    )
-                    .nl(
-                        format!("{nl_item} '{id}' staat twee keer in `changes:`"),
-                        "één element per item",
-                    )
-                    .fr(
-                        format!(
-                            "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) deux fois dans `changes:`"
-                        ),
-                        "une seule entrée par élément",
-                    ),
-                );
+                let problem = ChangeProblem::DeclaredTwice {
+                    section: c.section,
+                    id: id.to_string(),
+                };
+                out.push(err(&format!("{ptr}/id"), problem));
                 continue;
             }
-            out.extend(against_found(ptr, c, id, found, vid, base_id, err));
+            out.extend(against_found(ptr, c, id, found, pair, err));
         }
     }
     out
@@ -502,47 +350,17 @@ fn entry_form(
     ptr: &str,
     c: &VersionChange,
     society_language: &str,
-    err: &impl Fn(&str, String, String) -> Diagnostic,
+    err: &impl Fn(&str, ChangeProblem) -> Diagnostic,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if c.id.is_none() && c.section != ChangeSection::Capacity {
-        let (nl_item, fr_item) = c.section.item_in();
-        out.push(
-            err(
-                ptr,
-                format!("a change of {} needs an `id`", c.section.as_str()),
-                format!("name the {} it is about: `id: <id>`", c.section.item()),
-            )
-            .nl(
-                format!(
-                    "een wijziging van {} heeft een `id` nodig",
-                    c.section.as_str()
-                ),
-                format!("noem {nl_item} waarover het gaat: `id: <id>`"),
-            )
-            .fr(
-                format!("un changement de {} demande un `id`", c.section.as_str()),
-                format!("nommez {fr_item} dont il s'agit : `id: <id>`"),
-            ),
-        );
+        out.push(err(ptr, ChangeProblem::NeedsId { section: c.section }));
     }
     if !c.reason.0.keys().any(|l| l.code() == society_language) {
-        let l = society_language;
-        out.push(
-            err(
-                &format!("{ptr}/reason"),
-                format!("text is missing in the society language '{l}'"),
-                format!("add `{l}: …` to this reason; other languages fall back to it"),
-            )
-            .nl(
-                format!("tekst ontbreekt in de taal van de samenleving '{l}'"),
-                format!("voeg `{l}: …` toe aan deze reden; andere talen vallen erop terug"),
-            )
-            .fr(
-                format!("le texte manque dans la langue de la société «\u{a0}{l}\u{a0}»"),
-                format!("ajoutez `{l}: …` à ce motif ; les autres langues s'y replient"),
-            ),
-        );
+        let problem = ChangeProblem::ReasonMissingSocietyText {
+            language: society_language.to_string(),
+        };
+        out.push(err(&format!("{ptr}/reason"), problem));
     }
     out
 }
@@ -553,73 +371,37 @@ fn against_found(
     c: &VersionChange,
     id: &str,
     found: &[Difference],
-    vid: &str,
-    base_id: &str,
-    err: &impl Fn(&str, String, String) -> Diagnostic,
+    pair: &Pair,
+    err: &impl Fn(&str, ChangeProblem) -> Diagnostic,
 ) -> Option<Diagnostic> {
     let actual = found.iter().find(|d| d.section == c.section && d.id == id);
     match actual {
         Some(d) if d.change == c.change => None,
         Some(d) => {
-            let (nl_item, fr_item) = c.section.item_in();
-            let (said, is) = (c.change.as_str(), d.change.as_str());
-            Some(
-                err(
-                    &format!("{ptr}/change"),
-                    format!(
-                        "{} '{id}' is declared {said}, but version '{vid}' has it {is} against version '{base_id}'",
-                        c.section.item(),
-                    ),
-                    format!("write `change: {is}`"),
-                )
-                .nl(
-                    format!(
-                        "{nl_item} '{id}' staat als {said}, maar versie '{vid}' heeft het {is} tegenover versie '{base_id}'"
-                    ),
-                    format!("schrijf `change: {is}`"),
-                )
-                .fr(
-                    format!(
-                        "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais la version «\u{a0}{vid}\u{a0}» l'a {is} par rapport à la version «\u{a0}{base_id}\u{a0}»"
-                    ),
-                    format!("écrivez `change: {is}`"),
-                ),
-            )
+            let problem = ChangeProblem::WrongChange {
+                section: c.section,
+                id: id.to_string(),
+                said: c.change,
+                is: d.change,
+                version: pair.version.to_string(),
+                base: pair.base.to_string(),
+            };
+            Some(err(&format!("{ptr}/change"), problem))
         }
         None => {
-            let others: Vec<&str> = found
+            let others = found
                 .iter()
                 .filter(|d| d.section == c.section)
-                .map(|d| d.id.as_str())
-                .collect();
-            let (nl_item, fr_item) = c.section.item_in();
-            let said = c.change.as_str();
-            let mean = |lang| suggestion_in(id, others.iter().copied(), lang);
-            Some(
-                err(
-                    ptr,
-                    format!(
-                        "{} '{id}' is declared {said}, but it is the same in version '{vid}' as in version '{base_id}'{}",
-                        c.section.item(),
-                        mean(Lang::En)
-                    ),
-                    "remove the entry; only what differs from the base version is declared (texts and sources need no entry)".into(),
-                )
-                .nl(
-                    format!(
-                        "{nl_item} '{id}' staat als {said}, maar is in versie '{vid}' hetzelfde als in versie '{base_id}'{}",
-                        mean(Lang::Nl)
-                    ),
-                    "verwijder het element; alleen wat verschilt van de basisversie wordt opgegeven (teksten en bronnen niet)",
-                )
-                .fr(
-                    format!(
-                        "{fr_item} «\u{a0}{id}\u{a0}» est déclaré(e) {said}, mais est identique dans la version «\u{a0}{vid}\u{a0}» et la version «\u{a0}{base_id}\u{a0}»{}",
-                        mean(Lang::Fr)
-                    ),
-                    "supprimez l'entrée ; seul ce qui diffère de la version de base est déclaré (pas les textes ni les sources)",
-                ),
-            )
+                .map(|d| d.id.as_str());
+            let problem = ChangeProblem::NoDifference {
+                section: c.section,
+                id: id.to_string(),
+                said: c.change,
+                version: pair.version.to_string(),
+                base: pair.base.to_string(),
+                nearest: did_you_mean(id, others).map(str::to_string),
+            };
+            Some(err(ptr, problem))
         }
     }
 }

@@ -9,9 +9,9 @@ use super::kinds;
 use super::load::Program;
 use super::model::*;
 use super::scripts;
-use crate::diag::{suggestion_in, Diagnostic};
-use traject_i18n::Label;
-use traject_i18n::{date, number, Lang};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::problem::{CheckProblem, Entry, Known, Problem};
+use crate::text::Label;
 
 struct Checker<'a> {
     program: &'a Program,
@@ -19,43 +19,17 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    /// A problem at `ptr` in the programme file, in English; `say` adds Dutch and French.
-    fn located(
-        &self,
-        ptr: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Diagnostic {
+    /// A problem at `ptr` in the programme file.
+    fn report(&mut self, ptr: &str, problem: impl Into<Problem>) {
         let place = self.program.index.locate(ptr);
-        Diagnostic::error(&self.program.file, place.value, message)
-            .with_width(place.width)
-            .with_help(help)
-    }
-
-    /// A problem worded in English, Dutch and French: `[en, nl, fr]` message and help.
-    fn say(&mut self, ptr: &str, message: [String; 3], help: [String; 3]) {
-        let [m_en, m_nl, m_fr] = message;
-        let [h_en, h_nl, h_fr] = help;
-        let d = self.located(ptr, m_en, h_en).nl(m_nl, h_nl).fr(m_fr, h_fr);
+        let d = Diagnostic::error(&self.program.file, place.value, problem).with_width(place.width);
         self.out.push(d);
     }
 
     fn label(&mut self, ptr: &str, label: &Label) {
-        let lang = self.program.spec.society_language;
-        if !label.has(lang) {
-            self.say(
-                ptr,
-                [
-                    format!("text is missing in the society language '{lang}'"),
-                    format!("tekst ontbreekt in de taal van de samenleving '{lang}'"),
-                    format!("le texte manque dans la langue de la société «\u{a0}{lang}\u{a0}»"),
-                ],
-                [
-                    format!("add `{lang}: …` to this label; other languages fall back to it"),
-                    format!("voeg `{lang}: …` toe aan dit label; andere talen vallen erop terug"),
-                    format!("ajoutez `{lang}: …` à ce libellé ; les autres langues s'y replient"),
-                ],
-            );
+        let language = self.program.spec.society_language;
+        if !label.has(language) {
+            self.report(ptr, CheckProblem::MissingSocietyText { language });
         }
     }
 
@@ -68,32 +42,19 @@ impl Checker<'_> {
     /// Ids in one list must be unique.
     fn unique<'i>(
         &mut self,
-        what: &str,
+        entry: Entry,
         items: impl IntoIterator<Item = (&'i str, &'i str)>,
     ) -> BTreeSet<String> {
         let mut seen: HashMap<String, String> = HashMap::new();
         for (id, ptr) in items {
             if let Some(first) = seen.get(id) {
-                let line = self.program.pos(first).line;
-                self.say(
-                    &format!("{ptr}/id"),
-                    [
-                        format!("duplicate {what} id '{id}' (first used on line {line})"),
-                        format!(
-                            "id '{id}' van {} komt twee keer voor (eerst op regel {line})",
-                            noun(what, Lang::Nl)
-                        ),
-                        format!(
-                            "l'id «\u{a0}{id}\u{a0}» ({}) figure deux fois (d'abord à la ligne {line})",
-                            noun(what, Lang::Fr)
-                        ),
-                    ],
-                    [
-                        "give each entry its own id".into(),
-                        "geef elk element een eigen id".into(),
-                        "donnez à chaque entrée son propre id".into(),
-                    ],
-                );
+                let first_line = self.program.pos(first).line;
+                let problem = CheckProblem::DuplicateId {
+                    entry,
+                    id: id.to_string(),
+                    first_line,
+                };
+                self.report(&format!("{ptr}/id"), problem);
             } else {
                 seen.insert(id.to_string(), ptr.to_string());
             }
@@ -101,104 +62,38 @@ impl Checker<'_> {
         seen.into_keys().collect()
     }
 
-    fn reference(&mut self, ptr: &str, what: &str, id: &str, known: &BTreeSet<String>) {
+    fn reference(&mut self, ptr: &str, entry: Entry, id: &str, known: &BTreeSet<String>) {
         if !known.contains(id) {
-            let list = known.iter().cloned().collect::<Vec<_>>().join(", ");
-            let mean = |lang| suggestion_in(id, known.iter().map(String::as_str), lang);
-            let n = noun_forms(what);
-            let nl_unknown = if n.nl_neuter { "onbekend" } else { "onbekende" };
-            let fr_unknown = if n.fr_feminine { "inconnue" } else { "inconnu" };
-            let fr_none = if n.fr_feminine { "aucune" } else { "aucun" };
-            self.say(
-                ptr,
-                [
-                    format!("unknown {what} '{id}'{}", mean(Lang::En)),
-                    format!("{nl_unknown} {} '{id}'{}", n.nl, mean(Lang::Nl)),
-                    format!("{} {fr_unknown} «\u{a0}{id}\u{a0}»{}", n.fr, mean(Lang::Fr)),
-                ],
-                if known.is_empty() {
-                    [
-                        format!("this version defines no {what}s"),
-                        format!("deze versie heeft geen {}", n.nl_plural),
-                        format!("cette version ne définit {fr_none} {}", n.fr),
-                    ]
-                } else {
-                    [
-                        format!("{what}s defined in this version: {list}"),
-                        format!("{} in deze versie: {list}", n.nl_plural),
-                        format!("{} de cette version : {list}", n.fr_plural),
-                    ]
-                },
-            );
+            let problem = CheckProblem::UnknownReference {
+                entry,
+                id: id.to_string(),
+                known: Known::of(id, known.iter().map(String::as_str)),
+            };
+            self.report(ptr, problem);
         }
     }
 
-    fn duration(&mut self, ptr: &str, text: &str) -> Option<Duration> {
-        match Duration::parse(text) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.say(
-                    ptr,
-                    [
-                        e,
-                        format!("'{text}' is geen geldige duur"),
-                        format!("«\u{a0}{text}\u{a0}» n'est pas une durée valide"),
-                    ],
-                    [
-                        "write a number and a unit, e.g. \"3 months\"".into(),
-                        "schrijf een getal en een eenheid zoals in het bestand, bv. \"3 months\" (hours, days, weeks, months, years of \"open\")".into(),
-                        "écrivez un nombre et une unité comme dans le fichier, p. ex. \"3 months\" (hours, days, weeks, months, years ou \"open\")".into(),
-                    ],
-                );
-                None
-            }
+    /// A length that must be fixed (not "open").
+    fn fixed(&mut self, ptr: &str, d: Duration, problem: CheckProblem) {
+        if !d.is_fixed() {
+            self.report(ptr, problem);
         }
     }
 
     fn schedule(&mut self, s: &Schedule) {
-        for (key, d) in [
-            ("every", &s.every),
-            ("session", &s.session),
-            ("intensive_start", &s.intensive_start),
-        ] {
-            if let Some(d) = d {
-                self.duration(&format!("{}/{key}", s.ptr), d);
-            }
-        }
         if let Some(t) = s.times.as_ref().and_then(|t| t.as_str()) {
             if let Some((a, b)) = t.split_once('-') {
                 let (a, b): (f64, f64) = (a.parse().unwrap_or(0.0), b.parse().unwrap_or(0.0));
                 if a > b {
-                    self.say(
-                        &format!("{}/times", s.ptr),
-                        [
-                            format!("range '{t}' runs backwards"),
-                            format!("bereik '{t}' loopt achterstevoren"),
-                            format!("l'intervalle «\u{a0}{t}\u{a0}» est à l'envers"),
-                        ],
-                        [
-                            "write the smaller number first, e.g. \"1-2\"".into(),
-                            "schrijf het kleinste getal eerst, bv. \"1-2\"".into(),
-                            "écrivez le plus petit nombre d'abord, p. ex. \"1-2\"".into(),
-                        ],
-                    );
+                    let problem = CheckProblem::RangeBackwards {
+                        range: t.to_string(),
+                    };
+                    self.report(&format!("{}/times", s.ptr), problem);
                 }
             }
         }
         if s.times.is_some() && s.per.is_none() {
-            self.say(
-                &format!("{}/times", s.ptr),
-                [
-                    "`times:` needs `per:` (day, week, month, quarter or year)".into(),
-                    "`times:` heeft `per:` nodig (day, week, month, quarter of year)".into(),
-                    "`times:` demande `per:` (day, week, month, quarter ou year)".into(),
-                ],
-                [
-                    "e.g. {times: 2, per: week}".into(),
-                    "bv. {times: 2, per: week}".into(),
-                    "p. ex. {times: 2, per: week}".into(),
-                ],
-            );
+            self.report(&format!("{}/times", s.ptr), CheckProblem::TimesWithoutPer);
         }
         self.opt_label(&format!("{}/note", s.ptr), &s.note);
     }
@@ -213,59 +108,16 @@ impl Checker<'_> {
             &c.any_of
         };
         if !c.any_of.is_empty() && !c.all_of.is_empty() {
-            self.say(
-                &format!("{}/all_of", c.ptr),
-                [
-                    "a rule has either `any_of:` or `all_of:`, not both".into(),
-                    "een regel heeft `any_of:` of `all_of:`, niet beide".into(),
-                    "une règle a `any_of:` ou `all_of:`, pas les deux".into(),
-                ],
-                [
-                    "nest one group inside the other as a separate rule".into(),
-                    "zet de ene groep als aparte regel in de andere".into(),
-                    "imbriquez un groupe dans l'autre comme règle distincte".into(),
-                ],
-            );
+            self.report(&format!("{}/all_of", c.ptr), CheckProblem::AnyOfAndAllOf);
         }
         match (&c.kind, group.is_empty()) {
-            (Some(_), false) => self.say(
-                &c.ptr,
-                [
-                    "a rule has either `kind:` or a group (`any_of:` / `all_of:`), not both".into(),
-                    "een regel heeft `kind:` of een groep (`any_of:` / `all_of:`), niet beide"
-                        .into(),
-                    "une règle a `kind:` ou un groupe (`any_of:` / `all_of:`), pas les deux".into(),
-                ],
-                [
-                    "move the rule's own test into the group".into(),
-                    "verplaats de eigen toets van de regel naar de groep".into(),
-                    "déplacez le test propre de la règle dans le groupe".into(),
-                ],
-            ),
+            (Some(_), false) => self.report(&c.ptr, CheckProblem::KindAndGroup),
             (None, true) => {
-                let kinds = kinds::KINDS.join(", ");
-                self.say(
-                    &c.ptr,
-                    [
-                        format!(
-                            "rule '{}' has neither `kind:` nor `any_of:`/`all_of:`",
-                            c.id
-                        ),
-                        format!(
-                            "regel '{}' heeft geen `kind:` en geen `any_of:`/`all_of:`",
-                            c.id
-                        ),
-                        format!(
-                            "la règle «\u{a0}{}\u{a0}» n'a ni `kind:` ni `any_of:`/`all_of:`",
-                            c.id
-                        ),
-                    ],
-                    [
-                        format!("add `kind:` ({kinds})"),
-                        format!("voeg `kind:` toe ({kinds})"),
-                        format!("ajoutez `kind:` ({kinds})"),
-                    ],
-                )
+                let problem = CheckProblem::NoKindNorGroup {
+                    rule: c.id.clone(),
+                    kinds: kinds::KINDS.iter().map(|k| k.to_string()).collect(),
+                };
+                self.report(&c.ptr, problem);
             }
             (Some(kind), true) => self.rule_kind(c, kind),
             (None, false) => {
@@ -278,33 +130,14 @@ impl Checker<'_> {
 
     /// A rule with its own `kind:`: the kind's parameters, and the script it names.
     fn rule_kind(&mut self, c: &Condition, kind: &str) {
-        let check = |lang| kinds::check_params(kind, c.field.as_deref(), c.value.as_ref(), lang);
-        if let Err(msg) = check(Lang::En) {
-            let at = if !kinds::KINDS.contains(&kind) {
-                "kind"
-            } else if msg.contains("field") || (c.field.is_some() && msg.contains("referral field"))
-            {
-                "field"
-            } else {
-                "value"
-            };
-            let ptr = format!("{}/{at}", c.ptr);
+        if let Err(problem) = kinds::check_params(kind, c.field.as_deref(), c.value.as_ref()) {
+            let ptr = format!("{}/{}", c.ptr, problem.key());
             let ptr = if self.program.index.get(&ptr).is_some() {
                 ptr
             } else {
                 format!("{}/kind", c.ptr)
             };
-            let worded = |lang| check(lang).err().unwrap_or_default();
-            self.say(
-                &ptr,
-                [msg, worded(Lang::Nl), worded(Lang::Fr)],
-                [
-                    "see `traject schema` or the README's rule kinds table".into(),
-                    "zie `traject schema` of de tabel met regelsoorten in de README".into(),
-                    "voir `traject schema` ou le tableau des sortes de règles dans le README"
-                        .into(),
-                ],
-            );
+            self.report(&ptr, problem);
         } else if kind == "script" {
             let name = c
                 .value
@@ -321,21 +154,13 @@ impl Checker<'_> {
         }
         let available = scripts::available(&self.program.file);
         if !available.iter().any(|s| s == name) {
-            let mean = |lang| suggestion_in(name, available.iter().map(String::as_str), lang);
-            let list = available.join(", ");
-            self.say(
-                ptr,
-                [
-                    format!("unknown script '{name}'{}", mean(Lang::En)),
-                    format!("onbekend script '{name}'{}", mean(Lang::Nl)),
-                    format!("script inconnu «\u{a0}{name}\u{a0}»{}", mean(Lang::Fr)),
-                ],
-                [
-                    format!("put the script in scripts/{name}.rhai; available: {list}"),
-                    format!("zet het script in scripts/{name}.rhai; beschikbaar: {list}"),
-                    format!("placez le script dans scripts/{name}.rhai ; disponibles : {list}"),
-                ],
-            );
+            let problem = CheckProblem::UnknownScript {
+                name: name.to_string(),
+                nearest: did_you_mean(name, available.iter().map(String::as_str))
+                    .map(str::to_string),
+                available,
+            };
+            self.report(ptr, problem);
         }
     }
 
@@ -344,27 +169,11 @@ impl Checker<'_> {
         self.opt_label(&format!("{}/note", v.ptr), &v.note);
         if let Some(to) = v.valid_to {
             if to < v.valid_from {
-                self.say(
-                    &format!("{}/valid_to", v.ptr),
-                    [
-                        format!("valid_to {to} is before valid_from {}", v.valid_from),
-                        format!(
-                            "valid_to {} valt vóór valid_from {}",
-                            date(to, Lang::Nl),
-                            date(v.valid_from, Lang::Nl)
-                        ),
-                        format!(
-                            "valid_to {} précède valid_from {}",
-                            date(to, Lang::Fr),
-                            date(v.valid_from, Lang::Fr)
-                        ),
-                    ],
-                    [
-                        "a version ends on or after the day it starts".into(),
-                        "een versie eindigt op of na de dag waarop ze begint".into(),
-                        "une version se termine le jour où elle commence ou après".into(),
-                    ],
-                );
+                let problem = CheckProblem::ValidToBeforeFrom {
+                    from: v.valid_from,
+                    to,
+                };
+                self.report(&format!("{}/valid_to", v.ptr), problem);
             }
         }
 
@@ -376,7 +185,7 @@ impl Checker<'_> {
         self.demand(v, &track_ids);
         self.continuity(v);
         let _ = self.unique(
-            "exit",
+            Entry::Exit,
             v.exits.iter().map(|e| (e.id.as_str(), e.ptr.as_str())),
         );
         for e in &v.exits {
@@ -396,7 +205,7 @@ impl Checker<'_> {
             }
         }
         self.unique(
-            "rule",
+            Entry::Rule,
             rule_ids.iter().map(|(a, b)| (a.as_str(), b.as_str())),
         );
     }
@@ -404,43 +213,26 @@ impl Checker<'_> {
     /// Tracks, partners, modules and phases; returns the track and module ids for references.
     fn tracks_and_modules(&mut self, v: &Version) -> (BTreeSet<String>, BTreeSet<String>) {
         let track_ids = self.unique(
-            "track",
+            Entry::Track,
             v.tracks.iter().map(|t| (t.id.as_str(), t.ptr.as_str())),
         );
         for t in &v.tracks {
             self.label(&format!("{}/label", t.ptr), &t.label);
             self.opt_label(&format!("{}/selection", t.ptr), &t.selection);
-            self.duration(&format!("{}/duration", t.ptr), &t.duration);
-            if let Some(e) = &t.extension {
-                self.duration(&format!("{}/extension", t.ptr), e);
-                if !t.extendable {
-                    self.say(
-                        &format!("{}/extension", t.ptr),
-                        [
-                            "`extension:` given but the track is not `extendable: true`".into(),
-                            "`extension:` staat er, maar het traject is niet `extendable: true`"
-                                .into(),
-                            "`extension:` est donné mais le parcours n'est pas `extendable: true`"
-                                .into(),
-                        ],
-                        [
-                            "set `extendable: true` or remove `extension:`".into(),
-                            "zet `extendable: true` of verwijder `extension:`".into(),
-                            "mettez `extendable: true` ou supprimez `extension:`".into(),
-                        ],
-                    );
-                }
+            if t.extension.is_some() && !t.extendable {
+                let ptr = format!("{}/extension", t.ptr);
+                self.report(&ptr, CheckProblem::ExtensionNotExtendable);
             }
         }
         let partner_ids = self.unique(
-            "partner",
+            Entry::Partner,
             v.partners.iter().map(|p| (p.id.as_str(), p.ptr.as_str())),
         );
         for p in &v.partners {
             self.opt_label(&format!("{}/role", p.ptr), &p.role);
         }
         let module_ids = self.unique(
-            "module",
+            Entry::Module,
             v.modules.iter().map(|m| (m.id.as_str(), m.ptr.as_str())),
         );
         let mut phases: Vec<&Phase> = v.phases.iter().collect();
@@ -449,7 +241,7 @@ impl Checker<'_> {
             phases.extend(m.phases.iter());
         }
         self.unique(
-            "phase",
+            Entry::Phase,
             v.phases.iter().map(|p| (p.id.as_str(), p.ptr.as_str())),
         );
         for p in phases {
@@ -459,7 +251,7 @@ impl Checker<'_> {
         (track_ids, module_ids)
     }
 
-    /// One module: labels, goals, schedule, duration, group size, partners, routing script.
+    /// One module: labels, goals, schedule, group size, partners, routing script.
     fn module(&mut self, m: &Module, partner_ids: &BTreeSet<String>) {
         self.label(&format!("{}/label", m.ptr), &m.label);
         self.opt_label(&format!("{}/note", m.ptr), &m.note);
@@ -469,9 +261,6 @@ impl Checker<'_> {
         if let Some(s) = &m.schedule {
             self.schedule(s);
         }
-        if let Some(d) = &m.duration {
-            self.duration(&format!("{}/duration", m.ptr), d);
-        }
         if let Some(GroupSize {
             min: Some(lo),
             max: Some(hi),
@@ -480,58 +269,23 @@ impl Checker<'_> {
         }) = &m.group_size
         {
             if lo > hi {
-                self.say(
-                    &format!("{ptr}/min"),
-                    [
-                        format!("group size min {lo} is larger than max {hi}"),
-                        format!("groepsgrootte min {lo} is groter dan max {hi}"),
-                        format!("la taille de groupe min {lo} dépasse max {hi}"),
-                    ],
-                    [
-                        "min must be at most max".into(),
-                        "min is hoogstens max".into(),
-                        "min ne peut dépasser max".into(),
-                    ],
-                );
+                let problem = CheckProblem::GroupMinAboveMax { min: *lo, max: *hi };
+                self.report(&format!("{ptr}/min"), problem);
             }
         }
         for t in m.group_size.iter().flat_map(|g| g.temporary.iter()) {
             if t.from > t.to {
-                self.say(
-                    &format!("{}/to", t.ptr),
-                    [
-                        format!(
-                            "temporary limit ends ({}) before it begins ({})",
-                            t.to, t.from
-                        ),
-                        format!(
-                            "tijdelijke grens eindigt ({}) voor ze begint ({})",
-                            date(t.to, Lang::Nl),
-                            date(t.from, Lang::Nl)
-                        ),
-                        format!(
-                            "la limite temporaire finit ({}) avant de commencer ({})",
-                            date(t.to, Lang::Fr),
-                            date(t.from, Lang::Fr)
-                        ),
-                    ],
-                    [
-                        "`from` is the first day and `to` the last day the limit applies".into(),
-                        "`from` is de eerste en `to` de laatste dag waarop de grens geldt".into(),
-                        "`from` est le premier et `to` le dernier jour où la limite s'applique"
-                            .into(),
-                    ],
-                );
+                let problem = CheckProblem::TemporaryLimitBackwards {
+                    from: t.from,
+                    to: t.to,
+                };
+                self.report(&format!("{}/to", t.ptr), problem);
             }
             self.opt_label(&format!("{}/note", t.ptr), &t.note);
         }
         for (i, p) in m.partners.iter().enumerate() {
-            self.reference(
-                &format!("{}/partners/{i}", m.ptr),
-                "partner",
-                p,
-                partner_ids,
-            );
+            let ptr = format!("{}/partners/{i}", m.ptr);
+            self.reference(&ptr, Entry::Partner, p, partner_ids);
         }
         if let Some(r) = &m.routing {
             self.script(&format!("{}/script", r.ptr), &r.script);
@@ -548,14 +302,14 @@ impl Checker<'_> {
             self.label(&format!("{}/goals/{i}", p.ptr), g);
         }
         for (i, t) in p.tracks.iter().enumerate() {
-            self.reference(&format!("{}/tracks/{i}", p.ptr), "track", t, track_ids);
+            self.reference(&format!("{}/tracks/{i}", p.ptr), Entry::Track, t, track_ids);
         }
         if let Some(s) = &p.contact {
             self.schedule(s);
         }
     }
 
-    /// Evaluation moments: one timing each, durations, windows in order, references.
+    /// Evaluation moments: one timing each, windows in order, references.
     fn evaluations(
         &mut self,
         v: &Version,
@@ -563,7 +317,7 @@ impl Checker<'_> {
         module_ids: &BTreeSet<String>,
     ) -> BTreeSet<String> {
         let eval_ids = self.unique(
-            "evaluation",
+            Entry::Evaluation,
             v.evaluations
                 .iter()
                 .map(|e| (e.id.as_str(), e.ptr.as_str())),
@@ -571,11 +325,10 @@ impl Checker<'_> {
         for e in &v.evaluations {
             self.evaluation(e, track_ids, module_ids);
         }
-
         eval_ids
     }
 
-    /// One evaluation moment: labels, a single timing, its durations and references.
+    /// One evaluation moment: labels, a single timing, its window and references.
     fn evaluation(
         &mut self,
         e: &Evaluation,
@@ -589,87 +342,35 @@ impl Checker<'_> {
             .filter(|b| **b)
             .count();
         if timings > 1 {
-            self.say(
-                &e.ptr,
-                [
-                    format!(
-                        "evaluation '{}' has more than one of `at`, `window`, `every`",
-                        e.id
-                    ),
-                    format!(
-                        "evaluatie '{}' heeft meer dan één van `at`, `window`, `every`",
-                        e.id
-                    ),
-                    format!(
-                        "l'évaluation «\u{a0}{}\u{a0}» a plus d'un de `at`, `window`, `every`",
-                        e.id
-                    ),
-                ],
-                [
-                    "keep one timing per evaluation moment".into(),
-                    "houd één tijdstip per evaluatiemoment".into(),
-                    "gardez un seul moment par évaluation".into(),
-                ],
-            );
-        }
-        if let Some(a) = &e.at {
-            self.duration(&format!("{}/at", e.ptr), a);
-        }
-        if let Some(a) = &e.every {
-            self.duration(&format!("{}/every", e.ptr), a);
+            let problem = CheckProblem::SeveralTimings {
+                evaluation: e.id.clone(),
+            };
+            self.report(&e.ptr, problem);
         }
         if let Some(w) = &e.window {
             self.window(w);
         }
         for (i, t) in e.tracks.iter().enumerate() {
-            self.reference(&format!("{}/tracks/{i}", e.ptr), "track", t, track_ids);
+            self.reference(&format!("{}/tracks/{i}", e.ptr), Entry::Track, t, track_ids);
         }
         if let Some(m) = &e.module {
-            self.reference(&format!("{}/module", e.ptr), "module", m, module_ids);
+            self.reference(&format!("{}/module", e.ptr), Entry::Module, m, module_ids);
         }
         if matches!(e.anchor, Anchor::ModuleStart | Anchor::ModuleEnd) && e.module.is_none() {
-            self.say(
-                &format!("{}/anchor", e.ptr),
-                [
-                    format!("anchor '{}' needs `module:`", e.anchor),
-                    format!("ankerpunt '{}' heeft `module:` nodig", e.anchor),
-                    format!("l'ancrage «\u{a0}{}\u{a0}» demande `module:`", e.anchor),
-                ],
-                [
-                    "name the module whose start or end the timing counts from".into(),
-                    "noem de module vanaf wiens begin of einde geteld wordt".into(),
-                    "nommez le module dont le début ou la fin sert de point de départ".into(),
-                ],
-            );
+            let problem = CheckProblem::AnchorNeedsModule { anchor: e.anchor };
+            self.report(&format!("{}/anchor", e.ptr), problem);
         }
     }
 
-    /// An evaluation window: two durations, the earlier one first.
+    /// An evaluation window: the earlier offset first.
     fn window(&mut self, w: &Window) {
-        let from = self
-            .duration(&format!("{}/from", w.ptr), &w.from)
-            .and_then(Duration::days);
-        let to = self
-            .duration(&format!("{}/to", w.ptr), &w.to)
-            .and_then(Duration::days);
-        if let (Some(a), Some(b)) = (from, to) {
+        if let (Some(a), Some(b)) = (w.from.days(), w.to.days()) {
             if a > b {
-                self.say(
-                    &format!("{}/from", w.ptr),
-                    [
-                        format!("window opens ({}) after it closes ({})", w.from, w.to),
-                        format!("venster opent ({}) na het sluit ({})", w.from, w.to),
-                        format!(
-                            "la fenêtre s'ouvre ({}) après sa fermeture ({})",
-                            w.from, w.to
-                        ),
-                    ],
-                    [
-                        "write the earlier offset under `from:`".into(),
-                        "zet de vroegste termijn onder `from:`".into(),
-                        "mettez le délai le plus court sous `from:`".into(),
-                    ],
-                );
+                let problem = CheckProblem::WindowBackwards {
+                    from: w.from,
+                    to: w.to,
+                };
+                self.report(&format!("{}/from", w.ptr), problem);
             }
         }
     }
@@ -677,7 +378,7 @@ impl Checker<'_> {
     /// Pathway steps: modules, order and gates resolve.
     fn pathway(&mut self, v: &Version, module_ids: &BTreeSet<String>, eval_ids: &BTreeSet<String>) {
         let step_ids = self.unique(
-            "step",
+            Entry::Step,
             v.pathway
                 .steps
                 .iter()
@@ -687,28 +388,16 @@ impl Checker<'_> {
         for s in &v.pathway.steps {
             self.opt_label(&format!("{}/label", s.ptr), &s.label);
             for (i, m) in s.modules.iter().enumerate() {
-                self.reference(&format!("{}/modules/{i}", s.ptr), "module", m, module_ids);
+                let ptr = format!("{}/modules/{i}", s.ptr);
+                self.reference(&ptr, Entry::Module, m, module_ids);
             }
             for (i, a) in s.after.iter().enumerate() {
+                let ptr = format!("{}/after/{i}", s.ptr);
                 if a == &s.id {
-                    self.say(
-                        &format!("{}/after/{i}", s.ptr),
-                        [
-                            format!("step '{}' cannot come after itself", s.id),
-                            format!("stap '{}' kan niet na zichzelf komen", s.id),
-                            format!(
-                                "l'étape «\u{a0}{}\u{a0}» ne peut pas suivre elle-même",
-                                s.id
-                            ),
-                        ],
-                        [
-                            "remove it from `after:`".into(),
-                            "haal ze weg uit `after:`".into(),
-                            "retirez-la de `after:`".into(),
-                        ],
-                    );
+                    let problem = CheckProblem::StepAfterItself { step: s.id.clone() };
+                    self.report(&ptr, problem);
                 } else {
-                    self.reference(&format!("{}/after/{i}", s.ptr), "step", a, &step_ids);
+                    self.reference(&ptr, Entry::Step, a, &step_ids);
                 }
             }
             if let Some(g) = &s.gate {
@@ -717,19 +406,8 @@ impl Checker<'_> {
         }
         if v.pathway.kind == PathwayKind::Gated && v.pathway.steps.iter().all(|s| s.gate.is_none())
         {
-            self.say(
-                &format!("{}/kind", v.pathway.ptr),
-                [
-                    "a gated pathway needs at least one step with `gate:`".into(),
-                    "een traject met poorten heeft minstens één stap met `gate:` nodig".into(),
-                    "un parcours à portes demande au moins une étape avec `gate:`".into(),
-                ],
-                [
-                    "add a gate, or choose kind sequential".into(),
-                    "voeg een poort toe, of kies kind sequential".into(),
-                    "ajoutez une porte, ou choisissez kind sequential".into(),
-                ],
-            );
+            let ptr = format!("{}/kind", v.pathway.ptr);
+            self.report(&ptr, CheckProblem::GatedWithoutGate);
         }
     }
 
@@ -742,57 +420,38 @@ impl Checker<'_> {
                 .find(|e| e.id == g.evaluation)
                 .expect("id checked");
             if !e.decisions.iter().any(|d| d == &g.decision) {
-                let list = Decision::list(&e.decisions);
-                self.say(
-                    &format!("{}/decision", g.ptr),
-                    [
-                        format!("evaluation '{}' cannot decide '{}'", e.id, g.decision),
-                        format!("evaluatie '{}' kan niet '{}' beslissen", e.id, g.decision),
-                        format!(
-                            "l'évaluation «\u{a0}{}\u{a0}» ne peut pas décider «\u{a0}{}\u{a0}»",
-                            e.id, g.decision
-                        ),
-                    ],
-                    [
-                        format!("its decisions: {list}"),
-                        format!("haar beslissingen: {list}"),
-                        format!("ses décisions : {list}"),
-                    ],
-                );
+                let problem = CheckProblem::GateDecision {
+                    evaluation: e.id.clone(),
+                    decision: g.decision,
+                    decisions: e.decisions.clone(),
+                };
+                self.report(&format!("{}/decision", g.ptr), problem);
             }
         } else {
-            self.reference(
-                &format!("{}/evaluation", g.ptr),
-                "evaluation",
-                &g.evaluation,
-                eval_ids,
-            );
+            let ptr = format!("{}/evaluation", g.ptr);
+            self.reference(&ptr, Entry::Evaluation, &g.evaluation, eval_ids);
         }
     }
 
     /// Staffing, capacity and funding: references, a norm with staff behind it, shares summing to 100.
     fn staffing_and_funding(&mut self, v: &Version) {
         let funder_ids = self.unique(
-            "funder",
+            Entry::Funder,
             v.funding
                 .funders
                 .iter()
                 .map(|f| (f.id.as_str(), f.ptr.as_str())),
         );
         let _ = self.unique(
-            "role",
+            Entry::Role,
             v.staffing.iter().map(|r| (r.id.as_str(), r.ptr.as_str())),
         );
         for r in &v.staffing {
             self.label(&format!("{}/label", r.ptr), &r.label);
             self.opt_label(&format!("{}/note", r.ptr), &r.note);
             for (i, f) in r.funded_by.iter().enumerate() {
-                self.reference(
-                    &format!("{}/funded_by/{i}", r.ptr),
-                    "funder",
-                    f,
-                    &funder_ids,
-                );
+                let ptr = format!("{}/funded_by/{i}", r.ptr);
+                self.reference(&ptr, Entry::Funder, f, &funder_ids);
             }
         }
         self.opt_label(&format!("{}/note", v.capacity.ptr), &v.capacity.note);
@@ -800,19 +459,8 @@ impl Checker<'_> {
             && v.capacity.total.is_none()
             && v.caseload_fte() <= 0.0
         {
-            self.say(
-                &format!("{}/caseload_per_fte", v.capacity.ptr),
-                [
-                    "a caseload norm per FTE needs staff that count for it".into(),
-                    "een caseloadnorm per VTE vraagt personeel dat ervoor telt".into(),
-                    "une norme de charge par ETP demande du personnel qui compte pour elle".into(),
-                ],
-                [
-                    "mark the guiding roles with `counts_for_caseload: true`".into(),
-                    "duid de begeleidende functies aan met `counts_for_caseload: true`".into(),
-                    "marquez les fonctions d'accompagnement par `counts_for_caseload: true`".into(),
-                ],
-            );
+            let ptr = format!("{}/caseload_per_fte", v.capacity.ptr);
+            self.report(&ptr, CheckProblem::NormWithoutStaff);
         }
         let mut rules_for_funders = Vec::new();
         for f in &v.funding.funders {
@@ -831,70 +479,29 @@ impl Checker<'_> {
         for s in &v.funding.split {
             self.opt_label(&format!("{}/note", s.ptr), &s.note);
             if let Some(first) = categories.insert(s.category.as_str(), s.ptr.as_str()) {
-                let line = self.program.pos(first).line;
-                let c = &s.category;
-                self.say(
-                    &format!("{}/category", s.ptr),
-                    [
-                        format!("cost category '{c}' is split twice (first on line {line})"),
-                        format!("kostensoort '{c}' is twee keer verdeeld (eerst op regel {line})"),
-                        format!(
-                            "la catégorie de coûts «\u{a0}{c}\u{a0}» est répartie deux fois (d'abord à la ligne {line})"
-                        ),
-                    ],
-                    [
-                        "merge the two entries".into(),
-                        "voeg de twee samen".into(),
-                        "fusionnez les deux entrées".into(),
-                    ],
-                );
+                let problem = CheckProblem::CategorySplitTwice {
+                    category: s.category.clone(),
+                    first_line: self.program.pos(first).line,
+                };
+                self.report(&format!("{}/category", s.ptr), problem);
             }
             let total: f64 = s.shares.iter().map(|sh| sh.percent).sum();
             if (total - 100.0).abs() > 1e-6 {
-                let c = &s.category;
-                self.say(
-                    &format!("{}/shares", s.ptr),
-                    [
-                        format!("shares of '{c}' sum to {total}, not 100"),
-                        format!(
-                            "de aandelen van '{c}' tellen op tot {}, niet 100",
-                            number(total, Lang::Nl)
-                        ),
-                        format!(
-                            "les parts de «\u{a0}{c}\u{a0}» totalisent {}, et non 100",
-                            number(total, Lang::Fr)
-                        ),
-                    ],
-                    [
-                        "the percentages of one cost category must add up to exactly 100".into(),
-                        "de percentages van één kostensoort tellen op tot precies 100".into(),
-                        "les pourcentages d'une catégorie de coûts doivent totaliser exactement 100".into(),
-                    ],
-                );
+                let problem = CheckProblem::SharesNot100 {
+                    category: s.category.clone(),
+                    total,
+                };
+                self.report(&format!("{}/shares", s.ptr), problem);
             }
             let mut seen = BTreeSet::new();
             for sh in &s.shares {
-                self.reference(
-                    &format!("{}/funder", sh.ptr),
-                    "funder",
-                    &sh.funder,
-                    funder_ids,
-                );
+                let ptr = format!("{}/funder", sh.ptr);
+                self.reference(&ptr, Entry::Funder, &sh.funder, funder_ids);
                 if !seen.insert(sh.funder.as_str()) {
-                    let f = &sh.funder;
-                    self.say(
-                        &format!("{}/funder", sh.ptr),
-                        [
-                            format!("funder '{f}' appears twice in this split"),
-                            format!("financier '{f}' komt twee keer voor in deze verdeling"),
-                            format!("le financeur «\u{a0}{f}\u{a0}» figure deux fois dans cette répartition"),
-                        ],
-                        [
-                            "merge its shares".into(),
-                            "voeg zijn aandelen samen".into(),
-                            "fusionnez ses parts".into(),
-                        ],
-                    );
+                    let problem = CheckProblem::FunderTwiceInSplit {
+                        funder: sh.funder.clone(),
+                    };
+                    self.report(&ptr, problem);
                 }
             }
         }
@@ -902,29 +509,14 @@ impl Checker<'_> {
 
     /// Pause and re-open policies: fixed lengths, translated notes.
     fn continuity(&mut self, v: &Version) {
-        let fixed = |c: &mut Self, ptr: String, text: &str| {
-            if let Some(Duration::Open) = c.duration(&ptr, text) {
-                c.say(
-                    &ptr,
-                    [
-                        "this must be a fixed length".into(),
-                        "dit moet een vaste duur zijn".into(),
-                        "ceci doit être une durée fixe".into(),
-                    ],
-                    [
-                        "e.g. \"3 months\"".into(),
-                        "bv. \"3 months\"".into(),
-                        "p. ex. \"3 months\"".into(),
-                    ],
-                );
-            }
-        };
         if let Some(p) = &v.pause {
-            fixed(self, format!("{}/max_length", p.ptr), &p.max_length);
+            let ptr = format!("{}/max_length", p.ptr);
+            self.fixed(&ptr, p.max_length, CheckProblem::NotFixedLength);
             self.opt_label(&format!("{}/note", p.ptr), &p.note);
         }
         if let Some(r) = &v.reopen {
-            fixed(self, format!("{}/within", r.ptr), &r.within);
+            let ptr = format!("{}/within", r.ptr);
+            self.fixed(&ptr, r.within, CheckProblem::NotFixedLength);
             self.opt_label(&format!("{}/note", r.ptr), &r.note);
         }
     }
@@ -936,49 +528,20 @@ impl Checker<'_> {
         for m in &d.modules {
             let at = format!("{}/module", m.ptr);
             let Some(module) = v.module(&m.module) else {
-                self.reference(&at, "module", &m.module, &ids);
+                self.reference(&at, Entry::Module, &m.module, &ids);
                 continue;
             };
             if module.group_size.as_ref().and_then(|g| g.max).is_none() {
-                let id = &m.module;
-                self.say(
-                    &at,
-                    [
-                        format!("module '{id}' has no `group_size: {{max: …}}`: its seats are unknown"),
-                        format!("module '{id}' heeft geen `group_size: {{max: …}}`: het aantal plaatsen is onbekend"),
-                        format!(
-                            "le module «\u{a0}{id}\u{a0}» n'a pas de `group_size: {{max: …}}` : ses places sont inconnues"
-                        ),
-                    ],
-                    [
-                        "give the module a maximum group size, or leave it out of `demand.modules`".into(),
-                        "geef de module een grootste groepsgrootte, of laat hem weg uit `demand.modules`".into(),
-                        "donnez au module une taille de groupe maximale, ou retirez-le de `demand.modules`".into(),
-                    ],
-                );
+                let problem = CheckProblem::GroupModuleWithoutMax {
+                    module: m.module.clone(),
+                };
+                self.report(&at, problem);
             }
-            let fixed = module
-                .duration
-                .as_deref()
-                .and_then(|t| Duration::parse(t).ok())
-                .and_then(Duration::days);
-            if fixed.is_none() {
-                let id = &m.module;
-                self.say(
-                    &at,
-                    [
-                        format!("module '{id}' has no fixed `duration:`: how long a seat is taken is unknown"),
-                        format!("module '{id}' heeft geen vaste `duration:`: hoe lang een plaats bezet is, is onbekend"),
-                        format!(
-                            "le module «\u{a0}{id}\u{a0}» n'a pas de `duration:` fixe : la durée d'occupation d'une place est inconnue"
-                        ),
-                    ],
-                    [
-                        "give the module a duration such as \"3 months\"".into(),
-                        "geef de module een duur zoals \"3 months\"".into(),
-                        "donnez au module une durée comme \"3 months\"".into(),
-                    ],
-                );
+            if module.duration.and_then(Duration::days).is_none() {
+                let problem = CheckProblem::GroupModuleWithoutDuration {
+                    module: m.module.clone(),
+                };
+                self.report(&at, problem);
             }
         }
     }
@@ -997,97 +560,34 @@ impl Checker<'_> {
         if !d.track_mix.is_empty() {
             let total: f64 = d.track_mix.values().sum();
             if (total - 1.0).abs() > 1e-6 {
-                self.say(
-                    &format!("{}/track_mix", d.ptr),
-                    [
-                        format!("track shares sum to {total}, not 1"),
-                        format!("de aandelen van de trajecten tellen op tot {}, niet 1", number(total, Lang::Nl)),
-                        format!("les parts des parcours totalisent {}, et non 1", number(total, Lang::Fr)),
-                    ],
-                    [
-                        "the shares of all tracks together are 1 (e.g. short: 0.4, long: 0.6)".into(),
-                        "de aandelen van alle trajecten samen zijn 1 (bv. short: 0.4, long: 0.6)".into(),
-                        "les parts de tous les parcours font 1 ensemble (p. ex. short: 0.4, long: 0.6)".into(),
-                    ],
-                );
+                let ptr = format!("{}/track_mix", d.ptr);
+                self.report(&ptr, CheckProblem::TrackSharesNot1 { total });
             }
             for t in d.track_mix.keys() {
-                self.reference(&format!("{}/track_mix/{t}", d.ptr), "track", t, track_ids);
+                let ptr = format!("{}/track_mix/{t}", d.ptr);
+                self.reference(&ptr, Entry::Track, t, track_ids);
             }
         } else if !v.tracks.is_empty() && v.tracks.len() > 1 {
-            self.say(
-                &d.ptr,
-                [
-                    "this version has several tracks: give `track_mix:`".into(),
-                    "deze versie heeft meerdere trajecten: geef `track_mix:`".into(),
-                    "cette version a plusieurs parcours : donnez `track_mix:`".into(),
-                ],
-                [
-                    "e.g. track_mix: {short: 0.5, long: 0.5}".into(),
-                    "bv. track_mix: {short: 0.5, long: 0.5}".into(),
-                    "p. ex. track_mix: {short: 0.5, long: 0.5}".into(),
-                ],
-            );
+            self.report(&d.ptr, CheckProblem::TrackMixMissing);
         }
         if v.tracks.is_empty() && d.stay.is_none() {
-            self.say(
-                &d.ptr,
-                [
-                    "this version has no tracks: give `stay:`, how long a trajectory lasts".into(),
-                    "deze versie heeft geen trajecten: geef `stay:`, hoe lang een traject duurt"
-                        .into(),
-                    "cette version n'a pas de parcours : donnez `stay:`, la durée d'un parcours"
-                        .into(),
-                ],
-                [
-                    "e.g. stay: \"9 months\" with its source".into(),
-                    "bv. stay: \"9 months\" met de bron".into(),
-                    "p. ex. stay: \"9 months\" avec sa source".into(),
-                ],
-            );
+            self.report(&d.ptr, CheckProblem::StayMissing);
         }
     }
 
-    /// Lengths the simulation needs fixed: stay, extension, and the reneging delay.
+    /// Lengths the simulation needs fixed: stay and extension; an extension for a rate.
     fn demand_lengths(&mut self, d: &Demand) {
-        for (key, value) in [("stay", &d.stay), ("extension", &d.extension)] {
+        for (key, value) in [("stay", d.stay), ("extension", d.extension)] {
             if let Some(t) = value {
-                if let Some(Duration::Open) = self.duration(&format!("{}/{key}", d.ptr), t) {
-                    self.say(
-                        &format!("{}/{key}", d.ptr),
-                        [
-                            format!("`{key}` must be a fixed length for the simulation"),
-                            format!("`{key}` moet een vaste duur zijn voor de simulatie"),
-                            format!("`{key}` doit être une durée fixe pour la simulation"),
-                        ],
-                        [
-                            "e.g. \"9 months\"".into(),
-                            "bv. \"9 months\"".into(),
-                            "p. ex. \"9 months\"".into(),
-                        ],
-                    );
-                }
+                let problem = CheckProblem::DemandLengthOpen {
+                    key: key.to_string(),
+                };
+                self.fixed(&format!("{}/{key}", d.ptr), t, problem);
             }
         }
         if d.extension_rate.is_some_and(|r| r > 0.0) && d.extension.is_none() {
-            self.say(
-                &format!("{}/extension_rate", d.ptr),
-                [
-                    "an extension rate needs `extension:` (how long an extension lasts)".into(),
-                    "een verlengingskans vraagt `extension:` (hoe lang een verlenging duurt)"
-                        .into(),
-                    "un taux de prolongation demande `extension:` (la durée d'une prolongation)"
-                        .into(),
-                ],
-                [
-                    "e.g. extension: \"3 months\"".into(),
-                    "bv. extension: \"3 months\"".into(),
-                    "p. ex. extension: \"3 months\"".into(),
-                ],
-            );
-        }
-        if let Some(r) = &d.reneging {
-            self.duration(&format!("{}/after", r.ptr), &r.after);
+            let ptr = format!("{}/extension_rate", d.ptr);
+            self.report(&ptr, CheckProblem::ExtensionRateWithoutExtension);
         }
     }
 
@@ -1101,40 +601,17 @@ impl Checker<'_> {
             .map(|e| e.id.clone())
             .collect();
         for (i, reason) in d.not_started_reasons.iter().enumerate() {
-            self.reference(
-                &format!("{}/not_started_reasons/{i}", d.ptr),
-                "not-started exit",
-                reason,
-                &not_started,
-            );
+            let ptr = format!("{}/not_started_reasons/{i}", d.ptr);
+            self.reference(&ptr, Entry::NotStartedExit, reason, &not_started);
         }
         match (v.capacity.caseload_per_fte, d.caseload_per_fte) {
-            (Some(_), Some(_)) => self.say(
-                &format!("{}/caseload_per_fte", d.ptr),
-                [
-                    "the version states a caseload norm; the demand profile may not assume another".into(),
-                    "de versie noemt een caseloadnorm; het vraagprofiel mag geen andere aannemen".into(),
-                    "la version fixe une norme de charge ; le profil de demande ne peut en supposer une autre".into(),
-                ],
-                [
-                    "remove caseload_per_fte from demand:".into(),
-                    "haal caseload_per_fte weg uit demand:".into(),
-                    "retirez caseload_per_fte de demand:".into(),
-                ],
-            ),
-            (None, None) if v.capacity.total.is_none() => self.say(
-                &d.ptr,
-                [
-                    "the version states no caseload norm: give `caseload_per_fte:` as a cited assumption for the simulation".into(),
-                    "de versie noemt geen caseloadnorm: geef `caseload_per_fte:` als aanname met bron voor de simulatie".into(),
-                    "la version ne fixe pas de norme de charge : donnez `caseload_per_fte:` comme hypothèse sourcée pour la simulation".into(),
-                ],
-                [
-                    "e.g. caseload_per_fte: 20 with a source saying where the figure comes from".into(),
-                    "bv. caseload_per_fte: 20 met een bron die zegt waar het cijfer vandaan komt".into(),
-                    "p. ex. caseload_per_fte: 20 avec une source qui dit d'où vient le chiffre".into(),
-                ],
-            ),
+            (Some(_), Some(_)) => {
+                let ptr = format!("{}/caseload_per_fte", d.ptr);
+                self.report(&ptr, CheckProblem::NormTwice);
+            }
+            (None, None) if v.capacity.total.is_none() => {
+                self.report(&d.ptr, CheckProblem::NormMissing);
+            }
             _ => {}
         }
     }
@@ -1148,20 +625,10 @@ impl Checker<'_> {
             let mut seen = BTreeSet::new();
             while let Some(id) = stack.pop() {
                 if id == start.id {
-                    let id = &start.id;
-                    self.say(
-                        &format!("{}/after", start.ptr),
-                        [
-                            format!("step '{id}' ends up after itself (a loop in `after:`)"),
-                            format!("stap '{id}' komt uiteindelijk na zichzelf (een lus in `after:`)"),
-                            format!("l'étape «\u{a0}{id}\u{a0}» finit par se suivre elle-même (une boucle dans `after:`)"),
-                        ],
-                        [
-                            "remove one of the `after:` links in the loop".into(),
-                            "verwijder een van de `after:`-verwijzingen in de lus".into(),
-                            "supprimez un des liens `after:` de la boucle".into(),
-                        ],
-                    );
+                    let problem = CheckProblem::StepLoop {
+                        step: start.id.clone(),
+                    };
+                    self.report(&format!("{}/after", start.ptr), problem);
                     break;
                 }
                 if seen.insert(id) {
@@ -1191,11 +658,11 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
         }
     }
     let _ = c.unique(
-        "option",
+        Entry::Option,
         spec.options.iter().map(|o| (o.id.as_str(), o.ptr.as_str())),
     );
     let _ = c.unique(
-        "version",
+        Entry::Version,
         spec.versions
             .iter()
             .map(|v| (v.id.as_str(), v.ptr.as_str())),
@@ -1213,40 +680,18 @@ pub fn semantic_checks(program: &Program) -> Vec<Diagnostic> {
 fn retention_and_levels(c: &mut Checker, spec: &crate::program::model::ProgramSpec) {
     if let Some(r) = &spec.retention {
         c.opt_label(&format!("{}/note", r.ptr), &r.note);
-        if let Some(Duration::Open) = c.duration(&format!("{}/erase_after", r.ptr), &r.erase_after)
-        {
-            c.say(
-                &format!("{}/erase_after", r.ptr),
-                [
-                    "`erase_after` must be a fixed length".into(),
-                    "`erase_after` moet een vaste duur zijn".into(),
-                    "`erase_after` doit être une durée fixe".into(),
-                ],
-                [
-                    "e.g. \"5 years\"".into(),
-                    "bv. \"5 years\"".into(),
-                    "p. ex. \"5 years\"".into(),
-                ],
-            );
-        }
+        let ptr = format!("{}/erase_after", r.ptr);
+        c.fixed(&ptr, r.erase_after, CheckProblem::RetentionOpen);
     }
     let mut mapped: HashMap<String, String> = HashMap::new();
     for e in &spec.level_equivalences {
         for (i, n) in e.nt2.iter().enumerate() {
             if let Some(first) = mapped.insert(n.clone(), e.cefr.clone()) {
-                c.say(
-                    &format!("{}/nt2/{i}", e.ptr),
-                    [
-                        format!("NT2 level {n} is already mapped to {first}"),
-                        format!("NT2-niveau {n} staat al gelijk met {first}"),
-                        format!("le niveau NT2 {n} correspond déjà à {first}"),
-                    ],
-                    [
-                        "map each NT2 level to one CEFR level".into(),
-                        "stel elk NT2-niveau gelijk met één ERK-niveau".into(),
-                        "faites correspondre chaque niveau NT2 à un seul niveau CECR".into(),
-                    ],
-                );
+                let problem = CheckProblem::Nt2Twice {
+                    level: n.clone(),
+                    first,
+                };
+                c.report(&format!("{}/nt2/{i}", e.ptr), problem);
             }
         }
         c.opt_label(&format!("{}/note", e.ptr), &e.note);
@@ -1260,133 +705,14 @@ fn overlaps(c: &mut Checker, spec: &crate::program::model::ProgramSpec) {
     for pair in sorted.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         if a.valid_to.is_none_or(|to| to >= b.valid_from) {
-            let end = |lang| {
-                a.valid_to.map_or(
-                    traject_i18n::say(lang, "open einde", "sans fin", "open end").to_string(),
-                    |d| date(d, lang),
-                )
+            let problem = CheckProblem::VersionsOverlap {
+                version: b.id.clone(),
+                from: b.valid_from,
+                other: a.id.clone(),
+                other_from: a.valid_from,
+                other_to: a.valid_to,
             };
-            let (nl, fr) = (Lang::Nl, Lang::Fr);
-            c.say(
-                &format!("{}/valid_from", b.ptr),
-                [
-                    format!(
-                        "version '{}' (from {}) overlaps version '{}' ({} to {})",
-                        b.id,
-                        b.valid_from,
-                        a.id,
-                        a.valid_from,
-                        a.valid_to.map_or("open end".into(), |d| d.to_string())
-                    ),
-                    format!(
-                        "versie '{}' (vanaf {}) overlapt met versie '{}' ({} tot {})",
-                        b.id,
-                        date(b.valid_from, nl),
-                        a.id,
-                        date(a.valid_from, nl),
-                        end(nl)
-                    ),
-                    format!(
-                        "la version «\u{a0}{}\u{a0}» (dès le {}) chevauche la version «\u{a0}{}\u{a0}» (du {} au {})",
-                        b.id,
-                        date(b.valid_from, fr),
-                        a.id,
-                        date(a.valid_from, fr),
-                        end(fr)
-                    ),
-                ],
-                [
-                    format!(
-                        "end version '{}' the day before {} or start this one later",
-                        a.id, b.valid_from
-                    ),
-                    format!(
-                        "laat versie '{}' eindigen de dag vóór {} of laat deze later beginnen",
-                        a.id,
-                        date(b.valid_from, nl)
-                    ),
-                    format!(
-                        "terminez la version «\u{a0}{}\u{a0}» la veille du {} ou commencez celle-ci plus tard",
-                        a.id,
-                        date(b.valid_from, fr)
-                    ),
-                ],
-            );
+            c.report(&format!("{}/valid_from", b.ptr), problem);
         }
-    }
-}
-
-/// How Dutch and French name a kind of entry in messages about ids: the word, its plural and
-/// whether an adjective agrees as with "het" (Dutch) or a feminine noun (French).
-struct Noun {
-    nl: &'static str,
-    nl_plural: &'static str,
-    nl_neuter: bool,
-    fr: &'static str,
-    fr_plural: &'static str,
-    fr_feminine: bool,
-}
-
-fn noun(what: &str, lang: Lang) -> &str {
-    let n = noun_forms(what);
-    match lang {
-        Lang::Nl => n.nl,
-        Lang::Fr => n.fr,
-        Lang::En => what,
-    }
-}
-
-fn noun_forms(what: &str) -> Noun {
-    let n = |nl, nl_plural, nl_neuter, fr, fr_plural, fr_feminine| Noun {
-        nl,
-        nl_plural,
-        nl_neuter,
-        fr,
-        fr_plural,
-        fr_feminine,
-    };
-    match what {
-        "rule" => n("regel", "regels", false, "règle", "règles", true),
-        "track" => n("traject", "trajecten", true, "parcours", "parcours", false),
-        "module" => n("module", "modules", false, "module", "modules", false),
-        "evaluation" => n(
-            "evaluatie",
-            "evaluaties",
-            false,
-            "évaluation",
-            "évaluations",
-            true,
-        ),
-        "step" => n("stap", "stappen", false, "étape", "étapes", true),
-        "exit" => n("uitstroom", "uitstromen", false, "sortie", "sorties", true),
-        "partner" => n(
-            "partner",
-            "partners",
-            false,
-            "partenaire",
-            "partenaires",
-            false,
-        ),
-        "phase" => n("fase", "fasen", false, "phase", "phases", true),
-        "funder" => n(
-            "financier",
-            "financiers",
-            false,
-            "financeur",
-            "financeurs",
-            false,
-        ),
-        "role" => n("functie", "functies", false, "fonction", "fonctions", true),
-        "option" => n("optie", "opties", false, "option", "options", true),
-        "version" => n("versie", "versies", false, "version", "versions", true),
-        "not-started exit" => n(
-            "uitstroom zonder start",
-            "uitstromen zonder start",
-            false,
-            "sortie sans démarrage",
-            "sorties sans démarrage",
-            true,
-        ),
-        _ => n("element", "elementen", true, "élément", "éléments", false),
     }
 }

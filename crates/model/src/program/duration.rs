@@ -21,8 +21,61 @@ pub enum Duration {
     },
 }
 
+/// Why a text is not a duration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DurationError {
+    /// No blank between a number and a unit.
+    NoUnit {
+        text: String,
+    },
+    NotANumber {
+        number: String,
+        text: String,
+    },
+    UnknownUnit {
+        unit: String,
+    },
+    Negative {
+        text: String,
+    },
+}
+
+/// The facts of a bad duration, for serde's error channel (the loader locates it; the
+/// programme schema refuses such texts before they get here).
+impl std::fmt::Display for DurationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DurationError::NoUnit { text } => write!(
+                f,
+                "'{text}' is not a duration: write e.g. \"3 months\" or \"open\""
+            ),
+            DurationError::NotANumber { number, text } => {
+                write!(f, "'{number}' is not a number in duration '{text}'")
+            }
+            DurationError::UnknownUnit { unit } => write!(
+                f,
+                "'{unit}' is not a unit: use hours, days, weeks, months or years"
+            ),
+            DurationError::Negative { text } => write!(f, "duration '{text}' must be zero or more"),
+        }
+    }
+}
+
+impl Unit {
+    /// The unit's word in programme files, singular.
+    pub fn code(self) -> &'static str {
+        match self {
+            Unit::Hour => "hour",
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        }
+    }
+}
+
 impl Duration {
-    pub fn parse(text: &str) -> Result<Duration, String> {
+    pub fn parse(text: &str) -> Result<Duration, DurationError> {
         let t = text.trim();
         if t == "open" {
             return Ok(Duration::Open);
@@ -33,12 +86,13 @@ impl Duration {
                 unit: Unit::Day,
             });
         }
-        let (num, unit) = t.split_once(' ').ok_or_else(|| {
-            format!("'{text}' is not a duration: write e.g. \"3 months\" or \"open\"")
+        let (num, unit) = t.split_once(' ').ok_or_else(|| DurationError::NoUnit {
+            text: text.to_string(),
         })?;
-        let amount: f64 = num
-            .parse()
-            .map_err(|_| format!("'{num}' is not a number in duration '{text}'"))?;
+        let amount: f64 = num.parse().map_err(|_| DurationError::NotANumber {
+            number: num.to_string(),
+            text: text.to_string(),
+        })?;
         let unit = match unit {
             "hour" | "hours" => Unit::Hour,
             "day" | "days" => Unit::Day,
@@ -46,15 +100,22 @@ impl Duration {
             "month" | "months" => Unit::Month,
             "year" | "years" => Unit::Year,
             other => {
-                return Err(format!(
-                    "'{other}' is not a unit: use hours, days, weeks, months or years"
-                ))
+                return Err(DurationError::UnknownUnit {
+                    unit: other.to_string(),
+                })
             }
         };
         if !(amount.is_finite() && amount >= 0.0) {
-            return Err(format!("duration '{text}' must be zero or more"));
+            return Err(DurationError::Negative {
+                text: text.to_string(),
+            });
         }
         Ok(Duration::Fixed { amount, unit })
+    }
+
+    /// Whether it has a fixed length.
+    pub fn is_fixed(self) -> bool {
+        matches!(self, Duration::Fixed { .. })
     }
 
     /// Approximate length in days (months as 365.25/12), for ordering and simulation.
@@ -91,6 +152,36 @@ impl Duration {
     }
 }
 
+/// As programme files write it: "3 months", "1 week", "half day", "open".
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Duration::Open => f.write_str("open"),
+            Duration::Fixed {
+                amount: 0.5,
+                unit: Unit::Day,
+            } => f.write_str("half day"),
+            Duration::Fixed { amount, unit } => {
+                let plural = if amount == 1.0 { "" } else { "s" };
+                write!(f, "{amount} {}{plural}", unit.code())
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Duration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Duration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Duration::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +199,8 @@ mod tests {
         );
         assert!(Duration::parse("3 fortnights").is_err());
         assert_eq!(Duration::parse("open").unwrap(), Duration::Open);
+        for text in ["3 months", "1 week", "half day", "open", "1.5 days"] {
+            assert_eq!(Duration::parse(text).unwrap().to_string(), text);
+        }
     }
 }

@@ -13,10 +13,10 @@ use super::changes;
 use super::check::semantic_checks;
 use super::model::{ProgramSpec, Version};
 use super::schema::check_program;
-use crate::diag::{did_you_mean, suggestion_in, suggestion_suffix, Diagnostic, Pos};
+use crate::diag::{did_you_mean, Diagnostic, Pos};
 pub use crate::diag::{display_path, LoadError};
+use crate::problem::{FileProblem, LoadProblem};
 use crate::yaml::{self, escape_segment, SpanIndex};
-use traject_i18n::Lang;
 
 /// Sections a version may take from the version it is `based_on`.
 pub const INHERITED_SECTIONS: &[&str] = &[
@@ -156,55 +156,9 @@ impl Program {
     }
 }
 
-impl VersionError {
-    /// The problem worded for a reader of `lang`.
-    pub fn in_lang(&self, lang: Lang) -> String {
-        use traject_i18n::{date, nl_fr};
-        if lang == Lang::En {
-            return self.to_string();
-        }
-        match self {
-            VersionError::NotInForce {
-                program,
-                date: on,
-                nearest,
-                from,
-                to,
-            } => {
-                let to = to.map_or_else(
-                    || nl_fr(lang, "open einde".into(), "sans fin".into()),
-                    |d| date(d, lang),
-                );
-                nl_fr(
-                    lang,
-                    format!("geen versie van '{program}' is van kracht op {}; de dichtstbije is versie '{nearest}' ({} tot {to})", date(*on, lang), date(*from, lang)),
-                    format!("aucune version de «\u{a0}{program}\u{a0}» n'est en vigueur le {} ; la plus proche est la version «\u{a0}{nearest}\u{a0}» (du {} au {to})", date(*on, lang), date(*from, lang)),
-                )
-            }
-            VersionError::Unknown {
-                program,
-                asked,
-                suggestion,
-                known,
-            } => {
-                let mean = crate::diag::meant(suggestion.as_deref(), lang);
-                nl_fr(
-                    lang,
-                    format!("programma '{program}' heeft geen versie '{asked}'{mean}; versies: {}", known.join(", ")),
-                    format!("le programme «\u{a0}{program}\u{a0}» n'a pas de version «\u{a0}{asked}\u{a0}»{mean} ; versions : {}", known.join(", ")),
-                )
-            }
-        }
-    }
-}
-
 /// A programme version that does not exist or is not in force.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VersionError {
-    #[error(
-        "no version of '{program}' is in force on {date}; the nearest is version '{nearest}' ({from} to {})",
-        to.map_or("open end".to_string(), |d| d.to_string())
-    )]
     NotInForce {
         program: String,
         date: chrono::NaiveDate,
@@ -212,7 +166,6 @@ pub enum VersionError {
         from: chrono::NaiveDate,
         to: Option<chrono::NaiveDate>,
     },
-    #[error("programme '{program}' has no version '{asked}'{}; versions: {}", crate::diag::meant(suggestion.as_deref(), Lang::En), known.join(", "))]
     Unknown {
         program: String,
         asked: String,
@@ -235,10 +188,13 @@ pub struct LoadOptions {
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
     let display = display_path(path);
     let bytes = std::fs::read(path).map_err(|e| {
-        LoadError::new(vec![Diagnostic::error(&display, Pos::new(1, 1), format!("cannot read file: {e}"))
-            .with_help("check the path; a bundled programme can also be named by its id (e.g. `traject show <id>`)")
-            .nl(format!("kan het bestand niet lezen: {e}"), "kijk het pad na; een meegeleverd programma kan ook bij zijn id genoemd worden (bv. `traject show <id>`)")
-            .fr(format!("impossible de lire le fichier : {e}"), "vérifiez le chemin ; un programme fourni peut aussi être désigné par son id (p. ex. `traject show <id>`)")])
+        LoadError::from(Diagnostic::error(
+            &display,
+            Pos::new(1, 1),
+            FileProblem::CannotReadProgramme {
+                reason: e.to_string(),
+            },
+        ))
     })?;
     load_bytes(&display, &bytes, opts)
 }
@@ -292,16 +248,13 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
     let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
         let ptr = path_to_pointer(&e.path().to_string());
         let place = doc.index.locate(&ptr);
-        vec![Diagnostic::error(file, place.value, e.inner().to_string())
-            .with_help("fix the value's form; `traject schema` prints what each key accepts")
-            .nl(
-                format!("waarde in de verkeerde vorm: {}", e.inner()),
-                "verbeter de vorm van de waarde; `traject schema` toont wat elke sleutel aanvaardt",
-            )
-            .fr(
-                format!("valeur de forme incorrecte : {}", e.inner()),
-                "corrigez la forme de la valeur ; `traject schema` montre ce que chaque clé accepte",
-            )]
+        vec![Diagnostic::error(
+            file,
+            place.value,
+            LoadProblem::Form {
+                detail: e.inner().to_string(),
+            },
+        )]
     })?;
     for (v, h) in spec.versions.iter_mut().zip(hashes) {
         v.hash = h;
@@ -394,31 +347,12 @@ fn select_options(file: &str, value: &Value, index: &SpanIndex, opts: &LoadOptio
 }
 
 fn bad_default(file: &str, at: Pos, default: &str, choices: &[String]) -> Diagnostic {
-    let mean = |lang| suggestion_in(default, choices.iter().map(String::as_str), lang);
-    let list = choices.join(", ");
-    Diagnostic::error(
-        file,
-        at,
-        format!(
-            "default '{default}' is not one of this option's choices{}",
-            mean(Lang::En)
-        ),
-    )
-    .with_help(format!("choices: {list}"))
-    .nl(
-        format!(
-            "standaardkeuze '{default}' is geen van de keuzes van deze optie{}",
-            mean(Lang::Nl)
-        ),
-        format!("keuzes: {list}"),
-    )
-    .fr(
-        format!(
-            "le choix par défaut «\u{a0}{default}\u{a0}» n'est pas un choix de cette option{}",
-            mean(Lang::Fr)
-        ),
-        format!("choix : {list}"),
-    )
+    let problem = LoadProblem::BadDefault {
+        default: default.to_string(),
+        choices: choices.to_vec(),
+        nearest: nearest(default, choices.iter().map(String::as_str)),
+    };
+    Diagnostic::error(file, at, problem)
 }
 
 fn no_such_option(
@@ -427,65 +361,27 @@ fn no_such_option(
     choice: &str,
     known: &BTreeMap<String, Vec<String>>,
 ) -> Diagnostic {
-    let mean = |lang| suggestion_in(id, known.keys().map(String::as_str), lang);
-    let list = |none: &str| {
-        if known.is_empty() {
-            none.to_string()
-        } else {
-            known.keys().cloned().collect::<Vec<_>>().join(", ")
-        }
+    let problem = LoadProblem::NoSuchOption {
+        option: id.to_string(),
+        choice: choice.to_string(),
+        options: known.keys().cloned().collect(),
+        nearest: nearest(id, known.keys().map(String::as_str)),
     };
-    Diagnostic::error(
-        file,
-        Pos::new(1, 1),
-        format!(
-            "--option {id}={choice}: this programme has no option '{id}'{}",
-            mean(Lang::En)
-        ),
-    )
-    .with_help(format!("options of this programme: {}", list("none")))
-    .nl(
-        format!(
-            "--option {id}={choice}: dit programma heeft geen optie '{id}'{}",
-            mean(Lang::Nl)
-        ),
-        format!("opties van dit programma: {}", list("geen")),
-    )
-    .fr(
-        format!(
-            "--option {id}={choice} : ce programme n'a pas d'option «\u{a0}{id}\u{a0}»{}",
-            mean(Lang::Fr)
-        ),
-        format!("options de ce programme : {}", list("aucune")),
-    )
+    Diagnostic::error(file, Pos::new(1, 1), problem)
 }
 
 fn not_a_choice_given(file: &str, id: &str, choice: &str, choices: &[String]) -> Diagnostic {
-    let mean = |lang| suggestion_in(choice, choices.iter().map(String::as_str), lang);
-    let list = choices.join(", ");
-    Diagnostic::error(
-        file,
-        Pos::new(1, 1),
-        format!(
-            "--option {id}={choice}: '{choice}' is not a choice of option '{id}'{}",
-            mean(Lang::En)
-        ),
-    )
-    .with_help(format!("choices: {list}"))
-    .nl(
-        format!(
-            "--option {id}={choice}: '{choice}' is geen keuze van optie '{id}'{}",
-            mean(Lang::Nl)
-        ),
-        format!("keuzes: {list}"),
-    )
-    .fr(
-        format!(
-            "--option {id}={choice} : «\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
-            mean(Lang::Fr)
-        ),
-        format!("choix : {list}"),
-    )
+    let problem = LoadProblem::NotAChoiceGiven {
+        option: id.to_string(),
+        choice: choice.to_string(),
+        choices: choices.to_vec(),
+        nearest: nearest(choice, choices.iter().map(String::as_str)),
+    };
+    Diagnostic::error(file, Pos::new(1, 1), problem)
+}
+
+fn nearest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(given, candidates).map(str::to_string)
 }
 
 struct Choices<'a> {
@@ -506,59 +402,21 @@ fn option_selected(
     match (choices.chosen.get(id), choices.known.get(id)) {
         (Some(sel), Some(all)) if all.iter().any(|c| c == choice) => sel == choice,
         (Some(_), Some(all)) => {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    at,
-                    format!(
-                        "'{choice}' is not a choice of option '{id}'{}",
-                        suggestion_suffix(choice, all.iter().map(String::as_str))
-                    ),
-                )
-                .with_help(format!("choices: {}", all.join(", ")))
-                .nl(
-                    format!(
-                        "'{choice}' is geen keuze van optie '{id}'{}",
-                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Nl)
-                    ),
-                    format!("keuzes: {}", all.join(", ")),
-                )
-                .fr(
-                    format!(
-                        "«\u{a0}{choice}\u{a0}» n'est pas un choix de l'option «\u{a0}{id}\u{a0}»{}",
-                        suggestion_in(choice, all.iter().map(String::as_str), Lang::Fr)
-                    ),
-                    format!("choix : {}", all.join(", ")),
-                ),
-            );
+            let problem = LoadProblem::NotAChoice {
+                option: id.to_string(),
+                choice: choice.to_string(),
+                choices: all.clone(),
+                nearest: nearest(choice, all.iter().map(String::as_str)),
+            };
+            errors.push(Diagnostic::error(file, at, problem));
             true
         }
         _ => {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    at,
-                    format!(
-                        "option '{id}' is not declared under `options:`{}",
-                        suggestion_suffix(id, choices.known.keys().map(String::as_str))
-                    ),
-                )
-                .with_help("declare the option with its choices at the top of the file")
-                .nl(
-                    format!(
-                        "optie '{id}' staat niet onder `options:`{}",
-                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Nl)
-                    ),
-                    "beschrijf de optie met haar keuzes bovenaan het bestand",
-                )
-                .fr(
-                    format!(
-                        "l'option «\u{a0}{id}\u{a0}» n'est pas déclarée sous `options:`{}",
-                        suggestion_in(id, choices.known.keys().map(String::as_str), Lang::Fr)
-                    ),
-                    "déclarez l'option et ses choix en tête du fichier",
-                ),
-            );
+            let problem = LoadProblem::UndeclaredOption {
+                option: id.to_string(),
+                nearest: nearest(id, choices.known.keys().map(String::as_str)),
+            };
+            errors.push(Diagnostic::error(file, at, problem));
             true
         }
     }
@@ -655,69 +513,23 @@ fn resolve_inheritance(
                         .iter()
                         .filter_map(|b| b.get("id").and_then(Value::as_str))
                         .collect();
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            index.locate(&format!("{vptr}/based_on")).value,
-                            format!(
-                                "based_on '{base_id}' does not name an earlier version{}",
-                                suggestion_suffix(&base_id, earlier.iter().copied())
-                            ),
-                        )
-                        .with_help(if earlier.is_empty() {
-                            "the first version cannot be based on another; write its sections out"
-                                .to_string()
-                        } else {
-                            format!("earlier versions: {}", earlier.join(", "))
-                        })
-                        .nl(
-                            format!(
-                                "based_on '{base_id}' noemt geen eerdere versie{}",
-                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Nl)
-                            ),
-                            if earlier.is_empty() {
-                                "de eerste versie kan niet op een andere steunen; schrijf haar onderdelen uit"
-                                    .to_string()
-                            } else {
-                                format!("eerdere versies: {}", earlier.join(", "))
-                            },
-                        )
-                        .fr(
-                            format!(
-                                "based_on «\u{a0}{base_id}\u{a0}» ne désigne pas une version antérieure{}",
-                                suggestion_in(&base_id, earlier.iter().copied(), Lang::Fr)
-                            ),
-                            if earlier.is_empty() {
-                                "la première version ne peut reposer sur une autre ; écrivez ses sections en entier"
-                                    .to_string()
-                            } else {
-                                format!("versions antérieures : {}", earlier.join(", "))
-                            },
-                        ),
-                    );
+                    let problem = LoadProblem::BasedOnUnknown {
+                        nearest: nearest(&base_id, earlier.iter().copied()),
+                        earlier: earlier.iter().map(|e| e.to_string()).collect(),
+                        base: base_id,
+                    };
+                    let at = index.locate(&format!("{vptr}/based_on")).value;
+                    errors.push(Diagnostic::error(file, at, problem));
                 }
             }
         }
         for section in REQUIRED_SECTIONS {
             if !map.contains_key(*section) {
-                errors.push(
-                    Diagnostic::error(
-                        file,
-                        index.locate_key(&format!("{vptr}/id")).value,
-                        format!("version is missing section '{section}'"),
-                    )
-                    .with_help(format!(
-                        "write `{section}:` in this version, or add `based_on: <earlier version id>` to take it from there"
-                    ))
-                    .nl(
-                        format!("versie mist onderdeel '{section}'"),
-                        format!("schrijf `{section}:` in deze versie, of voeg `based_on: <id van een eerdere versie>` toe om het daarvan over te nemen"),
-                    )
-                    .fr(
-                        format!("il manque à la version la section «\u{a0}{section}\u{a0}»"),
-                        format!("écrivez `{section}:` dans cette version, ou ajoutez `based_on: <id d'une version antérieure>` pour la reprendre de celle-ci"),
-                    ),
-                );
+                let at = index.locate_key(&format!("{vptr}/id")).value;
+                let problem = LoadProblem::MissingSection {
+                    section: section.to_string(),
+                };
+                errors.push(Diagnostic::error(file, at, problem));
             }
         }
         resolved.push(map.clone());

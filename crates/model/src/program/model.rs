@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::duration::Duration;
 pub use super::terms::{Anchor, Decision, ExitKind, PathwayKind};
-use traject_i18n::{Label, Lang};
+use crate::text::{Label, Lang};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +60,7 @@ pub struct LevelEquivalence {
 pub struct Retention {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
-    pub erase_after: String,
+    pub erase_after: Duration,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
@@ -73,7 +74,7 @@ pub struct PausePolicy {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
     /// How long one pause may last ("3 months").
-    pub max_length: String,
+    pub max_length: Duration,
     /// How many pauses one case may take.
     pub max_pauses: u32,
     /// Whether a paused case keeps its place or gives it to the waiting list.
@@ -103,7 +104,7 @@ pub enum PausePlace {
 pub struct ReopenPolicy {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
-    pub within: String,
+    pub within: Duration,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
@@ -336,9 +337,9 @@ pub struct Schedule {
     #[serde(default)]
     pub per: Option<String>,
     #[serde(default)]
-    pub every: Option<String>,
+    pub every: Option<Duration>,
     #[serde(default)]
-    pub session: Option<String>,
+    pub session: Option<Duration>,
     #[serde(default)]
     pub max_per_week: Option<f64>,
     #[serde(default)]
@@ -354,7 +355,7 @@ pub struct Schedule {
     #[serde(default)]
     pub period: Option<String>,
     #[serde(default)]
-    pub intensive_start: Option<String>,
+    pub intensive_start: Option<Duration>,
     #[serde(default)]
     pub note: Option<Label>,
 }
@@ -366,11 +367,11 @@ pub struct Track {
     pub ptr: String,
     pub id: String,
     pub label: Label,
-    pub duration: String,
+    pub duration: Duration,
     #[serde(default)]
     pub extendable: bool,
     #[serde(default)]
-    pub extension: Option<String>,
+    pub extension: Option<Duration>,
     #[serde(default)]
     pub selection: Option<Label>,
     pub source: String,
@@ -473,7 +474,7 @@ pub struct Module {
     #[serde(default)]
     pub schedule: Option<Schedule>,
     #[serde(default)]
-    pub duration: Option<String>,
+    pub duration: Option<Duration>,
     #[serde(default)]
     pub group_size: Option<GroupSize>,
     #[serde(default)]
@@ -539,8 +540,8 @@ pub struct Pathway {
 pub struct Window {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
-    pub from: String,
-    pub to: String,
+    pub from: Duration,
+    pub to: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -552,11 +553,11 @@ pub struct Evaluation {
     pub label: Label,
     pub anchor: Anchor,
     #[serde(default)]
-    pub at: Option<String>,
+    pub at: Option<Duration>,
     #[serde(default)]
     pub window: Option<Window>,
     #[serde(default)]
-    pub every: Option<String>,
+    pub every: Option<Duration>,
     #[serde(default)]
     pub tracks: Vec<String>,
     #[serde(default)]
@@ -679,7 +680,7 @@ pub struct Reneging {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
     pub share: f64,
-    pub after: String,
+    pub after: Duration,
 }
 
 /// The demand profile a caseload simulation draws referrals from.
@@ -695,11 +696,11 @@ pub struct Demand {
     #[serde(default, deserialize_with = "shares_without_ptr")]
     pub track_mix: std::collections::BTreeMap<String, f64>,
     #[serde(default)]
-    pub stay: Option<String>,
+    pub stay: Option<Duration>,
     #[serde(default)]
     pub extension_rate: Option<f64>,
     #[serde(default)]
-    pub extension: Option<String>,
+    pub extension: Option<Duration>,
     pub dropout_rate: f64,
     #[serde(default)]
     pub reneging: Option<Reneging>,

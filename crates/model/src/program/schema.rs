@@ -7,9 +7,9 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::Validator;
 use serde_json::Value;
 
-use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::problem::{JsonType, Problem, SchemaHint, SchemaProblem};
 use crate::yaml::{escape_segment, SpanIndex};
-use traject_i18n::Lang;
 
 /// The text of `schemas/program.schema.json`.
 pub const PROGRAM_SCHEMA: &str = include_str!("../../../../schemas/program.schema.json");
@@ -57,55 +57,49 @@ pub fn check_against(
         // The schema node that owns the failing keyword: its description is our hint.
         let owner = schema_ptr.rsplit_once('/').map_or("", |(a, _)| a);
         let owner_node = schema.pointer(owner);
-        let hint = owner_node
-            .and_then(|n| n.get("description"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        // The schema's Dutch and French descriptions, where written; else the English one
-        // stays the hint.
-        let hint_in = |lang: Lang| -> String {
-            owner_node
-                .and_then(|n| n.get(format!("x-description-{lang}")))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let allowed: Vec<&str> = owner_node
+                let allowed: Vec<String> = owner_node
                     .and_then(|n| n.get("properties"))
                     .and_then(Value::as_object)
-                    .map(|m| m.keys().map(String::as_str).collect())
+                    .map(|m| m.keys().cloned().collect())
                     .unwrap_or_default();
                 for key in unexpected {
                     let place =
                         index.locate_key(&format!("{instance_ptr}/{}", escape_segment(key)));
-                    out.push(unknown_key(file, place, key, &allowed));
+                    let nearest =
+                        did_you_mean(key, allowed.iter().map(String::as_str)).map(str::to_string);
+                    let problem = SchemaProblem::UnknownKey {
+                        key: key.clone(),
+                        allowed: allowed.clone(),
+                        nearest,
+                    };
+                    out.push(
+                        Diagnostic::error(file, place.value, problem)
+                            .with_width(key.chars().count()),
+                    );
                 }
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or("?");
-                out.push(missing_key(
-                    schema,
-                    owner_node,
+                let prop = owner_node
+                    .and_then(|n| n.pointer(&format!("/properties/{}", escape_segment(name))))
+                    .map(|p| resolve(schema, p));
+                let problem = SchemaProblem::MissingKey {
+                    key: name.to_string(),
+                    hint: prop.and_then(hint_of),
+                };
+                out.push(Diagnostic::error(
                     file,
-                    index.locate(&instance_ptr),
-                    name,
+                    index.locate(&instance_ptr).value,
+                    problem,
                 ));
             }
             kind => {
                 let place = index.locate(&instance_ptr);
-                let found = err.instance();
-                let fallback = err.to_string();
-                let message = |lang| value_message(kind, found, &fallback, lang);
-                let mut d = Diagnostic::error(file, place.value, message(Lang::En))
-                    .with_width(place.width)
-                    .nl(message(Lang::Nl), hint_in(Lang::Nl))
-                    .fr(message(Lang::Fr), hint_in(Lang::Fr));
-                if let Some(h) = &hint {
-                    d = d.with_help(h.clone());
-                }
-                out.push(d);
+                let hint = owner_node.and_then(hint_of);
+                let problem = value_problem(kind, err.instance(), err.to_string(), hint);
+                out.push(Diagnostic::error(file, place.value, problem).with_width(place.width));
             }
         }
     }
@@ -113,105 +107,53 @@ pub fn check_against(
     // whose "did you mean" already names the missing key.
     let suggested: Vec<String> = out
         .iter()
-        .filter_map(|d| d.message.split("(did you mean '").nth(1))
-        .filter_map(|rest| rest.split('\'').next())
-        .map(|k| format!("missing key '{k}'"))
+        .filter_map(|d| match &*d.problem {
+            Problem::Schema(SchemaProblem::UnknownKey { nearest, .. }) => nearest.clone(),
+            _ => None,
+        })
         .collect();
-    out.retain(|d| !suggested.contains(&d.message));
+    out.retain(|d| {
+        !matches!(&*d.problem, Problem::Schema(SchemaProblem::MissingKey { key, .. }) if suggested.contains(key))
+    });
     out.sort_by_key(|d| (d.line, d.col));
-    out.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.message == b.message);
+    out.dedup_by(|a, b| a.line == b.line && a.col == b.col && a.problem == b.problem);
     out
 }
 
-/// A required key that is not written, with the schema's description of it.
-fn missing_key(
-    schema: &Value,
-    owner_node: Option<&Value>,
-    file: &str,
-    place: crate::yaml::Place,
-    name: &str,
-) -> Diagnostic {
-    let prop = owner_node
-        .and_then(|n| n.pointer(&format!("/properties/{}", escape_segment(name))))
-        .map(|p| resolve(schema, p));
-    let prop_hint = prop
-        .and_then(|p| p.get("description"))
-        .and_then(Value::as_str);
-    let prop_hint_in = |lang: Lang| {
-        prop.and_then(|p| p.get(format!("x-description-{lang}")))
-            .and_then(Value::as_str)
-            .map(|h| format!(" {h}"))
-            .unwrap_or_default()
-    };
-    Diagnostic::error(file, place.value, format!("missing key '{name}'"))
-        .with_help(match prop_hint {
-            Some(h) => format!("add `{name}:` here. {h}"),
-            None => format!("add `{name}:` to this entry"),
-        })
-        .nl(
-            format!("sleutel '{name}' ontbreekt"),
-            format!("voeg hier `{name}:` toe.{}", prop_hint_in(Lang::Nl)),
-        )
-        .fr(
-            format!("la clé «\u{a0}{name}\u{a0}» manque"),
-            format!("ajoutez `{name}:` ici.{}", prop_hint_in(Lang::Fr)),
-        )
+/// A schema node's description, with its Dutch and French where written.
+fn hint_of(node: &Value) -> Option<SchemaHint> {
+    let text = |key: &str| node.get(key).and_then(Value::as_str).map(str::to_string);
+    Some(SchemaHint {
+        en: text("description")?,
+        nl: text("x-description-nl"),
+        fr: text("x-description-fr"),
+    })
 }
 
-/// A key the schema does not allow here, with the nearest allowed one.
-fn unknown_key(file: &str, place: crate::yaml::Place, key: &str, allowed: &[&str]) -> Diagnostic {
-    let candidates = || allowed.iter().copied();
-    let list = allowed.join(", ");
-    Diagnostic::error(
-        file,
-        place.value,
-        format!(
-            "unknown key '{key}'{}",
-            suggestion_suffix(key, candidates())
-        ),
-    )
-    .with_width(key.chars().count())
-    .with_help(format!("allowed keys here: {list}"))
-    .nl(
-        format!(
-            "onbekende sleutel '{key}'{}",
-            suggestion_in(key, candidates(), Lang::Nl)
-        ),
-        format!("sleutels die hier mogen: {list}"),
-    )
-    .fr(
-        format!(
-            "clé inconnue «\u{a0}{key}\u{a0}»{}",
-            suggestion_in(key, candidates(), Lang::Fr)
-        ),
-        format!("clés admises ici : {list}"),
-    )
-}
-
-/// What is wrong with a value, worded for `lang`; `fallback` is the validator's own words for
-/// kinds of problem programme files do not meet.
-fn value_message(kind: &ValidationErrorKind, found: &Value, fallback: &str, lang: Lang) -> String {
-    let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
-    let found_text = crate::yaml::describe_in(found, lang);
+/// What is wrong with a value; `validator` is the validator's own words for kinds of problem
+/// programme files do not meet.
+fn value_problem(
+    kind: &ValidationErrorKind,
+    found: &Value,
+    validator: String,
+    hint: Option<SchemaHint>,
+) -> SchemaProblem {
+    let found = found.clone();
     match kind {
         ValidationErrorKind::Type { kind } => {
-            let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts
-                    .iter()
-                    .map(|t| t.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
+            let names: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect(),
             };
-            let expected = readable_type(&expected, lang);
-            match lang {
-                Lang::En => format!("expected {expected}, found {found_text}"),
-                Lang::Nl => format!("verwacht: {expected}, gevonden: {found_text}"),
-                Lang::Fr => format!("attendu : {expected}, trouvé : {found_text}"),
+            let expected = names.iter().filter_map(|n| json_type(n)).collect();
+            SchemaProblem::WrongType {
+                expected,
+                found,
+                hint,
             }
         }
         ValidationErrorKind::Enum { options } => {
-            let opts: Vec<String> = options
+            let options: Vec<String> = options
                 .as_array()
                 .map(|a| {
                     a.iter()
@@ -220,52 +162,38 @@ fn value_message(kind: &ValidationErrorKind, found: &Value, fallback: &str, lang
                 })
                 .unwrap_or_default();
             let word = found.as_str().map_or(found.to_string(), str::to_string);
-            let hint = suggestion_in(&word, opts.iter().map(String::as_str), lang);
-            let opts = opts.join(", ");
-            match lang {
-                Lang::En => format!("{found_text} is not one of: {opts}{hint}"),
-                Lang::Nl => format!("{found_text} is niet een van: {opts}{hint}"),
-                Lang::Fr => format!("{found_text} n'est pas l'une des valeurs : {opts}{hint}"),
+            let nearest =
+                did_you_mean(&word, options.iter().map(String::as_str)).map(str::to_string);
+            SchemaProblem::NotOneOf {
+                found,
+                options,
+                nearest,
+                hint,
             }
         }
-        ValidationErrorKind::Format { format } if format == "date" => format!(
-            "{found_text} {}",
-            say(
-                "is geen echte datum in de vorm JJJJ-MM-DD",
-                "n'est pas une vraie date de la forme AAAA-MM-JJ",
-                "is not a real date in the form YYYY-MM-DD"
-            )
-        ),
-        ValidationErrorKind::Pattern { .. } => format!(
-            "{found_text} {}",
-            say(
-                "heeft niet de verwachte vorm",
-                "n'a pas la forme attendue",
-                "is not in the expected form"
-            )
-        ),
-        ValidationErrorKind::MinItems { limit } => match (lang, *limit) {
-            (Lang::En, 1) => "this list needs at least 1 entry".to_string(),
-            (Lang::En, n) => format!("this list needs at least {n} entries"),
-            (Lang::Nl, 1) => "deze lijst heeft minstens 1 element nodig".to_string(),
-            (Lang::Nl, n) => {
-                format!("deze lijst heeft minstens {n} elementen nodig")
-            }
-            (Lang::Fr, 1) => "cette liste doit compter au moins 1 élément".to_string(),
-            (Lang::Fr, n) => {
-                format!("cette liste doit compter au moins {n} éléments")
-            }
-        },
-        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => format!(
-            "{found_text} {}",
-            say(
-                "is hier geen aanvaarde waarde",
-                "n'est pas une valeur acceptée ici",
-                "is not an accepted value here"
-            )
-        ),
-        _ => fallback.to_string(),
+        ValidationErrorKind::Format { format } if format == "date" => {
+            SchemaProblem::NotADate { found, hint }
+        }
+        ValidationErrorKind::Pattern { .. } => SchemaProblem::NotInForm { found, hint },
+        ValidationErrorKind::MinItems { limit } => SchemaProblem::TooFewItems { min: *limit, hint },
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            SchemaProblem::NotAccepted { found, hint }
+        }
+        _ => SchemaProblem::Other { validator, hint },
     }
+}
+
+fn json_type(name: &str) -> Option<JsonType> {
+    Some(match name {
+        "object" => JsonType::Object,
+        "array" => JsonType::Array,
+        "string" => JsonType::String,
+        "number" => JsonType::Number,
+        "integer" => JsonType::Integer,
+        "boolean" => JsonType::Boolean,
+        "null" => JsonType::Null,
+        _ => return None,
+    })
 }
 
 /// Follow a local `$ref` once.
@@ -277,27 +205,6 @@ fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
             .unwrap_or(node),
         None => node,
     }
-}
-
-fn readable_type(t: &str, lang: Lang) -> String {
-    let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
-    t.split(" or ")
-        .map(|t| match t {
-            "object" => say(
-                "een mapping (regels sleutel: waarde)",
-                "un tableau de clés (lignes clé: valeur)",
-                "a mapping (key: value lines)",
-            ),
-            "array" => say("een lijst", "une liste", "a list"),
-            "string" => say("tekst", "du texte", "text"),
-            "number" => say("een getal", "un nombre", "a number"),
-            "integer" => say("een geheel getal", "un nombre entier", "a whole number"),
-            "boolean" => say("true of false", "true ou false", "true or false"),
-            "null" => say("niets (null)", "rien (null)", "nothing (null)"),
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(say(" of ", " ou ", " or "))
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use std::io::Read;
 use super::mapping::{ColumnMapping, Target};
 use super::table::{Cell, CsvSource, Dialect, Source};
 use super::{FieldType, Holds, Referral, ValueError, FIELDS};
-use crate::diag::{suggestion_in, suggestion_suffix, Diagnostic, Pos};
-use traject_i18n::vocabulary::fold;
-use traject_i18n::Lang;
+use crate::diag::{did_you_mean, Diagnostic, Pos};
+use crate::problem::{BatchProblem, ReferralProblem};
+use crate::vocab::table::fold;
 
 /// An open batch (`'m`: how long its source may borrow its input).
 pub struct Batch<'m> {
@@ -66,78 +66,36 @@ impl<'m> Batch<'m> {
                 Some(Target::Ignore) => columns.push(None),
                 Some(Target::Field(n, t)) => {
                     if columns.iter().flatten().any(|(c, _)| *c == n) {
-                        errors.push(
-                            Diagnostic::error(file, at(i), format!("column '{name}' is field '{n}' a second time"))
-                                .with_help("keep one column per field")
-                                .nl(format!("kolom '{name}' is een tweede keer veld '{n}'"), "houd één kolom per veld")
-                                .fr(
-                                    format!("la colonne «\u{a0}{name}\u{a0}» est une seconde fois le champ «\u{a0}{n}\u{a0}»"),
-                                    "gardez une colonne par champ",
-                                ),
-                        );
+                        let problem = BatchProblem::ColumnTwice {
+                            column: name.to_string(),
+                            field: n.to_string(),
+                        };
+                        errors.push(Diagnostic::error(file, at(i), problem));
                     }
                     columns.push(Some((n, t)));
                 }
-                None if name.is_empty() => errors.push(
-                    Diagnostic::error(file, at(i), format!("column {} has no header", i + 1))
-                        .with_help("name every column, or delete the empty one")
-                        .nl(format!("kolom {} heeft geen kop", i + 1), "geef elke kolom een naam, of verwijder de lege")
-                        .fr(format!("la colonne {} n'a pas d'en-tête", i + 1), "nommez chaque colonne, ou supprimez la colonne vide"),
-                ),
-                None => errors.push(
-                    Diagnostic::error(
-                        file,
-                        at(i),
-                        format!(
-                            "unknown column '{name}'{}",
-                            suggestion_suffix(name, FIELDS.iter().map(|(n, _)| *n))
-                        ),
-                    )
-                    .with_help(if mapping.is_some() {
-                        "add it to the mapping's `columns:` (as a field, or `ignore`)".to_string()
-                    } else {
-                        "columns are the referral fields of schemas/referral.schema.json; for an export with its own headers, map them with --columns mapping.yaml (see examples/columns-nl.yaml)".to_string()
-                    })
-                    .nl(
-                        format!(
-                            "onbekende kolom '{name}'{}",
-                            suggestion_in(name, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
-                        ),
-                        if mapping.is_some() {
-                            "voeg ze toe aan `columns:` van de koppeling (als veld, of `ignore`)"
-                        } else {
-                            "kolommen zijn de velden van de aanmelding uit schemas/referral.schema.json; koppel de koppen van een eigen export met --columns mapping.yaml (zie examples/columns-nl.yaml)"
-                        },
-                    )
-                    .fr(
-                        format!(
-                            "colonne inconnue «\u{a0}{name}\u{a0}»{}",
-                            suggestion_in(name, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
-                        ),
-                        if mapping.is_some() {
-                            "ajoutez-la aux `columns:` de la correspondance (comme champ, ou `ignore`)"
-                        } else {
-                            "les colonnes sont les champs de l'orientation de schemas/referral.schema.json ; pour un export aux en-têtes propres, faites-les correspondre avec --columns mapping.yaml (voir examples/columns-nl.yaml)"
-                        },
-                    ),
-                ),
+                None if name.is_empty() => errors.push(Diagnostic::error(
+                    file,
+                    at(i),
+                    BatchProblem::NoHeader { column: i + 1 },
+                )),
+                None => {
+                    let problem = BatchProblem::UnknownColumn {
+                        column: name.to_string(),
+                        nearest: did_you_mean(name, FIELDS.iter().map(|(n, _)| *n))
+                            .map(str::to_string),
+                        mapped: mapping.is_some(),
+                    };
+                    errors.push(Diagnostic::error(file, at(i), problem));
+                }
             }
         }
         if !columns.iter().flatten().any(|(n, _)| *n == "referral_date") {
-            errors.push(
-                Diagnostic::error(file, Pos::new(1, 1), "missing column 'referral_date'")
-                    .with_help(
-                        "every referral needs its date: add a referral_date column (e.g. 12/04/2023 or 2023-04-12)",
-                    )
-                    .nl(
-                        "kolom 'referral_date' ontbreekt",
-                        "elke aanmelding heeft haar datum nodig: voeg een kolom referral_date toe (bv. 12/04/2023 of 2023-04-12)",
-                    )
-                    .fr(
-                        "la colonne «\u{a0}referral_date\u{a0}» manque",
-                        "chaque orientation a besoin de sa date : ajoutez une colonne referral_date (p. ex. 12/04/2023 ou 2023-04-12)",
-                    ),
-            );
+            errors.push(Diagnostic::error(
+                file,
+                Pos::new(1, 1),
+                BatchProblem::NoDateColumn,
+            ));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -211,8 +169,13 @@ impl<'m> Batch<'m> {
                 continue;
             }
             if let Err(e) = self.set(&mut r, name, *ty, &cell) {
-                let (pos, place) = src.place(i);
-                errors.push(cell_problem(&self.file, pos, place.as_deref(), name, &e));
+                let (pos, cell) = src.place(i);
+                let problem = ReferralProblem::Value {
+                    cell,
+                    field: Some(name.to_string()),
+                    error: e,
+                };
+                errors.push(Diagnostic::error(&self.file, pos, problem));
             }
         }
         let place_of = |field: &str| {
@@ -224,19 +187,22 @@ impl<'m> Batch<'m> {
             src.place(i)
         };
         if r.referral_date.is_none() && errors.is_empty() {
-            let (pos, place) = place_of("referral_date");
-            errors.push(empty_date(&self.file, pos, place.as_deref()));
+            let (pos, cell) = place_of("referral_date");
+            errors.push(Diagnostic::error(
+                &self.file,
+                pos,
+                ReferralProblem::EmptyDate { cell },
+            ));
         }
         if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
             if b > d {
-                let (pos, place) = place_of("birth_date");
-                errors.push(super::born_after(
-                    &self.file,
-                    pos,
-                    |lang| cell_name(place.as_deref(), lang),
-                    b,
-                    d,
-                ));
+                let (pos, cell) = place_of("birth_date");
+                let problem = ReferralProblem::BornAfter {
+                    cell,
+                    birth: b,
+                    referral: d,
+                };
+                errors.push(Diagnostic::error(&self.file, pos, problem));
             }
         }
         if errors.is_empty() {
@@ -302,78 +268,7 @@ impl<'m> Batch<'m> {
 }
 
 fn width_mismatch(file: &str, pos: Pos, width: usize, columns: usize) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        pos,
-        format!("row has {width} fields but the header has {columns} columns"),
-    )
-    .with_help("check for a missing or extra separator, or an unclosed quote, on this line")
-    .nl(
-        format!("rij heeft {width} velden maar de kop heeft {columns} kolommen"),
-        "kijk deze regel na op een ontbrekend of extra scheidingsteken, of een niet gesloten aanhalingsteken",
-    )
-    .fr(
-        format!("la ligne a {width} champs mais l'en-tête a {columns} colonnes"),
-        "vérifiez sur cette ligne un séparateur manquant ou en trop, ou un guillemet non fermé",
-    )
-}
-
-fn cell_problem(
-    file: &str,
-    pos: Pos,
-    place: Option<&str>,
-    name: &str,
-    e: &ValueError,
-) -> Diagnostic {
-    let at = |lang| cell_name(place, lang);
-    Diagnostic::error(file, pos, format!("{}column '{name}': {e}", at(Lang::En)))
-        .nl(
-            format!("{}kolom '{name}': {}", at(Lang::Nl), e.in_lang(Lang::Nl)),
-            "",
-        )
-        .fr(
-            format!(
-                "{}colonne «\u{a0}{name}\u{a0}» : {}",
-                at(Lang::Fr),
-                e.in_lang(Lang::Fr)
-            ),
-            "",
-        )
-}
-
-fn empty_date(file: &str, pos: Pos, place: Option<&str>) -> Diagnostic {
-    let at = |lang| cell_name(place, lang);
-    Diagnostic::error(
-        file,
-        pos,
-        format!("{}column 'referral_date' is empty", at(Lang::En)),
-    )
-    .with_help("every referral needs its date")
-    .nl(
-        format!("{}kolom 'referral_date' is leeg", at(Lang::Nl)),
-        "elke aanmelding heeft haar datum nodig",
-    )
-    .fr(
-        format!(
-            "{}la colonne «\u{a0}referral_date\u{a0}» est vide",
-            at(Lang::Fr)
-        ),
-        "chaque orientation a besoin de sa date",
-    )
-}
-
-/// "cell C12, " for a sheet's cell, in the reader's words; nothing for CSV, whose line and
-/// column locate it.
-fn cell_name(place: Option<&str>, lang: Lang) -> String {
-    let Some(p) = place else {
-        return String::new();
-    };
-    let name = p.strip_prefix("cell ").unwrap_or(p);
-    match lang {
-        Lang::En => format!("{p}, "),
-        Lang::Nl => format!("cel {name}, "),
-        Lang::Fr => format!("cellule {name}, "),
-    }
+    Diagnostic::error(file, pos, BatchProblem::WidthMismatch { width, columns })
 }
 
 fn what(ty: FieldType) -> Holds {

@@ -18,9 +18,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::{FieldType, FIELDS};
-use crate::diag::{suggestion_suffix, Diagnostic, LoadError, Pos};
+use crate::diag::{did_you_mean, Diagnostic, LoadError, Pos};
+use crate::problem::MappingProblem;
+use crate::vocab::table::fold;
 use crate::yaml::escape_segment;
-use traject_i18n::vocabulary::fold;
 
 /// What a mapped header stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,27 +76,22 @@ impl ColumnMapping {
             return Err(vec![Diagnostic::error(
                 file,
                 Pos::new(1, 1),
-                "a column mapping is a mapping with `columns:` and `values:`",
-            )
-            .with_help("see examples/columns-nl.yaml")]);
+                MappingProblem::NotAMapping,
+            )]);
         };
         for k in top
             .keys()
             .filter(|k| !matches!(k.as_str(), "columns" | "values"))
         {
-            errors.push(
-                Diagnostic::error(
-                    file,
-                    key_at(&format!("/{}", escape_segment(k))),
-                    format!(
-                        "unknown key '{k}'{}",
-                        suggestion_suffix(k, ["columns", "values"])
-                    ),
-                )
-                .with_help(
-                    "a mapping has `columns:` (header: field) and `values:` (field: {local: code})",
-                ),
-            );
+            let problem = MappingProblem::UnknownKey {
+                key: k.clone(),
+                nearest: did_you_mean(k, ["columns", "values"]).map(str::to_string),
+            };
+            errors.push(Diagnostic::error(
+                file,
+                key_at(&format!("/{}", escape_segment(k))),
+                problem,
+            ));
         }
         let mut m = ColumnMapping::default();
         match top.get("columns") {
@@ -103,7 +99,7 @@ impl ColumnMapping {
             Some(_) => errors.push(Diagnostic::error(
                 file,
                 at("/columns"),
-                "`columns:` maps headers to fields: `Header text: field`",
+                MappingProblem::ColumnsNotMap,
             )),
             None => {}
         }
@@ -112,7 +108,7 @@ impl ColumnMapping {
             Some(_) => errors.push(Diagnostic::error(
                 file,
                 at("/values"),
-                "`values:` maps fields to {local wording: code}",
+                MappingProblem::ValuesNotMap,
             )),
             None => {}
         }
@@ -143,32 +139,30 @@ impl ColumnMapping {
         for (header, target) in cols {
             let ptr = format!("/columns/{}", escape_segment(header));
             let Some(name) = target.as_str() else {
-                errors.push(Diagnostic::error(
-                    file,
-                    at(&ptr),
-                    format!("column '{header}': write the field it holds, or `ignore`"),
-                ));
+                let problem = MappingProblem::ColumnNotText {
+                    header: header.clone(),
+                };
+                errors.push(Diagnostic::error(file, at(&ptr), problem));
                 continue;
             };
             let t = if name == "ignore" {
                 Target::Ignore
             } else if let Some((n, ty)) = FIELDS.iter().find(|(n, _)| *n == name) {
                 if let Some(first) = seen.insert(n, header.clone()) {
-                    errors.push(
-                        Diagnostic::error(
-                            file,
-                            at(&ptr),
-                            format!("field '{n}' is already the column '{first}'"),
-                        )
-                        .with_help("map each field from one column"),
-                    );
+                    let problem = MappingProblem::FieldTwice {
+                        field: n.to_string(),
+                        first,
+                    };
+                    errors.push(Diagnostic::error(file, at(&ptr), problem));
                 }
                 Target::Field(n, *ty)
             } else {
-                errors.push(
-                    Diagnostic::error(file, at(&ptr), format!("'{name}' is not a referral field{}", suggestion_suffix(name, field_names())))
-                        .with_help("the fields are listed in schemas/referral.schema.json; `ignore` leaves a column unread"),
-                );
+                let problem = MappingProblem::NotAField {
+                    name: name.to_string(),
+                    nearest: did_you_mean(name, field_names()).map(str::to_string),
+                    in_columns: true,
+                };
+                errors.push(Diagnostic::error(file, at(&ptr), problem));
                 continue;
             };
             self.columns.insert(fold(header), t);
@@ -187,22 +181,23 @@ impl ColumnMapping {
         for (field, wordings) in per_field {
             let ptr = format!("/values/{}", escape_segment(field));
             let Some((name, ty)) = FIELDS.iter().find(|(n, _)| n == field) else {
+                let problem = MappingProblem::NotAField {
+                    name: field.clone(),
+                    nearest: did_you_mean(field, field_names()).map(str::to_string),
+                    in_columns: false,
+                };
                 errors.push(Diagnostic::error(
                     file,
                     doc.index.locate_key(&ptr).value,
-                    format!(
-                        "'{field}' is not a referral field{}",
-                        suggestion_suffix(field, field_names())
-                    ),
+                    problem,
                 ));
                 continue;
             };
             let Some(wordings) = wordings.as_object() else {
-                errors.push(Diagnostic::error(
-                    file,
-                    at(&ptr),
-                    format!("values of '{field}': write `local wording: code` lines"),
-                ));
+                let problem = MappingProblem::WordingsNotMap {
+                    field: field.clone(),
+                };
+                errors.push(Diagnostic::error(file, at(&ptr), problem));
                 continue;
             };
             let mut table = BTreeMap::new();
@@ -212,32 +207,20 @@ impl ColumnMapping {
                     Value::String(s) => s.clone(),
                     Value::Bool(b) => b.to_string(),
                     other => {
-                        errors.push(Diagnostic::error(
-                            file,
-                            at(&cptr),
-                            format!(
-                                "'{local}': the code must be text, not {}",
-                                crate::yaml::describe(other)
-                            ),
-                        ));
+                        let problem = MappingProblem::CodeNotText {
+                            local: local.clone(),
+                            found: other.clone(),
+                        };
+                        errors.push(Diagnostic::error(file, at(&cptr), problem));
                         continue;
                     }
                 };
                 if let Err(e) = super::Referral::default().set_text(name, *ty, &code) {
-                    errors.push(
-                        Diagnostic::error(file, at(&cptr), format!("'{local}' → {e}"))
-                            .nl(
-                                format!("'{local}' → {}", e.in_lang(traject_i18n::Lang::Nl)),
-                                "",
-                            )
-                            .fr(
-                                format!(
-                                    "«\u{a0}{local}\u{a0}» → {}",
-                                    e.in_lang(traject_i18n::Lang::Fr)
-                                ),
-                                "",
-                            ),
-                    );
+                    let problem = MappingProblem::BadCode {
+                        local: local.clone(),
+                        error: e,
+                    };
+                    errors.push(Diagnostic::error(file, at(&cptr), problem));
                     continue;
                 }
                 table.insert(fold(local), code);
@@ -250,6 +233,7 @@ impl ColumnMapping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Problem;
 
     fn parse(text: &str) -> Result<ColumnMapping, Vec<Diagnostic>> {
         let doc = crate::yaml::parse("m.yaml", text).unwrap();
@@ -274,13 +258,19 @@ mod tests {
             .unwrap_err();
         assert_eq!((e[0].line, e[0].col), (2, 12));
         assert!(
-            e[0].message.contains("did you mean 'birth_date'"),
-            "{}",
-            e[0].message
+            matches!(&*e[0].problem, Problem::Mapping(MappingProblem::NotAField { name, nearest: Some(n), in_columns: true }) if name == "birth_dat" && n == "birth_date"),
+            "{:?}",
+            e[0].problem
         );
         assert_eq!(e[1].line, 4);
-        assert!(e[1].message.contains("'V' →"), "{}", e[1].message);
+        assert!(
+            matches!(&*e[1].problem, Problem::Mapping(MappingProblem::BadCode { local, .. }) if local == "V"),
+            "{:?}",
+            e[1].problem
+        );
         let e = parse("colums:\n  a: id\n").unwrap_err();
-        assert!(e[0].message.contains("did you mean 'columns'"));
+        assert!(
+            matches!(&*e[0].problem, Problem::Mapping(MappingProblem::UnknownKey { nearest: Some(n), .. }) if n == "columns")
+        );
     }
 }

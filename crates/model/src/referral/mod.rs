@@ -16,9 +16,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::diag::{did_you_mean, suggestion_in, suggestion_suffix, Diagnostic, LoadError, Pos};
+use crate::diag::{did_you_mean, Diagnostic, LoadError, Pos};
+use crate::problem::ReferralProblem;
 use crate::yaml::{escape_segment, SpanIndex};
-use traject_i18n::Lang;
 
 pub use crate::vocab::{
     bool_index, language_rank, FieldType, BOOL_FIELDS, EDUCATION_LEVELS, EU_MEMBERS, FIELDS,
@@ -128,11 +128,10 @@ impl Referral {
                 self.language_level = Some(level);
             }
             FieldType::Bool => {
-                let b =
-                    traject_i18n::vocabulary::boolean(t).ok_or_else(|| ValueError::NotYesNo {
-                        text: t.to_string(),
-                        words: traject_i18n::vocabulary::boolean_words(),
-                    })?;
+                let b = crate::vocab::table::boolean(t).ok_or_else(|| ValueError::NotYesNo {
+                    text: t.to_string(),
+                    words: crate::vocab::table::boolean_words(),
+                })?;
                 self.flags[bool_index(field).expect("bool field listed")] = Some(b);
             }
             FieldType::Choice(choices) => {
@@ -163,10 +162,10 @@ fn choice_code(
     choices: &'static [&'static str],
     t: &str,
 ) -> Result<&'static str, ValueError> {
-    traject_i18n::vocabulary::code_for(field, t)
+    crate::vocab::table::code_for(field, t)
         .and_then(|c| choices.iter().copied().find(|x| *x == c))
         .ok_or_else(|| {
-            let near = traject_i18n::vocabulary::suggest(field, t);
+            let near = crate::vocab::table::suggest(field, t);
             let nearest = near
                 .first()
                 .copied()
@@ -184,9 +183,9 @@ fn choice_code(
 /// language), else the text
 /// in lower case without accents, spaces as hyphens.
 fn ocmw_name(field: &str, t: &str) -> Result<String, ValueError> {
-    let name = traject_i18n::vocabulary::code_for(field, t)
+    let name = crate::vocab::table::code_for(field, t)
         .map(str::to_string)
-        .unwrap_or_else(|| traject_i18n::vocabulary::fold(t).replace(' ', "-"));
+        .unwrap_or_else(|| crate::vocab::table::fold(t).replace(' ', "-"));
     if name.is_empty()
         || !name
             .bytes()
@@ -289,12 +288,12 @@ pub fn from_value(
             }
         };
         if let Err(e) = r.set_text(key, *ty, &text) {
-            errors.push(
-                Diagnostic::error(file, place.value, e.to_string())
-                    .with_width(place.width)
-                    .nl(e.in_lang(Lang::Nl), "")
-                    .fr(e.in_lang(Lang::Fr), ""),
-            );
+            let problem = ReferralProblem::Value {
+                cell: None,
+                field: None,
+                error: e,
+            };
+            errors.push(Diagnostic::error(file, place.value, problem).with_width(place.width));
         }
     }
     if r.referral_date.is_none() && !map.contains_key("referral_date") {
@@ -303,9 +302,12 @@ pub fn from_value(
     if let (Some(b), Some(d)) = (r.birth_date, r.referral_date) {
         if b > d {
             let place = index.locate(&format!("{base}/birth_date"));
-            errors.push(
-                born_after(file, place.value, |_| String::new(), b, d).with_width(place.width),
-            );
+            let problem = ReferralProblem::BornAfter {
+                cell: None,
+                birth: b,
+                referral: d,
+            };
+            errors.push(Diagnostic::error(file, place.value, problem).with_width(place.width));
         }
     }
     if errors.is_empty() {
@@ -317,100 +319,20 @@ pub fn from_value(
 }
 
 fn not_a_mapping(file: &str, place: crate::yaml::Place) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        "a referral is a mapping of `field: value` lines",
-    )
-    .with_help("e.g. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY")
-    .nl(
-        "een aanmelding bestaat uit regels `veld: waarde`",
-        "bv. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
-    )
-    .fr(
-        "une orientation se compose de lignes `champ: valeur`",
-        "p. ex. referral_date: 2023-01-10, birth_date: 1990-05-01, nationality: SY",
-    )
+    Diagnostic::error(file, place.value, ReferralProblem::NotAMapping)
 }
 
 fn no_referral_date(file: &str, place: crate::yaml::Place) -> Diagnostic {
-    Diagnostic::error(file, place.value, "missing field 'referral_date'")
-        .with_help("add referral_date: YYYY-MM-DD; the programme version and the age are taken on that date")
-        .nl(
-            "veld 'referral_date' ontbreekt",
-            "voeg referral_date: JJJJ-MM-DD toe; de programmaversie en de leeftijd gelden op die datum",
-        )
-        .fr(
-            "le champ «\u{a0}referral_date\u{a0}» manque",
-            "ajoutez referral_date: AAAA-MM-JJ ; la version du programme et l'âge se prennent à cette date",
-        )
-}
-
-/// "birth_date … is after referral_date …", after `cell` (the spreadsheet cell, in the reader's
-/// words, or nothing): one wording for referral files and batch rows alike.
-pub(crate) fn born_after(
-    file: &str,
-    pos: Pos,
-    cell: impl Fn(Lang) -> String,
-    b: NaiveDate,
-    d: NaiveDate,
-) -> Diagnostic {
-    use traject_i18n::date;
-    let (nl, fr) = (Lang::Nl, Lang::Fr);
-    Diagnostic::error(
-        file,
-        pos,
-        format!(
-            "{}birth_date {b} is after referral_date {d}",
-            cell(Lang::En)
-        ),
-    )
-    .nl(
-        format!(
-            "{}birth_date {} valt na referral_date {}",
-            cell(nl),
-            date(b, nl),
-            date(d, nl)
-        ),
-        "",
-    )
-    .fr(
-        format!(
-            "{}birth_date {} est postérieure à referral_date {}",
-            cell(fr),
-            date(b, fr),
-            date(d, fr)
-        ),
-        "",
-    )
+    Diagnostic::error(file, place.value, ReferralProblem::NoReferralDate)
 }
 
 /// An unknown key of a referral, with the field it most likely means.
 fn unknown_field(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        format!(
-            "unknown referral field '{key}'{}",
-            suggestion_suffix(key, FIELDS.iter().map(|(n, _)| *n))
-        ),
-    )
-    .with_width(key.chars().count())
-    .with_help("see schemas/referral.schema.json for the referral fields")
-    .nl(
-        format!(
-            "onbekend veld van de aanmelding '{key}'{}",
-            suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Nl)
-        ),
-        "zie schemas/referral.schema.json voor de velden van een aanmelding",
-    )
-    .fr(
-        format!(
-            "champ d'orientation inconnu «\u{a0}{key}\u{a0}»{}",
-            suggestion_in(key, FIELDS.iter().map(|(n, _)| *n), Lang::Fr)
-        ),
-        "voir schemas/referral.schema.json pour les champs d'une orientation",
-    )
+    let problem = ReferralProblem::UnknownField {
+        key: key.to_string(),
+        nearest: did_you_mean(key, FIELDS.iter().map(|(n, _)| *n)).map(str::to_string),
+    };
+    Diagnostic::error(file, place.value, problem).with_width(key.chars().count())
 }
 
 /// The text of one referral value for its field (`None` for an empty value), or why the
@@ -440,35 +362,22 @@ fn field_text(
     }))
 }
 
+fn located(file: &str, place: crate::yaml::Place, problem: ReferralProblem) -> Diagnostic {
+    Diagnostic::error(file, place.value, problem).with_width(place.width)
+}
+
 fn not_yes_no(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        format!("'{key}' must be yes or no (true/false, ja/nee, oui/non)"),
-    )
-    .with_width(place.width)
-    .nl(
-        format!("'{key}' moet ja of nee zijn (true/false, ja/nee, oui/non)"),
-        "",
-    )
-    .fr(
-        format!("«\u{a0}{key}\u{a0}» doit être oui ou non (true/false, ja/nee, oui/non)"),
-        "",
-    )
+    let problem = ReferralProblem::NotYesNo {
+        key: key.to_string(),
+    };
+    located(file, place, problem)
 }
 
 fn not_language_codes(file: &str, place: crate::yaml::Place, key: &str) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        format!("'{key}' must be a list of language codes"),
-    )
-    .with_width(place.width)
-    .nl(format!("'{key}' moet een lijst van taalcodes zijn"), "")
-    .fr(
-        format!("«\u{a0}{key}\u{a0}» doit être une liste de codes de langue"),
-        "",
-    )
+    let problem = ReferralProblem::NotLanguageCodes {
+        key: key.to_string(),
+    };
+    located(file, place, problem)
 }
 
 fn unquoted_level(
@@ -477,50 +386,19 @@ fn unquoted_level(
     key: &str,
     n: &serde_json::Number,
 ) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        format!("language level {n} must be written in quotes"),
-    )
-    .with_width(place.width)
-    .with_help(format!(
-        "write {key}: \"{n}\" so that 1.10 and 1.1 stay different"
-    ))
-    .nl(
-        format!("taalniveau {n} moet tussen aanhalingstekens staan"),
-        format!("schrijf {key}: \"{n}\" zodat 1.10 en 1.1 verschillend blijven"),
-    )
-    .fr(
-        format!("le niveau de langue {n} doit être écrit entre guillemets"),
-        format!("écrivez {key}: \"{n}\" pour que 1.10 et 1.1 restent différents"),
-    )
+    let problem = ReferralProblem::UnquotedLevel {
+        key: key.to_string(),
+        level: n.to_string(),
+    };
+    located(file, place, problem)
 }
 
 fn wrong_type(file: &str, place: crate::yaml::Place, key: &str, other: &Value) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        place.value,
-        format!(
-            "'{key}' has the wrong type: {}",
-            crate::yaml::describe(other)
-        ),
-    )
-    .with_width(place.width)
-    .with_help("write the value as text")
-    .nl(
-        format!(
-            "'{key}' heeft het verkeerde type: {}",
-            crate::yaml::describe_in(other, Lang::Nl)
-        ),
-        "schrijf de waarde als tekst",
-    )
-    .fr(
-        format!(
-            "«\u{a0}{key}\u{a0}» n'a pas le bon type : {}",
-            crate::yaml::describe_in(other, Lang::Fr)
-        ),
-        "écrivez la valeur comme texte",
-    )
+    let problem = ReferralProblem::WrongType {
+        key: key.to_string(),
+        found: other.clone(),
+    };
+    located(file, place, problem)
 }
 
 /// Read a referral file (YAML or JSON). Also returns where `referral_date` is written, for
@@ -539,16 +417,9 @@ pub fn read_file(path: &std::path::Path) -> Result<(Referral, Pos), LoadError> {
             Diagnostic::error(
                 &display,
                 Pos::new(1, 1),
-                format!("cannot read referral: {e}"),
-            )
-            .with_help("check the path")
-            .nl(
-                format!("kan de aanmelding niet lezen: {e}"),
-                "kijk het pad na",
-            )
-            .fr(
-                format!("impossible de lire l'orientation : {e}"),
-                "vérifiez le chemin",
+                ReferralProblem::CannotRead {
+                    reason: e.to_string(),
+                },
             ),
             None,
         )
@@ -581,11 +452,11 @@ mod tests {
     #[test]
     fn impossible_dates_and_codes_are_refused() {
         let mut r = Referral::default();
-        assert!(r
-            .set_text("birth_date", FieldType::Date, "2023-02-30")
-            .unwrap_err()
-            .to_string()
-            .contains("not a real date"));
+        assert!(
+            r.set_text("birth_date", FieldType::Date, "2023-02-30")
+                .unwrap_err()
+                == ValueError::NotRealDate("2023-02-30".into())
+        );
         assert!(r
             .set_text("nationality", FieldType::Country, "Syria")
             .is_err());

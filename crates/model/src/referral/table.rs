@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Pos};
-use traject_i18n::Lang;
+use crate::problem::{TableProblem, Unreadable};
 
 /// One cell as the source holds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,7 @@ pub trait Source {
     fn width(&self) -> usize;
     fn cell(&self, column: usize) -> Cell<'_>;
     /// Where a cell of the current row is, for messages: its `line:col` position, and for a
-    /// sheet the cell's name ("cell C12").
+    /// sheet the cell's name ("C12").
     fn place(&self, column: usize) -> (Pos, Option<String>);
     /// Whether every row must have as many cells as the header (CSV: a short row is a
     /// misplaced separator or quote).
@@ -194,9 +194,10 @@ impl<R: Read> CsvSource<R> {
         let sample = buffered
             .fill_buf()
             .map_err(|e| {
-                Diagnostic::error(file, Pos::new(1, 1), format!("cannot read: {e}"))
-                    .nl(format!("kan niet lezen: {e}"), "")
-                    .fr(format!("lecture impossible : {e}"), "")
+                let problem = TableProblem::CannotRead {
+                    reason: e.to_string(),
+                };
+                Diagnostic::error(file, Pos::new(1, 1), problem)
             })?
             .to_vec();
         let bom = sample.starts_with(b"\xEF\xBB\xBF");
@@ -239,16 +240,11 @@ impl<R: Read> CsvSource<R> {
             failed: false,
         };
         match source.advance() {
-            None => Err(Diagnostic::error(file, Pos::new(1, 1), "the file is empty")
-                .with_help("the first line names the columns, e.g. id;referral_date;birth_date")
-                .nl(
-                    "het bestand is leeg",
-                    "de eerste regel noemt de kolommen, bv. id;referral_date;birth_date",
-                )
-                .fr(
-                    "le fichier est vide",
-                    "la première ligne nomme les colonnes, p. ex. id;referral_date;birth_date",
-                )),
+            None => Err(Diagnostic::error(
+                file,
+                Pos::new(1, 1),
+                TableProblem::EmptyCsv,
+            )),
             Some(Err(d)) => Err(d),
             Some(Ok(_)) => {
                 source.header = (0..source.width())
@@ -291,19 +287,14 @@ impl<R: Read> CsvSource<R> {
             for (i, field) in self.record.iter().enumerate() {
                 if let Err(e) = std::str::from_utf8(field) {
                     let byte = field[e.valid_up_to()];
+                    let problem = TableProblem::NotUtf8Byte {
+                        byte,
+                        column: i + 1,
+                    };
                     return Err(Diagnostic::error(
                         &self.file,
                         Pos::new(line, i + 1),
-                        format!("byte 0x{byte:02X} in column {} is not UTF-8 text, although the file starts as UTF-8", i + 1),
-                    )
-                    .with_help("save the whole file in one encoding: in Excel, \"CSV UTF-8 (comma delimited)\"")
-                    .nl(
-                        format!("byte 0x{byte:02X} in kolom {} is geen UTF-8-tekst, hoewel het bestand als UTF-8 begint", i + 1),
-                        "bewaar het hele bestand in één codering: in Excel \"CSV UTF-8 (door komma's gescheiden)\"",
-                    )
-                    .fr(
-                        format!("l'octet 0x{byte:02X} de la colonne {} n'est pas du texte UTF-8, alors que le fichier commence en UTF-8", i + 1),
-                        "enregistrez tout le fichier dans un seul encodage : dans Excel, \"CSV UTF-8 (délimité par des virgules)\"",
+                        problem,
                     ));
                 }
             }
@@ -313,24 +304,14 @@ impl<R: Read> CsvSource<R> {
         self.spans.clear();
         for (i, field) in self.record.iter().enumerate() {
             if let Some(&bad) = field.iter().find(|b| undefined_in_1252(**b)) {
+                let problem = TableProblem::Not1252Byte {
+                    byte: bad,
+                    column: i + 1,
+                };
                 return Err(Diagnostic::error(
                     &self.file,
                     Pos::new(line, i + 1),
-                    format!(
-                        "byte 0x{bad:02X} in column {} is not text in UTF-8 or Windows-1252",
-                        i + 1
-                    ),
-                )
-                .with_help(
-                    "the file is neither UTF-8 nor Windows-1252: save it again as \"CSV UTF-8\"",
-                )
-                .nl(
-                    format!("byte 0x{bad:02X} in kolom {} is geen tekst in UTF-8 of Windows-1252", i + 1),
-                    "het bestand is noch UTF-8 noch Windows-1252: bewaar het opnieuw als \"CSV UTF-8\"",
-                )
-                .fr(
-                    format!("l'octet 0x{bad:02X} de la colonne {} n'est pas du texte en UTF-8 ni en Windows-1252", i + 1),
-                    "le fichier n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le à nouveau en \"CSV UTF-8\"",
+                    problem,
                 ));
             }
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(field);
@@ -371,19 +352,13 @@ impl<R: Read> Source for CsvSource<R> {
                 let line = e.position().map_or(self.line + 1, |p| p.line());
                 self.line = line;
                 self.failed = matches!(e.kind(), csv::ErrorKind::Io(_));
+                let problem = TableProblem::Csv {
+                    detail: e.to_string(),
+                };
                 Some(Err(Diagnostic::error(
                     &self.file,
                     Pos::new(line.max(1) as usize, 1),
-                    format!("CSV: {e}"),
-                )
-                .with_help("check the quotes on this line")
-                .nl(
-                    format!("CSV: {e}"),
-                    "kijk de aanhalingstekens op deze regel na",
-                )
-                .fr(
-                    format!("CSV : {e}"),
-                    "vérifiez les guillemets sur cette ligne",
+                    problem,
                 )))
             }
         }
@@ -429,52 +404,25 @@ impl<R: Read> Source for CsvSource<R> {
     }
 }
 
-fn unreadable_workbook(file: &str, message: String) -> Diagnostic {
-    Diagnostic::error(file, Pos::new(1, 1), message)
-        .with_help("save the workbook as .xlsx (Excel or LibreOffice), or export the sheet as CSV")
-        .nl(
-            "",
-            "bewaar de werkmap als .xlsx (Excel of LibreOffice), of exporteer het blad als CSV",
-        )
-        .fr(
-            "",
-            "enregistrez le classeur en .xlsx (Excel ou LibreOffice), ou exportez la feuille en CSV",
-        )
+fn unreadable_workbook(file: &str, why: Unreadable) -> Diagnostic {
+    Diagnostic::error(file, Pos::new(1, 1), TableProblem::Workbook(why))
 }
 
 fn no_such_sheet(file: &str, sheet: &str, names: &[String]) -> Diagnostic {
-    let mean = |lang| crate::diag::suggestion_in(sheet, names.iter().map(String::as_str), lang);
-    let list = names.join(", ");
-    Diagnostic::error(
-        file,
-        Pos::new(1, 1),
-        format!("the workbook has no sheet '{sheet}'{}", mean(Lang::En)),
-    )
-    .with_help(format!("sheets: {list}"))
-    .nl(
-        format!("de werkmap heeft geen blad '{sheet}'{}", mean(Lang::Nl)),
-        format!("bladen: {list}"),
-    )
-    .fr(
-        format!(
-            "le classeur n'a pas de feuille «\u{a0}{sheet}\u{a0}»{}",
-            mean(Lang::Fr)
-        ),
-        format!("feuilles : {list}"),
-    )
+    let problem = TableProblem::NoSuchSheet {
+        sheet: sheet.to_string(),
+        sheets: names.to_vec(),
+        nearest: crate::diag::did_you_mean(sheet, names.iter().map(String::as_str))
+            .map(str::to_string),
+    };
+    Diagnostic::error(file, Pos::new(1, 1), problem)
 }
 
 fn empty_sheet(file: &str, name: &str) -> Diagnostic {
-    Diagnostic::error(file, Pos::new(1, 1), format!("sheet '{name}' is empty"))
-        .with_help("the first row names the columns, e.g. id, referral_date, birth_date")
-        .nl(
-            format!("blad '{name}' is leeg"),
-            "de eerste rij noemt de kolommen, bv. id, referral_date, birth_date",
-        )
-        .fr(
-            format!("la feuille «\u{a0}{name}\u{a0}» est vide"),
-            "la première ligne nomme les colonnes, p. ex. id, referral_date, birth_date",
-        )
+    let problem = TableProblem::EmptySheet {
+        sheet: name.to_string(),
+    };
+    Diagnostic::error(file, Pos::new(1, 1), problem)
 }
 
 /// The first sheet (or the one named) of an `.xlsx` workbook, read whole. Cells are read one
@@ -508,15 +456,27 @@ pub fn column_letters(mut n: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
+fn unreadable_sheet(name: &str, e: &impl std::fmt::Display) -> Unreadable {
+    Unreadable::Sheet {
+        sheet: name.to_string(),
+        detail: e.to_string(),
+    }
+}
+
 type SheetCells = std::collections::BTreeMap<u32, Vec<(u32, calamine::Data)>>;
 
 impl XlsxSource {
     pub fn open(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Self, Diagnostic> {
         use calamine::Reader;
-        let bad = |msg: String| unreadable_workbook(file, msg);
-        let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-                .map_err(|e| bad(format!("not a readable .xlsx workbook: {e}")))?;
+        let bad = |why: Unreadable| unreadable_workbook(file, why);
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(
+            bytes,
+        ))
+        .map_err(|e: calamine::XlsxError| {
+            bad(Unreadable::NotXlsx {
+                detail: e.to_string(),
+            })
+        })?;
         let names = book.sheet_names();
         let name = match sheet {
             Some(s) => names
@@ -527,7 +487,7 @@ impl XlsxSource {
             None => names
                 .first()
                 .cloned()
-                .ok_or_else(|| bad("the workbook has no sheets".into()))?,
+                .ok_or_else(|| bad(Unreadable::NoSheets))?,
         };
         let cells = Self::cells(file, &mut book, &name, &bad)?;
         let first_col = cells.values().flatten().map(|(c, _)| *c).min().unwrap_or(0);
@@ -572,16 +532,16 @@ impl XlsxSource {
         file: &str,
         book: &mut calamine::Xlsx<std::io::Cursor<Vec<u8>>>,
         name: &str,
-        bad: &dyn Fn(String) -> Diagnostic,
+        bad: &dyn Fn(Unreadable) -> Diagnostic,
     ) -> Result<SheetCells, Diagnostic> {
         let mut reader = book
             .worksheet_cells_reader(name)
-            .map_err(|e| bad(format!("sheet '{name}' cannot be read: {e}")))?;
+            .map_err(|e| bad(unreadable_sheet(name, &e)))?;
         let mut rows = SheetCells::new();
         let mut count = 0usize;
         while let Some(cell) = reader
             .next_cell()
-            .map_err(|e| bad(format!("sheet '{name}' cannot be read: {e}")))?
+            .map_err(|e| bad(unreadable_sheet(name, &e)))?
         {
             let (r, c) = cell.get_position();
             let value: calamine::Data = cell.get_value().clone().into();
@@ -589,24 +549,19 @@ impl XlsxSource {
                 continue;
             }
             if c >= MAX_COLUMNS {
-                return Err(Diagnostic::error(
-                    file,
-                    Pos::new(r as usize + 1, c as usize + 1),
-                    format!("cell {}{} is beyond column {}: a table of referrals has a few dozen columns", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
-                )
-                .with_help("delete what stands far to the right, or copy the table to a new sheet")
-                .nl(
-                    format!("cel {}{} ligt voorbij kolom {}: een tabel met aanmeldingen heeft enkele tientallen kolommen", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
-                    "verwijder wat ver rechts staat, of kopieer de tabel naar een nieuw blad",
-                )
-                .fr(
-                    format!("la cellule {}{} dépasse la colonne {} : un tableau d'orientations a quelques dizaines de colonnes", column_letters(c as usize), r + 1, column_letters(MAX_COLUMNS as usize - 1)),
-                    "supprimez ce qui se trouve loin à droite, ou copiez le tableau dans une nouvelle feuille",
-                ));
+                let problem = TableProblem::BeyondLastColumn {
+                    cell: format!("{}{}", column_letters(c as usize), r + 1),
+                    last: column_letters(MAX_COLUMNS as usize - 1),
+                };
+                let at = Pos::new(r as usize + 1, c as usize + 1);
+                return Err(Diagnostic::error(file, at, problem));
             }
             count += 1;
             if count > MAX_CELLS {
-                return Err(bad(format!("sheet '{name}' has more than {MAX_CELLS} cells: split it, or export it as CSV (read row by row)")));
+                return Err(bad(Unreadable::TooManyCells {
+                    sheet: name.to_string(),
+                    max: MAX_CELLS,
+                }));
             }
             rows.entry(r).or_default().push((c, value));
         }
@@ -663,7 +618,7 @@ impl Source for XlsxSource {
         let col = self.first_col as usize + column;
         (
             Pos::new(row, col + 1),
-            Some(format!("cell {}{row}", column_letters(col))),
+            Some(format!("{}{row}", column_letters(col))),
         )
     }
 }
@@ -676,10 +631,10 @@ pub fn open_path(
 ) -> Result<(String, Box<dyn Source>), Diagnostic> {
     let shown = crate::diag::display_path(path);
     let cannot = |e: std::io::Error| {
-        Diagnostic::error(&shown, Pos::new(1, 1), format!("cannot read: {e}"))
-            .with_help("check the path")
-            .nl(format!("kan niet lezen: {e}"), "kijk het pad na")
-            .fr(format!("lecture impossible : {e}"), "vérifiez le chemin")
+        let problem = TableProblem::CannotOpen {
+            reason: e.to_string(),
+        };
+        Diagnostic::error(&shown, Pos::new(1, 1), problem)
     };
     let is_xlsx = path
         .extension()
@@ -693,16 +648,7 @@ pub fn open_path(
         return Err(Diagnostic::error(
             &shown,
             Pos::new(1, 1),
-            "--sheet applies to .xlsx workbooks only",
-        )
-        .with_help("leave out --sheet for a CSV file")
-        .nl(
-            "--sheet geldt alleen voor .xlsx-werkmappen",
-            "laat --sheet weg voor een CSV-bestand",
-        )
-        .fr(
-            "--sheet ne s'applique qu'aux classeurs .xlsx",
-            "omettez --sheet pour un fichier CSV",
+            TableProblem::SheetOfCsv,
         ));
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
@@ -713,6 +659,7 @@ pub fn open_path(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::{Problem, TableProblem};
 
     fn rows(src: &mut dyn Source) -> Vec<Vec<String>> {
         let mut out = Vec::new();
@@ -751,7 +698,14 @@ mod tests {
         assert_eq!(s.advance().unwrap().unwrap(), 2);
         let e = s.advance().unwrap().unwrap_err();
         assert_eq!((e.line, e.col), (3, 2));
-        assert!(e.message.contains("0x81"), "{}", e.message);
+        assert!(
+            matches!(
+                *e.problem,
+                Problem::Table(TableProblem::Not1252Byte { byte: 0x81, .. })
+            ),
+            "{:?}",
+            e.problem
+        );
 
         let bom = b"\xEF\xBB\xBFid,gender\n1,v\n".to_vec();
         let s = CsvSource::open("b.csv", &bom[..]).unwrap();

@@ -17,6 +17,7 @@ pub mod routing;
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, EvalAltResult, Position, Scope, AST};
 
+use traject_model::problem::ScriptFailure;
 use traject_model::referral::{Referral, BOOL_FIELDS};
 
 /// Resource limits for one script run.
@@ -210,31 +211,22 @@ pub fn innermost(err: &EvalAltResult) -> (&EvalAltResult, Position) {
 }
 
 /// Why a script run stopped: the message names the limit (with its value) or the error.
-pub fn describe_error(err: &EvalAltResult) -> String {
-    describe_with_limits(err, None)
-}
-
-/// As `describe_error`, naming the value of the limit that was hit.
-pub fn describe_with_limits(err: &EvalAltResult, limits: Option<&Limits>) -> String {
+pub fn failure_of(err: &EvalAltResult, limits: Option<&Limits>) -> ScriptFailure {
     let (e, _) = innermost(err);
-    let limit = |name: &str, value: String| match limits {
-        Some(_) => format!(" ({name} = {value})"),
-        None => String::new(),
-    };
     let l = limits.copied().unwrap_or(DEFAULT_LIMITS);
+    let known = limits.is_some();
     match e {
-        EvalAltResult::ErrorTooManyOperations(_) => format!(
-            "stopped: exceeded the limit on operations{} — an endless loop?",
-            limit("max_operations", l.max_operations.to_string())
-        ),
-        EvalAltResult::ErrorTerminated(token, _) if token.to_string() == TIMED_OUT => format!(
-            "stopped: exceeded the limit on time{} — a value growing without bound, or an endless loop?",
-            limit("max_time_ms", l.max_time_ms.to_string())
-        ),
-        EvalAltResult::ErrorStackOverflow(_) => format!(
-            "stopped: exceeded the limit on call depth{} — endless recursion?",
-            limit("max_call_levels", l.max_call_levels.to_string())
-        ),
+        EvalAltResult::ErrorTooManyOperations(_) => ScriptFailure::TooManyOperations {
+            limit: known.then_some(l.max_operations),
+        },
+        EvalAltResult::ErrorTerminated(token, _) if token.to_string() == TIMED_OUT => {
+            ScriptFailure::TimedOut {
+                limit_ms: known.then_some(l.max_time_ms),
+            }
+        }
+        EvalAltResult::ErrorStackOverflow(_) => ScriptFailure::TooDeep {
+            limit: known.then_some(l.max_call_levels),
+        },
         EvalAltResult::ErrorDataTooLarge(what, _) => {
             let (name, value) = match what.as_str() {
                 w if w.contains("String") || w.contains("string") => {
@@ -248,18 +240,22 @@ pub fn describe_with_limits(err: &EvalAltResult, limits: Option<&Limits>) -> Str
                 }
                 _ => ("size limit", 0),
             };
-            format!(
-                "stopped: {what} exceeded its size limit{}",
-                limit(name, value.to_string())
-            )
+            ScriptFailure::TooLarge {
+                what: what.to_string(),
+                limit: known.then(|| (name.to_string(), value)),
+            }
         }
-        EvalAltResult::ErrorVariableNotFound(name, _) => format!("unknown variable '{name}'"),
-        other => other
-            .to_string()
-            .split(" (line")
-            .next()
-            .unwrap_or_default()
-            .to_string(),
+        EvalAltResult::ErrorVariableNotFound(name, _) => ScriptFailure::UnknownVariable {
+            name: name.to_string(),
+        },
+        other => ScriptFailure::Other {
+            detail: other
+                .to_string()
+                .split(" (line")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        },
     }
 }
 
@@ -274,14 +270,20 @@ pub fn is_missing_variable(err: &EvalAltResult) -> bool {
 }
 
 /// Evaluate a compiled boolean expression against a referral scope.
-pub fn eval_bool(engine: &Engine, ast: &AST, scope: &mut Scope) -> Result<Option<bool>, String> {
+pub fn eval_bool(
+    engine: &Engine,
+    ast: &AST,
+    scope: &mut Scope,
+) -> Result<Option<bool>, ScriptFailure> {
     match engine.eval_ast_with_scope::<Dynamic>(scope, ast) {
         Ok(v) => match v.as_bool() {
             Ok(b) => Ok(Some(b)),
-            Err(t) => Err(format!("expression gave {t}, not true or false")),
+            Err(t) => Err(ScriptFailure::NotBoolean {
+                found: t.to_string(),
+            }),
         },
         Err(e) if is_missing_variable(&e) => Ok(None),
-        Err(e) => Err(describe_error(&e)),
+        Err(e) => Err(failure_of(&e, None)),
     }
 }
 

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use traject_model::diag::{Diagnostic, Pos};
+use traject_model::problem::{IdList, Placed, RoutingProblem};
 use traject_model::referral::Referral;
 
 /// A compiled routing script.
@@ -43,7 +44,26 @@ pub struct Routing {
     pub module: String,
     pub groups: Vec<Group>,
     pub waiting: Vec<String>,
-    pub notes: Vec<String>,
+    pub notes: Vec<RoutingNote>,
+}
+
+/// A note on a routing: what the engine did with the script's answer, or the script's own
+/// note (in whatever language the script writes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingNote {
+    /// A group larger than the module allows: the extra people wait.
+    Overflow {
+        group: String,
+        had: usize,
+        max: usize,
+        waiting: usize,
+    },
+    /// People the script did not place: they wait.
+    NotPlaced {
+        count: usize,
+    },
+    Script(String),
 }
 
 /// Compile a routing script; it must define `route(people, settings)`.
@@ -55,19 +75,20 @@ pub fn compile(
 ) -> Result<RoutingScript, Diagnostic> {
     let ast = engine.compile(text).map_err(|e| {
         let (line, col) = super::line_col(e.position()).unwrap_or((1, 1));
-        Diagnostic::error(
-            file,
-            Pos::new(line, col),
-            format!("Rhai script does not compile: {}", e.0),
-        )
-        .with_help("imports, eval and file or environment access are not available to scripts")
+        let problem = RoutingProblem::Syntax {
+            detail: e.0.to_string(),
+        };
+        Diagnostic::error(file, Pos::new(line, col), problem)
     })?;
     if !ast
         .iter_functions()
         .any(|f| f.name == "route" && f.params.len() == 2)
     {
-        return Err(Diagnostic::error(file, Pos::new(1, 1), "routing script does not define `fn route(people, settings)`")
-            .with_help("define fn route(people, settings) returning #{groups: [...], waiting: [...], notes: [...]}"));
+        return Err(Diagnostic::error(
+            file,
+            Pos::new(1, 1),
+            RoutingProblem::NoRouteFunction,
+        ));
     }
     Ok(RoutingScript {
         name: name.to_string(),
@@ -130,8 +151,6 @@ fn person_map(id: &str, r: &Referral) -> Dynamic {
     Dynamic::from(m)
 }
 
-const SHAPE: &str = "route() must return #{groups: [#{id, language, interpreter, members: [ids]}], waiting: [ids], notes: [text]}";
-
 /// Run `script` on `people` (id, referral), with the module's `settings`.
 pub fn route(
     engine: &Engine,
@@ -151,11 +170,10 @@ pub fn route(
         placed: BTreeSet::new(),
     };
     let Some(map) = result.clone().try_cast::<Map>() else {
-        return Err(reply.fail(format!(
-            "routing script '{}' returned {}, not a map",
-            script.name,
-            result.type_name()
-        )));
+        return Err(reply.fail(RoutingProblem::NotAMap {
+            script: script.name.clone(),
+            found: result.type_name().to_string(),
+        }));
     };
     let max = settings
         .get("max_group_size")
@@ -175,18 +193,18 @@ pub fn route(
         };
         if let Some(max) = max.filter(|m| group.members.len() > *m) {
             let extra = group.members.split_off(max);
-            out.notes.push(format!(
-                "group '{}' had {} people, more than the maximum of {max}: {} wait",
-                group.id,
-                max + extra.len(),
-                extra.len()
-            ));
+            out.notes.push(RoutingNote::Overflow {
+                group: group.id.clone(),
+                had: max + extra.len(),
+                max,
+                waiting: extra.len(),
+            });
             overflow.extend(extra);
         }
         out.groups.push(group);
     }
-    for w in reply.ids_of(map.get("waiting"), "waiting")? {
-        reply.place(&w, "on the waiting list")?;
+    for w in reply.ids_of(map.get("waiting"), IdList::Waiting)? {
+        reply.place(&w, Placed::OnWaitingList)?;
         out.waiting.push(w);
     }
     out.waiting.extend(overflow);
@@ -197,15 +215,15 @@ pub fn route(
         .map(|s| s.to_string())
         .collect();
     if !forgotten.is_empty() {
-        out.notes.push(format!(
-            "{} people were not placed by the script and wait",
-            forgotten.len()
-        ));
+        out.notes.push(RoutingNote::NotPlaced {
+            count: forgotten.len(),
+        });
         out.waiting.extend(forgotten);
     }
     if let Some(notes) = map.get("notes") {
         let arr = notes.clone().try_cast::<Array>().unwrap_or_default();
-        out.notes.extend(arr.into_iter().map(|n| n.to_string()));
+        out.notes
+            .extend(arr.into_iter().map(|n| RoutingNote::Script(n.to_string())));
     }
     Ok(out)
 }
@@ -232,15 +250,22 @@ fn run_script(
         let (_, mut pos) = super::innermost(&e);
         if pos.is_none() {
             let replay = if super::timed_out(&e) {
-                super::Limits { max_time_ms: (limits.max_time_ms / 5).max(1), ..*limits }
+                super::Limits {
+                    max_time_ms: (limits.max_time_ms / 5).max(1),
+                    ..*limits
+                }
             } else {
                 *limits
             };
-            pos = super::replay_position(replay, |e| call(e, &mut Scope::new()).is_err()).unwrap_or(pos);
+            pos = super::replay_position(replay, |e| call(e, &mut Scope::new()).is_err())
+                .unwrap_or(pos);
         }
         let (line, col) = super::line_col(pos).unwrap_or((1, 1));
-        Diagnostic::error(&script.file, Pos::new(line, col), format!("routing script '{}': {}", script.name, super::describe_with_limits(&e, Some(limits))))
-            .with_help("nothing was written; fix the script or raise the programme's `limits:` (within the ceiling)")
+        let problem = RoutingProblem::Failed {
+            script: script.name.clone(),
+            failure: super::failure_of(&e, Some(limits)),
+        };
+        Diagnostic::error(&script.file, Pos::new(line, col), problem)
     })
 }
 
@@ -253,74 +278,84 @@ struct Reply<'a> {
 }
 
 impl Reply<'_> {
-    fn fail(&self, msg: String) -> Diagnostic {
-        Diagnostic::error(&self.script.file, Pos::new(1, 1), msg).with_help(SHAPE)
+    fn fail(&self, problem: RoutingProblem) -> Diagnostic {
+        Diagnostic::error(&self.script.file, Pos::new(1, 1), problem)
+    }
+
+    fn name(&self) -> String {
+        self.script.name.clone()
     }
 
     /// Place `id` (in a group, on the waiting list): known, and not placed before.
-    fn place(&mut self, id: &str, into: &str) -> Result<(), Diagnostic> {
-        let name = &self.script.name;
+    fn place(&mut self, id: &str, into: Placed) -> Result<(), Diagnostic> {
         if !self.known.contains(id) {
-            return Err(self.fail(format!(
-                "routing script '{name}' put unknown id '{id}' {into}"
-            )));
+            return Err(self.fail(RoutingProblem::UnknownId {
+                script: self.name(),
+                id: id.to_string(),
+                placed: into,
+            }));
         }
         if !self.placed.insert(id.to_string()) {
-            return Err(self.fail(format!("routing script '{name}' placed '{id}' twice")));
+            return Err(self.fail(RoutingProblem::PlacedTwice {
+                script: self.name(),
+                id: id.to_string(),
+            }));
         }
         Ok(())
     }
 
-    fn ids_of(&self, v: Option<&Dynamic>, what: &str) -> Result<Vec<String>, Diagnostic> {
+    fn ids_of(&self, v: Option<&Dynamic>, list: IdList) -> Result<Vec<String>, Diagnostic> {
         let Some(v) = v else { return Ok(Vec::new()) };
-        let name = &self.script.name;
         let arr = v.clone().try_cast::<Array>().ok_or_else(|| {
-            self.fail(format!(
-                "routing script '{name}': {what} is {}, not an array of ids",
-                v.type_name()
-            ))
+            self.fail(RoutingProblem::NotIds {
+                script: self.name(),
+                list: list.clone(),
+                found: v.type_name().to_string(),
+            })
         })?;
         arr.into_iter()
             .map(|d| {
                 d.clone().into_string().map_err(|t| {
-                    self.fail(format!(
-                        "routing script '{name}': {what} holds a {t}, not an id"
-                    ))
+                    self.fail(RoutingProblem::NotAnId {
+                        script: self.name(),
+                        list: list.clone(),
+                        found: t.to_string(),
+                    })
                 })
             })
             .collect()
     }
 
     fn groups(&self, map: &Map) -> Result<Array, Diagnostic> {
-        let name = &self.script.name;
         match map.get("groups") {
             Some(g) => g.clone().try_cast::<Array>().ok_or_else(|| {
-                self.fail(format!(
-                    "routing script '{name}': groups is {}, not an array",
-                    g.type_name()
-                ))
+                self.fail(RoutingProblem::GroupsNotArray {
+                    script: self.name(),
+                    found: g.type_name().to_string(),
+                })
             }),
-            None => Err(self.fail(format!("routing script '{name}' returned no `groups`"))),
+            None => Err(self.fail(RoutingProblem::NoGroups {
+                script: self.name(),
+            })),
         }
     }
 
     /// Group `gi` as the script gave it, its members placed; `None` when it has none.
     fn group(&mut self, gi: usize, g: Dynamic) -> Result<Option<Group>, Diagnostic> {
         let Some(gm) = g.clone().try_cast::<Map>() else {
-            return Err(self.fail(format!(
-                "routing script '{}': group {} is {}, not a map",
-                self.script.name,
-                gi + 1,
-                g.type_name()
-            )));
+            return Err(self.fail(RoutingProblem::GroupNotMap {
+                script: self.name(),
+                group: gi + 1,
+                found: g.type_name().to_string(),
+            }));
         };
         let id = gm
             .get("id")
             .and_then(|d| d.clone().into_string().ok())
             .unwrap_or_else(|| format!("group_{}", gi + 1));
-        let members = self.ids_of(gm.get("members"), &format!("members of group '{id}'"))?;
+        let members = self.ids_of(gm.get("members"), IdList::MembersOf(id.clone()))?;
         for m in &members {
-            self.place(m, &format!("in group '{id}'"))?;
+            self.place(m, Placed::InGroup(id.clone()))?;
         }
         if members.is_empty() {
             return Ok(None);

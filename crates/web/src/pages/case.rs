@@ -11,7 +11,7 @@ use traject_app::cases::{self, CaseFilter, CaseView};
 use traject_app::users::SessionUser;
 use traject_app::Programs;
 use traject_cases::{Action, EventRecord};
-use traject_i18n::Lang;
+use traject_i18n::{LabelIn, Lang};
 use traject_model::program::terms::ExitKind;
 use traject_rules::CompiledProgram;
 
@@ -46,7 +46,7 @@ pub async fn case_list(
                     th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "Aangemeld op", "Orienté le", "Referred on")) } th { (t(lang, "Oordeel", "Verdict", "Verdict")) } } }
                 tbody { @for c in &rows { tr {
                     td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
-                    td { (c.program) } td { (c.state.word(lang)) @if let Some(p) = c.position { " (" (p) ")" } }
+                    td { (c.program) } td { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (p) ")" } }
                     td { (c.team.clone().unwrap_or_default()) } td { (day(c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang).unwrap_or(c.verdict.as_str())) }
                 } } }
             }
@@ -194,7 +194,7 @@ fn case_page(
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
-            dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (c.state.word(lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
+            dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
             dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }
             dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(c.referral_date, lang)) }

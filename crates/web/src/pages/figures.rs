@@ -11,7 +11,7 @@ use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
 use traject_app::{cases, forecast, programmes as progs, reports, Need};
 use traject_cases::CaseState;
-use traject_i18n::Lang;
+use traject_i18n::{LabelIn, Lang};
 
 use super::intake::ProgramQuery;
 use super::{lang_of, layout, page, t};
@@ -143,7 +143,7 @@ pub async fn whatif(
         let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
         let (ask, settings) = req.settings();
         let report = forecast::what_if(&compiled.program, &ask, &settings, &user.ctx(server.today()))?;
-        let [active, waiting, waits] = traject_sim::report::charts(&report, lang);
+        let [active, waiting, waits] = traject_render::simulation::charts(&report, lang);
         let solved = match q.solve {
             Some(_) => Some(forecast::solve_fte(&compiled.program, None, 28.0, 0.9, &settings)?),
             None => None,
@@ -181,7 +181,7 @@ pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response
             ul.programmes { @for l in server.catalogue.list() { li {
                 a href=(format!("/programmes/{}", l.id)) { (l.id) }
                 @if let Some(c) = &l.compiled { " — " (c.program.spec.versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")) }
-                @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (p) } } }
+                @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
             } } }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Programma's", "Programmes", "Programmes"), body)))
@@ -205,7 +205,8 @@ pub async fn programme(
         server.catalogue.refresh();
         let compiled = crate::api::served(server, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
-        let summary = progs::show(&server.catalogue, &id, None, Some(lang), &Default::default())?;
+        let (shown, _) = progs::show(&server.catalogue, &id, None, &Default::default())?;
+        let summary = traject_render::summary::render(&shown, None, lang);
         let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
         let versions = &compiled.program.spec.versions;
         let diff = match (&q.a, &q.b) {
@@ -213,7 +214,7 @@ pub async fn programme(
             _ => None,
         };
         let body = html! {
-            @if let Some(p) = &problem { div.problem { pre { (p.render_in(lang)) } } }
+            @if let Some(p) = &problem { div.problem { pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
             table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
                 @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
             form.diff method="get" action=(format!("/programmes/{id}")) {
@@ -222,7 +223,7 @@ pub async fn programme(
                 select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } }
                 button type="submit" { (t(lang, "Vergelijk", "Comparer", "Compare")) }
             }
-            @if let Some(d) = &diff { pre.diff { (traject_rollout::diff::render_text(d, lang)) } }
+            @if let Some(d) = &diff { pre.diff { (traject_render::diff::render_text(d, lang)) } }
             pre.summary { (summary) }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), &id, body)))
@@ -253,7 +254,7 @@ fn report_csv(
     match kind {
         "activity" => {
             let r = reports::activity(store, &id, from, to, &ctx)?;
-            Ok(Some(traject_report::activity::csv(&r)))
+            Ok(Some(traject_render::activity::csv(&r)))
         }
         "funding" => {
             let Some(cost) = q.cost.as_deref().filter(|c| !c.trim().is_empty()) else {
@@ -275,7 +276,7 @@ fn report_csv(
                 &Default::default(),
                 &ctx,
             )?;
-            Ok(Some(traject_report::funding_csv(&r)))
+            Ok(Some(traject_render::funding::funding_csv(&r)))
         }
         _ => Err(Failure::new(
             StatusCode::NOT_FOUND,
@@ -353,7 +354,7 @@ pub async fn reports(
                         td { @for (i, (state, n)) in r.states.iter().enumerate() {
                             @if i > 0 { ", " }
                             @match state.parse::<traject_cases::CaseState>() {
-                                Ok(st) => { (st.word(lang)) }
+                                Ok(st) => { (traject_i18n::catalogue::state_word(st, lang)) }
                                 Err(_) => { (state) }
                             }
                             " " (n)
@@ -392,7 +393,7 @@ pub async fn report_file(
         match ext {
             "csv" => Ok((name, "text/csv; charset=utf-8", csv_text.into_bytes())),
             "xlsx" => {
-                let bytes = traject_report::xlsx::from_csv(kind, &csv_text)
+                let bytes = traject_render::xlsx::from_csv(kind, &csv_text)
                     .map_err(traject_app::AppError::from)?;
                 Ok((
                     name,

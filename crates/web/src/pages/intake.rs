@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use traject_app::{cases, referrals};
-use traject_i18n::{field_label, field_value_label, value_label, Lang};
+use traject_i18n::{field_label, field_value_label, value_label, LabelIn, Lang};
 use traject_model::vocab::FieldType;
 use traject_rules::eval::Outcome;
 use traject_rules::explain::Explanation;
@@ -77,7 +77,7 @@ pub fn verdict(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> Marku
                     @let (class, mark) = match r.outcome { Outcome::Pass => ("pass", "✓"), Outcome::Fail => ("fail", "✗"), Outcome::Unknown => ("unknown", "?") };
                     tr class=(class) {
                         td.mark { (mark) }
-                        td { (r.label) @if r.mode != "hard" { " (" (r.mode) ")" } }
+                        td { (r.label.get(lang, fallback)) @if r.mode != "hard" { " (" (r.mode) ")" } }
                         td.value { (shown_value(r.value.as_deref(), lang)) }
                     }
                 }
@@ -114,7 +114,8 @@ fn intake_page(
     result: Option<Result<Explanation, Failure>>,
     lang: Lang,
 ) -> Markup {
-    let (version, fields) = referrals::form(compiled, server.today(), lang);
+    let (version, fields) = referrals::form(compiled, server.today());
+    let fallback = compiled.program.spec.society_language;
     let id = &compiled.program.spec.id;
     let (programmes, csrf) = (served_ids(server), &user.csrf);
     let body = html! {
@@ -132,7 +133,7 @@ fn intake_page(
                     label {
                         span.name { (field_label(f.name, lang)) }
                         (input(f, field(pairs, f.name), lang))
-                        @if !f.rules.is_empty() { small.help { (t(lang, "Gebruikt door: ", "Utilisé par : ", "Used by: ")) (f.rules.join("; ")) } }
+                        @if !f.rules.is_empty() { small.help { (t(lang, "Gebruikt door: ", "Utilisé par : ", "Used by: ")) (f.rules.iter().map(|l| l.get(lang, fallback)).collect::<Vec<_>>().join("; ")) } }
                     }
                 }
                 div.actions {
@@ -162,11 +163,10 @@ fn judge(
     user: &traject_app::users::SessionUser,
     compiled: &CompiledProgram,
     pairs: &[(String, String)],
-    lang: Lang,
 ) -> Result<Explanation, Failure> {
     let r =
-        referrals::from_form(pairs).map_err(|d| Failure::from(traject_app::AppError::Rows(d)))?;
-    Ok(referrals::check(compiled, &r, Some(lang), &user.ctx(server.today()))?.explanation)
+        referrals::from_form(pairs).map_err(|d| Failure::from(traject_app::AppError::from(d)))?;
+    Ok(referrals::check(compiled, &r, &user.ctx(server.today()))?)
 }
 
 fn programme(
@@ -213,7 +213,7 @@ pub async fn intake_submit(
             }
             let compiled = programme(server, field(&pairs, "program"))?;
             let r = referrals::from_form(&pairs)
-                .map_err(|d| Failure::from(traject_app::AppError::Rows(d)));
+                .map_err(|d| Failure::from(traject_app::AppError::from(d)));
             let made = r.and_then(|r| {
                 Ok(cases::new_case(
                     store,
@@ -241,7 +241,7 @@ pub async fn intake_submit(
         let status = refusal.as_ref().map_or(StatusCode::OK, |f| f.status);
         let result = Some(match refusal {
             Some(f) => Err(f),
-            None => judge(server, user, &compiled, &pairs, lang),
+            None => judge(server, user, &compiled, &pairs),
         });
         Ok((
             status,
@@ -261,7 +261,7 @@ pub async fn intake_verdict(
         checked_form(user, &pairs)?;
         let compiled = programme(server, field(&pairs, "program"))?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
-        Ok(match judge(server, user, &compiled, &pairs, lang) {
+        Ok(match judge(server, user, &compiled, &pairs) {
             Ok(e) => verdict(&compiled, &e, lang),
             Err(f) => problem(&f, lang),
         })

@@ -15,6 +15,8 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 use traject_app::users::{self, SessionUser};
 use traject_app::Role;
+use traject_i18n::catalogue::{role_word, row_problem};
+use traject_i18n::diagnostics::headline;
 use traject_i18n::Lang;
 use traject_store::Store;
 
@@ -66,7 +68,7 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                             a href="/reports" { (t(lang, "Rapporten", "Rapports", "Reports")) }
                         }
                         form.logout method="post" action="/logout" {
-                            span.user { (u.name) " · " (u.role.word(lang))
+                            span.user { (u.name) " · " (role_word(u.role, lang))
                                 @if let Some(team) = &u.team { " · " (team) } }
                             input type="hidden" name="csrf" value=(u.csrf);
                             button type="submit" { (t(lang, "Afmelden", "Se déconnecter", "Log out")) }
@@ -88,8 +90,10 @@ pub fn problem(f: &Failure, lang: Lang) -> Markup {
     html! {
         div.problem role="alert" {
             p { (f.text(lang)) }
-            @if !f.diagnostics.is_empty() {
-                ul { @for d in &f.diagnostics { li { (d.in_lang(lang).headline()) } } }
+            @if !f.problems.is_empty() {
+                ul { @for d in &f.problems {
+                    li { (headline(d, &row_problem(&d.problem, lang).message, lang)) }
+                } }
             }
         }
     }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use rust_xlsxwriter::{Format, Workbook};
 
-use super::ReportError;
+use traject_report::ReportError;
 
 /// Whether a spreadsheet would read `cell` as a formula.
 fn formula_like(cell: &str) -> bool {

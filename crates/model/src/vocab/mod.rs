@@ -3,6 +3,8 @@
 //! rules name real fields and codes) and the referral readers (which read values into these
 //! fields), and needs neither (`schemas/referral.schema.json` documents it for editors).
 
+pub mod table;
+
 /// Referral fields that hold yes/no facts or a worker's yes/no judgement.
 pub const BOOL_FIELDS: &[&str] = &[
     "in_contact_with_ocmw_service",

@@ -18,9 +18,12 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Report, TestResult};
+use crate::{Report, TestResult};
 use traject_cases::{self as engine, Ctx};
-use traject_model::diag::{suggestion_suffix, Diagnostic};
+use traject_i18n::catalogue::{case_error, store_error};
+use traject_i18n::Lang;
+use traject_model::diag::{did_you_mean, Diagnostic};
+use traject_model::problem::{KeyList, TestProblem};
 use traject_model::program::LoadError;
 use traject_model::yaml::SpanIndex;
 use traject_rules::CompiledProgram;
@@ -79,9 +82,8 @@ pub fn run_all(
             LoadError::new(vec![Diagnostic::error(
                 file,
                 place.value,
-                "`trajectories:` must be a list",
-            )
-            .with_help("each: name, source, steps")])
+                TestProblem::TrajectoriesNotList,
+            )])
             .with_source(file, text),
         );
     };
@@ -101,10 +103,10 @@ pub fn run_all(
         ] {
             if !ok {
                 let place = index.locate(&ptr);
-                problems.push(
-                    Diagnostic::error(file, place.value, format!("trajectory needs `{key}:`"))
-                        .with_help("each trajectory: name, source (the seed line), steps"),
-                );
+                let problem = TestProblem::TrajectoryNeeds {
+                    key: key.to_string(),
+                };
+                problems.push(Diagnostic::error(file, place.value, problem));
             }
         }
         let Some(steps) = t.get("steps").and_then(Value::as_array) else {
@@ -146,22 +148,18 @@ impl Located<'_> {
         &self,
         map: &serde_json::Map<String, Value>,
         ptr: &str,
-        (what, allowed, all): (&str, &[&str], &str),
+        (list, allowed): (KeyList, &[&str]),
         problems: &mut Vec<Diagnostic>,
     ) {
         for k in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
             let place = self.index.locate_key(&format!("{ptr}/{k}"));
-            problems.push(
-                Diagnostic::error(
-                    self.file,
-                    place.value,
-                    format!(
-                        "unknown {what} '{k}'{}",
-                        suggestion_suffix(k, allowed.iter().copied())
-                    ),
-                )
-                .with_help(format!("{all}: {}", allowed.join(", "))),
-            );
+            let problem = TestProblem::UnknownKey {
+                key: k.clone(),
+                list,
+                allowed: allowed.iter().map(|k| k.to_string()).collect(),
+                nearest: did_you_mean(k, allowed.iter().copied()).map(str::to_string),
+            };
+            problems.push(Diagnostic::error(self.file, place.value, problem));
         }
     }
 
@@ -172,30 +170,22 @@ impl Located<'_> {
             problems.push(Diagnostic::error(
                 self.file,
                 place.value,
-                "a step is a mapping",
+                TestProblem::StepNotMapping,
             ));
             return;
         };
-        self.unknown_keys(m, sp, ("step key", STEP_KEYS, "step keys"), problems);
+        self.unknown_keys(m, sp, (KeyList::StepKeys, STEP_KEYS), problems);
         if let Some(e) = m.get("expect").and_then(Value::as_object) {
             let ptr = format!("{sp}/expect");
-            self.unknown_keys(
-                e,
-                &ptr,
-                ("expectation", EXPECT_KEYS, "expectations"),
-                problems,
-            );
+            self.unknown_keys(e, &ptr, (KeyList::Expectations, EXPECT_KEYS), problems);
         }
         if step_date(step).is_none() {
             let place = self.index.locate(sp);
-            problems.push(
-                Diagnostic::error(
-                    self.file,
-                    place.value,
-                    "every step needs `on:` with a real date (YYYY-MM-DD)",
-                )
-                .with_help("the step runs on that day"),
-            );
+            problems.push(Diagnostic::error(
+                self.file,
+                place.value,
+                TestProblem::StepWithoutDate,
+            ));
         }
     }
 }
@@ -282,7 +272,10 @@ fn run_one(
             store,
             cases: BTreeMap::new(),
         },
-        Err(e) => return vec![format!("cannot open an in-memory store: {e}")],
+        Err(e) => {
+            let reason = store_error(&e, Lang::En);
+            return vec![format!("cannot open an in-memory store: {reason}")];
+        }
     };
     for (si, step) in steps.iter().enumerate() {
         let sp = format!("{ptr}/steps/{si}");
@@ -348,7 +341,7 @@ impl Run<'_> {
                         "bad referral".to_string()
                     })?;
             let (id, _) = engine::new_case(&mut self.store, self.compiled, &referral, ctx)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| case_error(&e, Lang::En))?;
             self.cases.insert(name.to_string(), id);
             return Ok(StepDone {
                 case: Some(name.to_string()),
@@ -367,7 +360,7 @@ impl Run<'_> {
             .ok_or_else(|| format!("line {line}: no case '{name}' was created with `new:`"))?;
         let next_started = self
             .action(action, id, step, ctx)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| case_error(&e, Lang::En))?;
         Ok(StepDone {
             case: Some(name.to_string()),
             next_started,

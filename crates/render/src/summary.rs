@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::load::Program;
-use super::model::*;
-use traject_i18n::{ui, Key, Label, Lang};
+use traject_i18n::{ui, Key, Label, LabelIn, Lang};
+use traject_model::program::duration::Duration;
+use traject_model::program::model::*;
+use traject_model::program::Program;
 
 struct Writer {
     lang: Lang,
@@ -31,8 +32,8 @@ impl Writer {
         format!("[{} {source}]", self.k(Key::Source))
     }
 
-    fn duration(&self, text: &str) -> String {
-        super::words::duration(text, self.lang)
+    fn duration(&self, d: &Duration) -> String {
+        super::words::duration(*d, self.lang)
     }
 
     fn schedule(&self, s: &Schedule) -> String {
@@ -155,9 +156,9 @@ impl Writer {
         }
         for c in &v.changes {
             let mark = match c.change {
-                super::changes::ChangeKind::Added => "+",
-                super::changes::ChangeKind::Removed => "-",
-                super::changes::ChangeKind::Changed => "~",
+                traject_model::program::changes::ChangeKind::Added => "+",
+                traject_model::program::changes::ChangeKind::Removed => "-",
+                traject_model::program::changes::ChangeKind::Changed => "~",
             };
             let what = super::words::term_or_code("change_section", c.section.as_str(), self.lang);
             let _ = writeln!(
@@ -383,7 +384,7 @@ impl Writer {
                 self.duration(&w.to),
             )
         } else if let Some(x) = &e.every {
-            format!("{} ({anchor})", super::words::every(x, self.lang))
+            format!("{} ({anchor})", super::words::every(*x, self.lang))
         } else {
             anchor
         }
@@ -655,4 +656,11 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
         w.version(v);
     }
     traject_i18n::typography(&w.out, lang)
+}
+
+/// Render a programme as shown by `traject_app::programmes::show`: the version named, or
+/// every version.
+pub fn render_shown(program: &Program, version: Option<&str>, lang: Lang) -> String {
+    let version = version.and_then(|id| program.spec.versions.iter().find(|v| v.id == id));
+    render(program, version, lang)
 }

@@ -2,10 +2,10 @@
 //! schedules ("1 fois par semaine, séances de 3 heures") with the plural forms of each language,
 //! and programme terms by their labels. Shared by `traject show`, `traject diff` and reports.
 
-use super::duration::{Duration, Unit};
-use super::model::Schedule;
 use traject_i18n::vocabulary::{count, term, unit};
-use traject_i18n::Lang;
+use traject_i18n::{LabelIn, Lang};
+use traject_model::program::duration::{Duration, Unit};
+use traject_model::program::model::Schedule;
 
 fn unit_code(u: Unit) -> &'static str {
     match u {
@@ -18,33 +18,29 @@ fn unit_code(u: Unit) -> &'static str {
 }
 
 /// "3 months" → "3 maanden" / "3 mois"; "half day" → "halve dag"; "open" → "open (geen vaste duur)".
-pub fn duration(text: &str, lang: Lang) -> String {
-    match Duration::parse(text) {
-        Ok(Duration::Open) => tr(
+pub fn duration(d: Duration, lang: Lang) -> String {
+    match d {
+        Duration::Open => tr(
             lang,
             "open (geen vaste duur)",
             "ouvert (sans durée fixe)",
             "open (no fixed length)",
         )
         .into(),
-        Ok(Duration::Fixed {
-            amount,
+        Duration::Fixed {
+            amount: 0.5,
             unit: Unit::Day,
-        }) if text.trim() == "half day" && amount == 0.5 => {
-            tr(lang, "halve dag", "demi-journée", "half a day").into()
-        }
-        Ok(Duration::Fixed { amount, unit }) => count(amount, unit_code(unit), lang),
-        Err(_) => text.to_string(),
+        } => tr(lang, "halve dag", "demi-journée", "half a day").into(),
+        Duration::Fixed { amount, unit } => count(amount, unit_code(unit), lang),
     }
 }
 
-fn tr(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Nl => nl,
-        Lang::Fr => fr,
-        Lang::En => en,
-    }
+/// A duration as a file writes it, in words; a text that is no duration stays as written.
+pub fn duration_text(text: &str, lang: Lang) -> String {
+    Duration::parse(text).map_or_else(|_| text.to_string(), |d| duration(d, lang))
 }
+
+use traject_i18n::say as tr;
 
 /// "per week" / "par semaine" / "a week" for a schedule's `per`.
 fn per(p: &str, lang: Lang) -> String {
@@ -66,9 +62,9 @@ fn times(n: f64, lang: Lang) -> String {
 }
 
 /// "om de 3 weken" / "toutes les 3 semaines" / "every 3 weeks".
-pub fn every(text: &str, lang: Lang) -> String {
+pub fn every(text: Duration, lang: Lang) -> String {
     let d = duration(text, lang);
-    match (lang, Duration::parse(text)) {
+    match (lang, Ok::<_, ()>(text)) {
         (Lang::Nl | Lang::En, Ok(Duration::Fixed { amount: 1.0, unit })) => {
             let u = traject_i18n::vocabulary::unit(unit_code(unit), false, lang);
             // Dutch: "elke week", but "elk jaar" (het jaar).
@@ -130,10 +126,10 @@ fn rhythm(s: &Schedule, lang: Lang) -> Vec<String> {
         };
         parts.push(format!("{t} {}", per(p, lang)));
     }
-    if let Some(e) = &s.every {
+    if let Some(e) = s.every {
         parts.push(every(e, lang));
     }
-    if let Some(sess) = &s.session {
+    if let Some(sess) = s.session {
         parts.push(session(sess, lang));
     }
     if let Some(n) = s.count {
@@ -161,12 +157,13 @@ fn rhythm(s: &Schedule, lang: Lang) -> Vec<String> {
 }
 
 /// "sessies van 3 uur" / "séances d'une heure" / "sessions of half a day".
-fn session(sess: &str, lang: Lang) -> String {
+fn session(sess: Duration, lang: Lang) -> String {
     let d = duration(sess, lang);
+    let written = sess.to_string();
     match lang {
-        Lang::Nl if sess.trim() == "half day" => "sessies van een halve dag".to_string(),
+        Lang::Nl if written == "half day" => "sessies van een halve dag".to_string(),
         Lang::Nl => format!("sessies van {d}"),
-        Lang::Fr => match sess.trim() {
+        Lang::Fr => match written.as_str() {
             "1 hour" => "séances d'une heure".to_string(),
             "1 day" => "séances d'une journée".to_string(),
             "half day" => "séances d'une demi-journée".to_string(),
@@ -203,7 +200,7 @@ fn calendar(s: &Schedule, lang: Lang) -> Vec<String> {
         parts.push(term("period", p, lang).map_or_else(|| p.replace('_', " "), str::to_string));
     }
     if let Some(i) = &s.intensive_start {
-        let d = duration(i, lang);
+        let d = duration(*i, lang);
         parts.push(match lang {
             Lang::Nl => format!("intensieve start van {d}"),
             Lang::Fr => format!("démarrage intensif de {d}"),
@@ -258,8 +255,8 @@ mod tests {
             schedule(&s, Lang::Fr, Lang::Fr),
             "1 fois par semaine, séances d'une heure"
         );
-        assert_eq!(duration("6 months", Lang::Nl), "6 maanden");
-        assert_eq!(duration("1 year", Lang::Fr), "1 an");
-        assert_eq!(duration("half day", Lang::Fr), "demi-journée");
+        assert_eq!(duration_text("6 months", Lang::Nl), "6 maanden");
+        assert_eq!(duration_text("1 year", Lang::Fr), "1 an");
+        assert_eq!(duration_text("half day", Lang::Fr), "demi-journée");
     }
 }

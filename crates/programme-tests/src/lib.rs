@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use traject_model::diag::{suggestion_suffix, Diagnostic, Pos};
+use traject_i18n::catalogue::meant;
+use traject_i18n::Lang;
+use traject_model::diag::{did_you_mean, Diagnostic, Pos};
+use traject_model::problem::{KeyList, Problem, TestProblem};
 use traject_model::program::{bundled, LoadError, LoadOptions};
 use traject_model::yaml::{self, SpanIndex};
 use traject_rules::CompiledProgram;
@@ -78,7 +81,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             return Err(LoadError::new(vec![Diagnostic::error(
                 p.to_string_lossy(),
                 Pos::new(1, 1),
-                "no such file or folder",
+                TestProblem::NoSuchPath,
             )]));
         }
     }
@@ -105,7 +108,9 @@ pub fn run_paths(paths: &[PathBuf]) -> Report {
                     Err(e) => report.errors.push(LoadError::new(vec![Diagnostic::error(
                         &display,
                         Pos::new(1, 1),
-                        format!("cannot read: {e}"),
+                        TestProblem::CannotRead {
+                            reason: e.to_string(),
+                        },
                     )])),
                 }
             }
@@ -131,22 +136,16 @@ struct FileCtx<'a> {
 }
 
 impl FileCtx<'_> {
-    fn err(&mut self, ptr: &str, msg: impl Into<String>, help: impl Into<String>) {
+    fn err(&mut self, ptr: &str, problem: TestProblem) {
         let place = self.index.locate(ptr);
-        self.errors.push(
-            Diagnostic::error(self.file, place.value, msg)
-                .with_width(place.width)
-                .with_help(help),
-        );
+        self.errors
+            .push(Diagnostic::error(self.file, place.value, problem).with_width(place.width));
     }
 
     fn keys(&mut self, v: &Value, ptr: &str, allowed: &[&str], required: &[&str]) -> bool {
         let Some(map) = v.as_object() else {
-            self.err(
-                ptr,
-                "expected a mapping (key: value lines)",
-                format!("keys: {}", allowed.join(", ")),
-            );
+            let keys = allowed.iter().map(|k| k.to_string()).collect();
+            self.err(ptr, TestProblem::NotAMapping { keys });
             return false;
         };
         for k in map.keys() {
@@ -154,23 +153,22 @@ impl FileCtx<'_> {
                 let place = self
                     .index
                     .locate_key(&format!("{ptr}/{}", yaml::escape_segment(k)));
+                let problem = TestProblem::UnknownKey {
+                    key: k.clone(),
+                    list: KeyList::Keys,
+                    allowed: allowed.iter().map(|k| k.to_string()).collect(),
+                    nearest: did_you_mean(k, allowed.iter().copied()).map(str::to_string),
+                };
                 self.errors.push(
-                    Diagnostic::error(
-                        self.file,
-                        place.value,
-                        format!(
-                            "unknown key '{k}'{}",
-                            suggestion_suffix(k, allowed.iter().copied())
-                        ),
-                    )
-                    .with_width(k.chars().count())
-                    .with_help(format!("allowed keys here: {}", allowed.join(", "))),
+                    Diagnostic::error(self.file, place.value, problem)
+                        .with_width(k.chars().count()),
                 );
             }
         }
         for r in required {
             if !map.contains_key(*r) {
-                self.err(ptr, format!("missing key '{r}'"), format!("add `{r}:`"));
+                let problem = TestProblem::MissingKey { key: r.to_string() };
+                self.err(ptr, problem);
             }
         }
         true
@@ -288,7 +286,7 @@ fn read_header<'v>(ctx: &mut FileCtx, value: &'v Value) -> Option<(&'v str, &'v 
         return None;
     }
     let Some(reference) = value["program"].as_str() else {
-        ctx.err("/program", "`program:` must be a path to the programme file (relative to this file) or a bundled id", "e.g. program: ../my-programme.yaml");
+        ctx.err("/program", TestProblem::ProgramNotText);
         return None;
     };
     let tests = match value.get("tests") {
@@ -296,11 +294,7 @@ fn read_header<'v>(ctx: &mut FileCtx, value: &'v Value) -> Option<(&'v str, &'v 
         Some(t) => t.as_array().map(Vec::as_slice),
     };
     if tests.is_none() {
-        ctx.err(
-            "/tests",
-            "`tests:` must be a list of tests",
-            "each test: name, source, referral, expect",
-        );
+        ctx.err("/tests", TestProblem::TestsNotList);
     }
     Some((reference, tests?))
 }
@@ -317,11 +311,7 @@ fn read_case(ctx: &mut FileCtx, t: &Value, ptr: &str) -> Option<Case> {
     }
     let name = t["name"].as_str().unwrap_or_default().to_string();
     if t["source"].as_str().is_none_or(|s| s.trim().is_empty()) {
-        ctx.err(
-            &format!("{ptr}/source"),
-            "every test cites the seed sentence it encodes",
-            "e.g. source: \"000:31\"",
-        );
+        ctx.err(&format!("{ptr}/source"), TestProblem::NoSource);
     }
     let mut options = BTreeMap::new();
     if let Some(o) = t.get("options") {
@@ -331,11 +321,7 @@ fn read_case(ctx: &mut FileCtx, t: &Value, ptr: &str) -> Option<Case> {
                     options.insert(k.clone(), v.as_str().unwrap_or_default().to_string());
                 }
             }
-            None => ctx.err(
-                &format!("{ptr}/options"),
-                "`options:` is a mapping option: choice",
-                "e.g. options: {art60_exclusion_2022: dropped}",
-            ),
+            None => ctx.err(&format!("{ptr}/options"), TestProblem::OptionsNotMap),
         }
     }
     let expect = t["expect"].clone();
@@ -348,11 +334,10 @@ fn read_case(ctx: &mut FileCtx, t: &Value, ptr: &str) -> Option<Case> {
     ) {
         let v = expect["verdict"].as_str().unwrap_or_default();
         if !["eligible", "ineligible", "needs_assessment"].contains(&v) {
-            ctx.err(
-                &format!("{expect_ptr}/verdict"),
-                format!("'{v}' is not a verdict"),
-                "use eligible, ineligible or needs_assessment",
-            );
+            let problem = TestProblem::NotAVerdict {
+                given: v.to_string(),
+            };
+            ctx.err(&format!("{expect_ptr}/verdict"), problem);
         }
     }
     let referral_ptr = format!("{ptr}/referral");
@@ -410,19 +395,16 @@ fn run_cases(
 
 /// An unknown option or choice is the test's fault: point at its `options:`.
 fn locate_option_error(src: &TestSource, case_ptr: &str, mut e: LoadError) -> LoadError {
-    if e.diagnostics
-        .iter()
-        .all(|d| d.message.starts_with("--option"))
-    {
-        let place = src.index.locate(&format!("{case_ptr}/options"));
-        e.diagnostics = vec![Diagnostic::error(
-            src.file,
-            place.value,
-            e.diagnostics[0]
-                .message
-                .trim_start_matches("--option ")
-                .to_string(),
-        )];
+    let given = |d: &Diagnostic| match &*d.problem {
+        Problem::Load(p) if p.given_choice().is_some() => Some(p.clone()),
+        _ => None,
+    };
+    if let Some(first) = e.diagnostics.first().and_then(given) {
+        if e.diagnostics.iter().all(|d| given(d).is_some()) {
+            let place = src.index.locate(&format!("{case_ptr}/options"));
+            let problem = TestProblem::Option(first);
+            e.diagnostics = vec![Diagnostic::error(src.file, place.value, problem)];
+        }
     }
     e
 }
@@ -435,7 +417,12 @@ fn compare(
     let mut diffs = Vec::new();
     let eval = match compiled.evaluate(referral) {
         Ok(e) => e,
-        Err(e) => return vec![format!("no verdict: {e}")],
+        Err(e) => {
+            return vec![format!(
+                "no verdict: {}",
+                traject_i18n::catalogue::eval_error(&e, Lang::En)
+            )]
+        }
     };
     let version = &compiled.program.spec.versions[eval.version_index];
     let want = expect["verdict"].as_str().unwrap_or_default();
@@ -458,7 +445,10 @@ fn compare(
                 None => diffs.push(format!(
                     "rule {id}: expected {want}, but version {} has no such rule{}",
                     version.id,
-                    suggestion_suffix(id, cv.rules.iter().map(|r| r.id.as_str()))
+                    meant(
+                        did_you_mean(id, cv.rules.iter().map(|r| r.id.as_str())),
+                        Lang::En
+                    )
                 )),
                 Some(i) => {
                     let got = serde_json::to_value(eval.rules[i].outcome)
@@ -492,7 +482,7 @@ fn compare(
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for e in &report.errors {
-        out.push_str(&e.render());
+        out.push_str(&traject_i18n::diagnostics::render_load(e, Lang::En));
         out.push('\n');
     }
     for r in &report.results {

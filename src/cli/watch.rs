@@ -8,10 +8,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::programmes as validate;
-use super::AppError;
-use crate::testing;
+use traject_app::programmes as validate;
+use traject_app::AppError;
 use traject_model::program::LoadOptions;
+use traject_programme_tests as programme_tests;
+
+use super::{render, words};
 
 /// What the watcher keeps per programme file: the hashes of its last good check.
 #[derive(Default)]
@@ -25,7 +27,16 @@ impl Watcher {
     /// Check every programme file under `paths`; return the lines to print.
     pub fn check(&mut self, paths: &[PathBuf], started: Instant) -> Vec<String> {
         let (files, missing) = validate::collect(paths);
-        let mut out: Vec<String> = missing.iter().map(|d| d.headline()).collect();
+        let mut out: Vec<String> = missing
+            .iter()
+            .map(|d| {
+                words::diagnostic(d, None, self.lang)
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
         let stamp = chrono::Local::now().format("%H:%M:%S");
         for f in files {
             let r = validate::validate_file(&f, &LoadOptions::default());
@@ -40,7 +51,7 @@ impl Watcher {
                 let (passed, failed, problems) = if tests.is_empty() {
                     (0, 0, 0)
                 } else {
-                    let report = testing::run_paths(&tests);
+                    let report = programme_tests::run_paths(&tests);
                     for res in report.results.iter().filter(|r| !r.passed()) {
                         out.push(format!("  FAIL {}:{}: {}", res.file, res.line, res.name));
                         for d in &res.differences {
@@ -48,7 +59,7 @@ impl Watcher {
                         }
                     }
                     for e in &report.errors {
-                        out.push(e.render_in(self.lang));
+                        out.push(words::load_error(e, self.lang));
                     }
                     (report.passed(), report.failed(), report.errors.len())
                 };
@@ -65,7 +76,7 @@ impl Watcher {
                     r.diagnostics.len(),
                     started.elapsed().as_millis()
                 ));
-                out.push(r.rendered(self.lang).trim_end().to_string());
+                out.push(render::file_problems(&r, self.lang).trim_end().to_string());
                 match self.last_good.get(&f) {
                     Some(h) => out.push(format!(
                         "         keeping the last good version of {shown}: {h}"

@@ -1,0 +1,159 @@
+//! The activity report as people read it (figures by their names, programme exits by their
+//! labels), as CSV and as an HTML table.
+
+use traject_report::activity::ActivityReport;
+
+use super::funding::Labels;
+
+/// A figure's name for a reader: the fixed figures by their wording, "exit: art60" and the
+/// like by the programme's label of the exit or reason.
+fn figure_name(figure: &str, l: &Labels) -> String {
+    let (head, code) = match figure.split_once(": ") {
+        Some((h, c)) => (h, Some(c)),
+        None => (figure, None),
+    };
+    let head = match head {
+        "referred" => l.say("doorverwezen", "orientés", "referred"),
+        "eligible on referral" => l.say(
+            "toelaatbaar bij doorverwijzing",
+            "admissibles à l'orientation",
+            "eligible on referral",
+        ),
+        "needs assessment on referral" => l.say(
+            "beoordeling nodig bij doorverwijzing",
+            "à évaluer à l'orientation",
+            "needs assessment on referral",
+        ),
+        "ineligible on referral" => l.say(
+            "niet toelaatbaar bij doorverwijzing",
+            "non admissibles à l'orientation",
+            "ineligible on referral",
+        ),
+        "started" => l.say("gestart", "commencés", "started"),
+        "waiting now" => l.say("nu wachtend", "en attente maintenant", "waiting now"),
+        "active now" => l.say("nu actief", "actifs maintenant", "active now"),
+        "extended" => l.say("verlengd", "prolongés", "extended"),
+        "finished (closed)" => l.say(
+            "afgerond (afgesloten)",
+            "terminés (clôturés)",
+            "finished (closed)",
+        ),
+        "finished" => l.say("afgerond", "terminés", "finished"),
+        "exit" => l.say("uitstroom", "sortie", "exit"),
+        "dropped" => l.say("uitgevallen", "abandons", "dropped"),
+        "not started" => l.say("niet gestart", "non commencés", "not started"),
+        "evaluations held" => l.say(
+            "evaluaties gehouden",
+            "évaluations tenues",
+            "evaluations held",
+        ),
+        "evaluations due so far" => l.say(
+            "evaluaties tot nu toe te doen",
+            "évaluations prévues jusqu'ici",
+            "evaluations due so far",
+        ),
+        other => return other.to_string(),
+    };
+    match code {
+        Some(c) => format!("{head}: {}", l.code(c)),
+        None => head.to_string(),
+    }
+}
+
+pub fn text(r: &ActivityReport, l: &Labels) -> String {
+    let lang = l.lang;
+    let mut out = format!(
+        "{} — {} {} {} {}, {} {}\n",
+        l.name,
+        l.say(
+            "cohorte doorverwezen van",
+            "cohorte orientée du",
+            "cohort referred"
+        ),
+        traject_i18n::date(r.cohort_from, lang),
+        l.say("tot", "au", "to"),
+        traject_i18n::date(r.cohort_to, lang),
+        l.say("toestand op", "état au", "states on"),
+        traject_i18n::date(r.as_of, lang)
+    );
+    for f in &r.figures {
+        let pct = traject_i18n::number((f.share * 1000.0).round() / 10.0, lang);
+        out.push_str(&format!(
+            "  {:<44} {:>6} {} {:>6} {:<30} {:>6}%\n",
+            figure_name(&f.figure, l),
+            f.count,
+            l.say("van", "sur", "of"),
+            f.denominator,
+            figure_name(&f.of, l),
+            pct
+        ));
+    }
+    traject_i18n::typography(&out, lang)
+}
+
+pub fn csv(r: &ActivityReport) -> String {
+    let mut out =
+        String::from("program,cohort_from,cohort_to,as_of,figure,count,denominator,of,share\n");
+    for f in &r.figures {
+        out.push_str(&format!(
+            "{},{},{},{},\"{}\",{},{},\"{}\",{}\n",
+            r.program,
+            r.cohort_from,
+            r.cohort_to,
+            r.as_of,
+            f.figure.replace('"', "'"),
+            f.count,
+            f.denominator,
+            f.of,
+            f.share
+        ));
+    }
+    out
+}
+
+pub fn html(r: &ActivityReport, l: &Labels) -> String {
+    let lang = l.lang;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let rows: String = r
+        .figures
+        .iter()
+        .map(|f| {
+            format!(
+                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}%</td></tr>\n",
+                esc(&figure_name(&f.figure, l)),
+                f.count,
+                f.denominator,
+                esc(&figure_name(&f.of, l)),
+                traject_i18n::number((f.share * 1000.0).round() / 10.0, lang)
+            )
+        })
+        .collect();
+    let heads = [
+        l.say("cijfer", "chiffre", "figure"),
+        l.say("aantal", "nombre", "count"),
+        l.say("van", "sur", "of"),
+        l.say("noemer", "dénominateur", "denominator"),
+        l.say("aandeel", "part", "share"),
+    ];
+    let ths: String = heads
+        .iter()
+        .map(|h| format!("<th>{}</th>", esc(h)))
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\"><title>traject — {what} {p}</title><style>body{{font-family:sans-serif;max-width:760px;margin:2em auto}}td,th{{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}}</style></head><body>\n<h1>{p} — {what}</h1><p>{cohort} {a} {to} {b}; {states} {c}.</p>\n<table><tr>{ths}</tr>\n{rows}</table></body></html>\n",
+        code = lang.code(),
+        what = esc(l.say("activiteitenverslag", "rapport d'activité", "activity")),
+        p = esc(&l.name),
+        cohort = esc(l.say("Cohorte doorverwezen van", "Cohorte orientée du", "Cohort referred")),
+        to = l.say("tot", "au", "to"),
+        states = esc(l.say("toestand op", "état au", "states on")),
+        a = traject_i18n::date(r.cohort_from, lang),
+        b = traject_i18n::date(r.cohort_to, lang),
+        c = traject_i18n::date(r.as_of, lang)
+    );
+    traject_i18n::typography(&page, lang)
+}

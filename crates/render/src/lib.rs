@@ -1,0 +1,16 @@
+//! The layouts people read traject's results in — text for the terminal, CSV and xlsx for
+//! spreadsheets, HTML with SVG charts for a saved report — built from the data the domain
+//! crates return, in the reader's language. Used by the front ends (the command line and the
+//! web pages) only; nothing below them renders.
+
+pub mod activity;
+pub mod batch;
+pub mod diff;
+pub mod explain;
+pub mod funding;
+pub mod rollout;
+pub mod route;
+pub mod simulation;
+pub mod summary;
+pub mod words;
+pub mod xlsx;

@@ -1,0 +1,24 @@
+//! The integration tests: one test binary (ripgrep's layout) over the real `traject`
+//! binary, the bundled programmes, real SQLite and PostgreSQL stores and a real browser. Each
+//! module is one area; `common` holds what several share (starting the binary and a server).
+
+mod app;
+mod broken_corpus;
+mod browser;
+mod cases;
+mod common;
+mod diagnostics_lang;
+mod eligibility;
+mod error_words;
+mod errors;
+mod forecast;
+mod function_lengths;
+mod fuzz_regressions;
+mod office;
+mod plugins;
+mod postgres;
+mod programs;
+mod readers;
+mod rollout;
+mod server;
+mod simulation;
