@@ -71,7 +71,7 @@ fn rhai_breakdown(root: &Path, referrals: &[Referral], interpreted: Duration) {
         .filter(|r| r["kind"] == "expr")
         .filter_map(|r| r["value"].as_str().map(str::to_string))
         .collect();
-    let engine = traject_rules::plugins::engine(traject_rules::plugins::DEFAULT_LIMITS);
+    let engine = traject_rules::plugins::rhai_engine(traject_rules::plugins::DEFAULT_LIMITS);
     let asts: Vec<_> = exprs
         .iter()
         .map(|e| engine.compile_expression(e).expect("compiles"))

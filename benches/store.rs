@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use traject_cases::event::{self, Event};
-use traject_cases::{self as engine, CaseStore, Ctx};
+use traject_cases::{self as lifecycle, CaseStore, Ctx};
 
 use traject_model::program::{load_bytes, LoadOptions};
 use traject_model::referral::{FieldType, Referral, FIELDS};
@@ -86,16 +86,16 @@ fn main() {
             for i in 0..100_000 {
                 let r = referral(i);
                 let on = r.referral_date.unwrap().to_string();
-                engine::insert_case(tx, &compiled, &r, &ctx(&on))?;
+                lifecycle::insert_case(tx, &compiled, &r, &ctx(&on))?;
             }
-            Ok::<_, engine::CaseError>(())
+            Ok::<_, lifecycle::CaseError>(())
         })
         .unwrap();
     for id in 1..=100_000i64 {
         let track = if id % 2 == 0 { "long" } else { "short" };
         // Started at the end of the month it was referred in (a case's history runs forward).
         let on = format!("2023-{:02}-28", 1 + (id as usize - 1) % 12);
-        engine::start(&mut store, &compiled, id, Some(track), &ctx(&on)).unwrap();
+        lifecycle::start(&mut store, &compiled, id, Some(track), &ctx(&on)).unwrap();
     }
     // Intake forms are held; the rest of the million events are evaluations and notes.
     test_support::hold_all(&mut store, "intake_form").unwrap();

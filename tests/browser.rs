@@ -46,7 +46,7 @@ async fn browser() -> Option<(Driver, Client)> {
         if std::env::var_os("CI").is_some() {
             panic!("CI: the browser tests need Chromium and chromedriver: {how}");
         }
-        eprintln!("browser test not run: {how}");
+        common::skipped("browser", how);
         return None;
     };
     let port = free_port();

@@ -6,7 +6,9 @@ use std::process::{Command as Proc, Stdio};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use rusqlite::Connection;
+use traject_cases::{EventKind, EventRecord};
+use traject_store::test_support::{self, Tamper};
+use traject_store::{CaseRow, Scope, Store, StoreError, Table};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -86,11 +88,38 @@ fn refer_and_start(db: &Path, referral: &Path) {
     );
 }
 
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+/// The store in `db`, opened through the store crate (tests write no SQL of their own).
+fn store(db: &Path) -> Store {
+    Store::open(db).unwrap()
+}
+
+/// Rows in `table`.
+fn rows(db: &Path, table: Table) -> i64 {
+    store(db).count(table).unwrap()
+}
+
+/// Every case, in id order.
+fn all_cases(db: &Path) -> Vec<CaseRow> {
+    store(db).list(None, None, Scope::ALL, 1_000_000).unwrap()
+}
+
+/// The events of case `id`, typed.
+fn events_of(db: &Path, id: i64) -> Vec<EventRecord> {
+    store(db).history(id).unwrap()
+}
+
+/// Whether a case's stored referral has been erased.
+fn erased(c: &CaseRow) -> bool {
+    let referral: serde_json::Value = serde_json::from_str(&c.referral).unwrap();
+    referral.get("erased_on").is_some()
+}
+
+/// Enrolments in group `group`.
+fn in_group(db: &Path, group: &str) -> usize {
+    let all = test_support::enrolments(&store(db)).unwrap();
+    all.iter()
+        .filter(|e| e.group.as_deref() == Some(group))
+        .count()
 }
 
 #[test]
@@ -273,8 +302,8 @@ fn an_import_with_a_bad_row_imports_nothing_and_lists_the_bad_rows() {
         "{err}"
     );
     assert!(err.contains("nothing imported: 2 problem(s)"), "{err}");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 0);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), 0);
+    assert_eq!(rows(&db, Table::Cases), 0);
+    assert_eq!(rows(&db, Table::Events), 0);
 }
 
 #[cfg(unix)]
@@ -440,13 +469,15 @@ fn four_processes_writing_at_once_lose_nothing_and_never_fail_on_a_lock() {
             );
         }
     }
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 2001);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), 2001);
+    assert_eq!(rows(&db, Table::Cases), 2001);
+    assert_eq!(rows(&db, Table::Events), 2001);
     assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(DISTINCT json_extract(referral, '$.id')) FROM cases"
-        ),
+        all_cases(&db)
+            .iter()
+            .map(|c| serde_json::from_str::<serde_json::Value>(&c.referral).unwrap()["id"].clone())
+            .map(|id| id.to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         2001
     );
 }
@@ -464,18 +495,10 @@ fn kill_after(mut child: std::process::Child, millis: u64) -> bool {
     }
 }
 
+/// SQLite's integrity and foreign-key checks find nothing wrong.
 fn integrity_ok(db: &Path) {
-    let conn = Connection::open(db).unwrap();
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
-    let fk: i64 = conn
-        .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    assert_eq!(fk, 0);
+    let problems = store(db).integrity_problems().unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
 }
 
 #[test]
@@ -530,7 +553,7 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
             kills += 1;
         }
         integrity_ok(&db);
-        let cases = count(&db, "SELECT COUNT(*) FROM cases");
+        let cases = rows(&db, Table::Cases);
         assert_eq!(
             cases % 10_000,
             0,
@@ -539,22 +562,13 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
         assert!(cases >= acknowledged, "an acknowledged import is missing");
         assert!(cases <= acknowledged + 10_000 * kills as i64);
         assert_eq!(
-            count(&db, "SELECT COUNT(*) FROM events"),
+            rows(&db, Table::Events),
             cases,
             "every case has exactly its referral event"
         );
     }
     // 2. Event writes (evaluations on started cases), each process killed at a random moment.
-    let ids: Vec<i64> = {
-        let conn = Connection::open(&db).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT id FROM cases ORDER BY id LIMIT 5")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
+    let ids: Vec<i64> = all_cases(&db).iter().take(5).map(|c| c.id).collect();
     assert!(!ids.is_empty(), "at least one import finished");
     let mut started = Vec::new();
     for id in &ids {
@@ -613,10 +627,7 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
     while kills + event_kills < 50 && i < 400 {
         let id = started[i % started.len()];
         i += 1;
-        let before = count(
-            &db,
-            &format!("SELECT COUNT(*) FROM events WHERE case_id = {id}"),
-        );
+        let before = events_of(&db, id).len() as i64;
         let acked = kill_after(evaluate(id), next(evaluate_ms));
         if acked {
             evaluate_ms = (evaluate_ms * 3 / 4).max(1);
@@ -624,10 +635,7 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
             event_kills += 1;
         }
         integrity_ok(&db);
-        let after = count(
-            &db,
-            &format!("SELECT COUNT(*) FROM events WHERE case_id = {id}"),
-        );
+        let after = events_of(&db, id).len() as i64;
         if acked {
             assert_eq!(after, before + 1, "an acknowledged evaluation is missing");
         } else {
@@ -638,10 +646,7 @@ fn sigkill_during_imports_and_event_writes_never_leaves_half_a_change() {
         }
         *acked_events.entry(id).or_insert(0) += i64::from(acked);
         // Sequence numbers stay gapless: 1..n.
-        let max: i64 = count(
-            &db,
-            &format!("SELECT MAX(seq) FROM events WHERE case_id = {id}"),
-        );
+        let max: i64 = events_of(&db, id).iter().map(|e| e.seq).max().unwrap_or(0);
         assert_eq!(max, after);
     }
     assert!(
@@ -681,11 +686,7 @@ fn a_case_history_runs_forward_in_time() {
         msg.contains("2023-03-01") && msg.contains("2023-01-10"),
         "{msg}"
     );
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM cases"),
-        0,
-        "nothing written"
-    );
+    assert_eq!(rows(&db, Table::Cases), 0, "nothing written");
 
     let created = run(&[
         "case",
@@ -699,7 +700,7 @@ fn a_case_history_runs_forward_in_time() {
         "2023-03-05",
     ]);
     assert_eq!(created.status.code(), Some(0));
-    let events = count(&db, "SELECT COUNT(*) FROM events");
+    let events = rows(&db, Table::Events);
     // A start before the case was created, and a close before the start, are refused.
     let early_start = run(&[
         "case",
@@ -743,12 +744,15 @@ fn a_case_history_runs_forward_in_time() {
     ]);
     assert_eq!(early_close.status.code(), Some(1));
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM events"),
+        rows(&db, Table::Events),
         events + 1,
         "only the start was written"
     );
     assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM cases WHERE state = 'active'"),
+        all_cases(&db)
+            .iter()
+            .filter(|c| c.state == traject_cases::CaseState::Active)
+            .count(),
         1
     );
 }
@@ -776,7 +780,7 @@ fn one_referral_is_one_case_and_importing_again_changes_nothing() {
             .unwrap()
     };
     assert_eq!(import(&csv).status.code(), Some(0));
-    let events = count(&db, "SELECT COUNT(*) FROM events");
+    let events = rows(&db, Table::Events);
     // The same file again, as after an interrupted import: every row already present.
     let again = import(&csv);
     assert_eq!(again.status.code(), Some(0));
@@ -786,8 +790,8 @@ fn one_referral_is_one_case_and_importing_again_changes_nothing() {
         "{out}"
     );
     assert!(out.contains("dossier r000007 is case 7"), "{out}");
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 30);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM events"), events);
+    assert_eq!(rows(&db, Table::Cases), 30);
+    assert_eq!(rows(&db, Table::Events), events);
     // Ten more rows, one of them a known dossier with other data: nothing is imported.
     let mixed = referrals_csv(dir.path(), "mixed.csv", 31, 10);
     let mut text = std::fs::read_to_string(&mixed).unwrap();
@@ -800,11 +804,7 @@ fn one_referral_is_one_case_and_importing_again_changes_nothing() {
         err.contains("mixed.csv:12:1") && err.contains("dossier r000003 already has case 3"),
         "{err}"
     );
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM cases"),
-        30,
-        "nothing imported"
-    );
+    assert_eq!(rows(&db, Table::Cases), 30, "nothing imported");
     // `case new` with a known dossier refuses and names the case.
     let referral = dir.path().join("r.yaml");
     std::fs::write(&referral, "id: r000005\nreferral_date: 2023-01-06\nbirth_date: 1965-03-04\nnationality: SY\nresidence_ocmw: antwerpen\nincome_support: leefloon\nin_art60: false\ncivic_orientation_completed: true\nmotivated: true\nhelp_request_fits: true\n").unwrap();
@@ -824,7 +824,7 @@ fn one_referral_is_one_case_and_importing_again_changes_nothing() {
         .unwrap();
     assert_eq!(new.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&new.stderr).contains("dossier r000005 already has case 5"));
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases"), 30);
+    assert_eq!(rows(&db, Table::Cases), 30);
 }
 
 #[test]
@@ -952,20 +952,21 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         funded_before,
         "the funding report counts the same"
     );
-    let conn = Connection::open(&db).unwrap();
-    let integrity: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(integrity, "ok");
+    integrity_ok(&db);
     // The event log refuses any other change, even by someone holding the file.
-    for sql in [
-        "UPDATE events SET kind = 'closed' WHERE case_id = 1 AND seq = 2",
-        "UPDATE events SET payload = '{}' WHERE case_id = 1 AND seq = 2",
-        "UPDATE events SET payload = '{\"redacted\": true}', actor = 'x' WHERE case_id = 1 AND seq = 2",
-        "DELETE FROM events WHERE case_id = 1",
+    let held = store(&db);
+    for change in [
+        Tamper::EventKind { case: 1, seq: 2 },
+        Tamper::EventDetails { case: 1, seq: 2 },
+        Tamper::RedactionAndActor { case: 1, seq: 2 },
+        Tamper::DeleteEvents { case: 1 },
     ] {
-        let err = conn.execute(sql, []).unwrap_err().to_string();
-        assert!(err.contains("append-only"), "{sql}: {err}");
+        match test_support::tamper(&held, change) {
+            Err(StoreError::Database(why)) => {
+                assert!(why.contains("append-only"), "{change:?}: {why}")
+            }
+            other => panic!("{change:?} was not refused: {other:?}"),
+        }
     }
 }
 
@@ -1107,26 +1108,17 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
         .collect();
     assert_eq!(due, [1]);
     assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM cases WHERE json_extract(referral, '$.erased_on') IS NOT NULL"
-        ),
+        all_cases(&db).iter().filter(|c| erased(c)).count(),
         0,
         "a dry run erases nothing"
     );
     ok(&["retention", "apply", "--db", d, "--as-of", "2028-05-02"]);
+    assert_eq!(all_cases(&db).iter().filter(|c| erased(c)).count(), 1);
     assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM cases WHERE json_extract(referral, '$.erased_on') IS NOT NULL"
-        ),
-        1
-    );
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM events WHERE kind = 'erased' AND case_id = 1"
-        ),
+        events_of(&db, 1)
+            .iter()
+            .filter(|e| e.event.kind() == EventKind::Erased)
+            .count(),
         1
     );
     // Running it again finds nothing more; later, the never-started case is due too.
@@ -1144,7 +1136,8 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
     ]);
     let j: serde_json::Value = serde_json::from_str(&later).unwrap();
     assert_eq!(j["cases"][0]["case"], 2);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM cases WHERE id = 3 AND json_extract(referral, '$.erased_on') IS NULL"), 1, "an active case keeps its data");
+    let three = store(&db).case(3).unwrap().unwrap();
+    assert!(!erased(&three), "an active case keeps its data");
 }
 
 #[test]
@@ -1213,18 +1206,14 @@ fn a_case_keeps_the_rules_it_was_judged_under_until_it_is_migrated() {
         "2023-02-02",
     ]);
     assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM events WHERE case_id = 1 AND kind = 'migrated'"
-        ),
+        events_of(&db, 1)
+            .iter()
+            .filter(|e| e.event.kind() == EventKind::Migrated)
+            .count(),
         1
     );
     assert_eq!(verdict(()), "ineligible");
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM snapshots"),
-        2,
-        "one text per version hash"
-    );
+    assert_eq!(rows(&db, Table::Snapshots), 2, "one text per version hash");
 }
 
 #[test]
@@ -1335,10 +1324,11 @@ fn joining_a_module_schedules_its_evaluations() {
     ]);
     assert!(!due.contains("via_advice"), "{due}");
     assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM events WHERE kind IN ('enrolled', 'left')"
-        ),
+        all_cases(&db)
+            .iter()
+            .flat_map(|c| events_of(&db, c.id))
+            .filter(|e| matches!(e.event.kind(), EventKind::Enrolled | EventKind::Left))
+            .count(),
         2
     );
 }
@@ -1479,7 +1469,7 @@ fn a_routed_cohort_is_enrolled_all_at_once_or_not_at_all() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM enrolments"), 0);
+    assert_eq!(rows(&db, Table::Enrolments), 0);
 
     // The twelve who started: VIA takes one group of ten, two wait for the next. A group formed
     // during the Covid measures would hold three (§9 Q43, tests/plugins.rs), so this one forms
@@ -1497,10 +1487,7 @@ fn a_routed_cohort_is_enrolled_all_at_once_or_not_at_all() {
         10
     );
     assert_eq!(cohort["waiting"], serde_json::json!([12, 13]));
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
-        10
-    );
+    assert_eq!(in_group(&db, "group_1"), 10);
     let caseload: serde_json::Value = serde_json::from_str(&ok(&[
         "caseload",
         "--program",
@@ -1563,10 +1550,8 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
             "2020-05-10",
         ]);
     }
-    let stored: String = Connection::open(&db)
-        .unwrap()
-        .query_row("SELECT scripts FROM snapshots", [], |r| r.get(0))
-        .unwrap();
+    let kept = test_support::snapshots(&store(&db)).unwrap();
+    let stored = kept[0].1.clone().unwrap_or_default();
     assert!(stored.contains("capacity_groups"), "{stored}");
     // The coordinator edits VIA's routing script: its groups get other names.
     let script = dir.path().join("scripts/capacity_groups.rhai");
@@ -1590,10 +1575,7 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
         "2",
     ];
     ok(&cohort);
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
-        2
-    );
+    assert_eq!(in_group(&db, "group_1"), 2);
     // A case referred after the change is judged under the new script (a new version hash).
     let file = dir.path().join("r4.yaml");
     std::fs::write(&file, format!("id: S-4\n{fixture}")).unwrap();
@@ -1620,7 +1602,11 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
         "2020-05-10",
     ]);
     assert_eq!(
-        count(&db, "SELECT COUNT(DISTINCT version_hash) FROM cases"),
+        all_cases(&db)
+            .iter()
+            .map(|c| c.version_hash.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         2
     );
     ok(&[
@@ -1636,13 +1622,7 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
         "2020-06-01",
         "4",
     ]);
-    assert_eq!(
-        count(
-            &db,
-            "SELECT COUNT(*) FROM enrolments WHERE grp = 'changed_1'"
-        ),
-        1
-    );
+    assert_eq!(in_group(&db, "changed_1"), 1);
     // Case 3, judged under the old script, is routed with it even alone.
     ok(&[
         "case",
@@ -1657,10 +1637,7 @@ fn a_case_keeps_the_routing_script_it_was_judged_under_after_the_script_changes(
         "2020-06-02",
         "3",
     ]);
-    assert_eq!(
-        count(&db, "SELECT COUNT(*) FROM enrolments WHERE grp = 'group_1'"),
-        3
-    );
+    assert_eq!(in_group(&db, "group_1"), 3);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use traject_cases::{self as engine, Action, CaseError, CaseState, Ctx};
+use traject_cases::{self as lifecycle, Action, CaseError, CaseState, Ctx};
 use traject_model::program::LoadOptions;
 use traject_model::referral::{FieldType, Referral, FIELDS};
 use traject_store::{Store, StoreError};
@@ -43,21 +43,21 @@ fn refused_unknown_and_database_failures_are_different_types() {
         team: None,
         org: None,
     };
-    let (id, _) = engine::new_case(&mut store, &compiled, &referral(), &ctx).unwrap();
+    let (id, _) = lifecycle::new_case(&mut store, &compiled, &referral(), &ctx).unwrap();
 
-    match engine::close(&mut store, &compiled, id, "art60", &ctx) {
+    match lifecycle::close(&mut store, &compiled, id, "art60", &ctx) {
         Err(CaseError::Refused { state, action, .. }) => {
             assert_eq!((state, action), (CaseState::Referred, Action::Close));
         }
         other => panic!("expected a refused transition, got {other:?}"),
     }
-    match engine::start(&mut store, &compiled, 999, Some("long"), &ctx) {
+    match lifecycle::start(&mut store, &compiled, 999, Some("long"), &ctx) {
         Err(CaseError::NotFound { id: 999 }) => {}
         other => panic!("expected an unknown case, got {other:?}"),
     }
     // A database fault: the store loses its tables under the engine's feet.
     traject_store::test_support::drop_case_tables(&store).unwrap();
-    match engine::start(&mut store, &compiled, id, Some("long"), &ctx) {
+    match lifecycle::start(&mut store, &compiled, id, Some("long"), &ctx) {
         Err(CaseError::Store(StoreError::Database(_))) => {}
         other => panic!("expected a database failure, got {other:?}"),
     }

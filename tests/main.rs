@@ -3,6 +3,7 @@
 //! module is one area; `common` holds what several share (starting the binary and a server).
 
 mod app;
+mod architecture;
 mod broken_corpus;
 mod browser;
 mod cases;

@@ -540,7 +540,7 @@ proptest! {
 
     #[test]
     fn lowered_expressions_give_what_rhai_gives(r in sparse_referral()) {
-        let engine = traject_rules::plugins::engine(traject_rules::plugins::DEFAULT_LIMITS);
+        let engine = traject_rules::plugins::rhai_engine(traject_rules::plugins::DEFAULT_LIMITS);
         for text in LOWERED {
             let native = traject_rules::lower::lower(text)
                 .unwrap_or_else(|| panic!("{text} is in the lowered subset"));

@@ -4,8 +4,9 @@
 //! ends, `db copy` SQLite → PostgreSQL → SQLite with every event intact, organisations kept
 //! apart, and a client killed in the middle of an import leaving nothing half applied.
 //!
-//! The server comes from `TRAJECT_TEST_POSTGRES` (`eval "$(.ci/postgres start)"`); `.ci/run`
-//! starts one. Without it the tests say how to run them — under CI they fail.
+//! The server is `TRAJECT_TEST_POSTGRES` when set; otherwise the test run starts a throw-away
+//! cluster itself (`common::postgres_server`) when Debian's postgresql package is installed.
+//! Without PostgreSQL each test prints a `skipped:` line — under CI it fails instead.
 
 use crate::common;
 
@@ -15,9 +16,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{add_user_on, call, postgres_database, serve_on, traject, ELIGIBLE};
 use serde_json::{json, Value};
-use traject_cases::{self as engine, Ctx};
+use traject_cases::{self as lifecycle, Ctx};
 use traject_model::program::LoadOptions;
-use traject_store::{DbTarget, Store};
+use traject_store::test_support::{self, Tamper};
+use traject_store::{DbTarget, Store, StoreError, Table};
 
 fn referrals_csv(dir: &Path, n: usize) -> std::path::PathBuf {
     let mut text = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
@@ -53,7 +55,7 @@ fn the_bundled_trajectory_tests_pass_on_postgresql_as_on_sqlite() {
     let on_sqlite = traject_programme_tests::run_bundled();
     let n = AtomicUsize::new(0);
     let base = first.rsplit_once('/').unwrap().0.to_string();
-    let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
+    let server = common::postgres_server().unwrap();
     let on_postgres = traject_programme_tests::on_stores(
         Box::new(move || {
             let i = n.fetch_add(1, Ordering::SeqCst);
@@ -223,7 +225,7 @@ fn nearly_full(db: &DbTarget, target: &str, dir: &Path) {
         org: None,
     };
     for id in 1..=39 {
-        engine::start(&mut store, &compiled, id, Some("long"), &ctx).unwrap();
+        lifecycle::start(&mut store, &compiled, id, Some("long"), &ctx).unwrap();
     }
 }
 
@@ -232,7 +234,7 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
     let Some(url) = postgres_database("traject_race_0") else {
         return;
     };
-    let server = std::env::var("TRAJECT_TEST_POSTGRES").unwrap();
+    let server = common::postgres_server().unwrap();
     let dir = tempfile::tempdir().unwrap();
     for round in 0..6 {
         let db = if round % 2 == 0 {
@@ -433,25 +435,23 @@ fn events_and_the_audit_trail_are_append_only_on_postgresql_too() {
         "2023-01-31",
     ]);
     run(&["case", "show", "1", "--db", &url]);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    for sql in [
-        "UPDATE events SET kind = 'x'",
-        "DELETE FROM events",
-        "TRUNCATE events CASCADE",
-        "UPDATE audit SET actor = 'x'",
-        "DELETE FROM audit",
+    let held = Store::connect(&DbTarget::Postgres(url.clone())).unwrap();
+    for change in [
+        Tamper::EveryEventKind,
+        Tamper::EveryEvent,
+        Tamper::TruncateEvents,
+        Tamper::AuditActor,
+        Tamper::EveryAuditRow,
     ] {
-        let e = client.batch_execute(sql).unwrap_err();
-        let message = e
-            .as_db_error()
-            .map(|d| d.message().to_string())
-            .unwrap_or_default();
-        assert!(message.contains("append-only"), "{sql}: {e:?}");
+        match test_support::tamper(&held, change) {
+            Err(StoreError::Database(why)) => {
+                assert!(why.contains("append-only"), "{change:?}: {why}")
+            }
+            other => panic!("{change:?} was not refused: {other:?}"),
+        }
     }
     // A newer schema than this binary knows is refused, not used.
-    client
-        .batch_execute("UPDATE traject_schema SET version = 99")
-        .unwrap();
+    test_support::set_schema_version(&held, 99).unwrap();
     let out = traject()
         .args(["case", "list", "--lang", "en", "--db", &url])
         .output()
@@ -649,31 +649,22 @@ fn a_client_killed_during_an_import_leaves_nothing_half_applied() {
         .spawn()
         .unwrap();
     // Kill it once its transaction is under way (it holds the writer lock by then).
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let watcher = Store::connect(&DbTarget::Postgres(url.clone())).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let busy: i64 = client
-            .query_one(
-                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND granted",
-                &[],
-            )
-            .unwrap()
-            .get(0);
+        let busy: i64 = test_support::advisory_locks_held(&watcher).unwrap();
         if busy > 0 || std::time::Instant::now() > deadline {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     unsafe_kill(&mut child);
-    let count = |client: &mut postgres::Client, table: &str| -> i64 {
-        client
-            .query_one(&format!("SELECT COUNT(*) FROM {table}"), &[])
-            .unwrap()
-            .get(0)
-    };
     // The server rolls the transaction back when the connection drops.
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let (cases, events) = (count(&mut client, "cases"), count(&mut client, "events"));
+    let (cases, events) = (
+        watcher.count(Table::Cases).unwrap(),
+        watcher.count(Table::Events).unwrap(),
+    );
     // Killed while its one transaction was open: nothing of it stays.
     assert_eq!((cases, events), (0, 0), "nothing half applied");
     // And the import can simply be run again.
@@ -688,7 +679,7 @@ fn a_client_killed_during_an_import_leaves_nothing_half_applied() {
         "--as-of",
         "2023-01-31",
     ]);
-    assert_eq!(count(&mut client, "cases"), 3000);
+    assert_eq!(watcher.count(Table::Cases).unwrap(), 3000);
 }
 
 /// SIGKILL: the client gets no chance to clean up.
@@ -697,4 +688,29 @@ fn unsafe_kill(child: &mut std::process::Child) {
         .args(["-9", &child.id().to_string()])
         .status();
     let _ = child.wait();
+}
+
+#[test]
+fn both_back_ends_describe_the_same_tables_and_columns() {
+    let Some(url) = postgres_database("traject_schema_pair") else {
+        return;
+    };
+    let mut on_postgres = Store::connect(&DbTarget::Postgres(url))
+        .unwrap()
+        .columns()
+        .unwrap();
+    let on_sqlite = Store::in_memory().unwrap().columns().unwrap();
+    // Each back end's own bookkeeping, and nothing else, differs: SQLite keeps the schema
+    // version in `PRAGMA user_version` and orders the audit trail by its implicit rowid;
+    // PostgreSQL has a table and a column for them.
+    assert_eq!(
+        on_postgres.remove("traject_schema"),
+        Some(vec!["version".to_string()])
+    );
+    let audit = on_postgres.get_mut("audit").unwrap();
+    audit.retain(|c| c != "seq");
+    assert_eq!(
+        on_sqlite, on_postgres,
+        "the two migrations describe different schemas"
+    );
 }

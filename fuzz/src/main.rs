@@ -1,4 +1,4 @@
-//! An in-process mutation fuzzer for traject's input parsers (see src/testing/fuzz.rs): each
+//! An in-process mutation fuzzer for traject's input parsers (see crates/rules/src/fuzz.rs): each
 //! execution takes a seed (a bundled programme, a broken file, a referral, a CSV in some
 //! dialect, a workbook), applies a few random mutations — bit flips, deleted or repeated
 //! chunks, splices from another seed, tokens that parsers find hard (quotes, tabs, `&a`,

@@ -543,7 +543,7 @@ fn cmd_diff(args: DiffArgs) -> Verb {
         Format::Json => print_json(&d),
         Format::Text => print!(
             "{}",
-            traject_render::diff::render_text(&d, args.lang.unwrap_or(d.fallback))
+            traject_render::diff::render_text(&d, args.lang.unwrap_or(d.society_language))
         ),
     }
     Ok(Done::Success)

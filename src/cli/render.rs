@@ -152,7 +152,7 @@ pub fn mmc_line(r: &MmcReport) -> String {
 
 /// What `traject new` wrote, whether it validates, and the TODO list.
 pub fn rolled_out(r: &RolledOut, lang: Option<Lang>) -> Done {
-    let lang = lang.unwrap_or(r.lang);
+    let lang = lang.unwrap_or(r.society_language);
     let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
     let tests = r
         .tests
@@ -473,7 +473,7 @@ fn state_text(w: &Words, c: &CaseRow) -> String {
     }
 }
 
-/// The access-request document: what traject holds about the client, in `export.lang`.
+/// The access-request document: what traject holds about the client, in the reader's language.
 pub fn export(x: &Export, lang: Lang) -> String {
     let words = |nl, fr, en| in_lang(lang, nl, fr, en);
     let c = &x.case;

@@ -191,18 +191,89 @@ pub fn call(
     (status, resp.into_string().unwrap(), set)
 }
 
-/// The PostgreSQL server the tests use (`TRAJECT_TEST_POSTGRES`, set by `.ci/postgres start`),
-/// with a fresh database `name` on it; `None` (and a note on how to run them) when there is
-/// none locally. Under CI a missing server fails the test: it is never skipped silently.
+/// Say that a test could not run, past libtest's output capture (which would hide it), so a
+/// test that stops early never reads as a silent pass.
+pub fn skipped(test: &str, why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
+
+/// The PostgreSQL server the tests use: `TRAJECT_TEST_POSTGRES` when set, else a throw-away
+/// cluster this test run starts itself when Debian's postgresql package is installed (on a
+/// free port, in a temporary folder, stopped and removed when the test binary exits).
+pub fn postgres_server() -> Option<String> {
+    static SERVER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SERVER
+        .get_or_init(|| {
+            std::env::var("TRAJECT_TEST_POSTGRES")
+                .ok()
+                .or_else(start_throwaway_cluster)
+        })
+        .clone()
+}
+
+/// `.ci/postgres start` on a free port in a fresh folder, and a watchdog that runs
+/// `.ci/postgres stop` once this process has ended; the server's URL, or `None` when
+/// PostgreSQL is not installed.
+fn start_throwaway_cluster() -> Option<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
+    let dir = tempfile::Builder::new()
+        .prefix("traject-test-pg")
+        .tempdir()
+        .ok()?
+        .keep();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .ok()?
+        .local_addr()
+        .ok()?
+        .port()
+        .to_string();
+    let out = std::process::Command::new(&script)
+        .arg("start")
+        .env("TRAJECT_PG_DIR", &dir)
+        .env("TRAJECT_PG_PORT", &port)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let url = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .strip_prefix("export TRAJECT_TEST_POSTGRES=")
+        .map(str::to_string);
+    let Some(url) = url.filter(|_| out.status.success()) else {
+        let _ = std::fs::remove_dir_all(&dir);
+        return None;
+    };
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; TRAJECT_PG_DIR='{dir}' '{script}' stop",
+        pid = std::process::id(),
+        dir = dir.display(),
+        script = script.display()
+    );
+    let mut command = std::process::Command::new("sh");
+    command
+        .args(["-c", &watchdog])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    command.spawn().ok()?;
+    Some(url)
+}
+
+/// A fresh database `name` on the tests' PostgreSQL server (see `postgres_server`); `None`, with
+/// a `skipped:` line, when there is no server and none can be started. Under CI a missing
+/// server fails the test: it is never skipped.
 pub fn postgres_database(name: &str) -> Option<String> {
-    match std::env::var("TRAJECT_TEST_POSTGRES") {
-        Ok(url) => Some(traject_store::create_database(&url, name).unwrap()),
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI: no PostgreSQL server for the tests; run `eval \"$(.ci/postgres start)\"` first")
+    match postgres_server() {
+        Some(url) => Some(traject_store::create_database(&url, name).unwrap()),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("CI: no PostgreSQL server for the tests: install Debian's postgresql package")
         }
-        Err(_) => {
-            eprintln!(
-                "skipped: no PostgreSQL server. Run `eval \"$(.ci/postgres start)\"` (needs Debian's postgresql package) and test again"
+        None => {
+            skipped(
+                name,
+                "no PostgreSQL: install Debian's postgresql package (the tests start a throw-away cluster), or set TRAJECT_TEST_POSTGRES",
             );
             None
         }

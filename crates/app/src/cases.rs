@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{AppError, Ctx, Need, Programs, RowProblem};
-use traject_cases::{self as engine, CaseError, CaseState, Freed, StartOutcome};
+use traject_cases::{self as lifecycle, CaseError, CaseState, Freed, StartOutcome};
 use traject_cases::{CaseStore, EventRecord};
 use traject_model::diag::{Located, Pos};
 use traject_model::referral::batch::Batch;
@@ -33,7 +33,7 @@ pub fn new_case(
     ctx: &Ctx,
 ) -> Result<Created, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (id, verdict) = engine::new_case(store, compiled, referral, &ctx.engine())?;
+    let (id, verdict) = lifecycle::new_case(store, compiled, referral, &ctx.lifecycle())?;
     Ok(Created { id, verdict })
 }
 
@@ -64,7 +64,7 @@ pub fn import(
 ) -> Result<Imported, AppError> {
     ctx.require(Need::ChangeCases)?;
     let rows = read_batch(compiled, file, batch).map_err(AppError::from)?;
-    let clock = ctx.engine();
+    let clock = ctx.lifecycle();
     let at = |line: u64, e: CaseError| {
         Located::at(file, Pos::new(line as usize, 1), RowProblem::Case(e))
     };
@@ -78,7 +78,7 @@ pub fn import(
                 problems.push(twice_in_file(file, *line, dossier, first));
                 continue;
             }
-            match engine::existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), r)? {
+            match lifecycle::existing_case(tx, &compiled.program.spec.id, ctx.org.as_deref(), r)? {
                 Some(e) if e.same => out.present.push(Present {
                     line: *line,
                     dossier: e.dossier,
@@ -91,7 +91,7 @@ pub fn import(
                         dossier: e.dossier,
                     },
                 )),
-                None => match engine::insert_case(tx, compiled, r, &clock) {
+                None => match lifecycle::insert_case(tx, compiled, r, &clock) {
                     Ok((id, _)) => out.created.push(id),
                     Err(e) => problems.push(at(*line, e)),
                 },
@@ -200,11 +200,13 @@ pub fn enrol(
 ) -> Result<(), AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    let clock = ctx.engine();
+    let clock = ctx.lifecycle();
     if leave {
-        Ok(engine::leave(store, &compiled, id, module, &clock)?)
+        Ok(lifecycle::leave(store, &compiled, id, module, &clock)?)
     } else {
-        Ok(engine::enrol(store, &compiled, id, module, group, &clock)?)
+        Ok(lifecycle::enrol(
+            store, &compiled, id, module, group, &clock,
+        )?)
     }
 }
 
@@ -286,7 +288,7 @@ pub fn enrol_cohort(
                 .filter_map(move |m| case_of(m).map(|id| (id, Some(g.id.clone()))))
         })
         .collect();
-    engine::enrol_cohort(store, &compiled, module, &placements, &ctx.engine())?;
+    lifecycle::enrol_cohort(store, &compiled, module, &placements, &ctx.lifecycle())?;
     Ok(Cohort {
         waiting: out.routing.waiting.iter().filter_map(case_of).collect(),
         program: out.program,
@@ -307,12 +309,12 @@ pub fn migrate(
     let row = visible_case(store, id, ctx)?;
     let current = programs.for_case(&row.program)?;
     current.program.pick_version(Some(to_version))?;
-    Ok(engine::migrate(
+    Ok(lifecycle::migrate(
         store,
         &current,
         id,
         to_version,
-        &ctx.engine(),
+        &ctx.lifecycle(),
     )?)
 }
 
@@ -326,7 +328,13 @@ pub fn start(
 ) -> Result<StartOutcome, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    Ok(engine::start(store, &compiled, id, track, &ctx.engine())?)
+    Ok(lifecycle::start(
+        store,
+        &compiled,
+        id,
+        track,
+        &ctx.lifecycle(),
+    )?)
 }
 
 /// What an evaluation moment recorded.
@@ -352,7 +360,7 @@ pub fn evaluate(
 ) -> Result<Option<Freed>, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    Ok(engine::evaluate(
+    Ok(lifecycle::evaluate(
         store,
         &compiled,
         id,
@@ -362,7 +370,7 @@ pub fn evaluate(
         input.score,
         input.extend_by.as_deref(),
         input.destination.as_deref(),
-        &ctx.engine(),
+        &ctx.lifecycle(),
     )?)
 }
 
@@ -388,11 +396,11 @@ pub fn finish(
 ) -> Result<Freed, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    let clock = ctx.engine();
+    let clock = ctx.lifecycle();
     Ok(match ending {
-        Ending::Close => engine::close(store, &compiled, id, exit, &clock)?,
-        Ending::Drop => engine::drop_case(store, &compiled, id, exit, &clock)?,
-        Ending::NotStart => engine::not_start(store, &compiled, id, exit, &clock)?,
+        Ending::Close => lifecycle::close(store, &compiled, id, exit, &clock)?,
+        Ending::Drop => lifecycle::drop_case(store, &compiled, id, exit, &clock)?,
+        Ending::NotStart => lifecycle::not_start(store, &compiled, id, exit, &clock)?,
     })
 }
 
@@ -416,20 +424,20 @@ pub fn continuity(
 ) -> Result<Freed, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    let clock = ctx.engine();
+    let clock = ctx.lifecycle();
     let nobody = Freed { next_started: None };
     Ok(match what {
-        Continuity::Pause => engine::pause(store, &compiled, id, reason, until, &clock)?,
-        Continuity::Resume => engine::resume(store, &compiled, id, &clock).map(|()| nobody)?,
-        Continuity::Reopen => engine::reopen(store, &compiled, id, &clock).map(|()| nobody)?,
+        Continuity::Pause => lifecycle::pause(store, &compiled, id, reason, until, &clock)?,
+        Continuity::Resume => lifecycle::resume(store, &compiled, id, &clock).map(|()| nobody)?,
+        Continuity::Reopen => lifecycle::reopen(store, &compiled, id, &clock).map(|()| nobody)?,
     })
 }
 
-/// Erase a client's personal data for good (only a coordinator); see `engine::erase`.
+/// Erase a client's personal data for good (only a coordinator); see `lifecycle::erase`.
 pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Need::Erase)?;
     visible_case(store, id, ctx)?;
-    engine::erase(store, id, reason, &ctx.engine())?;
+    lifecycle::erase(store, id, reason, &ctx.lifecycle())?;
     Ok(())
 }
 
@@ -476,7 +484,7 @@ pub fn apply_retention(
                 "retention: personal data is kept {} after the case ends",
                 e.erase_after
             );
-            engine::erase(store, e.case, &reason, &ctx.engine())?;
+            lifecycle::erase(store, e.case, &reason, &ctx.lifecycle())?;
         }
     }
     Ok(expired)

@@ -1,5 +1,8 @@
-//! The programmes a long-running front end (the web server) serves: every `*.yaml` in a folder,
-//! or the bundled programmes, compiled once. `refresh` re-reads a file whose modification time
+//! Where programmes come from, behind one trait (`Programs`) the use cases ask through:
+//! `FilePrograms` reads a file or a bundled id when asked (the command line, which also finds
+//! a stored case's programme in `programs/`), and `Catalogue` holds the programmes a
+//! long-running front end (the web server) serves — every `*.yaml` in a folder, or the
+//! bundled programmes, compiled once. `refresh` re-reads a file whose modification time
 //! changed; a broken save never replaces the last good programme — it is kept, and the problem
 //! (located, as `validate` prints it) is shown beside it until the file is fixed.
 
@@ -8,9 +11,64 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use super::Programs;
 use traject_model::program::{self, bundled, LoadError, LoadOptions, Program};
 use traject_rules::{self as rules, CompiledProgram};
+
+pub trait Programs {
+    /// A programme named by a person: a path to a file, or an id.
+    fn load(&self, arg: &str, opts: &LoadOptions) -> Result<Program, LoadError>;
+
+    /// The same, with its rules and scripts compiled.
+    fn open(&self, arg: &str, opts: &LoadOptions) -> Result<Arc<CompiledProgram>, LoadError> {
+        let loaded = self.load(arg, opts)?;
+        rules::compile_loaded(loaded).map(Arc::new)
+    }
+
+    /// The programme a stored case (or a caseload row) belongs to, by its id.
+    fn for_case(&self, program_id: &str) -> Result<Arc<CompiledProgram>, LoadError>;
+}
+
+/// Programmes on disk beside the bundled ones: a path as given, else `<dir>/<id>.yaml`, else
+/// the bundled programme with that id. `explicit` makes every case use one named programme
+/// (`--program` on case commands, for a programme kept elsewhere).
+#[derive(Debug, Clone)]
+pub struct FilePrograms {
+    pub dir: PathBuf,
+    pub explicit: Option<String>,
+}
+
+impl FilePrograms {
+    /// `programs/` in the working directory, as the CLI uses it.
+    pub fn here() -> FilePrograms {
+        FilePrograms {
+            dir: PathBuf::from("programs"),
+            explicit: None,
+        }
+    }
+
+    pub fn with_explicit(mut self, program: Option<String>) -> FilePrograms {
+        self.explicit = program;
+        self
+    }
+}
+
+impl Programs for FilePrograms {
+    fn load(&self, arg: &str, opts: &LoadOptions) -> Result<Program, LoadError> {
+        program::open(arg, opts)
+    }
+
+    fn for_case(&self, program_id: &str) -> Result<Arc<CompiledProgram>, LoadError> {
+        let opts = LoadOptions::default();
+        if let Some(p) = &self.explicit {
+            return self.open(p, &opts);
+        }
+        let local = self.dir.join(format!("{program_id}.yaml"));
+        if local.exists() {
+            return self.open(&local.to_string_lossy(), &opts);
+        }
+        self.open(program_id, &opts)
+    }
+}
 
 struct Entry {
     file: Option<PathBuf>,

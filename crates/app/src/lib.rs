@@ -10,7 +10,6 @@ mod error;
 pub mod files;
 pub mod forecast;
 pub mod programmes;
-mod programs;
 pub mod referrals;
 pub mod reports;
 pub mod route;
@@ -19,8 +18,8 @@ pub mod users;
 
 use chrono::NaiveDate;
 
+pub use catalogue::{Catalogue, FilePrograms, Programs};
 pub use error::{rows, AppError, RowProblem, Setting, SettingError, WholeStore};
-pub use programs::{FilePrograms, Programs};
 
 /// What a person does in the team, and therefore what traject lets them see and change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -112,7 +111,7 @@ impl Ctx {
     }
 
     /// The engine's view: who and when, for the audit trail.
-    pub fn engine(&self) -> traject_cases::Ctx {
+    pub fn lifecycle(&self) -> traject_cases::Ctx {
         traject_cases::Ctx {
             on: self.on,
             actor: self.actor.clone(),

@@ -96,7 +96,7 @@ pub struct RolledOut {
     pub check: FileResult,
     pub todo: Vec<rollout::Todo>,
     /// The new programme's society language (the one its TODO list is read in).
-    pub lang: Lang,
+    pub society_language: Lang,
 }
 
 /// Copy the programme `from` for another OCMW to `out` (and its tests to `tests/` beside it),
@@ -138,7 +138,7 @@ pub fn rollout_new(
         tests,
         check: validate_file(out, &LoadOptions::default()),
         todo: rollout.todo,
-        lang: spec
+        society_language: spec
             .society_language
             .as_deref()
             .and_then(|l| l.parse().ok())

@@ -77,7 +77,7 @@ pub fn route(
         return Err(no_routing(v, module, file));
     };
     let routing = routing::route(
-        &compiled.engine,
+        &compiled.rhai_engine,
         &compiled.limits,
         &plan.script,
         module,

@@ -3,7 +3,7 @@
 //! catalogue (`traject_i18n`) words them; a front end adds its own hints (the command line
 //! names its flags).
 
-use crate::lifecycle::{Action, CaseState};
+use crate::states::{Action, CaseState};
 use crate::store::StoreError;
 use traject_model::program::duration::Duration;
 use traject_model::program::model::ExitKind;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use traject_model::program::model::Decision;
 use traject_rules::Verdict;
 
-use crate::lifecycle::CaseState;
+use crate::states::CaseState;
 
 /// One event of a case's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

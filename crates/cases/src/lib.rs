@@ -15,12 +15,12 @@ mod evaluate;
 pub mod event;
 mod finish;
 mod intake;
-pub mod lifecycle;
 mod modules;
 mod pause;
 pub mod records;
 mod schedule;
 mod start;
+pub mod states;
 pub mod store;
 
 pub use error::CaseError;
@@ -28,10 +28,10 @@ pub use evaluate::evaluate;
 pub use event::{Event, EventKind, EventRecord};
 pub use finish::{close, drop_case, erase, not_start, Freed};
 pub use intake::{existing_case, insert_case, migrate, new_case, Existing};
-pub use lifecycle::{Action, CaseState, UnknownState};
 pub use modules::{enrol, enrol_cohort, leave};
 pub use pause::{pause, reopen, resume};
 pub use start::{start, StartOutcome};
+pub use states::{Action, CaseState, UnknownState};
 pub use store::{CaseStore, CaseTx, StoreError};
 
 use store::CaseRecord;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use traject_rules::Verdict;
 
 use crate::event::Event;
-use crate::lifecycle::CaseState;
+use crate::states::CaseState;
 
 /// A case as the application lists and shows it.
 #[derive(Debug, Clone, Serialize)]

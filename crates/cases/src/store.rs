@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use traject_rules::Verdict;
 
 use crate::event::{Event, EventKind};
-use crate::lifecycle::CaseState;
+use crate::states::CaseState;
 
 /// Why the case store could not do what was asked: problems with the database itself, never a
 /// refused case action (see `CaseError`). Each variant holds the facts; the database's own

@@ -6,13 +6,12 @@
 pub mod catalogue;
 pub mod diagnostics;
 pub mod events;
-mod fields;
 mod ui;
 pub mod vocabulary;
 
-pub use fields::{field_label, field_value_label, value_label};
 pub use traject_model::text::{Label, Lang};
 pub use ui::{ui, Key};
+pub use vocabulary::{field_label, field_value_label, value_label};
 
 /// The language of the person at the terminal, as their locale says (`LC_ALL`,
 /// `LC_MESSAGES`, `LANG`, the first one set): `nl_BE.UTF-8` → Dutch, `fr_BE…` → French,

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::{Report, TestResult};
-use traject_cases::{self as engine, Ctx};
+use traject_cases::{self as lifecycle, Ctx};
 use traject_i18n::catalogue::{case_error, store_error};
 use traject_i18n::Lang;
 use traject_model::diag::{did_you_mean, Diagnostic};
@@ -340,7 +340,7 @@ impl Run<'_> {
                         problems.extend(d);
                         "bad referral".to_string()
                     })?;
-            let (id, _) = engine::new_case(&mut self.store, self.compiled, &referral, ctx)
+            let (id, _) = lifecycle::new_case(&mut self.store, self.compiled, &referral, ctx)
                 .map_err(|e| case_error(&e, Lang::En))?;
             self.cases.insert(name.to_string(), id);
             return Ok(StepDone {
@@ -374,12 +374,12 @@ impl Run<'_> {
         id: i64,
         step: &Value,
         ctx: &Ctx,
-    ) -> Result<Option<i64>, engine::CaseError> {
+    ) -> Result<Option<i64>, lifecycle::CaseError> {
         let s = |k: &str| step.get(k).and_then(Value::as_str);
         let (store, compiled) = (&mut self.store, self.compiled);
         Ok(match action {
             "start" => {
-                engine::start(store, compiled, id, s("track"), ctx)?;
+                lifecycle::start(store, compiled, id, s("track"), ctx)?;
                 None
             }
             "evaluate" => {
@@ -392,7 +392,7 @@ impl Run<'_> {
                             .collect()
                     })
                     .unwrap_or_default();
-                let freed = engine::evaluate(
+                let freed = lifecycle::evaluate(
                     store,
                     compiled,
                     id,
@@ -408,36 +408,36 @@ impl Run<'_> {
             }
             "close" => {
                 let destination = s("destination").unwrap_or_default();
-                engine::close(store, compiled, id, destination, ctx)?.next_started
+                lifecycle::close(store, compiled, id, destination, ctx)?.next_started
             }
             "drop" => {
                 let reason = s("reason").unwrap_or_default();
-                engine::drop_case(store, compiled, id, reason, ctx)?.next_started
+                lifecycle::drop_case(store, compiled, id, reason, ctx)?.next_started
             }
             "pause" => {
                 let until = s("until").and_then(|d| d.parse().ok());
-                engine::pause(store, compiled, id, s("reason"), until, ctx)?.next_started
+                lifecycle::pause(store, compiled, id, s("reason"), until, ctx)?.next_started
             }
             "enrol" | "leave" => {
                 let module = s("module").unwrap_or_default();
                 if action == "enrol" {
-                    engine::enrol(store, compiled, id, module, s("group"), ctx)?;
+                    lifecycle::enrol(store, compiled, id, module, s("group"), ctx)?;
                 } else {
-                    engine::leave(store, compiled, id, module, ctx)?;
+                    lifecycle::leave(store, compiled, id, module, ctx)?;
                 }
                 None
             }
             "resume" => {
-                engine::resume(store, compiled, id, ctx)?;
+                lifecycle::resume(store, compiled, id, ctx)?;
                 None
             }
             "reopen" => {
-                engine::reopen(store, compiled, id, ctx)?;
+                lifecycle::reopen(store, compiled, id, ctx)?;
                 None
             }
             _ => {
                 let reason = s("reason").unwrap_or_default();
-                engine::not_start(store, compiled, id, reason, ctx)?;
+                lifecycle::not_start(store, compiled, id, reason, ctx)?;
                 None
             }
         })

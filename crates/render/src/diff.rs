@@ -377,7 +377,7 @@ pub fn render_text(d: &Diff, lang: Lang) -> String {
             out.push_str(&format!("\n{}\n", section_title(section, lang)));
         }
         let name = match &ch.label {
-            Some(l) => format!("{} ({})", l.get(lang, d.fallback), ch.id),
+            Some(l) => format!("{} ({})", l.get(lang, d.society_language), ch.id),
             None => fact_name(&ch.id, None, section, lang),
         };
         match ch.change {
@@ -418,7 +418,7 @@ pub fn render_text(d: &Diff, lang: Lang) -> String {
             out.push_str(&format!(
                 "      {}: {} [{} {}]\n",
                 pick(WHY, "why", lang).unwrap_or("why"),
-                dc.reason.get(lang, d.fallback),
+                dc.reason.get(lang, d.society_language),
                 ui(Key::Source, lang),
                 dc.source
             ));

@@ -316,7 +316,7 @@ mod tests {
         );
         let c = split_cents(100, &[33.3, 33.3, 33.4]);
         assert_eq!(c.iter().sum::<i64>(), 100);
-        assert_eq!(parse_euros("--materials", "3333.33").unwrap(), 333_333);
-        assert!(parse_euros("--materials", "12,345.6.7").is_err());
+        assert_eq!(parse_euros("materials", "3333.33").unwrap(), 333_333);
+        assert!(parse_euros("materials", "12,345.6.7").is_err());
     }
 }

@@ -45,9 +45,9 @@ pub struct Declared {
 pub struct Diff {
     pub a: String,
     pub b: String,
-    /// The language labels fall back to (the second programme's society language).
+    /// The second programme's society language (the one its labels are surely written in).
     #[serde(skip)]
-    pub fallback: Lang,
+    pub society_language: Lang,
     pub changes: Vec<Change>,
 }
 
@@ -227,7 +227,7 @@ pub fn diff(pa: &Program, va: &Version, pb: &Program, vb: &Version) -> Diff {
     Diff {
         a: format!("{}@{}", pa.spec.id, va.id),
         b: format!("{}@{}", pb.spec.id, vb.id),
-        fallback: pb.spec.society_language,
+        society_language: pb.spec.society_language,
         changes: c.out,
     }
 }

@@ -253,12 +253,13 @@ pub fn new_from(
     })
 }
 
-/// "OCMW Town" in Dutch, "CPAS Town" in French, for every language a label has.
-fn organisation_label<'l>(
-    langs: impl Iterator<Item = &'l traject_model::text::Lang>,
+/// "OCMW Town" in Dutch, "CPAS Town" in French, in every language the label `like` has.
+fn organisation_label(
+    like: &traject_model::text::Label,
     town: &str,
 ) -> BTreeMap<&'static str, String> {
-    langs
+    like.0
+        .keys()
         .map(|l| {
             let org = if l.code() == "fr" { "CPAS" } else { "OCMW" };
             (l.code(), format!("{org} {town}"))
@@ -283,7 +284,7 @@ fn identity(
         .unwrap_or_else(|| format!("{} {}", model.spec.name.first_of(&[society]), t.town));
     let names = model.spec.name.0.keys().map(|l| (l.code(), name.clone()));
     label_edits(model, "/name", &names.collect(), edits);
-    let org = organisation_label(model.spec.organisation.0.keys(), &t.town);
+    let org = organisation_label(&model.spec.organisation, &t.town);
     label_edits(model, "/organisation", &org, edits);
     if let Some(lang) = &spec.society_language {
         if lang != "nl" && lang != "fr" {
@@ -329,7 +330,7 @@ fn version_edits(
         });
     }
     for f in v.funding.funders.iter().filter(|f| f.kind == "local") {
-        let l = organisation_label(f.label.0.keys(), town);
+        let l = organisation_label(&f.label, town);
         label_edits(model, &format!("{}/label", f.ptr), &l, edits);
         edits.extend(at(
             model,

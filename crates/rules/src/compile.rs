@@ -124,7 +124,7 @@ impl RoutingPlan {
 pub struct CompiledProgram {
     pub program: Program,
     pub versions: Vec<CompiledVersion>,
-    pub engine: Arc<Engine>,
+    pub rhai_engine: Arc<Engine>,
     /// (version index, module id) → routing.
     pub routings: std::collections::HashMap<(usize, String), RoutingPlan>,
     pub limits: plugins::Limits,
@@ -187,7 +187,7 @@ impl CompiledProgram {
 
 struct Compiler<'a> {
     program: &'a Program,
-    engine: &'a Engine,
+    rhai_engine: &'a Engine,
     errors: Vec<Diagnostic>,
     /// (NT2 rank, CEFR rank) pairs from the programme's `level_equivalences`.
     equivalences: Arc<[(u32, u32)]>,
@@ -216,7 +216,12 @@ impl Compiler<'_> {
                             None
                         }
                         Some((file, text)) => {
-                            match plugins::routing::compile(self.engine, &file, &r.script, &text) {
+                            match plugins::routing::compile(
+                                self.rhai_engine,
+                                &file,
+                                &r.script,
+                                &text,
+                            ) {
                                 Ok(s) => Some(Arc::new(s)),
                                 Err(d) => {
                                     let used_by = UsedBy::Module {
@@ -385,11 +390,11 @@ impl Compiler<'_> {
             self.errors.push(d);
             return failed;
         };
-        match self.engine.compile(&text) {
+        match self.rhai_engine.compile(&text) {
             Ok(ast) => {
                 let mut scope = plugins::referral_scope(&plugins::sample_referral());
                 if let Err(e) = self
-                    .engine
+                    .rhai_engine
                     .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
                 {
                     let (line, col) = plugins::line_col(e.position()).unwrap_or((1, 1));
@@ -427,7 +432,7 @@ impl Compiler<'_> {
 
     fn expr(&mut self, c: &Condition, text: &str) -> Cond {
         let ptr = format!("{}/value", c.ptr);
-        let ast = match self.engine.compile_expression(text) {
+        let ast = match self.rhai_engine.compile_expression(text) {
             Ok(ast) => ast,
             Err(e) => {
                 let place = self.program.index.locate(&ptr);
@@ -452,7 +457,7 @@ impl Compiler<'_> {
         // results show up now.
         let mut scope = plugins::referral_scope(&plugins::sample_referral());
         match self
-            .engine
+            .rhai_engine
             .eval_ast_with_scope::<rhai::Dynamic>(&mut scope, &ast)
         {
             Ok(v) if v.is_bool() => {}
@@ -511,7 +516,7 @@ impl Compiler<'_> {
             .iter()
             .all(|r| {
                 let mut scope = plugins::referral_scope(r);
-                let rhai = plugins::eval_bool(self.engine, ast, &mut scope);
+                let rhai = plugins::eval_bool(self.rhai_engine, ast, &mut scope);
                 rhai == Ok(native.eval(r).ok())
             })
     }
@@ -604,7 +609,7 @@ fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
 pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
     let mut limit_errors = Vec::new();
     let limits = limits(&program, &mut limit_errors);
-    let engine = Arc::new(plugins::engine(limits));
+    let rhai_engine = Arc::new(plugins::rhai_engine(limits));
     let equivalences: Arc<[(u32, u32)]> = program
         .spec
         .level_equivalences
@@ -618,7 +623,7 @@ pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
         .collect();
     let mut c = Compiler {
         program: &program,
-        engine: &engine,
+        rhai_engine: &rhai_engine,
         errors: limit_errors,
         equivalences,
     };
@@ -657,7 +662,7 @@ pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
         Ok(CompiledProgram {
             program,
             versions,
-            engine,
+            rhai_engine,
             routings,
             limits,
         })

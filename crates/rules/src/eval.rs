@@ -70,7 +70,7 @@ pub struct Evaluation {
 
 /// Evaluate one condition. `Err` carries a script error message.
 pub fn eval_cond(
-    engine: &Engine,
+    rhai_engine: &Engine,
     cond: &Cond,
     r: &Referral,
     scope: &mut Option<rhai::Scope<'static>>,
@@ -113,16 +113,18 @@ pub fn eval_cond(
         Test::Expr { ast, native: None } => {
             let scope = scope.get_or_insert_with(|| crate::plugins::referral_scope(r));
             of(
-                crate::plugins::eval_bool(engine, ast, scope).map_err(|failure| ScriptFailed {
-                    rule: cond.id.clone(),
-                    failure,
+                crate::plugins::eval_bool(rhai_engine, ast, scope).map_err(|failure| {
+                    ScriptFailed {
+                        rule: cond.id.clone(),
+                        failure,
+                    }
                 })?,
             )
         }
         Test::AnyOf(subs) => {
             let mut acc = Fail;
             for s in subs {
-                match eval_cond(engine, s, r, scope)? {
+                match eval_cond(rhai_engine, s, r, scope)? {
                     Pass => return Ok(Pass),
                     Unknown => acc = Unknown,
                     Fail => {}
@@ -133,7 +135,7 @@ pub fn eval_cond(
         Test::AllOf(subs) => {
             let mut acc = Pass;
             for s in subs {
-                match eval_cond(engine, s, r, scope)? {
+                match eval_cond(rhai_engine, s, r, scope)? {
                     Fail => return Ok(Fail),
                     Unknown => acc = Unknown,
                     Pass => {}
@@ -177,7 +179,7 @@ fn compare_levels(level: (u8, u32), t: &LevelTest, ok: impl Fn(u32, u32) -> bool
 
 /// Evaluate a referral against one compiled version.
 pub fn evaluate_version(
-    engine: &Engine,
+    rhai_engine: &Engine,
     version: &CompiledVersion,
     version_index: usize,
     r: &Referral,
@@ -186,14 +188,14 @@ pub fn evaluate_version(
     let mut outcomes = Vec::with_capacity(version.rules.len());
     let (mut failed, mut open) = (false, false);
     for rule in &version.rules {
-        let own = eval_cond(engine, &rule.cond, r, &mut scope)?;
+        let own = eval_cond(rhai_engine, &rule.cond, r, &mut scope)?;
         let mut ro = RuleOutcome {
             outcome: own,
             by_exception: false,
         };
         if own != Outcome::Pass {
             for e in &rule.exceptions {
-                if eval_cond(engine, e, r, &mut scope)? == Outcome::Pass {
+                if eval_cond(rhai_engine, e, r, &mut scope)? == Outcome::Pass {
                     ro = RuleOutcome {
                         outcome: Outcome::Pass,
                         by_exception: true,
@@ -220,7 +222,7 @@ pub fn evaluate_version(
     for (fi, f) in version.funders.iter().enumerate() {
         let mut acc = Outcome::Pass;
         for c in &f.conditions {
-            match eval_cond(engine, c, r, &mut scope)? {
+            match eval_cond(rhai_engine, c, r, &mut scope)? {
                 Outcome::Fail => {
                     acc = Outcome::Fail;
                     break;
@@ -312,13 +314,13 @@ impl CompiledProgram {
         let index = traject_model::yaml::SpanIndex::default();
         let r = traject_model::referral::from_value("case store", stored, &index, "").ok()?;
         let version = self.versions.get(version_index)?;
-        let e = evaluate_version(&self.engine, version, version_index, &r).ok()?;
+        let e = evaluate_version(&self.rhai_engine, version, version_index, &r).ok()?;
         Some((r, e))
     }
 
     /// Judge a referral with the version in force on its date.
     pub fn evaluate(&self, r: &Referral) -> Result<Evaluation, EvalError> {
         let (i, _) = self.version_for(r)?;
-        evaluate_version(&self.engine, &self.versions[i], i, r).map_err(EvalError::Script)
+        evaluate_version(&self.rhai_engine, &self.versions[i], i, r).map_err(EvalError::Script)
     }
 }

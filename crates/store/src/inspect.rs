@@ -1,6 +1,8 @@
 //! A store looked at as a whole: rows per table, and the database's own integrity checks —
 //! for copies, backups and the tests that check a change left nothing half done.
 
+use std::collections::BTreeMap;
+
 use crate::sql::{Dialect, Sql};
 use crate::{Store, StoreError};
 
@@ -74,5 +76,49 @@ impl Store {
                 .map(|(t, row)| format!("{t}: row {row} refers to a missing row")),
         );
         Ok(problems)
+    }
+
+    /// Every table of the schema with its columns, as the database describes itself (names
+    /// only, sorted): so that the SQLite and PostgreSQL migrations can be compared.
+    pub fn columns(&self) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+        let pairs: Vec<(String, String)> = match self.dialect() {
+            Dialect::Sqlite => self.query_map(
+                "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?,
+            Dialect::Postgres => self.query_map(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                 WHERE table_schema = current_schema()",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?,
+        };
+        let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (table, column) in pairs {
+            tables.entry(table).or_default().push(column);
+        }
+        tables.values_mut().for_each(|c| c.sort());
+        Ok(tables)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sqlite_schema_holds_every_table_the_store_names() {
+        let store = Store::in_memory().unwrap();
+        let tables = store.columns().unwrap();
+        for t in Table::ALL {
+            assert!(
+                tables.contains_key(t.name()),
+                "{} missing: {tables:?}",
+                t.name()
+            );
+        }
+        assert!(tables["cases"].contains(&"state".to_string()));
     }
 }

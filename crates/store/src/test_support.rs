@@ -118,8 +118,16 @@ pub enum Tamper {
     RedactionAndActor { case: i64, seq: i64 },
     /// Delete a case's events.
     DeleteEvents { case: i64 },
+    /// Change every event's kind.
+    EveryEventKind,
+    /// Delete every event.
+    EveryEvent,
+    /// Empty the event table at once (PostgreSQL's TRUNCATE; SQLite has none, so DELETE).
+    TruncateEvents,
     /// Change who did something in the audit trail.
     AuditActor,
+    /// Delete the audit trail.
+    EveryAuditRow,
 }
 
 /// Try a tampering change; the store's rules should refuse it with a database error.
@@ -140,7 +148,14 @@ pub fn tamper(store: &Store, t: Tamper) -> Result<usize, StoreError> {
         Tamper::DeleteEvents { case } => {
             store.execute("DELETE FROM events WHERE case_id = ?1", args![case])
         }
+        Tamper::EveryEventKind => store.execute("UPDATE events SET kind = 'x'", &[]),
+        Tamper::EveryEvent => store.execute("DELETE FROM events", &[]),
+        Tamper::TruncateEvents => match store.dialect() {
+            crate::sql::Dialect::Postgres => store.execute("TRUNCATE events CASCADE", &[]),
+            crate::sql::Dialect::Sqlite => store.execute("DELETE FROM events", &[]),
+        },
         Tamper::AuditActor => store.execute("UPDATE audit SET actor = 'x'", &[]),
+        Tamper::EveryAuditRow => store.execute("DELETE FROM audit", &[]),
     }
 }
 

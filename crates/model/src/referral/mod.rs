@@ -1,5 +1,6 @@
-//! The referral vocabulary shared by eligibility checks, cases, CSV batches and tests
-//! (documented for editors in `schemas/referral.schema.json`, kept equal to `FIELDS` by a test).
+//! Referrals: the facts about one person that eligibility checks, cases, CSV batches and tests
+//! judge, in the fields of the vocabulary (`crate::vocab`, documented for editors in
+//! `schemas/referral.schema.json`).
 //!
 //! A referral is read from a YAML/JSON mapping or a CSV row into the typed `Referral`. Every
 //! field is optional except `referral_date`: a missing fact makes a rule *unknown*, never

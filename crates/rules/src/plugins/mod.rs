@@ -92,23 +92,23 @@ thread_local! {
 }
 
 /// A sandboxed engine with `limits` (capped at the ceiling).
-pub fn engine(limits: Limits) -> Engine {
+pub fn rhai_engine(limits: Limits) -> Engine {
     let limits = limits.capped();
-    let mut engine = Engine::new_raw();
-    engine.register_global_module(StandardPackage::new().as_shared_module());
-    engine.disable_symbol("eval");
-    engine.on_print(|_| {});
+    let mut rhai_engine = Engine::new_raw();
+    rhai_engine.register_global_module(StandardPackage::new().as_shared_module());
+    rhai_engine.disable_symbol("eval");
+    rhai_engine.on_print(|_| {});
     // Language levels compare within one scale: "1.1" < "1.2" < "2.1"; A1 < A2 < B1 …
     // Returns -1 for an unknown level; NT2 levels rank below 100, CEFR levels from 100.
-    engine.register_fn("level_rank", |level: &str| -> i64 {
+    rhai_engine.register_fn("level_rank", |level: &str| -> i64 {
         match traject_model::referral::language_rank(level) {
             Some((scale, rank)) => scale as i64 * 100 + rank as i64,
             None => -1,
         }
     });
-    engine.on_debug(|_, _, _| {});
+    rhai_engine.on_debug(|_, _, _| {});
     let allowed = std::time::Duration::from_millis(limits.max_time_ms * UNOPTIMISED_SLOWDOWN);
-    engine.on_progress(move |count| {
+    rhai_engine.on_progress(move |count| {
         if count == 1 {
             RUN_STARTED.set(Some(std::time::Instant::now()));
         } else if count % TIME_CHECK_EVERY == 0 {
@@ -119,7 +119,7 @@ pub fn engine(limits: Limits) -> Engine {
         }
         None
     });
-    engine
+    rhai_engine
         .set_max_operations(limits.max_operations)
         .set_max_call_levels(limits.max_call_levels)
         .set_max_expr_depths(limits.max_expr_depth, limits.max_expr_depth)
@@ -128,7 +128,7 @@ pub fn engine(limits: Limits) -> Engine {
         .set_max_map_size(limits.max_map_size)
         .set_max_variables(1_000)
         .set_max_functions(1_000);
-    engine
+    rhai_engine
 }
 
 /// A referral as read-only script variables: every known field, plus `age`. Missing facts are
@@ -271,11 +271,11 @@ pub fn is_missing_variable(err: &EvalAltResult) -> bool {
 
 /// Evaluate a compiled boolean expression against a referral scope.
 pub fn eval_bool(
-    engine: &Engine,
+    rhai_engine: &Engine,
     ast: &AST,
     scope: &mut Scope,
 ) -> Result<Option<bool>, ScriptFailure> {
-    match engine.eval_ast_with_scope::<Dynamic>(scope, ast) {
+    match rhai_engine.eval_ast_with_scope::<Dynamic>(scope, ast) {
         Ok(v) => match v.as_bool() {
             Ok(b) => Ok(Some(b)),
             Err(t) => Err(ScriptFailure::NotBoolean {
@@ -301,7 +301,7 @@ pub fn replay_position(limits: Limits, run: impl FnOnce(&Engine) -> bool) -> Opt
     use std::sync::{Arc, Mutex};
     let last = Arc::new(Mutex::new(Position::NONE));
     let seen = last.clone();
-    let mut e = engine(limits);
+    let mut e = rhai_engine(limits);
     // The debugger starts by reporting the first node; answering StepInto every time keeps it
     // reporting each node after that.
     #[allow(deprecated)] // "volatile", not deprecated: pinned by Cargo.lock

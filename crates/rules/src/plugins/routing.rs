@@ -68,12 +68,12 @@ pub enum RoutingNote {
 
 /// Compile a routing script; it must define `route(people, settings)`.
 pub fn compile(
-    engine: &Engine,
+    rhai_engine: &Engine,
     file: &str,
     name: &str,
     text: &str,
 ) -> Result<RoutingScript, Diagnostic> {
-    let ast = engine.compile(text).map_err(|e| {
+    let ast = rhai_engine.compile(text).map_err(|e| {
         let (line, col) = super::line_col(e.position()).unwrap_or((1, 1));
         let problem = RoutingProblem::Syntax {
             detail: e.0.to_string(),
@@ -153,7 +153,7 @@ fn person_map(id: &str, r: &Referral) -> Dynamic {
 
 /// Run `script` on `people` (id, referral), with the module's `settings`.
 pub fn route(
-    engine: &Engine,
+    rhai_engine: &Engine,
     limits: &super::Limits,
     script: &RoutingScript,
     module: &str,
@@ -163,7 +163,7 @@ pub fn route(
     let mut sorted: Vec<&(String, Referral)> = people.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let arg: Array = sorted.iter().map(|(id, r)| person_map(id, r)).collect();
-    let result = run_script(engine, limits, script, arg, settings)?;
+    let result = run_script(rhai_engine, limits, script, arg, settings)?;
     let mut reply = Reply {
         script,
         known: sorted.iter().map(|(id, _)| id.as_str()).collect(),
@@ -231,7 +231,7 @@ pub fn route(
 /// Call the script's `route(people, settings)`; a failure is located in the script, replaying
 /// it step by step when the engine gave no position.
 fn run_script(
-    engine: &Engine,
+    rhai_engine: &Engine,
     limits: &super::Limits,
     script: &RoutingScript,
     arg: Array,
@@ -246,7 +246,7 @@ fn run_script(
             (arg.clone(), settings.clone()),
         )
     };
-    call(engine, &mut Scope::new()).map_err(|e| {
+    call(rhai_engine, &mut Scope::new()).map_err(|e| {
         let (_, mut pos) = super::innermost(&e);
         if pos.is_none() {
             let replay = if super::timed_out(&e) {

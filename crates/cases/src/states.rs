@@ -1,4 +1,4 @@
-//! The states a case can be in and the actions each state allows — in one place, so the engine,
+//! The states a case can be in and the actions each state allows — in one place, so the lifecycle,
 //! the store, the command line and the tests agree on them.
 //!
 //! referred → active | waiting → (extended) → closed | dropped; referred/waiting → not_started;
