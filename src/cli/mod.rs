@@ -19,6 +19,7 @@ use traject_i18n::{LabelIn, Lang};
 use traject_model::problem::FileProblem;
 use traject_model::program::{self, LoadOptions};
 use traject_render::simulation::{self, Reader};
+use traject_render::table::Table;
 use traject_render::{activity, funding, xlsx};
 
 use args::*;
@@ -168,13 +169,13 @@ fn cannot_read(e: std::io::Error) -> FileProblem {
     }
 }
 
-/// Write a table (its CSV rendering) to `path`: as an Excel workbook for `.xlsx`, else as CSV
-/// with formula-like cells marked as text; whole or not at all.
-fn write_table(path: &Path, sheet: &str, csv_text: &str) -> Result<(), AppError> {
+/// Write a table to `path`: as an Excel workbook for `.xlsx`, else as CSV with formula-like
+/// cells marked as text; whole or not at all.
+fn write_table(path: &Path, sheet: &str, table: &Table) -> Result<(), AppError> {
     let bytes = if xlsx::is_workbook(path) {
-        xlsx::from_csv(sheet, csv_text)?
+        xlsx::workbook(sheet, table)?
     } else {
-        xlsx::safe_csv(csv_text).into_bytes()
+        table.csv().into_bytes()
     };
     write_bytes(path, &bytes)
 }
@@ -281,11 +282,13 @@ fn check_batch(
     let (shown, batch) = input.open().map_err(AppError::from)?;
     let summary = match out {
         Some(path) if xlsx::is_workbook(path) => {
-            let mut csv = Vec::new();
-            let summary =
-                judge_rows(compiled, &shown, batch, &mut csv, lang).map_err(batch_failure)?;
-            let book = xlsx::from_csv("results", &String::from_utf8_lossy(&csv))?;
-            write_bytes(path, &book)?;
+            let mut results = Table::new(&traject_render::batch::HEADER);
+            let summary = referrals::check_batch(compiled, &shown, batch, |row| {
+                report_row_problems(&row, lang);
+                results.push(traject_render::batch::cells(&row, lang).to_vec());
+                Ok::<(), AppError>(())
+            })?;
+            write_bytes(path, &xlsx::workbook("results", &results)?)?;
             summary
         }
         Some(path) => {
@@ -305,6 +308,15 @@ fn check_batch(
     };
     eprintln!("{}", traject_render::batch::summary_line(&summary, lang));
     Ok(Done::from_ok(summary.errors == 0))
+}
+
+/// The problems of a row that could not be judged, on stderr as they come.
+fn report_row_problems(row: &referrals::BatchRow, lang: Lang) {
+    if let referrals::BatchRow::Failed { problems, .. } = row {
+        problems
+            .iter()
+            .for_each(|d| eprint!("{}", words::row(d, lang)));
+    }
 }
 
 /// A batch stopped by a result it could not write.
@@ -329,11 +341,7 @@ fn judge_rows(
     };
     let mut rows = traject_render::batch::CsvRows::new(out, lang).map_err(|e| cannot_write(&e))?;
     let summary = referrals::check_batch(compiled, shown, batch, |row| {
-        if let referrals::BatchRow::Failed { problems, .. } = &row {
-            problems
-                .iter()
-                .for_each(|d| eprint!("{}", words::row(d, lang)));
-        }
+        report_row_problems(&row, lang);
         rows.write(&row).map_err(|e| cannot_write(&e))
     })?;
     rows.finish().map_err(|e| cannot_write(&e))?;
@@ -459,7 +467,7 @@ fn simulation_out(
         app::files::write_text(path, &simulation::html(r, reader)).map_err(AppError::from)?;
     }
     if let Some(path) = &args.out {
-        write_table(path, "simulation", &simulation::csv(r))?;
+        write_table(path, "simulation", &simulation::table(r))?;
     }
     match args.format {
         SimFormat::Json => print_json(r),
@@ -588,7 +596,7 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
     let ctx = args::operator(None, None);
     let r = reports::funding(&FilePrograms::here(), store.as_ref(), &ask, &opts, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "funding", &funding::funding_csv(&r))?;
+        write_table(path, "funding", &funding::funding_table(&r))?;
     }
     match args.format {
         SimFormat::Json => print_json(&r),
@@ -606,7 +614,7 @@ fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
     let ctx = args.store.ctx();
     let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
     if let Some(path) = &args.out {
-        write_table(path, "activity", &activity::csv(&r))?;
+        write_table(path, "activity", &activity::table(&r))?;
     }
     let labels = report_labels(&args.program, args.store.lang);
     match args.format {

@@ -4,6 +4,7 @@
 use traject_report::activity::ActivityReport;
 
 use super::funding::Labels;
+use super::table::Table;
 
 /// A figure's name for a reader: the fixed figures by their wording, "exit: art60" and the
 /// like by the programme's label of the exit or reason.
@@ -91,24 +92,37 @@ pub fn text(r: &ActivityReport, l: &Labels) -> String {
     traject_i18n::typography(&out, lang)
 }
 
-pub fn csv(r: &ActivityReport) -> String {
-    let mut out =
-        String::from("program,cohort_from,cohort_to,as_of,figure,count,denominator,of,share\n");
+/// The report's figures as a table (the CSV and workbook columns).
+pub fn table(r: &ActivityReport) -> Table {
+    let mut t = Table::new(&[
+        "program",
+        "cohort_from",
+        "cohort_to",
+        "as_of",
+        "figure",
+        "count",
+        "denominator",
+        "of",
+        "share",
+    ]);
     for f in &r.figures {
-        out.push_str(&format!(
-            "{},{},{},{},\"{}\",{},{},\"{}\",{}\n",
-            r.program,
-            r.cohort_from,
-            r.cohort_to,
-            r.as_of,
-            f.figure.replace('"', "'"),
-            f.count,
-            f.denominator,
-            f.of,
-            f.share
-        ));
+        t.push(vec![
+            r.program.clone(),
+            r.cohort_from.to_string(),
+            r.cohort_to.to_string(),
+            r.as_of.to_string(),
+            f.figure.clone(),
+            f.count.to_string(),
+            f.denominator.to_string(),
+            f.of.clone(),
+            f.share.to_string(),
+        ]);
     }
-    out
+    t
+}
+
+pub fn csv(r: &ActivityReport) -> String {
+    table(r).csv()
 }
 
 pub fn html(r: &ActivityReport, l: &Labels) -> String {

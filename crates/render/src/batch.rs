@@ -41,8 +41,8 @@ impl<W: Write> CsvRows<W> {
     }
 }
 
-/// The nine cells of a result row.
-fn cells(row: &BatchRow, lang: Lang) -> [String; 9] {
+/// The nine cells of a result row (the columns of `HEADER`).
+pub fn cells(row: &BatchRow, lang: Lang) -> [String; 9] {
     match row {
         BatchRow::Judged {
             row,

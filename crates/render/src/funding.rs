@@ -192,33 +192,35 @@ pub fn funding_text(r: &FundingReport, l: &Labels) -> String {
     traject_i18n::typography(&out, lang)
 }
 
-pub fn funding_csv(r: &FundingReport) -> String {
-    let mut out = String::from("program,version,category,months,fte,funder,percent,amount\n");
+/// The report's lines as a table (the CSV and workbook columns): one row per funder's share,
+/// or one row with the total where a line has no split.
+pub fn funding_table(r: &FundingReport) -> crate::table::Table {
+    let mut t = crate::table::Table::new(&[
+        "program", "version", "category", "months", "fte", "funder", "percent", "amount",
+    ]);
     for l in &r.lines {
+        let line = |funder: String, percent: String, cents: i64| {
+            vec![
+                r.program.clone(),
+                l.version.clone(),
+                l.category.clone(),
+                l.months.to_string(),
+                l.fte.to_string(),
+                funder,
+                percent,
+                euros(cents),
+            ]
+        };
         if l.allocations.is_empty() {
-            out.push_str(&format!(
-                "{},{},{},{},{},,,{}\n",
-                r.program,
-                l.version,
-                l.category,
-                l.months,
-                l.fte,
-                euros(l.total_cents)
-            ));
+            t.push(line(String::new(), String::new(), l.total_cents));
         }
         for a in &l.allocations {
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{}\n",
-                r.program,
-                l.version,
-                l.category,
-                l.months,
-                l.fte,
-                a.funder,
-                a.percent,
-                euros(a.cents)
-            ));
+            t.push(line(a.funder.clone(), a.percent.to_string(), a.cents));
         }
     }
-    out
+    t
+}
+
+pub fn funding_csv(r: &FundingReport) -> String {
+    funding_table(r).csv()
 }

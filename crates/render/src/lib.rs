@@ -12,5 +12,6 @@ pub mod rollout;
 pub mod route;
 pub mod simulation;
 pub mod summary;
+pub mod table;
 pub mod words;
 pub mod xlsx;

@@ -413,29 +413,43 @@ pub fn compare_text(reports: &[ProgrammeReport], w: Reader) -> String {
     typography(&out, w.lang)
 }
 
-pub fn csv(r: &ProgrammeReport) -> String {
-    let mut out = String::from(
-        "month,active_p10,active_p50,active_p90,waiting_p50,waiting_p90,capacity,waiting_p10,wait_days_p10,wait_days_p50,wait_days_p90,calendar\n",
-    );
+/// The monthly figures as a table (the CSV and workbook columns).
+pub fn table(r: &ProgrammeReport) -> crate::table::Table {
+    let mut t = crate::table::Table::new(&[
+        "month",
+        "active_p10",
+        "active_p50",
+        "active_p90",
+        "waiting_p50",
+        "waiting_p90",
+        "capacity",
+        "waiting_p10",
+        "wait_days_p10",
+        "wait_days_p50",
+        "wait_days_p90",
+        "calendar",
+    ]);
     for m in &r.summary.monthly {
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            m.month,
-            m.active_p10,
-            m.active_p50,
-            m.active_p90,
-            m.waiting_p50,
-            m.waiting_p90,
-            m.capacity,
-            m.waiting_p10,
-            m.wait_days_p10,
-            m.wait_days_p50,
-            m.wait_days_p90,
-            m.calendar.as_deref().unwrap_or("")
-        );
+        t.push(vec![
+            m.month.to_string(),
+            m.active_p10.to_string(),
+            m.active_p50.to_string(),
+            m.active_p90.to_string(),
+            m.waiting_p50.to_string(),
+            m.waiting_p90.to_string(),
+            m.capacity.to_string(),
+            m.waiting_p10.to_string(),
+            m.wait_days_p10.to_string(),
+            m.wait_days_p50.to_string(),
+            m.wait_days_p90.to_string(),
+            m.calendar.clone().unwrap_or_default(),
+        ]);
     }
-    out
+    t
+}
+
+pub fn csv(r: &ProgrammeReport) -> String {
+    table(r).csv()
 }
 
 pub fn solve_text(r: &SolveReport, w: Reader) -> String {

@@ -1,6 +1,6 @@
-//! Tables for spreadsheets, the format the office and the funder open: CSV whose cells cannot
-//! turn into formulas, and Excel workbooks with one sheet from a table's CSV rendering, the
-//! header row bold, numbers as numbers and everything else as text (never as a formula).
+//! Tables for spreadsheets, the format the office and the funder open: CSV cells that cannot
+//! turn into formulas, and Excel workbooks with one sheet holding a table, the header row bold,
+//! numbers as numbers and everything else as text (never as a formula).
 //!
 //! A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number
 //! is what Excel and LibreOffice would run as a formula ("CSV injection", e.g. a dossier number
@@ -12,6 +12,8 @@ use std::borrow::Cow;
 use rust_xlsxwriter::{Format, Workbook};
 
 use traject_report::ReportError;
+
+use crate::table::Table;
 
 /// Whether a spreadsheet would read `cell` as a formula.
 fn formula_like(cell: &str) -> bool {
@@ -27,45 +29,14 @@ pub fn safe_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Make every cell of a CSV text safe (`safe_cell`), keeping its rows and quoting.
-pub fn safe_csv(csv_text: &str) -> String {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(csv_text.as_bytes());
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for record in reader.records() {
-        let Ok(record) = record else {
-            return csv_text.to_string();
-        };
-        if w.write_record(record.iter().map(|c| safe_cell(c).into_owned()))
-            .is_err()
-        {
-            return csv_text.to_string();
-        }
-    }
-    w.into_inner()
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_else(|| csv_text.to_string())
-}
-
-/// The text a CSV cell stands for: a `safe_cell` mark taken off again.
-fn unmarked(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if formula_like(rest) => rest,
-        _ => cell,
-    }
-}
-
 /// Whether a path names a workbook (`.xlsx`) rather than a CSV file.
 pub fn is_workbook(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
-/// A workbook with one sheet named `sheet` holding the rows of `csv_text` (first row: header).
-pub fn from_csv(sheet: &str, csv_text: &str) -> Result<Vec<u8>, ReportError> {
+/// A workbook with one sheet named `sheet` holding `table` (the header row bold).
+pub fn workbook(sheet: &str, table: &Table) -> Result<Vec<u8>, ReportError> {
     let fail = |e: rust_xlsxwriter::XlsxError| ReportError::Spreadsheet(e.to_string());
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
@@ -78,20 +49,15 @@ pub fn from_csv(sheet: &str, csv_text: &str) -> Result<Vec<u8>, ReportError> {
     ws.set_name(if name.is_empty() { "report" } else { &name })
         .map_err(fail)?;
     let bold = Format::new().set_bold();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(csv_text.as_bytes());
-    for (r, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ReportError::Spreadsheet(e.to_string()))?;
-        for (c, cell) in record.iter().enumerate() {
-            let (row, col) = (r as u32, c as u16);
-            let cell = unmarked(cell);
+    for (c, cell) in table.header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, cell, &bold)
+            .map_err(fail)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (row, col) = (r as u32 + 1, c as u16);
             match cell.parse::<f64>() {
-                Ok(n) if r > 0 && n.is_finite() => ws.write_number(row, col, n).map(|_| ()),
-                _ if r == 0 => ws
-                    .write_string_with_format(row, col, cell, &bold)
-                    .map(|_| ()),
+                Ok(n) if n.is_finite() => ws.write_number(row, col, n).map(|_| ()),
                 _ => ws.write_string(row, col, cell).map(|_| ()),
             }
             .map_err(fail)?;
@@ -114,15 +80,14 @@ mod tests {
         assert_eq!(safe_cell("-12.5"), "-12.5", "a number stays a number");
         assert_eq!(safe_cell("@cmd"), "'@cmd");
         assert_eq!(safe_cell("A-1"), "A-1");
-        assert_eq!(unmarked("'=1+1"), "=1+1");
-        assert_eq!(unmarked("'quoted"), "'quoted");
-        let csv = safe_csv("id,verdict\n=1+1,eligible\n");
-        assert_eq!(csv, "id,verdict\n'=1+1,eligible\n");
     }
 
     #[test]
-    fn a_csv_report_becomes_a_workbook_with_its_sheet() {
-        let bytes = from_csv("activity: 2023/24", "figure,count\nreferred,12\n=1+1,x\n").unwrap();
+    fn a_report_table_becomes_a_workbook_with_its_sheet() {
+        let mut table = Table::new(&["figure", "count"]);
+        table.push(vec!["referred".into(), "12".into()]);
+        table.push(vec!["=1+1".into(), "x".into()]);
+        let bytes = workbook("activity: 2023/24", &table).unwrap();
         assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip archive");
         let names = String::from_utf8_lossy(&bytes);
         assert!(names.contains("xl/worksheets/sheet1.xml"));
@@ -130,9 +95,7 @@ mod tests {
             names.contains("xl/sharedStrings.xml"),
             "text cells are strings"
         );
-        assert!(
-            from_csv("x", "a,b\n\"unclosed").is_ok(),
-            "an unclosed quote reads to the end of the text"
-        );
+        // The same table as CSV marks the formula-like cell as text.
+        assert_eq!(table.csv(), "figure,count\nreferred,12\n'=1+1,x\n");
     }
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use traject_app::{cases, forecast, programmes as progs, reports, Need};
 use traject_cases::CaseState;
 use traject_i18n::{LabelIn, Lang};
+use traject_render::table::Table;
 
 use super::intake::ProgramQuery;
 use super::{lang_of, layout, page, t};
@@ -240,21 +241,21 @@ pub struct ReportQuery {
     cost: Option<String>,
 }
 
-/// A report as CSV text, by name: `activity`, or `funding` (which needs the staff cost).
-fn report_csv(
+/// A report as a table, by name: `activity`, or `funding` (which needs the staff cost).
+fn report_table(
     server: &Server,
     user: &traject_app::users::SessionUser,
     store: &traject_store::Store,
     q: &ReportQuery,
     kind: &str,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<Table>, Failure> {
     let id = q.program.clone().unwrap_or_default();
     let (from, to) = q.period(server.today());
     let ctx = user.ctx(server.today());
     match kind {
         "activity" => {
             let r = reports::activity(store, &id, from, to, &ctx)?;
-            Ok(Some(traject_render::activity::csv(&r)))
+            Ok(Some(traject_render::activity::table(&r)))
         }
         "funding" => {
             let Some(cost) = q.cost.as_deref().filter(|c| !c.trim().is_empty()) else {
@@ -276,7 +277,7 @@ fn report_csv(
                 &Default::default(),
                 &ctx,
             )?;
-            Ok(Some(traject_render::funding::funding_csv(&r)))
+            Ok(Some(traject_render::funding::funding_table(&r)))
         }
         _ => Err(Failure::new(
             StatusCode::NOT_FOUND,
@@ -285,12 +286,11 @@ fn report_csv(
     }
 }
 
-fn csv_table(csv_text: &str) -> Markup {
-    let mut rows = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(csv_text.as_bytes());
-    let rows: Vec<csv::StringRecord> = rows.records().filter_map(Result::ok).collect();
-    html! { table.report { @for (i, r) in rows.iter().enumerate() { tr { @for c in r { @if i == 0 { th { (c) } } @else { td { (c) } } } } } } }
+fn html_table(t: &Table) -> Markup {
+    html! { table.report {
+        thead { tr { @for h in &t.header { th scope="col" { (h) } } } }
+        tbody { @for r in &t.rows { tr { @for c in r { td { (c) } } } } }
+    } }
 }
 
 impl ReportQuery {
@@ -311,8 +311,8 @@ pub async fn reports(
         let lang = lang_of(user, None);
         let (from, to) = q.period(server.today());
         let q = ReportQuery { program: Some(id.clone()), from: Some(from), to: Some(to), ..q };
-        let activity = report_csv(server, user, store, &q, "activity")?.unwrap_or_default();
-        let funding = report_csv(server, user, store, &q, "funding")?;
+        let activity = report_table(server, user, store, &q, "activity")?.unwrap_or_default();
+        let funding = report_table(server, user, store, &q, "funding")?;
         let cost = q.cost.clone().unwrap_or_default();
         let query = format!("program={id}&from={from}&to={to}&cost={cost}");
         let ctx = user.ctx(server.today());
@@ -328,12 +328,12 @@ pub async fn reports(
             }
             h2 { (t(lang, "Activiteit", "Activité", "Activity")) }
             p { a href=(format!("/reports/activity.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/activity.xlsx?{query}")) download { "Excel" } }
-            (csv_table(&activity))
+            (html_table(&activity))
             h2 { (t(lang, "Financiering", "Financement", "Funding")) }
             @match &funding {
                 Some(f) => {
                     p { a href=(format!("/reports/funding.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/funding.xlsx?{query}")) download { "Excel" } }
-                    (csv_table(f))
+                    (html_table(f))
                 }
                 None => p.help { (t(lang, "Geef de personeelskost per VTE per maand om de financiering per financier te berekenen.", "Indiquez le coût du personnel par ETP et par mois pour calculer le financement par financeur.", "Give the staff cost per FTE per month to compute the funding per funder.")) },
             }
@@ -384,16 +384,16 @@ pub async fn report_file(
                 "le rapport de financement demande `cost`, le coût du personnel par ETP et par mois en euros",
             )
         };
-        let csv_text = report_csv(server, user, store, &q, kind)?.ok_or_else(missing)?;
+        let table = report_table(server, user, store, &q, kind)?.ok_or_else(missing)?;
         let (from, to) = q.period(server.today());
         let name = format!(
             "{kind}-{}-{from}-{to}.{ext}",
             q.program.clone().unwrap_or_default()
         );
         match ext {
-            "csv" => Ok((name, "text/csv; charset=utf-8", csv_text.into_bytes())),
+            "csv" => Ok((name, "text/csv; charset=utf-8", table.csv().into_bytes())),
             "xlsx" => {
-                let bytes = traject_render::xlsx::from_csv(kind, &csv_text)
+                let bytes = traject_render::xlsx::workbook(kind, &table)
                     .map_err(traject_app::AppError::from)?;
                 Ok((
                     name,
