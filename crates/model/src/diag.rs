@@ -88,19 +88,8 @@ impl Diagnostic {
     }
 }
 
-/// The closest candidate to `word`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
-where
-    I: IntoIterator<Item = &'a str>,
-{
-    let lower = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(3) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
+/// The closest candidate to a word (kept with the problems that name it).
+pub use crate::problem::did_you_mean;
 
 /// A failed load: the diagnostics, and the text for rendering them (when it was readable).
 #[derive(Debug, Clone)]

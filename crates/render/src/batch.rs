@@ -31,7 +31,7 @@ impl<W: Write> CsvRows<W> {
         self.writer.write_record(
             record
                 .iter()
-                .map(|c| crate::xlsx::safe_cell(c).into_owned()),
+                .map(|c| crate::table::safe_cell(c).into_owned()),
         )
     }
 

@@ -1,8 +1,27 @@
 //! A table as data — a header and rows of cells — from which a report is written as CSV, as an
 //! Excel workbook (`xlsx::workbook`) or as an HTML table by a front end, so that no front end
 //! reads another's rendering back in.
+//!
+//! A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number
+//! is what Excel and LibreOffice would run as a formula ("CSV injection", e.g. a dossier number
+//! written `=HYPERLINK(…)` in an export). In CSV such a cell is written with a leading `'`,
+//! which both show as text.
 
-use crate::xlsx::safe_cell;
+use std::borrow::Cow;
+
+/// Whether a spreadsheet would read `cell` as a formula.
+fn formula_like(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err()
+}
+
+/// A CSV cell that a spreadsheet shows as the text it is.
+pub fn safe_cell(cell: &str) -> Cow<'_, str> {
+    if formula_like(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {

@@ -1,33 +1,12 @@
-//! Tables for spreadsheets, the format the office and the funder open: CSV cells that cannot
-//! turn into formulas, and Excel workbooks with one sheet holding a table, the header row bold,
-//! numbers as numbers and everything else as text (never as a formula).
-//!
-//! A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return and is not a number
-//! is what Excel and LibreOffice would run as a formula ("CSV injection", e.g. a dossier number
-//! written `=HYPERLINK(…)` in an export). In CSV such a cell is written with a leading `'`, which
-//! both show as text; in a workbook every text is a string cell, so it needs no mark.
-
-use std::borrow::Cow;
+//! Excel workbooks, the format the office and the funder open: one sheet holding a table, the
+//! header row bold, numbers as numbers and everything else as text — never as a formula, so a
+//! formula-like cell (see `table::safe_cell`) needs no mark here.
 
 use rust_xlsxwriter::{Format, Workbook};
 
 use traject_report::ReportError;
 
 use crate::table::Table;
-
-/// Whether a spreadsheet would read `cell` as a formula.
-fn formula_like(cell: &str) -> bool {
-    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.trim().parse::<f64>().is_err()
-}
-
-/// A CSV cell that a spreadsheet shows as the text it is.
-pub fn safe_cell(cell: &str) -> Cow<'_, str> {
-    if formula_like(cell) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
 
 /// Whether a path names a workbook (`.xlsx`) rather than a CSV file.
 pub fn is_workbook(path: &std::path::Path) -> bool {
@@ -69,6 +48,7 @@ pub fn workbook(sheet: &str, table: &Table) -> Result<Vec<u8>, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::safe_cell;
 
     #[test]
     fn formula_like_cells_are_marked_in_csv_and_plain_text_in_workbooks() {

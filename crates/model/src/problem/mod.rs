@@ -74,6 +74,20 @@ from_area!(
     Scenario(ScenarioProblem),
 );
 
+/// The closest candidate to `word`, if it is close enough to be a plausible typo.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(3) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 /// The ids a reference may name, and the one the given id most likely means.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Known {
@@ -86,8 +100,7 @@ impl Known {
     /// The ids `candidates`, with the nearest to `given`.
     pub fn of<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Known {
         let ids: Vec<String> = candidates.into_iter().map(str::to_string).collect();
-        let nearest =
-            crate::diag::did_you_mean(given, ids.iter().map(String::as_str)).map(str::to_string);
+        let nearest = did_you_mean(given, ids.iter().map(String::as_str)).map(str::to_string);
         Known { ids, nearest }
     }
 }
