@@ -4,7 +4,7 @@
 //! Flags are named here and in `args` only.
 
 use traject_app::users::AuthError;
-use traject_app::{AppError, RowProblem, Setting, SettingError, WholeStore};
+use traject_app::{AppError, RowProblem, Setting, SettingError};
 use traject_cases::CaseError;
 use traject_i18n::catalogue::{self, q, Wording};
 use traject_i18n::diagnostics::DiagnosticView;
@@ -44,9 +44,6 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         }
         AppError::WholeStore { what, org } => {
             let (nl, fr, en) = catalogue::whole_store(*what);
-            let en = match what {
-                WholeStore::Copy => en,
-            };
             Some(m(
                 l,
                 format!("{nl} gaat over elke organisatie in de databank; enkel een gebruiker over alle organisaties heen mag het (werk zonder --org {org})"),
