@@ -291,16 +291,10 @@ fn check_batch(
             write_bytes(path, &xlsx::workbook("results", &results)?)?;
             summary
         }
-        Some(path) => {
-            let written = app::files::write_atomically(path, |w| {
-                judge_rows(compiled, &shown, batch, w, lang).map_err(|e| vec![e])
-            });
-            match written {
-                Ok(summary) => summary,
-                Err(mut ds) if ds.len() == 1 => return Err(batch_failure(ds.remove(0))),
-                Err(ds) => return Err(AppError::from(ds)),
-            }
-        }
+        Some(path) => app::files::write_atomically(path, |w| {
+            judge_rows(compiled, &shown, batch, w, lang).map_err(|e| vec![e])
+        })
+        .map_err(AppError::from)?,
         None => {
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
             judge_rows(compiled, &shown, batch, stdout, lang).map_err(batch_failure)?

@@ -239,17 +239,18 @@ pub fn load_error(e: &LoadError, l: Lang) -> String {
 
 /// A located problem of the application (a row of a file, a file that cannot be written).
 pub fn row(d: &Located<RowProblem>, l: Lang) -> String {
-    match &*d.problem {
-        RowProblem::Input(p) => diagnostic(&d.clone().map(|_| p.clone()), None, l),
-        RowProblem::Case(e) if case_error(e, l).is_some() => {
-            let w = Wording {
-                message: traject_i18n::prose(&case_error(e, l).unwrap_or_default(), l),
+    let wording = match &*d.problem {
+        RowProblem::Input(p) => return diagnostic(&d.clone().map(|_| p.clone()), None, l),
+        RowProblem::Case(e) => match case_error(e, l) {
+            Some(text) => Wording {
+                message: traject_i18n::prose(&text, l),
                 help: None,
-            };
-            traject_i18n::diagnostics::rendered(d, &w, None, l)
-        }
-        other => traject_i18n::diagnostics::rendered(d, &catalogue::row_problem(other, l), None, l),
-    }
+            },
+            None => catalogue::row_problem(&d.problem, l),
+        },
+        other => catalogue::row_problem(other, l),
+    };
+    traject_i18n::diagnostics::rendered(d, &wording, None, l)
 }
 
 /// A located problem as the command line shows it: an option given with `--option`, a sheet

@@ -26,28 +26,16 @@ pub use schema::{JsonType, SchemaHint, SchemaProblem};
 pub use test_file::{KeyList, ScenarioProblem, TestProblem};
 pub use yaml::YamlProblem;
 
-/// A problem with something a person wrote, by area.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
-    File(FileProblem),
-    Yaml(YamlProblem),
-    Schema(SchemaProblem),
-    Load(LoadProblem),
-    Check(CheckProblem),
-    Change(ChangeProblem),
-    Kind(KindProblem),
-    Referral(ReferralProblem),
-    Table(TableProblem),
-    Mapping(MappingProblem),
-    Batch(BatchProblem),
-    Rule(RuleProblem),
-    Routing(RoutingProblem),
-    Test(TestProblem),
-    Scenario(ScenarioProblem),
-}
-
-macro_rules! from_area {
+/// `Problem`, one variant per area, and the `From` of each area's problem type: the areas are
+/// named once.
+macro_rules! areas {
     ($($area:ident($t:ty)),+ $(,)?) => {
+        /// A problem with something a person wrote, by area.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Problem {
+            $($area($t),)+
+        }
+
         $(impl From<$t> for Problem {
             fn from(p: $t) -> Self {
                 Problem::$area(p)
@@ -56,7 +44,7 @@ macro_rules! from_area {
     };
 }
 
-from_area!(
+areas!(
     File(FileProblem),
     Yaml(YamlProblem),
     Schema(SchemaProblem),
