@@ -10,7 +10,9 @@
 //! Each check is a function over a file's text; its own test first shows it catching a
 //! planted violation, then runs it over the workspace.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use crate::common;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -21,24 +23,10 @@ const BELOW_FRONT_ENDS: [&str; 8] = [
     "model", "rules", "cases", "store", "sim", "report", "rollout", "app",
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 fn files_under(dirs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for d in dirs {
-        rust_files(d, &mut out);
+        common::rust_files(d, &mut out);
     }
     out.sort();
     out

@@ -6,22 +6,13 @@
 //! `crates/i18n/src/ui.rs`) is exempt: its functions are tables — one `match` arm per message,
 //! the Dutch, French and English wordings side by side — that read as lists, not as logic.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::common;
 
 const HARD_LIMIT: usize = 150;
 const SOFT_LIMIT: usize = 80;
 const ALLOWED_OVER_SOFT: usize = 6;
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            rust_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
 
 /// The line without string and character literals and without a trailing `//` comment.
 fn code_of(line: &str) -> String {
@@ -108,8 +99,8 @@ fn functions(text: &str) -> Vec<(String, usize, usize)> {
 fn no_function_is_too_long() {
     let mut files = Vec::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    rust_files(&root.join("src"), &mut files);
-    rust_files(&root.join("crates"), &mut files);
+    common::rust_files(&root.join("src"), &mut files);
+    common::rust_files(&root.join("crates"), &mut files);
     let mut long = Vec::new();
     let tables = [
         root.join("crates/i18n/src/catalogue"),

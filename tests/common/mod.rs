@@ -284,3 +284,18 @@ pub fn postgres_database(name: &str) -> Option<String> {
 pub fn rendered(e: &traject_model::program::LoadError) -> String {
     traject_i18n::diagnostics::render_load(e, traject_i18n::Lang::En)
 }
+
+/// Every `.rs` file under `dir`, recursively (nothing for a folder that is not there).
+pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
