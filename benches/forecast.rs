@@ -116,6 +116,7 @@ fn main() {
         months: 24,
         runs: 1000,
         seed: 1,
+        limits: traject_app::Limits::COMMAND_LINE,
     };
     let from = FromStore {
         store: &store,

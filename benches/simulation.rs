@@ -74,6 +74,7 @@ fn main() {
         months: 36,
         runs: 1000,
         seed: 1,
+        limits: traject_app::Limits::COMMAND_LINE,
     };
     let all = |print: bool| {
         let t = Instant::now();
@@ -108,6 +109,7 @@ fn main() {
         months: 1200,
         runs: 40,
         seed: 1,
+        limits: traject_app::Limits::COMMAND_LINE,
     };
     let t = Instant::now();
     let ours = simulate::mmc(lambda, mu, c, &s, &|_, _| {}).unwrap();

@@ -266,9 +266,23 @@ fn app_samples() -> Vec<AppError> {
         AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
         AppError::Setting(SettingError::SimulationSize),
         AppError::Setting(SettingError::QueueRates),
-        AppError::Setting(SettingError::NotPositive {
+        AppError::Setting(SettingError::OutOfRange {
             setting: Setting::DemandFactor,
+            given: 1e9,
+            min: 0.01,
+            max: 100.0,
         }),
+        AppError::Setting(SettingError::OutOfRange {
+            setting: Setting::Fte,
+            given: -1.0,
+            min: 0.1,
+            max: 1000.0,
+        }),
+        AppError::Setting(SettingError::TooMuchWork {
+            estimate: 3_000_000,
+            limit: 2_000_000,
+        }),
+        AppError::Setting(SettingError::DeadlinePassed { secs: 20 }),
         AppError::Setting(SettingError::WhatIfSize {
             runs: 200,
             months: 60,

@@ -87,6 +87,7 @@ fn settings(months: usize, runs: usize) -> Settings {
         months,
         runs,
         seed: 11,
+        limits: traject_app::Limits::COMMAND_LINE,
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod app;
 mod architecture;
+mod attacks;
 mod broken_corpus;
 mod browser;
 mod cases;

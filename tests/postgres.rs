@@ -193,7 +193,12 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
             "{listed}"
         );
     }
-    let (status, _, _) = call("DELETE", &a.url("/api/session"), Some(&ann), None);
+    let (status, _, _) = call(
+        "DELETE",
+        &a.url("/api/session"),
+        Some(&ann),
+        Some(("application/json", "")),
+    );
     assert_eq!(status, 204);
     assert_eq!(
         b.get(Some(&ann), "/api/caseload").0,

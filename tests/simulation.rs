@@ -33,6 +33,7 @@ fn simulated_mmc_matches_erlang_c_at_five_loads() {
             months: 2400,
             runs: 400,
             seed: 1,
+            limits: traject_app::Limits::COMMAND_LINE,
         };
         let r = simulate::mmc(lambda, mu, c, &s, &|_, _| {}).unwrap();
         let (wq, pw) = (
@@ -131,6 +132,7 @@ fn more_staff_means_shorter_waits_and_the_solver_finds_the_threshold() {
         months: 36,
         runs: 300,
         seed: 3,
+        limits: traject_app::Limits::COMMAND_LINE,
     };
     let two = simulate::programme(&p, Some("2022"), Some(2.0), &s, &|_, _| {}).unwrap();
     let four = simulate::programme(&p, Some("2022"), Some(4.0), &s, &|_, _| {}).unwrap();
@@ -265,4 +267,90 @@ fn bad_demand_input_gives_located_errors() {
         );
         assert!(stderr.contains(message), "{message}: {stderr}");
     }
+}
+
+#[test]
+fn a_simulation_past_its_deadline_stops_and_says_so_and_its_work_is_estimated_first() {
+    let p = traject_model::program::load_path(
+        &root().join("programs/antwerpen.yaml"),
+        &Default::default(),
+    )
+    .unwrap();
+    let s = Settings {
+        months: 120,
+        runs: 50,
+        seed: 1,
+        limits: traject_app::Limits {
+            deadline: Some(std::time::Duration::ZERO),
+            ..traject_app::Limits::SERVER
+        },
+    };
+    let stopped = simulate::programme(&p, Some("2022"), None, &s, &|_, _| {});
+    assert!(
+        matches!(
+            stopped,
+            Err(traject_app::AppError::Setting(
+                traject_app::SettingError::DeadlinePassed { secs: 0 }
+            ))
+        ),
+        "{stopped:?}"
+    );
+    let mmc = simulate::mmc(12.0, 1.0, 15, &s, &|_, _| {});
+    assert!(
+        matches!(
+            mmc,
+            Err(traject_app::AppError::Setting(
+                traject_app::SettingError::DeadlinePassed { .. }
+            ))
+        ),
+        "{mmc:?}"
+    );
+    // A solver search over runs that would go past the work limit is refused before it runs.
+    let big = Settings {
+        months: 120,
+        runs: 1000,
+        seed: 1,
+        limits: traject_app::Limits::SERVER,
+    };
+    let refused = simulate::solve_fte(&p, Some("2022"), 30.0, 0.9, &big);
+    assert!(
+        matches!(
+            refused,
+            Err(traject_app::AppError::Setting(
+                traject_app::SettingError::TooMuchWork {
+                    limit: 2_000_000,
+                    ..
+                }
+            ))
+        ),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn the_command_line_names_its_flag_when_a_simulation_asks_too_much() {
+    let out = traject()
+        .args([
+            "simulate",
+            "--program",
+            "antwerpen",
+            "--runs",
+            "1000",
+            "--months",
+            "120",
+            "--max-work",
+            "1000",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("--max-work"), "{err}");
+    let out = traject()
+        .args(["simulate", "--program", "antwerpen", "--fte", "1e300"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("--fte") && err.contains("1000"), "{err}");
 }

@@ -538,6 +538,10 @@ pub struct SimulateArgs {
     pub runs: usize,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The most work this command may do, in simulated referrals (runs × referrals expected
+    /// over the months, plus a record per month); raise it for very long or large runs.
+    #[arg(long, value_name = "REFERRALS", default_value_t = traject_app::Limits::COMMAND_LINE.simulated_work)]
+    pub max_work: u64,
     #[arg(long, value_enum, default_value_t = SimFormat::Text)]
     pub format: SimFormat,
     /// Also write a self-contained HTML report with charts.
@@ -912,6 +916,21 @@ pub struct ServeArgs {
     /// A fresh temporary database with sample cases and one user per role (printed).
     #[arg(long, conflicts_with = "db")]
     pub demo: bool,
+    /// The address people open (https://traject.ocmw.example), when a reverse proxy or TLS
+    /// stands in front: forms and API writes must come from it; with https, cookies are
+    /// Secure and browsers are told to keep to https (HSTS).
+    #[arg(long, env = "TRAJECT_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
+    /// from any other address that header is ignored.
+    #[arg(long, value_name = "ADDR")]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Serve https with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM); needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

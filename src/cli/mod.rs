@@ -386,6 +386,10 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         months: args.months,
         runs: args.runs,
         seed: args.seed,
+        limits: traject_app::Limits {
+            simulated_work: args.max_work,
+            ..traject_app::Limits::COMMAND_LINE
+        },
     };
     if args.mmc {
         return simulate_mmc(&args, &settings);

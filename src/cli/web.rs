@@ -26,6 +26,18 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
         listen: args.listen,
         programs: args.programs,
         as_of: args.as_of,
+        public_url: args.public_url.clone(),
+        trusted_proxies: args.trusted_proxy.clone(),
+        tls: args
+            .tls_cert
+            .clone()
+            .zip(args.tls_key.clone())
+            .map(|(cert, key)| traject_web::tls::Files { cert, key }),
+    };
+    let scheme = if args.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
     };
     let ready = |addr: std::net::SocketAddr| {
         if let Some(d) = &demo {
@@ -41,7 +53,7 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
                 );
             }
         }
-        println!("traject is listening on http://{addr}/ (Ctrl-C stops it)");
+        println!("traject is listening on {scheme}://{addr}/ (Ctrl-C stops it)");
     };
     match traject_web::run(opts, ready) {
         Ok(()) => Ok(Done::Success),

@@ -138,25 +138,37 @@ fn setting_error(e: &SettingError, l: Lang) -> Option<String> {
             "--arrival-rate et --service-rate doivent être supérieurs à 0 et --servers valoir au moins 1",
             "--arrival-rate and --service-rate must be above 0 and --servers at least 1",
         ),
-        SettingError::NotPositive { setting } => {
+        SettingError::OutOfRange {
+            setting,
+            given,
+            min,
+            max,
+        } => {
             let flag = match setting {
+                Setting::Fte => "--fte",
                 Setting::DemandFactor => "--demand-factor",
                 Setting::Norm => "--norm",
             };
             m(
                 l,
-                format!("{flag} moet een getal boven 0 zijn"),
-                format!("{flag} doit être un nombre supérieur à 0"),
-                format!("{flag} must be a number above 0"),
+                format!("{flag} {given}: geef een getal van {min} tot {max}"),
+                format!("{flag} {given} : donnez un nombre de {min} à {max}"),
+                format!("{flag} {given}: give a number from {min} to {max}"),
             )
         }
+        SettingError::TooMuchWork { estimate, limit } => m(
+            l,
+            format!("deze simulatie rekent ongeveer {estimate} doorverwezen cliënten door, meer dan de grens van {limit}: kies minder --runs of --months, of verhoog de grens met --max-work"),
+            format!("cette simulation calcule environ {estimate} orientations, plus que la limite de {limit} : choisissez moins de --runs ou de --months, ou relevez la limite avec --max-work"),
+            format!("this simulation would compute about {estimate} referrals, more than the limit of {limit}: choose fewer --runs or --months, or raise the limit with --max-work"),
+        ),
         SettingError::OptionSyntax { given } => m(
             l,
             format!("--option {}: schrijf ID=KEUZE, bv. --option art60_exclusion_2022=dropped", q(l, given)),
             format!("--option {} : écrivez ID=CHOIX, p. ex. --option art60_exclusion_2022=dropped", q(l, given)),
             format!("--option {}: write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped", q(l, given)),
         ),
-        SettingError::WhatIfSize { .. } => return None,
+        SettingError::WhatIfSize { .. } | SettingError::DeadlinePassed { .. } => return None,
     })
 }
 
@@ -224,6 +236,24 @@ pub fn serve_error(e: &ServeError, l: Lang) -> String {
             format!("the web server stopped: {why}"),
         ),
         ServeError::App(e) => return app_error(e, l),
+        ServeError::PublicUrl(url) => m(
+            l,
+            format!("--public-url {url}: geef het adres zoals mensen het openen, met http:// of https://, bv. https://traject.ocmw.example"),
+            format!("--public-url {url} : donnez l'adresse telle qu'on l'ouvre, avec http:// ou https://, p. ex. https://traject.cpas.example"),
+            format!("--public-url {url}: give the address as people open it, with http:// or https://, e.g. https://traject.ocmw.example"),
+        ),
+        ServeError::Tls(traject_web::tls::TlsError::Read { file, message }) => m(
+            l,
+            format!("--tls-cert/--tls-key {}: {message}; geef PEM-bestanden (certificaatketen en sleutel)", file.display()),
+            format!("--tls-cert/--tls-key {} : {message} ; donnez des fichiers PEM (chaîne de certificats et clé)", file.display()),
+            format!("--tls-cert/--tls-key {}: {message}; give PEM files (certificate chain and key)", file.display()),
+        ),
+        ServeError::Tls(traject_web::tls::TlsError::Refused(why)) => m(
+            l,
+            format!("het certificaat en de sleutel passen niet samen: {why}"),
+            format!("le certificat et la clé ne vont pas ensemble : {why}"),
+            format!("the certificate and key do not go together: {why}"),
+        ),
     };
     traject_i18n::prose(&text, l)
 }

@@ -164,7 +164,14 @@ pub fn serve_on(db: &str, dir: tempfile::TempDir, extra: &[&str]) -> Served {
     }
 }
 
-/// One HTTP exchange: (status, body, the session cookie it set).
+/// The origin (`http://host:port`) of a URL.
+pub fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    format!("{scheme}://{}", rest.split('/').next().unwrap())
+}
+
+/// One HTTP exchange: (status, body, the session cookie it set). A form is sent as a
+/// browser sends it from the server's own page, with the page's `Origin`.
 pub fn call(
     method: &str,
     url: &str,
@@ -174,6 +181,9 @@ pub fn call(
     let mut req = ureq::request(method, url);
     if let Some(c) = cookie {
         req = req.set("Cookie", c);
+    }
+    if body.is_some_and(|(kind, _)| kind == "application/x-www-form-urlencoded") {
+        req = req.set("Origin", &origin_of(url));
     }
     let result = match body {
         Some((kind, text)) => req.set("Content-Type", kind).send_string(text),

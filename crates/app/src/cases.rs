@@ -150,6 +150,16 @@ fn visible_case(store: &Store, id: i64, ctx: &Ctx) -> Result<CaseRow, AppError> 
     Ok(row)
 }
 
+/// What a freed slot tells the actor: the case that took it only if they may see that case
+/// (another team's case is not theirs to know about, not even by its number).
+fn told(store: &Store, freed: Freed, ctx: &Ctx) -> Freed {
+    Freed {
+        next_started: freed
+            .next_started
+            .filter(|id| visible_case(store, *id, ctx).is_ok()),
+    }
+}
+
 /// Note in the audit trail that the actor read a case file (GDPR: who looked at whose file).
 fn audit_read(store: &mut Store, id: i64, what: &str, ctx: &Ctx) -> Result<(), AppError> {
     store.audit(&ctx.audit(what, format!("case:{id}")))?;
@@ -360,7 +370,7 @@ pub fn evaluate(
 ) -> Result<Option<Freed>, AppError> {
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
-    Ok(lifecycle::evaluate(
+    let freed = lifecycle::evaluate(
         store,
         &compiled,
         id,
@@ -371,7 +381,8 @@ pub fn evaluate(
         input.extend_by.as_deref(),
         input.destination.as_deref(),
         &ctx.lifecycle(),
-    )?)
+    )?;
+    Ok(freed.map(|f| told(store, f, ctx)))
 }
 
 /// How a case ends, with the programme's exit that says why.
@@ -397,11 +408,12 @@ pub fn finish(
     ctx.require(Need::ChangeCases)?;
     let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.lifecycle();
-    Ok(match ending {
+    let freed = match ending {
         Ending::Close => lifecycle::close(store, &compiled, id, exit, &clock)?,
         Ending::Drop => lifecycle::drop_case(store, &compiled, id, exit, &clock)?,
         Ending::NotStart => lifecycle::not_start(store, &compiled, id, exit, &clock)?,
-    })
+    };
+    Ok(told(store, freed, ctx))
 }
 
 /// A case leaving and coming back: paused, resumed, or re-opened after it ended.
@@ -426,11 +438,12 @@ pub fn continuity(
     let (_, compiled) = open_case(store, programs, id, ctx)?;
     let clock = ctx.lifecycle();
     let nobody = Freed { next_started: None };
-    Ok(match what {
+    let freed = match what {
         Continuity::Pause => lifecycle::pause(store, &compiled, id, reason, until, &clock)?,
         Continuity::Resume => lifecycle::resume(store, &compiled, id, &clock).map(|()| nobody)?,
         Continuity::Reopen => lifecycle::reopen(store, &compiled, id, &clock).map(|()| nobody)?,
-    })
+    };
+    Ok(told(store, freed, ctx))
 }
 
 /// Erase a client's personal data for good (only a coordinator); see `lifecycle::erase`.

@@ -122,13 +122,25 @@ pub fn rows(ds: Vec<Diagnostic>) -> Vec<Located<RowProblem>> {
 pub enum SettingError {
     SimulationSize,
     QueueRates,
-    /// A number that must be above 0.
-    NotPositive {
-        setting: Setting,
-    },
     WhatIfSize {
         runs: usize,
         months: usize,
+    },
+    /// A number outside the range the setting allows (or not a finite number).
+    OutOfRange {
+        setting: Setting,
+        given: f64,
+        min: f64,
+        max: f64,
+    },
+    /// The estimated work of a request is above the limit (see `limits`).
+    TooMuchWork {
+        estimate: u64,
+        limit: u64,
+    },
+    /// The work was stopped at the deadline.
+    DeadlinePassed {
+        secs: u64,
     },
     OptionSyntax {
         given: String,
@@ -139,6 +151,7 @@ pub enum SettingError {
 /// by its field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
+    Fte,
     DemandFactor,
     Norm,
 }

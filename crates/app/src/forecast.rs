@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::error::{Setting, SettingError};
+use super::limits::{in_range, range_of, Limits};
 use super::{AppError, Ctx, Need};
 use traject_model::diag::{did_you_mean, Diagnostic};
 use traject_model::problem::ScenarioProblem;
@@ -16,11 +17,12 @@ use traject_sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport};
 use traject_sim::{self as sim, Config};
 use traject_store::Store;
 
-/// How long, how often and from which seed to simulate.
+/// How long, how often and from which seed to simulate, and within which limits.
 pub struct Settings {
     pub months: usize,
     pub runs: usize,
     pub seed: u64,
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -31,13 +33,37 @@ impl Settings {
         Ok(())
     }
 
+    /// The run configuration; its deadline starts now.
     fn config(&self) -> Config {
         Config {
             months: self.months,
             runs: self.runs,
             seed: self.seed,
             warmup_months: 0,
+            deadline: self.limits.stop_at(),
         }
+    }
+
+    /// Refuse a simulation of `model` above the work limit: the expected referrals over the
+    /// horizon, the cases already there, and a record per month, times the runs.
+    fn admit(&self, model: &sim::Model, evaluations: f64) -> Result<(), SettingError> {
+        let year: f64 = model.arrivals_per_month.iter().sum();
+        let rest: f64 = (0..self.months % 12)
+            .map(|m| model.arrivals_per_month[(model.start_month + m) % 12])
+            .sum();
+        let referrals = (self.months / 12) as f64 * year + rest;
+        let initial =
+            (model.initial.active_remaining_days.len() + model.initial.waiting_days.len()) as f64;
+        let per_run = referrals + initial + self.months as f64;
+        self.limits.admit(per_run * self.runs as f64 * evaluations)
+    }
+
+    /// The runs, or the deadline's error if they were stopped there.
+    fn finished(&self, results: Vec<sim::RunResult>) -> Result<Vec<sim::RunResult>, SettingError> {
+        if results.iter().any(|r| r.stopped) {
+            return Err(self.limits.stopped());
+        }
+        Ok(results)
     }
 }
 
@@ -109,12 +135,22 @@ pub fn forecast(
     s.checked()?;
     let v = program.pick_version(ask.version.as_deref())?;
     let sc = &ask.scenario;
-    for (setting, value) in [
-        (Setting::DemandFactor, sc.demand_factor),
-        (Setting::Norm, sc.norm),
-    ] {
-        if value.is_some_and(|x| x.is_nan() || x <= 0.0) {
-            return Err(SettingError::NotPositive { setting }.into());
+    in_range(Setting::Fte, ask.fte)?;
+    in_range(Setting::DemandFactor, sc.demand_factor)?;
+    in_range(Setting::Norm, sc.norm)?;
+    let (_, max_fte) = range_of(Setting::Fte);
+    for (_, fte) in &sc.fte_changes {
+        // A change to no staff at all is a scenario worth simulating; more than the range not.
+        if !(fte.is_finite() && (0.0..=max_fte).contains(fte)) {
+            let setting = Setting::Fte;
+            let (given, min, max) = (*fte, 0.0, max_fte);
+            return Err(SettingError::OutOfRange {
+                setting,
+                given,
+                min,
+                max,
+            }
+            .into());
         }
     }
     let mut model = sim::model_with(v, ask.fte, sc.norm)?;
@@ -145,8 +181,9 @@ pub fn forecast(
             .for_each(|a| *a *= factor);
     }
     model.capacity_changes = capacity_changes(v, sc, start)?;
+    s.admit(&model, 1.0)?;
     let cfg = s.config();
-    let results = sim::run_all(&model, &cfg, progress);
+    let results = s.finished(sim::run_all(&model, &cfg, progress))?;
     let mut summary = sim::summarise(&model, &cfg, &results);
     for (i, m) in summary.monthly.iter_mut().enumerate() {
         let month = start + chrono::Months::new(i as u32);
@@ -227,6 +264,11 @@ pub fn demand(
     Ok(history::calibrate(&cases, from, to, demand))
 }
 
+/// The largest staffing the solver tries, in tenths of an FTE.
+const MAX_TENTHS: u32 = 1000;
+/// Evaluations the solver needs at most: doubling from 1 to MAX_TENTHS, then bisecting.
+const SOLVER_EVALUATIONS: f64 = 21.0;
+
 /// Smallest FTE on a 0.1 grid whose `quantile` wait stays under `max_wait_days`. Searches by
 /// doubling then bisection (waits fall as FTE rises), and reports every point it tried.
 pub fn solve_fte(
@@ -241,6 +283,9 @@ pub fn solve_fte(
         return Err(SettingError::SimulationSize.into());
     }
     let v = program.pick_version(version)?;
+    // The referrals do not depend on the staffing: one estimate, times the evaluations the
+    // search may need (doubling up to MAX_TENTHS, then bisecting).
+    s.admit(&sim::model_for(v, Some(1.0))?, SOLVER_EVALUATIONS)?;
     let cfg = s.config();
     let mut curve: Vec<FtePoint> = Vec::new();
     let eval = |tenths: u32, curve: &mut Vec<FtePoint>| -> Result<bool, AppError> {
@@ -252,7 +297,7 @@ pub fn solve_fte(
         }
         let fte = tenths as f64 / 10.0;
         let model = sim::model_for(v, Some(fte))?;
-        let results = sim::run_all(&model, &cfg, &|_, _| {});
+        let results = s.finished(sim::run_all(&model, &cfg, &|_, _| {}))?;
         let mut waits: Vec<f64> = results
             .iter()
             .flat_map(|r| r.waits.iter().copied())
@@ -269,7 +314,6 @@ pub fn solve_fte(
         Ok(meets)
     };
     let (mut lo, mut hi) = (0u32, 1u32);
-    const MAX_TENTHS: u32 = 1000;
     while !eval(hi, &mut curve)? {
         lo = hi;
         hi *= 2;
@@ -320,16 +364,23 @@ pub fn mmc(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<MmcReport, AppError> {
     s.checked()?;
-    if !(lambda > 0.0 && mu > 0.0 && c > 0) {
+    if !(lambda.is_finite() && mu.is_finite() && lambda > 0.0 && mu > 0.0 && c > 0) {
         return Err(SettingError::QueueRates.into());
     }
+    // Work: the arrivals of every run, and a heap of `c` servers per run.
+    s.limits
+        .admit((lambda * s.months as f64 + c as f64) * s.runs as f64)?;
     let cfg = Config {
         months: s.months,
         runs: s.runs,
         seed: s.seed,
         warmup_months: s.months / 10,
+        deadline: s.limits.stop_at(),
     };
     let t = sim::mmc_recursion(lambda, mu, c, &cfg, progress);
+    if t.stopped {
+        return Err(s.limits.stopped().into());
+    }
     let theory = sim::erlang_c(lambda, mu, c);
     let share = |a: f64, b: u64| if b == 0 { 0.0 } else { a / b as f64 };
     let round4 = |x: f64| (x * 10_000.0).round() / 10_000.0;

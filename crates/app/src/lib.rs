@@ -9,6 +9,7 @@ pub mod catalogue;
 mod error;
 pub mod files;
 pub mod forecast;
+pub mod limits;
 pub mod programmes;
 pub mod referrals;
 pub mod reports;
@@ -20,6 +21,7 @@ use chrono::NaiveDate;
 
 pub use catalogue::{Catalogue, FilePrograms, Programs};
 pub use error::{rows, AppError, RowProblem, Setting, SettingError, WholeStore};
+pub use limits::Limits;
 
 /// What a person does in the team, and therefore what traject lets them see and change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

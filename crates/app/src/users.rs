@@ -1,7 +1,12 @@
 //! Who may use the team application: users with a role and a team, passwords hashed with
 //! argon2, sessions identified by a random token of which only the SHA-256 is stored, a CSRF
-//! token per session, and throttling of failed logins (ten within fifteen minutes lock the name
-//! for the rest of that window). Every change to a user is audited with the actor's name.
+//! token per session, and throttling of failed logins that cannot lock the owner out: failures
+//! count per (user name, client address) — after `FREE_FAILURES` each further try from there
+//! waits twice as long, up to `MAX_DELAY_SECS` — and per client address (`ADDRESS_FAILURES`
+//! in a window close that address), so guesses from one address never stop the owner logging
+//! in from another. A name is stored only as a keyed hash, never as text; unknown names cost
+//! the same argon2 work as known ones. Every change to a user, and every throttling, is
+//! audited.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -13,9 +18,20 @@ use traject_model::text::Lang;
 use traject_store::users::UserRow;
 use traject_store::Store;
 
-/// Failed logins allowed within `FAILURE_WINDOW_SECS` before further attempts are refused.
-pub const MAX_FAILURES: i64 = 10;
+/// Failures are counted within this window (a quiet quarter of an hour starts again).
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+/// Failures for one name from one address before each further try must wait.
+pub const FREE_FAILURES: i64 = 5;
+/// The longest wait between tries for one name from one address.
+pub const MAX_DELAY_SECS: i64 = 15 * 60;
+/// Failures from one address (any names) in a window before that address must wait out the
+/// window: an office behind one address makes mistakes, not a hundred in a quarter hour.
+pub const ADDRESS_FAILURES: i64 = 100;
+/// The most keys the failure counts keep (each row under 150 bytes: about 1.5 MB).
+pub const MAX_THROTTLE_KEYS: i64 = 10_000;
+/// The longest user name and password looked at; longer ones are wrong without a look.
+pub const MAX_NAME_CHARS: usize = 64;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// How long a session lasts: one working day.
 pub const SESSION_SECS: i64 = 10 * 60 * 60;
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -203,28 +219,104 @@ pub fn set_password(
     Ok(())
 }
 
-/// Check a name and password and open a session. `now` is seconds since the epoch.
-pub fn login(store: &mut Store, name: &str, password: &str, now: i64) -> Result<Opened, AppError> {
-    let window_start = now - FAILURE_WINDOW_SECS;
-    if store.failures_since(name, window_start)? >= MAX_FAILURES {
+/// The key failures of `name` from `address` count against: never the name's text.
+fn pair_key(name: &str, address: &str) -> String {
+    let digest = Sha256::digest(format!("traject-login\0{name}").as_bytes());
+    format!("name:{}@{address}", hex(&digest[..16]))
+}
+
+fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
+/// How long the next try of a key with `failures` failures, the last at `last_at`, must
+/// wait from `now` (0: it may try).
+fn wait_for(failures: i64, last_at: i64, now: i64) -> i64 {
+    if failures < FREE_FAILURES {
+        return 0;
+    }
+    let delay = 1i64
+        .checked_shl((failures - FREE_FAILURES).min(20) as u32)
+        .unwrap_or(MAX_DELAY_SECS)
+        .min(MAX_DELAY_SECS);
+    (last_at + delay - now).max(0)
+}
+
+/// A hash to verify unknown names against, so that they cost what known names cost.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"traject-decoy-salt").expect("a valid constant salt");
+        Argon2::default()
+            .hash_password(b"no password matches this one", &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Check a name and password from a client address and open a session. `now` is seconds
+/// since the epoch. Throttled tries are refused before the password is looked at.
+pub fn login(
+    store: &mut Store,
+    name: &str,
+    password: &str,
+    address: &str,
+    now: i64,
+) -> Result<Opened, AppError> {
+    let since = now - FAILURE_WINDOW_SECS;
+    // A name no user can have is wrong without a look (and leaves nothing behind but the
+    // address's count): the rule for names is public, so nothing is learnt from its speed.
+    let plausible = name.chars().count() <= MAX_NAME_CHARS
+        && valid_name(name)
+        && password.len() <= MAX_PASSWORD_BYTES;
+    let pair = plausible.then(|| pair_key(name, address));
+    let by_address = address_key(address);
+    let mut wait = 0;
+    if let Some(t) = store.throttle(&by_address, since)? {
+        if t.failures >= ADDRESS_FAILURES {
+            wait = t.last_at.max(since) + FAILURE_WINDOW_SECS - now;
+        }
+    }
+    if let Some(key) = &pair {
+        if let Some(t) = store.throttle(key, since)? {
+            wait = wait.max(wait_for(t.failures, t.last_at, now));
+        }
+    }
+    if wait > 0 {
         return Err(AuthError::Throttled {
-            retry_after_secs: FAILURE_WINDOW_SECS,
+            retry_after_secs: wait,
         }
         .into());
     }
-    let found = store.user_with_hash(name)?;
-    let verified = found.as_ref().is_some_and(|(user, hash)| {
-        !user.disabled
-            && PasswordHash::new(hash).is_ok_and(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-    });
+    let found = if plausible {
+        store.user_with_hash(name)?
+    } else {
+        None
+    };
+    let verified = match &found {
+        Some((user, hash)) => verify(password, hash) && !user.disabled,
+        None => {
+            if plausible {
+                verify(password, decoy_hash());
+            }
+            false
+        }
+    };
     let Some((row, _)) = found.filter(|_| verified) else {
-        store.record_failure(name, now, window_start)?;
+        record_failure(store, pair.as_deref(), &by_address, address, now)?;
         return Err(AuthError::BadCredentials.into());
     };
+    if let Some(key) = &pair {
+        store.clear_throttle(key)?;
+    }
     let token = hex(&random_bytes::<32>()?);
     let csrf = hex(&random_bytes::<16>()?);
     store.open_session(
@@ -239,6 +331,47 @@ pub fn login(store: &mut Store, name: &str, password: &str, now: i64) -> Result<
         user: session_user(row, csrf),
         expires_in_secs: SESSION_SECS,
     })
+}
+
+/// Count a failure against the (name, address) pair and the address, and audit the moment
+/// either starts to be throttled (once per window, so the audit trail cannot be flooded).
+fn record_failure(
+    store: &mut Store,
+    pair: Option<&str>,
+    by_address: &str,
+    address: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let since = now - FAILURE_WINDOW_SECS;
+    let count = |store: &Store, key: &str| -> Result<i64, AppError> {
+        Ok(store.throttle(key, since)?.map_or(0, |t| t.failures))
+    };
+    let mut audit = Vec::new();
+    let at = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .to_rfc3339();
+    let row = |action: String| traject_store::users::AuditRow {
+        at: at.clone(),
+        actor: "-".into(),
+        role: "-".into(),
+        action,
+        subject: format!("address:{address}"),
+    };
+    if count(store, by_address)? + 1 == ADDRESS_FAILURES {
+        audit.push(row(format!(
+            "login throttled: {ADDRESS_FAILURES} failed logins from this address"
+        )));
+    }
+    if let Some(key) = pair {
+        if count(store, key)? + 1 == FREE_FAILURES {
+            audit.push(row(format!(
+                "login throttled: {FREE_FAILURES} failed logins for one user name from this address"
+            )));
+        }
+    }
+    let keys: Vec<&str> = pair.into_iter().chain([by_address]).collect();
+    store.record_failure(&keys, now, since, MAX_THROTTLE_KEYS, &audit)?;
+    Ok(())
 }
 
 fn session_user(row: UserRow, csrf: String) -> SessionUser {

@@ -77,6 +77,19 @@ pub struct Config {
     pub seed: u64,
     /// Months at the start left out of the wait statistics (the system starts empty).
     pub warmup_months: usize,
+    /// When the work must stop: a run past it ends early and says so (`RunResult::stopped`),
+    /// so that no computation outlives the request that asked for it.
+    pub deadline: Option<std::time::Instant>,
+}
+
+/// How many events a run handles between looks at the clock.
+const EVENTS_PER_CLOCK_LOOK: u64 = 4096;
+
+impl Config {
+    fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
 }
 
 /// xoshiro256++: small, fast, and the same stream on every platform.
@@ -175,6 +188,8 @@ pub struct RunResult {
     pub busy_slot_days: f64,
     /// Events handled (arrivals, starts, departures, reneging).
     pub events: u64,
+    /// The run was stopped at the deadline: its figures are incomplete.
+    pub stopped: bool,
     /// Per month: (sum of waits, starts) of those who started that month.
     pub month_waits: Vec<(f64, u32)>,
     /// Per group module: days each client waited for a seat.
@@ -293,6 +308,11 @@ pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
             ..Default::default()
         },
     };
+    // Past the deadline already (earlier runs used the time up): stop before starting.
+    if cfg.past_deadline() {
+        r.out.stopped = true;
+        return r.out;
+    }
     r.begin();
     while let Some(ev) = r.heap.pop() {
         if ev.time >= r.horizon {
@@ -303,6 +323,10 @@ pub fn run(model: &Model, cfg: &Config, run_index: usize) -> RunResult {
         r.out.busy_slot_days += r.active as f64 * (ev.time - r.last_t);
         r.last_t = ev.time;
         r.out.events += 1;
+        if r.out.events % EVENTS_PER_CLOCK_LOOK == 0 && cfg.past_deadline() {
+            r.out.stopped = true;
+            break;
+        }
         match ev.kind {
             Kind::Arrival => r.arrival(ev.time),
             Kind::Renege(id) => r.renege(id),
@@ -505,6 +529,8 @@ pub struct MmcTotals {
     pub waited: u64,
     pub wait_days: f64,
     pub events: u64,
+    /// Stopped at the deadline: the totals are incomplete.
+    pub stopped: bool,
 }
 
 /// The textbook M/M/c — Poisson arrivals, exponential stays, `c` servers, first come first
@@ -526,6 +552,10 @@ pub fn mmc_recursion(
     let warmup = cfg.warmup_months as f64 * MONTH_DAYS;
     let (arrival_rate, stay_rate) = (lambda_per_month / MONTH_DAYS, mu_per_month / MONTH_DAYS);
     for run in 0..cfg.runs {
+        if cfg.past_deadline() {
+            t.stopped = true;
+            return t;
+        }
         let mut rng = Rng::seeded(cfg.seed, run as u64);
         // Non-negative f64 order as their bits do.
         let mut free: std::collections::BinaryHeap<Reverse<u64>> =
@@ -537,6 +567,10 @@ pub fn mmc_recursion(
                 break;
             }
             t.events += 1;
+            if t.events % EVENTS_PER_CLOCK_LOOK == 0 && cfg.past_deadline() {
+                t.stopped = true;
+                return t;
+            }
             let mut earliest = free.peek_mut().expect("c > 0 servers");
             let start = now.max(f64::from_bits(earliest.0));
             let leaves = start + rng.exponential(stay_rate);

@@ -91,7 +91,11 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         &["token_hash", "\"user\"", "csrf", "expires_at"],
         "token_hash",
     ),
-    ("login_failures", &["\"user\"", "at"], "\"user\", at"),
+    (
+        "login_throttle",
+        &["key", "failures", "first_at", "last_at"],
+        "key",
+    ),
     (
         "audit",
         &["at", "actor", "role", "action", "subject"],

@@ -16,7 +16,7 @@ pub enum Table {
     Enrolments,
     Users,
     Sessions,
-    LoginFailures,
+    LoginThrottle,
     Audit,
 }
 
@@ -29,7 +29,7 @@ impl Table {
         Table::Enrolments,
         Table::Users,
         Table::Sessions,
-        Table::LoginFailures,
+        Table::LoginThrottle,
         Table::Audit,
     ];
 
@@ -42,7 +42,7 @@ impl Table {
             Table::Enrolments => "enrolments",
             Table::Users => "users",
             Table::Sessions => "sessions",
-            Table::LoginFailures => "login_failures",
+            Table::LoginThrottle => "login_throttle",
             Table::Audit => "audit",
         }
     }

@@ -1,6 +1,6 @@
 //! The team application's tables: users (with their argon2 password hash), sessions (only the
 //! SHA-256 of each token is stored, so a copy of the database opens no session), failed logins
-//! for throttling, and the append-only audit of reads and user administration. Hashing and
+//! counted per key for throttling, and the append-only audit of reads and user administration. Hashing and
 //! policy live in `app::users`; this module only reads and writes rows.
 
 use serde::Serialize;
@@ -27,6 +27,14 @@ pub struct SessionRow {
     pub user: UserRow,
     pub csrf: String,
     pub expires_at: i64,
+}
+
+/// Failed logins counted against one key in the current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle {
+    pub failures: i64,
+    /// Seconds since the epoch.
+    pub last_at: i64,
 }
 
 /// One line of the audit trail.
@@ -113,30 +121,65 @@ impl Store {
         })
     }
 
-    /// Failed logins of `name` since `since` (seconds since the epoch).
-    pub fn failures_since(&self, name: &str, since: i64) -> Result<i64, StoreError> {
-        self.one(
-            "SELECT COUNT(*) FROM login_failures WHERE \"user\" = ?1 AND at >= ?2",
-            args![name, since],
+    /// The failures counted against `key` in the window that began at `since` (seconds since
+    /// the epoch), and when the last was; `None` when there were none in it.
+    pub fn throttle(&self, key: &str, since: i64) -> Result<Option<Throttle>, StoreError> {
+        self.query_opt(
+            "SELECT failures, last_at FROM login_throttle WHERE key = ?1 AND last_at >= ?2",
+            args![key, since],
+            |r| {
+                Ok(Throttle {
+                    failures: r.get(0)?,
+                    last_at: r.get(1)?,
+                })
+            },
         )
     }
 
-    /// Record a failed login; failures older than `forget_before` are dropped on the way.
+    /// Count a failed login against each key (a count older than `since` starts again at
+    /// one), forget counts older than `since`, keep at most `keep` keys (the most recent), and
+    /// append `audit` rows — all in one transaction.
     pub fn record_failure(
         &mut self,
-        name: &str,
+        keys: &[&str],
         at: i64,
-        forget_before: i64,
+        since: i64,
+        keep: i64,
+        audit: &[AuditRow],
     ) -> Result<(), StoreError> {
         self.write(|tx| {
             tx.execute(
-                "DELETE FROM login_failures WHERE at < ?1",
-                args![forget_before],
+                "DELETE FROM login_throttle WHERE last_at < ?1",
+                args![since],
             )?;
+            for key in keys {
+                tx.execute(
+                    "INSERT INTO login_throttle (key, failures, first_at, last_at) VALUES (?1, 1, ?2, ?2) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                     failures = CASE WHEN login_throttle.last_at < ?3 THEN 1 ELSE login_throttle.failures + 1 END, \
+                     first_at = CASE WHEN login_throttle.last_at < ?3 THEN ?2 ELSE login_throttle.first_at END, \
+                     last_at = ?2",
+                    args![*key, at, since],
+                )?;
+            }
+            // Past `keep` keys, the oldest go (a flood of names from many addresses cannot
+            // grow the table without bound; the newest counts, the ones that matter, stay).
             tx.execute(
-                "INSERT INTO login_failures (\"user\", at) VALUES (?1, ?2)",
-                args![name, at],
+                "DELETE FROM login_throttle WHERE last_at < \
+                 (SELECT last_at FROM login_throttle ORDER BY last_at DESC LIMIT 1 OFFSET ?1)",
+                args![keep],
             )?;
+            for row in audit {
+                insert_audit(tx, row)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Forget the failures counted against `key` (after a successful login).
+    pub fn clear_throttle(&mut self, key: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM login_throttle WHERE key = ?1", args![key])?;
             Ok(())
         })
     }

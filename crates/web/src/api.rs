@@ -12,12 +12,12 @@ use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
-use traject_app::{cases, forecast, referrals, users, Programs};
+use traject_app::{cases, forecast, referrals, users, Need, Programs};
 use traject_i18n::Lang;
 use traject_model::referral::Referral;
 use traject_rules::CompiledProgram;
 
-use super::auth::{self, as_user, blocking, require_json};
+use super::auth::{self, as_allowed, as_user, blocking, require_json};
 use super::failure::Failure;
 use super::Shared;
 
@@ -61,15 +61,22 @@ struct Credentials {
     password: String,
 }
 
-pub async fn login(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+pub async fn login(
+    State(s): State<Shared>,
+    axum::Extension(client): axum::Extension<crate::guard::ClientAddress>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let server = s.clone();
     let opened = async {
         let c: Credentials = body(&headers, &bytes)?;
         blocking(move || {
-            let mut store = s.store()?;
+            let mut store = server.store()?;
             Ok(users::login(
                 &mut store,
                 &c.username,
                 &c.password,
+                &client.0,
                 auth::now(),
             )?)
         })
@@ -80,7 +87,7 @@ pub async fn login(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
         Ok(o) => (
             [(
                 header::SET_COOKIE,
-                auth::session_cookie(&o.token, o.expires_in_secs),
+                auth::session_cookie(&o.token, o.expires_in_secs, s.secure_cookies()),
             )],
             Json(&o.user),
         )
@@ -98,7 +105,7 @@ pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
     match done {
         Ok(()) => (
             StatusCode::NO_CONTENT,
-            [(header::SET_COOKIE, auth::cleared_cookie())],
+            [(header::SET_COOKIE, auth::cleared_cookie(s.secure_cookies()))],
         )
             .into_response(),
         Err(f) => f.into_response(),
@@ -112,6 +119,15 @@ struct ReferralRequest {
     #[allow(dead_code)] // read again with positions by `referral_in`
     referral: serde_json::Value,
     lang: Option<Lang>,
+}
+
+/// A case number from the path; anything else is no address of ours.
+pub fn case_id(given: &str) -> Result<i64, Failure> {
+    given
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(Failure::not_found)
 }
 
 /// A referral request's envelope and its referral (read with positions), or why not.
@@ -128,48 +144,54 @@ pub fn served(
     server: &super::Server,
     id: &str,
 ) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
-    Ok(server
-        .catalogue
-        .open(id, &Default::default())
-        .map_err(traject_app::AppError::from)?)
+    server.catalogue.open(id, &Default::default()).map_err(|e| {
+        // The catalogue's only refusal: no programme with this id is served.
+        let mut f = Failure::from(traject_app::AppError::from(e));
+        f.status = StatusCode::NOT_FOUND;
+        f
+    })
 }
 
 pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let (req, r) = match referral_request(&headers, &bytes) {
-        Ok(parsed) => parsed,
-        Err(f) => return f.into_response(),
-    };
     answer(
-        as_user(&s, &headers, move |server, user, _| {
-            let compiled = served(server, &req.program)?;
-            let explanation = referrals::check(&compiled, &r, &user.ctx(server.today()))?;
-            let lang = req.lang.unwrap_or(compiled.program.spec.society_language);
-            let view = traject_render::explain::view(&compiled, &explanation, lang);
-            Ok((StatusCode::OK, view))
-        })
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::Persons,
+            move |server, user, _| {
+                let (req, r) = referral_request(&headers, &bytes)?;
+                let compiled = served(server, &req.program)?;
+                let explanation = referrals::check(&compiled, &r, &user.ctx(server.today()))?;
+                let lang = req.lang.unwrap_or(compiled.program.spec.society_language);
+                let view = traject_render::explain::view(&compiled, &explanation, lang);
+                Ok((StatusCode::OK, view))
+            },
+        )
         .await,
     )
 }
 
 pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let (req, r) = match referral_request(&headers, &bytes) {
-        Ok(parsed) => parsed,
-        Err(f) => return f.into_response(),
-    };
     answer(
-        as_user(&s, &headers, move |server, user, store| {
-            let compiled = served(server, &req.program)?;
-            let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
-            Ok((StatusCode::CREATED, created))
-        })
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::ChangeCases,
+            move |server, user, store| {
+                let (req, r) = referral_request(&headers, &bytes)?;
+                let compiled = served(server, &req.program)?;
+                let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
+                Ok((StatusCode::CREATED, created))
+            },
+        )
         .await,
     )
 }
 
-pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<i64>) -> Response {
+pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     answer(
-        as_user(&s, &headers, move |server, user, store| {
-            let view = cases::show(store, id, &user.ctx(server.today()))?;
+        as_allowed(&s, &headers, Need::Persons, move |server, user, store| {
+            let view = cases::show(store, case_id(&id)?, &user.ctx(server.today()))?;
             Ok((StatusCode::OK, view))
         })
         .await,
@@ -204,6 +226,8 @@ pub fn act_on(
     b: ActionBody,
 ) -> Result<serde_json::Value, Failure> {
     let ctx = user.ctx(server.today());
+    // Whether this person may act on cases at all, before anything about the action is said.
+    ctx.require(Need::ChangeCases)?;
     let programs: &dyn Programs = &server.catalogue;
     let missing = |what: &str| {
         Failure::worded(
@@ -258,23 +282,26 @@ pub fn act_on(
 pub async fn act(
     State(s): State<Shared>,
     headers: HeaderMap,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(String, String)>,
     bytes: Bytes,
 ) -> Response {
-    let b = if bytes.is_empty() {
-        Ok(ActionBody::default())
-    } else {
-        body::<ActionBody>(&headers, &bytes)
-    };
-    answer(match b {
-        Err(f) => Err(f),
-        Ok(b) => {
-            as_user(&s, &headers, move |server, user, store| {
+    answer(
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::ChangeCases,
+            move |server, user, store| {
+                let id = case_id(&id)?;
+                let b = if bytes.is_empty() {
+                    ActionBody::default()
+                } else {
+                    body::<ActionBody>(&headers, &bytes)?
+                };
                 Ok((StatusCode::OK, act_on(server, user, store, id, &action, b)?))
-            })
-            .await
-        }
-    })
+            },
+        )
+        .await,
+    )
 }
 
 pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -325,18 +352,23 @@ impl SimulateRequest {
             months: self.months.unwrap_or(24),
             runs: self.runs.unwrap_or(200),
             seed: self.seed.unwrap_or(1),
+            limits: traject_app::Limits::SERVER,
         };
         (ask, s)
     }
 }
 
 pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let req = match body::<SimulateRequest>(&headers, &bytes) {
-        Ok(r) => r,
+    let turn = match auth::computing(&s).await {
+        Ok(turn) => turn,
         Err(f) => return f.into_response(),
     };
-    answer(
-        as_user(&s, &headers, move |server, user, _| {
+    let done = as_allowed(
+        &s,
+        &headers.clone(),
+        Need::Figures,
+        move |server, user, _| {
+            let req = body::<SimulateRequest>(&headers, &bytes)?;
             let compiled = served(server, &req.program)?;
             let (ask, settings) = req.settings();
             let report = forecast::what_if(
@@ -346,7 +378,9 @@ pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes)
                 &user.ctx(server.today()),
             )?;
             Ok((StatusCode::OK, report))
-        })
-        .await,
+        },
     )
+    .await;
+    drop(turn);
+    answer(done)
 }

@@ -1,7 +1,10 @@
-//! Sessions over HTTP: the session token travels only in an HttpOnly, SameSite=Strict cookie;
-//! every request's work runs on a blocking thread with its own database connection, after the
-//! session is looked up there. Forms that change something carry the session's CSRF token;
-//! JSON writes must say `Content-Type: application/json`, which a cross-site form cannot.
+//! Sessions over HTTP: the session token travels only in an HttpOnly, SameSite=Strict cookie
+//! (and `Secure` under https); every request's work runs on a blocking thread with its own
+//! database connection, after the session is looked up there — before the request's body is
+//! parsed, so that nothing about the input is told to someone who may not send it. Forms that
+//! change something carry the session's CSRF token, the login form a token of its own; JSON
+//! writes must say `Content-Type: application/json`, which a cross-site form cannot. (The
+//! origin of every write is checked before any of this, in `guard`.)
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use traject_app::users::{self, SessionUser};
@@ -11,33 +14,73 @@ use super::failure::Failure;
 use super::{Server, Shared};
 
 pub const COOKIE: &str = "traject_session";
+/// The cookie that pairs the login form with the browser that asked for it.
+pub const LOGIN_COOKIE: &str = "traject_login";
 
 /// Seconds since the epoch, for session expiry and login throttling.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The session token from the request's cookies.
-pub fn token(headers: &HeaderMap) -> Option<String> {
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
 }
 
-pub fn session_cookie(token: &str, max_age: i64) -> HeaderValue {
+/// The session token from the request's cookies.
+pub fn token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// A cookie only this site's requests carry, never readable by scripts. The value is always
+/// one the server made (hex), never from a request.
+fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}"
+        "{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-pub fn cleared_cookie() -> HeaderValue {
-    HeaderValue::from_static("traject_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+pub fn session_cookie(token: &str, max_age: i64, secure: bool) -> HeaderValue {
+    set_cookie(COOKIE, token, "/", max_age, secure)
+}
+
+pub fn cleared_cookie(secure: bool) -> HeaderValue {
+    set_cookie(COOKIE, "", "/", 0, secure)
+}
+
+/// The login form's token cookie: an hour to fill the form in.
+pub fn login_cookie(token: &str, secure: bool) -> HeaderValue {
+    set_cookie(LOGIN_COOKIE, token, "/login", 3600, secure)
+}
+
+/// A fresh random token (hex) for the login form.
+pub fn fresh_token() -> String {
+    let mut buf = [0u8; 16];
+    // Without randomness the token is empty, and an empty token is never accepted.
+    if getrandom::fill(&mut buf).is_err() {
+        return String::new();
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Two secrets compared in constant time.
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// Run `work` for the person whose session the request carries (401 without one).
@@ -63,6 +106,46 @@ where
     .await
 }
 
+/// As `as_user`, for someone whose role allows `need`: the role is checked first, so that
+/// nothing about the request's input is answered to someone who may not send it (403).
+pub async fn as_allowed<T, F>(
+    s: &Shared,
+    headers: &HeaderMap,
+    need: traject_app::Need,
+    work: F,
+) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(&Server, &SessionUser, &mut Store) -> Result<T, Failure> + Send + 'static,
+{
+    as_user(s, headers, move |server, user, store| {
+        user.ctx(server.today()).require(need)?;
+        work(server, user, store)
+    })
+    .await
+}
+
+/// How long a simulation waits for its turn before the server answers that it is busy.
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A turn to simulate (at most `CONCURRENT_SIMULATIONS` at once), or 503 with Retry-After
+/// when none comes free in time.
+pub async fn computing(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_>, Failure> {
+    match tokio::time::timeout(TURN_WAIT, s.computing.acquire()).await {
+        Ok(Ok(turn)) => Ok(turn),
+        _ => {
+            let mut f = Failure::worded(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "the server is busy with other simulations: try again in a moment",
+                "de server rekent al andere simulaties door: probeer zo dadelijk opnieuw",
+                "le serveur calcule déjà d'autres simulations : réessayez dans un instant",
+            );
+            f.retry_after = Some(5);
+            Err(f)
+        }
+    }
+}
+
 /// Run blocking work (the database, the engine, simulations) off the async threads.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
@@ -77,16 +160,7 @@ pub async fn blocking<T: Send + 'static>(
 
 /// A form's CSRF token must be the session's.
 pub fn check_csrf(user: &SessionUser, given: Option<&str>) -> Result<(), Failure> {
-    let expected = user.csrf.as_bytes();
-    let given = given.unwrap_or_default().as_bytes();
-    // Compare in constant time: the token is a secret.
-    let same = expected.len() == given.len()
-        && expected
-            .iter()
-            .zip(given)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
+    if same_secret(&user.csrf, given.unwrap_or_default()) {
         Ok(())
     } else {
         Err(Failure::csrf())

@@ -67,6 +67,16 @@ impl Failure {
         f
     }
 
+    /// No such page, case or file (bad path parameters too: nothing of them is repeated).
+    pub fn not_found() -> Failure {
+        Failure::worded(
+            StatusCode::NOT_FOUND,
+            "there is nothing at this address: go back to the board and follow the links from there",
+            "op dit adres staat niets: ga terug naar de werklijst en volg van daar de links",
+            "il n'y a rien à cette adresse : revenez au tableau de bord et suivez les liens à partir de là",
+        )
+    }
+
     pub fn csrf() -> Failure {
         Failure::worded(
             StatusCode::FORBIDDEN,

@@ -8,7 +8,9 @@ mod api;
 mod auth;
 mod demo;
 mod failure;
+mod guard;
 mod pages;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +36,14 @@ pub struct Options {
     pub programs: Option<PathBuf>,
     /// A fixed business day (tests, demonstrations); else today.
     pub as_of: Option<NaiveDate>,
+    /// The address people type (`https://traject.ocmw.example`), when a reverse proxy or TLS
+    /// stands in front: writes must come from its origin, and under https cookies are
+    /// `Secure` and browsers are told to keep to https (HSTS).
+    pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve https with this certificate chain and key (PEM files).
+    pub tls: Option<tls::Files>,
 }
 
 pub struct Server {
@@ -42,7 +52,13 @@ pub struct Server {
     as_of: Option<NaiveDate>,
     /// Open connections kept between requests (opening one costs more than most requests).
     idle: std::sync::Mutex<Vec<Store>>,
+    origins: guard::Origins,
+    /// Simulations running at once; more wait for a turn (a simulation uses every core).
+    computing: tokio::sync::Semaphore,
 }
+
+/// Simulations the server runs at the same time (each bounded by `Limits::SERVER`).
+const CONCURRENT_SIMULATIONS: usize = 2;
 
 /// Connections kept open at most; more concurrent requests open (and then close) their own.
 const IDLE_CONNECTIONS: usize = 16;
@@ -83,6 +99,11 @@ impl Server {
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
+    /// Whether cookies must be `Secure` (the server is reached over https).
+    fn secure_cookies(&self) -> bool {
+        self.origins.https
+    }
+
     fn store(&self) -> Result<Pooled<'_>, AppError> {
         let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let store = match kept {
@@ -106,6 +127,10 @@ pub enum ServeError {
     },
     Stopped(String),
     App(AppError),
+    /// `--public-url` is not an http(s) URL.
+    PublicUrl(String),
+    /// The certificate or key cannot be read or used.
+    Tls(tls::TlsError),
 }
 
 impl From<AppError> for ServeError {
@@ -119,11 +144,30 @@ impl From<AppError> for ServeError {
 pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     // Open (create, migrate) the database once before listening, so a bad path fails now.
     Store::connect(&opts.db).map_err(AppError::from)?;
+    let public = match &opts.public_url {
+        Some(url) => {
+            Some(guard::Origins::origin_of(url).ok_or_else(|| ServeError::PublicUrl(url.clone()))?)
+        }
+        None => None,
+    };
+    let tls = opts
+        .tls
+        .as_ref()
+        .map(tls::config)
+        .transpose()
+        .map_err(ServeError::Tls)?;
+    let https = tls.is_some() || public.as_deref().is_some_and(|p| p.starts_with("https://"));
     let server = Arc::new(Server {
         catalogue: Catalogue::open(opts.programs.as_deref()),
         db: opts.db,
         as_of: opts.as_of,
         idle: std::sync::Mutex::new(Vec::new()),
+        origins: guard::Origins {
+            public,
+            https,
+            trusted_proxies: opts.trusted_proxies,
+        },
+        computing: tokio::sync::Semaphore::new(CONCURRENT_SIMULATIONS),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -140,12 +184,23 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
             .local_addr()
             .map_err(|e| ServeError::Stopped(e.to_string()))?;
         ready(addr);
-        axum::serve(listener, router(server))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| ServeError::Stopped(e.to_string()))
+        let app = router(server).into_make_service_with_connect_info::<guard::Peer>();
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        let served = match tls {
+            Some(config) => {
+                axum::serve(tls::Listener::new(listener, config), app)
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+            None => {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+        };
+        served.map_err(|e| ServeError::Stopped(e.to_string()))
     })
 }
 
@@ -174,16 +229,31 @@ fn router(server: Shared) -> Router {
         .route("/api/caseload", get(api::caseload))
         .route("/api/rollup", get(api::rollup))
         .route("/api/simulate", post(api::simulate))
+        .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(1 << 20))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(server.clone(), guard::guard))
+        .layer(middleware::from_fn_with_state(
+            server.clone(),
+            security_headers,
+        ))
         .with_state(server)
 }
 
 /// Headers on every answer: no inline script may run, no other site may frame the pages,
-/// and pages with personal data are not cached.
-async fn security_headers(request: Request<axum::body::Body>, next: Next) -> Response {
+/// pages with personal data are not cached, and under https browsers keep to https.
+async fn security_headers(
+    axum::extract::State(s): axum::extract::State<Shared>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if s.origins.https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     let set = |h: &mut axum::http::HeaderMap, name: header::HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };

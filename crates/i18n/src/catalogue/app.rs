@@ -237,10 +237,22 @@ pub fn setting_error(e: &SettingError, l: Lang) -> String {
             "les taux d'arrivée et de service doivent être supérieurs à 0 et il faut au moins 1 guichet",
             "the arrival and service rates must be above 0 and there must be at least 1 server",
         ),
-        SettingError::NotPositive { setting } => {
+        SettingError::OutOfRange { setting, given, min, max } => {
             let setting = setting_word(*setting, l);
-            m(l, format!("{setting} moet een getal boven 0 zijn"), format!("{setting} doit être un nombre supérieur à 0"), format!("{setting} must be a number above 0"))
+            m(l, format!("{setting} moet een getal van {min} tot {max} zijn (gegeven: {given})"), format!("{setting} doit être un nombre de {min} à {max} (donné\u{a0}: {given})"), format!("{setting} must be a number from {min} to {max} (given: {given})"))
         }
+        SettingError::TooMuchWork { estimate, limit } => m(
+            l,
+            format!("deze simulatie zou ongeveer {estimate} doorverwezen cliënten doorrekenen, meer dan de grens van {limit} per aanvraag: kies minder runs of maanden of een kleinere vraagfactor"),
+            format!("cette simulation calculerait environ {estimate} orientations, plus que la limite de {limit} par demande\u{a0}: choisissez moins de passages ou de mois, ou un facteur de demande plus petit"),
+            format!("this simulation would compute about {estimate} referrals, more than the limit of {limit} per request: choose fewer runs or months, or a smaller demand factor"),
+        ),
+        SettingError::DeadlinePassed { secs } => m(
+            l,
+            format!("de berekening is na {secs} seconden gestopt: vraag minder runs of maanden"),
+            format!("le calcul a été arrêté après {secs} secondes\u{a0}: demandez moins de passages ou de mois"),
+            format!("the computation was stopped after {secs} seconds: ask for fewer runs or months"),
+        ),
         SettingError::WhatIfSize { runs, months } => m(
             l,
             format!("een wat-als rekent hoogstens {runs} runs van hoogstens {months} maanden"),
@@ -259,6 +271,7 @@ pub fn setting_error(e: &SettingError, l: Lang) -> String {
 /// A forecast setting by its name on a page.
 pub fn setting_word(s: Setting, l: Lang) -> &'static str {
     match s {
+        Setting::Fte => crate::say(l, "het aantal VTE", "le nombre d'ETP", "the FTE"),
         Setting::DemandFactor => crate::say(
             l,
             "de vraagfactor",

@@ -216,9 +216,10 @@ fn case_page(
 pub async fn case_file(
     State(s): State<Shared>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Response {
     page(&s, &headers, move |server, user, store| {
+        let id = crate::api::case_id(&id)?;
         Ok((StatusCode::OK, case_page(server, user, store, id, None)?.1))
     })
     .await
@@ -262,30 +263,34 @@ fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
 pub async fn case_action(
     State(s): State<Shared>,
     headers: HeaderMap,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let done = as_user(&s, &headers, move |server, user, store| {
         checked_form(user, &pairs)?;
+        user.ctx(server.today())
+            .require(traject_app::Need::ChangeCases)?;
+        let id = crate::api::case_id(&id)?;
         match action_body(&pairs).and_then(|b| act_on(server, user, store, id, &action, b)) {
-            Ok(_) => Ok(None),
+            Ok(_) => Ok(Ok(id)),
             Err(f)
                 if f.status == StatusCode::CONFLICT
                     || f.status == StatusCode::UNPROCESSABLE_ENTITY =>
             {
                 let (_, page) = case_page(server, user, store, id, Some(&f))?;
-                Ok(Some((f.status, page)))
+                Ok(Err((f.status, page)))
             }
             Err(f) => Err(f),
         }
     })
     .await;
     match done {
-        Ok(None) => Redirect::to(&format!("/cases/{id}")).into_response(),
-        Ok(Some((status, page))) => {
+        // The address is built from the case number as parsed, never from the request's text.
+        Ok(Ok(id)) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Ok(Err((status, page))) => {
             (status, axum::response::Html(page.into_string())).into_response()
         }
         Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
-        Err(f) => f.into_response(),
+        Err(f) => super::failure_response("/cases", &headers, f),
     }
 }

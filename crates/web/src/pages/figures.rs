@@ -136,7 +136,13 @@ pub async fn whatif(
     headers: HeaderMap,
     Query(q): Query<WhatIfQuery>,
 ) -> Response {
-    page(&s, &headers, move |server, user, _| {
+    let turn = match crate::auth::computing(&s).await {
+        Ok(turn) => turn,
+        Err(f) => return super::failure_response("/whatif", &headers, f),
+    };
+    let shown = page(&s, &headers, move |server, user, _| {
+        user.ctx(server.today())
+            .require(traject_app::Need::Figures)?;
         let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
         let compiled = crate::api::served(server, &id)?;
@@ -171,7 +177,9 @@ pub async fn whatif(
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Wat als", "Et si", "What-if"), body)))
     })
-    .await
+    .await;
+    drop(turn);
+    shown
 }
 
 pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -375,7 +383,20 @@ pub async fn report_file(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let made = as_user(&s, &headers, move |server, user, store| {
+        user.ctx(server.today())
+            .require(traject_app::Need::Figures)?;
         let (kind, ext) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
+        // Every part of the download's name is one the server knows: the programme's id as
+        // served (an unknown one is no report of ours), the report's kind and extension.
+        let compiled = crate::api::served(server, q.program.as_deref().unwrap_or_default())?;
+        let program = compiled.program.spec.id.clone();
+        let (kind, ext) = match (kind, ext) {
+            ("activity" | "funding", "csv" | "xlsx") => (
+                if kind == "activity" { "activity" } else { "funding" },
+                if ext == "csv" { "csv" } else { "xlsx" },
+            ),
+            _ => return Err(Failure::not_found()),
+        };
         let missing = || {
             Failure::worded(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -386,10 +407,7 @@ pub async fn report_file(
         };
         let table = report_table(server, user, store, &q, kind)?.ok_or_else(missing)?;
         let (from, to) = q.period(server.today());
-        let name = format!(
-            "{kind}-{}-{from}-{to}.{ext}",
-            q.program.clone().unwrap_or_default()
-        );
+        let name = format!("{kind}-{program}-{from}-{to}.{ext}");
         match ext {
             "csv" => Ok((name, "text/csv; charset=utf-8", table.csv().into_bytes())),
             "xlsx" => {
@@ -412,14 +430,34 @@ pub async fn report_file(
         Ok((name, kind, body)) => (
             [
                 (header::CONTENT_TYPE, kind.to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
+                (header::CONTENT_DISPOSITION, content_disposition(&name)),
             ],
             body,
         )
             .into_response(),
-        Err(f) => f.into_response(),
+        Err(f) if f.status == StatusCode::UNAUTHORIZED => {
+            axum::response::Redirect::to("/login").into_response()
+        }
+        Err(f) => super::failure_response("/reports", &headers, f),
     }
+}
+
+/// `attachment` with the name both plainly (ASCII, quotes and backslashes taken out) and as
+/// RFC 6266's `filename*` (percent-encoded UTF-8), so no name can break out of the header.
+fn content_disposition(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' && c != ';' => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
 }

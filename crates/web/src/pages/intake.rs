@@ -208,6 +208,8 @@ pub async fn intake_submit(
         let pairs = pairs.clone();
         move |server, user, store| {
             checked_form(user, &pairs)?;
+            user.ctx(server.today())
+                .require(traject_app::Need::Persons)?;
             if field(&pairs, "intent") != Some("create") {
                 return Ok(None);
             }
@@ -233,7 +235,7 @@ pub async fn intake_submit(
         Err(f) if f.status == StatusCode::UNAUTHORIZED => {
             return Redirect::to("/login").into_response()
         }
-        Err(f) => return f.into_response(),
+        Err(f) => return super::failure_response("/intake", &headers, f),
     };
     page(&s, &headers, move |server, user, _| {
         let compiled = programme(server, field(&pairs, "program"))?;
@@ -259,6 +261,8 @@ pub async fn intake_verdict(
 ) -> Response {
     let fragment = as_user(&s, &headers, move |server, user, _| {
         checked_form(user, &pairs)?;
+        user.ctx(server.today())
+            .require(traject_app::Need::Persons)?;
         let compiled = programme(server, field(&pairs, "program"))?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         Ok(match judge(server, user, &compiled, &pairs) {

@@ -109,20 +109,64 @@ where
     match as_user(s, headers, work).await {
         Ok((status, markup)) => (status, Html(markup.into_string())).into_response(),
         Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
-        Err(f) => {
-            let lang = f.lang.unwrap_or(Lang::Nl);
-            let body = layout(
-                lang,
-                None,
-                "traject",
-                html! {
-                    (problem(&f, lang))
-                    p { a href="/board" { "← traject" } }
-                },
-            );
-            (f.status, Html(body.into_string())).into_response()
-        }
+        Err(f) => failure_page(f, headers),
     }
+}
+
+/// The language a request without a session reads: the first of Dutch, French and English
+/// its `Accept-Language` names, else Dutch.
+pub fn browser_lang(headers: &HeaderMap) -> Lang {
+    let accepted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    accepted
+        .split(',')
+        .filter_map(|part| part.split(';').next())
+        .filter_map(|tag| tag.trim().get(..2))
+        .find_map(|code| code.to_ascii_lowercase().parse::<Lang>().ok())
+        .unwrap_or(Lang::Nl)
+}
+
+/// A failure as a page: what went wrong in the reader's language, and the way back.
+fn failure_page(f: Failure, headers: &HeaderMap) -> Response {
+    let lang = f.lang.unwrap_or_else(|| browser_lang(headers));
+    let title = t(
+        lang,
+        "Dat lukte niet",
+        "Cela n'a pas abouti",
+        "That did not work",
+    );
+    let body = layout(
+        lang,
+        None,
+        title,
+        html! {
+            (problem(&f, lang))
+            p { a href="/board" { (t(lang, "Terug naar de werklijst", "Retour au tableau de bord", "Back to the board")) } }
+        },
+    );
+    let mut response = (f.status, Html(body.into_string())).into_response();
+    if let Some(secs) = f.retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, secs.into());
+    }
+    response
+}
+
+/// A failure as the caller reads it: JSON under `/api/`, a page elsewhere.
+pub fn failure_response(path: &str, headers: &HeaderMap, f: Failure) -> Response {
+    if path.starts_with("/api/") {
+        f.into_response()
+    } else {
+        failure_page(f, headers)
+    }
+}
+
+/// No such address: a page (or JSON under `/api/`) that says so, in the reader's language.
+pub async fn not_found(uri: axum::http::Uri, headers: HeaderMap) -> Response {
+    failure_response(uri.path(), &headers, Failure::not_found())
 }
 
 /// The ids of the programmes that load (a broken file without a last good version is left out).
@@ -158,7 +202,7 @@ pub struct LangQuery {
     lang: Option<Lang>,
 }
 
-fn login_page(lang: Lang, notice: Option<&Failure>) -> Markup {
+fn login_page(lang: Lang, notice: Option<&Failure>, token: &str) -> Markup {
     layout(
         lang,
         None,
@@ -167,8 +211,9 @@ fn login_page(lang: Lang, notice: Option<&Failure>) -> Markup {
             p.langs { a href="/login?lang=nl" { "NL" } " · " a href="/login?lang=fr" { "FR" } " · " a href="/login?lang=en" { "EN" } }
             @if let Some(f) = notice { (problem(f, lang)) }
             form.login method="post" action=(format!("/login?lang={}", lang.code())) {
+                input type="hidden" name="login_token" value=(token);
                 label { (t(lang, "Gebruikersnaam", "Nom d'utilisateur", "User name"))
-                    input name="username" autocomplete="username" required autofocus; }
+                    input name="username" autocomplete="username" maxlength="64" required autofocus; }
                 label { (t(lang, "Wachtwoord", "Mot de passe", "Password"))
                     input name="password" type="password" autocomplete="current-password" required; }
                 button type="submit" { (t(lang, "Aanmelden", "Se connecter", "Log in")) }
@@ -177,27 +222,67 @@ fn login_page(lang: Lang, notice: Option<&Failure>) -> Markup {
     )
 }
 
-pub async fn login_form(Query(q): Query<LangQuery>) -> Response {
-    Html(login_page(q.lang.unwrap_or(Lang::Nl), None).into_string()).into_response()
+/// The login page with a fresh login token: in the form and in a cookie only this site's
+/// pages send back, so a login posted from elsewhere is refused.
+fn login_response(
+    s: &Server,
+    status: StatusCode,
+    lang: Lang,
+    notice: Option<&Failure>,
+) -> Response {
+    let token = auth::fresh_token();
+    (
+        status,
+        [(
+            header::SET_COOKIE,
+            auth::login_cookie(&token, s.secure_cookies()),
+        )],
+        Html(login_page(lang, notice, &token).into_string()),
+    )
+        .into_response()
+}
+
+pub async fn login_form(State(s): State<Shared>, Query(q): Query<LangQuery>) -> Response {
+    login_response(&s, StatusCode::OK, q.lang.unwrap_or(Lang::Nl), None)
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    login_token: String,
 }
 
 pub async fn login(
     State(s): State<Shared>,
     Query(q): Query<LangQuery>,
+    axum::Extension(client): axum::Extension<crate::guard::ClientAddress>,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
+    let lang = q.lang.unwrap_or(Lang::Nl);
+    let expected = auth::cookie(&headers, auth::LOGIN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !auth::same_secret(&expected, &f.login_token) {
+        let mut refused = Failure::csrf();
+        refused.error = t(
+            lang,
+            "Het aanmeldformulier is verlopen: probeer opnieuw.",
+            "Le formulaire de connexion a expiré : réessayez.",
+            "The login form has expired: try again.",
+        )
+        .to_string();
+        refused.local = None;
+        return login_response(&s, StatusCode::FORBIDDEN, lang, Some(&refused));
+    }
+    let server = s.clone();
     let opened = blocking(move || {
-        let mut store = s.store()?;
+        let mut store = server.store()?;
         Ok(users::login(
             &mut store,
             &f.username,
             &f.password,
+            &client.0,
             auth::now(),
         )?)
     })
@@ -206,54 +291,62 @@ pub async fn login(
         Ok(o) => (
             [(
                 header::SET_COOKIE,
-                auth::session_cookie(&o.token, o.expires_in_secs),
+                auth::session_cookie(&o.token, o.expires_in_secs, s.secure_cookies()),
             )],
             Redirect::to("/board"),
         )
             .into_response(),
         Err(mut f) => {
-            let lang = q.lang.unwrap_or(Lang::Nl);
             f.error = match f.status {
                 StatusCode::UNAUTHORIZED => t(
                     lang,
                     "Verkeerde gebruikersnaam of wachtwoord.",
                     "Nom d'utilisateur ou mot de passe incorrect.",
                     "Wrong user name or password.",
-                ),
-                StatusCode::TOO_MANY_REQUESTS => t(
-                    lang,
-                    "Te veel mislukte pogingen: probeer over een kwartier opnieuw.",
-                    "Trop d'essais manqués : réessayez dans un quart d'heure.",
-                    "Too many failed attempts: try again in a quarter of an hour.",
-                ),
+                )
+                .to_string(),
+                StatusCode::TOO_MANY_REQUESTS => {
+                    let secs = f.retry_after.unwrap_or(0);
+                    match lang {
+                        Lang::Nl => format!("Te veel mislukte pogingen van hier: probeer over {secs} seconden opnieuw."),
+                        Lang::Fr => format!("Trop d'essais manqués d'ici : réessayez dans {secs} secondes."),
+                        Lang::En => format!("Too many failed attempts from here: try again in {secs} seconds."),
+                    }
+                }
                 _ => t(
                     lang,
                     "Aanmelden lukt nu niet; de serverlog zegt waarom.",
                     "La connexion a échoué ; le journal du serveur indique pourquoi.",
                     "Logging in failed; the server log says why.",
-                ),
-            }
-            .to_string();
+                )
+                .to_string(),
+            };
             // The page's own sentence, in every language (a refused login tells nothing more).
             f.local = None;
-            (f.status, Html(login_page(lang, Some(&f)).into_string())).into_response()
+            let mut response = login_response(&s, f.status, lang, Some(&f));
+            if let Some(secs) = f.retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, secs.into());
+            }
+            response
         }
     }
 }
 
-pub async fn logout(
-    State(s): State<Shared>,
-    headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let token = auth::token(&headers).unwrap_or_default();
-    let _ = as_user(&s, &headers, move |_, user, store| {
-        checked_form(user, &pairs)?;
-        Ok(users::logout(store, &token)?)
-    })
-    .await;
+/// Log out: the session ends on the server whatever the form carries (the origin check has
+/// already refused a logout posted from elsewhere), and the cookie is cleared.
+pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(token) = auth::token(&headers) {
+        let server = s.clone();
+        let _ = blocking(move || {
+            let mut store = server.store()?;
+            Ok(users::logout(&mut store, &token)?)
+        })
+        .await;
+    }
     (
-        [(header::SET_COOKIE, auth::cleared_cookie())],
+        [(header::SET_COOKIE, auth::cleared_cookie(s.secure_cookies()))],
         Redirect::to("/login"),
     )
         .into_response()
