@@ -20,6 +20,7 @@ use traject_store::{CaseRow, Due, DueRow, Store};
 
 /// A new case: its id and the eligibility verdict it was referred with.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Created {
     pub id: i64,
     pub verdict: &'static str,
@@ -523,6 +524,7 @@ pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow
 
 /// One case with its evaluation moments (held or to do).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub case: CaseRow,
     pub schedule: Vec<Due>,
@@ -611,6 +613,7 @@ pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseloadRow {
     pub program: String,
     pub version: String,
@@ -655,6 +658,7 @@ pub fn caseload(
 /// One organisation's cases in one programme, by state: the roll-up a funder or a regional
 /// service reads across the organisations sharing a store. Counts only, never a person.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrganisationRow {
     /// `None`: cases outside any organisation (a single-organisation store).
     pub org: Option<String>,

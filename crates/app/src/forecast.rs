@@ -183,8 +183,9 @@ pub fn forecast(
     model.capacity_changes = capacity_changes(v, sc, start)?;
     s.admit(&model, 1.0)?;
     let cfg = s.config();
-    let results = s.finished(sim::run_all(&model, &cfg, progress))?;
-    let mut summary = sim::summarise(&model, &cfg, &results);
+    let mut results = s.finished(sim::run_all(&model, &cfg, progress))?;
+    let mut summary = sim::summarise(&model, &cfg, &mut results);
+    drop(results);
     for (i, m) in summary.monthly.iter_mut().enumerate() {
         let month = start + chrono::Months::new(i as u32);
         m.calendar = Some(month.format("%Y-%m").to_string());

@@ -13,6 +13,7 @@ use crate::states::CaseState;
 
 /// A case as the application lists and shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRow {
     pub id: i64,
     pub program: String,
@@ -51,6 +52,7 @@ pub struct DueRow {
 
 /// How many running or paused cases attend a module (and group) now.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleCount {
     pub module: String,
     pub group: Option<String>,

@@ -135,6 +135,7 @@ pub struct SnapshotRecord<'a> {
 
 /// One scheduled evaluation moment of a case.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Due {
     pub evaluation: String,
     pub due_from: NaiveDate,

@@ -98,6 +98,7 @@ pub fn headlines(ds: &[Diagnostic], lang: Lang) -> String {
 
 /// A located problem as tools read it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiagnosticView {
     pub file: String,
     pub line: usize,

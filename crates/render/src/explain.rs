@@ -12,6 +12,7 @@ use traject_rules::{CompiledProgram, Outcome};
 
 /// One criterion as the JSON output shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RuleView {
     pub id: String,
     pub mode: &'static str,
@@ -26,6 +27,7 @@ pub struct RuleView {
 
 /// An explanation as the JSON output shows it: labels in the reader's language.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExplanationView {
     pub program: String,
     pub version: String,

@@ -74,6 +74,7 @@ fn apply(case: &mut Timeline, on: NaiveDate, event: &Event) {
 /// The caseload on a day: days left per active case (a case past its end counts as leaving at
 /// once), days waited per waiting case in the order of the list.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Snapshot {
     pub on: NaiveDate,
     pub active: usize,
@@ -118,6 +119,7 @@ pub fn snapshot(cases: &[Timeline], on: NaiveDate, default_days: f64) -> Snapsho
 /// A figure of the demand: its value, how many observations it rests on, and where it comes
 /// from (`case store`, or `programme` when the history is too thin).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figure<T> {
     pub value: T,
     pub observations: u64,
@@ -142,6 +144,7 @@ fn learnt<T>(value: T, observations: u64, enough: bool, fallback: T) -> Figure<T
 
 /// The demand as the case store shows it over a window of history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Calibration {
     pub window_from: NaiveDate,
     pub window_to: NaiveDate,

@@ -516,6 +516,8 @@ impl Run<'_> {
                 self.out.waits.push(self.horizon - arrived);
             }
         }
+        // Kept until the summary: no more room than the waits need.
+        self.out.waits.shrink_to_fit();
         self.out
     }
 }
@@ -636,6 +638,7 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Month {
     pub month: usize,
     /// The calendar month ("2024-05"), when the simulation starts on a known day.
@@ -658,6 +661,7 @@ pub struct Month {
 
 /// A group module's seats over all runs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupSummary {
     pub module: String,
     pub seats: u32,
@@ -673,6 +677,7 @@ pub struct GroupSummary {
 
 /// The summary over all runs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Summary {
     pub capacity: u32,
     pub runs: usize,
@@ -809,18 +814,22 @@ fn share(part: f64, whole: u64) -> f64 {
     }
 }
 
-pub fn summarise(model: &Model, cfg: &Config, results: &[RunResult]) -> Summary {
-    let mut waits: Vec<f64> = results
-        .iter()
-        .flat_map(|r| r.waits.iter().copied())
-        .collect();
-    waits.sort_by(f64::total_cmp);
+/// The summary over all runs. The runs' waits are moved out into one sorted list (not
+/// copied): a request's memory holds each wait once.
+pub fn summarise(model: &Model, cfg: &Config, results: &mut [RunResult]) -> Summary {
     let started: u64 = results.iter().map(|r| r.started).sum();
     let waited: u64 = results.iter().map(|r| r.waited).sum();
     let started_waits: f64 = results
         .iter()
         .map(|r| r.waits.iter().take(r.started as usize).sum::<f64>())
         .sum();
+    let mut waits: Vec<f64> = Vec::with_capacity(results.iter().map(|r| r.waits.len()).sum());
+    for r in results.iter_mut() {
+        waits.append(&mut r.waits);
+        r.waits.shrink_to_fit();
+    }
+    waits.sort_by(f64::total_cmp);
+    let results: &[RunResult] = results;
     let horizon = cfg.months as f64 * MONTH_DAYS;
     let utilisation = if model.capacity == 0 {
         0.0

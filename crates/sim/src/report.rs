@@ -8,6 +8,7 @@ use super::history::{Calibration, Snapshot};
 use super::Summary;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgrammeReport {
     pub program: String,
     pub version: String,

@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::json;
 use traject_app::{cases, forecast, referrals, users, Need, Programs};
 use traject_i18n::Lang;
 use traject_model::referral::Referral;
@@ -54,13 +53,48 @@ fn rows(diagnostics: Vec<traject_model::diag::Diagnostic>) -> Failure {
     Failure::from(traject_app::AppError::Rows(traject_app::rows(diagnostics)))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Credentials {
-    username: String,
-    password: String,
+/// The answer to a case action: how a start went, or which case took a freed place (only
+/// when the actor may see that case).
+#[derive(serde::Serialize, utoipa::ToSchema, Default)]
+pub struct ActionAnswer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<traject_cases::StartOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_started: Option<i64>,
 }
 
+/// The caseload of each programme the user's organisation has cases in.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CaseloadAnswer {
+    pub programs: Vec<cases::CaseloadRow>,
+}
+
+/// Cases per organisation, programme and state.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RollupAnswer {
+    pub organisations: Vec<cases::OrganisationRow>,
+}
+
+/// A user name and password.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/api/session", tag = "session",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Logged in: the session cookie is set", body = users::SessionUser),
+        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
+        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
+        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body),
+        (status = 429, description = "Too many failed logins from this address: wait `Retry-After` seconds", body = crate::failure::Body)
+    ))]
 pub async fn login(
     State(s): State<Shared>,
     axum::Extension(client): axum::Extension<crate::guard::ClientAddress>,
@@ -70,6 +104,7 @@ pub async fn login(
     let server = s.clone();
     let opened = async {
         let c: Credentials = body(&headers, &bytes)?;
+        let _turn = auth::password_turn(&s).await?;
         blocking(move || {
             let mut store = server.store()?;
             Ok(users::login(
@@ -96,6 +131,13 @@ pub async fn login(
     }
 }
 
+#[utoipa::path(delete, path = "/api/session", tag = "session",
+    responses(
+        (status = 204, description = "Logged out: the session has ended"),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
     let token = auth::token(&headers).unwrap_or_default();
     let done = as_user(&s, &headers, move |_, _, store| {
@@ -112,13 +154,18 @@ pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-#[derive(Deserialize)]
+/// A referral to check or to make a case of, for a served programme.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReferralRequest {
-    program: String,
-    #[allow(dead_code)] // read again with positions by `referral_in`
-    referral: serde_json::Value,
-    lang: Option<Lang>,
+pub struct ReferralRequest {
+    /// The programme's id (`GET /programmes` lists them).
+    pub program: String,
+    /// The referral's fields, as `traject check` reads them (read again with positions).
+    #[allow(dead_code)]
+    #[schema(value_type = Object)]
+    pub referral: serde_json::Value,
+    /// The language of the explanation's labels (default: the programme's society language).
+    pub lang: Option<Lang>,
 }
 
 /// A case number from the path; anything else is no address of ours.
@@ -152,6 +199,19 @@ pub fn served(
     })
 }
 
+#[utoipa::path(post, path = "/api/check", tag = "referrals",
+    request_body = ReferralRequest,
+    responses(
+        (status = 200, description = "The verdict, criterion by criterion", body = traject_render::explain::ExplanationView),
+        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
+        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
+        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
+        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
     answer(
         as_allowed(
@@ -171,6 +231,20 @@ pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
     )
 }
 
+#[utoipa::path(post, path = "/api/cases", tag = "cases",
+    request_body = ReferralRequest,
+    responses(
+        (status = 201, description = "The case was made", body = cases::Created),
+        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
+        (status = 409, description = "The case is not in a state that allows this", body = crate::failure::Body),
+        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
+        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
+        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
     answer(
         as_allowed(
@@ -188,6 +262,15 @@ pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -
     )
 }
 
+#[utoipa::path(get, path = "/api/cases/{id}", tag = "cases",
+    params(("id" = i64, Path, minimum = 1, description = "The case number")),
+    responses(
+        (status = 200, description = "The case and its evaluation moments (the read is audited)", body = cases::CaseView),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 404, description = "No such case, programme or address", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     answer(
         as_allowed(&s, &headers, Need::Persons, move |server, user, store| {
@@ -198,8 +281,23 @@ pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<St
     )
 }
 
+/// The case actions, as the API and the pages name them.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "kebab-case")]
+#[allow(dead_code)] // described for the API; the handler reads the name as text
+pub enum CaseAction {
+    Start,
+    Evaluate,
+    Close,
+    Drop,
+    NotStart,
+    Pause,
+    Resume,
+    Reopen,
+}
+
 /// The body of a case action: what each action needs (unused keys are refused by the action).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionBody {
     pub track: Option<String>,
@@ -224,7 +322,7 @@ pub fn act_on(
     id: i64,
     action: &str,
     b: ActionBody,
-) -> Result<serde_json::Value, Failure> {
+) -> Result<ActionAnswer, Failure> {
     let ctx = user.ctx(server.today());
     // Whether this person may act on cases at all, before anything about the action is said.
     ctx.require(Need::ChangeCases)?;
@@ -237,15 +335,22 @@ pub fn act_on(
             format!("`{action}` demande `{what}`"),
         )
     };
-    let mut ending = |e| -> Result<serde_json::Value, Failure> {
+    let freed = |next_started| ActionAnswer {
+        next_started,
+        ..Default::default()
+    };
+    let mut ending = |e| -> Result<ActionAnswer, Failure> {
         let exit = b.exit.clone().ok_or_else(|| missing("exit"))?;
-        let freed = cases::finish(store, programs, id, e, &exit, &ctx)?;
-        Ok(json!({"next_started": freed.next_started}))
+        let done = cases::finish(store, programs, id, e, &exit, &ctx)?;
+        Ok(freed(done.next_started))
     };
     match action {
         "start" => {
             let outcome = cases::start(store, programs, id, b.track.as_deref(), &ctx)?;
-            Ok(json!({ "outcome": outcome }))
+            Ok(ActionAnswer {
+                outcome: Some(outcome),
+                ..Default::default()
+            })
         }
         "evaluate" => {
             let input = cases::EvaluationInput {
@@ -256,8 +361,8 @@ pub fn act_on(
                 extend_by: b.extend_by.clone(),
                 destination: b.destination.clone(),
             };
-            let freed = cases::evaluate(store, programs, id, &input, &ctx)?;
-            Ok(json!({"next_started": freed.and_then(|f| f.next_started)}))
+            let done = cases::evaluate(store, programs, id, &input, &ctx)?;
+            Ok(freed(done.and_then(|f| f.next_started)))
         }
         "pause" | "resume" | "reopen" => {
             let what = match action {
@@ -265,9 +370,9 @@ pub fn act_on(
                 "resume" => cases::Continuity::Resume,
                 _ => cases::Continuity::Reopen,
             };
-            let freed =
+            let done =
                 cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
-            Ok(json!({"next_started": freed.next_started}))
+            Ok(freed(done.next_started))
         }
         "close" => ending(cases::Ending::Close),
         "drop" => ending(cases::Ending::Drop),
@@ -279,6 +384,24 @@ pub fn act_on(
     }
 }
 
+#[utoipa::path(post, path = "/api/cases/{id}/{action}", tag = "cases",
+    params(
+        ("id" = i64, Path, minimum = 1, description = "The case number"),
+        ("action" = CaseAction, Path, description = "What to do with the case")
+    ),
+    request_body(content = ActionBody, description = "What the action needs; may be empty for start, resume and reopen"),
+    responses(
+        (status = 200, description = "Done", body = ActionAnswer),
+        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
+        (status = 409, description = "The case is not in a state that allows this", body = crate::failure::Body),
+        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
+        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
+        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn act(
     State(s): State<Shared>,
     headers: HeaderMap,
@@ -304,11 +427,19 @@ pub async fn act(
     )
 }
 
+#[utoipa::path(get, path = "/api/caseload", tag = "figures",
+    responses(
+        (status = 200, description = "Capacity against active and waiting cases, per programme", body = CaseloadAnswer),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
     answer(
         as_user(&s, &headers, move |server, user, store| {
-            let rows = cases::caseload(store, &server.catalogue, None, &user.ctx(server.today()))?;
-            Ok((StatusCode::OK, json!({ "programs": rows })))
+            let programs =
+                cases::caseload(store, &server.catalogue, None, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, CaseloadAnswer { programs }))
         })
         .await,
     )
@@ -316,17 +447,25 @@ pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
 
 /// Cases per organisation, programme and state (figures only; one's own organisation unless
 /// the user works across organisations).
+#[utoipa::path(get, path = "/api/rollup", tag = "figures",
+    responses(
+        (status = 200, description = "Cases per organisation, programme and state (figures only)", body = RollupAnswer),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn rollup(State(s): State<Shared>, headers: HeaderMap) -> Response {
     answer(
         as_user(&s, &headers, move |server, user, store| {
-            let rows = cases::rollup(store, &user.ctx(server.today()))?;
-            Ok((StatusCode::OK, json!({ "organisations": rows })))
+            let organisations = cases::rollup(store, &user.ctx(server.today()))?;
+            Ok((StatusCode::OK, RollupAnswer { organisations }))
         })
         .await,
     )
 }
 
-#[derive(Deserialize)]
+/// A what-if: a programme version simulated with another staffing or demand.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SimulateRequest {
     pub program: String,
@@ -358,6 +497,20 @@ impl SimulateRequest {
     }
 }
 
+#[utoipa::path(post, path = "/api/simulate", tag = "figures",
+    request_body = SimulateRequest,
+    responses(
+        (status = 200, description = "The simulated caseload, waiting list and waits", body = traject_sim::report::ProgrammeReport),
+        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
+        (status = 401, description = "Not logged in", body = crate::failure::Body),
+        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
+        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
+        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
+        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
+        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body),
+        (status = 503, description = "The server is busy: try again after `Retry-After` seconds", body = crate::failure::Body)
+    ),
+    security(("session" = [])))]
 pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
     let turn = match auth::computing(&s).await {
         Ok(turn) => turn,

@@ -127,22 +127,35 @@ where
 
 /// How long a simulation waits for its turn before the server answers that it is busy.
 const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+/// How long a login waits for a password check.
+const PASSWORD_TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// 503 with Retry-After: the server is busy, the request may come again.
+fn busy(retry_after: i64) -> Failure {
+    let mut f = Failure::worded(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "the server is busy: try again in a moment",
+        "de server heeft het druk: probeer zo dadelijk opnieuw",
+        "le serveur est occupé : réessayez dans un instant",
+    );
+    f.retry_after = Some(retry_after);
+    f
+}
 
 /// A turn to simulate (at most `CONCURRENT_SIMULATIONS` at once), or 503 with Retry-After
 /// when none comes free in time.
 pub async fn computing(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_>, Failure> {
     match tokio::time::timeout(TURN_WAIT, s.computing.acquire()).await {
         Ok(Ok(turn)) => Ok(turn),
-        _ => {
-            let mut f = Failure::worded(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "the server is busy with other simulations: try again in a moment",
-                "de server rekent al andere simulaties door: probeer zo dadelijk opnieuw",
-                "le serveur calcule déjà d'autres simulations : réessayez dans un instant",
-            );
-            f.retry_after = Some(5);
-            Err(f)
-        }
+        _ => Err(busy(5)),
+    }
+}
+
+/// A turn to check a password (at most `CONCURRENT_PASSWORD_CHECKS` at once), or 503.
+pub async fn password_turn(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_>, Failure> {
+    match tokio::time::timeout(PASSWORD_TURN_WAIT, s.hashing.acquire()).await {
+        Ok(Ok(turn)) => Ok(turn),
+        _ => Err(busy(2)),
     }
 }
 

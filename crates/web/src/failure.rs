@@ -28,12 +28,13 @@ pub struct Failure {
     pub retry_after: Option<i64>,
 }
 
-/// The JSON body of a failure.
-#[derive(Serialize)]
-struct Body<'a> {
-    error: &'a str,
+/// The JSON body of every failure under `/api/`: what went wrong and what to do, and the
+/// located problems behind it (a referral's fields, with line and column in the body).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Body<'a> {
+    pub error: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    diagnostics: Vec<DiagnosticView>,
+    pub diagnostics: Vec<DiagnosticView>,
 }
 
 impl Failure {
@@ -163,4 +164,33 @@ impl IntoResponse for Failure {
         }
         response
     }
+}
+
+/// A refusal the framework made before a handler ran (a body over the limit, a query that
+/// does not read, a method the address does not take), worded as traject words its own.
+pub fn of_status(status: StatusCode) -> Failure {
+    let (en, nl, fr) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "the request is too large: send at most 1 MiB",
+            "de aanvraag is te groot: stuur hoogstens 1 MiB",
+            "la demande est trop grande : envoyez au plus 1 Mio",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "this address does not take this kind of request",
+            "dit adres neemt dit soort aanvraag niet aan",
+            "cette adresse n'accepte pas ce type de demande",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "send the request body as JSON with `Content-Type: application/json` (forms: as the page sends them)",
+            "stuur de inhoud als JSON met `Content-Type: application/json` (formulieren: zoals de pagina ze stuurt)",
+            "envoyez le contenu en JSON avec `Content-Type: application/json` (formulaires : comme la page les envoie)",
+        ),
+        StatusCode::NOT_FOUND => return Failure::not_found(),
+        _ => (
+            "the request does not read: check the address and the values in it, or send the form from its page again",
+            "de aanvraag is niet te lezen: controleer het adres en de waarden erin, of verstuur het formulier opnieuw van zijn pagina",
+            "la demande est illisible : vérifiez l'adresse et ses valeurs, ou renvoyez le formulaire depuis sa page",
+        ),
+    };
+    Failure::worded(status, en, nl, fr)
 }

@@ -165,6 +165,32 @@ pub async fn guard(
     next.run(request).await
 }
 
+/// Answers of 400 and above that a handler did not word (the framework's own rejections, in
+/// plain text) are replaced by traject's: JSON under `/api/`, a page in the reader's language
+/// elsewhere — so every failure has the shape the API description and the pages promise.
+pub async fn worded_rejections(request: Request<axum::body::Body>, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let ours = kind.starts_with("application/json") || kind.starts_with("text/html");
+    if status.as_u16() < 400 || ours {
+        return response;
+    }
+    let mut worded =
+        super::pages::failure_response(&path, &headers, super::failure::of_status(status));
+    // Keep what the framework said about the method (`Allow`) and the like.
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        worded.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    worded
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod auth;
 mod demo;
 mod failure;
 mod guard;
+mod openapi;
 mod pages;
 pub mod tls;
 
@@ -55,10 +56,18 @@ pub struct Server {
     origins: guard::Origins,
     /// Simulations running at once; more wait for a turn (a simulation uses every core).
     computing: tokio::sync::Semaphore,
+    /// Password checks running at once: argon2 takes 19 MiB each, by design, so a flood of
+    /// logins would otherwise take the server's memory.
+    hashing: tokio::sync::Semaphore,
 }
 
-/// Simulations the server runs at the same time (each bounded by `Limits::SERVER`).
-const CONCURRENT_SIMULATIONS: usize = 2;
+/// Simulations the server runs at the same time (each bounded by `Limits::SERVER`): one,
+/// since one simulation already runs on every core — more at once only add their memory.
+const CONCURRENT_SIMULATIONS: usize = 1;
+/// Threads for the requests' blocking work (the database, the engine, simulations).
+const BLOCKING_THREADS: usize = 32;
+/// Password checks at the same time (argon2: 19 MiB and about 25 ms each).
+const CONCURRENT_PASSWORD_CHECKS: usize = 4;
 
 /// Connections kept open at most; more concurrent requests open (and then close) their own.
 const IDLE_CONNECTIONS: usize = 16;
@@ -168,8 +177,12 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
             trusted_proxies: opts.trusted_proxies,
         },
         computing: tokio::sync::Semaphore::new(CONCURRENT_SIMULATIONS),
+        hashing: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        // Requests beyond this many at once wait for a thread: each thread keeps a database
+        // connection's caches and the allocator's arena, so threads are memory.
+        .max_blocking_threads(BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(|e| ServeError::Stopped(e.to_string()))?;
@@ -229,8 +242,10 @@ fn router(server: Shared) -> Router {
         .route("/api/caseload", get(api::caseload))
         .route("/api/rollup", get(api::rollup))
         .route("/api/simulate", post(api::simulate))
+        .route("/api/openapi.json", get(api_description))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(1 << 20))
+        .layer(middleware::from_fn(guard::worded_rejections))
         .layer(middleware::from_fn_with_state(server.clone(), guard::guard))
         .layer(middleware::from_fn_with_state(
             server.clone(),
@@ -270,6 +285,20 @@ async fn security_headers(
         set(h, header::CACHE_CONTROL, "no-store");
     }
     response
+}
+
+/// The API's description (OpenAPI 3.1), made once.
+async fn api_description() -> Response {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = TEXT.get_or_init(openapi::json).clone();
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 const APP_JS: &str = include_str!("assets/app.js");

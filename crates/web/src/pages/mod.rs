@@ -276,17 +276,23 @@ pub async fn login(
         return login_response(&s, StatusCode::FORBIDDEN, lang, Some(&refused));
     }
     let server = s.clone();
-    let opened = blocking(move || {
-        let mut store = server.store()?;
-        Ok(users::login(
-            &mut store,
-            &f.username,
-            &f.password,
-            &client.0,
-            auth::now(),
-        )?)
-    })
-    .await;
+    let turn = auth::password_turn(&s).await;
+    let opened = match turn {
+        Err(f) => Err(f),
+        Ok(_turn) => {
+            blocking(move || {
+                let mut store = server.store()?;
+                Ok(users::login(
+                    &mut store,
+                    &f.username,
+                    &f.password,
+                    &client.0,
+                    auth::now(),
+                )?)
+            })
+            .await
+        }
+    };
     match opened {
         Ok(o) => (
             [(
@@ -313,6 +319,13 @@ pub async fn login(
                         Lang::En => format!("Too many failed attempts from here: try again in {secs} seconds."),
                     }
                 }
+                StatusCode::SERVICE_UNAVAILABLE => t(
+                    lang,
+                    "De server heeft het druk: probeer zo dadelijk opnieuw.",
+                    "Le serveur est occupé : réessayez dans un instant.",
+                    "The server is busy: try again in a moment.",
+                )
+                .to_string(),
                 _ => t(
                     lang,
                     "Aanmelden lukt nu niet; de serverlog zegt waarom.",
