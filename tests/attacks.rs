@@ -594,3 +594,175 @@ fn no_answer_names_a_case_its_reader_may_not_see() {
         }
     }
 }
+
+#[test]
+fn behind_an_https_address_cookies_are_secure_browsers_keep_to_https_and_writes_come_from_it() {
+    let s = serve_with(&["--public-url", "https://traject.ocmw.example/"]);
+    let body = json!({"username": "ann", "password": "ann-passphrase"}).to_string();
+    let (status, headers, _) = raw(
+        "POST",
+        &s.url("/api/session"),
+        &[("Content-Type", "application/json")],
+        Some(&body),
+    );
+    assert_eq!(status, 200);
+    let cookie = header(&headers, "set-cookie").unwrap();
+    assert!(
+        cookie.contains("; Secure")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    assert!(header(&headers, "strict-transport-security").is_some_and(|h| h.contains("max-age=")));
+    // A form from the server's own address as seen locally is not from the public one.
+    let (status, _, _) = raw(
+        "POST",
+        &s.url("/login"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &origin_of(&s.base)),
+        ],
+        Some("username=ann&password=ann-passphrase"),
+    );
+    assert_eq!(status, 403);
+    // From the public address, the origin passes (and the missing form token is what stops it).
+    let (status, _, page) = raw(
+        "POST",
+        &s.url("/login"),
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "https://traject.ocmw.example"),
+        ],
+        Some("username=ann&password=ann-passphrase"),
+    );
+    assert_eq!(status, 403);
+    assert!(
+        page.contains("login_token"),
+        "the login page again, with a fresh token"
+    );
+}
+
+/// A self-signed certificate for 127.0.0.1 made by openssl: (cert, key) files in `dir`.
+fn self_signed(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .ok()?;
+    made.status.success().then_some((cert, key))
+}
+
+#[test]
+fn with_a_certificate_the_server_speaks_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let tools = self_signed(dir.path()).zip(
+        std::process::Command::new("curl")
+            .arg("--version")
+            .output()
+            .ok(),
+    );
+    let Some(((cert, key), _)) = tools else {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI: openssl and curl are needed for the https test");
+        }
+        crate::common::skipped(
+            "with_a_certificate_the_server_speaks_https",
+            "no openssl or curl",
+        );
+        return;
+    };
+    let db = dir.path().join("cases.db");
+    crate::common::add_user(&db, "ann", "social-worker", Some("north"));
+    let mut child = crate::common::traject()
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(&db)
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .unwrap();
+        if let Some(rest) = line.split("https://").nth(1) {
+            break format!("https://{}", rest.split('/').next().unwrap());
+        }
+    };
+    let out = std::process::Command::new("curl")
+        .args(["-sS", "-D", "-", "-o", "/dev/null", "--cacert"])
+        .arg(&cert)
+        .arg(format!("{base}/login"))
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let headers = String::from_utf8_lossy(&out.stdout).to_lowercase();
+    assert!(
+        headers.starts_with("http/1.1 200"),
+        "{headers}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        headers.contains("strict-transport-security: max-age="),
+        "{headers}"
+    );
+    assert!(
+        headers.contains("; secure"),
+        "the login cookie is Secure: {headers}"
+    );
+}
+
+#[test]
+fn rejections_the_framework_makes_are_worded_like_traject_s_own() {
+    let s = serve();
+    let audrey = s.login("audrey");
+    let (status, headers, page) = raw(
+        "GET",
+        &s.url("/whatif?fte=abc"),
+        &[("Cookie", &audrey), ("Accept-Language", "nl-BE")],
+        None,
+    );
+    assert_eq!(status, 400);
+    assert!(header(&headers, "content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(page.contains("niet te lezen"), "{page}");
+    let (status, headers, body) = raw("GET", &s.url("/api/cases"), &[("Cookie", &audrey)], None);
+    assert_eq!(status, 405);
+    assert!(header(&headers, "content-type")
+        .unwrap()
+        .starts_with("application/json"));
+    assert!(header(&headers, "allow").is_some());
+    assert!(serde_json::from_str::<Value>(&body).unwrap()["error"].is_string());
+    let big = format!(r#"{{"program": "{}"}}"#, "x".repeat(1_200_000));
+    let (status, headers, body) = raw(
+        "POST",
+        &s.url("/api/check"),
+        &[("Cookie", &audrey), ("Content-Type", "application/json")],
+        Some(&big),
+    );
+    assert_eq!(status, 413, "{body}");
+    assert!(header(&headers, "content-type")
+        .unwrap()
+        .starts_with("application/json"));
+}
