@@ -512,7 +512,7 @@ impl SimulateRequest {
     ),
     security(("session" = [])))]
 pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
-    let turn = match auth::computing(&s).await {
+    let turn = match auth::computing(&s, &headers, Need::Figures).await {
         Ok(turn) => turn,
         Err(f) => return f.into_response(),
     };

@@ -142,9 +142,15 @@ fn busy(retry_after: i64) -> Failure {
     f
 }
 
-/// A turn to simulate (at most `CONCURRENT_SIMULATIONS` at once), or 503 with Retry-After
-/// when none comes free in time.
-pub async fn computing(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_>, Failure> {
+/// A turn to simulate (at most `CONCURRENT_SIMULATIONS` at once) for someone whose session
+/// and role allow `need` — checked first, so that no one else can hold up the queue — or 503
+/// with Retry-After when no turn comes free in time.
+pub async fn computing<'a>(
+    s: &'a Shared,
+    headers: &HeaderMap,
+    need: traject_app::Need,
+) -> Result<tokio::sync::SemaphorePermit<'a>, Failure> {
+    as_allowed(s, headers, need, |_, _, _| Ok(())).await?;
     match tokio::time::timeout(TURN_WAIT, s.computing.acquire()).await {
         Ok(Ok(turn)) => Ok(turn),
         _ => Err(busy(5)),

@@ -136,8 +136,11 @@ pub async fn whatif(
     headers: HeaderMap,
     Query(q): Query<WhatIfQuery>,
 ) -> Response {
-    let turn = match crate::auth::computing(&s).await {
+    let turn = match crate::auth::computing(&s, &headers, traject_app::Need::Figures).await {
         Ok(turn) => turn,
+        Err(f) if f.status == StatusCode::UNAUTHORIZED => {
+            return axum::response::Redirect::to("/login").into_response()
+        }
         Err(f) => return super::failure_response("/whatif", &headers, f),
     };
     let shown = page(&s, &headers, move |server, user, _| {
