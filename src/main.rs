@@ -13,12 +13,13 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Logs go to stderr, off unless TRAJECT_LOG asks (e.g. TRAJECT_LOG=debug); they name
-    // cases by id and never carry personal data.
+    // Logs go to stderr: warnings and errors always (a database that cannot be reached, a
+    // server error with its request id), more when TRAJECT_LOG asks (e.g. TRAJECT_LOG=info).
+    // They name cases by id and never carry personal data.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("TRAJECT_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .init();

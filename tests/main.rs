@@ -13,6 +13,7 @@ mod diagnostics_lang;
 mod eligibility;
 mod error_words;
 mod errors;
+mod faults;
 mod forecast;
 mod function_lengths;
 mod fuzz_regressions;

@@ -458,3 +458,35 @@ fn a_refused_action_on_a_case_page_is_explained_in_the_pages_language() {
         "{refused}"
     );
 }
+
+#[test]
+fn health_answers_without_login_and_sigterm_stops_the_server_cleanly() {
+    let mut s = serve();
+    let (status, v) = s.get(None, "/healthz");
+    assert_eq!((status, &v["status"]), (200, &json!("ok")));
+    let (status, v) = s.get(None, "/readyz");
+    assert_eq!(status, 200, "{v}");
+    assert_eq!((&v["status"], &v["store"]), (&json!("ready"), &json!("ok")));
+    assert!(v["programmes"].as_u64().unwrap() >= 5, "{v}");
+    let resp = ureq::get(&s.url("/healthz")).call().unwrap();
+    assert!(resp.header("x-request-id").is_some_and(|id| id.len() > 8));
+    // SIGTERM: the server stops taking requests and exits by itself, successfully.
+    let pid = s.child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "stopped within 10 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}

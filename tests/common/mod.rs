@@ -226,49 +226,111 @@ pub fn postgres_server() -> Option<String> {
 /// `.ci/postgres stop` once this process has ended; the server's URL, or `None` when
 /// PostgreSQL is not installed.
 fn start_throwaway_cluster() -> Option<String> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
-    let dir = tempfile::Builder::new()
-        .prefix("traject-test-pg")
-        .tempdir()
-        .ok()?
-        .keep();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .ok()?
-        .local_addr()
-        .ok()?
-        .port()
-        .to_string();
-    let out = std::process::Command::new(&script)
-        .arg("start")
-        .env("TRAJECT_PG_DIR", &dir)
-        .env("TRAJECT_PG_PORT", &port)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let url = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .strip_prefix("export TRAJECT_TEST_POSTGRES=")
-        .map(str::to_string);
-    let Some(url) = url.filter(|_| out.status.success()) else {
-        let _ = std::fs::remove_dir_all(&dir);
-        return None;
-    };
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; TRAJECT_PG_DIR='{dir}' '{script}' stop",
-        pid = std::process::id(),
-        dir = dir.display(),
-        script = script.display()
-    );
-    let mut command = std::process::Command::new("sh");
-    command
-        .args(["-c", &watchdog])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    command.spawn().ok()?;
-    Some(url)
+    Cluster::start().map(|c| {
+        let url = c.url.clone();
+        // Shared by every test of this run: the watchdog removes it when the run ends.
+        std::mem::forget(c);
+        url
+    })
+}
+
+/// A throw-away PostgreSQL cluster (`.ci/postgres`) in a folder of its own, on a free port:
+/// stopped and removed when dropped, or by a watchdog when this process ends first.
+pub struct Cluster {
+    pub url: String,
+    dir: PathBuf,
+    port: String,
+}
+
+impl Cluster {
+    /// A new cluster, or `None` when PostgreSQL is not installed.
+    pub fn start() -> Option<Cluster> {
+        let dir = tempfile::Builder::new()
+            .prefix("traject-test-pg")
+            .tempdir()
+            .ok()?
+            .keep();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port()
+            .to_string();
+        let mut cluster = Cluster {
+            url: String::new(),
+            dir,
+            port,
+        };
+        let out = cluster.command("start").output().ok()?;
+        let url = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .strip_prefix("export TRAJECT_TEST_POSTGRES=")
+            .map(str::to_string);
+        let Some(url) = url.filter(|_| out.status.success()) else {
+            let _ = std::fs::remove_dir_all(&cluster.dir);
+            return None;
+        };
+        cluster.url = url;
+        cluster.watchdog()?;
+        Some(cluster)
+    }
+
+    fn command(&self, what: &str) -> Command {
+        let mut c = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres"));
+        c.arg(what)
+            .env("TRAJECT_PG_DIR", &self.dir)
+            .env("TRAJECT_PG_PORT", &self.port)
+            .stderr(Stdio::null());
+        c
+    }
+
+    /// `.ci/postgres halt|start|restart` on this cluster.
+    pub fn run(&self, what: &str) {
+        let status = self.command(what).stdout(Stdio::null()).status().unwrap();
+        assert!(status.success(), ".ci/postgres {what}");
+    }
+
+    /// Stop and remove the cluster once this process has ended, however it ends.
+    fn watchdog(&self) -> Option<()> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/postgres");
+        let watchdog = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; TRAJECT_PG_DIR='{dir}' '{script}' stop",
+            pid = std::process::id(),
+            dir = self.dir.display(),
+            script = script.display()
+        );
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &watchdog])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command.spawn().ok()?;
+        Some(())
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.command("stop").stdout(Stdio::null()).status();
+    }
+}
+
+/// A cluster of the test's own (fault tests restart it; others must not see that), or `None`
+/// with a `skipped:` line — never under CI, where a missing PostgreSQL fails the test.
+pub fn own_postgres_cluster(test: &str) -> Option<Cluster> {
+    match Cluster::start() {
+        Some(c) => Some(c),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("CI: no PostgreSQL for {test}: install Debian's postgresql package")
+        }
+        None => {
+            skipped(test, "no PostgreSQL: install Debian's postgresql package");
+            None
+        }
+    }
 }
 
 /// A fresh database `name` on the tests' PostgreSQL server (see `postgres_server`); `None`, with

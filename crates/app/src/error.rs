@@ -171,6 +171,17 @@ impl AppError {
     }
 }
 
+/// A case refused, or the store failing under a case action: a store error is the store's,
+/// whatever layer it came through (so that a database away is "unavailable", not "refused").
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::Store(e) => AppError::Store(e),
+            e => AppError::Case(e),
+        }
+    }
+}
+
 /// Located model problems (a file that cannot be written, rows that do not read).
 impl From<Vec<Diagnostic>> for AppError {
     fn from(ds: Vec<Diagnostic>) -> Self {
@@ -198,7 +209,6 @@ from_layer!(
     Load(LoadError),
     Version(VersionError),
     Referral(EvalError),
-    Case(CaseError),
     Store(StoreError),
     Model(ModelError),
     Setting(SettingError),

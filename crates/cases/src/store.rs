@@ -34,6 +34,11 @@ pub enum StoreError {
         known: usize,
     },
     Database(String),
+    /// The database cannot be reached just now (its server restarts, the connection broke,
+    /// SQLite stayed busy past the timeout): the same request may succeed a moment later.
+    Unavailable {
+        reason: String,
+    },
     Connect {
         target: String,
         reason: String,

@@ -137,6 +137,39 @@ impl Store {
         self.conn.dialect()
     }
 
+    /// Whether the connection still works, asking the server within `timeout` (PostgreSQL; a
+    /// SQLite file is always there): a pooled connection from before a server restart is not.
+    pub fn usable(&mut self, timeout: std::time::Duration) -> bool {
+        match &mut self.conn {
+            Conn::Sqlite(_) => true,
+            Conn::Postgres(client) => {
+                let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
+                client.client.is_valid(timeout).is_ok()
+            }
+        }
+    }
+
+    /// Whether the connection is known to be closed (no round trip).
+    pub fn is_closed(&self) -> bool {
+        match &self.conn {
+            Conn::Sqlite(_) => false,
+            Conn::Postgres(client) => client.lock().map_or(true, |c| c.client.is_closed()),
+        }
+    }
+
+    /// The schema version the store is at, and the one this build writes: equal once open.
+    pub fn schema_versions(&self) -> Result<(i64, usize), StoreError> {
+        let found = match self.dialect() {
+            Dialect::Sqlite => self.one("PRAGMA user_version", &[])?,
+            Dialect::Postgres => self.one("SELECT version FROM traject_schema", &[])?,
+        };
+        let known = match self.dialect() {
+            Dialect::Sqlite => schema::SQLITE.len(),
+            Dialect::Postgres => schema::POSTGRES.len(),
+        };
+        Ok((found, known))
+    }
+
     /// The SQLite connection underneath, for SQLite-only work (tests that break the schema on
     /// purpose, raw-file checks); `None` on PostgreSQL.
     pub fn sqlite(&self) -> Option<&Connection> {

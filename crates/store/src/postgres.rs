@@ -80,6 +80,27 @@ pub(super) fn begin(client: &mut Mutex<PgClient>) -> Result<Tx<'_>, postgres::Er
 
 /// An error as it may be shown and logged: the server's message and code, never the DETAIL
 /// line (which quotes row values, i.e. personal data) nor the connection string.
+/// Whether an error means the server cannot be reached now rather than that the statement is
+/// wrong: the connection closed or broke (an I/O error), a connection exception (SQLSTATE class
+/// 08), or the server shutting down or starting (57P01–57P03).
+pub(super) fn is_unavailable(e: &postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        return code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03");
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 pub(super) fn describe(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return format!("{} ({})", db.message(), db.code().code());

@@ -21,13 +21,32 @@ pub(crate) trait OrStore<T> {
 
 impl<T> OrStore<T> for Result<T, rusqlite::Error> {
     fn or_store(self) -> Result<T, StoreError> {
-        self.map_err(|e| StoreError::Database(e.to_string()))
+        self.map_err(|e| {
+            let busy = matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            );
+            if busy {
+                StoreError::Unavailable {
+                    reason: e.to_string(),
+                }
+            } else {
+                StoreError::Database(e.to_string())
+            }
+        })
     }
 }
 
 impl<T> OrStore<T> for Result<T, postgres::Error> {
     fn or_store(self) -> Result<T, StoreError> {
-        self.map_err(|e| StoreError::Database(super::postgres::describe(&e)))
+        self.map_err(|e| {
+            let reason = super::postgres::describe(&e);
+            if super::postgres::is_unavailable(&e) {
+                StoreError::Unavailable { reason }
+            } else {
+                StoreError::Database(reason)
+            }
+        })
     }
 }
 

@@ -169,12 +169,16 @@ pub async fn password_turn(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Failure> + Send + 'static,
 ) -> Result<T, Failure> {
-    tokio::task::spawn_blocking(work).await.map_err(|_| {
-        Failure::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "the request stopped unexpectedly",
-        )
-    })?
+    // The request's log span (its id) follows the work onto the blocking thread.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(work))
+        .await
+        .map_err(|_| {
+            Failure::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "the request stopped unexpectedly",
+            )
+        })?
 }
 
 /// A form's CSRF token must be the session's.

@@ -13,6 +13,10 @@ use traject_i18n::catalogue::{app_error, row_problem};
 use traject_i18n::diagnostics::{view_of, DiagnosticView};
 use traject_i18n::Lang;
 use traject_model::diag::Located;
+use traject_store::StoreError;
+
+/// How long a client waits before it tries again when the database cannot be reached.
+pub const DATABASE_RETRY_SECS: i64 = 2;
 
 #[derive(Debug)]
 pub struct Failure {
@@ -35,6 +39,10 @@ pub struct Body<'a> {
     pub error: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub diagnostics: Vec<DiagnosticView>,
+    /// On a server error: the id the server's log names the request by (also in the
+    /// `X-Request-Id` header of every answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl Failure {
@@ -90,6 +98,10 @@ impl Failure {
 
 fn status_of(e: &AppError) -> StatusCode {
     match e {
+        // The database restarts or is busy: the same request may succeed in a moment.
+        AppError::Store(StoreError::Unavailable { .. } | StoreError::Connect { .. }) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         AppError::Forbidden { .. } | AppError::WholeStore { .. } => StatusCode::FORBIDDEN,
         AppError::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
         AppError::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
@@ -109,6 +121,18 @@ fn status_of(e: &AppError) -> StatusCode {
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Failure {
         let status = status_of(&e);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // Store errors name no row values: fit for the log an operator reads.
+            tracing::warn!(error = %app_error(&e, Lang::En), "database unavailable");
+            let mut f = Failure::worded(
+                status,
+                "the database cannot be reached just now: try again in a moment",
+                "de databank is nu niet bereikbaar: probeer zo dadelijk opnieuw",
+                "la base de données est injoignable pour l'instant : réessayez dans un instant",
+            );
+            f.retry_after = Some(DATABASE_RETRY_SECS);
+            return f;
+        }
         if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %app_error(&e, Lang::En), "request failed");
             return Failure::worded(
@@ -155,6 +179,11 @@ impl IntoResponse for Failure {
         let body = Body {
             error: &self.error,
             diagnostics: self.views(Lang::En),
+            request_id: self
+                .status
+                .is_server_error()
+                .then(super::ops::request_id)
+                .flatten(),
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(secs) = self.retry_after {

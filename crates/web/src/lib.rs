@@ -10,6 +10,7 @@ mod demo;
 mod failure;
 mod guard;
 mod openapi;
+mod ops;
 mod pages;
 pub mod tls;
 
@@ -93,12 +94,19 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
+        // A connection the server closed (it restarted) is not kept.
+        let Some(store) = self.store.take().filter(|s| !s.is_closed()) else {
+            return;
+        };
         let mut idle = self.server.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < IDLE_CONNECTIONS {
-            idle.extend(self.store.take());
+            idle.push(store);
         }
     }
 }
+
+/// How long checking a kept connection may take before it counts as broken.
+const CONNECTION_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub type Shared = Arc<Server>;
 
@@ -113,16 +121,26 @@ impl Server {
         self.origins.https
     }
 
+    /// A connection for one request: a kept one that still works (a database server that
+    /// restarted since has closed them all: they are dropped, one by one, as they are found),
+    /// else a new one.
     fn store(&self) -> Result<Pooled<'_>, AppError> {
-        let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let store = match kept {
-            Some(s) => s,
-            None => Store::connect(&self.db)?,
-        };
-        Ok(Pooled {
-            store: Some(store),
-            server: self,
-        })
+        loop {
+            let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            let store = match kept {
+                Some(mut s) => {
+                    if !s.usable(CONNECTION_CHECK) {
+                        continue;
+                    }
+                    s
+                }
+                None => Store::connect(&self.db)?,
+            };
+            return Ok(Pooled {
+                store: Some(store),
+                server: self,
+            });
+        }
     }
 }
 
@@ -198,22 +216,37 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
             .map_err(|e| ServeError::Stopped(e.to_string()))?;
         ready(addr);
         let app = router(server).into_make_service_with_connect_info::<guard::Peer>();
-        let stop = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        let served = match tls {
-            Some(config) => {
-                axum::serve(tls::Listener::new(listener, config), app)
-                    .with_graceful_shutdown(stop)
-                    .await
-            }
-            None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(stop)
-                    .await
+        // On SIGTERM or Ctrl-C: no new connections, requests in flight finish — for at most
+        // `SHUTDOWN_GRACE`, after which the server stops anyway.
+        let stopping = Arc::new(tokio::sync::Notify::new());
+        let stop = {
+            let stopping = stopping.clone();
+            async move {
+                ops::stop_signal().await;
+                stopping.notify_one();
             }
         };
-        served.map_err(|e| ServeError::Stopped(e.to_string()))
+        let served = async {
+            match tls {
+                Some(config) => {
+                    axum::serve(tls::Listener::new(listener, config), app)
+                        .with_graceful_shutdown(stop)
+                        .await
+                }
+                None => {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(stop)
+                        .await
+                }
+            }
+        };
+        tokio::select! {
+            served = served => served.map_err(|e| ServeError::Stopped(e.to_string())),
+            () = async {
+                stopping.notified().await;
+                tokio::time::sleep(ops::SHUTDOWN_GRACE).await;
+            } => Ok(()),
+        }
     })
 }
 
@@ -243,6 +276,8 @@ fn router(server: Shared) -> Router {
         .route("/api/rollup", get(api::rollup))
         .route("/api/simulate", post(api::simulate))
         .route("/api/openapi.json", get(api_description))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(1 << 20))
         .layer(middleware::from_fn(guard::worded_rejections))
@@ -251,6 +286,7 @@ fn router(server: Shared) -> Router {
             server.clone(),
             security_headers,
         ))
+        .layer(middleware::from_fn(ops::with_request_id))
         .with_state(server)
 }
 

@@ -143,6 +143,9 @@ fn failure_page(f: Failure, headers: &HeaderMap) -> Response {
         title,
         html! {
             (problem(&f, lang))
+            @if let Some(id) = f.status.is_server_error().then(crate::ops::request_id).flatten() {
+                p.help { (t(lang, "Referentie voor de informaticadienst: ", "Référence pour le service informatique : ", "Reference for the IT department: ")) code { (id) } }
+            }
             p { a href="/board" { (t(lang, "Terug naar de werklijst", "Retour au tableau de bord", "Back to the board")) } }
         },
     );

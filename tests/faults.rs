@@ -1,0 +1,228 @@
+//! Faults an OCMW's IT department will meet, on a PostgreSQL cluster of the test's own (the
+//! other tests share theirs and must not see it restart): the database server restarted under
+//! write load, and stopped for a while. The server must answer 503 with Retry-After while the
+//! database is away — never a 500, never a stuck state — succeed again within seconds once it
+//! is back, without a restart of traject, and hold every write it acknowledged, once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{add_user_on, own_postgres_cluster, serve_on, Served, ELIGIBLE};
+
+/// What the writers saw.
+#[derive(Default)]
+struct Seen {
+    /// (dossier, case id) of every create answered 201.
+    acknowledged: Vec<(String, i64)>,
+    /// Creates answered 409 after an earlier attempt of the same dossier met a 503: the
+    /// earlier one may have committed.
+    repeated: usize,
+    /// When each 201 came (for the recovery time).
+    successes: Vec<Instant>,
+    unavailable: usize,
+    /// Answers that are not allowed: 500s, no answer, a 503 without Retry-After.
+    wrong: Vec<String>,
+}
+
+fn create(agent: &ureq::Agent, s: &Served, cookie: &str, dossier: &str) -> (u16, String, bool) {
+    let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "{dossier}", "#), 1);
+    let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+    let result = agent
+        .post(&s.url("/api/cases"))
+        .set("Cookie", cookie)
+        .set("Content-Type", "application/json")
+        .send_string(&body);
+    match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => {
+            let status = r.status();
+            let retry = r.header("retry-after").is_some();
+            (status, r.into_string().unwrap_or_default(), retry)
+        }
+        Err(e) => (0, e.to_string(), false),
+    }
+}
+
+/// Four writers creating cases until `stop`; a dossier is sent again after a 503 until it is
+/// answered otherwise.
+fn writers(s: &Served, cookie: &str, stop: &AtomicBool, seen: &Mutex<Seen>) {
+    std::thread::scope(|scope| {
+        for w in 0..4 {
+            scope.spawn(move || {
+                let agent = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(30))
+                    .build();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let dossier = format!("F-{w}-{n}");
+                    let mut retried = false;
+                    loop {
+                        let (status, body, retry) = create(&agent, s, cookie, &dossier);
+                        let mut seen = seen.lock().unwrap();
+                        match status {
+                            201 => {
+                                let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
+                                    .as_i64()
+                                    .unwrap();
+                                seen.acknowledged.push((dossier.clone(), id));
+                                seen.successes.push(Instant::now());
+                                break;
+                            }
+                            409 if retried => {
+                                seen.repeated += 1;
+                                break;
+                            }
+                            503 if retry => {
+                                seen.unavailable += 1;
+                                retried = true;
+                                drop(seen);
+                                std::thread::sleep(Duration::from_millis(100));
+                                if stop.load(Ordering::Relaxed) {
+                                    break;
+                                }
+                            }
+                            _ => {
+                                seen.wrong
+                                    .push(format!("{status}: {}", &body[..body.len().min(200)]));
+                                break;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// The first success after `at`, in seconds from it.
+fn recovered_after(seen: &Seen, at: Instant) -> Option<f64> {
+    seen.successes
+        .iter()
+        .filter(|t| **t > at)
+        .map(|t| t.duration_since(at).as_secs_f64())
+        .reduce(f64::min)
+}
+
+#[test]
+fn a_database_restart_or_stop_under_write_load_heals_without_restarting_traject() {
+    let Some(cluster) = own_postgres_cluster("faults") else {
+        return;
+    };
+    let url = traject_store::create_database(&cluster.url, "traject_faults").unwrap();
+    add_user_on(&url, "ann", "social-worker", Some("north"), None);
+    let s = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let ann = s.login("ann");
+    let stop = AtomicBool::new(false);
+    let seen = Mutex::new(Seen::default());
+    let (restarted, halted, started) = std::thread::scope(|scope| {
+        scope.spawn(|| writers(&s, &ann, &stop, &seen));
+        std::thread::sleep(Duration::from_secs(2));
+        cluster.run("restart");
+        let restarted = Instant::now();
+        std::thread::sleep(Duration::from_secs(6));
+        cluster.run("halt");
+        let halted = Instant::now();
+        std::thread::sleep(Duration::from_secs(2));
+        stopped_database_is_reported(&s, &ann);
+        std::thread::sleep(Duration::from_secs(8));
+        let during_stop = seen
+            .lock()
+            .unwrap()
+            .successes
+            .iter()
+            .filter(|t| **t > halted)
+            .count();
+        assert_eq!(
+            during_stop, 0,
+            "no write succeeds while the database is stopped"
+        );
+        cluster.run("start");
+        let started = Instant::now();
+        std::thread::sleep(Duration::from_secs(6));
+        stop.store(true, Ordering::Relaxed);
+        (restarted, halted, started)
+    });
+    let (status, ready) = s.get(None, "/readyz");
+    assert_eq!(
+        (status, &ready["store"]),
+        (200, &Value::from("ok")),
+        "{ready}"
+    );
+    let seen = seen.into_inner().unwrap();
+    let after_restart = recovered_after(&seen, restarted);
+    let after_start = recovered_after(&seen, started);
+    eprintln!(
+        "faults: {} creates acknowledged, {} answered 503 with Retry-After, {} repeated after a 503; first success {:?} s after the restart, {:?} s after the database came back ({:.0} s stopped)",
+        seen.acknowledged.len(),
+        seen.unavailable,
+        seen.repeated,
+        after_restart,
+        after_start,
+        started.duration_since(halted).as_secs_f64()
+    );
+    assert!(
+        seen.wrong.is_empty(),
+        "{:?}",
+        &seen.wrong[..seen.wrong.len().min(5)]
+    );
+    assert!(
+        seen.unavailable > 0,
+        "the stop was noticed (503 with Retry-After)"
+    );
+    assert!(
+        after_restart.is_some_and(|t| t <= 5.0),
+        "healed after the restart: {after_restart:?}"
+    );
+    assert!(
+        after_start.is_some_and(|t| t <= 5.0),
+        "healed after the stop: {after_start:?}"
+    );
+    // Every acknowledged write is there, once; nothing else was written but the repeats.
+    let store = traject_store::Store::connect(&traject_store::DbTarget::Postgres(url)).unwrap();
+    for (dossier, id) in &seen.acknowledged {
+        assert!(
+            store.case(*id).unwrap().is_some(),
+            "case {id} ({dossier}) acknowledged and gone"
+        );
+    }
+    let cases = store.count(traject_store::Table::Cases).unwrap() as usize;
+    assert!(
+        cases >= seen.acknowledged.len() && cases <= seen.acknowledged.len() + seen.repeated,
+        "{cases} cases for {} acknowledged creates and {} repeats",
+        seen.acknowledged.len(),
+        seen.repeated
+    );
+}
+
+/// While the database is stopped: `/readyz` says so, `/healthz` still answers, and a 503 gives
+/// the request id that the server's log names it by.
+fn stopped_database_is_reported(s: &Served, cookie: &str) {
+    let (status, ready) = s.get(None, "/readyz");
+    assert_eq!(
+        (status, &ready["store"]),
+        (503, &Value::from("unreachable")),
+        "{ready}"
+    );
+    assert_eq!(s.get(None, "/healthz").0, 200);
+    let resp = match ureq::get(&s.url("/api/caseload"))
+        .set("Cookie", cookie)
+        .call()
+    {
+        Err(ureq::Error::Status(503, r)) => r,
+        other => panic!("503 while the database is stopped: {other:?}"),
+    };
+    assert!(resp.header("retry-after").is_some());
+    let id = resp.header("x-request-id").unwrap().to_string();
+    let body: Value = serde_json::from_str(&resp.into_string().unwrap()).unwrap();
+    assert_eq!(body["request_id"], Value::from(id.as_str()), "{body}");
+    // The log line is written as the answer goes out.
+    std::thread::sleep(Duration::from_millis(200));
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert!(
+        log.lines().any(|l| l.contains(&id) && l.contains("WARN")),
+        "the log names request {id}"
+    );
+}
