@@ -5,6 +5,7 @@
 mod app;
 mod architecture;
 mod attacks;
+mod backup;
 mod broken_corpus;
 mod browser;
 mod cases;

@@ -151,6 +151,53 @@ pub enum DbCommand {
         after_help = "Examples:\n  traject db copy --from traject.db --to postgres://traject:secret@db.example/traject\n  traject db copy --from postgres://traject@db.example/traject --to back.db\n\nThe target must be empty; the copy is one transaction (nothing is written if it fails) and is\nchecked afterwards: the rows of every table are counted and the cases and events compared by\ndigest. Case numbers stay the same. Stop `traject serve` on the source first."
     )]
     Copy(DbCopyArgs),
+    /// Back the store up into a new SQLite file, while `traject serve` runs if need be.
+    #[command(
+        after_help = "Examples:\n  traject db backup --db traject.db --to backups/traject-2026-12-05.db\n  traject db backup --db postgres://traject@db.example/traject --to backups/traject.db\n\nThe backup is read from one consistent view of the store (writers go on meanwhile), is\ncreated readable by its owner only, never overwrites a file, and is checked against that view\nby digest. Restore it with `traject db restore`; check it with `traject db verify`."
+    )]
+    Backup(DbBackupArgs),
+    /// Check a store or a backup: integrity, the event log's order, the schema, and the digest
+    /// of cases and events (exit 1 when something is wrong).
+    Verify(DbVerifyArgs),
+    /// Restore a backup into an empty store (a new SQLite file or an empty PostgreSQL
+    /// database), checked by digest.
+    #[command(
+        after_help = "Examples:\n  traject db restore --from backups/traject-2026-12-05.db --db traject.db\n  traject db restore --from backups/traject.db --db postgres://traject@db.example/traject\n\nThe target must be empty; the restore is one transaction and its digest must equal the\nbackup's (`traject db verify` prints it)."
+    )]
+    Restore(DbRestoreArgs),
+}
+
+#[derive(clap::Args)]
+pub struct DbBackupArgs {
+    /// The store to back up: a SQLite file or a postgres:// URL.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
+    /// The new backup file (SQLite); it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct DbVerifyArgs {
+    /// The store or backup to check: a SQLite file or a postgres:// URL.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct DbRestoreArgs {
+    /// The backup file to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The empty store to restore into.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(clap::Args)]

@@ -6,7 +6,10 @@ use std::io::BufRead;
 
 use traject_app::users::{self, NewUser};
 
-use super::args::{operator, AuditArgs, DbCopyArgs, RollupArgs, ServeArgs, UserCommand};
+use super::args::{
+    operator, AuditArgs, DbBackupArgs, DbCopyArgs, DbRestoreArgs, DbVerifyArgs, RollupArgs,
+    ServeArgs, UserCommand,
+};
 use super::{file_problem, print_json, words, Done, Format, Verb};
 use traject_web::Demo;
 
@@ -172,6 +175,67 @@ pub fn cmd_db_copy(args: DbCopyArgs) -> Verb {
                 &copied.digest[..16]
             );
         }
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_db_backup(args: DbBackupArgs) -> Verb {
+    let copied = traject_app::stores::backup(&args.db, &args.to, &operator(None, None))?;
+    match args.format {
+        Format::Json => print_json(&copied),
+        Format::Text => {
+            let cases = copied
+                .tables
+                .iter()
+                .find(|(t, _)| t == "cases")
+                .map_or(0, |t| t.1);
+            println!(
+                "backed up {} → {}: {cases} cases; digest {}",
+                args.db,
+                args.to.display(),
+                &copied.digest[..16]
+            );
+        }
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_db_verify(args: DbVerifyArgs) -> Verb {
+    let v = traject_app::stores::verify(&args.db, &operator(None, None))?;
+    match args.format {
+        Format::Json => print_json(&v),
+        Format::Text => {
+            println!(
+                "{}: schema {} of {}, {} cases, {} events",
+                v.store, v.schema.0, v.schema.1, v.cases, v.events
+            );
+            println!("digest {}", v.digest);
+            for problem in v.integrity.iter().chain(&v.event_order) {
+                println!("problem: {problem}");
+            }
+            println!(
+                "{}",
+                if v.ok() {
+                    "verified: no problems"
+                } else {
+                    "NOT verified: see the problems above"
+                }
+            );
+        }
+    }
+    Ok(if v.ok() { Done::Success } else { Done::Failed })
+}
+
+pub fn cmd_db_restore(args: DbRestoreArgs) -> Verb {
+    let copied = traject_app::stores::restore(&args.from, &args.db, &operator(None, None))?;
+    match args.format {
+        Format::Json => print_json(&copied),
+        Format::Text => println!(
+            "restored {} → {}; digest {} (the backup's)",
+            args.from.display(),
+            args.db,
+            &copied.digest[..16]
+        ),
     }
     Ok(Done::Success)
 }

@@ -78,6 +78,52 @@ impl Store {
         Ok(problems)
     }
 
+    /// What is wrong with the event log's order (empty when nothing): each case's events are
+    /// numbered without gaps, and their days never go back.
+    pub fn event_order_problems(&self) -> Result<Vec<String>, StoreError> {
+        let gaps: Vec<i64> = self.query_map(
+            "SELECT case_id FROM events GROUP BY case_id \
+             HAVING COUNT(*) <> MAX(seq) - MIN(seq) + 1 ORDER BY case_id",
+            &[],
+            |r| r.get(0),
+        )?;
+        let back: Vec<i64> = self.query_map(
+            "SELECT DISTINCT a.case_id FROM events a JOIN events b \
+             ON b.case_id = a.case_id AND b.seq = a.seq + 1 \
+             WHERE b.on_date < a.on_date ORDER BY a.case_id",
+            &[],
+            |r| r.get(0),
+        )?;
+        Ok(gaps
+            .into_iter()
+            .map(|c| format!("case {c}: events are not numbered without gaps"))
+            .chain(
+                back.into_iter()
+                    .map(|c| format!("case {c}: an event is dated before the one it follows")),
+            )
+            .collect())
+    }
+
+    /// Run `f` on one consistent view of the store (a read transaction: SQLite's snapshot in
+    /// WAL mode, PostgreSQL's repeatable read), whatever others write meanwhile.
+    pub fn in_snapshot<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let begin = match self.dialect() {
+            Dialect::Sqlite => "BEGIN",
+            Dialect::Postgres => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        self.execute(begin, &[])?;
+        // A read transaction takes its snapshot at the first read, not at BEGIN.
+        self.one::<i64>("SELECT COUNT(*) FROM cases", &[])?;
+        let result = f(self);
+        let end = self.execute("COMMIT", &[]);
+        let value = result?;
+        end?;
+        Ok(value)
+    }
+
     /// Every table of the schema with its columns, as the database describes itself (names
     /// only, sorted): so that the SQLite and PostgreSQL migrations can be compared.
     pub fn columns(&self) -> Result<BTreeMap<String, Vec<String>>, StoreError> {

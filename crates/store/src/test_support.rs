@@ -187,3 +187,14 @@ pub fn advisory_locks_held(store: &Store) -> Result<i64, StoreError> {
         &[],
     )
 }
+
+/// Corrupt a SQLite store the way a hand edit would: date an event of `case` (number `seq`)
+/// on `on`, past the append-only rule (which is dropped for good).
+pub fn misdate_event(store: &Store, case: i64, seq: i64, on: &str) -> Result<(), StoreError> {
+    store.execute("DROP TRIGGER events_are_append_only_u", &[])?;
+    store.execute(
+        "UPDATE events SET on_date = ?3 WHERE case_id = ?1 AND seq = ?2",
+        args![case, seq, on],
+    )?;
+    Ok(())
+}
