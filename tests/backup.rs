@@ -94,7 +94,7 @@ fn a_backup_taken_under_write_load_verifies_and_restores_with_the_same_digest() 
     assert!(ok, "{copied}");
     assert_eq!(copied["digest"], Value::from(digest.as_str()));
     let (ok, v) = run_json(&["db", "verify", "--db", restored.to_str().unwrap()]);
-    assert!(ok && v["digest"] == Value::from(digest.as_str()), "{v}");
+    assert!(ok && v["digest"] == digest.as_str(), "{v}");
     if let Some(url) = postgres_database("traject_restore") {
         let (ok, copied) = run_json(&[
             "db",
@@ -106,7 +106,7 @@ fn a_backup_taken_under_write_load_verifies_and_restores_with_the_same_digest() 
         ]);
         assert!(ok, "{copied}");
         let (ok, v) = run_json(&["db", "verify", "--db", &url]);
-        assert!(ok && v["digest"] == Value::from(digest.as_str()), "{v}");
+        assert!(ok && v["digest"] == digest.as_str(), "{v}");
         // And back: a PostgreSQL store backs up into a file with the same digest.
         let from_pg = dir.path().join("from-pg.db");
         let (ok, copied) = run_json(&[
@@ -118,7 +118,7 @@ fn a_backup_taken_under_write_load_verifies_and_restores_with_the_same_digest() 
             from_pg.to_str().unwrap(),
         ]);
         assert!(
-            ok && copied["digest"] == Value::from(digest.as_str()),
+            ok && copied["digest"] == digest.as_str(),
             "{copied}"
         );
     }
