@@ -117,10 +117,7 @@ fn a_backup_taken_under_write_load_verifies_and_restores_with_the_same_digest() 
             "--to",
             from_pg.to_str().unwrap(),
         ]);
-        assert!(
-            ok && copied["digest"] == digest.as_str(),
-            "{copied}"
-        );
+        assert!(ok && copied["digest"] == digest.as_str(), "{copied}");
     }
 }
 

@@ -28,3 +28,4 @@ mod rollout;
 mod server;
 mod simulation;
 mod soak;
+mod upgrades;
