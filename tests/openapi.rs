@@ -5,32 +5,11 @@
 //! come from pip, installed by `.ci/run` into a virtual environment (`target/ci-venv`, or
 //! `TRAJECT_TEST_VENV`).
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{serve, skipped, ELIGIBLE};
-
-/// The virtual environment's `bin` folder with both tools, or `None` (skipped outside CI).
-fn tools(test: &str) -> Option<PathBuf> {
-    let venv = std::env::var_os("TRAJECT_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv"));
-    let bin = venv.join("bin");
-    if bin.join("schemathesis").exists() && bin.join("openapi-spec-validator").exists() {
-        return Some(bin);
-    }
-    let why = format!(
-        "no schemathesis and openapi-spec-validator in {}: run `python3 -m venv {0} && {0}/bin/pip install schemathesis openapi-spec-validator`",
-        venv.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("CI: {why}");
-    }
-    skipped(test, &why);
-    None
-}
+use crate::common::{python_tools, serve, ELIGIBLE};
 
 #[test]
 fn the_api_description_is_valid_openapi_and_names_every_api_route() {
@@ -53,7 +32,10 @@ fn the_api_description_is_valid_openapi_and_names_every_api_route() {
     for (path, method) in routes {
         assert!(doc["paths"][path][method].is_object(), "{method} {path}");
     }
-    let Some(bin) = tools("the_api_description_is_valid_openapi") else {
+    let Some(bin) = python_tools(
+        "the_api_description_is_valid_openapi",
+        &["openapi-spec-validator"],
+    ) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -77,7 +59,7 @@ const EXAMPLES_PER_OPERATION: &str = "60";
 
 #[test]
 fn schemathesis_finds_no_server_error_and_no_answer_outside_the_description_for_any_role() {
-    let Some(bin) = tools("schemathesis") else {
+    let Some(bin) = python_tools("schemathesis", &["schemathesis"]) else {
         return;
     };
     let s = serve();

@@ -7,7 +7,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{call, serve, traject, ELIGIBLE};
+use common::{call, serve, serve_with, traject, ELIGIBLE};
 use serde_json::{json, Value};
 
 #[test]
@@ -489,4 +489,94 @@ fn health_answers_without_login_and_sigterm_stops_the_server_cleanly() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn metrics_answer_only_with_their_token_name_routes_not_cases_and_parse_as_prometheus_text() {
+    let plain = serve();
+    assert_eq!(
+        plain.get(None, "/metrics").0,
+        404,
+        "no token configured, no metrics"
+    );
+    let s = serve_with(&["--metrics-token", "a-long-metrics-token"]);
+    let ann = s.login("ann");
+    let id = s.create(&ann, ELIGIBLE);
+    assert_eq!(s.get(Some(&ann), &format!("/api/cases/{id}")).0, 200);
+    assert_eq!(s.get(Some(&ann), "/api/cases/99999").0, 404);
+    assert_eq!(s.get(None, "/metrics").0, 401);
+    let wrong = ureq::get(&s.url("/metrics"))
+        .set("Authorization", "Bearer not-the-token")
+        .call();
+    assert!(matches!(wrong, Err(ureq::Error::Status(401, _))));
+    let text = ureq::get(&s.url("/metrics"))
+        .set("Authorization", "Bearer a-long-metrics-token")
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        text.contains(
+            r#"traject_http_requests_total{route="/api/cases/{id}",method="GET",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"status="404"} 1"#), "{text}");
+    assert!(
+        !text.contains("/api/cases/1\"") && !text.contains("99999"),
+        "no case numbers in labels"
+    );
+    assert!(
+        text.contains(r#"traject_cases{program="antwerpen",state="waiting"}"#)
+            || text.contains(r#"traject_cases{program="antwerpen",state="active"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("traject_evaluations_overdue{program=\"antwerpen\"}"),
+        "{text}"
+    );
+    assert!(
+        text.contains("traject_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    let Some(bin) = crate::common::python_tools("metrics", &["python"]) else {
+        return;
+    };
+    let parse = "import sys\nfrom prometheus_client.parser import text_string_to_metric_families\nfamilies = list(text_string_to_metric_families(sys.stdin.read()))\nprint(len(families))";
+    let mut child = std::process::Command::new(bin.join("python"))
+        .args(["-c", parse])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let families: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert!(families >= 7, "{families} metric families");
+}
+
+#[test]
+fn with_log_format_json_every_log_line_is_a_json_object() {
+    let s = serve_with(&["--log-format", "json"]);
+    s.login("ann");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    let lines: Vec<&str> = log.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        !lines.is_empty(),
+        "the server logs at debug level in the tests"
+    );
+    for line in lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["level"].is_string() && v["timestamp"].is_string(),
+            "{line}"
+        );
+    }
 }

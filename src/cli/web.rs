@@ -36,6 +36,7 @@ pub fn cmd_serve(args: ServeArgs) -> Verb {
             .clone()
             .zip(args.tls_key.clone())
             .map(|(cert, key)| traject_web::tls::Files { cert, key }),
+        metrics_token: args.metrics_token.clone(),
     };
     let scheme = if args.tls_cert.is_some() {
         "https"

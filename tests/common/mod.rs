@@ -371,3 +371,26 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The `bin` folder of the tests' Python virtual environment (`target/ci-venv`, or
+/// `TRAJECT_TEST_VENV`) when it holds `programs` (`.ci/run` installs them from pip); else
+/// `None` with a `skipped:` line — never under CI, where a missing tool fails the test.
+pub fn python_tools(test: &str, programs: &[&str]) -> Option<PathBuf> {
+    let venv = std::env::var_os("TRAJECT_TEST_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv"));
+    let bin = venv.join("bin");
+    if programs.iter().all(|p| bin.join(p).exists()) {
+        return Some(bin);
+    }
+    let why = format!(
+        "{} not in {}: run .ci/run, or `python3 -m venv {1} && {1}/bin/pip install schemathesis openapi-spec-validator prometheus-client`",
+        programs.join(", "),
+        venv.display()
+    );
+    if std::env::var_os("CI").is_some() {
+        panic!("CI: {why}");
+    }
+    skipped(test, &why);
+    None
+}

@@ -612,6 +612,22 @@ pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow
     Ok(store.due(ctx.on, program, ctx.scope())?)
 }
 
+/// Evaluations overdue per programme on `ctx.on`: counts only (figures, the server's metrics),
+/// never a person.
+pub fn overdue_counts(
+    store: &Store,
+    ctx: &Ctx,
+) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
+    ctx.require(Need::Figures)?;
+    let mut counts = std::collections::BTreeMap::new();
+    for row in store.due(ctx.on, None, ctx.scope())? {
+        if row.overdue {
+            *counts.entry(row.program).or_insert(0) += 1;
+        }
+    }
+    Ok(counts)
+}
+
 #[derive(Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseloadRow {

@@ -18,6 +18,10 @@ use traject_store::StoreError;
 /// How long a client waits before it tries again when the database cannot be reached.
 pub const DATABASE_RETRY_SECS: i64 = 2;
 
+/// Requests answered 503 because the database could not be reached (for `/metrics`).
+pub static DATABASE_UNAVAILABLE: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Debug)]
 pub struct Failure {
     pub status: StatusCode,
@@ -124,6 +128,7 @@ impl From<AppError> for Failure {
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // Store errors name no row values: fit for the log an operator reads.
             tracing::warn!(error = %app_error(&e, Lang::En), "database unavailable");
+            DATABASE_UNAVAILABLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut f = Failure::worded(
                 status,
                 "the database cannot be reached just now: try again in a moment",

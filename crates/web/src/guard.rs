@@ -156,6 +156,17 @@ pub async fn guard(
         .map(|c| c.0 .0.ip());
     let client = s.origins.client(peer, request.headers());
     request.extensions_mut().insert(ClientAddress(client));
+    // A body declared over the limit is refused at once, before a byte of it is read.
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > super::BODY_LIMIT as u64) {
+        let path = request.uri().path().to_string();
+        let refused = super::failure::of_status(StatusCode::PAYLOAD_TOO_LARGE);
+        return super::pages::failure_response(&path, request.headers(), refused);
+    }
     if is_write(request.method()) {
         let path = request.uri().path().to_string();
         if let Some(f) = foreign(&s.origins, &path, request.headers()) {

@@ -9,6 +9,7 @@ mod auth;
 mod demo;
 mod failure;
 mod guard;
+mod metrics;
 mod openapi;
 mod ops;
 mod pages;
@@ -46,6 +47,8 @@ pub struct Options {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Serve https with this certificate chain and key (PEM files).
     pub tls: Option<tls::Files>,
+    /// The bearer token `/metrics` asks for; without one, there are no metrics.
+    pub metrics_token: Option<String>,
 }
 
 pub struct Server {
@@ -60,11 +63,15 @@ pub struct Server {
     /// Password checks running at once: argon2 takes 19 MiB each, by design, so a flood of
     /// logins would otherwise take the server's memory.
     hashing: tokio::sync::Semaphore,
+    metrics: metrics::Metrics,
+    metrics_token: Option<String>,
 }
 
 /// Simulations the server runs at the same time (each bounded by `Limits::SERVER`): one,
 /// since one simulation already runs on every core — more at once only add their memory.
 const CONCURRENT_SIMULATIONS: usize = 1;
+/// The largest request body taken (1 MiB): a referral or a simulation request is a few KiB.
+const BODY_LIMIT: usize = 1 << 20;
 /// Threads for the requests' blocking work (the database, the engine, simulations).
 const BLOCKING_THREADS: usize = 32;
 /// Password checks at the same time (argon2: 19 MiB and about 25 ms each).
@@ -196,6 +203,8 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         },
         computing: tokio::sync::Semaphore::new(CONCURRENT_SIMULATIONS),
         hashing: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
+        metrics: metrics::Metrics::default(),
+        metrics_token: opts.metrics_token.filter(|t| !t.is_empty()),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Requests beyond this many at once wait for a thread: each thread keeps a database
@@ -278,15 +287,19 @@ fn router(server: Shared) -> Router {
         .route("/api/openapi.json", get(api_description))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(metrics::metrics))
         .fallback(pages::not_found)
-        .layer(DefaultBodyLimit::max(1 << 20))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(guard::worded_rejections))
         .layer(middleware::from_fn_with_state(server.clone(), guard::guard))
         .layer(middleware::from_fn_with_state(
             server.clone(),
             security_headers,
         ))
-        .layer(middleware::from_fn(ops::with_request_id))
+        .layer(middleware::from_fn_with_state(
+            server.clone(),
+            ops::with_request_id,
+        ))
         .with_state(server)
 }
 

@@ -41,17 +41,35 @@ fn new_id() -> String {
 /// The middleware: an id made by the server (never taken from the request), a log span that
 /// carries it, and the header on the answer. Failures of 500 and above are logged here, with
 /// the route (never the query, which may hold values).
-pub async fn with_request_id(request: Request<axum::body::Body>, next: Next) -> Response {
+pub async fn with_request_id(
+    State(s): State<Shared>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
     let id = new_id();
     let span = tracing::info_span!("request", id = %id);
     let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    // The route's pattern (`/api/cases/{id}`), never the path with its numbers.
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched".to_string(), |m| m.as_str().to_string());
+    let started = std::time::Instant::now();
     let mut response = REQUEST_ID
         .scope(id.clone(), next.run(request).instrument(span.clone()))
         .await;
     let status = response.status();
-    if status.is_server_error() {
-        span.in_scope(|| tracing::warn!(%method, %path, status = status.as_u16(), "answered with a server error"));
-    }
+    s.metrics
+        .record(&route, method.as_str(), status.as_u16(), started.elapsed());
+    let took_ms = started.elapsed().as_millis() as u64;
+    span.in_scope(|| {
+        if status.is_server_error() {
+            tracing::warn!(%method, %path, status = status.as_u16(), took_ms, "answered with a server error");
+        } else {
+            // The access log (TRAJECT_LOG=info): the route's pattern, never the query.
+            tracing::info!(%method, %route, status = status.as_u16(), took_ms, "answered");
+        }
+    });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
