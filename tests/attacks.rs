@@ -163,6 +163,30 @@ fn the_largest_allowed_simulation_stays_within_the_memory_bound() {
         peak.saturating_sub(idle) < REQUEST_MEMORY_BOUND_KIB,
         "the largest what-if page grew the server from {idle} KiB to {peak} KiB"
     );
+    // The other computing answers at their largest: a check with a body at the 1 MiB limit,
+    // the FTE solver on the what-if page, and the reports over twenty years.
+    let ann = s.login("ann");
+    let padded = ELIGIBLE.replacen('{', &format!(r#"{{"id": "{}", "#, "x".repeat(1_000_000)), 1);
+    let body = format!(r#"{{"program": "antwerpen", "referral": {padded}}}"#);
+    let (status, _, _) = call(
+        "POST",
+        &s.url("/api/check"),
+        Some(&ann),
+        Some(("application/json", &body)),
+    );
+    assert!(status == 200 || status == 422, "{status}");
+    for path in [
+        "/whatif?program=antwerpen&demand=2&solve=1",
+        "/reports?program=antwerpen&from=2004-01-01&to=2024-06-01&cost=5000",
+    ] {
+        let (status, text, _) = call("GET", &s.url(path), Some(&audrey), None);
+        assert_eq!(status, 200, "{path}: {text}");
+    }
+    let (_, peak) = memory_kib(&s);
+    assert!(
+        peak.saturating_sub(idle) < REQUEST_MEMORY_BOUND_KIB,
+        "checks, the solver and long reports grew the server from {idle} KiB to {peak} KiB"
+    );
 }
 
 fn login_from(s: &Served, address: &str, name: &str, password: &str) -> (u16, Option<String>) {

@@ -20,6 +20,7 @@ mod function_lengths;
 mod fuzz_regressions;
 mod office;
 mod openapi;
+mod packaging;
 mod plugins;
 mod postgres;
 mod programs;

@@ -952,10 +952,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
     pub db: DbTarget,
     /// Address and port to listen on (port 0: any free port, printed at start).
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "TRAJECT_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
     /// A folder of programme files to serve (re-read when they change); default: the bundled ones.
-    #[arg(long)]
+    #[arg(long, env = "TRAJECT_PROGRAMS")]
     pub programs: Option<PathBuf>,
     /// Act as if today were this date.
     #[arg(long)]
@@ -970,13 +970,28 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
     /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
     /// from any other address that header is ignored.
-    #[arg(long, value_name = "ADDR")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "TRAJECT_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Serve https with this certificate chain (PEM); needs --tls-key.
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "TRAJECT_TLS_CERT",
+        requires = "tls_key"
+    )]
     pub tls_cert: Option<PathBuf>,
     /// The certificate's private key (PEM); needs --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "TRAJECT_TLS_KEY",
+        requires = "tls_cert"
+    )]
     pub tls_key: Option<PathBuf>,
     /// How log lines are written to standard error: text, or JSON lines for a log collector.
     #[arg(long, value_enum, env = "TRAJECT_LOG_FORMAT", default_value_t = LogFormat::Text)]
