@@ -47,7 +47,7 @@ fn create(agent: &ureq::Agent, s: &Served, cookie: &str, dossier: &str) -> (u16,
 
 /// Four writers creating cases until `stop`; a dossier is sent again after a 503 until it is
 /// answered otherwise.
-fn writers(s: &Served, cookie: &str, stop: &AtomicBool, seen: &Mutex<Seen>) {
+fn writers(s: &Served, cookie: &str, prefix: &str, stop: &AtomicBool, seen: &Mutex<Seen>) {
     std::thread::scope(|scope| {
         for w in 0..4 {
             scope.spawn(move || {
@@ -57,7 +57,7 @@ fn writers(s: &Served, cookie: &str, stop: &AtomicBool, seen: &Mutex<Seen>) {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
-                    let dossier = format!("F-{w}-{n}");
+                    let dossier = format!("{prefix}-{w}-{n}");
                     let mut retried = false;
                     loop {
                         let (status, body, retry) = create(&agent, s, cookie, &dossier);
@@ -118,7 +118,7 @@ fn a_database_restart_or_stop_under_write_load_heals_without_restarting_traject(
     let stop = AtomicBool::new(false);
     let seen = Mutex::new(Seen::default());
     let (restarted, halted, started) = std::thread::scope(|scope| {
-        scope.spawn(|| writers(&s, &ann, &stop, &seen));
+        scope.spawn(|| writers(&s, &ann, "F", &stop, &seen));
         std::thread::sleep(Duration::from_secs(2));
         cluster.run("restart");
         let restarted = Instant::now();
@@ -225,4 +225,77 @@ fn stopped_database_is_reported(s: &Served, cookie: &str) {
         log.lines().any(|l| l.contains(&id) && l.contains("WARN")),
         "the log names request {id}"
     );
+}
+
+/// `kill -9` of the server under four writers, `trials` times on the store `db`: every create
+/// it acknowledged is in the store afterwards, and the store passes `db verify`.
+fn killed_under_write_load_loses_nothing(db: &str, trials: usize) -> (usize, usize) {
+    let mut acknowledged_total = 0;
+    for trial in 0..trials {
+        let mut s = serve_on(db, tempfile::tempdir().unwrap(), &[]);
+        let ann = s.login("ann");
+        let stop = AtomicBool::new(false);
+        let seen = Mutex::new(Seen::default());
+        let pid = s.child.id().to_string();
+        std::thread::scope(|scope| {
+            let prefix = format!("K{trial}");
+            let (s, ann, stop, seen) = (&s, &ann, &stop, &seen);
+            scope.spawn(move || writers(s, ann, &prefix, stop, seen));
+            std::thread::sleep(Duration::from_millis(1500));
+            // SIGKILL: no shutdown, no flush beyond what each commit already made durable.
+            let killed = std::process::Command::new("kill")
+                .args(["-9", &pid])
+                .status()
+                .unwrap();
+            assert!(killed.success());
+            std::thread::sleep(Duration::from_millis(200));
+            stop.store(true, Ordering::Relaxed);
+        });
+        s.child.wait().unwrap();
+        let seen = seen.into_inner().unwrap();
+        let target = if db.starts_with("postgres://") {
+            traject_store::DbTarget::Postgres(db.to_string())
+        } else {
+            traject_store::DbTarget::File(db.into())
+        };
+        let store = traject_store::Store::connect(&target).unwrap();
+        for (dossier, id) in &seen.acknowledged {
+            assert!(
+                store.case(*id).unwrap().is_some(),
+                "trial {trial}: case {id} ({dossier}) acknowledged and lost"
+            );
+        }
+        assert!(
+            store.integrity_problems().unwrap().is_empty(),
+            "trial {trial}"
+        );
+        assert!(
+            store.event_order_problems().unwrap().is_empty(),
+            "trial {trial}"
+        );
+        acknowledged_total += seen.acknowledged.len();
+        // The writers ran into the dead server: only "no answer" there, nothing else wrong.
+        assert!(
+            seen.wrong.iter().all(|w| w.starts_with("0:")),
+            "trial {trial}: {:?}",
+            &seen.wrong[..seen.wrong.len().min(3)]
+        );
+    }
+    (trials, acknowledged_total)
+}
+
+#[test]
+fn killing_the_server_under_write_load_loses_no_acknowledged_write_on_either_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("cases.db");
+    crate::common::add_user(&sqlite, "ann", "social-worker", Some("north"));
+    let (trials, acknowledged) = killed_under_write_load_loses_nothing(sqlite.to_str().unwrap(), 3);
+    eprintln!("kill -9 on SQLite: {trials} trials, {acknowledged} acknowledged creates, 0 lost");
+    if let Some(url) = crate::common::postgres_database("traject_kill") {
+        add_user_on(&url, "ann", "social-worker", Some("north"), None);
+        let (trials, acknowledged) = killed_under_write_load_loses_nothing(&url, 3);
+        eprintln!(
+            "kill -9 on PostgreSQL: {trials} trials, {acknowledged} acknowledged creates, 0 lost"
+        );
+    }
 }
