@@ -333,16 +333,17 @@ pub fn login(
         && password.len() <= MAX_PASSWORD_BYTES;
     let pair = plausible.then(|| pair_key(name, address));
     let by_address = address_key(address);
+    let address_count = store.throttle(&by_address, since)?;
+    let pair_count = match &pair {
+        Some(key) => store.throttle(key, since)?,
+        None => None,
+    };
     let mut wait = 0;
-    if let Some(t) = store.throttle(&by_address, since)? {
-        if t.failures >= ADDRESS_FAILURES {
-            wait = t.last_at.max(since) + FAILURE_WINDOW_SECS - now;
-        }
+    if let Some(t) = address_count.filter(|t| t.failures >= ADDRESS_FAILURES) {
+        wait = t.last_at.max(since) + FAILURE_WINDOW_SECS - now;
     }
-    if let Some(key) = &pair {
-        if let Some(t) = store.throttle(key, since)? {
-            wait = wait.max(wait_for(t.failures, t.last_at, now));
-        }
+    if let Some(t) = pair_count {
+        wait = wait.max(wait_for(t.failures, t.last_at, now));
     }
     if wait > 0 {
         return Err(AuthError::Throttled {
@@ -365,7 +366,13 @@ pub fn login(
         }
     };
     let Some((row, _)) = found.filter(|_| verified) else {
-        record_failure(store, pair.as_deref(), &by_address, address, now)?;
+        let counts = Counts {
+            pair: pair
+                .as_deref()
+                .map(|key| (key, pair_count.map_or(0, |t| t.failures))),
+            address: (&by_address, address_count.map_or(0, |t| t.failures)),
+        };
+        record_failure(store, counts, address, now)?;
         return Err(AuthError::BadCredentials.into());
     };
     if let Some(key) = &pair {
@@ -387,19 +394,21 @@ pub fn login(
     })
 }
 
+/// The throttling keys of a failed login and the failures counted against each before it.
+struct Counts<'a> {
+    pair: Option<(&'a str, i64)>,
+    address: (&'a str, i64),
+}
+
 /// Count a failure against the (name, address) pair and the address, and audit the moment
 /// either starts to be throttled (once per window, so the audit trail cannot be flooded).
 fn record_failure(
     store: &mut Store,
-    pair: Option<&str>,
-    by_address: &str,
+    counts: Counts,
     address: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let since = now - FAILURE_WINDOW_SECS;
-    let count = |store: &Store, key: &str| -> Result<i64, AppError> {
-        Ok(store.throttle(key, since)?.map_or(0, |t| t.failures))
-    };
     let mut audit = Vec::new();
     let at = chrono::DateTime::from_timestamp(now, 0)
         .unwrap_or_default()
@@ -411,19 +420,22 @@ fn record_failure(
         action,
         subject: format!("address:{address}"),
     };
-    if count(store, by_address)? + 1 == ADDRESS_FAILURES {
+    if counts.address.1 + 1 == ADDRESS_FAILURES {
         audit.push(row(format!(
             "login throttled: {ADDRESS_FAILURES} failed logins from this address"
         )));
     }
-    if let Some(key) = pair {
-        if count(store, key)? + 1 == FREE_FAILURES {
-            audit.push(row(format!(
-                "login throttled: {FREE_FAILURES} failed logins for one user name from this address"
-            )));
-        }
+    if counts.pair.is_some_and(|(_, n)| n + 1 == FREE_FAILURES) {
+        audit.push(row(format!(
+            "login throttled: {FREE_FAILURES} failed logins for one user name from this address"
+        )));
     }
-    let keys: Vec<&str> = pair.into_iter().chain([by_address]).collect();
+    let keys: Vec<&str> = counts
+        .pair
+        .map(|(key, _)| key)
+        .into_iter()
+        .chain([counts.address.0])
+        .collect();
     store.record_failure(&keys, now, since, MAX_THROTTLE_KEYS, &audit)?;
     Ok(())
 }
