@@ -15,14 +15,7 @@ pub fn copy(from: &DbTarget, to: &DbTarget, ctx: &Ctx) -> Result<Copied, AppErro
         }
         .into());
     }
-    if let DbTarget::File(path) = from {
-        if !path.exists() {
-            return Err(traject_store::StoreError::CopyNoSource {
-                path: path.display().to_string(),
-            }
-            .into());
-        }
-    }
+    existing(from)?;
     let source = Store::connect(from)?;
     let mut target = Store::connect(to)?;
     Ok(traject_store::copy(&source, &mut target)?)
@@ -77,14 +70,7 @@ impl Verified {
 /// order, the schema version, and the digest a restore must reproduce.
 pub fn verify(store: &DbTarget, ctx: &Ctx) -> Result<Verified, AppError> {
     whole_store(ctx)?;
-    if let DbTarget::File(path) = store {
-        if !path.exists() {
-            return Err(traject_store::StoreError::CopyNoSource {
-                path: path.display().to_string(),
-            }
-            .into());
-        }
-    }
+    existing(store)?;
     let s = Store::connect(store)?;
     Ok(s.in_snapshot(|s| {
         Ok(Verified {
@@ -102,6 +88,17 @@ pub fn verify(store: &DbTarget, ctx: &Ctx) -> Result<Verified, AppError> {
 /// Restore a backup file into the empty store `to`, verified by digest.
 pub fn restore(from: &std::path::Path, to: &DbTarget, ctx: &Ctx) -> Result<Copied, AppError> {
     copy(&DbTarget::File(from.to_path_buf()), to, ctx)
+}
+
+/// A store to read must be there: opening a missing SQLite file would create an empty one.
+fn existing(store: &DbTarget) -> Result<(), AppError> {
+    match store {
+        DbTarget::File(path) if !path.exists() => Err(traject_store::StoreError::CopyNoSource {
+            path: path.display().to_string(),
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Whole-store work is a coordinator's who acts for no single organisation.
