@@ -25,8 +25,10 @@ pub enum CaseState {
     Paused,
 }
 
-/// What a person can do to a case.
+/// What a person can do to a case (the API names them in kebab case: `not-start`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(rename_all = "kebab-case"))]
 pub enum Action {
     Start,
     Evaluate,

@@ -16,7 +16,7 @@ use traject_i18n::Lang;
 use traject_model::referral::Referral;
 use traject_rules::CompiledProgram;
 
-use super::auth::{self, as_allowed, as_user, blocking, require_json};
+use super::auth::{self, as_allowed, as_user, require_json};
 use super::failure::Failure;
 use super::Shared;
 
@@ -86,14 +86,7 @@ pub struct Credentials {
 #[utoipa::path(post, path = "/api/session", tag = "session",
     request_body = Credentials,
     responses(
-        (status = 200, description = "Logged in: the session cookie is set", body = users::SessionUser),
-        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
-        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
-        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body),
-        (status = 429, description = "Too many failed logins from this address: wait `Retry-After` seconds", body = crate::failure::Body)
+        (status = 200, description = "Logged in: the session cookie is set", body = users::SessionUser)
     ))]
 pub async fn login(
     State(s): State<Shared>,
@@ -101,23 +94,10 @@ pub async fn login(
     headers: HeaderMap,
     bytes: Bytes,
 ) -> Response {
-    let server = s.clone();
-    let opened = async {
-        let c: Credentials = body(&headers, &bytes)?;
-        let _turn = auth::password_turn(&s).await?;
-        blocking(move || {
-            let mut store = server.store()?;
-            Ok(users::login(
-                &mut store,
-                &c.username,
-                &c.password,
-                &client.0,
-                auth::now(),
-            )?)
-        })
-        .await
-    }
-    .await;
+    let opened = match body::<Credentials>(&headers, &bytes) {
+        Ok(c) => auth::open_session(&s, &client, c.username, c.password).await,
+        Err(f) => Err(f),
+    };
     match opened {
         Ok(o) => (
             [(
@@ -133,9 +113,7 @@ pub async fn login(
 
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses(
-        (status = 204, description = "Logged out: the session has ended"),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+        (status = 204, description = "Logged out: the session has ended")
     ),
     security(("session" = [])))]
 pub async fn logout(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -202,14 +180,7 @@ pub fn served(
 #[utoipa::path(post, path = "/api/check", tag = "referrals",
     request_body = ReferralRequest,
     responses(
-        (status = 200, description = "The verdict, criterion by criterion", body = traject_render::explain::ExplanationView),
-        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
-        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
-        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
-        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+        (status = 200, description = "The verdict, criterion by criterion", body = traject_render::explain::ExplanationView)
     ),
     security(("session" = [])))]
 pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
@@ -234,15 +205,7 @@ pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
 #[utoipa::path(post, path = "/api/cases", tag = "cases",
     request_body = ReferralRequest,
     responses(
-        (status = 201, description = "The case was made", body = cases::Created),
-        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
-        (status = 409, description = "The case is not in a state that allows this", body = crate::failure::Body),
-        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
-        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
-        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+        (status = 201, description = "The case was made", body = cases::Created)
     ),
     security(("session" = [])))]
 pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
@@ -265,10 +228,7 @@ pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -
 #[utoipa::path(get, path = "/api/cases/{id}", tag = "cases",
     params(("id" = i64, Path, minimum = 1, description = "The case number")),
     responses(
-        (status = 200, description = "The case and its evaluation moments (the read is audited)", body = cases::CaseView),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 404, description = "No such case, programme or address", body = crate::failure::Body)
+        (status = 200, description = "The case and its evaluation moments (the read is audited)", body = cases::CaseView)
     ),
     security(("session" = [])))]
 pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -279,21 +239,6 @@ pub async fn case(State(s): State<Shared>, headers: HeaderMap, Path(id): Path<St
         })
         .await,
     )
-}
-
-/// The case actions, as the API and the pages name them.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "kebab-case")]
-#[allow(dead_code)] // described for the API; the handler reads the name as text
-pub enum CaseAction {
-    Start,
-    Evaluate,
-    Close,
-    Drop,
-    NotStart,
-    Pause,
-    Resume,
-    Reopen,
 }
 
 /// The body of a case action: what each action needs (unused keys are refused by the action).
@@ -387,19 +332,11 @@ pub fn act_on(
 #[utoipa::path(post, path = "/api/cases/{id}/{action}", tag = "cases",
     params(
         ("id" = i64, Path, minimum = 1, description = "The case number"),
-        ("action" = CaseAction, Path, description = "What to do with the case")
+        ("action" = traject_cases::Action, Path, description = "What to do with the case")
     ),
     request_body(content = ActionBody, description = "What the action needs; may be empty for start, resume and reopen"),
     responses(
-        (status = 200, description = "Done", body = ActionAnswer),
-        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
-        (status = 409, description = "The case is not in a state that allows this", body = crate::failure::Body),
-        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
-        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
-        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body)
+        (status = 200, description = "Done", body = ActionAnswer)
     ),
     security(("session" = [])))]
 pub async fn act(
@@ -429,9 +366,7 @@ pub async fn act(
 
 #[utoipa::path(get, path = "/api/caseload", tag = "figures",
     responses(
-        (status = 200, description = "Capacity against active and waiting cases, per programme", body = CaseloadAnswer),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+        (status = 200, description = "Capacity against active and waiting cases, per programme", body = CaseloadAnswer)
     ),
     security(("session" = [])))]
 pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -449,9 +384,7 @@ pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
 /// the user works across organisations).
 #[utoipa::path(get, path = "/api/rollup", tag = "figures",
     responses(
-        (status = 200, description = "Cases per organisation, programme and state (figures only)", body = RollupAnswer),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body)
+        (status = 200, description = "Cases per organisation, programme and state (figures only)", body = RollupAnswer)
     ),
     security(("session" = [])))]
 pub async fn rollup(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -500,15 +433,7 @@ impl SimulateRequest {
 #[utoipa::path(post, path = "/api/simulate", tag = "figures",
     request_body = SimulateRequest,
     responses(
-        (status = 200, description = "The simulated caseload, waiting list and waits", body = traject_sim::report::ProgrammeReport),
-        (status = 400, description = "The body does not read (JSON syntax, unknown keys)", body = crate::failure::Body),
-        (status = 401, description = "Not logged in", body = crate::failure::Body),
-        (status = 403, description = "The role may not do this, or the request does not come from traject's pages and is not declared JSON", body = crate::failure::Body),
-        (status = 404, description = "No such case, programme or address", body = crate::failure::Body),
-        (status = 413, description = "The body is over 1 MiB", body = crate::failure::Body),
-        (status = 415, description = "The body is not declared as JSON", body = crate::failure::Body),
-        (status = 422, description = "A value is wrong or out of range (located problems in `diagnostics`)", body = crate::failure::Body),
-        (status = 503, description = "The server is busy: try again after `Retry-After` seconds", body = crate::failure::Body)
+        (status = 200, description = "The simulated caseload, waiting list and waits", body = traject_sim::report::ProgrammeReport)
     ),
     security(("session" = [])))]
 pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {

@@ -165,6 +165,23 @@ pub async fn password_turn(s: &Shared) -> Result<tokio::sync::SemaphorePermit<'_
     }
 }
 
+/// Check a name and password from the client's address (in turn with other password
+/// checks) and open a session: the one login of the form and of the API.
+pub async fn open_session(
+    s: &Shared,
+    client: &super::guard::ClientAddress,
+    name: String,
+    password: String,
+) -> Result<users::Opened, Failure> {
+    let _turn = password_turn(s).await?;
+    let (server, address) = (s.clone(), client.0.clone());
+    blocking(move || {
+        let mut store = server.store()?;
+        Ok(users::login(&mut store, &name, &password, &address, now())?)
+    })
+    .await
+}
+
 /// Run blocking work (the database, the engine, simulations) off the async threads.
 pub async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Failure> + Send + 'static,

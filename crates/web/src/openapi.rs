@@ -2,7 +2,9 @@
 //! annotations and the types they take and answer with (utoipa), served at
 //! `/api/openapi.json`. The tests validate it and fuzz the running server against it.
 
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref};
 use utoipa::{Modify, OpenApi};
 
 use super::api;
@@ -24,8 +26,8 @@ use super::api;
         api::rollup,
         api::simulate
     ),
-    components(schemas(api::CaseAction)),
-    modifiers(&SessionCookie),
+    components(schemas(traject_cases::Action, super::failure::Body)),
+    modifiers(&SessionCookie, &Failures),
     tags(
         (name = "session", description = "Logging in and out"),
         (name = "referrals", description = "Eligibility, criterion by criterion"),
@@ -51,9 +53,92 @@ impl Modify for SessionCookie {
     }
 }
 
+/// Every failure an operation of the API can answer, worded once; all answer with `Body`.
+const FAILURES: [(u16, &str); 10] = [
+    (400, "The body does not read (JSON syntax, unknown keys)"),
+    (401, "Not logged in"),
+    (403, "The role may not do this, or the request does not come from traject's pages and is not declared JSON"),
+    (404, "No such case, programme or address"),
+    (409, "The case is not in a state that allows this"),
+    (413, "The body is over 1 MiB"),
+    (415, "The body is not declared as JSON"),
+    (422, "A value is wrong or out of range (located problems in `diagnostics`)"),
+    (429, "Too many failed logins from this address: wait `Retry-After` seconds"),
+    (503, "The server is busy: try again after `Retry-After` seconds"),
+];
+
+/// The failures each operation (by its id, the handler's name) can answer.
+const FAILURES_OF: [(&str, &[u16]); 9] = [
+    ("login", &[400, 401, 403, 413, 415, 422, 429]),
+    ("logout", &[401, 403]),
+    ("check", &[400, 401, 403, 404, 413, 415, 422]),
+    ("create", &[400, 401, 403, 404, 409, 413, 415, 422]),
+    ("case", &[401, 403, 404]),
+    ("act", &[400, 401, 403, 404, 409, 413, 415, 422]),
+    ("caseload", &[401, 403]),
+    ("rollup", &[401, 403]),
+    ("simulate", &[400, 401, 403, 404, 413, 415, 422, 503]),
+];
+
+/// The failure answers of every operation, from the two tables above.
+struct Failures;
+
+impl Modify for Failures {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.post, &mut item.delete];
+            for op in operations.into_iter().flatten() {
+                let codes = FAILURES_OF
+                    .iter()
+                    .find(|(id, _)| op.operation_id.as_deref() == Some(*id))
+                    .map_or(&[][..], |(_, codes)| *codes);
+                for (code, what) in FAILURES.iter().filter(|(c, _)| codes.contains(c)) {
+                    let body = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Body")))
+                        .build();
+                    let response = ResponseBuilder::new()
+                        .description(*what)
+                        .content("application/json", body);
+                    op.responses
+                        .responses
+                        .insert(code.to_string(), response.into());
+                }
+            }
+        }
+    }
+}
+
 /// The description as JSON.
 pub fn json() -> String {
     Description::openapi()
         .to_pretty_json()
         .unwrap_or_else(|_| "{}".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_has_its_failures_and_every_failure_its_words() {
+        let doc = Description::openapi();
+        for (path, item) in &doc.paths.paths {
+            for op in [&item.get, &item.post, &item.delete].into_iter().flatten() {
+                let id = op.operation_id.as_deref().unwrap_or_default();
+                assert!(
+                    FAILURES_OF.iter().any(|(o, _)| *o == id),
+                    "{path} ({id}) has no failures listed"
+                );
+                assert!(
+                    op.responses.responses.contains_key("401") || id == "login",
+                    "{id}"
+                );
+            }
+        }
+        for (_, codes) in FAILURES_OF {
+            for code in codes {
+                assert!(FAILURES.iter().any(|(c, _)| c == code), "{code} worded");
+            }
+        }
+    }
 }

@@ -278,24 +278,7 @@ pub async fn login(
         refused.local = None;
         return login_response(&s, StatusCode::FORBIDDEN, lang, Some(&refused));
     }
-    let server = s.clone();
-    let turn = auth::password_turn(&s).await;
-    let opened = match turn {
-        Err(f) => Err(f),
-        Ok(_turn) => {
-            blocking(move || {
-                let mut store = server.store()?;
-                Ok(users::login(
-                    &mut store,
-                    &f.username,
-                    &f.password,
-                    &client.0,
-                    auth::now(),
-                )?)
-            })
-            .await
-        }
-    };
+    let opened = auth::open_session(&s, &client, f.username, f.password).await;
     match opened {
         Ok(o) => (
             [(
