@@ -35,14 +35,7 @@ fn create(agent: &ureq::Agent, s: &Served, cookie: &str, dossier: &str) -> (u16,
         .set("Cookie", cookie)
         .set("Content-Type", "application/json")
         .send_string(&body);
-    match result {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => {
-            let status = r.status();
-            let retry = r.header("retry-after").is_some();
-            (status, r.into_string().unwrap_or_default(), retry)
-        }
-        Err(e) => (0, e.to_string(), false),
-    }
+    crate::common::answer_of(result)
 }
 
 /// Four writers creating cases until `stop`; a dossier is sent again after a 503 until it is

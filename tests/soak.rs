@@ -55,14 +55,7 @@ fn send(
         Some((kind, text)) => req.set("Content-Type", kind).send_string(text),
         None => req.call(),
     };
-    match result {
-        Ok(r) | Err(ureq::Error::Status(_, r)) => {
-            let status = r.status();
-            let retry = r.header("retry-after").is_some();
-            (status, r.into_string().unwrap_or_default(), retry)
-        }
-        Err(e) => (0, e.to_string(), false),
-    }
+    crate::common::answer_of(result)
 }
 
 fn login(s: &Served, name: &str) -> String {

@@ -201,6 +201,19 @@ pub fn call(
     (status, resp.into_string().unwrap(), set)
 }
 
+/// What came back from one request under load: its status (0 when no answer came, the
+/// transport's error as the body), its body, and whether it carries `Retry-After`.
+pub fn answer_of(result: Result<ureq::Response, ureq::Error>) -> (u16, String, bool) {
+    match result {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => {
+            let status = r.status();
+            let retry = r.header("retry-after").is_some();
+            (status, r.into_string().unwrap_or_default(), retry)
+        }
+        Err(e) => (0, e.to_string(), false),
+    }
+}
+
 /// Say that a test could not run, past libtest's output capture (which would hide it), so a
 /// test that stops early never reads as a silent pass.
 pub fn skipped(test: &str, why: &str) {
