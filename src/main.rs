@@ -14,20 +14,25 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::args::Cli::parse();
+    // The settings file and the TRAJECT_… variables, read once: `serve` takes all of them
+    // (under its flags), every command the time zone. A problem stops here, at its place.
+    let settings = match cli::settings(&cli) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     // Logs go to stderr: warnings and errors always (a database that cannot be reached, a
-    // server error with its request id), more when TRAJECT_LOG asks (e.g. TRAJECT_LOG=info);
-    // `serve --log-format json` writes them as JSON lines. They name cases by id and never
-    // carry personal data.
+    // server error with its request id), more when the settings ask (log.level = "info") or
+    // TRAJECT_LOG does (a tracing filter, e.g. TRAJECT_LOG=traject_web=debug); JSON lines
+    // with log.format = "json". They name cases by id and never carry personal data.
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRAJECT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let json = matches!(&cli.command, cli::args::Command::Serve(a) if a.log_format == cli::args::LogFormat::Json);
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(settings.log_level.as_str()));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if json {
+    if settings.log_format == traject_app::config::LogFormat::Json {
         logs.json().init();
     } else {
         logs.init();
     }
-    cli::run(cli)
+    cli::run(cli, settings)
 }

@@ -27,6 +27,7 @@ mod programs;
 mod readers;
 mod rollout;
 mod server;
+mod settings;
 mod simulation;
 mod soak;
 mod upgrades;

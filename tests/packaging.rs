@@ -1,6 +1,7 @@
 //! The Debian package `.ci/run` builds (`packaging/build-deb`): it holds the release binary, the
 //! systemd unit, the default settings and the README; the unit passes `systemd-analyze verify`;
-//! every setting the default settings file names is one `traject serve` reads.
+//! the default settings file passes `traject config check`, with every setting it shows
+//! commented out taken in too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -49,7 +50,7 @@ fn the_package_holds_the_binary_the_unit_and_the_settings_and_the_unit_verifies(
     for file in [
         "./usr/bin/traject",
         "./lib/systemd/system/traject.service",
-        "./etc/traject/traject.env",
+        "./etc/traject/traject.toml",
         "./usr/share/doc/traject/README.md",
     ] {
         assert!(listing.contains(file), "{file} in the package:\n{listing}");
@@ -62,7 +63,7 @@ fn the_package_holds_the_binary_the_unit_and_the_settings_and_the_unit_verifies(
     );
     let (ok, conffiles) = run("dpkg-deb", &["-I", deb, "conffiles"]);
     assert!(
-        ok && conffiles.trim() == "/etc/traject/traject.env",
+        ok && conffiles.trim() == "/etc/traject/traject.toml",
         "the settings are a conffile: {conffiles}"
     );
 
@@ -70,25 +71,49 @@ fn the_package_holds_the_binary_the_unit_and_the_settings_and_the_unit_verifies(
     let (ok, text) = run("dpkg-deb", &["-x", deb, root.path().to_str().unwrap()]);
     assert!(ok, "{text}");
     let binary = root.path().join("usr/bin/traject");
-    let (ok, help) = run(binary.to_str().unwrap(), &["serve", "--help"]);
-    assert!(ok, "{help}");
-    // Every setting the default file names is one `traject serve` reads from the environment.
-    let settings = std::fs::read_to_string(root.path().join("etc/traject/traject.env")).unwrap();
-    let names: Vec<&str> = settings
+    // The settings as installed pass the check; so do they with every example setting that is
+    // commented out taken in (so none of them names a key or value traject does not take).
+    let installed = root.path().join("etc/traject/traject.toml");
+    let (ok, text) = run(
+        binary.to_str().unwrap(),
+        &["config", "check", installed.to_str().unwrap()],
+    );
+    assert!(ok && text.contains("db "), "{text}");
+    let examples: String = std::fs::read_to_string(&installed)
+        .unwrap()
         .lines()
-        .map(|l| l.trim_start_matches('#'))
-        .filter_map(|l| l.split_once('=').map(|(k, _)| k))
-        .filter(|k| {
-            k.starts_with("TRAJECT_") && k.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        .map(|l| match l.strip_prefix('#') {
+            Some(rest) if rest.contains(" = ") && !rest.starts_with(' ') => rest,
+            _ => l,
         })
+        .map(|l| format!("{l}\n"))
         .collect();
-    assert!(names.len() >= 8, "{names:?}");
-    for name in names.iter().filter(|n| **n != "TRAJECT_LOG") {
+    let taken_in = examples.lines().filter(|l| !l.starts_with('#')).count();
+    let all = root.path().join("all.toml");
+    std::fs::write(&all, examples).unwrap();
+    let (ok, text) = run(
+        binary.to_str().unwrap(),
+        &["config", "check", all.to_str().unwrap()],
+    );
+    assert!(ok, "{text}");
+    for key in [
+        "public_url",
+        "trusted_proxies",
+        "metrics_token",
+        "tls.cert",
+        "tls.key",
+        "programs",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{key} ")))
+            .unwrap();
         assert!(
-            help.contains(&format!("env: {name}")),
-            "`traject serve` reads {name}:\n{help}"
+            line.contains("all.toml:"),
+            "{key} is set from the file: {line}"
         );
     }
+    assert!(taken_in > 10, "{taken_in}");
 
     let Ok(analyze) = which("systemd-analyze") else {
         if std::env::var_os("CI").is_some() {
@@ -115,11 +140,8 @@ fn the_package_holds_the_binary_the_unit_and_the_settings_and_the_unit_verifies(
             &format!("ExecStart={}", binary.display()),
         )
         .replace(
-            "EnvironmentFile=/etc/traject/traject.env",
-            &format!(
-                "EnvironmentFile={}",
-                root.path().join("etc/traject/traject.env").display()
-            ),
+            "LoadCredential=traject.toml:/etc/traject/traject.toml",
+            &format!("LoadCredential=traject.toml:{}", installed.display()),
         );
     let path = root.path().join("traject.service");
     std::fs::write(&path, unit).unwrap();

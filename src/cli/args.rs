@@ -18,6 +18,10 @@ use traject_i18n::Lang;
     after_help = "Examples:\n  traject validate                      check every programme in programs/ (or the bundled ones)\n  traject show programs/x.yaml --lang fr  summary of a programme in French\n  traject schema > program.schema.json  the JSON Schema for editors"
 )]
 pub struct Cli {
+    /// The settings file (TOML; see `traject config check`): for `serve` every setting, for
+    /// every command the time zone that decides what today is.
+    #[arg(long, global = true, env = "TRAJECT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -133,6 +137,9 @@ pub enum Command {
         after_help = "Examples:\n  traject rollup --db postgres://traject@db.example/traject\n  traject rollup --org <org> --format json"
     )]
     Rollup(RollupArgs),
+    /// The service's settings file: check it and show what `serve` would use.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Shell completions for bash, zsh or fish.
     #[command(
         after_help = "Examples:\n  traject completions bash > /etc/bash_completion.d/traject\n  traject completions zsh > ~/.zfunc/_traject\n  traject completions fish > ~/.config/fish/completions/traject.fish"
@@ -304,7 +311,7 @@ impl StoreArgs {
 pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traject_app::Ctx {
     traject_app::Ctx {
         role: traject_app::Role::Coordinator,
-        on: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        on: as_of.unwrap_or_else(super::today),
         actor: actor
             .or_else(|| std::env::var("USER").ok())
             .unwrap_or_else(|| "unknown".into()),
@@ -945,17 +952,23 @@ pub struct CaseNotStartArgs {
     pub program: Option<String>,
 }
 
+/// `traject serve`: each flag overrides the setting of the same name in the settings file
+/// (`--config`) and its environment variable (`TRAJECT_<SETTING>`).
 #[derive(clap::Args)]
+#[command(
+    after_help = "Settings (file key, environment variable):\n  db TRAJECT_DB · listen TRAJECT_LISTEN · programs TRAJECT_PROGRAMS · public_url TRAJECT_PUBLIC_URL\n  trusted_proxies TRAJECT_TRUSTED_PROXIES · time_zone TRAJECT_TIME_ZONE · metrics_token TRAJECT_METRICS_TOKEN\n  tls.cert TRAJECT_TLS_CERT · tls.key TRAJECT_TLS_KEY · log.format TRAJECT_LOG_FORMAT · log.level TRAJECT_LOG_LEVEL\n  limits.simulated_work TRAJECT_LIMITS_SIMULATED_WORK · limits.deadline_seconds TRAJECT_LIMITS_DEADLINE_SECONDS\n\nExamples:\n  traject serve --demo\n  traject serve --config /etc/traject/traject.toml\n  traject config check /etc/traject/traject.toml"
+)]
 pub struct ServeArgs {
     /// The case store: a SQLite file (default: traject.db in the working directory) or
     /// postgres://user:password@host:port/database, which several `serve` may share.
-    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
-    pub db: DbTarget,
-    /// Address and port to listen on (port 0: any free port, printed at start).
-    #[arg(long, env = "TRAJECT_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    #[arg(long)]
+    pub db: Option<DbTarget>,
+    /// Address and port to listen on (default 127.0.0.1:8080; port 0: any free port, printed
+    /// at start).
+    #[arg(long)]
+    pub listen: Option<std::net::SocketAddr>,
     /// A folder of programme files to serve (re-read when they change); default: the bundled ones.
-    #[arg(long, env = "TRAJECT_PROGRAMS")]
+    #[arg(long)]
     pub programs: Option<PathBuf>,
     /// Act as if today were this date.
     #[arg(long)]
@@ -966,45 +979,45 @@ pub struct ServeArgs {
     /// The address people open (https://traject.ocmw.example), when a reverse proxy or TLS
     /// stands in front: forms and API writes must come from it; with https, cookies are
     /// Secure and browsers are told to keep to https (HSTS).
-    #[arg(long, env = "TRAJECT_PUBLIC_URL", value_name = "URL")]
+    #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
     /// A reverse proxy whose X-Forwarded-For header names the client (repeat for several);
     /// from any other address that header is ignored.
-    #[arg(
-        long,
-        value_name = "ADDR",
-        env = "TRAJECT_TRUSTED_PROXY",
-        value_delimiter = ','
-    )]
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
     pub trusted_proxy: Vec<std::net::IpAddr>,
     /// Serve https with this certificate chain (PEM); needs --tls-key.
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "TRAJECT_TLS_CERT",
-        requires = "tls_key"
-    )]
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
     /// The certificate's private key (PEM); needs --tls-cert.
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "TRAJECT_TLS_KEY",
-        requires = "tls_cert"
-    )]
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
     /// How log lines are written to standard error: text, or JSON lines for a log collector.
-    #[arg(long, value_enum, env = "TRAJECT_LOG_FORMAT", default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
     /// The bearer token GET /metrics asks for (Prometheus text format); without one, the
-    /// server offers no metrics.
-    #[arg(
-        long,
-        env = "TRAJECT_METRICS_TOKEN",
-        hide_env_values = true,
-        value_name = "TOKEN"
-    )]
+    /// server offers no metrics. (Better in the settings file: arguments are visible to
+    /// other users of the machine.)
+    #[arg(long, value_name = "TOKEN")]
     pub metrics_token: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ConfigCommand {
+    /// Check a settings file (and the TRAJECT_… variables over it): every problem at its
+    /// line and column; when it is good, the settings `serve` would use and where each comes from.
+    #[command(
+        after_help = "Example:\n  traject config check /etc/traject/traject.toml\n\nExit status: 0 good, 2 a problem."
+    )]
+    Check(ConfigCheckArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ConfigCheckArgs {
+    /// The settings file (TOML).
+    pub file: PathBuf,
+    /// Language of the messages (default: the locale's).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 /// How log lines are written.

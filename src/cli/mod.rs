@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
+use traject_app::config::{Clock, Settings};
 use traject_app::{self as app, forecast, programmes, referrals, reports, AppError, FilePrograms};
 use traject_i18n::{LabelIn, Lang};
 use traject_model::problem::FileProblem;
@@ -24,8 +25,39 @@ use traject_render::{activity, funding, xlsx};
 
 use args::*;
 
-pub fn run(cli: Cli) -> ExitCode {
+/// The clock every command reads "today" from (the settings' time zone).
+static CLOCK: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
+
+/// Today, in the settings' time zone (Europe/Brussels unless set otherwise).
+pub fn today() -> chrono::NaiveDate {
+    CLOCK.get_or_init(Clock::default).today()
+}
+
+/// The settings every command runs under: the file `--config` names and the TRAJECT_…
+/// variables over it, and for `serve` its flags over both. A problem is reported, each at its
+/// place, and gives the exit code. (`config check` reads its own file.)
+pub fn settings(cli: &Cli) -> Result<Settings, ExitCode> {
+    if matches!(cli.command, Command::Config(_)) {
+        return Ok(Settings::default());
+    }
+    let var = |name: &str| std::env::var(name).ok();
+    match Settings::load(cli.config.as_deref(), &var) {
+        Ok(mut s) => {
+            if let Command::Serve(args) = &cli.command {
+                web::with_flags(&mut s, args);
+            }
+            Ok(s)
+        }
+        Err(problems) => Err(fail(
+            &AppError::Config(problems),
+            traject_i18n::locale_lang(),
+        )),
+    }
+}
+
+pub fn run(cli: Cli, settings: Settings) -> ExitCode {
     let lang = reader_lang(&cli.command);
+    let _ = CLOCK.set(settings.clock.clone());
     let result = match cli.command {
         Command::Validate(args) => cmd_validate(args),
         Command::Show(args) => cmd_show(args),
@@ -43,7 +75,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
-        Command::Serve(args) => web::cmd_serve(args),
+        Command::Serve(args) => web::cmd_serve(args, settings),
+        Command::Config(ConfigCommand::Check(args)) => web::cmd_config_check(args),
         Command::User(cmd) => web::cmd_user(cmd),
         Command::Db(DbCommand::Copy(args)) => web::cmd_db_copy(args),
         Command::Db(DbCommand::Backup(args)) => web::cmd_db_backup(args),
@@ -80,6 +113,7 @@ fn reader_lang(command: &Command) -> Lang {
         Command::Due(a) => a.store.lang,
         Command::Caseload(a) => a.store.lang,
         Command::Retention(RetentionCommand::Apply(a)) => a.store.lang,
+        Command::Config(ConfigCommand::Check(a)) => a.lang,
         _ => None,
     };
     flag.unwrap_or_else(traject_i18n::locale_lang)
@@ -128,6 +162,9 @@ fn fail(e: &AppError, lang: Lang) -> ExitCode {
         AppError::Rows(diags) => diags
             .iter()
             .for_each(|d| eprint!("{}", words::row(d, lang))),
+        AppError::Config(problems) => problems
+            .iter()
+            .for_each(|p| eprintln!("{}", traject_i18n::catalogue::config_error(p, lang))),
         other => eprintln!(
             "{} {}",
             traject_i18n::say(lang, "fout:", "erreur\u{a0}:", "error:"),
@@ -370,7 +407,7 @@ fn cmd_route(args: RouteArgs) -> Verb {
         &compiled,
         &args.module,
         args.version.as_deref(),
-        Some(args.on.unwrap_or_else(|| chrono::Local::now().date_naive())),
+        Some(args.on.unwrap_or_else(today)),
         &shown,
         &people,
     )

@@ -7,42 +7,71 @@ use std::io::BufRead;
 use traject_app::users::{self, NewUser};
 
 use super::args::{
-    operator, AuditArgs, DbBackupArgs, DbCopyArgs, DbRestoreArgs, DbVerifyArgs, RollupArgs,
-    ServeArgs, UserCommand,
+    operator, AuditArgs, ConfigCheckArgs, DbBackupArgs, DbCopyArgs, DbRestoreArgs, DbVerifyArgs,
+    LogFormat, RollupArgs, ServeArgs, UserCommand,
 };
 use super::{file_problem, print_json, words, Done, Format, Verb};
+use traject_app::config::{Place, Settings};
 use traject_web::Demo;
 
-pub fn cmd_serve(args: ServeArgs) -> Verb {
-    let today = args
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+/// The flags of `serve` over the settings from the file and the environment.
+pub fn with_flags(s: &mut Settings, args: &ServeArgs) {
+    if let Some(db) = &args.db {
+        s.db = db.clone();
+    }
+    if let Some(listen) = args.listen {
+        s.listen = listen;
+    }
+    if let Some(p) = &args.programs {
+        s.programs = Some(p.clone());
+    }
+    if let Some(url) = &args.public_url {
+        s.public_url = Some(url.clone());
+    }
+    if !args.trusted_proxy.is_empty() {
+        s.trusted_proxies = args.trusted_proxy.clone();
+    }
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        s.tls_cert = Some(cert.clone());
+        s.tls_key = Some(key.clone());
+    }
+    if let Some(format) = args.log_format {
+        s.log_format = match format {
+            LogFormat::Text => traject_app::config::LogFormat::Text,
+            LogFormat::Json => traject_app::config::LogFormat::Json,
+        };
+    }
+    if let Some(token) = &args.metrics_token {
+        s.metrics_token = Some(token.clone());
+    }
+}
+
+pub fn cmd_serve(args: ServeArgs, settings: Settings) -> Verb {
+    let today = args.as_of.unwrap_or_else(|| settings.clock.today());
     let demo = if args.demo {
-        Some(Demo::create(today, args.programs.as_deref())?)
+        Some(Demo::create(today, settings.programs.as_deref())?)
     } else {
         None
     };
+    let https = settings.tls_cert.is_some();
     let opts = traject_web::Options {
-        db: demo.as_ref().map_or(args.db.clone(), |d| {
+        db: demo.as_ref().map_or(settings.db.clone(), |d| {
             traject_store::DbTarget::File(d.db.clone())
         }),
-        listen: args.listen,
-        programs: args.programs,
+        listen: settings.listen,
+        programs: settings.programs,
         as_of: args.as_of,
-        public_url: args.public_url.clone(),
-        trusted_proxies: args.trusted_proxy.clone(),
-        tls: args
+        clock: settings.clock,
+        limits: settings.limits,
+        public_url: settings.public_url,
+        trusted_proxies: settings.trusted_proxies,
+        tls: settings
             .tls_cert
-            .clone()
-            .zip(args.tls_key.clone())
+            .zip(settings.tls_key)
             .map(|(cert, key)| traject_web::tls::Files { cert, key }),
-        metrics_token: args.metrics_token.clone(),
+        metrics_token: settings.metrics_token,
     };
-    let scheme = if args.tls_cert.is_some() {
-        "https"
-    } else {
-        "http"
-    };
+    let scheme = if https { "https" } else { "http" };
     let ready = |addr: std::net::SocketAddr| {
         if let Some(d) = &demo {
             println!(
@@ -263,6 +292,62 @@ pub fn cmd_rollup(args: RollupArgs) -> Verb {
                 );
             }
         }
+    }
+    Ok(Done::Success)
+}
+
+/// `traject config check FILE`: every problem at its place; when there is none, each setting
+/// `serve` would use (secrets as "set") and where it comes from.
+pub fn cmd_config_check(args: ConfigCheckArgs) -> Verb {
+    let lang = args.lang.unwrap_or_else(traject_i18n::locale_lang);
+    let var = |name: &str| std::env::var(name).ok();
+    let s = Settings::load(Some(&args.file), &var).map_err(traject_app::AppError::Config)?;
+    let set = traject_i18n::say(lang, "(ingesteld)", "(défini)", "(set)");
+    let none = "-";
+    let shown = |key: &str| -> String {
+        let path = |p: &Option<std::path::PathBuf>| {
+            p.as_ref()
+                .map_or(none.to_string(), |p| p.display().to_string())
+        };
+        match key {
+            "db" => s.db.to_string(),
+            "listen" => s.listen.to_string(),
+            "public_url" => s.public_url.clone().unwrap_or_else(|| none.into()),
+            "trusted_proxies" if s.trusted_proxies.is_empty() => none.to_string(),
+            "trusted_proxies" => s
+                .trusted_proxies
+                .iter()
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "programs" => path(&s.programs),
+            "time_zone" => s.clock.name().to_string(),
+            "metrics_token" => s.metrics_token.as_ref().map_or(none, |_| set).to_string(),
+            "tls.cert" => path(&s.tls_cert),
+            "tls.key" => path(&s.tls_key),
+            "log.format" => format!("{:?}", s.log_format).to_lowercase(),
+            "log.level" => s.log_level.as_str().to_string(),
+            "limits.simulated_work" => s.limits.simulated_work.to_string(),
+            "limits.deadline_seconds" => s
+                .limits
+                .deadline
+                .map_or(none.to_string(), |d| d.as_secs().to_string()),
+            _ => none.to_string(),
+        }
+    };
+    println!(
+        "{}: {}",
+        args.file.display(),
+        traject_i18n::say(lang, "in orde", "valide", "good")
+    );
+    for key in traject_app::config::keys() {
+        let from = match s.place_of(key) {
+            Place::Default => traject_i18n::say(lang, "standaard", "par défaut", "default").into(),
+            p => traject_i18n::catalogue::place_words(p, lang)
+                .trim_end_matches([':', '\u{a0}'])
+                .to_string(),
+        };
+        println!("  {key:<24} {:<32} {from}", shown(key));
     }
     Ok(Done::Success)
 }

@@ -49,6 +49,9 @@ pub enum AppError {
         role: Role,
         need: Need,
     },
+    /// Settings that cannot be used (the settings file, the environment): every problem, each
+    /// at its place.
+    Config(Vec<crate::config::ConfigError>),
     /// A use case over the whole store (every organisation's cases) asked for by someone who
     /// acts for one organisation.
     WholeStore {
@@ -164,6 +167,7 @@ impl AppError {
             self,
             AppError::Version(VersionError::Unknown { .. })
                 | AppError::Setting(_)
+                | AppError::Config(_)
                 | AppError::Exists(_)
                 | AppError::Report(ReportError::Amount { .. })
                 | AppError::Rollout(RolloutError::Language { .. })

@@ -6,6 +6,7 @@
 
 pub mod cases;
 pub mod catalogue;
+pub mod config;
 mod error;
 pub mod files;
 pub mod forecast;

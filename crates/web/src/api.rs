@@ -411,7 +411,10 @@ pub struct SimulateRequest {
 }
 
 impl SimulateRequest {
-    pub fn settings(&self) -> (forecast::Forecast, forecast::Settings) {
+    pub fn settings(
+        &self,
+        limits: traject_app::Limits,
+    ) -> (forecast::Forecast, forecast::Settings) {
         let ask = forecast::Forecast {
             version: self.version.clone(),
             fte: self.fte,
@@ -424,7 +427,7 @@ impl SimulateRequest {
             months: self.months.unwrap_or(24),
             runs: self.runs.unwrap_or(200),
             seed: self.seed.unwrap_or(1),
-            limits: traject_app::Limits::SERVER,
+            limits,
         };
         (ask, s)
     }
@@ -448,7 +451,7 @@ pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes)
         move |server, user, _| {
             let req = body::<SimulateRequest>(&headers, &bytes)?;
             let compiled = served(server, &req.program)?;
-            let (ask, settings) = req.settings();
+            let (ask, settings) = req.settings(server.limits);
             let report = forecast::what_if(
                 &compiled.program,
                 &ask,

@@ -39,6 +39,10 @@ pub struct Options {
     pub programs: Option<PathBuf>,
     /// A fixed business day (tests, demonstrations); else today.
     pub as_of: Option<NaiveDate>,
+    /// The time zone that decides what today is (else `as_of`).
+    pub clock: traject_app::config::Clock,
+    /// The work a computing request may ask for, and its deadline.
+    pub limits: traject_app::Limits,
     /// The address people type (`https://traject.ocmw.example`), when a reverse proxy or TLS
     /// stands in front: writes must come from its origin, and under https cookies are
     /// `Secure` and browsers are told to keep to https (HSTS).
@@ -55,6 +59,8 @@ pub struct Server {
     db: DbTarget,
     catalogue: Catalogue,
     as_of: Option<NaiveDate>,
+    clock: traject_app::config::Clock,
+    limits: traject_app::Limits,
     /// Open connections kept between requests (opening one costs more than most requests).
     idle: std::sync::Mutex<Vec<Store>>,
     origins: guard::Origins,
@@ -119,8 +125,7 @@ pub type Shared = Arc<Server>;
 
 impl Server {
     fn today(&self) -> NaiveDate {
-        self.as_of
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
+        self.as_of.unwrap_or_else(|| self.clock.today())
     }
 
     /// Whether cookies must be `Secure` (the server is reached over https).
@@ -195,6 +200,8 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         catalogue: Catalogue::open(opts.programs.as_deref()),
         db: opts.db,
         as_of: opts.as_of,
+        clock: opts.clock,
+        limits: opts.limits,
         idle: std::sync::Mutex::new(Vec::new()),
         origins: guard::Origins {
             public,

@@ -78,6 +78,11 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
             .map(|d| crate::diagnostics::headline(d, &row_problem(&d.problem, l).message, l))
             .collect::<Vec<_>>()
             .join("\n"),
+        AppError::Config(es) => es
+            .iter()
+            .map(|e| super::config_error(e, l))
+            .collect::<Vec<_>>()
+            .join("\n"),
         AppError::Version(e) => super::version_error(e, l),
         AppError::Referral(e) => super::eval_error(e, l),
         AppError::Case(e) => super::case_error(e, l),

@@ -11,6 +11,7 @@ mod app;
 mod cases;
 mod change;
 mod check;
+mod config;
 mod file;
 mod kind;
 mod load;
@@ -29,6 +30,7 @@ pub use app::{
     setting_error, setting_word, whole_store,
 };
 pub use cases::{allowed_words, case_error, state_word, store_error, unknown_state};
+pub use config::{config_error, place_words};
 pub use load::version_error;
 pub use referral::value_error;
 pub use rule::{eval_error, routing_note, script_failure};

@@ -151,7 +151,7 @@ pub async fn whatif(
         let compiled = crate::api::served(server, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
-        let (ask, settings) = req.settings();
+        let (ask, settings) = req.settings(server.limits);
         let report = forecast::what_if(&compiled.program, &ask, &settings, &user.ctx(server.today()))?;
         let [active, waiting, waits] = traject_render::simulation::charts(&report, lang);
         let solved = match q.solve {

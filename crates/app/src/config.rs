@@ -1,0 +1,709 @@
+//! The service's settings (`traject serve --config traject.toml`): one TOML file, each key
+//! overridable from the environment as `TRAJECT_<KEY>` (upper case, `_` for a table: `[tls]
+//! cert` is `TRAJECT_TLS_CERT`), and the command line's flags over both (the front end applies
+//! those). Every problem names its place — the file's line and column, or the variable — and,
+//! for a misspelt key or time zone, the closest known one; the front end words it. `time_zone`
+//! decides what "today" is for every command and page.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::tz::TimeZone;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+use traject_model::diag::{did_you_mean, display_path};
+use traject_store::DbTarget;
+
+use crate::limits::Limits;
+
+/// Where a setting, or a problem with one, was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A place in the settings file (1-based line and column).
+    File {
+        file: String,
+        line: usize,
+        col: usize,
+    },
+    /// An environment variable.
+    Env { name: String },
+    /// Nowhere: the built-in default.
+    Default,
+}
+
+/// What is wrong with a setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// The file cannot be read.
+    Unreadable { reason: String },
+    /// The file is not TOML (the parser's own words, which name no values).
+    Syntax { message: String },
+    /// A key traject does not know (in a table it knows, or at the top).
+    UnknownKey { nearest: Option<String> },
+    /// A value of the wrong kind or out of range; values are never repeated (a token is one).
+    Invalid { expected: Expected },
+    /// One of a pair given without the other (a TLS certificate without its key).
+    Without { other: &'static str },
+}
+
+/// What a key takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Text: a string in the file.
+    Text,
+    /// A file or folder.
+    Path,
+    /// `host:port`, for example `127.0.0.1:8080`.
+    Address,
+    /// An http or https URL.
+    HttpUrl,
+    /// IP addresses (a list in the file, comma-separated in the environment).
+    IpAddresses,
+    /// A time zone of the IANA database (`Europe/Brussels`), with the closest name.
+    TimeZone { nearest: Option<String> },
+    /// One of these words.
+    OneOf(&'static [&'static str]),
+    /// A whole number in this range.
+    Between { min: u64, max: u64 },
+}
+
+/// A problem with a setting, at its place. `key` is the dotted key (`tls.cert`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub place: Place,
+    pub key: String,
+    pub problem: ConfigProblem,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The least severe log lines written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+        }
+    }
+}
+
+/// The time zone that decides what "today" is.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    name: String,
+    zone: TimeZone,
+}
+
+/// Belgian offices: the default time zone.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Brussels";
+
+impl Clock {
+    /// The clock of a named IANA time zone; the closest known name when it is not one.
+    pub fn named(name: &str) -> Result<Clock, Expected> {
+        match jiff::tz::db().get(name) {
+            Ok(zone) => Ok(Clock {
+                name: name.to_string(),
+                zone,
+            }),
+            Err(_) => {
+                let names: Vec<String> = jiff::tz::db()
+                    .available()
+                    .map(|n| n.as_str().to_string())
+                    .collect();
+                Err(Expected::TimeZone {
+                    nearest: did_you_mean(name, names.iter().map(String::as_str))
+                        .map(str::to_string),
+                })
+            }
+        }
+    }
+
+    /// The day it is now in this time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let now = self.zone.to_datetime(jiff::Timestamp::now());
+        chrono::NaiveDate::from_ymd_opt(now.year().into(), now.month() as u32, now.day() as u32)
+            .expect("a calendar day jiff gives is one chrono knows")
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Default for Clock {
+    /// Europe/Brussels, which every build carries (the bundled database).
+    fn default() -> Self {
+        Clock::named(DEFAULT_TIME_ZONE).expect("the bundled time zone database has Brussels")
+    }
+}
+
+/// The settings of `traject serve`, and the time zone of every command.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub db: DbTarget,
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub programs: Option<PathBuf>,
+    pub clock: Clock,
+    pub metrics_token: Option<String>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub log_format: LogFormat,
+    pub log_level: LogLevel,
+    pub limits: Limits,
+    /// Where each key that is not at its default was set.
+    pub places: Vec<(&'static str, Place)>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            db: DbTarget::File(PathBuf::from(traject_store::DEFAULT_DB)),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            programs: None,
+            clock: Clock::default(),
+            metrics_token: None,
+            tls_cert: None,
+            tls_key: None,
+            log_format: LogFormat::Text,
+            log_level: LogLevel::Warn,
+            limits: Limits::SERVER,
+            places: Vec::new(),
+        }
+    }
+}
+
+/// What kind of value a key takes.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Database,
+    Address,
+    Path,
+    HttpUrl,
+    Addresses,
+    Zone,
+    Secret,
+    Choice(&'static [&'static str]),
+    Between(u64, u64),
+}
+
+const LOG_FORMATS: &[&str] = &["text", "json"];
+const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug"];
+
+/// Every key, dotted as in the file (a table's keys after its name).
+const KEYS: &[(&str, Kind)] = &[
+    ("db", Kind::Database),
+    ("listen", Kind::Address),
+    ("public_url", Kind::HttpUrl),
+    ("trusted_proxies", Kind::Addresses),
+    ("programs", Kind::Path),
+    ("time_zone", Kind::Zone),
+    ("metrics_token", Kind::Secret),
+    ("tls.cert", Kind::Path),
+    ("tls.key", Kind::Path),
+    ("log.format", Kind::Choice(LOG_FORMATS)),
+    ("log.level", Kind::Choice(LOG_LEVELS)),
+    ("limits.simulated_work", Kind::Between(1_000, 1_000_000_000)),
+    ("limits.deadline_seconds", Kind::Between(1, 3_600)),
+];
+
+/// The environment variable of a key: `tls.cert` → `TRAJECT_TLS_CERT`.
+pub fn env_name(key: &str) -> String {
+    format!("TRAJECT_{}", key.replace('.', "_").to_ascii_uppercase())
+}
+
+/// Every key, as the file writes it (for help texts and `config check`).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    KEYS.iter().map(|(k, _)| *k)
+}
+
+/// A value as found, before it is checked against its key.
+enum Raw<'a> {
+    Text(&'a str),
+    Integer(Option<u64>),
+    Texts(Vec<&'a str>),
+    /// Another kind of TOML value (a boolean, a float, a table, a list of non-strings).
+    Other,
+}
+
+impl Settings {
+    /// The settings from the file (when given) and the environment (`var` reads a variable),
+    /// over the defaults; every problem found, not only the first.
+    pub fn load(
+        file: Option<&Path>,
+        var: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Settings, Vec<ConfigError>> {
+        let mut settings = Settings::default();
+        let mut problems = Vec::new();
+        if let Some(path) = file {
+            settings.read_file(path, &mut problems);
+        }
+        for (key, kind) in KEYS {
+            let name = env_name(key);
+            let Some(value) = var(&name) else { continue };
+            let raw = match kind {
+                Kind::Between(..) => Raw::Integer(value.trim().parse().ok()),
+                Kind::Addresses => Raw::Texts(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                ),
+                _ => Raw::Text(&value),
+            };
+            let place = Place::Env { name };
+            if let Err(expected) = settings.set(key, *kind, raw) {
+                problems.push(ConfigError {
+                    place,
+                    key: key.to_string(),
+                    problem: ConfigProblem::Invalid { expected },
+                });
+            } else {
+                settings.placed(key, place);
+            }
+        }
+        settings.check_pairs(&mut problems);
+        if problems.is_empty() {
+            Ok(settings)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Where `key` was last set (the default when nowhere).
+    pub fn place_of(&self, key: &str) -> &Place {
+        self.places
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map_or(&Place::Default, |(_, p)| p)
+    }
+
+    fn placed(&mut self, key: &str, place: Place) {
+        let key = KEYS
+            .iter()
+            .map(|(k, _)| *k)
+            .find(|k| *k == key)
+            .expect("a known key");
+        self.places.push((key, place));
+    }
+
+    fn read_file(&mut self, path: &Path, problems: &mut Vec<ConfigError>) {
+        let file = display_path(path);
+        let at = |text: &str, offset: usize| {
+            let before = &text[..offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before
+                .rsplit_once('\n')
+                .map_or(before, |(_, l)| l)
+                .chars()
+                .count()
+                + 1;
+            Place::File {
+                file: file.clone(),
+                line,
+                col,
+            }
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(ConfigError {
+                    place: Place::File {
+                        file: file.clone(),
+                        line: 1,
+                        col: 1,
+                    },
+                    key: String::new(),
+                    problem: ConfigProblem::Unreadable {
+                        reason: e.to_string(),
+                    },
+                });
+                return;
+            }
+        };
+        let table = match DeTable::parse(&text) {
+            Ok(t) => t.into_inner(),
+            Err(e) => {
+                problems.push(ConfigError {
+                    place: at(&text, e.span().map_or(0, |s| s.start)),
+                    key: String::new(),
+                    problem: ConfigProblem::Syntax {
+                        message: e.message().trim().to_string(),
+                    },
+                });
+                return;
+            }
+        };
+        let mut found = Vec::new();
+        flatten("", &table, &mut found);
+        // In the file's order (the parser's tables are sorted by name).
+        found.sort_by_key(|(_, span, _)| span.start);
+        for (key, key_span, value) in found {
+            let kind = KEYS.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind);
+            let Some(kind) = kind else {
+                let (table, name) = key.rsplit_once('.').unwrap_or(("", &key));
+                let nearest = did_you_mean(name, names_in(table)).map(|n| match table {
+                    "" => n.to_string(),
+                    t => format!("{t}.{n}"),
+                });
+                problems.push(ConfigError {
+                    place: at(&text, key_span.start),
+                    key,
+                    problem: ConfigProblem::UnknownKey { nearest },
+                });
+                continue;
+            };
+            let raw = match value.get_ref() {
+                DeValue::String(s) => Raw::Text(s),
+                DeValue::Integer(i) => {
+                    Raw::Integer(u64::from_str_radix(i.as_str(), i.radix()).ok())
+                }
+                DeValue::Array(items) => {
+                    let texts: Option<Vec<&str>> = items
+                        .iter()
+                        .map(|v| match v.get_ref() {
+                            DeValue::String(s) => Some(s.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    texts.map_or(Raw::Other, Raw::Texts)
+                }
+                _ => Raw::Other,
+            };
+            let place = at(&text, value.span().start);
+            match self.set(&key, kind, raw) {
+                Ok(()) => self.placed(&key, place),
+                Err(expected) => problems.push(ConfigError {
+                    place,
+                    key,
+                    problem: ConfigProblem::Invalid { expected },
+                }),
+            }
+        }
+    }
+
+    /// Set one key from its value, or say what it takes.
+    fn set(&mut self, key: &str, kind: Kind, raw: Raw) -> Result<(), Expected> {
+        let expected = expected_of(kind);
+        let text = || match raw {
+            Raw::Text(t) => Ok(t.trim()),
+            _ => Err(expected_of(kind)),
+        };
+        match key {
+            "db" => {
+                let t = text()?;
+                if t.is_empty() {
+                    return Err(expected);
+                }
+                self.db = t.parse().unwrap_or_else(|never| match never {});
+            }
+            "listen" => self.listen = text()?.parse().map_err(|_| expected)?,
+            "public_url" => {
+                let t = text()?;
+                if !(t.starts_with("http://") || t.starts_with("https://")) || t.len() < 10 {
+                    return Err(expected);
+                }
+                self.public_url = Some(t.to_string());
+            }
+            "trusted_proxies" => {
+                let Raw::Texts(items) = raw else {
+                    return Err(expected);
+                };
+                self.trusted_proxies = items
+                    .iter()
+                    .map(|a| a.trim().parse())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| expected)?;
+            }
+            "programs" | "tls.cert" | "tls.key" => {
+                let t = text()?;
+                if t.is_empty() {
+                    return Err(expected);
+                }
+                let path = Some(PathBuf::from(t));
+                match key {
+                    "programs" => self.programs = path,
+                    "tls.cert" => self.tls_cert = path,
+                    _ => self.tls_key = path,
+                }
+            }
+            "time_zone" => self.clock = Clock::named(text()?)?,
+            "metrics_token" => {
+                let t = text()?;
+                if t.is_empty() {
+                    return Err(expected);
+                }
+                self.metrics_token = Some(t.to_string());
+            }
+            "log.format" => {
+                self.log_format = match text()? {
+                    "text" => LogFormat::Text,
+                    "json" => LogFormat::Json,
+                    _ => return Err(expected),
+                }
+            }
+            "log.level" => {
+                self.log_level = match text()? {
+                    "error" => LogLevel::Error,
+                    "warn" => LogLevel::Warn,
+                    "info" => LogLevel::Info,
+                    "debug" => LogLevel::Debug,
+                    _ => return Err(expected),
+                }
+            }
+            "limits.simulated_work" | "limits.deadline_seconds" => {
+                let Kind::Between(min, max) = kind else {
+                    unreachable!("limits are numbers")
+                };
+                let n = match raw {
+                    Raw::Integer(Some(n)) if (min..=max).contains(&n) => n,
+                    _ => return Err(expected),
+                };
+                if key == "limits.simulated_work" {
+                    self.limits.simulated_work = n;
+                } else {
+                    self.limits.deadline = Some(Duration::from_secs(n));
+                }
+            }
+            _ => unreachable!("every key in KEYS is set here: {key}"),
+        }
+        Ok(())
+    }
+
+    /// A certificate needs its key, and the other way round.
+    fn check_pairs(&self, problems: &mut Vec<ConfigError>) {
+        for (given, other, is_set) in [
+            ("tls.cert", "tls.key", self.tls_key.is_some()),
+            ("tls.key", "tls.cert", self.tls_cert.is_some()),
+        ] {
+            let place = self.place_of(given);
+            if *place != Place::Default && !is_set {
+                problems.push(ConfigError {
+                    place: place.clone(),
+                    key: given.to_string(),
+                    problem: ConfigProblem::Without { other },
+                });
+            }
+        }
+    }
+}
+
+/// The names a table (`""` for the top) may hold: its keys and the tables in it.
+fn names_in(table: &str) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = KEYS
+        .iter()
+        .filter_map(|(k, _)| match table {
+            "" => Some(k.split('.').next().unwrap_or(k)),
+            t => k.strip_prefix(t)?.strip_prefix('.'),
+        })
+        .collect();
+    names.dedup();
+    names
+}
+
+fn expected_of(kind: Kind) -> Expected {
+    match kind {
+        Kind::Database | Kind::Secret => Expected::Text,
+        Kind::Address => Expected::Address,
+        Kind::Path => Expected::Path,
+        Kind::HttpUrl => Expected::HttpUrl,
+        Kind::Addresses => Expected::IpAddresses,
+        Kind::Zone => Expected::TimeZone { nearest: None },
+        Kind::Choice(words) => Expected::OneOf(words),
+        Kind::Between(min, max) => Expected::Between { min, max },
+    }
+}
+
+/// Every key of the file, dotted, with the span of its name and its value; tables traject
+/// knows are entered, any other table is a key like the rest (and so unknown).
+fn flatten<'t, 'i>(
+    prefix: &str,
+    table: &'t DeTable<'i>,
+    out: &mut Vec<(String, std::ops::Range<usize>, &'t Spanned<DeValue<'i>>)>,
+) {
+    for (name, value) in table {
+        let key = if prefix.is_empty() {
+            name.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", name.get_ref())
+        };
+        let is_table_of_keys = KEYS.iter().any(|(k, _)| k.starts_with(&format!("{key}.")));
+        match value.get_ref() {
+            DeValue::Table(inner) if is_table_of_keys => flatten(&key, inner, out),
+            _ => out.push((key, name.span(), value)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str, env: &[(&str, &str)]) -> Result<Settings, Vec<ConfigError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("traject.toml");
+        std::fs::write(&path, text).unwrap();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::load(Some(&path), &|name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    fn line_col(e: &ConfigError) -> (usize, usize) {
+        match &e.place {
+            Place::File { line, col, .. } => (*line, *col),
+            other => panic!("not in the file: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_full_file_sets_every_key_and_the_environment_wins() {
+        let s = load(
+            "listen = \"0.0.0.0:9000\"\ndb = \"/var/lib/traject/t.db\"\n\
+             public_url = \"https://traject.example\"\ntrusted_proxies = [\"127.0.0.1\", \"::1\"]\n\
+             time_zone = \"Europe/Paris\"\nmetrics_token = \"s3cret\"\n\
+             [tls]\ncert = \"c.pem\"\nkey = \"k.pem\"\n[log]\nformat = \"json\"\nlevel = \"info\"\n\
+             [limits]\nsimulated_work = 500000\ndeadline_seconds = 5\n",
+            &[
+                ("TRAJECT_LISTEN", "127.0.0.1:7000"),
+                ("TRAJECT_LIMITS_DEADLINE_SECONDS", "9"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(s.db.to_string(), "/var/lib/traject/t.db");
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert_eq!(s.clock.name(), "Europe/Paris");
+        assert_eq!(s.log_format, LogFormat::Json);
+        assert_eq!(s.log_level, LogLevel::Info);
+        assert_eq!(s.limits.simulated_work, 500_000);
+        assert_eq!(s.limits.deadline, Some(Duration::from_secs(9)));
+        assert_eq!(s.tls_key.as_deref(), Some(Path::new("k.pem")));
+        assert_eq!(
+            *s.place_of("listen"),
+            Place::Env {
+                name: "TRAJECT_LISTEN".into()
+            }
+        );
+        assert!(matches!(s.place_of("db"), Place::File { line: 2, .. }));
+        assert_eq!(*s.place_of("programs"), Place::Default);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_located_with_the_closest_name() {
+        let errors = load(
+            "lisen = \"x\"\n[tls]\ncertt = \"c.pem\"\n[log]\nformat = \"yaml\"\n\
+             [limits]\ndeadline_seconds = 0\n[limit]\nx = 1\n",
+            &[("TRAJECT_TIME_ZONE", "Europe/Brusels")],
+        )
+        .unwrap_err();
+        let found: Vec<(String, (usize, usize), ConfigProblem)> = errors
+            .iter()
+            .filter(|e| matches!(e.place, Place::File { .. }))
+            .map(|e| (e.key.clone(), line_col(e), e.problem.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "lisen".into(),
+                    (1, 1),
+                    ConfigProblem::UnknownKey {
+                        nearest: Some("listen".into())
+                    }
+                ),
+                (
+                    "tls.certt".into(),
+                    (3, 1),
+                    ConfigProblem::UnknownKey {
+                        nearest: Some("tls.cert".into())
+                    }
+                ),
+                (
+                    "log.format".into(),
+                    (5, 10),
+                    ConfigProblem::Invalid {
+                        expected: Expected::OneOf(LOG_FORMATS)
+                    }
+                ),
+                (
+                    "limits.deadline_seconds".into(),
+                    (7, 20),
+                    ConfigProblem::Invalid {
+                        expected: Expected::Between { min: 1, max: 3600 }
+                    }
+                ),
+                (
+                    "limit".into(),
+                    (8, 2),
+                    ConfigProblem::UnknownKey {
+                        nearest: Some("limits".into())
+                    }
+                ),
+            ]
+        );
+        let zone = errors.iter().find(|e| e.key == "time_zone").unwrap();
+        assert_eq!(
+            zone.problem,
+            ConfigProblem::Invalid {
+                expected: Expected::TimeZone {
+                    nearest: Some("Europe/Brussels".into())
+                }
+            }
+        );
+        assert_eq!(
+            zone.place,
+            Place::Env {
+                name: "TRAJECT_TIME_ZONE".into()
+            }
+        );
+    }
+
+    #[test]
+    fn syntax_errors_and_half_pairs_are_located() {
+        let errors = load("listen = \n", &[]).unwrap_err();
+        assert!(matches!(errors[0].problem, ConfigProblem::Syntax { .. }));
+        assert_eq!(line_col(&errors[0]).0, 1);
+        let errors = load("[tls]\ncert = \"c.pem\"\n", &[]).unwrap_err();
+        assert_eq!(
+            errors[0].problem,
+            ConfigProblem::Without { other: "tls.key" }
+        );
+        assert_eq!(line_col(&errors[0]), (2, 8));
+    }
+
+    #[test]
+    fn today_follows_the_time_zone() {
+        // Kiritimati (UTC+14) and Niue (UTC−11) are never on the same calendar day at once:
+        // 25 hours apart.
+        let east = Clock::named("Pacific/Kiritimati").unwrap().today();
+        let west = Clock::named("Pacific/Niue").unwrap().today();
+        // (1 day apart, or 2 during the hour when Niue's clock is past 23:00).
+        assert!((1..=2).contains(&(east - west).num_days()), "{east} {west}");
+        assert_eq!(Clock::default().name(), "Europe/Brussels");
+    }
+}
