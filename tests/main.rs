@@ -21,6 +21,7 @@ mod fuzz_regressions;
 mod office;
 mod openapi;
 mod packaging;
+mod pg_tls;
 mod plugins;
 mod postgres;
 mod programs;

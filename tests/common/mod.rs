@@ -253,11 +253,19 @@ pub struct Cluster {
     pub url: String,
     dir: PathBuf,
     port: String,
+    /// The server's certificate and key (`server.crt`, `server.key`) when it serves TLS only.
+    tls: Option<PathBuf>,
 }
 
 impl Cluster {
     /// A new cluster, or `None` when PostgreSQL is not installed.
     pub fn start() -> Option<Cluster> {
+        Cluster::start_with(None)
+    }
+
+    /// A new cluster that takes TCP connections over TLS only, with the certificate and key
+    /// in `tls` (`server.crt`, `server.key`).
+    pub fn start_with(tls: Option<PathBuf>) -> Option<Cluster> {
         let dir = tempfile::Builder::new()
             .prefix("traject-test-pg")
             .tempdir()
@@ -273,6 +281,7 @@ impl Cluster {
             url: String::new(),
             dir,
             port,
+            tls,
         };
         let out = cluster.command("start").output().ok()?;
         let url = String::from_utf8_lossy(&out.stdout)
@@ -294,6 +303,9 @@ impl Cluster {
             .env("TRAJECT_PG_DIR", &self.dir)
             .env("TRAJECT_PG_PORT", &self.port)
             .stderr(Stdio::null());
+        if let Some(tls) = &self.tls {
+            c.env("TRAJECT_PG_SSL_DIR", tls);
+        }
         c
     }
 
@@ -334,7 +346,12 @@ impl Drop for Cluster {
 /// A cluster of the test's own (fault tests restart it; others must not see that), or `None`
 /// with a `skipped:` line — never under CI, where a missing PostgreSQL fails the test.
 pub fn own_postgres_cluster(test: &str) -> Option<Cluster> {
-    match Cluster::start() {
+    own_postgres_cluster_with(test, None)
+}
+
+/// The same, serving TLS only with the certificate and key in `tls` when given.
+pub fn own_postgres_cluster_with(test: &str, tls: Option<PathBuf>) -> Option<Cluster> {
+    match Cluster::start_with(tls) {
         Some(c) => Some(c),
         None if std::env::var_os("CI").is_some() => {
             panic!("CI: no PostgreSQL for {test}: install Debian's postgresql package")

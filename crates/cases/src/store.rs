@@ -11,6 +11,17 @@ use traject_rules::Verdict;
 use crate::event::{Event, EventKind};
 use crate::states::CaseState;
 
+/// What is wrong with a connection string's TLS parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsSetting {
+    /// `sslmode` is not one of disable, prefer, require, verify-ca, verify-full.
+    UnknownMode { given: String },
+    /// `verify-ca` or `verify-full` without `sslrootcert`: nothing to verify against.
+    NeedsRootCert { mode: String },
+    /// The `sslrootcert` file cannot be read or holds no certificate.
+    RootCert { path: String, reason: String },
+}
+
 /// Why the case store could not do what was asked: problems with the database itself, never a
 /// refused case action (see `CaseError`). Each variant holds the facts; the database's own
 /// report is kept as the database words it (without row values).
@@ -42,6 +53,12 @@ pub enum StoreError {
     Connect {
         target: String,
         reason: String,
+    },
+    /// The connection string asks for TLS in a way that cannot be honoured (libpq's `sslmode`
+    /// and `sslrootcert` parameters).
+    ConnectTls {
+        target: String,
+        problem: TlsSetting,
     },
     Column {
         index: usize,

@@ -16,6 +16,7 @@ use std::path::Path;
 mod cases;
 mod copy;
 mod inspect;
+mod pg_tls;
 mod postgres;
 mod queries;
 mod schema;

@@ -1,5 +1,5 @@
-//! The PostgreSQL back end: connecting (no TLS: a server on the same host or a private
-//! network), its own schema migrations (the same tables as SQLite's latest schema, in
+//! The PostgreSQL back end: connecting (TLS as the URL's `sslmode` asks, see `pg_tls`), its own
+//! schema migrations (the same tables as SQLite's latest schema, in
 //! PostgreSQL's types, with the append-only rules as trigger functions) and write transactions
 //! serialised across every process by one transaction-level advisory lock.
 
@@ -14,11 +14,7 @@ const WRITER_LOCK: i64 = 0x0074_7261_6a65_6374;
 
 /// Connect and migrate. `shown` is the masked URL, the only form errors may carry.
 pub(super) fn connect(url: &str, shown: &str) -> Result<Store, StoreError> {
-    let failed = |e: postgres::Error| StoreError::Connect {
-        target: shown.to_string(),
-        reason: describe(&e),
-    };
-    let mut client = postgres::Client::connect(url, postgres::NoTls).map_err(failed)?;
+    let mut client = super::pg_tls::connect(url, shown)?;
     migrate(&mut client, shown)?;
     Ok(Store {
         conn: Conn::Postgres(Box::new(Mutex::new(PgClient::new(client)))),
@@ -128,7 +124,7 @@ pub fn create_database(url: &str, name: &str) -> Result<String, StoreError> {
             name: name.to_string(),
         });
     }
-    let mut client = postgres::Client::connect(url, postgres::NoTls).or_store()?;
+    let mut client = super::pg_tls::connect(url, url)?;
     client
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .or_store()?;

@@ -223,7 +223,7 @@ pub fn store_at_version(target: &crate::DbTarget, k: usize) -> Result<Store, Sto
             })
         }
         crate::DbTarget::Postgres(url) => {
-            let mut client = postgres::Client::connect(url, postgres::NoTls).or_store()?;
+            let mut client = crate::pg_tls::connect(url, url)?;
             client
                 .batch_execute("CREATE TABLE traject_schema (version BIGINT NOT NULL)")
                 .or_store()?;

@@ -292,6 +292,7 @@ pub fn store_error(e: &S, l: Lang) -> String {
         S::Database(reason) => m(l, format!("databank: {reason}"), format!("base de données : {reason}"), format!("database: {reason}")),
         S::Unavailable { reason } => m(l, format!("de databank is nu niet bereikbaar ({reason}): probeer zo dadelijk opnieuw"), format!("la base de données est injoignable pour l'instant ({reason}) : réessayez dans un instant"), format!("the database cannot be reached just now ({reason}): try again in a moment")),
         S::Connect { target, reason } => m(l, format!("{target}: geen verbinding met de PostgreSQL-server: {reason} — controleer het adres, de gebruiker en of de server draait"), format!("{target} : connexion au serveur PostgreSQL impossible : {reason} — vérifiez l'adresse, l'utilisateur et que le serveur tourne"), format!("{target}: cannot connect to the PostgreSQL server: {reason} — check the address, the user and that the server runs")),
+        S::ConnectTls { target, problem } => tls_setting(target, problem, l),
         S::Column { index, expected, found } => m(l, format!("databank: kolom {index} bevat {found}, verwacht {expected} — is dit een traject-databank?"), format!("base de données : la colonne {index} contient {found}, attendu {expected} — est-ce une base de données traject ?"), format!("database: column {index} holds {found}, expected {expected} — is this a traject database?")),
         S::NoRow => m(l, "databank: een rij die de opvraging nodig heeft ontbreekt", "base de données : une ligne nécessaire à la requête manque", "database: a row the query needs is missing"),
         S::CopyTargetNotEmpty { target } => m(l, format!("{target}: het doel bevat al dossiers, gebruikers of een audit-spoor; kopieer naar een lege databank"), format!("{target} : la cible contient déjà des dossiers, des utilisateurs ou une piste d'audit ; copiez vers une base de données vide"), format!("{target}: the target already holds cases, users or an audit trail; copy into an empty database")),
@@ -322,4 +323,29 @@ pub fn unknown_state(given: &str, l: Lang) -> String {
         ),
         l,
     )
+}
+
+/// A connection string whose TLS words cannot be honoured.
+fn tls_setting(target: &str, p: &traject_cases::store::TlsSetting, l: Lang) -> String {
+    use traject_cases::store::TlsSetting as T;
+    match p {
+        T::UnknownMode { given } => m(
+            l,
+            format!("{target}: sslmode={given} bestaat niet; kies disable, prefer, require, verify-ca of verify-full"),
+            format!("{target} : sslmode={given} n'existe pas ; choisissez disable, prefer, require, verify-ca ou verify-full"),
+            format!("{target}: there is no sslmode={given}; choose disable, prefer, require, verify-ca or verify-full"),
+        ),
+        T::NeedsRootCert { mode } => m(
+            l,
+            format!("{target}: sslmode={mode} vraagt sslrootcert=BESTAND (het certificaat van de autoriteit die dat van de server ondertekende, PEM) of sslrootcert=system"),
+            format!("{target} : sslmode={mode} demande sslrootcert=FICHIER (le certificat de l'autorité qui a signé celui du serveur, PEM) ou sslrootcert=system"),
+            format!("{target}: sslmode={mode} needs sslrootcert=FILE (the certificate of the authority that signed the server's, PEM) or sslrootcert=system"),
+        ),
+        T::RootCert { path, reason } => m(
+            l,
+            format!("{target}: kan de certificaten in {path} (sslrootcert) niet gebruiken: {reason}"),
+            format!("{target} : impossible d'utiliser les certificats de {path} (sslrootcert) : {reason}"),
+            format!("{target}: cannot use the certificates in {path} (sslrootcert): {reason}"),
+        ),
+    }
 }

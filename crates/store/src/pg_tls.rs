@@ -1,0 +1,259 @@
+//! TLS to PostgreSQL, with libpq's connection-string words: `sslmode=disable|prefer|require|
+//! verify-ca|verify-full` and `sslrootcert=FILE` (PEM; `system` for the operating system's
+//! authorities). rustls with the ring provider does the work, so no C toolchain or OpenSSL is
+//! needed. As in libpq: `prefer` (the default) and `require` encrypt without checking the
+//! server's certificate — unless `sslrootcert` is given, when they check it as `verify-ca`
+//! does; `verify-ca` checks that a trusted authority signed it; `verify-full` checks that too
+//! and that it names the host connected to.
+
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use traject_cases::store::TlsSetting;
+
+use super::StoreError;
+
+/// The authorities Debian (and most Linux systems) trust, for `sslrootcert=system`.
+const SYSTEM_ROOTS: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Disable,
+    Prefer,
+    Require,
+    VerifyCa,
+    VerifyFull,
+}
+
+/// A connection: the URL as the PostgreSQL client reads it (TLS words it does not know
+/// replaced), and how to wrap the socket.
+pub(super) struct Plan {
+    pub url: String,
+    pub tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+}
+
+/// Read the TLS words of `url`; `shown` (the masked URL) names the target in errors.
+pub(super) fn plan(url: &str, shown: &str) -> Result<Plan, StoreError> {
+    let fail = |problem| StoreError::ConnectTls {
+        target: shown.to_string(),
+        problem,
+    };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut mode = Mode::Prefer;
+    let mut root_cert: Option<String> = None;
+    let mut kept: Vec<&str> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "sslmode" => {
+                mode = match value {
+                    "disable" => Mode::Disable,
+                    "prefer" => Mode::Prefer,
+                    "require" => Mode::Require,
+                    "verify-ca" => Mode::VerifyCa,
+                    "verify-full" => Mode::VerifyFull,
+                    other => {
+                        return Err(fail(TlsSetting::UnknownMode {
+                            given: other.to_string(),
+                        }))
+                    }
+                }
+            }
+            "sslrootcert" => root_cert = Some(value.to_string()),
+            _ => kept.push(pair),
+        }
+    }
+    // The client knows disable, prefer and require; verification is ours.
+    let client_mode = match mode {
+        Mode::Disable => "disable",
+        Mode::Prefer => "prefer",
+        _ => "require",
+    };
+    kept.push(match client_mode {
+        "disable" => "sslmode=disable",
+        "prefer" => "sslmode=prefer",
+        _ => "sslmode=require",
+    });
+    let url = format!("{base}?{}", kept.join("&"));
+    if mode == Mode::Disable {
+        return Ok(Plan { url, tls: None });
+    }
+    let roots = match &root_cert {
+        Some(path) => Some(read_roots(path).map_err(fail)?),
+        None if matches!(mode, Mode::VerifyCa | Mode::VerifyFull) => {
+            return Err(fail(TlsSetting::NeedsRootCert {
+                mode: if mode == Mode::VerifyCa {
+                    "verify-ca"
+                } else {
+                    "verify-full"
+                }
+                .to_string(),
+            }))
+        }
+        None => None,
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier: Arc<dyn ServerCertVerifier> = match roots {
+        None => Arc::new(EncryptOnly(provider.clone())),
+        Some(roots) => {
+            let webpki =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                    .build()
+                    .map_err(|e| {
+                        fail(TlsSetting::RootCert {
+                            path: root_cert.clone().unwrap_or_default(),
+                            reason: e.to_string(),
+                        })
+                    })?;
+            if mode == Mode::VerifyFull {
+                webpki
+            } else {
+                Arc::new(AuthorityOnly(webpki))
+            }
+        }
+    };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("ring supports the default protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    Ok(Plan {
+        url,
+        tls: Some(tokio_postgres_rustls::MakeRustlsConnect::new(config)),
+    })
+}
+
+/// The authorities in a PEM file (or the system's).
+fn read_roots(path: &str) -> Result<RootCertStore, TlsSetting> {
+    let file = if path == "system" { SYSTEM_ROOTS } else { path };
+    let problem = |reason: String| TlsSetting::RootCert {
+        path: file.to_string(),
+        reason,
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(file)
+        .map_err(|e| problem(e.to_string()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| problem(e.to_string()))?;
+    let mut roots = RootCertStore::empty();
+    let (added, _ignored) = roots.add_parsable_certificates(certs);
+    if added == 0 {
+        return Err(problem("no certificate in it".to_string()));
+    }
+    Ok(roots)
+}
+
+/// `prefer` and `require` without authorities: the channel is encrypted and the handshake's
+/// signatures checked, but any certificate is taken (libpq does the same).
+#[derive(Debug)]
+struct EncryptOnly(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for EncryptOnly {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `verify-ca`: the certificate chains to a trusted authority; the name in it is not checked.
+#[derive(Debug)]
+struct AuthorityOnly(Arc<WebPkiServerVerifier>);
+
+impl ServerCertVerifier for AuthorityOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// Connect to the server at `url` as `plan` says.
+pub(super) fn connect(url: &str, shown: &str) -> Result<postgres::Client, StoreError> {
+    let plan = plan(url, shown)?;
+    let connected = match plan.tls {
+        Some(tls) => postgres::Client::connect(&plan.url, tls),
+        None => postgres::Client::connect(&plan.url, postgres::NoTls),
+    };
+    connected.map_err(|e| StoreError::Connect {
+        target: shown.to_string(),
+        reason: super::postgres::describe(&e),
+    })
+}
