@@ -292,3 +292,171 @@ fn killing_the_server_under_write_load_loses_no_acknowledged_write_on_either_sto
         );
     }
 }
+
+/// A small file system of its own (tmpfs) mounted on a temporary folder, unmounted when
+/// dropped; `None` when this process may not mount (neither root nor password-less sudo).
+struct SmallVolume {
+    dir: tempfile::TempDir,
+    sudo: bool,
+}
+
+impl SmallVolume {
+    fn mount(size: &str) -> Option<SmallVolume> {
+        let dir = tempfile::tempdir().ok()?;
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+        let mut mount = if root {
+            std::process::Command::new("mount")
+        } else {
+            let mut c = std::process::Command::new("sudo");
+            c.args(["-n", "mount"]);
+            c
+        };
+        let done = mount
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=1777"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        done.then_some(SmallVolume { dir, sudo: !root })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallVolume {
+    fn drop(&mut self) {
+        let mut umount = if self.sudo {
+            let mut c = std::process::Command::new("sudo");
+            c.args(["-n", "umount", "-l"]);
+            c
+        } else {
+            let mut c = std::process::Command::new("umount");
+            c.arg("-l");
+            c
+        };
+        let _ = umount.arg(self.dir.path()).status();
+    }
+}
+
+/// Sets the flag when dropped: the writers stop when the test's own thread ends, by a failed
+/// assertion too (the scope would otherwise wait for them forever).
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Fill the file system `dir` is on with a ballast file until no byte more fits.
+fn fill(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::io::Write;
+    let ballast = dir.join("ballast");
+    let mut file = std::fs::File::create(&ballast).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    while file.write_all(&chunk).is_ok() {}
+    // The last bytes that fit, a few at a time.
+    while file.write_all(&chunk[..512]).is_ok() {}
+    let _ = file.sync_all();
+    ballast
+}
+
+#[test]
+fn a_full_disk_under_write_load_answers_503_keeps_the_store_whole_and_work_resumes() {
+    let test = "a_full_disk_under_write_load_answers_503_keeps_the_store_whole_and_work_resumes";
+    let Some(volume) = SmallVolume::mount("24m") else {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI: {test} mounts a small tmpfs: run as root or with password-less sudo");
+        }
+        crate::common::skipped(
+            test,
+            "cannot mount a tmpfs (not root, no password-less sudo)",
+        );
+        return;
+    };
+    let db = volume.path().join("cases.db");
+    crate::common::add_user(&db, "ann", "social-worker", Some("north"));
+    let mut s = serve_on(db.to_str().unwrap(), tempfile::tempdir().unwrap(), &[]);
+    let ann = s.login("ann");
+    let stop = AtomicBool::new(false);
+    let seen = Mutex::new(Seen::default());
+    let (mut full_answer, mut freed_at) = (String::new(), None);
+    std::thread::scope(|scope| {
+        let (s, ann, stop, seen) = (&s, &ann, &stop, &seen);
+        scope.spawn(move || writers(s, ann, "F", stop, seen));
+        // The writers stop however this ends (a failed assertion too).
+        let _stop = StopOnDrop(stop);
+        std::thread::sleep(Duration::from_millis(1000));
+        let ballast = fill(volume.path());
+        // Writes fail now (each commit needs room in the write-ahead log or the file).
+        let agent = ureq::AgentBuilder::new().build();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        for n in 0.. {
+            let (status, body, retry) = create(&agent, s, ann, &format!("probe-{n}"));
+            if status == 503 && retry && body.contains("disk is full") {
+                full_answer = body;
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no full-disk answer: last {status} {body}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Reads still work while the disk is full.
+        assert_eq!(s.get(Some(ann), "/api/cases/1").0, 200);
+        std::thread::sleep(Duration::from_millis(1000));
+        std::fs::remove_file(&ballast).unwrap();
+        let freed = Instant::now();
+        freed_at = Some(freed);
+        let deadline = freed + Duration::from_secs(10);
+        while recovered_after(&seen.lock().unwrap(), freed).is_none() {
+            assert!(
+                Instant::now() < deadline,
+                "no write succeeded after room was made"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        stop.store(true, Ordering::Relaxed);
+    });
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(
+        seen.wrong.is_empty(),
+        "{:?}",
+        &seen.wrong[..seen.wrong.len().min(3)]
+    );
+    assert!(
+        full_answer.contains("ask the IT department"),
+        "{full_answer}"
+    );
+    let store = traject_store::Store::open(&db).unwrap();
+    for (dossier, id) in &seen.acknowledged {
+        assert!(
+            store.case(*id).unwrap().is_some(),
+            "case {id} ({dossier}) acknowledged and lost"
+        );
+    }
+    assert!(store.integrity_problems().unwrap().is_empty());
+    assert!(store.event_order_problems().unwrap().is_empty());
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert!(log.contains("disk is full"), "the operator's log says why");
+    eprintln!(
+        "full disk on SQLite: {} acknowledged creates, {} answers 503 while full, first write {:.3} s after room was made, 0 lost, integrity ok",
+        seen.acknowledged.len(),
+        seen.unavailable,
+        recovered_after(&seen, freed_at.unwrap()).unwrap()
+    );
+}

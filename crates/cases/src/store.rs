@@ -50,6 +50,11 @@ pub enum StoreError {
     Unavailable {
         reason: String,
     },
+    /// The disk the database writes to is full (SQLite's SQLITE_FULL, PostgreSQL's 53100):
+    /// nothing was written; work resumes once there is room.
+    Full {
+        reason: String,
+    },
     Connect {
         target: String,
         reason: String,

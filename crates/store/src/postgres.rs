@@ -97,6 +97,12 @@ pub(super) fn is_unavailable(e: &postgres::Error) -> bool {
     false
 }
 
+/// Whether the server's disk is full (SQLSTATE 53100, disk_full).
+pub(super) fn is_disk_full(e: &postgres::Error) -> bool {
+    e.as_db_error()
+        .is_some_and(|db| db.code().code() == "53100")
+}
+
 pub(super) fn describe(e: &postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return format!("{} ({})", db.message(), db.code().code());

@@ -22,16 +22,13 @@ pub(crate) trait OrStore<T> {
 impl<T> OrStore<T> for Result<T, rusqlite::Error> {
     fn or_store(self) -> Result<T, StoreError> {
         self.map_err(|e| {
-            let busy = matches!(
-                e.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            );
-            if busy {
-                StoreError::Unavailable {
-                    reason: e.to_string(),
+            let reason = e.to_string();
+            match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    StoreError::Unavailable { reason }
                 }
-            } else {
-                StoreError::Database(e.to_string())
+                Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full { reason },
+                _ => StoreError::Database(reason),
             }
         })
     }
@@ -43,6 +40,8 @@ impl<T> OrStore<T> for Result<T, postgres::Error> {
             let reason = super::postgres::describe(&e);
             if super::postgres::is_unavailable(&e) {
                 StoreError::Unavailable { reason }
+            } else if super::postgres::is_disk_full(&e) {
+                StoreError::Full { reason }
             } else {
                 StoreError::Database(reason)
             }

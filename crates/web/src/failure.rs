@@ -19,6 +19,9 @@ use traject_store::StoreError;
 pub const DATABASE_RETRY_SECS: i64 = 2;
 
 /// Requests answered 503 because the database could not be reached (for `/metrics`).
+/// How long a client is asked to wait when the database's disk is full (someone must act).
+const DISK_FULL_RETRY_SECS: i64 = 30;
+
 pub static DATABASE_UNAVAILABLE: std::sync::atomic::AtomicU64 =
     std::sync::atomic::AtomicU64::new(0);
 
@@ -136,6 +139,18 @@ impl From<AppError> for Failure {
                 "la base de données est injoignable pour l'instant : réessayez dans un instant",
             );
             f.retry_after = Some(DATABASE_RETRY_SECS);
+            return f;
+        }
+        if let AppError::Store(StoreError::Full { .. }) = &e {
+            // The IT department must act (make room); the request may be sent again after.
+            tracing::error!(error = %app_error(&e, Lang::En), "the database's disk is full");
+            let mut f = Failure::worded(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database's disk is full: nothing was saved; ask the IT department to make room, then try again",
+                "de schijf van de databank is vol: er is niets bewaard; vraag de IT-dienst om ruimte te maken en probeer dan opnieuw",
+                "le disque de la base de données est plein\u{a0}: rien n'a été enregistré\u{a0}; demandez au service informatique de faire de la place, puis réessayez",
+            );
+            f.retry_after = Some(DISK_FULL_RETRY_SECS);
             return f;
         }
         if status == StatusCode::INTERNAL_SERVER_ERROR {
