@@ -2,7 +2,10 @@
 //! other tests share theirs and must not see it restart): the database server restarted under
 //! write load, and stopped for a while. The server must answer 503 with Retry-After while the
 //! database is away — never a 500, never a stuck state — succeed again within seconds once it
-//! is back, without a restart of traject, and hold every write it acknowledged, once.
+//! is back, without a restart of traject, and hold every write it acknowledged, once. Also:
+//! `kill -9` of the server on either store; the SQLite volume full; one connection broken
+//! mid-request (a proxy cuts it), retried once when nothing was saved, reported when a commit
+//! is in doubt.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -413,8 +416,9 @@ fn a_full_disk_under_write_load_answers_503_keeps_the_store_whole_and_work_resum
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        // Reads still work while the disk is full.
-        assert_eq!(s.get(Some(ann), "/api/cases/1").0, 200);
+        // The server stays up and says the store is reachable (reading a case would write
+        // its audit entry, and fails as every write does).
+        assert_eq!(s.get(None, "/readyz").0, 200);
         std::thread::sleep(Duration::from_millis(1000));
         std::fs::remove_file(&ballast).unwrap();
         let freed = Instant::now();
@@ -458,5 +462,152 @@ fn a_full_disk_under_write_load_answers_503_keeps_the_store_whole_and_work_resum
         seen.acknowledged.len(),
         seen.unavailable,
         recovered_after(&seen, freed_at.unwrap()).unwrap()
+    );
+}
+
+/// What the cutting proxy does to the next message a client sends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cut {
+    Nothing,
+    /// Close the connection instead of passing on the next statement (the connection check,
+    /// an empty query, still passes): the connection breaks after the pool found it good.
+    NextStatement,
+    /// Pass on the next COMMIT, then close the connection before its answer comes back.
+    AfterCommit,
+}
+
+/// A TCP proxy in front of PostgreSQL that breaks one connection when told to.
+struct CuttingProxy {
+    port: u16,
+    cut: std::sync::Arc<Mutex<Cut>>,
+}
+
+impl CuttingProxy {
+    fn start(upstream: std::net::SocketAddr) -> CuttingProxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cut = std::sync::Arc::new(Mutex::new(Cut::Nothing));
+        let armed = cut.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = TcpStream::connect(upstream) else {
+                    continue;
+                };
+                let (mut from_server, mut to_client) =
+                    (server.try_clone().unwrap(), client.try_clone().unwrap());
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut from_server, &mut to_client);
+                    let _ = to_client.shutdown(Shutdown::Both);
+                });
+                let (mut from_client, mut to_server) = (client, server);
+                let armed = armed.clone();
+                std::thread::spawn(move || {
+                    const CONNECTION_CHECK: &[u8] = b"Q\0\0\0\x05\0";
+                    let mut buf = vec![0u8; 64 * 1024];
+                    loop {
+                        let n = match from_client.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        let chunk = &buf[..n];
+                        let mut cut = armed.lock().unwrap();
+                        let commit = chunk.windows(6).any(|w| w == b"COMMIT");
+                        match *cut {
+                            Cut::NextStatement if chunk != CONNECTION_CHECK => {
+                                *cut = Cut::Nothing;
+                                break;
+                            }
+                            Cut::AfterCommit if commit => {
+                                *cut = Cut::Nothing;
+                                // The client is cut off first, so it never hears back;
+                                // then the server, whose side stays open long after the test
+                                // has looked, gets the COMMIT and commits.
+                                let _ = from_client.shutdown(Shutdown::Both);
+                                let _ = to_server.write_all(chunk);
+                                std::thread::sleep(Duration::from_secs(60));
+                                break;
+                            }
+                            _ => {}
+                        }
+                        drop(cut);
+                        if to_server.write_all(chunk).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = from_client.shutdown(Shutdown::Both);
+                    let _ = to_server.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        CuttingProxy { port, cut }
+    }
+
+    fn arm(&self, cut: Cut) {
+        *self.cut.lock().unwrap() = cut;
+    }
+
+    fn armed(&self) -> Cut {
+        *self.cut.lock().unwrap()
+    }
+}
+
+#[test]
+fn a_connection_broken_mid_request_is_retried_once_when_nothing_was_saved_and_reported_when_a_commit_is_in_doubt(
+) {
+    let Some(url) = crate::common::postgres_database("traject_retry") else {
+        return;
+    };
+    add_user_on(&url, "ann", "social-worker", Some("north"), None);
+    // postgres://user@127.0.0.1:PORT/db → the same database through the proxy.
+    let (head, tail) = url.rsplit_once('@').unwrap();
+    let (host_port, db) = tail.split_once('/').unwrap();
+    let proxy = CuttingProxy::start(host_port.parse().unwrap());
+    let through = format!("{head}@127.0.0.1:{}/{db}", proxy.port);
+    let s = serve_on(&through, tempfile::tempdir().unwrap(), &[]);
+    let ann = s.login("ann");
+    let id = {
+        let agent = ureq::AgentBuilder::new().build();
+        let (status, body, _) = create(&agent, &s, &ann, "retry-0");
+        assert_eq!(status, 201, "{body}");
+        serde_json::from_str::<Value>(&body).unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+
+    // A read whose connection breaks after the pool's check: answered, not 503.
+    proxy.arm(Cut::NextStatement);
+    let (status, case) = s.get(Some(&ann), &format!("/api/cases/{id}"));
+    assert!(proxy.armed() == Cut::Nothing, "the proxy cut a connection");
+    assert_eq!(status, 200, "{case}");
+    // A write likewise: created once.
+    proxy.arm(Cut::NextStatement);
+    let agent = ureq::AgentBuilder::new().build();
+    let (status, body, _) = create(&agent, &s, &ann, "retry-1");
+    assert!(proxy.armed() == Cut::Nothing);
+    assert_eq!(status, 201, "{body}");
+    let (status, again, _) = create(&agent, &s, &ann, "retry-1");
+    assert_eq!(status, 409, "the dossier exists once: {again}");
+
+    // A write whose COMMIT was sent but not answered: not run again, and it says so.
+    proxy.arm(Cut::AfterCommit);
+    let (status, body, retry) = create(&agent, &s, &ann, "retry-2");
+    assert!(proxy.armed() == Cut::Nothing);
+    let log = || std::fs::read_to_string(&s.log).unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        retry && body.contains("may have been saved"),
+        "{body}\n{}",
+        log()
+    );
+    let (status, again, _) = create(&agent, &s, &ann, "retry-2");
+    assert_eq!(status, 409, "the server did commit it, once: {again}");
+
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert_eq!(
+        log.matches("running the request once more").count(),
+        2,
+        "{log}"
     );
 }

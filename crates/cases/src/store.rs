@@ -45,9 +45,18 @@ pub enum StoreError {
         known: usize,
     },
     Database(String),
-    /// The database cannot be reached just now (its server restarts, the connection broke,
-    /// SQLite stayed busy past the timeout): the same request may succeed a moment later.
+    /// The database cannot be reached just now (its server restarts, the connection broke):
+    /// nothing was saved, and the same request may succeed a moment later.
     Unavailable {
+        reason: String,
+    },
+    /// SQLite stayed busy (other writers) past its timeout: nothing was saved; try later.
+    Busy {
+        reason: String,
+    },
+    /// The connection broke while a transaction was being committed: the change may or may
+    /// not have been saved, so the request must not be sent again blindly.
+    CommitUnknown {
         reason: String,
     },
     /// The disk the database writes to is full (SQLite's SQLITE_FULL, PostgreSQL's 53100):

@@ -25,7 +25,7 @@ impl<T> OrStore<T> for Result<T, rusqlite::Error> {
             let reason = e.to_string();
             match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                    StoreError::Unavailable { reason }
+                    StoreError::Busy { reason }
                 }
                 Some(rusqlite::ErrorCode::DiskFull) => StoreError::Full { reason },
                 _ => StoreError::Database(reason),
@@ -459,7 +459,14 @@ impl Tx<'_> {
     pub fn commit(self) -> Result<(), StoreError> {
         match self {
             Tx::Sqlite(t) => Ok(t.commit().or_store()?),
-            Tx::Postgres(t) => Ok(t.into_inner().tx.commit().or_store()?),
+            // Once COMMIT is sent, a broken connection leaves the outcome unknown (it may
+            // have committed before the answer was lost); before it, nothing was saved.
+            Tx::Postgres(t) => match t.into_inner().tx.commit().or_store() {
+                Err(StoreError::Unavailable { reason }) => {
+                    Err(StoreError::CommitUnknown { reason })
+                }
+                other => other,
+            },
         }
     }
 }

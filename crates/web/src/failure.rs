@@ -37,6 +37,9 @@ pub struct Failure {
     /// The located problems behind the error, worded where they are shown.
     pub problems: Vec<Located<RowProblem>>,
     pub retry_after: Option<i64>,
+    /// The database could not be reached and nothing was saved: the server may run the same
+    /// request once more on a fresh connection (`ops::retry_once`).
+    pub retry_safe: bool,
 }
 
 /// The JSON body of every failure under `/api/`: what went wrong and what to do, and the
@@ -61,6 +64,7 @@ impl Failure {
             lang: None,
             problems: Vec::new(),
             retry_after: None,
+            retry_safe: false,
         }
     }
 
@@ -106,9 +110,12 @@ impl Failure {
 fn status_of(e: &AppError) -> StatusCode {
     match e {
         // The database restarts or is busy: the same request may succeed in a moment.
-        AppError::Store(StoreError::Unavailable { .. } | StoreError::Connect { .. }) => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        AppError::Store(
+            StoreError::Unavailable { .. }
+            | StoreError::Busy { .. }
+            | StoreError::Connect { .. }
+            | StoreError::CommitUnknown { .. },
+        ) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Forbidden { .. } | AppError::WholeStore { .. } => StatusCode::FORBIDDEN,
         AppError::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
         AppError::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
@@ -128,6 +135,18 @@ fn status_of(e: &AppError) -> StatusCode {
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Failure {
         let status = status_of(&e);
+        if let AppError::Store(StoreError::CommitUnknown { .. }) = &e {
+            tracing::warn!(error = %app_error(&e, Lang::En), "commit outcome unknown");
+            DATABASE_UNAVAILABLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut f = Failure::worded(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the connection to the database broke while saving: the change may have been saved; check before sending it again",
+                "de verbinding met de databank brak af tijdens het bewaren: de wijziging is misschien bewaard; kijk het na voor u ze opnieuw stuurt",
+                "la connexion à la base de données a été coupée pendant l'enregistrement\u{a0}: la modification a peut-être été enregistrée\u{a0}; vérifiez avant de l'envoyer à nouveau",
+            );
+            f.retry_after = Some(DATABASE_RETRY_SECS);
+            return f;
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // Store errors name no row values: fit for the log an operator reads.
             tracing::warn!(error = %app_error(&e, Lang::En), "database unavailable");
@@ -139,6 +158,7 @@ impl From<AppError> for Failure {
                 "la base de données est injoignable pour l'instant : réessayez dans un instant",
             );
             f.retry_after = Some(DATABASE_RETRY_SECS);
+            f.retry_safe = matches!(e, AppError::Store(StoreError::Unavailable { .. }));
             return f;
         }
         if let AppError::Store(StoreError::Full { .. }) = &e {
@@ -205,11 +225,25 @@ impl IntoResponse for Failure {
                 .then(super::ops::request_id)
                 .flatten(),
         };
-        let mut response = (self.status, axum::Json(body)).into_response();
+        let response = (self.status, axum::Json(body)).into_response();
+        self.marked(response)
+    }
+}
+
+/// Marks an answer whose request may be run once more (see `Failure::retry_safe`).
+#[derive(Debug, Clone, Copy)]
+pub struct RetrySafe;
+
+impl Failure {
+    /// The answer with this failure's Retry-After and, when safe, the mark for one retry.
+    pub fn marked(&self, mut response: Response) -> Response {
         if let Some(secs) = self.retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, secs.into());
+        }
+        if self.retry_safe {
+            response.extensions_mut().insert(RetrySafe);
         }
         response
     }

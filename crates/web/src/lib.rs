@@ -297,6 +297,7 @@ fn router(server: Shared) -> Router {
         .route("/metrics", get(metrics::metrics))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(ops::retry_once))
         .layer(middleware::from_fn(guard::worded_rejections))
         .layer(middleware::from_fn_with_state(server.clone(), guard::guard))
         .layer(middleware::from_fn_with_state(

@@ -152,9 +152,12 @@ pub async fn metrics(State(s): State<Shared>, headers: HeaderMap) -> Response {
         let _ = writeln!(out, "# HELP traject_db_connections_idle Database connections kept open between requests.");
         let _ = writeln!(out, "# TYPE traject_db_connections_idle gauge");
         let _ = writeln!(out, "traject_db_connections_idle {idle}");
-        let _ = writeln!(out, "# HELP traject_db_unavailable_total Requests answered 503 because the database could not be reached.");
+        let _ = writeln!(out, "# HELP traject_db_unavailable_total Requests that met a database that could not be reached (some then succeeded on their one retry).");
         let _ = writeln!(out, "# TYPE traject_db_unavailable_total counter");
         let _ = writeln!(out, "traject_db_unavailable_total {}", super::failure::DATABASE_UNAVAILABLE.load(Ordering::Relaxed));
+        let _ = writeln!(out, "# HELP traject_requests_retried_total Requests run once more on a fresh connection after a broken one saved nothing.");
+        let _ = writeln!(out, "# TYPE traject_requests_retried_total counter");
+        let _ = writeln!(out, "traject_requests_retried_total {}", super::ops::RETRIED.load(Ordering::Relaxed));
         caseload(&server, &mut out);
         Ok(out)
     })

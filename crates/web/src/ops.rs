@@ -158,3 +158,42 @@ pub async fn stop_signal() {
     }
     tracing::warn!("stopping: no new connections; requests in flight may finish");
 }
+
+/// Run a request once more when its first run met a database connection that had broken and
+/// saved nothing (a read, or a write whose transaction never committed: the answer carries
+/// `RetrySafe`): the second run takes a fresh connection, so a database that restarted a moment
+/// ago costs the person nothing. Bodies are read into memory first (at most the body limit) so
+/// that the request can be sent twice; a second failure is answered as it is.
+pub async fn retry_once(request: Request<axum::body::Body>, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, super::BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return crate::pages::failure_response(
+                parts.uri.path(),
+                &parts.headers,
+                crate::failure::of_status(StatusCode::PAYLOAD_TOO_LARGE),
+            )
+        }
+    };
+    let again = Request::from_parts(parts.clone(), axum::body::Body::from(bytes.clone()));
+    let first = next
+        .clone()
+        .run(Request::from_parts(parts, bytes.into()))
+        .await;
+    if first
+        .extensions()
+        .get::<crate::failure::RetrySafe>()
+        .is_none()
+    {
+        return first;
+    }
+    tracing::warn!(
+        "a database connection broke and nothing was saved: running the request once more"
+    );
+    RETRIED.fetch_add(1, Ordering::Relaxed);
+    next.run(again).await
+}
+
+/// Requests run a second time by `retry_once` (a metric).
+pub static RETRIED: AtomicU64 = AtomicU64::new(0);

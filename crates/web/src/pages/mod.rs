@@ -149,13 +149,8 @@ fn failure_page(f: Failure, headers: &HeaderMap) -> Response {
             p { a href="/board" { (t(lang, "Terug naar de werklijst", "Retour au tableau de bord", "Back to the board")) } }
         },
     );
-    let mut response = (f.status, Html(body.into_string())).into_response();
-    if let Some(secs) = f.retry_after {
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, secs.into());
-    }
-    response
+    let response = (f.status, Html(body.into_string())).into_response();
+    f.marked(response)
 }
 
 /// A failure as the caller reads it: JSON under `/api/`, a page elsewhere.
