@@ -146,3 +146,159 @@ fn a_store_whose_event_log_goes_back_in_time_fails_verification() {
         "{text}"
     );
 }
+
+/// Every file of a SQLite store (the database, its write-ahead log and shared memory), as bytes.
+fn raw_store(db: &std::path::Path) -> Vec<u8> {
+    ["", "-wal", "-shm"]
+        .iter()
+        .flat_map(|suffix| std::fs::read(format!("{}{suffix}", db.display())).unwrap_or_default())
+        .collect()
+}
+
+fn holds(bytes: &[u8], text: &str) -> bool {
+    bytes.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+#[test]
+fn a_person_erased_after_the_backup_stays_erased_after_a_restore() {
+    let s = serve();
+    let ann = s.login("ann");
+    for (n, dossier) in ["KEEP-1", "ERASE-ME-7731", "KEEP-3"].iter().enumerate() {
+        let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "{dossier}", "#), 1);
+        assert_eq!(s.create(&ann, &referral), n as i64 + 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let live = s.db.to_str().unwrap().to_string();
+    let run = |args: &[&str]| {
+        let out = traject().args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    };
+    let (ok, text) = run(&["db", "backup", "--db", &live, "--to", &path("backup.db")]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&[
+        "case",
+        "erase",
+        "2",
+        "--db",
+        &live,
+        "--reason",
+        "GDPR art. 17 request",
+    ]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&[
+        "db",
+        "tombstones",
+        "export",
+        "--db",
+        &live,
+        "--to",
+        &path("tombstones.json"),
+    ]);
+    assert!(ok && text.contains("1 tombstones"), "{text}");
+    let exported = std::fs::read_to_string(path("tombstones.json")).unwrap();
+    assert!(
+        !exported.contains("ERASE-ME-7731"),
+        "only a hash of the dossier: {exported}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path("tombstones.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Without tombstones the backup brings the person back, and the restore warns of it.
+    let (ok, text) = run(&[
+        "db",
+        "restore",
+        "--from",
+        &path("backup.db"),
+        "--db",
+        &path("plain.db"),
+    ]);
+    assert!(ok && text.contains("no tombstones given"), "{text}");
+    assert!(holds(
+        &raw_store(std::path::Path::new(&path("plain.db"))),
+        "ERASE-ME-7731"
+    ));
+
+    // With the exported file, or with the store being replaced: erased again, the rest kept.
+    for (name, source) in [
+        (
+            "from-file.db",
+            ["--tombstones".to_string(), path("tombstones.json")],
+        ),
+        (
+            "from-store.db",
+            ["--tombstones-from".to_string(), live.clone()],
+        ),
+    ] {
+        let out = traject()
+            .args([
+                "db",
+                "restore",
+                "--from",
+                &path("backup.db"),
+                "--db",
+                &path(name),
+            ])
+            .args(&source)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let restored: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            restored["erased_again"],
+            serde_json::json!([2]),
+            "{restored}"
+        );
+        assert_eq!(restored["tombstones"], 1);
+        let bytes = raw_store(std::path::Path::new(&path(name)));
+        assert!(
+            !holds(&bytes, "ERASE-ME-7731"),
+            "{name}: the erased dossier is gone"
+        );
+        assert!(holds(&bytes, "KEEP-1") && holds(&bytes, "KEEP-3"), "{name}");
+        let (ok, text) = run(&["db", "verify", "--db", &path(name)]);
+        assert!(ok, "{text}");
+        // The case's history says what happened and why.
+        let (ok, text) = run(&["case", "history", "2", "--db", &path(name)]);
+        assert!(
+            ok && text.contains("applied again after a restore from a backup"),
+            "{text}"
+        );
+    }
+
+    // A tombstones file that does not read stops the restore before it writes anything.
+    std::fs::write(
+        path("broken.json"),
+        "{\"traject_tombstones\": 1,\n \"tombstones\": [{\"case\": 2}]}",
+    )
+    .unwrap();
+    let (ok, text) = run(&[
+        "db",
+        "restore",
+        "--from",
+        &path("backup.db"),
+        "--db",
+        &path("never.db"),
+        "--tombstones",
+        &path("broken.json"),
+    ]);
+    assert!(!ok && text.contains("broken.json:2:"), "{text}");
+    assert!(!std::path::Path::new(&path("never.db")).exists());
+}

@@ -169,9 +169,32 @@ pub enum DbCommand {
     /// Restore a backup into an empty store (a new SQLite file or an empty PostgreSQL
     /// database), checked by digest.
     #[command(
-        after_help = "Examples:\n  traject db restore --from backups/traject-2026-12-05.db --db traject.db\n  traject db restore --from backups/traject.db --db postgres://traject@db.example/traject\n\nThe target must be empty; the restore is one transaction and its digest must equal the\nbackup's (`traject db verify` prints it)."
+        after_help = "Examples:\n  traject db restore --from backups/traject-2026-12-05.db --db traject.db --tombstones-from broken.db\n  traject db restore --from backups/traject.db --db postgres://traject@db.example/traject --tombstones tombstones.json\n\nThe target must be empty; the restore is one transaction and its digest must equal the\nbackup's (`traject db verify` prints it). Then every erasure the tombstones name is applied\nagain to a case the backup brought back, before the store is used: a person erased after\nthe backup was taken stays erased."
     )]
     Restore(DbRestoreArgs),
+    /// Erasures' tombstones (case, programme, day, a hash of the dossier number).
+    #[command(subcommand)]
+    Tombstones(TombstonesCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TombstonesCommand {
+    /// Write the store's tombstones to a new file (readable by its owner only), to keep apart
+    /// from the backups: `db restore --tombstones FILE` re-applies them.
+    #[command(
+        after_help = "Example:\n  traject db tombstones export --db traject.db --to /srv/tombstones/traject-2026-12-05.json"
+    )]
+    Export(TombstonesExportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct TombstonesExportArgs {
+    /// The store: a SQLite file or a postgres:// URL.
+    #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
+    pub db: DbTarget,
+    /// The new file; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -203,6 +226,13 @@ pub struct DbRestoreArgs {
     /// The empty store to restore into.
     #[arg(long, env = "TRAJECT_DB", default_value = traject_store::DEFAULT_DB, hide_env_values = true)]
     pub db: DbTarget,
+    /// A `db tombstones export` file whose erasures are applied again (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub tombstones: Vec<PathBuf>,
+    /// The store this restore replaces (a SQLite file or a postgres:// URL), whose tombstones
+    /// are applied again.
+    #[arg(long, value_name = "STORE")]
+    pub tombstones_from: Option<DbTarget>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }

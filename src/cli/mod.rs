@@ -28,7 +28,7 @@ use args::*;
 /// The clock every command reads "today" from (the settings' time zone).
 static CLOCK: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
 
-/// Today, in the settings' time zone (Europe/Brussels unless set otherwise).
+/// Today, in the settings' time zone (`traject_app::config::DEFAULT_TIME_ZONE` unless set).
 pub fn today() -> chrono::NaiveDate {
     CLOCK.get_or_init(Clock::default).today()
 }
@@ -82,6 +82,9 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Db(DbCommand::Backup(args)) => web::cmd_db_backup(args),
         Command::Db(DbCommand::Verify(args)) => web::cmd_db_verify(args),
         Command::Db(DbCommand::Restore(args)) => web::cmd_db_restore(args),
+        Command::Db(DbCommand::Tombstones(TombstonesCommand::Export(args))) => {
+            web::cmd_tombstones_export(args)
+        }
         Command::Rollup(args) => web::cmd_rollup(args),
         Command::Audit(args) => web::cmd_audit(args),
         Command::Completions(args) => cmd_completions(args),

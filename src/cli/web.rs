@@ -8,7 +8,7 @@ use traject_app::users::{self, NewUser};
 
 use super::args::{
     operator, AuditArgs, ConfigCheckArgs, DbBackupArgs, DbCopyArgs, DbRestoreArgs, DbVerifyArgs,
-    LogFormat, RollupArgs, ServeArgs, UserCommand,
+    LogFormat, RollupArgs, ServeArgs, TombstonesExportArgs, UserCommand,
 };
 use super::{file_problem, print_json, words, Done, Format, Verb};
 use traject_app::config::{Place, Settings};
@@ -257,16 +257,54 @@ pub fn cmd_db_verify(args: DbVerifyArgs) -> Verb {
 }
 
 pub fn cmd_db_restore(args: DbRestoreArgs) -> Verb {
-    let copied = traject_app::stores::restore(&args.from, &args.db, &operator(None, None))?;
-    match args.format {
-        Format::Json => print_json(&copied),
-        Format::Text => println!(
-            "restored {} → {}; digest {} (the backup's)",
-            args.from.display(),
-            args.db,
-            &copied.digest[..16]
-        ),
+    use traject_app::stores::Tombstones;
+    let lang = traject_i18n::locale_lang();
+    let mut sources: Vec<Tombstones> = args.tombstones.into_iter().map(Tombstones::File).collect();
+    sources.extend(args.tombstones_from.map(Tombstones::Store));
+    if sources.is_empty() {
+        eprintln!(
+            "{}",
+            traject_i18n::say(
+                lang,
+                "let op: geen grafstenen gegeven — wie na deze back-up gewist werd, wordt niet opnieuw gewist (geef --tombstones BESTAND of --tombstones-from DATABANK)",
+                "attention\u{a0}: aucune pierre tombale donnée — les personnes effacées après cette sauvegarde ne sont pas effacées à nouveau (donnez --tombstones FICHIER ou --tombstones-from BASE)",
+                "warning: no tombstones given — people erased after this backup was taken are not erased again (give --tombstones FILE or --tombstones-from STORE)",
+            )
+        );
     }
+    let restored =
+        traject_app::stores::restore(&args.from, &args.db, &sources, &operator(None, None))?;
+    match args.format {
+        Format::Json => print_json(&restored),
+        Format::Text => {
+            println!(
+                "restored {} → {}; digest {} (the backup's)",
+                args.from.display(),
+                args.db,
+                &restored.copied.digest[..16]
+            );
+            println!(
+                "{} tombstones; erased again: {}",
+                restored.tombstones,
+                if restored.erased_again.is_empty() {
+                    "none".to_string()
+                } else {
+                    restored
+                        .erased_again
+                        .iter()
+                        .map(|c| format!("case {c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            );
+        }
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_tombstones_export(args: TombstonesExportArgs) -> Verb {
+    let n = traject_app::stores::export_tombstones(&args.db, &args.to, &operator(None, None))?;
+    println!("{n} tombstones of {} → {}", args.db, args.to.display());
     Ok(Done::Success)
 }
 

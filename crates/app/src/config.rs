@@ -362,35 +362,16 @@ impl Settings {
         for (key, key_span, value) in found {
             let kind = KEYS.iter().find(|(k, _)| *k == key).map(|(_, kind)| *kind);
             let Some(kind) = kind else {
-                let (table, name) = key.rsplit_once('.').unwrap_or(("", &key));
-                let nearest = did_you_mean(name, names_in(table)).map(|n| match table {
-                    "" => n.to_string(),
-                    t => format!("{t}.{n}"),
-                });
                 problems.push(ConfigError {
                     place: at(&text, key_span.start),
+                    problem: ConfigProblem::UnknownKey {
+                        nearest: nearest_key(&key),
+                    },
                     key,
-                    problem: ConfigProblem::UnknownKey { nearest },
                 });
                 continue;
             };
-            let raw = match value.get_ref() {
-                DeValue::String(s) => Raw::Text(s),
-                DeValue::Integer(i) => {
-                    Raw::Integer(u64::from_str_radix(i.as_str(), i.radix()).ok())
-                }
-                DeValue::Array(items) => {
-                    let texts: Option<Vec<&str>> = items
-                        .iter()
-                        .map(|v| match v.get_ref() {
-                            DeValue::String(s) => Some(s.as_ref()),
-                            _ => None,
-                        })
-                        .collect();
-                    texts.map_or(Raw::Other, Raw::Texts)
-                }
-                _ => Raw::Other,
-            };
+            let raw = raw_of(value.get_ref());
             let place = at(&text, value.span().start);
             match self.set(&key, kind, raw) {
                 Ok(()) => self.placed(&key, place),
@@ -457,27 +438,25 @@ impl Settings {
                 self.metrics_token = Some(t.to_string());
             }
             "log.format" => {
-                self.log_format = match text()? {
-                    "text" => LogFormat::Text,
-                    "json" => LogFormat::Json,
-                    _ => return Err(expected),
-                }
+                let formats = [LogFormat::Text, LogFormat::Json];
+                self.log_format = choice(text()?, LOG_FORMATS, &formats).ok_or(expected)?;
             }
             "log.level" => {
-                self.log_level = match text()? {
-                    "error" => LogLevel::Error,
-                    "warn" => LogLevel::Warn,
-                    "info" => LogLevel::Info,
-                    "debug" => LogLevel::Debug,
-                    _ => return Err(expected),
-                }
+                let levels = [
+                    LogLevel::Error,
+                    LogLevel::Warn,
+                    LogLevel::Info,
+                    LogLevel::Debug,
+                ];
+                self.log_level = choice(text()?, LOG_LEVELS, &levels).ok_or(expected)?;
             }
             "limits.simulated_work" | "limits.deadline_seconds" => {
-                let Kind::Between(min, max) = kind else {
-                    unreachable!("limits are numbers")
-                };
-                let n = match raw {
-                    Raw::Integer(Some(n)) if (min..=max).contains(&n) => n,
+                let n = match (raw, kind) {
+                    (Raw::Integer(Some(n)), Kind::Between(min, max))
+                        if (min..=max).contains(&n) =>
+                    {
+                        n
+                    }
                     _ => return Err(expected),
                 };
                 if key == "limits.simulated_work" {
@@ -509,6 +488,34 @@ impl Settings {
     }
 }
 
+/// The known key closest to an unknown one, in the same table.
+fn nearest_key(key: &str) -> Option<String> {
+    let (table, name) = key.rsplit_once('.').unwrap_or(("", key));
+    did_you_mean(name, names_in(table)).map(|n| match table {
+        "" => n.to_string(),
+        t => format!("{t}.{n}"),
+    })
+}
+
+/// A TOML value as a key may take it.
+fn raw_of<'a>(value: &'a DeValue<'_>) -> Raw<'a> {
+    match value {
+        DeValue::String(s) => Raw::Text(s),
+        DeValue::Integer(i) => Raw::Integer(u64::from_str_radix(i.as_str(), i.radix()).ok()),
+        DeValue::Array(items) => {
+            let texts: Option<Vec<&str>> = items
+                .iter()
+                .map(|v| match v.get_ref() {
+                    DeValue::String(s) => Some(s.as_ref()),
+                    _ => None,
+                })
+                .collect();
+            texts.map_or(Raw::Other, Raw::Texts)
+        }
+        _ => Raw::Other,
+    }
+}
+
 /// The names a table (`""` for the top) may hold: its keys and the tables in it.
 fn names_in(table: &str) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = KEYS
@@ -520,6 +527,11 @@ fn names_in(table: &str) -> Vec<&'static str> {
         .collect();
     names.dedup();
     names
+}
+
+/// The value named `word` among `words` (the same order as `values`).
+fn choice<T: Copy>(word: &str, words: &[&str], values: &[T]) -> Option<T> {
+    words.iter().position(|w| *w == word).map(|i| values[i])
 }
 
 fn expected_of(kind: Kind) -> Expected {

@@ -60,3 +60,28 @@ pub fn write_text(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
     }
     write_atomically(path, |w| w.write_all(text.as_bytes()).map_err(fail))
 }
+
+/// Write `text` to the new file `path`, readable by its owner only (a backup's companion:
+/// never over an existing file; removed again when writing fails).
+pub fn write_private(path: &Path, text: &str) -> Result<(), Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let fail = |e: std::io::Error| {
+        let problem = FileProblem::CannotWrite {
+            reason: e.to_string(),
+        };
+        vec![Diagnostic::error(&shown, Pos::new(1, 1), problem)]
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(fail)?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(path);
+        return Err(fail(e));
+    }
+    Ok(())
+}

@@ -85,9 +85,118 @@ pub fn verify(store: &DbTarget, ctx: &Ctx) -> Result<Verified, AppError> {
     })?)
 }
 
-/// Restore a backup file into the empty store `to`, verified by digest.
-pub fn restore(from: &std::path::Path, to: &DbTarget, ctx: &Ctx) -> Result<Copied, AppError> {
-    copy(&DbTarget::File(from.to_path_buf()), to, ctx)
+/// Where a restore takes the erasures made since the backup from.
+#[derive(Debug, Clone)]
+pub enum Tombstones {
+    /// A `db tombstones export` file.
+    File(std::path::PathBuf),
+    /// The store the restore replaces (readable enough to read its tombstones).
+    Store(DbTarget),
+}
+
+/// What a restore did: the copy (its digest equals the backup's) and the erasures re-applied.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Restored {
+    #[serde(flatten)]
+    pub copied: Copied,
+    /// Tombstones the restored store holds, from the backup and the sources given.
+    pub tombstones: usize,
+    /// Cases whose personal data came back with the backup and were erased again.
+    pub erased_again: Vec<i64>,
+}
+
+/// Restore a backup file into the empty store `to`, verified by digest; then take the
+/// tombstones of `sources` in and erase again every case they name whose personal data the
+/// backup brought back (an erasure made after the backup was taken), before anyone opens it.
+pub fn restore(
+    from: &std::path::Path,
+    to: &DbTarget,
+    sources: &[Tombstones],
+    ctx: &Ctx,
+) -> Result<Restored, AppError> {
+    whole_store(ctx)?;
+    // Read every source first: a source that cannot be read stops the restore before it writes.
+    let mut tombstones = Vec::new();
+    for source in sources {
+        tombstones.extend(match source {
+            Tombstones::File(path) => read_tombstones(path)?,
+            Tombstones::Store(store) => {
+                existing(store)?;
+                Store::connect(store)?.tombstones()?
+            }
+        });
+    }
+    let copied = copy(&DbTarget::File(from.to_path_buf()), to, ctx)?;
+    let mut store = Store::connect(to)?;
+    store.add_tombstones(&tombstones)?;
+    let mut erased_again = Vec::new();
+    for (case, erased_on) in store.erasures_to_reapply()? {
+        let reason = format!("erasure of {erased_on} applied again after a restore from a backup");
+        traject_cases::erase(&mut store, case, &reason, &ctx.lifecycle())?;
+        erased_again.push(case);
+    }
+    Ok(Restored {
+        copied,
+        tombstones: store.tombstones()?.len(),
+        erased_again,
+    })
+}
+
+/// What a tombstones file holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TombstonesFile {
+    /// The format's version (1).
+    traject_tombstones: u32,
+    tombstones: Vec<traject_store::Tombstone>,
+}
+
+/// Write the store's tombstones to a new file `to` (readable by its owner only; never over
+/// an existing file): kept apart from the backups, it lets a restore re-apply erasures even
+/// when the store it replaces is lost. How many were written.
+pub fn export_tombstones(
+    from: &DbTarget,
+    to: &std::path::Path,
+    ctx: &Ctx,
+) -> Result<usize, AppError> {
+    whole_store(ctx)?;
+    existing(from)?;
+    if to.exists() {
+        return Err(AppError::Exists(to.to_path_buf()));
+    }
+    let tombstones = Store::connect(from)?.tombstones()?;
+    let n = tombstones.len();
+    let text = serde_json::to_string_pretty(&TombstonesFile {
+        traject_tombstones: 1,
+        tombstones,
+    })
+    .expect("tombstones serialise");
+    super::files::write_private(to, &text).map_err(|ds| AppError::Rows(super::rows(ds)))?;
+    Ok(n)
+}
+
+/// The tombstones of a `db tombstones export` file; a file that does not read is a located
+/// problem.
+fn read_tombstones(path: &std::path::Path) -> Result<Vec<traject_store::Tombstone>, AppError> {
+    use traject_model::diag::{Located, Pos};
+    use traject_model::problem::{FileProblem, Problem};
+    let shown = path.display().to_string();
+    let at = |line: usize, col: usize, reason: String| {
+        AppError::Rows(vec![Located::at(
+            shown.clone(),
+            Pos::new(line.max(1), col.max(1)),
+            super::RowProblem::Input(Problem::File(FileProblem::CannotRead { reason })),
+        )])
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| at(1, 1, e.to_string()))?;
+    let file: TombstonesFile = serde_json::from_str(&text).map_err(|e| {
+        at(
+            e.line(),
+            e.column(),
+            format!("not a tombstones file of `traject db tombstones export`: {e}"),
+        )
+    })?;
+    Ok(file.tombstones)
 }
 
 /// A store to read must be there: opening a missing SQLite file would create an empty one.

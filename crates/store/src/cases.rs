@@ -108,6 +108,18 @@ impl CaseTx for Tx<'_> {
     }
 
     fn erase_referral(&self, id: i64, erased_on: NaiveDate) -> Result<(), StoreError> {
+        // The tombstone first, while the dossier number is still there to be hashed.
+        let (program, org, dossier): (String, Option<String>, Option<String>) = self.query_row(
+            "SELECT program, org, dossier FROM cases WHERE id = ?1",
+            args![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let hashed =
+            dossier.map(|d| crate::tombstones::dossier_sha256(&program, org.as_deref(), &d));
+        self.execute(
+            "INSERT INTO tombstones (case_id, program, dossier_sha256, erased_on) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id) DO NOTHING",
+            args![id, program, hashed, erased_on],
+        )?;
         let erased = serde_json::json!({ "erased_on": erased_on }).to_string();
         self.execute(
             "UPDATE cases SET referral = ?2, dossier = NULL WHERE id = ?1",

@@ -73,6 +73,11 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         "case_id, module, enrolled_on",
     ),
     (
+        "tombstones",
+        &["case_id", "program", "dossier_sha256", "erased_on"],
+        "case_id",
+    ),
+    (
         "users",
         &[
             "name",

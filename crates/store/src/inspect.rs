@@ -14,6 +14,7 @@ pub enum Table {
     Due,
     Snapshots,
     Enrolments,
+    Tombstones,
     Users,
     Sessions,
     LoginThrottle,
@@ -21,12 +22,13 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Cases,
         Table::Events,
         Table::Due,
         Table::Snapshots,
         Table::Enrolments,
+        Table::Tombstones,
         Table::Users,
         Table::Sessions,
         Table::LoginThrottle,
@@ -40,6 +42,7 @@ impl Table {
             Table::Due => "due",
             Table::Snapshots => "snapshots",
             Table::Enrolments => "enrolments",
+            Table::Tombstones => "tombstones",
             Table::Users => "users",
             Table::Sessions => "sessions",
             Table::LoginThrottle => "login_throttle",

@@ -23,6 +23,7 @@ mod schema;
 pub mod sql;
 mod target;
 pub mod test_support;
+pub mod tombstones;
 pub mod users;
 
 use rusqlite::{Connection, TransactionBehavior};
@@ -32,6 +33,7 @@ pub use inspect::Table;
 pub use postgres::create_database;
 use sql::{Conn, Dialect, OrStore, Sql, Tx};
 pub use target::DbTarget;
+pub use tombstones::Tombstone;
 pub use traject_cases::records::{
     CaseHistory, CaseRow, CohortCounts, DueRow, FundableCase, ModuleCount, OrganisationCount,
     Reach, Scope, Snapshot,

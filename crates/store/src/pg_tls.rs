@@ -43,57 +43,21 @@ pub(super) fn plan(url: &str, shown: &str) -> Result<Plan, StoreError> {
         target: shown.to_string(),
         problem,
     };
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut mode = Mode::Prefer;
-    let mut root_cert: Option<String> = None;
-    let mut kept: Vec<&str> = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "sslmode" => {
-                mode = match value {
-                    "disable" => Mode::Disable,
-                    "prefer" => Mode::Prefer,
-                    "require" => Mode::Require,
-                    "verify-ca" => Mode::VerifyCa,
-                    "verify-full" => Mode::VerifyFull,
-                    other => {
-                        return Err(fail(TlsSetting::UnknownMode {
-                            given: other.to_string(),
-                        }))
-                    }
-                }
-            }
-            "sslrootcert" => root_cert = Some(value.to_string()),
-            _ => kept.push(pair),
-        }
-    }
-    // The client knows disable, prefer and require; verification is ours.
-    let client_mode = match mode {
-        Mode::Disable => "disable",
-        Mode::Prefer => "prefer",
-        _ => "require",
-    };
-    kept.push(match client_mode {
-        "disable" => "sslmode=disable",
-        "prefer" => "sslmode=prefer",
-        _ => "sslmode=require",
-    });
-    let url = format!("{base}?{}", kept.join("&"));
+    let (mode, root_cert, url) = words(url).map_err(fail)?;
     if mode == Mode::Disable {
         return Ok(Plan { url, tls: None });
     }
     let roots = match &root_cert {
         Some(path) => Some(read_roots(path).map_err(fail)?),
         None if matches!(mode, Mode::VerifyCa | Mode::VerifyFull) => {
+            let mode = if mode == Mode::VerifyCa {
+                "verify-ca"
+            } else {
+                "verify-full"
+            };
             return Err(fail(TlsSetting::NeedsRootCert {
-                mode: if mode == Mode::VerifyCa {
-                    "verify-ca"
-                } else {
-                    "verify-full"
-                }
-                .to_string(),
-            }))
+                mode: mode.to_string(),
+            }));
         }
         None => None,
     };
@@ -127,6 +91,41 @@ pub(super) fn plan(url: &str, shown: &str) -> Result<Plan, StoreError> {
         url,
         tls: Some(tokio_postgres_rustls::MakeRustlsConnect::new(config)),
     })
+}
+
+/// The URL's `sslmode` and `sslrootcert`, and the URL as the client reads it: those two
+/// taken out, and `sslmode` put back as one of the client's three (verification is ours).
+fn words(url: &str) -> Result<(Mode, Option<String>, String), TlsSetting> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut mode = Mode::Prefer;
+    let mut root_cert = None;
+    let mut kept: Vec<&str> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=').unwrap_or((pair, "")) {
+            ("sslmode", value) => {
+                mode = match value {
+                    "disable" => Mode::Disable,
+                    "prefer" => Mode::Prefer,
+                    "require" => Mode::Require,
+                    "verify-ca" => Mode::VerifyCa,
+                    "verify-full" => Mode::VerifyFull,
+                    other => {
+                        return Err(TlsSetting::UnknownMode {
+                            given: other.to_string(),
+                        })
+                    }
+                }
+            }
+            ("sslrootcert", value) => root_cert = Some(value.to_string()),
+            _ => kept.push(pair),
+        }
+    }
+    kept.push(match mode {
+        Mode::Disable => "sslmode=disable",
+        Mode::Prefer => "sslmode=prefer",
+        _ => "sslmode=require",
+    });
+    Ok((mode, root_cert, format!("{base}?{}", kept.join("&"))))
 }
 
 /// The authorities in a PEM file (or the system's).

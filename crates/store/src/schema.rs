@@ -24,6 +24,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0008_snapshot_scripts.sql"),
     migration!("sqlite", "0009_place_freed.sql"),
     migration!("sqlite", "0010_login_throttle.sql"),
+    migration!("sqlite", "0011_tombstones.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -32,4 +33,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0002_snapshot_scripts.sql"),
     migration!("postgres", "0003_place_freed.sql"),
     migration!("postgres", "0004_login_throttle.sql"),
+    migration!("postgres", "0005_tombstones.sql"),
 ];
