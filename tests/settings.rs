@@ -6,7 +6,7 @@
 use assert_cmd::assert::OutputAssertExt;
 use serde_json::json;
 
-use crate::common::{serve_with, traject};
+use crate::common::{serve_with, traject, Served};
 
 #[test]
 fn config_check_locates_each_problem_with_the_closest_name_in_the_readers_language() {
@@ -61,6 +61,14 @@ fn config_check_locates_each_problem_with_the_closest_name_in_the_readers_langua
         .contains(":2:1: error: unknown setting"));
 }
 
+/// The status `/metrics` answers with this bearer token.
+fn metrics_status(s: &Served, token: &str) -> u16 {
+    let answer = ureq::get(&s.url("/metrics"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call();
+    crate::common::answer_of(answer).0
+}
+
 #[test]
 fn serve_takes_the_files_settings_and_a_flag_wins_over_the_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -73,19 +81,7 @@ fn serve_takes_the_files_settings_and_a_flag_wins_over_the_file() {
     .unwrap();
     let config = file.to_str().unwrap();
     let s = serve_with(&["--config", config]);
-    let bearer = |token: &str| {
-        ureq::get(&s.url("/metrics"))
-            .set("Authorization", &format!("Bearer {token}"))
-            .call()
-            .map_or_else(
-                |e| match e {
-                    ureq::Error::Status(code, _) => code,
-                    other => panic!("{other}"),
-                },
-                |r| r.status(),
-            )
-    };
-    assert_eq!(bearer("token-from-the-file"), 200);
+    assert_eq!(metrics_status(&s, "token-from-the-file"), 200);
     // The file's work limit holds: a forecast of 200 runs is refused, naming the limit.
     let coord = s.login("coord");
     let (status, body) = s.post(
@@ -97,20 +93,8 @@ fn serve_takes_the_files_settings_and_a_flag_wins_over_the_file() {
     assert!(body.to_string().contains("1000"), "{body}");
 
     let flagged = serve_with(&["--config", config, "--metrics-token", "token-from-the-flag"]);
-    let status = |token: &str| {
-        ureq::get(&flagged.url("/metrics"))
-            .set("Authorization", &format!("Bearer {token}"))
-            .call()
-            .map_or_else(
-                |e| match e {
-                    ureq::Error::Status(code, _) => code,
-                    other => panic!("{other}"),
-                },
-                |r| r.status(),
-            )
-    };
-    assert_eq!(status("token-from-the-flag"), 200);
-    assert_eq!(status("token-from-the-file"), 401);
+    assert_eq!(metrics_status(&flagged, "token-from-the-flag"), 200);
+    assert_eq!(metrics_status(&flagged, "token-from-the-file"), 401);
 }
 
 #[test]

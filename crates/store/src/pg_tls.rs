@@ -62,25 +62,24 @@ pub(super) fn plan(url: &str, shown: &str) -> Result<Plan, StoreError> {
         None => None,
     };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier: Arc<dyn ServerCertVerifier> = match roots {
-        None => Arc::new(EncryptOnly(provider.clone())),
-        Some(roots) => {
-            let webpki =
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| {
-                        fail(TlsSetting::RootCert {
-                            path: root_cert.clone().unwrap_or_default(),
-                            reason: e.to_string(),
-                        })
-                    })?;
-            if mode == Mode::VerifyFull {
-                webpki
-            } else {
-                Arc::new(AuthorityOnly(webpki))
-            }
-        }
+    let authorities = match roots {
+        None => None,
+        Some(roots) => Some(
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| {
+                    fail(TlsSetting::RootCert {
+                        path: root_cert.clone().unwrap_or_default(),
+                        reason: e.to_string(),
+                    })
+                })?,
+        ),
     };
+    let verifier = Arc::new(Checks {
+        provider: provider.clone(),
+        authorities,
+        name: mode == Mode::VerifyFull,
+    });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("ring supports the default protocol versions")
@@ -147,21 +146,41 @@ fn read_roots(path: &str) -> Result<RootCertStore, TlsSetting> {
     Ok(roots)
 }
 
-/// `prefer` and `require` without authorities: the channel is encrypted and the handshake's
-/// signatures checked, but any certificate is taken (libpq does the same).
+/// What is checked of the server's certificate. The handshake's signatures are always
+/// checked; without authorities (`prefer` and `require`, as libpq) any certificate is taken;
+/// with them, it must chain to one, and with `name` (`verify-full`) name the host too.
 #[derive(Debug)]
-struct EncryptOnly(Arc<CryptoProvider>);
+struct Checks {
+    provider: Arc<CryptoProvider>,
+    authorities: Option<Arc<WebPkiServerVerifier>>,
+    name: bool,
+}
 
-impl ServerCertVerifier for EncryptOnly {
+impl ServerCertVerifier for Checks {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(authorities) = &self.authorities else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let checked = authorities.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match checked {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) if !self.name => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
@@ -174,7 +193,7 @@ impl ServerCertVerifier for EncryptOnly {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -188,59 +207,14 @@ impl ServerCertVerifier for EncryptOnly {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the certificate chains to a trusted authority; the name in it is not checked.
-#[derive(Debug)]
-struct AuthorityOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for AuthorityOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 

@@ -48,22 +48,16 @@ pub fn config_error(e: &ConfigError, l: Lang) -> String {
                 format!("paramètre inconnu {key}"),
                 format!("unknown setting {key}"),
             );
-            match nearest {
-                Some(n) => m(
+            if nearest.is_some() {
+                with_nearest(head, nearest.as_deref(), l)
+            } else {
+                let known = traject_app::config::keys().collect::<Vec<_>>().join(", ");
+                m(
                     l,
-                    format!("{head} — bedoelt u {}?", q(l, n)),
-                    format!("{head} — vouliez-vous dire {} ?", q(l, n)),
-                    format!("{head} — did you mean {}?", q(l, n)),
-                ),
-                None => {
-                    let known = traject_app::config::keys().collect::<Vec<_>>().join(", ");
-                    m(
-                        l,
-                        format!("{head}; de instellingen zijn: {known}"),
-                        format!("{head} ; les paramètres sont : {known}"),
-                        format!("{head}; the settings are: {known}"),
-                    )
-                }
+                    format!("{head}; de instellingen zijn: {known}"),
+                    format!("{head} ; les paramètres sont : {known}"),
+                    format!("{head}; the settings are: {known}"),
+                )
             }
         }
         ConfigProblem::Invalid { expected } => {
@@ -140,15 +134,7 @@ fn expected_words(e: &Expected, l: Lang) -> String {
                 "un fuseau horaire de la base IANA, comme \"Europe/Brussels\"",
                 "a time zone of the IANA database, such as \"Europe/Brussels\"",
             );
-            match nearest {
-                Some(n) => m(
-                    l,
-                    format!("{zone} — bedoelt u {}?", q(l, n)),
-                    format!("{zone} — vouliez-vous dire {} ?", q(l, n)),
-                    format!("{zone} — did you mean {}?", q(l, n)),
-                ),
-                None => zone,
-            }
+            with_nearest(zone, nearest.as_deref(), l)
         }
         Expected::OneOf(words) => {
             let words = words.join(", ");
@@ -165,5 +151,18 @@ fn expected_words(e: &Expected, l: Lang) -> String {
             format!("un nombre entier de {min} à {max}"),
             format!("a whole number from {min} to {max}"),
         ),
+    }
+}
+
+/// A message and, when there is a close name, "did you mean" it.
+fn with_nearest(head: String, nearest: Option<&str>, l: Lang) -> String {
+    match nearest {
+        Some(n) => m(
+            l,
+            format!("{head} — bedoelt u {}?", q(l, n)),
+            format!("{head} — vouliez-vous dire {} ?", q(l, n)),
+            format!("{head} — did you mean {}?", q(l, n)),
+        ),
+        None => head,
     }
 }
