@@ -154,6 +154,17 @@ fn samples() -> Vec<CaseError> {
             within: dur("12 months"),
             version: "2016".into(),
         },
+        ErasedDossier {
+            dossier: "D-1".into(),
+            erased_on: "2023-03-01".parse().unwrap(),
+        },
+        DossierElsewhere {
+            dossier: "D-1".into(),
+        },
+        AlreadyErased {
+            id: 7,
+            erased_on: "2023-03-01".parse().unwrap(),
+        },
         Referral(traject_rules::eval::EvalError::MissingDate),
         Store(traject_store::StoreError::NoRow),
     ];
@@ -188,6 +199,9 @@ fn samples() -> Vec<CaseError> {
             | NoPlaceToResume { .. }
             | PauseTooLong { .. }
             | ReopenTooLate { .. }
+            | ErasedDossier { .. }
+            | DossierElsewhere { .. }
+            | AlreadyErased { .. }
             | Referral(_)
             | Store(_) => {}
         }

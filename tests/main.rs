@@ -26,6 +26,7 @@ mod plugins;
 mod postgres;
 mod programs;
 mod readers;
+mod rights;
 mod rollout;
 mod server;
 mod settings;

@@ -820,6 +820,10 @@ pub struct CaseNewArgs {
     #[arg(long)]
     pub program: String,
     pub referral: PathBuf,
+    /// Take in a referral of a dossier whose data was erased (the person came back and asks
+    /// again), saying why; only a coordinator may, and the reason is audited.
+    #[arg(long, value_name = "REASON")]
+    pub after_erasure: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -832,6 +836,10 @@ pub struct CaseImportArgs {
     pub csv: PathBuf,
     #[command(flatten)]
     pub table: TableArgs,
+    /// Take in rows of dossiers whose data was erased, saying why (only a coordinator; the
+    /// reason is audited for each). Without it, such rows are refused.
+    #[arg(long, value_name = "REASON")]
+    pub after_erasure: Option<String>,
 }
 
 #[derive(clap::Args)]

@@ -211,7 +211,11 @@ fn cmd_case_new(args: CaseNewArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
     let (r, _) = traject_model::referral::read_file(&args.referral)?;
     let mut db = open_store(&args.store)?;
-    let created = cases::new_case(&mut db, &compiled, &r, &args.store.ctx())?;
+    let ctx = args.store.ctx();
+    let created = match &args.after_erasure {
+        Some(reason) => cases::new_case_after_erasure(&mut db, &compiled, &r, reason, &ctx)?,
+        None => cases::new_case(&mut db, &compiled, &r, &ctx)?,
+    };
     println!("{}", created.id);
     let lang = lang_of(&args.store);
     let verdict =
@@ -234,7 +238,15 @@ fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::from)?;
     let mut db = open_store(&args.store)?;
     let lang = lang_of(&args.store);
-    match cases::import(&mut db, &compiled, &shown, batch, &args.store.ctx()) {
+    let after_erasure = args.after_erasure.as_deref();
+    match cases::import(
+        &mut db,
+        &compiled,
+        &shown,
+        batch,
+        after_erasure,
+        &args.store.ctx(),
+    ) {
         Ok(done) => {
             println!("{}", imported_words(&done, lang));
             Ok(Done::Success)

@@ -75,6 +75,12 @@ fn case_error(e: &CaseError, l: Lang) -> Option<String> {
             format!("l'orientation est datée du {} : aucun dossier ne peut être créé le {}, un jour antérieur — vérifiez --as-of ou la date d'orientation", d(*referral_date), d(*on)),
             format!("the referral is dated {referral_date}: a case cannot be created for it on {on}, an earlier day — check --as-of or the referral date"),
         ),
+        CaseError::ErasedDossier { dossier, erased_on } => m(
+            l,
+            format!("de gegevens van referentie {dossier} werden op {} gewist (een verzoek tot wissing): neem de aanmelding enkel op met --after-erasure \"de reden\" (een coördinator; het wordt in het audit-spoor bewaard)", d(*erased_on)),
+            format!("les données de la référence {dossier} ont été effacées le {} (une demande d'effacement) : n'acceptez l'orientation qu'avec --after-erasure \"la raison\" (un·e coordinateur·rice ; c'est noté dans la piste d'audit)", d(*erased_on)),
+            format!("the data of dossier {dossier} was erased on {erased_on} (an erasure request): take the referral in only with --after-erasure \"the reason\" (a coordinator; it is kept in the audit trail)"),
+        ),
         CaseError::Ineligible { id } => m(
             l,
             format!("dossier {id} werd bij de aanmelding niet toelaatbaar bevonden; het kan niet starten (zie `traject case show {id}`)"),

@@ -34,8 +34,73 @@ pub fn new_case(
     ctx: &Ctx,
 ) -> Result<Created, AppError> {
     ctx.require(Need::ChangeCases)?;
-    let (id, verdict) = lifecycle::new_case(store, compiled, referral, &ctx.lifecycle())?;
+    if let Some((dossier, erased_on)) = erased_dossier(store, referral, ctx)? {
+        return Err(CaseError::ErasedDossier { dossier, erased_on }.into());
+    }
+    let made = lifecycle::new_case(store, compiled, referral, &ctx.lifecycle());
+    let (id, verdict) = unseen_stays_unseen(store, made, ctx)?;
     Ok(Created { id, verdict })
+}
+
+/// A referral of a dossier whose data was erased, taken in because a coordinator says why
+/// (the person came back and asks again): the reason goes into the audit trail with the case.
+pub fn new_case_after_erasure(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    referral: &Referral,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<Created, AppError> {
+    ctx.require(Need::Erase)?;
+    let erased = erased_dossier(store, referral, ctx)?;
+    let (id, verdict) = lifecycle::new_case(store, compiled, referral, &ctx.lifecycle())?;
+    if let Some((_, erased_on)) = erased {
+        audit_after_erasure(store, id, erased_on, reason, ctx)?;
+    }
+    Ok(Created { id, verdict })
+}
+
+/// The dossier number of `referral` and the day its data was erased, when a tombstone names it.
+fn erased_dossier(
+    store: &Store,
+    referral: &Referral,
+    ctx: &Ctx,
+) -> Result<Option<(String, chrono::NaiveDate)>, AppError> {
+    let Some(dossier) = referral.id.as_deref() else {
+        return Ok(None);
+    };
+    Ok(store
+        .erased_dossier(ctx.org.as_deref(), dossier)?
+        .map(|on| (dossier.to_string(), on)))
+}
+
+fn audit_after_erasure(
+    store: &mut Store,
+    id: i64,
+    erased_on: chrono::NaiveDate,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    let what = format!("referral after the erasure of {erased_on}: {reason}");
+    store.audit(&ctx.audit(&what, format!("case:{id}")))?;
+    Ok(())
+}
+
+/// A dossier number that has a case the actor may not see is refused without naming that
+/// case or saying whether its data is the same (no probing another team's dossiers).
+fn unseen_stays_unseen<T>(
+    store: &Store,
+    made: Result<T, CaseError>,
+    ctx: &Ctx,
+) -> Result<T, AppError> {
+    match made {
+        Err(CaseError::AlreadyPresent { id, dossier } | CaseError::Conflict { id, dossier })
+            if visible_case(store, id, ctx).is_err() =>
+        {
+            Err(CaseError::DossierElsewhere { dossier }.into())
+        }
+        other => Ok(other?),
+    }
 }
 
 /// What an import did: the cases it created, and the rows whose dossier already had a case
@@ -44,6 +109,19 @@ pub fn new_case(
 pub struct Imported {
     pub created: Vec<i64>,
     pub present: Vec<Present>,
+    /// The line of each created case (in the order of `created`).
+    #[serde(skip)]
+    pub lines: Vec<u64>,
+}
+
+impl Imported {
+    /// The case created from the row on `line`, if one was.
+    pub fn created_on_line(&self, line: u64) -> Option<i64> {
+        self.lines
+            .iter()
+            .position(|l| *l == line)
+            .map(|i| self.created[i])
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,10 +139,51 @@ pub fn import(
     compiled: &CompiledProgram,
     file: &str,
     batch: Batch<'_>,
+    after_erasure: Option<&str>,
     ctx: &Ctx,
 ) -> Result<Imported, AppError> {
     ctx.require(Need::ChangeCases)?;
+    if after_erasure.is_some() {
+        ctx.require(Need::Erase)?;
+    }
     let rows = read_batch(compiled, file, batch).map_err(AppError::from)?;
+    // Dossiers erased before: refused, unless a coordinator gave the reason to take them in.
+    let mut erased = std::collections::HashMap::new();
+    for (line, r) in &rows {
+        if let Some((dossier, on)) = erased_dossier(store, r, ctx)? {
+            erased.insert(*line, (dossier, on));
+        }
+    }
+    if after_erasure.is_none() && !erased.is_empty() {
+        let mut lines: Vec<_> = erased.into_iter().collect();
+        lines.sort_by_key(|(line, _)| *line);
+        let problems = lines
+            .into_iter()
+            .map(|(line, (dossier, erased_on))| {
+                let e = CaseError::ErasedDossier { dossier, erased_on };
+                Located::at(file, Pos::new(line as usize, 1), RowProblem::Case(e))
+            })
+            .collect();
+        return Err(AppError::Rows(problems));
+    }
+    let imported = import_rows(store, compiled, file, &rows, ctx)?;
+    if let Some(reason) = after_erasure {
+        for (line, (_, erased_on)) in &erased {
+            if let Some(id) = imported.created_on_line(*line) {
+                audit_after_erasure(store, id, *erased_on, reason, ctx)?;
+            }
+        }
+    }
+    Ok(imported)
+}
+
+fn import_rows(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    file: &str,
+    rows: &[(u64, Referral)],
+    ctx: &Ctx,
+) -> Result<Imported, AppError> {
     let clock = ctx.lifecycle();
     let at = |line: u64, e: CaseError| {
         Located::at(file, Pos::new(line as usize, 1), RowProblem::Case(e))
@@ -73,7 +192,7 @@ pub fn import(
         let mut out = Imported::default();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();
-        for (line, r) in &rows {
+        for (line, r) in rows {
             if let Some(first) = r.id.as_ref().and_then(|d| seen.insert(d.clone(), *line)) {
                 let dossier = r.id.as_deref().unwrap_or_default();
                 problems.push(twice_in_file(file, *line, dossier, first));
@@ -93,7 +212,10 @@ pub fn import(
                     },
                 )),
                 None => match lifecycle::insert_case(tx, compiled, r, &clock) {
-                    Ok((id, _)) => out.created.push(id),
+                    Ok((id, _)) => {
+                        out.created.push(id);
+                        out.lines.push(*line);
+                    }
                     Err(e) => problems.push(at(*line, e)),
                 },
             }
@@ -451,6 +573,9 @@ pub fn continuity(
 pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Need::Erase)?;
     visible_case(store, id, ctx)?;
+    if let Some(erased_on) = store.erased_case(id)? {
+        return Err(CaseError::AlreadyErased { id, erased_on }.into());
+    }
     lifecycle::erase(store, id, reason, &ctx.lifecycle())?;
     Ok(())
 }

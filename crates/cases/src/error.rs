@@ -34,6 +34,22 @@ pub enum CaseError {
         on: chrono::NaiveDate,
         referral_date: chrono::NaiveDate,
     },
+    /// The dossier's data was erased (a tombstone names it): a new referral needs a
+    /// coordinator's reason.
+    ErasedDossier {
+        dossier: String,
+        erased_on: chrono::NaiveDate,
+    },
+    /// The dossier number has a case the actor may not see (another team's or organisation's):
+    /// which case, and whether its data is the same, is not theirs to learn.
+    DossierElsewhere {
+        dossier: String,
+    },
+    /// The case's personal data is erased already.
+    AlreadyErased {
+        id: i64,
+        erased_on: chrono::NaiveDate,
+    },
     /// The case's state does not allow the action.
     Refused {
         id: i64,

@@ -114,11 +114,11 @@ impl CaseTx for Tx<'_> {
             args![id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let hashed =
-            dossier.map(|d| crate::tombstones::dossier_sha256(&program, org.as_deref(), &d));
+        let key = crate::tombstones::store_key(self)?;
+        let mac = dossier.map(|d| crate::tombstones::dossier_mac(&key, org.as_deref(), &d));
         self.execute(
-            "INSERT INTO tombstones (case_id, program, dossier_sha256, erased_on) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id) DO NOTHING",
-            args![id, program, hashed, erased_on],
+            "INSERT INTO tombstones (case_id, program, dossier_mac, erased_on) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id) DO NOTHING",
+            args![id, program, mac, erased_on],
         )?;
         let erased = serde_json::json!({ "erased_on": erased_on }).to_string();
         self.execute(

@@ -72,9 +72,11 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         &["case_id", "module", "grp", "enrolled_on", "left_on"],
         "case_id, module, enrolled_on",
     ),
+    // The target's own key is replaced by the source's (see `copy`): tombstones keep working.
+    ("store_key", &["id", "key"], "id"),
     (
         "tombstones",
-        &["case_id", "program", "dossier_sha256", "erased_on"],
+        &["case_id", "program", "dossier_mac", "erased_on"],
         "case_id",
     ),
     (
@@ -132,6 +134,8 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
     let mut tables = Vec::new();
     let target_dialect = to.dialect();
     to.write(|tx| -> Result<(), StoreError> {
+        // A new store made its own key; the copy keeps the source's, which its tombstones use.
+        tx.execute("DELETE FROM store_key", &[])?;
         for (table, columns, _) in TABLES {
             let rows = read(from, table)?;
             insert(tx, table, columns, &rows)?;

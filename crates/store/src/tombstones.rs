@@ -1,10 +1,14 @@
-//! Tombstones: what an erasure leaves behind so that it outlives a restore. Each holds the
-//! case number, its programme, the day of the erasure and a SHA-256 of programme,
-//! organisation and dossier number — enough to erase the same person again in a store
-//! restored from an older backup, and nothing that names them in the clear.
+//! Tombstones: what an erasure leaves behind so that it outlives a restore and a re-import.
+//! Each holds the case number, its programme, the day of the erasure and an HMAC-SHA-256 of
+//! organisation and dossier number under the store's own key (`store_key`, made when the
+//! store is created, copied with it) — enough to erase the same person again in a store
+//! restored from an older backup and to recognise their dossier in a new referral, and nothing
+//! that names them in the clear or that hashing every possible number could reverse without
+//! the key.
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use super::sql::{args, Sql};
 use super::{Store, StoreError};
@@ -16,31 +20,41 @@ pub struct Tombstone {
     pub case_id: i64,
     pub program: String,
     /// Absent for erasures made before tombstones were kept (the number was gone already).
-    pub dossier_sha256: Option<String>,
+    pub dossier_mac: Option<String>,
     pub erased_on: NaiveDate,
 }
 
-/// The hash a tombstone keeps of a dossier number (within its programme and organisation).
-pub fn dossier_sha256(program: &str, org: Option<&str>, dossier: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [program, org.unwrap_or(""), dossier] {
-        h.update(part.as_bytes());
-        h.update([0]);
+/// The keyed hash a tombstone keeps of a dossier number within its organisation.
+pub(crate) fn dossier_mac(key: &str, org: Option<&str>, dossier: &str) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes a key of any length");
+    for part in [org.unwrap_or(""), dossier] {
+        mac.update(part.as_bytes());
+        mac.update(&[0]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The store's key (see the module's opening).
+pub(crate) fn store_key(on: &impl Sql) -> Result<String, StoreError> {
+    on.one("SELECT key FROM store_key WHERE id = 1", &[])
 }
 
 impl Store {
     /// Every tombstone, by case number.
     pub fn tombstones(&self) -> Result<Vec<Tombstone>, StoreError> {
         self.query_map(
-            "SELECT case_id, program, dossier_sha256, erased_on FROM tombstones ORDER BY case_id",
+            "SELECT case_id, program, dossier_mac, erased_on FROM tombstones ORDER BY case_id",
             &[],
             |r| {
                 Ok(Tombstone {
                     case_id: r.get(0)?,
                     program: r.get(1)?,
-                    dossier_sha256: r.get(2)?,
+                    dossier_mac: r.get(2)?,
                     erased_on: r.get(3)?,
                 })
             },
@@ -53,8 +67,8 @@ impl Store {
             let mut added = 0;
             for t in tombstones {
                 added += tx.execute(
-                    "INSERT INTO tombstones (case_id, program, dossier_sha256, erased_on) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id) DO NOTHING",
-                    args![t.case_id, t.program, t.dossier_sha256, t.erased_on],
+                    "INSERT INTO tombstones (case_id, program, dossier_mac, erased_on) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (case_id) DO NOTHING",
+                    args![t.case_id, t.program, t.dossier_mac, t.erased_on],
                 )?;
             }
             Ok(added)
@@ -69,6 +83,29 @@ impl Store {
              WHERE c.dossier IS NOT NULL OR c.referral NOT LIKE '{\"erased_on\":%' ORDER BY t.case_id",
             &[],
             |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// The day the dossier `dossier` of organisation `org` was erased, if it was.
+    pub fn erased_dossier(
+        &self,
+        org: Option<&str>,
+        dossier: &str,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        let mac = dossier_mac(&store_key(self)?, org, dossier);
+        self.query_opt(
+            "SELECT erased_on FROM tombstones WHERE dossier_mac = ?1 ORDER BY erased_on DESC LIMIT 1",
+            args![mac],
+            |r| r.get(0),
+        )
+    }
+
+    /// The day case `id`'s personal data was erased, if it was.
+    pub fn erased_case(&self, id: i64) -> Result<Option<NaiveDate>, StoreError> {
+        self.query_opt(
+            "SELECT erased_on FROM tombstones WHERE case_id = ?1",
+            args![id],
+            |r| r.get(0),
         )
     }
 }

@@ -86,6 +86,24 @@ fn record(e: &E, l: Lang) -> Option<String> {
             format!("la référence {dossier} a déjà le dossier {id} dans ce programme, avec une autre orientation : rien n'a changé — corrigez la référence, ou mettez à jour le dossier {id}"),
             format!("dossier {dossier} already has case {id} in this programme, with a different referral: nothing changed — correct the dossier number, or update case {id}"),
         ),
+        E::ErasedDossier { dossier, erased_on } => m(
+            l,
+            format!("de gegevens van referentie {dossier} werden op {} gewist (een verzoek tot wissing): een nieuwe aanmelding kan enkel als een coördinator zegt waarom", d(*erased_on)),
+            format!("les données de la référence {dossier} ont été effacées le {} (une demande d'effacement) : une nouvelle orientation n'est possible que si un·e coordinateur·rice dit pourquoi", d(*erased_on)),
+            format!("the data of dossier {dossier} was erased on {erased_on} (an erasure request): a new referral is possible only with a coordinator's reason"),
+        ),
+        E::DossierElsewhere { dossier } => m(
+            l,
+            format!("referentie {dossier} wordt al opgevolgd, niet door uw team: vraag het uw coördinator"),
+            format!("la référence {dossier} est déjà suivie, pas par votre équipe : demandez à votre coordinateur·rice"),
+            format!("dossier {dossier} is followed already, not by your team: ask your coordinator"),
+        ),
+        E::AlreadyErased { id, erased_on } => m(
+            l,
+            format!("de persoonsgegevens van dossier {id} werden al op {} gewist: er is niets meer te wissen", d(*erased_on)),
+            format!("les données personnelles du dossier {id} ont déjà été effacées le {} : il n'y a plus rien à effacer", d(*erased_on)),
+            format!("the personal data of case {id} was erased on {erased_on} already: there is nothing left to erase"),
+        ),
         E::BeforeReferral { on, referral_date } => m(
             l,
             format!("de aanmelding is gedateerd op {}: er kan geen dossier voor worden aangemaakt op {}, een eerdere dag — controleer de aanmeldingsdatum", d(*referral_date), d(*on)),

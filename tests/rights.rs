@@ -1,0 +1,232 @@
+//! The client's rights that outlive an erasure: a tombstone — a keyed hash of organisation and
+//! dossier under the store's own key — refuses a new referral or an import of the erased
+//! dossier unless a coordinator gives a reason (audited); an erased case cannot be erased
+//! twice; the key travels with `db copy`; and a social worker who posts another team's
+//! dossier number learns nothing about that case.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::common::{serve, traject, ELIGIBLE};
+
+/// Run the binary; (success, stdout, stderr).
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = traject().args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A CSV of Antwerp referrals with these dossier numbers.
+fn csv(dir: &Path, dossiers: &[&str]) -> String {
+    let mut text = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
+    for d in dossiers {
+        text.push_str(&format!(
+            "{d},2023-01-10,1988-03-04,SY,antwerpen,leefloon,false,true,true,true\n"
+        ));
+    }
+    let path = dir.join(format!("{}.csv", dossiers.join("-")));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_erased_dossier_is_not_taken_in_again_without_a_coordinators_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let db = db.to_str().unwrap();
+    let first = csv(dir.path(), &["ER-100", "ER-200"]);
+    let base = [
+        "--program",
+        "antwerpen",
+        "--db",
+        db,
+        "--as-of",
+        "2023-02-01",
+    ];
+    let (ok, _, err) = run(&[&["case", "import", &first], &base[..]].concat());
+    assert!(ok, "{err}");
+    let erase = [
+        "case",
+        "erase",
+        "1",
+        "--db",
+        db,
+        "--reason",
+        "art. 17 request",
+        "--as-of",
+        "2023-03-01",
+    ];
+    let (ok, _, err) = run(&erase);
+    assert!(ok, "{err}");
+    // Once is enough: a second erasure is refused, and says when the first was.
+    let (ok, _, err) = run(&erase);
+    assert!(
+        !ok && err.contains("was erased on 2023-03-01 already"),
+        "{err}"
+    );
+
+    // Importing the original file again: the erased dossier's row is refused, nothing created.
+    let (ok, _, err) = run(&[&["case", "import", &first], &base[..]].concat());
+    assert!(
+        !ok && err.contains(":2:") && err.contains("dossier ER-100 was erased on 2023-03-01"),
+        "{err}"
+    );
+    let (_, list, _) = run(&["case", "list", "--db", db, "--format", "json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&list)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // A single referral likewise, and the command line names the flag that takes it in.
+    let one = csv(dir.path(), &["ER-100"]);
+    let (ok, _, err) = run(&[&["case", "import", &one], &base[..]].concat());
+    assert!(!ok && err.contains("ER-100"), "{err}");
+    let referral = dir.path().join("er100.yaml");
+    let yaml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/referrals/antwerpen.yaml"
+    ))
+    .unwrap();
+    let yaml = yaml
+        .lines()
+        .filter(|l| !l.starts_with("id:"))
+        .chain(["id: ER-100"])
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&referral, yaml).unwrap();
+    let referral = referral.to_str().unwrap();
+    let new = [
+        "case",
+        "new",
+        "--program",
+        "antwerpen",
+        referral,
+        "--db",
+        db,
+        "--as-of",
+        "2023-04-01",
+    ];
+    let (ok, _, err) = run(&new);
+    assert!(!ok && err.contains("--after-erasure"), "{err}");
+
+    // With a coordinator's reason it is taken in, and the reason is in the audit trail.
+    let (ok, id, err) = run(&[
+        &new[..],
+        &["--after-erasure", "the client came back and asks again"],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let id = id.trim();
+    let (ok, audit, _) = run(&["audit", "--case", id, "--db", db]);
+    assert!(
+        ok && audit.contains(
+            "referral after the erasure of 2023-03-01: the client came back and asks again"
+        ),
+        "{audit}"
+    );
+
+    // The tombstone holds no dossier number, and its hash is keyed per store: the same
+    // dossier erased in another store hashes differently. `db copy` keeps the key, so the
+    // copy still recognises the erased dossier.
+    let other = dir.path().join("other.db");
+    let other = other.to_str().unwrap();
+    let (ok, _, err) = run(&[
+        "case",
+        "import",
+        &one,
+        "--program",
+        "antwerpen",
+        "--db",
+        other,
+        "--as-of",
+        "2023-02-01",
+    ]);
+    assert!(ok, "{err}");
+    run(&[
+        "case",
+        "erase",
+        "1",
+        "--db",
+        other,
+        "--reason",
+        "request",
+        "--as-of",
+        "2023-03-01",
+    ]);
+    let export = |store: &str, name: &str| {
+        let to = dir.path().join(name);
+        let (ok, _, err) = run(&[
+            "db",
+            "tombstones",
+            "export",
+            "--db",
+            store,
+            "--to",
+            to.to_str().unwrap(),
+        ]);
+        assert!(ok, "{err}");
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(to).unwrap()).unwrap();
+        v["tombstones"][0]["dossier_mac"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (mac, other_mac) = (export(db, "t1.json"), export(other, "t2.json"));
+    assert_eq!(mac.len(), 64);
+    assert_ne!(mac, other_mac, "each store hashes with its own key");
+    let copy = dir.path().join("copy.db");
+    let copy = copy.to_str().unwrap();
+    let (ok, _, err) = run(&["db", "copy", "--from", other, "--to", copy]);
+    assert!(ok, "{err}");
+    assert_eq!(export(copy, "t3.json"), other_mac);
+    let (ok, _, err) = run(&[
+        "case",
+        "import",
+        &one,
+        "--program",
+        "antwerpen",
+        "--db",
+        copy,
+        "--as-of",
+        "2023-04-01",
+    ]);
+    assert!(!ok && err.contains("was erased on"), "{err}");
+}
+
+#[test]
+fn another_teams_dossier_number_tells_a_social_worker_nothing() {
+    let s = serve();
+    let (ann, bo) = (s.login("ann"), s.login("bo"));
+    let referral = ELIGIBLE.replacen('{', r#"{"id": "NORTH-77", "#, 1);
+    let id = s.create(&ann, &referral);
+    let changed = referral.replace("1990-05-01", "1991-06-02");
+    for attempt in [&referral, &changed] {
+        let body: Value = serde_json::from_str(&format!(
+            r#"{{"program": "antwerpen", "referral": {attempt}}}"#
+        ))
+        .unwrap();
+        let (status, answer) = s.post(&bo, "/api/cases", &body);
+        assert_eq!(status, 409, "{answer}");
+        let text = answer.to_string();
+        assert!(text.contains("not by your team"), "{text}");
+        assert!(!text.contains(&id.to_string()), "no case number: {text}");
+        assert!(
+            !text.contains("same") && !text.contains("different"),
+            "no comparison: {text}"
+        );
+    }
+    // The team that follows it hears which case it is.
+    let (status, answer) = s.post(&ann, "/api/cases", &json!({"program": "antwerpen", "referral": serde_json::from_str::<Value>(&referral).unwrap()}));
+    assert_eq!(status, 409);
+    assert!(
+        answer.to_string().contains(&format!("case {id}")),
+        "{answer}"
+    );
+}
