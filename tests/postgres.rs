@@ -399,7 +399,7 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
     assert_eq!(digest(f), digest(b));
     // New cases continue after the highest copied number; the user can still log in.
     let csv = referrals_csv(dir.path(), 46);
-    let more = run(&[
+    let import = [
         "case",
         "import",
         "--db",
@@ -409,8 +409,19 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
         csv.to_str().unwrap(),
         "--as-of",
         "2023-04-01",
-    ]);
-    // (46 and the erased case's referral, whose dossier number is gone with its personal data)
+    ];
+    // The erased dossier (r000003) is recognised on PostgreSQL too, by the tombstone and key
+    // that came with the copy: the import is refused until a coordinator says why.
+    let out = traject().args(import).output().unwrap();
+    let refused = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && refused.contains(":4:1:")
+            && refused.contains("r000003 was erased"),
+        "{refused}"
+    );
+    let more = run(&[&import[..], &["--after-erasure", "the client asked again"]].concat());
+    // (46, and the erased dossier taken in again on the coordinator's word)
     assert!(more.contains("2 cases imported (46–47)"), "{more}");
     // A copy into a store that holds cases is refused, and changes nothing.
     let out = traject()

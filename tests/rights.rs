@@ -230,3 +230,85 @@ fn another_teams_dossier_number_tells_a_social_worker_nothing() {
         "{answer}"
     );
 }
+
+#[test]
+fn the_command_line_records_who_acts_truthfully_and_checks_a_named_users_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    crate::common::add_user(&db, "audrey", "auditor", None);
+    crate::common::add_user(&db, "cora", "coordinator", None);
+    let db = db.to_str().unwrap();
+    let rows = csv(dir.path(), &["CL-1", "CL-2"]);
+    let (ok, _, err) = run(&[
+        "case",
+        "import",
+        &rows,
+        "--program",
+        "antwerpen",
+        "--db",
+        db,
+        "--as-of",
+        "2023-02-01",
+    ]);
+    assert!(ok, "{err}");
+    let erase = |actor: Option<&str>, id: &str| {
+        let mut c = traject();
+        c.args([
+            "case",
+            "erase",
+            id,
+            "--db",
+            db,
+            "--reason",
+            "request",
+            "--as-of",
+            "2023-03-01",
+        ])
+        .env("USER", "operator-os-name");
+        if let Some(a) = actor {
+            c.args(["--actor", a]);
+        }
+        let out = c.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A name the store does not know, or a user whose role may not erase: refused.
+    let (ok, err) = erase(Some("nobody"), "1");
+    assert!(!ok && err.contains("nobody"), "{err}");
+    let (ok, err) = erase(Some("audrey"), "1");
+    assert!(!ok && err.contains("an auditor may not"), "{err}");
+    // A coordinator named by --actor acts as the coordinator they are.
+    let (ok, err) = erase(Some("cora"), "1");
+    assert!(ok, "{err}");
+    // Without --actor: the operating-system user, recorded as the command line.
+    let (ok, err) = erase(None, "2");
+    assert!(ok, "{err}");
+    let audit = |id: &str| {
+        let (ok, out, err) = run(&["audit", "--case", id, "--db", db, "--format", "json"]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let erased_by = |id: &str| {
+        let (_, history, _) = run(&["case", "history", id, "--db", db]);
+        history
+    };
+    assert!(erased_by("1").contains("cora"), "{}", erased_by("1"));
+    assert!(
+        erased_by("2").contains("operator-os-name"),
+        "{}",
+        erased_by("2")
+    );
+    let trail = audit("2");
+    let roles: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["role"].as_str())
+        .collect();
+    assert!(
+        !roles.is_empty() && roles.iter().all(|r| *r == "command_line"),
+        "{trail}"
+    );
+}

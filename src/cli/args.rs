@@ -318,7 +318,8 @@ pub struct StoreArgs {
     /// Act as if today were this date (tests and scripts run on a fixed clock).
     #[arg(long)]
     pub as_of: Option<chrono::NaiveDate>,
-    /// Who makes the change, for the audit trail (default: $USER).
+    /// Act as this user of the store (they must exist and be enabled; their role is
+    /// checked). Without it: the operating-system user, recorded as the command line.
     #[arg(long)]
     pub actor: Option<String>,
     /// Language of the text output (default: the programme's society language); for
@@ -327,24 +328,14 @@ pub struct StoreArgs {
     pub lang: Option<Lang>,
 }
 
-impl StoreArgs {
-    pub fn ctx(&self) -> traject_app::Ctx {
-        traject_app::Ctx {
-            org: self.org.clone(),
-            ..operator(self.as_of, self.actor.clone())
-        }
-    }
-}
-
-/// The person at the command line holds the database file, so they act as its coordinator;
-/// the day is `--as-of` or today, the actor `--actor` or $USER.
+/// The person at the command line holds the store itself, so they act with a coordinator's
+/// rights, recorded as the command line (`Role::CommandLine`) under their operating-system
+/// name; the day is `--as-of` or today. (`--actor` on a store with users: see `open_as`.)
 pub fn operator(as_of: Option<chrono::NaiveDate>, actor: Option<String>) -> traject_app::Ctx {
     traject_app::Ctx {
-        role: traject_app::Role::Coordinator,
+        role: traject_app::Role::CommandLine,
         on: as_of.unwrap_or_else(super::today),
-        actor: actor
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "unknown".into()),
+        actor: actor.unwrap_or_else(traject_app::users::system_user),
         team: None,
         org: None,
     }

@@ -93,15 +93,9 @@ pub fn run(cmd: CaseCommand) -> Verb {
 }
 
 fn cmd_case_migrate(args: CaseMigrateArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let programs = programs(args.program);
-    cases::migrate(
-        &mut db,
-        &programs,
-        args.id,
-        &args.to_version,
-        &args.store.ctx(),
-    )?;
+    cases::migrate(&mut db, &programs, args.id, &args.to_version, &ctx)?;
     let v = &args.to_version;
     println!(
         "{}",
@@ -117,8 +111,8 @@ fn cmd_case_migrate(args: CaseMigrateArgs) -> Verb {
 }
 
 fn cmd_case_erase(args: CaseEraseArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    cases::erase(&mut db, args.id, &args.reason, &args.store.ctx())?;
+    let (mut db, ctx) = open_as(&args.store)?;
+    cases::erase(&mut db, args.id, &args.reason, &ctx)?;
     let (id, lang) = (args.id, lang_of(&args.store));
     println!(
         "{}",
@@ -133,19 +127,11 @@ fn cmd_case_erase(args: CaseEraseArgs) -> Verb {
 }
 
 fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let (id, module) = (args.id, args.module.as_str());
     let programs = programs(args.program.clone());
     let group = args.group.as_deref();
-    cases::enrol(
-        &mut db,
-        &programs,
-        id,
-        module,
-        group,
-        leave,
-        &args.store.ctx(),
-    )?;
+    cases::enrol(&mut db, &programs, id, module, group, leave, &ctx)?;
     let [en, nl, fr] = if leave {
         ["left", "verliet", "quitte le"]
     } else {
@@ -165,8 +151,12 @@ fn enrol(args: CaseEnrolArgs, leave: bool) -> Verb {
     Ok(Done::Success)
 }
 
-pub fn open_store(args: &StoreArgs) -> Result<Store, AppError> {
-    Ok(Store::connect(&args.db)?)
+/// Open the store and say who acts there (see `traject_app::users::acting`).
+pub fn open_as(args: &StoreArgs) -> Result<(Store, traject_app::Ctx), AppError> {
+    let store = Store::connect(&args.db)?;
+    let on = args.as_of.unwrap_or_else(super::today);
+    let ctx = traject_app::users::acting(&store, args.actor.as_deref(), args.org.clone(), on)?;
+    Ok((store, ctx))
 }
 
 /// Programmes of stored cases: `programs/<id>.yaml` here, else the bundled one, unless
@@ -177,7 +167,7 @@ fn programs(explicit: Option<String>) -> FilePrograms {
 
 fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: [&str; 3]) -> Verb {
     let lang = lang_of(&args.store);
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let freed = cases::continuity(
         &mut db,
         &programs(args.program),
@@ -185,7 +175,7 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: [&str; 3]
         what,
         args.reason.as_deref(),
         args.until,
-        &args.store.ctx(),
+        &ctx,
     )?;
     let [en, nl, fr] = done;
     println!("{}", done_words(lang, args.id, en, nl, fr));
@@ -210,8 +200,7 @@ fn print_freed(freed: &Freed, lang: Lang) {
 fn cmd_case_new(args: CaseNewArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
     let (r, _) = traject_model::referral::read_file(&args.referral)?;
-    let mut db = open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (mut db, ctx) = open_as(&args.store)?;
     let created = match &args.after_erasure {
         Some(reason) => cases::new_case_after_erasure(&mut db, &compiled, &r, reason, &ctx)?,
         None => cases::new_case(&mut db, &compiled, &r, &ctx)?,
@@ -236,17 +225,10 @@ fn cmd_case_new(args: CaseNewArgs) -> Verb {
 fn cmd_case_import(args: CaseImportArgs) -> Verb {
     let compiled = FilePrograms::here().open(&args.program, &LoadOptions::default())?;
     let (shown, batch) = args.table.input(&args.csv).open().map_err(AppError::from)?;
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let lang = lang_of(&args.store);
     let after_erasure = args.after_erasure.as_deref();
-    match cases::import(
-        &mut db,
-        &compiled,
-        &shown,
-        batch,
-        after_erasure,
-        &args.store.ctx(),
-    ) {
+    match cases::import(&mut db, &compiled, &shown, batch, after_erasure, &ctx) {
         Ok(done) => {
             println!("{}", imported_words(&done, lang));
             Ok(Done::Success)
@@ -317,8 +299,7 @@ fn imported_words(done: &cases::Imported, lang: Lang) -> String {
 }
 
 fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (mut db, ctx) = open_as(&args.store)?;
     let cohort = cases::enrol_cohort(
         &mut db,
         &programs(args.program),
@@ -340,8 +321,7 @@ fn cmd_enrol_cohort(args: CaseCohortArgs) -> Verb {
 }
 
 fn cmd_case_export(args: CaseExportArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (mut db, ctx) = open_as(&args.store)?;
     let export = cases::export(&mut db, &programs(args.program), args.id, &ctx)?;
     let lang = args
         .store
@@ -355,13 +335,13 @@ fn cmd_case_export(args: CaseExportArgs) -> Verb {
 }
 
 fn cmd_case_list(args: CaseListArgs) -> Verb {
-    let db = open_store(&args.store)?;
+    let (db, ctx) = open_as(&args.store)?;
     let filter = CaseFilter {
         program: args.program,
         state: args.state,
         limit: args.limit,
     };
-    let rows = cases::list(&db, &filter, &args.store.ctx())?;
+    let rows = cases::list(&db, &filter, &ctx)?;
     match args.format {
         Format::Json => print_json(&rows),
         Format::Text => render::print_rows(
@@ -376,16 +356,16 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
 }
 
 fn cmd_case_show(args: CaseShowArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    let view = cases::show(&mut db, args.id, &args.store.ctx())?;
+    let (mut db, ctx) = open_as(&args.store)?;
+    let view = cases::show(&mut db, args.id, &ctx)?;
     let w = render::Words::new(args.store.lang, Some(&view.case.program));
     w.print(&render::case_view(&w, &view));
     Ok(Done::Success)
 }
 
 fn cmd_case_history(args: CaseHistoryArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    let (program, events) = cases::history_with_programme(&mut db, args.id, &args.store.ctx())?;
+    let (mut db, ctx) = open_as(&args.store)?;
+    let (program, events) = cases::history_with_programme(&mut db, args.id, &ctx)?;
     match args.format {
         Format::Json => print_json(&events),
         Format::Text => {
@@ -398,14 +378,14 @@ fn cmd_case_history(args: CaseHistoryArgs) -> Verb {
 }
 
 fn cmd_case_start(args: CaseStartArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let id = args.id;
     let outcome = cases::start(
         &mut db,
         &programs(args.program),
         id,
         args.track.as_deref(),
-        &args.store.ctx(),
+        &ctx,
     )?;
     let lang = lang_of(&args.store);
     let said = match outcome {
@@ -423,7 +403,7 @@ fn cmd_case_start(args: CaseStartArgs) -> Verb {
 }
 
 fn cmd_case_evaluate(args: CaseEvaluateArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
+    let (mut db, ctx) = open_as(&args.store)?;
     let id = args.id;
     let input = EvaluationInput {
         evaluation: args.evaluation,
@@ -433,13 +413,7 @@ fn cmd_case_evaluate(args: CaseEvaluateArgs) -> Verb {
         extend_by: args.extend_by,
         destination: args.destination,
     };
-    let freed = cases::evaluate(
-        &mut db,
-        &programs(args.program),
-        id,
-        &input,
-        &args.store.ctx(),
-    )?;
+    let freed = cases::evaluate(&mut db, &programs(args.program), id, &input, &ctx)?;
     let lang = lang_of(&args.store);
     let e = &input.evaluation;
     let decision = input
@@ -471,8 +445,8 @@ fn finish(
     exit: &str,
     done: [&str; 3],
 ) -> Verb {
-    let mut db = open_store(store)?;
-    let freed = cases::finish(&mut db, &programs(program), id, ending, exit, &store.ctx())?;
+    let (mut db, ctx) = open_as(store)?;
+    let freed = cases::finish(&mut db, &programs(program), id, ending, exit, &ctx)?;
     let lang = lang_of(store);
     let [en, nl, fr] = done.map(|d| format!("{d} ({exit})"));
     println!("{}", done_words(lang, id, &en, &nl, &fr));
@@ -481,8 +455,7 @@ fn finish(
 }
 
 pub fn cmd_due(args: DueArgs) -> Verb {
-    let db = open_store(&args.store)?;
-    let mut ctx = args.store.ctx();
+    let (db, mut ctx) = open_as(&args.store)?;
     if let Some(on) = args.on {
         ctx.on = on;
     }
@@ -502,8 +475,7 @@ pub fn cmd_due(args: DueArgs) -> Verb {
 }
 
 pub fn cmd_retention(args: RetentionArgs) -> Verb {
-    let mut db = open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (mut db, ctx) = open_as(&args.store)?;
     let expired = cases::apply_retention(&mut db, &FilePrograms::here(), args.dry_run, &ctx)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({"dry_run": args.dry_run, "cases": expired})),
@@ -546,8 +518,7 @@ pub fn cmd_retention(args: RetentionArgs) -> Verb {
 }
 
 pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
-    let db = open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (db, ctx) = open_as(&args.store)?;
     let rows = cases::caseload(&db, &FilePrograms::here(), args.program.as_deref(), &ctx)?;
     match args.format {
         Format::Json => print_json(&serde_json::json!({"programs": rows})),

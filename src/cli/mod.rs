@@ -540,8 +540,7 @@ fn cmd_demand(args: DemandArgs) -> Verb {
         &args.program,
         &LoadOptions::default(),
     )?;
-    let db = cases::open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (db, ctx) = cases::open_as(&args.store)?;
     let from_store = forecast::FromStore {
         store: &db,
         from: ctx.on,
@@ -651,8 +650,7 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
 }
 
 fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
-    let db = cases::open_store(&args.store)?;
-    let ctx = args.store.ctx();
+    let (db, ctx) = cases::open_as(&args.store)?;
     let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
     if let Some(path) = &args.out {
         write_table(path, "activity", &activity::table(&r))?;

@@ -119,7 +119,7 @@ fn read_password() -> Result<String, traject_app::AppError> {
 pub fn cmd_user(cmd: UserCommand) -> Verb {
     match cmd {
         UserCommand::Add(a) => {
-            let mut store = super::cases::open_store(&a.store)?;
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
             let user = NewUser {
                 name: a.name,
                 role: a.role.into(),
@@ -128,7 +128,7 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 org: a.store.org.clone(),
             };
             let password = read_password()?;
-            let row = users::add(&mut store, &user, &password, &a.store.ctx())?;
+            let row = users::add(&mut store, &user, &password, &ctx)?;
             println!(
                 "user {} added ({}{})",
                 row.name,
@@ -137,8 +137,8 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
             );
         }
         UserCommand::List(a) => {
-            let store = super::cases::open_store(&a.store)?;
-            let rows = users::list(&store, &operator(a.store.as_of, a.store.actor.clone()))?;
+            let (store, ctx) = super::cases::open_as(&a.store)?;
+            let rows = users::list(&store, &ctx)?;
             match a.format {
                 Format::Json => print_json(&rows),
                 Format::Text => {
@@ -156,14 +156,14 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
             }
         }
         UserCommand::Disable(a) => {
-            let mut store = super::cases::open_store(&a.store)?;
-            users::disable(&mut store, &a.name, &a.store.ctx())?;
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
+            users::disable(&mut store, &a.name, &ctx)?;
             println!("user {} disabled; their sessions have ended", a.name);
         }
         UserCommand::Passwd(a) => {
-            let mut store = super::cases::open_store(&a.store)?;
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
             let password = read_password()?;
-            users::set_password(&mut store, &a.name, &password, &a.store.ctx())?;
+            users::set_password(&mut store, &a.name, &password, &ctx)?;
             println!("password of {} changed; their sessions have ended", a.name);
         }
     }
@@ -172,13 +172,13 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
 
 /// Who read or changed what about one case or user.
 pub fn cmd_audit(args: AuditArgs) -> Verb {
-    let store = super::cases::open_store(&args.store)?;
+    let (store, ctx) = super::cases::open_as(&args.store)?;
     let subject = match (args.case, &args.user) {
         (Some(id), _) => format!("case:{id}"),
         (None, Some(name)) => format!("user:{name}"),
         (None, None) => unreachable!("clap requires --case or --user"),
     };
-    let rows = users::audit_trail(&store, &subject, &args.store.ctx())?;
+    let rows = users::audit_trail(&store, &subject, &ctx)?;
     match args.format {
         Format::Json => print_json(&rows),
         Format::Text => {
@@ -309,8 +309,8 @@ pub fn cmd_tombstones_export(args: TombstonesExportArgs) -> Verb {
 }
 
 pub fn cmd_rollup(args: RollupArgs) -> Verb {
-    let store = super::cases::open_store(&args.store)?;
-    let rows = traject_app::cases::rollup(&store, &args.store.ctx())?;
+    let (store, ctx) = super::cases::open_as(&args.store)?;
+    let rows = traject_app::cases::rollup(&store, &ctx)?;
     match args.format {
         Format::Json => print_json(&rows),
         Format::Text => {

@@ -35,6 +35,9 @@ pub enum Role {
     SocialWorker,
     /// Funder or auditor: figures only, never a person.
     Auditor,
+    /// The person at the command line, who holds the store itself (its file, or the database
+    /// password): a coordinator's rights, recorded as what it is — never a user's role.
+    CommandLine,
 }
 
 /// What a use case needs to be allowed.
@@ -57,7 +60,7 @@ pub enum Need {
 impl Role {
     pub fn may(self, need: Need) -> bool {
         match self {
-            Role::Coordinator => true,
+            Role::Coordinator | Role::CommandLine => true,
             Role::SocialWorker => {
                 !matches!(need, Need::EditProgrammes | Need::Erase | Need::ManageUsers)
             }
@@ -70,9 +73,11 @@ impl Role {
             Role::Coordinator => "coordinator",
             Role::SocialWorker => "social_worker",
             Role::Auditor => "auditor",
+            Role::CommandLine => "command_line",
         }
     }
 
+    /// A user's role as stored (the command line's is never one).
     pub fn parse(s: &str) -> Option<Role> {
         [Role::Coordinator, Role::SocialWorker, Role::Auditor]
             .into_iter()
@@ -131,7 +136,7 @@ impl Ctx {
         traject_store::Scope {
             org: self.org_reach(),
             team: match self.role {
-                Role::Coordinator => Reach::All,
+                Role::Coordinator | Role::CommandLine => Reach::All,
                 _ => Reach::Only(self.team.as_deref()),
             },
         }
@@ -149,7 +154,8 @@ impl Ctx {
     /// personal data too.
     pub fn may_see(&self, case: &traject_store::CaseRow) -> Result<(), AppError> {
         let org_ok = self.org.is_none() || case.org == self.org;
-        let team_ok = self.role == Role::Coordinator || case.team == self.team;
+        let team_ok =
+            matches!(self.role, Role::Coordinator | Role::CommandLine) || case.team == self.team;
         if org_ok && team_ok {
             Ok(())
         } else {

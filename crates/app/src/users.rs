@@ -472,6 +472,70 @@ pub fn audit_trail(
     Ok(store.audit_of(subject)?)
 }
 
+/// Who acts at the command line. With `actor` on a store that has users: that user, who must
+/// exist and be enabled, in their own role, team and organisation (so the role is checked as
+/// on the web). With `actor` on a store without users: that name, as the command line. Without
+/// `actor`: the operating-system user, as the command line — never a web role.
+pub fn acting(
+    store: &Store,
+    actor: Option<&str>,
+    org: Option<String>,
+    on: chrono::NaiveDate,
+) -> Result<Ctx, AppError> {
+    let command_line = |actor: String| Ctx {
+        on,
+        actor,
+        role: Role::CommandLine,
+        team: None,
+        org: org.clone(),
+    };
+    let Some(name) = actor else {
+        return Ok(command_line(system_user()));
+    };
+    let users = store.users()?;
+    if users.is_empty() {
+        return Ok(command_line(name.to_string()));
+    }
+    let user = users
+        .into_iter()
+        .find(|u| u.name == name && !u.disabled)
+        .ok_or_else(|| AuthError::Unknown {
+            name: name.to_string(),
+        })?;
+    if let (Some(given), Some(theirs)) = (&org, &user.org) {
+        if given != theirs {
+            return Err(AuthError::OtherOrganisation {
+                org: theirs.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(Ctx {
+        on,
+        actor: user.name,
+        role: Role::parse(&user.role).ok_or_else(|| AuthError::Unknown {
+            name: name.to_string(),
+        })?,
+        team: user.team,
+        org: user.org.or(org),
+    })
+}
+
+/// The operating-system user running this process: `$USER`, `$LOGNAME`, else the numeric
+/// user id (never "unknown").
+pub fn system_user() -> String {
+    ["USER", "LOGNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .or_else(|| {
+            let status = std::fs::read_to_string("/proc/self/status").ok()?;
+            let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
+            Some(format!("uid {}", uid.split_whitespace().next()?))
+        })
+        .unwrap_or_else(|| "uid ?".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub fn role_word(role: Role, l: Lang) -> &'static str {
             "social worker",
         ),
         Role::Auditor => crate::say(l, "auditor", "auditeur·rice", "auditor"),
+        Role::CommandLine => crate::say(l, "opdrachtregel", "ligne de commande", "command line"),
     }
 }
 
@@ -162,6 +163,7 @@ fn with_article(role: Role) -> &'static str {
         Role::Coordinator => "a coordinator",
         Role::SocialWorker => "a social worker",
         Role::Auditor => "an auditor",
+        Role::CommandLine => "the command line",
     }
 }
 
