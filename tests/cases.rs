@@ -1026,7 +1026,7 @@ fn an_access_request_gets_everything_held_about_the_client() {
 }
 
 #[test]
-fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
+fn retention_reaches_ended_and_never_ending_cases_after_their_period() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("cases.db");
     let d = db.to_str().unwrap();
@@ -1087,33 +1087,50 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
         "--as-of",
         "2023-02-01",
     ]);
-    // Antwerp keeps personal data five years after a case ends: on 2028-05-02 only case 1 is due.
-    let dry = ok(&[
-        "retention",
-        "apply",
-        "--db",
-        d,
-        "--dry-run",
-        "--as-of",
-        "2028-05-02",
-        "--format",
-        "json",
-    ]);
-    let j: serde_json::Value = serde_json::from_str(&dry).unwrap();
-    let due: Vec<i64> = j["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["case"].as_i64().unwrap())
-        .collect();
-    assert_eq!(due, [1]);
+    let due_on = |day: &str, dry: bool| -> Vec<(i64, String)> {
+        let mut args = vec![
+            "retention",
+            "apply",
+            "--db",
+            d,
+            "--as-of",
+            day,
+            "--format",
+            "json",
+        ];
+        if dry {
+            args.push("--dry-run");
+        }
+        let j: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        j["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let from = c["counted_from"].as_str().unwrap().to_string();
+                (c["case"].as_i64().unwrap(), from)
+            })
+            .collect()
+    };
+    // Antwerp keeps personal data five years after a case ends, and five years after the last
+    // event of a case that never ends: on 2028-02-15 the never-started case 4 (referred
+    // 2023-01-31) and the case 3 left active since 2023-02-01 are due, case 1 (closed
+    // 2023-05-01) not yet.
+    let last = "last_event".to_string();
+    assert_eq!(
+        due_on("2028-02-15", true),
+        [(3, last.clone()), (4, last.clone())]
+    );
     assert_eq!(
         all_cases(&db).iter().filter(|c| erased(c)).count(),
         0,
         "a dry run erases nothing"
     );
-    ok(&["retention", "apply", "--db", d, "--as-of", "2028-05-02"]);
-    assert_eq!(all_cases(&db).iter().filter(|c| erased(c)).count(), 1);
+    assert_eq!(
+        due_on("2028-05-02", false),
+        [(1, "end".to_string()), (3, last.clone()), (4, last)]
+    );
+    assert_eq!(all_cases(&db).iter().filter(|c| erased(c)).count(), 3);
     assert_eq!(
         events_of(&db, 1)
             .iter()
@@ -1121,23 +1138,25 @@ fn retention_erases_ended_cases_after_their_period_and_nothing_else() {
             .count(),
         1
     );
-    // Running it again finds nothing more; later, the never-started case is due too.
+    // Each erasure is in the audit trail, and so is the dry run.
+    let audited = store(&db).audit_of("case:3").unwrap();
+    assert!(
+        audited
+            .iter()
+            .any(|r| r.action.contains("retention") && r.role == "command_line"),
+        "{audited:?}"
+    );
+    let runs = store(&db).audit_of("retention").unwrap();
+    assert!(
+        runs.iter()
+            .any(|r| r.action == "retention dry run: 2 case(s) due"),
+        "{runs:?}"
+    );
+    // Running it again finds nothing more; later, the case that did not start (its end,
+    // 2024-06-01) is due too.
     let again = ok(&["retention", "apply", "--db", d, "--as-of", "2028-05-02"]);
     assert!(again.contains("0 case(s) erased"), "{again}");
-    let later = ok(&[
-        "retention",
-        "apply",
-        "--db",
-        d,
-        "--as-of",
-        "2029-06-02",
-        "--format",
-        "json",
-    ]);
-    let j: serde_json::Value = serde_json::from_str(&later).unwrap();
-    assert_eq!(j["cases"][0]["case"], 2);
-    let three = store(&db).case(3).unwrap().unwrap();
-    assert!(!erased(&three), "an active case keeps its data");
+    assert_eq!(due_on("2029-06-02", false), [(2, "end".to_string())]);
 }
 
 #[test]

@@ -481,15 +481,19 @@ pub fn cmd_retention(args: RetentionArgs) -> Verb {
         Format::Json => print_json(&serde_json::json!({"dry_run": args.dry_run, "cases": expired})),
         Format::Text => {
             let lang = lang_of(&args.store);
-            let [case, ended, kept] = match lang {
-                Lang::Nl => ["dossier", "beëindigd", "bewaard"],
-                Lang::Fr => ["dossier", "terminé le", "conservé"],
-                Lang::En => ["case", "ended", "kept"],
+            let [case, ended, last, kept] = match lang {
+                Lang::Nl => ["dossier", "beëindigd", "laatste gebeurtenis", "bewaard"],
+                Lang::Fr => ["dossier", "terminé le", "dernier événement le", "conservé"],
+                Lang::En => ["case", "ended", "last event", "kept"],
             };
             for e in &expired {
-                let on = render::Words::new(Some(lang), None).day(e.ended_on);
+                let on = render::Words::new(Some(lang), None).day(e.from);
+                let from = match e.counted_from {
+                    cases::CountedFrom::End => ended,
+                    cases::CountedFrom::LastEvent => last,
+                };
                 println!(
-                    "{case} {:>6}  {:<10} {ended} {on}  ({kept} {})",
+                    "{case} {:>6}  {:<10} {from} {on}  ({kept} {})",
                     e.case, e.program, e.erase_after
                 );
             }

@@ -585,12 +585,27 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, ctx: &Ctx) -> Result<(), 
 pub struct Expired {
     pub case: i64,
     pub program: String,
-    pub ended_on: chrono::NaiveDate,
+    /// The day the period counts from: the case's end, or its last event when it never ended.
+    pub from: chrono::NaiveDate,
+    pub counted_from: CountedFrom,
     pub erase_after: traject_model::program::duration::Duration,
 }
 
-/// Erase the personal data of every ended case past its programme's `retention:` period (or,
-/// with `dry_run`, only list them). Programmes without a retention policy keep their data.
+/// What a retention period counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountedFrom {
+    /// The case ended (closed, dropped, never started).
+    End,
+    /// The case never ended: its last event (the programme's `retention: unended:`).
+    LastEvent,
+}
+
+/// Erase the personal data of every case past its programme's `retention:` period — counted
+/// from the end of an ended case, and from the last event of a case that never ends (when the
+/// programme says how long for those) — or, with `dry_run`, only list them. Each erasure, and
+/// each dry run, is written to the audit trail. Programmes without a retention policy keep
+/// their data.
 pub fn apply_retention(
     store: &mut Store,
     programs: &dyn Programs,
@@ -604,27 +619,43 @@ pub fn apply_retention(
         let Some(policy) = &compiled.program.spec.retention else {
             continue;
         };
-        let keep = policy.erase_after;
-        for (id, ended) in store.ended(&program, ctx.org_reach())? {
-            let due = keep.after(ended);
-            if due.is_some_and(|d| d <= ctx.on) {
-                expired.push(Expired {
-                    case: id,
-                    program: program.clone(),
-                    ended_on: ended,
-                    erase_after: policy.erase_after,
-                });
+        let mut rules = vec![(
+            CountedFrom::End,
+            policy.erase_after,
+            store.ended(&program, ctx.org_reach())?,
+        )];
+        if let Some(unended) = &policy.unended {
+            let cases = store.unended(&program, ctx.org_reach())?;
+            rules.push((CountedFrom::LastEvent, unended.erase_after, cases));
+        }
+        for (counted_from, keep, cases) in rules {
+            for (id, from) in cases {
+                if keep.after(from).is_some_and(|due| due <= ctx.on) {
+                    expired.push(Expired {
+                        case: id,
+                        program: program.clone(),
+                        from,
+                        counted_from,
+                        erase_after: keep,
+                    });
+                }
             }
         }
     }
-    if !dry_run {
-        for e in &expired {
-            let reason = format!(
-                "retention: personal data is kept {} after the case ends",
-                e.erase_after
-            );
-            lifecycle::erase(store, e.case, &reason, &ctx.lifecycle())?;
-        }
+    expired.sort_by_key(|e| e.case);
+    if dry_run {
+        let what = format!("retention dry run: {} case(s) due", expired.len());
+        store.audit(&ctx.audit(&what, "retention".to_string()))?;
+        return Ok(expired);
+    }
+    for e in &expired {
+        let after = match e.counted_from {
+            CountedFrom::End => "after the case ends",
+            CountedFrom::LastEvent => "after the last event of a case that never ended",
+        };
+        let reason = format!("retention: personal data is kept {} {after}", e.erase_after);
+        lifecycle::erase(store, e.case, &reason, &ctx.lifecycle())?;
+        store.audit(&ctx.audit(&format!("erase ({reason})"), format!("case:{}", e.case)))?;
     }
     Ok(expired)
 }

@@ -66,6 +66,11 @@ pub enum Key {
     ModePriority,
     Pause,
     Reopen,
+    Retention,
+    RetentionAfterEnd,
+    RetentionUnended,
+    RetentionAfterLastEvent,
+    RetentionKeptUntilEnded,
 }
 
 /// The wording of `key` in `lang`.
@@ -116,6 +121,31 @@ pub fn ui(key: Key, lang: Lang) -> &'static str {
             "heropenen na het einde, binnen",
             "réouverture après la fin, dans les",
             "re-opening after the end, within",
+        ),
+        Retention => (
+            "Bewaartermijn van de persoonsgegevens",
+            "Durée de conservation des données personnelles",
+            "Retention of personal data",
+        ),
+        RetentionAfterEnd => (
+            "na het einde van het dossier",
+            "après la fin du dossier",
+            "after the case ends",
+        ),
+        RetentionUnended => (
+            "dossiers die nooit aflopen",
+            "dossiers qui ne se terminent jamais",
+            "cases that never end",
+        ),
+        RetentionAfterLastEvent => (
+            "na hun laatste gebeurtenis",
+            "après leur dernier événement",
+            "after their last event",
+        ),
+        RetentionKeptUntilEnded => (
+            "bewaard tot ze afgesloten worden",
+            "conservés jusqu'à leur clôture",
+            "kept until they are ended",
         ),
         Funding => ("Financiering", "Financement", "Funding"),
         Funders => ("Financiers", "Financeurs", "Funders"),

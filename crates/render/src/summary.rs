@@ -626,6 +626,30 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(r) = &spec.retention {
+        let unended = match &r.unended {
+            Some(u) => format!(
+                "{}: {} {} {}",
+                w.k(Key::RetentionUnended),
+                w.duration(&u.erase_after),
+                w.k(Key::RetentionAfterLastEvent),
+                w.src(&u.source)
+            ),
+            None => format!(
+                "{}: {}",
+                w.k(Key::RetentionUnended),
+                w.k(Key::RetentionKeptUntilEnded)
+            ),
+        };
+        let _ = writeln!(
+            w.out,
+            "{}: {} {} {}; {unended}",
+            w.k(Key::Retention),
+            w.duration(&r.erase_after),
+            w.k(Key::RetentionAfterEnd),
+            w.src(&r.source)
+        );
+    }
     if !spec.options.is_empty() {
         w.heading(Key::Options);
         for o in &spec.options {

@@ -234,6 +234,22 @@ impl Store {
         )
     }
 
+    /// Cases of `program` that have not ended (referred, waiting, active, paused, …) and are
+    /// not erased, with the day of their last change: what retention counts from for a case
+    /// that never ends.
+    pub fn unended(&self, program: &str, org: Reach) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+        let erased = self.dialect().json_text("referral", "erased_on");
+        let (all, one) = reach(org);
+        self.query_map(
+            &format!(
+                "SELECT id, updated_on FROM cases WHERE program = ?1 AND state NOT IN ('closed', 'dropped', 'not_started') \
+                 AND {erased} IS NULL AND (?2 OR org IS NOT DISTINCT FROM ?3) ORDER BY id"
+            ),
+            args![program, all, one],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
     /// The programme text stored for a version content hash.
     pub fn snapshot(&self, hash: &str) -> Result<Option<Snapshot>, StoreError> {
         self.query_opt(

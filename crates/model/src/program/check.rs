@@ -682,6 +682,10 @@ fn retention_and_levels(c: &mut Checker, spec: &crate::program::model::ProgramSp
         c.opt_label(&format!("{}/note", r.ptr), &r.note);
         let ptr = format!("{}/erase_after", r.ptr);
         c.fixed(&ptr, r.erase_after, CheckProblem::RetentionOpen);
+        if let Some(u) = &r.unended {
+            let ptr = format!("{}/erase_after", u.ptr);
+            c.fixed(&ptr, u.erase_after, CheckProblem::RetentionOpen);
+        }
     }
     let mut mapped: HashMap<String, String> = HashMap::new();
     for e in &spec.level_equivalences {

@@ -64,6 +64,20 @@ pub struct Retention {
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
+    /// Cases that never end (never started, or left open): kept this long after their last
+    /// event. Without it they are kept until someone ends them.
+    #[serde(default)]
+    pub unended: Option<UnendedRetention>,
+}
+
+/// How long a case that never ends is kept after its last event.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnendedRetention {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub erase_after: Duration,
+    pub source: String,
 }
 
 /// A pause: the case keeps its place (it still counts against capacity) unless the
