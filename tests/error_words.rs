@@ -161,6 +161,9 @@ fn samples() -> Vec<CaseError> {
         DossierElsewhere {
             dossier: "D-1".into(),
         },
+        NoDossier {
+            dossier: "D-1".into(),
+        },
         AlreadyErased {
             id: 7,
             erased_on: "2023-03-01".parse().unwrap(),
@@ -201,6 +204,7 @@ fn samples() -> Vec<CaseError> {
             | ReopenTooLate { .. }
             | ErasedDossier { .. }
             | DossierElsewhere { .. }
+            | NoDossier { .. }
             | AlreadyErased { .. }
             | Referral(_)
             | Store(_) => {}

@@ -312,3 +312,157 @@ fn the_command_line_records_who_acts_truthfully_and_checks_a_named_users_role() 
         "{trail}"
     );
 }
+
+/// A fixture referral of `program` given the dossier number `dossier`, written into `dir`.
+fn referral_with_id(dir: &Path, program: &str, dossier: &str) -> String {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/referrals/{program}.yaml"));
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("id:"))
+        .chain([format!("id: {dossier}").as_str()])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let path = dir.join(format!("{program}-{dossier}.yaml"));
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn one_person_across_programmes_is_found_exported_and_erased_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("cases.db");
+    let db = db_path.to_str().unwrap();
+    let dossier = "PERSON-UNIQUE-8812";
+    for (program, day) in [("antwerpen", "2023-02-01"), ("gent", "2020-06-01")] {
+        let referral = referral_with_id(dir.path(), program, dossier);
+        let (ok, _, err) = run(&[
+            "case",
+            "new",
+            "--program",
+            program,
+            &referral,
+            "--db",
+            db,
+            "--as-of",
+            day,
+        ]);
+        assert!(ok, "{program}: {err}");
+    }
+    let other = referral_with_id(dir.path(), "antwerpen", "SOMEONE-ELSE");
+    run(&[
+        "case",
+        "new",
+        "--program",
+        "antwerpen",
+        &other,
+        "--db",
+        db,
+        "--as-of",
+        "2023-02-01",
+    ]);
+    // Found by dossier number, across programmes.
+    let (ok, list, err) = run(&[
+        "case",
+        "list",
+        "--dossier",
+        dossier,
+        "--db",
+        db,
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let listed: Vec<(i64, String)> = serde_json::from_str::<Value>(&list)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_i64().unwrap(),
+                c["program"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [(1, "antwerpen".to_string()), (2, "gent".to_string())]
+    );
+    // Someone read case 2.
+    let (ok, _, err) = run(&["case", "show", "2", "--db", db, "--actor", "reader-7"]);
+    assert!(ok, "{err}");
+
+    let (ok, out, err) = run(&["person", "export", dossier, "--db", db]);
+    assert!(ok, "{err}");
+    let person: Value = serde_json::from_str(&out).unwrap();
+    let cases = person["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 2, "both programmes' cases, nobody else's");
+    assert!(!out.contains("SOMEONE-ELSE"));
+    for c in cases {
+        assert_eq!(c["referral"]["id"], dossier);
+        assert!(
+            c["programme_text"].as_str().unwrap().contains("retention:"),
+            "the text it was judged under"
+        );
+        assert!(c["erase_on"].as_str().is_some(), "{}", c["erase_on"]);
+        assert_eq!(c["rights"].as_array().unwrap().len(), 6);
+        assert!(c["readers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["action"] == "export"));
+    }
+    let readers = cases[1]["readers"].to_string();
+    assert!(readers.contains("reader-7"), "who read the file: {readers}");
+    let (ok, text, _) = run(&[
+        "person", "export", dossier, "--db", db, "--format", "text", "--lang", "fr",
+    ]);
+    assert!(
+        ok && text.contains("Qui a lu, exporté ou modifié le dossier")
+            && text.contains("Vos droits"),
+        "{text}"
+    );
+
+    // One erasure for the person: both cases, one transaction; the other client untouched.
+    let (ok, out, err) = run(&[
+        "person",
+        "erase",
+        dossier,
+        "--db",
+        db,
+        "--reason",
+        "art. 17 request",
+        "--as-of",
+        "2024-01-10",
+    ]);
+    assert!(ok && out.contains("1, 2"), "{out}{err}");
+    let bytes: Vec<u8> = ["", "-wal", "-shm"]
+        .iter()
+        .flat_map(|s| std::fs::read(format!("{db}{s}")).unwrap_or_default())
+        .collect();
+    assert!(
+        !bytes
+            .windows(dossier.len())
+            .any(|w| w == dossier.as_bytes()),
+        "no trace of the dossier number"
+    );
+    assert!(bytes.windows(12).any(|w| w == b"SOMEONE-ELSE"));
+    let (ok, _, err) = run(&["person", "export", dossier, "--db", db]);
+    assert!(!ok && err.contains("no case with dossier number"), "{err}");
+    // And it is not taken in again without a reason.
+    let again = referral_with_id(dir.path(), "antwerpen", dossier);
+    let (ok, _, err) = run(&[
+        "case",
+        "new",
+        "--program",
+        "antwerpen",
+        &again,
+        "--db",
+        db,
+        "--as-of",
+        "2024-02-01",
+    ]);
+    assert!(!ok && err.contains("was erased on 2024-01-10"), "{err}");
+}

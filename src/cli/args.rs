@@ -137,6 +137,10 @@ pub enum Command {
         after_help = "Examples:\n  traject rollup --db postgres://traject@db.example/traject\n  traject rollup --org <org> --format json"
     )]
     Rollup(RollupArgs),
+    /// One person — one dossier number — across programmes: everything held about them, or
+    /// the erasure of all of it (GDPR arts. 15 and 17).
+    #[command(subcommand)]
+    Person(PersonCommand),
     /// The service's settings file: check it and show what `serve` would use.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -842,6 +846,9 @@ pub struct CaseListArgs {
     pub state: Option<traject_cases::CaseState>,
     #[arg(long)]
     pub program: Option<String>,
+    /// Only the cases of this dossier number (one person, across programmes).
+    #[arg(long)]
+    pub dossier: Option<String>,
     #[arg(long, default_value_t = 1000)]
     pub limit: usize,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -1028,6 +1035,41 @@ pub struct ServeArgs {
     /// other users of the machine.)
     #[arg(long, value_name = "TOKEN")]
     pub metrics_token: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum PersonCommand {
+    /// Everything held about the person with this dossier number, every case of it (an
+    /// access request): JSON, or a readable text.
+    #[command(
+        after_help = "Example:\n  traject person export D-2023-0042 --format text --lang fr"
+    )]
+    Export(PersonExportArgs),
+    /// Erase the personal data of every case of this dossier number, in one transaction.
+    #[command(
+        after_help = "Example:\n  traject person erase D-2023-0042 --reason \"art. 17 request of 04/12/2026\""
+    )]
+    Erase(PersonEraseArgs),
+}
+
+#[derive(clap::Args)]
+pub struct PersonExportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The dossier number (the referral's `id`).
+    pub dossier: String,
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct PersonEraseArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The dossier number (the referral's `id`).
+    pub dossier: String,
+    #[arg(long)]
+    pub reason: String,
 }
 
 #[derive(Subcommand)]

@@ -340,6 +340,7 @@ fn cmd_case_list(args: CaseListArgs) -> Verb {
         program: args.program,
         state: args.state,
         limit: args.limit,
+        dossier: args.dossier,
     };
     let rows = cases::list(&db, &filter, &ctx)?;
     match args.format {
@@ -533,6 +534,54 @@ pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
             |r| &r.program,
             render::caseload_line,
         ),
+    }
+    Ok(Done::Success)
+}
+
+pub fn cmd_person(cmd: PersonCommand) -> Verb {
+    match cmd {
+        PersonCommand::Export(args) => {
+            let (mut db, ctx) = open_as(&args.store)?;
+            let person = cases::person_export(&mut db, &programs(None), &args.dossier, &ctx)?;
+            let lang = args.store.lang.unwrap_or_else(|| {
+                render::Words::new(None, Some(&person.cases[0].case.program)).lang
+            });
+            match args.format {
+                Format::Json => {
+                    let cases: Vec<_> = person
+                        .cases
+                        .iter()
+                        .map(|x| render::export_view(x, lang))
+                        .collect();
+                    print_json(&serde_json::json!({"dossier": person.dossier, "cases": cases}));
+                }
+                Format::Text => {
+                    for x in &person.cases {
+                        print!("{}", render::export(x, lang));
+                        println!("\n{}", "=".repeat(72));
+                    }
+                }
+            }
+        }
+        PersonCommand::Erase(args) => {
+            let (mut db, ctx) = open_as(&args.store)?;
+            let erased = cases::person_erase(&mut db, &args.dossier, &args.reason, &ctx)?;
+            let list = erased
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let lang = lang_of(&args.store);
+            println!(
+                "{}",
+                tell(
+                    lang,
+                    format!("erased: case(s) {list}"),
+                    format!("gewist: dossier(s) {list}"),
+                    format!("effacé(s) : dossier(s) {list}"),
+                )
+            );
+        }
     }
     Ok(Done::Success)
 }

@@ -77,6 +77,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
         Command::Serve(args) => web::cmd_serve(args, settings),
         Command::Config(ConfigCommand::Check(args)) => web::cmd_config_check(args),
+        Command::Person(cmd) => cases::cmd_person(cmd),
         Command::User(cmd) => web::cmd_user(cmd),
         Command::Db(DbCommand::Copy(args)) => web::cmd_db_copy(args),
         Command::Db(DbCommand::Backup(args)) => web::cmd_db_backup(args),

@@ -509,8 +509,94 @@ pub fn export(x: &Export, lang: Lang) -> String {
         let word = words("gehouden", "tenu", "held");
         let _ = writeln!(out, "  {e:<16} {from} – {to}  {word}: {held}");
     }
+    export_readers_and_rights(&mut out, x, lang);
     out
 }
+
+/// Who read the file, when the data goes, the client's rights and the programme text.
+fn export_readers_and_rights(out: &mut String, x: &Export, lang: Lang) {
+    let words = |nl, fr, en| in_lang(lang, nl, fr, en);
+    let heading = words(
+        "Wie het dossier las, exporteerde of wijzigde",
+        "Qui a lu, exporté ou modifié le dossier",
+        "Who read, exported or changed the file",
+    );
+    let _ = writeln!(out, "\n{heading}");
+    for r in &x.readers {
+        let _ = writeln!(out, "  {}  {} ({})  {}", r.at, r.actor, r.role, r.action);
+    }
+    let heading = words("Bewaring", "Conservation", "Retention");
+    let _ = writeln!(out, "\n{heading}");
+    let kept = match x.erase_on {
+        Some(day) => format!(
+            "{} {}",
+            words(
+                "de persoonsgegevens worden gewist op",
+                "les données personnelles seront effacées le",
+                "the personal data is erased on"
+            ),
+            traject_i18n::date(day, lang)
+        ),
+        None => words(
+            "geen wisdatum (gewist, of het dossier loopt nog zonder regel)",
+            "pas de date d'effacement (effacé, ou dossier en cours sans règle)",
+            "no erasure date (erased, or an open case without a rule)",
+        )
+        .to_string(),
+    };
+    let _ = writeln!(out, "  {kept}");
+    let heading = words("Uw rechten", "Vos droits", "Your rights");
+    let _ = writeln!(out, "\n{heading}");
+    for (nl, fr, en) in RIGHTS {
+        let _ = writeln!(out, "  - {}", words(nl, fr, en));
+    }
+    let heading = words(
+        "Programmatekst waaronder het dossier beoordeeld werd",
+        "Texte du programme sous lequel le dossier a été évalué",
+        "Programme text the case was judged under",
+    );
+    let _ = writeln!(out, "\n{heading}");
+    match &x.programme_text {
+        Some(text) => text.lines().for_each(|l| {
+            let _ = writeln!(out, "  | {l}");
+        }),
+        None => out.push_str("  —\n"),
+    }
+}
+
+/// The client's rights under the GDPR (arts. 15–21, 77), as the export states them.
+const RIGHTS: [(&str, &str, &str); 6] = [
+    (
+        "inzage in uw gegevens (dit document)",
+        "accès à vos données (ce document)",
+        "access to your data (this document)",
+    ),
+    (
+        "verbetering van onjuiste gegevens",
+        "rectification des données inexactes",
+        "rectification of inaccurate data",
+    ),
+    (
+        "wissing van uw gegevens",
+        "effacement de vos données",
+        "erasure of your data",
+    ),
+    (
+        "beperking van de verwerking",
+        "limitation du traitement",
+        "restriction of processing",
+    ),
+    (
+        "bezwaar tegen de verwerking",
+        "opposition au traitement",
+        "objection to processing",
+    ),
+    (
+        "klacht bij de Gegevensbeschermingsautoriteit",
+        "plainte auprès de l'Autorité de protection des données",
+        "a complaint to the Data Protection Authority",
+    ),
+];
 
 /// The same words in Dutch, French or English.
 fn in_lang(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
@@ -572,6 +658,10 @@ pub struct ExportView<'a> {
     eligibility: Option<traject_render::explain::ExplanationView>,
     events: &'a [EventRecord],
     evaluations: &'a [traject_store::Due],
+    readers: &'a [traject_app::cases::Reader],
+    erase_on: Option<chrono::NaiveDate>,
+    rights: [&'static str; 6],
+    programme_text: Option<&'a str>,
 }
 
 pub fn export_view(x: &Export, lang: Lang) -> ExportView<'_> {
@@ -584,6 +674,10 @@ pub fn export_view(x: &Export, lang: Lang) -> ExportView<'_> {
             .map(|e| traject_render::explain::view_in(e, lang, lang)),
         events: &x.events,
         evaluations: &x.evaluations,
+        readers: &x.readers,
+        erase_on: x.erase_on,
+        rights: RIGHTS.map(|(nl, fr, en)| in_lang(lang, nl, fr, en)),
+        programme_text: x.programme_text.as_deref(),
     }
 }
 

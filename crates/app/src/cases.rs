@@ -666,10 +666,21 @@ pub struct CaseFilter {
     pub program: Option<String>,
     pub state: Option<CaseState>,
     pub limit: usize,
+    /// Only the cases of this dossier number (one person, across programmes).
+    pub dossier: Option<String>,
 }
 
 pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow>, AppError> {
     ctx.require(Need::Persons)?;
+    if let Some(dossier) = &filter.dossier {
+        let mut rows = store.dossier_cases(dossier, ctx.scope())?;
+        rows.retain(|r| {
+            filter.program.as_ref().is_none_or(|p| *p == r.program)
+                && filter.state.is_none_or(|s| s == r.state)
+        });
+        rows.truncate(filter.limit);
+        return Ok(rows);
+    }
     Ok(store.list(
         filter.program.as_deref(),
         filter.state,
@@ -706,6 +717,83 @@ pub struct Export {
     pub eligibility: Option<Explanation>,
     pub events: Vec<EventRecord>,
     pub evaluations: Vec<Due>,
+    /// Who read, exported or changed the file, and when (this export included).
+    pub readers: Vec<Reader>,
+    /// The programme text the case was judged under (as stored with it).
+    pub programme_text: Option<String>,
+    /// The day the personal data is due to be erased under the programme's retention, if it
+    /// is (a case that never ends has none without `retention: unended:`).
+    pub erase_on: Option<chrono::NaiveDate>,
+}
+
+/// One entry of a case file's audit trail, as the client may read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reader {
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub action: String,
+}
+
+/// Everything held about one person: the access export of every case of their dossier number
+/// (in the actor's reach), as one answer.
+#[derive(Debug, Serialize)]
+pub struct PersonExport {
+    pub dossier: String,
+    pub cases: Vec<Export>,
+}
+
+/// The access export of every case of `dossier` the actor may see; none is "not found".
+pub fn person_export(
+    store: &mut Store,
+    programs: &dyn Programs,
+    dossier: &str,
+    ctx: &Ctx,
+) -> Result<PersonExport, AppError> {
+    ctx.require(Need::Persons)?;
+    let ids: Vec<i64> = store
+        .dossier_cases(dossier, ctx.scope())?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return Err(CaseError::NoDossier {
+            dossier: dossier.to_string(),
+        }
+        .into());
+    }
+    let mut cases = Vec::new();
+    for id in ids {
+        cases.push(export(store, programs, id, ctx)?);
+    }
+    Ok(PersonExport {
+        dossier: dossier.to_string(),
+        cases,
+    })
+}
+
+/// Erase the personal data of every case of `dossier` the actor may see, in one transaction;
+/// the cases erased (one erased already is left as it is).
+pub fn person_erase(
+    store: &mut Store,
+    dossier: &str,
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<Vec<i64>, AppError> {
+    ctx.require(Need::Erase)?;
+    let rows = store.dossier_cases(dossier, ctx.scope())?;
+    if rows.is_empty() {
+        return Err(CaseError::NoDossier {
+            dossier: dossier.to_string(),
+        }
+        .into());
+    }
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    lifecycle::erase_all(store, &ids, reason, &ctx.lifecycle())?;
+    for id in &ids {
+        store.audit(&ctx.audit("erase (person)", format!("case:{id}")))?;
+    }
+    Ok(ids)
 }
 
 pub fn export(
@@ -719,13 +807,47 @@ pub fn export(
     audit_read(store, id, "export", ctx)?;
     let referral: serde_json::Value = serde_json::from_str(&case.referral).unwrap_or_default();
     let eligibility = explained(&compiled, &case.version, &referral);
+    let readers = store
+        .audit_of(&format!("case:{id}"))?
+        .into_iter()
+        .map(|r| Reader {
+            at: r.at,
+            actor: r.actor,
+            role: r.role,
+            action: r.action,
+        })
+        .collect();
+    let programme_text = store.snapshot(&case.version_hash)?.map(|s| s.text);
+    let erase_on = erase_on(&compiled, &case);
     Ok(Export {
         events: store.history(id)?,
         evaluations: store.schedule(id)?,
         case,
         referral,
         eligibility,
+        readers,
+        programme_text,
+        erase_on,
     })
+}
+
+/// The day retention erases a case's personal data: its end (or, for a case that never
+/// ends, its last change) plus the programme's period; `None` once erased or without a rule.
+fn erase_on(compiled: &CompiledProgram, case: &CaseRow) -> Option<chrono::NaiveDate> {
+    let retention = compiled.program.spec.retention.as_ref()?;
+    if case.referral.contains("\"erased_on\"") {
+        return None;
+    }
+    let ended = matches!(
+        case.state,
+        CaseState::Closed | CaseState::Dropped | CaseState::NotStarted
+    );
+    let keep = if ended {
+        retention.erase_after
+    } else {
+        retention.unended.as_ref()?.erase_after
+    };
+    keep.after(case.updated_on)
 }
 
 /// The stored referral judged again under version `version`, explained.

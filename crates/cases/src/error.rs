@@ -45,6 +45,10 @@ pub enum CaseError {
     DossierElsewhere {
         dossier: String,
     },
+    /// No case (that the actor may see) has this dossier number.
+    NoDossier {
+        dossier: String,
+    },
     /// The case's personal data is erased already.
     AlreadyErased {
         id: i64,

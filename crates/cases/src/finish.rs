@@ -144,22 +144,34 @@ pub fn erase(
     reason: &str,
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
+    erase_all(store, &[id], reason, ctx)
+}
+
+/// Erase several cases' personal data (one person's cases) in one transaction: all or none.
+pub fn erase_all(
+    store: &mut impl CaseStore,
+    ids: &[i64],
+    reason: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
     store.in_transaction(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        tx.erase_referral(id, ctx.on)?;
-        // Free text written about the client (goals, a pause's reason) goes too; the
-        // decisions, scores and dates stay.
-        for kind in [EventKind::Evaluated, EventKind::Paused] {
-            for r in tx.events(id, kind)? {
-                if let Some(redacted) = r.event.redacted() {
-                    tx.redact(id, r.seq, &redacted)?;
+        for &id in ids {
+            let c = load_on(tx, id, ctx)?;
+            tx.erase_referral(id, ctx.on)?;
+            // Free text written about the client (goals, a pause's reason) goes too; the
+            // decisions, scores and dates stay.
+            for kind in [EventKind::Evaluated, EventKind::Paused] {
+                for r in tx.events(id, kind)? {
+                    if let Some(redacted) = r.event.redacted() {
+                        tx.redact(id, r.seq, &redacted)?;
+                    }
                 }
             }
+            let erased = Event::Erased(event::Erased {
+                reason: reason.to_string(),
+            });
+            tx.append(id, ctx.on, &erased, &ctx.actor, &c.version_hash)?;
         }
-        let erased = Event::Erased(event::Erased {
-            reason: reason.to_string(),
-        });
-        tx.append(id, ctx.on, &erased, &ctx.actor, &c.version_hash)?;
         Ok::<_, CaseError>(())
     })?;
     store.checkpoint()?;

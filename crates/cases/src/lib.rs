@@ -26,7 +26,7 @@ pub mod store;
 pub use error::CaseError;
 pub use evaluate::evaluate;
 pub use event::{Event, EventKind, EventRecord};
-pub use finish::{close, drop_case, erase, not_start, Freed};
+pub use finish::{close, drop_case, erase, erase_all, not_start, Freed};
 pub use intake::{existing_case, insert_case, migrate, new_case, Existing};
 pub use modules::{enrol, enrol_cohort, leave};
 pub use pause::{pause, reopen, resume};

@@ -110,6 +110,19 @@ impl Store {
         )
     }
 
+    /// The cases of one person — one dossier number — across programmes, within `within`.
+    pub fn dossier_cases(&self, dossier: &str, within: Scope) -> Result<Vec<CaseRow>, StoreError> {
+        let (a, b, c, d) = scope(within);
+        self.query_map(
+            &format!(
+                "{CASE_SELECT} WHERE c.dossier = ?1 AND {} ORDER BY c.id",
+                scope_filter(2)
+            ),
+            args![dossier, a, b, c, d],
+            case_from_row,
+        )
+    }
+
     /// A case's events, in order.
     pub fn history(&self, id: i64) -> Result<Vec<EventRecord>, StoreError> {
         self.query_map(

@@ -98,6 +98,12 @@ fn record(e: &E, l: Lang) -> Option<String> {
             format!("la référence {dossier} est déjà suivie, pas par votre équipe : demandez à votre coordinateur·rice"),
             format!("dossier {dossier} is followed already, not by your team: ask your coordinator"),
         ),
+        E::NoDossier { dossier } => m(
+            l,
+            format!("er is geen dossier met referentie {dossier}"),
+            format!("il n'y a pas de dossier avec la référence {dossier}"),
+            format!("there is no case with dossier number {dossier}"),
+        ),
         E::AlreadyErased { id, erased_on } => m(
             l,
             format!("de persoonsgegevens van dossier {id} werden al op {} gewist: er is niets meer te wissen", d(*erased_on)),

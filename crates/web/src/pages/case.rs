@@ -38,6 +38,7 @@ pub async fn case_list(
             program: q.program.filter(|p| !p.is_empty()),
             state: q.state.as_deref().and_then(|s| s.parse().ok()),
             limit: 500,
+            dossier: None,
         };
         let rows = cases::list(store, &filter, &user.ctx(server.today()))?;
         let body = html! {

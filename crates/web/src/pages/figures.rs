@@ -41,6 +41,7 @@ fn board_section(
             program: Some(id.to_string()),
             state: Some(CaseState::Waiting),
             limit: 10_000,
+            dossier: None,
         };
         let mut w = cases::list(store, &filter, &ctx)?;
         w.sort_by_key(|c| c.position);
