@@ -88,20 +88,8 @@ fn an_erased_dossier_is_not_taken_in_again_without_a_coordinators_reason() {
     let one = csv(dir.path(), &["ER-100"]);
     let (ok, _, err) = run(&[&["case", "import", &one], &base[..]].concat());
     assert!(!ok && err.contains("ER-100"), "{err}");
-    let referral = dir.path().join("er100.yaml");
-    let yaml = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/referrals/antwerpen.yaml"
-    ))
-    .unwrap();
-    let yaml = yaml
-        .lines()
-        .filter(|l| !l.starts_with("id:"))
-        .chain(["id: ER-100"])
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&referral, yaml).unwrap();
-    let referral = referral.to_str().unwrap();
+    let referral = referral_with_id(dir.path(), "antwerpen", "ER-100");
+    let referral = referral.as_str();
     let new = [
         "case",
         "new",
