@@ -118,6 +118,8 @@ fn reader_lang(command: &Command) -> Lang {
         Command::Caseload(a) => a.store.lang,
         Command::Retention(RetentionCommand::Apply(a)) => a.store.lang,
         Command::Config(ConfigCommand::Check(a)) => a.lang,
+        Command::Person(PersonCommand::Export(a)) => a.store.lang,
+        Command::Person(PersonCommand::Erase(a)) => a.store.lang,
         _ => None,
     };
     flag.unwrap_or_else(traject_i18n::locale_lang)
