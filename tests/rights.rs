@@ -454,3 +454,44 @@ fn one_person_across_programmes_is_found_exported_and_erased_as_one() {
     ]);
     assert!(!ok && err.contains("was erased on 2024-01-10"), "{err}");
 }
+
+#[test]
+fn a_coordinator_answers_access_and_erasure_requests_through_the_api_and_no_one_else_can() {
+    let s = serve();
+    let (ann, audrey, coord) = (s.login("ann"), s.login("audrey"), s.login("coord"));
+    let referral = ELIGIBLE.replacen('{', r#"{"id": "API-RIGHTS-5", "#, 1);
+    let id = s.create(&ann, &referral);
+    let (export, erase) = (
+        format!("/api/cases/{id}/export"),
+        format!("/api/cases/{id}/erase"),
+    );
+    let reason = json!({"reason": "art. 17 request"});
+    // A social worker and an auditor may do neither; the body is not even read.
+    for who in [&ann, &audrey] {
+        assert_eq!(s.post(who, &export, &json!({})).0, 403);
+        assert_eq!(s.post(who, &erase, &reason).0, 403);
+    }
+    let (status, x) = s.post(&coord, &export, &json!({}));
+    assert_eq!(status, 200, "{x}");
+    assert_eq!(x["referral"]["id"], "API-RIGHTS-5");
+    assert!(x["programme_text"].as_str().unwrap().contains("retention:"));
+    let readers: Vec<&str> = x["readers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["actor"].as_str())
+        .collect();
+    assert!(readers.contains(&"coord"), "{readers:?}");
+    // An erasure needs its reason; then it is done once.
+    let (status, v) = s.post(&coord, &erase, &json!({"reason": " "}));
+    assert_eq!(status, 422, "{v}");
+    let (status, v) = s.post(&coord, &erase, &json!({"why": "x"}));
+    assert_eq!(status, 400, "{v}");
+    let (status, v) = s.post(&coord, &erase, &reason);
+    assert_eq!((status, v["erased"].as_i64()), (200, Some(id)), "{v}");
+    let (status, v) = s.post(&coord, &erase, &reason);
+    assert_eq!(status, 409, "{v}");
+    assert!(v.to_string().contains("erased on"), "{v}");
+    let (_, x) = s.post(&coord, &export, &json!({}));
+    assert!(!x.to_string().contains("API-RIGHTS-5"), "{x}");
+}

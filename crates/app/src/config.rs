@@ -393,10 +393,7 @@ impl Settings {
         };
         match key {
             "db" => {
-                let t = text()?;
-                if t.is_empty() {
-                    return Err(expected);
-                }
+                let t = non_empty(text()?).ok_or(expected)?;
                 self.db = t.parse().unwrap_or_else(|never| match never {});
             }
             "listen" => self.listen = text()?.parse().map_err(|_| expected)?,
@@ -418,11 +415,7 @@ impl Settings {
                     .map_err(|_| expected)?;
             }
             "programs" | "tls.cert" | "tls.key" => {
-                let t = text()?;
-                if t.is_empty() {
-                    return Err(expected);
-                }
-                let path = Some(PathBuf::from(t));
+                let path = Some(PathBuf::from(non_empty(text()?).ok_or(expected)?));
                 match key {
                     "programs" => self.programs = path,
                     "tls.cert" => self.tls_cert = path,
@@ -431,11 +424,7 @@ impl Settings {
             }
             "time_zone" => self.clock = Clock::named(text()?)?,
             "metrics_token" => {
-                let t = text()?;
-                if t.is_empty() {
-                    return Err(expected);
-                }
-                self.metrics_token = Some(t.to_string());
+                self.metrics_token = Some(non_empty(text()?).ok_or(expected)?.to_string());
             }
             "log.format" => {
                 let formats = [LogFormat::Text, LogFormat::Json];
@@ -527,6 +516,11 @@ fn names_in(table: &str) -> Vec<&'static str> {
         .collect();
     names.dedup();
     names
+}
+
+/// The text, unless it is empty.
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
 /// The value named `word` among `words` (the same order as `values`).

@@ -475,6 +475,32 @@ impl Writer {
         }
     }
 
+    /// How long personal data is kept: after the end, and for cases that never end.
+    fn retention(&mut self, r: &traject_model::program::model::Retention) {
+        let unended = match &r.unended {
+            Some(u) => format!(
+                "{}: {} {} {}",
+                self.k(Key::RetentionUnended),
+                self.duration(&u.erase_after),
+                self.k(Key::RetentionAfterLastEvent),
+                self.src(&u.source)
+            ),
+            None => format!(
+                "{}: {}",
+                self.k(Key::RetentionUnended),
+                self.k(Key::RetentionKeptUntilEnded)
+            ),
+        };
+        let _ = writeln!(
+            self.out,
+            "{}: {} {} {}; {unended}",
+            self.k(Key::Retention),
+            self.duration(&r.erase_after),
+            self.k(Key::RetentionAfterEnd),
+            self.src(&r.source)
+        );
+    }
+
     /// Funders with their conditions, and the split of costs.
     fn funding(&mut self, v: &Version) {
         self.heading(Key::Funding);
@@ -627,28 +653,7 @@ pub fn render(program: &Program, version: Option<&Version>, lang: Lang) -> Strin
             .join(", ")
     );
     if let Some(r) = &spec.retention {
-        let unended = match &r.unended {
-            Some(u) => format!(
-                "{}: {} {} {}",
-                w.k(Key::RetentionUnended),
-                w.duration(&u.erase_after),
-                w.k(Key::RetentionAfterLastEvent),
-                w.src(&u.source)
-            ),
-            None => format!(
-                "{}: {}",
-                w.k(Key::RetentionUnended),
-                w.k(Key::RetentionKeptUntilEnded)
-            ),
-        };
-        let _ = writeln!(
-            w.out,
-            "{}: {} {} {}; {unended}",
-            w.k(Key::Retention),
-            w.duration(&r.erase_after),
-            w.k(Key::RetentionAfterEnd),
-            w.src(&r.source)
-        );
+        w.retention(r);
     }
     if !spec.options.is_empty() {
         w.heading(Key::Options);

@@ -364,6 +364,81 @@ pub async fn act(
     )
 }
 
+#[utoipa::path(post, path = "/api/cases/{id}/export", tag = "rights",
+    params(("id" = i64, Path, minimum = 1, description = "The case number")),
+    responses(
+        (status = 200, description = "Everything held about the client of this case (an access request, GDPR art. 15): the referral, the eligibility check, every event and evaluation moment, who read the file, the programme text it was judged under and the erasure date. Coordinators only; the export is audited.", content_type = "application/json")
+    ),
+    security(("session" = [])))]
+pub async fn export(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    answer(
+        as_allowed(&s, &headers, Need::Erase, move |server, user, store| {
+            let x = cases::export(
+                store,
+                &server.catalogue,
+                case_id(&id)?,
+                &user.ctx(server.today()),
+            )?;
+            Ok((StatusCode::OK, x))
+        })
+        .await,
+    )
+}
+
+/// Why a client's personal data is erased (an erasure request, GDPR art. 17).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EraseBody {
+    pub reason: String,
+}
+
+/// The case whose personal data was erased.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Erased {
+    pub erased: i64,
+}
+
+#[utoipa::path(post, path = "/api/cases/{id}/erase", tag = "rights",
+    params(("id" = i64, Path, minimum = 1, description = "The case number")),
+    request_body = EraseBody,
+    responses(
+        (status = 200, description = "The client's personal data is erased; dates, states and decisions stay, so figures do not change. Coordinators only; audited.", body = Erased)
+    ),
+    security(("session" = [])))]
+pub async fn erase(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Response {
+    answer(
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::Erase,
+            move |server, user, store| {
+                let id = case_id(&id)?;
+                let b = body::<EraseBody>(&headers, &bytes)?;
+                if b.reason.trim().is_empty() {
+                    return Err(Failure::worded(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "say why the data is erased (`reason`)",
+                        "zeg waarom de gegevens gewist worden (`reason`)",
+                        "dites pourquoi les données sont effacées (`reason`)",
+                    ));
+                }
+                cases::erase(store, id, b.reason.trim(), &user.ctx(server.today()))?;
+                Ok((StatusCode::OK, Erased { erased: id }))
+            },
+        )
+        .await,
+    )
+}
+
 #[utoipa::path(get, path = "/api/caseload", tag = "figures",
     responses(
         (status = 200, description = "Capacity against active and waiting cases, per programme", body = CaseloadAnswer)

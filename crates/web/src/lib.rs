@@ -287,6 +287,8 @@ fn router(server: Shared) -> Router {
         .route("/api/check", post(api::check))
         .route("/api/cases", post(api::create))
         .route("/api/cases/{id}", get(api::case))
+        .route("/api/cases/{id}/export", post(api::export))
+        .route("/api/cases/{id}/erase", post(api::erase))
         .route("/api/cases/{id}/{action}", post(api::act))
         .route("/api/caseload", get(api::caseload))
         .route("/api/rollup", get(api::rollup))

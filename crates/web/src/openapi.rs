@@ -22,6 +22,8 @@ use super::api;
         api::create,
         api::case,
         api::act,
+        api::export,
+        api::erase,
         api::caseload,
         api::rollup,
         api::simulate
@@ -32,6 +34,7 @@ use super::api;
         (name = "session", description = "Logging in and out"),
         (name = "referrals", description = "Eligibility, criterion by criterion"),
         (name = "cases", description = "Cases of the user's team"),
+        (name = "rights", description = "The client's rights: access and erasure (coordinators)"),
         (name = "figures", description = "Caseload figures and simulations, never a person")
     )
 )]
@@ -68,13 +71,15 @@ const FAILURES: [(u16, &str); 10] = [
 ];
 
 /// The failures each operation (by its id, the handler's name) can answer.
-const FAILURES_OF: [(&str, &[u16]); 9] = [
+const FAILURES_OF: [(&str, &[u16]); 11] = [
     ("login", &[400, 401, 403, 413, 415, 422, 429]),
     ("logout", &[401, 403]),
     ("check", &[400, 401, 403, 404, 413, 415, 422]),
     ("create", &[400, 401, 403, 404, 409, 413, 415, 422]),
     ("case", &[401, 403, 404]),
     ("act", &[400, 401, 403, 404, 409, 413, 415, 422]),
+    ("export", &[401, 403, 404]),
+    ("erase", &[400, 401, 403, 404, 409, 413, 415, 422]),
     ("caseload", &[401, 403]),
     ("rollup", &[401, 403]),
     ("simulate", &[400, 401, 403, 404, 413, 415, 422, 503]),
