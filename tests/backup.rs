@@ -283,6 +283,60 @@ fn a_person_erased_after_the_backup_stays_erased_after_a_restore() {
         );
     }
 
+    // Tombstones of another store (other case numbers) would erase the wrong people: refused
+    // before anything is written.
+    let other = path("other.db");
+    let one = dir.path().join("one.csv");
+    std::fs::write(
+        &one,
+        "id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\nX-1,2023-01-10,1988-03-04,SY,antwerpen,leefloon,false,true,true,true\n",
+    )
+    .unwrap();
+    let (ok, text) = run(&[
+        "case",
+        "import",
+        one.to_str().unwrap(),
+        "--program",
+        "antwerpen",
+        "--db",
+        &other,
+        "--as-of",
+        "2023-02-01",
+    ]);
+    assert!(ok, "{text}");
+    run(&["case", "erase", "1", "--db", &other, "--reason", "request"]);
+    run(&[
+        "db",
+        "tombstones",
+        "export",
+        "--db",
+        &other,
+        "--to",
+        &path("other.json"),
+    ]);
+    for source in [
+        ["--tombstones", &path("other.json")],
+        ["--tombstones-from", &other],
+    ] {
+        let (ok, text) = run(&[
+            &[
+                "db",
+                "restore",
+                "--from",
+                &path("backup.db"),
+                "--db",
+                &path("wrong.db"),
+            ][..],
+            &source[..],
+        ]
+        .concat());
+        assert!(
+            !ok && text.contains("belong to another store than the backup"),
+            "{text}"
+        );
+        assert!(!std::path::Path::new(&path("wrong.db")).exists());
+    }
+
     // A tombstones file that does not read stops the restore before it writes anything.
     std::fs::write(
         path("broken.json"),

@@ -453,6 +453,36 @@ fn one_person_across_programmes_is_found_exported_and_erased_as_one() {
         "2024-02-01",
     ]);
     assert!(!ok && err.contains("was erased on 2024-01-10"), "{err}");
+    // Taken in again on a reason, then erased again: only the new case is erased this time.
+    let (ok, id, err) = run(&[
+        "case",
+        "new",
+        "--program",
+        "antwerpen",
+        &again,
+        "--db",
+        db,
+        "--as-of",
+        "2024-02-01",
+        "--after-erasure",
+        "came back",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&[
+        "person",
+        "erase",
+        dossier,
+        "--db",
+        db,
+        "--reason",
+        "again",
+        "--as-of",
+        "2024-03-01",
+    ]);
+    assert!(
+        ok && out.trim().ends_with(&format!("case(s) {}", id.trim())),
+        "{out}{err}"
+    );
 }
 
 #[test]

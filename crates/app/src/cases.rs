@@ -788,7 +788,12 @@ pub fn person_erase(
         }
         .into());
     }
-    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let mut ids = Vec::new();
+    for row in &rows {
+        if store.erased_case(row.id)?.is_none() {
+            ids.push(row.id);
+        }
+    }
     lifecycle::erase_all(store, &ids, reason, &ctx.lifecycle())?;
     for id in &ids {
         store.audit(&ctx.audit("erase (person)", format!("case:{id}")))?;

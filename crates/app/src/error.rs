@@ -49,6 +49,10 @@ pub enum AppError {
         role: Role,
         need: Need,
     },
+    /// Tombstones from a store of another lineage than the backup (other case numbers).
+    TombstonesOfAnotherStore {
+        source: String,
+    },
     /// Settings that cannot be used (the settings file, the environment): every problem, each
     /// at its place.
     Config(Vec<crate::config::ConfigError>),
@@ -168,6 +172,7 @@ impl AppError {
             AppError::Version(VersionError::Unknown { .. })
                 | AppError::Setting(_)
                 | AppError::Config(_)
+                | AppError::TombstonesOfAnotherStore { .. }
                 | AppError::Exists(_)
                 | AppError::Report(ReportError::Amount { .. })
                 | AppError::Rollout(RolloutError::Language { .. })

@@ -115,18 +115,31 @@ pub fn restore(
     ctx: &Ctx,
 ) -> Result<Restored, AppError> {
     whole_store(ctx)?;
-    // Read every source first: a source that cannot be read stops the restore before it writes.
+    // Read every source first: a source that cannot be read, or that belongs to another store
+    // (other case numbers: its tombstones would erase the wrong people), stops the restore
+    // before it writes.
+    let backup = DbTarget::File(from.to_path_buf());
+    existing(&backup)?;
+    let lineage = Store::connect(&backup)?.key_fingerprint()?;
     let mut tombstones = Vec::new();
     for source in sources {
-        tombstones.extend(match source {
-            Tombstones::File(path) => read_tombstones(path)?,
+        let (shown, fingerprint, found) = match source {
+            Tombstones::File(path) => {
+                let file = read_tombstones(path)?;
+                (path.display().to_string(), file.store, file.tombstones)
+            }
             Tombstones::Store(store) => {
                 existing(store)?;
-                Store::connect(store)?.tombstones()?
+                let s = Store::connect(store)?;
+                (s.shown().to_string(), s.key_fingerprint()?, s.tombstones()?)
             }
-        });
+        };
+        if fingerprint != lineage {
+            return Err(AppError::TombstonesOfAnotherStore { source: shown });
+        }
+        tombstones.extend(found);
     }
-    let copied = copy(&DbTarget::File(from.to_path_buf()), to, ctx)?;
+    let copied = copy(&backup, to, ctx)?;
     let mut store = Store::connect(to)?;
     store.add_tombstones(&tombstones)?;
     let mut erased_again = Vec::new();
@@ -148,6 +161,8 @@ pub fn restore(
 struct TombstonesFile {
     /// The format's version (1).
     traject_tombstones: u32,
+    /// The fingerprint of the store's key: the store (and its backups) the tombstones belong to.
+    store: String,
     tombstones: Vec<traject_store::Tombstone>,
 }
 
@@ -164,10 +179,12 @@ pub fn export_tombstones(
     if to.exists() {
         return Err(AppError::Exists(to.to_path_buf()));
     }
-    let tombstones = Store::connect(from)?.tombstones()?;
+    let source = Store::connect(from)?;
+    let tombstones = source.tombstones()?;
     let n = tombstones.len();
     let text = serde_json::to_string_pretty(&TombstonesFile {
         traject_tombstones: 1,
+        store: source.key_fingerprint()?,
         tombstones,
     })
     .expect("tombstones serialise");
@@ -177,7 +194,7 @@ pub fn export_tombstones(
 
 /// The tombstones of a `db tombstones export` file; a file that does not read is a located
 /// problem.
-fn read_tombstones(path: &std::path::Path) -> Result<Vec<traject_store::Tombstone>, AppError> {
+fn read_tombstones(path: &std::path::Path) -> Result<TombstonesFile, AppError> {
     use traject_model::diag::{Located, Pos};
     use traject_model::problem::{FileProblem, Problem};
     let shown = path.display().to_string();
@@ -196,7 +213,7 @@ fn read_tombstones(path: &std::path::Path) -> Result<Vec<traject_store::Tombston
             format!("not a tombstones file of `traject db tombstones export`: {e}"),
         )
     })?;
-    Ok(file.tombstones)
+    Ok(file)
 }
 
 /// A store to read must be there: opening a missing SQLite file would create an empty one.

@@ -108,4 +108,13 @@ impl Store {
             |r| r.get(0),
         )
     }
+
+    /// A fingerprint of the store's key (not the key): tombstones are only meaningful in a store
+    /// of the same lineage — the same case numbers — which has the same key.
+    pub fn key_fingerprint(&self) -> Result<String, StoreError> {
+        use sha2::Digest;
+        let key = store_key(self)?;
+        let digest = Sha256::digest(format!("traject tombstones\0{key}").as_bytes());
+        Ok(digest.iter().take(8).map(|b| format!("{b:02x}")).collect())
+    }
 }

@@ -84,6 +84,12 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
             .map(|e| super::config_error(e, l))
             .collect::<Vec<_>>()
             .join("\n"),
+        AppError::TombstonesOfAnotherStore { source } => m(
+            l,
+            format!("{source}: deze grafstenen horen bij een andere databank dan de back-up (andere dossiernummers): ze zouden de verkeerde personen wissen; er is niets hersteld — geef de grafstenen van de databank waarvan deze back-up komt"),
+            format!("{source} : ces pierres tombales appartiennent à une autre base de données que la sauvegarde (d'autres numéros de dossier) : elles effaceraient les mauvaises personnes ; rien n'a été restauré — donnez les pierres tombales de la base dont vient cette sauvegarde"),
+            format!("{source}: these tombstones belong to another store than the backup (other case numbers): they would erase the wrong people; nothing was restored — give the tombstones of the store this backup comes from"),
+        ),
         AppError::Version(e) => super::version_error(e, l),
         AppError::Referral(e) => super::eval_error(e, l),
         AppError::Case(e) => super::case_error(e, l),
