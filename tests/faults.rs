@@ -512,26 +512,34 @@ impl CuttingProxy {
                             Ok(n) => n,
                         };
                         let chunk = &buf[..n];
-                        let mut cut = armed.lock().unwrap();
-                        let commit = chunk.windows(6).any(|w| w == b"COMMIT");
-                        match *cut {
-                            Cut::NextStatement if chunk != CONNECTION_CHECK => {
+                        // Decide under the lock, act after it: the other connections'
+                        // pumps must not wait while this one holds the server open.
+                        let action = {
+                            let mut cut = armed.lock().unwrap();
+                            let commit = chunk.windows(6).any(|w| w == b"COMMIT");
+                            let action = match *cut {
+                                Cut::NextStatement if chunk != CONNECTION_CHECK => *cut,
+                                Cut::AfterCommit if commit => *cut,
+                                _ => Cut::Nothing,
+                            };
+                            if action != Cut::Nothing {
                                 *cut = Cut::Nothing;
-                                break;
                             }
-                            Cut::AfterCommit if commit => {
-                                *cut = Cut::Nothing;
-                                // The client is cut off first, so it never hears back;
-                                // then the server, whose side stays open long after the test
-                                // has looked, gets the COMMIT and commits.
+                            action
+                        };
+                        match action {
+                            Cut::NextStatement => break,
+                            Cut::AfterCommit => {
+                                // The client is cut off first, so it never hears back; then
+                                // the server, whose side stays open a while, gets the COMMIT
+                                // and commits.
                                 let _ = from_client.shutdown(Shutdown::Both);
                                 let _ = to_server.write_all(chunk);
-                                std::thread::sleep(Duration::from_secs(60));
+                                std::thread::sleep(Duration::from_secs(5));
                                 break;
                             }
-                            _ => {}
+                            Cut::Nothing => {}
                         }
-                        drop(cut);
                         if to_server.write_all(chunk).is_err() {
                             break;
                         }
