@@ -1001,7 +1001,11 @@ fn an_access_request_gets_everything_held_about_the_client() {
         "case", "export", "1", "--db", d, "--format", "text", "--lang", "fr",
     ]);
     assert!(
-        text.contains("Événements") && text.contains("birth_date: 1990-05-01"),
+        text.contains("Événements")
+            && text.contains("Date de naissance : 01/05/1990")
+            && text.contains("Motivé : oui")
+            // Rule ids only in the programme text quoted at the end, not in the events.
+            && !text.split("Texte du programme").next().unwrap().contains("language_typical"),
         "{text}"
     );
     // After erasure the export says so, and still lists every event.

@@ -27,6 +27,7 @@ mod postgres;
 mod programs;
 mod readers;
 mod rights;
+mod rights_web;
 mod rollout;
 mod server;
 mod settings;

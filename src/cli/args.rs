@@ -141,6 +141,13 @@ pub enum Command {
     /// the erasure of all of it (GDPR arts. 15 and 17).
     #[command(subcommand)]
     Person(PersonCommand),
+    /// The record of processing (GDPR art. 30) of a programme: controller, purposes, legal
+    /// basis, categories of personal data, special categories, recipients, retention, storage.
+    #[command(
+        name = "record-of-processing",
+        after_help = "Examples:\n  traject record-of-processing --program <id>\n  traject record-of-processing --program <id> --lang fr --format html > register.html\n\nGenerated from the programme (its `processing:` block, exits, funders, partners and\nretention) and the referral schema. Entries the data-protection officer still has to\nconfirm are marked so; a declaration the programme lacks is said to be missing."
+    )]
+    RecordOfProcessing(RecordArgs),
     /// The service's settings file: check it and show what `serve` would use.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -474,6 +481,26 @@ pub struct ShowArgs {
     /// Choose a named option: ID=CHOICE (repeatable).
     #[arg(long = "option", value_name = "ID=CHOICE")]
     pub options: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RecordArgs {
+    /// Path or bundled programme id.
+    #[arg(long)]
+    pub program: String,
+    /// Language of the record (default: the programme's society language).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// md (default), html (a page to print or publish) or json.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: RecordFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RecordFormat {
+    Md,
+    Html,
+    Json,
 }
 
 /// How to read a table of referrals.
@@ -960,8 +987,9 @@ pub struct CaseExportArgs {
     #[command(flatten)]
     pub store: StoreArgs,
     pub id: i64,
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
+    /// json (the stored values with their words), text, or html (a page to hand over).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
     /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
@@ -1058,8 +1086,17 @@ pub struct PersonExportArgs {
     pub store: StoreArgs,
     /// The dossier number (the referral's `id`).
     pub dossier: String,
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    pub format: Format,
+    /// json (the stored values with their words), text, or html (a page to hand over).
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+/// How an access export is written.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Text,
+    Html,
 }
 
 #[derive(clap::Args)]

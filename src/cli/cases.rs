@@ -327,10 +327,7 @@ fn cmd_case_export(args: CaseExportArgs) -> Verb {
         .store
         .lang
         .unwrap_or_else(|| render::Words::new(None, Some(&export.case.program)).lang);
-    match args.format {
-        Format::Json => print_json(&render::export_view(&export, lang)),
-        Format::Text => print!("{}", render::export(&export, lang)),
-    }
+    print!("{}", access_export(&[export], None, args.format, lang));
     Ok(Done::Success)
 }
 
@@ -538,6 +535,44 @@ pub fn cmd_caseload(args: CaseloadArgs) -> Verb {
     Ok(Done::Success)
 }
 
+/// Access exports written as asked: one case's alone, or a person's cases under their
+/// dossier number.
+fn access_export(
+    exports: &[cases::Export],
+    dossier: Option<&str>,
+    format: ExportFormat,
+    lang: Lang,
+) -> String {
+    use traject_render::access;
+    let views: Vec<_> = exports.iter().map(|x| access::view(x, lang)).collect();
+    match (format, dossier) {
+        (ExportFormat::Json, None) => json_string(&views[0]),
+        (ExportFormat::Json, Some(d)) => {
+            json_string(&serde_json::json!({"dossier": d, "cases": views}))
+        }
+        (ExportFormat::Text, _) => views
+            .iter()
+            .map(access::text)
+            .collect::<Vec<_>>()
+            .join(&format!("\n{}\n\n", "=".repeat(72))),
+        (ExportFormat::Html, _) => {
+            let articles: Vec<String> = views.iter().map(access::html).collect();
+            let title = match dossier {
+                Some(d) => format!(
+                    "{} {d}",
+                    traject_i18n::say(lang, "Inzage", "Accès", "Access")
+                ),
+                None => access::title(&views[0], lang),
+            };
+            access::page(&title, &articles, lang)
+        }
+    }
+}
+
+fn json_string(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
 pub fn cmd_person(cmd: PersonCommand) -> Verb {
     match cmd {
         PersonCommand::Export(args) => {
@@ -546,22 +581,11 @@ pub fn cmd_person(cmd: PersonCommand) -> Verb {
             let lang = args.store.lang.unwrap_or_else(|| {
                 render::Words::new(None, Some(&person.cases[0].case.program)).lang
             });
-            match args.format {
-                Format::Json => {
-                    let cases: Vec<_> = person
-                        .cases
-                        .iter()
-                        .map(|x| render::export_view(x, lang))
-                        .collect();
-                    print_json(&serde_json::json!({"dossier": person.dossier, "cases": cases}));
-                }
-                Format::Text => {
-                    for x in &person.cases {
-                        print!("{}", render::export(x, lang));
-                        println!("\n{}", "=".repeat(72));
-                    }
-                }
-            }
+            let dossier = Some(person.dossier.as_str());
+            print!(
+                "{}",
+                access_export(&person.cases, dossier, args.format, lang)
+            );
         }
         PersonCommand::Erase(args) => {
             let (mut db, ctx) = open_as(&args.store)?;

@@ -78,6 +78,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Serve(args) => web::cmd_serve(args, settings),
         Command::Config(ConfigCommand::Check(args)) => web::cmd_config_check(args),
         Command::Person(cmd) => cases::cmd_person(cmd),
+        Command::RecordOfProcessing(args) => cmd_record_of_processing(args),
         Command::User(cmd) => web::cmd_user(cmd),
         Command::Db(DbCommand::Copy(args)) => web::cmd_db_copy(args),
         Command::Db(DbCommand::Backup(args)) => web::cmd_db_backup(args),
@@ -107,6 +108,7 @@ fn reader_lang(command: &Command) -> Lang {
     let flag = match command {
         Command::Validate(a) => a.lang,
         Command::Show(a) => a.lang,
+        Command::RecordOfProcessing(a) => a.lang,
         Command::Check(a) => a.lang,
         Command::Simulate(a) => a.lang,
         Command::New(a) => a.lang,
@@ -274,6 +276,22 @@ fn cmd_show(args: ShowArgs) -> Verb {
     let lang = args.lang.unwrap_or(program.spec.society_language);
     let text = traject_render::summary::render_shown(&program, version.as_deref(), lang);
     print!("{text}");
+    Ok(Done::Success)
+}
+
+fn cmd_record_of_processing(args: RecordArgs) -> Verb {
+    let compiled = traject_app::Programs::open(
+        &FilePrograms::here(),
+        &args.program,
+        &LoadOptions::default(),
+    )?;
+    let lang = args.lang.unwrap_or(compiled.program.spec.society_language);
+    let record = traject_render::processing::record(&compiled, lang);
+    match args.format {
+        RecordFormat::Md => print!("{}", traject_render::processing::markdown(&record)),
+        RecordFormat::Html => print!("{}", traject_render::processing::html(&record)),
+        RecordFormat::Json => print_json(&record),
+    }
     Ok(Done::Success)
 }
 

@@ -648,14 +648,22 @@ pub fn apply_retention(
         store.audit(&ctx.audit(&what, "retention".to_string()))?;
         return Ok(expired);
     }
+    // Cases with the same reason are erased together: one transaction, and one sweep of the
+    // store's files per reason instead of one per case.
+    let mut by_reason: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
     for e in &expired {
         let after = match e.counted_from {
             CountedFrom::End => "after the case ends",
             CountedFrom::LastEvent => "after the last event of a case that never ended",
         };
         let reason = format!("retention: personal data is kept {} {after}", e.erase_after);
-        lifecycle::erase(store, e.case, &reason, &ctx.lifecycle())?;
-        store.audit(&ctx.audit(&format!("erase ({reason})"), format!("case:{}", e.case)))?;
+        by_reason.entry(reason).or_default().push(e.case);
+    }
+    for (reason, ids) in &by_reason {
+        lifecycle::erase_all(store, ids, reason, &ctx.lifecycle())?;
+        for id in ids {
+            store.audit(&ctx.audit(&format!("erase ({reason})"), format!("case:{id}")))?;
+        }
     }
     Ok(expired)
 }
@@ -724,6 +732,36 @@ pub struct Export {
     /// The day the personal data is due to be erased under the programme's retention, if it
     /// is (a case that never ends has none without `retention: unended:`).
     pub erase_on: Option<chrono::NaiveDate>,
+    /// The programme's name, and the labels of the ids its version's events and evaluation
+    /// moments hold (tracks, modules, evaluations, exits, rules, funders), so a reader sees
+    /// words, not codes.
+    pub program_name: traject_model::text::Label,
+    pub labels: std::collections::BTreeMap<String, traject_model::text::Label>,
+}
+
+/// The labels of everything a version names by id that a case's history may hold (tracks,
+/// modules, evaluations, exits, rules not passed, funders).
+fn version_labels(
+    compiled: &CompiledProgram,
+    version: &str,
+) -> std::collections::BTreeMap<String, traject_model::text::Label> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(v) = compiled.program.version(version) else {
+        return out;
+    };
+    let named = v
+        .tracks
+        .iter()
+        .map(|t| (&t.id, &t.label))
+        .chain(v.modules.iter().map(|m| (&m.id, &m.label)))
+        .chain(v.evaluations.iter().map(|e| (&e.id, &e.label)))
+        .chain(v.exits.iter().map(|e| (&e.id, &e.label)))
+        .chain(v.eligibility.rules.iter().map(|r| (&r.id, &r.label)))
+        .chain(v.funding.funders.iter().map(|f| (&f.id, &f.label)));
+    for (id, label) in named {
+        out.insert(id.clone(), label.clone());
+    }
+    out
 }
 
 /// One entry of a case file's audit trail, as the client may read it.
@@ -824,7 +862,10 @@ pub fn export(
         .collect();
     let programme_text = store.snapshot(&case.version_hash)?.map(|s| s.text);
     let erase_on = erase_on(&compiled, &case);
+    let labels = version_labels(&compiled, &case.version);
     Ok(Export {
+        program_name: compiled.program.spec.name.clone(),
+        labels,
         events: store.history(id)?,
         evaluations: store.schedule(id)?,
         case,

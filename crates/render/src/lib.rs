@@ -3,11 +3,13 @@
 //! crates return, in the reader's language. Used by the front ends (the command line and the
 //! web pages) only; nothing below them renders.
 
+pub mod access;
 pub mod activity;
 pub mod batch;
 pub mod diff;
 pub mod explain;
 pub mod funding;
+pub mod processing;
 pub mod rollout;
 pub mod route;
 pub mod simulation;
@@ -15,3 +17,11 @@ pub mod summary;
 pub mod table;
 pub mod words;
 pub mod xlsx;
+
+/// Text made safe inside HTML elements and attribute values.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -511,11 +511,7 @@ pub fn solve_text(r: &SolveReport, w: Reader) -> String {
     typography(&out, w.lang)
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::escape_html as escape;
 
 /// A line chart: series of (x, y) with a style; optional band between two series.
 fn svg_chart(

@@ -158,6 +158,31 @@ impl CompiledProgram {
         self
     }
 
+    /// The referral fields some version's eligibility rules, exceptions or funder conditions
+    /// read (`age` counts as `birth_date`), for the record of processing.
+    pub fn fields_read(&self) -> std::collections::BTreeSet<&'static str> {
+        fn add(c: &Cond, out: &mut std::collections::BTreeSet<&'static str>) {
+            let own = std::iter::once(c.field).chain(c.reads.iter().copied());
+            for f in own.filter(|f| !f.is_empty()) {
+                out.insert(if f == "age" { "birth_date" } else { f });
+            }
+            if let Test::AnyOf(subs) | Test::AllOf(subs) = &c.test {
+                subs.iter().for_each(|s| add(s, out));
+            }
+        }
+        let mut out = std::collections::BTreeSet::new();
+        for v in &self.versions {
+            for rule in &v.rules {
+                add(&rule.cond, &mut out);
+                rule.exceptions.iter().for_each(|e| add(e, &mut out));
+            }
+            for f in &v.funders {
+                f.conditions.iter().for_each(|c| add(c, &mut out));
+            }
+        }
+        out
+    }
+
     /// How many `expr:` rules run natively and how many in Rhai (for `traject show` and
     /// benchmarks).
     pub fn lowered_counts(&self) -> (usize, usize) {

@@ -188,6 +188,24 @@ pub fn advisory_locks_held(store: &Store) -> Result<i64, StoreError> {
     )
 }
 
+/// PostgreSQL: the folder of the server's data directory that holds this database's table and
+/// index files, after a `CHECKPOINT` has written every changed page to them (a test on the
+/// server's own machine reads them to see what is left on disk).
+pub fn database_folder(store: &Store) -> Result<std::path::PathBuf, StoreError> {
+    store.execute("CHECKPOINT", &[])?;
+    let data: String = store.one(
+        "SELECT setting FROM pg_settings WHERE name = 'data_directory'",
+        &[],
+    )?;
+    let oid: i64 = store.one(
+        "SELECT oid::bigint FROM pg_database WHERE datname = current_database()",
+        &[],
+    )?;
+    Ok(std::path::Path::new(&data)
+        .join("base")
+        .join(oid.to_string()))
+}
+
 /// Corrupt a SQLite store the way a hand edit would: date an event of `case` (number `seq`)
 /// on `on`, past the append-only rule (which is dropped for good).
 pub fn misdate_event(store: &Store, case: i64, seq: i64, on: &str) -> Result<(), StoreError> {

@@ -439,6 +439,92 @@ pub async fn erase(
     )
 }
 
+/// One person, named by their dossier number (the referral's `id`), in the body so that it
+/// never appears in an address or a log line.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonBody {
+    #[schema(min_length = 1, max_length = 64)]
+    pub dossier: String,
+}
+
+/// One person to erase, and why.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEraseBody {
+    #[schema(min_length = 1, max_length = 64)]
+    pub dossier: String,
+    pub reason: String,
+}
+
+/// The cases of the person whose personal data was erased (those erased before excepted).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct PersonErased {
+    pub erased: Vec<i64>,
+}
+
+#[utoipa::path(post, path = "/api/persons/export", tag = "rights",
+    request_body = PersonBody,
+    responses(
+        (status = 200, description = "Everything held about one person across programmes: the access export of every case of the dossier number in the organisation, as one answer. Coordinators only; every case's export is audited.", content_type = "application/json")
+    ),
+    security(("session" = [])))]
+pub async fn person_export(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    answer(
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::Erase,
+            move |server, user, store| {
+                let b = body::<PersonBody>(&headers, &bytes)?;
+                let x = cases::person_export(
+                    store,
+                    &server.catalogue,
+                    b.dossier.trim(),
+                    &user.ctx(server.today()),
+                )?;
+                Ok((StatusCode::OK, x))
+            },
+        )
+        .await,
+    )
+}
+
+#[utoipa::path(post, path = "/api/persons/erase", tag = "rights",
+    request_body = PersonEraseBody,
+    responses(
+        (status = 200, description = "The personal data of every case of the dossier number is erased in one transaction; dates, states and decisions stay. Coordinators only; audited.", body = PersonErased)
+    ),
+    security(("session" = [])))]
+pub async fn person_erase(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    answer(
+        as_allowed(
+            &s,
+            &headers.clone(),
+            Need::Erase,
+            move |server, user, store| {
+                let b = body::<PersonEraseBody>(&headers, &bytes)?;
+                if b.reason.trim().is_empty() {
+                    return Err(Failure::worded(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "say why the data is erased (`reason`)",
+                        "zeg waarom de gegevens gewist worden (`reason`)",
+                        "dites pourquoi les données sont effacées (`reason`)",
+                    ));
+                }
+                let erased = cases::person_erase(
+                    store,
+                    b.dossier.trim(),
+                    b.reason.trim(),
+                    &user.ctx(server.today()),
+                )?;
+                Ok((StatusCode::OK, PersonErased { erased }))
+            },
+        )
+        .await,
+    )
+}
+
 #[utoipa::path(get, path = "/api/caseload", tag = "figures",
     responses(
         (status = 200, description = "Capacity against active and waiting cases, per programme", body = CaseloadAnswer)

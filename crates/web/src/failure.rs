@@ -123,7 +123,9 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Auth(AuthError::Unknown { .. }) => StatusCode::NOT_FOUND,
         AppError::Auth(AuthError::Hash(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Auth(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Case(CaseError::NotFound { .. }) => StatusCode::NOT_FOUND,
+        AppError::Case(CaseError::NotFound { .. } | CaseError::NoDossier { .. }) => {
+            StatusCode::NOT_FOUND
+        }
         AppError::Case(_) => StatusCode::CONFLICT,
         AppError::Store(_) | AppError::Watch { .. } | AppError::Exists(_) => {
             StatusCode::INTERNAL_SERVER_ERROR

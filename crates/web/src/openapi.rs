@@ -24,6 +24,8 @@ use super::api;
         api::act,
         api::export,
         api::erase,
+        api::person_export,
+        api::person_erase,
         api::caseload,
         api::rollup,
         api::simulate
@@ -71,7 +73,7 @@ const FAILURES: [(u16, &str); 10] = [
 ];
 
 /// The failures each operation (by its id, the handler's name) can answer.
-const FAILURES_OF: [(&str, &[u16]); 11] = [
+const FAILURES_OF: [(&str, &[u16]); 13] = [
     ("login", &[400, 401, 403, 413, 415, 422, 429]),
     ("logout", &[401, 403]),
     ("check", &[400, 401, 403, 404, 413, 415, 422]),
@@ -80,6 +82,8 @@ const FAILURES_OF: [(&str, &[u16]); 11] = [
     ("act", &[400, 401, 403, 404, 409, 413, 415, 422]),
     ("export", &[401, 403, 404]),
     ("erase", &[400, 401, 403, 404, 409, 413, 415, 422]),
+    ("person_export", &[400, 401, 403, 404, 413, 415, 422]),
+    ("person_erase", &[400, 401, 403, 404, 409, 413, 415, 422]),
     ("caseload", &[401, 403]),
     ("rollup", &[401, 403]),
     ("simulate", &[400, 401, 403, 404, 413, 415, 422, 503]),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::duration::Duration;
-pub use super::terms::{Anchor, Decision, ExitKind, PathwayKind};
+pub use super::terms::{Anchor, Decision, ExitKind, PathwayKind, SpecialCategory};
 use crate::text::{Label, Lang};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -35,6 +35,9 @@ pub struct ProgramSpec {
     pub limits: Option<LimitsSpec>,
     #[serde(default)]
     pub retention: Option<Retention>,
+    /// What the record of processing states beyond the programme itself.
+    #[serde(default)]
+    pub processing: Option<Processing>,
     /// Which Flemish NT2 levels correspond to which CEFR level, where an option says so;
     /// without an entry, levels on the two scales are not compared.
     #[serde(default)]
@@ -52,6 +55,34 @@ pub struct LevelEquivalence {
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
+}
+
+/// The record of processing's declarations (GDPR art. 30) that the rest of the programme does
+/// not hold: on what legal basis the OCMW processes the data and who receives it. Each entry
+/// has a source, or is marked for the data-protection officer to confirm.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Processing {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub legal_basis: Vec<Declaration>,
+    pub recipients: Vec<Declaration>,
+    /// How to reach the OCMW's data-protection officer; absent until the officer fills it.
+    #[serde(default)]
+    pub dpo_contact: Option<String>,
+}
+
+/// One declared legal basis or recipient.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declaration {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub label: Label,
+    pub source: String,
+    /// Written from the seeds or by assumption, not yet confirmed by the data-protection officer.
+    #[serde(default)]
+    pub dpo_to_confirm: bool,
 }
 
 /// How long personal data is kept once a case has ended.
@@ -595,6 +626,9 @@ pub struct Exit {
     pub label: Label,
     pub kind: ExitKind,
     pub source: String,
+    /// The special category of personal data this exit reveals (a drop-out for health).
+    #[serde(default)]
+    pub special_category: Option<SpecialCategory>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -85,6 +85,21 @@ terms! {
 }
 
 terms! {
+    /// A special category of personal data (GDPR art. 9) that an exit or its reason reveals:
+    /// the record of processing lists such exits as special-category data.
+    SpecialCategory {
+        Health = "health",
+        RacialOrEthnicOrigin = "racial_or_ethnic_origin",
+        PoliticalOpinions = "political_opinions",
+        ReligiousOrPhilosophicalBeliefs = "religious_or_philosophical_beliefs",
+        TradeUnionMembership = "trade_union_membership",
+        Genetic = "genetic",
+        Biometric = "biometric",
+        SexLifeOrOrientation = "sex_life_or_orientation",
+    }
+}
+
+terms! {
     /// How the steps of a pathway follow each other.
     PathwayKind {
         Sequential = "sequential",

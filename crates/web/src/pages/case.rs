@@ -42,20 +42,30 @@ pub async fn case_list(
         };
         let rows = cases::list(store, &filter, &user.ctx(server.today()))?;
         let body = html! {
-            table.cases {
-                thead { tr { th { "#" } th { (t(lang, "Programma", "Programme", "Programme")) } th { (t(lang, "Toestand", "État", "State")) }
-                    th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "Aangemeld op", "Orienté le", "Referred on")) } th { (t(lang, "Oordeel", "Verdict", "Verdict")) } } }
-                tbody { @for c in &rows { tr {
-                    td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
-                    td { (c.program) } td { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (p) ")" } }
-                    td { (c.team.clone().unwrap_or_default()) } td { (day(c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang).unwrap_or(c.verdict.as_str())) }
-                } } }
-            }
+            (super::rights::search_form(user, lang, None))
+            (case_table(&rows, lang))
             @if rows.is_empty() { p { (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet.")) } }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Dossiers", "Dossiers", "Cases"), body)))
     })
     .await
+}
+
+/// The cases as a table: number, dossier number, programme, state, team, referral day, verdict.
+pub fn case_table(rows: &[traject_store::CaseRow], lang: Lang) -> Markup {
+    html! {
+        table.cases {
+            thead { tr { th scope="col" { (t(lang, "Dossier", "Dossier", "Case")) } th scope="col" { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) }
+                th scope="col" { (t(lang, "Programma", "Programme", "Programme")) } th scope="col" { (t(lang, "Toestand", "État", "State")) }
+                th scope="col" { (t(lang, "Team", "Équipe", "Team")) } th scope="col" { (t(lang, "Aangemeld op", "Orienté le", "Referred on")) } th scope="col" { (t(lang, "Oordeel", "Verdict", "Verdict")) } } }
+            tbody { @for c in rows { tr {
+                td { a href=(format!("/cases/{}", c.id)) { (c.id) } }
+                td { (super::rights::dossier_of(c).unwrap_or_else(|| "—".into())) }
+                td { (c.program) } td { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (p) ")" } }
+                td { (c.team.clone().unwrap_or_default()) } td { (day(c.referral_date, lang)) } td { (traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang).unwrap_or(c.verdict.as_str())) }
+            } } }
+        }
+    }
 }
 
 /// A day as the reader writes it (day first in Dutch and French).
@@ -194,6 +204,7 @@ fn case_page(
     let body = html! {
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
+            dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (super::rights::dossier_of(c).unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
@@ -209,6 +220,9 @@ fn case_page(
         div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
         (history(&events, lang))
+        @if ctx.require(traject_app::Need::Erase).is_ok() {
+            (super::rights::case_forms(user, lang, id, super::rights::dossier_of(c).is_none()))
+        }
     };
     let title = format!("{} {id}", t(lang, "Dossier", "Dossier", "Case"));
     Ok((lang, layout(lang, Some(user), &title, body)))

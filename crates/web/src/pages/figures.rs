@@ -222,12 +222,14 @@ pub async fn programme(
         let summary = traject_render::summary::render(&shown, None, lang);
         let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
         let versions = &compiled.program.spec.versions;
+        let coordinator = user.ctx(server.today()).require(traject_app::Need::EditProgrammes).is_ok();
         let diff = match (&q.a, &q.b) {
             (Some(a), Some(b)) => Some(progs::diff(&server.catalogue, &format!("{id}@{a}"), &format!("{id}@{b}"))?),
             _ => None,
         };
         let body = html! {
             @if let Some(p) = &problem { div.problem { pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
+            @if coordinator { p { a href=(format!("/programmes/{id}/record")) { (t(lang, "Register van verwerkingen (AVG art. 30)", "Registre des traitements (RGPD art. 30)", "Record of processing (GDPR art. 30)")) } } }
             table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
                 @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
             form.diff method="get" action=(format!("/programmes/{id}")) {

@@ -7,6 +7,7 @@
 mod case;
 mod figures;
 mod intake;
+mod rights;
 
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -27,6 +28,7 @@ use super::{Server, Shared};
 pub use case::{case_action, case_file, case_list};
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
 pub use intake::{intake, intake_submit, intake_verdict};
+pub use rights::{case_erase, case_export, person_erase, person_export, record, search};
 
 /// The same sentence in Dutch, French and English; the reader's language picks one.
 pub fn t(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
