@@ -301,3 +301,78 @@ async fn a_social_worker_takes_a_referral_from_intake_to_evaluation_in_a_real_br
 
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_answers_access_and_erasure_requests_in_a_real_browser() {
+    let served = common::serve();
+    let ann = served.login("ann");
+    let dossier = "BROWSER-PERSON-2207";
+    let id = served.create(
+        &ann,
+        &common::ELIGIBLE.replacen('{', &format!(r#"{{"id": "{dossier}", "#), 1),
+    );
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let base = served.base.clone();
+    c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
+    fill(&c, "username", "coord").await;
+    fill(&c, "password", "coord-passphrase").await;
+    click(&c, "form.login button").await;
+    until(&c, "the board after logging in", || async {
+        c.current_url().await.unwrap().path() == "/board"
+    })
+    .await;
+
+    // The search is posted: the dossier number never appears in the address.
+    c.goto(&format!("{base}/cases")).await.unwrap();
+    fill(&c, "dossier", dossier).await;
+    click(&c, "form.search button").await;
+    until(&c, "the person's cases", || async {
+        c.source().await.unwrap().contains("/persons/erase")
+    })
+    .await;
+    assert!(!c.current_url().await.unwrap().as_str().contains(dossier));
+    assert!(text_of(&c, "table.cases").await.contains(dossier));
+    screenshot(&c, "person-search").await;
+
+    // The access export as a page (in Dutch, the coordinator's pages' language): the referral's
+    // facts by name, dates day first.
+    click(&c, "form.export button").await;
+    until(&c, "the access export", || async {
+        c.find(Locator::Css("article.access")).await.is_ok()
+    })
+    .await;
+    let export = text_of(&c, "article.access").await;
+    assert!(
+        export.contains("Geboortedatum") && export.contains("01/05/1990"),
+        "{export}"
+    );
+    screenshot(&c, "person-export").await;
+
+    // Erasure asks for a reason and a ticked confirmation.
+    c.goto(&format!("{base}/cases/{id}")).await.unwrap();
+    c.find(Locator::Css("form.erase input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("verzoek art. 17")
+        .await
+        .unwrap();
+    click(&c, "form.erase input[name=confirm]").await;
+    screenshot(&c, "case-erase").await;
+    click(&c, "form.erase button").await;
+    until(&c, "the erased case file", || async {
+        text_of(&c, "#dossier").await == "gewist"
+    })
+    .await;
+    assert!(c.find(Locator::Css("form.erase")).await.is_err());
+    screenshot(&c, "case-erased").await;
+
+    // The record of processing, for the coordinator.
+    c.goto(&format!("{base}/programmes/charleroi/record"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("santé"));
+    screenshot(&c, "record-of-processing").await;
+    c.close().await.unwrap();
+}

@@ -194,6 +194,42 @@ fn a_coordinator_answers_one_persons_requests_in_the_browser_and_others_see_no_w
         status == 404 && page.starts_with("<!DOCTYPE html>"),
         "{status} {page}"
     );
+    // Taken in again, the erased dossier is refused (a coordinator's reason is needed).
+    let (status, v) = s.post(&ann, "/api/cases", &antwerp_referral(dossier));
+    assert!(
+        status == 409 && v.to_string().contains("was erased on"),
+        "{status} {v}"
+    );
+}
+
+/// An API body that refers the eligible Antwerp client under `dossier`.
+fn antwerp_referral(dossier: &str) -> Value {
+    let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "{dossier}", "#), 1);
+    json!({"program": "antwerpen", "referral": serde_json::from_str::<Value>(&referral).unwrap()})
+}
+
+#[test]
+fn a_south_worker_posting_a_north_persons_dossier_learns_nothing_of_it() {
+    let s = serve();
+    let (ann, bo) = (s.login("ann"), s.login("bo"));
+    let dossier = "NORTH-PERSON-5150";
+    let (antwerp, ghent) = one_person_in_two_programmes(&s, &ann, dossier);
+    // Not in the search, and a duplicate referral names no case and compares nothing.
+    let search = format!("csrf={}&dossier={dossier}", token(&s, &bo));
+    let (_, page) = form(&s, &bo, "/cases/search", &search);
+    for id in [antwerp, ghent] {
+        assert!(!page.contains(&format!("/cases/{id}\"")), "{page}");
+    }
+    let (status, v) = s.post(&bo, "/api/cases", &antwerp_referral(dossier));
+    let text = v.to_string();
+    assert_eq!(status, 409, "{text}");
+    assert!(text.contains("not by your team"), "{text}");
+    assert!(
+        !text.contains(&format!("case {antwerp}"))
+            && !text.contains("same")
+            && !text.contains("different"),
+        "{text}"
+    );
 }
 
 #[test]

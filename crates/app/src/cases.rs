@@ -741,7 +741,7 @@ pub struct Export {
 
 /// The labels of everything a version names by id that a case's history may hold (tracks,
 /// modules, evaluations, exits, rules not passed, funders).
-fn version_labels(
+pub fn version_labels(
     compiled: &CompiledProgram,
     version: &str,
 ) -> std::collections::BTreeMap<String, traject_model::text::Label> {

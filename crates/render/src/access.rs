@@ -143,15 +143,20 @@ fn fact_value(field: &str, v: &serde_json::Value, lang: Lang) -> String {
 fn event_words(e: &EventRecord, labels: &BTreeMap<String, Label>, lang: Lang) -> String {
     let kind = e.event.kind().as_str();
     let kind = traject_i18n::vocabulary::term("event", kind, lang).unwrap_or(kind);
-    let mut details = e.event.details();
-    relabel(&mut details, labels, lang);
-    let details = traject_i18n::events::details(&details, lang);
+    let details = details_in_words(e, labels, lang);
     let by = say(lang, "door", "par", "by");
     if details.is_empty() {
         format!("{kind} {by} {}", e.actor)
     } else {
         format!("{kind} {by} {} — {details}", e.actor)
     }
+}
+
+/// What an event recorded, in words, the programme's ids by their labels.
+pub fn details_in_words(e: &EventRecord, labels: &BTreeMap<String, Label>, lang: Lang) -> String {
+    let mut details = e.event.details();
+    relabel(&mut details, labels, lang);
+    traject_i18n::events::details(&details, lang)
 }
 
 /// Replace every string that is a programme id by its label, in place.

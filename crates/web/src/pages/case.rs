@@ -73,7 +73,12 @@ fn day(d: chrono::NaiveDate, lang: Lang) -> String {
     traject_i18n::date(d, lang)
 }
 
-fn history(events: &[EventRecord], lang: Lang) -> Markup {
+/// The history in words: the programme's ids (rules, funders, tracks, exits) by their labels.
+fn history(
+    events: &[EventRecord],
+    labels: &std::collections::BTreeMap<String, traject_model::text::Label>,
+    lang: Lang,
+) -> Markup {
     let kind = |k: &str| {
         traject_i18n::vocabulary::term("event", k, lang)
             .unwrap_or(k)
@@ -83,7 +88,7 @@ fn history(events: &[EventRecord], lang: Lang) -> Markup {
         ol.history { @for e in events { li {
             @let k = e.event.kind().as_str();
             span.date { (day(e.on_date, lang)) } " " strong data-kind=(k) { (kind(k)) } " — " (e.actor)
-            @let details = traject_i18n::events::details(&e.event.details(), lang);
+            @let details = traject_render::access::details_in_words(e, labels, lang);
             @if !details.is_empty() { " " small { (details) } }
         } } }
     }
@@ -219,7 +224,7 @@ fn case_page(
         h2 { (t(lang, "Acties", "Actions", "Actions")) }
         div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
-        (history(&events, lang))
+        (history(&events, &cases::version_labels(&compiled, &c.version), lang))
         @if ctx.require(traject_app::Need::Erase).is_ok() {
             (super::rights::case_forms(user, lang, id, super::rights::dossier_of(c).is_none()))
         }
