@@ -1724,3 +1724,72 @@ fn a_programme_that_frees_a_paused_place_gives_it_to_the_waiting_list() {
     );
     assert!(text.contains("passed"), "{text}");
 }
+
+#[test]
+fn flags_take_the_spellings_the_tool_prints_and_periods_take_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let d = db.to_str().unwrap();
+    // Lists and the API print `social_worker`; the flag takes it as well as `social-worker`.
+    for (name, role) in [("sw1", "social_worker"), ("sw2", "social-worker")] {
+        let out = traject(&db)
+            .args([
+                "user",
+                "add",
+                name,
+                "--role",
+                role,
+                "--team",
+                "north",
+                "--password-stdin",
+                "--db",
+                d,
+            ])
+            .write_stdin("a long enough passphrase\n")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{role}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A period of whole months: from the first of the first to the last of the last.
+    let out = traject(&db)
+        .args([
+            "demand",
+            "--program",
+            "antwerpen",
+            "--db",
+            d,
+            "--history",
+            "2022-01..2022-12",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2022-01-01") && text.contains("2022-12-31"),
+        "{text}"
+    );
+    let out = traject(&db)
+        .args([
+            "demand",
+            "--program",
+            "antwerpen",
+            "--db",
+            d,
+            "--history",
+            "2022-13..2022-12",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}

@@ -482,3 +482,190 @@ fn programme_summaries_in_three_languages_match_the_reviewed_snapshots() {
         }
     }
 }
+
+/// What a Dutch or French explanation must not show: English mode markers, the inference
+/// marker, `field=value` pairs, or a code with an underscore (a field, rule or value id).
+fn codes_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for marker in [
+        "(soft)",
+        "(assessed)",
+        "(priority)",
+        "(assess)",
+        "(inference)",
+        "(assumption)",
+    ] {
+        if text.contains(marker) {
+            found.push(marker.to_string());
+        }
+    }
+    for word in text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '[' | ']' | '·'))
+    {
+        if word.contains('=') || word.chars().filter(|c| *c == '_').count() > 0 {
+            found.push(word.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_programme_tests_referral_is_explained_in_dutch_and_french_words_without_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wrong = Vec::new();
+    let mut explained = 0;
+    for id in ["antwerpen", "gent", "charleroi", "liege", "brussel"] {
+        let file = format!("programs/tests/{id}.yaml");
+        let text = std::fs::read_to_string(root().join(&file)).unwrap();
+        let doc = traject_model::yaml::parse(&file, &text).unwrap();
+        let tests = doc.value["tests"].as_array().unwrap();
+        for (i, t) in tests.iter().enumerate() {
+            let Some(referral) = t.get("referral") else {
+                continue;
+            };
+            let path = dir.path().join(format!("{id}-{i}.json"));
+            std::fs::write(&path, referral.to_string()).unwrap();
+            let options: Vec<String> = t
+                .get("options")
+                .and_then(|o| o.as_object())
+                .map(|o| {
+                    o.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for lang in ["nl", "fr"] {
+                let mut args = vec![
+                    "check",
+                    "--program",
+                    id,
+                    path.to_str().unwrap(),
+                    "--lang",
+                    lang,
+                ];
+                for o in &options {
+                    args.extend(["--option", o.as_str()]);
+                }
+                let out = traject().args(&args).output().unwrap();
+                let shown = String::from_utf8_lossy(&out.stdout);
+                assert!(
+                    !shown.is_empty(),
+                    "{id} test {i}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                explained += 1;
+                let codes = codes_in(&shown);
+                if !codes.is_empty() {
+                    wrong.push(format!("{file} test {i} [{lang}]: {codes:?}"));
+                }
+            }
+        }
+    }
+    assert!(explained > 150, "{explained} explanations");
+    assert!(
+        wrong.is_empty(),
+        "codes where people read:\n{}",
+        wrong.join("\n")
+    );
+}
+
+/// `traject check` of one JSON referral: (stdout, success).
+fn check_referral(
+    dir: &Path,
+    program: &str,
+    referral: &serde_json::Value,
+    args: &[&str],
+) -> String {
+    let path = dir.join(format!("{program}-{}.json", args.join("-")));
+    std::fs::write(&path, referral.to_string()).unwrap();
+    let out = traject()
+        .args(["check", "--program", program, path.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_client_of_a_neighbouring_cpas_is_refused_by_the_rule_on_the_cpas_and_told_so() {
+    let dir = tempfile::tempdir().unwrap();
+    // (programme, the client's own OCMW, the programme's OCMW in nl/fr/en, a referral day)
+    let cases = [
+        (
+            "brussel",
+            "schaerbeek",
+            ["Brussel", "Bruxelles", "Brussels"],
+            "2020-11-02",
+        ),
+        ("gent", "merelbeke", ["Gent", "Gand", "Ghent"], "2020-05-04"),
+        ("liege", "seraing", ["Luik", "Liège", "Liège"], "2020-03-02"),
+        (
+            "charleroi",
+            "chatelet",
+            ["Charleroi", "Charleroi", "Charleroi"],
+            "2020-03-02",
+        ),
+    ];
+    for (program, ocmw, names, day) in cases {
+        let referral = serde_json::json!({
+            "referral_date": day, "birth_date": "1990-01-01", "nationality": "SY",
+            "residence_status": "recognised_refugee", "residence_ocmw": ocmw,
+            "income_support": "leefloon", "in_art60": false, "mother_tongue": "ar"});
+        for (i, lang) in ["nl", "fr", "en"].into_iter().enumerate() {
+            let json: serde_json::Value = serde_json::from_str(&check_referral(
+                dir.path(),
+                program,
+                &referral,
+                &["--lang", lang, "--format", "json"],
+            ))
+            .unwrap();
+            assert_eq!(json["verdict"], "ineligible", "{program} {ocmw}: {json}");
+            let rules = json["rules"].as_array().unwrap();
+            let residence = rules.iter().find(|r| r["id"] == "residence").unwrap();
+            let label = residence["label"].as_str().unwrap();
+            assert_eq!(residence["outcome"], "fail", "{program}: {residence}");
+            assert!(
+                label.contains(names[i]) && (label.contains("OCMW") || label.contains("CPAS")),
+                "{program} [{lang}]: the rule on the client's CPAS says so: {label}"
+            );
+            for r in rules.iter().filter(|r| r["id"] == "income") {
+                let income = r["label"].as_str().unwrap();
+                assert!(!income.contains(names[i]), "{program} [{lang}]: {income}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_exception_that_lets_a_client_pass_is_named_with_its_words_and_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let referral = serde_json::json!({
+        "referral_date": "2021-02-01", "birth_date": "1995-01-01", "nationality": "NG",
+        "residence_status": "trafficking_victim", "residence_ocmw": "antwerpen",
+        "income_support": "leefloon", "in_art60": false, "small_social_network": true,
+        "integration_difficulty": true, "motivated": true, "help_request_fits": true});
+    let json: serde_json::Value = serde_json::from_str(&check_referral(
+        dir.path(),
+        "antwerpen",
+        &referral,
+        &["--lang", "fr", "--format", "json"],
+    ))
+    .unwrap();
+    let status = json["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "status")
+        .unwrap();
+    assert_eq!(status["outcome"], "pass");
+    assert_eq!(status["exception"]["source"], "002:263", "{status}");
+    assert_eq!(
+        status["exception"]["label"],
+        "Regroupement familial ou victime de la traite : peut toujours entrer"
+    );
+    let text = check_referral(dir.path(), "antwerpen", &referral, &["--lang", "nl"]);
+    assert!(
+        text.contains("geslaagd via uitzondering: Gezinshereniging of slachtoffer mensenhandel: kan steeds instappen (bron 002:263)"),
+        "{text}"
+    );
+}

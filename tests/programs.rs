@@ -584,3 +584,138 @@ fn show_in_dutch_and_french_shows_labels_not_codes() {
         }
     }
 }
+
+/// Every rule, exception and sub-condition of a version, with the kind and values it tests.
+fn conditions(
+    c: &traject_model::program::model::Condition,
+    out: &mut Vec<traject_model::program::model::Condition>,
+) {
+    out.push(c.clone());
+    for sub in c.any_of.iter().chain(&c.all_of) {
+        conditions(sub, out);
+    }
+}
+
+/// The names an OCMW goes by in labels: its vocabulary labels in the three languages.
+fn ocmw_names() -> Vec<(String, Vec<String>)> {
+    let table: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/vocabulary.json")).unwrap(),
+    )
+    .unwrap();
+    table["fields"]["residence_ocmw"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(code, e)| {
+            let names = ["nl", "fr", "en"].map(|l| e[l].as_str().unwrap().to_string());
+            (code.clone(), names.to_vec())
+        })
+        .collect()
+}
+
+#[test]
+fn every_label_naming_an_ocmw_says_what_its_rule_checks() {
+    let ocmws = ocmw_names();
+    let mut wrong = Vec::new();
+    for id in PROGRAMS {
+        // Every option choice, so that rules under a non-default choice are read too.
+        let spec = load(id).spec;
+        let mut loads = vec![load(id)];
+        for o in &spec.options {
+            for ch in &o.choices {
+                loads.push(load_with(id, &o.id, &ch.id));
+            }
+        }
+        for p in &loads {
+            for v in &p.spec.versions {
+                let mut all = Vec::new();
+                for r in &v.eligibility.rules {
+                    conditions(&r.as_condition(), &mut all);
+                    r.exceptions.iter().for_each(|e| conditions(e, &mut all));
+                }
+                for c in &all {
+                    let kind = c.kind.as_deref().unwrap_or_default();
+                    let tested: Vec<String> = c
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.as_array())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    for (lang, text) in &c.label.0 {
+                        let lower = text.to_lowercase();
+                        let named: Vec<&String> = ocmws
+                            .iter()
+                            .filter(|(_, names)| names.iter().any(|n| text.contains(n.as_str())))
+                            .map(|(code, _)| code)
+                            .collect();
+                        let place = format!("{id} {} {} [{lang:?}] \"{text}\"", v.id, c.id);
+                        if kind == "residence_ocmw_in" {
+                            // It checks the OCMW the client belongs to: it names that OCMW, and
+                            // no town or region the client lives in.
+                            let says_ocmw = ["ocmw", "cpas"].iter().any(|w| lower.contains(w));
+                            let says_living =
+                                ["woont", "habite", "lives", "regio", "région", "region"]
+                                    .iter()
+                                    .any(|w| lower.contains(w));
+                            if !says_ocmw
+                                || says_living
+                                || !tested.iter().all(|t| named.contains(&t))
+                            {
+                                wrong.push(format!(
+                                    "{place}: a rule on the client's OCMW ({tested:?})"
+                                ));
+                            }
+                        } else if !named.is_empty() {
+                            wrong.push(format!(
+                                "{place}: names an OCMW its rule ({kind}) does not check"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(
+        wrong.is_empty(),
+        "labels that claim what their rule does not check:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn a_hard_rule_resting_on_an_inference_is_refused_at_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("programs/gent.yaml")).unwrap();
+    let hard = text.replace(
+        "- {id: low_language, mode: soft, kind: language_level_at_most",
+        "- {id: low_language, mode: hard, kind: language_level_at_most",
+    );
+    assert_ne!(hard, text);
+    let line = hard
+        .lines()
+        .position(|l| l.contains("id: low_language, mode: hard"))
+        .unwrap()
+        + 1;
+    let path = dir.path().join("gent.yaml");
+    std::fs::write(&path, hard).unwrap();
+    let out = traject()
+        .current_dir(root())
+        .args(["validate", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let shown =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &*String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        shown.contains(&format!("gent.yaml:{line}:"))
+            && shown
+                .contains("rule 'low_language' can refuse a client but its source is an inference"),
+        "{shown}"
+    );
+}

@@ -294,10 +294,23 @@ pub enum ReportFormat {
 }
 
 /// `FROM..TO`: two dates, the first not after the second.
+/// Days or whole months: `2023-01-01..2024-12-31`, or `2022-01..2022-12` (the first day of the
+/// first month to the last day of the last).
 pub fn parse_period(s: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
-    let bad = || format!("'{s}': write FROM..TO, e.g. 2023-01-01..2024-12-31");
+    let bad = || format!("'{s}': write FROM..TO, e.g. 2023-01-01..2024-12-31 or 2022-01..2022-12");
     let (a, b) = s.split_once("..").ok_or_else(bad)?;
-    let (a, b) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+    let month = |m: &str| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+    let (a, b) = match (a.parse(), b.parse()) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => {
+            let (first, last) = (month(a).ok_or_else(bad)?, month(b).ok_or_else(bad)?);
+            let end = last
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|d| d.pred_opt())
+                .ok_or_else(bad)?;
+            (first, end)
+        }
+    };
     if b < a {
         return Err(format!("'{s}': the period ends before it starts"));
     }
@@ -1138,6 +1151,8 @@ pub enum LogFormat {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum RoleArg {
     Coordinator,
+    /// Also written `social_worker`, as lists and the API print it.
+    #[value(alias = "social_worker")]
     SocialWorker,
     Auditor,
 }

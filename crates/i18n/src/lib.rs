@@ -98,6 +98,9 @@ pub fn typography(text: &str, lang: Lang) -> String {
                 && before != '\u{202f}'
                 && !before.is_whitespace()
                 && !matches!(before, ':' | ';' | '?' | '!' | '(' | '[')
+                // A name written with its "!" glued on ("MOVE UP!", "Interactief!") keeps its
+                // spelling; traject's own French sentences write the space themselves.
+                && matches!(c, ':' | ';')
             {
                 out.push(NBSP);
             }
@@ -162,6 +165,11 @@ mod typography_tests {
             "source 002:289, 10:30"
         );
         assert_eq!(typography("Admissible ?", Lang::Fr), "Admissible\u{a0}?");
+        assert_eq!(
+            typography("MOVE UP! : 2020", Lang::Fr),
+            "MOVE UP!\u{a0}: 2020"
+        );
+        assert_eq!(typography("Interactief!", Lang::Fr), "Interactief!");
         assert_eq!(typography("Taal: nl", Lang::Nl), "Taal: nl");
         assert_eq!(typography("75% des cas", Lang::Fr), "75\u{a0}% des cas");
         assert_eq!(number(2.5, Lang::Fr), "2,5");

@@ -15,7 +15,9 @@ use traject_cases::EventRecord;
 use traject_i18n::{say, LabelIn, Lang};
 use traject_model::text::Label;
 
-use crate::explain::{mark, view_in, ExplanationView};
+use crate::explain::{
+    mark, mode_words, source_words, value_in_words, view_in, ExplanationView, RuleView,
+};
 
 /// One fact of the referral: the field's name in words and its value as written.
 #[derive(Debug, Serialize)]
@@ -294,6 +296,31 @@ fn retention_line(v: &AccessView) -> String {
     }
 }
 
+/// "✓ Adult (18 or older) · source 000:25", with the mode, the value and the exception that
+/// applied in words.
+fn rule_line(r: &RuleView, lang: Lang) -> String {
+    let mode = mode_words(r.mode, lang)
+        .map(|m| format!(" [{m}]"))
+        .unwrap_or_default();
+    let value = r
+        .value
+        .as_deref()
+        .map(|v| format!(" · {}", value_in_words(v, &r.field, lang)))
+        .unwrap_or_default();
+    let exception = r
+        .exception
+        .as_ref()
+        .map(|x| format!(" · {} ({})", x.label, source_words(&x.source, lang)))
+        .unwrap_or_default();
+    format!(
+        "{} {}{mode}{value}{exception} · {} {}",
+        mark(r.mode, r.outcome),
+        r.label,
+        say(lang, "bron", "source", "source"),
+        source_words(&r.source, lang)
+    )
+}
+
 fn erased_word(lang: Lang) -> &'static str {
     say(lang, "gewist", "effacées", "erased")
 }
@@ -325,9 +352,12 @@ fn reader_line(r: &Reader, lang: Lang) -> String {
             )
         },
     );
-    let role = traject_app::Role::parse(&r.role).map_or(r.role.as_str(), |role| {
-        traject_i18n::catalogue::role_word(role, lang)
-    });
+    let command_line = traject_app::Role::CommandLine;
+    let role = traject_app::Role::parse(&r.role)
+        .or((r.role == command_line.as_str()).then_some(command_line))
+        .map_or(r.role.as_str(), |role| {
+            traject_i18n::catalogue::role_word(role, lang)
+        });
     format!("{at} — {} ({role}){}{}", r.actor, colon(lang), r.action)
 }
 
@@ -358,8 +388,7 @@ pub fn text(v: &AccessView) -> String {
         Some(e) => {
             let _ = writeln!(out, "  {} · {}", verdict_word(e.verdict, lang), e.version);
             for r in &e.rules {
-                let m = mark(r.mode, r.outcome);
-                let _ = writeln!(out, "  {m:<8} {} · {}", r.label, r.source);
+                let _ = writeln!(out, "  {}", rule_line(r, lang));
             }
         }
         None => out.push_str("  —\n"),
@@ -417,8 +446,7 @@ pub fn html(v: &AccessView) -> String {
             let verdict = verdict_word(x.verdict, lang);
             let _ = writeln!(out, "<p>{} · {}</p>\n<ul>", e(verdict), e(&x.version));
             for r in &x.rules {
-                let m = mark(r.mode, r.outcome);
-                let _ = writeln!(out, "<li>{m} {} · {}</li>", e(&r.label), e(&r.source));
+                let _ = writeln!(out, "<li>{}</li>", e(&rule_line(r, lang)));
             }
             out.push_str("</ul>\n");
         }

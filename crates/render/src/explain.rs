@@ -1,5 +1,6 @@
 //! The explanation of a verdict, criterion by criterion, in the reader's language: as text
-//! (✓ / ✗ / ? / (assess), label, the referral's value, seed source, programme file and line)
+//! (✓ / ✗ / ?, label, the rule's mode in words, the referral's value by its labels, the seed
+//! source, programme file and line)
 //! and as the JSON other tools read (each label in the reader's language).
 
 use std::fmt::Write as _;
@@ -19,10 +20,25 @@ pub struct RuleView {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub by_exception: bool,
+    /// The exception that made the rule pass, in the reader's language, with its source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<ExceptionView>,
     pub label: String,
     pub value: Option<String>,
+    /// The field a single-field rule looked at (empty otherwise).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub field: String,
     pub source: String,
     pub at: String,
+}
+
+/// An exception that applied: its id, words and source.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExceptionView {
+    pub id: String,
+    pub label: String,
+    pub source: String,
 }
 
 /// An explanation as the JSON output shows it: labels in the reader's language.
@@ -66,8 +82,14 @@ pub fn view_in(e: &Explanation, lang: Lang, fallback: Lang) -> ExplanationView {
                 mode: r.mode,
                 outcome: r.outcome,
                 by_exception: r.by_exception,
+                exception: r.exception.as_ref().map(|x| ExceptionView {
+                    id: x.id.clone(),
+                    label: x.label.get(lang, fallback).to_string(),
+                    source: x.source.clone(),
+                }),
                 label: r.label.get(lang, fallback).to_string(),
                 value: r.value.clone(),
+                field: r.field.to_string(),
                 source: r.source.clone(),
                 at: r.at.clone(),
             })
@@ -75,24 +97,90 @@ pub fn view_in(e: &Explanation, lang: Lang, fallback: Lang) -> ExplanationView {
     }
 }
 
-/// true/false in the reader's language, also inside `field=value` lists.
-fn yes_no(v: &str, lang: Lang) -> String {
-    v.split(", ")
-        .map(|part| {
-            let (prefix, value) = part.rsplit_once('=').map_or(("", part), |(f, x)| (f, x));
-            let value = match value {
-                "true" => ui(Key::Yes, lang).to_string(),
-                "false" => ui(Key::No, lang).to_string(),
-                other => traject_i18n::value_label(other, lang),
-            };
-            if prefix.is_empty() {
-                value.to_string()
-            } else {
-                format!("{prefix}={value}")
-            }
+/// A value a rule looked at, in the reader's words: yes/no, codes by the labels of their field
+/// (`none` of education is "no schooling", not "none"), and a group's or an expression's
+/// `field=value` pairs as "Field: value"; "?" (not given) as missing.
+pub fn value_in_words(value: &str, field: &str, lang: Lang) -> String {
+    let word = |field: &str, v: &str| match v {
+        "true" => ui(Key::Yes, lang).to_string(),
+        "false" => ui(Key::No, lang).to_string(),
+        "?" => ui(Key::Missing, lang).to_string(),
+        other if field.is_empty() => traject_i18n::value_label(other, lang),
+        other => traject_i18n::vocabulary::field_value_label(field, other, lang),
+    };
+    if !field.is_empty() {
+        return word(field, value);
+    }
+    let colon = traject_i18n::say(lang, ": ", " : ", ": ");
+    value
+        .split(", ")
+        .map(|part| match part.rsplit_once('=') {
+            Some((f, v)) => format!("{}{colon}{}", field_name(f, lang), word(f, v)),
+            None => word("", part),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("; ")
+}
+
+/// A field's name without the hint a form adds in brackets ("Nationaliteit (ISO-code, …)").
+fn field_name(field: &str, lang: Lang) -> String {
+    if field == "age" {
+        return traject_i18n::say(lang, "leeftijd", "âge", "age").to_string();
+    }
+    let label = traject_i18n::vocabulary::field_label(field, lang);
+    label
+        .split(" (")
+        .next()
+        .map_or(label.clone(), str::to_string)
+}
+
+/// A rule's mode in words, for any but a hard rule.
+pub fn mode_words(mode: &str, lang: Lang) -> Option<&'static str> {
+    match mode {
+        "soft" => Some(ui(Key::ModeSoft, lang)),
+        "assessed" => Some(ui(Key::ModeAssessed, lang)),
+        "priority" => Some(ui(Key::ModePriority, lang)),
+        _ => None,
+    }
+}
+
+/// A source in the reader's language: the markers "(inference)" and "(assumption)" and the
+/// prefixes "assumption:", "inference:", "local:" and "todo:" in words (what follows a prefix
+/// stays as the programme's author wrote it).
+pub fn source_words(source: &str, lang: Lang) -> String {
+    let say = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
+    let marks = [
+        (
+            " (inference)",
+            say(" (afgeleid)", " (déduit)", " (inference)"),
+        ),
+        (
+            " (assumption)",
+            say(" (aanname)", " (hypothèse)", " (assumption)"),
+        ),
+    ];
+    let prefixes = [
+        (
+            "assumption: ",
+            say("aanname: ", "hypothèse : ", "assumption: "),
+        ),
+        (
+            "inference: ",
+            say("afleiding: ", "déduction : ", "inference: "),
+        ),
+        ("local: ", say("lokaal: ", "local : ", "local: ")),
+        ("todo: ", say("te doen: ", "à faire : ", "todo: ")),
+    ];
+    let mut out = source.to_string();
+    for (from, to) in marks {
+        out = out.replace(from, to);
+    }
+    for (from, to) in prefixes {
+        if let Some(rest) = out.strip_prefix(from) {
+            out = format!("{to}{rest}");
+        }
+    }
+    out
 }
 
 /// The mark shown before a criterion.
@@ -100,42 +188,39 @@ pub fn mark(mode: &str, outcome: Outcome) -> &'static str {
     match (outcome, mode) {
         (Outcome::Pass, _) => "✓",
         (Outcome::Fail, _) => "✗",
-        (Outcome::Unknown, "assessed") => "(assess)",
         (Outcome::Unknown, _) => "?",
     }
 }
 
 /// Two lines per rule: mark, label and id (and mode); value, exception, source and place.
 fn rule_lines(out: &mut String, r: &RuleLine, label: &str, lang: Lang) {
-    let mode = match r.mode {
-        "soft" => format!("  [{}]", ui(Key::ModeSoft, lang)),
-        "assessed" => format!("  [{}]", ui(Key::ModeAssessed, lang)),
-        "priority" => format!("  [{}]", ui(Key::ModePriority, lang)),
-        _ => String::new(),
-    };
+    let mode = mode_words(r.mode, lang)
+        .map(|m| format!("  [{m}]"))
+        .unwrap_or_default();
     let value = match &r.value {
-        Some(v) => yes_no(v, lang),
+        Some(v) => value_in_words(v, r.field, lang),
         None if r.outcome == Outcome::Unknown => ui(Key::Missing, lang).to_string(),
         None => "—".to_string(),
     };
-    let exception = if r.by_exception {
-        format!(" · {}", ui(Key::Exception, lang))
-    } else {
-        String::new()
+    let exception = match (&r.exception, r.by_exception) {
+        (Some(x), _) => format!(
+            " · {}: {} ({} {})",
+            ui(Key::Exception, lang),
+            x.label.get(lang, Lang::En),
+            ui(Key::Source, lang),
+            source_words(&x.source, lang)
+        ),
+        (None, true) => format!(" · {}", ui(Key::Exception, lang)),
+        (None, false) => String::new(),
     };
+    // The rule's id is for the file's editors: the place (file:line) below names it for them.
+    let _ = writeln!(out, "  {:<2} {label}{mode}", mark(r.mode, r.outcome));
     let _ = writeln!(
         out,
-        "  {:<8} {} ({}){mode}",
-        mark(r.mode, r.outcome),
-        label,
-        r.id
-    );
-    let _ = writeln!(
-        out,
-        "           {}: {value}{exception} · {} {} · {}",
+        "     {}: {value}{exception} · {} {} · {}",
         ui(Key::Value, lang),
         ui(Key::Source, lang),
-        r.source,
+        source_words(&r.source, lang),
         r.at,
     );
 }

@@ -8,6 +8,7 @@ use traject_rollout::Todo;
 pub fn todo_text(todo: &Todo, lang: Lang) -> String {
     use Lang::*;
     let n = |x: f64| i18n::number(x, lang);
+    let people = |k: u32, lang: Lang| i18n::vocabulary::count(f64::from(k), "person", lang);
     match (todo, lang) {
             (Todo::Period { model, from, town }, Nl) => format!("versie en datum: één versie overgenomen van {model}, geldig vanaf {} zonder einddatum; controleer het label en de periode voor {town}", i18n::date(*from, lang)),
             (Todo::Period { model, from, town }, Fr) => format!("version et date : une version reprise de {model}, en vigueur à partir du {} sans date de fin ; vérifiez son libellé et sa période pour {town}", i18n::date(*from, lang)),
@@ -33,9 +34,9 @@ pub fn todo_text(todo: &Todo, lang: Lang) -> String {
             (Todo::RoleSetToZero { version, role, fte, town }, Nl) => format!("versie {version}: functie '{role}' ({} VTE in het model) op 0 gezet — beslis of {town} er een heeft", n(*fte)),
             (Todo::RoleSetToZero { version, role, fte, town }, Fr) => format!("version {version} : fonction «\u{a0}{role}\u{a0}» ({} ETP dans le modèle) mise à 0 — décidez si {town} en a une", n(*fte)),
             (Todo::RoleSetToZero { version, role, fte, town }, En) => format!("version {version}: role '{role}' ({fte} FTE in the model) set to 0 — decide whether {town} has one"),
-            (Todo::Persons { version, role, persons, town }, Nl) => format!("versie {version}: functie '{role}' vermeldt nog {persons} personen zoals in het model — stel dat van {town} in"),
-            (Todo::Persons { version, role, persons, town }, Fr) => format!("version {version} : la fonction «\u{a0}{role}\u{a0}» indique encore {persons} personne(s) comme dans le modèle — indiquez le nombre pour {town}").replace("1 personne(s)", "1 personne").replace("personne(s)", "personnes"),
-            (Todo::Persons { version, role, persons, town }, En) => format!("version {version}: role '{role}' still says {persons} person(s) as in the model — set {town}'s"),
+            (Todo::Persons { version, role, persons, town }, Nl) => format!("versie {version}: functie '{role}' vermeldt nog {} zoals in het model — stel dat van {town} in", people(*persons, Nl)),
+            (Todo::Persons { version, role, persons, town }, Fr) => format!("version {version} : la fonction «\u{a0}{role}\u{a0}» indique encore {} comme dans le modèle — indiquez le nombre pour {town}", people(*persons, Fr)),
+            (Todo::Persons { version, role, persons, town }, En) => format!("version {version}: role '{role}' still says {} as in the model — set {town}'s", people(*persons, En)),
             (Todo::Tests { version, model, months, town }, Nl) => format!("tests: de tests van versie {version} van {model} overgenomen, met de twee OCMW's omgewisseld en de data {months} maanden verschoven naar de start; voeg tests toe voor de eigen regels van {town}"),
             (Todo::Tests { version, model, months, town }, Fr) => format!("tests : les tests de la version {version} de {model} repris, les deux CPAS échangés et les dates décalées de {months} mois jusqu'au démarrage ; ajoutez des tests pour les règles propres à {town}"),
             (Todo::Tests { version, model: _, months, town }, En) => format!("tests: the model's tests of version {version} copied with the two OCMWs swapped and their dates moved {months} months to the roll-out; add tests for {town}'s own rules"),

@@ -56,6 +56,8 @@ pub struct RuleOutcome {
     pub outcome: Outcome,
     /// The rule passed only because an exception applied.
     pub by_exception: bool,
+    /// Which of the rule's exceptions applied (its index), when one did.
+    pub exception: Option<usize>,
 }
 
 /// The whole result for one referral (no text; see `explain` for the readable form).
@@ -194,13 +196,15 @@ pub fn evaluate_version(
         let mut ro = RuleOutcome {
             outcome: own,
             by_exception: false,
+            exception: None,
         };
         if own != Outcome::Pass {
-            for e in &rule.exceptions {
+            for (i, e) in rule.exceptions.iter().enumerate() {
                 if eval_cond(rhai_engine, e, r, &mut scope)? == Outcome::Pass {
                     ro = RuleOutcome {
                         outcome: Outcome::Pass,
                         by_exception: true,
+                        exception: Some(i),
                     };
                     break;
                 }

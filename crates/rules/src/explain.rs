@@ -17,12 +17,27 @@ pub struct RuleLine {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub by_exception: bool,
+    /// The exception that made the rule pass: its words and source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception: Option<ExceptionLine>,
     pub label: Label,
     /// The value the rule looked at, as the referral gives it (`field=value, …` for a group
     /// or an expression); `None` when the referral does not give it.
     pub value: Option<String>,
+    /// The referral field a single-field rule looked at (empty for a group or an expression,
+    /// whose value names its fields), so the value reads by that field's labels.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub field: &'static str,
     pub source: String,
     pub at: String,
+}
+
+/// An exception of a rule, as the explanation names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionLine {
+    pub id: String,
+    pub label: Label,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,8 +87,21 @@ pub fn explain(compiled: &CompiledProgram, r: &Referral, eval: &Evaluation) -> E
             mode: rule.mode.as_str(),
             outcome: outcome.outcome,
             by_exception: outcome.by_exception,
+            exception: outcome
+                .exception
+                .and_then(|i| rule.exceptions.get(i))
+                .and_then(|c| spec.exceptions.iter().find(|e| e.id == c.id))
+                .map(|e| ExceptionLine {
+                    id: e.id.clone(),
+                    label: e.label.clone(),
+                    source: e.source.clone(),
+                }),
             label: spec.label.clone(),
             value: value_of(&rule.cond, r),
+            field: match rule.cond.test {
+                Test::AnyOf(_) | Test::AllOf(_) | Test::Expr { .. } => "",
+                _ => rule.cond.field,
+            },
             source: spec.source.clone(),
             at: p.at(&rule.ptr),
         })

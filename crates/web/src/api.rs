@@ -396,6 +396,19 @@ pub struct EraseBody {
     pub reason: String,
 }
 
+/// Why the data is erased, trimmed; a blank reason is refused.
+fn erasure_reason(reason: &str) -> Result<&str, Failure> {
+    match reason.trim() {
+        "" => Err(Failure::worded(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "say why the data is erased (`reason`)",
+            "zeg waarom de gegevens gewist worden (`reason`)",
+            "dites pourquoi les données sont effacées (`reason`)",
+        )),
+        given => Ok(given),
+    }
+}
+
 /// The case whose personal data was erased.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Erased {
@@ -423,15 +436,8 @@ pub async fn erase(
             move |server, user, store| {
                 let id = case_id(&id)?;
                 let b = body::<EraseBody>(&headers, &bytes)?;
-                if b.reason.trim().is_empty() {
-                    return Err(Failure::worded(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "say why the data is erased (`reason`)",
-                        "zeg waarom de gegevens gewist worden (`reason`)",
-                        "dites pourquoi les données sont effacées (`reason`)",
-                    ));
-                }
-                cases::erase(store, id, b.reason.trim(), &user.ctx(server.today()))?;
+                let reason = erasure_reason(&b.reason)?;
+                cases::erase(store, id, reason, &user.ctx(server.today()))?;
                 Ok((StatusCode::OK, Erased { erased: id }))
             },
         )
@@ -504,18 +510,11 @@ pub async fn person_erase(State(s): State<Shared>, headers: HeaderMap, bytes: By
             Need::Erase,
             move |server, user, store| {
                 let b = body::<PersonEraseBody>(&headers, &bytes)?;
-                if b.reason.trim().is_empty() {
-                    return Err(Failure::worded(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "say why the data is erased (`reason`)",
-                        "zeg waarom de gegevens gewist worden (`reason`)",
-                        "dites pourquoi les données sont effacées (`reason`)",
-                    ));
-                }
+                let reason = erasure_reason(&b.reason)?;
                 let erased = cases::person_erase(
                     store,
                     b.dossier.trim(),
-                    b.reason.trim(),
+                    reason,
                     &user.ctx(server.today()),
                 )?;
                 Ok((StatusCode::OK, PersonErased { erased }))

@@ -631,6 +631,20 @@ fn demand(p: &P, l: Lang) -> Wording {
                 "e.g. caseload_per_fte: 20 with a source saying where the figure comes from",
             ),
         ),
+        P::InferenceRefuses { rule } => Wording::new(
+            m(
+                l,
+                format!("regel '{rule}' kan een cliënt weigeren, maar haar bron is een afleiding: een afleiding weigert nooit op zichzelf"),
+                format!("la règle «\u{a0}{rule}\u{a0}» peut refuser un client, mais sa source est une déduction : une déduction ne refuse jamais à elle seule"),
+                format!("rule '{rule}' can refuse a client but its source is an inference: an inference never refuses on its own"),
+            ),
+            m(
+                l,
+                "maak de regel `soft` (getoond, niet beslissend), of geef een bron die het zegt",
+                "rendez la règle `soft` (affichée, non décisive), ou donnez une source qui le dit",
+                "make the rule `soft` (shown, not decisive), or give a source that says it",
+            ),
+        ),
         P::RetentionOpen => Wording::new(
             m(
                 l,

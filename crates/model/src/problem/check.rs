@@ -127,6 +127,10 @@ pub enum CheckProblem {
     NormTwice,
     NormMissing,
     RetentionOpen,
+    /// A hard or assessed rule (which can refuse a client) whose source is an inference.
+    InferenceRefuses {
+        rule: String,
+    },
     Nt2Twice {
         level: String,
         first: String,

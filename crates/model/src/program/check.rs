@@ -199,6 +199,12 @@ impl Checker<'_> {
     fn eligibility(&mut self, v: &Version) {
         let mut rule_ids = Vec::new();
         for r in &v.eligibility.rules {
+            // An inference never refuses a client on its own.
+            let inferred = r.source.contains("(inference)") || r.source.starts_with("inference:");
+            if inferred && matches!(r.mode, Mode::Hard | Mode::Assessed) {
+                let problem = CheckProblem::InferenceRefuses { rule: r.id.clone() };
+                self.report(&format!("{}/source", r.ptr), problem);
+            }
             self.condition(&r.as_condition(), &mut rule_ids);
             for e in &r.exceptions {
                 self.condition(e, &mut rule_ids);

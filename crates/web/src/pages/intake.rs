@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 use traject_app::{cases, referrals};
-use traject_i18n::{field_label, field_value_label, value_label, LabelIn, Lang};
+use traject_i18n::{field_label, field_value_label, ui, Key, LabelIn, Lang};
 use traject_model::vocab::FieldType;
 use traject_rules::eval::Outcome;
 use traject_rules::explain::Explanation;
@@ -44,12 +44,10 @@ fn verdict_word(verdict: &str, lang: Lang) -> &'static str {
 }
 
 /// A referral's value as the reader says it: yes/no and coded values in words.
-fn shown_value(value: Option<&str>, lang: Lang) -> String {
+fn shown_value(value: Option<&str>, field: &str, lang: Lang) -> String {
     match value {
         None => "—".into(),
-        Some("true") => t(lang, "ja", "oui", "yes").into(),
-        Some("false") => t(lang, "nee", "non", "no").into(),
-        Some(v) => value_label(v, lang),
+        Some(v) => traject_render::explain::value_in_words(v, field, lang),
     }
 }
 
@@ -77,8 +75,10 @@ pub fn verdict(compiled: &CompiledProgram, e: &Explanation, lang: Lang) -> Marku
                     @let (class, mark) = match r.outcome { Outcome::Pass => ("pass", "✓"), Outcome::Fail => ("fail", "✗"), Outcome::Unknown => ("unknown", "?") };
                     tr class=(class) {
                         td.mark { (mark) }
-                        td { (r.label.get(lang, fallback)) @if r.mode != "hard" { " (" (r.mode) ")" } }
-                        td.value { (shown_value(r.value.as_deref(), lang)) }
+                        td { (r.label.get(lang, fallback))
+                            @if let Some(m) = traject_render::explain::mode_words(r.mode, lang) { " " small.mode { "(" (m) ")" } }
+                            @if let Some(x) = &r.exception { br; small.exception { (ui(Key::Exception, lang)) ": " (x.label.get(lang, fallback)) " · " (t(lang, "bron", "source", "source")) " " (traject_render::explain::source_words(&x.source, lang)) } } }
+                        td.value { (shown_value(r.value.as_deref(), r.field, lang)) }
                     }
                 }
             }
