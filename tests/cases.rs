@@ -1793,3 +1793,202 @@ fn flags_take_the_spellings_the_tool_prints_and_periods_take_months() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+/// `case history ID --format json` of a store: (kind, day) per event.
+fn dated_history(db: &Path, id: i64) -> Vec<(String, String)> {
+    let out = traject(db)
+        .args([
+            "case",
+            "history",
+            &id.to_string(),
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let kind = e["kind"].as_str().unwrap().to_string();
+            (kind, e["on_date"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn an_imported_history_keeps_its_dates_and_demand_learns_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let d = db.to_str().unwrap();
+    // Twelve months of twenty referrals, imported today without --as-of.
+    let mut csv = String::from("id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits\n");
+    for month in 1..=12 {
+        for day in 1..=20 {
+            csv.push_str(&format!(
+                "H-{month}-{day},2022-{month:02}-{day:02},1988-03-04,SY,antwerpen,leefloon,false,true,true,true\n"
+            ));
+        }
+    }
+    let file = dir.path().join("history.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = traject(&db)
+        .args([
+            "case",
+            "import",
+            "--program",
+            "antwerpen",
+            file.to_str().unwrap(),
+            "--db",
+            d,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        dated_history(&db, 21),
+        [("referred".to_string(), "2022-02-01".to_string())]
+    );
+    let out = traject(&db)
+        .args([
+            "demand",
+            "--program",
+            "antwerpen",
+            "--db",
+            d,
+            "--history",
+            "2022-01..2022-12",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let demand: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rate = &demand["referrals_per_month"];
+    assert_eq!(rate["value"].as_f64(), Some(20.0), "{demand}");
+    assert_eq!(rate["observations"], 12, "{demand}");
+    assert_eq!(
+        rate["from"], "case store",
+        "learnt from the case store: {demand}"
+    );
+
+    // The example history: every dated column, recorded on its day.
+    let example = root().join("examples/history.csv");
+    let db2 = dir.path().join("example.db");
+    let out = traject(&db2)
+        .args([
+            "case",
+            "import",
+            "--program",
+            "antwerpen",
+            example.to_str().unwrap(),
+            "--db",
+            db2.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let days = |id| dated_history(&db2, id);
+    let pairs = |v: &[(&str, &str)]| {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        days(1),
+        pairs(&[
+            ("referred", "2022-02-01"),
+            ("started", "2022-02-10"),
+            ("closed", "2022-11-20")
+        ])
+    );
+    assert_eq!(
+        days(2),
+        pairs(&[
+            ("referred", "2022-03-01"),
+            ("waiting", "2022-03-05"),
+            ("started", "2022-04-15"),
+            ("dropped", "2022-05-01")
+        ])
+    );
+    assert_eq!(
+        days(3),
+        pairs(&[("referred", "2022-03-02"), ("not_started", "2022-03-20")])
+    );
+}
+
+#[test]
+fn a_history_that_runs_backwards_or_lacks_its_exit_is_refused_at_its_row_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let head = "id,referral_date,birth_date,nationality,residence_ocmw,income_support,in_art60,civic_orientation_completed,motivated,help_request_fits,started_on,track,ended_on,exit\n";
+    let base = "2022-02-01,1988-03-04,SY,antwerpen,leefloon,false,true,true,true";
+    let cases = [
+        (
+            format!("B1,{base},2022-01-10,long,,\n"),
+            "started_on (2022-01-10) comes before referral_date (2022-02-01)",
+        ),
+        (
+            format!("B2,{base},2022-02-10,long,2022-06-01,\n"),
+            "column ended_on is filled in without exit",
+        ),
+        (
+            format!("B3,{base},2022-02-10,long,2022-06-01,teleported\n"),
+            "teleported",
+        ),
+        (
+            format!("B4,{base},,,2022-06-01,art60\n"),
+            "`close` is not possible",
+        ),
+    ];
+    for (row, said) in cases {
+        let file = dir.path().join("bad.csv");
+        std::fs::write(&file, format!("{head}A0,{base},,,,\n{row}")).unwrap();
+        let out = traject(&db)
+            .args([
+                "case",
+                "import",
+                "--program",
+                "antwerpen",
+                file.to_str().unwrap(),
+                "--db",
+                db.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{row}");
+        assert!(
+            err.contains("bad.csv:3:") && err.contains(said),
+            "{row}: {err}"
+        );
+        let listed = traject(&db)
+            .args([
+                "case",
+                "list",
+                "--db",
+                db.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&listed.stdout).trim(),
+            "[]",
+            "nothing written"
+        );
+    }
+}

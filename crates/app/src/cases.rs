@@ -9,10 +9,11 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{AppError, Ctx, Need, Programs, RowProblem};
+use chrono::NaiveDate;
 use traject_cases::{self as lifecycle, CaseError, CaseState, Freed, StartOutcome};
 use traject_cases::{CaseStore, EventRecord};
 use traject_model::diag::{Located, Pos};
-use traject_model::referral::batch::Batch;
+use traject_model::referral::batch::{Batch, History};
 use traject_model::referral::Referral;
 use traject_rules::explain::{self, Explanation};
 use traject_rules::CompiledProgram;
@@ -149,7 +150,7 @@ pub fn import(
     let rows = read_batch(compiled, file, batch).map_err(AppError::from)?;
     // Dossiers erased before: refused, unless a coordinator gave the reason to take them in.
     let mut erased = std::collections::HashMap::new();
-    for (line, r) in &rows {
+    for (line, r, _) in &rows {
         if let Some((dossier, on)) = erased_dossier(store, r, ctx)? {
             erased.insert(*line, (dossier, on));
         }
@@ -181,7 +182,7 @@ fn import_rows(
     store: &mut Store,
     compiled: &CompiledProgram,
     file: &str,
-    rows: &[(u64, Referral)],
+    rows: &[ImportRow],
     ctx: &Ctx,
 ) -> Result<Imported, AppError> {
     let clock = ctx.lifecycle();
@@ -192,7 +193,9 @@ fn import_rows(
         let mut out = Imported::default();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();
-        for (line, r) in rows {
+        // The rows' histories, recorded once every case exists, in the order of their days.
+        let mut later = Vec::new();
+        for (line, r, history) in rows {
             if let Some(first) = r.id.as_ref().and_then(|d| seen.insert(d.clone(), *line)) {
                 let dossier = r.id.as_deref().unwrap_or_default();
                 problems.push(twice_in_file(file, *line, dossier, first));
@@ -211,13 +214,24 @@ fn import_rows(
                         dossier: e.dossier,
                     },
                 )),
-                None => match lifecycle::insert_case(tx, compiled, r, &clock) {
-                    Ok((id, _)) => {
+                None => match new_case_with_past(tx, compiled, file, *line, r, history, ctx) {
+                    Ok((id, past)) => {
                         out.created.push(id);
                         out.lines.push(*line);
+                        later.extend(past.into_iter().map(|(d, p)| (d, *line, id, p)));
                     }
-                    Err(e) => problems.push(at(*line, e)),
+                    Err(p) => problems.push(p),
                 },
+            }
+        }
+        later.sort_by_key(|(day, line, _, _)| (*day, *line));
+        for (on, line, id, past) in &later {
+            let day = lifecycle::Ctx {
+                on: *on,
+                ..clock.clone()
+            };
+            if let Err(e) = lifecycle::record_past(tx, compiled, *id, past, &day) {
+                problems.push(at(*line, e));
             }
         }
         if problems.is_empty() {
@@ -226,6 +240,148 @@ fn import_rows(
             Err(AppError::Rows(problems))
         }
     })
+}
+
+/// A row of an import: its line, the referral and the history it carries.
+type ImportRow = (u64, Referral, History);
+
+/// A case's history to record: each fact on its day.
+type DatedPast = Vec<(NaiveDate, lifecycle::Past)>;
+
+/// One new row's case, recorded on its referral date (the import is when it was written, so
+/// an office's history keeps its dates), and its history still to record.
+fn new_case_with_past(
+    tx: &dyn lifecycle::CaseTx,
+    compiled: &CompiledProgram,
+    file: &str,
+    line: u64,
+    r: &Referral,
+    history: &History,
+    ctx: &Ctx,
+) -> Result<(i64, DatedPast), Located<RowProblem>> {
+    let at = |p: RowProblem| Located::at(file, Pos::new(line as usize, 1), p);
+    let referred = r.referral_date.unwrap_or(ctx.on);
+    if referred > ctx.on {
+        let e = CaseError::BeforeReferral {
+            on: ctx.on,
+            referral_date: referred,
+        };
+        return Err(at(RowProblem::Case(e)));
+    }
+    let past = pasts(referred, ctx.on, history).map_err(|p| at(*p))?;
+    let day = lifecycle::Ctx {
+        on: referred,
+        ..ctx.lifecycle()
+    };
+    let (id, _) =
+        lifecycle::insert_case(tx, compiled, r, &day).map_err(|e| at(RowProblem::Case(e)))?;
+    Ok((id, past))
+}
+
+/// Every history column that needs another has it: a day its exit, an exit its day, a track
+/// its start.
+fn companions(h: &History) -> Result<(), Box<RowProblem>> {
+    let started = h.started_on.is_some() || h.waiting_since.is_some();
+    let pairs = [
+        (
+            "not_started_on",
+            h.not_started_on.is_some(),
+            "not_started_reason",
+            h.not_started_reason.is_some(),
+        ),
+        ("ended_on", h.ended_on.is_some(), "exit", h.exit.is_some()),
+        (
+            "dropped_on",
+            h.dropped_on.is_some(),
+            "drop_reason",
+            h.drop_reason.is_some(),
+        ),
+    ];
+    for (day, has_day, id, has_id) in pairs {
+        if has_day && !has_id {
+            return Err(Box::new(RowProblem::HistoryWithout {
+                column: day,
+                needs: id,
+            }));
+        }
+        if has_id && !has_day {
+            return Err(Box::new(RowProblem::HistoryWithout {
+                column: id,
+                needs: day,
+            }));
+        }
+    }
+    if h.track.is_some() && !started {
+        return Err(Box::new(RowProblem::HistoryWithout {
+            column: "track",
+            needs: "started_on",
+        }));
+    }
+    Ok(())
+}
+
+/// A row's history as dated facts, in the order a case lives them; every day on or after the
+/// one before it and not after `today`, every exit with its day and every day with its exit.
+fn pasts(referred: NaiveDate, today: NaiveDate, h: &History) -> Result<DatedPast, Box<RowProblem>> {
+    use lifecycle::Past;
+    companions(h)?;
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let steps = [
+        (
+            "waiting_since",
+            h.waiting_since,
+            Past::Waiting {
+                track: h.track.clone(),
+            },
+        ),
+        (
+            "not_started_on",
+            h.not_started_on,
+            Past::NotStarted {
+                exit: text(&h.not_started_reason),
+            },
+        ),
+        (
+            "started_on",
+            h.started_on,
+            Past::Started {
+                track: h.track.clone(),
+            },
+        ),
+        (
+            "ended_on",
+            h.ended_on,
+            Past::Closed {
+                exit: text(&h.exit),
+            },
+        ),
+        (
+            "dropped_on",
+            h.dropped_on,
+            Past::Dropped {
+                exit: text(&h.drop_reason),
+            },
+        ),
+    ];
+    let mut last = ("referral_date", referred);
+    let mut out = Vec::new();
+    for (column, day, past) in steps {
+        let Some(on) = day else { continue };
+        if on > today {
+            return Err(Box::new(RowProblem::HistoryAfterToday { column, on }));
+        }
+        if on < last.1 {
+            return Err(Box::new(RowProblem::HistoryBackwards {
+                column,
+                on,
+                earlier: last.0,
+                earlier_on: last.1,
+            }));
+        }
+        last = (column, on);
+        out.push((on, past));
+    }
+    Ok(out)
 }
 
 /// A dossier number given twice in one import file.
@@ -243,13 +399,13 @@ fn read_batch(
     compiled: &CompiledProgram,
     file: &str,
     mut batch: Batch<'_>,
-) -> Result<Vec<(u64, Referral)>, Vec<Located<RowProblem>>> {
+) -> Result<Vec<ImportRow>, Vec<Located<RowProblem>>> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
     while let Some(row) = batch.next_row() {
         match row.referral {
             Ok(r) => match compiled.version_for(&r) {
-                Ok(_) => rows.push((row.line, r)),
+                Ok(_) => rows.push((row.line, r, row.history)),
                 Err(e) => errors.push(Located::at(
                     file,
                     Pos::new(row.line as usize, 1),

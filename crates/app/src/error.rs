@@ -79,6 +79,25 @@ pub enum RowProblem {
     Case(CaseError),
     /// A referral of a batch that cannot be judged (no version in force on its date).
     Unjudged(EvalError),
+    /// A history column that needs another beside it (`ended_on` its `exit`, `exit` its
+    /// `ended_on`, …).
+    HistoryWithout {
+        column: &'static str,
+        needs: &'static str,
+    },
+    /// History days that run backwards (`started_on` before `waiting_since`, or before the
+    /// referral).
+    HistoryBackwards {
+        column: &'static str,
+        on: chrono::NaiveDate,
+        earlier: &'static str,
+        earlier_on: chrono::NaiveDate,
+    },
+    /// A history day after today (the import's day).
+    HistoryAfterToday {
+        column: &'static str,
+        on: chrono::NaiveDate,
+    },
     /// A dossier number twice in one import file.
     DossierTwice {
         dossier: String,

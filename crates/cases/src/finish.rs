@@ -44,12 +44,32 @@ pub(crate) fn check_exit(version: &Version, id: &str, kind: ExitKind) -> Result<
 pub(crate) fn finish(
     tx: &dyn CaseTx,
     compiled: &CompiledProgram,
-    mut c: CaseRecord,
+    c: CaseRecord,
     state: CaseState,
     outcome: &str,
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
     let held_a_place = c.state.is_active();
+    let program = c.program.clone();
+    end_case(tx, compiled, c, state, outcome, ctx)?;
+    let next_started = if held_a_place {
+        promote(tx, compiled, &program, ctx)?
+    } else {
+        None
+    };
+    Ok(Freed { next_started })
+}
+
+/// End case `c` in `state` with `outcome`: its open evaluations are no longer due, its
+/// closure-anchored ones are, its ending is appended. Nobody is promoted (see `finish`).
+pub(crate) fn end_case(
+    tx: &dyn CaseTx,
+    compiled: &CompiledProgram,
+    mut c: CaseRecord,
+    state: CaseState,
+    outcome: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
     c.state = state;
     c.outcome = Some(outcome.to_string());
     c.queue_seq = None;
@@ -67,12 +87,7 @@ pub(crate) fn finish(
     if let Some(ended) = Event::ending(state, outcome) {
         tx.append(c.id, ctx.on, &ended, &ctx.actor, &c.version_hash)?;
     }
-    let next_started = if held_a_place {
-        promote(tx, compiled, &c.program, ctx)?
-    } else {
-        None
-    };
-    Ok(Freed { next_started })
+    Ok(())
 }
 
 /// Close an active case with an exit destination; the freed slot goes to the first who waits.

@@ -102,7 +102,10 @@ fn gates_passed(tx: &dyn CaseTx, version: &Version, id: i64) -> Result<(), CaseE
     Ok(())
 }
 
-fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String>, CaseError> {
+pub(crate) fn resolve_track(
+    version: &Version,
+    track: Option<&str>,
+) -> Result<Option<String>, CaseError> {
     let ids: Vec<&str> = version.tracks.iter().map(|t| t.id.as_str()).collect();
     match (track, ids.len()) {
         (None, 0) => Ok(None),
@@ -123,7 +126,7 @@ fn resolve_track(version: &Version, track: Option<&str>) -> Result<Option<String
 
 /// The case starts on `ctx.on` on `started.track`: its end is set, its start-anchored
 /// evaluations scheduled, its `started` event appended.
-fn activate(
+pub(crate) fn activate(
     tx: &dyn CaseTx,
     version: &Version,
     mut c: CaseRecord,

@@ -189,6 +189,25 @@ pub fn row_problem(p: &RowProblem, l: Lang) -> super::Wording {
                 l,
             )),
         },
+        RowProblem::HistoryWithout { column, needs } => super::Wording {
+            message: crate::prose(&m(l, format!("kolom {column} is ingevuld zonder {needs}"), format!("la colonne {column} est remplie sans {needs}"), format!("column {column} is filled in without {needs}")), l),
+            help: Some(crate::prose(&m(l, format!("vul {needs} in op dezelfde rij, of laat {column} leeg"), format!("remplissez {needs} sur la même ligne, ou laissez {column} vide"), format!("fill in {needs} on the same row, or leave {column} empty")), l)),
+        },
+        RowProblem::HistoryBackwards { column, on, earlier, earlier_on } => super::Wording {
+            message: crate::prose(&m(
+                l,
+                format!("{column} ({}) valt vóór {earlier} ({})", crate::date(*on, l), crate::date(*earlier_on, l)),
+                format!("{column} ({}) précède {earlier} ({})", crate::date(*on, l), crate::date(*earlier_on, l)),
+                format!("{column} ({}) comes before {earlier} ({})", crate::date(*on, l), crate::date(*earlier_on, l)),
+            ), l),
+            help: Some(crate::prose(&m(l, "een dossier loopt vooruit in de tijd: kijk de data van deze rij na", "un dossier avance dans le temps : vérifiez les dates de cette ligne", "a case runs forward in time: check this row's dates"), l)),
+        },
+        RowProblem::HistoryAfterToday { column, on } => bare(m(
+            l,
+            format!("{column} ({}) ligt na vandaag: een geschiedenis vermeldt wat al gebeurde", crate::date(*on, l)),
+            format!("{column} ({}) est postérieur à aujourd'hui : un historique indique ce qui s'est déjà passé", crate::date(*on, l)),
+            format!("{column} ({}) is after today: a history records what has happened", crate::date(*on, l)),
+        )),
         RowProblem::DossierTwice { dossier, first } => bare(m(
             l,
             format!("referentie {dossier} staat twee keer in dit bestand (eerst op regel {first})"),

@@ -3,8 +3,15 @@
 //! meaning "not known". The header is checked once (unknown columns get "did you mean",
 //! `referral_date` is required); each row is then read on its own, so a bad row is reported
 //! with its row and column and the cell's text, and the batch goes on.
+//!
+//! Beside the referral fields a table may carry a case's history, dated: `waiting_since`,
+//! `started_on` with `track`, `not_started_on` with `not_started_reason`, `ended_on` with
+//! `exit`, `dropped_on` with `drop_reason` (`HISTORY_COLUMNS`); an import records them on
+//! their days.
 
 use std::io::Read;
+
+use chrono::NaiveDate;
 
 use super::mapping::{ColumnMapping, Target};
 use super::table::{Cell, CsvSource, Dialect, Source};
@@ -13,12 +20,69 @@ use crate::diag::{did_you_mean, Diagnostic, Pos};
 use crate::problem::{BatchProblem, ReferralProblem};
 use crate::vocab::table::fold;
 
+/// The dated columns of a case's history a table may carry beside the referral fields.
+pub const HISTORY_COLUMNS: [&str; 9] = [
+    "waiting_since",
+    "started_on",
+    "track",
+    "not_started_on",
+    "not_started_reason",
+    "ended_on",
+    "exit",
+    "dropped_on",
+    "drop_reason",
+];
+
+/// A row's history: the days it waited from, started, never started, ended or dropped out,
+/// with the track and exits (ids of the programme's version) that go with them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    pub waiting_since: Option<NaiveDate>,
+    pub started_on: Option<NaiveDate>,
+    pub track: Option<String>,
+    pub not_started_on: Option<NaiveDate>,
+    pub not_started_reason: Option<String>,
+    pub ended_on: Option<NaiveDate>,
+    pub exit: Option<String>,
+    pub dropped_on: Option<NaiveDate>,
+    pub drop_reason: Option<String>,
+}
+
+impl History {
+    fn set_date(&mut self, column: &str, d: NaiveDate) {
+        match column {
+            "waiting_since" => self.waiting_since = Some(d),
+            "started_on" => self.started_on = Some(d),
+            "not_started_on" => self.not_started_on = Some(d),
+            "ended_on" => self.ended_on = Some(d),
+            _ => self.dropped_on = Some(d),
+        }
+    }
+
+    fn set_text(&mut self, column: &str, t: String) {
+        match column {
+            "track" => self.track = Some(t),
+            "not_started_reason" => self.not_started_reason = Some(t),
+            "exit" => self.exit = Some(t),
+            _ => self.drop_reason = Some(t),
+        }
+    }
+}
+
+/// Whether a history column holds a day (the others hold an id).
+fn dated(column: &str) -> bool {
+    column.ends_with("_on") || column == "waiting_since"
+}
+
 /// An open batch (`'m`: how long its source may borrow its input).
 pub struct Batch<'m> {
     file: String,
     source: Box<dyn Source + 'm>,
-    /// Per column: the field it holds, or `None` for a column the mapping ignores.
+    /// Per column: the field it holds, or `None` for a column the mapping ignores or a
+    /// history column.
     columns: Vec<Option<(&'static str, FieldType)>>,
+    /// The history columns: (column index, name).
+    history: Vec<(usize, &'static str)>,
     mapping: Option<ColumnMapping>,
     row: usize,
 }
@@ -31,6 +95,8 @@ pub struct Row {
     /// The dossier number as written, even when the row has problems (to name it in results).
     pub id: Option<String>,
     pub referral: Result<Referral, Vec<Diagnostic>>,
+    /// The case's history the row carries (empty without history columns).
+    pub history: History,
 }
 
 /// The field a header names without a mapping: the field itself, in any case, with spaces
@@ -54,6 +120,7 @@ impl<'m> Batch<'m> {
         mapping: Option<ColumnMapping>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut columns = Vec::with_capacity(source.header().len());
+        let mut history = Vec::new();
         let mut errors = Vec::new();
         let at = |i: usize| Pos::new(1, i + 1);
         for (i, h) in source.header().iter().enumerate() {
@@ -73,6 +140,12 @@ impl<'m> Batch<'m> {
                         errors.push(Diagnostic::error(file, at(i), problem));
                     }
                     columns.push(Some((n, t)));
+                }
+                None if HISTORY_COLUMNS.contains(&fold(name).replace(' ', "_").as_str()) => {
+                    let folded = fold(name).replace(' ', "_");
+                    let column = HISTORY_COLUMNS.iter().find(|c| **c == folded);
+                    history.extend(column.map(|c| (i, *c)));
+                    columns.push(None);
                 }
                 None if name.is_empty() => errors.push(Diagnostic::error(
                     file,
@@ -104,6 +177,7 @@ impl<'m> Batch<'m> {
             file: file.to_string(),
             source,
             columns,
+            history,
             mapping,
             row: 0,
         })
@@ -124,14 +198,75 @@ impl<'m> Batch<'m> {
                 line: d.line as u64,
                 id: None,
                 referral: Err(vec![d]),
+                history: History::default(),
             },
-            Ok(line) => Row {
-                row: self.row,
-                line,
-                id: self.id_cell(),
-                referral: self.convert(),
-            },
+            Ok(line) => {
+                let (history, problems) = self.history_cells();
+                let referral = match self.convert() {
+                    Ok(r) if problems.is_empty() => Ok(r),
+                    Ok(_) => Err(problems),
+                    Err(mut ds) => {
+                        ds.extend(problems);
+                        Err(ds)
+                    }
+                };
+                Row {
+                    row: self.row,
+                    line,
+                    id: self.id_cell(),
+                    referral,
+                    history,
+                }
+            }
         })
+    }
+
+    /// The row's history cells: days read as referral dates are, ids as text.
+    fn history_cells(&self) -> (History, Vec<Diagnostic>) {
+        let mut h = History::default();
+        let mut problems = Vec::new();
+        for &(i, column) in &self.history {
+            let cell = self.source.cell(i);
+            let read = match (&cell, dated(column)) {
+                (Cell::Empty, _) => continue,
+                (Cell::Date(d), true) => {
+                    h.set_date(column, *d);
+                    Ok(())
+                }
+                (Cell::Text(t), true) => super::parse_date(t).map(|d| h.set_date(column, d)),
+                (Cell::Number(n), true) => Err(ValueError::NumberNotDate(n.to_string())),
+                (Cell::Bool(b), true) => Err(ValueError::YesNoCell {
+                    value: *b,
+                    holds: Holds::Dates,
+                }),
+                (Cell::Text(t), false) => {
+                    h.set_text(column, t.trim().to_string());
+                    Ok(())
+                }
+                (Cell::Number(n), false) => {
+                    h.set_text(column, n.to_string());
+                    Ok(())
+                }
+                (Cell::Date(d), false) => Err(ValueError::DateCell {
+                    date: d.to_string(),
+                    holds: Holds::Codes,
+                }),
+                (Cell::Bool(b), false) => Err(ValueError::YesNoCell {
+                    value: *b,
+                    holds: Holds::Codes,
+                }),
+            };
+            if let Err(error) = read {
+                let (pos, cell) = self.source.place(i);
+                let problem = ReferralProblem::Value {
+                    cell,
+                    field: Some(column.to_string()),
+                    error,
+                };
+                problems.push(Diagnostic::error(&self.file, pos, problem));
+            }
+        }
+        (h, problems)
     }
 
     fn id_cell(&self) -> Option<String> {
