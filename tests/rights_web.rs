@@ -505,3 +505,50 @@ fn on_postgresql_an_erased_persons_values_leave_every_table_and_index() {
         "no table or index file of the database holds the dossier number after erasure"
     );
 }
+
+#[test]
+fn the_api_and_the_intake_page_name_the_exception_that_let_a_client_pass() {
+    let s = serve();
+    let ann = s.login("ann");
+    let referral = json!({
+        "referral_date": "2021-02-01", "birth_date": "1995-01-01", "nationality": "NG",
+        "residence_status": "trafficking_victim", "residence_ocmw": "antwerpen",
+        "income_support": "leefloon", "in_art60": false, "small_social_network": true,
+        "integration_difficulty": true, "motivated": true, "help_request_fits": true});
+    let (status, v) = s.post(
+        &ann,
+        "/api/check",
+        &json!({"program": "antwerpen", "referral": referral}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let status_rule = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "status")
+        .unwrap()
+        .clone();
+    assert_eq!(status_rule["exception"]["source"], "002:263", "{v}");
+    // The intake page shows it in words, with its source.
+    let fields: String = referral
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::Bool(true) => "yes".to_string(),
+                Value::Bool(false) => "no".to_string(),
+                other => other.as_str().unwrap().to_string(),
+            };
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&");
+    let body = format!("csrf={}&program=antwerpen&{fields}", token(&s, &ann));
+    let (status, page) = form(&s, &ann, "/intake/verdict", &body);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("geslaagd via uitzondering") && page.contains("002:263"),
+        "{page}"
+    );
+}

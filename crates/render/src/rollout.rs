@@ -42,3 +42,24 @@ pub fn todo_text(todo: &Todo, lang: Lang) -> String {
             (Todo::Tests { version, model: _, months, town }, En) => format!("tests: the model's tests of version {version} copied with the two OCMWs swapped and their dates moved {months} months to the roll-out; add tests for {town}'s own rules"),
         }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_count_of_persons_takes_its_plural_in_every_language() {
+        let persons = |persons| Todo::Persons {
+            version: "2022".into(),
+            role: "worker".into(),
+            persons,
+            town: "Mortsel".into(),
+        };
+        assert!(todo_text(&persons(1), Lang::Nl).contains("nog 1 persoon zoals"));
+        assert!(todo_text(&persons(3), Lang::Nl).contains("nog 3 personen zoals"));
+        assert!(todo_text(&persons(1), Lang::Fr).contains("encore 1 personne comme"));
+        assert!(todo_text(&persons(2), Lang::Fr).contains("encore 2 personnes comme"));
+        assert!(todo_text(&persons(1), Lang::En).contains("says 1 person as"));
+        assert!(todo_text(&persons(2), Lang::En).contains("says 2 people as"));
+    }
+}
