@@ -669,3 +669,96 @@ fn an_exception_that_lets_a_client_pass_is_named_with_its_words_and_source() {
         "{text}"
     );
 }
+
+/// A Ghent trajectory whose last step expects `expect` (YAML flow), run by `traject test`:
+/// (exit code, output).
+fn ghent_trajectory_expecting(dir: &Path, expect: &str) -> (Option<i32>, String) {
+    let t = dir.join("expect.yaml");
+    let text = format!(
+        "program: gent\ntrajectories:\n  - name: expectations\n    source: \"003:609\"\n    steps:\n      - {{on: 2020-03-02, new: v, referral: {{referral_date: 2020-03-02, birth_date: 1988-01-01, nationality: AF, mother_tongue: ps, residence_ocmw: gent, income_support: leefloon, education_level: low, in_art60: false, small_social_network: true, integration_difficulty: true}}}}\n      - {{on: 2020-03-09, start: v}}\n      - {{on: 2020-06-01, evaluate: v, evaluation: screening_result, decision: enrol}}\n      - {{on: 2020-06-08, enrol: v, module: via, group: via-2020-06}}\n      - {{on: 2020-09-08, expect: {{case: v, {expect}}}}}\n"
+    );
+    std::fs::write(&t, text).unwrap();
+    let out = traject()
+        .args(["test", t.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let shown =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &*String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), shown)
+}
+
+#[test]
+fn trajectory_expectations_on_a_cases_track_version_module_group_due_moments_and_capacity() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each expectation, right and then wrong: the wrong one fails and says what it got.
+    let cases = [
+        (
+            "version: \"2020\"",
+            "version: \"2021\"",
+            "version expected 2021, got 2020",
+        ),
+        ("module: via", "module: mi", "module expected mi, got via"),
+        (
+            "group: via-2020-06",
+            "group: via-2020-07",
+            "group expected via-2020-07, got via-2020-06",
+        ),
+        (
+            "due_includes: [{evaluation: via_advice}]",
+            "due_includes: [{evaluation: final}]",
+            "expected to include final",
+        ),
+        (
+            "due_excludes: [{evaluation: final}]",
+            "due_excludes: [{evaluation: via_advice, from: 2020-09-08}]",
+            "expected not to include via_advice 2020-09-08",
+        ),
+        (
+            "active: 1",
+            "active: 2",
+            "active on 2020-09-08 expected 2, got 1",
+        ),
+        (
+            "capacity: 0",
+            "capacity: 10",
+            "capacity on 2020-09-08 expected 10, got none",
+        ),
+        (
+            "state: active",
+            "exit: economic_activation",
+            "exit expected economic_activation, got nothing",
+        ),
+    ];
+    for (right, wrong, said) in cases {
+        let (code, shown) = ghent_trajectory_expecting(dir.path(), right);
+        if right.starts_with("capacity") {
+            // Ghent states no caseload norm: there is no capacity to expect.
+            assert_eq!(code, Some(1), "{shown}");
+            assert!(
+                shown.contains("capacity on 2020-09-08 expected 0, got none"),
+                "{shown}"
+            );
+        } else {
+            assert_eq!(code, Some(0), "{right}: {shown}");
+        }
+        let (code, shown) = ghent_trajectory_expecting(dir.path(), wrong);
+        assert_eq!(code, Some(1), "{wrong}: {shown}");
+        assert!(shown.contains(said), "{wrong}: {shown}");
+    }
+    // An expectation the runner does not know is refused, naming the step's place.
+    let (code, shown) = ghent_trajectory_expecting(dir.path(), "trak: via");
+    assert_ne!(code, Some(0));
+    assert!(
+        shown.contains("expect.yaml:10:") && shown.contains("did you mean 'track'"),
+        "{shown}"
+    );
+    // A track expectation; Ghent has no tracks, so the case has none (`null`).
+    let (code, shown) = ghent_trajectory_expecting(dir.path(), "track: nope");
+    assert_eq!(code, Some(1), "{shown}");
+    assert!(
+        shown.contains("track expected nope, got nothing"),
+        "{shown}"
+    );
+    let (code, shown) = ghent_trajectory_expecting(dir.path(), "track: null, exit: null");
+    assert_eq!(code, Some(0), "{shown}");
+}

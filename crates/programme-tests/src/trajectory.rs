@@ -61,11 +61,19 @@ const EXPECT_KEYS: &[&str] = &[
     "state",
     "position",
     "due",
+    "due_includes",
+    "due_excludes",
     "active",
     "waiting",
+    "capacity",
     "error",
     "next_started",
     "ends_on",
+    "track",
+    "version",
+    "exit",
+    "module",
+    "group",
 ];
 
 pub fn run_all(
@@ -460,32 +468,7 @@ impl Run<'_> {
         let id = name.as_deref().and_then(|n| self.cases.get(n).copied());
         let row = id.and_then(|id| self.store.case(id).ok().flatten());
         let who = name.clone().unwrap_or_default();
-        if let Some(want) = expect.get("state").and_then(Value::as_str) {
-            let got = row
-                .as_ref()
-                .map_or("(no case)".to_string(), |r| r.state.to_string());
-            if got != want {
-                diffs.push(format!(
-                    "line {line}: case {who}: state expected {want}, got {got}"
-                ));
-            }
-        }
-        if let Some(want) = expect.get("position").and_then(Value::as_i64) {
-            let got = row.as_ref().and_then(|r| r.position);
-            if got != Some(want) {
-                diffs.push(format!(
-                    "line {line}: case {who}: waiting position expected {want}, got {got:?}"
-                ));
-            }
-        }
-        if let Some(want) = expect.get("ends_on").and_then(Value::as_str) {
-            let got = row.as_ref().and_then(|r| r.ends_on).map(|d| d.to_string());
-            if got.as_deref() != Some(want) {
-                diffs.push(format!(
-                    "line {line}: case {who}: end date expected {want}, got {got:?}"
-                ));
-            }
-        }
+        self.compare_case(expect, line, &who, row.as_ref(), diffs);
         if let Some(want) = expect.get("next_started").and_then(Value::as_str) {
             let got = done.next_started.and_then(|id| {
                 self.cases
@@ -499,29 +482,112 @@ impl Run<'_> {
                 ));
             }
         }
+        self.compare_counts(expect, line, on, diffs);
+        let due = || self.due_of(row.as_ref().map(|r| r.id), on);
+        compare_due(expect, line, on, &who, due, diffs);
+    }
+
+    /// A case's own expectations: state, waiting position, end, track, version, exit, and the
+    /// module and group it attends.
+    fn compare_case(
+        &self,
+        expect: &Value,
+        line: usize,
+        who: &str,
+        row: Option<&traject_store::CaseRow>,
+        diffs: &mut Vec<String>,
+    ) {
+        let (module, group) = row.map_or((None, None), |r| self.attending(r.id));
+        let got_of = |key: &str| -> Option<String> {
+            let r = row?;
+            match key {
+                "state" => Some(r.state.to_string()),
+                "position" => r.position.map(|p| p.to_string()),
+                "ends_on" => r.ends_on.map(|d| d.to_string()),
+                "track" => r.track.clone(),
+                "version" => Some(r.version.clone()),
+                "exit" => r.outcome.clone(),
+                "module" => module.clone(),
+                _ => group.clone(),
+            }
+        };
+        let keys = [
+            "state", "position", "ends_on", "track", "version", "exit", "module", "group",
+        ];
+        for key in keys {
+            let Some(want) = expect.get(key) else {
+                continue;
+            };
+            let got = got_of(key);
+            // `null`: the case has none (no track, no exit, no module).
+            let want = match want {
+                Value::Null => None,
+                Value::String(w) => Some(w.clone()),
+                other => Some(other.to_string()),
+            };
+            if got != want {
+                let want = want.unwrap_or_else(|| "nothing".to_string());
+                let got = got.unwrap_or_else(|| "nothing".to_string());
+                diffs.push(format!(
+                    "line {line}: case {who}: {key} expected {want}, got {got}"
+                ));
+            }
+        }
+    }
+
+    /// The module (and group) a case attends now: its latest enrolment it has not left.
+    fn attending(&self, id: i64) -> (Option<String>, Option<String>) {
+        let mut now: Option<(String, Option<String>)> = None;
+        for e in self.store.history(id).unwrap_or_default() {
+            match e.event {
+                traject_cases::Event::Enrolled(x) => now = Some((x.module, x.group)),
+                traject_cases::Event::Left(x)
+                    if now.as_ref().is_some_and(|(m, _)| *m == x.module) =>
+                {
+                    now = None
+                }
+                _ => {}
+            }
+        }
+        now.map_or((None, None), |(m, g)| (Some(m), g))
+    }
+
+    /// The programme's active and waiting counts, and the capacity of the version in force on
+    /// the step's day.
+    fn compare_counts(
+        &self,
+        expect: &Value,
+        line: usize,
+        on: chrono::NaiveDate,
+        diffs: &mut Vec<String>,
+    ) {
         let (active, waiting) = self
             .store
             .counts(&self.compiled.program.spec.id, traject_store::Reach::All)
             .unwrap_or((0, 0));
-        for (key, got) in [("active", active), ("waiting", waiting)] {
+        let capacity = self
+            .compiled
+            .program
+            .version_on(on)
+            .ok()
+            .and_then(|v| v.capacity_limit())
+            .map_or(-1, i64::from);
+        for (key, got) in [
+            ("active", active),
+            ("waiting", waiting),
+            ("capacity", capacity),
+        ] {
             if let Some(want) = expect.get(key).and_then(Value::as_i64) {
                 if want != got {
+                    let got = if got < 0 {
+                        "none".to_string()
+                    } else {
+                        got.to_string()
+                    };
                     diffs.push(format!(
-                        "line {line}: {key} cases expected {want}, got {got}"
+                        "line {line}: {key} on {on} expected {want}, got {got}"
                     ));
                 }
-            }
-        }
-        if let Some(want) = expect.get("due").and_then(Value::as_array) {
-            let got = self.due_of(row.as_ref().map(|r| r.id), on);
-            let mut exp: Vec<String> = want.iter().map(due_text).collect();
-            exp.sort();
-            if got != exp {
-                diffs.push(format!(
-                    "line {line}: case {who}: due on {on} expected [{}], got [{}]",
-                    exp.join(", "),
-                    got.join(", ")
-                ));
             }
         }
     }
@@ -539,6 +605,56 @@ impl Run<'_> {
             .collect();
         got.sort();
         got
+    }
+}
+
+/// The due list: exactly (`due`), or holding (`due_includes`) or not holding (`due_excludes`)
+/// some moments.
+fn compare_due(
+    expect: &Value,
+    line: usize,
+    on: chrono::NaiveDate,
+    who: &str,
+    due: impl Fn() -> Vec<String>,
+    diffs: &mut Vec<String>,
+) {
+    if let Some(want) = expect.get("due").and_then(Value::as_array) {
+        let got = due();
+        let mut exp: Vec<String> = want.iter().map(due_text).collect();
+        exp.sort();
+        if got != exp {
+            diffs.push(format!(
+                "line {line}: case {who}: due on {on} expected [{}], got [{}]",
+                exp.join(", "),
+                got.join(", ")
+            ));
+        }
+    }
+    for (key, present) in [("due_includes", true), ("due_excludes", false)] {
+        let Some(want) = expect.get(key).and_then(Value::as_array) else {
+            continue;
+        };
+        let got = due();
+        for w in want {
+            let moment = due_text(w);
+            // Without `from`, any window of that evaluation counts.
+            let matches = |g: &String| match w.get("from") {
+                Some(_) => *g == moment,
+                None => g.split(' ').next() == w.get("evaluation").and_then(Value::as_str),
+            };
+            if got.iter().any(matches) != present {
+                let verb = if present {
+                    "to include"
+                } else {
+                    "not to include"
+                };
+                diffs.push(format!(
+                    "line {line}: case {who}: due on {on} expected {verb} {}, got [{}]",
+                    moment.trim_end_matches(" .."),
+                    got.join(", ")
+                ));
+            }
+        }
     }
 }
 
