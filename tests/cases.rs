@@ -1992,3 +1992,72 @@ fn a_history_that_runs_backwards_or_lacks_its_exit_is_refused_at_its_row_and_not
         );
     }
 }
+
+#[test]
+fn a_full_group_takes_no_eleventh_client_however_clients_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gent.db");
+    let d = db.to_str().unwrap();
+    // Twelve Ghent clients started in July 2021 (an imported history).
+    let mut csv = String::from("id,referral_date,birth_date,nationality,mother_tongue,residence_ocmw,income_support,education_level,language_level,in_art60,small_social_network,integration_difficulty,started_on\n");
+    for i in 1..=12 {
+        csv.push_str(&format!(
+            "G{i},2021-07-01,1988-01-01,AF,ps,gent,leefloon,low,1.1,false,true,true,2021-07-05\n"
+        ));
+    }
+    let file = dir.path().join("gent.csv");
+    std::fs::write(&file, csv).unwrap();
+    let run = |args: &[&str]| {
+        let out = traject(&db).args(args).args(["--db", d]).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = run(&[
+        "case",
+        "import",
+        "--program",
+        "gent",
+        file.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let enrol = |id: u32, group: &str, on: &str| {
+        run(&[
+            "case",
+            "enrol",
+            &id.to_string(),
+            "--module",
+            "via",
+            "--group",
+            group,
+            "--as-of",
+            on,
+        ])
+    };
+    // VIA groups hold at most 10 (002:539; the module's maximum).
+    for id in 1..=10 {
+        let (ok, err) = enrol(id, "via-2021-09", "2021-09-01");
+        assert!(ok, "{id}: {err}");
+    }
+    let (ok, err) = enrol(11, "via-2021-09", "2021-09-01");
+    assert!(
+        !ok && err.contains("group 'via-2021-09' of module 'via' is full: at most 10 participants"),
+        "{err}"
+    );
+    // Another group has room; and once someone leaves, so has the first.
+    let (ok, err) = enrol(11, "via-2021-10", "2021-09-01");
+    assert!(ok, "{err}");
+    let (ok, err) = run(&[
+        "case",
+        "leave",
+        "1",
+        "--module",
+        "via",
+        "--as-of",
+        "2021-09-02",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, err) = enrol(12, "via-2021-09", "2021-09-02");
+    assert!(ok, "{err}");
+}

@@ -110,6 +110,12 @@ fn samples() -> Vec<CaseError> {
             module: "m".into(),
             since: "2023-03-01".parse().unwrap(),
         },
+        GroupFull {
+            module: "via".into(),
+            group: "g".into(),
+            max: 10,
+            source: "002:539".into(),
+        },
         NotEnrolled {
             id: 7,
             module: "m".into(),
@@ -191,6 +197,7 @@ fn samples() -> Vec<CaseError> {
             | NotEnrollable { .. }
             | UnknownModule { .. }
             | AlreadyEnrolled { .. }
+            | GroupFull { .. }
             | NotEnrolled { .. }
             | NotExtendable { .. }
             | ExtensionLengthMissing

@@ -132,6 +132,13 @@ pub enum CaseError {
         id: i64,
         module: String,
     },
+    /// The group holds as many clients as the programme allows on that day.
+    GroupFull {
+        module: String,
+        group: String,
+        max: u32,
+        source: String,
+    },
     NotExtendable {
         track: String,
         version: String,

@@ -67,6 +67,9 @@ fn enrol_in(
             since,
         });
     }
+    if let Some(group) = group {
+        group_has_room(tx, m, id, group, ctx)?;
+    }
     tx.enrol(id, module, group, ctx.on)?;
     let ends = m.duration.and_then(|d| add(ctx.on, d));
     for e in version
@@ -93,6 +96,37 @@ fn enrol_in(
         ends_on: ends,
     });
     tx.append(id, ctx.on, &enrolled, &ctx.actor, &c.version_hash)?;
+    Ok(())
+}
+
+/// A named group takes one more client only under the module's limit on that day (a dated
+/// temporary limit, else its maximum), however the client joins — alone, as a cohort, routed.
+fn group_has_room(
+    tx: &dyn CaseTx,
+    m: &traject_model::program::model::Module,
+    id: i64,
+    group: &str,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    let Some(size) = &m.group_size else {
+        return Ok(());
+    };
+    let Some(max) = size.max_on(ctx.on) else {
+        return Ok(());
+    };
+    let source = size
+        .temporary
+        .iter()
+        .find(|t| t.from <= ctx.on && ctx.on <= t.to)
+        .map_or_else(|| m.source.clone(), |t| t.source.clone());
+    if tx.group_members(id, &m.id, group)? >= i64::from(max) {
+        return Err(CaseError::GroupFull {
+            module: m.id.clone(),
+            group: group.to_string(),
+            max,
+            source,
+        });
+    }
     Ok(())
 }
 

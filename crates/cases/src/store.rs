@@ -262,6 +262,10 @@ pub trait CaseTx {
 
     /// Since when a case attends `module`, if it does.
     fn enrolled_since(&self, id: i64, module: &str) -> Result<Option<NaiveDate>, StoreError>;
+
+    /// How many clients attend `group` of `module` now, among the running or paused cases of
+    /// case `id`'s programme and organisation.
+    fn group_members(&self, id: i64, module: &str, group: &str) -> Result<i64, StoreError>;
     fn enrol(
         &self,
         id: i64,

@@ -287,6 +287,15 @@ impl CaseTx for Tx<'_> {
         )
     }
 
+    fn group_members(&self, id: i64, module: &str, group: &str) -> Result<i64, StoreError> {
+        self.one(
+            "SELECT COUNT(*) FROM enrolments e JOIN cases c ON c.id = e.case_id JOIN cases me ON me.id = ?1 \
+             WHERE e.module = ?2 AND e.grp = ?3 AND e.left_on IS NULL AND c.program = me.program \
+             AND c.org IS NOT DISTINCT FROM me.org AND c.state IN ('active', 'extended', 'paused')",
+            args![id, module, group],
+        )
+    }
+
     fn enrol(
         &self,
         id: i64,

@@ -208,6 +208,12 @@ fn choice(e: &E, l: Lang) -> Option<String> {
             format!("le dossier {id} suit déjà le module «\u{a0}{module}\u{a0}» (depuis le {since})"),
             format!("case {id} already attends module '{module}' (since {since})"),
         ),
+        E::GroupFull { module, group, max, source } => m(
+            l,
+            format!("groep '{group}' van module '{module}' is vol: hoogstens {max} deelnemers (bron {source}); kies een andere groep of wacht tot er iemand vertrekt"),
+            format!("le groupe «\u{a0}{group}\u{a0}» du module «\u{a0}{module}\u{a0}» est complet : {max} participants au plus (source {source}) ; choisissez un autre groupe ou attendez un départ"),
+            format!("group '{group}' of module '{module}' is full: at most {max} participants (source {source}); choose another group or wait until someone leaves"),
+        ),
         E::NotEnrolled { id, module } => m(
             l,
             format!("dossier {id} volgt module '{module}' niet"),
