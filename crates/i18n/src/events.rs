@@ -86,23 +86,25 @@ fn value_text(v: &Value, lang: Lang) -> Option<String> {
     }
 }
 
-/// The details of an event's payload, "name: value" joined by "; " (empty when none).
+/// The details of an event's payload, "name: value" joined by "; " (empty when none); French
+/// puts a space before the colon and the semicolon.
 pub fn details(payload: &Value, lang: Lang) -> String {
     let Some(map) = payload.as_object() else {
         return String::new();
     };
+    let (colon, between) = say(lang, (": ", "; "), ("\u{a0}: ", "\u{a0}; "), (": ", "; "));
     map.iter()
         .filter_map(|(key, v)| {
             let name = detail_name(key, lang)?;
             let text = value_text(v, lang)?;
             Some(if name.is_empty() {
-                format!("{key}: {text}")
+                format!("{key}{colon}{text}")
             } else {
-                format!("{name}: {text}")
+                format!("{name}{colon}{text}")
             })
         })
         .collect::<Vec<_>>()
-        .join("; ")
+        .join(between)
 }
 
 #[cfg(test)]
@@ -121,6 +123,9 @@ mod tests {
             details(&p, Lang::En),
             "verdict: eligible; version: 2022; scheduled for: 2024-06-01; score: 3.5"
         );
-        assert_eq!(details(&json!({"custom": true}), Lang::Fr), "custom: oui");
+        assert_eq!(
+            details(&json!({"custom": true}), Lang::Fr),
+            "custom\u{a0}: oui"
+        );
     }
 }
