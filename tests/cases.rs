@@ -1755,20 +1755,7 @@ fn flags_take_the_spellings_the_tool_prints_and_periods_take_months() {
         );
     }
     // A period of whole months: from the first of the first to the last of the last.
-    let out = traject(&db)
-        .args([
-            "demand",
-            "--program",
-            "antwerpen",
-            "--db",
-            d,
-            "--history",
-            "2022-01..2022-12",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let out = demand_2022(&db);
     assert!(
         out.status.success(),
         "{}",
@@ -1857,20 +1844,7 @@ fn an_imported_history_keeps_its_dates_and_demand_learns_from_it() {
         dated_history(&db, 21),
         [("referred".to_string(), "2022-02-01".to_string())]
     );
-    let out = traject(&db)
-        .args([
-            "demand",
-            "--program",
-            "antwerpen",
-            "--db",
-            d,
-            "--history",
-            "2022-01..2022-12",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+    let out = demand_2022(&db);
     let demand: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rate = &demand["referrals_per_month"];
     assert_eq!(rate["value"].as_f64(), Some(20.0), "{demand}");
@@ -2060,4 +2034,14 @@ fn a_full_group_takes_no_eleventh_client_however_clients_join() {
     assert!(ok, "{err}");
     let (ok, err) = enrol(12, "via-2021-09", "2021-09-02");
     assert!(ok, "{err}");
+}
+
+/// `traject demand` of Antwerp over the months of 2022, as JSON.
+fn demand_2022(db: &Path) -> std::process::Output {
+    let d = db.to_str().unwrap();
+    traject(db)
+        .args(["demand", "--program", "antwerpen", "--db", d])
+        .args(["--history", "2022-01..2022-12", "--format", "json"])
+        .output()
+        .unwrap()
 }
