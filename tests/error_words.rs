@@ -160,6 +160,10 @@ fn samples() -> Vec<CaseError> {
             within: dur("12 months"),
             version: "2016".into(),
         },
+        ReopenNotStarted {
+            id: 7,
+            version: "2016".into(),
+        },
         ErasedDossier {
             dossier: "D-1".into(),
             erased_on: "2023-03-01".parse().unwrap(),
@@ -209,6 +213,7 @@ fn samples() -> Vec<CaseError> {
             | NoPlaceToResume { .. }
             | PauseTooLong { .. }
             | ReopenTooLate { .. }
+            | ReopenNotStarted { .. }
             | ErasedDossier { .. }
             | DossierElsewhere { .. }
             | NoDossier { .. }

@@ -179,6 +179,11 @@ pub enum CaseError {
         within: Duration,
         version: String,
     },
+    /// A case that never started, in a version whose `reopen:` does not take such cases back.
+    ReopenNotStarted {
+        id: i64,
+        version: String,
+    },
     /// The referral could not be judged (no version in force, a script failed).
     Referral(EvalError),
     Store(StoreError),

@@ -14,7 +14,11 @@ use crate::event::{self, Event, EventKind};
 use crate::finish::Freed;
 use crate::schedule::add;
 use crate::start::promote;
-use crate::{allowing, capacity, is_full, Action, CaseError, CaseState, CaseStore, CaseTx, Ctx};
+use crate::store::CaseRecord;
+use crate::{
+    allowing, capacity, is_full, load_on, pinned, refuse, Action, CaseError, CaseState, CaseStore,
+    CaseTx, Ctx,
+};
 
 fn policy<'a, T>(
     version: &'a Version,
@@ -152,6 +156,29 @@ pub fn resume(
 
 /// Re-open a closed or dropped case when the client returns within the policy's period: it
 /// is referred again, keeping its history, and starts (or waits) like any referral.
+/// The case to re-open with its version: an ended one, or one that never started where the
+/// version's `reopen:` takes such cases back.
+fn reopenable<'a>(
+    tx: &dyn CaseTx,
+    compiled: &'a CompiledProgram,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<(CaseRecord, &'a Version), CaseError> {
+    let c = load_on(tx, id, ctx)?;
+    if c.state != CaseState::NotStarted {
+        return allowing(tx, compiled, id, Action::Reopen, ctx);
+    }
+    let (version, _) = pinned(compiled, &c)?;
+    match &version.reopen {
+        Some(p) if p.not_started => Ok((c, version)),
+        Some(_) => Err(CaseError::ReopenNotStarted {
+            id,
+            version: version.id.clone(),
+        }),
+        None => Err(refuse(id, c.state, Action::Reopen)),
+    }
+}
+
 pub fn reopen(
     store: &mut impl CaseStore,
     compiled: &CompiledProgram,
@@ -159,7 +186,7 @@ pub fn reopen(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     store.in_transaction(|tx| {
-        let (mut c, version) = allowing(tx, compiled, id, Action::Reopen, ctx)?;
+        let (mut c, version) = reopenable(tx, compiled, id, ctx)?;
         let p = policy(
             version,
             |v| v.reopen.as_ref(),

@@ -103,6 +103,8 @@ impl CaseState {
             }
             CaseState::Paused => &[Action::Resume, Action::Drop],
             CaseState::Closed | CaseState::Dropped => &[Action::Reopen],
+            // Re-opened only where the programme's `reopen:` says `not_started: true` (see
+            // `reopen`), so nothing by the state alone.
             CaseState::NotStarted => &[],
         }
     }

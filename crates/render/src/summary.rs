@@ -465,9 +465,19 @@ impl Writer {
             );
         }
         if let Some(r) = &v.reopen {
+            let never_started = if r.not_started {
+                traject_i18n::say(
+                    self.lang,
+                    " (ook een dossier dat nooit startte)",
+                    " (aussi un dossier jamais commencé)",
+                    " (also a case that never started)",
+                )
+            } else {
+                ""
+            };
             let _ = writeln!(
                 self.out,
-                "  {}: {} {}",
+                "  {}: {}{never_started} {}",
                 self.k(Key::Reopen),
                 self.duration(&r.within),
                 self.src(&r.source)

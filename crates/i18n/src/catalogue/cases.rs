@@ -287,6 +287,12 @@ fn continuity(e: &E, l: Lang) -> Option<String> {
             format!("le dossier {id} est en pause depuis le {since}, plus longtemps que les {max} que peut durer une pause : enregistrez un abandon avec une raison, et rouvrez-le si le programme le permet"),
             format!("case {id} was paused on {since}, longer than the {max} a pause may last: drop it with a reason, and re-open it if the programme allows"),
         ),
+        E::ReopenNotStarted { id, version } => m(
+            l,
+            format!("dossier {id} is nooit gestart; versie {version} laat enkel afgesloten of afgehaakte dossiers heropenen — meld de cliënt opnieuw aan als een nieuw dossier"),
+            format!("le dossier {id} n'a jamais commencé ; la version {version} ne permet de rouvrir que des dossiers clôturés ou abandonnés — orientez à nouveau le client comme un nouveau dossier"),
+            format!("case {id} never started; version {version} re-opens only closed or dropped cases — refer the client again as a new case"),
+        ),
         E::ReopenTooLate { id, ended, within, version } => m(
             l,
             format!("dossier {id} eindigde op {ended}; versie {version} laat heropenen enkel toe binnen {within} — meld de cliënt opnieuw aan als een nieuw dossier"),

@@ -150,6 +150,10 @@ pub struct ReopenPolicy {
     #[serde(rename = "_ptr", default)]
     pub ptr: String,
     pub within: Duration,
+    /// A case that never started may be re-opened too (a candidate not yet ready who comes
+    /// back), counted from the day it was recorded as not started.
+    #[serde(default)]
+    pub not_started: bool,
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,

@@ -161,7 +161,7 @@ fn actions(
             }))
         }
         @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
-        @if allowed.contains(&Action::Reopen) && version.reopen.is_some() { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
+        @if (allowed.contains(&Action::Reopen) && version.reopen.is_some()) || (view.case.state == traject_cases::CaseState::NotStarted && version.reopen.as_ref().is_some_and(|p| p.not_started)) { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
         @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), exits(ExitKind::NotStarted))) }
     }
 }
