@@ -124,7 +124,7 @@ pub fn not_start(
 }
 
 /// A finishing action: the exit kind it takes and the state it leads to.
-fn finishing(action: Action) -> (ExitKind, CaseState) {
+pub(crate) fn finishing(action: Action) -> (ExitKind, CaseState) {
     match action {
         Action::Close => (ExitKind::Destination, CaseState::Closed),
         Action::Drop => (ExitKind::DropOut, CaseState::Dropped),

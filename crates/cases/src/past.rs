@@ -5,13 +5,10 @@
 //! rows say when they started). The states still have to follow each other as the lifecycle
 //! allows, the days must run forward, tracks and exits must be the version's.
 
-use chrono::NaiveDate;
-
-use super::event::{self, Event};
-use super::finish::{check_exit, end_case};
-use super::start::{activate, resolve_track};
-use super::{allowing, capacity, load_on, refuse, Action, CaseError, CaseState, CaseTx, Ctx};
-use traject_model::program::terms::ExitKind;
+use super::event;
+use super::finish::{check_exit, end_case, finishing};
+use super::start::{activate, joined_waiting_list, put_on_waiting_list, resolve_track};
+use super::{allowing, load_on, refuse, Action, CaseError, CaseState, CaseTx, Ctx};
 use traject_rules::{CompiledProgram, Verdict};
 
 /// One dated fact of a case's past.
@@ -48,24 +45,12 @@ pub fn record_past(
 ) -> Result<(), CaseError> {
     match what {
         Past::Waiting { track } => {
-            let (mut c, version) = allowing(tx, compiled, id, Action::Start, ctx)?;
+            let (c, version) = allowing(tx, compiled, id, Action::Start, ctx)?;
             if c.verdict == Verdict::Ineligible {
                 return Err(CaseError::Ineligible { id });
             }
             let track = resolve_track(version, track.as_deref())?;
-            let seq = tx.next_queue_seq(&c.program)?;
-            c.state = CaseState::Waiting;
-            c.track = track.clone();
-            c.queue_seq = Some(seq);
-            c.updated_on = ctx.on;
-            tx.save(&c)?;
-            let waiting = Event::Waiting(event::Waiting {
-                track,
-                position: tx.waiting_position(&c.program, seq)?,
-                capacity: capacity(version),
-                changed: None,
-            });
-            tx.append(id, ctx.on, &waiting, &ctx.actor, &c.version_hash)?;
+            put_on_waiting_list(tx, version, c, track, None, ctx)?;
             Ok(())
         }
         Past::Started { track } => {
@@ -78,7 +63,10 @@ pub fn record_past(
             }
             let (version, _) = super::pinned(compiled, &c)?;
             let track = resolve_track(version, track.as_deref().or(c.track.as_deref()))?;
-            let joined = waiting_since(tx, id, c.state)?;
+            let joined = match c.state {
+                CaseState::Waiting => joined_waiting_list(tx, id)?,
+                _ => None,
+            };
             let started = event::Started {
                 track,
                 changed: None,
@@ -95,21 +83,6 @@ pub fn record_past(
     }
 }
 
-/// The day a waiting case joined the list.
-fn waiting_since(
-    tx: &dyn CaseTx,
-    id: i64,
-    state: CaseState,
-) -> Result<Option<NaiveDate>, CaseError> {
-    if state != CaseState::Waiting {
-        return Ok(None);
-    }
-    Ok(tx
-        .events(id, event::EventKind::Waiting)?
-        .last()
-        .map(|r| r.on))
-}
-
 fn end(
     tx: &dyn CaseTx,
     compiled: &CompiledProgram,
@@ -119,11 +92,7 @@ fn end(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     let (c, version) = allowing(tx, compiled, id, action, ctx)?;
-    let (kind, state) = match action {
-        Action::Close => (ExitKind::Destination, CaseState::Closed),
-        Action::Drop => (ExitKind::DropOut, CaseState::Dropped),
-        _ => (ExitKind::NotStarted, CaseState::NotStarted),
-    };
+    let (kind, state) = finishing(action);
     check_exit(version, exit, kind)?;
     end_case(tx, compiled, c, state, exit, ctx)
 }

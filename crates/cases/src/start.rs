@@ -39,7 +39,7 @@ fn start_in(
     track: Option<&str>,
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
-    let mut c = load_on(tx, id, ctx)?;
+    let c = load_on(tx, id, ctx)?;
     if c.state != CaseState::Referred {
         return Err(refuse(id, c.state, Action::Start));
     }
@@ -51,20 +51,7 @@ fn start_in(
     gates_passed(tx, version, id)?;
     let full = is_full(tx, version, &c.program)?;
     if full || tx.anyone_waiting(&c.program)? {
-        let seq = tx.next_queue_seq(&c.program)?;
-        c.state = CaseState::Waiting;
-        c.track = track.clone();
-        c.queue_seq = Some(seq);
-        c.updated_on = ctx.on;
-        tx.save(&c)?;
-        let position = tx.waiting_position(&c.program, seq)?;
-        let waiting = Event::Waiting(event::Waiting {
-            track,
-            position,
-            capacity: capacity(version),
-            changed,
-        });
-        tx.append(id, ctx.on, &waiting, &ctx.actor, &c.version_hash)?;
+        let position = put_on_waiting_list(tx, version, c, track, changed, ctx)?;
         return Ok(StartOutcome::Waiting { position });
     }
     let started = event::Started {
@@ -157,6 +144,41 @@ pub(crate) fn activate(
     Ok(())
 }
 
+/// Case `c` joins the end of its programme's waiting list on `ctx.on` for `track`; its
+/// position on the list.
+pub(crate) fn put_on_waiting_list(
+    tx: &dyn CaseTx,
+    version: &Version,
+    mut c: CaseRecord,
+    track: Option<String>,
+    changed: Option<String>,
+    ctx: &Ctx,
+) -> Result<i64, CaseError> {
+    let seq = tx.next_queue_seq(&c.program)?;
+    c.state = CaseState::Waiting;
+    c.track = track.clone();
+    c.queue_seq = Some(seq);
+    c.updated_on = ctx.on;
+    tx.save(&c)?;
+    let position = tx.waiting_position(&c.program, seq)?;
+    let waiting = Event::Waiting(event::Waiting {
+        track,
+        position,
+        capacity: capacity(version),
+        changed,
+    });
+    tx.append(c.id, ctx.on, &waiting, &ctx.actor, &c.version_hash)?;
+    Ok(position)
+}
+
+/// The day case `id` last joined the waiting list, if it ever did.
+pub(crate) fn joined_waiting_list(
+    tx: &dyn CaseTx,
+    id: i64,
+) -> Result<Option<chrono::NaiveDate>, CaseError> {
+    Ok(tx.events(id, EventKind::Waiting)?.last().map(|r| r.on))
+}
+
 /// After a slot frees: start the first case on the waiting list, if the team has room.
 pub(crate) fn promote(
     tx: &dyn CaseTx,
@@ -173,7 +195,7 @@ pub(crate) fn promote(
     if is_full(tx, version, program)? {
         return Ok(None);
     }
-    let joined = tx.events(next.id, EventKind::Waiting)?.last().map(|r| r.on);
+    let joined = joined_waiting_list(tx, next.id)?;
     // A slot freed on a day before this case joined the list (a change recorded late): it
     // starts on the day it joined, so that its own history still runs forward.
     let (start, slot_freed_on) = match joined {

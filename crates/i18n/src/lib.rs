@@ -58,6 +58,11 @@ pub fn say<T>(lang: Lang, nl: T, fr: T, en: T) -> T {
     }
 }
 
+/// ": " before a value in Dutch and English, " : " in French.
+pub fn colon(lang: Lang) -> &'static str {
+    say(lang, ": ", " : ", ": ")
+}
+
 /// A number as the reader writes it: no trailing `.0`, a decimal comma in Dutch and French.
 pub fn number(x: f64, lang: Lang) -> String {
     let text = if x.fract() == 0.0 && x.abs() < 1e15 {

@@ -12,7 +12,7 @@ use traject_app::cases::{Export, Reader};
 use traject_cases::records::CaseRow;
 use traject_cases::store::Due;
 use traject_cases::EventRecord;
-use traject_i18n::{say, LabelIn, Lang};
+use traject_i18n::{colon, say, LabelIn, Lang};
 use traject_model::text::Label;
 
 use crate::explain::{
@@ -359,11 +359,6 @@ fn reader_line(r: &Reader, lang: Lang) -> String {
             traject_i18n::catalogue::role_word(role, lang)
         });
     format!("{at} — {} ({role}){}{}", r.actor, colon(lang), r.action)
-}
-
-/// ": " in Dutch and English, " : " in French.
-fn colon(lang: Lang) -> &'static str {
-    say(lang, ": ", " : ", ": ")
 }
 
 /// The verdict by its word.

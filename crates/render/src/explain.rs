@@ -111,7 +111,7 @@ pub fn value_in_words(value: &str, field: &str, lang: Lang) -> String {
     if !field.is_empty() {
         return word(field, value);
     }
-    let colon = traject_i18n::say(lang, ": ", " : ", ": ");
+    let colon = traject_i18n::colon(lang);
     value
         .split(", ")
         .map(|part| match part.rsplit_once('=') {

@@ -138,7 +138,7 @@ pub fn record(compiled: &CompiledProgram, lang: Lang) -> Record {
 fn controller(compiled: &CompiledProgram, lang: Lang) -> Section {
     let spec = &compiled.program.spec;
     let w = |nl, fr, en| say(lang, nl, fr, en);
-    let colon = w(": ", " : ", ": ");
+    let colon = traject_i18n::colon(lang);
     let mut items = vec![sourced(
         format!(
             "{}{colon}{}",
@@ -230,7 +230,7 @@ fn purposes(last: Option<&Version>, lang: Lang) -> Vec<Item> {
                 "Rapporter des chiffres aux financeurs et prévoir la charge de dossiers (uniquement des nombres, aucune personne)",
                 "Report figures to the funders and forecast the caseload (counts only, no person)"
             ),
-            w(": ", " : ", ": ")
+            traject_i18n::colon(lang)
         )),
     ]
 }
@@ -329,7 +329,7 @@ fn special_categories(compiled: &CompiledProgram, lang: Lang) -> Vec<Item> {
                 format!(
                     "{} ({kind}){}{} — {category}",
                     e.label.get(lang, Lang::En),
-                    w(": ", " : ", ": "),
+                    traject_i18n::colon(lang),
                     w(
                         "bijzondere categorie",
                         "catégorie particulière",

@@ -102,8 +102,19 @@ pub struct Row {
 /// The field a header names without a mapping: the field itself, in any case, with spaces
 /// or hyphens for underscores ("Referral date" → referral_date).
 fn field_named(header: &str) -> Option<(&'static str, FieldType)> {
-    let f = fold(header).replace(' ', "_");
+    let f = snake(header);
     FIELDS.iter().find(|(n, _)| *n == f).copied()
+}
+
+/// The history column a header names, written as `field_named` reads fields.
+fn history_named(header: &str) -> Option<&'static str> {
+    let f = snake(header);
+    HISTORY_COLUMNS.iter().find(|c| **c == f).copied()
+}
+
+/// A header folded (case, accents) with underscores for spaces.
+fn snake(header: &str) -> String {
+    fold(header).replace(' ', "_")
 }
 
 impl<'m> Batch<'m> {
@@ -129,6 +140,7 @@ impl<'m> Batch<'m> {
                 .as_ref()
                 .and_then(|m| m.column(name))
                 .or_else(|| field_named(name).map(|(n, t)| Target::Field(n, t)));
+            let history_column = history_named(name);
             match target {
                 Some(Target::Ignore) => columns.push(None),
                 Some(Target::Field(n, t)) => {
@@ -141,10 +153,8 @@ impl<'m> Batch<'m> {
                     }
                     columns.push(Some((n, t)));
                 }
-                None if HISTORY_COLUMNS.contains(&fold(name).replace(' ', "_").as_str()) => {
-                    let folded = fold(name).replace(' ', "_");
-                    let column = HISTORY_COLUMNS.iter().find(|c| **c == folded);
-                    history.extend(column.map(|c| (i, *c)));
+                None if history_column.is_some() => {
+                    history.extend(history_column.map(|c| (i, c)));
                     columns.push(None);
                 }
                 None if name.is_empty() => errors.push(Diagnostic::error(

@@ -206,10 +206,12 @@ fn case_page(
     let verdict = traject_i18n::vocabulary::term("verdict", c.verdict.as_str(), lang)
         .unwrap_or(c.verdict.as_str());
     let on = |d: &Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_string(), |d| day(d, lang));
+    // The dossier number, or none once the referral is erased.
+    let dossier = super::rights::dossier_of(c);
     let body = html! {
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
-            dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (super::rights::dossier_of(c).unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
+            dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (dossier.clone().unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
@@ -226,7 +228,7 @@ fn case_page(
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
         (history(&events, &cases::version_labels(&compiled, &c.version), lang))
         @if ctx.require(traject_app::Need::Erase).is_ok() {
-            (super::rights::case_forms(user, lang, id, super::rights::dossier_of(c).is_none()))
+            (super::rights::case_forms(user, lang, id, dossier.is_none()))
         }
     };
     let title = format!("{} {id}", t(lang, "Dossier", "Dossier", "Case"));
