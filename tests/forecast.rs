@@ -276,6 +276,32 @@ fn staff_cuts_and_more_referrals_lengthen_the_waiting_list() {
 }
 
 #[test]
+fn staff_that_grows_within_a_version_moves_the_forecast_and_the_funding_report() {
+    // Antwerp 2016: one worker from 01/10/2015, a second from 01/12/2015 (001:25-33).
+    let p = antwerpen();
+    let ask = Forecast {
+        version: Some("2016".into()),
+        ..Default::default()
+    };
+    let r = forecast::forecast(&p, &ask, None, &settings(4, 20), &|_, _| {}).unwrap();
+    let capacity: Vec<u32> = r.summary.monthly.iter().map(|m| m.capacity).collect();
+    assert_eq!(capacity, vec![25, 25, 50, 50], "October to January");
+    assert_eq!(r.fte, 1.0, "the staff on the first day");
+    // Fixing the FTE for a run ignores the dated steps.
+    let fixed = Forecast {
+        fte: Some(2.0),
+        ..ask.clone()
+    };
+    let r = forecast::forecast(&p, &fixed, None, &settings(4, 20), &|_, _| {}).unwrap();
+    assert!(r.summary.monthly.iter().all(|m| m.capacity == 50));
+    // Funding: 1 + 1 + 2 + 2 FTE-months from October to January, a mean of 1.5 FTE.
+    let f =
+        traject_report::funding(&p, day("2015-10-01"), day("2016-01-31"), 100_000, None).unwrap();
+    let personnel = f.lines.iter().find(|l| l.category == "personnel").unwrap();
+    assert_eq!((personnel.fte, personnel.total_cents), (1.5, 600_000));
+}
+
+#[test]
 fn via_seats_not_counsellors_are_the_bottleneck_in_ghent() {
     let p = FilePrograms::here()
         .load("gent", &LoadOptions::default())

@@ -1142,7 +1142,7 @@ pub fn caseload(
         rows.push(CaseloadRow {
             program: p.spec.id.clone(),
             version: version.id.clone(),
-            capacity: version.capacity_limit(),
+            capacity: version.capacity_limit_on(ctx.on),
             active,
             waiting,
             modules: store.module_counts(&p.spec.id, ctx.org_reach())?,

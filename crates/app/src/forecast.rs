@@ -180,7 +180,13 @@ pub fn forecast(
             .iter_mut()
             .for_each(|a| *a *= factor);
     }
-    model.capacity_changes = capacity_changes(v, sc, start)?;
+    if ask.fte.is_none() {
+        // Staff that changes within the version (from its dated steps) moves the capacity.
+        if let Some(c) = capacity_on(v, sc.norm, start) {
+            model.capacity = c;
+        }
+    }
+    model.capacity_changes = capacity_changes(v, sc, start, ask.fte.is_none())?;
     s.admit(&model, 1.0)?;
     let cfg = s.config();
     let mut results = s.finished(sim::run_all(&model, &cfg, progress))?;
@@ -193,7 +199,7 @@ pub fn forecast(
     Ok(ProgrammeReport {
         program: program.spec.id.clone(),
         version: v.id.clone(),
-        fte: ask.fte.unwrap_or_else(|| v.caseload_fte()),
+        fte: ask.fte.unwrap_or_else(|| v.caseload_fte_on(start)),
         seed: s.seed,
         scenario: (!sc.name.is_empty()).then(|| sc.name.clone()),
         from: store.map(|f| f.from),
@@ -203,26 +209,44 @@ pub fn forecast(
     })
 }
 
-/// Staff changes as (day of the simulation, capacity from then on).
+/// The capacity on `day` with the staff in force that day (a norm tried instead of the
+/// programme's counts alone, like `sim::model_with`).
+fn capacity_on(v: &Version, norm: Option<f64>, day: NaiveDate) -> Option<u32> {
+    match norm {
+        Some(n) => Some((v.caseload_fte_on(day) * n + 1e-9).floor() as u32),
+        None => v.capacity_limit_on(day),
+    }
+}
+
+/// Staff changes as (day of the simulation, capacity from then on): the version's dated
+/// staffing steps after `start` (unless the FTE is fixed for the run), then the scenario's.
 fn capacity_changes(
     v: &Version,
     sc: &Scenario,
     start: NaiveDate,
+    dated_staff: bool,
 ) -> Result<Vec<(f64, u32)>, AppError> {
-    if sc.fte_changes.is_empty() {
-        return Ok(Vec::new());
+    let day_of = |d: NaiveDate| (d - start).num_days().max(0) as f64;
+    let mut changes: Vec<(f64, u32)> = Vec::new();
+    if dated_staff {
+        let end = v.valid_to.unwrap_or(NaiveDate::MAX);
+        for d in v.staffing_changes(start, end) {
+            if let Some(c) = capacity_on(v, sc.norm, d) {
+                changes.push((day_of(d), c));
+            }
+        }
     }
-    let norm = sim::norm_of(v, sc.norm).ok_or(sim::ModelError::NoNorm {
-        version: v.id.clone(),
-    })?;
-    let mut changes: Vec<(f64, u32)> = sc
-        .fte_changes
-        .iter()
-        .map(|(day, fte)| {
-            let at = (*day - start).num_days().max(0) as f64;
-            (at, (fte * norm + 1e-9).floor() as u32)
-        })
-        .collect();
+    if !sc.fte_changes.is_empty() {
+        let norm = sim::norm_of(v, sc.norm).ok_or(sim::ModelError::NoNorm {
+            version: v.id.clone(),
+        })?;
+        changes.extend(
+            sc.fte_changes
+                .iter()
+                .map(|(day, fte)| (day_of(*day), (fte * norm + 1e-9).floor() as u32)),
+        );
+    }
+    // Stable: on one day the scenario's change, listed last, wins.
     changes.sort_by(|a, b| a.0.total_cmp(&b.0));
     Ok(changes)
 }

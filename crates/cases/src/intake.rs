@@ -9,6 +9,7 @@ use traject_model::referral::Referral;
 use traject_rules::CompiledProgram;
 
 use crate::event::{self, Event};
+use crate::modules::schedule_before_start;
 use crate::schedule::schedule_one;
 use crate::store::{NewCase, SnapshotRecord};
 use crate::{load_on, CaseError, CaseStore, CaseTx, Ctx};
@@ -73,6 +74,7 @@ pub fn insert_case(
         };
         schedule_one(tx, id, e, base, None)?;
     }
+    schedule_before_start(tx, version, id, referral_date)?;
     let not_passed = compiled.versions[evaluation.version_index]
         .rules
         .iter()

@@ -119,13 +119,18 @@ fn allowing<'a>(
     Ok((c, version))
 }
 
-fn capacity(version: &Version) -> Option<i64> {
-    version.capacity_limit().map(|c| c as i64)
+fn capacity(version: &Version, on: NaiveDate) -> Option<i64> {
+    version.capacity_limit_on(on).map(i64::from)
 }
 
-/// Whether the programme's team has no free slot (never, without a caseload norm).
-fn is_full(tx: &dyn CaseTx, version: &Version, program: &str) -> Result<bool, CaseError> {
-    match capacity(version) {
+/// Whether the programme's team has no free slot on `on` (never, without a caseload norm).
+fn is_full(
+    tx: &dyn CaseTx,
+    version: &Version,
+    program: &str,
+    on: NaiveDate,
+) -> Result<bool, CaseError> {
+    match capacity(version, on) {
         Some(cap) => Ok(tx.places_held(program)? >= cap),
         None => Ok(false),
     }

@@ -1,16 +1,19 @@
 //! Which modules a client attends: joining one (alone or as a routed cohort) schedules the
 //! module's evaluation moments; leaving one takes those not yet held off the list.
 
+use chrono::NaiveDate;
+
 use traject_model::diag::did_you_mean;
-use traject_model::program::model::Anchor;
+use traject_model::program::model::{Anchor, Evaluation, Module, Version};
 use traject_rules::CompiledProgram;
 
 use crate::event::{self, Event};
 use crate::schedule::{add, schedule_one};
-use crate::{load_on, pinned, CaseError, CaseStore, CaseTx, Ctx};
+use crate::{load_on, pinned, CaseError, CaseState, CaseStore, CaseTx, Ctx};
 
-/// Enrol an active case in a module (optionally a group): the module's evaluation moments
-/// anchored on its start or end are scheduled from today — at the end when no timing is given.
+/// Enrol an active case in a module (optionally a group) — or a referred one in a module of a
+/// step before the start: the module's evaluation moments anchored on its start or end are
+/// scheduled from today — at the end when no timing is given.
 pub fn enrol(
     store: &mut impl CaseStore,
     compiled: &CompiledProgram,
@@ -47,10 +50,11 @@ fn enrol_in(
     ctx: &Ctx,
 ) -> Result<(), CaseError> {
     let c = load_on(tx, id, ctx)?;
-    if !c.state.is_running() {
+    let (version, _) = pinned(compiled, &c)?;
+    let before_start = c.state == CaseState::Referred && version.before_start(module);
+    if !c.state.is_running() && !before_start {
         return Err(CaseError::NotEnrollable { id, state: c.state });
     }
-    let (version, _) = pinned(compiled, &c)?;
     let Some(m) = version.module(module) else {
         let known: Vec<String> = version.modules.iter().map(|m| m.id.clone()).collect();
         return Err(CaseError::UnknownModule {
@@ -71,14 +75,45 @@ fn enrol_in(
         group_has_room(tx, m, id, group, ctx)?;
     }
     tx.enrol(id, module, group, ctx.on)?;
-    let ends = m.duration.and_then(|d| add(ctx.on, d));
-    for e in version
+    // Moments counted from the referral until now (a step before the start) count from today.
+    for e in module_evaluations(version, module) {
+        tx.unschedule_open(id, Some(&e.id))?;
+    }
+    let ends = schedule_module(tx, version, id, m, ctx.on)?;
+    let enrolled = Event::Enrolled(event::Enrolled {
+        module: module.to_string(),
+        group: group.map(str::to_string),
+        ends_on: ends,
+    });
+    tx.append(id, ctx.on, &enrolled, &ctx.actor, &c.version_hash)?;
+    Ok(())
+}
+
+/// The evaluations anchored on module `module`.
+fn module_evaluations<'a>(
+    version: &'a Version,
+    module: &'a str,
+) -> impl Iterator<Item = &'a Evaluation> + 'a {
+    version
         .evaluations
         .iter()
-        .filter(|e| e.module.as_deref() == Some(module))
-    {
+        .filter(move |e| e.module.as_deref() == Some(module))
+}
+
+/// Schedule the moments of module `m` for case `id` as if it began on `on`: those anchored
+/// on its start from `on`, those on its end from its end (at the end when no timing is
+/// given); the day it ends, when it has a duration.
+fn schedule_module(
+    tx: &dyn CaseTx,
+    version: &Version,
+    id: i64,
+    m: &Module,
+    on: NaiveDate,
+) -> Result<Option<NaiveDate>, CaseError> {
+    let ends = m.duration.and_then(|d| add(on, d));
+    for e in module_evaluations(version, &m.id) {
         let base = match e.anchor {
-            Anchor::ModuleStart => Some(ctx.on),
+            Anchor::ModuleStart => Some(on),
             Anchor::ModuleEnd => ends,
             _ => None,
         };
@@ -90,12 +125,29 @@ fn enrol_in(
             }
         }
     }
-    let enrolled = Event::Enrolled(event::Enrolled {
-        module: module.to_string(),
-        group: group.map(str::to_string),
-        ends_on: ends,
-    });
-    tx.append(id, ctx.on, &enrolled, &ctx.actor, &c.version_hash)?;
+    Ok(ends)
+}
+
+/// A case referred (or taken back) on `on` is in the pathway's first steps before the start
+/// (an orientation) from that day: their moments fall due from it until the client's joining
+/// is recorded, which counts them again from that day.
+pub(crate) fn schedule_before_start(
+    tx: &dyn CaseTx,
+    version: &Version,
+    id: i64,
+    on: NaiveDate,
+) -> Result<(), CaseError> {
+    let first = version
+        .pathway
+        .steps
+        .iter()
+        .filter(|s| s.before_start && s.after.is_empty());
+    for m in first
+        .flat_map(|s| &s.modules)
+        .filter_map(|m| version.module(m))
+    {
+        schedule_module(tx, version, id, m, on)?;
+    }
     Ok(())
 }
 
@@ -103,7 +155,7 @@ fn enrol_in(
 /// temporary limit, else its maximum), however the client joins — alone, as a cohort, routed.
 fn group_has_room(
     tx: &dyn CaseTx,
-    m: &traject_model::program::model::Module,
+    m: &Module,
     id: i64,
     group: &str,
     ctx: &Ctx,
@@ -148,11 +200,7 @@ pub fn leave(
             });
         }
         tx.leave(id, module, ctx.on)?;
-        for e in version
-            .evaluations
-            .iter()
-            .filter(|e| e.module.as_deref() == Some(module))
-        {
+        for e in module_evaluations(version, module) {
             tx.unschedule_open(id, Some(&e.id))?;
         }
         let left = Event::Left(event::Left {

@@ -12,6 +12,7 @@ use traject_rules::CompiledProgram;
 
 use crate::event::{self, Event, EventKind};
 use crate::finish::Freed;
+use crate::modules::schedule_before_start;
 use crate::schedule::add;
 use crate::start::promote;
 use crate::store::CaseRecord;
@@ -120,10 +121,10 @@ pub fn resume(
                 max: p.max_length,
             });
         }
-        if c.place_freed && is_full(tx, version, &c.program)? {
+        if c.place_freed && is_full(tx, version, &c.program, ctx.on)? {
             return Err(CaseError::NoPlaceToResume {
                 id,
-                capacity: capacity(version).unwrap_or_default(),
+                capacity: capacity(version, ctx.on).unwrap_or_default(),
             });
         }
         let days = chrono::Duration::days((ctx.on - since).num_days());
@@ -194,6 +195,7 @@ pub fn reopen(
             "reopen",
         )?;
         let ended = c.updated_on;
+        let reopened_from_not_started = c.state == CaseState::NotStarted;
         if add(ended, p.within).is_none_or(|limit| ctx.on > limit) {
             return Err(CaseError::ReopenTooLate {
                 id,
@@ -215,6 +217,10 @@ pub fn reopen(
         tx.save(&c)?;
         // Closure-anchored moments of the ended stay are no longer due.
         tx.unschedule_open(id, None)?;
+        // A candidate who never started goes through the steps before the start again.
+        if reopened_from_not_started {
+            schedule_before_start(tx, version, id, ctx.on)?;
+        }
         tx.append(id, ctx.on, &reopened, &ctx.actor, &c.version_hash)?;
         Ok(())
     })

@@ -1,5 +1,6 @@
 //! Starting: a referred case starts on a track when the team has a free place and nobody
-//! waits, or joins the end of the waiting list; a freed place goes to the first who waits.
+//! waits, or joins the end of the waiting list; a freed place — or one the team gained —
+//! goes to the first who waits.
 //! The pathway's gates (an action plan, a trial week) must have been passed first.
 
 use traject_model::diag::did_you_mean;
@@ -49,7 +50,10 @@ fn start_in(
     let (version, changed) = pinned(compiled, &c)?;
     let track = resolve_track(version, track)?;
     gates_passed(tx, version, id)?;
-    let full = is_full(tx, version, &c.program)?;
+    // Room the team gained since the list formed (staff joining on a dated step) goes to
+    // those who wait first, in their order.
+    while promote(tx, compiled, &c.program, ctx)?.is_some() {}
+    let full = is_full(tx, version, &c.program, ctx.on)?;
     if full || tx.anyone_waiting(&c.program)? {
         let position = put_on_waiting_list(tx, version, c, track, changed, ctx)?;
         return Ok(StartOutcome::Waiting { position });
@@ -164,7 +168,7 @@ pub(crate) fn put_on_waiting_list(
     let waiting = Event::Waiting(event::Waiting {
         track,
         position,
-        capacity: capacity(version),
+        capacity: capacity(version, ctx.on),
         changed,
     });
     tx.append(c.id, ctx.on, &waiting, &ctx.actor, &c.version_hash)?;
@@ -192,7 +196,7 @@ pub(crate) fn promote(
     let Some(version) = compiled.program.version(&next.version) else {
         return Ok(None);
     };
-    if is_full(tx, version, program)? {
+    if is_full(tx, version, program, ctx.on)? {
         return Ok(None);
     }
     let joined = joined_waiting_list(tx, next.id)?;

@@ -570,7 +570,7 @@ impl Run<'_> {
             .program
             .version_on(on)
             .ok()
-            .and_then(|v| v.capacity_limit())
+            .and_then(|v| v.capacity_limit_on(on))
             .map_or(-1, i64::from);
         for (key, got) in [
             ("active", active),

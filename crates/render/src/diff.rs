@@ -27,6 +27,12 @@ const FACTS: &[(&str, &str, &str, &str)] = &[
     ("after", "na", "après", "after"),
     ("gate", "voorwaarde", "condition", "gate"),
     ("optional", "facultatief", "facultatif", "optional"),
+    (
+        "before_start",
+        "vóór de start",
+        "avant le démarrage",
+        "before the start",
+    ),
     ("delivery_language", "taal", "langue", "language"),
     ("entry", "instap", "entrée", "entry"),
     ("schedule", "ritme", "rythme", "schedule"),
@@ -63,6 +69,7 @@ const FACTS: &[(&str, &str, &str, &str)] = &[
     ("decisions", "beslissingen", "décisions", "decisions"),
     ("participants", "deelnemers", "participants", "participants"),
     ("fte", "VTE", "ETP", "FTE"),
+    ("fte_from", "VTE vanaf", "ETP à partir du", "FTE from"),
     ("persons", "personen", "personnes", "persons"),
     (
         "counts_for_caseload",

@@ -203,9 +203,19 @@ impl Writer {
                     )
                 })
                 .unwrap_or_default();
+            let before = if s.before_start {
+                traject_i18n::say(
+                    self.lang,
+                    " (vóór de start)",
+                    " (avant le démarrage)",
+                    " (before the start)",
+                )
+            } else {
+                ""
+            };
             let _ = writeln!(
                 self.out,
-                "  {}. {}: {label} → {}{after}{gate} {}",
+                "  {}. {}: {label}{before} → {}{after}{gate} {}",
                 i + 1,
                 s.id,
                 s.modules.join(" + "),
@@ -425,14 +435,24 @@ impl Writer {
                     )
                 })
                 .unwrap_or_default();
+            let fte_word = traject_i18n::say(self.lang, "VTE", "ETP", "FTE");
             let _ = writeln!(
                 self.out,
-                "  - {}: {} {}{persons} {}",
+                "  - {}: {} {fte_word}{persons} {}",
                 self.l(&r.label),
                 traject_i18n::number(r.fte, self.lang),
-                traject_i18n::say(self.lang, "VTE", "ETP", "FTE"),
                 self.src(&r.source)
             );
+            for step in &r.fte_from {
+                let _ = writeln!(
+                    self.out,
+                    "      {} {}: {} {fte_word} {}",
+                    traject_i18n::say(self.lang, "vanaf", "dès le", "from"),
+                    traject_i18n::date(step.from, self.lang),
+                    traject_i18n::number(step.fte, self.lang),
+                    self.src(&step.source)
+                );
+            }
         }
 
         self.heading(Key::Capacity);

@@ -83,21 +83,40 @@ pub fn split_cents(total: i64, percents: &[f64]) -> Vec<i64> {
     cents
 }
 
+/// A version's share of the period: its months in force, and each role's FTE-months (its
+/// FTE on each day, dated staffing steps included).
+struct VersionPeriod {
+    index: usize,
+    months: f64,
+    fte_months: Vec<f64>,
+}
+
 /// Months of [from, to] in force for each version: each day counts 1/(days in its month).
-fn months_per_version(p: &Program, from: NaiveDate, to: NaiveDate) -> Vec<(usize, f64)> {
-    let mut acc: Vec<f64> = vec![0.0; p.spec.versions.len()];
+fn months_per_version(p: &Program, from: NaiveDate, to: NaiveDate) -> Vec<VersionPeriod> {
+    let mut acc: Vec<VersionPeriod> = p
+        .spec
+        .versions
+        .iter()
+        .enumerate()
+        .map(|(index, v)| VersionPeriod {
+            index,
+            months: 0.0,
+            fte_months: vec![0.0; v.staffing.len()],
+        })
+        .collect();
     let mut d = from;
     while d <= to {
         if let Some(i) = p.spec.versions.iter().position(|v| v.in_force_on(d)) {
-            let days = days_in_month(d);
-            acc[i] += 1.0 / days as f64;
+            let share = 1.0 / days_in_month(d) as f64;
+            acc[i].months += share;
+            for (r, role) in p.spec.versions[i].staffing.iter().enumerate() {
+                acc[i].fte_months[r] += role.fte_on(d) * share;
+            }
         }
         d = d.succ_opt().expect("dates stay in range");
     }
-    acc.into_iter()
-        .enumerate()
-        .filter(|(_, m)| *m > 0.0)
-        .collect()
+    acc.retain(|v| v.months > 0.0);
+    acc
 }
 
 fn days_in_month(d: NaiveDate) -> u32 {
@@ -157,26 +176,27 @@ fn totals(r: &mut FundingReport) {
     r.unallocated_cents = unallocated;
 }
 
-/// Per cost category of a version over `months`: (category, FTE, cost in cents); materials
-/// (their share of the period) as a category of their own.
+/// Per cost category of a version over its period: (category, mean FTE, cost in cents) from
+/// its roles' FTE-months; materials (their share of the period) as a category of their own.
 fn category_costs(
     v: &Version,
-    months: f64,
+    period: &VersionPeriod,
     cost_per_fte_month_cents: i64,
     materials_cents: Option<i64>,
 ) -> Vec<(String, f64, i64)> {
     let mut categories: Vec<(&str, f64)> = Vec::new();
-    for r in &v.staffing {
+    for (r, fte_months) in v.staffing.iter().zip(&period.fte_months) {
         let c = category_of(v, r);
         match categories.iter_mut().find(|(n, _)| *n == c) {
-            Some(x) => x.1 += r.fte,
-            None => categories.push((c, r.fte)),
+            Some(x) => x.1 += fte_months,
+            None => categories.push((c, *fte_months)),
         }
     }
     let mut costs: Vec<(String, f64, i64)> = categories
         .into_iter()
-        .map(|(c, fte)| {
-            let cents = (fte * months * cost_per_fte_month_cents as f64).round() as i64;
+        .map(|(c, fte_months)| {
+            let cents = (fte_months * cost_per_fte_month_cents as f64).round() as i64;
+            let fte = (fte_months / period.months * 1000.0).round() / 1000.0;
             (c.to_string(), fte, cents)
         })
         .collect();
@@ -234,15 +254,15 @@ pub fn funding(
             to,
         });
     }
-    let total_months: f64 = periods.iter().map(|(_, m)| m).sum();
+    let total_months: f64 = periods.iter().map(|v| v.months).sum();
     let mut lines = Vec::new();
-    for (vi, months) in &periods {
-        let v = &p.spec.versions[*vi];
+    for period in &periods {
+        let v = &p.spec.versions[period.index];
+        let months = period.months;
         let materials = materials_cents.map(|m| (m as f64 * months / total_months).round() as i64);
-        for (category, fte, total) in
-            category_costs(v, *months, cost_per_fte_month_cents, materials)
+        for (category, fte, total) in category_costs(v, period, cost_per_fte_month_cents, materials)
         {
-            lines.push(category_line(v, category, *months, fte, total));
+            lines.push(category_line(v, category, months, fte, total));
         }
     }
     let mut r = FundingReport {

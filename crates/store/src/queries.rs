@@ -142,7 +142,9 @@ impl Store {
         )
     }
 
-    /// Evaluations not yet held that are due on `on` (window open) or overdue (window closed).
+    /// Evaluations not yet held that are due on `on` (window open) or overdue (window closed):
+    /// of cases referred or waiting (moments before the start), running, or closed (moments
+    /// after the closure) — a paused case's moments move with its pause.
     pub fn due(
         &self,
         on: NaiveDate,
@@ -153,7 +155,7 @@ impl Store {
         self.query_map(
             &format!(
                 "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
-                 WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('active', 'extended') AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) \
+                 WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('referred', 'waiting', 'active', 'extended', 'closed') AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) \
                  AND {} ORDER BY d.due_to, d.case_id",
                 scope_filter(3)
             ),

@@ -192,9 +192,9 @@ fn choice(e: &E, l: Lang) -> Option<String> {
         ),
         E::NotEnrollable { id, state } => m(
             l,
-            format!("dossier {id} is {}: enkel een actief dossier kan aan een module deelnemen", state_word(*state, l)),
-            format!("le dossier {id} est {} : seul un dossier actif peut rejoindre un module", state_word(*state, l)),
-            format!("case {id} is {state}: only an active case can join a module"),
+            format!("dossier {id} is {}: enkel een actief dossier kan aan een module deelnemen (een aangemeld dossier enkel aan een module van een stap vóór de start)", state_word(*state, l)),
+            format!("le dossier {id} est {} : seul un dossier actif peut rejoindre un module (un dossier orienté, seulement un module d'une étape avant le démarrage)", state_word(*state, l)),
+            format!("case {id} is {state}: only an active case can join a module (a referred one only a module of a step before the start)"),
         ),
         E::UnknownModule { version, given, suggestion, known } => m(
             l,

@@ -631,6 +631,20 @@ fn demand(p: &P, l: Lang) -> Wording {
                 "e.g. caseload_per_fte: 20 with a source saying where the figure comes from",
             ),
         ),
+        P::BeforeStartAfterStart { step, after } => Wording::new(
+            m(
+                l,
+                format!("stap '{step}' valt vóór de start, maar komt na stap '{after}', die pas na de start valt"),
+                format!("l'étape «\u{a0}{step}\u{a0}» a lieu avant le démarrage, mais suit l'étape «\u{a0}{after}\u{a0}», qui a lieu après"),
+                format!("step '{step}' comes before the start but follows step '{after}', which comes after it"),
+            ),
+            m(
+                l,
+                format!("zet `before_start: true` ook bij '{after}', of haal het weg bij '{step}'"),
+                format!("mettez aussi `before_start: true` à «\u{a0}{after}\u{a0}», ou retirez-le de «\u{a0}{step}\u{a0}»"),
+                format!("mark '{after}' `before_start: true` too, or take it off '{step}'"),
+            ),
+        ),
         P::InferenceRefuses { rule } => Wording::new(
             m(
                 l,
@@ -690,6 +704,29 @@ fn demand(p: &P, l: Lang) -> Wording {
                     format!("laat versie {a} eindigen de dag vóór {from} of laat deze later beginnen"),
                     format!("terminez la version {a} la veille du {from} ou commencez celle-ci plus tard"),
                     format!("end version {a} the day before {from} or start this one later"),
+                ),
+            )
+        }
+        P::FteStepOutOfPlace {
+            role,
+            from,
+            version_from,
+            version_to,
+        } => {
+            let end = version_to.map_or_else(|| m(l, "open einde", "sans fin", "open end"), |d| date(d, l));
+            let (r, from, start) = (q(l, role), date(*from, l), date(*version_from, l));
+            Wording::new(
+                m(
+                    l,
+                    format!("de personeelsstap van rol {r} vanaf {from} valt niet binnen de versie ({start} tot {end}) of niet na de stap ervoor"),
+                    format!("l'étape d'effectif du rôle {r} dès le {from} ne tombe pas dans la version (du {start} au {end}) ou pas après l'étape précédente"),
+                    format!("the staffing step of role {r} from {from} is not within the version ({start} to {end}) or not after the step before it"),
+                ),
+                m(
+                    l,
+                    "geef de stappen in volgorde, elk op een dag binnen de periode van de versie",
+                    "donnez les étapes dans l'ordre, chacune à un jour dans la période de la version",
+                    "list the steps in order, each on a day within the version's period",
                 ),
             )
         }

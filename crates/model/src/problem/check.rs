@@ -127,6 +127,11 @@ pub enum CheckProblem {
     NormTwice,
     NormMissing,
     RetentionOpen,
+    /// A step taken before the start that follows a step taken after it.
+    BeforeStartAfterStart {
+        step: String,
+        after: String,
+    },
     /// A hard or assessed rule (which can refuse a client) whose source is an inference.
     InferenceRefuses {
         rule: String,
@@ -141,5 +146,12 @@ pub enum CheckProblem {
         other: String,
         other_from: NaiveDate,
         other_to: Option<NaiveDate>,
+    },
+    /// A dated staffing step outside its version's period, or not after the step before it.
+    FteStepOutOfPlace {
+        role: String,
+        from: NaiveDate,
+        version_from: NaiveDate,
+        version_to: Option<NaiveDate>,
     },
 }

@@ -399,6 +399,14 @@ impl Checker<'_> {
             }
             for (i, a) in s.after.iter().enumerate() {
                 let ptr = format!("{}/after/{i}", s.ptr);
+                let earlier = v.pathway.steps.iter().find(|e| &e.id == a);
+                if s.before_start && earlier.is_some_and(|e| !e.before_start) {
+                    let problem = CheckProblem::BeforeStartAfterStart {
+                        step: s.id.clone(),
+                        after: a.clone(),
+                    };
+                    self.report(&ptr, problem);
+                }
                 if a == &s.id {
                     let problem = CheckProblem::StepAfterItself { step: s.id.clone() };
                     self.report(&ptr, problem);
@@ -458,6 +466,19 @@ impl Checker<'_> {
             for (i, f) in r.funded_by.iter().enumerate() {
                 let ptr = format!("{}/funded_by/{i}", r.ptr);
                 self.reference(&ptr, Entry::Funder, f, &funder_ids);
+            }
+            let mut previous = None;
+            for (i, step) in r.fte_from.iter().enumerate() {
+                if !v.in_force_on(step.from) || previous.is_some_and(|p| step.from <= p) {
+                    let problem = CheckProblem::FteStepOutOfPlace {
+                        role: r.id.clone(),
+                        from: step.from,
+                        version_from: v.valid_from,
+                        version_to: v.valid_to,
+                    };
+                    self.report(&format!("{}/fte_from/{i}/from", r.ptr), problem);
+                }
+                previous = Some(step.from);
             }
         }
         self.opt_label(&format!("{}/note", v.capacity.ptr), &v.capacity.note);

@@ -247,6 +247,14 @@ pub struct Version {
 }
 
 impl Version {
+    /// Module `module` belongs to a pathway step taken before the start.
+    pub fn before_start(&self, module: &str) -> bool {
+        self.pathway
+            .steps
+            .iter()
+            .any(|s| s.before_start && s.modules.iter().any(|m| m == module))
+    }
+
     /// Whether `date` falls inside this version's period (both ends inclusive).
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         date >= self.valid_from && self.valid_to.is_none_or(|to| date <= to)
@@ -260,7 +268,7 @@ impl Version {
         self.tracks.iter().find(|t| t.id == id)
     }
 
-    /// FTE that count towards the caseload norm.
+    /// FTE that count towards the caseload norm, with the staff the version states in full.
     pub fn caseload_fte(&self) -> f64 {
         self.staffing
             .iter()
@@ -269,14 +277,48 @@ impl Version {
             .sum()
     }
 
-    /// Concurrent active clients allowed: caseload FTE × norm, or the stated total.
+    /// FTE that count towards the caseload norm on `day`: each role's dated step in force.
+    pub fn caseload_fte_on(&self, day: NaiveDate) -> f64 {
+        self.staffing
+            .iter()
+            .filter(|r| r.counts_for_caseload)
+            .map(|r| r.fte_on(day))
+            .sum()
+    }
+
+    /// Concurrent active clients allowed with the staff the version states in full.
     pub fn capacity_limit(&self) -> Option<u32> {
-        if let Some(total) = self.capacity.total {
-            return Some(total);
-        }
-        self.capacity
+        self.limit_with(self.caseload_fte())
+    }
+
+    /// Concurrent active clients allowed on `day`, with the staff in force that day.
+    pub fn capacity_limit_on(&self, day: NaiveDate) -> Option<u32> {
+        self.limit_with(self.caseload_fte_on(day))
+    }
+
+    /// Caseload FTE × norm, no more than the stated total; or the total alone.
+    fn limit_with(&self, fte: f64) -> Option<u32> {
+        let by_norm = self
+            .capacity
             .caseload_per_fte
-            .map(|norm| (self.caseload_fte() * norm + 1e-9).floor() as u32)
+            .map(|norm| (fte * norm + 1e-9).floor() as u32);
+        match (self.capacity.total, by_norm) {
+            (Some(total), Some(n)) => Some(total.min(n)),
+            (total, n) => total.or(n),
+        }
+    }
+
+    /// The days within `[from, to]` on which a role's dated staffing step takes effect.
+    pub fn staffing_changes(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        let mut days: Vec<NaiveDate> = self
+            .staffing
+            .iter()
+            .flat_map(|r| r.fte_from.iter().map(|s| s.from))
+            .filter(|d| from < *d && *d <= to)
+            .collect();
+        days.sort();
+        days.dedup();
+        days
     }
 }
 
@@ -569,6 +611,10 @@ pub struct Step {
     pub gate: Option<Gate>,
     #[serde(default)]
     pub optional: bool,
+    /// The client takes this step before the trajectory starts (an orientation, a trial
+    /// week): a referred case may join its modules, and their moments fall due before the start.
+    #[serde(default)]
+    pub before_start: bool,
     pub source: String,
 }
 
@@ -643,6 +689,10 @@ pub struct Role {
     pub id: String,
     pub label: Label,
     pub fte: f64,
+    /// Staffing that changes within the version: from each step's day, the role has its FTE
+    /// (before the first, `fte`).
+    #[serde(default)]
+    pub fte_from: Vec<FteStep>,
     #[serde(default)]
     pub persons: Option<u32>,
     #[serde(default)]
@@ -652,6 +702,28 @@ pub struct Role {
     pub source: String,
     #[serde(default)]
     pub note: Option<Label>,
+}
+
+impl Role {
+    /// The role's FTE on `day`: the last dated step begun by then, else `fte`.
+    pub fn fte_on(&self, day: NaiveDate) -> f64 {
+        self.fte_from
+            .iter()
+            .filter(|s| s.from <= day)
+            .max_by_key(|s| s.from)
+            .map_or(self.fte, |s| s.fte)
+    }
+}
+
+/// One step of a role's staffing: its FTE from a day on.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FteStep {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub from: NaiveDate,
+    pub fte: f64,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
