@@ -728,6 +728,11 @@ fn trajectory_expectations_on_a_cases_track_version_module_group_due_moments_and
             "exit: economic_activation",
             "exit expected economic_activation, got nothing",
         ),
+        (
+            "verdict: eligible",
+            "verdict: needs_assessment",
+            "verdict expected needs_assessment, got eligible",
+        ),
     ];
     for (right, wrong, said) in cases {
         let (code, shown) = ghent_trajectory_expecting(dir.path(), right);

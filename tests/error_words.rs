@@ -164,6 +164,32 @@ fn samples() -> Vec<CaseError> {
             id: 7,
             version: "2016".into(),
         },
+        RejudgeEnded {
+            id: 7,
+            state: CaseState::Closed,
+        },
+        CorrectionWithoutReason { id: 7 },
+        NoFacts { id: 7 },
+        ReferralErased { id: 7 },
+        BadFact {
+            field: "motivated".into(),
+            problem: traject_model::referral::ValueError::NotYesNo {
+                text: "perhaps".into(),
+                words: "ja/nee",
+            },
+        },
+        UnknownFact {
+            given: "motivation".into(),
+            suggestion: Some("motivated".into()),
+        },
+        FixedFact {
+            field: "referral_date".into(),
+        },
+        NotAssessed {
+            field: "birth_date".into(),
+            version: "2016".into(),
+            assessed: vec!["motivated".into()],
+        },
         ErasedDossier {
             dossier: "D-1".into(),
             erased_on: "2023-03-01".parse().unwrap(),
@@ -214,6 +240,14 @@ fn samples() -> Vec<CaseError> {
             | PauseTooLong { .. }
             | ReopenTooLate { .. }
             | ReopenNotStarted { .. }
+            | RejudgeEnded { .. }
+            | CorrectionWithoutReason { .. }
+            | NoFacts { .. }
+            | ReferralErased { .. }
+            | BadFact { .. }
+            | UnknownFact { .. }
+            | FixedFact { .. }
+            | NotAssessed { .. }
             | ErasedDossier { .. }
             | DossierElsewhere { .. }
             | NoDossier { .. }

@@ -4,6 +4,7 @@
 
 mod app;
 mod architecture;
+mod assessment;
 mod attacks;
 mod backup;
 mod broken_corpus;

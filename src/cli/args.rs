@@ -437,6 +437,18 @@ pub enum CaseCommand {
         after_help = "Example:\n  traject case enrol-cohort --module via 12 13 14 15\n\nCases the routing cannot place are listed and not enrolled."
     )]
     EnrolCohort(CaseCohortArgs),
+    /// Record a worker's assessment of an assessed criterion (after a motivation talk, say);
+    /// the referral is judged again under the case's version and the new verdict shown.
+    #[command(
+        after_help = "Example:\n  traject case assess 12 --fact motivated=yes\n\nOnly facts an assessed rule of the case's version reads; a fact a hard rule checks (a birth date) is corrected with `case correct` and a reason."
+    )]
+    Assess(CaseRejudgeArgs),
+    /// Correct a fact of a case's referral that was written wrongly, with a reason for the
+    /// audit; the referral is judged again under the case's version.
+    #[command(
+        after_help = "Example:\n  traject case correct 12 --fact birth_date=04/12/1990 --reason \"typing error in the referral form\""
+    )]
+    Correct(CaseRejudgeArgs),
     /// A client joins a module (and a group); its module evaluations become due.
     #[command(after_help = "Example:\n  traject case enrol 12 --module via --group via-2024-03")]
     Enrol(CaseEnrolArgs),
@@ -466,6 +478,7 @@ impl CaseCommand {
             Migrate(a) => &a.store,
             EnrolCohort(a) => &a.store,
             Enrol(a) | Leave(a) => &a.store,
+            Assess(a) | Correct(a) => &a.store,
         }
     }
 }
@@ -981,6 +994,36 @@ pub struct CaseEnrolArgs {
     /// Programme file to use instead of programs/<id>.yaml or the bundled one.
     #[arg(long)]
     pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseRejudgeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    /// A fact and its value, FIELD=VALUE (repeat for several), e.g. motivated=yes.
+    #[arg(long = "fact", value_name = "FIELD=VALUE", value_parser = parse_fact, required = true)]
+    pub facts: Vec<(String, String)>,
+    /// Why (needed for a correction); do not write personal data here.
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Programme file to use instead of programs/<id>.yaml or the bundled one.
+    #[arg(long)]
+    pub program: Option<String>,
+}
+
+/// `FIELD=VALUE` for `case assess` and `case correct`.
+fn parse_fact(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((field, value)) if !field.trim().is_empty() => {
+            Ok((field.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(format!(
+            "'{s}' is not FIELD=VALUE: write for example motivated=yes"
+        )),
+    }
 }
 
 #[derive(clap::Args)]

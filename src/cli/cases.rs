@@ -3,6 +3,7 @@
 
 use traject_app::cases::{self, CaseFilter, Ending, EvaluationInput};
 use traject_app::{AppError, FilePrograms, Programs};
+use traject_cases as lifecycle;
 use traject_cases::{Freed, StartOutcome};
 use traject_i18n::Lang;
 use traject_model::program::LoadOptions;
@@ -89,7 +90,43 @@ pub fn run(cmd: CaseCommand) -> Verb {
             ],
         ),
         CaseCommand::Erase(args) => cmd_case_erase(args),
+        CaseCommand::Assess(args) => rejudge(args, lifecycle::Judgement::Assessment),
+        CaseCommand::Correct(args) => rejudge(args, lifecycle::Judgement::Correction),
     }
+}
+
+/// `case assess` and `case correct`: record the facts, show the verdict before and after.
+fn rejudge(args: CaseRejudgeArgs, judgement: lifecycle::Judgement) -> Verb {
+    let lang = lang_of(&args.store);
+    let (mut db, ctx) = open_as(&args.store)?;
+    let programs = programs(args.program.clone());
+    let reason = args.reason.as_deref();
+    let (done, labels) = cases::rejudge(
+        &mut db,
+        &programs,
+        args.id,
+        judgement,
+        &args.facts,
+        reason,
+        &ctx,
+    )?;
+    if matches!(args.format, Format::Json) {
+        print_json(&done);
+        return Ok(Done::Success);
+    }
+    let payload = serde_json::to_value(&done).unwrap_or_default();
+    let words = traject_render::access::payload_in_words(&payload, &labels, lang);
+    let id = args.id;
+    println!(
+        "{}",
+        tell(
+            lang,
+            format!("case {id}: {words}"),
+            format!("dossier {id}: {words}"),
+            format!("dossier {id} : {words}"),
+        )
+    );
+    Ok(Done::Success)
 }
 
 fn cmd_case_migrate(args: CaseMigrateArgs) -> Verb {

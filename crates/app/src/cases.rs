@@ -499,6 +499,28 @@ pub fn enrol(
     }
 }
 
+/// A worker's assessment of assessed criteria (or, with a reason, a corrected fact) recorded
+/// for case `id`; the referral judged again under the case's version. With the labels of the
+/// version's rules, to say what changed.
+pub fn rejudge(
+    store: &mut Store,
+    programs: &dyn Programs,
+    id: i64,
+    judgement: lifecycle::Judgement,
+    facts: &[(String, String)],
+    reason: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(lifecycle::Rejudgement, Labels), AppError> {
+    ctx.require(Need::ChangeCases)?;
+    let (case, compiled) = open_case(store, programs, id, ctx)?;
+    let clock = ctx.lifecycle();
+    let done = lifecycle::rejudge(store, &compiled, id, judgement, facts, reason, &clock)?;
+    Ok((done, version_labels(&compiled, &case.version)))
+}
+
+/// Labels of a version's ids, by id.
+pub type Labels = std::collections::BTreeMap<String, traject_model::text::Label>;
+
 /// A cohort routed into a module's groups and enrolled.
 #[derive(Debug, Serialize)]
 pub struct Cohort {

@@ -180,13 +180,7 @@ pub fn forecast(
             .iter_mut()
             .for_each(|a| *a *= factor);
     }
-    if ask.fte.is_none() {
-        // Staff that changes within the version (from its dated steps) moves the capacity.
-        if let Some(c) = capacity_on(v, sc.norm, start) {
-            model.capacity = c;
-        }
-    }
-    model.capacity_changes = capacity_changes(v, sc, start, ask.fte.is_none())?;
+    staff_over_time(&mut model, v, ask, start)?;
     s.admit(&model, 1.0)?;
     let cfg = s.config();
     let mut results = s.finished(sim::run_all(&model, &cfg, progress))?;
@@ -207,6 +201,24 @@ pub fn forecast(
         calibration,
         summary,
     })
+}
+
+/// The capacity on the first day and its changes after: the version's dated staffing steps
+/// (unless the FTE is fixed for the run) and the scenario's staff changes.
+fn staff_over_time(
+    model: &mut sim::Model,
+    v: &Version,
+    ask: &Forecast,
+    start: NaiveDate,
+) -> Result<(), AppError> {
+    let sc = &ask.scenario;
+    if ask.fte.is_none() {
+        if let Some(c) = capacity_on(v, sc.norm, start) {
+            model.capacity = c;
+        }
+    }
+    model.capacity_changes = capacity_changes(v, sc, start, ask.fte.is_none())?;
+    Ok(())
 }
 
 /// The capacity on `day` with the staff in force that day (a norm tried instead of the

@@ -7,6 +7,7 @@ use crate::states::{Action, CaseState};
 use crate::store::StoreError;
 use traject_model::program::duration::Duration;
 use traject_model::program::model::ExitKind;
+use traject_model::referral::ValueError;
 use traject_rules::eval::EvalError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,6 +184,44 @@ pub enum CaseError {
     ReopenNotStarted {
         id: i64,
         version: String,
+    },
+    /// Only a case not yet ended can have its referral judged again.
+    RejudgeEnded {
+        id: i64,
+        state: CaseState,
+    },
+    /// A correction of a fact needs a reason, for the audit.
+    CorrectionWithoutReason {
+        id: i64,
+    },
+    /// An assessment or correction without a single fact.
+    NoFacts {
+        id: i64,
+    },
+    /// The case's referral was erased: there is nothing to judge again.
+    ReferralErased {
+        id: i64,
+    },
+    /// A value the fact does not take.
+    BadFact {
+        field: String,
+        problem: ValueError,
+    },
+    /// Not a referral field.
+    UnknownFact {
+        given: String,
+        suggestion: Option<String>,
+    },
+    /// The referral's identity and date are not changed after the fact.
+    FixedFact {
+        field: String,
+    },
+    /// An assessment of a fact no assessed rule of the version reads (a fact a hard rule checks
+    /// is corrected, with a reason).
+    NotAssessed {
+        field: String,
+        version: String,
+        assessed: Vec<String>,
     },
     /// The referral could not be judged (no version in force, a script failed).
     Referral(EvalError),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use traject_model::program::model::Decision;
-use traject_rules::Verdict;
+use traject_rules::{Outcome, Verdict};
 
 use crate::states::CaseState;
 
@@ -42,6 +42,10 @@ pub enum Event {
     Resumed(Resumed),
     /// A closed or dropped case was referred again.
     Reopened(Reopened),
+    /// A worker recorded an assessment of an assessed criterion; the referral was judged again.
+    Assessed(Rejudged),
+    /// A fact of the referral was corrected; the referral was judged again.
+    Corrected(Rejudged),
     /// The client's personal data was erased.
     Erased(Erased),
 }
@@ -63,11 +67,13 @@ pub enum EventKind {
     Paused,
     Resumed,
     Reopened,
+    Assessed,
+    Corrected,
     Erased,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 14] = [
+    pub const ALL: [EventKind; 16] = [
         EventKind::Referred,
         EventKind::Waiting,
         EventKind::Started,
@@ -81,6 +87,8 @@ impl EventKind {
         EventKind::Paused,
         EventKind::Resumed,
         EventKind::Reopened,
+        EventKind::Assessed,
+        EventKind::Corrected,
         EventKind::Erased,
     ];
 
@@ -100,6 +108,8 @@ impl EventKind {
             EventKind::Paused => "paused",
             EventKind::Resumed => "resumed",
             EventKind::Reopened => "reopened",
+            EventKind::Assessed => "assessed",
+            EventKind::Corrected => "corrected",
             EventKind::Erased => "erased",
         }
     }
@@ -255,6 +265,30 @@ pub struct Reopened {
     pub ended_on: NaiveDate,
 }
 
+/// The referral judged again after an assessment or a correction: which facts were recorded
+/// (their names only — the values live in the referral, erased with it), the verdict before
+/// and after, and each rule whose outcome changed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejudged {
+    pub facts: Vec<String>,
+    pub verdict_before: Verdict,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub rules: Vec<RuleChange>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub redacted: bool,
+}
+
+/// A rule whose outcome changed when the referral was judged again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleChange {
+    pub rule: String,
+    pub from: Outcome,
+    pub to: Outcome,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Erased {
     pub reason: String,
@@ -276,6 +310,8 @@ impl Event {
             Event::Paused(_) => EventKind::Paused,
             Event::Resumed(_) => EventKind::Resumed,
             Event::Reopened(_) => EventKind::Reopened,
+            Event::Assessed(_) => EventKind::Assessed,
+            Event::Corrected(_) => EventKind::Corrected,
             Event::Erased(_) => EventKind::Erased,
         }
     }
@@ -323,6 +359,17 @@ impl Event {
                 redacted: true,
                 ..p.clone()
             })),
+            Event::Assessed(r) | Event::Corrected(r) => {
+                let r = Rejudged {
+                    reason: None,
+                    redacted: true,
+                    ..r.clone()
+                };
+                Some(match self {
+                    Event::Assessed(_) => Event::Assessed(r),
+                    _ => Event::Corrected(r),
+                })
+            }
             _ => None,
         }
     }

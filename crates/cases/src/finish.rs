@@ -175,7 +175,12 @@ pub fn erase_all(
             tx.erase_referral(id, ctx.on)?;
             // Free text written about the client (goals, a pause's reason) goes too; the
             // decisions, scores and dates stay.
-            for kind in [EventKind::Evaluated, EventKind::Paused] {
+            for kind in [
+                EventKind::Evaluated,
+                EventKind::Paused,
+                EventKind::Assessed,
+                EventKind::Corrected,
+            ] {
                 for r in tx.events(id, kind)? {
                     if let Some(redacted) = r.event.redacted() {
                         tx.redact(id, r.seq, &redacted)?;

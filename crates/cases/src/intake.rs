@@ -197,7 +197,7 @@ pub fn existing_case(
 }
 
 /// The referral as stored: every known field, flags included.
-fn referral_value(r: &Referral) -> Value {
+pub(crate) fn referral_value(r: &Referral) -> Value {
     let mut m = serde_json::Map::new();
     for (name, _) in traject_model::referral::FIELDS {
         if let Some(v) = r.display(name) {

@@ -10,6 +10,7 @@
 
 use chrono::NaiveDate;
 
+mod assess;
 mod error;
 mod evaluate;
 pub mod event;
@@ -24,6 +25,7 @@ mod start;
 pub mod states;
 pub mod store;
 
+pub use assess::{rejudge, Judgement, Rejudgement};
 pub use error::CaseError;
 pub use evaluate::evaluate;
 pub use event::{Event, EventKind, EventRecord};

@@ -113,6 +113,18 @@ impl CaseState {
         self.allowed().contains(&action)
     }
 
+    /// Not ended: referred, waiting, running or paused (its referral may still be judged again).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CaseState::Referred
+                | CaseState::Waiting
+                | CaseState::Active
+                | CaseState::Extended
+                | CaseState::Paused
+        )
+    }
+
     /// Counts against the team's capacity (a paused case keeps its place).
     pub fn is_active(self) -> bool {
         matches!(

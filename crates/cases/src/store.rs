@@ -202,6 +202,11 @@ pub trait CaseTx {
         org: Option<&str>,
         dossier: &str,
     ) -> Result<Option<(i64, String)>, StoreError>;
+    /// A case's referral as stored (JSON).
+    fn referral(&self, id: i64) -> Result<Option<String>, StoreError>;
+    /// Replace a case's referral and its verdict (an assessment or correction recorded after
+    /// the referral, judged again).
+    fn set_referral(&self, id: i64, referral: &str, verdict: Verdict) -> Result<(), StoreError>;
     /// Replace the referral by a note of the erasure and forget the dossier number.
     fn erase_referral(&self, id: i64, erased_on: NaiveDate) -> Result<(), StoreError>;
     /// Keep a programme text (nothing happens when its hash is kept already).

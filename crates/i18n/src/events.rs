@@ -14,6 +14,9 @@ fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
     match key {
         "referral" | "from_hash" | "to_hash" => None,
         "verdict" => w("oordeel", "verdict", "verdict"),
+        "verdict_before" => w("oordeel ervoor", "verdict avant", "verdict before"),
+        "facts" => w("gegevens", "données", "facts"),
+        "rules" => w("regels", "règles", "rules"),
         "version" => w("versie", "version", "version"),
         "not_passed" => w("niet voldaan", "non remplies", "not passed"),
         "funding" => w("financiering", "financement", "funding"),
@@ -86,6 +89,42 @@ fn value_text(v: &Value, lang: Lang) -> Option<String> {
     }
 }
 
+/// A rule's outcome as a reader says it.
+fn outcome_word(outcome: &str, lang: Lang) -> &'static str {
+    match outcome {
+        "pass" => say(lang, "voldaan", "remplie", "met"),
+        "fail" => say(lang, "niet voldaan", "non remplie", "not met"),
+        _ => say(lang, "onbekend", "inconnue", "unknown"),
+    }
+}
+
+/// Details that read better than a stored value in words: facts by their field labels, rule
+/// changes as "rule: before → after".
+fn special_text(key: &str, v: &Value, lang: Lang) -> Option<String> {
+    let items = v.as_array()?;
+    let parts: Vec<String> = match key {
+        "facts" => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|f| vocabulary::field_label(f, lang))
+            .collect(),
+        "rules" => items
+            .iter()
+            .filter_map(|r| {
+                let (rule, from, to) = (r.get("rule")?, r.get("from")?, r.get("to")?);
+                Some(format!(
+                    "{} ({} → {})",
+                    rule.as_str()?,
+                    outcome_word(from.as_str()?, lang),
+                    outcome_word(to.as_str()?, lang)
+                ))
+            })
+            .collect(),
+        _ => return None,
+    };
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The details of an event's payload, "name: value" joined by "; " (empty when none); French
 /// puts a space before the colon and the semicolon.
 pub fn details(payload: &Value, lang: Lang) -> String {
@@ -96,7 +135,7 @@ pub fn details(payload: &Value, lang: Lang) -> String {
     map.iter()
         .filter_map(|(key, v)| {
             let name = detail_name(key, lang)?;
-            let text = value_text(v, lang)?;
+            let text = special_text(key, v, lang).or_else(|| value_text(v, lang))?;
             Some(if name.is_empty() {
                 format!("{key}{colon}{text}")
             } else {

@@ -12,6 +12,7 @@
 //!       - {on: 2023-06-15, expect: {case: a, due: [{evaluation: interim, from: 2023-06-01, to: 2023-07-01}]}}
 //!       - {on: 2023-11-01, evaluate: a, evaluation: final, decision: extend, extend_by: "3 months"}
 //!       - {on: 2024-02-01, close: a, destination: art60, expect: {state: closed}}
+//!       - {on: 2023-01-17, assess: b, facts: {motivated: yes}, expect: {verdict: eligible}}
 //! ```
 
 use std::collections::BTreeMap;
@@ -54,6 +55,9 @@ const STEP_KEYS: &[&str] = &[
     "group",
     "until",
     "reason",
+    "assess",
+    "correct",
+    "facts",
     "expect",
 ];
 const EXPECT_KEYS: &[&str] = &[
@@ -74,6 +78,7 @@ const EXPECT_KEYS: &[&str] = &[
     "exit",
     "module",
     "group",
+    "verdict",
 ];
 
 pub fn run_all(
@@ -204,7 +209,7 @@ fn step_date(step: &Value) -> Option<chrono::NaiveDate> {
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
 }
 
-const ACTIONS: [&str; 10] = [
+const ACTIONS: [&str; 12] = [
     "start",
     "evaluate",
     "close",
@@ -215,7 +220,46 @@ const ACTIONS: [&str; 10] = [
     "reopen",
     "enrol",
     "leave",
+    "assess",
+    "correct",
 ];
+
+/// A step's `facts:` (an assessment or correction) as (field, value as written): yes/no for
+/// booleans.
+fn facts_of(step: &Value) -> Vec<(String, String)> {
+    let Some(map) = step.get("facts").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    map.iter()
+        .map(|(k, v)| {
+            let text = match v {
+                Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+                Value::String(t) => t.clone(),
+                other => other.to_string(),
+            };
+            (k.clone(), text)
+        })
+        .collect()
+}
+
+/// `assess:` or `correct:` a case with the step's `facts:` (and `reason:`).
+fn rejudge(
+    store: &mut Store,
+    compiled: &CompiledProgram,
+    id: i64,
+    action: &str,
+    step: &Value,
+    ctx: &Ctx,
+) -> Result<(), lifecycle::CaseError> {
+    let judgement = if action == "assess" {
+        lifecycle::Judgement::Assessment
+    } else {
+        lifecycle::Judgement::Correction
+    };
+    let reason = step.get("reason").and_then(Value::as_str);
+    lifecycle::rejudge(store, compiled, id, judgement, &facts_of(step), reason, ctx)?;
+    Ok(())
+}
 
 /// The case a step names: the one it creates, or the one it acts on.
 fn step_case(step: &Value) -> Option<String> {
@@ -443,6 +487,10 @@ impl Run<'_> {
                 lifecycle::reopen(store, compiled, id, ctx)?;
                 None
             }
+            "assess" | "correct" => {
+                rejudge(store, compiled, id, action, step, ctx)?;
+                None
+            }
             _ => {
                 let reason = s("reason").unwrap_or_default();
                 lifecycle::not_start(store, compiled, id, reason, ctx)?;
@@ -508,11 +556,13 @@ impl Run<'_> {
                 "version" => Some(r.version.clone()),
                 "exit" => r.outcome.clone(),
                 "module" => module.clone(),
+                "verdict" => Some(r.verdict.as_str().to_string()),
                 _ => group.clone(),
             }
         };
         let keys = [
             "state", "position", "ends_on", "track", "version", "exit", "module", "group",
+            "verdict",
         ];
         for key in keys {
             let Some(want) = expect.get(key) else {

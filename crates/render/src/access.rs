@@ -156,7 +156,17 @@ fn event_words(e: &EventRecord, labels: &BTreeMap<String, Label>, lang: Lang) ->
 
 /// What an event recorded, in words, the programme's ids by their labels.
 pub fn details_in_words(e: &EventRecord, labels: &BTreeMap<String, Label>, lang: Lang) -> String {
-    let mut details = e.event.details();
+    payload_in_words(&e.event.details(), labels, lang)
+}
+
+/// Details stored as JSON (an event's, or a result shaped like one), with the programme's ids
+/// by their labels, in words.
+pub fn payload_in_words(
+    payload: &serde_json::Value,
+    labels: &BTreeMap<String, Label>,
+    lang: Lang,
+) -> String {
+    let mut details = payload.clone();
     relabel(&mut details, labels, lang);
     traject_i18n::events::details(&details, lang)
 }

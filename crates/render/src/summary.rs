@@ -422,6 +422,20 @@ impl Writer {
         }
     }
 
+    /// A role's dated staffing steps, a line each.
+    fn staffing_steps(&mut self, r: &traject_model::program::model::Role, fte_word: &str) {
+        for step in &r.fte_from {
+            let _ = writeln!(
+                self.out,
+                "      {} {}: {} {fte_word} {}",
+                traject_i18n::say(self.lang, "vanaf", "dès le", "from"),
+                traject_i18n::date(step.from, self.lang),
+                traject_i18n::number(step.fte, self.lang),
+                self.src(&step.source)
+            );
+        }
+    }
+
     /// Staff roles and the capacity they give against the caseload norm.
     fn staffing_and_capacity(&mut self, v: &Version) {
         self.heading(Key::Staffing);
@@ -443,16 +457,7 @@ impl Writer {
                 traject_i18n::number(r.fte, self.lang),
                 self.src(&r.source)
             );
-            for step in &r.fte_from {
-                let _ = writeln!(
-                    self.out,
-                    "      {} {}: {} {fte_word} {}",
-                    traject_i18n::say(self.lang, "vanaf", "dès le", "from"),
-                    traject_i18n::date(step.from, self.lang),
-                    traject_i18n::number(step.fte, self.lang),
-                    self.src(&step.source)
-                );
-            }
+            self.staffing_steps(r, fte_word);
         }
 
         self.heading(Key::Capacity);

@@ -78,6 +78,38 @@ pub struct CompiledRule {
     pub exceptions: Vec<Cond>,
 }
 
+impl Cond {
+    /// The referral fields this condition reads (`age` counts as `birth_date`), into `out`.
+    fn fields_read(&self, out: &mut std::collections::BTreeSet<&'static str>) {
+        let own = std::iter::once(self.field).chain(self.reads.iter().copied());
+        for f in own.filter(|f| !f.is_empty()) {
+            out.insert(if f == "age" { "birth_date" } else { f });
+        }
+        if let Test::AnyOf(subs) | Test::AllOf(subs) = &self.test {
+            subs.iter().for_each(|s| s.fields_read(out));
+        }
+    }
+}
+
+impl CompiledRule {
+    /// The referral fields the rule and its exceptions read, into `out`.
+    pub fn fields_read(&self, out: &mut std::collections::BTreeSet<&'static str>) {
+        self.cond.fields_read(out);
+        self.exceptions.iter().for_each(|e| e.fields_read(out));
+    }
+}
+
+impl CompiledVersion {
+    /// The referral fields rules of `mode` read.
+    pub fn fields_read_by(&self, mode: Mode) -> std::collections::BTreeSet<&'static str> {
+        let mut out = std::collections::BTreeSet::new();
+        for rule in self.rules.iter().filter(|r| r.mode == mode) {
+            rule.fields_read(&mut out);
+        }
+        out
+    }
+}
+
 #[derive(Clone)]
 pub struct CompiledFunder {
     pub id: String,
@@ -161,23 +193,13 @@ impl CompiledProgram {
     /// The referral fields some version's eligibility rules, exceptions or funder conditions
     /// read (`age` counts as `birth_date`), for the record of processing.
     pub fn fields_read(&self) -> std::collections::BTreeSet<&'static str> {
-        fn add(c: &Cond, out: &mut std::collections::BTreeSet<&'static str>) {
-            let own = std::iter::once(c.field).chain(c.reads.iter().copied());
-            for f in own.filter(|f| !f.is_empty()) {
-                out.insert(if f == "age" { "birth_date" } else { f });
-            }
-            if let Test::AnyOf(subs) | Test::AllOf(subs) = &c.test {
-                subs.iter().for_each(|s| add(s, out));
-            }
-        }
         let mut out = std::collections::BTreeSet::new();
         for v in &self.versions {
             for rule in &v.rules {
-                add(&rule.cond, &mut out);
-                rule.exceptions.iter().for_each(|e| add(e, &mut out));
+                rule.fields_read(&mut out);
             }
             for f in &v.funders {
-                f.conditions.iter().for_each(|c| add(c, &mut out));
+                f.conditions.iter().for_each(|c| c.fields_read(&mut out));
             }
         }
         out

@@ -12,7 +12,7 @@ use traject_model::program::model::{Mode, Version};
 use traject_model::program::VersionError;
 use traject_model::referral::{language_rank, Referral, EU_MEMBERS};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
@@ -322,6 +322,13 @@ impl CompiledProgram {
         let version = self.versions.get(version_index)?;
         let e = evaluate_version(&self.rhai_engine, version, version_index, &r).ok()?;
         Some((r, e))
+    }
+
+    /// Judge a referral under version `version_index` (a case's pinned version), whatever
+    /// its date.
+    pub fn judge(&self, version_index: usize, r: &Referral) -> Result<Evaluation, EvalError> {
+        let version = &self.versions[version_index];
+        evaluate_version(&self.rhai_engine, version, version_index, r).map_err(EvalError::Script)
     }
 
     /// Judge a referral with the version in force on its date.

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use traject_cases::event::{Event, EventKind};
 use traject_cases::store::{CaseRecord, CaseStore, CaseTx, Due, NewCase, Recorded, SnapshotRecord};
+use traject_rules::Verdict;
 
 use crate::queries::{due_from_row, stored_event};
 use crate::sql::{args, Row, Sql, Tx};
@@ -105,6 +106,20 @@ impl CaseTx for Tx<'_> {
             args![program, dossier, org],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
+    }
+
+    fn referral(&self, id: i64) -> Result<Option<String>, StoreError> {
+        self.query_opt("SELECT referral FROM cases WHERE id = ?1", args![id], |r| {
+            r.get(0)
+        })
+    }
+
+    fn set_referral(&self, id: i64, referral: &str, verdict: Verdict) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE cases SET referral = ?2, verdict = ?3 WHERE id = ?1",
+            args![id, referral, verdict],
+        )?;
+        Ok(())
     }
 
     fn erase_referral(&self, id: i64, erased_on: NaiveDate) -> Result<(), StoreError> {

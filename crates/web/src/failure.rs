@@ -126,6 +126,15 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Case(CaseError::NotFound { .. } | CaseError::NoDossier { .. }) => {
             StatusCode::NOT_FOUND
         }
+        // What was written cannot be recorded as it stands (an assessment or correction).
+        AppError::Case(
+            CaseError::NoFacts { .. }
+            | CaseError::BadFact { .. }
+            | CaseError::UnknownFact { .. }
+            | CaseError::FixedFact { .. }
+            | CaseError::NotAssessed { .. }
+            | CaseError::CorrectionWithoutReason { .. },
+        ) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Case(_) => StatusCode::CONFLICT,
         AppError::Store(_) | AppError::Watch { .. } | AppError::Exists(_) => {
             StatusCode::INTERNAL_SERVER_ERROR

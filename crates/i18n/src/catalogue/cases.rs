@@ -59,6 +59,7 @@ pub fn case_error(e: &E, l: Lang) -> String {
     let text = record(e, l)
         .or_else(|| choice(e, l))
         .or_else(|| continuity(e, l))
+        .or_else(|| rejudging(e, l))
         .unwrap_or_else(|| format!("{e:?}"));
     crate::prose(&text, l)
 }
@@ -127,9 +128,9 @@ fn record(e: &E, l: Lang) -> Option<String> {
         }
         E::Ineligible { id } => m(
             l,
-            format!("dossier {id} werd bij de aanmelding niet toelaatbaar bevonden; het kan niet starten"),
-            format!("le dossier {id} a été jugé non admissible à l'orientation ; il ne peut pas démarrer"),
-            format!("case {id} was judged ineligible on referral; it cannot start"),
+            format!("dossier {id} werd niet toelaatbaar bevonden (bij de aanmelding of een latere beoordeling); het kan niet starten"),
+            format!("le dossier {id} a été jugé non admissible (à l'orientation ou lors d'une évaluation ultérieure) ; il ne peut pas démarrer"),
+            format!("case {id} was judged ineligible (on referral or at a later assessment); it cannot start"),
         ),
         E::GateNotPassed { id, step, evaluation, decision } => m(
             l,
@@ -299,6 +300,72 @@ fn continuity(e: &E, l: Lang) -> Option<String> {
             format!("le dossier {id} s'est terminé le {ended} ; la version {version} ne permet de le rouvrir que dans les {within} — orientez à nouveau le client comme un nouveau dossier"),
             format!("case {id} ended on {ended}; version {version} allows re-opening within {within} only — refer the client again as a new case"),
         ),
+        _ => return None,
+    })
+}
+
+/// Refusals of an assessment or a correction recorded after the referral.
+fn rejudging(e: &E, l: Lang) -> Option<String> {
+    let field = |f: &str| q(l, &crate::vocabulary::field_label(f, l));
+    Some(match e {
+        E::RejudgeEnded { id, state } => m(
+            l,
+            format!("dossier {id} is {}: een beoordeling of correctie wordt enkel vastgelegd voor een dossier dat nog loopt", state_word(*state, l)),
+            format!("le dossier {id} est {} : une évaluation ou une correction ne s'enregistre que pour un dossier en cours", state_word(*state, l)),
+            format!("case {id} is {state}: an assessment or correction is recorded only for a case still running"),
+        ),
+        E::CorrectionWithoutReason { id } => m(
+            l,
+            format!("een correctie van dossier {id} heeft een reden nodig (voor de audit): zeg waarom het gegeven fout was"),
+            format!("une correction du dossier {id} demande une raison (pour l'audit) : dites pourquoi la donnée était erronée"),
+            format!("a correction of case {id} needs a reason (for the audit): say why the fact was wrong"),
+        ),
+        E::NoFacts { id } => m(
+            l,
+            format!("niets vast te leggen voor dossier {id}: geef minstens één gegeven met zijn waarde (bv. motivated=ja)"),
+            format!("rien à enregistrer pour le dossier {id} : donnez au moins une donnée avec sa valeur (p. ex. motivated=oui)"),
+            format!("nothing to record for case {id}: give at least one fact with its value (e.g. motivated=yes)"),
+        ),
+        E::ReferralErased { id } => m(
+            l,
+            format!("de persoonsgegevens van dossier {id} zijn gewist: er valt niets opnieuw te beoordelen"),
+            format!("les données personnelles du dossier {id} sont effacées : il n'y a rien à réévaluer"),
+            format!("the personal data of case {id} were erased: there is nothing to judge again"),
+        ),
+        E::BadFact { field: f, problem } => m(
+            l,
+            format!("{}: {}", field(f), super::referral::value_error(problem, l)),
+            format!("{} : {}", field(f), super::referral::value_error(problem, l)),
+            format!("{}: {}", field(f), super::referral::value_error(problem, l)),
+        ),
+        E::UnknownFact { given, suggestion } => m(
+            l,
+            format!("{} is geen gegeven van een aanmelding{}", q(l, given), meant(suggestion.as_deref(), l)),
+            format!("{} n'est pas une donnée d'une orientation{}", q(l, given), meant(suggestion.as_deref(), l)),
+            format!("{} is not a referral fact{}", q(l, given), meant(suggestion.as_deref(), l)),
+        ),
+        E::FixedFact { field: f } => m(
+            l,
+            format!("{} wordt achteraf niet gewijzigd: meld de cliënt opnieuw aan als het fout was", field(f)),
+            format!("{} ne se modifie pas après coup : orientez à nouveau le client s'il était erroné", field(f)),
+            format!("{} is not changed afterwards: refer the client again if it was wrong", field(f)),
+        ),
+        E::NotAssessed { field: f, version, assessed } => {
+            let list = |l| {
+                let words: Vec<String> = assessed.iter().map(|a| field(a)).collect();
+                if words.is_empty() {
+                    m(l, "geen".to_string(), "aucune".to_string(), "none".to_string())
+                } else {
+                    words.join(", ")
+                }
+            };
+            m(
+                l,
+                format!("geen beoordeelde regel van versie {version} leest {}: een feit wordt gecorrigeerd, met een reden (`case correct`); beoordeeld worden: {}", field(f), list(l)),
+                format!("aucune règle évaluée de la version {version} ne lit {} : un fait se corrige, avec une raison (`case correct`) ; sont évaluées : {}", field(f), list(l)),
+                format!("no assessed rule of version {version} reads {}: a fact is corrected, with a reason (`case correct`); assessed are: {}", field(f), list(l)),
+            )
+        }
         _ => return None,
     })
 }

@@ -114,6 +114,7 @@ fn actions(
         }
     };
     let allowed = view.case.state.allowed();
+    let assessed = assessed_facts(compiled, &view.case.version);
     let open: Vec<_> = version
         .evaluations
         .iter()
@@ -163,6 +164,36 @@ fn actions(
         @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
         @if (allowed.contains(&Action::Reopen) && version.reopen.is_some()) || (view.case.state == traject_cases::CaseState::NotStarted && version.reopen.as_ref().is_some_and(|p| p.not_started)) { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
         @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), exits(ExitKind::NotStarted))) }
+        @if !assessed.is_empty() && view.case.state.is_open() {
+            (form("assess", t(lang, "Beoordeling vastleggen", "Enregistrer l'évaluation des critères", "Record assessment"), assess_fields(&assessed, lang)))
+        }
+    }
+}
+
+/// Yes/no facts an assessed rule of the case's version reads (a motivation talk's outcome).
+fn assessed_facts(compiled: &CompiledProgram, version: &str) -> Vec<&'static str> {
+    compiled
+        .version(version)
+        .map(|(_, cv)| cv.fields_read_by(traject_model::program::model::Mode::Assessed))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|f| traject_model::referral::bool_index(f).is_some())
+        .collect()
+}
+
+/// The assessment form's fields: each assessed fact, answered yes or no, or left alone.
+fn assess_fields(assessed: &[&str], lang: Lang) -> Markup {
+    html! {
+        p.help { (t(lang, "Wat het gesprek uitwees over de criteria die een maatschappelijk werker beoordeelt; het oordeel wordt opnieuw bepaald.", "Ce que l'entretien a montré pour les critères qu'un travailleur social évalue ; le verdict est établi à nouveau.", "What the talk showed for the criteria a social worker assesses; the verdict is judged again.")) }
+        @for f in assessed {
+            label { (traject_i18n::vocabulary::field_label(f, lang)) " "
+                select name=(format!("fact.{f}")) {
+                    option value="" { (t(lang, "niet beoordeeld", "non évalué", "not assessed")) }
+                    option value="yes" { (t(lang, "ja", "oui", "yes")) }
+                    option value="no" { (t(lang, "nee", "non", "no")) }
+                }
+            }
+        }
     }
 }
 
@@ -214,7 +245,7 @@ fn case_page(
             dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (dossier.clone().unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
-            dt { (t(lang, "Oordeel bij aanmelding", "Verdict à l'orientation", "Verdict on referral")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
+            dt { (t(lang, "Oordeel over de toelating", "Verdict d'admission", "Eligibility verdict")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
             dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }
             dt { (t(lang, "Aangemeld", "Orienté", "Referred")) } dd { (day(c.referral_date, lang)) }
             dt { (t(lang, "Gestart", "Démarré", "Started")) } dd { (on(&c.started_on)) }
@@ -245,6 +276,27 @@ pub async fn case_file(
         Ok((StatusCode::OK, case_page(server, user, store, id, None)?.1))
     })
     .await
+}
+
+/// The assessment form: each assessed fact answered (`fact.FIELD` = yes or no; left empty, not
+/// recorded), the referral judged again.
+fn assess(
+    server: &Server,
+    user: &SessionUser,
+    store: &mut traject_store::Store,
+    id: i64,
+    pairs: &[(String, String)],
+) -> Result<(), Failure> {
+    let facts: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("fact.")?.to_string(), v.trim().to_string())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let judgement = traject_cases::Judgement::Assessment;
+    let ctx = user.ctx(server.today());
+    let programs: &dyn traject_app::Programs = &server.catalogue;
+    cases::rejudge(store, programs, id, judgement, &facts, None, &ctx)?;
+    Ok(())
 }
 
 fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
@@ -293,7 +345,13 @@ pub async fn case_action(
         user.ctx(server.today())
             .require(traject_app::Need::ChangeCases)?;
         let id = crate::api::case_id(&id)?;
-        match action_body(&pairs).and_then(|b| act_on(server, user, store, id, &action, b)) {
+        let acted = if action == "assess" {
+            assess(server, user, store, id, &pairs)
+        } else {
+            action_body(&pairs)
+                .and_then(|b| act_on(server, user, store, id, &action, b).map(|_| ()))
+        };
+        match acted {
             Ok(_) => Ok(Ok(id)),
             Err(f)
                 if f.status == StatusCode::CONFLICT
