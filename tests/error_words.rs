@@ -352,6 +352,11 @@ fn app_samples() -> Vec<AppError> {
             months: 60,
         }),
         AppError::Setting(SettingError::OptionSyntax { given: "x".into() }),
+        AppError::Setting(SettingError::NothingToBacktest {
+            from: "2016-02-01".parse().unwrap(),
+            to: "2016-01-01".parse().unwrap(),
+            history: Some(("2015-10-01".parse().unwrap(), "2016-06-30".parse().unwrap())),
+        }),
         AppError::Model(ModelError::NoDemand {
             version: "2016".into(),
         }),

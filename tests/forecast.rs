@@ -476,3 +476,275 @@ fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
         lines.join("\n")
     );
 }
+
+/// An eligible Antwerp 2016 referral of `on`.
+fn referral_2016(id: usize, on: NaiveDate) -> Referral {
+    let mut r = Referral::default();
+    let (id, date) = (format!("a{id:05}"), on.to_string());
+    for (field, value) in [
+        ("id", id.as_str()),
+        ("referral_date", date.as_str()),
+        ("birth_date", "1988-05-01"),
+        ("nationality", "SY"),
+        ("residence_status", "recognised_refugee"),
+        ("residence_ocmw", "antwerpen"),
+        ("income_support", "leefloon"),
+        ("small_social_network", "true"),
+        ("social_worker_approved", "true"),
+    ] {
+        let ty: FieldType = FIELDS.iter().find(|(n, _)| *n == field).unwrap().1;
+        r.set_text(field, ty, value).unwrap();
+    }
+    r
+}
+
+/// AMIE Antwerp from 01/10/2015 to 31/05/2016 rebuilt through the engine from the seed's
+/// figures (001:25-33, 001:192-210): the referrals of each month spread over it (19, 5, 8, 4,
+/// 12, 19, 10, 10), one in eight never starting (11 of 85), everyone else starting as the
+/// capacity allows (25, then 50 from 01/12/2015); at a track's end of six months the first
+/// twelve close (12 finished by the report) and the others are extended by three months.
+fn antwerp_2015_16(store: &mut Store) {
+    let programs = FilePrograms::here();
+    let compiled = programs.open("antwerpen", &LoadOptions::default()).unwrap();
+    let months = [19, 5, 8, 4, 12, 19, 10, 10];
+    let mut referrals: Vec<NaiveDate> = Vec::new();
+    for (i, n) in months.iter().enumerate() {
+        let first = day("2015-10-01") + chrono::Months::new(i as u32);
+        let days = ((first + chrono::Months::new(1)) - first).num_days();
+        referrals.extend((0..*n).map(|k| first + chrono::Days::new((k * days / n) as u64)));
+    }
+    let (mut closed, mut n) = (0, 0);
+    let mut today = day("2015-10-01");
+    while today <= day("2016-05-31") {
+        let c = ctx(today);
+        let ending: Vec<traject_store::CaseRow> = store
+            .list(None, None, Scope::ALL, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.state.is_running() && c.ends_on == Some(today))
+            .collect();
+        for row in ending {
+            if closed < 12 {
+                closed += 1;
+                cases::finish(store, &programs, row.id, Ending::Close, "completed", &c).unwrap();
+            }
+        }
+        for _ in referrals.iter().filter(|d| **d == today) {
+            n += 1;
+            let created = cases::new_case(store, &compiled, &referral_2016(n, today), &c).unwrap();
+            if n % 8 == 0 {
+                let reason = "no_help_request";
+                cases::finish(store, &programs, created.id, Ending::NotStart, reason, &c).unwrap();
+            } else {
+                cases::start(store, &programs, created.id, None, &c).unwrap();
+            }
+        }
+        today = today.succ_opt().unwrap();
+    }
+}
+
+#[test]
+fn forecasts_of_early_2016_would_have_seen_antwerps_waiting_list_coming() {
+    let mut store = Store::in_memory().unwrap();
+    antwerp_2015_16(&mut store);
+    let p = antwerpen();
+    // The rebuilt history as the seed tells it: 36 referred by the end of January, about 30
+    // active then; the team full and a waiting list by May.
+    let on = |d: &str| {
+        let cases = history::timelines(store.histories("antwerpen", Some(day(d))).unwrap());
+        history::snapshot(&cases, day(d), 0.0)
+    };
+    let (feb, may) = (on("2016-01-31"), on("2016-05-31"));
+    eprintln!(
+        "rebuilt: 31/01/2016 {} active {} waiting; 31/05/2016 {} active {} waiting",
+        feb.active, feb.waiting, may.active, may.waiting
+    );
+    assert!(
+        (29..=32).contains(&feb.active) && feb.waiting == 0,
+        "{feb:?}"
+    );
+    assert!(may.active == 50 && may.waiting > 0, "{may:?}");
+    let mut lines = Vec::new();
+    for (origin, june) in [("2016-02-01", 4), ("2016-03-01", 3), ("2016-04-01", 2)] {
+        let c = ctx(day(origin));
+        let from = FromStore {
+            store: &store,
+            from: c.on,
+            history: None,
+            ctx: &c,
+        };
+        let r = forecast::forecast(
+            &p,
+            &Forecast::default(),
+            Some(from),
+            &settings(6, 400),
+            &|_, _| {},
+        )
+        .unwrap();
+        assert_eq!(r.version, "2016", "the version in force on {origin}");
+        let m = &r.summary.monthly[june];
+        assert_eq!(m.calendar.as_deref(), Some("2016-06"));
+        lines.push(format!(
+            "{origin}: June waiting p10 {} p50 {} p90 {} (active p50 {}, capacity {})",
+            m.waiting_p10, m.waiting_p50, m.waiting_p90, m.active_p50, m.capacity
+        ));
+        // Five waited at the time of the mid-2016 report (001:192-207), taken as June.
+        assert!(
+            m.waiting_p10 <= 5.0 && 5.0 <= m.waiting_p90,
+            "{origin}: 5 waiting is outside the band\n{}",
+            lines.join("\n")
+        );
+        assert!(
+            m.waiting_p50 > 0.0,
+            "{origin}: no waiting list by June\n{}",
+            lines.join("\n")
+        );
+        assert_eq!(m.capacity, 50);
+    }
+    eprintln!("{}", lines.join("\n"));
+    // The backtest over the rebuilt history: forecasts from January to April 2016.
+    let c = ctx(day("2016-06-01"));
+    let ask = traject_app::backtest::BacktestAsk {
+        from: Some(day("2016-01-01")),
+        to: Some(day("2016-04-01")),
+        horizon: 3,
+        until: None,
+    };
+    let b = traject_app::backtest::backtest(&p, &store, ask, &settings(3, 400), &c).unwrap();
+    eprintln!(
+        "{}",
+        traject_render::backtest::text(&b, traject_i18n::Lang::En, "AMIE")
+    );
+    assert_eq!(b.origins.len(), 4);
+    assert!(b.origins.iter().all(|o| o.version == "2016"));
+    assert!(b.overall.points >= 8, "{:?}", b.overall);
+    // What `simulate --db --from 2016-06-01` quotes: the six months before, as known then.
+    let latest =
+        traject_app::backtest::latest(&p, &store, day("2016-06-01"), &settings(6, 200), &c)
+            .expect("five months of history before June");
+    assert!(latest.origins >= 2 && latest.points > 0, "{latest:?}");
+}
+
+#[test]
+fn the_backtest_command_on_a_store_of_known_demand_holds_near_the_nominal_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("synthetic.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        synthetic_history(&mut store, day("2022-01-01"), day("2024-12-31"), 8.0);
+    }
+    let db = db.to_str().unwrap();
+    let args = [
+        "backtest",
+        "--program",
+        "antwerpen",
+        "--db",
+        db,
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2024-06-01",
+        "--horizon",
+        "6",
+        "--runs",
+        "300",
+    ];
+    let out = succeed(&[&args[..], &["--format", "json"]].concat());
+    let b: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let overall = &b["overall"];
+    let coverage = overall["waiting_coverage"].as_f64().unwrap();
+    let active = overall["active_coverage"].as_f64().unwrap();
+    eprintln!(
+        "synthetic backtest: {} forecasts, {} points, waiting {coverage}, active {active}",
+        overall["origins"], overall["points"]
+    );
+    assert_eq!(overall["origins"], 6);
+    assert_eq!(
+        overall["points"],
+        6 * 6,
+        "every horizon month lies within the history"
+    );
+    assert!(
+        (0.6..=1.0).contains(&coverage),
+        "waiting coverage {coverage}"
+    );
+    assert!((0.6..=1.0).contains(&active), "active coverage {active}");
+    assert!(b["origins"][0]["points"][0]["on"] == "2024-02-01");
+    // The text and CSV forms of the same backtest.
+    let text = succeed(&[&args[..], &["--lang", "nl"]].concat());
+    assert!(
+        text.contains("terugtoets 6 voorspellingen") && text.contains("nominaal 80"),
+        "{text}"
+    );
+    let csv = succeed(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(csv.lines().count(), 1 + 36, "{csv}");
+    // A period outside the history is refused with what the history holds.
+    let out = Command::cargo_bin("traject")
+        .unwrap()
+        .env("LC_ALL", "C")
+        .current_dir(root())
+        .args([
+            "backtest",
+            "--program",
+            "antwerpen",
+            "--db",
+            db,
+            "--from",
+            "2030-01-01",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "a setting out of reach: {err}");
+    assert!(
+        err.contains("no month to test") && err.contains("history runs from"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_forecast_from_the_store_uses_the_version_in_force_and_switches_within_its_horizon() {
+    let store = Store::in_memory().unwrap();
+    let p = antwerpen();
+    let c = ctx(day("2021-10-01"));
+    let from = FromStore {
+        store: &store,
+        from: c.on,
+        history: None,
+        ctx: &c,
+    };
+    let r = forecast::forecast(
+        &p,
+        &Forecast::default(),
+        Some(from),
+        &settings(6, 50),
+        &|_, _| {},
+    )
+    .unwrap();
+    // 2020 in force on 01/10/2021: 2 FTE at its demand's assumed 25; 2022 from 01/01/2022:
+    // 2 FTE × 20.
+    assert_eq!(r.version, "2020");
+    let capacity: Vec<u32> = r.summary.monthly.iter().map(|m| m.capacity).collect();
+    assert_eq!(capacity, vec![50, 50, 50, 40, 40, 40], "October to March");
+    assert_eq!(r.later_versions.len(), 1);
+    assert_eq!(r.later_versions[0].version, "2022");
+    assert_eq!(r.later_versions[0].from, day("2022-01-01"));
+    assert_eq!(r.later_versions[0].capacity, Some(40));
+    let reader = traject_render::simulation::Reader {
+        lang: traject_i18n::Lang::Nl,
+        name: "AMIE",
+    };
+    let text = traject_render::simulation::text(&r, reader);
+    assert!(
+        text.contains("versie 2022 geldt vanaf 01/01/2022"),
+        "{text}"
+    );
+    // A version asked for stays in force all along.
+    let forced = Forecast {
+        version: Some("2020".into()),
+        ..Default::default()
+    };
+    let r = forecast::forecast(&p, &forced, Some(from), &settings(6, 50), &|_, _| {}).unwrap();
+    assert!(r.later_versions.is_empty());
+    assert!(r.summary.monthly.iter().all(|m| m.capacity == 50));
+}

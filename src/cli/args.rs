@@ -90,6 +90,12 @@ pub enum Command {
         after_help = "Examples:\n  traject demand --program <id> --db cases.db\n  traject demand --program <id> --db cases.db --history 2023-01-01..2024-12-31 --format yaml\n\nA figure with too few observations (under 20 cases, or 3 months for the referral rate) is the programme's own, marked `programme`. --format yaml prints a `demand:` block to paste into the programme, with its source."
     )]
     Demand(DemandArgs),
+    /// How good the forecasts are: a forecast at the start of each month of a period, from the
+    /// case store as it stood then, against what the store shows happened.
+    #[command(
+        after_help = "Examples:\n  traject backtest --program <id> --db cases.db\n  traject backtest --program <id> --db cases.db --from 2016-02-01 --to 2016-04-01 --horizon 6 --format json\n\nEach forecast reads only the events dated before its day (the business date, not when they were recorded). Per horizon month: the share of observed values inside the p10–p90 band (nominally 80%), the mean absolute error of the median and its bias, for the active cases and the waiting list. Default period: from three months after the first referral to a month before the last event."
+    )]
+    Backtest(BacktestArgs),
     /// Personal data past the programmes' retention periods.
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -634,6 +640,41 @@ pub enum DemandFormat {
     Text,
     Json,
     Yaml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BacktestFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+pub struct BacktestArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Path or bundled programme id.
+    #[arg(long)]
+    pub program: String,
+    /// The first forecast day (moved to the first of its month).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// The last forecast day (moved to the first of its month).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Months each forecast looks ahead.
+    #[arg(long, default_value_t = 6)]
+    pub horizon: usize,
+    /// Simulation runs per forecast.
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The most work each forecast may do, in simulated referrals.
+    #[arg(long, value_name = "REFERRALS", default_value_t = traject_app::Limits::COMMAND_LINE.simulated_work)]
+    pub max_work: u64,
+    #[arg(long, value_enum, default_value_t = BacktestFormat::Text)]
+    pub format: BacktestFormat,
 }
 
 #[derive(clap::Args)]

@@ -72,6 +72,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Diff(args) => cmd_diff(args),
         Command::Watch(args) => cmd_watch(args),
         Command::Demand(args) => cmd_demand(args),
+        Command::Backtest(args) => cmd_backtest(args),
         Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
@@ -514,7 +515,10 @@ fn cmd_simulate(args: SimulateArgs) -> Verb {
         }
         return Ok(Done::Success);
     }
-    let r = forecast::forecast(&loaded, &ask, from_store, &settings, &render::progress)?;
+    let mut r = forecast::forecast(&loaded, &ask, from_store, &settings, &render::progress)?;
+    if let Some(f) = from_store {
+        r.reliability = traject_app::backtest::latest(&loaded, f.store, f.from, &settings, &ctx);
+    }
     simulation_out(&args, &r, reader)
 }
 
@@ -551,6 +555,41 @@ fn simulate_mmc(args: &SimulateArgs, settings: &forecast::Settings) -> Verb {
     match args.format {
         SimFormat::Json => print_json(&r),
         _ => println!("{}", render::mmc_line(&r)),
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_backtest(args: BacktestArgs) -> Verb {
+    let loaded = traject_app::Programs::load(
+        &FilePrograms::here(),
+        &args.program,
+        &LoadOptions::default(),
+    )?;
+    let (db, ctx) = cases::open_as(&args.store)?;
+    let settings = forecast::Settings {
+        months: args.horizon,
+        runs: args.runs,
+        seed: args.seed,
+        limits: traject_app::Limits {
+            simulated_work: args.max_work,
+            ..traject_app::Limits::COMMAND_LINE
+        },
+    };
+    let ask = traject_app::backtest::BacktestAsk {
+        from: args.from,
+        to: args.to,
+        horizon: args.horizon,
+        until: None,
+    };
+    let b = traject_app::backtest::backtest(&loaded, &db, ask, &settings, &ctx)?;
+    match args.format {
+        BacktestFormat::Json => print_json(&b),
+        BacktestFormat::Csv => print!("{}", traject_render::backtest::csv(&b)),
+        BacktestFormat::Text => {
+            let lang = args.store.lang.unwrap_or(loaded.spec.society_language);
+            let name = loaded.spec.name.get(lang, loaded.spec.society_language);
+            print!("{}", traject_render::backtest::text(&b, lang, name));
+        }
     }
     Ok(Done::Success)
 }

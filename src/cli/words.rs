@@ -174,7 +174,9 @@ fn setting_error(e: &SettingError, l: Lang) -> Option<String> {
             format!("--option {} : écrivez ID=CHOIX, p. ex. --option art60_exclusion_2022=dropped", q(l, given)),
             format!("--option {}: write ID=CHOICE, e.g. --option art60_exclusion_2022=dropped", q(l, given)),
         ),
-        SettingError::WhatIfSize { .. } | SettingError::DeadlinePassed { .. } => return None,
+        SettingError::WhatIfSize { .. }
+        | SettingError::DeadlinePassed { .. }
+        | SettingError::NothingToBacktest { .. } => return None,
     })
 }
 

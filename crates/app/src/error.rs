@@ -171,6 +171,13 @@ pub enum SettingError {
     OptionSyntax {
         given: String,
     },
+    /// A backtest with no month to test: the period lies outside the store's history (or the
+    /// store holds no case of the programme).
+    NothingToBacktest {
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        history: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    },
 }
 
 /// A setting of a forecast a person chooses (the command line names it by its flag, a page

@@ -13,11 +13,12 @@ use traject_model::program::model::Version;
 use traject_model::program::LoadError;
 use traject_model::program::Program;
 use traject_sim::history;
-use traject_sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport};
+use traject_sim::report::{FtePoint, MmcReport, ProgrammeReport, SolveReport, VersionSwitch};
 use traject_sim::{self as sim, Config};
 use traject_store::Store;
 
 /// How long, how often and from which seed to simulate, and within which limits.
+#[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub months: usize,
     pub runs: usize,
@@ -47,11 +48,9 @@ impl Settings {
     /// Refuse a simulation of `model` above the work limit: the expected referrals over the
     /// horizon, the cases already there, and a record per month, times the runs.
     fn admit(&self, model: &sim::Model, evaluations: f64) -> Result<(), SettingError> {
-        let year: f64 = model.arrivals_per_month.iter().sum();
-        let rest: f64 = (0..self.months % 12)
-            .map(|m| model.arrivals_per_month[(model.start_month + m) % 12])
+        let referrals: f64 = (0..self.months)
+            .map(|m| model.arrivals_in(m)[(model.start_month + m) % 12])
             .sum();
-        let referrals = (self.months / 12) as f64 * year + rest;
         let initial =
             (model.initial.active_remaining_days.len() + model.initial.waiting_days.len()) as f64;
         let per_run = referrals + initial + self.months as f64;
@@ -125,6 +124,8 @@ impl FromStore<'_> {
 
 /// Forecast a programme version: from an empty start with the programme's demand, or — with
 /// a store — from the cases as they stand on a day, with the demand learnt from the history.
+/// Without `--version`, the version in force on that day, and each version coming into force
+/// within the horizon takes over on its first day.
 pub fn forecast(
     program: &Program,
     ask: &Forecast,
@@ -132,8 +133,75 @@ pub fn forecast(
     s: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ProgrammeReport, AppError> {
+    let known = store.map(|f| f.from);
+    forecast_knowing(program, ask, store.zip(known), s, progress)
+}
+
+/// `forecast`, from the store as it was known up to a day: the forecast day itself (what
+/// happened on it counts), or the day before for a backtest that must not look ahead.
+pub(crate) fn forecast_knowing(
+    program: &Program,
+    ask: &Forecast,
+    store: Option<(FromStore, NaiveDate)>,
+    s: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ProgrammeReport, AppError> {
     s.checked()?;
-    let v = program.pick_version(ask.version.as_deref())?;
+    checked_ask(ask)?;
+    let v = match (ask.version.as_deref(), store) {
+        (None, Some((f, _))) => program
+            .version_on(f.from)
+            .or_else(|_| program.pick_version(None))?,
+        (id, _) => program.pick_version(id)?,
+    };
+    let sc = &ask.scenario;
+    let mut model = sim::model_with(v, ask.fte, sc.norm)?;
+    let start = store.map_or(v.valid_from, |(f, _)| f.from);
+    model.start_month = start.month0() as usize;
+    let (report_start, calibration) = match store {
+        Some((f, known)) => {
+            let (snapshot, cal) = from_store(&mut model, program, v, f, known)?;
+            (Some(snapshot), Some(cal))
+        }
+        None => (None, None),
+    };
+    staff_over_time(&mut model, v, ask, start)?;
+    let later_versions = if ask.version.is_none() {
+        later_versions(&mut model, program, v, ask, (start, s.months))
+    } else {
+        Vec::new()
+    };
+    if let Some(factor) = sc.demand_factor {
+        let profiles = std::iter::once(&mut model.arrivals_per_month)
+            .chain(model.arrivals_from.iter_mut().map(|(_, a)| a));
+        profiles.flatten().for_each(|a| *a *= factor);
+    }
+    s.admit(&model, 1.0)?;
+    let cfg = s.config();
+    let mut results = s.finished(sim::run_all(&model, &cfg, progress))?;
+    let mut summary = sim::summarise(&model, &cfg, &mut results);
+    drop(results);
+    for (i, m) in summary.monthly.iter_mut().enumerate() {
+        let month = start + chrono::Months::new(i as u32);
+        m.calendar = Some(month.format("%Y-%m").to_string());
+    }
+    Ok(ProgrammeReport {
+        program: program.spec.id.clone(),
+        version: v.id.clone(),
+        fte: ask.fte.unwrap_or_else(|| v.caseload_fte_on(start)),
+        seed: s.seed,
+        scenario: (!sc.name.is_empty()).then(|| sc.name.clone()),
+        from: store.map(|(f, _)| f.from),
+        start: report_start,
+        calibration,
+        later_versions,
+        reliability: None,
+        summary,
+    })
+}
+
+/// The settings a person gave, each within its range.
+fn checked_ask(ask: &Forecast) -> Result<(), AppError> {
     let sc = &ask.scenario;
     in_range(Setting::Fte, ask.fte)?;
     in_range(Setting::DemandFactor, sc.demand_factor)?;
@@ -153,54 +221,88 @@ pub fn forecast(
             .into());
         }
     }
-    let mut model = sim::model_with(v, ask.fte, sc.norm)?;
-    let start = store.map_or(v.valid_from, |f| f.from);
-    model.start_month = start.month0() as usize;
-    let mut report_start = None;
-    let mut calibration = None;
-    if let Some(f) = store {
-        f.ctx.require(Need::Figures)?;
-        let cases = history::timelines(f.store.histories(&program.spec.id, Some(f.from))?);
-        let stay = sim::mean_service_days(&model);
-        let snapshot = history::snapshot(&cases, f.from, stay);
-        let (from, to) = f.window();
-        let demand = v.demand.as_ref().expect("model_with checked the demand");
-        let cal = history::calibrate(&cases, from, to, demand);
-        cal.apply(&mut model);
-        model.initial = sim::Initial {
-            active_remaining_days: snapshot.active_remaining_days.clone(),
-            waiting_days: snapshot.waiting_days.clone(),
-        };
-        report_start = Some(snapshot);
-        calibration = Some(cal);
+    Ok(())
+}
+
+/// Start `model` from the store: the caseload as it stood on the day (the events dated up to
+/// `known`), the demand learnt from the window of history.
+fn from_store(
+    model: &mut sim::Model,
+    program: &Program,
+    v: &Version,
+    f: FromStore,
+    known: NaiveDate,
+) -> Result<(history::Snapshot, history::Calibration), AppError> {
+    f.ctx.require(Need::Figures)?;
+    let cases = history::timelines(f.store.histories(&program.spec.id, Some(known))?);
+    let stay = sim::mean_service_days(model);
+    let snapshot = history::snapshot(&cases, f.from, stay);
+    let (from, to) = f.window();
+    let demand = v.demand.as_ref().expect("model_with checked the demand");
+    let cal = history::calibrate(&cases, from, to, demand);
+    cal.apply(model);
+    model.initial = sim::Initial {
+        active_remaining_days: snapshot.active_remaining_days.clone(),
+        waiting_days: snapshot.waiting_days.clone(),
+    };
+    Ok((snapshot, cal))
+}
+
+/// The versions coming into force within `months` after `start`: from its first day each one's
+/// capacity (unless the FTE is fixed for the run, with its own dated staff) and its demand
+/// profile (as the programme states it) take over.
+fn later_versions(
+    model: &mut sim::Model,
+    program: &Program,
+    v: &Version,
+    ask: &Forecast,
+    (start, months): (NaiveDate, usize),
+) -> Vec<VersionSwitch> {
+    let end = start + chrono::Months::new(months as u32);
+    let mut later: Vec<&Version> = program
+        .spec
+        .versions
+        .iter()
+        .filter(|x| x.valid_from > start.max(v.valid_from) && x.valid_from < end)
+        .collect();
+    later.sort_by_key(|x| x.valid_from);
+    let norm = ask.scenario.norm;
+    let mut switches = Vec::new();
+    for x in later {
+        let day = (x.valid_from - start).num_days() as f64;
+        let capacity = capacity_on(x, norm, x.valid_from);
+        if ask.fte.is_none() {
+            if let Some(c) = capacity {
+                model.capacity_changes.push((day, c));
+            }
+            let to = x.valid_to.unwrap_or(end).min(end);
+            for d in x.staffing_changes(x.valid_from, to) {
+                if let Some(c) = capacity_on(x, norm, d) {
+                    model
+                        .capacity_changes
+                        .push(((d - start).num_days() as f64, c));
+                }
+            }
+        }
+        if let Some(d) = &x.demand {
+            let mut profile = [0.0; 12];
+            profile.copy_from_slice(&d.referrals_per_month[..12]);
+            model
+                .arrivals_from
+                .push(((day / sim::MONTH_DAYS) as usize, profile));
+        }
+        // Its tracks (and their lengths) for the cases that start from then on.
+        if let Ok(m) = sim::model_with(x, ask.fte.or(Some(1.0)), norm.or(Some(1.0))) {
+            model.service_from.push((day, m.service));
+        }
+        switches.push(VersionSwitch {
+            version: x.id.clone(),
+            from: x.valid_from,
+            capacity,
+        });
     }
-    if let Some(factor) = sc.demand_factor {
-        model
-            .arrivals_per_month
-            .iter_mut()
-            .for_each(|a| *a *= factor);
-    }
-    staff_over_time(&mut model, v, ask, start)?;
-    s.admit(&model, 1.0)?;
-    let cfg = s.config();
-    let mut results = s.finished(sim::run_all(&model, &cfg, progress))?;
-    let mut summary = sim::summarise(&model, &cfg, &mut results);
-    drop(results);
-    for (i, m) in summary.monthly.iter_mut().enumerate() {
-        let month = start + chrono::Months::new(i as u32);
-        m.calendar = Some(month.format("%Y-%m").to_string());
-    }
-    Ok(ProgrammeReport {
-        program: program.spec.id.clone(),
-        version: v.id.clone(),
-        fte: ask.fte.unwrap_or_else(|| v.caseload_fte_on(start)),
-        seed: s.seed,
-        scenario: (!sc.name.is_empty()).then(|| sc.name.clone()),
-        from: store.map(|f| f.from),
-        start: report_start,
-        calibration,
-        summary,
-    })
+    model.capacity_changes.sort_by(|a, b| a.0.total_cmp(&b.0));
+    switches
 }
 
 /// The capacity on the first day and its changes after: the version's dated staffing steps
@@ -224,9 +326,9 @@ fn staff_over_time(
 /// The capacity on `day` with the staff in force that day (a norm tried instead of the
 /// programme's counts alone, like `sim::model_with`).
 fn capacity_on(v: &Version, norm: Option<f64>, day: NaiveDate) -> Option<u32> {
-    match norm {
-        Some(n) => Some((v.caseload_fte_on(day) * n + 1e-9).floor() as u32),
-        None => v.capacity_limit_on(day),
+    match (norm, v.capacity_limit_on(day)) {
+        (None, Some(c)) => Some(c),
+        _ => sim::norm_of(v, norm).map(|n| (v.caseload_fte_on(day) * n + 1e-9).floor() as u32),
     }
 }
 

@@ -4,6 +4,7 @@
 //! their input, call these and render the typed results; nothing here prints, exits or reads
 //! arguments. Who may do what (the actor's role) is checked here, once, for every front end.
 
+pub mod backtest;
 pub mod cases;
 pub mod catalogue;
 pub mod config;

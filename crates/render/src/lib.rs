@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod activity;
+pub mod backtest;
 pub mod batch;
 pub mod diff;
 pub mod explain;

@@ -91,6 +91,7 @@ pub fn text(r: &ProgrammeReport, w: Reader) -> String {
     if let Some(c) = &r.calibration {
         out.push_str(&calibration_text(c, w));
     }
+    out.push_str(&later_and_reliability(r, w));
     let _ = writeln!(
         out,
         "  {}: {} {}, p90 {}, {} {} {}; {} {}",
@@ -224,6 +225,67 @@ fn monthly_table(s: &Summary, w: Reader, out: &mut String) {
     }
 }
 
+/// The versions taking over within the horizon, and how well forecasts from this store did.
+fn later_and_reliability(r: &ProgrammeReport, w: Reader) -> String {
+    let mut out = String::new();
+    for x in &r.later_versions {
+        let capacity = x.capacity.map_or_else(
+            || {
+                w.say(
+                    "geen caseloadnorm",
+                    "pas de norme de charge",
+                    "no caseload norm",
+                )
+                .to_string()
+            },
+            |c| count(f64::from(c), "case", w.lang),
+        );
+        let _ = writeln!(
+            out,
+            "  {} {} {} {} ({} {capacity}; {})",
+            w.say("versie", "version", "version"),
+            x.version,
+            w.say("geldt vanaf", "en vigueur dès le", "in force from"),
+            w.date(x.from),
+            w.say("capaciteit", "capacité", "capacity"),
+            w.say(
+                "haar vraagprofiel neemt over",
+                "son profil de demande prend le relais",
+                "its demand profile takes over"
+            ),
+        );
+    }
+    if let Some(b) = &r.reliability {
+        let _ = writeln!(
+            out,
+            "  {} ({} {}, {} {}): {} {} {}, {} {}",
+            w.say(
+                "betrouwbaarheid volgens de recentste terugtoets",
+                "fiabilité selon le dernier test rétrospectif",
+                "reliability by the latest backtest"
+            ),
+            b.origins,
+            w.say("voorspellingen", "prévisions", "forecasts"),
+            b.points,
+            w.say("punten", "points", "points"),
+            w.pct(b.waiting_coverage),
+            w.say(
+                "van de wachtlijsten binnen de p10–p90-band",
+                "des listes d'attente dans la bande p10–p90",
+                "of waiting lists inside the p10–p90 band"
+            ),
+            w.say("(nominaal 80%)", "(nominal 80%)", "(nominal 80%)"),
+            w.say(
+                "gemiddelde afwijking van de mediaan",
+                "écart moyen de la médiane",
+                "mean error of the median"
+            ),
+            w.n((b.waiting_mae * 10.0).round() / 10.0),
+        );
+    }
+    out
+}
+
 /// The learnt demand, one figure per line with where it comes from.
 pub fn calibration_text(c: &Calibration, w: Reader) -> String {
     let mut out = format!(
@@ -250,86 +312,98 @@ pub fn calibration_text(c: &Calibration, w: Reader) -> String {
         .iter()
         .map(|(t, x)| format!("{t} {}", f(*x)))
         .collect();
-    let mut line = |(nl, fr, en), value: String, n: u64, src: &str| {
-        let from = match src {
-            "case store" => w.say("dossierbestand", "dossiers", "case store"),
-            "programme" => w.say("programma", "programme", "programme"),
-            _ => "?",
+    let shape: Vec<String> = c
+        .shape
+        .value
+        .iter()
+        .map(|x| w.n((x * 100.0).round() / 100.0))
+        .collect();
+    let figure =
+        |words: (&'static str, &'static str, &'static str), value: String, n: u64, from: &str| {
+            (w.say(words.0, words.1, words.2), value, n, from.to_string())
         };
-        let _ = writeln!(
-            out,
-            "    {:<30} {value:<24} {from} (n = {n})",
-            w.say(nl, fr, en)
-        );
-    };
-    let r = &c.referrals_per_month;
-    line(
-        (
-            "doorverwijzingen per maand",
-            "orientations par mois",
-            "referrals per month",
+    let rows = [
+        figure(
+            (
+                "doorverwijzingen in een gemiddelde maand",
+                "orientations dans un mois moyen",
+                "referrals in an average month",
+            ),
+            f(c.referrals_per_month.value),
+            c.referrals_per_month.observations,
+            c.referrals_per_month.from,
         ),
-        f(r.value),
-        r.observations,
-        r.from,
-    );
-    let r = &c.not_started_share;
-    line(
-        ("nooit gestart", "jamais commencés", "never started"),
-        f(r.value),
-        r.observations,
-        r.from,
-    );
-    let r = &c.track_mix;
-    line(
-        (
-            "verdeling over trajecten",
-            "répartition des trajets",
-            "track mix",
+        figure(
+            (
+                "seizoen (januari tot december)",
+                "saisons (janvier à décembre)",
+                "seasons (January to December)",
+            ),
+            shape.join(" "),
+            c.shape.observations,
+            c.shape.from,
         ),
-        mix.join(", "),
-        r.observations,
-        r.from,
-    );
-    let r = &c.extension_rate;
-    line(
-        ("verlengd", "prolongés", "extended"),
-        f(r.value),
-        r.observations,
-        r.from,
-    );
-    let r = &c.dropout_rate;
-    line(
-        ("uitgevallen", "abandons", "dropped out"),
-        f(r.value),
-        r.observations,
-        r.from,
-    );
-    let r = &c.reneging_share;
-    line(
-        (
-            "haakten af tijdens het wachten",
-            "ont renoncé en attendant",
-            "gave up waiting",
+        figure(
+            ("nooit gestart", "jamais commencés", "never started"),
+            f(c.not_started_share.value),
+            c.not_started_share.observations,
+            c.not_started_share.from,
         ),
-        f(r.value),
-        r.observations,
-        r.from,
-    );
+        figure(
+            (
+                "verdeling over trajecten",
+                "répartition des trajets",
+                "track mix",
+            ),
+            mix.join(", "),
+            c.track_mix.observations,
+            c.track_mix.from,
+        ),
+        figure(
+            ("verlengd", "prolongés", "extended"),
+            f(c.extension_rate.value),
+            c.extension_rate.observations,
+            c.extension_rate.from,
+        ),
+        figure(
+            ("uitgevallen", "abandons", "dropped out"),
+            f(c.dropout_rate.value),
+            c.dropout_rate.observations,
+            c.dropout_rate.from,
+        ),
+        figure(
+            (
+                "haakten af tijdens het wachten",
+                "ont renoncé en attendant",
+                "gave up waiting",
+            ),
+            f(c.reneging_share.value),
+            c.reneging_share.observations,
+            c.reneging_share.from,
+        ),
+    ];
+    for (name, value, n, src) in rows {
+        let from = match src.as_str() {
+            "case store" => w.say("dossierbestand", "dossiers", "case store"),
+            _ => w.say("programma", "programme", "programme"),
+        };
+        let _ = writeln!(out, "    {name:<30} {value:<24} {from} (n = {n})");
+    }
     out
 }
 
 /// The learnt demand as a `demand:` block for the programme file, with its source. Figures
 /// the store could not give are left for the programme's own values (commented).
 pub fn calibration_yaml(c: &Calibration) -> String {
-    let rate = (c.referrals_per_month.value * 10.0).round() / 10.0;
+    let monthly: Vec<String> = c
+        .shape
+        .value
+        .iter()
+        .map(|x| ((c.referrals_per_month.value * x * 10.0).round() / 10.0).to_string())
+        .collect();
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
     let mut out = String::from("demand:\n");
-    let _ = writeln!(
-        out,
-        "  referrals_per_month: [{}]",
-        vec![rate.to_string(); 12].join(", ")
-    );
+    let _ = writeln!(out, "  referrals_per_month: [{}]", monthly.join(", "));
     let _ = writeln!(
         out,
         "  not_started_share: {}",

@@ -150,7 +150,12 @@ pub struct Calibration {
     pub window_to: NaiveDate,
     /// Calendar months with history in the window (from the first referral on).
     pub months_observed: u32,
+    /// The level: referrals in an average month, the seasons taken out (the referrals seen,
+    /// divided by what the shape expects of the months seen).
     pub referrals_per_month: Figure<f64>,
+    /// The shape: each calendar month's referrals against an average month (January first,
+    /// averaging 1) — from the store once it holds a year, else from the programme's profile.
+    pub shape: Figure<Vec<f64>>,
     pub not_started_share: Figure<f64>,
     pub track_mix: Figure<BTreeMap<String, f64>>,
     pub extension_rate: Figure<f64>,
@@ -166,7 +171,10 @@ impl Calibration {
     /// where the store has none).
     pub fn apply(&self, model: &mut Model) {
         if self.referrals_per_month.from == "case store" {
-            model.arrivals_per_month = [self.referrals_per_month.value; 12];
+            let level = self.referrals_per_month.value;
+            for (m, a) in model.arrivals_per_month.iter_mut().enumerate() {
+                *a = level * self.shape.value.get(m).copied().unwrap_or(1.0);
+            }
         }
         model.not_started_share = self.not_started_share.value;
         model.dropout_rate = self.dropout_rate.value;
@@ -192,6 +200,64 @@ impl Calibration {
             None => None,
         };
     }
+}
+
+/// Twelve monthly figures as factors averaging 1 (all 1 when they sum to nothing).
+fn factors(monthly: &[f64]) -> Vec<f64> {
+    let mean = monthly.iter().sum::<f64>() / 12.0;
+    if mean > 0.0 {
+        monthly.iter().map(|m| m / mean).collect()
+    } else {
+        vec![1.0; 12]
+    }
+}
+
+/// The seasons of the referrals in [first, to]: per calendar month the referrals seen and how
+/// many times that month was seen.
+fn seasons(cases: &[&Timeline], first: NaiveDate, to: NaiveDate) -> ([f64; 12], [f64; 12]) {
+    let (mut seen, mut times) = ([0.0; 12], [0.0; 12]);
+    for c in cases {
+        if let Some(d) = c.referral_date {
+            seen[d.month0() as usize] += 1.0;
+        }
+    }
+    let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+    while month <= to {
+        times[month.month0() as usize] += 1.0;
+        month = month + chrono::Months::new(1);
+    }
+    (seen, times)
+}
+
+/// The shape of the year and the level of an average month: the shape from the store once it
+/// covers every calendar month, else the programme's profile; the level is the referrals seen
+/// over the shape's expectation of the months seen.
+fn level_and_shape(
+    cases: &[&Timeline],
+    first: NaiveDate,
+    to: NaiveDate,
+    months: u32,
+    demand: &Demand,
+) -> (f64, Figure<Vec<f64>>) {
+    let (seen, times) = seasons(cases, first, to);
+    let per_month: Vec<f64> = seen
+        .iter()
+        .zip(&times)
+        .map(|(s, t)| if *t > 0.0 { s / t } else { 0.0 })
+        .collect();
+    let shape = learnt(
+        factors(&per_month),
+        u64::from(months),
+        months >= 12,
+        factors(&demand.referrals_per_month),
+    );
+    let expected: f64 = times.iter().zip(&shape.value).map(|(t, f)| t * f).sum();
+    let level = if expected > 0.0 {
+        seen.iter().sum::<f64>() / expected
+    } else {
+        0.0
+    };
+    (level, shape)
 }
 
 fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
@@ -266,6 +332,7 @@ pub fn calibrate(
         .min()
         .unwrap_or(to);
     let months = months_between(first.max(from), to);
+    let (level, shape) = level_and_shape(&in_window, first.max(from), to, months, demand);
     let n = count(&in_window, to);
     let mut mix = n.tracks.clone();
     mix.values_mut().for_each(|v| *v /= n.started.max(1) as f64);
@@ -280,11 +347,12 @@ pub fn calibrate(
         window_to: to,
         months_observed: months,
         referrals_per_month: learnt(
-            n.referred as f64 / months.max(1) as f64,
+            level,
             u64::from(months),
             months >= MIN_MONTHS && n.referred > 0,
             demand.referrals_per_month.iter().sum::<f64>() / 12.0,
         ),
+        shape,
         not_started_share: share(n.not_started, n.resolved, demand.not_started_share),
         track_mix: learnt(
             mix,

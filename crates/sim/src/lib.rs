@@ -46,8 +46,26 @@ pub struct Model {
     pub initial: Initial,
     /// (day, capacity from that day), in time order: staff joining or leaving.
     pub capacity_changes: Vec<(f64, u32)>,
+    /// (month of the simulation, referrals per calendar month from then on), in time order: a
+    /// later version's demand profile taking over.
+    pub arrivals_from: Vec<(usize, [f64; 12])>,
+    /// (day, how long a case that starts from then on stays), in time order: a later
+    /// version's tracks taking over.
+    pub service_from: Vec<(f64, Service)>,
     /// Group modules whose seats are simulated next to the caseload.
     pub groups: Vec<GroupSeats>,
+}
+
+impl Model {
+    /// Referrals per calendar month in force in month `month` of the simulation.
+    #[inline]
+    pub fn arrivals_in(&self, month: usize) -> &[f64; 12] {
+        self.arrivals_from
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= month)
+            .map_or(&self.arrivals_per_month, |(_, a)| a)
+    }
 }
 
 /// The cases at the start: days left for each active case, days waited so far for each
@@ -207,7 +225,7 @@ fn next_arrival(model: &Model, rng: &mut Rng, from: f64, horizon: f64) -> f64 {
         let month = (t / MONTH_DAYS).floor();
         let end = (month + 1.0) * MONTH_DAYS;
         let cal = (model.start_month + month as usize) % 12;
-        let rate = model.arrivals_per_month[cal] / MONTH_DAYS;
+        let rate = model.arrivals_in(month as usize)[cal] / MONTH_DAYS;
         if rate > 0.0 {
             let candidate = t + rng.exponential(rate);
             if candidate < end {
@@ -224,8 +242,14 @@ fn next_arrival(model: &Model, rng: &mut Rng, from: f64, horizon: f64) -> f64 {
 /// How long one case stays: its track (or an exponential time), cut short by drop-out or
 /// lengthened by an extension.
 #[inline]
-fn service_days(model: &Model, rng: &mut Rng) -> f64 {
-    let base = match &model.service {
+fn service_days(model: &Model, rng: &mut Rng, t: f64) -> f64 {
+    let service = model
+        .service_from
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= t)
+        .map_or(&model.service, |(_, s)| s);
+    let base = match service {
         Service::Exponential(mu) => rng.exponential(*mu) * MONTH_DAYS,
         Service::Tracks(tracks) => {
             let u = rng.uniform();
@@ -439,7 +463,7 @@ impl Run<'_> {
                 m.1 += 1;
             }
         }
-        let d = service_days(self.model, &mut self.rng);
+        let d = service_days(self.model, &mut self.rng, t);
         self.push(t + d, Kind::Departure);
         for g in 0..self.model.groups.len() {
             if self.rng.uniform() < self.model.groups[g].share {
@@ -1022,6 +1046,8 @@ pub fn model_with(
             .map(|r| (r.share, days(Some(r.after)))),
         initial: Initial::default(),
         capacity_changes: Vec::new(),
+        arrivals_from: Vec::new(),
+        service_from: Vec::new(),
         groups: group_seats(version, demand),
     })
 }

@@ -26,8 +26,37 @@ pub struct ProgrammeReport {
     /// The demand learnt from the case store, figure by figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calibration: Option<Calibration>,
+    /// Versions that come into force within the horizon: their capacity and demand profile
+    /// take over from their first day.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub later_versions: Vec<VersionSwitch>,
+    /// How well forecasts from this store did lately (`traject backtest`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
     #[serde(flatten)]
     pub summary: Summary,
+}
+
+/// A version taking over within a forecast's horizon.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionSwitch {
+    pub version: String,
+    pub from: chrono::NaiveDate,
+    pub capacity: Option<u32>,
+}
+
+/// A backtest's verdict on the waiting list, over the horizon months it could check: the share
+/// of observed values inside the p10–p90 band and the mean absolute error of the median.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reliability {
+    pub origins: usize,
+    pub points: usize,
+    pub waiting_coverage: f64,
+    pub waiting_mae: f64,
+    pub active_coverage: f64,
+    pub active_mae: f64,
 }
 
 /// One point of the FTE solver's search.

@@ -297,6 +297,26 @@ pub fn setting_error(e: &SettingError, l: Lang) -> String {
             format!("option {} : écrivez ID=CHOIX, p. ex. art60_exclusion_2022=dropped", q(l, given)),
             format!("option {}: write ID=CHOICE, e.g. art60_exclusion_2022=dropped", q(l, given)),
         ),
+        SettingError::NothingToBacktest { from, to, history } => {
+            let (from, to) = (crate::date(*from, l), crate::date(*to, l));
+            match history {
+                Some((first, last)) => {
+                    let (first, last) = (crate::date(*first, l), crate::date(*last, l));
+                    m(
+                        l,
+                        format!("geen maand om te toetsen van {from} tot {to}: de geschiedenis in het dossierbestand loopt van {first} tot {last}, en een voorspelling heeft minstens drie maanden geschiedenis vóór zich en één maand erna nodig"),
+                        format!("aucun mois à tester du {from} au {to} : l'historique des dossiers va du {first} au {last}, et une prévision demande au moins trois mois d'historique avant elle et un mois après"),
+                        format!("no month to test from {from} to {to}: the case store's history runs from {first} to {last}, and a forecast needs at least three months of history before it and one month after"),
+                    )
+                }
+                None => m(
+                    l,
+                    "het dossierbestand heeft nog geen dossiers van dit programma: er valt niets terug te toetsen".to_string(),
+                    "les dossiers ne contiennent encore aucun dossier de ce programme : il n'y a rien à tester".to_string(),
+                    "the case store holds no case of this programme yet: there is nothing to test against".to_string(),
+                ),
+            }
+        }
     }
 }
 
