@@ -22,7 +22,7 @@ fn installed(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -39,7 +39,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-async fn browser() -> Option<(Driver, Client)> {
+pub(crate) async fn browser() -> Option<(Driver, Client)> {
     let (driver, chromium) = (installed("chromedriver"), installed("chromium"));
     let (Some(driver), Some(chromium)) = (driver, chromium) else {
         let how = "install Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)";
@@ -79,7 +79,7 @@ async fn browser() -> Option<(Driver, Client)> {
     panic!("chromedriver did not answer on {url}");
 }
 
-async fn screenshot(c: &Client, name: &str) {
+pub(crate) async fn screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     let png = c.screenshot().await.unwrap();
@@ -88,7 +88,7 @@ async fn screenshot(c: &Client, name: &str) {
 
 /// Wait until `check` holds (the page updates asynchronously); on timeout, keep a screenshot
 /// and the page's text for the failure.
-async fn until<F, Fut>(c: &Client, what: &str, mut check: F)
+pub(crate) async fn until<F, Fut>(c: &Client, what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -104,18 +104,18 @@ where
     panic!("waited in vain for: {what}; the page says:\n{text}");
 }
 
-async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
+pub(crate) async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {
     let e = c.find(Locator::Css(css)).await.ok()?;
     e.attr(name).await.ok().flatten()
 }
 
 /// The visible text of the first element `css` selects.
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     let e = c.find(Locator::Css(css)).await.unwrap();
     e.text().await.unwrap()
 }
 
-async fn fill(c: &Client, name: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, name: &str, value: &str) {
     let e = c
         .find(Locator::Css(&format!("[name={name}]")))
         .await
@@ -133,7 +133,7 @@ async fn fill(c: &Client, name: &str, value: &str) {
     }
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap()

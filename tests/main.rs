@@ -2,6 +2,7 @@
 //! binary, the bundled programmes, real SQLite and PostgreSQL stores and a real browser. Each
 //! module is one area; `common` holds what several share (starting the binary and a server).
 
+mod accessibility;
 mod app;
 mod architecture;
 mod assessment;

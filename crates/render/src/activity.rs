@@ -121,6 +121,32 @@ pub fn table(r: &ActivityReport) -> Table {
     t
 }
 
+/// The figures as a reader's table: names and numbers in the reader's language (the period
+/// is said above the table, day first).
+pub fn reader_table(r: &ActivityReport, l: &Labels) -> Table {
+    let lang = l.lang;
+    let mut t = Table::new(&[
+        l.say("cijfer", "chiffre", "figure"),
+        l.say("aantal", "nombre", "count"),
+        l.say("van", "sur", "of"),
+        l.say("noemer", "dénominateur", "denominator"),
+        l.say("aandeel", "part", "share"),
+    ]);
+    for f in &r.figures {
+        t.push(vec![
+            figure_name(&f.figure, l),
+            f.count.to_string(),
+            f.denominator.to_string(),
+            figure_name(&f.of, l),
+            format!(
+                "{}%",
+                traject_i18n::number((f.share * 1000.0).round() / 10.0, lang)
+            ),
+        ]);
+    }
+    t
+}
+
 pub fn csv(r: &ActivityReport) -> String {
     table(r).csv()
 }

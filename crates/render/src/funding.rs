@@ -221,6 +221,46 @@ pub fn funding_table(r: &FundingReport) -> crate::table::Table {
     t
 }
 
+/// The funding lines as a reader's table: versions, categories and funders by their words,
+/// months and FTE with the reader's decimal comma, amounts as money.
+pub fn reader_table(r: &FundingReport, l: &Labels) -> crate::table::Table {
+    let lang = l.lang;
+    let mut t = crate::table::Table::new(&[
+        l.say("versie", "version", "version"),
+        l.say("kostensoort", "catégorie de coût", "cost category"),
+        l.say("maanden", "mois", "months"),
+        l.say("VTE", "ETP", "FTE"),
+        l.say("financier", "financeur", "funder"),
+        l.say("aandeel", "part", "share"),
+        l.say("bedrag", "montant", "amount"),
+    ]);
+    for line in &r.lines {
+        let category = traject_i18n::vocabulary::term("split_category", &line.category, lang)
+            .unwrap_or(&line.category)
+            .to_string();
+        let row = |funder: String, percent: String, cents: i64| {
+            vec![
+                line.version.clone(),
+                category.clone(),
+                traject_i18n::number((line.months * 100.0).round() / 100.0, lang),
+                traject_i18n::number(line.fte, lang),
+                funder,
+                percent,
+                money(cents, lang),
+            ]
+        };
+        if line.allocations.is_empty() {
+            let none = l.say("niet toegewezen", "non attribué", "unallocated");
+            t.push(row(none.to_string(), String::new(), line.total_cents));
+        }
+        for a in &line.allocations {
+            let percent = format!("{}%", traject_i18n::number(a.percent, lang));
+            t.push(row(l.code(&a.funder), percent, a.cents));
+        }
+    }
+    t
+}
+
 pub fn funding_csv(r: &FundingReport) -> String {
     funding_table(r).csv()
 }

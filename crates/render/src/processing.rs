@@ -167,9 +167,9 @@ fn controller(compiled: &CompiledProgram, lang: Lang) -> Section {
             ..item(format!(
                 "{dpo_word}{colon}{}",
                 w(
-                    "nog in te vullen (processing.dpo_contact)",
-                    "à compléter (processing.dpo_contact)",
-                    "to be filled in (processing.dpo_contact)"
+                    "nog in te vullen (`processing.dpo_contact`)",
+                    "à compléter (`processing.dpo_contact`)",
+                    "to be filled in (`processing.dpo_contact`)"
                 )
             ))
         },

@@ -100,6 +100,7 @@ where
         // have chosen its language already).
         work(&server, &user, &mut store).map_err(|mut f| {
             f.lang = f.lang.or(user.lang);
+            f.viewer = Some(Box::new(user.clone()));
             f
         })
     })

@@ -31,9 +31,11 @@ pub struct Failure {
     /// The error in English (the API's language).
     pub error: String,
     /// The error in Dutch and French, for pages (the API answers in English).
-    pub local: Option<[String; 2]>,
+    pub local: Option<Box<[String; 2]>>,
     /// The language of the user it happened to, when known: the page that shows it.
     pub lang: Option<Lang>,
+    /// The person it happened to, when logged in: the page keeps their navigation.
+    pub viewer: Option<Box<traject_app::users::SessionUser>>,
     /// The located problems behind the error, worded where they are shown.
     pub problems: Vec<Located<RowProblem>>,
     pub retry_after: Option<i64>,
@@ -62,6 +64,7 @@ impl Failure {
             error: error.into(),
             local: None,
             lang: None,
+            viewer: None,
             problems: Vec::new(),
             retry_after: None,
             retry_safe: false,
@@ -83,7 +86,7 @@ impl Failure {
         fr: impl Into<String>,
     ) -> Failure {
         let mut f = Failure::new(status, en);
-        f.local = Some([nl.into(), traject_i18n::prose(&fr.into(), Lang::Fr)]);
+        f.local = Some(Box::new([nl.into(), traject_i18n::prose(&fr.into(), Lang::Fr)]));
         f
     }
 
@@ -194,7 +197,7 @@ impl From<AppError> for Failure {
             );
         }
         let mut f = Failure::new(status, app_error(&e, Lang::En));
-        f.local = Some([app_error(&e, Lang::Nl), app_error(&e, Lang::Fr)]);
+        f.local = Some(Box::new([app_error(&e, Lang::Nl), app_error(&e, Lang::Fr)]));
         match e {
             AppError::Load(load) => f.problems = traject_app::rows(load.diagnostics),
             AppError::Rows(problems) => f.problems = problems,
@@ -216,7 +219,7 @@ impl Failure {
 
     /// The error as a reader of `lang` reads it.
     pub fn text(&self, lang: Lang) -> &str {
-        match (&self.local, lang) {
+        match (self.local.as_deref(), lang) {
             (Some([nl, _]), Lang::Nl) => nl,
             (Some([_, fr]), Lang::Fr) => fr,
             _ => &self.error,

@@ -109,8 +109,13 @@ fn actions(
         .unwrap_or_else(|| compiled.program.version_on_or_latest(today));
     let fallback = compiled.program.spec.society_language;
     let exits = |kind: ExitKind| -> Markup {
+        let word = match kind {
+            ExitKind::Destination => t(lang, "Uitstroom naar", "Sortie vers", "Exit to"),
+            _ => t(lang, "Reden", "Raison", "Reason"),
+        };
         html! {
-            select name="exit" required { @for e in version.exits.iter().filter(|e| e.kind == kind) { option value=(e.id) { (e.label.get(lang, fallback)) } } }
+            label { (word) " "
+                select name="exit" required { @for e in version.exits.iter().filter(|e| e.kind == kind) { option value=(e.id) { (e.label.get(lang, fallback)) } } } }
         }
     };
     let allowed = view.case.state.allowed();
@@ -136,28 +141,31 @@ fn actions(
     html! {
         @if allowed.contains(&Action::Start) {
             (form("start", t(lang, "Start", "Démarrer", "Start"), html! {
-                @if version.tracks.len() > 1 { select name="track" { @for tr in &version.tracks { option value=(tr.id) { (tr.label.get(lang, fallback)) } } } }
+                @if version.tracks.len() > 1 { label { (t(lang, "Traject", "Parcours", "Track")) " " select name="track" { @for tr in &version.tracks { option value=(tr.id) { (tr.label.get(lang, fallback)) } } } } }
             }))
         }
         @if allowed.contains(&Action::Evaluate) {
             (form("evaluate", t(lang, "Evaluatie vastleggen", "Enregistrer l'évaluation", "Record evaluation"), html! {
-                select name="evaluation" {
-                    // The moments still to hold come first; any other may be recorded too.
-                    @for e in open.iter().copied().chain(version.evaluations.iter().filter(|e| !open.iter().any(|o| o.id == e.id))) {
-                        option value=(e.id) { (e.label.get(lang, fallback)) }
-                    }
-                }
-                select name="decision" { option value="" { "—" } @for d in version.evaluations.iter().flat_map(|e| &e.decisions).collect::<std::collections::BTreeSet<_>>() { option value=(d.as_str()) { (d.as_str()) } } }
-                input type="number" name="score" step="any" placeholder=(t(lang, "score", "score", "score"));
-                textarea name="goals" rows="2" placeholder=(t(lang, "doelen, één per regel", "objectifs, un par ligne", "goals, one per line")) {}
-                select name="destination" { option value="" { "—" } @for e in version.exits.iter().filter(|e| e.kind == ExitKind::Destination) { option value=(e.id) { (e.label.get(lang, fallback)) } } }
+                label { (t(lang, "Evaluatie", "Évaluation", "Evaluation")) " "
+                    select name="evaluation" {
+                        // The moments still to hold come first; any other may be recorded too.
+                        @for e in open.iter().copied().chain(version.evaluations.iter().filter(|e| !open.iter().any(|o| o.id == e.id))) {
+                            option value=(e.id) { (e.label.get(lang, fallback)) }
+                        }
+                    } }
+                label { (t(lang, "Beslissing", "Décision", "Decision")) " "
+                    select name="decision" { option value="" { (t(lang, "geen", "aucune", "none")) } @for d in version.evaluations.iter().flat_map(|e| &e.decisions).collect::<std::collections::BTreeSet<_>>() { option value=(d.as_str()) { (traject_i18n::vocabulary::term("decision", d.as_str(), lang).unwrap_or(d.as_str())) } } } }
+                label { (t(lang, "Score", "Score", "Score")) " " input type="number" name="score" step="any"; }
+                label { (t(lang, "Doelen, één per regel", "Objectifs, un par ligne", "Goals, one per line")) " " textarea name="goals" rows="2" {} }
+                label { (t(lang, "Uitstroom bij afsluiten", "Sortie à la clôture", "Exit when closing")) " "
+                    select name="destination" { option value="" { (t(lang, "geen", "aucune", "none")) } @for e in version.exits.iter().filter(|e| e.kind == ExitKind::Destination) { option value=(e.id) { (e.label.get(lang, fallback)) } } } }
             }))
         }
         @if allowed.contains(&Action::Close) { (form("close", t(lang, "Afsluiten", "Clôturer", "Close"), exits(ExitKind::Destination))) }
         @if allowed.contains(&Action::Drop) { (form("drop", t(lang, "Afhaken", "Abandon", "Drop out"), exits(ExitKind::DropOut))) }
         @if allowed.contains(&Action::Pause) && version.pause.is_some() {
             (form("pause", t(lang, "Pauzeren", "Mettre en pause", "Pause"), html! {
-                input type="text" name="reason" placeholder=(t(lang, "reden (geen persoonsgegevens)", "raison (sans données personnelles)", "reason (no personal data)"));
+                label { (t(lang, "Reden (geen persoonsgegevens)", "Raison (sans données personnelles)", "Reason (no personal data)")) " " input type="text" name="reason"; }
                 label { (t(lang, "tot", "jusqu'au", "until")) input type="date" name="until"; }
             }))
         }
@@ -243,7 +251,7 @@ fn case_page(
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
             dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (dossier.clone().unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
-            dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (c.program) " " (c.version) }
+            dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (compiled.program.spec.name.get(lang, fallback)) " · " (t(lang, "versie", "version", "version")) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel over de toelating", "Verdict d'admission", "Eligibility verdict")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
             dt { (t(lang, "Traject", "Parcours", "Track")) } dd { (track) }

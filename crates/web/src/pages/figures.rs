@@ -25,14 +25,58 @@ fn days_since(day: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
     (today - day).num_days()
 }
 
+/// The label of an id the programme names in some version (an evaluation, a module), else
+/// the id itself.
+fn label_of(program: &traject_model::program::Program, id: &str, lang: Lang) -> String {
+    let fallback = program.spec.society_language;
+    program
+        .spec
+        .versions
+        .iter()
+        .rev()
+        .find_map(|v| {
+            v.evaluations
+                .iter()
+                .map(|e| (&e.id, &e.label))
+                .chain(v.modules.iter().map(|m| (&m.id, &m.label)))
+                .find(|(i, _)| i.as_str() == id)
+                .map(|(_, l)| l.get(lang, fallback).to_string())
+        })
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// " (ended on …)" for a version whose period is over on `today`, so that nobody reads an
+/// ended version as the one in force.
+fn ended_note(
+    program: &traject_model::program::Program,
+    version: &str,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> String {
+    match program
+        .version(version)
+        .and_then(|v| v.valid_to)
+        .filter(|to| *to < today)
+    {
+        Some(to) => format!(
+            " ({} {})",
+            t(lang, "afgelopen op", "terminée le", "ended on"),
+            traject_i18n::date(to, lang)
+        ),
+        None => String::new(),
+    }
+}
+
 fn board_section(
     server: &Server,
     user: &traject_app::users::SessionUser,
     store: &mut traject_store::Store,
-    id: &str,
-    name: &str,
+    program: &traject_model::program::Program,
     lang: Lang,
 ) -> Result<Markup, Failure> {
+    let id = program.spec.id.as_str();
+    let name = program.spec.name.get(lang, program.spec.society_language);
+    let today = server.today();
     let ctx = user.ctx(server.today());
     let row = cases::caseload(store, &server.catalogue, Some(id), &ctx)?.pop();
     let persons = user.role.may(Need::Persons);
@@ -62,7 +106,7 @@ fn board_section(
     }
     Ok(html! {
         section.programme id=(format!("board-{id}")) {
-            h2 { (name) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) } }
+            h2 { (name) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) (ended_note(program, &r.version, today, lang)) } }
             @if let Some(r) = &row {
                 p.load {
                     span.active data-active=(r.active) { (r.active) " " (t(lang, "actief", "actifs", "active")) }
@@ -74,7 +118,7 @@ fn board_section(
                 }
                 @if !r.modules.is_empty() {
                     ul.modules { @for m in &r.modules { li {
-                        (m.module) @if let Some(g) = &m.group { " · " (g) } ": " (m.enrolled) " " (t(lang, "ingeschreven", "inscrits", "enrolled"))
+                        (label_of(program, &m.module, lang)) @if let Some(g) = &m.group { " · " (g) } ": " (m.enrolled) " " (t(lang, "ingeschreven", "inscrits", "enrolled"))
                     } } }
                 }
             }
@@ -90,7 +134,7 @@ fn board_section(
                         @for (team, (open, late)) in &teams { tr { td { (team) } td { (open) } td.late { (late) } } }
                     }
                     ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
-                        a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (d.evaluation) " " (d.due_from) " – " (d.due_to)
+                        a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (label_of(program, &d.evaluation, lang)) " " (traject_i18n::date(d.due_from, lang)) " – " (traject_i18n::date(d.due_to, lang))
                     } } }
                 }
             }
@@ -113,11 +157,9 @@ pub async fn board(
             if q.program.as_ref().is_some_and(|p| *p != listed.id) {
                 continue;
             }
-            let spec = &compiled.program.spec;
-            let name = spec.name.get(lang, spec.society_language).to_string();
-            sections.push(board_section(server, user, store, &listed.id, &name, lang)?);
+            sections.push(board_section(server, user, store, &compiled.program, lang)?);
         }
-        let body = html! { p.help { (t(lang, "Stand op", "Situation au", "As of")) " " (server.today()) } @for s in &sections { (s) } };
+        let body = html! { p.help { (t(lang, "Stand op", "Situation au", "As of")) " " (traject_i18n::date(server.today(), lang)) } @for s in &sections { (s) } };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Werklijst", "Tableau de bord", "Board"), body)))
     })
     .await
@@ -162,7 +204,7 @@ pub async fn whatif(
         let sm = &report.summary;
         let body = html! {
             form.whatif method="get" action="/whatif" {
-                label { (t(lang, "Programma", "Programme", "Programme")) select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } } }
+                (super::programme_select(server, lang, &id))
                 label { (t(lang, "VTE", "ETP", "FTE")) input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
                 label { (t(lang, "Aanmeldingen ×", "Orientations ×", "Referrals ×")) input #demand type="range" name="demand" min="0.5" max="2" step="0.1" value=(q.demand.unwrap_or(1.0)); output #demand-value { (q.demand.unwrap_or(1.0)) } }
                 label { (t(lang, "Maanden", "Mois", "Months")) input type="number" name="months" min="1" max="120" value=(sm.months); }
@@ -231,15 +273,17 @@ pub async fn programme(
             @if let Some(p) = &problem { div.problem { pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
             @if coordinator { p { a href=(format!("/programmes/{id}/record")) { (t(lang, "Register van verwerkingen (AVG art. 30)", "Registre des traitements (RGPD art. 30)", "Record of processing (GDPR art. 30)")) } } }
             table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
-                @for v in versions { tr { td { (v.id) } td { (v.valid_from) } td { (v.valid_to.map(|d| d.to_string()).unwrap_or_default()) } td { code { (v.hash) } } } } }
+                @for v in versions { tr { td { (v.id) } td { (traject_i18n::date(v.valid_from, lang)) } td { (v.valid_to.map(|d| traject_i18n::date(d, lang)).unwrap_or_default()) } td { code { (v.hash) } } } } }
             form.diff method="get" action=(format!("/programmes/{id}")) {
-                select name="a" { @for v in versions { option value=(v.id) selected[q.a.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                label { (t(lang, "Van versie", "De la version", "From version")) " "
+                    select name="a" { @for v in versions { option value=(v.id) selected[q.a.as_deref() == Some(v.id.as_str())] { (v.id) } } } }
                 " → "
-                select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } }
+                label { (t(lang, "naar versie", "à la version", "to version")) " "
+                    select name="b" { @for v in versions.iter().rev() { option value=(v.id) selected[q.b.as_deref() == Some(v.id.as_str())] { (v.id) } } } }
                 button type="submit" { (t(lang, "Vergelijk", "Comparer", "Compare")) }
             }
-            @if let Some(d) = &diff { pre.diff { (traject_render::diff::render_text(d, lang)) } }
-            pre.summary { (summary) }
+            @if let Some(d) = &diff { pre.diff tabindex="0" { (traject_render::diff::render_text(d, lang)) } }
+            pre.summary tabindex="0" { (summary) }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), &id, body)))
     })
@@ -262,6 +306,7 @@ fn report_table(
     store: &traject_store::Store,
     q: &ReportQuery,
     kind: &str,
+    reader: Option<&traject_render::funding::Labels>,
 ) -> Result<Option<Table>, Failure> {
     let id = q.program.clone().unwrap_or_default();
     let (from, to) = q.period(server.today());
@@ -269,7 +314,10 @@ fn report_table(
     match kind {
         "activity" => {
             let r = reports::activity(store, &id, from, to, &ctx)?;
-            Ok(Some(traject_render::activity::table(&r)))
+            Ok(Some(match reader {
+                Some(l) => traject_render::activity::reader_table(&r, l),
+                None => traject_render::activity::table(&r),
+            }))
         }
         "funding" => {
             let Some(cost) = q.cost.as_deref().filter(|c| !c.trim().is_empty()) else {
@@ -291,7 +339,10 @@ fn report_table(
                 &Default::default(),
                 &ctx,
             )?;
-            Ok(Some(traject_render::funding::funding_table(&r)))
+            Ok(Some(match reader {
+                Some(l) => traject_render::funding::reader_table(&r, l),
+                None => traject_render::funding::funding_table(&r),
+            }))
         }
         _ => Err(Failure::new(
             StatusCode::NOT_FOUND,
@@ -323,10 +374,20 @@ pub async fn reports(
         let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
         let lang = lang_of(user, None);
-        let (from, to) = q.period(server.today());
+        let compiled = traject_app::Programs::for_case(&server.catalogue, &id).map_err(traject_app::AppError::from)?;
+        let program = &compiled.program;
+        // Without a period asked for: the last twelve months — or, for a programme whose last
+        // version has ended before them, the last twelve months it was in force.
+        let last_end = program.spec.versions.iter().map(|v| v.valid_to).max().flatten();
+        let ended = last_end.filter(|end| q.from.is_none() && q.to.is_none() && *end < server.today() - chrono::Months::new(12));
+        let (from, to) = match ended {
+            Some(end) => (end - chrono::Months::new(12) + chrono::Days::new(1), end),
+            None => q.period(server.today()),
+        };
         let q = ReportQuery { program: Some(id.clone()), from: Some(from), to: Some(to), ..q };
-        let activity = report_table(server, user, store, &q, "activity")?.unwrap_or_default();
-        let funding = report_table(server, user, store, &q, "funding")?;
+        let labels = traject_render::funding::Labels::of(program, lang);
+        let activity = report_table(server, user, store, &q, "activity", Some(&labels))?.unwrap_or_default();
+        let funding = report_table(server, user, store, &q, "funding", Some(&labels))?;
         let cost = q.cost.clone().unwrap_or_default();
         let query = format!("program={id}&from={from}&to={to}&cost={cost}");
         let ctx = user.ctx(server.today());
@@ -334,12 +395,17 @@ pub async fn reports(
         let several = organisations.iter().any(|r| r.org.is_some());
         let body = html! {
             form.report method="get" action="/reports" {
-                select name="program" { @for p in &ids { option value=(p) selected[*p == id] { (p) } } }
+                (super::programme_select(server, lang, &id))
                 label { (t(lang, "van", "du", "from")) input type="date" name="from" value=(from); }
                 label { (t(lang, "tot", "au", "to")) input type="date" name="to" value=(to); }
                 label { (t(lang, "Personeelskost per VTE per maand (€)", "Coût du personnel par ETP et par mois (€)", "Staff cost per FTE per month (€)")) input type="text" inputmode="decimal" name="cost" value=(cost); }
                 button type="submit" { (t(lang, "Toon", "Afficher", "Show")) }
             }
+            @if let Some(end) = ended {
+                p.notice { (t(lang, "De laatste versie van dit programma liep af op", "La dernière version de ce programme s'est terminée le", "This programme's last version ended on")) " " (traject_i18n::date(end, lang)) ". "
+                    (t(lang, "Het rapport toont de laatste twaalf maanden dat het gold; kies hierboven een andere periode.", "Le rapport montre ses douze derniers mois en vigueur ; choisissez une autre période ci-dessus.", "The report shows its last twelve months in force; choose another period above.")) }
+            }
+            p.help { (t(lang, "Periode", "Période", "Period")) ": " (traject_i18n::date(from, lang)) " – " (traject_i18n::date(to, lang)) }
             h2 { (t(lang, "Activiteit", "Activité", "Activity")) }
             p { a href=(format!("/reports/activity.csv?{query}")) download { "CSV" } " · " a href=(format!("/reports/activity.xlsx?{query}")) download { "Excel" } }
             (html_table(&activity))
@@ -411,7 +477,7 @@ pub async fn report_file(
                 "le rapport de financement demande `cost`, le coût du personnel par ETP et par mois en euros",
             )
         };
-        let table = report_table(server, user, store, &q, kind)?.ok_or_else(missing)?;
+        let table = report_table(server, user, store, &q, kind, None)?.ok_or_else(missing)?;
         let (from, to) = q.period(server.today());
         let name = format!("{kind}-{program}-{from}-{to}.{ext}");
         match ext {

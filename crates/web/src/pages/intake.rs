@@ -117,10 +117,10 @@ fn intake_page(
     let (version, fields) = referrals::form(compiled, server.today());
     let fallback = compiled.program.spec.society_language;
     let id = &compiled.program.spec.id;
-    let (programmes, csrf) = (served_ids(server), &user.csrf);
+    let csrf = &user.csrf;
     let body = html! {
         form.pick method="get" action="/intake" {
-            select name="program" { @for p in &programmes { option value=(p) selected[p == id] { (p) } } }
+            (super::programme_select(server, lang, id))
             button type="submit" { (t(lang, "Kies", "Choisir", "Choose")) }
         }
         p.help { (t(lang, "Formulier volgens de regels van versie", "Formulaire selon les règles de la version", "Form from the rules of version")) " " (version)

@@ -141,7 +141,7 @@ fn failure_page(f: Failure, headers: &HeaderMap) -> Response {
     );
     let body = layout(
         lang,
-        None,
+        f.viewer.as_deref(),
         title,
         html! {
             (problem(&f, lang))
@@ -164,9 +164,52 @@ pub fn failure_response(path: &str, headers: &HeaderMap, f: Failure) -> Response
     }
 }
 
-/// No such address: a page (or JSON under `/api/`) that says so, in the reader's language.
-pub async fn not_found(uri: axum::http::Uri, headers: HeaderMap) -> Response {
-    failure_response(uri.path(), &headers, Failure::not_found())
+/// No such address: a page (or JSON under `/api/`) that says so, in the reader's language —
+/// with their navigation when they are logged in.
+pub async fn not_found(
+    State(s): State<Shared>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    let path = uri.path().to_string();
+    if path.starts_with("/api/") {
+        return failure_response(&path, &headers, Failure::not_found());
+    }
+    let seen = as_user(&s, &headers, |_, _, _| Err::<(), _>(Failure::not_found())).await;
+    match seen {
+        Err(f) if f.status == StatusCode::NOT_FOUND => failure_response(&path, &headers, f),
+        _ => failure_response(&path, &headers, Failure::not_found()),
+    }
+}
+
+/// Text with `quoted` keys (a programme's YAML keys named in a sentence) shown as code.
+pub fn with_code(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split('`').enumerate() {
+            @if i % 2 == 1 { code { (part) } } @else { (part) }
+        }
+    }
+}
+
+/// A labelled choice of programme, by name, for a form that shows one programme at a time.
+pub fn programme_select(server: &Server, lang: Lang, selected: &str) -> Markup {
+    let named: Vec<(String, String)> = server
+        .catalogue
+        .list()
+        .into_iter()
+        .filter_map(|l| {
+            let spec = &l.compiled.as_ref()?.program.spec;
+            Some((
+                l.id.clone(),
+                traject_i18n::LabelIn::get(&spec.name, lang, spec.society_language).to_string(),
+            ))
+        })
+        .collect();
+    html! {
+        label { (t(lang, "Programma", "Programme", "Programme")) " "
+            select name="program" { @for (id, name) in &named { option value=(id) selected[id == selected] { (name) } } }
+        }
+    }
 }
 
 /// The ids of the programmes that load (a broken file without a last good version is left out).

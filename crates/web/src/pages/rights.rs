@@ -354,7 +354,7 @@ pub async fn record(
                 section aria-labelledby=(s.key) {
                     h2 id=(s.key) { (s.heading) }
                     ul { @for i in &s.items { li {
-                        (i.text)
+                        (super::with_code(&i.text))
                         @if let Some(src) = &i.source { " " small.source { "· " (t(lang, "bron", "source", "source")) " " (src) } }
                         @if i.to_confirm { " " strong.to-confirm { "· " (mark) } }
                     } } }

@@ -1,0 +1,364 @@
+//! Pages a whole team can use, checked in a real browser: axe-core (the npm package, installed
+//! by `.ci/run` under `target/axe/`) finds no WCAG 2.1 A or AA violation on any page, for each
+//! role, in Dutch and in French; a crawler following every link finds no programme or
+//! vocabulary id and no `YYYY-MM-DD` date in the text people read. A screenshot of every page
+//! is kept under `target/screenshots/`.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use fantoccini::{Client, Locator};
+use serde_json::{json, Value};
+
+use crate::browser::{browser, screenshot};
+use crate::common::{self, serve_on, Served, ELIGIBLE};
+
+/// axe-core's script: `TRAJECT_AXE`, else `target/axe/node_modules/axe-core/axe.min.js`. Under
+/// CI its absence is a failure; elsewhere the test says how to install it and stops.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("TRAJECT_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            let how = "install axe-core: npm install --prefix target/axe axe-core@4.10.3";
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI: the accessibility test needs axe-core at {}: {how}",
+                    path.display()
+                );
+            }
+            common::skipped("accessibility", how);
+            None
+        }
+    }
+}
+
+/// The WCAG 2.1 A and AA violations axe-core finds on the page the browser shows.
+async fn axe(c: &Client, source: &str) -> Vec<String> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        if (!window.axe) { (0, eval)(arguments[0]); }
+        window.axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' — ' +
+              v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').split('\n').slice(1, 2).join('')).join(' | '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    let v = c.execute_async(script, vec![json!(source)]).await.unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A server whose store holds a coordinator, a social worker (team north) and an auditor for
+/// each language, and cases in several states.
+fn office() -> (Served, Vec<i64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let db = db.to_str().unwrap().to_string();
+    for lang in ["nl", "fr"] {
+        for (role, team) in [
+            ("coordinator", None),
+            ("social-worker", Some("north")),
+            ("auditor", None),
+        ] {
+            let name = format!("{role}-{lang}");
+            let mut args = vec![
+                "user",
+                "add",
+                &name,
+                "--role",
+                role,
+                "--lang",
+                lang,
+                "--password-stdin",
+                "--db",
+                &db,
+            ];
+            if let Some(t) = team {
+                args.extend(["--team", t]);
+            }
+            assert_cmd::Command::cargo_bin("traject")
+                .unwrap()
+                .args(&args)
+                .write_stdin(format!("{name}-passphrase\n"))
+                .assert()
+                .success();
+        }
+    }
+    let s = serve_on(&db, dir, &[]);
+    let worker = s.login("social-worker-nl");
+    let referred = s.create(&worker, ELIGIBLE);
+    let active = s.create(&worker, ELIGIBLE);
+    let closed = s.create(&worker, ELIGIBLE);
+    for id in [active, closed] {
+        let (status, v) = s.post(
+            &worker,
+            &format!("/api/cases/{id}/start"),
+            &json!({"track": "short"}),
+        );
+        assert_eq!(status, 200, "{v}");
+    }
+    let (status, v) = s.post(
+        &worker,
+        &format!("/api/cases/{closed}/close"),
+        &json!({"exit": "volunteering"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    (s, vec![referred, active, closed])
+}
+
+/// Log in through the login form as `name`.
+async fn login(c: &Client, base: &str, name: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(name)
+        .await
+        .unwrap();
+    c.find(Locator::Css("[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(&format!("{name}-passphrase"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.login button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        if c.current_url().await.unwrap().path() != "/login" {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{name} could not log in");
+}
+
+/// The pages each role is shown: those its navigation leads to, a case file in each state,
+/// the intake empty and filled, and the failures a browser can meet.
+fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("board".to_string(), "/board".to_string()),
+        ("whatif".into(), "/whatif?program=antwerpen".into()),
+        ("programmes".into(), "/programmes".into()),
+        ("programme".into(), "/programmes/liege".into()),
+        ("diff".into(), "/programmes/antwerpen?a=2016&b=2022".into()),
+        (
+            "reports-cost".into(),
+            "/reports?program=antwerpen&cost=4200".into(),
+        ),
+        ("statement".into(), "/accessibility".into()),
+        ("reports".into(), "/reports".into()),
+        ("not-found".into(), "/nothing-here".into()),
+        ("bad-number".into(), "/cases/abc".into()),
+    ];
+    if role != "auditor" {
+        out.extend([
+            ("intake".to_string(), "/intake".to_string()),
+            (
+                "intake-antwerpen".into(),
+                "/intake?program=antwerpen".into(),
+            ),
+            ("cases".into(), "/cases".into()),
+            ("case-referred".into(), format!("/cases/{}", cases[0])),
+            ("case-active".into(), format!("/cases/{}", cases[1])),
+            ("case-closed".into(), format!("/cases/{}", cases[2])),
+        ]);
+    } else {
+        out.push(("forbidden".into(), format!("/cases/{}", cases[0])));
+    }
+    if role == "coordinator" {
+        out.push(("record".into(), "/programmes/antwerpen/record".into()));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_passes_axe_core_for_every_role_in_dutch_and_french() {
+    let Some(source) = axe_source() else {
+        return;
+    };
+    let (served, cases) = office();
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let base = served.base.clone();
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for lang in ["nl", "fr"] {
+        c.goto(&format!("{base}/login?lang={lang}")).await.unwrap();
+        for v in axe(&c, &source).await {
+            found.push(format!("login ({lang}): {v}"));
+        }
+        screenshot(&c, &format!("a11y-login-{lang}")).await;
+        for role in ["social-worker", "coordinator", "auditor"] {
+            login(&c, &base, &format!("{role}-{lang}")).await;
+            for (name, path) in pages(role, &cases) {
+                c.goto(&format!("{base}{path}")).await.unwrap();
+                checked += 1;
+                let page_lang = c
+                    .execute("return document.documentElement.lang", vec![])
+                    .await
+                    .unwrap();
+                if page_lang != json!(lang) {
+                    found.push(format!(
+                        "{name} as {role} ({lang}): the page says lang={page_lang}"
+                    ));
+                }
+                for v in axe(&c, &source).await {
+                    found.push(format!("{name} as {role} ({lang}): {v}"));
+                }
+                screenshot(&c, &format!("a11y-{role}-{lang}-{name}")).await;
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "{} violations on {checked} pages:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    eprintln!("axe-core: 0 violations on {checked} pages");
+}
+
+/// Text people read that holds a code: an id with an underscore the programmes or the
+/// vocabulary define, or a date written `YYYY-MM-DD`.
+fn codes_in(text: &str, ids: &BTreeSet<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in text.split(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '-')) {
+        let w = word.trim_matches('-');
+        // An identifier: lower-case words joined by underscores (`priority_profile`,
+        // `cohort_from`), whether a programme, the vocabulary or a table defines it.
+        let identifier = w.contains('_')
+            && w.split('_').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+            });
+        if identifier || (w.contains('_') && ids.contains(w)) {
+            out.push(format!("id '{w}'"));
+        }
+        let b = w.as_bytes();
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && w.chars().filter(char::is_ascii_digit).count() == 8
+        {
+            out.push(format!("date '{w}'"));
+        }
+    }
+    out
+}
+
+/// Every id with an underscore the bundled programmes and the vocabulary define.
+fn known_ids() -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    fn walk(v: &Value, ids: &mut BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k.contains('_') {
+                        ids.insert(k.clone());
+                    }
+                    if k == "id" || k == "evaluation" || k == "module" {
+                        if let Some(s) = x.as_str().filter(|s| s.contains('_')) {
+                            ids.insert(s.to_string());
+                        }
+                    }
+                    walk(x, ids);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| walk(i, ids)),
+            _ => {}
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let vocabulary: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/vocabulary.json")).unwrap(),
+    )
+    .unwrap();
+    walk(&vocabulary, &mut ids);
+    for p in ["antwerpen", "gent", "charleroi", "liege", "brussel"] {
+        let path = root.join(format!("programs/{p}.yaml"));
+        let (_, doc) = traject_model::yaml::read_file(&path, p).unwrap();
+        walk(&doc.value, &mut ids);
+    }
+    // Field names people may read in quoted keys are shown as code, not here; these are words.
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawler_finds_no_codes_and_no_iso_dates_in_what_people_read() {
+    let (served, _cases) = office();
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let base = served.base.clone();
+    let ids = known_ids();
+    let mut found = Vec::new();
+    let mut visited = 0;
+    // What people read: the page's text without what is shown as code.
+    let visible = r#"
+        const out = [];
+        const skip = 'textarea, pre, code, script, style';
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT,
+            {acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+        while (walker.nextNode()) { out.push(walker.currentNode.nodeValue); }
+        return out.join(' ');
+    "#;
+    for lang in ["nl", "fr"] {
+        for role in ["social-worker", "coordinator", "auditor"] {
+            login(&c, &base, &format!("{role}-{lang}")).await;
+            let mut queue: VecDeque<String> = VecDeque::from(["/board".to_string()]);
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            while let Some(path) = queue.pop_front() {
+                if !seen.insert(path.clone()) || seen.len() > 60 {
+                    continue;
+                }
+                c.goto(&format!("{base}{path}")).await.unwrap();
+                visited += 1;
+                let text = c.execute(visible, vec![]).await.unwrap();
+                for code in codes_in(text.as_str().unwrap_or_default(), &ids) {
+                    found.push(format!("{path} as {role} ({lang}): {code}"));
+                }
+                let links = c
+                    .execute(
+                        "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                for href in links.as_array().unwrap().iter().filter_map(Value::as_str) {
+                    let local = href.starts_with('/') && !href.starts_with("//");
+                    let download = href.starts_with("/reports/")
+                        || href.starts_with("/assets/")
+                        || href.starts_with("/api/");
+                    if local && !download && !href.starts_with("/login") {
+                        queue.push_back(href.split('#').next().unwrap_or(href).to_string());
+                    }
+                }
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(
+        found.is_empty(),
+        "{} codes on {visited} pages:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+    eprintln!("crawler: {visited} pages, no codes");
+}
