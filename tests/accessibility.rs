@@ -362,3 +362,173 @@ async fn a_crawler_finds_no_codes_and_no_iso_dates_in_what_people_read() {
     );
     eprintln!("crawler: {visited} pages, no codes");
 }
+
+/// A failure as a browser shows it: an HTML page (never JSON or a bare sentence), in `lang`
+/// when the user is known, with a way on.
+fn assert_page(what: &str, (status, body): (u16, &str), want: u16, lang: Option<&str>) {
+    assert_eq!(status, want, "{what}: {body}");
+    assert!(
+        body.starts_with("<!DOCTYPE html>"),
+        "{what}: not a page: {body}"
+    );
+    assert!(
+        body.contains("<main>") && body.contains("href=\"/"),
+        "{what}: no way on: {body}"
+    );
+    if let Some(l) = lang {
+        assert!(
+            body.contains(&format!("<html lang=\"{l}\"")),
+            "{what}: not in {l}: {body}"
+        );
+        assert!(
+            body.contains("<nav>"),
+            "{what}: the navigation is missing: {body}"
+        );
+    }
+}
+
+/// A form body announced at 2 MiB, over the server's limit: the server answers before it has
+/// read it all (so this writes what it can and then reads the answer).
+fn oversized(s: &Served, cookie: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let host = s.base.trim_start_matches("http://");
+    let mut tcp = std::net::TcpStream::connect(host).unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nOrigin: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        s.base,
+        2 << 20
+    );
+    tcp.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'x'; 64 << 10];
+    for _ in 0..32 {
+        if tcp.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = tcp.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+    // A chunked body: the page between its first size line and the end.
+    let body = match body.split_once("\r\n") {
+        Some((size, rest)) if u64::from_str_radix(size.trim(), 16).is_ok() => rest.to_string(),
+        _ => body.to_string(),
+    };
+    (status, body)
+}
+
+#[test]
+fn every_failure_a_browser_meets_is_a_page_in_the_users_language() {
+    let (s, cases) = office();
+    let (coordinator, auditor) = (s.login("coordinator-fr"), s.login("auditor-fr"));
+    let url = |p: &str| s.url(p);
+    let get = |cookie: &str, p: &str| {
+        let (status, body, _) = common::call("GET", &url(p), Some(cookie), None);
+        (status, body)
+    };
+    let (_, case_page) = get(&coordinator, &format!("/cases/{}", cases[1]));
+    let csrf = case_page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let form = |cookie: &str, p: &str, body: &str| {
+        let (status, text, _) = common::call(
+            "POST",
+            &url(p),
+            Some(cookie),
+            Some(("application/x-www-form-urlencoded", body)),
+        );
+        (status, text)
+    };
+    let r = get(&auditor, &format!("/cases/{}", cases[0]));
+    assert_page("403, an auditor on a case", (r.0, &r.1), 403, Some("fr"));
+    let r = get(&coordinator, "/nothing-here");
+    assert_page("404", (r.0, &r.1), 404, Some("fr"));
+    let r = get(&coordinator, "/cases/abc");
+    assert_page("404, not a case number", (r.0, &r.1), 404, Some("fr"));
+    let r = form(
+        &coordinator,
+        &format!("/cases/{}/start", cases[2]),
+        &format!("csrf={csrf}"),
+    );
+    assert_page("409, starting a closed case", (r.0, &r.1), 409, Some("fr"));
+    let r = form(
+        &coordinator,
+        &format!("/cases/{}/evaluate", cases[1]),
+        &format!("csrf={csrf}&evaluation=interim&score=abc"),
+    );
+    assert_page(
+        "422, a score that is not a number",
+        (r.0, &r.1),
+        422,
+        Some("fr"),
+    );
+    let r = form(
+        &coordinator,
+        &format!("/cases/{}/start", cases[0]),
+        "csrf=forged",
+    );
+    assert_page("403, a forged form", (r.0, &r.1), 403, Some("fr"));
+    let r = oversized(&s, &coordinator, &format!("/cases/{}/evaluate", cases[1]));
+    assert_page("413, a body over the limit", (r.0, &r.1), 413, None);
+    let answer = ureq::post(&url(&format!("/cases/{}/start", cases[0])))
+        .set("Cookie", &coordinator)
+        .set("Origin", &common::origin_of(&s.base))
+        .set("Content-Type", "text/plain")
+        .send_string("csrf=x");
+    let r = match answer {
+        Ok(r) | Err(ureq::Error::Status(_, r)) => (r.status(), r.into_string().unwrap()),
+        Err(e) => panic!("{e}"),
+    };
+    assert_page("415, not a form", (r.0, &r.1), 415, None);
+    let (status, body, _) = common::call("GET", &url("/logout"), Some(&coordinator), None);
+    assert_page("405, a form's address opened", (status, &body), 405, None);
+    // Wrong passwords, again and again: the login page says to wait.
+    let mut last = (0, String::new());
+    for _ in 0..12 {
+        let (_, page, cookie) = common::call("GET", &url("/login?lang=fr"), None, None);
+        let token = page
+            .split("name=\"login_token\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .to_string();
+        let (status, body, _) = common::call(
+            "POST",
+            &url("/login?lang=fr"),
+            cookie.as_deref(),
+            Some((
+                "application/x-www-form-urlencoded",
+                &format!("login_token={token}&username=coordinator-fr&password=wrong"),
+            )),
+        );
+        last = (status, body);
+        if status == 429 {
+            break;
+        }
+    }
+    assert_eq!(last.0, 429, "{}", last.1);
+    assert!(
+        last.1.starts_with("<!DOCTYPE html>") && last.1.contains("<html lang=\"fr\""),
+        "{}",
+        last.1
+    );
+    // The database gone: a server error page with a reference for the IT department.
+    std::fs::write(&s.db, b"this is no database any more").unwrap();
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", s.db.display()));
+    }
+    let (status, body, _) = common::call("GET", &url("/board"), Some(&coordinator), None);
+    assert!(status >= 500, "{status}: {body}");
+    assert!(
+        body.starts_with("<!DOCTYPE html>") && body.contains("href=\"/"),
+        "{body}"
+    );
+}

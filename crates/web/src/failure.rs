@@ -86,7 +86,10 @@ impl Failure {
         fr: impl Into<String>,
     ) -> Failure {
         let mut f = Failure::new(status, en);
-        f.local = Some(Box::new([nl.into(), traject_i18n::prose(&fr.into(), Lang::Fr)]));
+        f.local = Some(Box::new([
+            nl.into(),
+            traject_i18n::prose(&fr.into(), Lang::Fr),
+        ]));
         f
     }
 
