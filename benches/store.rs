@@ -109,6 +109,7 @@ fn main() {
         changed: None,
         extended_until: None,
         destination: None,
+        reason: None,
         redacted: false,
     });
     let on = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();

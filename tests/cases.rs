@@ -2045,3 +2045,52 @@ fn demand_2022(db: &Path) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+#[test]
+fn an_evaluation_held_outside_its_window_needs_a_reason_kept_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let referral = dir.path().join("r.json");
+    std::fs::write(&referral, crate::common::ELIGIBLE).unwrap();
+    refer_and_start(&db, &referral);
+    let d = db.to_str().unwrap();
+    // The interim talk of the long track falls four to five months after the start.
+    let early = [
+        "case",
+        "evaluate",
+        "1",
+        "--db",
+        d,
+        "--evaluation",
+        "interim",
+        "--decision",
+        "continue",
+        "--as-of",
+        "2023-02-15",
+    ];
+    let out = traject(&db).args(early).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("falls from 2023-06-01 to 2023-07-01, not on 2023-02-15: give a reason"),
+        "{err}"
+    );
+    assert!(
+        events_of(&db, 1)
+            .iter()
+            .all(|e| e.event.kind() != EventKind::Evaluated),
+        "nothing recorded"
+    );
+    let reason = "the client leaves for a training course in March";
+    succeed(&db, &[&early[..], &["--reason", reason]].concat());
+    let history = succeed(&db, &["case", "history", "1", "--db", d, "--lang", "nl"]);
+    assert!(history.contains(&format!("reden: {reason}")), "{history}");
+    let json = succeed(
+        &db,
+        &["case", "history", "1", "--db", d, "--format", "json"],
+    );
+    assert!(
+        json.contains(&format!("\"reason\": \"{reason}\"")),
+        "{json}"
+    );
+}

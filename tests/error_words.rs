@@ -164,6 +164,13 @@ fn samples() -> Vec<CaseError> {
             id: 7,
             version: "2016".into(),
         },
+        OutsideWindow {
+            id: 7,
+            evaluation: "interim".into(),
+            from: day(10),
+            to: day(20),
+            on: day(1),
+        },
         RejudgeEnded {
             id: 7,
             state: CaseState::Closed,
@@ -240,6 +247,7 @@ fn samples() -> Vec<CaseError> {
             | PauseTooLong { .. }
             | ReopenTooLate { .. }
             | ReopenNotStarted { .. }
+            | OutsideWindow { .. }
             | RejudgeEnded { .. }
             | CorrectionWithoutReason { .. }
             | NoFacts { .. }

@@ -996,6 +996,10 @@ pub struct CaseEvaluateArgs {
     /// With --decision close: the exit destination.
     #[arg(long)]
     pub destination: Option<String>,
+    /// Why the moment is held before its window opens or after it closed (needed then; no
+    /// personal data).
+    #[arg(long)]
+    pub reason: Option<String>,
     #[arg(long)]
     pub program: Option<String>,
 }

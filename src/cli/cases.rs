@@ -447,6 +447,7 @@ fn cmd_case_evaluate(args: CaseEvaluateArgs) -> Verb {
         score: args.score,
         extend_by: args.extend_by,
         destination: args.destination,
+        reason: args.reason,
     };
     let freed = cases::evaluate(&mut db, &programs(args.program), id, &input, &ctx)?;
     let lang = lang_of(&args.store);

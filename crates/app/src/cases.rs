@@ -659,6 +659,8 @@ pub struct EvaluationInput {
     pub extend_by: Option<String>,
     /// The exit destination, when the decision closes the case.
     pub destination: Option<String>,
+    /// Why the moment is held outside its window (needed then).
+    pub reason: Option<String>,
 }
 
 /// Record an evaluation; a closing decision may free a slot (`Some`).
@@ -681,6 +683,7 @@ pub fn evaluate(
         input.score,
         input.extend_by.as_deref(),
         input.destination.as_deref(),
+        input.reason.as_deref(),
         &ctx.lifecycle(),
     )?;
     Ok(freed.map(|f| told(store, f, ctx)))

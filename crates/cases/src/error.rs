@@ -185,6 +185,14 @@ pub enum CaseError {
         id: i64,
         version: String,
     },
+    /// An evaluation held before its moment's window opens or after it closed, without a reason.
+    OutsideWindow {
+        id: i64,
+        evaluation: String,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        on: chrono::NaiveDate,
+    },
     /// Only a case not yet ended can have its referral judged again.
     RejudgeEnded {
         id: i64,

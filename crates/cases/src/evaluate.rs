@@ -1,6 +1,7 @@
 //! Holding an evaluation moment: goals, a score and a decision the moment allows. `extend`
 //! lengthens the track (the moment comes back at the new end); `close` needs a destination and
-//! closes the case. Before the start only the pathway's gate evaluations may be held.
+//! closes the case. Before the start only the pathway's gate evaluations may be held. A moment
+//! held before its window opens or after it closed needs a reason, kept with the event.
 
 use chrono::NaiveDate;
 
@@ -28,6 +29,7 @@ pub fn evaluate(
     score: Option<f64>,
     extend_by: Option<&str>,
     destination: Option<&str>,
+    reason: Option<&str>,
     ctx: &Ctx,
 ) -> Result<Option<Freed>, CaseError> {
     store.in_transaction(|tx| {
@@ -49,11 +51,27 @@ pub fn evaluate(
             });
         }
         let decision = decision.map(|d| decision_of(e, d)).transpose()?;
-        let held = tx
+        let moment = tx
             .due(id)?
             .into_iter()
-            .find(|d| d.evaluation == evaluation && d.held_on.is_none())
-            .map(|d| d.due_from);
+            .find(|d| d.evaluation == evaluation && d.held_on.is_none());
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        // Held before its window opens or after it closed: say why, for the file.
+        if let Some(m) = moment
+            .as_ref()
+            .filter(|m| ctx.on < m.due_from || ctx.on > m.due_to)
+        {
+            if reason.is_none() {
+                return Err(CaseError::OutsideWindow {
+                    id,
+                    evaluation: evaluation.to_string(),
+                    from: m.due_from,
+                    to: m.due_to,
+                    on: ctx.on,
+                });
+            }
+        }
+        let held = moment.map(|d| d.due_from);
         if let Some(from) = held {
             tx.hold(id, evaluation, from, ctx.on)?;
         }
@@ -66,6 +84,7 @@ pub fn evaluate(
             changed,
             extended_until: None,
             destination: None,
+            reason: reason.map(str::to_string),
             redacted: false,
         };
         match decision {

@@ -201,6 +201,9 @@ pub struct Evaluated {
     pub extended_until: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
+    /// Why the moment was held outside its window (free text, erased with the rest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// The free text was erased.
     #[serde(default, skip_serializing_if = "is_false")]
     pub redacted: bool,
@@ -351,6 +354,7 @@ impl Event {
         match self {
             Event::Evaluated(e) => Some(Event::Evaluated(Evaluated {
                 goals: Vec::new(),
+                reason: None,
                 redacted: true,
                 ..e.clone()
             })),
@@ -407,6 +411,7 @@ mod tests {
             changed: None,
             extended_until: NaiveDate::from_ymd_opt(2024, 9, 1),
             destination: None,
+            reason: Some("held late: the client was ill".into()),
             redacted: false,
         });
         let stored = e.details();

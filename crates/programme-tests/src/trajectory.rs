@@ -454,6 +454,7 @@ impl Run<'_> {
                     step.get("score").and_then(Value::as_f64),
                     s("extend_by"),
                     s("destination"),
+                    s("reason"),
                     ctx,
                 )?;
                 freed.and_then(|f| f.next_started)

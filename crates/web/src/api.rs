@@ -305,6 +305,7 @@ pub fn act_on(
                 score: b.score,
                 extend_by: b.extend_by.clone(),
                 destination: b.destination.clone(),
+                reason: b.reason.clone(),
             };
             let done = cases::evaluate(store, programs, id, &input, &ctx)?;
             Ok(freed(done.and_then(|f| f.next_started)))

@@ -308,6 +308,15 @@ fn continuity(e: &E, l: Lang) -> Option<String> {
 fn rejudging(e: &E, l: Lang) -> Option<String> {
     let field = |f: &str| q(l, &crate::vocabulary::field_label(f, l));
     Some(match e {
+        E::OutsideWindow { id, evaluation, from, to, on } => {
+            let (from, to, on) = (date(*from, l), date(*to, l), date(*on, l));
+            m(
+                l,
+                format!("evaluatie '{evaluation}' van dossier {id} valt van {from} tot {to}, niet op {on}: geef een reden om ze toch vast te leggen"),
+                format!("l'évaluation «\u{a0}{evaluation}\u{a0}» du dossier {id} tombe du {from} au {to}, pas le {on} : donnez une raison pour l'enregistrer quand même"),
+                format!("evaluation '{evaluation}' of case {id} falls from {from} to {to}, not on {on}: give a reason to record it anyway"),
+            )
+        }
         E::RejudgeEnded { id, state } => m(
             l,
             format!("dossier {id} is {}: een beoordeling of correctie wordt enkel vastgelegd voor een dossier dat nog loopt", state_word(*state, l)),

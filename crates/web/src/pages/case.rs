@@ -156,6 +156,7 @@ fn actions(
                 label { (t(lang, "Beslissing", "Décision", "Decision")) " "
                     select name="decision" { option value="" { (t(lang, "geen", "aucune", "none")) } @for d in version.evaluations.iter().flat_map(|e| &e.decisions).collect::<std::collections::BTreeSet<_>>() { option value=(d.as_str()) { (traject_i18n::vocabulary::term("decision", d.as_str(), lang).unwrap_or(d.as_str())) } } } }
                 label { (t(lang, "Score", "Score", "Score")) " " input type="number" name="score" step="any"; }
+                label { (t(lang, "Reden, als het moment nog niet of niet meer te doen is", "Raison, si le moment n'est pas encore ou plus à faire", "Reason, when the moment is not or no longer due")) " " input type="text" name="reason"; }
                 label { (t(lang, "Doelen, één per regel", "Objectifs, un par ligne", "Goals, one per line")) " " textarea name="goals" rows="2" {} }
                 label { (t(lang, "Uitstroom bij afsluiten", "Sortie à la clôture", "Exit when closing")) " "
                     select name="destination" { option value="" { (t(lang, "geen", "aucune", "none")) } @for e in version.exits.iter().filter(|e| e.kind == ExitKind::Destination) { option value=(e.id) { (e.label.get(lang, fallback)) } } } }
