@@ -184,6 +184,44 @@ fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
     out
 }
 
+/// The intake form filled for an eligible referral and for a refused one, as axe sees them.
+async fn intake_filled(c: &Client, base: &str, source: &str, lang: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (name, in_art60, verdict) in [
+        ("eligible", "no", "eligible"),
+        ("refused", "yes", "ineligible"),
+    ] {
+        c.goto(&format!("{base}/intake?program=antwerpen"))
+            .await
+            .unwrap();
+        for (field, value) in [
+            ("referral_date", "2024-05-10"),
+            ("birth_date", "1990-05-01"),
+            ("nationality", "SY"),
+            ("residence_ocmw", "antwerpen"),
+            ("income_support", "leefloon"),
+            ("in_art60", in_art60),
+            ("civic_orientation_completed", "yes"),
+            ("motivated", "yes"),
+            ("help_request_fits", "yes"),
+        ] {
+            crate::browser::fill(c, field, value).await;
+        }
+        crate::browser::until(c, "the verdict", || async {
+            crate::browser::attr(c, ".verdict", "data-verdict")
+                .await
+                .as_deref()
+                == Some(verdict)
+        })
+        .await;
+        for v in axe(c, source).await {
+            found.push(format!("intake {name} ({lang}): {v}"));
+        }
+        screenshot(c, &format!("a11y-social-worker-{lang}-intake-{name}")).await;
+    }
+    found
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_passes_axe_core_for_every_role_in_dutch_and_french() {
     let Some(source) = axe_source() else {
@@ -220,6 +258,12 @@ async fn every_page_passes_axe_core_for_every_role_in_dutch_and_french() {
                     found.push(format!("{name} as {role} ({lang}): {v}"));
                 }
                 screenshot(&c, &format!("a11y-{role}-{lang}-{name}")).await;
+            }
+            if role == "social-worker" {
+                for v in intake_filled(&c, &base, &source, lang).await {
+                    found.push(v);
+                }
+                checked += 2;
             }
         }
     }
@@ -372,7 +416,7 @@ fn assert_page(what: &str, (status, body): (u16, &str), want: u16, lang: Option<
         "{what}: not a page: {body}"
     );
     assert!(
-        body.contains("<main>") && body.contains("href=\"/"),
+        body.contains("<main id=\"content\"") && body.contains("href=\"/"),
         "{what}: no way on: {body}"
     );
     if let Some(l) = lang {
@@ -381,7 +425,7 @@ fn assert_page(what: &str, (status, body): (u16, &str), want: u16, lang: Option<
             "{what}: not in {l}: {body}"
         );
         assert!(
-            body.contains("<nav>"),
+            body.contains("<nav aria-label="),
             "{what}: the navigation is missing: {body}"
         );
     }
@@ -531,4 +575,194 @@ fn every_failure_a_browser_meets_is_a_page_in_the_users_language() {
         body.starts_with("<!DOCTYPE html>") && body.contains("href=\"/"),
         "{body}"
     );
+}
+
+/// WebDriver's keys: Tab, Enter, Space, arrow down.
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SPACE: &str = "\u{E00D}";
+const DOWN: &str = "\u{E015}";
+
+/// Type `keys` into whatever has the focus.
+async fn press(c: &Client, keys: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// Press Tab until the focus is on the element `css` selects (at most a page's worth).
+async fn tab_to(c: &Client, css: &str) {
+    for _ in 0..120 {
+        let on = c
+            .execute(
+                "return document.activeElement.matches(arguments[0])",
+                vec![json!(css)],
+            )
+            .await
+            .unwrap();
+        if on == json!(true) {
+            return;
+        }
+        press(c, TAB).await;
+    }
+    screenshot(c, "keyboard-failed").await;
+    panic!("Tab never reached {css}");
+}
+
+/// Tab to the select `css` and move it down until it holds `value`.
+async fn choose(c: &Client, css: &str, value: &str) {
+    tab_to(c, css).await;
+    let tag = c
+        .execute("return document.activeElement.tagName", vec![])
+        .await
+        .unwrap();
+    if tag != json!("SELECT") {
+        // A text field: typed.
+        return press(c, value).await;
+    }
+    for _ in 0..60 {
+        let v = c
+            .execute("return document.activeElement.value", vec![])
+            .await
+            .unwrap();
+        if v == json!(value) {
+            return;
+        }
+        press(c, DOWN).await;
+    }
+    panic!("{css} never took {value}");
+}
+
+/// The value of the field `name` on the page.
+async fn value_of(c: &Client, name: &str) -> Value {
+    c.execute(
+        "return document.querySelector('[name=' + arguments[0] + ']').value",
+        vec![json!(name)],
+    )
+    .await
+    .unwrap()
+}
+
+async fn wait_for(c: &Client, what: &str, check: &str) {
+    for _ in 0..100 {
+        if c.execute(check, vec![]).await.unwrap() == json!(true) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    screenshot(c, "keyboard-failed").await;
+    panic!("waited in vain for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_only() {
+    let (served, _cases) = office();
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let base = served.base.clone();
+    c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
+    // The user name has the focus when the page opens.
+    press(
+        &c,
+        &format!("social-worker-nl{TAB}social-worker-nl-passphrase{ENTER}"),
+    )
+    .await;
+    wait_for(&c, "the board", "return location.pathname === '/board'").await;
+    // The skip link comes first, then the navigation.
+    press(&c, TAB).await;
+    let first = c
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(first, json!("skip"), "the first Tab reaches the skip link");
+    tab_to(&c, "a[href='/intake']").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the intake form",
+        "return location.pathname === '/intake'",
+    )
+    .await;
+    if value_of(&c, "program").await != json!("antwerpen") {
+        choose(&c, "form.pick [name=program]", "antwerpen").await;
+        press(&c, ENTER).await;
+        wait_for(
+            &c,
+            "AMIE's intake form",
+            "return !!document.querySelector('#referral [name=help_request_fits]')",
+        )
+        .await;
+    }
+    // Dates typed as the browser's date field takes them (month, day, year here).
+    tab_to(&c, "#referral [name=referral_date]").await;
+    press(&c, "05102024").await;
+    tab_to(&c, "#referral [name=birth_date]").await;
+    press(&c, "05011990").await;
+    assert_eq!(value_of(&c, "referral_date").await, json!("2024-05-10"));
+    tab_to(&c, "#referral [name=nationality]").await;
+    press(&c, "SY").await;
+    for (name, value) in [
+        ("residence_ocmw", "antwerpen"),
+        ("income_support", "leefloon"),
+        ("in_art60", "no"),
+        ("civic_orientation_completed", "yes"),
+        ("motivated", "yes"),
+        ("help_request_fits", "yes"),
+    ] {
+        choose(&c, &format!("#referral [name={name}]"), value).await;
+    }
+    wait_for(
+        &c,
+        "the verdict 'eligible'",
+        "return document.querySelector('.verdict') && document.querySelector('.verdict').dataset.verdict === 'eligible'",
+    )
+    .await;
+    tab_to(&c, "button[value=create]").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the new case file",
+        "return location.pathname.startsWith('/cases/')",
+    )
+    .await;
+    screenshot(&c, "keyboard-case").await;
+    // Start on the short track.
+    choose(&c, "[name=track]", "short").await;
+    tab_to(&c, "button[value=start]").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "an active case",
+        "return document.querySelector('#state').dataset.state === 'active'",
+    )
+    .await;
+    // The intake form is due today: record it with a score.
+    choose(&c, "[name=evaluation]", "intake_form").await;
+    tab_to(&c, "[name=score]").await;
+    press(&c, "3").await;
+    tab_to(&c, "button[value=evaluate]").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the evaluation in the history",
+        "return [...document.querySelectorAll('.history strong')].some(s => s.dataset.kind === 'evaluated')",
+    )
+    .await;
+    // Close: the exit, the box that confirms, the button.
+    choose(&c, "form[action$='/close'] [name=exit]", "volunteering").await;
+    tab_to(&c, "form[action$='/close'] [name=confirm]").await;
+    press(&c, SPACE).await;
+    tab_to(&c, "button[value=close]").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "a closed case",
+        "return document.querySelector('#state').dataset.state === 'closed'",
+    )
+    .await;
+    screenshot(&c, "keyboard-closed").await;
 }

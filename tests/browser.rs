@@ -61,7 +61,7 @@ pub(crate) async fn browser() -> Option<(Driver, Client)> {
         "binary": chromium,
         "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic", "--window-size=1200,1400"]
+                 "--no-first-run", "--disable-quic", "--window-size=1200,1400", "--lang=en-US"]
     }});
     let caps = caps.as_object().unwrap().clone();
     let url = format!("http://127.0.0.1:{port}");

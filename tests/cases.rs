@@ -889,6 +889,8 @@ fn an_erased_client_leaves_no_trace_in_the_file_but_the_figures_stay() {
         d,
         "--as-of",
         "2023-02-15",
+        "--reason",
+        "filled in at the start",
     ]);
     let (before, funded_before) = (activity(()), funding(()));
     let raw = || {

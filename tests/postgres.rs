@@ -327,6 +327,8 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
         "intake_form",
         "--as-of",
         "2023-02-10",
+        "--reason",
+        "filled in at the start",
     ]);
     run(&[
         "case",

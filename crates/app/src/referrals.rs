@@ -171,11 +171,17 @@ pub fn form(compiled: &CompiledProgram, on: chrono::NaiveDate) -> (String, Vec<F
     for funder in &cv.funders {
         let mut fs = Vec::new();
         funder.conditions.iter().for_each(|c| fields_of(c, &mut fs));
-        let society = p.spec.society_language;
-        used.extend(
-            fs.into_iter()
-                .map(|f| (f, Label::single(society, funder.id.clone()))),
-        );
+        // The funder by its label ("AMIF (European Union)"), as people know it.
+        let label = version
+            .funding
+            .funders
+            .iter()
+            .find(|f| f.id == funder.id)
+            .map_or_else(
+                || Label::single(p.spec.society_language, funder.id.clone()),
+                |f| f.label.clone(),
+            );
+        used.extend(fs.into_iter().map(|f| (f, label.clone())));
     }
     let fields = traject_model::vocab::FIELDS
         .iter()

@@ -56,21 +56,7 @@ pub fn evaluate(
             .into_iter()
             .find(|d| d.evaluation == evaluation && d.held_on.is_none());
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        // Held before its window opens or after it closed: say why, for the file.
-        if let Some(m) = moment
-            .as_ref()
-            .filter(|m| ctx.on < m.due_from || ctx.on > m.due_to)
-        {
-            if reason.is_none() {
-                return Err(CaseError::OutsideWindow {
-                    id,
-                    evaluation: evaluation.to_string(),
-                    from: m.due_from,
-                    to: m.due_to,
-                    on: ctx.on,
-                });
-            }
-        }
+        within_window_or_said_why(id, moment.as_ref(), reason, ctx)?;
         let held = moment.map(|d| d.due_from);
         if let Some(from) = held {
             tx.hold(id, evaluation, from, ctx.on)?;
@@ -107,6 +93,27 @@ pub fn evaluate(
         }
         Ok(None)
     })
+}
+
+/// A moment held before its window opens or after it closed needs a reason, for the file.
+fn within_window_or_said_why(
+    id: i64,
+    moment: Option<&crate::store::Due>,
+    reason: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), CaseError> {
+    match moment {
+        Some(m) if (ctx.on < m.due_from || ctx.on > m.due_to) && reason.is_none() => {
+            Err(CaseError::OutsideWindow {
+                id,
+                evaluation: m.evaluation.clone(),
+                from: m.due_from,
+                to: m.due_to,
+                on: ctx.on,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The decision `given`, if the evaluation may take it (any decision, when it lists none).

@@ -286,25 +286,8 @@ fn later_and_reliability(r: &ProgrammeReport, w: Reader) -> String {
     out
 }
 
-/// The learnt demand, one figure per line with where it comes from.
-pub fn calibration_text(c: &Calibration, w: Reader) -> String {
-    let mut out = format!(
-        "  {} {} {} {} ({}: {}):\n",
-        w.say(
-            "vraag geleerd van",
-            "demande apprise du",
-            "demand learnt from"
-        ),
-        w.date(c.window_from),
-        w.say("tot", "au", "to"),
-        w.date(c.window_to),
-        w.say(
-            "maanden met dossiers",
-            "mois avec des dossiers",
-            "months with cases"
-        ),
-        c.months_observed
-    );
+/// The learnt figures as (name, value, observations, where from).
+fn calibration_rows(c: &Calibration, w: Reader) -> Vec<(&'static str, String, u64, String)> {
     let f = |x: f64| w.n((x * 1000.0).round() / 1000.0);
     let mix: Vec<String> = c
         .track_mix
@@ -322,7 +305,7 @@ pub fn calibration_text(c: &Calibration, w: Reader) -> String {
         |words: (&'static str, &'static str, &'static str), value: String, n: u64, from: &str| {
             (w.say(words.0, words.1, words.2), value, n, from.to_string())
         };
-    let rows = [
+    vec![
         figure(
             (
                 "doorverwijzingen in een gemiddelde maand",
@@ -381,7 +364,29 @@ pub fn calibration_text(c: &Calibration, w: Reader) -> String {
             c.reneging_share.observations,
             c.reneging_share.from,
         ),
-    ];
+    ]
+}
+
+/// The learnt demand, one figure per line with where it comes from.
+pub fn calibration_text(c: &Calibration, w: Reader) -> String {
+    let mut out = format!(
+        "  {} {} {} {} ({}: {}):\n",
+        w.say(
+            "vraag geleerd van",
+            "demande apprise du",
+            "demand learnt from"
+        ),
+        w.date(c.window_from),
+        w.say("tot", "au", "to"),
+        w.date(c.window_to),
+        w.say(
+            "maanden met dossiers",
+            "mois avec des dossiers",
+            "months with cases"
+        ),
+        c.months_observed
+    );
+    let rows = calibration_rows(c, w);
     for (name, value, n, src) in rows {
         let from = match src.as_str() {
             "case store" => w.say("dossierbestand", "dossiers", "case store"),

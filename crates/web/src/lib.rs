@@ -289,6 +289,7 @@ fn router(server: Shared) -> Router {
         .route("/reports", get(pages::reports))
         .route("/reports/{file}", get(pages::report_file))
         .route("/assets/{file}", get(asset))
+        .route("/accessibility", get(pages::statement))
         .route("/api/session", post(api::login).delete(api::logout))
         .route("/api/check", post(api::check))
         .route("/api/cases", post(api::create))

@@ -129,6 +129,10 @@ fn actions(
                 .any(|d| d.evaluation == e.id && d.held_on.is_none())
         })
         .collect();
+    // What ends a case is asked for twice: a box to tick that says what will happen.
+    let confirm = |what: &str| -> Markup {
+        html! { label.confirm { input type="checkbox" name="confirm" value="yes" required; " " (what) } }
+    };
     let form = |action: &str, label: &str, inner: Markup| -> Markup {
         html! {
             form.action method="post" action=(format!("/cases/{id}/{action}")) {
@@ -162,8 +166,8 @@ fn actions(
                     select name="destination" { option value="" { (t(lang, "geen", "aucune", "none")) } @for e in version.exits.iter().filter(|e| e.kind == ExitKind::Destination) { option value=(e.id) { (e.label.get(lang, fallback)) } } } }
             }))
         }
-        @if allowed.contains(&Action::Close) { (form("close", t(lang, "Afsluiten", "Clôturer", "Close"), exits(ExitKind::Destination))) }
-        @if allowed.contains(&Action::Drop) { (form("drop", t(lang, "Afhaken", "Abandon", "Drop out"), exits(ExitKind::DropOut))) }
+        @if allowed.contains(&Action::Close) { (form("close", t(lang, "Afsluiten", "Clôturer", "Close"), html! { (exits(ExitKind::Destination)) (confirm(t(lang, "Ik bevestig: het dossier wordt afgesloten en de plaats gaat naar wie het langst wacht.", "Je confirme : le dossier est clôturé et la place revient à qui attend depuis le plus longtemps.", "I confirm: the case is closed and its place goes to whoever has waited longest."))) })) }
+        @if allowed.contains(&Action::Drop) { (form("drop", t(lang, "Afhaken", "Abandon", "Drop out"), html! { (exits(ExitKind::DropOut)) (confirm(t(lang, "Ik bevestig: het dossier eindigt als afgehaakt en de plaats gaat naar wie het langst wacht.", "Je confirme : le dossier se termine par un abandon et la place revient à qui attend depuis le plus longtemps.", "I confirm: the case ends as dropped out and its place goes to whoever has waited longest."))) })) }
         @if allowed.contains(&Action::Pause) && version.pause.is_some() {
             (form("pause", t(lang, "Pauzeren", "Mettre en pause", "Pause"), html! {
                 label { (t(lang, "Reden (geen persoonsgegevens)", "Raison (sans données personnelles)", "Reason (no personal data)")) " " input type="text" name="reason"; }
@@ -172,7 +176,7 @@ fn actions(
         }
         @if allowed.contains(&Action::Resume) { (form("resume", t(lang, "Hervatten", "Reprendre", "Resume"), html! {})) }
         @if (allowed.contains(&Action::Reopen) && version.reopen.is_some()) || (view.case.state == traject_cases::CaseState::NotStarted && version.reopen.as_ref().is_some_and(|p| p.not_started)) { (form("reopen", t(lang, "Heropenen", "Rouvrir", "Re-open"), html! {})) }
-        @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), exits(ExitKind::NotStarted))) }
+        @if allowed.contains(&Action::NotStart) { (form("not-start", t(lang, "Niet gestart", "Pas commencé", "Not started"), html! { (exits(ExitKind::NotStarted)) (confirm(t(lang, "Ik bevestig: het dossier start niet en verlaat de wachtlijst.", "Je confirme : le dossier ne démarre pas et quitte la liste d'attente.", "I confirm: the case will not start and leaves the waiting list."))) })) }
         @if !assessed.is_empty() && view.case.state.is_open() {
             (form("assess", t(lang, "Beoordeling vastleggen", "Enregistrer l'évaluation des critères", "Record assessment"), assess_fields(&assessed, lang)))
         }
@@ -251,7 +255,7 @@ fn case_page(
     let body = html! {
         @if let Some(f) = refusal { (problem(f, lang)) }
         dl.case {
-            dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (dossier.clone().unwrap_or_else(|| t(lang, "gewist", "effacé", "erased").to_string())) }
+            dt { (t(lang, "Dossiernummer", "Numéro de dossier", "Dossier number")) } dd #dossier { (dossier.clone().unwrap_or_else(|| if super::rights::erased(c) { t(lang, "gewist", "effacé", "erased") } else { t(lang, "niet opgegeven", "non indiqué", "not given") }.to_string())) }
             dt { (t(lang, "Programma", "Programme", "Programme")) } dd { (compiled.program.spec.name.get(lang, fallback)) " · " (t(lang, "versie", "version", "version")) " " (c.version) }
             dt { (t(lang, "Toestand", "État", "State")) } dd #state data-state=(c.state.as_str()) { (traject_i18n::catalogue::state_word(c.state, lang)) @if let Some(p) = c.position { " (" (t(lang, "plaats", "position", "position")) " " (p) ")" } }
             dt { (t(lang, "Oordeel over de toelating", "Verdict d'admission", "Eligibility verdict")) } dd data-verdict=(c.verdict.as_str()) { (verdict) }
@@ -262,13 +266,19 @@ fn case_page(
             dt { (t(lang, "Team", "Équipe", "Team")) } dd { (c.team.clone().unwrap_or_else(|| "—".into())) }
         }
         h2 { (t(lang, "Evaluaties", "Évaluations", "Evaluations")) }
-        table.schedule { @for d in &view.schedule { tr { td data-evaluation=(d.evaluation) { (evaluation(&d.evaluation)) } td { (day(d.due_from, lang)) " – " (day(d.due_to, lang)) } td { (d.held_on.map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
+        table.schedule {
+            thead { tr { th scope="col" { (t(lang, "Evaluatie", "Évaluation", "Evaluation")) } th scope="col" { (t(lang, "Te doen", "À faire", "Due")) } th scope="col" { (t(lang, "Gehouden op", "Tenue le", "Held on")) } } }
+            @for d in &view.schedule { tr { td data-evaluation=(d.evaluation) { (evaluation(&d.evaluation)) } td { (day(d.due_from, lang)) " – " (day(d.due_to, lang)) } td { (d.held_on.map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
         h2 { (t(lang, "Acties", "Actions", "Actions")) }
-        div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
+        @if view.case.state.is_open() || view.case.state.allows(Action::Reopen) || version.is_some_and(|v| v.reopen.as_ref().is_some_and(|p| p.not_started)) {
+            div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
+        } @else {
+            p.help { (t(lang, "Het dossier is afgelopen: er is niets meer te doen.", "Le dossier est terminé : il n'y a plus rien à faire.", "The case has ended: there is nothing left to do.")) }
+        }
         h2 { (t(lang, "Geschiedenis", "Historique", "History")) }
         (history(&events, &cases::version_labels(&compiled, &c.version), lang))
         @if ctx.require(traject_app::Need::Erase).is_ok() {
-            (super::rights::case_forms(user, lang, id, dossier.is_none()))
+            (super::rights::case_forms(user, lang, id, super::rights::erased(c)))
         }
     };
     let title = format!("{} {id}", t(lang, "Dossier", "Dossier", "Case"));
@@ -354,6 +364,17 @@ pub async fn case_action(
         user.ctx(server.today())
             .require(traject_app::Need::ChangeCases)?;
         let id = crate::api::case_id(&id)?;
+        let ends = matches!(action.as_str(), "close" | "drop" | "not-start");
+        if ends && field(&pairs, "confirm") != Some("yes") {
+            let f = Failure::worded(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "tick the box that confirms what ending the case does, then send the form again",
+                "vink het vakje aan dat bevestigt wat het beëindigen van het dossier doet, en verstuur het formulier opnieuw",
+                "cochez la case qui confirme ce que fait la fin du dossier, puis renvoyez le formulaire",
+            );
+            let (_, page) = case_page(server, user, store, id, Some(&f))?;
+            return Ok(Err((f.status, page)));
+        }
         let acted = if action == "assess" {
             assess(server, user, store, id, &pairs)
         } else {

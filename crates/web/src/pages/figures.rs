@@ -202,7 +202,13 @@ pub async fn whatif(
             None => None,
         };
         let sm = &report.summary;
+        let days = |x: f64| traject_i18n::vocabulary::count(x.round(), "day", lang);
+        let pct = |x: f64| traject_i18n::typography(&format!("{}%", traject_i18n::number((x * 100.0).round(), lang)), lang);
+        let ended = ended_note(&compiled.program, &report.version, server.today(), lang);
         let body = html! {
+            @if !ended.is_empty() {
+                p.notice { (t(lang, "Deze simulatie gebruikt versie", "Cette simulation utilise la version", "This simulation uses version")) " " (report.version) (ended) "." }
+            }
             form.whatif method="get" action="/whatif" {
                 (super::programme_select(server, lang, &id))
                 label { (t(lang, "VTE", "ETP", "FTE")) input #fte type="number" name="fte" step="0.1" min="0.1" value=(report.fte); }
@@ -216,9 +222,25 @@ pub async fn whatif(
             }
             table #summary.summary {
                 tr { th { (t(lang, "capaciteit", "capacité", "capacity")) } th { (t(lang, "mediane wachttijd", "attente médiane", "median wait")) } th { (t(lang, "p90 wachttijd", "attente p90", "p90 wait")) } th { (t(lang, "moest wachten", "a dû attendre", "had to wait")) } th { (t(lang, "bezetting", "occupation", "utilisation")) } }
-                tr { td { (sm.capacity) } td { (format!("{:.0}", sm.wait_days_p50)) " d" } td #p90 { (format!("{:.0}", sm.wait_days_p90)) " d" } td { (format!("{:.0}%", sm.prob_wait * 100.0)) } td { (format!("{:.0}%", sm.utilisation * 100.0)) } }
+                tr { td { (sm.capacity) } td { (days(sm.wait_days_p50)) } td #p90 { (days(sm.wait_days_p90)) } td { (pct(sm.prob_wait)) } td { (pct(sm.utilisation)) } }
             }
             figure { (PreEscaped(active)) } figure { (PreEscaped(waiting)) } figure { (PreEscaped(waits)) }
+            // The charts' figures as a table, for whoever does not see the charts.
+            details.chart-data {
+                summary { (t(lang, "De cijfers van de grafieken, maand per maand", "Les chiffres des graphiques, mois par mois", "The charts' figures, month by month")) }
+                table {
+                    thead { tr {
+                        th scope="col" { (t(lang, "Maand", "Mois", "Month")) }
+                        th scope="col" { (t(lang, "Capaciteit", "Capacité", "Capacity")) }
+                        th scope="col" { (t(lang, "Actief (mediaan)", "Actifs (médiane)", "Active (median)")) }
+                        th scope="col" { (t(lang, "Wachtend (mediaan)", "En attente (médiane)", "Waiting (median)")) }
+                        th scope="col" { (t(lang, "Wachtend (p90)", "En attente (p90)", "Waiting (p90)")) }
+                    } }
+                    tbody { @for m in &sm.monthly { tr {
+                        td { (m.month + 1) } td { (m.capacity) } td { (traject_i18n::number(m.active_p50, lang)) } td { (traject_i18n::number(m.waiting_p50, lang)) } td { (traject_i18n::number(m.waiting_p90, lang)) }
+                    } } }
+                }
+            }
             p.help { (t(lang, "200 simulaties, startgetal 1. Vraag en duur komen uit het programmabestand; aannames staan daar vermeld.", "200 simulations, graine 1. Demande et durées viennent du fichier du programme ; les hypothèses y sont indiquées.", "200 runs, seed 1. Demand and durations come from the programme file; assumptions are marked there.")) }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Wat als", "Et si", "What-if"), body)))
@@ -234,7 +256,7 @@ pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response
         server.catalogue.refresh();
         let body = html! {
             ul.programmes { @for l in server.catalogue.list() { li {
-                a href=(format!("/programmes/{}", l.id)) { (l.id) }
+                a href=(format!("/programmes/{}", l.id)) { (l.compiled.as_ref().map_or_else(|| l.id.clone(), |c| c.program.spec.name.get(lang, c.program.spec.society_language).to_string())) }
                 @if let Some(c) = &l.compiled { " — " (c.program.spec.versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")) }
                 @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
             } } }

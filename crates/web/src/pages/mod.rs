@@ -8,6 +8,7 @@ mod case;
 mod figures;
 mod intake;
 mod rights;
+mod statement;
 
 use axum::extract::{Form, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -29,6 +30,7 @@ pub use case::{case_action, case_file, case_list};
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
 pub use intake::{intake, intake_submit, intake_verdict};
 pub use rights::{case_erase, case_export, person_erase, person_export, record, search};
+pub use statement::statement;
 
 /// The same sentence in Dutch, French and English; the reader's language picks one.
 pub fn t(lang: Lang, nl: &'static str, fr: &'static str, en: &'static str) -> &'static str {
@@ -57,9 +59,10 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                 script src="/assets/app.js" defer {}
             }
             body {
+                a.skip href="#content" { (t(lang, "Naar de inhoud", "Aller au contenu", "Skip to the content")) }
                 @if let Some(u) = user {
                     header {
-                        nav {
+                        nav aria-label=(t(lang, "Hoofdmenu", "Menu principal", "Main menu")) {
                             a href="/board" { (t(lang, "Werklijst", "Tableau de bord", "Board")) }
                             @if u.role != Role::Auditor {
                                 a href="/intake" { (t(lang, "Aanmelding", "Orientation", "Intake")) }
@@ -77,9 +80,12 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                         }
                     }
                 }
-                main {
+                main #content tabindex="-1" {
                     h1 { (title) }
                     (content)
+                }
+                footer {
+                    a href=(format!("/accessibility?lang={}", lang.code())) { (t(lang, "Toegankelijkheidsverklaring", "Déclaration d'accessibilité", "Accessibility statement")) }
                 }
             }
         }

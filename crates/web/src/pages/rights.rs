@@ -65,6 +65,13 @@ pub fn dossier_of(row: &CaseRow) -> Option<String> {
     v.get("id")?.as_str().map(str::to_string)
 }
 
+/// Whether the case's personal data were erased (its referral replaced by the erasure's note).
+pub fn erased(row: &CaseRow) -> bool {
+    serde_json::from_str::<serde_json::Value>(&row.referral)
+        .ok()
+        .is_some_and(|v| v.get("erased_on").is_some())
+}
+
 /// The search form on the case list.
 pub fn search_form(user: &SessionUser, lang: Lang, given: Option<&str>) -> Markup {
     html! {
