@@ -97,7 +97,9 @@ fn office() -> (Served, Vec<i64>) {
     let referred = s.create(&worker, ELIGIBLE);
     let active = s.create(&worker, ELIGIBLE);
     let closed = s.create(&worker, ELIGIBLE);
-    for id in [active, closed] {
+    let dropped = s.create(&worker, ELIGIBLE);
+    let not_started = s.create(&worker, ELIGIBLE);
+    for id in [active, closed, dropped] {
         let (status, v) = s.post(
             &worker,
             &format!("/api/cases/{id}/start"),
@@ -111,7 +113,19 @@ fn office() -> (Served, Vec<i64>) {
         &json!({"exit": "volunteering"}),
     );
     assert_eq!(status, 200, "{v}");
-    (s, vec![referred, active, closed])
+    let (status, v) = s.post(
+        &worker,
+        &format!("/api/cases/{dropped}/drop"),
+        &json!({"exit": "moved"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let (status, v) = s.post(
+        &worker,
+        &format!("/api/cases/{not_started}/not-start"),
+        &json!({"exit": "no_help_request"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    (s, vec![referred, active, closed, dropped, not_started])
 }
 
 /// Log in through the login form as `name`.
@@ -174,6 +188,8 @@ fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
             ("case-referred".into(), format!("/cases/{}", cases[0])),
             ("case-active".into(), format!("/cases/{}", cases[1])),
             ("case-closed".into(), format!("/cases/{}", cases[2])),
+            ("case-dropped".into(), format!("/cases/{}", cases[3])),
+            ("case-not-started".into(), format!("/cases/{}", cases[4])),
         ]);
     } else {
         out.push(("forbidden".into(), format!("/cases/{}", cases[0])));
@@ -664,6 +680,8 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
         return;
     };
     let base = served.base.clone();
+    // At 1024 pixels wide, the narrowest screen the pages are made for.
+    c.set_window_size(1024, 900).await.unwrap();
     c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
     // The user name has the focus when the page opens.
     press(
@@ -721,6 +739,7 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
         "return document.querySelector('.verdict') && document.querySelector('.verdict').dataset.verdict === 'eligible'",
     )
     .await;
+    screenshot(&c, "keyboard-1024-intake").await;
     tab_to(&c, "button[value=create]").await;
     press(&c, ENTER).await;
     wait_for(
@@ -729,7 +748,7 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
         "return location.pathname.startsWith('/cases/')",
     )
     .await;
-    screenshot(&c, "keyboard-case").await;
+    screenshot(&c, "keyboard-1024-case").await;
     // Start on the short track.
     choose(&c, "[name=track]", "short").await;
     tab_to(&c, "button[value=start]").await;
@@ -764,5 +783,5 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
         "return document.querySelector('#state').dataset.state === 'closed'",
     )
     .await;
-    screenshot(&c, "keyboard-closed").await;
+    screenshot(&c, "keyboard-1024-closed").await;
 }

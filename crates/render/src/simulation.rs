@@ -592,6 +592,16 @@ pub fn solve_text(r: &SolveReport, w: Reader) -> String {
 
 use crate::escape_html as escape;
 
+/// The smallest of 1, 2 or 5 times a power of ten that is at least `rough` (a whole number).
+fn nice_step(rough: f64) -> f64 {
+    let power = 10f64.powf(rough.max(1.0).log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|f| f * power)
+        .find(|s| *s >= rough)
+        .unwrap_or(10.0 * power)
+}
+
 /// A line chart: series of (x, y) with a style; optional band between two series.
 fn svg_chart(
     title: &str,
@@ -603,7 +613,12 @@ fn svg_chart(
     let (w, h, left, bottom, top) = (720.0, 260.0, 50.0, 30.0, 30.0);
     let plot_w = w - left - 20.0;
     let plot_h = h - bottom - top;
-    let y_max = if y_max <= 0.0 { 1.0 } else { y_max * 1.1 };
+    // Gridlines at round numbers (1, 2 or 5 times a power of ten), the top one above the data.
+    let step = nice_step(if y_max <= 0.0 { 1.0 } else { y_max } / 4.0);
+    let ticks = ((if y_max <= 0.0 { 1.0 } else { y_max }) / step)
+        .ceil()
+        .max(1.0) as usize;
+    let y_max = step * ticks as f64;
     let x = |m: usize| left + plot_w * (m as f64) / (months.max(2) - 1) as f64;
     let y = |v: f64| top + plot_h * (1.0 - v / y_max);
     let mut svg = format!(
@@ -615,8 +630,8 @@ fn svg_chart(
         r##"<text x="{left}" y="18" font-size="14" font-family="sans-serif">{}</text>"##,
         escape(title)
     );
-    for i in 0..=4 {
-        let v = y_max / 1.1 * i as f64 / 4.0;
+    for i in 0..=ticks {
+        let v = step * i as f64;
         let _ = write!(
             svg,
             r##"<line x1="{left}" x2="{}" y1="{y}" y2="{y}" stroke="#ddd"/><text x="4" y="{}" font-size="11" font-family="sans-serif">{:.0}</text>"##,
@@ -881,4 +896,18 @@ pub fn html(r: &ProgrammeReport, w: Reader) -> String {
         )),
     );
     typography(&page, w.lang)
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use super::nice_step;
+
+    #[test]
+    fn gridlines_fall_on_round_numbers() {
+        assert_eq!(nice_step(12.5), 20.0);
+        assert_eq!(nice_step(2.5), 5.0);
+        assert_eq!(nice_step(0.3), 1.0);
+        assert_eq!(nice_step(40.0), 50.0);
+        assert_eq!(nice_step(100.0), 100.0);
+    }
 }

@@ -270,7 +270,7 @@ fn case_page(
             thead { tr { th scope="col" { (t(lang, "Evaluatie", "Évaluation", "Evaluation")) } th scope="col" { (t(lang, "Te doen", "À faire", "Due")) } th scope="col" { (t(lang, "Gehouden op", "Tenue le", "Held on")) } } }
             @for d in &view.schedule { tr { td data-evaluation=(d.evaluation) { (evaluation(&d.evaluation)) } td { (day(d.due_from, lang)) " – " (day(d.due_to, lang)) } td { (d.held_on.map_or_else(|| t(lang, "open", "à faire", "to do").to_string(), |h| day(h, lang))) } } } }
         h2 { (t(lang, "Acties", "Actions", "Actions")) }
-        @if view.case.state.is_open() || view.case.state.allows(Action::Reopen) || version.is_some_and(|v| v.reopen.as_ref().is_some_and(|p| p.not_started)) {
+        @if view.case.state.is_open() || version.and_then(|v| v.reopen.as_ref()).is_some_and(|p| view.case.state.allows(Action::Reopen) || (p.not_started && view.case.state == traject_cases::CaseState::NotStarted)) {
             div.actions { (actions(&view, &compiled, &user.csrf, lang, server.today())) }
         } @else {
             p.help { (t(lang, "Het dossier is afgelopen: er is niets meer te doen.", "Le dossier est terminé : il n'y a plus rien à faire.", "The case has ended: there is nothing left to do.")) }
