@@ -38,21 +38,29 @@ fn ctx(on: NaiveDate) -> Ctx {
 
 /// An eligible Antwerp referral of `on`.
 fn referral(id: usize, on: NaiveDate) -> Referral {
+    referral_with(
+        &format!("r{id:05}"),
+        on,
+        &[
+            ("birth_date", "1985-05-01"),
+            ("nationality", "SY"),
+            ("residence_ocmw", "antwerpen"),
+            ("income_support", "leefloon"),
+            ("in_art60", "false"),
+            ("civic_orientation_completed", "true"),
+            ("motivated", "true"),
+            ("help_request_fits", "true"),
+        ],
+    )
+}
+
+/// A referral with dossier number `id` of `on` and the given facts.
+fn referral_with(id: &str, on: NaiveDate, facts: &[(&str, &str)]) -> Referral {
     let mut r = Referral::default();
-    let (id, date) = (format!("r{id:05}"), on.to_string());
-    for (field, value) in [
-        ("id", id.as_str()),
-        ("referral_date", date.as_str()),
-        ("birth_date", "1985-05-01"),
-        ("nationality", "SY"),
-        ("residence_ocmw", "antwerpen"),
-        ("income_support", "leefloon"),
-        ("in_art60", "false"),
-        ("civic_orientation_completed", "true"),
-        ("motivated", "true"),
-        ("help_request_fits", "true"),
-    ] {
-        let ty: FieldType = FIELDS.iter().find(|(n, _)| *n == field).unwrap().1;
+    let date = on.to_string();
+    let fixed = [("id", id), ("referral_date", date.as_str())];
+    for (field, value) in fixed.iter().chain(facts) {
+        let ty: FieldType = FIELDS.iter().find(|(n, _)| n == field).unwrap().1;
         r.set_text(field, ty, value).unwrap();
     }
     r
@@ -477,25 +485,38 @@ fn backtest_learns_the_history_back_and_the_band_holds_what_happened() {
     );
 }
 
+/// A forecast (the version in force) from `store` as it stands on `on`.
+fn forecast_from(
+    store: &Store,
+    p: &Program,
+    on: &str,
+    s: Settings,
+) -> traject_sim::report::ProgrammeReport {
+    let c = ctx(day(on));
+    let from = FromStore {
+        store,
+        from: c.on,
+        history: None,
+        ctx: &c,
+    };
+    forecast::forecast(p, &Forecast::default(), Some(from), &s, &|_, _| {}).unwrap()
+}
+
 /// An eligible Antwerp 2016 referral of `on`.
 fn referral_2016(id: usize, on: NaiveDate) -> Referral {
-    let mut r = Referral::default();
-    let (id, date) = (format!("a{id:05}"), on.to_string());
-    for (field, value) in [
-        ("id", id.as_str()),
-        ("referral_date", date.as_str()),
-        ("birth_date", "1988-05-01"),
-        ("nationality", "SY"),
-        ("residence_status", "recognised_refugee"),
-        ("residence_ocmw", "antwerpen"),
-        ("income_support", "leefloon"),
-        ("small_social_network", "true"),
-        ("social_worker_approved", "true"),
-    ] {
-        let ty: FieldType = FIELDS.iter().find(|(n, _)| *n == field).unwrap().1;
-        r.set_text(field, ty, value).unwrap();
-    }
-    r
+    referral_with(
+        &format!("a{id:05}"),
+        on,
+        &[
+            ("birth_date", "1988-05-01"),
+            ("nationality", "SY"),
+            ("residence_status", "recognised_refugee"),
+            ("residence_ocmw", "antwerpen"),
+            ("income_support", "leefloon"),
+            ("small_social_network", "true"),
+            ("social_worker_approved", "true"),
+        ],
+    )
 }
 
 /// AMIE Antwerp from 01/10/2015 to 31/05/2016 rebuilt through the engine from the seed's
@@ -566,21 +587,7 @@ fn forecasts_of_early_2016_would_have_seen_antwerps_waiting_list_coming() {
     assert!(may.active == 50 && may.waiting > 0, "{may:?}");
     let mut lines = Vec::new();
     for (origin, june) in [("2016-02-01", 4), ("2016-03-01", 3), ("2016-04-01", 2)] {
-        let c = ctx(day(origin));
-        let from = FromStore {
-            store: &store,
-            from: c.on,
-            history: None,
-            ctx: &c,
-        };
-        let r = forecast::forecast(
-            &p,
-            &Forecast::default(),
-            Some(from),
-            &settings(6, 400),
-            &|_, _| {},
-        )
-        .unwrap();
+        let r = forecast_from(&store, &p, origin, settings(6, 400));
         assert_eq!(r.version, "2016", "the version in force on {origin}");
         let m = &r.summary.monthly[june];
         assert_eq!(m.calendar.as_deref(), Some("2016-06"));
@@ -706,21 +713,7 @@ fn the_backtest_command_on_a_store_of_known_demand_holds_near_the_nominal_covera
 fn a_forecast_from_the_store_uses_the_version_in_force_and_switches_within_its_horizon() {
     let store = Store::in_memory().unwrap();
     let p = antwerpen();
-    let c = ctx(day("2021-10-01"));
-    let from = FromStore {
-        store: &store,
-        from: c.on,
-        history: None,
-        ctx: &c,
-    };
-    let r = forecast::forecast(
-        &p,
-        &Forecast::default(),
-        Some(from),
-        &settings(6, 50),
-        &|_, _| {},
-    )
-    .unwrap();
+    let r = forecast_from(&store, &p, "2021-10-01", settings(6, 50));
     // 2020 in force on 01/10/2021: 2 FTE at its demand's assumed 25; 2022 from 01/01/2022:
     // 2 FTE × 20.
     assert_eq!(r.version, "2020");
@@ -743,6 +736,13 @@ fn a_forecast_from_the_store_uses_the_version_in_force_and_switches_within_its_h
     let forced = Forecast {
         version: Some("2020".into()),
         ..Default::default()
+    };
+    let c = ctx(day("2021-10-01"));
+    let from = FromStore {
+        store: &store,
+        from: c.on,
+        history: None,
+        ctx: &c,
     };
     let r = forecast::forecast(&p, &forced, Some(from), &settings(6, 50), &|_, _| {}).unwrap();
     assert!(r.later_versions.is_empty());

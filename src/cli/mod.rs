@@ -559,13 +559,26 @@ fn simulate_mmc(args: &SimulateArgs, settings: &forecast::Settings) -> Verb {
     Ok(Done::Success)
 }
 
+/// A programme (path or bundled id) and the case store, with who acts there.
+fn programme_and_store(
+    program: &str,
+    store: &StoreArgs,
+) -> Result<
+    (
+        traject_model::program::Program,
+        traject_store::Store,
+        app::Ctx,
+    ),
+    AppError,
+> {
+    let loaded =
+        traject_app::Programs::load(&FilePrograms::here(), program, &LoadOptions::default())?;
+    let (db, ctx) = cases::open_as(store)?;
+    Ok((loaded, db, ctx))
+}
+
 fn cmd_backtest(args: BacktestArgs) -> Verb {
-    let loaded = traject_app::Programs::load(
-        &FilePrograms::here(),
-        &args.program,
-        &LoadOptions::default(),
-    )?;
-    let (db, ctx) = cases::open_as(&args.store)?;
+    let (loaded, db, ctx) = programme_and_store(&args.program, &args.store)?;
     let settings = forecast::Settings {
         months: args.horizon,
         runs: args.runs,
@@ -595,12 +608,7 @@ fn cmd_backtest(args: BacktestArgs) -> Verb {
 }
 
 fn cmd_demand(args: DemandArgs) -> Verb {
-    let loaded = traject_app::Programs::load(
-        &FilePrograms::here(),
-        &args.program,
-        &LoadOptions::default(),
-    )?;
-    let (db, ctx) = cases::open_as(&args.store)?;
+    let (loaded, db, ctx) = programme_and_store(&args.program, &args.store)?;
     let from_store = forecast::FromStore {
         store: &db,
         from: ctx.on,

@@ -417,7 +417,7 @@ mod tests {
         let stored = e.details();
         assert_eq!(
             stored.to_string(),
-            r#"{"evaluation":"final","decision":"extend","goals":["Nederlands"],"score":3.5,"scheduled_for":"2024-06-01","changed":null,"extended_until":"2024-09-01"}"#
+            r#"{"evaluation":"final","decision":"extend","goals":["Nederlands"],"score":3.5,"scheduled_for":"2024-06-01","changed":null,"extended_until":"2024-09-01","reason":"held late: the client was ill"}"#
         );
         assert_eq!(Event::from_details(EventKind::Evaluated, stored), Some(e));
         for k in EventKind::ALL {
@@ -451,5 +451,21 @@ mod tests {
         assert!(Event::Left(Left { module: "m".into() })
             .redacted()
             .is_none());
+        let corrected = Event::Corrected(Rejudged {
+            facts: vec!["birth_date".into()],
+            verdict_before: Verdict::NeedsAssessment,
+            verdict: Verdict::Ineligible,
+            rules: Vec::new(),
+            reason: Some("typed 2010 for 1990".into()),
+            redacted: false,
+        });
+        let r = corrected.redacted().unwrap();
+        assert_eq!(r.kind(), EventKind::Corrected);
+        assert_eq!(r.details()["reason"], serde_json::Value::Null);
+        assert_eq!(
+            r.details()["facts"][0],
+            "birth_date",
+            "the fact's name stays"
+        );
     }
 }
