@@ -21,6 +21,10 @@ use crate::auth::as_user;
 use crate::failure::Failure;
 use crate::{Server, Shared};
 
+/// The evaluations due a board lists by name (the most urgent first); the rest are counted,
+/// so that the page stays the same size however many cases the store holds.
+const DUE_SHOWN: usize = 50;
+
 fn days_since(day: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
     (today - day).num_days()
 }
@@ -125,7 +129,8 @@ fn board_section(
             @if persons {
                 @if !waiting.is_empty() {
                     h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
-                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                    ol.waiting { @for c in waiting.iter().take(DUE_SHOWN) { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                    @if waiting.len() > DUE_SHOWN { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting.len() - DUE_SHOWN) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
                 }
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {
@@ -133,9 +138,12 @@ fn board_section(
                         tr { th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "te doen", "à faire", "due")) } th { (t(lang, "te laat", "en retard", "overdue")) } }
                         @for (team, (open, late)) in &teams { tr { td { (team) } td { (open) } td.late { (late) } } }
                     }
-                    ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
+                    ul.due { @for d in due.iter().take(DUE_SHOWN) { li class=(if d.overdue { "late" } else { "open" }) {
                         a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (label_of(program, &d.evaluation, lang)) " " (traject_i18n::date(d.due_from, lang)) " – " (traject_i18n::date(d.due_to, lang))
                     } } }
+                    @if due.len() > DUE_SHOWN {
+                        p.help { (t(lang, "De eerste", "Les", "The first")) " " (DUE_SHOWN) " " (t(lang, "van", "premières sur", "of")) " " (due.len()) " " (t(lang, "(de dringendste eerst); de rest staat in de teamtabel hierboven en in `traject due`.", "(les plus urgentes d'abord) ; les autres figurent dans le tableau par équipe ci-dessus et dans `traject due`.", "(most urgent first); the rest are counted in the team table above and listed by `traject due`.")) }
+                    }
                 }
             }
         }
