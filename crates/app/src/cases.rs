@@ -1117,6 +1117,22 @@ pub fn due(store: &Store, program: Option<&str>, ctx: &Ctx) -> Result<Vec<DueRow
     Ok(store.due(ctx.on, program, ctx.scope())?)
 }
 
+/// What a board shows of the evaluations due: the `limit` most urgent by name, and every one
+/// counted per team (team, in their window, overdue).
+pub type DueBoard = (Vec<DueRow>, Vec<(Option<String>, i64, i64)>);
+
+pub fn due_board(
+    store: &Store,
+    program: Option<&str>,
+    limit: usize,
+    ctx: &Ctx,
+) -> Result<DueBoard, AppError> {
+    ctx.require(Need::Persons)?;
+    let first = store.due_first(ctx.on, program, ctx.scope(), Some(limit))?;
+    let teams = store.due_per_team(ctx.on, program, ctx.scope())?;
+    Ok((first, teams))
+}
+
 /// Evaluations overdue per programme on `ctx.on`: counts only (figures, the server's metrics),
 /// never a person.
 pub fn overdue_counts(

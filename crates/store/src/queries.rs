@@ -54,6 +54,11 @@ pub(crate) fn reach(r: Reach) -> (bool, Option<String>) {
 }
 
 /// The filter on `cases c`, reading four parameters from `?first` on (see `scope`).
+/// The moments `due` lists: not held, their window open by `?1`, of cases in a state where
+/// moments fall due, of the programme `?2` (or all).
+const DUE_NOW: &str = "d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('referred', 'waiting', 'active', 'extended', 'closed') \
+     AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2)";
+
 fn scope_filter(first: usize) -> String {
     let [a, b, c, d] = [first, first + 1, first + 2, first + 3];
     format!(
@@ -102,7 +107,7 @@ impl Store {
         let (a, b, c, d) = scope(within);
         self.query_map(
             &format!(
-                "{CASE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR c.program = ?1) AND (CAST(?2 AS TEXT) IS NULL OR c.state = ?2) AND {} ORDER BY c.id LIMIT ?3",
+                "{CASE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR c.program = ?1) AND (CAST(?2 AS TEXT) IS NULL OR c.state = ?2) AND {} ORDER BY COALESCE(c.queue_seq, 0), c.id LIMIT ?3",
                 scope_filter(4)
             ),
             args![program, state, limit as i64, a, b, c, d],
@@ -151,12 +156,23 @@ impl Store {
         program: Option<&str>,
         within: Scope,
     ) -> Result<Vec<DueRow>, StoreError> {
+        self.due_first(on, program, within, None)
+    }
+
+    /// As `due`, the most urgent `limit` only (all without one).
+    pub fn due_first(
+        &self,
+        on: NaiveDate,
+        program: Option<&str>,
+        within: Scope,
+        limit: Option<usize>,
+    ) -> Result<Vec<DueRow>, StoreError> {
         let (a, b, c, d) = scope(within);
+        let limit = limit.map_or_else(String::new, |n| format!(" LIMIT {n}"));
         self.query_map(
             &format!(
                 "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
-                 WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('referred', 'waiting', 'active', 'extended', 'closed') AND (CAST(?2 AS TEXT) IS NULL OR c.program = ?2) \
-                 AND {} ORDER BY d.due_to, d.case_id",
+                 WHERE {DUE_NOW} AND {} ORDER BY d.due_to, d.case_id{limit}",
                 scope_filter(3)
             ),
             args![on, program, a, b, c, d],
@@ -172,6 +188,25 @@ impl Store {
                     team: r.get(5)?,
                 })
             },
+        )
+    }
+
+    /// The evaluations `due` lists, counted per team: (team, still in their window, overdue).
+    pub fn due_per_team(
+        &self,
+        on: NaiveDate,
+        program: Option<&str>,
+        within: Scope,
+    ) -> Result<Vec<(Option<String>, i64, i64)>, StoreError> {
+        let (a, b, c, d) = scope(within);
+        self.query_map(
+            &format!(
+                "SELECT c.team, SUM(CASE WHEN d.due_to < ?1 THEN 0 ELSE 1 END), SUM(CASE WHEN d.due_to < ?1 THEN 1 ELSE 0 END) \
+                 FROM due d JOIN cases c ON c.id = d.case_id WHERE {DUE_NOW} AND {} GROUP BY c.team ORDER BY c.team",
+                scope_filter(3)
+            ),
+            args![on, program, a, b, c, d],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
     }
 

@@ -84,30 +84,23 @@ fn board_section(
     let ctx = user.ctx(server.today());
     let row = cases::caseload(store, &server.catalogue, Some(id), &ctx)?.pop();
     let persons = user.role.may(Need::Persons);
-    let (waiting, due) = if persons {
+    // A page of the same size however many cases the store holds: the first of each list,
+    // the rest counted.
+    let (waiting, (due, teams)) = if persons {
         let filter = cases::CaseFilter {
             program: Some(id.to_string()),
             state: Some(CaseState::Waiting),
-            limit: 10_000,
+            limit: DUE_SHOWN,
             dossier: None,
         };
         let mut w = cases::list(store, &filter, &ctx)?;
         w.sort_by_key(|c| c.position);
-        (w, cases::due(store, Some(id), &ctx)?)
+        (w, cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), (Vec::new(), Vec::new()))
     };
-    let mut teams: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-    for d in &due {
-        let e = teams
-            .entry(d.team.clone().unwrap_or_else(|| "—".into()))
-            .or_default();
-        if d.overdue {
-            e.1 += 1
-        } else {
-            e.0 += 1
-        }
-    }
+    let due_total: i64 = teams.iter().map(|(_, open, late)| open + late).sum();
+    let waiting_total = row.as_ref().map_or(0, |r| r.waiting as usize);
     Ok(html! {
         section.programme id=(format!("board-{id}")) {
             h2 { (name) @if let Some(r) = &row { " · " (t(lang, "versie", "version", "version")) " " (r.version) (ended_note(program, &r.version, today, lang)) } }
@@ -129,20 +122,20 @@ fn board_section(
             @if persons {
                 @if !waiting.is_empty() {
                     h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
-                    ol.waiting { @for c in waiting.iter().take(DUE_SHOWN) { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
-                    @if waiting.len() > DUE_SHOWN { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting.len() - DUE_SHOWN) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
+                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                    @if waiting_total > waiting.len() { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting_total - waiting.len()) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
                 }
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {
                     table.due {
                         tr { th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "te doen", "à faire", "due")) } th { (t(lang, "te laat", "en retard", "overdue")) } }
-                        @for (team, (open, late)) in &teams { tr { td { (team) } td { (open) } td.late { (late) } } }
+                        @for (team, open, late) in &teams { tr { td { (team.as_deref().unwrap_or("—")) } td { (open) } td.late { (late) } } }
                     }
-                    ul.due { @for d in due.iter().take(DUE_SHOWN) { li class=(if d.overdue { "late" } else { "open" }) {
+                    ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
                         a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (label_of(program, &d.evaluation, lang)) " " (traject_i18n::date(d.due_from, lang)) " – " (traject_i18n::date(d.due_to, lang))
                     } } }
-                    @if due.len() > DUE_SHOWN {
-                        p.help { (t(lang, "De eerste", "Les", "The first")) " " (DUE_SHOWN) " " (t(lang, "van", "premières sur", "of")) " " (due.len()) " " (t(lang, "(de dringendste eerst); de rest staat in de teamtabel hierboven en in `traject due`.", "(les plus urgentes d'abord) ; les autres figurent dans le tableau par équipe ci-dessus et dans `traject due`.", "(most urgent first); the rest are counted in the team table above and listed by `traject due`.")) }
+                    @if due_total > due.len() as i64 {
+                        p.help { (t(lang, "De eerste", "Les", "The first")) " " (due.len()) " " (t(lang, "van", "premières sur", "of")) " " (due_total) " " (t(lang, "(de dringendste eerst); de rest staat in de teamtabel hierboven en in `traject due`.", "(les plus urgentes d'abord) ; les autres figurent dans le tableau par équipe ci-dessus et dans `traject due`.", "(most urgent first); the rest are counted in the team table above and listed by `traject due`.")) }
                     }
                 }
             }
