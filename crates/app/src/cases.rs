@@ -554,13 +554,7 @@ pub fn enrol_cohort(
                 .into());
             }
         }
-        let vi = compiled
-            .program
-            .spec
-            .versions
-            .iter()
-            .position(|v| v.id == row.version)
-            .unwrap_or(0);
+        let vi = compiled.version_index(&row.version).unwrap_or(0);
         let referral: serde_json::Value = serde_json::from_str(&row.referral).unwrap_or_default();
         let Some((r, _)) = compiled.judge_stored(vi, &referral) else {
             return Err(AppError::Rows(vec![Located::at(
@@ -1083,12 +1077,7 @@ fn explained(
     version: &str,
     referral: &serde_json::Value,
 ) -> Option<Explanation> {
-    let vi = compiled
-        .program
-        .spec
-        .versions
-        .iter()
-        .position(|v| v.id == version)?;
+    let vi = compiled.version_index(version)?;
     let (r, evaluation) = compiled.judge_stored(vi, referral)?;
     Some(explain::explain(compiled, &r, &evaluation))
 }

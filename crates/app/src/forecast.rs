@@ -284,16 +284,11 @@ fn later_versions(
                 }
             }
         }
+        // Its demand profile, and its tracks for the cases that start from then on.
         if let Some(d) = &x.demand {
-            let mut profile = [0.0; 12];
-            profile.copy_from_slice(&d.referrals_per_month[..12]);
-            model
-                .arrivals_from
-                .push(((day / sim::MONTH_DAYS) as usize, profile));
-        }
-        // Its tracks (and their lengths) for the cases that start from then on.
-        if let Ok(m) = sim::model_with(x, ask.fte.or(Some(1.0)), norm.or(Some(1.0))) {
-            model.service_from.push((day, m.service));
+            let month = (day / sim::MONTH_DAYS) as usize;
+            model.arrivals_from.push((month, sim::arrivals_of(d)));
+            model.service_from.push((day, sim::service_of(x, d)));
         }
         switches.push(VersionSwitch {
             version: x.id.clone(),

@@ -70,11 +70,7 @@ fn rejudge_in(
     }
     let (version, _) = pinned(compiled, &c)?;
     let index = compiled
-        .program
-        .spec
-        .versions
-        .iter()
-        .position(|v| v.id == version.id)
+        .version_index(&version.id)
         .expect("the pinned version is the programme's");
     let stored = tx.referral(id)?.unwrap_or_default();
     let stored: serde_json::Value =

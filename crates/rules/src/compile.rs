@@ -164,8 +164,13 @@ pub struct CompiledProgram {
 
 impl CompiledProgram {
     pub fn version(&self, id: &str) -> Option<(&Version, &CompiledVersion)> {
-        let i = self.program.spec.versions.iter().position(|v| v.id == id)?;
+        let i = self.version_index(id)?;
         Some((&self.program.spec.versions[i], &self.versions[i]))
+    }
+
+    /// The index of version `id`, for `judge` and `judge_stored`.
+    pub fn version_index(&self, id: &str) -> Option<usize> {
+        self.program.spec.versions.iter().position(|v| v.id == id)
     }
 
     /// The same programme with every `expr:` rule run by the Rhai interpreter, none lowered:

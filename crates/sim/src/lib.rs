@@ -13,7 +13,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use serde::Serialize;
 
 use traject_model::program::duration::Duration;
-use traject_model::program::model::Version;
+use traject_model::program::model::{Demand, Version};
 
 /// Days in an average month: rates are per month, times in days.
 pub const MONTH_DAYS: f64 = 365.25 / 12.0;
@@ -1004,6 +1004,40 @@ pub fn model_with(
             })
         }
     };
+    let days = |d: Option<Duration>| d.and_then(Duration::days).unwrap_or(0.0);
+    use chrono::Datelike;
+    Ok(Model {
+        capacity,
+        arrivals_per_month: arrivals_of(demand),
+        start_month: version.valid_from.month0() as usize,
+        not_started_share: demand.not_started_share,
+        service: service_of(version, demand),
+        dropout_rate: demand.dropout_rate,
+        extension: demand
+            .extension_rate
+            .zip(demand.extension.map(|d| days(Some(d)))),
+        reneging: demand
+            .reneging
+            .as_ref()
+            .map(|r| (r.share, days(Some(r.after)))),
+        initial: Initial::default(),
+        capacity_changes: Vec::new(),
+        arrivals_from: Vec::new(),
+        service_from: Vec::new(),
+        groups: group_seats(version, demand),
+    })
+}
+
+/// Referrals per calendar month, January first, as a version's demand profile gives them.
+pub fn arrivals_of(demand: &Demand) -> [f64; 12] {
+    let mut arrivals = [0.0; 12];
+    arrivals.copy_from_slice(&demand.referrals_per_month[..12]);
+    arrivals
+}
+
+/// How long a case of `version` stays: its tracks with their shares (the demand's track mix),
+/// or the demand's stay when the version has no tracks.
+pub fn service_of(version: &Version, demand: &Demand) -> Service {
     // The programme checks keep simulated lengths fixed; an open one counts as none.
     let days = |d: Option<Duration>| d.and_then(Duration::days).unwrap_or(0.0);
     let tracks: Vec<(String, f64, f64)> = if version.tracks.is_empty() {
@@ -1027,29 +1061,7 @@ pub fn model_with(
             })
             .collect()
     };
-    let mut arrivals = [0.0; 12];
-    arrivals.copy_from_slice(&demand.referrals_per_month[..12]);
-    use chrono::Datelike;
-    Ok(Model {
-        capacity,
-        arrivals_per_month: arrivals,
-        start_month: version.valid_from.month0() as usize,
-        not_started_share: demand.not_started_share,
-        service: Service::Tracks(tracks),
-        dropout_rate: demand.dropout_rate,
-        extension: demand
-            .extension_rate
-            .zip(demand.extension.map(|d| days(Some(d)))),
-        reneging: demand
-            .reneging
-            .as_ref()
-            .map(|r| (r.share, days(Some(r.after)))),
-        initial: Initial::default(),
-        capacity_changes: Vec::new(),
-        arrivals_from: Vec::new(),
-        service_from: Vec::new(),
-        groups: group_seats(version, demand),
-    })
+    Service::Tracks(tracks)
 }
 
 #[cfg(test)]
