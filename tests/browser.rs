@@ -31,7 +31,7 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -100,8 +100,16 @@ where
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     screenshot(c, "failed").await;
-    let text = text_of(c, "main").await;
-    panic!("waited in vain for: {what}; the page says:\n{text}");
+    let url = c
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let text = match c.find(Locator::Css("body")).await {
+        Ok(body) => body.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    panic!("waited in vain for: {what}; at {url} the page says:\n{text}");
 }
 
 pub(crate) async fn attr(c: &Client, css: &str, name: &str) -> Option<String> {

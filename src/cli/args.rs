@@ -1268,6 +1268,31 @@ pub enum UserCommand {
     Disable(UserNameArgs),
     /// Set a new password, read from standard input; the user's sessions end.
     Passwd(UserNameArgs),
+    /// A second factor (TOTP) for a local account: enrol one (a QR code for the
+    /// authenticator app and ten one-time recovery codes, shown once) or remove it.
+    #[command(subcommand)]
+    Totp(TotpCommand),
+}
+
+#[derive(clap::Subcommand)]
+pub enum TotpCommand {
+    /// Enrol a second factor for NAME (an earlier one stops working): scan the QR code with an
+    /// authenticator app and keep the recovery codes somewhere safe.
+    #[command(
+        after_help = "Examples:\n  traject user totp enroll an --db cases.db\n  traject user totp enroll an --db cases.db --format json\n\nWhich roles must log in with a second factor is a setting of the server:\n  [login]\n  second_factor = [\"coordinator\", \"auditor\"]"
+    )]
+    Enroll(TotpEnrollArgs),
+    /// Remove NAME's second factor (a lost phone and no recovery code left).
+    Remove(UserNameArgs),
+}
+
+#[derive(clap::Args)]
+pub struct TotpEnrollArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
 }
 
 #[derive(clap::Args)]

@@ -4,11 +4,12 @@
 
 use std::io::BufRead;
 
+use traject_app::second_factor::{self, Enrolment};
 use traject_app::users::{self, NewUser};
 
 use super::args::{
     operator, AuditArgs, ConfigCheckArgs, DbBackupArgs, DbCopyArgs, DbRestoreArgs, DbVerifyArgs,
-    LogFormat, RollupArgs, ServeArgs, TombstonesExportArgs, UserCommand,
+    LogFormat, RollupArgs, ServeArgs, TombstonesExportArgs, TotpCommand, UserCommand,
 };
 use super::{file_problem, print_json, words, Done, Format, Verb};
 use traject_app::config::{Place, Settings};
@@ -70,6 +71,13 @@ pub fn cmd_serve(args: ServeArgs, settings: Settings) -> Verb {
             .zip(settings.tls_key)
             .map(|(cert, key)| traject_web::tls::Files { cert, key }),
         metrics_token: settings.metrics_token,
+        login: traject_web::Login {
+            policy: second_factor::LoginPolicy {
+                second_factor_for: settings.second_factor_for,
+            },
+            passwords: settings.passwords,
+            sign_on: settings.sign_on,
+        },
     };
     let scheme = if https { "https" } else { "http" };
     let ready = |addr: std::net::SocketAddr| {
@@ -166,8 +174,47 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
             users::set_password(&mut store, &a.name, &password, &ctx)?;
             println!("password of {} changed; their sessions have ended", a.name);
         }
+        UserCommand::Totp(TotpCommand::Enroll(a)) => {
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
+            let enrolment = second_factor::enrol(&mut store, &a.name, &ctx)?;
+            match a.format {
+                Format::Json => print_json(&serde_json::json!({
+                    "user": a.name,
+                    "secret": enrolment.secret,
+                    "uri": enrolment.uri,
+                    "recovery_codes": enrolment.recovery_codes,
+                })),
+                Format::Text => print_enrolment(&a.name, &enrolment),
+            }
+        }
+        UserCommand::Totp(TotpCommand::Remove(a)) => {
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
+            second_factor::remove(&mut store, &a.name, &ctx)?;
+            println!("the second factor of {} is removed", a.name);
+        }
     }
     Ok(Done::Success)
+}
+
+/// An enrolment as the terminal shows it: the QR code (two rows of modules per line), the
+/// secret for typing in, and the recovery codes.
+fn print_enrolment(name: &str, enrolment: &Enrolment) {
+    println!("Second factor of {name}: scan this code with an authenticator app");
+    println!("(or type the secret {} in it).", enrolment.secret);
+    match qrcode::QrCode::new(enrolment.uri.as_bytes()) {
+        Ok(code) => println!(
+            "{}",
+            code.render::<qrcode::render::unicode::Dense1x2>()
+                .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                .light_color(qrcode::render::unicode::Dense1x2::Dark)
+                .build()
+        ),
+        Err(_) => println!("{}", enrolment.uri),
+    }
+    println!("Recovery codes, each good once if the phone is lost (they are not shown again):");
+    for code in &enrolment.recovery_codes {
+        println!("  {code}");
+    }
 }
 
 /// Who read or changed what about one case or user.

@@ -244,6 +244,12 @@ pub fn serve_error(e: &ServeError, l: Lang) -> String {
             format!("the web server stopped: {why}"),
         ),
         ServeError::App(e) => return app_error(e, l),
+        ServeError::SignOnWithoutPublicUrl => m(
+            l,
+            "[oidc] vraagt ook public_url: het adres waarop mensen traject openen, waaronder de identiteitsprovider hen terugstuurt (/login/oidc/callback)",
+            "[oidc] demande aussi public_url : l'adresse où l'on ouvre traject, sous laquelle le fournisseur d'identité renvoie (/login/oidc/callback)",
+            "[oidc] needs public_url too: the address people open traject at, under which the identity provider sends them back (/login/oidc/callback)",
+        ),
         ServeError::PublicUrl(url) => m(
             l,
             format!("--public-url {url}: geef het adres zoals mensen het openen, met http:// of https://, bv. https://traject.ocmw.example"),

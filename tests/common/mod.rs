@@ -128,12 +128,18 @@ pub fn serve_with(extra: &[&str]) -> Served {
 /// A server on the store `db` (a path or a postgres:// URL) whose users exist already; its log
 /// goes into `dir`.
 pub fn serve_on(db: &str, dir: tempfile::TempDir, extra: &[&str]) -> Served {
+    serve_at(db, dir, "127.0.0.1:0", extra)
+}
+
+/// The same, listening on `listen` (a test that must know the address beforehand: an OpenID
+/// provider is told the redirect URI before the server starts).
+pub fn serve_at(db: &str, dir: tempfile::TempDir, listen: &str, extra: &[&str]) -> Served {
     let log = dir.path().join("server.log");
     let mut child = traject()
         .args([
             "serve",
             "--listen",
-            "127.0.0.1:0",
+            listen,
             "--as-of",
             "2024-06-01",
             "--db",

@@ -45,6 +45,8 @@ pub enum ConfigProblem {
     Invalid { expected: Expected },
     /// One of a pair given without the other (a TLS certificate without its key).
     Without { other: &'static str },
+    /// A key that needs another one set too (an OpenID provider needs its client id).
+    Needs { other: &'static str },
 }
 
 /// What a key takes.
@@ -66,6 +68,12 @@ pub enum Expected {
     OneOf(&'static [&'static str]),
     /// A whole number in this range.
     Between { min: u64, max: u64 },
+    /// `true` or `false`.
+    Flag,
+    /// A list of texts (comma-separated in the environment).
+    Texts,
+    /// A list of roles (comma-separated in the environment).
+    Roles,
 }
 
 /// A problem with a setting, at its place. `key` is the dotted key (`tls.cert`).
@@ -168,6 +176,12 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub log_level: LogLevel,
     pub limits: Limits,
+    /// The roles that log in with a second factor (`[login] second_factor`).
+    pub second_factor_for: Vec<crate::Role>,
+    /// Whether local accounts log in with a password (`[login] passwords`).
+    pub passwords: bool,
+    /// The OpenID provider (`[oidc]`), when `oidc.issuer` is set.
+    pub sign_on: Option<crate::sign_on::SignOnSettings>,
     /// Where each key that is not at its default was set.
     pub places: Vec<(&'static str, Place)>,
 }
@@ -187,6 +201,9 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             log_level: LogLevel::Warn,
             limits: Limits::SERVER,
+            second_factor_for: Vec::new(),
+            passwords: true,
+            sign_on: None,
             places: Vec::new(),
         }
     }
@@ -204,10 +221,17 @@ enum Kind {
     Secret,
     Choice(&'static [&'static str]),
     Between(u64, u64),
+    Text,
+    Texts,
+    Flag,
+    Roles,
 }
 
 const LOG_FORMATS: &[&str] = &["text", "json"];
 const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug"];
+const ADMISSIONS: &[&str] = &["registered", "create"];
+/// The roles as the settings write them.
+const ROLE_WORDS: &[&str] = &["coordinator", "social_worker", "auditor"];
 
 /// Every key, dotted as in the file (a table's keys after its name).
 const KEYS: &[(&str, Kind)] = &[
@@ -224,6 +248,21 @@ const KEYS: &[(&str, Kind)] = &[
     ("log.level", Kind::Choice(LOG_LEVELS)),
     ("limits.simulated_work", Kind::Between(1_000, 1_000_000_000)),
     ("limits.deadline_seconds", Kind::Between(1, 3_600)),
+    ("login.passwords", Kind::Flag),
+    ("login.second_factor", Kind::Roles),
+    ("oidc.issuer", Kind::HttpUrl),
+    ("oidc.client_id", Kind::Text),
+    ("oidc.client_secret", Kind::Secret),
+    ("oidc.label", Kind::Text),
+    ("oidc.scopes", Kind::Texts),
+    ("oidc.users", Kind::Choice(ADMISSIONS)),
+    ("oidc.name_claim", Kind::Text),
+    ("oidc.role_claim", Kind::Text),
+    ("oidc.team_claim", Kind::Text),
+    ("oidc.org_claim", Kind::Text),
+    ("oidc.roles.coordinator", Kind::Text),
+    ("oidc.roles.social_worker", Kind::Text),
+    ("oidc.roles.auditor", Kind::Text),
 ];
 
 /// The environment variable of a key: `tls.cert` → `TRAJECT_TLS_CERT`.
@@ -241,6 +280,7 @@ enum Raw<'a> {
     Text(&'a str),
     Integer(Option<u64>),
     Texts(Vec<&'a str>),
+    Flag(bool),
     /// Another kind of TOML value (a boolean, a float, a table, a list of non-strings).
     Other,
 }
@@ -262,7 +302,12 @@ impl Settings {
             let Some(value) = var(&name) else { continue };
             let raw = match kind {
                 Kind::Between(..) => Raw::Integer(value.trim().parse().ok()),
-                Kind::Addresses => Raw::Texts(
+                Kind::Flag => match value.trim() {
+                    "true" => Raw::Flag(true),
+                    "false" => Raw::Flag(false),
+                    _ => Raw::Other,
+                },
+                Kind::Addresses | Kind::Texts | Kind::Roles => Raw::Texts(
                     value
                         .split(',')
                         .map(str::trim)
@@ -454,13 +499,119 @@ impl Settings {
                     self.limits.deadline = Some(Duration::from_secs(n));
                 }
             }
+            "login.passwords" => {
+                let Raw::Flag(on) = raw else {
+                    return Err(expected);
+                };
+                self.passwords = on;
+            }
+            "login.second_factor" => {
+                let Raw::Texts(items) = raw else {
+                    return Err(expected);
+                };
+                let roles = [
+                    crate::Role::Coordinator,
+                    crate::Role::SocialWorker,
+                    crate::Role::Auditor,
+                ];
+                self.second_factor_for = items
+                    .iter()
+                    .map(|w| choice(w.trim(), ROLE_WORDS, &roles))
+                    .collect::<Option<_>>()
+                    .ok_or(expected)?;
+            }
+            _ if key.starts_with("oidc.") => self.set_sign_on(key, raw, expected)?,
             _ => unreachable!("every key in KEYS is set here: {key}"),
         }
         Ok(())
     }
 
-    /// A certificate needs its key, and the other way round.
+    /// Set one of the OpenID provider's keys (the provider exists once any is set; `issuer`,
+    /// `client_id` and `client_secret` are then required, see `check_pairs`).
+    fn set_sign_on(&mut self, key: &str, raw: Raw, expected: Expected) -> Result<(), Expected> {
+        let text = match &raw {
+            Raw::Text(t) => non_empty(t.trim()).map(str::to_string),
+            _ => None,
+        };
+        let o = self
+            .sign_on
+            .get_or_insert_with(|| crate::sign_on::SignOnSettings::new("", "", ""));
+        match key {
+            "oidc.scopes" => {
+                let Raw::Texts(items) = raw else {
+                    return Err(expected);
+                };
+                o.scopes = items.iter().map(|s| s.trim().to_string()).collect();
+                if !o.scopes.iter().any(|s| s == "openid") {
+                    return Err(expected);
+                }
+            }
+            "oidc.users" => {
+                let admissions = [
+                    crate::sign_on::Admission::Registered,
+                    crate::sign_on::Admission::Create,
+                ];
+                o.admission = choice(text.as_deref().unwrap_or(""), ADMISSIONS, &admissions)
+                    .ok_or(expected)?;
+            }
+            _ => {
+                let text = text.ok_or(expected.clone())?;
+                match key {
+                    "oidc.issuer" => {
+                        if !(text.starts_with("http://") || text.starts_with("https://")) {
+                            return Err(expected);
+                        }
+                        o.issuer = text.trim_end_matches('/').to_string();
+                    }
+                    "oidc.client_id" => o.client_id = text,
+                    "oidc.client_secret" => o.client_secret = text,
+                    "oidc.label" => o.label = text,
+                    "oidc.name_claim" => o.name_claim = text,
+                    "oidc.role_claim" => o.role_claim = text,
+                    "oidc.team_claim" => o.team_claim = Some(text),
+                    "oidc.org_claim" => o.org_claim = Some(text),
+                    _ => {
+                        let role = match key {
+                            "oidc.roles.coordinator" => crate::Role::Coordinator,
+                            "oidc.roles.social_worker" => crate::Role::SocialWorker,
+                            _ => crate::Role::Auditor,
+                        };
+                        for (r, value) in o.role_values.iter_mut() {
+                            if *r == role {
+                                *value = text.clone();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A certificate needs its key, and the other way round; an OpenID provider needs its
+    /// issuer, client and secret (and the server `public_url`, which a flag may give: the
+    /// server checks that when it starts).
     fn check_pairs(&self, problems: &mut Vec<ConfigError>) {
+        if let Some(o) = &self.sign_on {
+            let first = self
+                .places
+                .iter()
+                .find(|(k, _)| k.starts_with("oidc."))
+                .map(|(k, p)| (*k, p.clone()));
+            for (missing, absent) in [
+                ("oidc.issuer", o.issuer.is_empty()),
+                ("oidc.client_id", o.client_id.is_empty()),
+                ("oidc.client_secret", o.client_secret.is_empty()),
+            ] {
+                if let (true, Some((key, place))) = (absent, &first) {
+                    problems.push(ConfigError {
+                        place: place.clone(),
+                        key: key.to_string(),
+                        problem: ConfigProblem::Needs { other: missing },
+                    });
+                }
+            }
+        }
         for (given, other, is_set) in [
             ("tls.cert", "tls.key", self.tls_key.is_some()),
             ("tls.key", "tls.cert", self.tls_cert.is_some()),
@@ -491,6 +642,7 @@ fn raw_of<'a>(value: &'a DeValue<'_>) -> Raw<'a> {
     match value {
         DeValue::String(s) => Raw::Text(s),
         DeValue::Integer(i) => Raw::Integer(u64::from_str_radix(i.as_str(), i.radix()).ok()),
+        DeValue::Boolean(b) => Raw::Flag(*b),
         DeValue::Array(items) => {
             let texts: Option<Vec<&str>> = items
                 .iter()
@@ -538,6 +690,10 @@ fn expected_of(kind: Kind) -> Expected {
         Kind::Zone => Expected::TimeZone { nearest: None },
         Kind::Choice(words) => Expected::OneOf(words),
         Kind::Between(min, max) => Expected::Between { min, max },
+        Kind::Text => Expected::Text,
+        Kind::Texts => Expected::Texts,
+        Kind::Flag => Expected::Flag,
+        Kind::Roles => Expected::Roles,
     }
 }
 

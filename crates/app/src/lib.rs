@@ -16,6 +16,8 @@ pub mod programmes;
 pub mod referrals;
 pub mod reports;
 pub mod route;
+pub mod second_factor;
+pub mod sign_on;
 pub mod stores;
 pub mod users;
 

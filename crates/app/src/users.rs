@@ -13,6 +13,7 @@ use argon2::Argon2;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::second_factor::{self, LoginPolicy, SecondFactorCheck};
 use super::{AppError, Ctx, Need, Role};
 use traject_model::text::Lang;
 use traject_store::users::UserRow;
@@ -58,6 +59,13 @@ pub enum AuthError {
     OtherOrganisation {
         org: String,
     },
+    /// The password was right and the user has a second factor: a code is needed too.
+    SecondFactorMissing,
+    /// The user's role must log in with a second factor and they have not enrolled one.
+    SecondFactorNotEnrolled,
+    /// A login through the OpenID provider that cannot be accepted (what was wrong is logged
+    /// for IT, never shown: it may be an attack).
+    SignOn(crate::sign_on::SignOnError),
 }
 
 /// A user to add.
@@ -105,7 +113,7 @@ pub struct Opened {
     pub expires_in_secs: i64,
 }
 
-fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .chars()
@@ -124,14 +132,25 @@ fn hash_password(password: &str) -> Result<String, AuthError> {
         .map_err(|e| AuthError::Hash(e.to_string()))
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf).map_err(|e| AuthError::Hash(e.to_string()))?;
     Ok(buf)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Two secrets compared in constant time.
+pub(crate) fn same_secret(expected: &str, given: &str) -> bool {
+    let (expected, given) = (expected.as_bytes(), given.as_bytes());
+    expected.len() == given.len()
+        && expected
+            .iter()
+            .zip(given)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 /// What the database keeps of a session token.
@@ -175,6 +194,7 @@ pub fn add(
         disabled: false,
         created_on: ctx.on.to_string(),
         org,
+        second_factor: false,
     };
     let audit = ctx.audit(
         &format!("add user ({})", user.role),
@@ -316,15 +336,26 @@ fn verify(password: &str, hash: &str) -> bool {
             == 0
 }
 
-/// Check a name and password from a client address and open a session. `now` is seconds
-/// since the epoch. Throttled tries are refused before the password is looked at.
+/// What a login form or request gives.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    pub name: &'a str,
+    pub password: &'a str,
+    /// The second factor's code (or a recovery code), when the user has one.
+    pub code: Option<&'a str>,
+}
+
+/// Check a name, password and second factor from a client address and open a session. `now`
+/// is seconds since the epoch. Throttled tries are refused before the password is looked at;
+/// a wrong code counts as a failed login.
 pub fn login(
     store: &mut Store,
-    name: &str,
-    password: &str,
+    given: Credentials,
+    policy: &LoginPolicy,
     address: &str,
     now: i64,
 ) -> Result<Opened, AppError> {
+    let (name, password) = (given.name, given.password);
     let since = now - FAILURE_WINDOW_SECS;
     // A name no user can have is wrong without a look (and leaves nothing behind but the
     // address's count): the rule for names is public, so nothing is learnt from its speed.
@@ -365,31 +396,46 @@ pub fn login(
             false
         }
     };
+    let counts = Counts {
+        pair: pair
+            .as_deref()
+            .map(|key| (key, pair_count.map_or(0, |t| t.failures))),
+        address: (&by_address, address_count.map_or(0, |t| t.failures)),
+    };
     let Some((row, _)) = found.filter(|_| verified) else {
-        let counts = Counts {
-            pair: pair
-                .as_deref()
-                .map(|key| (key, pair_count.map_or(0, |t| t.failures))),
-            address: (&by_address, address_count.map_or(0, |t| t.failures)),
-        };
         record_failure(store, counts, address, now)?;
         return Err(AuthError::BadCredentials.into());
     };
+    let person = session_user(row, String::new());
+    match second_factor::check(store, &person, given.code, policy, now)? {
+        SecondFactorCheck::NotNeeded | SecondFactorCheck::Passed => {}
+        SecondFactorCheck::Missing => return Err(AuthError::SecondFactorMissing.into()),
+        SecondFactorCheck::NotEnrolled => return Err(AuthError::SecondFactorNotEnrolled.into()),
+        SecondFactorCheck::Wrong => {
+            record_failure(store, counts, address, now)?;
+            return Err(AuthError::BadCredentials.into());
+        }
+    }
     if let Some(key) = &pair {
         store.clear_throttle(key)?;
     }
+    open(store, person, now)
+}
+
+/// A new session for `person` (whose identity has been checked).
+pub(crate) fn open(store: &mut Store, person: SessionUser, now: i64) -> Result<Opened, AppError> {
     let token = hex(&random_bytes::<32>()?);
     let csrf = hex(&random_bytes::<16>()?);
     store.open_session(
         &token_hash(&token),
-        &row.name,
+        &person.name,
         &csrf,
         now,
         now + SESSION_SECS,
     )?;
     Ok(Opened {
         token,
-        user: session_user(row, csrf),
+        user: SessionUser { csrf, ..person },
         expires_in_secs: SESSION_SECS,
     })
 }
@@ -440,7 +486,7 @@ fn record_failure(
     Ok(())
 }
 
-fn session_user(row: UserRow, csrf: String) -> SessionUser {
+pub(crate) fn session_user(row: UserRow, csrf: String) -> SessionUser {
     SessionUser {
         role: Role::parse(&row.role).unwrap_or(Role::Auditor),
         lang: row.lang.as_deref().and_then(|l| l.parse().ok()),

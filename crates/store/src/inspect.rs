@@ -18,11 +18,13 @@ pub enum Table {
     Users,
     Sessions,
     LoginThrottle,
+    RecoveryCodes,
+    LoginRoundTrips,
     Audit,
 }
 
 impl Table {
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 12] = [
         Table::Cases,
         Table::Events,
         Table::Due,
@@ -32,6 +34,8 @@ impl Table {
         Table::Users,
         Table::Sessions,
         Table::LoginThrottle,
+        Table::RecoveryCodes,
+        Table::LoginRoundTrips,
         Table::Audit,
     ];
 
@@ -46,6 +50,8 @@ impl Table {
             Table::Users => "users",
             Table::Sessions => "sessions",
             Table::LoginThrottle => "login_throttle",
+            Table::RecoveryCodes => "recovery_codes",
+            Table::LoginRoundTrips => "login_round_trips",
             Table::Audit => "audit",
         }
     }

@@ -331,6 +331,7 @@ fn fixture_value(table: &str, column: &str, i: i64) -> Option<crate::sql::Value>
         ("users", "password") => t("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"),
         ("users", "disabled") => crate::sql::Value::Bool(false),
         ("users", "created_on") => t("2024-01-01"),
+        ("users", "totp_secret" | "totp_step" | "subject") => Null,
         ("audit", "at") => t("2024-01-31T10:00:00Z"),
         ("audit", "action") => t("read"),
         ("audit", "subject") => t(&format!("case:{i}")),

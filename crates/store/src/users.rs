@@ -19,6 +19,9 @@ pub struct UserRow {
     pub created_on: String,
     /// The organisation the user works for; `None`: across organisations.
     pub org: Option<String>,
+    /// Whether the user has enrolled a second factor (TOTP).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 /// A live session: who, and the CSRF token their forms must carry.
@@ -37,6 +40,24 @@ pub struct Throttle {
     pub last_at: i64,
 }
 
+/// A local account's second factor: the TOTP secret (base32) and the last time step a code
+/// was accepted for.
+#[derive(Debug, Clone)]
+pub struct SecondFactorRow {
+    pub secret: String,
+    pub last_step: Option<i64>,
+}
+
+/// The round trip of an OpenID Connect login, kept under the hash of its cookie's id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundTrip {
+    pub state: String,
+    pub nonce: String,
+    pub verifier: String,
+    pub lang: String,
+    pub expires_at: i64,
+}
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRow {
@@ -47,7 +68,8 @@ pub struct AuditRow {
     pub subject: String,
 }
 
-const USER_COLUMNS: &str = "u.name, u.role, u.team, u.lang, u.disabled, u.created_on, u.org";
+const USER_COLUMNS: &str =
+    "u.name, u.role, u.team, u.lang, u.disabled, u.created_on, u.org, u.totp_secret IS NOT NULL";
 
 fn user_from_row(r: &super::sql::Row) -> Result<UserRow, StoreError> {
     Ok(UserRow {
@@ -58,6 +80,7 @@ fn user_from_row(r: &super::sql::Row) -> Result<UserRow, StoreError> {
         disabled: r.get(4)?,
         created_on: r.get(5)?,
         org: r.get(6)?,
+        second_factor: r.get(7)?,
     })
 }
 
@@ -95,7 +118,7 @@ impl Store {
         self.query_opt(
             &format!("SELECT {USER_COLUMNS}, u.password FROM users u WHERE u.name = ?1"),
             args![name],
-            |r| Ok((user_from_row(r)?, r.get(7)?)),
+            |r| Ok((user_from_row(r)?, r.get(8)?)),
         )
     }
 
@@ -217,8 +240,8 @@ impl Store {
             |r| {
                 Ok(SessionRow {
                     user: user_from_row(r)?,
-                    csrf: r.get(7)?,
-                    expires_at: r.get(8)?,
+                    csrf: r.get(8)?,
+                    expires_at: r.get(9)?,
                 })
             },
         )
@@ -232,6 +255,189 @@ impl Store {
             )
         })?;
         Ok(())
+    }
+
+    /// The second factor of the user `name`, when they have enrolled one.
+    pub fn second_factor(&self, name: &str) -> Result<Option<SecondFactorRow>, StoreError> {
+        self.query_opt(
+            "SELECT totp_secret, totp_step FROM users WHERE name = ?1 AND totp_secret IS NOT NULL",
+            args![name],
+            |r| {
+                Ok(SecondFactorRow {
+                    secret: r.get(0)?,
+                    last_step: r.get(1)?,
+                })
+            },
+        )
+    }
+
+    /// Enrol (`Some(secret)`) or remove (`None`) a user's second factor with its recovery
+    /// codes' hashes (the earlier ones stop working), audited, in one transaction. `false`
+    /// when there is no such user.
+    pub fn set_second_factor(
+        &mut self,
+        name: &str,
+        secret: Option<&str>,
+        recovery_hashes: &[String],
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET totp_secret = ?2, totp_step = NULL WHERE name = ?1",
+                args![name, secret],
+            )?;
+            if n == 1 {
+                tx.execute(
+                    "DELETE FROM recovery_codes WHERE \"user\" = ?1",
+                    args![name],
+                )?;
+                for hash in recovery_hashes {
+                    tx.execute(
+                        "INSERT INTO recovery_codes (code_hash, \"user\") VALUES (?1, ?2)",
+                        args![hash, name],
+                    )?;
+                }
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Take the time step `step` as used by `name`: `false` when it or a later one was
+    /// accepted before (a code is good once, whichever server sees it).
+    pub fn use_totp_step(&mut self, name: &str, step: i64) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET totp_step = ?2 WHERE name = ?1 AND totp_secret IS NOT NULL \
+                 AND (totp_step IS NULL OR totp_step < ?2)",
+                args![name, step],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
+    /// Use up one of `name`'s recovery codes (by its hash), audited: `false` when it is not
+    /// one of theirs, or was used.
+    pub fn use_recovery_code(
+        &mut self,
+        name: &str,
+        code_hash: &str,
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "DELETE FROM recovery_codes WHERE code_hash = ?1 AND \"user\" = ?2",
+                args![code_hash, name],
+            )?;
+            if n == 1 {
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// The recovery codes `name` has left.
+    pub fn recovery_codes_left(&self, name: &str) -> Result<i64, StoreError> {
+        self.one(
+            "SELECT COUNT(*) FROM recovery_codes WHERE \"user\" = ?1",
+            args![name],
+        )
+    }
+
+    /// The user bound to an OpenID provider's subject (`issuer subject`).
+    pub fn user_by_subject(&self, subject: &str) -> Result<Option<UserRow>, StoreError> {
+        self.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.subject = ?1"),
+            args![subject],
+            user_from_row,
+        )
+    }
+
+    /// A user as the OpenID provider describes them, bound to `subject`: added (with a
+    /// password nothing hashes to) when `create` and the name is free, else the existing user
+    /// of that name — not yet bound, or bound to this subject — takes the provider's role,
+    /// team and organisation. The audit rows go in the same transaction. `false` when the name
+    /// is someone else's.
+    pub fn bind_subject(
+        &mut self,
+        user: &UserRow,
+        subject: &str,
+        create: bool,
+        audit: &[AuditRow],
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let mut n = 0;
+            if create {
+                n = tx.execute(
+                    "INSERT INTO users (name, role, team, lang, password, disabled, created_on, org, subject) \
+                     VALUES (?1, ?2, ?3, ?4, '!', FALSE, ?5, ?6, ?7) ON CONFLICT (name) DO NOTHING",
+                    args![user.name, user.role, user.team, user.lang, user.created_on, user.org, subject],
+                )?;
+            }
+            if n == 0 {
+                n = tx.execute(
+                    "UPDATE users SET role = ?2, team = ?3, org = ?4, subject = ?5 \
+                     WHERE name = ?1 AND (subject IS NULL OR subject = ?5)",
+                    args![user.name, user.role, user.team, user.org, subject],
+                )?;
+            }
+            if n == 1 {
+                for row in audit {
+                    insert_audit(tx, row)?;
+                }
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Keep the round trip of an OpenID login under `id_hash` (forgetting expired ones).
+    pub fn begin_round_trip(
+        &mut self,
+        id_hash: &str,
+        trip: &RoundTrip,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM login_round_trips WHERE expires_at <= ?1",
+                args![now],
+            )?;
+            tx.execute(
+                "INSERT INTO login_round_trips (id_hash, state, nonce, verifier, lang, expires_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                args![id_hash, trip.state, trip.nonce, trip.verifier, trip.lang, trip.expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Take (and forget) the round trip under `id_hash` if it has not expired: each round
+    /// trip, and so each nonce, finishes one login at most.
+    pub fn take_round_trip(
+        &mut self,
+        id_hash: &str,
+        now: i64,
+    ) -> Result<Option<RoundTrip>, StoreError> {
+        self.write(|tx| {
+            let found = tx.query_opt(
+                "SELECT state, nonce, verifier, lang, expires_at FROM login_round_trips WHERE id_hash = ?1",
+                args![id_hash],
+                |r| {
+                    Ok(RoundTrip {
+                        state: r.get(0)?,
+                        nonce: r.get(1)?,
+                        verifier: r.get(2)?,
+                        lang: r.get(3)?,
+                        expires_at: r.get(4)?,
+                    })
+                },
+            )?;
+            let n = tx.execute(
+                "DELETE FROM login_round_trips WHERE id_hash = ?1",
+                args![id_hash],
+            )?;
+            Ok(found.filter(|t| n == 1 && t.expires_at > now))
+        })
     }
 
     /// Append to the audit trail on its own (a read changes nothing else).

@@ -81,6 +81,9 @@ pub struct RollupAnswer {
 pub struct Credentials {
     pub username: String,
     pub password: String,
+    /// The second factor's code (six digits) or a recovery code, for users who have one.
+    #[serde(default)]
+    pub totp: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/session", tag = "session",
@@ -95,7 +98,7 @@ pub async fn login(
     bytes: Bytes,
 ) -> Response {
     let opened = match body::<Credentials>(&headers, &bytes) {
-        Ok(c) => auth::open_session(&s, &client, c.username, c.password).await,
+        Ok(c) => auth::open_session(&s, &client, c.username, c.password, c.totp).await,
         Err(f) => Err(f),
     };
     match opened {

@@ -173,12 +173,32 @@ pub async fn open_session(
     client: &super::guard::ClientAddress,
     name: String,
     password: String,
+    code: Option<String>,
 ) -> Result<users::Opened, Failure> {
+    if !s.passwords {
+        return Err(Failure::worded(
+            axum::http::StatusCode::FORBIDDEN,
+            "this server takes no passwords: log in through the identity provider",
+            "deze server neemt geen wachtwoorden aan: meld je aan via de identiteitsprovider",
+            "ce serveur n'accepte pas de mots de passe : connectez-vous par le fournisseur d'identité",
+        ));
+    }
     let _turn = password_turn(s).await?;
     let (server, address) = (s.clone(), client.0.clone());
     blocking(move || {
         let mut store = server.store()?;
-        Ok(users::login(&mut store, &name, &password, &address, now())?)
+        let given = users::Credentials {
+            name: &name,
+            password: &password,
+            code: code.as_deref(),
+        };
+        Ok(users::login(
+            &mut store,
+            given,
+            &server.login_policy,
+            &address,
+            now(),
+        )?)
     })
     .await
 }

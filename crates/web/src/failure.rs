@@ -6,6 +6,7 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use traject_app::sign_on::SignOnError;
 use traject_app::users::AuthError;
 use traject_app::{AppError, RowProblem};
 use traject_cases::CaseError;
@@ -123,7 +124,22 @@ fn status_of(e: &AppError) -> StatusCode {
             | StoreError::CommitUnknown { .. },
         ) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Forbidden { .. } | AppError::WholeStore { .. } => StatusCode::FORBIDDEN,
-        AppError::Auth(AuthError::BadCredentials) => StatusCode::UNAUTHORIZED,
+        AppError::Auth(AuthError::BadCredentials | AuthError::SecondFactorMissing) => {
+            StatusCode::UNAUTHORIZED
+        }
+        AppError::Auth(AuthError::SecondFactorNotEnrolled) => StatusCode::FORBIDDEN,
+        AppError::Auth(AuthError::SignOn(SignOnError::Unreachable { .. })) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        AppError::Auth(AuthError::SignOn(
+            SignOnError::NoName
+            | SignOnError::NoRole
+            | SignOnError::NoTeam
+            | SignOnError::NotRegistered
+            | SignOnError::NameTaken
+            | SignOnError::Disabled,
+        )) => StatusCode::FORBIDDEN,
+        AppError::Auth(AuthError::SignOn(_)) => StatusCode::UNAUTHORIZED,
         AppError::Auth(AuthError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Auth(AuthError::Exists { .. }) => StatusCode::CONFLICT,
         AppError::Auth(AuthError::Unknown { .. }) => StatusCode::NOT_FOUND,

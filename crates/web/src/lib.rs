@@ -13,6 +13,7 @@ mod metrics;
 mod openapi;
 mod ops;
 mod pages;
+pub mod sign_on;
 pub mod tls;
 
 use std::net::SocketAddr;
@@ -53,6 +54,28 @@ pub struct Options {
     pub tls: Option<tls::Files>,
     /// The bearer token `/metrics` asks for; without one, there are no metrics.
     pub metrics_token: Option<String>,
+    /// How people log in: which roles need a second factor, whether the password form is
+    /// offered, and the OpenID provider (which needs `public_url`).
+    pub login: Login,
+}
+
+/// How people log in.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub policy: traject_app::second_factor::LoginPolicy,
+    /// Whether local accounts log in with a password (off: only through the provider).
+    pub passwords: bool,
+    pub sign_on: Option<traject_app::sign_on::SignOnSettings>,
+}
+
+impl Default for Login {
+    fn default() -> Self {
+        Login {
+            policy: Default::default(),
+            passwords: true,
+            sign_on: None,
+        }
+    }
 }
 
 pub struct Server {
@@ -71,6 +94,9 @@ pub struct Server {
     hashing: tokio::sync::Semaphore,
     metrics: metrics::Metrics,
     metrics_token: Option<String>,
+    login_policy: traject_app::second_factor::LoginPolicy,
+    passwords: bool,
+    sign_on: Option<Arc<sign_on::Provider>>,
 }
 
 /// Simulations the server runs at the same time (each bounded by `Limits::SERVER`): one,
@@ -170,6 +196,8 @@ pub enum ServeError {
     PublicUrl(String),
     /// The certificate or key cannot be read or used.
     Tls(tls::TlsError),
+    /// An OpenID provider is configured without `public_url`, which its redirect URI needs.
+    SignOnWithoutPublicUrl,
 }
 
 impl From<AppError> for ServeError {
@@ -196,6 +224,11 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         .transpose()
         .map_err(ServeError::Tls)?;
     let https = tls.is_some() || public.as_deref().is_some_and(|p| p.starts_with("https://"));
+    let sign_on = match (opts.login.sign_on, &public) {
+        (Some(settings), Some(public)) => Some(Arc::new(sign_on::Provider::new(settings, public))),
+        (Some(_), None) => return Err(ServeError::SignOnWithoutPublicUrl),
+        (None, _) => None,
+    };
     let server = Arc::new(Server {
         catalogue: Catalogue::open(opts.programs.as_deref()),
         db: opts.db,
@@ -212,6 +245,9 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         hashing: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
         metrics: metrics::Metrics::default(),
         metrics_token: opts.metrics_token.filter(|t| !t.is_empty()),
+        login_policy: opts.login.policy,
+        passwords: opts.login.passwords,
+        sign_on,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Requests beyond this many at once wait for a thread: each thread keeps a database
@@ -270,6 +306,8 @@ fn router(server: Shared) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/board") }))
         .route("/login", get(pages::login_form).post(pages::login))
+        .route("/login/oidc", get(sign_on::begin))
+        .route(sign_on::CALLBACK, get(sign_on::callback))
         .route("/logout", post(pages::logout))
         .route("/board", get(pages::board))
         .route("/intake", get(pages::intake).post(pages::intake_submit))

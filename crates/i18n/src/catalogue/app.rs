@@ -3,6 +3,7 @@
 //! setting is named, it is by the word the front end gave (the command line's flag, a
 //! page's field). The command line words some of these with its flags (`traject` binary).
 
+use traject_app::sign_on::SignOnError;
 use traject_app::users::{AuthError, MIN_PASSWORD_CHARS};
 use traject_app::{AppError, Need, Role, RowProblem, Setting, SettingError, WholeStore};
 use traject_report::ReportError;
@@ -419,6 +420,62 @@ pub fn auth_error(e: &AuthError, l: Lang) -> String {
             format!("je mag enkel gebruikers toevoegen aan je eigen organisatie, niet aan {org:?}"),
             format!("vous ne pouvez ajouter des utilisateurs qu'à votre propre organisation, pas à {org:?}"),
             format!("you may add users to your own organisation only, not to {org:?}"),
+        ),
+        AuthError::SecondFactorMissing => m(
+            l,
+            "geef ook de code van je authenticator-app (of een herstelcode)",
+            "indiquez aussi le code de votre application d'authentification (ou un code de secours)",
+            "give the code from your authenticator app too (or a recovery code)",
+        ),
+        AuthError::SecondFactorNotEnrolled => m(
+            l,
+            "jouw rol meldt zich aan met een tweede factor en je hebt er nog geen: vraag de beheerder om `traject user totp enroll`",
+            "votre rôle se connecte avec un second facteur et vous n'en avez pas encore : demandez à l'administrateur `traject user totp enroll`",
+            "your role logs in with a second factor and you have none yet: ask the administrator for `traject user totp enroll`",
+        ),
+        AuthError::SignOn(e) => sign_on_error(e, l),
+    }
+}
+
+/// Why a login through the OpenID provider failed: the person is told what they can do; the
+/// server log has the technical reason.
+pub fn sign_on_error(e: &SignOnError, l: Lang) -> String {
+    match e {
+        SignOnError::NoRoundTrip | SignOnError::StateMismatch => m(
+            l,
+            "deze aanmelding is verlopen of al gebruikt: meld je opnieuw aan",
+            "cette connexion a expiré ou a déjà servi : reconnectez-vous",
+            "this login has expired or was used already: log in again",
+        ),
+        SignOnError::Provider { .. } => m(
+            l,
+            "de identiteitsprovider heeft de aanmelding niet toegestaan",
+            "le fournisseur d'identité n'a pas autorisé la connexion",
+            "the identity provider did not allow the login",
+        ),
+        SignOnError::Unreachable { .. } => m(
+            l,
+            "de identiteitsprovider is nu niet bereikbaar: probeer zo dadelijk opnieuw",
+            "le fournisseur d'identité est injoignable : réessayez dans un instant",
+            "the identity provider cannot be reached: try again in a moment",
+        ),
+        SignOnError::NoName | SignOnError::NoRole | SignOnError::NoTeam => m(
+            l,
+            "de identiteitsprovider geeft je geen rol of team in traject: vraag de IT-dienst om je toe te voegen",
+            "le fournisseur d'identité ne vous donne pas de rôle ou d'équipe dans traject : demandez au service informatique de vous ajouter",
+            "the identity provider gives you no role or team in traject: ask IT to add you",
+        ),
+        SignOnError::NotRegistered | SignOnError::NameTaken | SignOnError::Disabled => m(
+            l,
+            "er is geen (actieve) gebruiker in traject voor jouw account: vraag de coördinator",
+            "il n'y a pas d'utilisateur (actif) dans traject pour votre compte : demandez au coordinateur",
+            "there is no (active) traject user for your account: ask the coordinator",
+        ),
+        _ => m(
+            l,
+            "het bewijs van de identiteitsprovider is niet geldig; de serverlog zegt waarom",
+            "la preuve du fournisseur d'identité n'est pas valable ; le journal du serveur indique pourquoi",
+            "the identity provider's proof is not valid; the server log says why",
         ),
     }
 }

@@ -69,6 +69,12 @@ pub fn config_error(e: &ConfigError, l: Lang) -> String {
                 format!("{key} takes {takes}"),
             )
         }
+        ConfigProblem::Needs { other } => m(
+            l,
+            format!("{key} vraagt ook {}", q(l, other)),
+            format!("{key} demande aussi {}", q(l, other)),
+            format!("{key} needs {} too", q(l, other)),
+        ),
         ConfigProblem::Without { other } => m(
             l,
             format!(
@@ -150,6 +156,19 @@ fn expected_words(e: &Expected, l: Lang) -> String {
             format!("een geheel getal van {min} tot {max}"),
             format!("un nombre entier de {min} à {max}"),
             format!("a whole number from {min} to {max}"),
+        ),
+        Expected::Flag => m(l, "true of false", "true ou false", "true or false"),
+        Expected::Texts => m(
+            l,
+            "een lijst van teksten, bijvoorbeeld [\"openid\", \"profile\"] (met \"openid\" erin; in de omgeving: gescheiden door komma's)",
+            "une liste de textes, par exemple [\"openid\", \"profile\"] (avec \"openid\" ; dans l'environnement : séparés par des virgules)",
+            "a list of texts, for example [\"openid\", \"profile\"] (with \"openid\" in it; in the environment: separated by commas)",
+        ),
+        Expected::Roles => m(
+            l,
+            "een lijst van rollen uit coordinator, social_worker, auditor, bijvoorbeeld [\"coordinator\", \"auditor\"]",
+            "une liste de rôles parmi coordinator, social_worker, auditor, par exemple [\"coordinator\", \"auditor\"]",
+            "a list of roles among coordinator, social_worker, auditor, for example [\"coordinator\", \"auditor\"]",
         ),
     }
 }

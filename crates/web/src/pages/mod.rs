@@ -251,7 +251,7 @@ pub struct LangQuery {
     lang: Option<Lang>,
 }
 
-fn login_page(lang: Lang, notice: Option<&Failure>, token: &str) -> Markup {
+fn login_page(lang: Lang, notice: Option<&Failure>, token: &str, ways: &LoginWays) -> Markup {
     layout(
         lang,
         None,
@@ -259,34 +259,74 @@ fn login_page(lang: Lang, notice: Option<&Failure>, token: &str) -> Markup {
         html! {
             p.langs { a href="/login?lang=nl" { "NL" } " · " a href="/login?lang=fr" { "FR" } " · " a href="/login?lang=en" { "EN" } }
             @if let Some(f) = notice { (problem(f, lang)) }
-            form.login method="post" action=(format!("/login?lang={}", lang.code())) {
-                input type="hidden" name="login_token" value=(token);
-                label { (t(lang, "Gebruikersnaam", "Nom d'utilisateur", "User name"))
-                    input name="username" autocomplete="username" maxlength="64" required autofocus; }
-                label { (t(lang, "Wachtwoord", "Mot de passe", "Password"))
-                    input name="password" type="password" autocomplete="current-password" required; }
-                button type="submit" { (t(lang, "Aanmelden", "Se connecter", "Log in")) }
+            @if let Some(label) = &ways.provider {
+                p { a.button href=(format!("/login/oidc?lang={}", lang.code())) {
+                    (t(lang, "Aanmelden met ", "Se connecter avec ", "Log in with ")) (label)
+                } }
+            }
+            @if ways.passwords {
+                form.login method="post" action=(format!("/login?lang={}", lang.code())) {
+                    input type="hidden" name="login_token" value=(token);
+                    label { (t(lang, "Gebruikersnaam", "Nom d'utilisateur", "User name"))
+                        input name="username" autocomplete="username" maxlength="64" required autofocus; }
+                    label { (t(lang, "Wachtwoord", "Mot de passe", "Password"))
+                        input name="password" type="password" autocomplete="current-password" required; }
+                    label { (t(lang, "Code van je authenticator-app (als je er een hebt)", "Code de votre application d'authentification (si vous en avez une)", "Code from your authenticator app (if you have one)"))
+                        input name="totp" autocomplete="one-time-code" maxlength="32" aria-describedby="totp-help"; }
+                    p.help #totp-help { (t(lang,
+                        "Zes cijfers, of een van je herstelcodes als je je telefoon kwijt bent.",
+                        "Six chiffres, ou l'un de vos codes de secours si vous avez perdu votre téléphone.",
+                        "Six digits, or one of your recovery codes if you lost your phone.")) }
+                    button type="submit" { (t(lang, "Aanmelden", "Se connecter", "Log in")) }
+                }
             }
         },
     )
 }
 
+/// The ways in the login page offers.
+pub struct LoginWays {
+    pub passwords: bool,
+    /// The OpenID provider's name, when there is one.
+    pub provider: Option<String>,
+}
+
+/// A page that moves on to `to` by itself (and says so, with a link, for whoever it does
+/// not move).
+pub fn moving_on(lang: Lang, to: &str) -> Markup {
+    html! {
+        (maud::DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="refresh" content=(format!("0;url={to}"));
+                title { (t(lang, "Aangemeld", "Connecté", "Logged in")) }
+            }
+            body { main { p { a href=(to) { (t(lang, "Verder naar de werklijst", "Continuer vers le tableau de bord", "On to the board")) } } } }
+        }
+    }
+}
+
 /// The login page with a fresh login token: in the form and in a cookie only this site's
 /// pages send back, so a login posted from elsewhere is refused.
-fn login_response(
+pub(crate) fn login_response(
     s: &Server,
     status: StatusCode,
     lang: Lang,
     notice: Option<&Failure>,
 ) -> Response {
     let token = auth::fresh_token();
+    let ways = LoginWays {
+        passwords: s.passwords,
+        provider: s.sign_on.as_ref().map(|p| p.settings.label.clone()),
+    };
     (
         status,
         [(
             header::SET_COOKIE,
             auth::login_cookie(&token, s.secure_cookies()),
         )],
-        Html(login_page(lang, notice, &token).into_string()),
+        Html(login_page(lang, notice, &token, &ways).into_string()),
     )
         .into_response()
 }
@@ -299,6 +339,8 @@ pub async fn login_form(State(s): State<Shared>, Query(q): Query<LangQuery>) -> 
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
+    totp: String,
     #[serde(default)]
     login_token: String,
 }
@@ -324,7 +366,8 @@ pub async fn login(
         refused.local = None;
         return login_response(&s, StatusCode::FORBIDDEN, lang, Some(&refused));
     }
-    let opened = auth::open_session(&s, &client, f.username, f.password).await;
+    let code = Some(f.totp).filter(|c| !c.trim().is_empty());
+    let opened = auth::open_session(&s, &client, f.username, f.password, code).await;
     match opened {
         Ok(o) => (
             [(
