@@ -15,7 +15,7 @@ use crate::common::{self, serve_on, Served, ELIGIBLE};
 
 /// axe-core's script: `TRAJECT_AXE`, else `target/axe/node_modules/axe-core/axe.min.js`. Under
 /// CI its absence is a failure; elsewhere the test says how to install it and stops.
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::env::var_os("TRAJECT_AXE")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -39,7 +39,7 @@ fn axe_source() -> Option<String> {
 }
 
 /// The WCAG 2.1 A and AA violations axe-core finds on the page the browser shows.
-async fn axe(c: &Client, source: &str) -> Vec<String> {
+pub(crate) async fn axe(c: &Client, source: &str) -> Vec<String> {
     let script = r#"
         const done = arguments[arguments.length - 1];
         if (!window.axe) { (0, eval)(arguments[0]); }
@@ -173,6 +173,7 @@ fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
             "/reports?program=antwerpen&cost=4200".into(),
         ),
         ("statement".into(), "/accessibility".into()),
+        ("account".into(), "/account".into()),
         ("reports".into(), "/reports".into()),
         ("not-found".into(), "/nothing-here".into()),
         ("bad-number".into(), "/cases/abc".into()),

@@ -230,3 +230,91 @@ fn enrolling_in_the_terminal_shows_a_qr_code_the_secret_and_the_recovery_codes()
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no user 'nobody'"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_sets_up_the_second_factor_on_her_page_and_logs_in_with_it_in_a_browser() {
+    use crate::browser::{browser, click, screenshot, text_of, until};
+    use fantoccini::Locator;
+    let Some(python) = python_with_pyotp("second_factor") else {
+        return;
+    };
+    let Some(axe_source) = crate::accessibility::axe_source() else {
+        return;
+    };
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    common::add_user(&db, "coord", "coordinator", None);
+    let served = common::serve_on(db.to_str().unwrap(), dir, &[]);
+    let type_in = |name: &'static str, value: String| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(&format!("[name={name}]")))
+                .await
+                .unwrap()
+                .send_keys(&value)
+                .await
+                .unwrap();
+        }
+    };
+    c.goto(&served.url("/login?lang=en")).await.unwrap();
+    type_in("username", "coord".into()).await;
+    type_in("password", "coord-passphrase".into()).await;
+    click(&c, "form.login button").await;
+    until(&c, "the board", || async {
+        c.current_url().await.unwrap().path() == "/board"
+    })
+    .await;
+    // Her page, from her name in the header.
+    click(&c, "header .user a").await;
+    until(&c, "her page", || async {
+        c.current_url().await.unwrap().path() == "/account"
+    })
+    .await;
+    // Her language is the default, Dutch.
+    assert!(text_of(&c, "main").await.contains("nog geen tweede factor"));
+    click(&c, "main form button").await;
+    until(&c, "the enrolment", || async {
+        c.find(Locator::Css("img.qr")).await.is_ok()
+    })
+    .await;
+    screenshot(&c, "second-factor-enrolled").await;
+    let violations = crate::accessibility::axe(&c, &axe_source).await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    let secret = text_of(&c, "main p code").await;
+    let codes = c.find_all(Locator::Css("ul.codes code")).await.unwrap();
+    assert_eq!(codes.len(), 10);
+    let alt = crate::browser::attr(&c, "img.qr", "alt").await.unwrap();
+    assert!(alt.contains("QR-code"), "{alt}");
+
+    // Out, and in again: the password alone is not enough any more; with pyotp's code it is.
+    click(&c, "form.logout button").await;
+    until(&c, "the login page", || async {
+        c.current_url().await.unwrap().path() == "/login"
+    })
+    .await;
+    type_in("username", "coord".into()).await;
+    type_in("password", "coord-passphrase".into()).await;
+    click(&c, "form.login button").await;
+    until(&c, "the request for a code", || async {
+        // The page may be changing under the question: a vanished element is "not yet".
+        let text = match c.find(Locator::Css("main")).await {
+            Ok(main) => main.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        text.contains("authenticator") && c.current_url().await.unwrap().path() == "/login"
+    })
+    .await;
+    let (code, _) = pyotp_codes(&python, &secret);
+    type_in("username", "coord".into()).await;
+    type_in("password", "coord-passphrase".into()).await;
+    type_in("totp", code).await;
+    click(&c, "form.login button").await;
+    until(&c, "the board again", || async {
+        c.current_url().await.unwrap().path() == "/board"
+    })
+    .await;
+    c.close().await.unwrap();
+}

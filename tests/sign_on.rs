@@ -11,7 +11,7 @@ use crate::browser::{browser, click, fill, free_port, screenshot, text_of, until
 use crate::common;
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use fantoccini::Locator;
 use serde_json::{json, Value};

@@ -177,6 +177,21 @@ pub fn remove(store: &mut Store, name: &str, ctx: &Ctx) -> Result<(), AppError> 
     Ok(())
 }
 
+/// Where a user stands with their second factor (for their own page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub enrolled: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// The second factor of the person logged in.
+pub fn status(store: &Store, user: &SessionUser) -> Result<Status, AppError> {
+    Ok(Status {
+        enrolled: store.second_factor(&user.name)?.is_some(),
+        recovery_codes_left: store.recovery_codes_left(&user.name)?,
+    })
+}
+
 /// Which roles must log in with a second factor (`[login] second_factor` in the settings).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoginPolicy {

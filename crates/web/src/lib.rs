@@ -309,6 +309,8 @@ fn router(server: Shared) -> Router {
         .route("/login/oidc", get(sign_on::begin))
         .route(sign_on::CALLBACK, get(sign_on::callback))
         .route("/logout", post(pages::logout))
+        .route("/account", get(pages::account))
+        .route("/account/second-factor", post(pages::enrol_second_factor))
         .route("/board", get(pages::board))
         .route("/intake", get(pages::intake).post(pages::intake_submit))
         .route("/intake/verdict", post(pages::intake_verdict))

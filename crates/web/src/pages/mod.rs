@@ -4,6 +4,7 @@
 //! page it came from, with the reason the engine gave. Without a session, pages send the
 //! browser to the login form.
 
+mod account;
 mod case;
 mod figures;
 mod intake;
@@ -26,6 +27,7 @@ use super::auth::{self, as_user, blocking};
 use super::failure::Failure;
 use super::{Server, Shared};
 
+pub use account::{account, enrol as enrol_second_factor};
 pub use case::{case_action, case_file, case_list};
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
 pub use intake::{intake, intake_submit, intake_verdict};
@@ -73,7 +75,7 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                             a href="/reports" { (t(lang, "Rapporten", "Rapports", "Reports")) }
                         }
                         form.logout method="post" action="/logout" {
-                            span.user { (u.name) " · " (role_word(u.role, lang))
+                            span.user { a href="/account" title=(t(lang, "Mijn account", "Mon compte", "My account")) { (u.name) } " · " (role_word(u.role, lang))
                                 @if let Some(team) = &u.team { " · " (team) } }
                             input type="hidden" name="csrf" value=(u.csrf);
                             button type="submit" { (t(lang, "Afmelden", "Se déconnecter", "Log out")) }
