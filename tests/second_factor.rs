@@ -163,6 +163,21 @@ fn a_coordinator_needs_the_second_factor_and_each_code_opens_one_session() {
         "used up"
     );
 
+    // Wrong codes are throttled like wrong passwords.
+    let mut throttled = None;
+    for _ in 0..12 {
+        let (status, text, _) = log_in(&served, "coord", Some(&wrong));
+        if status == 429 {
+            throttled = Some(text);
+            break;
+        }
+        assert_eq!(status, 401, "{text}");
+    }
+    let throttled = throttled.expect("wrong codes are throttled");
+    assert!(throttled.contains("try again in"), "{throttled}");
+    // Refused before anything is checked: a try at once waits too.
+    assert_eq!(log_in(&served, "coord", Some(&recovery[0])).0, 429);
+
     let trail = common::traject()
         .args(["audit", "--user", "coord", "--db", db.to_str().unwrap()])
         .output()
@@ -317,4 +332,24 @@ async fn a_coordinator_sets_up_the_second_factor_on_her_page_and_logs_in_with_it
     })
     .await;
     c.close().await.unwrap();
+}
+
+#[test]
+fn with_passwords_switched_off_the_login_page_offers_no_form_and_the_api_takes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    common::add_user(&db, "coord", "coordinator", None);
+    let config = dir.path().join("traject.toml");
+    std::fs::write(&config, "[login]\npasswords = false\n").unwrap();
+    let served = common::serve_on(
+        db.to_str().unwrap(),
+        dir,
+        &["--config", config.to_str().unwrap()],
+    );
+    let (status, page, _) = common::call("GET", &served.url("/login?lang=en"), None, None);
+    assert_eq!(status, 200);
+    assert!(!page.contains("name=\"password\""), "{page}");
+    let (status, text, session) = log_in(&served, "coord", None);
+    assert_eq!((status, session), (403, false), "{text}");
+    assert!(text.contains("takes no passwords"), "{text}");
 }

@@ -272,6 +272,14 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
         "{refused}"
     );
     assert_eq!(sessions(), 1, "a replayed answer opens no session");
+    // Logging out ends the session opened through the provider, as any other.
+    c.goto(&served.url("/board")).await.unwrap();
+    click(&c, "form.logout button").await;
+    until(&c, "the login page", || async {
+        c.current_url().await.unwrap().path() == "/login"
+    })
+    .await;
+    assert_eq!(sessions(), 0);
 
     // Someone the provider gives no traject role: refused, nothing created. (Clearing the
     // cookies ends the provider's session too: both are on 127.0.0.1.)
@@ -448,7 +456,7 @@ fn a_login_round_trip_finishes_once_and_only_with_its_own_state() {
     let mut store = traject_store::Store::connect(&target).unwrap();
     let settings = SignOnSettings::new("https://idp.example", "traject", "secret");
     let now = 1_800_000_000;
-    let lang = traject_model::text::Lang::Fr;
+    let lang = "fr";
     let begun = traject_app::sign_on::begin(
         &mut store,
         &settings,
@@ -532,7 +540,7 @@ fn a_login_round_trip_finishes_once_and_only_with_its_own_state() {
         .unwrap()
         .to_string();
     let trip = traject_app::sign_on::resume(&mut store, &third.cookie_id, &state, now).unwrap();
-    assert_eq!(trip.lang, "fr");
+    assert_eq!(trip.kept, "fr");
     assert!(third
         .authorize_url
         .contains(&traject_app::sign_on::pkce_challenge(&trip.verifier)));

@@ -381,6 +381,47 @@ pub fn cmd_rollup(args: RollupArgs) -> Verb {
     Ok(Done::Success)
 }
 
+/// How `config check` shows a login or OpenID key (the client secret as "set"); `None`: not
+/// set.
+fn login_shown(s: &Settings, key: &str, set: &str) -> Option<String> {
+    let roles = |roles: &[traject_app::Role]| {
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match key {
+        "login.passwords" => return Some(s.passwords.to_string()),
+        "login.second_factor" if s.second_factor_for.is_empty() => return None,
+        "login.second_factor" => return Some(roles(&s.second_factor_for)),
+        _ => {}
+    }
+    let o = s.sign_on.as_ref()?;
+    let role_value = |role| {
+        o.role_values
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, v)| v.clone())
+    };
+    match key {
+        "oidc.issuer" => Some(o.issuer.clone()),
+        "oidc.client_id" => Some(o.client_id.clone()),
+        "oidc.client_secret" => Some(set.to_string()),
+        "oidc.label" => Some(o.label.clone()),
+        "oidc.scopes" => Some(o.scopes.join(" ")),
+        "oidc.users" => Some(format!("{:?}", o.admission).to_lowercase()),
+        "oidc.name_claim" => Some(o.name_claim.clone()),
+        "oidc.role_claim" => Some(o.role_claim.clone()),
+        "oidc.team_claim" => o.team_claim.clone(),
+        "oidc.org_claim" => o.org_claim.clone(),
+        "oidc.roles.coordinator" => role_value(traject_app::Role::Coordinator),
+        "oidc.roles.social_worker" => role_value(traject_app::Role::SocialWorker),
+        "oidc.roles.auditor" => role_value(traject_app::Role::Auditor),
+        _ => None,
+    }
+}
+
 /// `traject config check FILE`: every problem at its place; when there is none, each setting
 /// `serve` would use (secrets as "set") and where it comes from.
 pub fn cmd_config_check(args: ConfigCheckArgs) -> Verb {
@@ -417,7 +458,7 @@ pub fn cmd_config_check(args: ConfigCheckArgs) -> Verb {
                 .limits
                 .deadline
                 .map_or(none.to_string(), |d| d.as_secs().to_string()),
-            _ => none.to_string(),
+            _ => login_shown(&s, key, set).unwrap_or_else(|| none.to_string()),
         }
     };
     println!(

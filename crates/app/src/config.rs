@@ -499,16 +499,18 @@ impl Settings {
                     self.limits.deadline = Some(Duration::from_secs(n));
                 }
             }
-            "login.passwords" => {
-                let Raw::Flag(on) = raw else {
-                    return Err(expected);
-                };
-                self.passwords = on;
-            }
-            "login.second_factor" => {
-                let Raw::Texts(items) = raw else {
-                    return Err(expected);
-                };
+            _ if key.starts_with("login.") => self.set_login(key, raw, expected)?,
+            _ if key.starts_with("oidc.") => self.set_sign_on(key, raw, expected)?,
+            _ => unreachable!("every key in KEYS is set here: {key}"),
+        }
+        Ok(())
+    }
+
+    /// Set `login.passwords` or `login.second_factor`.
+    fn set_login(&mut self, key: &str, raw: Raw, expected: Expected) -> Result<(), Expected> {
+        match (key, raw) {
+            ("login.passwords", Raw::Flag(on)) => self.passwords = on,
+            ("login.second_factor", Raw::Texts(items)) => {
                 let roles = [
                     crate::Role::Coordinator,
                     crate::Role::SocialWorker,
@@ -520,8 +522,7 @@ impl Settings {
                     .collect::<Option<_>>()
                     .ok_or(expected)?;
             }
-            _ if key.starts_with("oidc.") => self.set_sign_on(key, raw, expected)?,
-            _ => unreachable!("every key in KEYS is set here: {key}"),
+            _ => return Err(expected),
         }
         Ok(())
     }
@@ -867,5 +868,108 @@ mod tests {
         // (1 day apart, or 2 during the hour when Niue's clock is past 23:00).
         assert!((1..=2).contains(&(east - west).num_days()), "{east} {west}");
         assert_eq!(Clock::default().name(), "Europe/Brussels");
+    }
+
+    #[test]
+    fn login_and_the_openid_provider_are_read_with_their_defaults_and_mapped_roles() {
+        let s = load(
+            "public_url = \"https://traject.ocmw.example\"\n\
+             [login]\npasswords = false\nsecond_factor = [\"coordinator\", \"auditor\"]\n\
+             [oidc]\nissuer = \"https://login.microsoftonline.com/TENANT/v2.0/\"\n\
+             client_id = \"app-id\"\nclient_secret = \"s3cret\"\nlabel = \"Microsoft\"\n\
+             users = \"create\"\nteam_claim = \"department\"\n\
+             [oidc.roles]\nsocial_worker = \"Traject.SocialWorker\"\n",
+            &[("TRAJECT_OIDC_ROLES_AUDITOR", "Traject.Auditor")],
+        )
+        .unwrap();
+        assert!(!s.passwords);
+        assert_eq!(
+            s.second_factor_for,
+            vec![crate::Role::Coordinator, crate::Role::Auditor]
+        );
+        let o = s.sign_on.unwrap();
+        assert_eq!(o.issuer, "https://login.microsoftonline.com/TENANT/v2.0");
+        assert_eq!(o.admission, crate::sign_on::Admission::Create);
+        assert_eq!(o.scopes, ["openid", "profile", "email"]);
+        assert_eq!(o.name_claim, "preferred_username");
+        assert_eq!(o.team_claim.as_deref(), Some("department"));
+        let value = |r| {
+            o.role_values
+                .iter()
+                .find(|(x, _)| *x == r)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(value(crate::Role::Coordinator), "coordinator");
+        assert_eq!(value(crate::Role::SocialWorker), "Traject.SocialWorker");
+        assert_eq!(value(crate::Role::Auditor), "Traject.Auditor");
+        // Without the file's sections: passwords on, no second factor, no provider.
+        let plain = load("", &[]).unwrap();
+        assert!(plain.passwords && plain.second_factor_for.is_empty() && plain.sign_on.is_none());
+    }
+
+    #[test]
+    fn a_provider_without_its_client_and_bad_login_values_are_located() {
+        let errors = load(
+            "[login]\npasswords = \"no\"\nsecond_factor = [\"coordinator\", \"boss\"]\n\
+             [oidc]\nissuer = \"https://idp.example\"\nscopes = [\"profile\"]\n",
+            &[],
+        )
+        .unwrap_err();
+        let problem = |key: &str| {
+            errors
+                .iter()
+                .filter(|e| e.key == key)
+                .map(|e| (line_col(e), e.problem.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            problem("login.passwords"),
+            [(
+                (2, 13),
+                ConfigProblem::Invalid {
+                    expected: Expected::Flag
+                }
+            )]
+        );
+        assert_eq!(
+            problem("login.second_factor"),
+            [(
+                (3, 17),
+                ConfigProblem::Invalid {
+                    expected: Expected::Roles
+                }
+            )]
+        );
+        assert_eq!(
+            problem("oidc.scopes"),
+            [(
+                (6, 10),
+                ConfigProblem::Invalid {
+                    expected: Expected::Texts
+                }
+            )]
+        );
+        let needs: Vec<&ConfigProblem> = problem_list(&errors, "oidc.issuer");
+        assert_eq!(
+            needs,
+            [
+                &ConfigProblem::Needs {
+                    other: "oidc.client_id"
+                },
+                &ConfigProblem::Needs {
+                    other: "oidc.client_secret"
+                }
+            ]
+        );
+    }
+
+    fn problem_list<'a>(errors: &'a [ConfigError], key: &str) -> Vec<&'a ConfigProblem> {
+        errors
+            .iter()
+            .filter(|e| e.key == key)
+            .map(|e| &e.problem)
+            .collect()
     }
 }

@@ -155,14 +155,15 @@ pub fn pkce_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-/// Begin a login: a fresh state, nonce and PKCE verifier kept in the store, and the provider's
-/// authorization URL that carries the state, the nonce and the verifier's challenge.
+/// Begin a login: a fresh state, nonce and PKCE verifier kept in the store (with `kept`, what
+/// the front end wants back when the login finishes), and the provider's authorization URL
+/// that carries the state, the nonce and the verifier's challenge.
 pub fn begin(
     store: &mut Store,
     settings: &SignOnSettings,
     authorization_endpoint: &str,
     redirect_uri: &str,
-    lang: Lang,
+    kept: &str,
     now: i64,
 ) -> Result<Begun, AppError> {
     let cookie_id = random_text::<24>()?;
@@ -170,7 +171,7 @@ pub fn begin(
         state: random_text::<24>()?,
         nonce: random_text::<24>()?,
         verifier: random_text::<48>()?,
-        lang: lang.code().to_string(),
+        kept: kept.to_string(),
         expires_at: now + ROUND_TRIP_SECS,
     };
     store.begin_round_trip(&users::token_hash(&cookie_id), &trip, now)?;

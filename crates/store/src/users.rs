@@ -54,7 +54,8 @@ pub struct RoundTrip {
     pub state: String,
     pub nonce: String,
     pub verifier: String,
-    pub lang: String,
+    /// What the front end keeps with the round trip (the page's language).
+    pub kept: String,
     pub expires_at: i64,
 }
 
@@ -403,9 +404,9 @@ impl Store {
                 args![now],
             )?;
             tx.execute(
-                "INSERT INTO login_round_trips (id_hash, state, nonce, verifier, lang, expires_at) \
+                "INSERT INTO login_round_trips (id_hash, state, nonce, verifier, kept, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                args![id_hash, trip.state, trip.nonce, trip.verifier, trip.lang, trip.expires_at],
+                args![id_hash, trip.state, trip.nonce, trip.verifier, trip.kept, trip.expires_at],
             )?;
             Ok(())
         })
@@ -420,14 +421,14 @@ impl Store {
     ) -> Result<Option<RoundTrip>, StoreError> {
         self.write(|tx| {
             let found = tx.query_opt(
-                "SELECT state, nonce, verifier, lang, expires_at FROM login_round_trips WHERE id_hash = ?1",
+                "SELECT state, nonce, verifier, kept, expires_at FROM login_round_trips WHERE id_hash = ?1",
                 args![id_hash],
                 |r| {
                     Ok(RoundTrip {
                         state: r.get(0)?,
                         nonce: r.get(1)?,
                         verifier: r.get(2)?,
-                        lang: r.get(3)?,
+                        kept: r.get(3)?,
                         expires_at: r.get(4)?,
                     })
                 },

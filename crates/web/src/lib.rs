@@ -150,6 +150,37 @@ const CONNECTION_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
 pub type Shared = Arc<Server>;
 
 impl Server {
+    /// The server of `opts`, reached at the `public` origin (when given), over https or not.
+    fn new(opts: Options, public: Option<String>, https: bool) -> Result<Server, ServeError> {
+        let sign_on = match (opts.login.sign_on, &public) {
+            (Some(settings), Some(public)) => {
+                Some(Arc::new(sign_on::Provider::new(settings, public)))
+            }
+            (Some(_), None) => return Err(ServeError::SignOnWithoutPublicUrl),
+            (None, _) => None,
+        };
+        Ok(Server {
+            catalogue: Catalogue::open(opts.programs.as_deref()),
+            db: opts.db,
+            as_of: opts.as_of,
+            clock: opts.clock,
+            limits: opts.limits,
+            idle: std::sync::Mutex::new(Vec::new()),
+            origins: guard::Origins {
+                public,
+                https,
+                trusted_proxies: opts.trusted_proxies,
+            },
+            computing: tokio::sync::Semaphore::new(CONCURRENT_SIMULATIONS),
+            hashing: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
+            metrics: metrics::Metrics::default(),
+            metrics_token: opts.metrics_token.filter(|t| !t.is_empty()),
+            login_policy: opts.login.policy,
+            passwords: opts.login.passwords,
+            sign_on,
+        })
+    }
+
     fn today(&self) -> NaiveDate {
         self.as_of.unwrap_or_else(|| self.clock.today())
     }
@@ -224,31 +255,8 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         .transpose()
         .map_err(ServeError::Tls)?;
     let https = tls.is_some() || public.as_deref().is_some_and(|p| p.starts_with("https://"));
-    let sign_on = match (opts.login.sign_on, &public) {
-        (Some(settings), Some(public)) => Some(Arc::new(sign_on::Provider::new(settings, public))),
-        (Some(_), None) => return Err(ServeError::SignOnWithoutPublicUrl),
-        (None, _) => None,
-    };
-    let server = Arc::new(Server {
-        catalogue: Catalogue::open(opts.programs.as_deref()),
-        db: opts.db,
-        as_of: opts.as_of,
-        clock: opts.clock,
-        limits: opts.limits,
-        idle: std::sync::Mutex::new(Vec::new()),
-        origins: guard::Origins {
-            public,
-            https,
-            trusted_proxies: opts.trusted_proxies,
-        },
-        computing: tokio::sync::Semaphore::new(CONCURRENT_SIMULATIONS),
-        hashing: tokio::sync::Semaphore::new(CONCURRENT_PASSWORD_CHECKS),
-        metrics: metrics::Metrics::default(),
-        metrics_token: opts.metrics_token.filter(|t| !t.is_empty()),
-        login_policy: opts.login.policy,
-        passwords: opts.login.passwords,
-        sign_on,
-    });
+    let listen = opts.listen;
+    let server = Arc::new(Server::new(opts, public, https)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Requests beyond this many at once wait for a thread: each thread keeps a database
         // connection's caches and the allocator's arena, so threads are memory.
@@ -257,12 +265,13 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         .build()
         .map_err(|e| ServeError::Stopped(e.to_string()))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(opts.listen)
-            .await
-            .map_err(|e| ServeError::Listen {
-                addr: opts.listen,
-                message: e.to_string(),
-            })?;
+        let listener =
+            tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| ServeError::Listen {
+                    addr: listen,
+                    message: e.to_string(),
+                })?;
         let addr = listener
             .local_addr()
             .map_err(|e| ServeError::Stopped(e.to_string()))?;

@@ -239,7 +239,7 @@ pub async fn begin(State(s): State<Shared>, Query(q): Query<BeginQuery>) -> Resp
             &provider.settings,
             &f.discovery.authorization_endpoint,
             &provider.redirect_uri,
-            lang,
+            lang.code(),
             now(),
         )?)
     })
@@ -296,7 +296,7 @@ pub async fn callback(
             now(),
         )
         .map_err(logged)?;
-        let lang: Lang = trip.lang.parse().unwrap_or(Lang::Nl);
+        let lang: Lang = trip.kept.parse().unwrap_or(Lang::Nl);
         let result = (|| {
             if let Some(error) = q.error {
                 // The provider's own error code, kept to its characters (it goes to the log).

@@ -12,6 +12,6 @@ CREATE TABLE login_round_trips (
     state      TEXT NOT NULL,
     nonce      TEXT NOT NULL,
     verifier   TEXT NOT NULL,
-    lang       TEXT NOT NULL,
+    kept       TEXT NOT NULL,
     expires_at BIGINT NOT NULL
 );
