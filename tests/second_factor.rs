@@ -352,4 +352,8 @@ fn with_passwords_switched_off_the_login_page_offers_no_form_and_the_api_takes_n
     let (status, text, session) = log_in(&served, "coord", None);
     assert_eq!((status, session), (403, false), "{text}");
     assert!(text.contains("takes no passwords"), "{text}");
+    // No provider configured: its addresses are pages that say there is nothing there.
+    let (status, page, _) = common::call("GET", &served.url("/login/oidc"), None, None);
+    assert_eq!(status, 404);
+    assert!(page.contains("<html"), "{page}");
 }

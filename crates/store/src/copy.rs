@@ -109,7 +109,7 @@ const TABLES: &[(&str, &[&str], &str)] = &[
             "state",
             "nonce",
             "verifier",
-            "lang",
+            "kept",
             "expires_at",
         ],
         "id_hash",

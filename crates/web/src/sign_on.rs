@@ -219,16 +219,24 @@ pub struct BeginQuery {
     lang: Option<Lang>,
 }
 
-fn provider_of(s: &Shared) -> Result<std::sync::Arc<Provider>, Failure> {
-    s.sign_on.clone().ok_or_else(Failure::not_found)
+/// The configured provider; without one these addresses are not found (a page, as any other
+/// unknown address).
+fn provider_of(s: &Shared, headers: &HeaderMap) -> Result<std::sync::Arc<Provider>, Response> {
+    s.sign_on
+        .clone()
+        .ok_or_else(|| super::pages::failure_response("/login/oidc", headers, Failure::not_found()))
 }
 
 /// `GET /login/oidc`: begin a round trip and send the browser to the provider.
-pub async fn begin(State(s): State<Shared>, Query(q): Query<BeginQuery>) -> Response {
+pub async fn begin(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<BeginQuery>,
+) -> Response {
     let lang = q.lang.unwrap_or(Lang::Nl);
-    let provider = match provider_of(&s) {
+    let provider = match provider_of(&s, &headers) {
         Ok(p) => p,
-        Err(f) => return f.into_response(),
+        Err(page) => return page,
     };
     let server = s.clone();
     let begun = blocking(move || {
@@ -281,9 +289,9 @@ pub async fn callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let provider = match provider_of(&s) {
+    let provider = match provider_of(&s, &headers) {
         Ok(p) => p,
-        Err(f) => return f.into_response(),
+        Err(page) => return page,
     };
     let cookie_id = auth::cookie(&headers, COOKIE).unwrap_or_default();
     let server = s.clone();
@@ -361,9 +369,6 @@ fn logged(e: AppError) -> AppError {
 
 /// The login page with why the login through the provider failed.
 fn refused(s: &Shared, lang: Lang, mut f: Failure) -> Response {
-    if f.status == StatusCode::NOT_FOUND {
-        return f.into_response();
-    }
     // The same sentence for every way a proof can be wrong (the log has which).
     f.lang = Some(lang);
     let mut response = super::pages::login_response(s, f.status, lang, Some(&f));
