@@ -219,12 +219,10 @@ pub struct BeginQuery {
     lang: Option<Lang>,
 }
 
-/// The configured provider; without one these addresses are not found (a page, as any other
-/// unknown address).
-fn provider_of(s: &Shared, headers: &HeaderMap) -> Result<std::sync::Arc<Provider>, Response> {
-    s.sign_on
-        .clone()
-        .ok_or_else(|| super::pages::failure_response("/login/oidc", headers, Failure::not_found()))
+/// Without a configured provider these addresses are not found (a page, as any other unknown
+/// address).
+fn no_provider(headers: &HeaderMap) -> Response {
+    super::pages::failure_response("/login/oidc", headers, Failure::not_found())
 }
 
 /// `GET /login/oidc`: begin a round trip and send the browser to the provider.
@@ -234,9 +232,8 @@ pub async fn begin(
     Query(q): Query<BeginQuery>,
 ) -> Response {
     let lang = q.lang.unwrap_or(Lang::Nl);
-    let provider = match provider_of(&s, &headers) {
-        Ok(p) => p,
-        Err(page) => return page,
+    let Some(provider) = s.sign_on.clone() else {
+        return no_provider(&headers);
     };
     let server = s.clone();
     let begun = blocking(move || {
@@ -289,9 +286,8 @@ pub async fn callback(
     headers: HeaderMap,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let provider = match provider_of(&s, &headers) {
-        Ok(p) => p,
-        Err(page) => return page,
+    let Some(provider) = s.sign_on.clone() else {
+        return no_provider(&headers);
     };
     let cookie_id = auth::cookie(&headers, COOKIE).unwrap_or_default();
     let server = s.clone();
