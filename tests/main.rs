@@ -20,6 +20,7 @@ mod faults;
 mod forecast;
 mod function_lengths;
 mod fuzz_regressions;
+mod impact;
 mod office;
 mod openapi;
 mod packaging;

@@ -96,6 +96,13 @@ pub enum Command {
         after_help = "Examples:\n  traject backtest --program <id> --db cases.db\n  traject backtest --program <id> --db cases.db --from 2016-02-01 --to 2016-04-01 --horizon 6 --format json\n\nEach forecast reads only the events dated before its day (the business date, not when they were recorded). Per horizon month: the share of observed values inside the p10–p90 band (nominally 80%), the mean absolute error of the median and its bias, for the active cases and the waiting list. Default period: from three months after the first referral to a month before the last event."
     )]
     Backtest(BacktestArgs),
+    /// What a proposed programme change does to people before it takes effect: every
+    /// referral in the store (or a batch) judged under the version in force and the proposed
+    /// one — who flips and by which criterion — the diff, and the forecast under both.
+    #[command(
+        after_help = "Examples:\n  traject impact --program <id> --proposed my-edit.yaml --db cases.db\n  traject impact --program <id> --proposed my-edit.yaml --db cases.db --from 2021-06-01 --months 36 --format json\n  traject impact --program <id> --proposed my-edit.yaml --batch referrals.csv --out flips.xlsx\n\nThe proposed file is the whole programme as it would be; its version with the same id as the current one (else the one in force on --from) is compared. Who flips is listed by case and dossier number for coordinators (and the command line) only; others see the counts. With a store, the forecast starts from the cases on --from (default: today), on the same random numbers for both versions, the proposed one's referrals scaled by the share of stored referrals it admits."
+    )]
+    Impact(ImpactArgs),
     /// Personal data past the programmes' retention periods.
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -675,6 +682,67 @@ pub struct BacktestArgs {
     pub max_work: u64,
     #[arg(long, value_enum, default_value_t = BacktestFormat::Text)]
     pub format: BacktestFormat,
+}
+
+#[derive(clap::Args)]
+pub struct ImpactArgs {
+    /// Path or bundled programme id: the programme in force.
+    #[arg(long)]
+    pub program: String,
+    /// The current version (default: the one in force on --from, else the latest).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The proposed programme file (YAML), as it would be after the change.
+    #[arg(long)]
+    pub proposed: PathBuf,
+    /// The case store whose referrals to judge: a SQLite file or postgres:// URL.
+    #[arg(
+        long,
+        required_unless_present = "batch",
+        conflicts_with = "batch",
+        hide_env_values = true
+    )]
+    pub db: Option<DbTarget>,
+    /// The organisation (OCMW) you act for in a store several share.
+    #[arg(long, env = "TRAJECT_ORG")]
+    pub org: Option<String>,
+    /// Act as this user of the store (their role decides whether cases are named).
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// A batch of referrals to judge instead (CSV or .xlsx, as `check --batch`).
+    #[arg(long, visible_alias = "csv")]
+    pub batch: Option<PathBuf>,
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// The day the change would take effect: the current version in force then, and the
+    /// forecast's first day (default: today).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Months to forecast (with a store).
+    #[arg(long, default_value_t = 36)]
+    pub months: usize,
+    /// Simulation runs per forecast.
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The 90th-percentile wait the FTE needed is solved for, in days.
+    #[arg(long, default_value_t = 28.0)]
+    pub max_wait_days: f64,
+    /// Leave the forecast out (only the verdicts, the diff and the funding streams).
+    #[arg(long)]
+    pub no_forecast: bool,
+    /// The most work each forecast may do, in simulated referrals.
+    #[arg(long, value_name = "REFERRALS", default_value_t = traject_app::Limits::COMMAND_LINE.simulated_work)]
+    pub max_work: u64,
+    /// Write who flips to a .csv or .xlsx file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Language of the text output and the table (default: the programme's society language).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(clap::Args)]

@@ -73,6 +73,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Watch(args) => cmd_watch(args),
         Command::Demand(args) => cmd_demand(args),
         Command::Backtest(args) => cmd_backtest(args),
+        Command::Impact(args) => cmd_impact(args),
         Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
@@ -602,6 +603,81 @@ fn cmd_backtest(args: BacktestArgs) -> Verb {
             let lang = args.store.lang.unwrap_or(loaded.spec.society_language);
             let name = loaded.spec.name.get(lang, loaded.spec.society_language);
             print!("{}", traject_render::backtest::text(&b, lang, name));
+        }
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_impact(args: ImpactArgs) -> Verb {
+    let programs = FilePrograms::here();
+    let opts = LoadOptions::default();
+    let current = traject_app::Programs::open(&programs, &args.program, &opts)?;
+    let proposed =
+        traject_app::Programs::open(&programs, &args.proposed.display().to_string(), &opts)?;
+    let store_args = StoreArgs {
+        db: args.db.clone().unwrap_or_else(|| {
+            traject_store::DEFAULT_DB
+                .parse()
+                .unwrap_or_else(|never| match never {})
+        }),
+        org: args.org.clone(),
+        as_of: args.from,
+        actor: args.actor.clone(),
+        lang: args.lang,
+    };
+    let proposal = traject_app::impact::Proposal {
+        current: &current,
+        proposed: &proposed,
+        version: args.version.as_deref(),
+        on: args.from.unwrap_or_else(today),
+    };
+    let settings = forecast::Settings {
+        months: args.months,
+        runs: args.runs,
+        seed: args.seed,
+        limits: traject_app::Limits {
+            simulated_work: args.max_work,
+            ..traject_app::Limits::COMMAND_LINE
+        },
+    };
+    let impact = match &args.batch {
+        Some(batch) => {
+            let ctx = args::operator(args.from, args.actor.clone());
+            let (shown, mut rows) = args.table.input(batch).open().map_err(AppError::from)?;
+            let _ = shown;
+            let subjects = std::iter::from_fn(move || rows.next_row()).map(|row| {
+                traject_app::impact::Subject {
+                    case: None,
+                    dossier: row.id.clone(),
+                    row: Some(row.line),
+                    referral: row.referral.ok(),
+                }
+            });
+            traject_app::impact::judge_all(&proposal, subjects, &ctx)?
+        }
+        None => {
+            let (db, ctx) = cases::open_as(&store_args)?;
+            let forecast = (!args.no_forecast).then_some((&settings, args.max_wait_days));
+            traject_app::impact::in_store(&proposal, &db, forecast, &ctx)?
+        }
+    };
+    let society = current.program.spec.society_language;
+    let lang = args.lang.unwrap_or(society);
+    if let Some(path) = &args.out {
+        write_table(
+            path,
+            "impact",
+            &traject_render::impact::table(&impact, lang, society),
+        )?;
+    }
+    match args.format {
+        Format::Json => print_json(&impact),
+        Format::Text => {
+            let name = current.program.spec.name.get(lang, society);
+            print!(
+                "{}",
+                traject_render::impact::text(&impact, lang, name, society)
+            );
         }
     }
     Ok(Done::Success)

@@ -412,14 +412,35 @@ pub fn solve_fte(
     quantile: f64,
     s: &Settings,
 ) -> Result<SolveReport, AppError> {
+    solve_fte_scaled(program, version, max_wait_days, quantile, 1.0, s)
+}
+
+/// `solve_fte` with the version's referrals per month times `demand_factor` (a proposed
+/// version that admits a different share of them).
+pub fn solve_fte_scaled(
+    program: &Program,
+    version: Option<&str>,
+    max_wait_days: f64,
+    quantile: f64,
+    demand_factor: f64,
+    s: &Settings,
+) -> Result<SolveReport, AppError> {
     s.checked()?;
+    in_range(Setting::DemandFactor, Some(demand_factor))?;
+    let scaled = |mut model: sim::Model| {
+        model
+            .arrivals_per_month
+            .iter_mut()
+            .for_each(|a| *a *= demand_factor);
+        model
+    };
     if !(0.0..=1.0).contains(&quantile) {
         return Err(SettingError::SimulationSize.into());
     }
     let v = program.pick_version(version)?;
     // The referrals do not depend on the staffing: one estimate, times the evaluations the
     // search may need (doubling up to MAX_TENTHS, then bisecting).
-    s.admit(&sim::model_for(v, Some(1.0))?, SOLVER_EVALUATIONS)?;
+    s.admit(&scaled(sim::model_for(v, Some(1.0))?), SOLVER_EVALUATIONS)?;
     let cfg = s.config();
     let mut curve: Vec<FtePoint> = Vec::new();
     let eval = |tenths: u32, curve: &mut Vec<FtePoint>| -> Result<bool, AppError> {
@@ -430,7 +451,7 @@ pub fn solve_fte(
             return Ok(p.meets);
         }
         let fte = tenths as f64 / 10.0;
-        let model = sim::model_for(v, Some(fte))?;
+        let model = scaled(sim::model_for(v, Some(fte))?);
         let results = s.finished(sim::run_all(&model, &cfg, &|_, _| {}))?;
         let mut waits: Vec<f64> = results
             .iter()

@@ -11,6 +11,7 @@ pub mod config;
 mod error;
 pub mod files;
 pub mod forecast;
+pub mod impact;
 pub mod limits;
 pub mod programmes;
 pub mod referrals;

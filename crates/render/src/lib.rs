@@ -10,6 +10,7 @@ pub mod batch;
 pub mod diff;
 pub mod explain;
 pub mod funding;
+pub mod impact;
 pub mod processing;
 pub mod rollout;
 pub mod route;

@@ -19,6 +19,7 @@ mod inspect;
 mod pg_tls;
 mod postgres;
 mod queries;
+pub use queries::StoredReferral;
 mod schema;
 pub mod sql;
 mod target;

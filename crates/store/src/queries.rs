@@ -88,6 +88,14 @@ pub(crate) fn stored_event(
         })
 }
 
+/// A case's referral as recorded (JSON), with the case and its dossier number.
+#[derive(Debug, Clone)]
+pub struct StoredReferral {
+    pub case: i64,
+    pub dossier: Option<String>,
+    pub referral: String,
+}
+
 impl Store {
     pub fn case(&self, id: i64) -> Result<Option<CaseRow>, StoreError> {
         self.query_opt(
@@ -297,6 +305,31 @@ impl Store {
             ),
             args![program, all, one],
             |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    }
+
+    /// The referral recorded for every case of `program` that is not erased (of one
+    /// organisation, or of all), oldest first: what a proposed programme change is judged on.
+    pub fn referrals_of(
+        &self,
+        program: &str,
+        org: Reach,
+    ) -> Result<Vec<StoredReferral>, StoreError> {
+        let erased = self.dialect().json_text("referral", "erased_on");
+        let (all, one) = reach(org);
+        self.query_map(
+            &format!(
+                "SELECT id, dossier, referral FROM cases WHERE program = ?1 \
+                 AND {erased} IS NULL AND (?2 OR org IS NOT DISTINCT FROM ?3) ORDER BY id"
+            ),
+            args![program, all, one],
+            |r| {
+                Ok(StoredReferral {
+                    case: r.get(0)?,
+                    dossier: r.get(1)?,
+                    referral: r.get(2)?,
+                })
+            },
         )
     }
 

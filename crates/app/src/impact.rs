@@ -1,0 +1,443 @@
+//! What a proposed programme change does to people before it takes effect (`traject impact`):
+//! every referral of the programme — as recorded for each case in the store, or the rows of a
+//! batch — judged under the version in force and under the proposed one; the referrals whose
+//! verdict or funding streams change, each with the criteria that changed (label and source),
+//! counted per transition and per criterion; the semantic diff of the two versions; and, with
+//! a store, the forecast under both on the same random numbers (the proposed version's
+//! referrals scaled by the share it admits of the stored ones), the FTE each needs to keep the
+//! wait within a limit, and the funding streams per funder before and after. Who flips is named
+//! by case number and dossier number to those who may change programmes; others see counts.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::forecast::{self, Forecast, FromStore, Scenario, Settings};
+use super::{AppError, Ctx, Need};
+use traject_model::program::model::Mode;
+use traject_model::referral::Referral;
+use traject_model::text::Label;
+use traject_model::yaml::SpanIndex;
+use traject_rollout::diff::Diff;
+use traject_rules::eval::{Outcome, Verdict};
+use traject_rules::explain::{self, Explanation};
+use traject_rules::CompiledProgram;
+use traject_sim::report::ProgrammeReport;
+use traject_store::{Store, StoredReferral};
+
+/// One referral to judge: where it comes from (a case, or a row of a batch) and the referral,
+/// or why it could not be read.
+pub struct Subject {
+    pub case: Option<i64>,
+    pub dossier: Option<String>,
+    pub row: Option<u64>,
+    pub referral: Option<Referral>,
+}
+
+impl Subject {
+    /// A stored case's referral (`None` for the referral when it no longer reads).
+    pub fn stored(s: StoredReferral) -> Subject {
+        let referral = serde_json::from_str::<serde_json::Value>(&s.referral)
+            .ok()
+            .and_then(|v| {
+                traject_model::referral::from_value("case store", &v, &SpanIndex::default(), "")
+                    .ok()
+            });
+        Subject {
+            case: Some(s.case),
+            dossier: s.dossier,
+            row: None,
+            referral,
+        }
+    }
+}
+
+/// A criterion whose outcome differs between the two versions (absent from one of them: its
+/// outcome there is `None`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionChange {
+    pub id: String,
+    pub label: Label,
+    pub source: String,
+    pub before: Option<Outcome>,
+    pub after: Option<Outcome>,
+}
+
+/// A referral whose verdict or funding streams change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flip {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    pub before: Verdict,
+    pub after: Verdict,
+    pub funding_before: Vec<String>,
+    pub funding_after: Vec<String>,
+    pub criteria: Vec<CriterionChange>,
+}
+
+/// Referrals that went from one verdict to another.
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub before: Verdict,
+    pub after: Verdict,
+    pub referrals: usize,
+}
+
+/// How many referrals a criterion's change touched.
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionCount {
+    pub id: String,
+    pub label: Label,
+    pub source: String,
+    pub referrals: usize,
+}
+
+/// Referrals a funder pays for, before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunderCount {
+    pub funder: String,
+    pub before: usize,
+    pub after: usize,
+}
+
+/// The forecast under both versions from the store, on the same seed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastImpact {
+    /// The proposed version's referrals per month, as a share of the current one's: the stored
+    /// referrals it admits (eligible or awaiting assessment) over those the current admits.
+    pub demand_factor: f64,
+    pub admitted_before: usize,
+    pub admitted_after: usize,
+    pub max_wait_days: f64,
+    /// The FTE that keeps the 90th-percentile wait within `max_wait_days` (none found: `None`).
+    pub fte_needed_before: Option<f64>,
+    pub fte_needed_after: Option<f64>,
+    pub current: ProgrammeReport,
+    pub proposed: ProgrammeReport,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Impact {
+    pub program: String,
+    pub current_version: String,
+    pub proposed_version: String,
+    /// Referrals judged under both versions.
+    pub referrals: usize,
+    /// Referrals that could not be judged (unreadable, or a script failed), left out.
+    pub unjudged: usize,
+    /// Referrals whose verdict or funding changes.
+    pub changed: usize,
+    pub transitions: Vec<Transition>,
+    pub criteria: Vec<CriterionCount>,
+    /// Who flips, for those who may change programmes; `None` for everyone else (counts only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flips: Option<Vec<Flip>>,
+    pub funding: Vec<FunderCount>,
+    pub diff: Diff,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<ForecastImpact>,
+}
+
+/// The proposal: the programme in force and the proposed text, each compiled, and the version
+/// of each to compare.
+pub struct Proposal<'a> {
+    pub current: &'a CompiledProgram,
+    pub proposed: &'a CompiledProgram,
+    /// The current version (default: in force on `on`, else the latest).
+    pub version: Option<&'a str>,
+    /// The day the comparison is made for, and the forecast starts from.
+    pub on: NaiveDate,
+}
+
+impl Proposal<'_> {
+    /// The two versions' indices: the one asked for (else in force on the day, else the
+    /// latest) and the proposed version of the same id (else in force on the day, else its
+    /// latest).
+    fn versions(&self) -> Result<(usize, usize), AppError> {
+        let pick = |c: &CompiledProgram, id: Option<&str>| -> Result<usize, AppError> {
+            let v = match id {
+                Some(id) => c.program.pick_version(Some(id))?,
+                None => c
+                    .program
+                    .version_on(self.on)
+                    .or_else(|_| c.program.pick_version(None))?,
+            };
+            Ok(c.version_index(&v.id).expect("a version of the programme"))
+        };
+        let current = pick(self.current, self.version)?;
+        let id = &self.current.program.spec.versions[current].id;
+        let proposed = match self.proposed.version_index(id) {
+            Some(i) => i,
+            None => pick(self.proposed, None)?,
+        };
+        Ok((current, proposed))
+    }
+}
+
+/// Whether a criterion's change can move a verdict: a different outcome, except a criterion
+/// met on one side and absent on the other (dropping a met criterion changes nothing).
+fn matters(before: Option<Outcome>, after: Option<Outcome>) -> bool {
+    before != after
+        && !matches!(
+            (before, after),
+            (Some(Outcome::Pass), None) | (None, Some(Outcome::Pass))
+        )
+}
+
+/// The criteria whose outcome differs between two explanations in a way that can move the
+/// verdict.
+fn changed_criteria(before: &Explanation, after: &Explanation) -> Vec<CriterionChange> {
+    // A priority orders the waiting list; it decides no verdict.
+    let deciding = |l: &&explain::RuleLine| l.mode != Mode::Priority.as_str();
+    let before_rules: Vec<&explain::RuleLine> = before.rules.iter().filter(deciding).collect();
+    let after_rules: Vec<&explain::RuleLine> = after.rules.iter().filter(deciding).collect();
+    let mut out = Vec::new();
+    for line in &after_rules {
+        let was = before_rules
+            .iter()
+            .find(|l| l.id == line.id)
+            .map(|l| l.outcome);
+        if matters(was, Some(line.outcome)) {
+            out.push(CriterionChange {
+                id: line.id.clone(),
+                label: line.label.clone(),
+                source: line.source.clone(),
+                before: was,
+                after: Some(line.outcome),
+            });
+        }
+    }
+    let dropped = before_rules
+        .iter()
+        .filter(|l| !after_rules.iter().any(|a| a.id == l.id) && matters(Some(l.outcome), None));
+    for line in dropped {
+        out.push(CriterionChange {
+            id: line.id.clone(),
+            label: line.label.clone(),
+            source: line.source.clone(),
+            before: Some(line.outcome),
+            after: None,
+        });
+    }
+    out
+}
+
+fn admits(v: Verdict) -> bool {
+    v != Verdict::Ineligible
+}
+
+/// Judge every subject under both versions and count what changes. Everyone who may see
+/// figures may ask; who flips is listed only for those who may change programmes.
+pub fn judge_all(
+    proposal: &Proposal,
+    subjects: impl Iterator<Item = Subject>,
+    ctx: &Ctx,
+) -> Result<Impact, AppError> {
+    ctx.require(Need::Figures)?;
+    let (vi, vj) = proposal.versions()?;
+    let (current, proposed) = (proposal.current, proposal.proposed);
+    let mut impact = Impact {
+        program: current.program.spec.id.clone(),
+        current_version: current.program.spec.versions[vi].id.clone(),
+        proposed_version: proposed.program.spec.versions[vj].id.clone(),
+        referrals: 0,
+        unjudged: 0,
+        changed: 0,
+        transitions: Vec::new(),
+        criteria: Vec::new(),
+        flips: ctx.role.may(Need::EditProgrammes).then(Vec::new),
+        funding: Vec::new(),
+        diff: traject_rollout::diff::diff(
+            &current.program,
+            &current.program.spec.versions[vi],
+            &proposed.program,
+            &proposed.program.spec.versions[vj],
+        ),
+        forecast: None,
+    };
+    let mut transitions: BTreeMap<(&str, &str), Transition> = BTreeMap::new();
+    let mut criteria: BTreeMap<String, CriterionCount> = BTreeMap::new();
+    let mut funding: BTreeMap<String, FunderCount> = BTreeMap::new();
+    for subject in subjects {
+        let Some(r) = &subject.referral else {
+            impact.unjudged += 1;
+            continue;
+        };
+        let (Ok(a), Ok(b)) = (current.judge(vi, r), proposed.judge(vj, r)) else {
+            impact.unjudged += 1;
+            continue;
+        };
+        impact.referrals += 1;
+        let (before, after) = (
+            explain::explain(current, r, &a),
+            explain::explain(proposed, r, &b),
+        );
+        for (funders, after) in [(&before.funding, false), (&after.funding, true)] {
+            for f in funders {
+                let count = funding.entry(f.clone()).or_insert_with(|| FunderCount {
+                    funder: f.clone(),
+                    before: 0,
+                    after: 0,
+                });
+                if after {
+                    count.after += 1;
+                } else {
+                    count.before += 1;
+                }
+            }
+        }
+        if a.verdict == b.verdict && before.funding == after.funding {
+            continue;
+        }
+        impact.changed += 1;
+        transitions
+            .entry((a.verdict.as_str(), b.verdict.as_str()))
+            .or_insert(Transition {
+                before: a.verdict,
+                after: b.verdict,
+                referrals: 0,
+            })
+            .referrals += 1;
+        let changes = changed_criteria(&before, &after);
+        for c in &changes {
+            criteria
+                .entry(c.id.clone())
+                .or_insert_with(|| CriterionCount {
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                    source: c.source.clone(),
+                    referrals: 0,
+                })
+                .referrals += 1;
+        }
+        if let Some(flips) = &mut impact.flips {
+            flips.push(Flip {
+                case: subject.case,
+                dossier: subject.dossier.clone(),
+                row: subject.row,
+                before: a.verdict,
+                after: b.verdict,
+                funding_before: before.funding.clone(),
+                funding_after: after.funding.clone(),
+                criteria: changes,
+            });
+        }
+    }
+    impact.transitions = transitions.into_values().collect();
+    let mut criteria: Vec<CriterionCount> = criteria.into_values().collect();
+    criteria.sort_by(|a, b| b.referrals.cmp(&a.referrals).then(a.id.cmp(&b.id)));
+    impact.criteria = criteria;
+    impact.funding = funding.into_values().collect();
+    Ok(impact)
+}
+
+/// The impact on the referrals recorded in the store, and the forecast under both versions
+/// from `proposal.on` on the same seed.
+pub fn in_store(
+    proposal: &Proposal,
+    store: &Store,
+    settings: Option<(&Settings, f64)>,
+    ctx: &Ctx,
+) -> Result<Impact, AppError> {
+    ctx.require(Need::Figures)?;
+    let stored = store.referrals_of(&proposal.current.program.spec.id, ctx.org_reach())?;
+    let subjects: Vec<Subject> = stored.into_iter().map(Subject::stored).collect();
+    let (before, after) = admitted_counts(proposal, &subjects)?;
+    let mut impact = judge_all(proposal, subjects.into_iter(), ctx)?;
+    if let Some((settings, max_wait_days)) = settings {
+        impact.forecast = Some(forecast_both(
+            proposal,
+            &impact,
+            store,
+            (before, after),
+            (settings, max_wait_days),
+            ctx,
+        )?);
+    }
+    Ok(impact)
+}
+
+/// Stored referrals each version admits (eligible, or awaiting an assessment).
+fn admitted_counts(proposal: &Proposal, subjects: &[Subject]) -> Result<(usize, usize), AppError> {
+    let (vi, vj) = proposal.versions()?;
+    let mut counts = (0, 0);
+    for r in subjects.iter().filter_map(|s| s.referral.as_ref()) {
+        if let (Ok(a), Ok(b)) = (
+            proposal.current.judge(vi, r),
+            proposal.proposed.judge(vj, r),
+        ) {
+            counts.0 += usize::from(admits(a.verdict));
+            counts.1 += usize::from(admits(b.verdict));
+        }
+    }
+    Ok(counts)
+}
+
+/// Both forecasts from the store, on the same seed, and the staffing each needs.
+fn forecast_both(
+    proposal: &Proposal,
+    impact: &Impact,
+    store: &Store,
+    (before, after): (usize, usize),
+    (settings, max_wait_days): (&Settings, f64),
+    ctx: &Ctx,
+) -> Result<ForecastImpact, AppError> {
+    let from = FromStore {
+        store,
+        from: proposal.on,
+        history: None,
+        ctx,
+    };
+    let demand_factor = if before == 0 {
+        1.0
+    } else {
+        after as f64 / before as f64
+    };
+    let ask = |version: &str, factor: Option<f64>| Forecast {
+        version: Some(version.to_string()),
+        fte: None,
+        scenario: Scenario {
+            demand_factor: factor,
+            ..Scenario::default()
+        },
+    };
+    let current = forecast::forecast(
+        &proposal.current.program,
+        &ask(&impact.current_version, None),
+        Some(from),
+        settings,
+        &|_, _| {},
+    )?;
+    // The proposed programme's cases are the store's: the same cases and history, its
+    // capacity and the share of referrals it admits.
+    let proposed = forecast::forecast(
+        &proposal.proposed.program,
+        &ask(&impact.proposed_version, Some(demand_factor.max(0.01))),
+        Some(from),
+        settings,
+        &|_, _| {},
+    )?;
+    let needed = |program: &traject_model::program::Program, version: &str, factor: f64| {
+        forecast::solve_fte_scaled(program, Some(version), max_wait_days, 0.9, factor, settings)
+            .map(|r| r.fte)
+    };
+    Ok(ForecastImpact {
+        demand_factor,
+        admitted_before: before,
+        admitted_after: after,
+        max_wait_days,
+        fte_needed_before: needed(&proposal.current.program, &impact.current_version, 1.0)?,
+        fte_needed_after: needed(
+            &proposal.proposed.program,
+            &impact.proposed_version,
+            demand_factor.max(0.01),
+        )?,
+        current,
+        proposed,
+    })
+}
