@@ -27,6 +27,7 @@ mod packaging;
 mod pg_tls;
 mod plugins;
 mod postgres;
+mod programme_history;
 mod programs;
 mod readers;
 mod rights;

@@ -103,6 +103,10 @@ pub enum Command {
         after_help = "Examples:\n  traject impact --program <id> --proposed my-edit.yaml --db cases.db\n  traject impact --program <id> --proposed my-edit.yaml --db cases.db --from 2021-06-01 --months 36 --format json\n  traject impact --program <id> --proposed my-edit.yaml --batch referrals.csv --out flips.xlsx\n\nThe proposed file is the whole programme as it would be; its version with the same id as the current one (else the one in force on --from) is compared. Who flips is listed by case and dossier number for coordinators (and the command line) only; others see the counts. With a store, the forecast starts from the cases on --from (default: today), on the same random numbers for both versions, the proposed one's referrals scaled by the share of stored referrals it admits."
     )]
     Impact(ImpactArgs),
+    /// Programmes edited through traject, kept in the store: save a checked text, list the
+    /// saves with what each changed, export a text (or one version of it).
+    #[command(subcommand)]
+    Program(ProgramCommand),
     /// Personal data past the programmes' retention periods.
     #[command(subcommand)]
     Retention(RetentionCommand),
@@ -682,6 +686,52 @@ pub struct BacktestArgs {
     pub max_work: u64,
     #[arg(long, value_enum, default_value_t = BacktestFormat::Text)]
     pub format: BacktestFormat,
+}
+
+#[derive(clap::Subcommand)]
+pub enum ProgramCommand {
+    /// Save a programme text in the store's history once it loads without a problem under
+    /// every option choice (a version that changes another names its `changes:`); from then
+    /// on the server serves it. Coordinators only; audited.
+    #[command(
+        after_help = "Examples:\n  traject program save brussel-edited.yaml --db cases.db\n  traject program history brussel --db cases.db\n  traject program export brussel --db cases.db > brussel.yaml\n  traject program export brussel@2021 --db cases.db --entry 2"
+    )]
+    Save(ProgramSaveArgs),
+    /// The saves of a programme, oldest first: number, time, author, hash, versions and what
+    /// each changed against the one before.
+    History(ProgramHistoryArgs),
+    /// A saved text on standard output: the latest (or --entry N); with ID@VERSION that
+    /// version cut out as a programme of its own.
+    Export(ProgramExportArgs),
+}
+
+#[derive(clap::Args)]
+pub struct ProgramSaveArgs {
+    /// The programme file (YAML).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct ProgramHistoryArgs {
+    /// The programme's id.
+    pub id: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct ProgramExportArgs {
+    /// The programme's id, or ID@VERSION for one version.
+    pub id: String,
+    /// The save to export (its number in `program history`; default: the latest).
+    #[arg(long)]
+    pub entry: Option<i64>,
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(clap::Args)]

@@ -74,6 +74,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Demand(args) => cmd_demand(args),
         Command::Backtest(args) => cmd_backtest(args),
         Command::Impact(args) => cmd_impact(args),
+        Command::Program(cmd) => cmd_program(cmd),
         Command::Retention(RetentionCommand::Apply(args)) => cases::cmd_retention(args),
         Command::Report(ReportCommand::Funding(args)) => cmd_report_funding(args),
         Command::Report(ReportCommand::Activity(args)) => cmd_report_activity(args),
@@ -678,6 +679,45 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
                 "{}",
                 traject_render::impact::text(&impact, lang, name, society)
             );
+        }
+    }
+    Ok(Done::Success)
+}
+
+fn cmd_program(cmd: ProgramCommand) -> Verb {
+    use traject_app::programme_history as history;
+    match cmd {
+        ProgramCommand::Save(a) => {
+            // Who may save is known before the file is read.
+            let (mut db, ctx) = cases::open_as(&a.store)?;
+            ctx.require(app::Need::EditProgrammes)?;
+            let (shown, bytes) = read_input(&a.file)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| file_problem(&shown, traject_model::problem::FileProblem::NotUtf8))?;
+            let saved = history::save(&mut db, &shown, &text, &ctx)?;
+            println!(
+                "{} saved as number {} ({}), versions {}",
+                saved.program,
+                saved.seq,
+                &saved.hash[..12],
+                saved.versions.join(", ")
+            );
+        }
+        ProgramCommand::History(a) => {
+            let (db, ctx) = cases::open_as(&a.store)?;
+            let entries = history::history(&db, &a.id, &ctx)?;
+            match a.format {
+                Format::Json => print_json(&entries),
+                Format::Text => {
+                    let lang = a.store.lang.unwrap_or_else(traject_i18n::locale_lang);
+                    print!("{}", traject_render::diff::history_text(&entries, lang));
+                }
+            }
+        }
+        ProgramCommand::Export(a) => {
+            let (id, version) = programmes::split_version(&a.id);
+            let (db, ctx) = cases::open_as(&a.store)?;
+            print!("{}", history::export(&db, id, version, a.entry, &ctx)?);
         }
     }
     Ok(Done::Success)

@@ -77,11 +77,16 @@ struct Entry {
     compiled: Option<Arc<CompiledProgram>>,
     /// Why the file as it is now does not load (rendered in the reader's language).
     problem: Option<Arc<LoadError>>,
+    /// The number of the saved text (`traject program save`) this programme comes from: a
+    /// saved text is the programme from then on, whatever its file does.
+    saved: Option<i64>,
 }
 
 pub struct Catalogue {
     dir: Option<PathBuf>,
     entries: RwLock<BTreeMap<String, Entry>>,
+    /// The highest number of the store's programme history seen (see `follow`).
+    history_mark: std::sync::atomic::AtomicI64,
 }
 
 /// One programme as the catalogue holds it, for listing.
@@ -107,6 +112,7 @@ impl Catalogue {
         let catalogue = Catalogue {
             dir: dir.map(Path::to_path_buf),
             entries: RwLock::new(BTreeMap::new()),
+            history_mark: std::sync::atomic::AtomicI64::new(0),
         };
         if dir.is_none() {
             let mut entries = catalogue.write();
@@ -127,6 +133,7 @@ impl Catalogue {
                         modified: None,
                         compiled,
                         problem,
+                        saved: None,
                     },
                 );
             }
@@ -190,8 +197,13 @@ impl Catalogue {
             modified: None,
             compiled: None,
             problem: None,
+            saved: None,
         });
         entry.modified = stamp;
+        if let Some(seq) = entry.saved {
+            tracing::info!(file = %file.display(), seq, "programme file changed; the saved text stays in force");
+            return;
+        }
         match result {
             Ok(c) => {
                 tracing::info!(file = %file.display(), "programme loaded");
@@ -203,6 +215,50 @@ impl Catalogue {
                 entry.problem = Some(Arc::new(e));
             }
         }
+    }
+
+    /// Take in the programme texts saved in the store since the last look (one cheap query
+    /// when nothing was saved): the latest text of each programme, saved for a store of one
+    /// organisation, is served from then on. (Texts saved for one organisation of a shared
+    /// store stay in its history: this catalogue serves every organisation.)
+    pub fn follow(&self, store: &traject_store::Store) {
+        use std::sync::atomic::Ordering;
+        let Ok(mark) = store.programme_history_mark() else {
+            return;
+        };
+        if mark == self.history_mark.load(Ordering::Relaxed) {
+            return;
+        }
+        let Ok(texts) = store.latest_programme_texts() else {
+            return;
+        };
+        for t in texts.into_iter().filter(|t| t.org.is_none()) {
+            let compiled = program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
+                .and_then(rules::compile_loaded);
+            match compiled {
+                Ok(c) => {
+                    let id = c.program.spec.id.clone();
+                    let mut entries = self.write();
+                    let entry = entries.entry(id).or_insert(Entry {
+                        file: None,
+                        modified: None,
+                        compiled: None,
+                        problem: None,
+                        saved: None,
+                    });
+                    if entry.saved != Some(t.seq) {
+                        tracing::info!(program = %t.program, seq = t.seq, "saved programme text in force");
+                        entry.compiled = Some(Arc::new(c));
+                        entry.problem = None;
+                        entry.saved = Some(t.seq);
+                    }
+                }
+                Err(_) => {
+                    tracing::warn!(program = %t.program, seq = t.seq, "a saved programme text does not load here; the programme in force stays")
+                }
+            }
+        }
+        self.history_mark.store(mark, Ordering::Relaxed);
     }
 
     /// Every programme, with its problem if the file does not load now.

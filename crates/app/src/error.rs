@@ -62,6 +62,19 @@ pub enum AppError {
         what: WholeStore,
         org: String,
     },
+    /// The programme history: nothing new to save, or nothing saved.
+    History(HistoryError),
+}
+
+/// Why a programme text is not saved or not found in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryError {
+    /// The text is the one saved last.
+    Unchanged { program: String, seq: i64 },
+    /// Nothing saved for this programme (by this organisation).
+    NothingSaved { program: String },
+    /// No saved text has this number.
+    NoEntry { program: String, seq: i64 },
 }
 
 /// A use case that covers every organisation in a store.
@@ -250,4 +263,5 @@ from_layer!(
     Rollout(RolloutError),
     Report(ReportError),
     Auth(AuthError),
+    History(HistoryError),
 );

@@ -13,6 +13,7 @@ pub mod files;
 pub mod forecast;
 pub mod impact;
 pub mod limits;
+pub mod programme_history;
 pub mod programmes;
 pub mod referrals;
 pub mod reports;
@@ -25,7 +26,7 @@ pub mod users;
 use chrono::NaiveDate;
 
 pub use catalogue::{Catalogue, FilePrograms, Programs};
-pub use error::{rows, AppError, RowProblem, Setting, SettingError, WholeStore};
+pub use error::{rows, AppError, HistoryError, RowProblem, Setting, SettingError, WholeStore};
 pub use limits::Limits;
 
 /// What a person does in the team, and therefore what traject lets them see and change.

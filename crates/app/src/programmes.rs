@@ -208,6 +208,13 @@ pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
     }
 }
 
+/// A programme given as bytes, compiled and checked under every option choice, or every
+/// problem found (each at its place).
+pub fn checked_bytes(file: &str, bytes: &[u8]) -> Result<CompiledProgram, LoadError> {
+    let load = |o: &LoadOptions| load_bytes(file, bytes, o).and_then(compile_loaded);
+    under_every_choice(load, &LoadOptions::default())
+}
+
 /// Check a programme given as bytes (e.g. a bundled one), named `file` in messages.
 pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResult {
     let load = |o: &LoadOptions| load_bytes(file, bytes, o).and_then(compile_loaded);

@@ -456,3 +456,39 @@ fn summary(v: &Value, section: &str, lang: Lang) -> String {
         format!(": {w}")
     }
 }
+
+/// A programme's history as people read it: each save with its number, time, author, hash and
+/// versions, then what it changed against the save before it.
+pub fn history_text(entries: &[traject_app::programme_history::Entry], lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let w = |nl, fr, en| traject_i18n::say(lang, nl, fr, en);
+    let mut out = String::new();
+    for e in entries {
+        let s = &e.saved;
+        let _ = writeln!(
+            out,
+            "{} {}  {}  {}  {}  {} {}",
+            w("nummer", "numéro", "number"),
+            s.seq,
+            s.saved_at,
+            s.author,
+            &s.hash[..12.min(s.hash.len())],
+            w("versies", "versions", "versions"),
+            e.versions.join(", ")
+        );
+        if !e.added_versions.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}: {}",
+                w("nieuwe versies", "nouvelles versions", "new versions"),
+                e.added_versions.join(", ")
+            );
+        }
+        for d in &e.changes {
+            for line in render_text(d, lang).lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    out
+}

@@ -120,6 +120,13 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         "key",
     ),
     (
+        "programme_texts",
+        &[
+            "seq", "org", "program", "file", "text", "hash", "author", "saved_at",
+        ],
+        "seq",
+    ),
+    (
         "audit",
         &["at", "actor", "role", "action", "subject"],
         "AUDIT_ORDER",
@@ -161,6 +168,11 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
             // Cases keep their numbers; new cases continue after the highest.
             tx.execute(
                 "SELECT setval(pg_get_serial_sequence('cases', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM cases",
+                &[],
+            )?;
+            // So does the programme history.
+            tx.execute(
+                "SELECT setval(pg_get_serial_sequence('programme_texts', 'seq'), GREATEST(MAX(seq), 1), MAX(seq) IS NOT NULL) FROM programme_texts",
                 &[],
             )?;
         }

@@ -20,11 +20,12 @@ pub enum Table {
     LoginThrottle,
     RecoveryCodes,
     LoginRoundTrips,
+    ProgrammeTexts,
     Audit,
 }
 
 impl Table {
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::Cases,
         Table::Events,
         Table::Due,
@@ -36,6 +37,7 @@ impl Table {
         Table::LoginThrottle,
         Table::RecoveryCodes,
         Table::LoginRoundTrips,
+        Table::ProgrammeTexts,
         Table::Audit,
     ];
 
@@ -52,6 +54,7 @@ impl Table {
             Table::LoginThrottle => "login_throttle",
             Table::RecoveryCodes => "recovery_codes",
             Table::LoginRoundTrips => "login_round_trips",
+            Table::ProgrammeTexts => "programme_texts",
             Table::Audit => "audit",
         }
     }

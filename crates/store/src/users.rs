@@ -59,6 +59,20 @@ pub struct RoundTrip {
     pub expires_at: i64,
 }
 
+/// A programme text saved through traject, as the history keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgrammeText {
+    pub seq: i64,
+    pub org: Option<String>,
+    pub program: String,
+    pub file: String,
+    #[serde(skip)]
+    pub text: String,
+    pub hash: String,
+    pub author: String,
+    pub saved_at: String,
+}
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRow {
@@ -441,6 +455,63 @@ impl Store {
         })
     }
 
+    /// Save a programme text in the append-only history, with its audit line, in one
+    /// transaction: its number in the history.
+    pub fn save_programme_text(
+        &mut self,
+        text: &ProgrammeText,
+        audit: &AuditRow,
+    ) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            let seq: i64 = tx.one(
+                "INSERT INTO programme_texts (org, program, file, text, hash, author, saved_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING seq",
+                args![
+                    text.org,
+                    text.program,
+                    text.file,
+                    text.text,
+                    text.hash,
+                    text.author,
+                    text.saved_at
+                ],
+            )?;
+            insert_audit(tx, audit)?;
+            Ok(seq)
+        })
+    }
+
+    /// The saved texts of `program` for an organisation (`None`: a store of one), oldest first.
+    pub fn programme_texts(
+        &self,
+        program: &str,
+        org: Option<&str>,
+    ) -> Result<Vec<ProgrammeText>, StoreError> {
+        self.query_map(
+            "SELECT seq, org, program, file, text, hash, author, saved_at FROM programme_texts \
+             WHERE program = ?1 AND org IS NOT DISTINCT FROM ?2 ORDER BY seq",
+            args![program, org],
+            programme_text_of,
+        )
+    }
+
+    /// The latest saved text of every programme, per organisation, and the highest number in
+    /// the history (to see cheaply whether anything was saved since).
+    pub fn latest_programme_texts(&self) -> Result<Vec<ProgrammeText>, StoreError> {
+        self.query_map(
+            "SELECT seq, org, program, file, text, hash, author, saved_at FROM programme_texts p \
+             WHERE seq = (SELECT MAX(seq) FROM programme_texts q WHERE q.program = p.program \
+             AND q.org IS NOT DISTINCT FROM p.org) ORDER BY seq",
+            args![],
+            programme_text_of,
+        )
+    }
+
+    /// The highest number in the programme history (0 when empty).
+    pub fn programme_history_mark(&self) -> Result<i64, StoreError> {
+        self.one("SELECT COALESCE(MAX(seq), 0) FROM programme_texts", args![])
+    }
+
     /// Append to the audit trail on its own (a read changes nothing else).
     pub fn audit(&mut self, row: &AuditRow) -> Result<(), StoreError> {
         self.write(|tx| insert_audit(tx, row))
@@ -467,6 +538,19 @@ impl Store {
             },
         )
     }
+}
+
+fn programme_text_of(r: &super::sql::Row) -> Result<ProgrammeText, StoreError> {
+    Ok(ProgrammeText {
+        seq: r.get(0)?,
+        org: r.get(1)?,
+        program: r.get(2)?,
+        file: r.get(3)?,
+        text: r.get(4)?,
+        hash: r.get(5)?,
+        author: r.get(6)?,
+        saved_at: r.get(7)?,
+    })
 }
 
 fn insert_audit(tx: &Tx, row: &AuditRow) -> Result<(), StoreError> {

@@ -5,7 +5,9 @@
 
 use traject_app::sign_on::SignOnError;
 use traject_app::users::{AuthError, MIN_PASSWORD_CHARS};
-use traject_app::{AppError, Need, Role, RowProblem, Setting, SettingError, WholeStore};
+use traject_app::{
+    AppError, HistoryError, Need, Role, RowProblem, Setting, SettingError, WholeStore,
+};
 use traject_report::ReportError;
 use traject_rollout::RolloutError;
 use traject_sim::ModelError;
@@ -100,6 +102,7 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         AppError::Rollout(e) => rollout_error(e, l),
         AppError::Report(e) => report_error(e, l),
         AppError::Auth(e) => auth_error(e, l),
+        AppError::History(e) => history_error(e, l),
         AppError::Exists(path) => {
             let p = path.display();
             m(
@@ -387,6 +390,30 @@ pub fn report_error(e: &ReportError, l: Lang) -> String {
             format!("{setting}: '{given}' is not an amount in euros (e.g. 4000 or 3333.33)"),
         ),
         ReportError::Spreadsheet(why) => m(l, format!("kan het rekenblad niet schrijven: {why}"), format!("impossible d'écrire le classeur : {why}"), format!("cannot write the spreadsheet: {why}")),
+    }
+}
+
+/// Why a programme text is not saved, or not in the history.
+pub fn history_error(e: &HistoryError, l: Lang) -> String {
+    match e {
+        HistoryError::Unchanged { program, seq } => m(
+            l,
+            format!("{program}: deze tekst is dezelfde als de laatst bewaarde (nummer {seq}); er is niets bewaard"),
+            format!("{program} : ce texte est celui enregistré en dernier (numéro {seq}) ; rien n'a été enregistré"),
+            format!("{program}: this text is the one saved last (number {seq}); nothing was saved"),
+        ),
+        HistoryError::NothingSaved { program } => m(
+            l,
+            format!("{program}: er is nog geen tekst van dit programma bewaard; bewaar er een met `traject program save`"),
+            format!("{program} : aucun texte de ce programme n'est encore enregistré ; enregistrez-en un avec `traject program save`"),
+            format!("{program}: no text of this programme is saved yet; save one with `traject program save`"),
+        ),
+        HistoryError::NoEntry { program, seq } => m(
+            l,
+            format!("{program}: er is geen bewaarde tekst met nummer {seq}; `traject program history {program}` toont ze"),
+            format!("{program} : aucun texte enregistré ne porte le numéro {seq} ; `traject program history {program}` les montre"),
+            format!("{program}: no saved text has number {seq}; `traject program history {program}` lists them"),
+        ),
     }
 }
 
