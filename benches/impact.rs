@@ -29,7 +29,10 @@ fn referral(i: usize) -> Referral {
         r.set_text(f, ty, v).unwrap();
     };
     set("id", &format!("r{i:06}"));
-    set("referral_date", &format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28));
+    set(
+        "referral_date",
+        &format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+    );
     set("birth_date", &format!("{}-05-01", 1960 + i % 40));
     set("nationality", ["SY", "AF", "ER", "IQ"][i % 4]);
     set("residence_status", "recognised_refugee");
@@ -59,7 +62,10 @@ fn main() {
         r#"{id: age, mode: hard, kind: min_age, value: 30, label: {nl: "Volwassen"#,
         1,
     );
-    assert_ne!(text, proposed_text, "the 2022 age rule is where the bench expects it");
+    assert_ne!(
+        text, proposed_text,
+        "the 2022 age rule is where the bench expects it"
+    );
     let current = compiled("programs/antwerpen.yaml", &text);
     let proposed = compiled("antwerpen-proposed.yaml", &proposed_text);
 
@@ -102,7 +108,9 @@ fn main() {
         for s in stored {
             let subject = impact::Subject::stored(s);
             let r = subject.referral.unwrap();
-            eligible += usize::from(current.judge(index, &r).unwrap().verdict == traject_rules::Verdict::Eligible);
+            eligible += usize::from(
+                current.judge(index, &r).unwrap().verdict == traject_rules::Verdict::Eligible,
+            );
         }
         assert!(eligible > 0);
     });

@@ -191,7 +191,8 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
             .unwrap()
             .as_str()
             .contains("/interaction/")
-            && c.find(Locator::Css("button[type=submit]")).await.is_ok()
+            // The consent form, not the login form still on its way out.
+            && c.find(Locator::Css("input[name=prompt][value=consent]")).await.is_ok()
     })
     .await;
     click(&c, "button[type=submit]").await;
@@ -299,7 +300,8 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
             .unwrap()
             .as_str()
             .contains("/interaction/")
-            && c.find(Locator::Css("button[type=submit]")).await.is_ok()
+            // The consent form, not the login form still on its way out.
+            && c.find(Locator::Css("input[name=prompt][value=consent]")).await.is_ok()
     })
     .await;
     click(&c, "button[type=submit]").await;

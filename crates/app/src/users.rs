@@ -143,7 +143,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Two secrets compared in constant time.
-pub(crate) fn same_secret(expected: &str, given: &str) -> bool {
+pub fn same_secret(expected: &str, given: &str) -> bool {
     let (expected, given) = (expected.as_bytes(), given.as_bytes());
     expected.len() == given.len()
         && expected

@@ -73,15 +73,7 @@ pub fn fresh_token() -> String {
 }
 
 /// Two secrets compared in constant time.
-pub fn same_secret(expected: &str, given: &str) -> bool {
-    let (expected, given) = (expected.as_bytes(), given.as_bytes());
-    expected.len() == given.len()
-        && expected
-            .iter()
-            .zip(given)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
+pub use traject_app::users::same_secret;
 
 /// Run `work` for the person whose session the request carries (401 without one).
 pub async fn as_user<T, F>(s: &Shared, headers: &HeaderMap, work: F) -> Result<T, Failure>
