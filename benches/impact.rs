@@ -1,4 +1,5 @@
-//! `traject impact` at scale, in one run: a store of 100,000 Antwerp referrals (each a case),
+//! `traject impact` at scale, in one run: a store of 100,000 Antwerp referrals (each a case,
+//! referred over eight years: the forecast learns its demand from the last two),
 //! a proposed 2022 version that raises the minimum age from 18 to 30, and the whole impact —
 //! every referral judged under both versions, the diff, the forecast of 36 months on both from
 //! the store and each version's FTE solved — against the baseline of judging the same
@@ -31,7 +32,8 @@ fn referral(i: usize) -> Referral {
     set("id", &format!("r{i:06}"));
     set(
         "referral_date",
-        &format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+        // Eight years of referrals (the programme's versions from 2016 on).
+        &format!("{}-{:02}-{:02}", 2016 + i % 8, 1 + i % 12, 1 + i % 28),
     );
     set("birth_date", &format!("{}-05-01", 1960 + i % 40));
     set("nationality", ["SY", "AF", "ER", "IQ"][i % 4]);
@@ -61,6 +63,14 @@ fn main() {
         age_2022,
         r#"{id: age, mode: hard, kind: min_age, value: 30, label: {nl: "Volwassen"#,
         1,
+    );
+    // The loader asks a version based on another to say what it changes: the age, here.
+    let at = proposed_text.find("  - id: \"2022\"").unwrap();
+    let at = at + proposed_text[at..].find("    changes:\n").unwrap() + "    changes:\n".len();
+    let mut proposed_text = proposed_text;
+    proposed_text.insert_str(
+        at,
+        "      - {section: eligibility, id: age, change: changed, source: \"assumption: a proposal for the benchmark\", reason: {nl: \"Vanaf 30 jaar\", fr: \"A partir de 30 ans\", en: \"From 30\"}}\n",
     );
     assert_ne!(
         text, proposed_text,

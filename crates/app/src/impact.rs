@@ -132,6 +132,9 @@ pub struct Impact {
     pub unjudged: usize,
     /// Referrals whose verdict or funding changes.
     pub changed: usize,
+    /// Referrals each version admits (eligible, or awaiting an assessment).
+    pub admitted_before: usize,
+    pub admitted_after: usize,
     pub transitions: Vec<Transition>,
     pub criteria: Vec<CriterionCount>,
     /// Who flips, for those who may change programmes; `None` for everyone else (counts only).
@@ -248,6 +251,8 @@ pub fn judge_all(
         referrals: 0,
         unjudged: 0,
         changed: 0,
+        admitted_before: 0,
+        admitted_after: 0,
         transitions: Vec::new(),
         criteria: Vec::new(),
         flips: ctx.role.may(Need::EditProgrammes).then(Vec::new),
@@ -273,14 +278,13 @@ pub fn judge_all(
             continue;
         };
         impact.referrals += 1;
-        let (before, after) = (
-            explain::explain(current, r, &a),
-            explain::explain(proposed, r, &b),
-        );
-        for (funders, after) in [(&before.funding, false), (&after.funding, true)] {
-            for f in funders {
-                let count = funding.entry(f.clone()).or_insert_with(|| FunderCount {
-                    funder: f.clone(),
+        impact.admitted_before += usize::from(admits(a.verdict));
+        impact.admitted_after += usize::from(admits(b.verdict));
+        let (funders_a, funders_b) = (a.funder_ids(current), b.funder_ids(proposed));
+        for (funders, after) in [(&funders_a, false), (&funders_b, true)] {
+            for f in funders.iter() {
+                let count = funding.entry(f.to_string()).or_insert_with(|| FunderCount {
+                    funder: f.to_string(),
                     before: 0,
                     after: 0,
                 });
@@ -291,9 +295,14 @@ pub fn judge_all(
                 }
             }
         }
-        if a.verdict == b.verdict && before.funding == after.funding {
+        if a.verdict == b.verdict && funders_a == funders_b {
             continue;
         }
+        // Explained only when something changes: most referrals change nothing.
+        let (before, after) = (
+            explain::explain(current, r, &a),
+            explain::explain(proposed, r, &b),
+        );
         impact.changed += 1;
         transitions
             .entry((a.verdict.as_str(), b.verdict.as_str()))
@@ -346,9 +355,8 @@ pub fn in_store(
 ) -> Result<Impact, AppError> {
     ctx.require(Need::Figures)?;
     let stored = store.referrals_of(&proposal.current.program.spec.id, ctx.org_reach())?;
-    let subjects: Vec<Subject> = stored.into_iter().map(Subject::stored).collect();
-    let (before, after) = admitted_counts(proposal, &subjects)?;
-    let mut impact = judge_all(proposal, subjects.into_iter(), ctx)?;
+    let mut impact = judge_all(proposal, stored.into_iter().map(Subject::stored), ctx)?;
+    let (before, after) = (impact.admitted_before, impact.admitted_after);
     if let Some((settings, max_wait_days)) = settings {
         impact.forecast = Some(forecast_both(
             proposal,
@@ -360,22 +368,6 @@ pub fn in_store(
         )?);
     }
     Ok(impact)
-}
-
-/// Stored referrals each version admits (eligible, or awaiting an assessment).
-fn admitted_counts(proposal: &Proposal, subjects: &[Subject]) -> Result<(usize, usize), AppError> {
-    let (vi, vj) = proposal.versions()?;
-    let mut counts = (0, 0);
-    for r in subjects.iter().filter_map(|s| s.referral.as_ref()) {
-        if let (Ok(a), Ok(b)) = (
-            proposal.current.judge(vi, r),
-            proposal.proposed.judge(vj, r),
-        ) {
-            counts.0 += usize::from(admits(a.verdict));
-            counts.1 += usize::from(admits(b.verdict));
-        }
-    }
-    Ok(counts)
 }
 
 /// Both forecasts from the store, on the same seed, and the staffing each needs.
