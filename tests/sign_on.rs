@@ -318,6 +318,25 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
     assert!(!String::from_utf8_lossy(&listed.stdout).contains("nobody"));
     let log = std::fs::read_to_string(&served.log).unwrap();
     assert!(log.contains("NoRole"), "the log says why, for IT");
+    // Never the provider's code or the round trip's state (the access log names routes).
+    let code = answer
+        .split("code=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let state = answer
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    assert!(
+        !log.contains(code) && !log.contains(state),
+        "no code or state in the log"
+    );
     c.close().await.unwrap();
 }
 

@@ -694,7 +694,7 @@ pub enum ProgramCommand {
     /// every option choice (a version that changes another names its `changes:`); from then
     /// on the server serves it. Coordinators only; audited.
     #[command(
-        after_help = "Examples:\n  traject program save brussel-edited.yaml --db cases.db\n  traject program history brussel --db cases.db\n  traject program export brussel --db cases.db > brussel.yaml\n  traject program export brussel@2021 --db cases.db --entry 2"
+        after_help = "Examples:\n  traject program save my-programme.yaml --db cases.db\n  traject program history <id> --db cases.db\n  traject program export <id> --db cases.db > my-programme.yaml\n  traject program export <id>@<version> --db cases.db --entry 2"
     )]
     Save(ProgramSaveArgs),
     /// The saves of a programme, oldest first: number, time, author, hash, versions and what

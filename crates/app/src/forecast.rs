@@ -146,21 +146,49 @@ pub(crate) fn forecast_knowing(
     s: &Settings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<ProgrammeReport, AppError> {
+    let cases = match store {
+        Some((f, known)) => Some(cases_known(program, f, known)?),
+        None => None,
+    };
+    forecast_from(program, ask, store.zip(cases.as_deref()), s, progress)
+}
+
+/// The programme's cases in the store as their events up to `known` show them.
+pub(crate) fn cases_known(
+    program: &Program,
+    f: FromStore,
+    known: NaiveDate,
+) -> Result<Vec<history::Timeline>, AppError> {
+    f.ctx.require(Need::Figures)?;
+    Ok(history::timelines(
+        f.store.histories(&program.spec.id, Some(known))?,
+    ))
+}
+
+/// `forecast_knowing`, with the cases already read from the store (several forecasts from the
+/// same day read them once).
+pub(crate) fn forecast_from(
+    program: &Program,
+    ask: &Forecast,
+    store: Option<((FromStore, NaiveDate), &[history::Timeline])>,
+    s: &Settings,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ProgrammeReport, AppError> {
     s.checked()?;
     checked_ask(ask)?;
     let v = match (ask.version.as_deref(), store) {
-        (None, Some((f, _))) => program
+        (None, Some(((f, _), _))) => program
             .version_on(f.from)
             .or_else(|_| program.pick_version(None))?,
         (id, _) => program.pick_version(id)?,
     };
     let sc = &ask.scenario;
     let mut model = sim::model_with(v, ask.fte, sc.norm)?;
-    let start = store.map_or(v.valid_from, |(f, _)| f.from);
+    let start = store.map_or(v.valid_from, |((f, _), _)| f.from);
     model.start_month = start.month0() as usize;
     let (report_start, calibration) = match store {
-        Some((f, known)) => {
-            let (snapshot, cal) = from_store(&mut model, program, v, f, known)?;
+        Some(((f, _), cases)) => {
+            let (snapshot, cal) = from_store(&mut model, v, f, cases);
             (Some(snapshot), Some(cal))
         }
         None => (None, None),
@@ -191,7 +219,7 @@ pub(crate) fn forecast_knowing(
         fte: ask.fte.unwrap_or_else(|| v.caseload_fte_on(start)),
         seed: s.seed,
         scenario: (!sc.name.is_empty()).then(|| sc.name.clone()),
-        from: store.map(|(f, _)| f.from),
+        from: store.map(|((f, _), _)| f.from),
         start: report_start,
         calibration,
         later_versions,
@@ -224,28 +252,25 @@ fn checked_ask(ask: &Forecast) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Start `model` from the store: the caseload as it stood on the day (the events dated up to
-/// `known`), the demand learnt from the window of history.
+/// Start `model` from the store's cases: the caseload as it stood on the day, the demand learnt
+/// from the window of history.
 fn from_store(
     model: &mut sim::Model,
-    program: &Program,
     v: &Version,
     f: FromStore,
-    known: NaiveDate,
-) -> Result<(history::Snapshot, history::Calibration), AppError> {
-    f.ctx.require(Need::Figures)?;
-    let cases = history::timelines(f.store.histories(&program.spec.id, Some(known))?);
+    cases: &[history::Timeline],
+) -> (history::Snapshot, history::Calibration) {
     let stay = sim::mean_service_days(model);
-    let snapshot = history::snapshot(&cases, f.from, stay);
+    let snapshot = history::snapshot(cases, f.from, stay);
     let (from, to) = f.window();
     let demand = v.demand.as_ref().expect("model_with checked the demand");
-    let cal = history::calibrate(&cases, from, to, demand);
+    let cal = history::calibrate(cases, from, to, demand);
     cal.apply(model);
     model.initial = sim::Initial {
         active_remaining_days: snapshot.active_remaining_days.clone(),
         waiting_days: snapshot.waiting_days.clone(),
     };
-    Ok((snapshot, cal))
+    (snapshot, cal)
 }
 
 /// The versions coming into force within `months` after `start`: from its first day each one's
@@ -468,23 +493,26 @@ pub fn solve_fte_scaled(
         });
         Ok(meets)
     };
+    let report = |fte: Option<f64>, mut curve: Vec<FtePoint>| {
+        curve.sort_by(|a, b| a.fte.total_cmp(&b.fte));
+        SolveReport {
+            program: program.spec.id.clone(),
+            version: v.id.clone(),
+            max_wait_days,
+            quantile,
+            runs: s.runs,
+            months: s.months,
+            seed: s.seed,
+            fte,
+            curve,
+        }
+    };
     let (mut lo, mut hi) = (0u32, 1u32);
     while !eval(hi, &mut curve)? {
         lo = hi;
         hi *= 2;
         if hi > MAX_TENTHS {
-            curve.sort_by(|a, b| a.fte.total_cmp(&b.fte));
-            return Ok(SolveReport {
-                program: program.spec.id.clone(),
-                version: v.id.clone(),
-                max_wait_days,
-                quantile,
-                runs: s.runs,
-                months: s.months,
-                seed: s.seed,
-                fte: None,
-                curve,
-            });
+            return Ok(report(None, curve));
         }
     }
     while hi - lo > 1 {
@@ -495,18 +523,7 @@ pub fn solve_fte_scaled(
             lo = mid;
         }
     }
-    curve.sort_by(|a, b| a.fte.total_cmp(&b.fte));
-    Ok(SolveReport {
-        program: program.spec.id.clone(),
-        version: v.id.clone(),
-        max_wait_days,
-        quantile,
-        runs: s.runs,
-        months: s.months,
-        seed: s.seed,
-        fte: Some(hi as f64 / 10.0),
-        curve,
-    })
+    Ok(report(Some(hi as f64 / 10.0), curve))
 }
 
 /// M/M/c: Poisson arrivals (`lambda` per month), exponential durations (`mu` per month), `c`

@@ -265,9 +265,7 @@ pub fn judge_all(
         ),
         forecast: None,
     };
-    let mut transitions: BTreeMap<(&str, &str), Transition> = BTreeMap::new();
-    let mut criteria: BTreeMap<String, CriterionCount> = BTreeMap::new();
-    let mut funding: BTreeMap<String, FunderCount> = BTreeMap::new();
+    let mut tally = Tally::default();
     for subject in subjects {
         let Some(r) = &subject.referral else {
             impact.unjudged += 1;
@@ -281,20 +279,7 @@ pub fn judge_all(
         impact.admitted_before += usize::from(admits(a.verdict));
         impact.admitted_after += usize::from(admits(b.verdict));
         let (funders_a, funders_b) = (a.funder_ids(current), b.funder_ids(proposed));
-        for (funders, after) in [(&funders_a, false), (&funders_b, true)] {
-            for f in funders.iter() {
-                let count = funding.entry(f.to_string()).or_insert_with(|| FunderCount {
-                    funder: f.to_string(),
-                    before: 0,
-                    after: 0,
-                });
-                if after {
-                    count.after += 1;
-                } else {
-                    count.before += 1;
-                }
-            }
-        }
+        tally.funders(&funders_a, &funders_b);
         if a.verdict == b.verdict && funders_a == funders_b {
             continue;
         }
@@ -304,17 +289,67 @@ pub fn judge_all(
             explain::explain(proposed, r, &b),
         );
         impact.changed += 1;
-        transitions
-            .entry((a.verdict.as_str(), b.verdict.as_str()))
-            .or_insert(Transition {
+        let changes = changed_criteria(&before, &after);
+        tally.change(a.verdict, b.verdict, &changes);
+        if let Some(flips) = &mut impact.flips {
+            flips.push(Flip {
+                case: subject.case,
+                dossier: subject.dossier.clone(),
+                row: subject.row,
                 before: a.verdict,
                 after: b.verdict,
+                funding_before: before.funding,
+                funding_after: after.funding,
+                criteria: changes,
+            });
+        }
+    }
+    tally.write_into(&mut impact);
+    Ok(impact)
+}
+
+/// The counts of an impact as the referrals go by.
+#[derive(Default)]
+struct Tally {
+    transitions: BTreeMap<(&'static str, &'static str), Transition>,
+    criteria: BTreeMap<String, CriterionCount>,
+    funding: BTreeMap<String, FunderCount>,
+}
+
+impl Tally {
+    /// A referral's funders under each version.
+    fn funders(&mut self, before: &[&str], after: &[&str]) {
+        for (funders, is_after) in [(before, false), (after, true)] {
+            for f in funders {
+                let count = self
+                    .funding
+                    .entry(f.to_string())
+                    .or_insert_with(|| FunderCount {
+                        funder: f.to_string(),
+                        before: 0,
+                        after: 0,
+                    });
+                if is_after {
+                    count.after += 1;
+                } else {
+                    count.before += 1;
+                }
+            }
+        }
+    }
+
+    /// A referral whose verdict or funding changes, and the criteria that change.
+    fn change(&mut self, before: Verdict, after: Verdict, changes: &[CriterionChange]) {
+        self.transitions
+            .entry((before.as_str(), after.as_str()))
+            .or_insert(Transition {
+                before,
+                after,
                 referrals: 0,
             })
             .referrals += 1;
-        let changes = changed_criteria(&before, &after);
-        for c in &changes {
-            criteria
+        for c in changes {
+            self.criteria
                 .entry(c.id.clone())
                 .or_insert_with(|| CriterionCount {
                     id: c.id.clone(),
@@ -324,25 +359,16 @@ pub fn judge_all(
                 })
                 .referrals += 1;
         }
-        if let Some(flips) = &mut impact.flips {
-            flips.push(Flip {
-                case: subject.case,
-                dossier: subject.dossier.clone(),
-                row: subject.row,
-                before: a.verdict,
-                after: b.verdict,
-                funding_before: before.funding.clone(),
-                funding_after: after.funding.clone(),
-                criteria: changes,
-            });
-        }
     }
-    impact.transitions = transitions.into_values().collect();
-    let mut criteria: Vec<CriterionCount> = criteria.into_values().collect();
-    criteria.sort_by(|a, b| b.referrals.cmp(&a.referrals).then(a.id.cmp(&b.id)));
-    impact.criteria = criteria;
-    impact.funding = funding.into_values().collect();
-    Ok(impact)
+
+    /// The counts into the impact: criteria that moved most referrals first.
+    fn write_into(self, impact: &mut Impact) {
+        impact.transitions = self.transitions.into_values().collect();
+        let mut criteria: Vec<CriterionCount> = self.criteria.into_values().collect();
+        criteria.sort_by(|a, b| b.referrals.cmp(&a.referrals).then(a.id.cmp(&b.id)));
+        impact.criteria = criteria;
+        impact.funding = self.funding.into_values().collect();
+    }
 }
 
 /// The impact on the referrals recorded in the store, and the forecast under both versions
@@ -398,19 +424,22 @@ fn forecast_both(
             ..Scenario::default()
         },
     };
-    let current = forecast::forecast(
+    // Both forecasts start from the same cases: read once.
+    let cases = forecast::cases_known(&proposal.current.program, from, proposal.on)?;
+    let start = Some(((from, proposal.on), cases.as_slice()));
+    let current = forecast::forecast_from(
         &proposal.current.program,
         &ask(&impact.current_version, None),
-        Some(from),
+        start,
         settings,
         &|_, _| {},
     )?;
     // The proposed programme's cases are the store's: the same cases and history, its
     // capacity and the share of referrals it admits.
-    let proposed = forecast::forecast(
+    let proposed = forecast::forecast_from(
         &proposal.proposed.program,
         &ask(&impact.proposed_version, Some(demand_factor.max(0.01))),
-        Some(from),
+        start,
         settings,
         &|_, _| {},
     )?;

@@ -362,37 +362,9 @@ pub fn finish(
     if known.as_ref().is_some_and(|u| u.disabled) {
         return Err(SignOnError::Disabled.into());
     }
-    let role = match (role_of(claims, settings), &known) {
-        (Some(role), _) => role,
-        (None, Some(user)) => Role::parse(&user.role).ok_or(SignOnError::NoRole)?,
-        (None, None) => return Err(SignOnError::NoRole.into()),
-    };
-    let claimed = |c: &Option<String>| {
-        c.as_deref()
-            .and_then(|c| text_claim(claims, c))
-            .map(String::from)
-    };
-    let team =
-        claimed(&settings.team_claim).or_else(|| known.as_ref().and_then(|u| u.team.clone()));
-    let org = claimed(&settings.org_claim).or_else(|| known.as_ref().and_then(|u| u.org.clone()));
-    if role == Role::SocialWorker && team.is_none() {
-        return Err(SignOnError::NoTeam.into());
-    }
-    let lang = text_claim(claims, "locale")
-        .and_then(|l| l.get(..2))
-        .and_then(|l| l.parse::<Lang>().ok())
-        .map(|l| l.code().to_string());
+    let row = described(claims, settings, &name, known.as_ref(), now)?;
+    let role = Role::parse(&row.role).ok_or(SignOnError::NoRole)?;
     let today = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
-    let row = UserRow {
-        name: name.clone(),
-        role: role.as_str().to_string(),
-        team,
-        lang: lang.or_else(|| known.as_ref().and_then(|u| u.lang.clone())),
-        disabled: false,
-        created_on: today.date_naive().to_string(),
-        org,
-        second_factor: false,
-    };
     let audit = |action: &str| AuditRow {
         at: today.to_rfc3339(),
         actor: name.clone(),
@@ -415,4 +387,46 @@ pub fn finish(
     }
     let person: SessionUser = users::session_user(row, String::new());
     users::open(store, person, now)
+}
+
+/// The user the claims describe: role, team and organisation from the configured claims (a
+/// known user keeps theirs where a claim is absent), language from `locale`.
+fn described(
+    claims: &serde_json::Map<String, serde_json::Value>,
+    settings: &SignOnSettings,
+    name: &str,
+    known: Option<&UserRow>,
+    now: i64,
+) -> Result<UserRow, SignOnError> {
+    let role = match (role_of(claims, settings), known) {
+        (Some(role), _) => role,
+        (None, Some(user)) => Role::parse(&user.role).ok_or(SignOnError::NoRole)?,
+        (None, None) => return Err(SignOnError::NoRole),
+    };
+    let claimed = |c: &Option<String>| {
+        c.as_deref()
+            .and_then(|c| text_claim(claims, c))
+            .map(String::from)
+    };
+    let team = claimed(&settings.team_claim).or_else(|| known.and_then(|u| u.team.clone()));
+    let org = claimed(&settings.org_claim).or_else(|| known.and_then(|u| u.org.clone()));
+    if role == Role::SocialWorker && team.is_none() {
+        return Err(SignOnError::NoTeam);
+    }
+    let lang = text_claim(claims, "locale")
+        .and_then(|l| l.get(..2))
+        .and_then(|l| l.parse::<Lang>().ok())
+        .map(|l| l.code().to_string());
+    let today = chrono::DateTime::from_timestamp(now, 0).unwrap_or_default();
+    let row = UserRow {
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        team,
+        lang: lang.or_else(|| known.and_then(|u| u.lang.clone())),
+        disabled: false,
+        created_on: today.date_naive().to_string(),
+        org,
+        second_factor: false,
+    };
+    Ok(row)
 }

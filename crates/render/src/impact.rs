@@ -102,10 +102,20 @@ pub fn text(i: &Impact, lang: Lang, name: &str, society: Lang) -> String {
             "What changes in the programme"
         )
     );
-    let diff = crate::diff::render_text(&i.diff, lang);
-    for line in diff.lines() {
+    for line in crate::diff::render_text(&i.diff, lang).lines() {
         let _ = writeln!(out, "  {line}");
     }
+    counts_text(&mut out, i, lang, society);
+    flips_text(&mut out, i, lang, society);
+    if let Some(f) = &i.forecast {
+        forecast_text(&mut out, f, lang);
+    }
+    out
+}
+
+/// How many change, per transition, per criterion and per funder.
+fn counts_text(out: &mut String, i: &Impact, lang: Lang, society: Lang) {
+    let w = |nl, fr, en| say(lang, nl, fr, en);
     let _ = writeln!(
         out,
         "\n{}: {} / {}",
@@ -118,85 +128,69 @@ pub fn text(i: &Impact, lang: Lang, name: &str, society: Lang) -> String {
         i.referrals
     );
     for t in &i.transitions {
-        let _ = writeln!(
-            out,
-            "  {} → {}: {}",
-            verdict_word(t.before, lang),
-            verdict_word(t.after, lang),
-            t.referrals
-        );
+        let (before, after) = (verdict_word(t.before, lang), verdict_word(t.after, lang));
+        let _ = writeln!(out, "  {before} → {after}: {}", t.referrals);
     }
     if !i.criteria.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            w(
-                "Criteria achter de veranderingen",
-                "Critères à l'origine des changements",
-                "Criteria behind the changes"
-            )
+        let heading = w(
+            "Criteria achter de veranderingen",
+            "Critères à l'origine des changements",
+            "Criteria behind the changes",
         );
+        let _ = writeln!(out, "\n{heading}");
         for c in &i.criteria {
-            let _ = writeln!(
-                out,
-                "  {} ({}): {}",
-                c.label.get(lang, society),
-                c.source,
-                c.referrals
-            );
+            let label = c.label.get(lang, society);
+            let _ = writeln!(out, "  {label} ({}): {}", c.source, c.referrals);
         }
     }
     if !i.funding.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            w(
-                "Financiering (aanmeldingen per financier, voor → na)",
-                "Financement (orientations par financeur, avant → après)",
-                "Funding (referrals per funder, before → after)"
-            )
+        let heading = w(
+            "Financiering (aanmeldingen per financier, voor → na)",
+            "Financement (orientations par financeur, avant → après)",
+            "Funding (referrals per funder, before → after)",
         );
+        let _ = writeln!(out, "\n{heading}");
         for f in &i.funding {
             let _ = writeln!(out, "  {}: {} → {}", f.funder, f.before, f.after);
         }
     }
-    match &i.flips {
-        Some(flips) if !flips.is_empty() => {
-            let _ = writeln!(out, "\n{}", w("Wie verandert", "Qui change", "Who changes"));
-            for f in flips {
-                let _ = writeln!(
-                    out,
-                    "  {}: {} → {}",
-                    who(f, lang),
-                    verdict_word(f.before, lang),
-                    verdict_word(f.after, lang)
-                );
-                for c in criteria_words(f, lang, society) {
-                    let _ = writeln!(out, "      {c}");
-                }
-                if f.funding_before != f.funding_after {
-                    let _ = writeln!(
-                        out,
-                        "      {}: {} → {}",
-                        w("financiering", "financement", "funding"),
-                        f.funding_before.join(", "),
-                        f.funding_after.join(", ")
-                    );
-                }
-            }
-        }
-        Some(_) => {}
-        None => {
-            let _ = writeln!(out, "\n{}", w(
+}
+
+/// Who changes, with the criteria that change them — or why the reader is not told.
+fn flips_text(out: &mut String, i: &Impact, lang: Lang, society: Lang) {
+    let w = |nl, fr, en| say(lang, nl, fr, en);
+    let Some(flips) = &i.flips else {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            w(
                 "Wie verandert, ziet alleen wie het programma mag wijzigen (coördinatoren).",
                 "Qui change, seuls ceux qui peuvent modifier le programme le voient (coordinateurs).",
-                "Who changes is shown only to those who may change the programme (coordinators)."));
+                "Who changes is shown only to those who may change the programme (coordinators)."
+            )
+        );
+        return;
+    };
+    if flips.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", w("Wie verandert", "Qui change", "Who changes"));
+    for f in flips {
+        let (before, after) = (verdict_word(f.before, lang), verdict_word(f.after, lang));
+        let _ = writeln!(out, "  {}: {before} → {after}", who(f, lang));
+        for c in criteria_words(f, lang, society) {
+            let _ = writeln!(out, "      {c}");
+        }
+        if f.funding_before != f.funding_after {
+            let _ = writeln!(
+                out,
+                "      {}: {} → {}",
+                w("financiering", "financement", "funding"),
+                f.funding_before.join(", "),
+                f.funding_after.join(", ")
+            );
         }
     }
-    if let Some(f) = &i.forecast {
-        forecast_text(&mut out, f, lang);
-    }
-    out
 }
 
 fn forecast_text(out: &mut String, f: &traject_app::impact::ForecastImpact, lang: Lang) {
@@ -238,36 +232,7 @@ fn forecast_text(out: &mut String, f: &traject_app::impact::ForecastImpact, lang
         f.admitted_before,
         f.admitted_after
     );
-    let _ = writeln!(
-        out,
-        "  {:<8} {:>24} {:>24}",
-        w("maand", "mois", "month"),
-        w(
-            "wachtlijst nu p50/p90",
-            "attente actuelle p50/p90",
-            "waiting now p50/p90"
-        ),
-        w(
-            "wachtlijst voorstel p50/p90",
-            "attente proposée p50/p90",
-            "waiting proposed p50/p90"
-        ),
-    );
-    for (a, b) in f
-        .current
-        .summary
-        .monthly
-        .iter()
-        .zip(&f.proposed.summary.monthly)
-    {
-        let _ = writeln!(
-            out,
-            "  {:<8} {:>24} {:>24}",
-            a.calendar.clone().unwrap_or_else(|| a.month.to_string()),
-            format!("{} / {}", n(a.waiting_p50), n(a.waiting_p90)),
-            format!("{} / {}", n(b.waiting_p50), n(b.waiting_p90)),
-        );
-    }
+    waiting_table(out, f, lang);
     let _ = writeln!(
         out,
         "  {}: {} → {} {}",
@@ -346,4 +311,40 @@ pub fn table(i: &Impact, lang: Lang, society: Lang) -> Table {
         ]);
     }
     t
+}
+
+/// The waiting list month by month under both versions (p50 / p90).
+fn waiting_table(out: &mut String, f: &traject_app::impact::ForecastImpact, lang: Lang) {
+    let w = |nl, fr, en| say(lang, nl, fr, en);
+    let n = |x: f64| number((x * 10.0).round() / 10.0, lang);
+    let _ = writeln!(
+        out,
+        "  {:<8} {:>24} {:>24}",
+        w("maand", "mois", "month"),
+        w(
+            "wachtlijst nu p50/p90",
+            "attente actuelle p50/p90",
+            "waiting now p50/p90"
+        ),
+        w(
+            "wachtlijst voorstel p50/p90",
+            "attente proposée p50/p90",
+            "waiting proposed p50/p90"
+        ),
+    );
+    for (a, b) in f
+        .current
+        .summary
+        .monthly
+        .iter()
+        .zip(&f.proposed.summary.monthly)
+    {
+        let _ = writeln!(
+            out,
+            "  {:<8} {:>24} {:>24}",
+            a.calendar.clone().unwrap_or_else(|| a.month.to_string()),
+            format!("{} / {}", n(a.waiting_p50), n(a.waiting_p90)),
+            format!("{} / {}", n(b.waiting_p50), n(b.waiting_p90)),
+        );
+    }
 }
