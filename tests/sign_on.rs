@@ -570,3 +570,72 @@ fn a_login_round_trip_finishes_once_and_only_with_its_own_state() {
         "once"
     );
 }
+
+#[test]
+fn only_registered_users_log_in_unless_creation_is_configured_and_a_name_stays_with_its_subject() {
+    use traject_app::sign_on::{self, Admission};
+    use traject_app::users::AuthError;
+    use traject_app::AppError;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    common::add_user(&db, "ann", "social-worker", Some("north"));
+    let mut store = traject_store::Store::open(&db).unwrap();
+    let mut settings = SignOnSettings::new("https://idp.example", "traject", "secret");
+    settings.team_claim = Some("team".into());
+    let claims = |sub: &str, name: &str, roles: Value| {
+        json!({"iss": "https://idp.example", "sub": sub, "preferred_username": name, "roles": roles})
+            .as_object()
+            .unwrap()
+            .clone()
+    };
+    let now = 1_800_000_000;
+    let refused = |r: Result<traject_app::users::Opened, AppError>| match r {
+        Err(AppError::Auth(AuthError::SignOn(e))) => e,
+        other => panic!("expected a refusal, got {:?}", other.map(|o| o.user.name)),
+    };
+    // Registered only (the default): someone the store does not know is refused, not added.
+    let stranger = claims("s-zoe", "zoe@ocmw.example", json!(["social_worker"]));
+    assert_eq!(
+        refused(sign_on::finish(&mut store, &settings, &stranger, now)),
+        SignOnError::NotRegistered
+    );
+    // A registered user is bound to the provider's subject on the first login; without a role
+    // or team claim she keeps hers.
+    let ann = claims("s-ann", "ann@ocmw.example", json!([]));
+    let opened = sign_on::finish(&mut store, &settings, &ann, now).unwrap();
+    assert_eq!(
+        (opened.user.name.as_str(), opened.user.team.as_deref()),
+        ("ann", Some("north"))
+    );
+    // Another subject with her name is not her.
+    let impostor = claims("s-other", "ann", json!(["coordinator"]));
+    assert_eq!(
+        refused(sign_on::finish(&mut store, &settings, &impostor, now)),
+        SignOnError::NameTaken
+    );
+    // Her subject under another name is still her.
+    let renamed = claims("s-ann", "ann.peeters", json!([]));
+    assert_eq!(
+        sign_on::finish(&mut store, &settings, &renamed, now)
+            .unwrap()
+            .user
+            .name,
+        "ann"
+    );
+    // With creation configured, a person with a role and team claim is added; without a team, a
+    // social worker is not.
+    settings.admission = Admission::Create;
+    let mut zoe = stranger.clone();
+    zoe.insert("team".into(), json!("south"));
+    let opened = sign_on::finish(&mut store, &settings, &zoe, now).unwrap();
+    assert_eq!(
+        (opened.user.name.as_str(), opened.user.team.as_deref()),
+        ("zoe", Some("south"))
+    );
+    let teamless = claims("s-yves", "yves", json!(["social_worker"]));
+    assert_eq!(
+        refused(sign_on::finish(&mut store, &settings, &teamless, now)),
+        SignOnError::NoTeam
+    );
+    assert!(store.users().unwrap().iter().all(|u| u.name != "yves"));
+}
