@@ -13,6 +13,7 @@ mod browser;
 mod cases;
 mod common;
 mod diagnostics_lang;
+mod editor;
 mod eligibility;
 mod error_words;
 mod errors;

@@ -277,7 +277,13 @@ impl Catalogue {
         self.read().get(id).and_then(|e| e.compiled.clone())
     }
 
-    fn unknown(&self, id: &str) -> LoadError {
+    /// The file a programme is read from, when it comes from a folder (not bundled).
+    pub fn file_of(&self, id: &str) -> Option<PathBuf> {
+        self.read().get(id).and_then(|e| e.file.clone())
+    }
+
+    /// The error for a programme the catalogue does not serve, with the nearest id.
+    pub fn unknown(&self, id: &str) -> LoadError {
         let ids: Vec<String> = self.read().keys().cloned().collect();
         let problem = traject_model::problem::LoadProblem::NotServed {
             given: id.to_string(),

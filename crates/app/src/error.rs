@@ -75,6 +75,8 @@ pub enum HistoryError {
     NothingSaved { program: String },
     /// No saved text has this number.
     NoEntry { program: String, seq: i64 },
+    /// The editor cannot write a new version or its change entries into the text.
+    Unwritable(traject_rollout::new_version::Unwritable),
 }
 
 /// A use case that covers every organisation in a store.

@@ -13,6 +13,7 @@ pub mod files;
 pub mod forecast;
 pub mod impact;
 pub mod limits;
+pub mod programme_editor;
 pub mod programme_history;
 pub mod programmes;
 pub mod referrals;

@@ -41,7 +41,7 @@ pub struct Declared {
     pub reason: Label,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Diff {
     pub a: String,
     pub b: String,

@@ -6,6 +6,7 @@
 //! `source:` of the model survive. What must be decided locally is listed (TODO items).
 
 pub mod diff;
+pub mod new_version;
 pub mod one_version;
 
 use std::collections::BTreeMap;

@@ -13,7 +13,7 @@ use traject_model::yaml::SpanIndex;
 
 /// 1-based inclusive line ranges for entries starting at `starts` (sorted), the last one
 /// ending at `end`. Comment lines right above an entry belong to it.
-fn spans(lines: &[&str], starts: &[usize], end: usize) -> Vec<(usize, usize)> {
+pub(crate) fn spans(lines: &[&str], starts: &[usize], end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(starts.len());
     let mut floor = 0;
     let mut adjusted: Vec<usize> = Vec::with_capacity(starts.len());
@@ -32,7 +32,7 @@ fn spans(lines: &[&str], starts: &[usize], end: usize) -> Vec<(usize, usize)> {
     out
 }
 
-fn text_of(lines: &[&str], (a, b): (usize, usize)) -> String {
+pub(crate) fn text_of(lines: &[&str], (a, b): (usize, usize)) -> String {
     let mut out = String::new();
     for l in &lines[a - 1..b.min(lines.len())] {
         out.push_str(l);
@@ -42,7 +42,7 @@ fn text_of(lines: &[&str], (a, b): (usize, usize)) -> String {
 }
 
 /// Where each entry directly under `ptr` is written: (name, span).
-fn entries(
+pub(crate) fn entries(
     index: &SpanIndex,
     lines: &[&str],
     ptr: &str,
@@ -58,20 +58,35 @@ fn entries(
 }
 
 /// The position of a version in the model's list.
-fn version_index(model: &Program, id: &str) -> Option<usize> {
+pub(crate) fn version_index(model: &Program, id: &str) -> Option<usize> {
     model.spec.versions.iter().position(|v| v.id == id)
 }
 
 /// The model's text as lines, with the spans of its top-level keys and of its versions.
-struct Layout<'t> {
-    lines: Vec<&'t str>,
-    top: Vec<(String, (usize, usize))>,
-    items: Vec<(String, (usize, usize))>,
-    versions_end: usize,
+pub(crate) struct Layout<'t> {
+    pub(crate) lines: Vec<&'t str>,
+    pub(crate) top: Vec<(String, (usize, usize))>,
+    pub(crate) items: Vec<(String, (usize, usize))>,
+    pub(crate) versions_end: usize,
 }
 
-impl Layout<'_> {
-    fn item_span(&self, i: usize) -> Option<(usize, usize)> {
+impl<'t> Layout<'t> {
+    /// The layout of `text`, the text `model` was loaded from; `None` without `versions:`.
+    pub(crate) fn of(model: &Program, text: &'t str) -> Option<Layout<'t>> {
+        let lines: Vec<&str> = text.lines().collect();
+        let top = entries(&model.index, &lines, "", lines.len());
+        let vpos = top.iter().position(|(k, _)| k == "versions")?;
+        let versions_end = top[vpos].1 .1;
+        let items = entries(&model.index, &lines, "/versions", versions_end);
+        Some(Layout {
+            lines,
+            top,
+            items,
+            versions_end,
+        })
+    }
+
+    pub(crate) fn item_span(&self, i: usize) -> Option<(usize, usize)> {
         self.items
             .iter()
             .find(|(k, _)| *k == i.to_string())
@@ -91,7 +106,7 @@ impl Layout<'_> {
 
 /// The version's block: its banner, the new id and date, its own keys, then every section it
 /// takes from the versions it is based on, copied from where they are written.
-fn version_body(
+pub(crate) fn version_body(
     model: &Program,
     l: &Layout,
     vi: usize,
@@ -154,21 +169,8 @@ pub fn cut(
     new_id: &str,
     valid_from: NaiveDate,
 ) -> String {
-    let lines: Vec<&str> = edited.lines().collect();
-    let top = entries(&model.index, &lines, "", lines.len());
-    let (Some(vpos), Some(vi)) = (
-        top.iter().position(|(k, _)| k == "versions"),
-        version_index(model, &version.id),
-    ) else {
+    let (Some(l), Some(vi)) = (Layout::of(model, edited), version_index(model, &version.id)) else {
         return edited.to_string();
-    };
-    let versions_end = top[vpos].1 .1;
-    let items = entries(&model.index, &lines, "/versions", versions_end);
-    let l = Layout {
-        lines,
-        top,
-        items,
-        versions_end,
     };
     let body = version_body(model, &l, vi, version, new_id, valid_from);
     // The file's opening lines (editor hint, header comments) above its first key.

@@ -9,6 +9,7 @@ use traject_app::{
     AppError, HistoryError, Need, Role, RowProblem, Setting, SettingError, WholeStore,
 };
 use traject_report::ReportError;
+use traject_rollout::new_version::Unwritable;
 use traject_rollout::RolloutError;
 use traject_sim::ModelError;
 
@@ -413,6 +414,46 @@ pub fn history_error(e: &HistoryError, l: Lang) -> String {
             format!("{program}: er is geen bewaarde tekst met nummer {seq}; `traject program history {program}` toont ze"),
             format!("{program} : aucun texte enregistré ne porte le numéro {seq} ; `traject program history {program}` les montre"),
             format!("{program}: no saved text has number {seq}; `traject program history {program}` lists them"),
+        ),
+        HistoryError::Unwritable(u) => unwritable(u, l),
+    }
+}
+
+/// Why the editor cannot write a new version, or its change entries, into a programme text.
+fn unwritable(u: &Unwritable, l: Lang) -> String {
+    match u {
+        Unwritable::StartsTooEarly { base, base_from } => {
+            let day = crate::date(*base_from, l);
+            m(
+                l,
+                format!("een nieuwe versie moet beginnen na versie {base} (die begint op {day}): kies een latere datum"),
+                format!("une nouvelle version doit commencer après la version {base} (qui commence le {day}) : choisissez une date ultérieure"),
+                format!("a new version must start after version {base} (which starts on {day}): choose a later date"),
+            )
+        }
+        Unwritable::Exists { version } => m(
+            l,
+            format!("er is al een versie {version}: kies een andere naam voor de nieuwe versie"),
+            format!("une version {version} existe déjà : choisissez un autre nom pour la nouvelle version"),
+            format!("there is a version {version} already: choose another name for the new version"),
+        ),
+        Unwritable::NotOnOwnLines { version } => m(
+            l,
+            format!("de data of sleutels van versie {version} staan niet elk op een eigen regel: schrijf de nieuwe versie of de wijzigingen zelf in de tekst"),
+            format!("les dates ou les clés de la version {version} ne sont pas chacune sur sa ligne : écrivez vous-même la nouvelle version ou les modifications dans le texte"),
+            format!("the dates or keys of version {version} are not each on a line of their own: write the new version or the changes into the text yourself"),
+        ),
+        Unwritable::Unreadable => m(
+            l,
+            "de tekst is geen leesbare YAML: verbeter eerst de fout die de controle aanwijst".to_string(),
+            "le texte n'est pas du YAML lisible : corrigez d'abord l'erreur que la vérification indique".to_string(),
+            "the text is not readable YAML: first mend the error the check points out".to_string(),
+        ),
+        Unwritable::NoSuchVersion { version } => m(
+            l,
+            format!("de tekst heeft geen versie {version}"),
+            format!("le texte n'a pas de version {version}"),
+            format!("the text has no version {version}"),
         ),
     }
 }

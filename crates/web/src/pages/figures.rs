@@ -294,6 +294,8 @@ pub async fn programme(
         };
         let body = html! {
             @if let Some(p) = &problem { div.problem { pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
+            p { a href=(format!("/programmes/{id}/edit")) { @if coordinator { (t(lang, "Tekst bewerken, impact en nieuwe versie", "Modifier le texte, impact et nouvelle version", "Edit the text, impact and new version")) } @else { (t(lang, "Tekst en impact", "Texte et impact", "Text and impact")) } }
+                " · " a href=(format!("/programmes/{id}/history")) { (t(lang, "Geschiedenis", "Historique", "History")) } }
             @if coordinator { p { a href=(format!("/programmes/{id}/record")) { (t(lang, "Register van verwerkingen (AVG art. 30)", "Registre des traitements (RGPD art. 30)", "Record of processing (GDPR art. 30)")) } } }
             table.versions { tr { th { (t(lang, "Versie", "Version", "Version")) } th { (t(lang, "vanaf", "à partir du", "from")) } th { (t(lang, "tot", "jusqu'au", "to")) } th { "hash" } }
                 @for v in versions { tr { td { (v.id) } td { (traject_i18n::date(v.valid_from, lang)) } td { (v.valid_to.map(|d| traject_i18n::date(d, lang)).unwrap_or_default()) } td { code { (v.hash) } } } } }

@@ -6,6 +6,7 @@
 
 mod account;
 mod case;
+mod editor;
 mod figures;
 mod intake;
 mod rights;
@@ -29,6 +30,7 @@ use super::{Server, Shared};
 
 pub use account::{account, enrol as enrol_second_factor};
 pub use case::{case_action, case_file, case_list};
+pub use editor::{editor, editor_action, editor_check, history as programme_history};
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
 pub use intake::{intake, intake_submit, intake_verdict};
 pub use rights::{case_erase, case_export, person_erase, person_export, record, search};
