@@ -168,6 +168,8 @@ fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
         ("programmes".into(), "/programmes".into()),
         ("programme".into(), "/programmes/liege".into()),
         ("diff".into(), "/programmes/antwerpen?a=2016&b=2022".into()),
+        ("editor".into(), "/programmes/liege/edit".into()),
+        ("history".into(), "/programmes/liege/history".into()),
         (
             "reports-cost".into(),
             "/reports?program=antwerpen&cost=4200".into(),
