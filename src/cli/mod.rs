@@ -615,17 +615,6 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
     let current = traject_app::Programs::open(&programs, &args.program, &opts)?;
     let proposed =
         traject_app::Programs::open(&programs, &args.proposed.display().to_string(), &opts)?;
-    let store_args = StoreArgs {
-        db: args.db.clone().unwrap_or_else(|| {
-            traject_store::DEFAULT_DB
-                .parse()
-                .unwrap_or_else(|never| match never {})
-        }),
-        org: args.org.clone(),
-        as_of: args.from,
-        actor: args.actor.clone(),
-        lang: args.lang,
-    };
     let proposal = traject_app::impact::Proposal {
         current: &current,
         proposed: &proposed,
@@ -644,8 +633,7 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
     let impact = match &args.batch {
         Some(batch) => {
             let ctx = args::operator(args.from, args.actor.clone());
-            let (shown, mut rows) = args.table.input(batch).open().map_err(AppError::from)?;
-            let _ = shown;
+            let (_, mut rows) = args.table.input(batch).open().map_err(AppError::from)?;
             let subjects = std::iter::from_fn(move || rows.next_row()).map(|row| {
                 traject_app::impact::Subject {
                     case: None,
@@ -657,6 +645,17 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
             traject_app::impact::judge_all(&proposal, subjects, &ctx)?
         }
         None => {
+            let store_args = StoreArgs {
+                db: args.db.clone().unwrap_or_else(|| {
+                    traject_store::DEFAULT_DB
+                        .parse()
+                        .unwrap_or_else(|never| match never {})
+                }),
+                org: args.org.clone(),
+                as_of: args.from,
+                actor: args.actor.clone(),
+                lang: args.lang,
+            };
             let (db, ctx) = cases::open_as(&store_args)?;
             let forecast = (!args.no_forecast).then_some((&settings, args.max_wait_days));
             traject_app::impact::in_store(&proposal, &db, forecast, &ctx)?

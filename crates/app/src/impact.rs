@@ -18,7 +18,6 @@ use super::{AppError, Ctx, Need};
 use traject_model::program::model::Mode;
 use traject_model::referral::Referral;
 use traject_model::text::Label;
-use traject_model::yaml::SpanIndex;
 use traject_rollout::diff::Diff;
 use traject_rules::eval::{Outcome, Verdict};
 use traject_rules::explain::{self, Explanation};
@@ -38,17 +37,11 @@ pub struct Subject {
 impl Subject {
     /// A stored case's referral (`None` for the referral when it no longer reads).
     pub fn stored(s: StoredReferral) -> Subject {
-        let referral = serde_json::from_str::<serde_json::Value>(&s.referral)
-            .ok()
-            .and_then(|v| {
-                traject_model::referral::from_value("case store", &v, &SpanIndex::default(), "")
-                    .ok()
-            });
         Subject {
             case: Some(s.case),
             dossier: s.dossier,
             row: None,
-            referral,
+            referral: traject_model::referral::from_stored_text(&s.referral),
         }
     }
 }

@@ -85,13 +85,15 @@ pub fn save(store: &mut Store, file: &str, text: &str, ctx: &Ctx) -> Result<Save
     })
 }
 
-fn load_saved(t: &ProgrammeText) -> Option<traject_model::program::Program> {
+/// A saved text, loaded (it loaded when it was saved; a later traject may read it otherwise).
+fn load_saved(
+    t: &ProgrammeText,
+) -> Result<traject_model::program::Program, traject_model::diag::LoadError> {
     traject_model::program::load_bytes(
         &t.file,
         t.text.as_bytes(),
         &traject_model::program::LoadOptions::default(),
     )
-    .ok()
 }
 
 /// The saves of a programme, oldest first, each with what it changed. Everyone may read it
@@ -108,7 +110,7 @@ pub fn history(store: &Store, program: &str, ctx: &Ctx) -> Result<Vec<Entry>, Ap
     let mut out: Vec<Entry> = Vec::new();
     let mut previous: Option<traject_model::program::Program> = None;
     for t in texts {
-        let loaded = load_saved(&t);
+        let loaded = load_saved(&t).ok();
         let versions: Vec<String> = loaded
             .as_ref()
             .map(|p| p.spec.versions.iter().map(|v| v.id.clone()).collect())
@@ -164,11 +166,7 @@ pub fn export(
     let Some(id) = version else {
         return Ok(chosen.text);
     };
-    let loaded = traject_model::program::load_bytes(
-        &chosen.file,
-        chosen.text.as_bytes(),
-        &traject_model::program::LoadOptions::default(),
-    )?;
+    let loaded = load_saved(&chosen)?;
     let v = loaded.pick_version(Some(id))?;
     Ok(traject_rollout::one_version::cut(
         &loaded,

@@ -8,7 +8,6 @@
 use traject_model::diag::did_you_mean;
 use traject_model::program::model::Mode;
 use traject_model::referral::{FieldType, FIELDS};
-use traject_model::yaml::SpanIndex;
 use traject_rules::{CompiledProgram, Verdict};
 
 use crate::event::{Event, Rejudged, RuleChange};
@@ -73,11 +72,8 @@ fn rejudge_in(
         .version_index(&version.id)
         .expect("the pinned version is the programme's");
     let stored = tx.referral(id)?.unwrap_or_default();
-    let stored: serde_json::Value =
-        serde_json::from_str(&stored).map_err(|_| CaseError::ReferralErased { id })?;
-    let mut referral =
-        traject_model::referral::from_value("case store", &stored, &SpanIndex::default(), "")
-            .map_err(|_| CaseError::ReferralErased { id })?;
+    let mut referral = traject_model::referral::from_stored_text(&stored)
+        .ok_or(CaseError::ReferralErased { id })?;
     let before = compiled.judge(index, &referral)?;
     let assessed = compiled.versions[index].fields_read_by(Mode::Assessed);
     for (field, text) in facts {

@@ -317,8 +317,7 @@ impl CompiledProgram {
         version_index: usize,
         stored: &serde_json::Value,
     ) -> Option<(Referral, Evaluation)> {
-        let index = traject_model::yaml::SpanIndex::default();
-        let r = traject_model::referral::from_value("case store", stored, &index, "").ok()?;
+        let r = traject_model::referral::from_stored(stored)?;
         let version = self.versions.get(version_index)?;
         let e = evaluate_version(&self.rhai_engine, version, version_index, &r).ok()?;
         Some((r, e))

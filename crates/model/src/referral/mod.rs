@@ -260,6 +260,17 @@ pub fn parse_date(t: &str) -> Result<NaiveDate, ValueError> {
     Err(ValueError::NotADate(t.to_string()))
 }
 
+/// A referral as the case store keeps it (a JSON mapping it wrote itself), or `None` when it
+/// no longer reads (erased, or written by a version that knew other fields).
+pub fn from_stored(stored: &Value) -> Option<Referral> {
+    from_value("case store", stored, &SpanIndex::default(), "").ok()
+}
+
+/// The same from the stored text.
+pub fn from_stored_text(stored: &str) -> Option<Referral> {
+    from_stored(&serde_json::from_str(stored).ok()?)
+}
+
 /// Read a referral from a parsed YAML/JSON mapping. `base` is the JSON pointer of the mapping
 /// inside the document (empty for a whole file), so errors point into the right place.
 pub fn from_value(
