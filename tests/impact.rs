@@ -80,11 +80,22 @@ fn dropping_the_2020_target_group_names_the_cases_that_flip_with_their_criteria_
         "36",
         "--runs",
         "40",
+        "--cost-per-fte-month",
+        "4000",
         "--format",
         "json",
     ]);
     assert!(ok, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
+    // The money: the sources state no split for Brussels under either text, so all of the
+    // staff cost of the 36 months stays unallocated, the same before and after.
+    let money = &v["money"];
+    assert_eq!(money["lines"].as_array().unwrap().len(), 0, "{money}");
+    assert!(money["unallocated_before_cents"].as_i64().unwrap() > 0);
+    assert_eq!(
+        money["unallocated_before_cents"],
+        money["unallocated_after_cents"]
+    );
     assert_eq!(v["current_version"], "2021");
     assert_eq!(v["proposed_version"], "2021");
     assert_eq!(v["referrals"], 15);
@@ -325,4 +336,79 @@ fn a_batch_is_judged_by_row_and_a_broken_proposal_is_located() {
     ]);
     assert!(!ok);
     assert!(err.contains(&format!("broken.yaml:{line}:")), "{err}");
+}
+
+#[test]
+fn a_stated_funding_split_shows_each_funders_money_per_cost_category_to_the_cent() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = brussels_store(dir.path());
+    // The AMIF template's 75/15/10 (an option of the Brussels programme) as the default.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/brussel.yaml"),
+    )
+    .unwrap();
+    let at = text.find("  - id: funding_split").unwrap();
+    let mut proposed = text.clone();
+    let default = at + text[at..].find("default: not_stated").unwrap();
+    proposed.replace_range(
+        default..default + "default: not_stated".len(),
+        "default: amif_template",
+    );
+    let path = dir.path().join("brussel-split.yaml");
+    std::fs::write(&path, &proposed).unwrap();
+    let args = |format: &'static str, lang: &'static str| {
+        vec![
+            "--program".to_string(),
+            "brussel".into(),
+            "--proposed".into(),
+            path.display().to_string(),
+            "--db".into(),
+            db.display().to_string(),
+            "--from".into(),
+            "2021-01-01".into(),
+            "--months".into(),
+            "12".into(),
+            "--no-forecast".into(),
+            "--cost-per-fte-month".into(),
+            "4000".into(),
+            "--format".into(),
+            format.into(),
+            "--lang".into(),
+            lang.into(),
+        ]
+    };
+    let json_args = args("json", "en");
+    let (ok, out, err) = impact(&json_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let money = &v["money"];
+    // 2.5 FTE (two group workers, a half-time team leader) × 12 months × € 4,000.
+    let total = 12_000_000;
+    assert_eq!(money["unallocated_before_cents"], total, "{money}");
+    let line = |funder: &str| {
+        money["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["funder"] == funder && l["category"] == "personnel")
+            .unwrap_or_else(|| panic!("{funder}: {money}"))
+            .clone()
+    };
+    assert_eq!(line("pod_mi")["before_cents"], 0);
+    assert_eq!(line("pod_mi")["after_cents"], 1_800_000);
+    assert_eq!(line("ocmw")["after_cents"], 1_200_000);
+    // AMIF's 75 % is charged for the non-EU cases only; the rest stays unallocated.
+    let amif = line("amif")["after_cents"].as_i64().unwrap();
+    assert!(amif <= 9_000_000 && amif > 0, "{money}");
+    assert_eq!(money["unallocated_after_cents"], 9_000_000 - amif);
+    // In words, with the funders' labels and the reader's money.
+    let fr_args = args("text", "fr");
+    let (ok, text, err) = impact(&fr_args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(ok, "{err}");
+    assert!(
+        text.contains(
+            "SPP Intégration sociale · personnel\u{a0}: 0,00\u{a0}€ → 18\u{202f}000,00\u{a0}€"
+        ),
+        "{text}"
+    );
 }

@@ -779,6 +779,10 @@ pub struct ImpactArgs {
     /// The 90th-percentile wait the FTE needed is solved for, in days.
     #[arg(long, default_value_t = 28.0)]
     pub max_wait_days: f64,
+    /// Cost of one FTE for one month, in euros: with a store, the funding report's difference
+    /// per funder and cost category over the forecast's months.
+    #[arg(long, value_name = "EUROS")]
+    pub cost_per_fte_month: Option<String>,
     /// Leave the forecast out (only the verdicts, the diff and the funding streams).
     #[arg(long)]
     pub no_forecast: bool,

@@ -658,7 +658,16 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
             };
             let (db, ctx) = cases::open_as(&store_args)?;
             let forecast = (!args.no_forecast).then_some((&settings, args.max_wait_days));
-            traject_app::impact::in_store(&proposal, &db, forecast, &ctx)?
+            let mut impact = traject_app::impact::in_store(&proposal, &db, forecast, &ctx)?;
+            if let Some(cost) = &args.cost_per_fte_month {
+                let cents = traject_report::parse_euros("--cost-per-fte-month", cost)
+                    .map_err(AppError::from)?;
+                let months = u32::try_from(args.months).unwrap_or(u32::MAX);
+                impact.money = traject_app::impact_money::funding_difference(
+                    &proposal, &db, months, cents, &ctx,
+                )?;
+            }
+            impact
         }
     };
     let society = current.program.spec.society_language;

@@ -94,6 +94,8 @@ pub struct CriterionCount {
 #[derive(Debug, Clone, Serialize)]
 pub struct FunderCount {
     pub funder: String,
+    /// The funder's label (from the proposed text, else the current one).
+    pub label: Option<traject_model::text::Label>,
     pub before: usize,
     pub after: usize,
 }
@@ -137,6 +139,9 @@ pub struct Impact {
     pub diff: Diff,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forecast: Option<ForecastImpact>,
+    /// The funding report's difference per funder and cost category (given a staff cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub money: Option<super::impact_money::FundingDifference>,
 }
 
 /// The proposal: the programme in force and the proposed text, each compiled, and the version
@@ -257,6 +262,7 @@ pub fn judge_all(
             &proposed.program.spec.versions[vj],
         ),
         forecast: None,
+        money: None,
     };
     let mut tally = Tally::default();
     for subject in subjects {
@@ -298,6 +304,10 @@ pub fn judge_all(
         }
     }
     tally.write_into(&mut impact);
+    for f in &mut impact.funding {
+        f.label = super::impact_money::funder_label(proposed, &f.funder)
+            .or_else(|| super::impact_money::funder_label(current, &f.funder));
+    }
     Ok(impact)
 }
 
@@ -319,6 +329,7 @@ impl Tally {
                     .entry(f.to_string())
                     .or_insert_with(|| FunderCount {
                         funder: f.to_string(),
+                        label: None,
                         before: 0,
                         after: 0,
                     });

@@ -12,6 +12,7 @@ mod error;
 pub mod files;
 pub mod forecast;
 pub mod impact;
+pub mod impact_money;
 pub mod limits;
 pub mod programme_editor;
 pub mod programme_history;

@@ -110,7 +110,65 @@ pub fn text(i: &Impact, lang: Lang, name: &str, society: Lang) -> String {
     if let Some(f) = &i.forecast {
         forecast_text(&mut out, f, lang);
     }
-    out
+    if let Some(m) = &i.money {
+        money_text(&mut out, m, lang, society);
+    }
+    traject_i18n::typography(&out, lang)
+}
+
+/// The funding report's difference per funder and cost category, before → after (change).
+fn money_text(
+    out: &mut String,
+    m: &traject_app::impact_money::FundingDifference,
+    lang: Lang,
+    society: Lang,
+) {
+    let w = |nl, fr, en| say(lang, nl, fr, en);
+    let eur = |c: i64| crate::funding::money(c, lang);
+    let signed = |c: i64| {
+        if c > 0 {
+            format!("+{}", eur(c))
+        } else {
+            eur(c)
+        }
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {} {} {} ({} {} {})",
+        w(
+            "Financiering per financier en kostensoort, van",
+            "Financement par financeur et catégorie de coûts, du",
+            "Funding per funder and cost category, from"
+        ),
+        date(m.from, lang),
+        w("tot", "au", "to"),
+        date(m.to, lang),
+        w("personeel aan", "personnel à", "personnel at"),
+        eur(m.cost_per_fte_month_cents),
+        w("per VTE-maand", "par mois-ETP", "per FTE-month"),
+    );
+    for l in &m.lines {
+        let funder = l
+            .label
+            .as_ref()
+            .map_or(l.funder.as_str(), |x| x.get(lang, society));
+        let category = traject_i18n::vocabulary::term("split_category", &l.category, lang)
+            .unwrap_or(&l.category);
+        let _ = writeln!(
+            out,
+            "  {funder} · {category}: {} → {} ({})",
+            eur(l.before_cents),
+            eur(l.after_cents),
+            signed(l.after_cents - l.before_cents)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {}: {} → {}",
+        w("niet toegewezen", "non attribué", "unallocated"),
+        eur(m.unallocated_before_cents),
+        eur(m.unallocated_after_cents)
+    );
 }
 
 /// How many change, per transition, per criterion and per funder.
@@ -151,7 +209,11 @@ fn counts_text(out: &mut String, i: &Impact, lang: Lang, society: Lang) {
         );
         let _ = writeln!(out, "\n{heading}");
         for f in &i.funding {
-            let _ = writeln!(out, "  {}: {} → {}", f.funder, f.before, f.after);
+            let name = f
+                .label
+                .as_ref()
+                .map_or(f.funder.as_str(), |l| l.get(lang, society));
+            let _ = writeln!(out, "  {name}: {} → {}", f.before, f.after);
         }
     }
 }

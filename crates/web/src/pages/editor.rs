@@ -35,6 +35,8 @@ struct Shown {
     impact: Option<Markup>,
     new_id: String,
     valid_from: NaiveDate,
+    /// The staff cost per FTE-month given for the impact's money, as typed.
+    cost: String,
 }
 
 fn unreadable_form() -> Failure {
@@ -181,6 +183,8 @@ fn editor_page(shown: &Shown, server: &Server, user: &SessionUser, lang: Lang) -
             div.buttons {
                 button type="submit" formaction=(format!("/programmes/{id}/edit/check")) { (t(lang, "Controleer", "Vérifier", "Check")) }
                 button type="submit" formaction=(format!("/programmes/{id}/edit/impact")) { (t(lang, "Impact", "Impact", "Impact")) }
+                label for="cost" { (t(lang, "Personeelskost per VTE-maand (€, voor de financiering; mag leeg)", "Coût du personnel par mois-ETP (€, pour le financement ; facultatif)", "Staff cost per FTE-month (€, for the funding; optional)")) }
+                input #cost type="text" inputmode="decimal" name="cost" size="10" value=(shown.cost);
                 @if may_edit { button #save type="submit" formaction=(format!("/programmes/{id}/edit/save")) disabled[problems] { (t(lang, "Bewaar", "Enregistrer", "Save")) } }
             }
             @if may_edit {
@@ -240,6 +244,7 @@ fn shown_for(
         impact: None,
         new_id,
         valid_from,
+        cost: String::new(),
     })
 }
 
@@ -324,6 +329,7 @@ fn impact_of(
     store: &Store,
     id: &str,
     checked: &Checked,
+    cost: Option<&str>,
     lang: Lang,
 ) -> Result<Markup, Failure> {
     let Some(proposed) = &checked.compiled else {
@@ -344,17 +350,25 @@ fn impact_of(
         seed: 1,
         limits: server.limits,
     };
-    let found = impact::in_store(
-        &proposal,
-        store,
-        Some((&settings, 28.0)),
-        &user.ctx(server.today()),
-    )?;
+    let ctx = user.ctx(server.today());
+    let mut found = impact::in_store(&proposal, store, Some((&settings, 28.0)), &ctx)?;
+    if let Some(cost) = cost {
+        let cents =
+            traject_report::parse_euros("cost", cost).map_err(traject_app::AppError::from)?;
+        found.money =
+            traject_app::impact_money::funding_difference(&proposal, store, 24, cents, &ctx)?;
+    }
     let society = current.program.spec.society_language;
     let name = traject_i18n::LabelIn::get(&current.program.spec.name, lang, society);
     Ok(html! {
         p.help { (t(lang, "Elke aanmelding in de databank beoordeeld onder de huidige en de voorgestelde versie; de prognose over 24 maanden, 100 simulaties, startgetal 1.", "Chaque orientation de la base de données jugée sous la version actuelle et la version proposée ; la prévision sur 24 mois, 100 simulations, graine 1.", "Every referral in the database judged under the current and the proposed version; the forecast over 24 months, 100 runs, seed 1.")) }
         pre.impact tabindex="0" { (traject_render::impact::text(&found, lang, name, society)) }
+        @if cost.is_some() && found.money.is_none() {
+            p.notice { (t(lang,
+                "Geen financiering te vergelijken: in de 24 maanden vanaf vandaag heeft een van beide teksten geen versie van kracht.",
+                "Pas de financement à comparer : dans les 24 mois à partir d'aujourd'hui, aucune version n'est en vigueur pour l'un des deux textes.",
+                "No funding to compare: in the 24 months from today one of the texts has no version in force.")) }
+        }
     })
 }
 
@@ -385,7 +399,17 @@ fn act(
     let rewritten = match action {
         "check" => None,
         "impact" => {
-            shown.impact = Some(impact_of(server, user, store, id, &shown.checked, lang)?);
+            let cost = field(pairs, "cost");
+            shown.cost = cost.unwrap_or_default().to_string();
+            shown.impact = Some(impact_of(
+                server,
+                user,
+                store,
+                id,
+                &shown.checked,
+                cost,
+                lang,
+            )?);
             None
         }
         "version" => Some(editor::start_version(
