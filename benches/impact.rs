@@ -116,7 +116,7 @@ fn main() {
             .unwrap();
         let mut eligible = 0usize;
         for s in stored {
-            let subject = impact::Subject::stored(s);
+            let subject = impact::Subject::stored(&s);
             let r = subject.referral.unwrap();
             eligible += usize::from(
                 current.judge(index, &r).unwrap().verdict == traject_rules::Verdict::Eligible,

@@ -36,10 +36,10 @@ pub struct Subject {
 
 impl Subject {
     /// A stored case's referral (`None` for the referral when it no longer reads).
-    pub fn stored(s: StoredReferral) -> Subject {
+    pub fn stored(s: &StoredReferral) -> Subject {
         Subject {
             case: Some(s.case),
-            dossier: s.dossier,
+            dossier: s.dossier.clone(),
             row: None,
             referral: traject_model::referral::from_stored_text(&s.referral),
         }
@@ -232,20 +232,97 @@ fn admits(v: Verdict) -> bool {
     v != Verdict::Ineligible
 }
 
-/// Judge every subject under both versions and count what changes. Everyone who may see
-/// figures may ask; who flips is listed only for those who may change programmes.
-pub fn judge_all(
-    proposal: &Proposal,
-    subjects: impl Iterator<Item = Subject>,
-    ctx: &Ctx,
-) -> Result<Impact, AppError> {
-    ctx.require(Need::Figures)?;
-    let (vi, vj) = proposal.versions()?;
-    let (current, proposed) = (proposal.current, proposal.proposed);
-    let mut impact = Impact {
+/// The two compiled versions being compared.
+#[derive(Clone, Copy)]
+struct Pair<'a> {
+    current: &'a CompiledProgram,
+    proposed: &'a CompiledProgram,
+    vi: usize,
+    vj: usize,
+}
+
+/// One subject judged under both versions: what the counts and the list of flips need.
+enum Judged<'a> {
+    /// Unreadable, or a script failed.
+    Unjudged,
+    Judged {
+        before: Verdict,
+        after: Verdict,
+        funders_before: Vec<&'a str>,
+        funders_after: Vec<&'a str>,
+        /// When the verdict or the funding changes: the explanations' funding and the
+        /// criteria that changed.
+        changed: Option<(Vec<String>, Vec<String>, Vec<CriterionChange>)>,
+    },
+}
+
+fn judge_one<'a>(p: Pair<'a>, subject: &Subject) -> Judged<'a> {
+    let Some(r) = &subject.referral else {
+        return Judged::Unjudged;
+    };
+    let (Ok(a), Ok(b)) = (p.current.judge(p.vi, r), p.proposed.judge(p.vj, r)) else {
+        return Judged::Unjudged;
+    };
+    let (funders_before, funders_after) = (a.funder_ids(p.current), b.funder_ids(p.proposed));
+    // Explained only when something changes: most referrals change nothing.
+    let changed = (a.verdict != b.verdict || funders_before != funders_after).then(|| {
+        let before = explain::explain(p.current, r, &a);
+        let after = explain::explain(p.proposed, r, &b);
+        let criteria = changed_criteria(&before, &after);
+        (before.funding, after.funding, criteria)
+    });
+    Judged::Judged {
+        before: a.verdict,
+        after: b.verdict,
+        funders_before,
+        funders_after,
+        changed,
+    }
+}
+
+/// A judged subject into the counts (and the flips, for those who see them).
+fn absorb(impact: &mut Impact, tally: &mut Tally, subject: &Subject, judged: Judged) {
+    let Judged::Judged {
+        before,
+        after,
+        funders_before,
+        funders_after,
+        changed,
+    } = judged
+    else {
+        impact.unjudged += 1;
+        return;
+    };
+    impact.referrals += 1;
+    impact.admitted_before += usize::from(admits(before));
+    impact.admitted_after += usize::from(admits(after));
+    tally.funders(&funders_before, &funders_after);
+    let Some((funding_before, funding_after, criteria)) = changed else {
+        return;
+    };
+    impact.changed += 1;
+    tally.change(before, after, &criteria);
+    if let Some(flips) = &mut impact.flips {
+        flips.push(Flip {
+            case: subject.case,
+            dossier: subject.dossier.clone(),
+            row: subject.row,
+            before,
+            after,
+            funding_before,
+            funding_after,
+            criteria,
+        });
+    }
+}
+
+/// The impact before any subject is judged: the versions, their diff, nothing counted.
+fn empty_impact(p: Pair, ctx: &Ctx) -> Impact {
+    let (current, proposed) = (p.current, p.proposed);
+    Impact {
         program: current.program.spec.id.clone(),
-        current_version: current.program.spec.versions[vi].id.clone(),
-        proposed_version: proposed.program.spec.versions[vj].id.clone(),
+        current_version: current.program.spec.versions[p.vi].id.clone(),
+        proposed_version: proposed.program.spec.versions[p.vj].id.clone(),
         referrals: 0,
         unjudged: 0,
         changed: 0,
@@ -257,58 +334,88 @@ pub fn judge_all(
         funding: Vec::new(),
         diff: traject_rollout::diff::diff(
             &current.program,
-            &current.program.spec.versions[vi],
+            &current.program.spec.versions[p.vi],
             &proposed.program,
-            &proposed.program.spec.versions[vj],
+            &proposed.program.spec.versions[p.vj],
         ),
         forecast: None,
         money: None,
-    };
-    let mut tally = Tally::default();
-    for subject in subjects {
-        let Some(r) = &subject.referral else {
-            impact.unjudged += 1;
-            continue;
-        };
-        let (Ok(a), Ok(b)) = (current.judge(vi, r), proposed.judge(vj, r)) else {
-            impact.unjudged += 1;
-            continue;
-        };
-        impact.referrals += 1;
-        impact.admitted_before += usize::from(admits(a.verdict));
-        impact.admitted_after += usize::from(admits(b.verdict));
-        let (funders_a, funders_b) = (a.funder_ids(current), b.funder_ids(proposed));
-        tally.funders(&funders_a, &funders_b);
-        if a.verdict == b.verdict && funders_a == funders_b {
-            continue;
-        }
-        // Explained only when something changes: most referrals change nothing.
-        let (before, after) = (
-            explain::explain(current, r, &a),
-            explain::explain(proposed, r, &b),
-        );
-        impact.changed += 1;
-        let changes = changed_criteria(&before, &after);
-        tally.change(a.verdict, b.verdict, &changes);
-        if let Some(flips) = &mut impact.flips {
-            flips.push(Flip {
-                case: subject.case,
-                dossier: subject.dossier.clone(),
-                row: subject.row,
-                before: a.verdict,
-                after: b.verdict,
-                funding_before: before.funding,
-                funding_after: after.funding,
-                criteria: changes,
-            });
-        }
     }
+}
+
+fn finish(mut impact: Impact, tally: Tally, p: Pair) -> Impact {
     tally.write_into(&mut impact);
     for f in &mut impact.funding {
-        f.label = super::impact_money::funder_label(proposed, &f.funder)
-            .or_else(|| super::impact_money::funder_label(current, &f.funder));
+        f.label = super::impact_money::funder_label(p.proposed, &f.funder)
+            .or_else(|| super::impact_money::funder_label(p.current, &f.funder));
     }
-    Ok(impact)
+    impact
+}
+
+impl Proposal<'_> {
+    fn pair(&self) -> Result<Pair<'_>, AppError> {
+        let (vi, vj) = self.versions()?;
+        Ok(Pair {
+            current: self.current,
+            proposed: self.proposed,
+            vi,
+            vj,
+        })
+    }
+}
+
+/// Judge every subject under both versions and count what changes, one at a time (a batch
+/// file is read as it goes). Everyone who may see figures may ask; who flips is listed only
+/// for those who may change programmes.
+pub fn judge_all(
+    proposal: &Proposal,
+    subjects: impl Iterator<Item = Subject>,
+    ctx: &Ctx,
+) -> Result<Impact, AppError> {
+    ctx.require(Need::Figures)?;
+    let p = proposal.pair()?;
+    let mut impact = empty_impact(p, ctx);
+    let mut tally = Tally::default();
+    for subject in subjects {
+        let judged = judge_one(p, &subject);
+        absorb(&mut impact, &mut tally, &subject, judged);
+    }
+    Ok(finish(impact, tally, p))
+}
+
+/// `f` of every item, on every core, in the items' order.
+fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|s| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("the work does not panic"))
+            .collect()
+    })
+}
+
+/// The referrals recorded in the store, read (and each parsed) on every core.
+fn stored_subjects(store: &Store, program: &str, ctx: &Ctx) -> Result<Vec<Subject>, AppError> {
+    let stored = store.referrals_of(program, ctx.org_reach())?;
+    Ok(on_every_core(&stored, Subject::stored))
+}
+
+/// The same for subjects already read, judged on every core (in the order given: the flips
+/// come out in it).
+fn judge_read(p: Pair, subjects: &[Subject], ctx: &Ctx) -> Impact {
+    let judged = on_every_core(subjects, |x| judge_one(p, x));
+    let mut impact = empty_impact(p, ctx);
+    let mut tally = Tally::default();
+    for (subject, j) in subjects.iter().zip(judged) {
+        absorb(&mut impact, &mut tally, subject, j);
+    }
+    finish(impact, tally, p)
 }
 
 /// The counts of an impact as the referrals go by.
@@ -384,19 +491,31 @@ pub fn in_store(
     ctx: &Ctx,
 ) -> Result<Impact, AppError> {
     ctx.require(Need::Figures)?;
-    let stored = store.referrals_of(&proposal.current.program.spec.id, ctx.org_reach())?;
-    let mut impact = judge_all(proposal, stored.into_iter().map(Subject::stored), ctx)?;
-    let (before, after) = (impact.admitted_before, impact.admitted_after);
-    if let Some((settings, max_wait_days)) = settings {
-        impact.forecast = Some(forecast_both(
-            proposal,
-            &impact,
-            store,
-            (before, after),
-            (settings, max_wait_days),
-            ctx,
-        )?);
-    }
+    let p = proposal.pair()?;
+    let stored = stored_subjects(store, &proposal.current.program.spec.id, ctx)?;
+    let Some((settings, max_wait_days)) = settings else {
+        return Ok(judge_read(p, &stored, ctx));
+    };
+    let from = FromStore {
+        store,
+        from: proposal.on,
+        history: None,
+        ctx,
+    };
+    // The cases the forecasts start from are read from the store (on this thread, which
+    // holds the connection) while the referrals are judged on the others.
+    let (mut impact, cases) = std::thread::scope(|s| {
+        let judging = s.spawn(|| judge_read(p, &stored, ctx));
+        let cases = forecast::cases_known(&proposal.current.program, from, proposal.on);
+        (judging.join().expect("judging does not panic"), cases)
+    });
+    let start = ((from, proposal.on), cases?);
+    impact.forecast = Some(forecast_both(
+        proposal,
+        &impact,
+        (&start.0, &start.1),
+        (settings, max_wait_days),
+    )?);
     Ok(impact)
 }
 
@@ -404,17 +523,10 @@ pub fn in_store(
 fn forecast_both(
     proposal: &Proposal,
     impact: &Impact,
-    store: &Store,
-    (before, after): (usize, usize),
+    (from, cases): (&(FromStore, NaiveDate), &[traject_sim::history::Timeline]),
     (settings, max_wait_days): (&Settings, f64),
-    ctx: &Ctx,
 ) -> Result<ForecastImpact, AppError> {
-    let from = FromStore {
-        store,
-        from: proposal.on,
-        history: None,
-        ctx,
-    };
+    let (before, after) = (impact.admitted_before, impact.admitted_after);
     let demand_factor = if before == 0 {
         1.0
     } else {
@@ -428,9 +540,8 @@ fn forecast_both(
             ..Scenario::default()
         },
     };
-    // Both forecasts start from the same cases: read once.
-    let cases = forecast::cases_known(&proposal.current.program, from, proposal.on)?;
-    let start = Some(((from, proposal.on), cases.as_slice()));
+    // Both forecasts start from the same cases, read once.
+    let start = Some((*from, cases));
     let current = forecast::forecast_from(
         &proposal.current.program,
         &ask(&impact.current_version, None),
