@@ -364,3 +364,75 @@ async fn a_coordinator_edits_weighs_and_saves_a_new_version_in_a_real_browser() 
     assert!(heading.ends_with(" 2024-05"), "{heading}");
     c.close().await.unwrap();
 }
+
+#[test]
+fn in_a_store_shared_by_organisations_a_saved_text_is_served_to_its_own_organisation_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let db = db.to_str().unwrap();
+    common::add_user_on(db, "coord-east", "coordinator", None, Some("east"));
+    common::add_user_on(db, "coord-west", "coordinator", None, Some("west"));
+    let served = common::serve_on(db, dir, &[]);
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/brussel.yaml"),
+    )
+    .unwrap();
+    let older = text.replace("kind: min_age, value: 18,", "kind: min_age, value: 30,");
+    let hashes = |cookie: &str| {
+        let (status, page, _) = call(
+            "GET",
+            &served.url("/programmes/brussel"),
+            Some(cookie),
+            None,
+        );
+        assert_eq!(status, 200, "{page}");
+        page.split("<code>")
+            .skip(1)
+            .filter_map(|rest| rest.split("</code>").next())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (east, west) = (served.login("coord-east"), served.login("coord-west"));
+    let before = hashes(&east);
+    assert_eq!(before, hashes(&west), "one programme for both at first");
+    let (_, page, _) = call(
+        "GET",
+        &served.url("/programmes/brussel/edit"),
+        Some(&east),
+        None,
+    );
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf_of(&page).as_str()),
+        ("file", "brussel.yaml"),
+        ("text", older.as_str()),
+    ])
+    .unwrap();
+    let (status, saved, _) = call(
+        "POST",
+        &served.url("/programmes/brussel/edit/save"),
+        Some(&east),
+        Some((FORM, &body)),
+    );
+    assert_eq!(status, 200, "{saved}");
+    assert!(saved.contains("role=\"status\""), "{saved}");
+    // East's coordinator is served East's text from now on; West keeps the common programme.
+    assert_ne!(hashes(&east), before, "east sees its own text");
+    assert_eq!(hashes(&west), before, "west does not");
+    let (_, west_text, _) = call(
+        "GET",
+        &served.url("/programmes/brussel/edit"),
+        Some(&west),
+        None,
+    );
+    assert!(
+        !west_text.contains("value: 30,"),
+        "west edits the common text"
+    );
+    let (_, east_text, _) = call(
+        "GET",
+        &served.url("/programmes/brussel/edit"),
+        Some(&east),
+        None,
+    );
+    assert!(east_text.contains("value: 30,"), "east edits its own");
+}

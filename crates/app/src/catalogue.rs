@@ -82,9 +82,15 @@ struct Entry {
     saved: Option<i64>,
 }
 
+/// An organisation's saved text: its number in the history, compiled.
+type OrgText = (i64, Arc<CompiledProgram>);
+
 pub struct Catalogue {
     dir: Option<PathBuf>,
     entries: RwLock<BTreeMap<String, Entry>>,
+    /// Programme texts saved for one organisation of a shared store, by (organisation,
+    /// programme): served to that organisation's users in place of the common programme.
+    by_org: RwLock<BTreeMap<(String, String), OrgText>>,
     /// The highest number of the store's programme history seen (see `follow`).
     history_mark: std::sync::atomic::AtomicI64,
 }
@@ -112,6 +118,7 @@ impl Catalogue {
         let catalogue = Catalogue {
             dir: dir.map(Path::to_path_buf),
             entries: RwLock::new(BTreeMap::new()),
+            by_org: RwLock::new(BTreeMap::new()),
             history_mark: std::sync::atomic::AtomicI64::new(0),
         };
         if dir.is_none() {
@@ -218,9 +225,9 @@ impl Catalogue {
     }
 
     /// Take in the programme texts saved in the store since the last look (one cheap query
-    /// when nothing was saved): the latest text of each programme, saved for a store of one
-    /// organisation, is served from then on. (Texts saved for one organisation of a shared
-    /// store stay in its history: this catalogue serves every organisation.)
+    /// when nothing was saved): the latest text of each programme is served from then on —
+    /// to everyone when it was saved for a store of one organisation, to that organisation's
+    /// users when it was saved for one organisation of a shared store (`served_to`).
     pub fn follow(&self, store: &traject_store::Store) {
         use std::sync::atomic::Ordering;
         let Ok(mark) = store.programme_history_mark() else {
@@ -232,7 +239,11 @@ impl Catalogue {
         let Ok(texts) = store.latest_programme_texts() else {
             return;
         };
-        for t in texts.into_iter().filter(|t| t.org.is_none()) {
+        for t in texts {
+            if let Some(org) = &t.org {
+                self.follow_org(org, &t);
+                continue;
+            }
             let compiled = program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
                 .and_then(rules::compile_loaded);
             match compiled {
@@ -259,6 +270,44 @@ impl Catalogue {
             }
         }
         self.history_mark.store(mark, Ordering::Relaxed);
+    }
+
+    /// A text saved for one organisation, compiled and served to its users.
+    fn follow_org(&self, org: &str, t: &traject_store::users::ProgrammeText) {
+        let key = (org.to_string(), t.program.clone());
+        let known = self
+            .by_org
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .map(|e| e.0);
+        if known == Some(t.seq) {
+            return;
+        }
+        match program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
+            .and_then(rules::compile_loaded)
+        {
+            Ok(c) => {
+                tracing::info!(program = %t.program, seq = t.seq, "an organisation's saved programme text in force for it");
+                self.by_org
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key, (t.seq, Arc::new(c)));
+            }
+            Err(_) => {
+                tracing::warn!(program = %t.program, seq = t.seq, "an organisation's saved programme text does not load here; the programme in force stays")
+            }
+        }
+    }
+
+    /// The programmes as one organisation's users see them (`None`: a store of one
+    /// organisation, or someone who acts for none): its own saved texts in place of the
+    /// common programmes.
+    pub fn served_to<'a>(&'a self, org: Option<&'a str>) -> ServedTo<'a> {
+        ServedTo {
+            catalogue: self,
+            org,
+        }
     }
 
     /// Every programme, with its problem if the file does not load now.
@@ -308,6 +357,63 @@ impl Programs for Catalogue {
 
     fn open(&self, arg: &str, _opts: &LoadOptions) -> Result<Arc<CompiledProgram>, LoadError> {
         self.get(arg).ok_or_else(|| self.unknown(arg))
+    }
+
+    fn for_case(&self, program_id: &str) -> Result<Arc<CompiledProgram>, LoadError> {
+        self.open(program_id, &LoadOptions::default())
+    }
+}
+
+/// The catalogue as one organisation's users see it.
+#[derive(Clone, Copy)]
+pub struct ServedTo<'a> {
+    catalogue: &'a Catalogue,
+    org: Option<&'a str>,
+}
+
+impl ServedTo<'_> {
+    fn own(&self, id: &str) -> Option<Arc<CompiledProgram>> {
+        let org = self.org?;
+        let by_org = self
+            .catalogue
+            .by_org
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        by_org
+            .get(&(org.to_string(), id.to_string()))
+            .map(|e| e.1.clone())
+    }
+
+    pub fn get(&self, id: &str) -> Option<Arc<CompiledProgram>> {
+        self.own(id).or_else(|| self.catalogue.get(id))
+    }
+
+    /// Every programme (the organisation's own text where it saved one).
+    pub fn list(&self) -> Vec<Listed> {
+        let mut listed = self.catalogue.list();
+        for l in &mut listed {
+            if let Some(own) = self.own(&l.id) {
+                l.compiled = Some(own);
+                l.problem = None;
+            }
+        }
+        listed
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        self.catalogue
+    }
+}
+
+impl Programs for ServedTo<'_> {
+    fn load(&self, arg: &str, _opts: &LoadOptions) -> Result<Program, LoadError> {
+        self.get(arg)
+            .map(|c| c.program.clone())
+            .ok_or_else(|| self.catalogue.unknown(arg))
+    }
+
+    fn open(&self, arg: &str, _opts: &LoadOptions) -> Result<Arc<CompiledProgram>, LoadError> {
+        self.get(arg).ok_or_else(|| self.catalogue.unknown(arg))
     }
 
     fn for_case(&self, program_id: &str) -> Result<Arc<CompiledProgram>, LoadError> {

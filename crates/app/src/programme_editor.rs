@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use super::catalogue::Catalogue;
+use super::catalogue::ServedTo;
 use super::error::HistoryError;
 use super::{AppError, Ctx, Need};
 use traject_model::diag::{Diagnostic, LoadError};
@@ -33,7 +33,7 @@ pub struct Editable {
 /// file, else the bundled model. Everyone who sees the programme may read it.
 pub fn editable(
     store: &Store,
-    catalogue: &Catalogue,
+    catalogue: ServedTo,
     id: &str,
     ctx: &Ctx,
 ) -> Result<Editable, AppError> {
@@ -45,7 +45,7 @@ pub fn editable(
             saved: Some(t.seq),
         });
     }
-    if let Some(path) = catalogue.file_of(id) {
+    if let Some(path) = catalogue.catalogue().file_of(id) {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             LoadError::from(traject_model::diag::Diagnostic::error(
                 path.display().to_string(),
@@ -64,7 +64,7 @@ pub fn editable(
             saved: None,
         });
     }
-    let (file, text) = bundled::program(id).ok_or_else(|| catalogue.unknown(id))?;
+    let (file, text) = bundled::program(id).ok_or_else(|| catalogue.catalogue().unknown(id))?;
     Ok(Editable {
         file: file.to_string(),
         text: text.to_string(),

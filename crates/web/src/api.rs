@@ -170,14 +170,18 @@ fn referral_request(
 /// A served programme by id (a located "did you mean" when there is none).
 pub fn served(
     server: &super::Server,
+    user: &traject_app::users::SessionUser,
     id: &str,
 ) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
-    server.catalogue.open(id, &Default::default()).map_err(|e| {
-        // The catalogue's only refusal: no programme with this id is served.
-        let mut f = Failure::from(traject_app::AppError::from(e));
-        f.status = StatusCode::NOT_FOUND;
-        f
-    })
+    server
+        .programmes(user)
+        .open(id, &Default::default())
+        .map_err(|e| {
+            // The catalogue's only refusal: no programme with this id is served.
+            let mut f = Failure::from(traject_app::AppError::from(e));
+            f.status = StatusCode::NOT_FOUND;
+            f
+        })
 }
 
 #[utoipa::path(post, path = "/api/check", tag = "referrals",
@@ -194,7 +198,7 @@ pub async fn check(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
             Need::Persons,
             move |server, user, _| {
                 let (req, r) = referral_request(&headers, &bytes)?;
-                let compiled = served(server, &req.program)?;
+                let compiled = served(server, user, &req.program)?;
                 let explanation = referrals::check(&compiled, &r, &user.ctx(server.today()))?;
                 let lang = req.lang.unwrap_or(compiled.program.spec.society_language);
                 let view = traject_render::explain::view(&compiled, &explanation, lang);
@@ -219,7 +223,7 @@ pub async fn create(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -
             Need::ChangeCases,
             move |server, user, store| {
                 let (req, r) = referral_request(&headers, &bytes)?;
-                let compiled = served(server, &req.program)?;
+                let compiled = served(server, user, &req.program)?;
                 let created = cases::new_case(store, &compiled, &r, &user.ctx(server.today()))?;
                 Ok((StatusCode::CREATED, created))
             },
@@ -274,7 +278,7 @@ pub fn act_on(
     let ctx = user.ctx(server.today());
     // Whether this person may act on cases at all, before anything about the action is said.
     ctx.require(Need::ChangeCases)?;
-    let programs: &dyn Programs = &server.catalogue;
+    let programs: &dyn Programs = &server.programmes(user);
     let missing = |what: &str| {
         Failure::worded(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -383,7 +387,7 @@ pub async fn export(
         as_allowed(&s, &headers, Need::Erase, move |server, user, store| {
             let x = cases::export(
                 store,
-                &server.catalogue,
+                &server.programmes(user),
                 case_id(&id)?,
                 &user.ctx(server.today()),
             )?;
@@ -489,7 +493,7 @@ pub async fn person_export(State(s): State<Shared>, headers: HeaderMap, bytes: B
                 let b = body::<PersonBody>(&headers, &bytes)?;
                 let x = cases::person_export(
                     store,
-                    &server.catalogue,
+                    &server.programmes(user),
                     b.dossier.trim(),
                     &user.ctx(server.today()),
                 )?;
@@ -536,8 +540,12 @@ pub async fn person_erase(State(s): State<Shared>, headers: HeaderMap, bytes: By
 pub async fn caseload(State(s): State<Shared>, headers: HeaderMap) -> Response {
     answer(
         as_user(&s, &headers, move |server, user, store| {
-            let programs =
-                cases::caseload(store, &server.catalogue, None, &user.ctx(server.today()))?;
+            let programs = cases::caseload(
+                store,
+                &server.programmes(user),
+                None,
+                &user.ctx(server.today()),
+            )?;
             Ok((StatusCode::OK, CaseloadAnswer { programs }))
         })
         .await,
@@ -614,7 +622,7 @@ pub async fn simulate(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes)
         Need::Figures,
         move |server, user, _| {
             let req = body::<SimulateRequest>(&headers, &bytes)?;
-            let compiled = served(server, &req.program)?;
+            let compiled = served(server, user, &req.program)?;
             let (ask, settings) = req.settings(server.limits);
             let report = forecast::what_if(
                 &compiled.program,

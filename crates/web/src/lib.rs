@@ -181,6 +181,15 @@ impl Server {
         })
     }
 
+    /// The programmes as this user sees them: their organisation's saved texts in place of
+    /// the common programmes (a store shared by several organisations).
+    fn programmes<'a>(
+        &'a self,
+        user: &'a traject_app::users::SessionUser,
+    ) -> traject_app::catalogue::ServedTo<'a> {
+        self.catalogue.served_to(user.org.as_deref())
+    }
+
     fn today(&self) -> NaiveDate {
         self.as_of.unwrap_or_else(|| self.clock.today())
     }

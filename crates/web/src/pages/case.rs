@@ -221,7 +221,7 @@ fn case_page(
     let view = cases::show(store, id, &ctx)?;
     let events = cases::history(store, id, &ctx)?;
     let compiled = server
-        .catalogue
+        .programmes(user)
         .for_case(&view.case.program)
         .map_err(traject_app::AppError::from)?;
     let lang = lang_of(user, Some(compiled.program.spec.society_language));
@@ -313,7 +313,7 @@ fn assess(
         .collect();
     let judgement = traject_cases::Judgement::Assessment;
     let ctx = user.ctx(server.today());
-    let programs: &dyn traject_app::Programs = &server.catalogue;
+    let programs: &dyn traject_app::Programs = &server.programmes(user);
     cases::rejudge(store, programs, id, judgement, &facts, None, &ctx)?;
     Ok(())
 }

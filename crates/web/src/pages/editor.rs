@@ -214,7 +214,7 @@ fn editor_page(shown: &Shown, server: &Server, user: &SessionUser, lang: Lang) -
             "Modifier le programme",
             "Edit the programme"
         ),
-        programme_name(server, id, lang)
+        programme_name(server, user, id, lang)
     );
     layout(lang, Some(user), &title, body)
 }
@@ -249,8 +249,8 @@ fn shown_for(
 }
 
 /// The programme's name in the reader's language (its id when it does not load).
-fn programme_name(server: &Server, id: &str, lang: Lang) -> String {
-    server.catalogue.get(id).map_or_else(
+fn programme_name(server: &Server, user: &SessionUser, id: &str, lang: Lang) -> String {
+    server.programmes(user).get(id).map_or_else(
         || id.to_string(),
         |c| {
             let spec = &c.program.spec;
@@ -261,7 +261,7 @@ fn programme_name(server: &Server, id: &str, lang: Lang) -> String {
 
 fn reader_lang(server: &Server, user: &SessionUser, id: &str) -> Lang {
     let society = server
-        .catalogue
+        .programmes(user)
         .get(id)
         .map(|c| c.program.spec.society_language);
     lang_of(user, society)
@@ -279,8 +279,8 @@ pub async fn editor(
 ) -> Response {
     let path = format!("/programmes/{id}/edit");
     let done = as_user(&s, &headers, move |server, user, store| {
-        crate::api::served(server, &id)?;
-        let e = editor::editable(store, &server.catalogue, &id, &user.ctx(server.today()))?;
+        crate::api::served(server, user, &id)?;
+        let e = editor::editable(store, server.programmes(user), &id, &user.ctx(server.today()))?;
         let mut shown = shown_for(server, user, &id, e.file, e.text)?;
         if e.saved.is_none() {
             shown.notice = Some(html! { p.notice { (t(reader_lang(server, user, &id),
@@ -337,7 +337,7 @@ fn impact_of(
             html! { p.problem { (t(lang, "De impact volgt zodra de tekst zonder problemen laadt.", "L'impact suit dès que le texte se charge sans problème.", "The impact follows once the text loads without problems.")) } },
         );
     };
-    let current = crate::api::served(server, id)?;
+    let current = crate::api::served(server, user, id)?;
     let proposal = impact::Proposal {
         current: &current,
         proposed,
@@ -475,7 +475,7 @@ pub async fn editor_action(
         if matches!(action.as_str(), "version" | "declare" | "save") {
             user.ctx(server.today()).require(Need::EditProgrammes)?;
         }
-        crate::api::served(server, &id)?;
+        crate::api::served(server, user, &id)?;
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable_form())?;
         checked_form(user, &pairs)?;
@@ -555,7 +555,7 @@ pub async fn history(
         let title = format!(
             "{} — {}",
             t(lang, "Geschiedenis", "Historique", "History"),
-            programme_name(server, &id, lang)
+            programme_name(server, user, &id, lang)
         );
         Ok(html_page(StatusCode::OK, layout(lang, Some(user), &title, body)))
     })

@@ -82,7 +82,7 @@ fn board_section(
     let name = program.spec.name.get(lang, program.spec.society_language);
     let today = server.today();
     let ctx = user.ctx(server.today());
-    let row = cases::caseload(store, &server.catalogue, Some(id), &ctx)?.pop();
+    let row = cases::caseload(store, &server.programmes(user), Some(id), &ctx)?.pop();
     let persons = user.role.may(Need::Persons);
     // A page of the same size however many cases the store holds: the first of each list,
     // the rest counted.
@@ -151,7 +151,7 @@ pub async fn board(
     page(&s, &headers, move |server, user, store| {
         let lang = lang_of(user, None);
         let mut sections = Vec::new();
-        for listed in server.catalogue.list() {
+        for listed in server.programmes(user).list() {
             let Some(compiled) = &listed.compiled else {
                 continue;
             };
@@ -192,7 +192,7 @@ pub async fn whatif(
             .require(traject_app::Need::Figures)?;
         let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
-        let compiled = crate::api::served(server, &id)?;
+        let compiled = crate::api::served(server, user, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let req = SimulateRequest { program: id.clone(), version: None, fte: q.fte, demand_factor: q.demand, months: q.months, runs: Some(200), seed: Some(1) };
         let (ask, settings) = req.settings(server.limits);
@@ -256,7 +256,7 @@ pub async fn programmes(State(s): State<Shared>, headers: HeaderMap) -> Response
         let lang = lang_of(user, None);
         server.catalogue.refresh();
         let body = html! {
-            ul.programmes { @for l in server.catalogue.list() { li {
+            ul.programmes { @for l in server.programmes(user).list() { li {
                 a href=(format!("/programmes/{}", l.id)) { (l.compiled.as_ref().map_or_else(|| l.id.clone(), |c| c.program.spec.name.get(lang, c.program.spec.society_language).to_string())) }
                 @if let Some(c) = &l.compiled { " — " (c.program.spec.versions.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")) }
                 @if let Some(p) = &l.problem { div.problem { p { (t(lang, "Het bestand laadt niet; de laatste goede versie blijft gelden:", "Le fichier ne se charge pas ; la dernière version valide reste en vigueur :", "The file does not load; the last good version stays in force:")) } pre { (traject_i18n::diagnostics::render_load(p, lang)) } } }
@@ -281,15 +281,15 @@ pub async fn programme(
 ) -> Response {
     page(&s, &headers, move |server, user, _| {
         server.catalogue.refresh();
-        let compiled = crate::api::served(server, &id)?;
+        let compiled = crate::api::served(server, user, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
-        let (shown, _) = progs::show(&server.catalogue, &id, None, &Default::default())?;
+        let (shown, _) = progs::show(&server.programmes(user), &id, None, &Default::default())?;
         let summary = traject_render::summary::render(&shown, None, lang);
-        let problem = server.catalogue.list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
+        let problem = server.programmes(user).list().into_iter().find(|l| l.id == id).and_then(|l| l.problem);
         let versions = &compiled.program.spec.versions;
         let coordinator = user.ctx(server.today()).require(traject_app::Need::EditProgrammes).is_ok();
         let diff = match (&q.a, &q.b) {
-            (Some(a), Some(b)) => Some(progs::diff(&server.catalogue, &format!("{id}@{a}"), &format!("{id}@{b}"))?),
+            (Some(a), Some(b)) => Some(progs::diff(&server.programmes(user), &format!("{id}@{a}"), &format!("{id}@{b}"))?),
             _ => None,
         };
         let body = html! {
@@ -358,7 +358,7 @@ fn report_table(
                 materials_cents: None,
             };
             let r = reports::funding(
-                &server.catalogue,
+                &server.programmes(user),
                 Some(store),
                 &ask,
                 &Default::default(),
@@ -399,7 +399,7 @@ pub async fn reports(
         let ids: Vec<String> = super::served_ids(server);
         let id = q.program.clone().or_else(|| ids.first().cloned()).unwrap_or_default();
         let lang = lang_of(user, None);
-        let compiled = traject_app::Programs::for_case(&server.catalogue, &id).map_err(traject_app::AppError::from)?;
+        let compiled = traject_app::Programs::for_case(&server.programmes(user), &id).map_err(traject_app::AppError::from)?;
         let program = &compiled.program;
         // Without a period asked for: the last twelve months — or, for a programme whose last
         // version has ended before them, the last twelve months it was in force.
@@ -485,7 +485,7 @@ pub async fn report_file(
         let (kind, ext) = file.rsplit_once('.').unwrap_or((file.as_str(), ""));
         // Every part of the download's name is one the server knows: the programme's id as
         // served (an unknown one is no report of ours), the report's kind and extension.
-        let compiled = crate::api::served(server, q.program.as_deref().unwrap_or_default())?;
+        let compiled = crate::api::served(server, user, q.program.as_deref().unwrap_or_default())?;
         let program = compiled.program.spec.id.clone();
         let (kind, ext) = match (kind, ext) {
             ("activity" | "funding", "csv" | "xlsx") => (

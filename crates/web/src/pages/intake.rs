@@ -171,13 +171,14 @@ fn judge(
 
 fn programme(
     server: &crate::Server,
+    user: &traject_app::users::SessionUser,
     id: Option<&str>,
 ) -> Result<std::sync::Arc<CompiledProgram>, Failure> {
     let id = match id {
         Some(id) => id.to_string(),
         None => served_ids(server).into_iter().next().unwrap_or_default(),
     };
-    crate::api::served(server, &id)
+    crate::api::served(server, user, &id)
 }
 
 pub async fn intake(
@@ -188,7 +189,7 @@ pub async fn intake(
     page(&s, &headers, move |server, user, _| {
         user.ctx(server.today())
             .require(traject_app::Need::Persons)?;
-        let compiled = programme(server, q.program.as_deref())?;
+        let compiled = programme(server, user, q.program.as_deref())?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         Ok((
             StatusCode::OK,
@@ -213,7 +214,7 @@ pub async fn intake_submit(
             if field(&pairs, "intent") != Some("create") {
                 return Ok(None);
             }
-            let compiled = programme(server, field(&pairs, "program"))?;
+            let compiled = programme(server, user, field(&pairs, "program"))?;
             let r = referrals::from_form(&pairs)
                 .map_err(|d| Failure::from(traject_app::AppError::from(d)));
             let made = r.and_then(|r| {
@@ -238,7 +239,7 @@ pub async fn intake_submit(
         Err(f) => return super::failure_response("/intake", &headers, f),
     };
     page(&s, &headers, move |server, user, _| {
-        let compiled = programme(server, field(&pairs, "program"))?;
+        let compiled = programme(server, user, field(&pairs, "program"))?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let status = refusal.as_ref().map_or(StatusCode::OK, |f| f.status);
         let result = Some(match refusal {
@@ -263,7 +264,7 @@ pub async fn intake_verdict(
         checked_form(user, &pairs)?;
         user.ctx(server.today())
             .require(traject_app::Need::Persons)?;
-        let compiled = programme(server, field(&pairs, "program"))?;
+        let compiled = programme(server, user, field(&pairs, "program"))?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         Ok(match judge(server, user, &compiled, &pairs) {
             Ok(e) => verdict(&compiled, &e, lang),

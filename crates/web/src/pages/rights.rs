@@ -273,7 +273,12 @@ pub async fn case_export(
         bytes,
         move |server, user, store, pairs| {
             let id = crate::api::case_id(&id)?;
-            let x = cases::export(store, &server.catalogue, id, &user.ctx(server.today()))?;
+            let x = cases::export(
+                store,
+                &server.programmes(user),
+                id,
+                &user.ctx(server.today()),
+            )?;
             Ok(export_answer(user, &[x], None, pairs))
         },
     )
@@ -312,8 +317,12 @@ pub async fn person_export(State(s): State<Shared>, headers: HeaderMap, bytes: B
         bytes,
         move |server, user, store, pairs| {
             let dossier = required(pairs, "dossier")?;
-            let person =
-                cases::person_export(store, &server.catalogue, dossier, &user.ctx(server.today()))?;
+            let person = cases::person_export(
+                store,
+                &server.programmes(user),
+                dossier,
+                &user.ctx(server.today()),
+            )?;
             Ok(export_answer(
                 user,
                 &person.cases,
@@ -352,7 +361,7 @@ pub async fn record(
 ) -> Response {
     page(&s, &headers, move |server, user, _| {
         user.ctx(server.today()).require(Need::EditProgrammes)?;
-        let compiled = crate::api::served(server, &id)?;
+        let compiled = crate::api::served(server, user, &id)?;
         let lang = lang_of(user, Some(compiled.program.spec.society_language));
         let r = traject_render::processing::record(&compiled, lang);
         let mark = traject_render::processing::to_confirm_words(lang);
