@@ -609,6 +609,21 @@ fn cmd_backtest(args: BacktestArgs) -> Verb {
     Ok(Done::Success)
 }
 
+/// With `--cost-per-fte-month`, the funding report's difference over the forecast's months.
+fn money_of(
+    args: &ImpactArgs,
+    proposal: &traject_app::impact::Proposal,
+    db: &traject_store::Store,
+    ctx: &traject_app::Ctx,
+) -> Result<Option<traject_app::impact_money::FundingDifference>, AppError> {
+    let Some(cost) = &args.cost_per_fte_month else {
+        return Ok(None);
+    };
+    let cents = traject_report::parse_euros("--cost-per-fte-month", cost)?;
+    let months = u32::try_from(args.months).unwrap_or(u32::MAX);
+    traject_app::impact_money::funding_difference(proposal, db, months, cents, ctx)
+}
+
 fn cmd_impact(args: ImpactArgs) -> Verb {
     let programs = FilePrograms::here();
     let opts = LoadOptions::default();
@@ -659,14 +674,7 @@ fn cmd_impact(args: ImpactArgs) -> Verb {
             let (db, ctx) = cases::open_as(&store_args)?;
             let forecast = (!args.no_forecast).then_some((&settings, args.max_wait_days));
             let mut impact = traject_app::impact::in_store(&proposal, &db, forecast, &ctx)?;
-            if let Some(cost) = &args.cost_per_fte_month {
-                let cents = traject_report::parse_euros("--cost-per-fte-month", cost)
-                    .map_err(AppError::from)?;
-                let months = u32::try_from(args.months).unwrap_or(u32::MAX);
-                impact.money = traject_app::impact_money::funding_difference(
-                    &proposal, &db, months, cents, &ctx,
-                )?;
-            }
+            impact.money = money_of(&args, &proposal, &db, &ctx)?;
             impact
         }
     };

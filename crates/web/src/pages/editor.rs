@@ -372,6 +372,43 @@ fn impact_of(
     })
 }
 
+/// The programme text the form sent, and the file name it is located in.
+fn sent_text(pairs: &[(String, String)]) -> (String, String) {
+    let file = field(pairs, "file").unwrap_or("programme.yaml").to_string();
+    let text = pairs
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.replace("\r\n", "\n"))
+        .unwrap_or_default();
+    (file, text)
+}
+
+/// The text with the change entries the form declares for the first version that lacks some.
+fn declared(
+    shown: &Shown,
+    pairs: &[(String, String)],
+    ctx: &traject_app::Ctx,
+) -> Result<String, Failure> {
+    let undeclared = &shown.checked.undeclared;
+    let version = undeclared
+        .first()
+        .map(|u| u.version.clone())
+        .unwrap_or_default();
+    let of_version: Vec<Undeclared> = undeclared
+        .iter()
+        .filter(|u| u.version == version)
+        .cloned()
+        .collect();
+    let entries = entries(pairs, &of_version)?;
+    Ok(editor::declare(
+        &shown.file,
+        &shown.text,
+        &version,
+        &entries,
+        ctx,
+    )?)
+}
+
 /// What one action of the form does to the page.
 fn act(
     server: &Server,
@@ -383,12 +420,7 @@ fn act(
 ) -> Result<(StatusCode, Shown), Failure> {
     let ctx = user.ctx(server.today());
     let lang = reader_lang(server, user, id);
-    let file = field(pairs, "file").unwrap_or("programme.yaml").to_string();
-    let text = pairs
-        .iter()
-        .find(|(k, _)| k == "text")
-        .map(|(_, v)| v.replace("\r\n", "\n"))
-        .unwrap_or_default();
+    let (file, text) = sent_text(pairs);
     let mut shown = shown_for(server, user, id, file.clone(), text.clone())?;
     if let Some(n) = field(pairs, "new_id") {
         shown.new_id = n.to_string();
@@ -419,28 +451,7 @@ fn act(
             shown.valid_from,
             &ctx,
         )?),
-        "declare" => {
-            let version = shown
-                .checked
-                .undeclared
-                .first()
-                .map(|u| u.version.clone())
-                .unwrap_or_default();
-            let undeclared: Vec<Undeclared> = shown
-                .checked
-                .undeclared
-                .iter()
-                .filter(|u| u.version == version)
-                .cloned()
-                .collect();
-            Some(editor::declare(
-                &file,
-                &text,
-                &version,
-                &entries(pairs, &undeclared)?,
-                &ctx,
-            )?)
-        }
+        "declare" => Some(declared(&shown, pairs, &ctx)?),
         "save" => {
             let saved = programme_history::save(store, &file, &text, &ctx)?;
             server.catalogue.follow(store);
@@ -488,14 +499,7 @@ pub async fn editor_action(
                     && f.status != StatusCode::NOT_FOUND =>
             {
                 // The refusal on the page, the text as it was sent.
-                let file = field(&pairs, "file")
-                    .unwrap_or("programme.yaml")
-                    .to_string();
-                let text = pairs
-                    .iter()
-                    .find(|(k, _)| k == "text")
-                    .map(|(_, v)| v.replace("\r\n", "\n"))
-                    .unwrap_or_default();
+                let (file, text) = sent_text(&pairs);
                 let mut shown = shown_for(server, user, &id, file, text)?;
                 shown.notice = Some(super::problem(&f, lang));
                 Ok(html_page(f.status, editor_page(&shown, server, user, lang)))
@@ -519,13 +523,8 @@ pub async fn editor_check(
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable_form())?;
         checked_form(user, &pairs)?;
-        let file = field(&pairs, "file").unwrap_or("programme.yaml");
-        let text = pairs
-            .iter()
-            .find(|(k, _)| k == "text")
-            .map(|(_, v)| v.replace("\r\n", "\n"))
-            .unwrap_or_default();
-        let checked = editor::check(file, &text, &user.ctx(server.today()))?;
+        let (file, text) = sent_text(&pairs);
+        let checked = editor::check(&file, &text, &user.ctx(server.today()))?;
         Ok(
             Html(check_section(&checked, reader_lang(server, user, &id)).into_string())
                 .into_response(),
