@@ -383,33 +383,16 @@ pub fn judge_all(
     Ok(finish(impact, tally, p))
 }
 
-/// `f` of every item, on every core, in the items' order.
-fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|s| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("the work does not panic"))
-            .collect()
-    })
-}
-
 /// The referrals recorded in the store, read (and each parsed) on every core.
 fn stored_subjects(store: &Store, program: &str, ctx: &Ctx) -> Result<Vec<Subject>, AppError> {
     let stored = store.referrals_of(program, ctx.org_reach())?;
-    Ok(on_every_core(&stored, Subject::stored))
+    Ok(super::parallel::on_every_core(&stored, Subject::stored))
 }
 
 /// The same for subjects already read, judged on every core (in the order given: the flips
 /// come out in it).
 fn judge_read(p: Pair, subjects: &[Subject], ctx: &Ctx) -> Impact {
-    let judged = on_every_core(subjects, |x| judge_one(p, x));
+    let judged = super::parallel::on_every_core(subjects, |x| judge_one(p, x));
     let mut impact = empty_impact(p, ctx);
     let mut tally = Tally::default();
     for (subject, j) in subjects.iter().zip(judged) {

@@ -14,6 +14,7 @@ pub mod forecast;
 pub mod impact;
 pub mod impact_money;
 pub mod limits;
+pub mod parallel;
 pub mod programme_editor;
 pub mod programme_history;
 pub mod programmes;

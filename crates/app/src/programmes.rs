@@ -8,7 +8,7 @@ use super::{files, AppError, Ctx, Need, Programs};
 use traject_model::diag::{Diagnostic, Pos};
 use traject_model::problem::FileProblem;
 use traject_model::program::Program;
-use traject_model::program::{bundled, load_bytes, load_path, LoadError, LoadOptions};
+use traject_model::program::{bundled, read_programme, LoadError, LoadOptions, Parsed};
 use traject_model::text::Lang;
 use traject_rollout::{self as rollout, diff::Diff, NewProgramme};
 use traject_rules::{compile_loaded, CompiledProgram};
@@ -29,15 +29,15 @@ pub struct Validation {
 pub fn validate(paths: &[PathBuf]) -> Validation {
     let opts = LoadOptions::default();
     let (files, missing) = if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
-        let checked: Vec<FileResult> = bundled::PROGRAMS
-            .iter()
-            .map(|(file, text)| validate_bytes(file, text.as_bytes(), &opts))
-            .collect();
+        // Each file on a core of its own (results in the files' order).
+        let checked = super::parallel::on_every_core(bundled::PROGRAMS, |(file, text)| {
+            validate_bytes(file, text.as_bytes(), &opts)
+        });
         (checked, vec![])
     } else {
         let paths = or_programs_dir(paths);
         let (found, missing) = collect(&paths);
-        let checked = found.iter().map(|f| validate_file(f, &opts)).collect();
+        let checked = super::parallel::on_every_core(&found, |f| validate_file(f, &opts));
         (checked, missing)
     };
     Validation {
@@ -201,8 +201,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
     let file = traject_model::program::load::display_path(path);
-    let load = |o: &LoadOptions| load_path(path, o).and_then(compile_loaded);
-    match under_every_choice(load, opts) {
+    let checked = read_programme(path)
+        .and_then(|(display, bytes)| checked_bytes_with(&display, &bytes, opts));
+    match checked {
         Ok(p) => ok_result(file, &p),
         Err(e) => failed_result(file, e),
     }
@@ -211,14 +212,24 @@ pub fn validate_file(path: &Path, opts: &LoadOptions) -> FileResult {
 /// A programme given as bytes, compiled and checked under every option choice, or every
 /// problem found (each at its place).
 pub fn checked_bytes(file: &str, bytes: &[u8]) -> Result<CompiledProgram, LoadError> {
-    let load = |o: &LoadOptions| load_bytes(file, bytes, o).and_then(compile_loaded);
-    under_every_choice(load, &LoadOptions::default())
+    checked_bytes_with(file, bytes, &LoadOptions::default())
+}
+
+/// The same with choices given (then only those are loaded). The file is parsed once; each
+/// choice loads from the parsed tree.
+fn checked_bytes_with(
+    file: &str,
+    bytes: &[u8],
+    opts: &LoadOptions,
+) -> Result<CompiledProgram, LoadError> {
+    let parsed = Parsed::from_bytes(file, bytes)?;
+    let load = |o: &LoadOptions| parsed.load(o).and_then(compile_loaded);
+    under_every_choice(load, opts)
 }
 
 /// Check a programme given as bytes (e.g. a bundled one), named `file` in messages.
 pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResult {
-    let load = |o: &LoadOptions| load_bytes(file, bytes, o).and_then(compile_loaded);
-    match under_every_choice(load, opts) {
+    match checked_bytes_with(file, bytes, opts) {
         Ok(p) => ok_result(file.to_string(), &p),
         Err(e) => failed_result(file.to_string(), e),
     }
@@ -229,31 +240,36 @@ pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResul
 /// rules, references and declared version changes). Problems found only under a choice say
 /// which one.
 fn under_every_choice(
-    load: impl Fn(&LoadOptions) -> Result<CompiledProgram, LoadError>,
+    load: impl Fn(&LoadOptions) -> Result<CompiledProgram, LoadError> + Sync,
     opts: &LoadOptions,
 ) -> Result<CompiledProgram, LoadError> {
     let compiled = load(opts)?;
     if !opts.choices.is_empty() {
         return Ok(compiled);
     }
-    let mut problems: Option<LoadError> = None;
+    let mut alternatives: Vec<(&str, &str, LoadOptions)> = Vec::new();
     for option in &compiled.program.spec.options {
         for choice in option.choices.iter().filter(|c| c.id != option.default) {
             let mut alt = opts.clone();
             alt.choices.insert(option.id.clone(), choice.id.clone());
-            if let Err(e) = load(&alt) {
-                let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
-                for d in e.diagnostics {
-                    let d = d.under(&option.id, &choice.id);
-                    if !found.diagnostics.contains(&d) {
-                        found.diagnostics.push(d);
-                    }
-                }
-                for (f, t) in e.sources {
-                    if !found.sources.iter().any(|(g, _)| *g == f) {
-                        found.sources.push((f, t));
-                    }
-                }
+            alternatives.push((&option.id, &choice.id, alt));
+        }
+    }
+    // Each choice loads on its own from the parsed file: on every core.
+    let loaded = super::parallel::on_every_core(&alternatives, |(_, _, alt)| load(alt).err());
+    let mut problems: Option<LoadError> = None;
+    for ((option, choice, _), failed) in alternatives.iter().zip(loaded) {
+        let Some(e) = failed else { continue };
+        let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
+        for d in e.diagnostics {
+            let d = d.under(option, choice);
+            if !found.diagnostics.contains(&d) {
+                found.diagnostics.push(d);
+            }
+        }
+        for (f, t) in e.sources {
+            if !found.sources.iter().any(|(g, _)| *g == f) {
+                found.sources.push((f, t));
             }
         }
     }

@@ -186,16 +186,7 @@ pub struct LoadOptions {
 
 /// Load a programme from a file on disk.
 pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> {
-    let display = display_path(path);
-    let bytes = std::fs::read(path).map_err(|e| {
-        LoadError::from(Diagnostic::error(
-            &display,
-            Pos::new(1, 1),
-            FileProblem::CannotReadProgramme {
-                reason: e.to_string(),
-            },
-        ))
-    })?;
+    let (display, bytes) = read_programme(path)?;
     load_bytes(&display, &bytes, opts)
 }
 
@@ -208,8 +199,58 @@ pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Pro
     Ok(program)
 }
 
-/// Load a programme from text.
-pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, Vec<Diagnostic>> {
+/// A programme file read, parsed and checked against the schema — what does not depend on
+/// the option choices — so that loading it under every choice parses it once.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    file: String,
+    text: String,
+    /// The document with each mapping's pointer recorded (`_ptr`).
+    value: Value,
+    index: SpanIndex,
+}
+
+impl Parsed {
+    /// Read and check `bytes`, named `display` in messages.
+    pub fn from_bytes(display: &str, bytes: &[u8]) -> Result<Parsed, LoadError> {
+        let text = yaml::check_text(display, bytes).map_err(|d| LoadError::new(vec![d]))?;
+        let (value, index) =
+            parse_str(display, text).map_err(|d| LoadError::new(d).with_source(display, text))?;
+        Ok(Parsed {
+            file: display.to_string(),
+            text: text.to_string(),
+            value,
+            index,
+        })
+    }
+
+    /// The programme under `opts`' choices.
+    pub fn load(&self, opts: &LoadOptions) -> Result<Program, LoadError> {
+        let (file, text) = (self.file.as_str(), self.text.as_str());
+        let mut program = load_parsed(file, self.value.clone(), self.index.clone(), opts)
+            .map_err(|d| LoadError::new(d).with_source(file, text))?;
+        program.text = self.text.clone();
+        Ok(program)
+    }
+}
+
+/// Read a programme file's bytes (a located problem when it cannot be read).
+pub fn read_programme(path: &Path) -> Result<(String, Vec<u8>), LoadError> {
+    let display = display_path(path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        LoadError::from(Diagnostic::error(
+            &display,
+            Pos::new(1, 1),
+            FileProblem::CannotReadProgramme {
+                reason: e.to_string(),
+            },
+        ))
+    })?;
+    Ok((display, bytes))
+}
+
+/// Parse and check against the schema; every mapping gets its pointer.
+fn parse_str(file: &str, text: &str) -> Result<(Value, SpanIndex), Vec<Diagnostic>> {
     let doc = yaml::parse(file, text).map_err(|d| vec![d])?;
     let schema_errors = check_program(file, &doc.value, &doc.index);
     if !schema_errors.is_empty() {
@@ -217,28 +258,40 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
     }
     let mut value = doc.value;
     inject_pointers(&mut value, "");
+    Ok((value, doc.index))
+}
 
-    let (options, known, mut errors) = select_options(file, &value, &doc.index, opts);
+/// Load a programme from text.
+pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, Vec<Diagnostic>> {
+    let (value, index) = parse_str(file, text)?;
+    load_parsed(file, value, index, opts)
+}
+
+/// The option-dependent part of loading: choices, inheritance, declared changes, hashes, the
+/// typed model and its checks.
+fn load_parsed(
+    file: &str,
+    mut value: Value,
+    index: SpanIndex,
+    opts: &LoadOptions,
+) -> Result<Program, Vec<Diagnostic>> {
+    let (options, known, mut errors) = select_options(file, &value, &index, opts);
     if errors.is_empty() {
         let choices = Choices {
             chosen: &options,
             known: &known,
         };
-        filter_options(file, &mut value, "", &choices, &doc.index, &mut errors);
+        filter_options(file, &mut value, "", &choices, &index, &mut errors);
     }
     if errors.is_empty() {
-        resolve_inheritance(file, &mut value, &doc.index, &mut errors);
+        resolve_inheritance(file, &mut value, &index, &mut errors);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let society = value["society_language"].as_str().unwrap_or_default();
-    let change_problems = changes::check(
-        file,
-        society,
-        &changes::resolved_versions(&value),
-        &doc.index,
-    );
+    let change_problems =
+        changes::check(file, society, &changes::resolved_versions(&value), &index);
     let scripts = pin_scripts(file, &value, opts);
     let hashes: Vec<String> = value["versions"]
         .as_array()
@@ -247,7 +300,7 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
 
     let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
         let ptr = path_to_pointer(&e.path().to_string());
-        let place = doc.index.locate(&ptr);
+        let place = index.locate(&ptr);
         vec![Diagnostic::error(
             file,
             place.value,
@@ -262,7 +315,7 @@ pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, V
     let program = Program {
         spec,
         file: file.to_string(),
-        index: doc.index,
+        index,
         options,
         text: String::new(),
         scripts,
