@@ -14,37 +14,16 @@ use std::time::{Duration, Instant};
 use traject_app::impact::{self, Proposal};
 use traject_cases::{self as lifecycle, CaseStore, Ctx};
 use traject_model::program::{load_bytes, LoadOptions};
-use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_model::referral::Referral;
 use traject_store::Store;
 
 const CASES: usize = 100_000;
 
+#[path = "support/stored_referrals.rs"]
+mod stored_referrals;
+
 fn referral(i: usize) -> Referral {
-    let mut r = Referral::default();
-    let mut set = |f: &str, v: &str| {
-        let ty = FIELDS
-            .iter()
-            .find(|(n, _)| *n == f)
-            .map(|(_, t)| *t)
-            .unwrap_or(FieldType::Text);
-        r.set_text(f, ty, v).unwrap();
-    };
-    set("id", &format!("r{i:06}"));
-    set(
-        "referral_date",
-        // Eight years of referrals (the programme's versions from 2016 on).
-        &format!("{}-{:02}-{:02}", 2016 + i % 8, 1 + i % 12, 1 + i % 28),
-    );
-    set("birth_date", &format!("{}-05-01", 1960 + i % 40));
-    set("nationality", ["SY", "AF", "ER", "IQ"][i % 4]);
-    set("residence_status", "recognised_refugee");
-    set("residence_ocmw", "antwerpen");
-    set("income_support", "leefloon");
-    set("in_art60", "false");
-    set("civic_orientation_completed", "true");
-    set("motivated", "true");
-    set("help_request_fits", "true");
-    r
+    stored_referrals::referral(i, 2016, 8)
 }
 
 fn compiled(name: &str, text: &str) -> traject_rules::CompiledProgram {

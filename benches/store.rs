@@ -15,33 +15,14 @@ use traject_cases::event::{self, Event};
 use traject_cases::{self as lifecycle, CaseStore, Ctx};
 
 use traject_model::program::{load_bytes, LoadOptions};
-use traject_model::referral::{FieldType, Referral, FIELDS};
+use traject_model::referral::Referral;
 use traject_store::{test_support, Store, Table};
 
+#[path = "support/stored_referrals.rs"]
+mod stored_referrals;
+
 fn referral(i: usize) -> Referral {
-    let mut r = Referral::default();
-    let mut set = |f: &str, v: &str| {
-        let ty = FIELDS
-            .iter()
-            .find(|(n, _)| *n == f)
-            .map(|(_, t)| *t)
-            .unwrap_or(FieldType::Text);
-        r.set_text(f, ty, v).unwrap();
-    };
-    set("id", &format!("r{i:06}"));
-    set(
-        "referral_date",
-        &format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
-    );
-    set("birth_date", &format!("{}-05-01", 1960 + i % 40));
-    set("nationality", ["SY", "AF", "ER", "IQ"][i % 4]);
-    set("residence_ocmw", "antwerpen");
-    set("income_support", "leefloon");
-    set("in_art60", "false");
-    set("civic_orientation_completed", "true");
-    set("motivated", "true");
-    set("help_request_fits", "true");
-    r
+    stored_referrals::referral(i, 2023, 1)
 }
 
 fn median(n: usize, mut f: impl FnMut()) -> Duration {

@@ -10,29 +10,9 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-/// The tests' Python with `pyotp` importable; `None` (skipped) when there is none — never
-/// under CI.
+/// The tests' Python with `pyotp` importable.
 fn python_with_pyotp(test: &str) -> Option<PathBuf> {
-    let venv = std::env::var_os("TRAJECT_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv"));
-    let python = venv.join("bin/python");
-    let importable = std::process::Command::new(&python)
-        .args(["-c", "import pyotp"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if importable {
-        return Some(python);
-    }
-    let why = format!(
-        "pyotp is not importable with {}: run .ci/run, or `{0} -m pip install pyotp`",
-        python.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("CI: {why}");
-    }
-    common::skipped(test, &why);
-    None
+    common::python_with(test, "pyotp")
 }
 
 /// pyotp's codes for `secret`: the current step's, and the steps either side.

@@ -7,7 +7,7 @@
 //! a symmetric algorithm — are refused against the provider's real discovery document and
 //! published keys, next to a well-made token that is accepted (so the refusals mean something).
 
-use crate::browser::{browser, click, fill, free_port, screenshot, text_of, until};
+use crate::browser::{browser, click, free_port, screenshot, text_of, until};
 use crate::common;
 
 use std::path::PathBuf;
@@ -46,24 +46,20 @@ impl OidcProvider {
 /// The folder holding `node_modules/oidc-provider`: `TRAJECT_OIDC_PROVIDER`, else
 /// `target/oidc`; `None` (skipped) when absent — never under CI.
 fn provider_modules(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("TRAJECT_OIDC_PROVIDER")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/oidc"));
-    if dir
-        .join("node_modules/oidc-provider/package.json")
-        .is_file()
-    {
-        return Some(dir);
-    }
-    let why = format!(
-        "no oidc-provider in {}: run .ci/run, or `npm install --prefix {0} oidc-provider@9.13.3`",
-        dir.display()
-    );
-    if std::env::var_os("CI").is_some() {
-        panic!("CI: {why}");
-    }
-    common::skipped(test, &why);
-    None
+    common::tool_at(
+        test,
+        ("TRAJECT_OIDC_PROVIDER", "oidc"),
+        |dir| {
+            dir.join("node_modules/oidc-provider/package.json")
+                .is_file()
+        },
+        |dir| {
+            format!(
+                "no oidc-provider in {}: run .ci/run, or `npm install --prefix {0} oidc-provider@9.13.3`",
+                dir.display()
+            )
+        },
+    )
 }
 
 /// Start the provider with one client (`traject`, its redirect URI under `public_url`) and
@@ -141,6 +137,30 @@ fn settings_file(dir: &std::path::Path, issuer: &str) -> PathBuf {
     path
 }
 
+/// The provider's own pages, as `account`: its login form (the development login takes any
+/// password), then its consent.
+async fn through_the_provider(c: &fantoccini::Client, account: &str) {
+    use crate::browser::fill;
+    until(c, "the provider's login form", || async {
+        c.find(Locator::Css("input[name=login]")).await.is_ok()
+    })
+    .await;
+    fill(c, "login", account).await;
+    fill(c, "password", "anything the development login takes").await;
+    click(c, "button[type=submit]").await;
+    until(c, "the provider's consent", || async {
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("/interaction/")
+            // The consent form, not the login form still on its way out.
+            && c.find(Locator::Css("input[name=prompt][value=consent]")).await.is_ok()
+    })
+    .await;
+    click(c, "button[type=submit]").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_with_the_mapped_role_and_team(
 ) {
@@ -177,25 +197,7 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
     let offered = text_of(&c, "main").await;
     assert!(offered.contains("Log in with Test provider"), "{offered}");
     click(&c, "a[href^='/login/oidc']").await;
-    // The provider's own pages: its login form, then its consent.
-    until(&c, "the provider's login form", || async {
-        c.find(Locator::Css("input[name=login]")).await.is_ok()
-    })
-    .await;
-    fill(&c, "login", "olga").await;
-    fill(&c, "password", "anything the development login takes").await;
-    click(&c, "button[type=submit]").await;
-    until(&c, "the provider's consent", || async {
-        c.current_url()
-            .await
-            .unwrap()
-            .as_str()
-            .contains("/interaction/")
-            // The consent form, not the login form still on its way out.
-            && c.find(Locator::Css("input[name=prompt][value=consent]")).await.is_ok()
-    })
-    .await;
-    click(&c, "button[type=submit]").await;
+    through_the_provider(&c, "olga").await;
     until(&c, "the board, logged in", || async {
         c.current_url().await.unwrap().path() == "/board"
             && c.find(Locator::Css("main")).await.is_ok()
@@ -287,24 +289,7 @@ async fn a_person_logs_in_through_a_real_openid_provider_and_lands_on_the_board_
     c.delete_all_cookies().await.unwrap();
     c.goto(&served.url("/login?lang=en")).await.unwrap();
     click(&c, "a[href^='/login/oidc']").await;
-    until(&c, "the provider's login form again", || async {
-        c.find(Locator::Css("input[name=login]")).await.is_ok()
-    })
-    .await;
-    fill(&c, "login", "nobody").await;
-    fill(&c, "password", "anything").await;
-    click(&c, "button[type=submit]").await;
-    until(&c, "the provider's consent", || async {
-        c.current_url()
-            .await
-            .unwrap()
-            .as_str()
-            .contains("/interaction/")
-            // The consent form, not the login form still on its way out.
-            && c.find(Locator::Css("input[name=prompt][value=consent]")).await.is_ok()
-    })
-    .await;
-    click(&c, "button[type=submit]").await;
+    through_the_provider(&c, "nobody").await;
     until(&c, "traject's refusal", || async {
         c.current_url().await.unwrap().path() == "/login/oidc/callback"
     })

@@ -408,25 +408,69 @@ pub fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The `bin` folder of the tests' Python virtual environment (`target/ci-venv`, or
-/// `TRAJECT_TEST_VENV`) when it holds `programs` (`.ci/run` installs them from pip); else
-/// `None` with a `skipped:` line — never under CI, where a missing tool fails the test.
-pub fn python_tools(test: &str, programs: &[&str]) -> Option<PathBuf> {
-    let venv = std::env::var_os("TRAJECT_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/ci-venv"));
-    let bin = venv.join("bin");
-    if programs.iter().all(|p| bin.join(p).exists()) {
-        return Some(bin);
+/// A tool the tests install beside the build: at `$env` when set, else `target/<default>`;
+/// kept when `present` holds there, else `None` with a `skipped:` line saying how to get it
+/// (`how`, given the place) — never under CI, where a missing tool fails the test.
+pub fn tool_at(
+    test: &str,
+    (env, default): (&str, &str),
+    present: impl Fn(&Path) -> bool,
+    how: impl Fn(&Path) -> String,
+) -> Option<PathBuf> {
+    let place = std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join(default)
+    });
+    if present(&place) {
+        return Some(place);
     }
-    let why = format!(
-        "{} not in {}: run .ci/run, or `python3 -m venv {1} && {1}/bin/pip install schemathesis openapi-spec-validator prometheus-client`",
-        programs.join(", "),
-        venv.display()
-    );
+    let why = how(&place);
     if std::env::var_os("CI").is_some() {
         panic!("CI: {why}");
     }
     skipped(test, &why);
     None
+}
+
+/// The tests' Python virtual environment (`target/ci-venv`, or `TRAJECT_TEST_VENV`).
+const VENV: (&str, &str) = ("TRAJECT_TEST_VENV", "ci-venv");
+
+/// The `bin` folder of the tests' Python virtual environment when it holds `programs`
+/// (`.ci/run` installs them from pip).
+pub fn python_tools(test: &str, programs: &[&str]) -> Option<PathBuf> {
+    let venv = tool_at(
+        test,
+        VENV,
+        |venv| programs.iter().all(|p| venv.join("bin").join(p).exists()),
+        |venv| {
+            format!(
+                "{} not in {}: run .ci/run, or `python3 -m venv {1} && {1}/bin/pip install schemathesis openapi-spec-validator prometheus-client`",
+                programs.join(", "),
+                venv.display()
+            )
+        },
+    )?;
+    Some(venv.join("bin"))
+}
+
+/// The tests' Python when `module` is importable with it.
+pub fn python_with(test: &str, module: &str) -> Option<PathBuf> {
+    let venv = tool_at(
+        test,
+        VENV,
+        |venv| {
+            Command::new(venv.join("bin/python"))
+                .args(["-c", &format!("import {module}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        },
+        |venv| {
+            format!(
+                "{module} is not importable with {}: run .ci/run, or `{0} -m pip install {module}`",
+                venv.join("bin/python").display()
+            )
+        },
+    )?;
+    Some(venv.join("bin/python"))
 }
