@@ -17,24 +17,23 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// A server on a store with a case for each Brussels test referral (as of 1 June 2024).
 fn brussels_office() -> Served {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("cases.db");
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/impact/brussel-referrals.csv");
-    let out = common::traject()
-        .args(["case", "import", "--program", "brussel"])
-        .arg(fixture)
-        .args(["--db", db.to_str().unwrap(), "--as-of", "2022-06-01"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let db = crate::impact::brussels_store(dir.path());
     common::add_user(&db, "coord", "coordinator", None);
     common::add_user(&db, "ann", "social-worker", Some("north"));
     common::add_user(&db, "audrey", "auditor", None);
     common::serve_on(db.to_str().unwrap(), dir, &[])
+}
+
+/// POST a form to `path` as the browser sends it from the page: (status, page, cookie).
+fn send(served: &Served, cookie: &str, path: &str, body: &str) -> (u16, String, Option<String>) {
+    call("POST", &served.url(path), Some(cookie), Some((FORM, body)))
+}
+
+/// The form as the editor page sends it: the session's token, the file's name and the text.
+fn editor_form(csrf: &str, text: &str, more: &[(&str, &str)]) -> String {
+    let mut fields = vec![("csrf", csrf), ("file", "brussel.yaml"), ("text", text)];
+    fields.extend_from_slice(more);
+    serde_urlencoded::to_string(fields).unwrap()
 }
 
 fn csrf_of(page: &str) -> String {
@@ -87,19 +86,8 @@ fn a_social_worker_reads_the_text_and_the_counts_but_cannot_save() {
             "{name}: save only for coordinators"
         );
         let csrf = csrf_of(&page);
-        let body = serde_urlencoded::to_string([
-            ("csrf", csrf.as_str()),
-            ("file", "brussel.yaml"),
-            ("text", older.as_str()),
-            ("cost", "4000"),
-        ])
-        .unwrap();
-        let (status, impact, _) = call(
-            "POST",
-            &served.url("/programmes/brussel/edit/impact"),
-            Some(&cookie),
-            Some((FORM, &body)),
-        );
+        let body = editor_form(&csrf, &older, &[("cost", "4000")]);
+        let (status, impact, _) = send(&served, &cookie, "/programmes/brussel/edit/impact", &body);
         assert_eq!(status, 200, "{name}: {impact}");
         // The counts for everyone, in the reader's language (French, the society's).
         assert!(impact.contains("3 / 15"), "{name}: {impact}");
@@ -112,19 +100,10 @@ fn a_social_worker_reads_the_text_and_the_counts_but_cannot_save() {
         // Who flips, by case and dossier number, for the coordinator only.
         assert_eq!(impact.contains("BXL-001"), sees_who, "{name}: {impact}");
         if !sees_who {
-            let (status, refused, _) = call(
-                "POST",
-                &served.url("/programmes/brussel/edit/save"),
-                Some(&cookie),
-                Some((FORM, &body)),
-            );
+            let (status, refused, _) =
+                send(&served, &cookie, "/programmes/brussel/edit/save", &body);
             assert_eq!(status, 403, "{name}: {refused}");
-            let (status, _, _) = call(
-                "POST",
-                &served.url("/programmes/brussel/edit/version"),
-                Some(&cookie),
-                Some((FORM, &body)),
-            );
+            let (status, _, _) = send(&served, &cookie, "/programmes/brussel/edit/version", &body);
             assert_eq!(status, 403, "{name} starts no version");
         }
     }
@@ -132,18 +111,8 @@ fn a_social_worker_reads_the_text_and_the_counts_but_cannot_save() {
     assert!(!any, "nothing stored: {listed}");
     // A save without the session's token is refused too, and stores nothing.
     let cookie = served.login("coord");
-    let body = serde_urlencoded::to_string([
-        ("csrf", "forged"),
-        ("file", "brussel.yaml"),
-        ("text", older.as_str()),
-    ])
-    .unwrap();
-    let (status, _, _) = call(
-        "POST",
-        &served.url("/programmes/brussel/edit/save"),
-        Some(&cookie),
-        Some((FORM, &body)),
-    );
+    let body = editor_form("forged", &older, &[]);
+    let (status, _, _) = send(&served, &cookie, "/programmes/brussel/edit/save", &body);
     assert_eq!(status, 403);
     assert!(!saves(&served).0);
 }
@@ -401,18 +370,8 @@ fn in_a_store_shared_by_organisations_a_saved_text_is_served_to_its_own_organisa
         Some(&east),
         None,
     );
-    let body = serde_urlencoded::to_string([
-        ("csrf", csrf_of(&page).as_str()),
-        ("file", "brussel.yaml"),
-        ("text", older.as_str()),
-    ])
-    .unwrap();
-    let (status, saved, _) = call(
-        "POST",
-        &served.url("/programmes/brussel/edit/save"),
-        Some(&east),
-        Some((FORM, &body)),
-    );
+    let body = editor_form(&csrf_of(&page), &older, &[]);
+    let (status, saved, _) = send(&served, &east, "/programmes/brussel/edit/save", &body);
     assert_eq!(status, 200, "{saved}");
     assert!(saved.contains("role=\"status\""), "{saved}");
     // East's coordinator is served East's text from now on; West keeps the common programme.

@@ -15,8 +15,8 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/impact/brussel-referrals.csv")
 }
 
-/// A store with a case for each Brussels test referral.
-fn brussels_store(dir: &Path) -> PathBuf {
+/// A store with a case for each Brussels test referral (as of 1 June 2022).
+pub(crate) fn brussels_store(dir: &Path) -> PathBuf {
     let db = dir.join("cases.db");
     let out = common::traject()
         .args(["case", "import", "--program", "brussel"])

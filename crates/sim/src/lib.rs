@@ -804,21 +804,24 @@ fn group_of(model: &Model, cfg: &Config, results: &[RunResult], g: usize) -> Gro
     }
 }
 
-/// The share of waits at most 0, 7, 14, 30, 60, 90, 180, 365 days and any length.
+/// The wait lengths the histogram counts up to, in days (the last: any length).
+const WAIT_BOUNDS: [f64; 9] = [
+    0.0,
+    7.0,
+    14.0,
+    30.0,
+    60.0,
+    90.0,
+    180.0,
+    365.0,
+    f64::INFINITY,
+];
+
+/// The share of waits at most each of `WAIT_BOUNDS`.
 fn wait_histogram(waits: &[f64]) -> Vec<(f64, f64)> {
-    let bounds = [
-        0.0,
-        7.0,
-        14.0,
-        30.0,
-        60.0,
-        90.0,
-        180.0,
-        365.0,
-        f64::INFINITY,
-    ];
+    let bounds = WAIT_BOUNDS;
     // One pass: each wait into the first bound it is within, then the shares cumulated.
-    let mut within = [0usize; 9];
+    let mut within = [0usize; WAIT_BOUNDS.len()];
     for w in waits {
         if let Some(i) = bounds.iter().position(|b| w <= b) {
             within[i] += 1;
@@ -1110,25 +1113,13 @@ mod tests {
                 "q = {q}"
             );
         }
-        let from_sorted: Vec<(f64, f64)> = [
-            0.0,
-            7.0,
-            14.0,
-            30.0,
-            60.0,
-            90.0,
-            180.0,
-            365.0,
-            f64::INFINITY,
-        ]
-        .iter()
-        .map(|b| {
-            (
-                *b,
-                sorted.iter().filter(|w| **w <= *b).count() as f64 / sorted.len() as f64,
-            )
-        })
-        .collect();
+        let from_sorted: Vec<(f64, f64)> = WAIT_BOUNDS
+            .iter()
+            .map(|b| {
+                let within = sorted.iter().filter(|w| **w <= *b).count();
+                (*b, within as f64 / sorted.len() as f64)
+            })
+            .collect();
         assert_eq!(wait_histogram(&values), from_sorted);
     }
 
