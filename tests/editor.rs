@@ -115,6 +115,29 @@ fn a_social_worker_reads_the_text_and_the_counts_but_cannot_save() {
     let (status, _, _) = send(&served, &cookie, "/programmes/brussel/edit/save", &body);
     assert_eq!(status, 403);
     assert!(!saves(&served).0);
+    // A text with more option choices than a request checks is refused before any is loaded.
+    let (_, page, _) = call(
+        "GET",
+        &served.url("/programmes/brussel/edit"),
+        Some(&cookie),
+        None,
+    );
+    let many: String = (0..70)
+        .map(|i| {
+            format!(
+                "  - id: extra_{i}\n    label: {{fr: \"x\", nl: \"x\", en: \"x\"}}\n    default: a\n    choices:\n      - {{id: a, label: {{fr: \"a\", nl: \"a\", en: \"a\"}}, source: \"local: test\"}}\n      - {{id: b, label: {{fr: \"b\", nl: \"b\", en: \"b\"}}, source: \"local: test\"}}\n"
+            )
+        })
+        .collect();
+    let crowded = text.replacen("options:\n", &format!("options:\n{many}"), 1);
+    let body = editor_form(&csrf_of(&page), &crowded, &[]);
+    let (status, refused, _) = send(&served, &cookie, "/programmes/brussel/check", &body);
+    assert_eq!(status, 422, "{refused}");
+    // The seventy added and the three the Brussels programme has, against the limit.
+    assert!(
+        refused.contains("73") && refused.contains("64"),
+        "{refused}"
+    );
 }
 
 /// Replace in the editor's text (the first occurrence, or the last when `last`), as typing

@@ -77,6 +77,8 @@ pub enum HistoryError {
     NoEntry { program: String, seq: i64 },
     /// The editor cannot write a new version or its change entries into the text.
     Unwritable(traject_rollout::new_version::Unwritable),
+    /// A text with more option choices than a request checks (each is a whole load).
+    TooManyChoices { choices: usize, limit: usize },
 }
 
 /// A use case that covers every organisation in a store.

@@ -112,9 +112,39 @@ fn undeclared_in(problems: &[Diagnostic]) -> Vec<Undeclared> {
         .collect()
 }
 
-/// Check a text as the loader will when it is saved: under every option choice, compiled.
+/// The most option choices one request checks: each is a whole load of the text (the bundled
+/// programmes have at most eight; a text with thousands would keep a server busy for minutes).
+pub const MAX_CHOICES: usize = 64;
+
+/// The choices a text asks to be checked under besides its defaults, when it reads as YAML.
+fn alternative_choices(file: &str, text: &str) -> usize {
+    let Ok(doc) = traject_model::yaml::parse(file, text) else {
+        return 0;
+    };
+    doc.value["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| {
+            o["choices"]
+                .as_array()
+                .map_or(0, |c| c.len().saturating_sub(1))
+        })
+        .sum()
+}
+
+/// Check a text as the loader will when it is saved: under every option choice, compiled —
+/// refused, before any load, when it has more choices than a request checks.
 pub fn check(file: &str, text: &str, ctx: &Ctx) -> Result<Checked, AppError> {
     ctx.require(Need::Figures)?;
+    let choices = alternative_choices(file, text);
+    if choices > MAX_CHOICES {
+        return Err(HistoryError::TooManyChoices {
+            choices,
+            limit: MAX_CHOICES,
+        }
+        .into());
+    }
     Ok(
         match super::programmes::checked_bytes(file, text.as_bytes()) {
             Ok(compiled) => Checked {

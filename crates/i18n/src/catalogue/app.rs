@@ -416,6 +416,12 @@ pub fn history_error(e: &HistoryError, l: Lang) -> String {
             format!("{program}: no saved text has number {seq}; `traject program history {program}` lists them"),
         ),
         HistoryError::Unwritable(u) => unwritable(u, l),
+        HistoryError::TooManyChoices { choices, limit } => m(
+            l,
+            format!("deze tekst heeft {choices} optiekeuzes om te controleren, meer dan de {limit} die de pagina per keer controleert: controleer hem met `traject validate`"),
+            format!("ce texte a {choices} choix d'option à vérifier, plus que les {limit} que la page vérifie à la fois : vérifiez-le avec `traject validate`"),
+            format!("this text has {choices} option choices to check, more than the {limit} the page checks at once: check it with `traject validate`"),
+        ),
     }
 }
 

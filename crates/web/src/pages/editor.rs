@@ -267,6 +267,17 @@ fn reader_lang(server: &Server, user: &SessionUser, id: &str) -> Lang {
     lang_of(user, society)
 }
 
+/// The page, or the failure as a page — without a session, the login form.
+fn answered(done: Result<Response, Failure>, path: &str, headers: &HeaderMap) -> Response {
+    match done {
+        Ok(r) => r,
+        Err(f) if f.status == StatusCode::UNAUTHORIZED => {
+            axum::response::Redirect::to("/login").into_response()
+        }
+        Err(f) => failure_response(path, headers, f),
+    }
+}
+
 fn html_page(status: StatusCode, m: Markup) -> Response {
     (status, Html(m.into_string())).into_response()
 }
@@ -291,7 +302,7 @@ pub async fn editor(
         Ok(html_page(StatusCode::OK, editor_page(&shown, server, user, reader_lang(server, user, &id))))
     })
     .await;
-    done.unwrap_or_else(|f| failure_response(&path, &headers, f))
+    answered(done, &path, &headers)
 }
 
 /// The declared changes from the form: a reason and a source for every undeclared change.
@@ -474,7 +485,8 @@ fn act(
 }
 
 /// `POST /programmes/{id}/edit/{action}`: check, impact, version, declare or save. Writing
-/// into the text and saving are for coordinators — checked before the form is read.
+/// into the text and saving are for coordinators — checked before the form is read; the
+/// impact waits for a turn to simulate.
 pub async fn editor_action(
     State(s): State<Shared>,
     headers: HeaderMap,
@@ -482,6 +494,15 @@ pub async fn editor_action(
     bytes: Bytes,
 ) -> Response {
     let path = format!("/programmes/{id}/edit");
+    // The impact forecasts: in turn with the other simulations (503 when none comes free).
+    let _turn = if action == "impact" {
+        match crate::auth::computing(&s, &headers, Need::Figures).await {
+            Ok(turn) => Some(turn),
+            Err(f) => return failure_response(&path, &headers, f),
+        }
+    } else {
+        None
+    };
     let done = as_user(&s, &headers, move |server, user, store| {
         if matches!(action.as_str(), "version" | "declare" | "save") {
             user.ctx(server.today()).require(Need::EditProgrammes)?;
@@ -508,7 +529,7 @@ pub async fn editor_action(
         }
     })
     .await;
-    done.unwrap_or_else(|f| failure_response(&path, &headers, f))
+    answered(done, &path, &headers)
 }
 
 /// `POST /programmes/{id}/check`: the check alone, for the page's script as the text changes.
@@ -531,7 +552,7 @@ pub async fn editor_check(
         )
     })
     .await;
-    done.unwrap_or_else(|f| failure_response(&path, &headers, f))
+    answered(done, &path, &headers)
 }
 
 /// `GET /programmes/{id}/history`: every saved text, who saved it and what it changed.
@@ -559,5 +580,5 @@ pub async fn history(
         Ok(html_page(StatusCode::OK, layout(lang, Some(user), &title, body)))
     })
     .await;
-    done.unwrap_or_else(|f| failure_response(&path, &headers, f))
+    answered(done, &path, &headers)
 }
