@@ -119,7 +119,17 @@ fn change_word(c: traject_model::program::changes::ChangeKind, lang: Lang) -> &'
 /// The rows asking reason and source for each undeclared change, the reason filled in from
 /// the semantic difference (in the programme's society language, as the loader requires).
 fn declare_section(shown: &Shown, server: &Server, user: &SessionUser, lang: Lang) -> Markup {
-    let undeclared = &shown.checked.undeclared;
+    // One version at a time (the form writes the first version's entries; the next version
+    // that lacks some is asked for after).
+    let first = shown.checked.undeclared.first().map(|u| u.version.as_str());
+    let undeclared: Vec<Undeclared> = shown
+        .checked
+        .undeclared
+        .iter()
+        .filter(|u| Some(u.version.as_str()) == first)
+        .cloned()
+        .collect();
+    let undeclared = &undeclared;
     let ctx = user.ctx(server.today());
     let diff = editor::undeclared_diff(&shown.file, &shown.text, undeclared, &ctx);
     let society = diff.as_ref().map(|d| d.society_language).unwrap_or(lang);
