@@ -7,7 +7,7 @@
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use maud::{html, Markup};
 use traject_app::second_factor::{self, Enrolment};
@@ -15,7 +15,7 @@ use traject_app::users::SessionUser;
 use traject_i18n::catalogue::role_word;
 use traject_i18n::Lang;
 
-use super::{checked_form, failure_response, layout, t};
+use super::{answered, checked_form, layout, t};
 use crate::auth::as_user;
 use crate::failure::Failure;
 use crate::Shared;
@@ -68,15 +68,7 @@ pub async fn account(State(s): State<Shared>, headers: HeaderMap) -> Response {
         Ok(Html(layout(lang, Some(user), title(lang), body).into_string()).into_response())
     })
     .await;
-    answered(shown, &headers)
-}
-
-fn answered(done: Result<Response, Failure>, headers: &HeaderMap) -> Response {
-    match done {
-        Ok(r) => r,
-        Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
-        Err(f) => failure_response("/account", headers, f),
-    }
+    answered(shown, "/account", &headers)
 }
 
 /// The QR code of an enrolment as an image the page can show (`img-src data:`).
@@ -134,5 +126,5 @@ pub async fn enrol(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) ->
         Ok(Html(enrolled_page(user, lang, &enrolment).into_string()).into_response())
     })
     .await;
-    answered(done, &headers)
+    answered(done, "/account", &headers)
 }

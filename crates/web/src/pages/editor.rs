@@ -20,7 +20,7 @@ use traject_i18n::Lang;
 use traject_rollout::new_version::Entry;
 use traject_store::Store;
 
-use super::{checked_form, failure_response, field, lang_of, layout, t};
+use super::{answered, checked_form, failure_response, field, form_pairs, lang_of, layout, t};
 use crate::auth::as_user;
 use crate::failure::Failure;
 use crate::{Server, Shared};
@@ -37,15 +37,6 @@ struct Shown {
     valid_from: NaiveDate,
     /// The staff cost per FTE-month given for the impact's money, as typed.
     cost: String,
-}
-
-fn unreadable_form() -> Failure {
-    Failure::worded(
-        StatusCode::BAD_REQUEST,
-        "the form could not be read: load the page again and send it from there",
-        "het formulier kon niet gelezen worden: laad de pagina opnieuw en verstuur het van daar",
-        "le formulaire n'a pas pu être lu : rechargez la page et envoyez-le depuis celle-ci",
-    )
 }
 
 fn coordinator(server: &Server, user: &SessionUser) -> bool {
@@ -275,17 +266,6 @@ fn reader_lang(server: &Server, user: &SessionUser, id: &str) -> Lang {
         .get(id)
         .map(|c| c.program.spec.society_language);
     lang_of(user, society)
-}
-
-/// The page, or the failure as a page — without a session, the login form.
-fn answered(done: Result<Response, Failure>, path: &str, headers: &HeaderMap) -> Response {
-    match done {
-        Ok(r) => r,
-        Err(f) if f.status == StatusCode::UNAUTHORIZED => {
-            axum::response::Redirect::to("/login").into_response()
-        }
-        Err(f) => failure_response(path, headers, f),
-    }
 }
 
 fn html_page(status: StatusCode, m: Markup) -> Response {
@@ -518,8 +498,7 @@ pub async fn editor_action(
             user.ctx(server.today()).require(Need::EditProgrammes)?;
         }
         crate::api::served(server, user, &id)?;
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable_form())?;
+        let pairs = form_pairs(&bytes)?;
         checked_form(user, &pairs)?;
         let lang = reader_lang(server, user, &id);
         match act(server, user, store, &id, &action, &pairs) {
@@ -551,8 +530,7 @@ pub async fn editor_check(
 ) -> Response {
     let path = format!("/programmes/{id}/check");
     let done = as_user(&s, &headers, move |server, user, _| {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&bytes).map_err(|_| unreadable_form())?;
+        let pairs = form_pairs(&bytes)?;
         checked_form(user, &pairs)?;
         let (file, text) = sent_text(&pairs);
         let checked = editor::check(&file, &text, &user.ctx(server.today()))?;

@@ -242,6 +242,27 @@ pub fn checked_form(user: &SessionUser, pairs: &[(String, String)]) -> Result<()
     auth::check_csrf(user, token)
 }
 
+/// The fields of a posted form, read only once the user's permission is known.
+pub fn form_pairs(bytes: &axum::body::Bytes) -> Result<Vec<(String, String)>, Failure> {
+    serde_urlencoded::from_bytes(bytes).map_err(|_| {
+        Failure::worded(
+            StatusCode::BAD_REQUEST,
+            "the form could not be read; reload the page and try again",
+            "het formulier kon niet gelezen worden; laad de pagina opnieuw en probeer nog eens",
+            "le formulaire n'a pas pu être lu ; rechargez la page et réessayez",
+        )
+    })
+}
+
+/// A page's answer, or its failure as a page — without a session, the login form.
+pub fn answered(done: Result<Response, Failure>, path: &str, headers: &HeaderMap) -> Response {
+    match done {
+        Ok(r) => r,
+        Err(f) if f.status == StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
+        Err(f) => failure_response(path, headers, f),
+    }
+}
+
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()

@@ -16,22 +16,10 @@ use traject_app::Need;
 use traject_i18n::Lang;
 use traject_store::{CaseRow, Store};
 
-use super::{checked_form, field, lang_of, layout, page, t};
+use super::{checked_form, field, form_pairs, lang_of, layout, page, t};
 use crate::auth::as_allowed;
 use crate::failure::Failure;
 use crate::{Server, Shared};
-
-/// The fields of a posted form, read only once the user's permission is known.
-fn form_pairs(bytes: &Bytes) -> Result<Vec<(String, String)>, Failure> {
-    serde_urlencoded::from_bytes(bytes).map_err(|_| {
-        Failure::worded(
-            StatusCode::BAD_REQUEST,
-            "the form could not be read; reload the page and try again",
-            "het formulier kon niet gelezen worden; laad de pagina opnieuw en probeer nog eens",
-            "le formulaire n'a pas pu être lu ; rechargez la page et réessayez",
-        )
-    })
-}
 
 /// A required form field, or a 422 that names it.
 fn required<'a>(pairs: &'a [(String, String)], name: &'static str) -> Result<&'a str, Failure> {
