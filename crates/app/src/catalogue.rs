@@ -112,6 +112,12 @@ fn compile_file(path: &Path) -> Result<CompiledProgram, LoadError> {
     rules::compile_loaded(loaded)
 }
 
+/// A programme text saved in the store, compiled as the catalogue serves it.
+fn compile_saved(t: &traject_store::users::ProgrammeText) -> Result<CompiledProgram, LoadError> {
+    program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
+        .and_then(rules::compile_loaded)
+}
+
 impl Catalogue {
     /// Every programme in `dir`, or the bundled ones without a folder.
     pub fn open(dir: Option<&Path>) -> Catalogue {
@@ -244,9 +250,7 @@ impl Catalogue {
                 self.follow_org(org, &t);
                 continue;
             }
-            let compiled = program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
-                .and_then(rules::compile_loaded);
-            match compiled {
+            match compile_saved(&t) {
                 Ok(c) => {
                     let id = c.program.spec.id.clone();
                     let mut entries = self.write();
@@ -284,9 +288,7 @@ impl Catalogue {
         if known == Some(t.seq) {
             return;
         }
-        match program::load_bytes(&t.file, t.text.as_bytes(), &LoadOptions::default())
-            .and_then(rules::compile_loaded)
-        {
+        match compile_saved(t) {
             Ok(c) => {
                 tracing::info!(program = %t.program, seq = t.seq, "an organisation's saved programme text in force for it");
                 self.by_org

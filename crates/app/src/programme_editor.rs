@@ -14,7 +14,7 @@ use super::{AppError, Ctx, Need};
 use traject_model::diag::{Diagnostic, LoadError};
 use traject_model::problem::{ChangeProblem, Problem};
 use traject_model::program::changes::{ChangeKind, ChangeSection};
-use traject_model::program::{bundled, load_bytes, LoadOptions};
+use traject_model::program::{bundled, load_bytes, LoadOptions, Parsed};
 use traject_rollout::new_version::{self, Entry};
 use traject_rules::CompiledProgram;
 use traject_store::Store;
@@ -116,28 +116,20 @@ fn undeclared_in(problems: &[Diagnostic]) -> Vec<Undeclared> {
 /// programmes have at most eight; a text with thousands would keep a server busy for minutes).
 pub const MAX_CHOICES: usize = 64;
 
-/// The choices a text asks to be checked under besides its defaults, when it reads as YAML.
-fn alternative_choices(file: &str, text: &str) -> usize {
-    let Ok(doc) = traject_model::yaml::parse(file, text) else {
-        return 0;
-    };
-    doc.value["options"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|o| {
-            o["choices"]
-                .as_array()
-                .map_or(0, |c| c.len().saturating_sub(1))
-        })
-        .sum()
-}
-
 /// Check a text as the loader will when it is saved: under every option choice, compiled —
 /// refused, before any load, when it has more choices than a request checks.
 pub fn check(file: &str, text: &str, ctx: &Ctx) -> Result<Checked, AppError> {
     ctx.require(Need::Figures)?;
-    let choices = alternative_choices(file, text);
+    let failed = |e: LoadError| Checked {
+        compiled: None,
+        undeclared: undeclared_in(&e.diagnostics),
+        problems: Some(e),
+    };
+    let parsed = match Parsed::from_bytes(file, text.as_bytes()) {
+        Ok(parsed) => parsed,
+        Err(e) => return Ok(failed(e)),
+    };
+    let choices = parsed.alternative_choices();
     if choices > MAX_CHOICES {
         return Err(HistoryError::TooManyChoices {
             choices,
@@ -146,17 +138,13 @@ pub fn check(file: &str, text: &str, ctx: &Ctx) -> Result<Checked, AppError> {
         .into());
     }
     Ok(
-        match super::programmes::checked_bytes(file, text.as_bytes()) {
+        match super::programmes::checked_parsed(&parsed, &LoadOptions::default()) {
             Ok(compiled) => Checked {
                 compiled: Some(compiled),
                 problems: None,
                 undeclared: Vec::new(),
             },
-            Err(e) => Checked {
-                compiled: None,
-                undeclared: undeclared_in(&e.diagnostics),
-                problems: Some(e),
-            },
+            Err(e) => failed(e),
         },
     )
 }

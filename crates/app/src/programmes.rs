@@ -222,7 +222,12 @@ fn checked_bytes_with(
     bytes: &[u8],
     opts: &LoadOptions,
 ) -> Result<CompiledProgram, LoadError> {
-    let parsed = Parsed::from_bytes(file, bytes)?;
+    checked_parsed(&Parsed::from_bytes(file, bytes)?, opts)
+}
+
+/// A parsed programme compiled and checked under every option choice (only under `opts`'
+/// choices when it gives some), each choice loading from the parsed tree.
+pub fn checked_parsed(parsed: &Parsed, opts: &LoadOptions) -> Result<CompiledProgram, LoadError> {
     let load = |o: &LoadOptions| parsed.load(o).and_then(compile_loaded);
     under_every_choice(load, opts)
 }

@@ -224,6 +224,21 @@ impl Parsed {
         })
     }
 
+    /// The choices of its options besides the defaults: the loads checking it under every
+    /// choice takes beyond the first.
+    pub fn alternative_choices(&self) -> usize {
+        self.value["options"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|o| {
+                o["choices"]
+                    .as_array()
+                    .map_or(0, |c| c.len().saturating_sub(1))
+            })
+            .sum()
+    }
+
     /// The programme under `opts`' choices.
     pub fn load(&self, opts: &LoadOptions) -> Result<Program, LoadError> {
         let (file, text) = (self.file.as_str(), self.text.as_str());
