@@ -4,23 +4,28 @@
 // where the cursor is and puts it on a problem's line.
 "use strict";
 
-function whenFilled(form, target) {
+// Send `form` to `url` once `watched` has been still for `delay` ms after one of `events`;
+// `show` gets the answer's HTML and whether it was a success.
+function sendWhenStill(form, url, watched, events, delay, show) {
   let timer = null;
   const ask = () => {
     const body = new URLSearchParams(new FormData(form));
-    fetch("/intake/verdict", { method: "POST", body, credentials: "same-origin" })
-      .then((r) => r.text())
-      .then((html) => {
-        target.innerHTML = html;
-      })
+    fetch(url, { method: "POST", body, credentials: "same-origin" })
+      .then((r) => r.text().then((html) => show(html, r.ok)))
       .catch(() => {});
   };
-  const later = () => {
-    clearTimeout(timer);
-    timer = setTimeout(ask, 200);
-  };
-  form.addEventListener("input", later);
-  form.addEventListener("change", later);
+  for (const event of events) {
+    watched.addEventListener(event, () => {
+      clearTimeout(timer);
+      timer = setTimeout(ask, delay);
+    });
+  }
+}
+
+function whenFilled(form, target) {
+  sendWhenStill(form, "/intake/verdict", form, ["input", "change"], 200, (html) => {
+    target.innerHTML = html;
+  });
 }
 
 function offsetOf(text, line, col) {
@@ -33,29 +38,21 @@ function offsetOf(text, line, col) {
 }
 
 function editorChecks(form, area) {
-  let timer = null;
   const save = document.getElementById("save");
-  const ask = () => {
-    const body = new URLSearchParams(new FormData(form));
-    fetch(form.dataset.check, { method: "POST", body, credentials: "same-origin" })
-      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
-      .then((html) => {
-        const holder = document.createElement("div");
-        holder.innerHTML = html;
-        const fresh = holder.querySelector("#check");
-        const current = document.getElementById("check");
-        if (fresh && current) {
-          current.replaceWith(fresh);
-          if (save) {
-            save.disabled = fresh.dataset.problems !== "0";
-          }
-        }
-      })
-      .catch(() => {});
-  };
-  area.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(ask, 400);
+  sendWhenStill(form, form.dataset.check, area, ["input"], 400, (html, ok) => {
+    if (!ok) {
+      return;
+    }
+    const holder = document.createElement("div");
+    holder.innerHTML = html;
+    const fresh = holder.querySelector("#check");
+    const current = document.getElementById("check");
+    if (fresh && current) {
+      current.replaceWith(fresh);
+      if (save) {
+        save.disabled = fresh.dataset.problems !== "0";
+      }
+    }
   });
   const caret = document.getElementById("caret");
   const where = () => {
