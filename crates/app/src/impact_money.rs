@@ -9,9 +9,10 @@ use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
 use super::impact::Proposal;
+use super::reports::{funding_of, FundingRequest};
 use super::{AppError, Ctx, Need};
 use traject_model::text::Label;
-use traject_report::{self as report, FundingReport, ReportError};
+use traject_report::{FundingReport, ReportError};
 use traject_rules::CompiledProgram;
 use traject_store::Store;
 
@@ -39,7 +40,8 @@ pub struct FundingDifference {
     pub unallocated_after_cents: i64,
 }
 
-/// The funding report of `c` over the period, with the store's cases judged by `c`.
+/// The funding report of `c` over the period, with the store's cases judged by `c` (`None`
+/// when `c` has no version in the period).
 fn report_of(
     c: &CompiledProgram,
     store: &Store,
@@ -47,14 +49,17 @@ fn report_of(
     cost: i64,
     ctx: &Ctx,
 ) -> Result<Option<FundingReport>, AppError> {
-    let mut r = match report::funding(&c.program, from, to, cost, None) {
-        Ok(r) => r,
-        Err(ReportError::NoVersion { .. }) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let ask = FundingRequest {
+        program: c.program.spec.id.clone(),
+        from,
+        to,
+        cost_per_fte_month_cents: cost,
+        materials_cents: None,
     };
-    let cases = store.fundable_cases(&c.program.spec.id, from, to, ctx.org_reach())?;
-    report::apply_fundable(&mut r, report::activity::fundable(c, &cases));
-    Ok(Some(r))
+    match funding_of(&c.program, Some((c, store)), &ask, ctx) {
+        Err(AppError::Report(ReportError::NoVersion { .. })) => Ok(None),
+        done => done.map(Some),
+    }
 }
 
 /// A funder's label as the text's latest version writes it.

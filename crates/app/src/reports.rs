@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 
 use super::{AppError, Ctx, Need, Programs};
 use traject_model::program::LoadOptions;
+use traject_model::program::Program;
 use traject_report::{self as report, activity::ActivityReport, FundingReport};
-use traject_rules::compile_loaded;
+use traject_rules::{compile_loaded, CompiledProgram};
 use traject_store::Store;
 
 /// What the funding report is asked for.
@@ -31,23 +32,31 @@ pub fn funding(
 ) -> Result<FundingReport, AppError> {
     ctx.require(Need::Figures)?;
     let p = programs.load(&ask.program, opts)?;
-    let fundable = match store {
-        Some(store) => {
-            let compiled = compile_loaded(p.clone())?;
-            let cases = store.fundable_cases(&p.spec.id, ask.from, ask.to, ctx.org_reach())?;
-            Some(report::activity::fundable(&compiled, &cases))
-        }
-        None => None,
-    };
+    match store {
+        Some(store) => funding_of(&p, Some((&compile_loaded(p.clone())?, store)), ask, ctx),
+        None => funding_of(&p, None, ask, ctx),
+    }
+}
+
+/// The funding report of a programme at hand; given its compiled form and a store, only the
+/// store's cases that meet a conditional funder's conditions (judged by that form) are charged
+/// to it.
+pub(crate) fn funding_of(
+    p: &Program,
+    fundable_in: Option<(&CompiledProgram, &Store)>,
+    ask: &FundingRequest,
+    ctx: &Ctx,
+) -> Result<FundingReport, AppError> {
     let mut r = report::funding(
-        &p,
+        p,
         ask.from,
         ask.to,
         ask.cost_per_fte_month_cents,
         ask.materials_cents,
     )?;
-    if let Some(f) = fundable {
-        report::apply_fundable(&mut r, f);
+    if let Some((compiled, store)) = fundable_in {
+        let cases = store.fundable_cases(&p.spec.id, ask.from, ask.to, ctx.org_reach())?;
+        report::apply_fundable(&mut r, report::activity::fundable(compiled, &cases));
     }
     Ok(r)
 }
