@@ -192,11 +192,7 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<Program, LoadError> 
 
 /// Load a programme from bytes, naming it `display` in messages.
 pub fn load_bytes(display: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Program, LoadError> {
-    let text = yaml::check_text(display, bytes).map_err(|d| LoadError::new(vec![d]))?;
-    let mut program =
-        load_str(display, text, opts).map_err(|d| LoadError::new(d).with_source(display, text))?;
-    program.text = text.to_string();
-    Ok(program)
+    Parsed::from_bytes(display, bytes)?.into_program(opts)
 }
 
 /// A programme file read, parsed and checked against the schema — what does not depend on
@@ -239,12 +235,22 @@ impl Parsed {
             .sum()
     }
 
-    /// The programme under `opts`' choices.
+    /// The programme under `opts`' choices (the parsed file kept for other choices).
     pub fn load(&self, opts: &LoadOptions) -> Result<Program, LoadError> {
-        let (file, text) = (self.file.as_str(), self.text.as_str());
-        let mut program = load_parsed(file, self.value.clone(), self.index.clone(), opts)
-            .map_err(|d| LoadError::new(d).with_source(file, text))?;
-        program.text = self.text.clone();
+        self.clone().into_program(opts)
+    }
+
+    /// The programme under `opts`' choices, made of the parsed file itself.
+    pub fn into_program(self, opts: &LoadOptions) -> Result<Program, LoadError> {
+        let Parsed {
+            file,
+            text,
+            value,
+            index,
+        } = self;
+        let mut program = load_parsed(&file, value, index, opts)
+            .map_err(|d| LoadError::new(d).with_source(&file, &text))?;
+        program.text = text;
         Ok(program)
     }
 }
@@ -274,12 +280,6 @@ fn parse_str(file: &str, text: &str) -> Result<(Value, SpanIndex), Vec<Diagnosti
     let mut value = doc.value;
     inject_pointers(&mut value, "");
     Ok((value, doc.index))
-}
-
-/// Load a programme from text.
-pub fn load_str(file: &str, text: &str, opts: &LoadOptions) -> Result<Program, Vec<Diagnostic>> {
-    let (value, index) = parse_str(file, text)?;
-    load_parsed(file, value, index, opts)
 }
 
 /// The option-dependent part of loading: choices, inheritance, declared changes, hashes, the

@@ -15,9 +15,7 @@ pub mod terms;
 use std::path::Path;
 
 pub use crate::diag::LoadError;
-pub use load::{
-    load_bytes, load_path, load_str, read_programme, LoadOptions, Parsed, Program, VersionError,
-};
+pub use load::{load_bytes, load_path, read_programme, LoadOptions, Parsed, Program, VersionError};
 
 use crate::diag::{did_you_mean, Diagnostic, Pos};
 use crate::problem::LoadProblem;
