@@ -142,6 +142,95 @@ fn forty_five_referrals_give_the_same_caseload_and_waiting_list_on_both_back_end
     assert_eq!(list_s, list_p);
 }
 
+/// Imports on `db`: an office's history (whose starts, ends and waiting list are recorded
+/// among the new cases), 2,500 referrals (more than PostgreSQL's rows held back at once),
+/// both again (every row present, nothing written), and a file whose dossier is known with
+/// other data (refused, nothing written). What each printed, and the store afterwards.
+fn imports_on(db: &str, dir: &Path) -> (Vec<String>, Vec<Value>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let history = root.join("examples/history.csv");
+    let history = history.to_str().unwrap();
+    let many = referrals_csv(dir, 2_500);
+    let many = many.to_str().unwrap();
+    let conflict = dir.join("conflict.csv");
+    let mut text = std::fs::read_to_string(many).unwrap();
+    text = text.replacen(",1961-03-04,", ",1999-12-31,", 1);
+    std::fs::write(&conflict, text).unwrap();
+    let import = |file: &str| {
+        traject()
+            .args([
+                "case",
+                "import",
+                "--program",
+                "antwerpen",
+                "--lang",
+                "en",
+                "--db",
+                db,
+                file,
+            ])
+            .output()
+            .unwrap()
+    };
+    let mut said = Vec::new();
+    for file in [history, many, history, many] {
+        let out = import(file);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        said.push(String::from_utf8_lossy(&out.stdout).to_string());
+    }
+    let refused = import(conflict.to_str().unwrap());
+    assert_eq!(refused.status.code(), Some(1));
+    said.push(String::from_utf8_lossy(&refused.stderr).replace(db, "DB"));
+    // Every case, and the histories of the office's cases and of every 100th referral.
+    let list: Value = serde_json::from_str(&run(&[
+        "case", "list", "--lang", "en", "--db", db, "--format", "json", "--limit", "5000",
+    ]))
+    .unwrap();
+    let mut held = list.as_array().unwrap().clone();
+    for id in (1..=20).chain((100..=2_500).step_by(100)) {
+        let mut history: Value = serde_json::from_str(&run(&[
+            "case",
+            "history",
+            &id.to_string(),
+            "--db",
+            db,
+            "--format",
+            "json",
+        ]))
+        .unwrap();
+        // The moment a row was written differs between the two runs; the rest may not.
+        for event in history.as_array_mut().unwrap() {
+            event.as_object_mut().unwrap().remove("recorded_at");
+        }
+        held.push(history);
+    }
+    (said, held)
+}
+
+#[test]
+fn imports_on_postgresql_write_in_bulk_what_they_write_on_sqlite() {
+    let Some(url) = postgres_database("traject_bulk_import") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("cases.db");
+    let (said_s, held_s) = imports_on(sqlite.to_str().unwrap(), dir.path());
+    let (said_p, held_p) = imports_on(&url, dir.path());
+    assert!(said_s[1].contains("2500"), "{}", said_s[1]);
+    assert!(said_s[4].contains("r000001"), "{}", said_s[4]);
+    assert_eq!(said_s, said_p);
+    assert_eq!(held_s.len(), held_p.len());
+    assert!(held_s.len() > 2_500);
+    // The same case numbers, histories and schedules, case by case.
+    for (s, p) in held_s.iter().zip(&held_p) {
+        assert_eq!(s, p);
+    }
+}
+
 #[test]
 fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity() {
     let Some(url) = postgres_database("traject_two_servers") else {

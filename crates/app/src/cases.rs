@@ -149,12 +149,19 @@ pub fn import(
     }
     let rows = read_batch(compiled, file, batch).map_err(AppError::from)?;
     // Dossiers erased before: refused, unless a coordinator gave the reason to take them in.
-    let mut erased = std::collections::HashMap::new();
-    for (line, r, _) in &rows {
-        if let Some((dossier, on)) = erased_dossier(store, r, ctx)? {
-            erased.insert(*line, (dossier, on));
-        }
-    }
+    let dossiers: Vec<&str> = rows
+        .iter()
+        .filter_map(|(_, r, _)| r.id.as_deref())
+        .collect();
+    let erased_on = store.erased_dossiers(ctx.org.as_deref(), &dossiers)?;
+    let erased: std::collections::HashMap<u64, (String, chrono::NaiveDate)> = rows
+        .iter()
+        .filter_map(|(line, r, _)| {
+            let dossier = r.id.as_deref()?;
+            let on = erased_on.get(dossier)?;
+            Some((*line, (dossier.to_string(), *on)))
+        })
+        .collect();
     if after_erasure.is_none() && !erased.is_empty() {
         let mut lines: Vec<_> = erased.into_iter().collect();
         lines.sort_by_key(|(line, _)| *line);
@@ -190,6 +197,7 @@ fn import_rows(
         Located::at(file, Pos::new(line as usize, 1), RowProblem::Case(e))
     };
     store.in_transaction(|tx| {
+        prepare_bulk(tx, compiled, rows, ctx)?;
         let mut out = Imported::default();
         let mut problems = Vec::new();
         let mut seen = std::collections::HashMap::new();
@@ -240,6 +248,34 @@ fn import_rows(
             Err(AppError::Rows(problems))
         }
     })
+}
+
+/// Tell the store what the import is about to do, so that it can do it in bulk: look up
+/// every dossier number of the file at once and take the numbers of the cases to add (each
+/// row whose dossier is new, once per dossier).
+fn prepare_bulk(
+    tx: &dyn lifecycle::CaseTx,
+    compiled: &CompiledProgram,
+    rows: &[ImportRow],
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    let program = &compiled.program.spec.id;
+    let org = ctx.org.as_deref();
+    let dossiers: Vec<&str> = rows
+        .iter()
+        .filter_map(|(_, r, _)| r.id.as_deref())
+        .collect();
+    tx.look_up_dossiers(program, org, &dossiers)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut new = 0;
+    for (_, r, _) in rows {
+        let first = r.id.as_ref().is_none_or(|d| seen.insert(d.as_str()));
+        if first && lifecycle::existing_case(tx, program, org, r)?.is_none() {
+            new += 1;
+        }
+    }
+    tx.reserve_case_numbers(new)?;
+    Ok(())
 }
 
 /// A row of an import: its line, the referral and the history it carries.

@@ -202,6 +202,18 @@ pub trait CaseTx {
         org: Option<&str>,
         dossier: &str,
     ) -> Result<Option<(i64, String)>, StoreError>;
+    /// A hint for bulk work: the dossier numbers of `program` in `org` about to be looked up
+    /// (`dossier_case`) and, for those not found, added. A store may look them up together
+    /// now and answer from memory later.
+    fn look_up_dossiers(
+        &self,
+        program: &str,
+        org: Option<&str>,
+        dossiers: &[&str],
+    ) -> Result<(), StoreError>;
+    /// A hint for bulk work: `n` cases are about to be added (`insert`). A store may take
+    /// their numbers now and write them together later.
+    fn reserve_case_numbers(&self, n: usize) -> Result<(), StoreError>;
     /// A case's referral as stored (JSON).
     fn referral(&self, id: i64) -> Result<Option<String>, StoreError>;
     /// Replace a case's referral and its verdict (an assessment or correction recorded after

@@ -7,8 +7,9 @@ use traject_cases::event::{Event, EventKind};
 use traject_cases::store::{CaseRecord, CaseStore, CaseTx, Due, NewCase, Recorded, SnapshotRecord};
 use traject_rules::Verdict;
 
+use crate::bulk::{Dossiers, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
 use crate::queries::{due_from_row, stored_event};
-use crate::sql::{args, Row, Sql, Tx};
+use crate::sql::{args, Row, Sql, ToValue, Tx};
 use crate::{Store, StoreError};
 
 impl CaseStore for Store {
@@ -16,7 +17,9 @@ impl CaseStore for Store {
         &mut self,
         f: impl FnOnce(&dyn CaseTx) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.write(|tx| f(tx))
+        // The lifecycle's transactions lock the programme and dossier numbers they work on
+        // (see `Tx::lock_programme`), not the whole store.
+        self.write_holding(crate::postgres::Lock::AsNeeded, |tx| f(tx))
     }
 
     fn checkpoint(&self) -> Result<(), StoreError> {
@@ -46,8 +49,80 @@ fn record_from_row(r: &Row) -> Result<CaseRecord, StoreError> {
     })
 }
 
+/// At most this many values in one `IN (…)` list.
+const IN_LIST: usize = 1_000;
+
+/// `?first, ?first+1, …` for `n` parameters.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Tx<'_> {
+    /// On PostgreSQL, hold programme `program`'s lock until the transaction ends: every
+    /// lifecycle transaction that reads a case or a programme's capacity takes it first, so
+    /// that the capacity check and the start that depends on it cannot interleave with
+    /// another writer's, while other programmes' writers go on. SQLite serialises every
+    /// writer anyway.
+    fn lock_programme(&self, program: &str) -> Result<(), StoreError> {
+        if self.pending(|p| p.locked.insert(program.to_string())) == Some(true) {
+            // Through `rows`: a lock changes nothing looked up ahead.
+            self.rows(
+                "SELECT pg_advisory_xact_lock(hashtextextended('programme:' || CAST(?1 AS TEXT), 0))",
+                args![program],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// On PostgreSQL, lock dossier numbers about to be added to `program` in `org`, in sorted
+    /// order (two writers adding overlapping sets wait for each other instead of deadlocking),
+    /// so that no other writer adds the same dossier meanwhile.
+    fn lock_dossiers(
+        &self,
+        program: &str,
+        org: Option<&str>,
+        dossiers: &[&str],
+    ) -> Result<(), StoreError> {
+        if self.dialect() != crate::sql::Dialect::Postgres {
+            return Ok(());
+        }
+        let mut sorted = dossiers.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        for chunk in sorted.chunks(IN_LIST) {
+            let values = (3..3 + chunk.len())
+                .map(|i| format!("(CAST(?{i} AS TEXT))"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut params = vec![program.to_value(), org.to_value()];
+            params.extend(chunk.iter().map(ToValue::to_value));
+            self.rows(
+                &format!(
+                    "SELECT pg_advisory_xact_lock(hashtextextended('dossier:' || CAST(?1 AS TEXT) || ':' || COALESCE(CAST(?2 AS TEXT), '') || ':' || d.x, 0)) \
+                     FROM (VALUES {values}) AS d(x)"
+                ),
+                &params,
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl CaseTx for Tx<'_> {
     fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        if self.dialect() == crate::sql::Dialect::Postgres {
+            // The programme's lock before the case is read (a case never changes programme).
+            let program: Option<String> =
+                self.query_opt("SELECT program FROM cases WHERE id = ?1", args![id], |r| {
+                    r.get(0)
+                })?;
+            if let Some(program) = program {
+                self.lock_programme(&program)?;
+            }
+        }
         self.query_opt(
             &format!("{RECORD_SELECT} WHERE id = ?1"),
             args![id],
@@ -77,6 +152,37 @@ impl CaseTx for Tx<'_> {
     }
 
     fn insert(&self, c: &NewCase) -> Result<i64, StoreError> {
+        if let Some(Some(id)) = self.pending(|p| p.reserved.pop_front()) {
+            self.insert_later(
+                &CASE_ROW,
+                args![
+                    id,
+                    c.program,
+                    c.version,
+                    c.version_hash,
+                    "referred",
+                    c.verdict,
+                    c.referral_date,
+                    c.referral,
+                    c.created_on,
+                    c.dossier,
+                    c.team,
+                    c.org
+                ],
+            )?;
+            self.pending(|p| {
+                p.fresh.insert(id, 0);
+                if let (Some(d), Some(dossier)) = (p.dossiers.as_mut(), c.dossier) {
+                    if d.program == c.program && d.org.as_deref() == c.org {
+                        d.known
+                            .entry(dossier.to_string())
+                            .or_insert(None)
+                            .get_or_insert_with(|| (id, c.referral.to_string()));
+                    }
+                }
+            });
+            return Ok(id);
+        }
         self.one(
             "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team, org) \
              VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
@@ -101,11 +207,74 @@ impl CaseTx for Tx<'_> {
         org: Option<&str>,
         dossier: &str,
     ) -> Result<Option<(i64, String)>, StoreError> {
+        let ahead = self.pending(|p| {
+            p.dossiers
+                .as_ref()
+                .and_then(|d| d.answer(program, org, dossier))
+        });
+        if let Some(Some(answer)) = ahead {
+            return Ok(answer);
+        }
+        self.lock_dossiers(program, org, &[dossier])?;
         self.query_opt(
             "SELECT id, referral FROM cases WHERE program = ?1 AND dossier = ?2 AND org IS NOT DISTINCT FROM ?3 ORDER BY id LIMIT 1",
             args![program, dossier, org],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
+    }
+
+    fn look_up_dossiers(
+        &self,
+        program: &str,
+        org: Option<&str>,
+        dossiers: &[&str],
+    ) -> Result<(), StoreError> {
+        if self.dialect() != crate::sql::Dialect::Postgres || dossiers.is_empty() {
+            return Ok(());
+        }
+        self.lock_dossiers(program, org, dossiers)?;
+        let mut known: std::collections::HashMap<String, Option<(i64, String)>> =
+            dossiers.iter().map(|d| (d.to_string(), None)).collect();
+        for chunk in dossiers.chunks(IN_LIST) {
+            let mut params = vec![program.to_value(), org.to_value()];
+            params.extend(chunk.iter().map(ToValue::to_value));
+            let found = self.query_map(
+                &format!(
+                    "SELECT dossier, id, referral FROM cases WHERE program = ?1 AND org IS NOT DISTINCT FROM ?2 \
+                     AND dossier IN ({}) ORDER BY id",
+                    placeholders(3, chunk.len())
+                ),
+                &params,
+                |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?, r.get::<String>(2)?)),
+            )?;
+            for (dossier, id, referral) in found {
+                known
+                    .entry(dossier)
+                    .or_insert(None)
+                    .get_or_insert((id, referral));
+            }
+        }
+        self.pending(|p| {
+            p.dossiers = Some(Dossiers {
+                program: program.to_string(),
+                org: org.map(str::to_string),
+                known,
+            })
+        });
+        Ok(())
+    }
+
+    fn reserve_case_numbers(&self, n: usize) -> Result<(), StoreError> {
+        if self.dialect() != crate::sql::Dialect::Postgres || n == 0 {
+            return Ok(());
+        }
+        let ids: Vec<i64> = self.query_map(
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, CAST(?1 AS BIGINT))",
+            args![n as i64],
+            |r| r.get(0),
+        )?;
+        self.pending(|p| p.reserved.extend(ids));
+        Ok(())
     }
 
     fn referral(&self, id: i64) -> Result<Option<String>, StoreError> {
@@ -144,10 +313,23 @@ impl CaseTx for Tx<'_> {
     }
 
     fn keep_snapshot(&self, s: &SnapshotRecord) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO snapshots (hash, program, version, file, text, options, recorded_on, scripts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (hash) DO NOTHING",
-            args![s.hash, s.program, s.version, s.file, s.text, s.options, s.recorded_on, s.scripts],
+        if self.snapshot_known(s.hash) {
+            return Ok(());
+        }
+        self.insert_later(
+            &SNAPSHOT_ROW,
+            args![
+                s.hash,
+                s.program,
+                s.version,
+                s.file,
+                s.text,
+                s.options,
+                s.recorded_on,
+                s.scripts
+            ],
         )?;
+        self.pending(|p| p.kept.insert(s.hash.to_string()));
         Ok(())
     }
 
@@ -159,16 +341,29 @@ impl CaseTx for Tx<'_> {
         actor: &str,
         version_hash: &str,
     ) -> Result<i64, StoreError> {
-        let seq: i64 = self.one(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE case_id = ?1",
-            args![id],
-        )?;
         let recorded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let kind = event.kind();
-        self.execute(
-            "INSERT INTO events (case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            args![id, seq, on, recorded_at, kind, event.details().to_string(), actor, version_hash],
-        )?;
+        let payload = event.details().to_string();
+        // A case added in this transaction whose rows wait: its events are numbered here.
+        let fresh = self.pending(|p| {
+            p.fresh.get_mut(&id).map(|last| {
+                *last += 1;
+                *last
+            })
+        });
+        let seq = if let Some(Some(seq)) = fresh {
+            self.insert_later(
+                &EVENT_ROW,
+                args![id, seq, on, recorded_at, kind, payload, actor, version_hash],
+            )?;
+            seq
+        } else {
+            self.one(
+                "INSERT INTO events (case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash) \
+                 SELECT ?1, COALESCE(MAX(seq), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM events WHERE case_id = ?1 RETURNING seq",
+                args![id, on, recorded_at, kind, payload, actor, version_hash],
+            )?
+        };
         tracing::debug!(case = id, seq, kind = kind.as_str(), "event appended");
         Ok(seq)
     }
@@ -196,6 +391,7 @@ impl CaseTx for Tx<'_> {
     }
 
     fn places_held(&self, program: &str) -> Result<i64, StoreError> {
+        self.lock_programme(program)?;
         // Two counts, each answered from the (program, state) index: a single OR over states
         // makes the planners scan every case of the programme, on every start.
         self.one(
@@ -206,6 +402,7 @@ impl CaseTx for Tx<'_> {
     }
 
     fn anyone_waiting(&self, program: &str) -> Result<bool, StoreError> {
+        self.lock_programme(program)?;
         self.one(
             "SELECT EXISTS(SELECT 1 FROM cases WHERE program = ?1 AND state = 'waiting')",
             args![program],
@@ -213,6 +410,7 @@ impl CaseTx for Tx<'_> {
     }
 
     fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError> {
+        self.lock_programme(program)?;
         self.one(
             "SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1",
             args![program],
@@ -227,6 +425,7 @@ impl CaseTx for Tx<'_> {
     }
 
     fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError> {
+        self.lock_programme(program)?;
         self.query_opt(
             &format!(
                 "{RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1"
@@ -243,11 +442,7 @@ impl CaseTx for Tx<'_> {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-            args![id, evaluation, from, to],
-        )?;
-        Ok(())
+        self.insert_later(&DUE_ROW, args![id, evaluation, from, to])
     }
 
     fn due(&self, id: i64) -> Result<Vec<Due>, StoreError> {

@@ -4,15 +4,18 @@
 //! on open (`migrations/<back end>/*.sql`); cases hold the referral (personal data stays in the
 //! database, never in logs); `events` and `audit` are append-only (triggers refuse updates and
 //! deletes) and every change to a case is written in the same transaction as its event.
-//! Writers are serialised (SQLite's IMMEDIATE transactions, a PostgreSQL transaction-level
-//! advisory lock), so the capacity check and the start that depends on it cannot interleave
-//! with another writer's.
+//! Writers are serialised where they must be: on SQLite every write transaction is IMMEDIATE;
+//! on PostgreSQL the case lifecycle's transactions take a transaction-level advisory lock per
+//! programme (so the capacity check and the start that depends on it cannot interleave with
+//! another writer's on that programme) and per dossier number being added, and every other
+//! write takes one lock for the whole store.
 //!
 //! This is the only crate that speaks SQL: the case lifecycle reaches it through
 //! `traject_cases::CaseStore`, everything else through the typed reads of `queries`.
 
 use std::path::Path;
 
+mod bulk;
 mod cases;
 mod copy;
 mod inspect;
@@ -190,12 +193,21 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.write_holding(postgres::Lock::Store, f)
+    }
+
+    /// A write transaction holding `lock` on PostgreSQL (on SQLite every writer is serialised).
+    fn write_holding<T, E: From<StoreError>>(
+        &mut self,
+        lock: postgres::Lock,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
+    ) -> Result<T, E> {
         let tx = match &mut self.conn {
             Conn::Sqlite(c) => Tx::Sqlite(
                 c.transaction_with_behavior(TransactionBehavior::Immediate)
                     .or_store()?,
             ),
-            Conn::Postgres(m) => postgres::begin(m).or_store()?,
+            Conn::Postgres(m) => postgres::begin(m, lock).or_store()?,
         };
         let v = f(&tx)?;
         tx.commit()?;

@@ -1,7 +1,8 @@
 //! The PostgreSQL back end: connecting (TLS as the URL's `sslmode` asks, see `pg_tls`), its own
 //! schema migrations (the same tables as SQLite's latest schema, in
 //! PostgreSQL's types, with the append-only rules as trigger functions) and write transactions
-//! serialised across every process by one transaction-level advisory lock.
+//! serialised across every process by transaction-level advisory locks: one for the whole
+//! store, or, for the case lifecycle, one per programme and one per dossier number added.
 
 use std::cell::RefCell;
 use std::sync::Mutex;
@@ -65,12 +66,23 @@ fn migrate(client: &mut postgres::Client, shown: &str) -> Result<(), StoreError>
     Ok(())
 }
 
-/// A write transaction holding the writer lock until it ends.
-pub(super) fn begin(client: &mut Mutex<PgClient>) -> Result<Tx<'_>, postgres::Error> {
+/// What a write transaction locks when it begins.
+pub(crate) enum Lock {
+    /// The whole store: the writer lock, held until the transaction ends.
+    Store,
+    /// Nothing yet: the transaction locks the programmes and dossier numbers it works on as
+    /// it reaches them (the case lifecycle; see `Tx::lock_programme`).
+    AsNeeded,
+}
+
+/// A write transaction, holding `lock` until it ends.
+pub(super) fn begin(client: &mut Mutex<PgClient>, lock: Lock) -> Result<Tx<'_>, postgres::Error> {
     let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
     let mut tx = client.transaction()?;
-    tx.tx
-        .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+    if let Lock::Store = lock {
+        tx.tx
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+    }
     Ok(Tx::Postgres(RefCell::new(tx)))
 }
 

@@ -5,12 +5,13 @@
 //! row order of the audit table) `Dialect` gives the fragment.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::error::Error as StdError;
 use std::sync::Mutex;
 
 use postgres::types::{IsNull, ToSql, Type};
 
+use super::bulk::{Pending, RowKind};
 use super::StoreError;
 
 /// The database's own error as a store error: its message (and PostgreSQL's code), never a
@@ -339,13 +340,19 @@ pub enum Tx<'a> {
 pub struct PgClient {
     pub client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
+    /// Programme snapshots a committed transaction on this connection wrote or found: never
+    /// sent again (a snapshot is a whole programme text, and it is never removed).
+    snapshots: HashSet<String>,
 }
 
 /// A write transaction on PostgreSQL, using and filling its connection's statements (a
-/// prepared statement outlives the transaction it was prepared in).
+/// prepared statement outlives the transaction it was prepared in), with the rows it holds
+/// back for bulk work (see `bulk`).
 pub struct PgTx<'a> {
     pub(super) tx: postgres::Transaction<'a>,
     statements: &'a mut HashMap<String, postgres::Statement>,
+    snapshots: &'a mut HashSet<String>,
+    pub(crate) pending: Box<Pending>,
 }
 
 /// Statement texts are fixed at their call sites, so the cache stays small; the bound only
@@ -357,6 +364,7 @@ impl PgClient {
         PgClient {
             client,
             statements: HashMap::new(),
+            snapshots: HashSet::new(),
         }
     }
 
@@ -365,6 +373,8 @@ impl PgClient {
         Ok(PgTx {
             tx: self.client.transaction()?,
             statements: &mut self.statements,
+            snapshots: &mut self.snapshots,
+            pending: Box::default(),
         })
     }
 
@@ -376,6 +386,29 @@ impl PgClient {
 impl PgTx<'_> {
     fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         prepared(&mut self.tx, self.statements, sql)
+    }
+
+    /// Send every row held back. A statement of one row is kept prepared like any other; a
+    /// batch's text depends on its length, so it is parsed once and not kept.
+    pub(crate) fn flush(&mut self) -> Result<(), postgres::Error> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        for (sql, args, rows) in self.pending.take_statements() {
+            if rows == 1 {
+                let statement = self.prepared(&sql)?;
+                self.tx.execute(&statement, &pg_args(&args))?;
+            } else {
+                self.tx.execute(pg_sql(&sql).as_str(), &pg_args(&args))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the snapshot `hash` is known to be in the database or written in this
+    /// transaction.
+    pub(crate) fn snapshot_known(&self, hash: &str) -> bool {
+        self.pending.kept.contains(hash) || self.snapshots.contains(hash)
     }
 }
 
@@ -438,6 +471,9 @@ impl Sql for Tx<'_> {
             Tx::Sqlite(t) => sqlite_execute(t, sql, args),
             Tx::Postgres(t) => {
                 let mut t = t.borrow_mut();
+                t.flush().or_store()?;
+                // A write may change what was looked up ahead.
+                t.pending.dossiers = None;
                 let statement = t.prepared(sql).or_store()?;
                 Ok(t.tx.execute(&statement, &pg_args(args)).or_store()? as usize)
             }
@@ -448,6 +484,7 @@ impl Sql for Tx<'_> {
             Tx::Sqlite(t) => sqlite_rows(t, sql, args),
             Tx::Postgres(t) => {
                 let mut t = t.borrow_mut();
+                t.flush().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
                 pg_rows(t.tx.query(&statement, &pg_args(args)).or_store()?)
             }
@@ -461,12 +498,59 @@ impl Tx<'_> {
             Tx::Sqlite(t) => Ok(t.commit().or_store()?),
             // Once COMMIT is sent, a broken connection leaves the outcome unknown (it may
             // have committed before the answer was lost); before it, nothing was saved.
-            Tx::Postgres(t) => match t.into_inner().tx.commit().or_store() {
-                Err(StoreError::Unavailable { reason }) => {
-                    Err(StoreError::CommitUnknown { reason })
+            Tx::Postgres(t) => {
+                let mut t = t.into_inner();
+                t.flush().or_store()?;
+                let kept = std::mem::take(&mut t.pending.kept);
+                let snapshots = t.snapshots;
+                match t.tx.commit().or_store() {
+                    Err(StoreError::Unavailable { reason }) => {
+                        Err(StoreError::CommitUnknown { reason })
+                    }
+                    Err(e) => Err(e),
+                    Ok(()) => {
+                        snapshots.extend(kept);
+                        Ok(())
+                    }
                 }
-                other => other,
-            },
+            }
+        }
+    }
+
+    /// Insert a row of `kind`: at once on SQLite; on PostgreSQL held back with the others of
+    /// its kind (see `bulk`).
+    pub(crate) fn insert_later(
+        &self,
+        kind: &'static RowKind,
+        args: &[Value],
+    ) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => sqlite_execute(t, &kind.insert(1), args).map(|_| ()),
+            Tx::Postgres(t) => {
+                let mut t = t.borrow_mut();
+                if t.pending.hold(kind, args) {
+                    t.flush().or_store()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// What a PostgreSQL transaction holds back or knows ahead, for `f` to read or change;
+    /// `None` on SQLite, which holds nothing back.
+    pub(crate) fn pending<T>(&self, f: impl FnOnce(&mut Pending) -> T) -> Option<T> {
+        match self {
+            Tx::Sqlite(_) => None,
+            Tx::Postgres(t) => Some(f(&mut t.borrow_mut().pending)),
+        }
+    }
+
+    /// Whether the snapshot `hash` need not be written again in this transaction (PostgreSQL
+    /// only: SQLite's conflict clause costs nothing to send).
+    pub(crate) fn snapshot_known(&self, hash: &str) -> bool {
+        match self {
+            Tx::Sqlite(_) => false,
+            Tx::Postgres(t) => t.borrow().snapshot_known(hash),
         }
     }
 }

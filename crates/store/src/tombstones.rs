@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::sql::{args, Sql};
+use super::sql::{args, Sql, ToValue, Value};
 use super::{Store, StoreError};
 
 /// One erasure.
@@ -98,6 +98,43 @@ impl Store {
             args![mac],
             |r| r.get(0),
         )
+    }
+
+    /// Of these dossier numbers of organisation `org`, those that were erased, each with the
+    /// day (the latest, when erased more than once): one lookup for a whole batch.
+    pub fn erased_dossiers(
+        &self,
+        org: Option<&str>,
+        dossiers: &[&str],
+    ) -> Result<std::collections::HashMap<String, NaiveDate>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        if dossiers.is_empty() {
+            return Ok(found);
+        }
+        let key = store_key(self)?;
+        let by_mac: std::collections::HashMap<String, &str> = dossiers
+            .iter()
+            .map(|d| (dossier_mac(&key, org, d), *d))
+            .collect();
+        let macs: Vec<&String> = by_mac.keys().collect();
+        for chunk in macs.chunks(1_000) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let params: Vec<Value> = chunk.iter().map(|m| m.to_value()).collect();
+            let rows = self.query_map(
+                &format!("SELECT dossier_mac, MAX(erased_on) FROM tombstones WHERE dossier_mac IN ({list}) GROUP BY dossier_mac"),
+                &params,
+                |r| Ok((r.get::<String>(0)?, r.get::<NaiveDate>(1)?)),
+            )?;
+            for (mac, on) in rows {
+                if let Some(d) = by_mac.get(&mac) {
+                    found.insert(d.to_string(), on);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The day case `id`'s personal data was erased, if it was.

@@ -1,0 +1,202 @@
+//! Bulk work on PostgreSQL without a round trip per row. Inside a write transaction, rows of
+//! a few kinds (a case, a due moment, an event, a programme snapshot) may wait and go to the
+//! server together — one multi-row INSERT per kind — before the next statement that reads or
+//! writes anything else, and at commit. Case numbers come from the table's own sequence,
+//! reserved ahead when the caller says how many cases it will add; a new case's events are
+//! numbered here; dossier numbers asked about ahead are answered from memory. Nothing read
+//! can miss a waiting row: every other statement sends them first.
+//!
+//! SQLite needs none of this (its statements are calls in the same process): there a waiting
+//! row is written at once.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use crate::sql::Value;
+
+/// A kind of row that may wait: its table and columns, and where it goes among the kinds
+/// when they are sent (a case before the rows that name it).
+pub(crate) struct RowKind {
+    rank: u8,
+    table: &'static str,
+    columns: &'static str,
+    width: usize,
+    /// What follows the VALUES list (a conflict clause), or nothing.
+    tail: &'static str,
+}
+
+pub(crate) const SNAPSHOT_ROW: RowKind = RowKind {
+    rank: 0,
+    table: "snapshots",
+    columns: "hash, program, version, file, text, options, recorded_on, scripts",
+    width: 8,
+    tail: " ON CONFLICT (hash) DO NOTHING",
+};
+
+/// A case with the number reserved for it.
+pub(crate) const CASE_ROW: RowKind = RowKind {
+    rank: 1,
+    table: "cases",
+    columns: "id, program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team, org",
+    width: 12,
+    tail: "",
+};
+
+pub(crate) const DUE_ROW: RowKind = RowKind {
+    rank: 2,
+    table: "due",
+    columns: "case_id, evaluation, due_from, due_to",
+    width: 4,
+    tail: " ON CONFLICT DO NOTHING",
+};
+
+pub(crate) const EVENT_ROW: RowKind = RowKind {
+    rank: 3,
+    table: "events",
+    columns: "case_id, seq, on_date, recorded_at, kind, payload, actor, version_hash",
+    width: 8,
+    tail: "",
+};
+
+/// PostgreSQL takes at most 65,535 parameters in a statement; a batch stays well under.
+const MAX_PARAMETERS: usize = 30_000;
+
+/// Rows held at most before they are sent, so that a transaction's memory stays bounded.
+const MAX_WAITING: usize = 2_000;
+
+impl RowKind {
+    /// The statement inserting `rows` rows of this kind, in the shared `?1` syntax.
+    pub(crate) fn insert(&self, rows: usize) -> String {
+        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns);
+        for r in 0..rows {
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for c in 0..self.width {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("?{}", r * self.width + c + 1));
+            }
+            sql.push(')');
+        }
+        sql.push_str(self.tail);
+        sql
+    }
+}
+
+/// What a PostgreSQL write transaction holds back or knows ahead.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Waiting rows per kind, in the order the kinds must be sent.
+    waiting: BTreeMap<u8, (&'static RowKind, Vec<Value>)>,
+    count: usize,
+    /// Case numbers taken from the sequence for cases still to be added.
+    pub reserved: VecDeque<i64>,
+    /// Cases added in this transaction while their rows wait: the last event number of each.
+    pub fresh: HashMap<i64, i64>,
+    /// Snapshots written in this transaction (by hash).
+    pub kept: HashSet<String>,
+    /// Dossier numbers looked up ahead (see `Dossiers`).
+    pub dossiers: Option<Dossiers>,
+    /// Programmes whose lock this transaction holds.
+    pub locked: HashSet<String>,
+}
+
+/// Dossier numbers of one programme and organisation looked up ahead: the first case of each,
+/// if any (its number and stored referral), kept up to date with the cases added since.
+pub(crate) struct Dossiers {
+    pub program: String,
+    pub org: Option<String>,
+    pub known: HashMap<String, Option<(i64, String)>>,
+}
+
+impl Dossiers {
+    /// The answer for `dossier` when it was looked up ahead in this scope.
+    pub fn answer(
+        &self,
+        program: &str,
+        org: Option<&str>,
+        dossier: &str,
+    ) -> Option<Option<(i64, String)>> {
+        if self.program != program || self.org.as_deref() != org {
+            return None;
+        }
+        self.known.get(dossier).cloned()
+    }
+}
+
+impl Pending {
+    /// Hold a row; `true` when enough are waiting that they should be sent now.
+    pub fn hold(&mut self, kind: &'static RowKind, args: &[Value]) -> bool {
+        debug_assert_eq!(args.len(), kind.width);
+        self.waiting
+            .entry(kind.rank)
+            .or_insert_with(|| (kind, Vec::new()))
+            .1
+            .extend_from_slice(args);
+        self.count += 1;
+        self.count >= MAX_WAITING
+    }
+
+    /// The statements that write every waiting row, in order, each with its parameters and
+    /// its number of rows; nothing waits afterwards.
+    pub fn take_statements(&mut self) -> Vec<(String, Vec<Value>, usize)> {
+        self.count = 0;
+        let mut out = Vec::new();
+        for (_, (kind, values)) in std::mem::take(&mut self.waiting) {
+            let per = (MAX_PARAMETERS / kind.width).max(1);
+            for chunk in values.chunks(per * kind.width) {
+                let rows = chunk.len() / kind.width;
+                out.push((kind.insert(rows), chunk.to_vec(), rows));
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_rows_go_out_kind_by_kind_in_dependency_order() {
+        let mut p = Pending::default();
+        let event = vec![Value::Int(1); EVENT_ROW.width];
+        let case = vec![Value::Int(2); CASE_ROW.width];
+        assert!(!p.hold(&EVENT_ROW, &event));
+        assert!(!p.hold(&CASE_ROW, &case));
+        assert!(!p.hold(&EVENT_ROW, &event));
+        let out = p.take_statements();
+        assert_eq!(out.len(), 2);
+        assert!(out[0].0.starts_with("INSERT INTO cases (id, "));
+        assert_eq!((out[0].1.len(), out[0].2), (CASE_ROW.width, 1));
+        assert!(out[1].0.starts_with("INSERT INTO events "));
+        assert!(out[1]
+            .0
+            .ends_with("(?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
+        assert_eq!(out[1].1.len(), 2 * EVENT_ROW.width);
+        assert!(p.is_empty() && p.take_statements().is_empty());
+    }
+
+    #[test]
+    fn a_large_batch_is_split_under_the_parameter_limit() {
+        let mut p = Pending::default();
+        let due = vec![Value::Int(1); DUE_ROW.width];
+        let asked: Vec<bool> = (0..10_000).map(|_| p.hold(&DUE_ROW, &due)).collect();
+        assert!(!asked[MAX_WAITING - 2] && asked[MAX_WAITING - 1]);
+        let out = p.take_statements();
+        let rows: usize = out.iter().map(|(_, _, rows)| rows).sum();
+        assert_eq!(rows, 10_000);
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|(_, v, _)| v.len() <= MAX_PARAMETERS));
+        assert_eq!(
+            DUE_ROW.insert(1),
+            "INSERT INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"
+        );
+    }
+}
