@@ -114,13 +114,15 @@ impl Tx<'_> {
 impl CaseTx for Tx<'_> {
     fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
         if self.dialect() == crate::sql::Dialect::Postgres {
-            // The programme's lock before the case is read (a case never changes programme).
-            let program: Option<String> =
-                self.query_opt("SELECT program FROM cases WHERE id = ?1", args![id], |r| {
-                    r.get(0)
-                })?;
+            // The programme's lock before the case is read (a case never changes programme),
+            // taken in the statement that finds the programme.
+            let program: Option<String> = self.query_opt(
+                "SELECT program, pg_advisory_xact_lock(hashtextextended('programme:' || program, 0)) FROM cases WHERE id = ?1",
+                args![id],
+                |r| r.get(0),
+            )?;
             if let Some(program) = program {
-                self.lock_programme(&program)?;
+                self.pending(|p| p.locked.insert(program));
             }
         }
         self.query_opt(

@@ -156,6 +156,7 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
     }
     let mut tables = Vec::new();
     let target_dialect = to.dialect();
+    to.key = Default::default();
     to.write(|tx| -> Result<(), StoreError> {
         // A new store made its own key; the copy keeps the source's, which its tombstones use.
         tx.execute("DELETE FROM store_key", &[])?;

@@ -52,6 +52,9 @@ pub struct Store {
     conn: Conn,
     /// Where the store is, as it may be shown (a PostgreSQL password masked).
     shown: String,
+    /// The store's key for dossier numbers (see `tombstones`), read once per connection: a
+    /// store keeps its key for life (`db copy` writes the source's into a new store).
+    key: std::sync::OnceLock<String>,
 }
 
 impl Store {
@@ -104,6 +107,7 @@ impl Store {
         let mut store = Store {
             conn: Conn::Sqlite(conn),
             shown: shown.to_string(),
+            key: Default::default(),
         };
         store.migrate_sqlite()?;
         Ok(store)

@@ -20,6 +20,7 @@ pub(super) fn connect(url: &str, shown: &str) -> Result<Store, StoreError> {
     Ok(Store {
         conn: Conn::Postgres(Box::new(Mutex::new(PgClient::new(client)))),
         shown: shown.to_string(),
+        key: Default::default(),
     })
 }
 

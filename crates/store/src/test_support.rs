@@ -238,6 +238,7 @@ pub fn store_at_version(target: &crate::DbTarget, k: usize) -> Result<Store, Sto
             Ok(Store {
                 conn: Conn::Sqlite(conn),
                 shown: path.display().to_string(),
+                key: Default::default(),
             })
         }
         crate::DbTarget::Postgres(url) => {
@@ -257,6 +258,7 @@ pub fn store_at_version(target: &crate::DbTarget, k: usize) -> Result<Store, Sto
             Ok(Store {
                 conn: Conn::Postgres(Box::new(std::sync::Mutex::new(PgClient::new(client)))),
                 shown: target.to_string(),
+                key: Default::default(),
             })
         }
     }

@@ -45,6 +45,15 @@ pub(crate) fn store_key(on: &impl Sql) -> Result<String, StoreError> {
 }
 
 impl Store {
+    /// The store's key, read once per connection.
+    fn key(&self) -> Result<&str, StoreError> {
+        if let Some(k) = self.key.get() {
+            return Ok(k);
+        }
+        let read = store_key(self)?;
+        Ok(self.key.get_or_init(|| read))
+    }
+
     /// Every tombstone, by case number.
     pub fn tombstones(&self) -> Result<Vec<Tombstone>, StoreError> {
         self.query_map(
@@ -92,7 +101,7 @@ impl Store {
         org: Option<&str>,
         dossier: &str,
     ) -> Result<Option<NaiveDate>, StoreError> {
-        let mac = dossier_mac(&store_key(self)?, org, dossier);
+        let mac = dossier_mac(self.key()?, org, dossier);
         self.query_opt(
             "SELECT erased_on FROM tombstones WHERE dossier_mac = ?1 ORDER BY erased_on DESC LIMIT 1",
             args![mac],
@@ -111,10 +120,10 @@ impl Store {
         if dossiers.is_empty() {
             return Ok(found);
         }
-        let key = store_key(self)?;
+        let key = self.key()?;
         let by_mac: std::collections::HashMap<String, &str> = dossiers
             .iter()
-            .map(|d| (dossier_mac(&key, org, d), *d))
+            .map(|d| (dossier_mac(key, org, d), *d))
             .collect();
         let macs: Vec<&String> = by_mac.keys().collect();
         for chunk in macs.chunks(1_000) {

@@ -84,8 +84,9 @@ pub struct Server {
     as_of: Option<NaiveDate>,
     clock: traject_app::config::Clock,
     limits: traject_app::Limits,
-    /// Open connections kept between requests (opening one costs more than most requests).
-    idle: std::sync::Mutex<Vec<Store>>,
+    /// Open connections kept between requests (opening one costs more than most requests),
+    /// each with the moment it was given back.
+    idle: std::sync::Mutex<Vec<(Store, std::time::Instant)>>,
     origins: guard::Origins,
     /// Simulations running at once; more wait for a turn (a simulation uses every core).
     computing: tokio::sync::Semaphore,
@@ -133,19 +134,27 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        // A connection the server closed (it restarted) is not kept.
-        let Some(store) = self.store.take().filter(|s| !s.is_closed()) else {
+        let Some(store) = self.store.take() else {
             return;
         };
         let mut idle = self.server.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < IDLE_CONNECTIONS {
-            idle.push(store);
+        // A connection the server closed (it restarted) is not kept, nor are the others,
+        // closed with it: the next requests, and a request run once more, open new ones.
+        if store.is_closed() {
+            idle.clear();
+        } else if idle.len() < IDLE_CONNECTIONS {
+            idle.push((store, std::time::Instant::now()));
         }
     }
 }
 
 /// How long checking a kept connection may take before it counts as broken.
 const CONNECTION_CHECK: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A kept connection idle longer than this is checked (a round trip) before it is lent; one
+/// given back more recently is lent as it is. Should it have broken meanwhile, its request
+/// fails before anything is saved and runs once more on a new connection (`ops::retry_once`).
+const CHECK_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub type Shared = Arc<Server>;
 
@@ -206,8 +215,8 @@ impl Server {
         loop {
             let kept = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let store = match kept {
-                Some(mut s) => {
-                    if !s.usable(CONNECTION_CHECK) {
+                Some((mut s, since)) => {
+                    if since.elapsed() > CHECK_AFTER_IDLE && !s.usable(CONNECTION_CHECK) {
                         continue;
                     }
                     s
