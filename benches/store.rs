@@ -13,18 +13,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use traject_cases::event::{self, Event};
-use traject_cases::{self as lifecycle, CaseStore, Ctx};
+use traject_store::{test_support, Table};
 
-use traject_model::program::{load_bytes, LoadOptions};
-use traject_model::referral::Referral;
-use traject_store::{test_support, Store, Table};
-
-#[path = "support/stored_referrals.rs"]
-mod stored_referrals;
-
-fn referral(i: usize) -> Referral {
-    stored_referrals::referral(i, 2023, 1)
-}
+#[path = "support/big_store.rs"]
+mod big;
 
 fn median(n: usize, mut f: impl FnMut()) -> Duration {
     let mut t: Vec<Duration> = (0..n)
@@ -42,18 +34,7 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("traject-store-bench-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("programs")).unwrap();
-    // Antwerp 2022 with room for everyone, so that 100,000 cases can be active at once.
-    let text = std::fs::read_to_string(root.join("programs/antwerpen.yaml"))
-        .unwrap()
-        .replace("caseload_per_fte: 20\n", "caseload_per_fte: 60000\n");
-    std::fs::write(dir.join("programs/antwerpen.yaml"), &text).unwrap();
-    let compiled = load_bytes(
-        "programs/antwerpen.yaml",
-        text.as_bytes(),
-        &LoadOptions::default(),
-    )
-    .and_then(traject_rules::compile_loaded)
-    .unwrap();
+    let compiled = big::programme(root, &dir);
     let postgres = std::env::var("TRAJECT_TEST_POSTGRES").ok();
     // `cargo bench --bench store -- import` times the imports alone.
     if !std::env::args().any(|a| a == "import") {
@@ -81,31 +62,8 @@ fn run_in(dir: &Path, args: &[&str]) -> usize {
 /// 100,000 cases and 1,000,000 events; the read commands on SQLite and, given a server, on
 /// PostgreSQL after `db copy`.
 fn big_store(dir: &Path, compiled: &traject_rules::CompiledProgram, postgres: Option<&str>) {
-    let db_path = dir.join("big.db");
-    let mut store = Store::open(&db_path).unwrap();
     let t = Instant::now();
-    let ctx = |d: &str| Ctx {
-        on: d.parse().unwrap(),
-        actor: "bench".into(),
-        team: None,
-        org: None,
-    };
-    store
-        .in_transaction(|tx| {
-            for i in 0..100_000 {
-                let r = referral(i);
-                let on = r.referral_date.unwrap().to_string();
-                lifecycle::insert_case(tx, compiled, &r, &ctx(&on))?;
-            }
-            Ok::<_, lifecycle::CaseError>(())
-        })
-        .unwrap();
-    for id in 1..=100_000i64 {
-        let track = if id % 2 == 0 { "long" } else { "short" };
-        // Started at the end of the month it was referred in (a case's history runs forward).
-        let on = format!("2023-{:02}-28", 1 + (id as usize - 1) % 12);
-        lifecycle::start(&mut store, compiled, id, Some(track), &ctx(&on)).unwrap();
-    }
+    let (db_path, mut store) = big::build(dir, compiled);
     // Intake forms are held; the rest of the million events are evaluations and notes.
     test_support::hold_all(&mut store, "intake_form").unwrap();
     let have = store.count(Table::Events).unwrap();

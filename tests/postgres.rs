@@ -296,6 +296,41 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
     );
 }
 
+#[test]
+fn the_same_dossier_sent_at_once_to_two_servers_becomes_one_case() {
+    // Writers no longer take one lock for the whole store: a dossier number being added is
+    // locked itself, so that two servers cannot both find it new.
+    let Some(url) = postgres_database("traject_same_dossier") else {
+        return;
+    };
+    add_user_on(&url, "ann", "social-worker", Some("north"), None);
+    let a = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let b = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let ann = a.login("ann");
+    for round in 0..5 {
+        let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "SAME-{round}", "#), 1);
+        let body = json!({"program": "antwerpen", "referral": serde_json::from_str::<Value>(&referral).unwrap()});
+        let statuses: Vec<u16> = std::thread::scope(|scope| {
+            let sent: Vec<_> = (0..6)
+                .map(|k| {
+                    let (s, ann, body) = (if k % 2 == 0 { &a } else { &b }, &ann, &body);
+                    scope.spawn(move || s.post(ann, "/api/cases", body).0)
+                })
+                .collect();
+            sent.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        assert_eq!(created, 1, "round {round}: {statuses:?}");
+        assert!(
+            statuses.iter().all(|s| matches!(s, 201 | 409)),
+            "round {round}: {statuses:?}"
+        );
+    }
+    let listed: Value =
+        serde_json::from_str(&run(&["case", "list", "--db", &url, "--format", "json"])).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 5, "{listed}");
+}
+
 /// A store of 39 running cases and 4 referred ones, for a programme with 40 places.
 fn nearly_full(db: &DbTarget, target: &str, dir: &Path) {
     let csv = referrals_csv(dir, 43);

@@ -212,6 +212,75 @@ fn concurrent_workers_through_the_server_never_overfill_capacity() {
     );
 }
 
+/// The active count the board shows for Antwerp.
+fn board_active(s: &common::Served, cookie: &str) -> String {
+    let (status, page, _) = call("GET", &s.url("/board"), Some(cookie), None);
+    assert_eq!(status, 200);
+    let from = page
+        .find("id=\"board-antwerpen\"")
+        .expect("Antwerp's section");
+    let rest = &page[from..];
+    let at = rest.find("data-active=\"").expect("its active count") + "data-active=\"".len();
+    rest[at..].split('"').next().unwrap().to_string()
+}
+
+#[test]
+fn the_board_shows_a_write_through_the_server_at_once_and_one_from_elsewhere_within_seconds() {
+    // The board's figures are kept a few seconds: a write through this server drops them.
+    let s = serve();
+    let ann = s.login("ann");
+    let coord = s.login("coord");
+    assert_eq!(board_active(&s, &coord), "0");
+    for i in 0..2 {
+        let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "BOARD-{i}", "#), 1);
+        let id = s.create(&ann, &referral);
+        let (status, v) = s.post(
+            &ann,
+            &format!("/api/cases/{id}/start"),
+            &json!({"track": "short"}),
+        );
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(board_active(&s, &coord), (i + 1).to_string());
+    }
+    // A case started through the command line, beside the server, shows within seconds.
+    let dir = tempfile::tempdir().unwrap();
+    let referral = dir.path().join("r.json");
+    std::fs::write(
+        &referral,
+        ELIGIBLE.replacen('{', r#"{"id": "BOARD-CLI", "#, 1),
+    )
+    .unwrap();
+    let db = s.db.to_str().unwrap();
+    let out = common::traject()
+        .args(["case", "new", "--program", "antwerpen", "--db", db])
+        .arg(&referral)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = common::traject()
+        .args(["case", "start", "3", "--track", "short", "--db", db])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let since = std::time::Instant::now();
+    while board_active(&s, &coord) != "3" {
+        assert!(
+            since.elapsed() < std::time::Duration::from_secs(8),
+            "the board still shows {}",
+            board_active(&s, &coord)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
 #[test]
 fn pages_carry_security_headers_no_inline_script_and_the_log_no_personal_data() {
     let s = serve();

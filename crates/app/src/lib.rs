@@ -33,7 +33,7 @@ pub use error::{rows, AppError, HistoryError, RowProblem, Setting, SettingError,
 pub use limits::Limits;
 
 /// What a person does in the team, and therefore what traject lets them see and change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {

@@ -6,6 +6,7 @@
 
 mod api;
 mod auth;
+mod board_cache;
 mod demo;
 mod failure;
 mod guard;
@@ -88,6 +89,8 @@ pub struct Server {
     /// each with the moment it was given back.
     idle: std::sync::Mutex<Vec<(Store, std::time::Instant)>>,
     origins: guard::Origins,
+    /// The board's figures, kept a few seconds per programme and scope.
+    boards: board_cache::BoardCache,
     /// Simulations running at once; more wait for a turn (a simulation uses every core).
     computing: tokio::sync::Semaphore,
     /// Password checks running at once: argon2 takes 19 MiB each, by design, so a flood of
@@ -175,6 +178,7 @@ impl Server {
             clock: opts.clock,
             limits: opts.limits,
             idle: std::sync::Mutex::new(Vec::new()),
+            boards: Default::default(),
             origins: guard::Origins {
                 public,
                 https,
@@ -329,6 +333,24 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
     })
 }
 
+/// Any request that may write (every method but GET and HEAD) drops the board's kept
+/// figures once it is answered, so that the next board shows its effect.
+async fn forget_boards_after_writes(
+    axum::extract::State(s): axum::extract::State<Shared>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    );
+    let response = next.run(request).await;
+    if writes {
+        s.boards.forget();
+    }
+    response
+}
+
 fn router(server: Shared) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::to("/board") }))
@@ -379,6 +401,10 @@ fn router(server: Shared) -> Router {
         .route("/metrics", get(metrics::metrics))
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            server.clone(),
+            forget_boards_after_writes,
+        ))
         .layer(middleware::from_fn(ops::retry_once))
         .layer(middleware::from_fn(guard::worded_rejections))
         .layer(middleware::from_fn_with_state(server.clone(), guard::guard))

@@ -152,6 +152,10 @@ pub async fn metrics(State(s): State<Shared>, headers: HeaderMap) -> Response {
         let _ = writeln!(out, "# HELP traject_db_connections_idle Database connections kept open between requests.");
         let _ = writeln!(out, "# TYPE traject_db_connections_idle gauge");
         let _ = writeln!(out, "traject_db_connections_idle {idle}");
+        let kept = server.boards.kept();
+        let _ = writeln!(out, "# HELP traject_board_scopes_kept Programme and reader scopes whose board figures are kept (a few seconds; a write drops them).");
+        let _ = writeln!(out, "# TYPE traject_board_scopes_kept gauge");
+        let _ = writeln!(out, "traject_board_scopes_kept {kept}");
         let _ = writeln!(out, "# HELP traject_db_unavailable_total Requests that met a database that could not be reached (some then succeeded on their one retry).");
         let _ = writeln!(out, "# TYPE traject_db_unavailable_total counter");
         let _ = writeln!(out, "traject_db_unavailable_total {}", super::failure::DATABASE_UNAVAILABLE.load(Ordering::Relaxed));

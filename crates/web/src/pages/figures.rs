@@ -82,23 +82,38 @@ fn board_section(
     let name = program.spec.name.get(lang, program.spec.society_language);
     let today = server.today();
     let ctx = user.ctx(server.today());
-    let row = cases::caseload(store, &server.programmes(user), Some(id), &ctx)?.pop();
     let persons = user.role.may(Need::Persons);
-    // A page of the same size however many cases the store holds: the first of each list,
-    // the rest counted.
-    let (waiting, (due, teams)) = if persons {
-        let filter = cases::CaseFilter {
-            program: Some(id.to_string()),
-            state: Some(CaseState::Waiting),
-            limit: DUE_SHOWN,
-            dossier: None,
-        };
-        let mut w = cases::list(store, &filter, &ctx)?;
-        w.sort_by_key(|c| c.position);
-        (w, cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?)
-    } else {
-        (Vec::new(), (Vec::new(), Vec::new()))
+    let served = server.programmes(user);
+    let key = crate::board_cache::BoardKey {
+        program: id.to_string(),
+        text: served
+            .get(id)
+            .map_or(0, |c| std::sync::Arc::as_ptr(&c) as usize),
+        org: ctx.org.clone(),
+        team: ctx.team.clone(),
+        role: ctx.role,
+        on: today,
     };
+    let figures = server.boards.figures(key, || {
+        let row = cases::caseload(store, &served, Some(id), &ctx)?.pop();
+        // A page of the same size however many cases the store holds: the first of each
+        // list, the rest counted.
+        let (waiting, due) = if persons {
+            let filter = cases::CaseFilter {
+                program: Some(id.to_string()),
+                state: Some(CaseState::Waiting),
+                limit: DUE_SHOWN,
+                dossier: None,
+            };
+            let mut w = cases::list(store, &filter, &ctx)?;
+            w.sort_by_key(|c| c.position);
+            (w, cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?)
+        } else {
+            (Vec::new(), (Vec::new(), Vec::new()))
+        };
+        Ok::<_, Failure>(crate::board_cache::BoardFigures { row, waiting, due })
+    })?;
+    let (row, waiting, (due, teams)) = (&figures.row, &figures.waiting, &figures.due);
     let due_total: i64 = teams.iter().map(|(_, open, late)| open + late).sum();
     let waiting_total = row.as_ref().map_or(0, |r| r.waiting as usize);
     Ok(html! {
@@ -122,16 +137,16 @@ fn board_section(
             @if persons {
                 @if !waiting.is_empty() {
                     h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
-                    ol.waiting { @for c in &waiting { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
+                    ol.waiting { @for c in waiting.iter() { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
                     @if waiting_total > waiting.len() { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting_total - waiting.len()) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
                 }
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {
                     table.due {
                         tr { th { (t(lang, "Team", "Équipe", "Team")) } th { (t(lang, "te doen", "à faire", "due")) } th { (t(lang, "te laat", "en retard", "overdue")) } }
-                        @for (team, open, late) in &teams { tr { td { (team.as_deref().unwrap_or("—")) } td { (open) } td.late { (late) } } }
+                        @for (team, open, late) in teams.iter() { tr { td { (team.as_deref().unwrap_or("—")) } td { (open) } td.late { (late) } } }
                     }
-                    ul.due { @for d in &due { li class=(if d.overdue { "late" } else { "open" }) {
+                    ul.due { @for d in due.iter() { li class=(if d.overdue { "late" } else { "open" }) {
                         a href=(format!("/cases/{}", d.case_id)) { "#" (d.case_id) } " " (label_of(program, &d.evaluation, lang)) " " (traject_i18n::date(d.due_from, lang)) " – " (traject_i18n::date(d.due_to, lang))
                     } } }
                     @if due_total > due.len() as i64 {
