@@ -27,6 +27,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0011_tombstones.sql"),
     migration!("sqlite", "0012_second_factor_and_single_sign_on.sql"),
     migration!("sqlite", "0013_programme_history.sql"),
+    migration!("sqlite", "0014_case_list_order.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -38,4 +39,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0005_tombstones.sql"),
     migration!("postgres", "0006_second_factor_and_single_sign_on.sql"),
     migration!("postgres", "0007_programme_history.sql"),
+    migration!("postgres", "0008_case_list_order.sql"),
 ];

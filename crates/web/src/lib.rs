@@ -113,8 +113,9 @@ const BLOCKING_THREADS: usize = 32;
 /// Password checks at the same time (argon2: 19 MiB and about 25 ms each).
 const CONCURRENT_PASSWORD_CHECKS: usize = 4;
 
-/// Connections kept open at most; more concurrent requests open (and then close) their own.
-const IDLE_CONNECTIONS: usize = 16;
+/// Connections kept open at most: as many as requests may use at once (one per blocking
+/// thread), so that a busy server does not open and close a connection per request.
+const IDLE_CONNECTIONS: usize = BLOCKING_THREADS;
 
 /// A connection lent to one request; it goes back to the pool when the request is done.
 pub struct Pooled<'a> {
