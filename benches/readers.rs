@@ -6,9 +6,7 @@
 //! in the same run, is the page's own calls into the application on the same store, in this
 //! process, one at a time. Target: p99 within 50 ms.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use traject_app::{cases, Catalogue, Ctx, Role};
@@ -16,86 +14,18 @@ use traject_cases::CaseState;
 
 #[path = "support/big_store.rs"]
 mod big;
+#[path = "support/serve.rs"]
+mod serve;
+#[path = "support/timing.rs"]
+mod timing;
+
+use serve::Serve;
+use timing::median;
 
 const READERS: usize = 50;
 const AS_OF: &str = "2023-06-15";
 /// What the board shows of each list (the page's own bound).
 const SHOWN: usize = 50;
-
-struct Serve {
-    child: Child,
-    base: String,
-    cookie: String,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn traject(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_traject"));
-    c.current_dir(dir);
-    c
-}
-
-fn add_reader(dir: &Path, db: &str) {
-    let mut add = traject(dir)
-        .args(["user", "add", "reader", "--role", "coordinator"])
-        .args(["--password-stdin", "--db", db])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"reader-passphrase\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
-}
-
-/// A `serve` in `dir` (so that it judges with the programme written there), logged in.
-fn serve(dir: &Path, db: &str) -> Serve {
-    let mut child = traject(dir)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--as-of",
-            AS_OF,
-            "--db",
-            db,
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    let resp = ureq::post(&format!("{base}/api/session"))
-        .send_json(serde_json::json!({"username": "reader", "password": "reader-passphrase"}))
-        .unwrap();
-    let cookie = resp
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    Serve {
-        child,
-        base,
-        cookie,
-    }
-}
 
 /// Every reader's `each` requests of `path`, their latencies sorted, and the wall time.
 fn load(s: &Serve, path: &str, each: usize) -> (Vec<Duration>, Duration) {
@@ -130,18 +60,6 @@ fn load(s: &Serve, path: &str, each: usize) -> (Vec<Duration>, Duration) {
     let wall = t.elapsed();
     lat.sort();
     (lat, wall)
-}
-
-fn median(n: usize, mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..n)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[n / 2]
 }
 
 /// The page's calls into the application, in this process, one at a time: (board, case list).
@@ -188,7 +106,7 @@ fn ms(d: Duration) -> f64 {
 
 fn readers_on(name: &str, dir: &Path, db: &str) {
     let (board_floor, list_floor) = floor(dir, db);
-    let s = serve(dir, db);
+    let s = serve::start(dir, db, AS_OF, "reader");
     for (page, path, floor, each) in [
         ("board", "/board", board_floor, 20),
         ("case list", "/cases", list_floor, 20),
@@ -234,12 +152,12 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let db = db_path.to_str().unwrap();
-    add_reader(dir.path(), db);
+    serve::add_user(dir.path(), db, "reader", "coordinator", &[]);
     readers_on("SQLite", dir.path(), db);
     match std::env::var("TRAJECT_TEST_POSTGRES") {
         Ok(server) => {
             let url = traject_store::create_database(&server, "traject_bench_readers").unwrap();
-            let copied = traject(dir.path())
+            let copied = serve::traject(dir.path())
                 .args(["db", "copy", "--from", db, "--to", &url])
                 .output()
                 .unwrap();

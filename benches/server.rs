@@ -9,28 +9,30 @@
 //! (`TRAJECT_TEST_POSTGRES`, see `.ci/postgres`), against two `serve` instances sharing one
 //! PostgreSQL database; writes per second, p50/p99 and the ratio to SQLite.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
-use serde_json::{json, Value};
+use serde_json::Value;
 use traject_app::{referrals, Ctx, Programs, Role};
+
+#[path = "support/serve.rs"]
+mod serve;
+use serve::Serve;
 
 const CLIENTS: usize = 50;
 const REFERRAL: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05-01", "nationality": "SY", "residence_status": "recognised_refugee", "residence_ocmw": "antwerpen", "income_support": "leefloon", "in_art60": false, "civic_orientation_completed": true, "language_level": "1.2", "motivated": true, "help_request_fits": true, "mobile": true}"#;
 
+/// A `serve` of this benchmark, with the folder its SQLite store lives in.
 struct Server {
-    child: Child,
-    base: String,
-    cookie: String,
+    serve: Serve,
     _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl std::ops::Deref for Server {
+    type Target = Serve;
+    fn deref(&self) -> &Serve {
+        &self.serve
     }
 }
 
@@ -52,72 +54,23 @@ fn start() -> Server {
 /// A `serve` on the store `db` (a path or a URL), logged in as a social worker (added first
 /// when `add_user`).
 fn start_on(db: &str, dir: tempfile::TempDir, add_user: bool) -> Server {
-    let bin = env!("CARGO_BIN_EXE_traject");
     if add_user {
         add_bench_user(db);
     }
-    let mut child = Command::new(bin)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--as-of",
-            "2024-06-01",
-            "--db",
-            db,
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().unwrap().unwrap();
-        if let Some(rest) = line.split("http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    let resp = ureq::post(&format!("{base}/api/session"))
-        .send_json(json!({"username": "bench", "password": "bench-passphrase"}))
-        .unwrap();
-    let cookie = resp
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
     Server {
-        child,
-        base,
-        cookie,
+        serve: serve::start(dir.path(), db, "2024-06-01", "bench"),
         _dir: dir,
     }
 }
 
 fn add_bench_user(db: &str) {
-    let bin = env!("CARGO_BIN_EXE_traject");
-    let mut add = Command::new(bin)
-        .args([
-            "user",
-            "add",
-            "bench",
-            "--role",
-            "social-worker",
-            "--team",
-            "t",
-        ])
-        .args(["--password-stdin", "--db", db])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    add.stdin
-        .take()
-        .unwrap()
-        .write_all(b"bench-passphrase\n")
-        .unwrap();
-    assert!(add.wait().unwrap().success());
+    serve::add_user(
+        Path::new("."),
+        db,
+        "bench",
+        "social-worker",
+        &["--team", "t"],
+    );
 }
 
 impl Server {

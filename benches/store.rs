@@ -17,18 +17,9 @@ use traject_store::{test_support, Table};
 
 #[path = "support/big_store.rs"]
 mod big;
-
-fn median(n: usize, mut f: impl FnMut()) -> Duration {
-    let mut t: Vec<Duration> = (0..n)
-        .map(|_| {
-            let s = Instant::now();
-            f();
-            s.elapsed()
-        })
-        .collect();
-    t.sort();
-    t[n / 2]
-}
+#[path = "support/timing.rs"]
+mod timing;
+use timing::median;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,86 @@
+//! A real `traject serve` for the load benchmarks (`server`, `readers`): a user added through
+//! the command line, the server started on a free port in a working folder (whose `programs/`
+//! it judges with) and logged in.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// A running `serve`, stopped when dropped, with a session cookie.
+pub struct Serve {
+    pub child: Child,
+    pub base: String,
+    pub cookie: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The real binary, run in `cwd`.
+pub fn traject(cwd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_traject"));
+    c.current_dir(cwd);
+    c
+}
+
+/// Add user `name` (password `<name>-passphrase`) with `role` and the further `user add`
+/// arguments (a team) to the store `db`.
+pub fn add_user(cwd: &Path, db: &str, name: &str, role: &str, more: &[&str]) {
+    let mut add = traject(cwd)
+        .args(["user", "add", name, "--role", role])
+        .args(more)
+        .args(["--password-stdin", "--db", db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{name}-passphrase\n").as_bytes())
+        .unwrap();
+    assert!(add.wait().unwrap().success());
+}
+
+/// `serve` in `cwd` on the store `db`, its clock at `as_of`, logged in as `user`.
+pub fn start(cwd: &Path, db: &str, as_of: &str, user: &str) -> Serve {
+    let mut child = traject(cwd)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--as-of",
+            as_of,
+            "--db",
+            db,
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(rest) = line.split("http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    let resp = ureq::post(&format!("{base}/api/session"))
+        .send_json(serde_json::json!({"username": user, "password": format!("{user}-passphrase")}))
+        .unwrap();
+    let cookie = resp
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    Serve {
+        child,
+        base,
+        cookie,
+    }
+}
