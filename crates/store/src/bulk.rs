@@ -157,6 +157,18 @@ impl Pending {
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
+
+    /// Case `id` was added: its dossier number, if looked up ahead, now has a case.
+    pub fn note_dossier(&mut self, id: i64, c: &traject_cases::store::NewCase) {
+        if let (Some(d), Some(dossier)) = (self.dossiers.as_mut(), c.dossier) {
+            if d.program == c.program && d.org.as_deref() == c.org {
+                d.known
+                    .entry(dossier.to_string())
+                    .or_insert(None)
+                    .get_or_insert_with(|| (id, c.referral.to_string()));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use traject_rules::Verdict;
 
 use crate::bulk::{Dossiers, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
 use crate::queries::{due_from_row, stored_event};
-use crate::sql::{args, Row, Sql, ToValue, Tx};
+use crate::sql::{args, placeholders, Row, Sql, ToValue, Tx, IN_LIST};
 use crate::{Store, StoreError};
 
 impl CaseStore for Store {
@@ -47,17 +47,6 @@ fn record_from_row(r: &Row) -> Result<CaseRecord, StoreError> {
         place_freed: r.get(12)?,
         latest: r.get(13)?,
     })
-}
-
-/// At most this many values in one `IN (…)` list.
-const IN_LIST: usize = 1_000;
-
-/// `?first, ?first+1, …` for `n` parameters.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Tx<'_> {
@@ -174,18 +163,11 @@ impl CaseTx for Tx<'_> {
             )?;
             self.pending(|p| {
                 p.fresh.insert(id, 0);
-                if let (Some(d), Some(dossier)) = (p.dossiers.as_mut(), c.dossier) {
-                    if d.program == c.program && d.org.as_deref() == c.org {
-                        d.known
-                            .entry(dossier.to_string())
-                            .or_insert(None)
-                            .get_or_insert_with(|| (id, c.referral.to_string()));
-                    }
-                }
+                p.note_dossier(id, c);
             });
             return Ok(id);
         }
-        self.one(
+        let id = self.one(
             "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team, org) \
              VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
             args![
@@ -200,7 +182,9 @@ impl CaseTx for Tx<'_> {
                 c.team,
                 c.org
             ],
-        )
+        )?;
+        self.pending(|p| p.note_dossier(id, c));
+        Ok(id)
     }
 
     fn dossier_case(

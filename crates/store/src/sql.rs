@@ -607,6 +607,17 @@ fn sqlite_rows(
     Ok(out)
 }
 
+/// At most this many values in one `IN (…)` list.
+pub(crate) const IN_LIST: usize = 1_000;
+
+/// `?first, ?first+1, …` for `n` parameters (an `IN (…)` list).
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `?1` → `$1`. Statements never hold a `?` inside a string literal.
 pub fn pg_sql(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());

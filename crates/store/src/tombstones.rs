@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::sql::{args, Sql, ToValue, Value};
+use super::sql::{args, placeholders, Sql, ToValue, Value, IN_LIST};
 use super::{Store, StoreError};
 
 /// One erasure.
@@ -126,11 +126,8 @@ impl Store {
             .map(|d| (dossier_mac(key, org, d), *d))
             .collect();
         let macs: Vec<&String> = by_mac.keys().collect();
-        for chunk in macs.chunks(1_000) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("?{i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+        for chunk in macs.chunks(IN_LIST) {
+            let list = placeholders(1, chunk.len());
             let params: Vec<Value> = chunk.iter().map(|m| m.to_value()).collect();
             let rows = self.query_map(
                 &format!("SELECT dossier_mac, MAX(erased_on) FROM tombstones WHERE dossier_mac IN ({list}) GROUP BY dossier_mac"),
