@@ -2,7 +2,9 @@
 //! (the whole lifecycle), the 45-referral scenario through the CLI and through two `serve`
 //! instances sharing one database, the last free slot raced by several processes on both back
 //! ends, `db copy` SQLite → PostgreSQL → SQLite with every event intact, organisations kept
-//! apart, and a client killed in the middle of an import leaving nothing half applied.
+//! apart, a client killed in the middle of an import leaving nothing half applied, imports
+//! written in bulk on PostgreSQL holding what they hold on SQLite, and one dossier sent at once
+//! to two servers becoming one case.
 //!
 //! The server is `TRAJECT_TEST_POSTGRES` when set; otherwise the test run starts a throw-away
 //! cluster itself (`common::postgres_server`) when Debian's postgresql package is installed.
