@@ -51,10 +51,16 @@ fn start_in(
     let track = resolve_track(version, track)?;
     gates_passed(tx, version, id)?;
     // Room the team gained since the list formed (staff joining on a dated step) goes to
-    // those who wait first, in their order.
-    while promote(tx, compiled, &c.program, ctx)?.is_some() {}
-    let full = is_full(tx, version, &c.program, ctx.on)?;
-    if full || tx.anyone_waiting(&c.program)? {
+    // those who wait first, in their order. When someone still waits, this case joins the
+    // list behind them whatever the room; only when nobody does is the room looked at.
+    let someone_waits = loop {
+        match promote_next(tx, compiled, &c.program, ctx)? {
+            Promotion::Started(_) => continue,
+            Promotion::NoneWaiting => break false,
+            Promotion::Stays => break true,
+        }
+    };
+    if someone_waits || is_full(tx, version, &c.program, ctx.on)? {
         let position = put_on_waiting_list(tx, version, c, track, changed, ctx)?;
         return Ok(StartOutcome::Waiting { position });
     }
@@ -190,14 +196,38 @@ pub(crate) fn promote(
     program: &str,
     ctx: &Ctx,
 ) -> Result<Option<i64>, CaseError> {
+    Ok(match promote_next(tx, compiled, program, ctx)? {
+        Promotion::Started(id) => Some(id),
+        _ => None,
+    })
+}
+
+/// What became of the first case on a waiting list.
+pub(crate) enum Promotion {
+    /// It started: its number.
+    Started(i64),
+    /// Nobody waits.
+    NoneWaiting,
+    /// It stays on the list: no room under its version, or its version is no longer in the
+    /// programme.
+    Stays,
+}
+
+/// Start the first case on `program`'s waiting list if there is room, saying why not otherwise.
+pub(crate) fn promote_next(
+    tx: &dyn CaseTx,
+    compiled: &CompiledProgram,
+    program: &str,
+    ctx: &Ctx,
+) -> Result<Promotion, CaseError> {
     let Some(next) = tx.first_waiting(program)? else {
-        return Ok(None);
+        return Ok(Promotion::NoneWaiting);
     };
     let Some(version) = compiled.program.version(&next.version) else {
-        return Ok(None);
+        return Ok(Promotion::Stays);
     };
     if is_full(tx, version, program, ctx.on)? {
-        return Ok(None);
+        return Ok(Promotion::Stays);
     }
     let joined = joined_waiting_list(tx, next.id)?;
     // A slot freed on a day before this case joined the list (a change recorded late): it
@@ -222,5 +252,5 @@ pub(crate) fn promote(
     };
     let id = next.id;
     activate(tx, version, next, &start, started)?;
-    Ok(Some(id))
+    Ok(Promotion::Started(id))
 }

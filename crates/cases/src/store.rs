@@ -240,8 +240,6 @@ pub trait CaseTx {
 
     /// Cases of `program` holding a place: running ones and paused ones that kept theirs.
     fn places_held(&self, program: &str) -> Result<i64, StoreError>;
-    /// Whether anyone waits in `program`.
-    fn anyone_waiting(&self, program: &str) -> Result<bool, StoreError>;
     /// The next place at the end of `program`'s waiting list.
     fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError>;
     /// Position (1 = next) of the waiting case holding `queue_seq`.

@@ -387,14 +387,6 @@ impl CaseTx for Tx<'_> {
         )
     }
 
-    fn anyone_waiting(&self, program: &str) -> Result<bool, StoreError> {
-        self.lock_programme(program)?;
-        self.one(
-            "SELECT EXISTS(SELECT 1 FROM cases WHERE program = ?1 AND state = 'waiting')",
-            args![program],
-        )
-    }
-
     fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError> {
         self.lock_programme(program)?;
         self.one(
