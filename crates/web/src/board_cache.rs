@@ -19,8 +19,9 @@ use traject_store::CaseRow;
 /// How long figures are served after they were computed.
 pub const FRESH: Duration = Duration::from_secs(5);
 
-/// Scopes kept at most (programmes × teams × roles in practice); past it everything is dropped.
-const MAX_KEPT: usize = 1_000;
+/// Scopes kept at most (programmes × teams × roles in practice; each at most about 100 rows);
+/// past it everything is dropped.
+const MAX_KEPT: usize = 256;
 
 /// What a board section shows of one programme, for one reader's scope.
 pub struct BoardFigures {
