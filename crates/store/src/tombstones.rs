@@ -101,12 +101,7 @@ impl Store {
         org: Option<&str>,
         dossier: &str,
     ) -> Result<Option<NaiveDate>, StoreError> {
-        let mac = dossier_mac(self.key()?, org, dossier);
-        self.query_opt(
-            "SELECT erased_on FROM tombstones WHERE dossier_mac = ?1 ORDER BY erased_on DESC LIMIT 1",
-            args![mac],
-            |r| r.get(0),
-        )
+        Ok(self.erased_dossiers(org, &[dossier])?.remove(dossier))
     }
 
     /// Of these dossier numbers of organisation `org`, those that were erased, each with the
