@@ -143,24 +143,25 @@ impl CaseTx for Tx<'_> {
     }
 
     fn insert(&self, c: &NewCase) -> Result<i64, StoreError> {
+        // The row's values, in `CASE_ROW`'s column order after its number.
+        let row = args![
+            c.program,
+            c.version,
+            c.version_hash,
+            "referred",
+            c.verdict,
+            c.referral_date,
+            c.referral,
+            c.created_on,
+            c.dossier,
+            c.team,
+            c.org
+        ];
         if let Some(Some(id)) = self.pending(|p| p.reserved.pop_front()) {
-            self.insert_later(
-                &CASE_ROW,
-                args![
-                    id,
-                    c.program,
-                    c.version,
-                    c.version_hash,
-                    "referred",
-                    c.verdict,
-                    c.referral_date,
-                    c.referral,
-                    c.created_on,
-                    c.dossier,
-                    c.team,
-                    c.org
-                ],
-            )?;
+            let numbered: Vec<_> = std::iter::once(id.to_value())
+                .chain(row.iter().cloned())
+                .collect();
+            self.insert_later(&CASE_ROW, &numbered)?;
             self.pending(|p| {
                 p.fresh.insert(id, 0);
                 p.note_dossier(id, c);
@@ -169,19 +170,8 @@ impl CaseTx for Tx<'_> {
         }
         let id = self.one(
             "INSERT INTO cases (program, version, version_hash, state, verdict, referral_date, referral, updated_on, dossier, team, org) \
-             VALUES (?1, ?2, ?3, 'referred', ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
-            args![
-                c.program,
-                c.version,
-                c.version_hash,
-                c.verdict,
-                c.referral_date,
-                c.referral,
-                c.created_on,
-                c.dossier,
-                c.team,
-                c.org
-            ],
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+            row,
         )?;
         self.pending(|p| p.note_dossier(id, c));
         Ok(id)
