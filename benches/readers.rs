@@ -29,37 +29,16 @@ const SHOWN: usize = 50;
 
 /// Every reader's `each` requests of `path`, their latencies sorted, and the wall time.
 fn load(s: &Serve, path: &str, each: usize) -> (Vec<Duration>, Duration) {
-    let t = Instant::now();
-    let mut lat: Vec<Duration> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..READERS)
-            .map(|_| {
-                scope.spawn(|| {
-                    let agent = ureq::AgentBuilder::new().build();
-                    (0..each)
-                        .map(|_| {
-                            let t = Instant::now();
-                            let page = agent
-                                .get(&format!("{}{path}", s.base))
-                                .set("Cookie", &s.cookie)
-                                .call()
-                                .unwrap()
-                                .into_string()
-                                .unwrap();
-                            assert!(page.len() > 1_000);
-                            t.elapsed()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
-    let wall = t.elapsed();
-    lat.sort();
-    (lat, wall)
+    serve::closed_loop(READERS, each, |_, _, agent| {
+        let page = agent
+            .get(&format!("{}{path}", s.base))
+            .set("Cookie", &s.cookie)
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        assert!(page.len() > 1_000);
+    })
 }
 
 /// The page's calls into the application, in this process, one at a time: (board, case list).

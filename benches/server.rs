@@ -194,51 +194,28 @@ fn bench(c: &mut Criterion) {
 /// `total` case creations and starts by `CLIENTS` writers spread over `servers`; the wall time
 /// and the latency of each create-and-start.
 fn writers(servers: &[Server], total: usize, tag: &str) -> Written {
-    let per = total.div_ceil(CLIENTS);
     let busy = machine_busy();
-    let t = Instant::now();
-    let mut lat: Vec<Duration> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|w| {
-                let s = &servers[w % servers.len()];
-                scope.spawn(move || {
-                    let agent = ureq::AgentBuilder::new().build();
-                    (0..per)
-                        .map(|i| {
-                            let t = Instant::now();
-                            let referral =
-                                REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
-                            let body =
-                                format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
-                            let created: Value = agent
-                                .post(&format!("{}/api/cases", s.base))
-                                .set("Cookie", &s.cookie)
-                                .set("Content-Type", "application/json")
-                                .send_string(&body)
-                                .unwrap()
-                                .into_json()
-                                .unwrap();
-                            let id = created["id"].as_i64().unwrap();
-                            agent
-                                .post(&format!("{}/api/cases/{id}/start", s.base))
-                                .set("Cookie", &s.cookie)
-                                .set("Content-Type", "application/json")
-                                .send_string(r#"{"track": "short"}"#)
-                                .unwrap();
-                            t.elapsed()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
+    let (lat, wall) = serve::closed_loop(CLIENTS, total.div_ceil(CLIENTS), |w, i, agent| {
+        let s = &servers[w % servers.len()];
+        let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
+        let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+        let created: Value = agent
+            .post(&format!("{}/api/cases", s.base))
+            .set("Cookie", &s.cookie)
+            .set("Content-Type", "application/json")
+            .send_string(&body)
+            .unwrap()
+            .into_json()
+            .unwrap();
+        let id = created["id"].as_i64().unwrap();
+        agent
+            .post(&format!("{}/api/cases/{id}/start", s.base))
+            .set("Cookie", &s.cookie)
+            .set("Content-Type", "application/json")
+            .send_string(r#"{"track": "short"}"#)
+            .unwrap();
     });
-    let wall = t.elapsed();
     let cpu = machine_busy() - busy;
-    lat.sort();
     Written { wall, lat, cpu }
 }
 

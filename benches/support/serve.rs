@@ -1,6 +1,6 @@
 //! A real `traject serve` for the load benchmarks (`server`, `readers`): a user added through
 //! the command line, the server started on a free port in a working folder (whose `programs/`
-//! it judges with) and logged in.
+//! it judges with) and logged in; and clients sending it requests one after another.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -83,4 +83,38 @@ pub fn start(cwd: &Path, db: &str, as_of: &str, user: &str) -> Serve {
         base,
         cookie,
     }
+}
+
+/// `clients` threads, each with its own connection, making `each` calls of `call(client,
+/// i, agent)` one after another: every call's latency, sorted, and the wall time of the whole.
+pub fn closed_loop(
+    clients: usize,
+    each: usize,
+    call: impl Fn(usize, usize, &ureq::Agent) + Sync,
+) -> (Vec<std::time::Duration>, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let mut latencies: Vec<std::time::Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..clients)
+            .map(|client| {
+                let call = &call;
+                scope.spawn(move || {
+                    let agent = ureq::AgentBuilder::new().build();
+                    (0..each)
+                        .map(|i| {
+                            let t = std::time::Instant::now();
+                            call(client, i, &agent);
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let wall = started.elapsed();
+    latencies.sort();
+    (latencies, wall)
 }
