@@ -235,10 +235,14 @@ impl Catalogue {
     /// to everyone when it was saved for a store of one organisation, to that organisation's
     /// users when it was saved for one organisation of a shared store (`served_to`).
     pub fn follow(&self, store: &traject_store::Store) {
+        if let Ok(mark) = store.programme_history_mark() {
+            self.follow_from(store, mark);
+        }
+    }
+
+    /// The same, the history's mark read already (with the session: `users::session_and_mark`).
+    pub fn follow_from(&self, store: &traject_store::Store, mark: i64) {
         use std::sync::atomic::Ordering;
-        let Ok(mark) = store.programme_history_mark() else {
-            return;
-        };
         if mark == self.history_mark.load(Ordering::Relaxed) {
             return;
         }

@@ -497,11 +497,15 @@ pub(crate) fn session_user(row: UserRow, csrf: String) -> SessionUser {
     }
 }
 
-/// The person behind a session token, while the session lasts.
-pub fn session(store: &Store, token: &str, now: i64) -> Result<Option<SessionUser>, AppError> {
-    Ok(store
-        .session(&token_hash(token), now)?
-        .map(|s| session_user(s.user, s.csrf)))
+/// The person behind a session token, while the session lasts, and the programme history's
+/// mark for `Catalogue::follow_from`, read together: what every request reads first.
+pub fn session_and_mark(
+    store: &Store,
+    token: &str,
+    now: i64,
+) -> Result<(Option<SessionUser>, i64), AppError> {
+    let (session, mark) = store.session_and_history_mark(&token_hash(token), now)?;
+    Ok((session.map(|s| session_user(s.user, s.csrf)), mark))
 }
 
 pub fn logout(store: &mut Store, token: &str) -> Result<(), AppError> {

@@ -87,9 +87,11 @@ where
         // A programme file saved since the last request is read again (a stat per file).
         server.catalogue.refresh();
         let mut store = server.store()?;
-        // And a programme text saved in the store since (by any server sharing it).
-        server.catalogue.follow(&store);
-        let user = users::session(&store, &token, now())?.ok_or_else(Failure::unauthorized)?;
+        // And a programme text saved in the store since (by any server sharing it): its
+        // mark comes with the session, in one read.
+        let (user, mark) = users::session_and_mark(&store, &token, now())?;
+        server.catalogue.follow_from(&store, mark);
+        let user = user.ok_or_else(Failure::unauthorized)?;
         // A failure is shown in the user's language (their setting; pages of a programme may
         // have chosen its language already).
         work(&server, &user, &mut store).map_err(|mut f| {
