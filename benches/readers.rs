@@ -70,11 +70,11 @@ fn floor(dir: &Path, db: &str) -> (Duration, Duration) {
     let all = cases::CaseFilter {
         program: None,
         state: None,
-        limit: 500,
+        limit: traject_web::CASES_PER_PAGE,
         dossier: None,
     };
     let list = median(9, || {
-        cases::list(&store, &all, &ctx).unwrap();
+        cases::list_page(&store, &all, traject_store::ListKey::START, &ctx).unwrap();
     });
     (board, list)
 }

@@ -212,6 +212,107 @@ fn concurrent_workers_through_the_server_never_overfill_capacity() {
     );
 }
 
+/// The case numbers a page of the case list shows, and its "next page" address.
+fn list_page(s: &common::Served, cookie: &str, path: &str) -> (Vec<i64>, Option<String>) {
+    let (status, page, _) = call("GET", &s.url(path), Some(cookie), None);
+    assert_eq!(status, 200, "{path}");
+    let ids = page
+        .split("<td><a href=\"/cases/")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect();
+    let next = page
+        .split(" rel=\"next\"")
+        .next()
+        .filter(|_| page.contains("rel=\"next\""))
+        .map(|before| {
+            let at = before.rfind("href=\"").unwrap() + "href=\"".len();
+            before[at..].trim_end_matches('"').replace("&amp;", "&")
+        });
+    (ids, next)
+}
+
+/// Every page of the list from `first` on, in order, each page's numbers.
+fn every_list_page(s: &common::Served, cookie: &str, first: &str) -> Vec<Vec<i64>> {
+    let mut pages = Vec::new();
+    let mut at = Some(first.to_string());
+    while let Some(path) = at {
+        let (ids, next) = list_page(s, cookie, &path);
+        pages.push(ids);
+        at = next;
+        assert!(pages.len() < 10, "the pages end");
+    }
+    pages
+}
+
+#[test]
+fn the_case_list_pages_through_every_case_once_in_order_and_names_a_bad_filter() {
+    let s = serve();
+    let ann = s.login("ann");
+    let coord = s.login("coord");
+    // 45 started at Antwerp's 40 places (5 wait, with a place on the list), 65 only referred.
+    let (mut started, mut waiting, mut referred) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..110 {
+        let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "L-{i}", "#), 1);
+        let id = s.create(&ann, &referral);
+        if i < 45 {
+            let (status, v) = s.post(
+                &ann,
+                &format!("/api/cases/{id}/start"),
+                &json!({"track": "short"}),
+            );
+            assert_eq!(status, 200, "{v}");
+            if v["outcome"].get("Waiting").is_some() {
+                waiting.push(id)
+            } else {
+                started.push(id)
+            }
+        } else {
+            referred.push(id);
+        }
+    }
+    assert_eq!((started.len(), waiting.len()), (40, 5));
+
+    // Every case once, 50 a page, the waiting list's places after the rest, each part by number.
+    let pages = every_list_page(&s, &coord, "/cases");
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [50, 50, 10]);
+    let listed: Vec<i64> = pages.concat();
+    let mut expected: Vec<i64> = started.iter().chain(&referred).copied().collect();
+    expected.sort();
+    expected.extend(&waiting);
+    assert_eq!(listed, expected);
+
+    // A filter holds from page to page.
+    let pages = every_list_page(&s, &coord, "/cases?program=antwerpen&state=referred");
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [50, 15]);
+    assert_eq!(pages.concat(), referred);
+    assert_eq!(
+        every_list_page(&s, &coord, "/cases?state=waiting").concat(),
+        waiting
+    );
+
+    // A social worker of another team sees none of Ann's cases on any page.
+    let bo = s.login("bo");
+    assert_eq!(
+        every_list_page(&s, &bo, "/cases").concat(),
+        Vec::<i64>::new()
+    );
+
+    // A value the form does not offer is named, on a page in the reader's language.
+    for (path, field) in [
+        ("/cases?state=lost", "state"),
+        ("/cases?after=12", "after"),
+        ("/cases?after=-1-5", "after"),
+    ] {
+        let (status, page, _) = call("GET", &s.url(path), Some(&coord), None);
+        assert_eq!(status, 400, "{path}");
+        assert!(
+            page.contains(&format!("<code>{field}</code>")) || page.contains(&format!("`{field}`")),
+            "{path}: {page}"
+        );
+    }
+}
+
 /// The active count the board shows for Antwerp.
 fn board_active(s: &common::Served, cookie: &str) -> String {
     let (status, page, _) = call("GET", &s.url("/board"), Some(cookie), None);

@@ -908,6 +908,28 @@ pub fn list(store: &Store, filter: &CaseFilter, ctx: &Ctx) -> Result<Vec<CaseRow
     )?)
 }
 
+/// A page of the case list: up to `filter.limit` cases after `after`, and where the next page
+/// starts. (A dossier's cases are few: they come as one page.)
+pub fn list_page(
+    store: &Store,
+    filter: &CaseFilter,
+    after: traject_store::ListKey,
+    ctx: &Ctx,
+) -> Result<traject_store::CasePage, AppError> {
+    ctx.require(Need::Persons)?;
+    if filter.dossier.is_some() {
+        let rows = list(store, filter, ctx)?;
+        return Ok(traject_store::CasePage { rows, next: None });
+    }
+    Ok(store.list_page(
+        filter.program.as_deref(),
+        filter.state,
+        ctx.scope(),
+        after,
+        filter.limit,
+    )?)
+}
+
 /// One case with its evaluation moments (held or to do).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

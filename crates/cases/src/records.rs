@@ -38,6 +38,55 @@ pub struct CaseRow {
     pub referral: String,
 }
 
+/// Where a page of the case list ends, and the next one starts: the list is in the order of
+/// the waiting list's place (0 for a case not waiting), then the case number. Written as
+/// `place-case` (for example `0-1234`) in the address of the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ListKey {
+    pub place: i64,
+    pub case: i64,
+}
+
+impl ListKey {
+    /// Before every case.
+    pub const START: ListKey = ListKey {
+        place: i64::MIN,
+        case: i64::MIN,
+    };
+}
+
+impl std::fmt::Display for ListKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.place, self.case)
+    }
+}
+
+impl std::str::FromStr for ListKey {
+    type Err = ();
+
+    /// `place-case`, both whole numbers not below zero (what `Display` writes for a case).
+    fn from_str(s: &str) -> Result<ListKey, ()> {
+        let (place, case) = s.split_once('-').ok_or(())?;
+        let number = |t: &str| -> Result<i64, ()> {
+            if t.is_empty() || t.len() > 18 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            t.parse().map_err(|_| ())
+        };
+        Ok(ListKey {
+            place: number(place)?,
+            case: number(case)?,
+        })
+    }
+}
+
+/// One page of the case list, and where the next one starts (`None`: this was the last).
+#[derive(Debug, Clone)]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    pub next: Option<ListKey>,
+}
+
 /// An evaluation moment not yet held that is due (window open) or overdue (window closed).
 #[derive(Debug, Clone, Serialize)]
 pub struct DueRow {

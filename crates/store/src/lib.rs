@@ -39,8 +39,8 @@ use sql::{Conn, Dialect, OrStore, Sql, Tx};
 pub use target::DbTarget;
 pub use tombstones::Tombstone;
 pub use traject_cases::records::{
-    CaseHistory, CaseRow, CohortCounts, DueRow, FundableCase, ModuleCount, OrganisationCount,
-    Reach, Scope, Snapshot,
+    CaseHistory, CasePage, CaseRow, CohortCounts, DueRow, FundableCase, ListKey, ModuleCount,
+    OrganisationCount, Reach, Scope, Snapshot,
 };
 pub use traject_cases::store::{Due, StoreError};
 

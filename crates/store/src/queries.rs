@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use traject_cases::event::{Event, EventKind, EventRecord};
 use traject_cases::records::{
-    CaseHistory, CaseRow, CohortCounts, DueRow, FundableCase, ModuleCount, OrganisationCount,
-    Reach, Scope, Snapshot,
+    CaseHistory, CasePage, CaseRow, CohortCounts, DueRow, FundableCase, ListKey, ModuleCount,
+    OrganisationCount, Reach, Scope, Snapshot,
 };
 use traject_cases::store::Due;
 use traject_cases::CaseState;
@@ -22,7 +22,7 @@ pub(crate) const HOLDS_PLACE: &str =
     "(state IN ('active', 'extended') OR (state = 'paused' AND place_freed = 0))";
 
 const CASE_SELECT: &str = "SELECT c.id, c.program, c.version, c.version_hash, c.state, c.verdict, c.track, c.referral_date, c.started_on, c.ends_on, c.outcome, c.updated_on, \
-    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team, c.org FROM cases c";
+    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team, c.org, COALESCE(c.queue_seq, 0) FROM cases c";
 
 fn case_from_row(r: &Row) -> Result<CaseRow, StoreError> {
     Ok(CaseRow {
@@ -105,6 +105,7 @@ impl Store {
         )
     }
 
+    /// The first `limit` cases of the list (see `list_page`).
     pub fn list(
         &self,
         program: Option<&str>,
@@ -112,15 +113,56 @@ impl Store {
         within: Scope,
         limit: usize,
     ) -> Result<Vec<CaseRow>, StoreError> {
+        Ok(self
+            .list_page(program, state, within, ListKey::START, limit)?
+            .rows)
+    }
+
+    /// A page of the case list: up to `limit` cases after `after`, in the list's order (the
+    /// waiting list's place, then the case number), walked in the index of that order so that
+    /// a page reads its own rows and one more (to know whether another page follows).
+    pub fn list_page(
+        &self,
+        program: Option<&str>,
+        state: Option<CaseState>,
+        within: Scope,
+        after: ListKey,
+        limit: usize,
+    ) -> Result<CasePage, StoreError> {
         let (a, b, c, d) = scope(within);
-        self.query_map(
+        let asked = limit.saturating_add(1).min(i64::MAX as usize) as i64;
+        // The page's case numbers come from two walks of the list's index, each a seek: the
+        // rest of `after`'s place (most cases share place 0), then the places after it. One
+        // condition on the pair `(place, id) > (?4, ?5)` would make SQLite seek on the place
+        // alone and read every case of place 0 before the page.
+        let filters = format!(
+            "(CAST(?1 AS TEXT) IS NULL OR c.program = ?1) AND (CAST(?2 AS TEXT) IS NULL OR c.state = ?2) AND {}",
+            scope_filter(6)
+        );
+        let mut rows = self.query_map(
             &format!(
-                "{CASE_SELECT} WHERE (CAST(?1 AS TEXT) IS NULL OR c.program = ?1) AND (CAST(?2 AS TEXT) IS NULL OR c.state = ?2) AND {} ORDER BY COALESCE(c.queue_seq, 0), c.id LIMIT ?3",
-                scope_filter(4)
+                "{CASE_SELECT} WHERE c.id IN (\
+                   SELECT id FROM (SELECT c.id FROM cases c WHERE {filters} AND COALESCE(c.queue_seq, 0) = ?4 AND c.id > ?5 ORDER BY c.id LIMIT ?3) AS same_place \
+                   UNION ALL \
+                   SELECT id FROM (SELECT c.id FROM cases c WHERE {filters} AND COALESCE(c.queue_seq, 0) > ?4 ORDER BY COALESCE(c.queue_seq, 0), c.id LIMIT ?3) AS later_places) \
+                 ORDER BY COALESCE(c.queue_seq, 0), c.id LIMIT ?3"
             ),
-            args![program, state, limit as i64, a, b, c, d],
-            case_from_row,
-        )
+            args![program, state, asked, after.place, after.case, a, b, c, d],
+            |r| Ok((case_from_row(r)?, r.get::<i64>(16)?)),
+        )?;
+        let next = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(|(row, place)| ListKey {
+                place: *place,
+                case: row.id,
+            })
+        } else {
+            None
+        };
+        Ok(CasePage {
+            rows: rows.into_iter().map(|(row, _)| row).collect(),
+            next,
+        })
     }
 
     /// The cases of one person — one dossier number — across programmes, within `within`.

@@ -13,7 +13,7 @@ mod guard;
 mod metrics;
 mod openapi;
 mod ops;
-mod pages;
+pub(crate) mod pages;
 pub mod sign_on;
 pub mod tls;
 
@@ -33,6 +33,7 @@ use traject_app::AppError;
 use traject_store::{DbTarget, Store};
 
 pub use demo::Demo;
+pub use pages::case::CASES_PER_PAGE;
 
 /// How to serve.
 pub struct Options {

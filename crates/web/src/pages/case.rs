@@ -25,6 +25,23 @@ use crate::{Server, Shared};
 pub struct ListQuery {
     program: Option<String>,
     state: Option<String>,
+    /// Where the page starts: the key the previous page's "next" link carries.
+    after: Option<String>,
+}
+
+/// Cases on one page of the list: a page any reader's screen and the server's two cores
+/// render quickly however many cases the store holds; the rest is behind "next page".
+pub const CASES_PER_PAGE: usize = 50;
+
+/// A filter of the list the reader cannot have meant: the field named, nothing of its value
+/// repeated.
+fn bad_list_field(field: &str) -> Failure {
+    Failure::worded(
+        StatusCode::BAD_REQUEST,
+        format!("the case list's field `{field}` is not one the list offers: choose it again in the form above the list"),
+        format!("het veld `{field}` van de dossierlijst heeft een waarde die de lijst niet kent: kies opnieuw in het formulier boven de lijst"),
+        format!("le champ `{field}` de la liste des dossiers a une valeur que la liste ne connaît pas : choisissez à nouveau dans le formulaire au-dessus de la liste"),
+    )
 }
 
 pub async fn case_list(
@@ -34,21 +51,111 @@ pub async fn case_list(
 ) -> Response {
     page(&s, &headers, move |server, user, store| {
         let lang = lang_of(user, None);
+        let program = q.program.filter(|p| !p.is_empty());
+        if program.as_ref().is_some_and(|p| p.len() > 64) {
+            return Err(bad_list_field("program"));
+        }
+        let state = match q.state.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(s.parse().map_err(|_| bad_list_field("state"))?),
+        };
+        let after = match q.after.as_deref() {
+            None => None,
+            Some(a) => Some(a.parse().map_err(|_| bad_list_field("after"))?),
+        };
         let filter = CaseFilter {
-            program: q.program.filter(|p| !p.is_empty()),
-            state: q.state.as_deref().and_then(|s| s.parse().ok()),
-            limit: 500,
+            program,
+            state,
+            limit: CASES_PER_PAGE,
             dossier: None,
         };
-        let rows = cases::list(store, &filter, &user.ctx(server.today()))?;
+        let ctx = user.ctx(server.today());
+        let shown = cases::list_page(store, &filter, after.unwrap_or(traject_store::ListKey::START), &ctx)?;
+        let next = shown.next.map(|key| list_address(&filter, key));
         let body = html! {
             (super::rights::search_form(user, lang, None))
-            (case_table(&rows, lang))
-            @if rows.is_empty() { p { (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet.")) } }
+            (list_filter_form(server, &filter, lang))
+            (case_table(&shown.rows, lang))
+            @if shown.rows.is_empty() {
+                p { @if after.is_some() || filter.program.is_some() || filter.state.is_some() {
+                    (t(lang, "Geen dossiers meer die bij deze keuze passen.", "Plus de dossiers qui correspondent à ce choix.", "No more cases match this choice."))
+                } @else {
+                    (t(lang, "Nog geen dossiers.", "Pas encore de dossiers.", "No cases yet."))
+                } }
+            }
+            @if after.is_some() || next.is_some() {
+                nav.pages aria-label=(t(lang, "Pagina's van de lijst", "Pages de la liste", "Pages of the list")) {
+                    @if after.is_some() {
+                        a href=(list_address(&filter, traject_store::ListKey::START)) rel="first" { (t(lang, "← Eerste pagina", "← Première page", "← First page")) }
+                        " "
+                    }
+                    @if let Some(href) = &next {
+                        a href=(href) rel="next" { (t(lang, "Volgende pagina →", "Page suivante →", "Next page →")) }
+                    }
+                }
+            }
         };
         Ok((StatusCode::OK, layout(lang, Some(user), t(lang, "Dossiers", "Dossiers", "Cases"), body)))
     })
     .await
+}
+
+/// The list's address with its filter, starting after `key` (`START`: the first page).
+fn list_address(filter: &CaseFilter, key: traject_store::ListKey) -> String {
+    let start = (key != traject_store::ListKey::START).then(|| key.to_string());
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    if let Some(p) = &filter.program {
+        pairs.push(("program", p));
+    }
+    if let Some(s) = filter.state {
+        pairs.push(("state", s.as_str()));
+    }
+    if let Some(after) = &start {
+        pairs.push(("after", after));
+    }
+    // Pairs of text always encode; an empty query would only drop the filter, never widen it.
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    if query.is_empty() {
+        "/cases".to_string()
+    } else {
+        format!("/cases?{query}")
+    }
+}
+
+/// Which cases the list shows: one programme or all, one state or all.
+fn list_filter_form(server: &Server, filter: &CaseFilter, lang: Lang) -> Markup {
+    let chosen = filter.program.as_deref().unwrap_or_default();
+    let programmes: Vec<(String, String)> = server
+        .catalogue
+        .list()
+        .into_iter()
+        .filter_map(|l| {
+            let spec = &l.compiled.as_ref()?.program.spec;
+            Some((
+                l.id.clone(),
+                LabelIn::get(&spec.name, lang, spec.society_language).to_string(),
+            ))
+        })
+        .collect();
+    html! {
+        form.filter method="get" action="/cases" {
+            label { (t(lang, "Programma", "Programme", "Programme")) " "
+                select name="program" {
+                    option value="" { (t(lang, "Alle programma's", "Tous les programmes", "All programmes")) }
+                    @for (id, name) in &programmes { option value=(id) selected[id == chosen] { (name) } }
+                } }
+            " "
+            label { (t(lang, "Toestand", "État", "State")) " "
+                select name="state" {
+                    option value="" { (t(lang, "Alle toestanden", "Tous les états", "All states")) }
+                    @for st in traject_cases::CaseState::ALL {
+                        option value=(st.as_str()) selected[filter.state == Some(st)] { (traject_i18n::catalogue::state_word(st, lang)) }
+                    }
+                } }
+            " "
+            button type="submit" { (t(lang, "Toon", "Afficher", "Show")) }
+        }
+    }
 }
 
 /// The cases as a table: number, dossier number, programme, state, team, referral day, verdict.

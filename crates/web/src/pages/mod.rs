@@ -5,7 +5,7 @@
 //! browser to the login form.
 
 mod account;
-mod case;
+pub(crate) mod case;
 mod editor;
 mod figures;
 mod intake;
