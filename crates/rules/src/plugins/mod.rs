@@ -92,10 +92,20 @@ thread_local! {
 }
 
 /// A sandboxed engine with `limits` (capped at the ceiling).
+/// Rhai's standard library as one module, built once per process and shared by every engine:
+/// building it (hundreds of functions and their index) cost more than the rest of compiling
+/// a programme's rules, and `validate` compiles each programme under every option choice.
+fn standard_package() -> rhai::Shared<rhai::Module> {
+    static PACKAGE: std::sync::OnceLock<rhai::Shared<rhai::Module>> = std::sync::OnceLock::new();
+    PACKAGE
+        .get_or_init(|| StandardPackage::new().as_shared_module())
+        .clone()
+}
+
 pub fn rhai_engine(limits: Limits) -> Engine {
     let limits = limits.capped();
     let mut rhai_engine = Engine::new_raw();
-    rhai_engine.register_global_module(StandardPackage::new().as_shared_module());
+    rhai_engine.register_global_module(standard_package());
     rhai_engine.disable_symbol("eval");
     rhai_engine.on_print(|_| {});
     // Language levels compare within one scale: "1.1" < "1.2" < "2.1"; A1 < A2 < B1 …
