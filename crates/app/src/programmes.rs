@@ -28,22 +28,130 @@ pub struct Validation {
 /// bundled programmes, so the command works anywhere.
 pub fn validate(paths: &[PathBuf]) -> Validation {
     let opts = LoadOptions::default();
-    let (files, missing) = if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
-        // Each file on a core of its own (results in the files' order).
-        let checked = super::parallel::on_every_core(bundled::PROGRAMS, |(file, text)| {
-            validate_bytes(file, text.as_bytes(), &opts)
-        });
-        (checked, vec![])
+    let (read, missing) = if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
+        let read = bundled::PROGRAMS
+            .iter()
+            .map(|(file, text)| Ok((file.to_string(), text.as_bytes().to_vec())))
+            .collect();
+        (read, vec![])
     } else {
         let paths = or_programs_dir(paths);
         let (found, missing) = collect(&paths);
-        let checked = super::parallel::on_every_core(&found, |f| validate_file(f, &opts));
-        (checked, missing)
+        (found.iter().map(|f| read_programme(f)).collect(), missing)
     };
+    let files = checked_together(read, &opts);
     Validation {
         ok: missing.is_empty() && files.iter().all(|r| r.ok),
         files,
         missing,
+    }
+}
+
+/// A file parsed and loaded under the options asked for, or its problems.
+type FirstLoad = Result<(Parsed, CompiledProgram), LoadError>;
+
+/// Files read (or not), each parsed once and loaded under `opts`, then every file's other
+/// option choices as one list of work on every core: a file with many choices does not keep
+/// one core busy while the other waits, and no load starts threads of its own.
+fn checked_together(
+    read: Vec<Result<(String, Vec<u8>), LoadError>>,
+    opts: &LoadOptions,
+) -> Vec<FileResult> {
+    let first: Vec<(String, FirstLoad)> = super::parallel::on_every_core(&read, |r| match r {
+        Ok((file, bytes)) => {
+            let loaded = Parsed::from_bytes(file, bytes).and_then(|p| {
+                let c = p.load(opts).and_then(compile_loaded)?;
+                Ok((p, c))
+            });
+            (file.clone(), loaded)
+        }
+        Err(e) => (failed_file(e), Err(e.clone())),
+    });
+    let others: Vec<(usize, &Parsed, (String, String))> = first
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, r))| Some((i, &r.as_ref().ok()?.0)))
+        .flat_map(|(i, p)| alternatives_of(p, opts).map(move |a| (i, p, a)))
+        .collect();
+    let problems = super::parallel::on_every_core(&others, |(_, p, a)| load_other(p, opts, a));
+    let mut by_file: Vec<Vec<LoadError>> = first.iter().map(|_| Vec::new()).collect();
+    for ((i, _, _), found) in others.iter().zip(problems) {
+        by_file[*i].extend(found);
+    }
+    first
+        .into_iter()
+        .zip(by_file)
+        .map(
+            |((file, r), found)| match r.and_then(|(_, c)| merged(c, found)) {
+                Ok(c) => ok_result(file, &c),
+                Err(e) => failed_result(file, e),
+            },
+        )
+        .collect()
+}
+
+/// The file a failed read names.
+fn failed_file(e: &LoadError) -> String {
+    e.diagnostics
+        .first()
+        .map(|d| d.file.clone())
+        .unwrap_or_default()
+}
+
+/// The choices a parsed file is loaded under beyond `opts` (none when `opts` chooses).
+fn alternatives_of(p: &Parsed, opts: &LoadOptions) -> impl Iterator<Item = (String, String)> {
+    let all = if opts.choices.is_empty() {
+        p.alternatives()
+    } else {
+        Vec::new()
+    };
+    all.into_iter()
+}
+
+/// The problems of `p` loaded and compiled under `opts` with one other choice, each marked
+/// with that choice.
+fn load_other(
+    p: &Parsed,
+    opts: &LoadOptions,
+    (option, choice): &(String, String),
+) -> Option<LoadError> {
+    let mut alt = opts.clone();
+    alt.choices.insert(option.clone(), choice.clone());
+    let e = p.load(&alt).and_then(compile_loaded).err()?;
+    let mut marked = LoadError::new(Vec::new());
+    for d in e.diagnostics {
+        let d = d.under(option, choice);
+        if !marked.diagnostics.contains(&d) {
+            marked.diagnostics.push(d);
+        }
+    }
+    marked.sources = e.sources;
+    Some(marked)
+}
+
+/// A file's first load with the problems of its other choices: the programme when there are
+/// none, else every problem once.
+fn merged(
+    compiled: CompiledProgram,
+    others: impl IntoIterator<Item = LoadError>,
+) -> Result<CompiledProgram, LoadError> {
+    let mut problems: Option<LoadError> = None;
+    for e in others {
+        let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
+        for d in e.diagnostics {
+            if !found.diagnostics.contains(&d) {
+                found.diagnostics.push(d);
+            }
+        }
+        for (f, t) in e.sources {
+            if !found.sources.iter().any(|(g, _)| *g == f) {
+                found.sources.push((f, t));
+            }
+        }
+    }
+    match problems {
+        Some(e) => Err(e),
+        None => Ok(compiled),
     }
 }
 
@@ -226,10 +334,12 @@ fn checked_bytes_with(
 }
 
 /// A parsed programme compiled and checked under every option choice (only under `opts`'
-/// choices when it gives some), each choice loading from the parsed tree.
+/// choices when it gives some), each choice loading from the parsed tree, on every core.
 pub fn checked_parsed(parsed: &Parsed, opts: &LoadOptions) -> Result<CompiledProgram, LoadError> {
-    let load = |o: &LoadOptions| parsed.load(o).and_then(compile_loaded);
-    under_every_choice(load, opts)
+    let first = parsed.load(opts).and_then(compile_loaded)?;
+    let alternatives: Vec<(String, String)> = alternatives_of(parsed, opts).collect();
+    let problems = super::parallel::on_every_core(&alternatives, |a| load_other(parsed, opts, a));
+    merged(first, problems.into_iter().flatten())
 }
 
 /// Check a programme given as bytes (e.g. a bundled one), named `file` in messages.
@@ -237,50 +347,6 @@ pub fn validate_bytes(file: &str, bytes: &[u8], opts: &LoadOptions) -> FileResul
     match checked_bytes_with(file, bytes, opts) {
         Ok(p) => ok_result(file.to_string(), &p),
         Err(e) => failed_result(file.to_string(), e),
-    }
-}
-
-/// Load with the choices given, then — when none were given — once more for every other
-/// choice of every option, so that a reading nobody selects by default is checked too (its
-/// rules, references and declared version changes). Problems found only under a choice say
-/// which one.
-fn under_every_choice(
-    load: impl Fn(&LoadOptions) -> Result<CompiledProgram, LoadError> + Sync,
-    opts: &LoadOptions,
-) -> Result<CompiledProgram, LoadError> {
-    let compiled = load(opts)?;
-    if !opts.choices.is_empty() {
-        return Ok(compiled);
-    }
-    let mut alternatives: Vec<(&str, &str, LoadOptions)> = Vec::new();
-    for option in &compiled.program.spec.options {
-        for choice in option.choices.iter().filter(|c| c.id != option.default) {
-            let mut alt = opts.clone();
-            alt.choices.insert(option.id.clone(), choice.id.clone());
-            alternatives.push((&option.id, &choice.id, alt));
-        }
-    }
-    // Each choice loads on its own from the parsed file: on every core.
-    let loaded = super::parallel::on_every_core(&alternatives, |(_, _, alt)| load(alt).err());
-    let mut problems: Option<LoadError> = None;
-    for ((option, choice, _), failed) in alternatives.iter().zip(loaded) {
-        let Some(e) = failed else { continue };
-        let found = problems.get_or_insert_with(|| LoadError::new(Vec::new()));
-        for d in e.diagnostics {
-            let d = d.under(option, choice);
-            if !found.diagnostics.contains(&d) {
-                found.diagnostics.push(d);
-            }
-        }
-        for (f, t) in e.sources {
-            if !found.sources.iter().any(|(g, _)| *g == f) {
-                found.sources.push((f, t));
-            }
-        }
-    }
-    match problems {
-        Some(e) => Err(e),
-        None => Ok(compiled),
     }
 }
 

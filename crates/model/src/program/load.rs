@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::changes;
@@ -55,7 +55,9 @@ pub struct Program {
     pub spec: ProgramSpec,
     /// The file name as shown in messages (e.g. `programs/<id>.yaml`).
     pub file: String,
-    pub index: SpanIndex,
+    /// Where each part of the file is (shared: every option choice's load of one parsed file
+    /// points into the same text).
+    pub index: std::sync::Arc<SpanIndex>,
     /// The option choices in force (defaults unless overridden).
     pub options: BTreeMap<String, String>,
     /// The file's text, to show offending lines in later diagnostics.
@@ -203,7 +205,7 @@ pub struct Parsed {
     text: String,
     /// The document with each mapping's pointer recorded (`_ptr`).
     value: Value,
-    index: SpanIndex,
+    index: std::sync::Arc<SpanIndex>,
 }
 
 impl Parsed {
@@ -216,7 +218,7 @@ impl Parsed {
             file: display.to_string(),
             text: text.to_string(),
             value,
-            index,
+            index: index.into(),
         })
     }
 
@@ -233,6 +235,24 @@ impl Parsed {
                     .map_or(0, |c| c.len().saturating_sub(1))
             })
             .sum()
+    }
+
+    /// Every choice of its options besides the defaults, as (option, choice) ids in the
+    /// file's order: the loads checking it under every choice makes beyond the first.
+    pub fn alternatives(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for option in self.value["options"].as_array().into_iter().flatten() {
+            let (Some(id), default) = (option["id"].as_str(), option["default"].as_str()) else {
+                continue;
+            };
+            for choice in option["choices"].as_array().into_iter().flatten() {
+                match choice["id"].as_str() {
+                    Some(c) if Some(c) != default => found.push((id.to_string(), c.to_string())),
+                    _ => {}
+                }
+            }
+        }
+        found
     }
 
     /// The programme under `opts`' choices (the parsed file kept for other choices).
@@ -287,7 +307,7 @@ fn parse_str(file: &str, text: &str) -> Result<(Value, SpanIndex), Vec<Diagnosti
 fn load_parsed(
     file: &str,
     mut value: Value,
-    index: SpanIndex,
+    index: std::sync::Arc<SpanIndex>,
     opts: &LoadOptions,
 ) -> Result<Program, Vec<Diagnostic>> {
     let (options, known, mut errors) = select_options(file, &value, &index, opts);
@@ -548,9 +568,11 @@ fn resolve_inheritance(
     let Some(versions) = value.get_mut("versions").and_then(Value::as_array_mut) else {
         return;
     };
-    let mut resolved: Vec<Map<String, Value>> = Vec::new();
-    for version in versions.iter_mut() {
-        let Some(map) = version.as_object_mut() else {
+    // Each version reads its base among the versions before it, resolved already: no copy of
+    // a whole version is made, only of the sections it inherits.
+    for at in 0..versions.len() {
+        let (resolved, rest) = versions.split_at_mut(at);
+        let Some(map) = rest.first_mut().and_then(Value::as_object_mut) else {
             continue;
         };
         let vptr = map
@@ -563,8 +585,15 @@ fn resolve_inheritance(
             .and_then(Value::as_str)
             .map(str::to_string)
         {
+            let earlier = || {
+                resolved
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .filter_map(|b| b.get("id").and_then(Value::as_str))
+            };
             match resolved
                 .iter()
+                .filter_map(Value::as_object)
                 .find(|b| b.get("id").and_then(Value::as_str) == Some(&base_id))
             {
                 Some(base) => {
@@ -577,13 +606,9 @@ fn resolve_inheritance(
                     }
                 }
                 None => {
-                    let earlier: Vec<&str> = resolved
-                        .iter()
-                        .filter_map(|b| b.get("id").and_then(Value::as_str))
-                        .collect();
                     let problem = LoadProblem::BasedOnUnknown {
-                        nearest: nearest(&base_id, earlier.iter().copied()),
-                        earlier: earlier.iter().map(|e| e.to_string()).collect(),
+                        nearest: nearest(&base_id, earlier()),
+                        earlier: earlier().map(str::to_string).collect(),
                         base: base_id,
                     };
                     let at = index.locate(&format!("{vptr}/based_on")).value;
@@ -600,7 +625,6 @@ fn resolve_inheritance(
                 errors.push(Diagnostic::error(file, at, problem));
             }
         }
-        resolved.push(map.clone());
     }
 }
 
@@ -650,29 +674,66 @@ fn pin_scripts(file: &str, value: &Value, opts: &LoadOptions) -> BTreeMap<String
 /// A version's content hash: its text (without the loader's pointers) and the text of every
 /// script it uses, so that changing a script changes the hash of the versions that run it.
 fn content_hash(version: &Value, scripts: &BTreeMap<String, PinnedScript>) -> String {
-    fn strip(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    // `changes:` explains a version; it does not decide anything.
-                    .filter(|(k, _)| k.as_str() != "_ptr" && k.as_str() != "changes")
-                    .map(|(k, v)| (k.clone(), strip(v)))
-                    .collect(),
-            ),
-            Value::Array(a) => Value::Array(a.iter().map(strip).collect()),
-            other => other.clone(),
-        }
-    }
-    let mut canonical = serde_json::to_string(&strip(version)).unwrap_or_default();
+    let mut hasher = Hashing(Sha256::new());
+    // Written straight into the hash: the same bytes as the version's JSON without its
+    // markers, with no copy of the version made (a load hashes every version).
+    let written = serde_json::to_writer(&mut hasher, &Decisive(version));
+    debug_assert!(written.is_ok(), "a JSON value always writes");
     let mut used = std::collections::BTreeSet::new();
     script_names(version, &mut used);
     for name in used {
         if let Some(s) = scripts.get(&name) {
-            canonical.push_str(&format!("\u{0}script {name}\u{0}{}", s.text));
+            hasher
+                .0
+                .update(format!("\u{0}script {name}\u{0}").as_bytes());
+            hasher.0.update(s.text.as_bytes());
         }
     }
-    let digest = Sha256::digest(canonical.as_bytes());
+    let digest = hasher.0.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A version as its content hash reads it: position markers (`_ptr`) and `changes:` (which
+/// explains a version; it does not decide anything) left out, everything else in its order.
+struct Decisive<'a>(&'a Value);
+
+impl serde::Serialize for Decisive<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(m) => {
+                let mut map = s.serialize_map(None)?;
+                for (k, v) in m {
+                    if k != "_ptr" && k != "changes" {
+                        map.serialize_entry(k, &Decisive(v))?;
+                    }
+                }
+                map.end()
+            }
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(&Decisive(v))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// The hash as a place JSON is written to.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// serde_path_to_error paths (`versions[0].eligibility`) → JSON pointer.
@@ -711,5 +772,65 @@ mod tests {
             "/versions/0/eligibility/rules/2/id"
         );
         assert_eq!(path_to_pointer("id"), "/id");
+    }
+
+    /// The hash written as it is computed equals the hash of the version's JSON without its
+    /// markers, made as a copy (how it was computed when cases were first pinned to hashes):
+    /// every bundled version, and a version that uses a script.
+    #[test]
+    fn content_hashes_are_the_hashes_of_the_versions_without_markers() {
+        use super::{content_hash, BTreeMap, Parsed, PinnedScript, Sha256, Value};
+        use sha2::Digest;
+        fn stripped(v: &Value) -> Value {
+            match v {
+                Value::Object(m) => Value::Object(
+                    m.iter()
+                        .filter(|(k, _)| k.as_str() != "_ptr" && k.as_str() != "changes")
+                        .map(|(k, v)| (k.clone(), stripped(v)))
+                        .collect(),
+                ),
+                Value::Array(a) => Value::Array(a.iter().map(stripped).collect()),
+                other => other.clone(),
+            }
+        }
+        let copied = |v: &Value, scripts: &BTreeMap<String, PinnedScript>, used: &[&str]| {
+            let mut text = serde_json::to_string(&stripped(v)).unwrap();
+            for name in used {
+                text.push_str(&format!("\u{0}script {name}\u{0}{}", scripts[*name].text));
+            }
+            let digest = Sha256::digest(text.as_bytes());
+            digest
+                .iter()
+                .take(8)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let none = BTreeMap::new();
+        let mut checked = 0;
+        for (file, text) in crate::program::bundled::PROGRAMS {
+            let parsed = Parsed::from_bytes(file, text.as_bytes()).unwrap();
+            for v in parsed.value["versions"].as_array().unwrap() {
+                assert_eq!(content_hash(v, &none), copied(v, &none, &[]), "{file}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10);
+        let scripted = serde_json::json!({"_ptr": "/versions/0", "id": "2024", "changes": ["x"],
+            "eligibility": {"rules": [{"id": "r", "kind": "script", "value": "local_rule", "_ptr": "/r"}]}});
+        let scripts = BTreeMap::from([(
+            "local_rule".to_string(),
+            PinnedScript {
+                file: "scripts/local_rule.rhai".into(),
+                text: "age >= 18".into(),
+            },
+        )]);
+        assert_eq!(
+            content_hash(&scripted, &scripts),
+            copied(&scripted, &scripts, &["local_rule"])
+        );
+        assert_ne!(
+            content_hash(&scripted, &scripts),
+            content_hash(&scripted, &none)
+        );
     }
 }
