@@ -273,7 +273,7 @@ fn open_collection(
         return Err(key_not_text(file, pos));
     }
     let pointer = child_pointer(stack);
-    record(index, stack, &pointer, pos, 0);
+    record(index, stack, pointer.clone(), pos, 0);
     stack.push(if is_seq {
         Frame::Seq {
             pointer,
@@ -370,7 +370,7 @@ fn child_pointer(stack: &[Frame]) -> String {
     }
 }
 
-fn record(index: &mut SpanIndex, stack: &[Frame], pointer: &str, pos: Pos, width: usize) {
+fn record(index: &mut SpanIndex, stack: &[Frame], pointer: String, pos: Pos, width: usize) {
     let key = match stack.last() {
         Some(Frame::Map {
             pending_key: Some((_, k)),
@@ -380,11 +380,11 @@ fn record(index: &mut SpanIndex, stack: &[Frame], pointer: &str, pos: Pos, width
     };
     // Containers underline their key; scalars underline themselves.
     let width = match (key, width) {
-        (Some(_), 0) => index.places.get(pointer).map_or(1, |p| p.width),
+        (Some(_), 0) => index.places.get(&pointer).map_or(1, |p| p.width),
         (_, w) => w.max(1),
     };
     index.places.insert(
-        pointer.to_string(),
+        pointer,
         Place {
             value: pos,
             key,
@@ -401,8 +401,7 @@ fn push_value(
     pos: Pos,
     width: usize,
 ) {
-    let pointer = child_pointer(stack);
-    record(index, stack, &pointer, pos, width);
+    record(index, stack, child_pointer(stack), pos, width);
     attach_slice(stack, root, value);
 }
 

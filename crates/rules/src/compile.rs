@@ -661,7 +661,7 @@ fn limits(program: &Program, errors: &mut Vec<Diagnostic>) -> plugins::Limits {
 pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
     let mut limit_errors = Vec::new();
     let limits = limits(&program, &mut limit_errors);
-    let rhai_engine = Arc::new(plugins::rhai_engine(limits));
+    let rhai_engine = plugins::shared_engine(limits);
     let equivalences: Arc<[(u32, u32)]> = program
         .spec
         .level_equivalences

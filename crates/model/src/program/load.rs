@@ -316,7 +316,7 @@ fn load_parsed(
             chosen: &options,
             known: &known,
         };
-        filter_options(file, &mut value, "", &choices, &index, &mut errors);
+        filter_options(file, &mut value, &mut String::new(), &choices, &index, &mut errors);
     }
     if errors.is_empty() {
         resolve_inheritance(file, &mut value, &index, &mut errors);
@@ -333,17 +333,22 @@ fn load_parsed(
         .map(|vs| vs.iter().map(|v| content_hash(v, &scripts)).collect())
         .unwrap_or_default();
 
-    let mut spec: ProgramSpec = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let ptr = path_to_pointer(&e.path().to_string());
-        let place = index.locate(&ptr);
-        vec![Diagnostic::error(
-            file,
-            place.value,
-            LoadProblem::Form {
-                detail: e.inner().to_string(),
-            },
-        )]
-    })?;
+    // The path of a mistake is tracked only when there is one: tracking it on every load
+    // costs more than reading the programme a second time after a failure.
+    let plain = <ProgramSpec as serde::Deserialize>::deserialize(&value);
+    let mut spec: ProgramSpec = plain
+        .or_else(|_| serde_path_to_error::deserialize(&value))
+        .map_err(|e| {
+            let ptr = path_to_pointer(&e.path().to_string());
+            let place = index.locate(&ptr);
+            vec![Diagnostic::error(
+                file,
+                place.value,
+                LoadProblem::Form {
+                    detail: e.inner().to_string(),
+                },
+            )]
+        })?;
     for (v, h) in spec.versions.iter_mut().zip(hashes) {
         v.hash = h;
     }
@@ -511,23 +516,27 @@ fn option_selected(
 }
 
 /// Drop list entries marked `option: id=choice` whose choice is not selected; strip the marker.
+/// `ptr` is the value's pointer, grown and cut back in place as the walk goes down and up
+/// (a load walks every node of the file).
 fn filter_options(
     file: &str,
     value: &mut Value,
-    ptr: &str,
+    ptr: &mut String,
     choices: &Choices,
     index: &SpanIndex,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let depth = ptr.len();
     match value {
         Value::Array(items) => {
             let mut kept = Vec::with_capacity(items.len());
             for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
-                let item_ptr = format!("{ptr}/{i}");
+                use std::fmt::Write;
+                let _ = write!(ptr, "/{i}");
                 let keep = match item.get("option").and_then(Value::as_str) {
                     None => true,
                     Some(marker) => {
-                        let place = index.locate(&format!("{item_ptr}/option"));
+                        let place = index.locate(&format!("{ptr}/option"));
                         option_selected(file, marker, place.value, choices, errors)
                     }
                 };
@@ -535,23 +544,20 @@ fn filter_options(
                     if let Some(map) = item.as_object_mut() {
                         map.remove("option");
                     }
-                    filter_options(file, &mut item, &item_ptr, choices, index, errors);
+                    filter_options(file, &mut item, ptr, choices, index, errors);
                     kept.push(item);
                 }
+                ptr.truncate(depth);
             }
             *items = kept;
         }
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if k != "options" {
-                    filter_options(
-                        file,
-                        v,
-                        &format!("{ptr}/{}", escape_segment(k)),
-                        choices,
-                        index,
-                        errors,
-                    );
+                if k != "options" && matches!(v, Value::Array(_) | Value::Object(_)) {
+                    ptr.push('/');
+                    ptr.push_str(&escape_segment(k));
+                    filter_options(file, v, ptr, choices, index, errors);
+                    ptr.truncate(depth);
                 }
             }
         }

@@ -102,6 +102,25 @@ fn standard_package() -> rhai::Shared<rhai::Module> {
         .clone()
 }
 
+/// The engine for `limits`, made once per process and shared by every programme compiled
+/// with the same limits (an engine is not changed once made; `validate` compiles every
+/// programme under every option choice, and most programmes keep the default limits).
+pub fn shared_engine(limits: Limits) -> std::sync::Arc<Engine> {
+    use std::sync::{Arc, Mutex, PoisonError};
+    static MADE: Mutex<Vec<(Limits, Arc<Engine>)>> = Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, e)) = made.iter().find(|(l, _)| *l == limits) {
+        return e.clone();
+    }
+    let engine = Arc::new(rhai_engine(limits));
+    // A programme may set its own limits; a process that sees a great many is not worth
+    // keeping every engine for.
+    if made.len() < 16 {
+        made.push((limits, engine.clone()));
+    }
+    engine
+}
+
 pub fn rhai_engine(limits: Limits) -> Engine {
     let limits = limits.capped();
     let mut rhai_engine = Engine::new_raw();
