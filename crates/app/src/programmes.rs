@@ -28,18 +28,19 @@ pub struct Validation {
 /// bundled programmes, so the command works anywhere.
 pub fn validate(paths: &[PathBuf]) -> Validation {
     let opts = LoadOptions::default();
-    let (read, missing) = if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
-        let read = bundled::PROGRAMS
-            .iter()
-            .map(|(file, text)| Ok((file.to_string(), text.as_bytes().to_vec())))
-            .collect();
-        (read, vec![])
-    } else {
-        let paths = or_programs_dir(paths);
-        let (found, missing) = collect(&paths);
-        (found.iter().map(|f| read_programme(f)).collect(), missing)
-    };
-    let files = checked_together(read, &opts);
+    let (sources, missing): (Vec<Source>, _) =
+        if paths.is_empty() && !Path::new(PROGRAMS_DIR).is_dir() {
+            let bundled = bundled::PROGRAMS
+                .iter()
+                .map(|(file, text)| Source::Bundled(file, text))
+                .collect();
+            (bundled, vec![])
+        } else {
+            let paths = or_programs_dir(paths);
+            let (found, missing) = collect(&paths);
+            (found.into_iter().map(Source::File).collect(), missing)
+        };
+    let files = checked_together(&sources, &opts);
     Validation {
         ok: missing.is_empty() && files.iter().all(|r| r.ok),
         files,
@@ -47,25 +48,40 @@ pub fn validate(paths: &[PathBuf]) -> Validation {
     }
 }
 
+/// A programme file to check: bundled in the binary, or on disk (read on the core that checks
+/// it).
+enum Source {
+    Bundled(&'static str, &'static str),
+    File(PathBuf),
+}
+
+impl Source {
+    /// Its name in messages and its bytes (a located problem when a file cannot be read).
+    fn read(&self) -> Result<(String, std::borrow::Cow<'static, [u8]>), LoadError> {
+        match self {
+            Source::Bundled(file, text) => Ok((file.to_string(), text.as_bytes().into())),
+            Source::File(path) => read_programme(path).map(|(file, bytes)| (file, bytes.into())),
+        }
+    }
+}
+
 /// A file parsed and loaded under the options asked for, or its problems.
 type FirstLoad = Result<(Parsed, CompiledProgram), LoadError>;
 
-/// Files read (or not), each parsed once and loaded under `opts`, then every file's other
-/// option choices as one list of work on every core: a file with many choices does not keep
-/// one core busy while the other waits, and no load starts threads of its own.
-fn checked_together(
-    read: Vec<Result<(String, Vec<u8>), LoadError>>,
-    opts: &LoadOptions,
-) -> Vec<FileResult> {
-    let first: Vec<(String, FirstLoad)> = super::parallel::on_every_core(&read, |r| match r {
-        Ok((file, bytes)) => {
-            let loaded = Parsed::from_bytes(file, bytes).and_then(|p| {
-                let c = p.load(opts).and_then(compile_loaded)?;
-                Ok((p, c))
-            });
-            (file.clone(), loaded)
-        }
-        Err(e) => (failed_file(e), Err(e.clone())),
+/// Files, each read, parsed once and loaded under `opts`, then every file's other option
+/// choices as one list of work on every core: a file with many choices does not keep one
+/// core busy while the other waits, and no load starts threads of its own.
+fn checked_together(sources: &[Source], opts: &LoadOptions) -> Vec<FileResult> {
+    let first: Vec<(String, FirstLoad)> = super::parallel::on_every_core(sources, |s| {
+        let (file, bytes) = match s.read() {
+            Ok(read) => read,
+            Err(e) => return (failed_file(&e), Err(e)),
+        };
+        let loaded = Parsed::from_bytes(&file, &bytes).and_then(|p| {
+            let c = p.load(opts).and_then(compile_loaded)?;
+            Ok((p, c))
+        });
+        (file, loaded)
     });
     let others: Vec<(usize, &Parsed, (String, String))> = first
         .iter()

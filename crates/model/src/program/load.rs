@@ -316,7 +316,14 @@ fn load_parsed(
             chosen: &options,
             known: &known,
         };
-        filter_options(file, &mut value, &mut String::new(), &choices, &index, &mut errors);
+        filter_options(
+            file,
+            &mut value,
+            &mut String::new(),
+            &choices,
+            &index,
+            &mut errors,
+        );
     }
     if errors.is_empty() {
         resolve_inheritance(file, &mut value, &index, &mut errors);
