@@ -41,3 +41,4 @@ mod sign_on;
 mod simulation;
 mod soak;
 mod upgrades;
+mod users;

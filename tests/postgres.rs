@@ -717,6 +717,7 @@ fn organisations_sharing_a_database_never_see_each_others_cases() {
         team: None,
         lang: None,
         org: Some(org.into()),
+        email: None,
     };
     let refused = traject_app::users::add(
         &mut store,

@@ -1386,6 +1386,12 @@ pub enum UserCommand {
     Add(UserAddArgs),
     /// List users: name, role, team, language, whether disabled.
     List(UserListArgs),
+    /// Set the e-mail address the server's reminders go to (`--remove`: none any more). A
+    /// coordinator sets anyone's in their organisation; anyone may set their own.
+    #[command(
+        after_help = "Examples:\n  traject user email an --email an.peeters@ocmw.example.be --db cases.db\n  traject user email an --remove --db cases.db"
+    )]
+    Email(UserEmailArgs),
     /// Disable a user: their sessions end at once; the name stays for the audit trail.
     Disable(UserNameArgs),
     /// Set a new password, read from standard input; the user's sessions end.
@@ -1428,6 +1434,22 @@ pub struct UserAddArgs {
     /// Read the password from standard input (the only way: never on the command line).
     #[arg(long, required = true)]
     pub password_stdin: bool,
+    /// Where the server's reminders go (for example an.peeters@ocmw.example.be).
+    #[arg(long)]
+    pub email: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct UserEmailArgs {
+    pub name: String,
+    /// The new address.
+    #[arg(long, required_unless_present = "remove")]
+    pub email: Option<String>,
+    /// Remove the address: no reminders by e-mail any more.
+    #[arg(long, conflicts_with = "email")]
+    pub remove: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }

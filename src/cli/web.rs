@@ -134,6 +134,7 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 team: a.team,
                 lang: a.store.lang,
                 org: a.store.org.clone(),
+                email: a.email,
             };
             let password = read_password()?;
             let row = users::add(&mut store, &user, &password, &ctx)?;
@@ -152,15 +153,24 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 Format::Text => {
                     for u in rows {
                         println!(
-                            "{:<16} {:<14} {:<10} {:<3} {}",
+                            "{:<16} {:<14} {:<10} {:<3} {:<32} {}",
                             u.name,
                             u.role,
                             u.team.as_deref().unwrap_or("-"),
                             u.lang.as_deref().unwrap_or("-"),
+                            u.email.as_deref().unwrap_or("-"),
                             if u.disabled { "disabled" } else { "" }
                         );
                     }
                 }
+            }
+        }
+        UserCommand::Email(a) => {
+            let (mut store, ctx) = super::cases::open_as(&a.store)?;
+            users::set_email(&mut store, &a.name, a.email.as_deref(), &ctx)?;
+            match a.email {
+                Some(_) => println!("the e-mail address of {} is set", a.name),
+                None => println!("{} has no e-mail address any more", a.name),
             }
         }
         UserCommand::Disable(a) => {

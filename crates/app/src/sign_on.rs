@@ -427,6 +427,8 @@ fn described(
         created_on: today.date_naive().to_string(),
         org,
         second_factor: false,
+        // The address is the user's own setting (`user email`), never taken from a login.
+        email: known.and_then(|u| u.email.clone()),
     };
     Ok(row)
 }

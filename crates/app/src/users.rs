@@ -54,6 +54,8 @@ pub enum AuthError {
     BadName {
         name: String,
     },
+    /// An e-mail address that cannot be one (nothing of it is repeated: it is personal data).
+    BadEmail,
     TeamMissing,
     Hash(String),
     OtherOrganisation {
@@ -77,6 +79,8 @@ pub struct NewUser {
     pub lang: Option<Lang>,
     /// The organisation the user works for; `None` for a user across organisations.
     pub org: Option<String>,
+    /// Where the server's reminders go.
+    pub email: Option<String>,
 }
 
 /// The person behind a session: what the front end needs to act for them.
@@ -118,6 +122,36 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+/// An e-mail address as a mail server takes it: one `@`, a local part of printable characters
+/// without spaces or the characters that need quoting, and a domain of at least two labels of
+/// letters, digits and hyphens. Spaces around it are dropped. Deliberately stricter than
+/// RFC 5321 allows: an address a team types for a colleague is never a quoted one.
+pub fn checked_email(given: &str) -> Result<String, AuthError> {
+    let address = given.trim();
+    let (local, domain) = address.split_once('@').ok_or(AuthError::BadEmail)?;
+    let local_ok = (1..=64).contains(&local.len())
+        && local
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"<>()[],;:\"\\@".contains(c))
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..");
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = domain.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if local_ok && domain_ok && address.len() <= 254 {
+        Ok(address.to_string())
+    } else {
+        Err(AuthError::BadEmail)
+    }
 }
 
 fn hash_password(password: &str) -> Result<String, AuthError> {
@@ -174,6 +208,7 @@ pub fn add(
     if user.role == Role::SocialWorker && user.team.is_none() {
         return Err(AuthError::TeamMissing.into());
     }
+    let email = user.email.as_deref().map(checked_email).transpose()?;
     // A coordinator of one organisation adds users to it only.
     let org = match (&ctx.org, &user.org) {
         (Some(mine), Some(theirs)) if mine != theirs => {
@@ -195,6 +230,7 @@ pub fn add(
         created_on: ctx.on.to_string(),
         org,
         second_factor: false,
+        email,
     };
     let audit = ctx.audit(
         &format!("add user ({})", user.role),
@@ -506,6 +542,47 @@ pub fn session_and_mark(
 ) -> Result<(Option<SessionUser>, i64), AppError> {
     let (session, mark) = store.session_and_history_mark(&token_hash(token), now)?;
     Ok((session.map(|s| session_user(s.user, s.csrf)), mark))
+}
+
+/// Set (or, with `None`, remove) the e-mail address the server's reminders go to: a
+/// coordinator for anyone in their organisation, anyone for themselves. Audited without the
+/// address.
+pub fn set_email(
+    store: &mut Store,
+    name: &str,
+    email: Option<&str>,
+    ctx: &Ctx,
+) -> Result<(), AppError> {
+    if name != ctx.actor {
+        ctx.require(Need::ManageUsers)?;
+    }
+    let email = email.map(checked_email).transpose()?;
+    let Some(user) = store.users()?.into_iter().find(|u| u.name == name) else {
+        return Err(AuthError::Unknown {
+            name: name.to_string(),
+        }
+        .into());
+    };
+    if ctx.org.is_some() && user.org != ctx.org {
+        return Err(AuthError::Unknown {
+            name: name.to_string(),
+        }
+        .into());
+    }
+    let what = if email.is_some() {
+        "set e-mail address"
+    } else {
+        "remove e-mail address"
+    };
+    let audit = ctx.audit(what, format!("user:{name}"));
+    if store.set_user_email(name, email.as_deref(), &audit)? {
+        Ok(())
+    } else {
+        Err(AuthError::Unknown {
+            name: name.to_string(),
+        }
+        .into())
+    }
 }
 
 pub fn logout(store: &mut Store, token: &str) -> Result<(), AppError> {

@@ -93,6 +93,7 @@ const TABLES: &[(&str, &[&str], &str)] = &[
             "totp_secret",
             "totp_step",
             "subject",
+            "email",
         ],
         "name",
     ),

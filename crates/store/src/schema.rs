@@ -28,6 +28,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0012_second_factor_and_single_sign_on.sql"),
     migration!("sqlite", "0013_programme_history.sql"),
     migration!("sqlite", "0014_case_list_order.sql"),
+    migration!("sqlite", "0015_user_email.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -40,4 +41,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0006_second_factor_and_single_sign_on.sql"),
     migration!("postgres", "0007_programme_history.sql"),
     migration!("postgres", "0008_case_list_order.sql"),
+    migration!("postgres", "0009_user_email.sql"),
 ];

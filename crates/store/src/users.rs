@@ -22,6 +22,9 @@ pub struct UserRow {
     /// Whether the user has enrolled a second factor (TOTP).
     #[serde(default)]
     pub second_factor: bool,
+    /// Where the server's reminders go (`None`: none given).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// A live session: who, and the CSRF token their forms must carry.
@@ -84,7 +87,9 @@ pub struct AuditRow {
 }
 
 const USER_COLUMNS: &str =
-    "u.name, u.role, u.team, u.lang, u.disabled, u.created_on, u.org, u.totp_secret IS NOT NULL";
+    "u.name, u.role, u.team, u.lang, u.disabled, u.created_on, u.org, u.totp_secret IS NOT NULL, u.email";
+/// How many columns `USER_COLUMNS` reads: a query's own columns come after them.
+const AFTER_USER: usize = 9;
 
 fn user_from_row(r: &super::sql::Row) -> Result<UserRow, StoreError> {
     Ok(UserRow {
@@ -96,6 +101,7 @@ fn user_from_row(r: &super::sql::Row) -> Result<UserRow, StoreError> {
         created_on: r.get(5)?,
         org: r.get(6)?,
         second_factor: r.get(7)?,
+        email: r.get(8)?,
     })
 }
 
@@ -110,8 +116,28 @@ impl Store {
     ) -> Result<bool, StoreError> {
         self.write(|tx| {
             let n = tx.execute(
-                "INSERT INTO users (name, role, team, lang, password, disabled, created_on, org) VALUES (?1, ?2, ?3, ?4, ?5, FALSE, ?6, ?7) ON CONFLICT (name) DO NOTHING",
-                args![user.name, user.role, user.team, user.lang, password_hash, user.created_on, user.org],
+                "INSERT INTO users (name, role, team, lang, password, disabled, created_on, org, email) VALUES (?1, ?2, ?3, ?4, ?5, FALSE, ?6, ?7, ?8) ON CONFLICT (name) DO NOTHING",
+                args![user.name, user.role, user.team, user.lang, password_hash, user.created_on, user.org, user.email],
+            )?;
+            if n == 1 {
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Set or remove a user's e-mail address, and audit it, in one transaction. `false` when
+    /// there is no such user.
+    pub fn set_user_email(
+        &mut self,
+        name: &str,
+        email: Option<&str>,
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET email = ?2 WHERE name = ?1",
+                args![name, email],
             )?;
             if n == 1 {
                 insert_audit(tx, audit)?;
@@ -133,7 +159,7 @@ impl Store {
         self.query_opt(
             &format!("SELECT {USER_COLUMNS}, u.password FROM users u WHERE u.name = ?1"),
             args![name],
-            |r| Ok((user_from_row(r)?, r.get(8)?)),
+            |r| Ok((user_from_row(r)?, r.get(AFTER_USER)?)),
         )
     }
 
@@ -260,12 +286,12 @@ impl Store {
             ),
             args![token_hash, now],
             |r| {
-                let mark: i64 = r.get(10)?;
-                let found: Option<i64> = r.get(9)?;
+                let mark: i64 = r.get(AFTER_USER + 2)?;
+                let found: Option<i64> = r.get(AFTER_USER + 1)?;
                 let session = match found {
                     Some(expires_at) => Some(SessionRow {
                         user: user_from_row(r)?,
-                        csrf: r.get(8)?,
+                        csrf: r.get(AFTER_USER)?,
                         expires_at,
                     }),
                     None => None,

@@ -51,6 +51,7 @@ impl Demo {
                 team: team.map(str::to_string),
                 lang: None,
                 org: None,
+                email: None,
             };
             users::add(&mut store, &user, &pw, &admin)?;
             made.push((name.to_string(), role, user.team, pw));

@@ -487,6 +487,12 @@ pub fn auth_error(e: &AuthError, l: Lang) -> String {
             format!("un nom d'utilisateur compte 1 à 64 lettres, chiffres, «\u{a0}.\u{a0}», «\u{a0}-\u{a0}» ou «\u{a0}_\u{a0}» ; «\u{a0}{name}\u{a0}» ne l'est pas"),
             format!("a user name is 1 to 64 letters, digits, '.', '-' or '_'; '{name}' is not"),
         ),
+        AuthError::BadEmail => m(
+            l,
+            "dat is geen e-mailadres dat een mailserver aanneemt: schrijf het als naam@domein.be, zonder spaties",
+            "ce n'est pas une adresse e-mail qu'un serveur de courrier accepte : écrivez-la comme nom@domaine.be, sans espaces",
+            "that is not an e-mail address a mail server takes: write it as name@domain.be, without spaces",
+        ),
         AuthError::TeamMissing => m(l, "een maatschappelijk werker hoort bij een team", "un·e assistant·e social·e appartient à une équipe", "a social worker belongs to a team"),
         AuthError::Hash(why) => m(l, format!("kan het wachtwoord niet hashen: {why}"), format!("impossible de hacher le mot de passe : {why}"), format!("cannot hash the password: {why}")),
         AuthError::OtherOrganisation { org } => m(

@@ -1,0 +1,165 @@
+//! Users' e-mail addresses, where the server's reminders will go: given when a user is added
+//! or set later, checked before anything is written, shown in the user list, audited without
+//! the address, copied with the store, and set by a coordinator or by the user themselves only.
+
+use serde_json::Value;
+
+use crate::common::{postgres_database, traject};
+
+fn run(args: &[&str], stdin: &str) -> (bool, String, String) {
+    let out = traject().args(args).write_stdin_str(stdin);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+trait WriteStdin {
+    fn write_stdin_str(&mut self, text: &str) -> std::process::Output;
+}
+
+impl WriteStdin for std::process::Command {
+    fn write_stdin_str(&mut self, text: &str) -> std::process::Output {
+        use std::io::Write;
+        let mut child = self
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+/// Each user's address as `user list --format json` shows it, by name.
+fn addresses(db: &str) -> Vec<(String, Value)> {
+    let (ok, out, err) = run(&["user", "list", "--db", db, "--format", "json"], "");
+    assert!(ok, "{err}");
+    let rows: Value = serde_json::from_str(&out).unwrap();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["name"].as_str().unwrap().to_string(), u["email"].clone()))
+        .collect()
+}
+
+#[test]
+fn an_email_address_is_checked_set_by_a_coordinator_or_its_owner_and_never_in_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("cases.db");
+    let db = db.to_str().unwrap();
+    let add = |name: &str, role: &str, email: Option<&str>| {
+        let mut args = vec![
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--password-stdin",
+            "--db",
+            db,
+        ];
+        if role == "social-worker" {
+            args.extend(["--team", "north"]);
+        }
+        if let Some(e) = email {
+            args.extend(["--email", e]);
+        }
+        run(&args, &format!("{name}-passphrase\n"))
+    };
+    let (ok, _, err) = add(
+        "cora",
+        "coordinator",
+        Some(" cora.janssens@ocmw.example.be "),
+    );
+    assert!(ok, "{err}");
+    // A mistyped address is refused with what to write, and nothing is added.
+    for bad in [
+        "an.peeters",
+        "an peeters@ocmw.be",
+        "an@ocmw",
+        "an@@ocmw.be",
+        "an@-ocmw.be",
+        "<an>@ocmw.be",
+    ] {
+        let (ok, _, err) = add("an", "social-worker", Some(bad));
+        assert!(!ok, "{bad}");
+        assert!(
+            err.contains("name@domain.be") && !err.contains(bad.trim()),
+            "{bad}: {err}"
+        );
+    }
+    let (ok, _, err) = add("an", "social-worker", None);
+    assert!(ok, "{err}");
+    assert_eq!(
+        addresses(db),
+        [
+            ("an".to_string(), Value::Null),
+            ("cora".to_string(), "cora.janssens@ocmw.example.be".into())
+        ]
+    );
+
+    // The user sets their own; another social worker may not; the coordinator may.
+    let (ok, _, err) = add("bo", "social-worker", None);
+    assert!(ok, "{err}");
+    let set = |actor: &str, name: &str, email: Option<&str>| {
+        let mut args = vec!["user", "email", name, "--db", db, "--actor", actor];
+        match email {
+            Some(e) => args.extend(["--email", e]),
+            None => args.push("--remove"),
+        }
+        run(&args, "")
+    };
+    let (ok, _, err) = set("an", "an", Some("an.peeters@ocmw.example.be"));
+    assert!(ok, "{err}");
+    let (ok, _, err) = set("bo", "an", Some("bo@ocmw.example.be"));
+    assert!(!ok && err.contains("social worker may not"), "{err}");
+    let (ok, _, err) = set("cora", "bo", Some("bo.maes@ocmw.example.be"));
+    assert!(ok, "{err}");
+    let (ok, _, err) = set("cora", "nobody", Some("x@ocmw.example.be"));
+    assert!(!ok && err.contains("nobody"), "{err}");
+    let (ok, _, err) = set("cora", "cora", None);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["user", "email", "an", "--db", db], "");
+    assert!(
+        !ok && err.contains("--email"),
+        "neither --email nor --remove: {err}"
+    );
+    let listed = addresses(db);
+    assert_eq!(
+        listed,
+        [
+            ("an".to_string(), "an.peeters@ocmw.example.be".into()),
+            ("bo".to_string(), "bo.maes@ocmw.example.be".into()),
+            ("cora".to_string(), Value::Null)
+        ]
+    );
+
+    // The audit trail says that an address changed, never which.
+    let (ok, out, err) = run(
+        &[
+            "audit", "--user", "bo", "--db", db, "--format", "json", "--actor", "cora",
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("set e-mail address") && !out.contains("bo.maes"),
+        "{out}"
+    );
+
+    // The addresses go along when the store moves to PostgreSQL.
+    let Some(url) = postgres_database("traject_user_email") else {
+        return;
+    };
+    let (ok, _, err) = run(&["db", "copy", "--from", db, "--to", &url], "");
+    assert!(ok, "{err}");
+    assert_eq!(addresses(&url), listed);
+}
