@@ -211,6 +211,15 @@ fn samples() -> Vec<CaseError> {
             id: 7,
             erased_on: "2023-03-01".parse().unwrap(),
         },
+        ContactMinutes { given: 0, max: 600 },
+        NoteTooLong {
+            chars: 501,
+            max: 500,
+        },
+        ErasedCase {
+            id: 7,
+            erased_on: "2023-03-01".parse().unwrap(),
+        },
         Referral(traject_rules::eval::EvalError::MissingDate),
         Store(traject_store::StoreError::NoRow),
     ];
@@ -260,6 +269,9 @@ fn samples() -> Vec<CaseError> {
             | DossierElsewhere { .. }
             | NoDossier { .. }
             | AlreadyErased { .. }
+            | ContactMinutes { .. }
+            | NoteTooLong { .. }
+            | ErasedCase { .. }
             | Referral(_)
             | Store(_) => {}
         }
@@ -335,6 +347,12 @@ fn app_samples() -> Vec<AppError> {
         AppError::Auth(AuthError::WeakPassword),
         AppError::Auth(AuthError::BadName { name: "a b".into() }),
         AppError::Auth(AuthError::TeamMissing),
+        AppError::Auth(AuthError::BadEmail),
+        AppError::FutureDay {
+            field: "on",
+            given: day,
+            today: day,
+        },
         AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
         AppError::Setting(SettingError::SimulationSize),
         AppError::Setting(SettingError::QueueRates),

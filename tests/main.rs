@@ -12,6 +12,7 @@ mod broken_corpus;
 mod browser;
 mod cases;
 mod common;
+mod contacts;
 mod diagnostics_lang;
 mod editor;
 mod eligibility;

@@ -4,38 +4,15 @@
 
 use serde_json::Value;
 
-use crate::common::{postgres_database, traject};
+use crate::common::{output_with_stdin, postgres_database, traject};
 
 fn run(args: &[&str], stdin: &str) -> (bool, String, String) {
-    let out = traject().args(args).write_stdin_str(stdin);
+    let out = output_with_stdin(traject().args(args), stdin);
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-trait WriteStdin {
-    fn write_stdin_str(&mut self, text: &str) -> std::process::Output;
-}
-
-impl WriteStdin for std::process::Command {
-    fn write_stdin_str(&mut self, text: &str) -> std::process::Output {
-        use std::io::Write;
-        let mut child = self
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
 }
 
 /// Each user's address as `user list --format json` shows it, by name.

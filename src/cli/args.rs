@@ -432,6 +432,12 @@ pub enum CaseCommand {
         after_help = "Example:\n  traject case reopen 12\n  traject case start 12 --track long\n\nThe case is referred again and starts (or waits) like any referral; its history stays."
     )]
     Reopen(CaseContinuityArgs),
+    /// Record a contact with the client: how, how long, and a short note for the case's team
+    /// (read from standard input; erased with the client's personal data).
+    #[command(
+        after_help = "Examples:\n  traject case contact 12 --kind home-visit --minutes 45\n  echo 'Brought the rental contract; next visit with an interpreter' | traject case contact 12 --kind individual-guidance --minutes 30 --note-stdin --on 2024-05-02\n\nA note has at most 500 characters; a contact lasts 1 to 600 minutes. --on is the day it took place (today by default, never a day to come)."
+    )]
+    Contact(CaseContactArgs),
     /// Erase a client's personal data (the referral's facts and dossier number) for good; the
     /// case's dates, states, decisions and events stay, so figures do not change.
     #[command(
@@ -491,6 +497,7 @@ impl CaseCommand {
             NotStart(a) => &a.store,
             Pause(a) | Resume(a) | Reopen(a) => &a.store,
             Erase(a) => &a.store,
+            Contact(a) => &a.store,
             Export(a) => &a.store,
             Migrate(a) => &a.store,
             EnrolCohort(a) => &a.store,
@@ -1497,6 +1504,48 @@ pub struct CaseContinuityArgs {
     pub until: Option<chrono::NaiveDate>,
     #[arg(long)]
     pub program: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseContactArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    /// How the worker and the client met.
+    #[arg(long, value_enum)]
+    pub kind: ContactKindArg,
+    /// How long, in minutes (1 to 600).
+    #[arg(long)]
+    pub minutes: u32,
+    /// Read a short note from standard input (at most 500 characters).
+    #[arg(long)]
+    pub note_stdin: bool,
+    /// The day the contact took place (today by default).
+    #[arg(long)]
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// How a worker and a client met, as the command line writes it.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ContactKindArg {
+    Intake,
+    IndividualGuidance,
+    HomeVisit,
+    Phone,
+    Group,
+}
+
+impl From<ContactKindArg> for traject_cases::event::ContactKind {
+    fn from(k: ContactKindArg) -> Self {
+        use traject_cases::event::ContactKind as K;
+        match k {
+            ContactKindArg::Intake => K::Intake,
+            ContactKindArg::IndividualGuidance => K::IndividualGuidance,
+            ContactKindArg::HomeVisit => K::HomeVisit,
+            ContactKindArg::Phone => K::Phone,
+            ContactKindArg::Group => K::Group,
+        }
+    }
 }
 
 #[derive(clap::Args)]

@@ -70,6 +70,7 @@ pub fn run(cmd: CaseCommand) -> Verb {
         CaseCommand::Leave(args) => enrol(args, true),
         CaseCommand::Migrate(args) => cmd_case_migrate(args),
         CaseCommand::Export(args) => cmd_case_export(args),
+        CaseCommand::Contact(args) => contact(args),
         CaseCommand::Pause(args) => continuity(
             args,
             cases::Continuity::Pause,
@@ -217,6 +218,50 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: [&str; 3]
     let [en, nl, fr] = done;
     println!("{}", done_words(lang, args.id, en, nl, fr));
     print_freed(&freed, lang);
+    Ok(Done::Success)
+}
+
+/// The longest note read from standard input: more than a note may hold, so that a longer one
+/// is refused with its length rather than cut.
+const NOTE_READ_LIMIT: u64 = 8 * 1024;
+
+fn contact(args: CaseContactArgs) -> Verb {
+    let lang = lang_of(&args.store);
+    let note = if args.note_stdin {
+        use std::io::Read;
+        let mut text = String::new();
+        std::io::stdin()
+            .take(NOTE_READ_LIMIT)
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                let reason = format!("note: {e}");
+                super::file_problem(
+                    "<stdin>",
+                    traject_model::problem::FileProblem::CannotRead { reason },
+                )
+            })?;
+        Some(text)
+    } else {
+        None
+    };
+    let (mut db, ctx) = open_as(&args.store)?;
+    let input = cases::ContactInput {
+        kind: args.kind.into(),
+        minutes: args.minutes,
+        note,
+        on: args.on,
+    };
+    cases::contact(&mut db, args.id, &input, &ctx)?;
+    println!(
+        "{}",
+        done_words(
+            lang,
+            args.id,
+            "— contact recorded",
+            "— contact vastgelegd",
+            "— contact enregistré"
+        )
+    );
     Ok(Done::Success)
 }
 

@@ -165,14 +165,7 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
                 }
             }
         }
-        UserCommand::Email(a) => {
-            let (mut store, ctx) = super::cases::open_as(&a.store)?;
-            users::set_email(&mut store, &a.name, a.email.as_deref(), &ctx)?;
-            match a.email {
-                Some(_) => println!("the e-mail address of {} is set", a.name),
-                None => println!("{} has no e-mail address any more", a.name),
-            }
-        }
+        UserCommand::Email(a) => set_email(a)?,
         UserCommand::Disable(a) => {
             let (mut store, ctx) = super::cases::open_as(&a.store)?;
             users::disable(&mut store, &a.name, &ctx)?;
@@ -204,6 +197,17 @@ pub fn cmd_user(cmd: UserCommand) -> Verb {
         }
     }
     Ok(Done::Success)
+}
+
+/// `user email`: set or remove a user's address.
+fn set_email(a: super::args::UserEmailArgs) -> Result<(), traject_app::AppError> {
+    let (mut store, ctx) = super::cases::open_as(&a.store)?;
+    users::set_email(&mut store, &a.name, a.email.as_deref(), &ctx)?;
+    match a.email {
+        Some(_) => println!("the e-mail address of {} is set", a.name),
+        None => println!("{} has no e-mail address any more", a.name),
+    }
+    Ok(())
 }
 
 /// An enrolment as the terminal shows it: the QR code (two rows of modules per line), the

@@ -71,6 +71,24 @@ impl Served {
     }
 }
 
+/// Run `cmd` with `text` on its standard input; its output.
+pub fn output_with_stdin(cmd: &mut Command, text: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 pub fn traject() -> Command {
     let mut c = Command::cargo_bin("traject").unwrap();
     // Messages in English whatever the machine's locale; tests of other languages ask.

@@ -750,6 +750,45 @@ pub fn finish(
     Ok(told(store, freed, ctx))
 }
 
+/// A contact moment as a worker records it: how, how long, an optional short note, and the
+/// day it took place (today when none is given; never a day still to come).
+#[derive(Debug, Clone)]
+pub struct ContactInput {
+    pub kind: traject_cases::event::ContactKind,
+    pub minutes: u32,
+    pub note: Option<String>,
+    pub on: Option<chrono::NaiveDate>,
+}
+
+/// Record a contact with a case's client (by whoever may change the case: its team, a
+/// coordinator); its event's number.
+pub fn contact(
+    store: &mut Store,
+    id: i64,
+    input: &ContactInput,
+    ctx: &Ctx,
+) -> Result<i64, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    visible_case(store, id, ctx)?;
+    let mut clock = ctx.lifecycle();
+    if let Some(on) = input.on {
+        if on > ctx.on {
+            return Err(AppError::FutureDay {
+                field: "on",
+                given: on,
+                today: ctx.on,
+            });
+        }
+        clock.on = on;
+    }
+    let contact = lifecycle::Contact {
+        kind: input.kind,
+        minutes: input.minutes,
+        note: input.note.clone(),
+    };
+    Ok(lifecycle::record_contact(store, id, &contact, &clock)?)
+}
+
 /// A case leaving and coming back: paused, resumed, or re-opened after it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Continuity {

@@ -64,6 +64,12 @@ pub enum AppError {
     },
     /// The programme history: nothing new to save, or nothing saved.
     History(HistoryError),
+    /// A day that has not come yet where only a past day or today makes sense.
+    FutureDay {
+        field: &'static str,
+        given: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
 }
 
 /// Why a programme text is not saved or not found in the history.

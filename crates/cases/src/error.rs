@@ -50,6 +50,21 @@ pub enum CaseError {
     NoDossier {
         dossier: String,
     },
+    /// A contact longer than a working day, or of no length.
+    ContactMinutes {
+        given: u32,
+        max: u32,
+    },
+    /// A contact's note longer than the short note it is meant to be.
+    NoteTooLong {
+        chars: usize,
+        max: usize,
+    },
+    /// Nothing new about a client is recorded once their personal data is erased.
+    ErasedCase {
+        id: i64,
+        erased_on: chrono::NaiveDate,
+    },
     /// The case's personal data is erased already.
     AlreadyErased {
         id: i64,

@@ -48,6 +48,8 @@ pub enum Event {
     Corrected(Rejudged),
     /// The client's personal data was erased.
     Erased(Erased),
+    /// A worker saw or spoke with the client (a contact moment).
+    Contacted(Contacted),
 }
 
 /// The kind of an event, without its details: what queries over histories select on.
@@ -70,10 +72,11 @@ pub enum EventKind {
     Assessed,
     Corrected,
     Erased,
+    Contacted,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 17] = [
         EventKind::Referred,
         EventKind::Waiting,
         EventKind::Started,
@@ -90,6 +93,7 @@ impl EventKind {
         EventKind::Assessed,
         EventKind::Corrected,
         EventKind::Erased,
+        EventKind::Contacted,
     ];
 
     /// The word a store keeps in its `kind` column.
@@ -111,6 +115,7 @@ impl EventKind {
             EventKind::Assessed => "assessed",
             EventKind::Corrected => "corrected",
             EventKind::Erased => "erased",
+            EventKind::Contacted => "contacted",
         }
     }
 
@@ -297,6 +302,56 @@ pub struct Erased {
     pub reason: String,
 }
 
+/// How a worker and a client met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactKind {
+    Intake,
+    IndividualGuidance,
+    HomeVisit,
+    Phone,
+    Group,
+}
+
+impl ContactKind {
+    pub const ALL: [ContactKind; 5] = [
+        ContactKind::Intake,
+        ContactKind::IndividualGuidance,
+        ContactKind::HomeVisit,
+        ContactKind::Phone,
+        ContactKind::Group,
+    ];
+
+    /// The word the command line, the forms and the store use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContactKind::Intake => "intake",
+            ContactKind::IndividualGuidance => "individual_guidance",
+            ContactKind::HomeVisit => "home_visit",
+            ContactKind::Phone => "phone",
+            ContactKind::Group => "group",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<ContactKind> {
+        ContactKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == word.replace('-', "_"))
+    }
+}
+
+/// A contact moment: how, how long, and a short note for the case's team (free text about
+/// the client: erased with the rest of their personal data).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contacted {
+    pub kind: ContactKind,
+    pub minutes: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub redacted: bool,
+}
+
 impl Event {
     pub fn kind(&self) -> EventKind {
         match self {
@@ -316,6 +371,7 @@ impl Event {
             Event::Assessed(_) => EventKind::Assessed,
             Event::Corrected(_) => EventKind::Corrected,
             Event::Erased(_) => EventKind::Erased,
+            Event::Contacted(_) => EventKind::Contacted,
         }
     }
 
@@ -362,6 +418,11 @@ impl Event {
                 reason: None,
                 redacted: true,
                 ..p.clone()
+            })),
+            Event::Contacted(c) => Some(Event::Contacted(Contacted {
+                note: None,
+                redacted: true,
+                ..c.clone()
             })),
             Event::Assessed(r) | Event::Corrected(r) => {
                 let r = Rejudged {

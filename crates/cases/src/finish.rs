@@ -180,6 +180,7 @@ pub fn erase_all(
                 EventKind::Paused,
                 EventKind::Assessed,
                 EventKind::Corrected,
+                EventKind::Contacted,
             ] {
                 for r in tx.events(id, kind)? {
                     if let Some(redacted) = r.event.redacted() {

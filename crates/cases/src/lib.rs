@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 
 mod assess;
+mod contacts;
 mod error;
 mod evaluate;
 pub mod event;
@@ -26,6 +27,7 @@ pub mod states;
 pub mod store;
 
 pub use assess::{rejudge, Judgement, Rejudgement};
+pub use contacts::{record_contact, Contact, MAX_CONTACT_MINUTES, MAX_NOTE_CHARS};
 pub use error::CaseError;
 pub use evaluate::evaluate;
 pub use event::{Event, EventKind, EventRecord};

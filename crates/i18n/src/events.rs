@@ -52,6 +52,9 @@ fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
             "free text erased",
         ),
         "erased_on" => w("gewist op", "effacé le", "erased on"),
+        "kind" => w("soort", "type", "kind"),
+        "minutes" => w("minuten", "minutes", "minutes"),
+        "note" => w("notitie", "note", "note"),
         _ => Some(""),
     }
 }

@@ -264,6 +264,12 @@ pub struct ActionBody {
     /// Why a case pauses, and until when.
     pub reason: Option<String>,
     pub until: Option<chrono::NaiveDate>,
+    /// A contact: how (intake, individual_guidance, home_visit, phone, group), how many
+    /// minutes, a short note, and the day (today when none is given).
+    pub kind: Option<String>,
+    pub minutes: Option<u32>,
+    pub note: Option<String>,
+    pub on: Option<chrono::NaiveDate>,
 }
 
 /// A case action by name, as the pages and the API name them.
@@ -327,14 +333,44 @@ pub fn act_on(
                 cases::continuity(store, programs, id, what, b.reason.as_deref(), b.until, &ctx)?;
             Ok(freed(done.next_started))
         }
+        "contact" => {
+            cases::contact(store, id, &contact_input(&b, missing)?, &ctx)?;
+            Ok(ActionAnswer::default())
+        }
         "close" => ending(cases::Ending::Close),
         "drop" => ending(cases::Ending::Drop),
         "not-start" => ending(cases::Ending::NotStart),
         other => Err(Failure::new(
             StatusCode::NOT_FOUND,
-            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume or reopen"),
+            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume, reopen or contact"),
         )),
     }
+}
+
+/// A contact moment as the API and the case file's form send it; `missing` words an absent
+/// field.
+fn contact_input(
+    b: &ActionBody,
+    missing: impl Fn(&str) -> Failure,
+) -> Result<cases::ContactInput, Failure> {
+    use traject_cases::event::ContactKind;
+    let kind = b.kind.as_deref().ok_or_else(|| missing("kind"))?;
+    let kind = ContactKind::parse(kind).ok_or_else(|| {
+        let kinds: Vec<&str> = ContactKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kinds = kinds.join(", ");
+        Failure::worded(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("`kind` is one of {kinds}"),
+            format!("`kind` is een van {kinds}"),
+            format!("`kind` est l'un de {kinds}"),
+        )
+    })?;
+    Ok(cases::ContactInput {
+        kind,
+        minutes: b.minutes.ok_or_else(|| missing("minutes"))?,
+        note: b.note.clone(),
+        on: b.on,
+    })
 }
 
 #[utoipa::path(post, path = "/api/cases/{id}/{action}", tag = "cases",

@@ -155,7 +155,9 @@ fn status_of(e: &AppError) -> StatusCode {
             | CaseError::UnknownFact { .. }
             | CaseError::FixedFact { .. }
             | CaseError::NotAssessed { .. }
-            | CaseError::CorrectionWithoutReason { .. },
+            | CaseError::CorrectionWithoutReason { .. }
+            | CaseError::ContactMinutes { .. }
+            | CaseError::NoteTooLong { .. },
         ) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Case(_) => StatusCode::CONFLICT,
         AppError::Store(_) | AppError::Watch { .. } | AppError::Exists(_) => {

@@ -104,6 +104,12 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         AppError::Report(e) => report_error(e, l),
         AppError::Auth(e) => auth_error(e, l),
         AppError::History(e) => history_error(e, l),
+        AppError::FutureDay { field, given, today } => m(
+            l,
+            format!("`{field}`: {} ligt nog in de toekomst; vandaag is {}: geef de dag waarop het plaatsvond", crate::date(*given, Lang::Nl), crate::date(*today, Lang::Nl)),
+            format!("`{field}` : le {} est encore à venir ; nous sommes le {} : indiquez le jour où cela a eu lieu", crate::date(*given, Lang::Fr), crate::date(*today, Lang::Fr)),
+            format!("`{field}`: {given} has not come yet; today is {today}: give the day it took place"),
+        ),
         AppError::Exists(path) => {
             let p = path.display();
             m(

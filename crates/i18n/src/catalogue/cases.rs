@@ -105,6 +105,24 @@ fn record(e: &E, l: Lang) -> Option<String> {
             format!("il n'y a pas de dossier avec la référence {dossier}"),
             format!("there is no case with dossier number {dossier}"),
         ),
+        E::ContactMinutes { given, max } => m(
+            l,
+            format!("een contact duurt 1 tot {max} minuten, niet {given}: geef de duur in minuten (een contact van een hele dag is {max})"),
+            format!("un contact dure de 1 à {max} minutes, pas {given} : indiquez la durée en minutes (un contact d'une journée entière fait {max})"),
+            format!("a contact lasts 1 to {max} minutes, not {given}: give its length in minutes (a whole day's contact is {max})"),
+        ),
+        E::NoteTooLong { chars, max } => m(
+            l,
+            format!("de notitie telt {chars} tekens, meer dan de {max} van een korte notitie: kort ze in (een verslag hoort in het dossier zelf)"),
+            format!("la note compte {chars} caractères, plus que les {max} d'une note courte : raccourcissez-la (un rapport a sa place dans le dossier lui-même)"),
+            format!("the note has {chars} characters, more than the {max} a note may hold: make it briefer (a report belongs in the file itself)"),
+        ),
+        E::ErasedCase { id, erased_on } => m(
+            l,
+            format!("de persoonsgegevens van dossier {id} werden op {} gewist: er wordt niets nieuws meer over deze cliënt vastgelegd", d(*erased_on)),
+            format!("les données personnelles du dossier {id} ont été effacées le {} : plus rien de nouveau n'est enregistré sur ce client", d(*erased_on)),
+            format!("the personal data of case {id} was erased on {erased_on}: nothing new is recorded about this client any more"),
+        ),
         E::AlreadyErased { id, erased_on } => m(
             l,
             format!("de persoonsgegevens van dossier {id} werden al op {} gewist: er is niets meer te wissen", d(*erased_on)),

@@ -125,18 +125,7 @@ fn list_address(filter: &CaseFilter, key: traject_store::ListKey) -> String {
 /// Which cases the list shows: one programme or all, one state or all.
 fn list_filter_form(server: &Server, filter: &CaseFilter, lang: Lang) -> Markup {
     let chosen = filter.program.as_deref().unwrap_or_default();
-    let programmes: Vec<(String, String)> = server
-        .catalogue
-        .list()
-        .into_iter()
-        .filter_map(|l| {
-            let spec = &l.compiled.as_ref()?.program.spec;
-            Some((
-                l.id.clone(),
-                LabelIn::get(&spec.name, lang, spec.society_language).to_string(),
-            ))
-        })
-        .collect();
+    let programmes = super::named_programmes(server, lang);
     html! {
         form.filter method="get" action="/cases" {
             label { (t(lang, "Programma", "Programme", "Programme")) " "
@@ -287,6 +276,24 @@ fn actions(
         @if !assessed.is_empty() && view.case.state.is_open() {
             (form("assess", t(lang, "Beoordeling vastleggen", "Enregistrer l'évaluation des critères", "Record assessment"), assess_fields(&assessed, lang)))
         }
+        (form("contact", t(lang, "Contact vastleggen", "Enregistrer le contact", "Record contact"), contact_fields(lang, today)))
+    }
+}
+
+/// A contact moment's fields: how, how long, which day (today unless changed, never later),
+/// and a short note for the case's team.
+fn contact_fields(lang: Lang, today: chrono::NaiveDate) -> Markup {
+    use traject_cases::event::ContactKind;
+    html! {
+        label { (t(lang, "Soort contact", "Type de contact", "Kind of contact")) " "
+            select name="kind" required { @for k in ContactKind::ALL {
+                option value=(k.as_str()) { (traject_i18n::vocabulary::term("contact_kind", k.as_str(), lang).unwrap_or(k.as_str())) }
+            } } }
+        label { (t(lang, "Duur in minuten", "Durée en minutes", "Length in minutes")) " "
+            input type="number" name="minutes" min="1" max=(traject_cases::MAX_CONTACT_MINUTES) required; }
+        label { (t(lang, "Op", "Le", "On")) " " input type="date" name="on" value=(today) max=(today); }
+        label { (t(lang, "Korte notitie voor het team (wordt gewist met de persoonsgegevens)", "Courte note pour l'équipe (effacée avec les données personnelles)", "Short note for the team (erased with the personal data)")) " "
+            textarea name="note" rows="2" maxlength=(traject_cases::MAX_NOTE_CHARS) {} }
     }
 }
 
@@ -425,6 +432,16 @@ fn assess(
     Ok(())
 }
 
+/// A form field whose value is not of the kind it asks for (the value is not repeated).
+fn not_a(field: &str, en: &str, nl: &str, fr: &str) -> Failure {
+    Failure::worded(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("`{field}` needs {en}"),
+        format!("`{field}` vraagt {nl}"),
+        format!("`{field}` demande {fr}"),
+    )
+}
+
 fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
     let score = match field(pairs, "score") {
         Some(s) => Some(s.replace(',', ".").parse::<f64>().map_err(|_| {
@@ -457,6 +474,33 @@ fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
         exit: text("exit"),
         reason: text("reason"),
         until: field(pairs, "until").and_then(|d| d.parse().ok()),
+        kind: text("kind"),
+        minutes: match field(pairs, "minutes")
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            Some(m) => Some(m.parse::<u32>().map_err(|_| {
+                not_a(
+                    "minutes",
+                    "a whole number of minutes",
+                    "een geheel aantal minuten",
+                    "un nombre entier de minutes",
+                )
+            })?),
+            None => None,
+        },
+        note: text("note"),
+        on: match field(pairs, "on").map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => Some(d.parse().map_err(|_| {
+                not_a(
+                    "on",
+                    "a day (YYYY-MM-DD)",
+                    "een dag (JJJJ-MM-DD)",
+                    "un jour (AAAA-MM-JJ)",
+                )
+            })?),
+            None => None,
+        },
     })
 }
 

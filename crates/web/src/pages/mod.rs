@@ -203,7 +203,17 @@ pub fn with_code(text: &str) -> Markup {
 
 /// A labelled choice of programme, by name, for a form that shows one programme at a time.
 pub fn programme_select(server: &Server, lang: Lang, selected: &str) -> Markup {
-    let named: Vec<(String, String)> = server
+    let named = named_programmes(server, lang);
+    html! {
+        label { (t(lang, "Programma", "Programme", "Programme")) " "
+            select name="program" { @for (id, name) in &named { option value=(id) selected[id == selected] { (name) } } }
+        }
+    }
+}
+
+/// The programmes that load, as (id, name in `lang`).
+pub fn named_programmes(server: &Server, lang: Lang) -> Vec<(String, String)> {
+    server
         .catalogue
         .list()
         .into_iter()
@@ -214,12 +224,7 @@ pub fn programme_select(server: &Server, lang: Lang, selected: &str) -> Markup {
                 traject_i18n::LabelIn::get(&spec.name, lang, spec.society_language).to_string(),
             ))
         })
-        .collect();
-    html! {
-        label { (t(lang, "Programma", "Programme", "Programme")) " "
-            select name="program" { @for (id, name) in &named { option value=(id) selected[id == selected] { (name) } } }
-        }
-    }
+        .collect()
 }
 
 /// The ids of the programmes that load (a broken file without a last good version is left out).
