@@ -55,16 +55,16 @@ fn contacts_are_recorded_by_the_cases_team_shown_in_words_exported_and_erased_wi
     );
     let token = csrf_of(&page);
     let form = |fields: &str| format!("csrf={token}&{fields}");
-    let (status, _, _) = call(
-        "POST",
+    let sent = crate::common::submit(
         &s.url(&path),
-        Some(&ann),
-        Some((
-            "application/x-www-form-urlencoded",
-            &form("kind=home_visit&minutes=45&on=2024-06-01&note=Huurcontract+meegebracht"),
-        )),
+        &ann,
+        &form("kind=home_visit&minutes=45&on=2024-06-01&note=Huurcontract+meegebracht"),
     );
-    assert_eq!(status, 200, "the form goes back to the case file");
+    assert_eq!(
+        sent,
+        (303, format!("/cases/{id}")),
+        "the form goes back to the case file"
+    );
     let (_, page, _) = call("GET", &s.url(&format!("/cases/{id}")), Some(&ann), None);
     assert!(
         page.contains("data-kind=\"contacted\""),

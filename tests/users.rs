@@ -140,3 +140,62 @@ fn an_email_address_is_checked_set_by_a_coordinator_or_its_owner_and_never_in_th
     assert!(ok, "{err}");
     assert_eq!(addresses(&url), listed);
 }
+
+#[test]
+fn a_user_sets_and_removes_their_own_address_on_their_account_page() {
+    let s = crate::common::serve();
+    let audrey = s.login("audrey");
+    let (status, page, _) = crate::common::call("GET", &s.url("/account"), Some(&audrey), None);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<label for=\"email\">"),
+        "the field is labelled"
+    );
+    let token = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let post = |email: &str| {
+        let form = format!(
+            "csrf={token}&email={}",
+            email.replace('@', "%40").replace(' ', "+")
+        );
+        crate::common::submit(&s.url("/account/email"), &audrey, &form)
+    };
+    let db = s.db.to_str().unwrap();
+    assert_eq!(
+        post("audrey.claes@ocmw.example.be"),
+        (303, "/account".to_string()),
+        "back on the account page"
+    );
+    let (_, page, _) = crate::common::call("GET", &s.url("/account"), Some(&audrey), None);
+    assert!(
+        page.contains("value=\"audrey.claes@ocmw.example.be\""),
+        "{page}"
+    );
+    let mine =
+        |listed: Vec<(String, Value)>| listed.into_iter().find(|(n, _)| n == "audrey").unwrap().1;
+    assert_eq!(mine(addresses(db)), "audrey.claes@ocmw.example.be");
+    // A mistyped one is refused on a page that says what to write; the address stays.
+    let (status, page) = post("audrey claes");
+    assert_eq!(status, 422);
+    assert!(page.contains("naam@domein.be"), "in Dutch: {page}");
+    assert_eq!(mine(addresses(db)), "audrey.claes@ocmw.example.be");
+    // Left empty: removed.
+    assert_eq!(post("").0, 303);
+    assert_eq!(mine(addresses(db)), Value::Null);
+    // Without the form's token nothing changes.
+    let (status, _, _) = crate::common::call(
+        "POST",
+        &s.url("/account/email"),
+        Some(&audrey),
+        Some((
+            "application/x-www-form-urlencoded",
+            "email=x%40ocmw.example.be",
+        )),
+    );
+    assert_eq!(status, 403);
+    assert_eq!(mine(addresses(db)), Value::Null);
+}

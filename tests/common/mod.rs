@@ -194,6 +194,28 @@ pub fn origin_of(url: &str) -> String {
     format!("{scheme}://{}", rest.split('/').next().unwrap())
 }
 
+/// A form sent as a browser sends it from the server's own page, its answer's redirect not
+/// followed: (status, the `Location` it sends to, or the page it answers with).
+pub fn submit(url: &str, cookie: &str, form: &str) -> (u16, String) {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let result = agent
+        .post(url)
+        .set("Cookie", cookie)
+        .set("Origin", &origin_of(url))
+        .set("Content-Type", "application/x-www-form-urlencoded")
+        .send_string(form);
+    let resp = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("POST {url}: {e}"),
+    };
+    let status = resp.status();
+    match resp.header("location") {
+        Some(to) if (300..400).contains(&status) => (status, to.to_string()),
+        _ => (status, resp.into_string().unwrap()),
+    }
+}
+
 /// One HTTP exchange: (status, body, the session cookie it set). A form is sent as a
 /// browser sends it from the server's own page, with the page's `Origin`.
 pub fn call(

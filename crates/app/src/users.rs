@@ -544,6 +544,15 @@ pub fn session_and_mark(
     Ok((session.map(|s| session_user(s.user, s.csrf)), mark))
 }
 
+/// The e-mail address of the person behind a session (their own: no role needed).
+pub fn own_email(store: &Store, user: &SessionUser) -> Result<Option<String>, AppError> {
+    Ok(store
+        .users()?
+        .into_iter()
+        .find(|u| u.name == user.name)
+        .and_then(|u| u.email))
+}
+
 /// Set (or, with `None`, remove) the e-mail address the server's reminders go to: a
 /// coordinator for anyone in their organisation, anyone for themselves. Audited without the
 /// address.

@@ -362,6 +362,7 @@ fn router(server: Shared) -> Router {
         .route("/logout", post(pages::logout))
         .route("/account", get(pages::account))
         .route("/account/second-factor", post(pages::enrol_second_factor))
+        .route("/account/email", post(pages::set_own_email))
         .route("/board", get(pages::board))
         .route("/intake", get(pages::intake).post(pages::intake_submit))
         .route("/intake/verdict", post(pages::intake_verdict))

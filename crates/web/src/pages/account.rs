@@ -3,6 +3,7 @@
 //! have none: the QR code for the authenticator app (an SVG image), the secret to type in, and
 //! the recovery codes, shown this once. Replacing or removing an enrolled factor is for whoever
 //! manages users (`traject user totp`), so a session left open cannot move it to another phone.
+//! And the e-mail address the server's reminders go to, which the person sets or removes.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -41,8 +42,10 @@ pub async fn account(State(s): State<Shared>, headers: HeaderMap) -> Response {
     let shown = as_user(&s, &headers, |_, user, store| {
         let status = second_factor::status(store, user)?;
         let lang = user.lang.unwrap_or(Lang::Nl);
+        let email = traject_app::users::own_email(store, user)?;
         let body = html! {
             (who(user, lang))
+            (email_form(user, lang, email.as_deref()))
             h2 { (t(lang, "Tweede factor", "Second facteur", "Second factor")) }
             @if status.enrolled {
                 p { (t(lang,
@@ -69,6 +72,40 @@ pub async fn account(State(s): State<Shared>, headers: HeaderMap) -> Response {
     })
     .await;
     answered(shown, "/account", &headers)
+}
+
+/// The address the server's reminders go to, to set, change or (left empty) remove.
+fn email_form(user: &SessionUser, lang: Lang, email: Option<&str>) -> Markup {
+    html! {
+        h2 { (t(lang, "E-mailadres", "Adresse e-mail", "E-mail address")) }
+        form method="post" action="/account/email" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            label for="email" { (t(lang, "Waar herinneringen naartoe gaan", "Où vont les rappels", "Where reminders go")) }
+            " "
+            input #email type="email" name="email" maxlength="254" autocomplete="email" value=(email.unwrap_or_default()) aria-describedby="email-help";
+            " "
+            button type="submit" { (t(lang, "Bewaren", "Enregistrer", "Save")) }
+            p.help #email-help { (t(lang,
+                "Laat het veld leeg om geen herinneringen per e-mail meer te krijgen.",
+                "Laissez le champ vide pour ne plus recevoir de rappels par e-mail.",
+                "Leave the field empty to get no more reminders by e-mail.")) }
+        }
+    }
+}
+
+/// `POST /account/email`: the person's own address set, or removed when left empty.
+pub async fn set_email(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let done = as_user(&s, &headers, move |server, user, store| {
+        let pairs = super::form_pairs(&bytes)?;
+        checked_form(user, &pairs)?;
+        let email = super::field(&pairs, "email")
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        traject_app::users::set_email(store, &user.name, email, &user.ctx(server.today()))?;
+        Ok(axum::response::Redirect::to("/account").into_response())
+    })
+    .await;
+    answered(done, "/account", &headers)
 }
 
 /// The QR code of an enrolment as an image the page can show (`img-src data:`).
