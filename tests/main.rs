@@ -10,6 +10,7 @@ mod attacks;
 mod backup;
 mod broken_corpus;
 mod browser;
+mod calendar;
 mod cases;
 mod common;
 mod contacts;

@@ -137,6 +137,12 @@ pub enum Command {
         after_help = "Examples:\n  traject serve --demo\n  traject serve --db cases.db --listen 127.0.0.1:8080\n  traject serve --db cases.db --programs my-ocmw/\n\nAdd users first with `traject user add`. --demo starts on a fresh temporary database with sample cases and prints one user per role."
     )]
     Serve(ServeArgs),
+    /// A user's agenda as an iCalendar feed (the same as their calendar address serves): the
+    /// evaluation windows of the cases they may see, named by case number and moment only.
+    #[command(
+        after_help = "Examples:\n  traject calendar an --db cases.db > an.ics\n  traject calendar an --db cases.db --as-of 2024-06-01\n\nA user makes the secret address their calendar program subscribes to on their account page."
+    )]
+    Calendar(CalendarArgs),
     /// The audit trail of one case file or user: who read or changed it, and when.
     #[command(
         after_help = "Examples:\n  traject audit --case 12\n  traject audit --user an --format json"
@@ -1444,6 +1450,14 @@ pub struct UserAddArgs {
     /// Where the server's reminders go (for example an.peeters@ocmw.example.be).
     #[arg(long)]
     pub email: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct CalendarArgs {
+    /// The user whose agenda it is.
+    pub user: String,
     #[command(flatten)]
     pub store: StoreArgs,
 }

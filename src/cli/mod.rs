@@ -92,6 +92,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         }
         Command::Rollup(args) => web::cmd_rollup(args),
         Command::Audit(args) => web::cmd_audit(args),
+        Command::Calendar(args) => web::cmd_calendar(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);

@@ -232,6 +232,17 @@ fn print_enrolment(name: &str, enrolment: &Enrolment) {
 }
 
 /// Who read or changed what about one case or user.
+pub fn cmd_calendar(args: super::args::CalendarArgs) -> Verb {
+    let (store, ctx) = super::cases::open_as(&args.store)?;
+    let programs = traject_app::catalogue::FilePrograms::here();
+    let agenda = traject_app::calendar::agenda_of(&store, &programs, &args.user, &ctx)?;
+    print!(
+        "{}",
+        traject_render::calendar::ics(&agenda, chrono::Utc::now())
+    );
+    Ok(Done::Success)
+}
+
 pub fn cmd_audit(args: AuditArgs) -> Verb {
     let (store, ctx) = super::cases::open_as(&args.store)?;
     let subject = match (args.case, &args.user) {

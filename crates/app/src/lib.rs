@@ -5,6 +5,7 @@
 //! arguments. Who may do what (the actor's role) is checked here, once, for every front end.
 
 pub mod backtest;
+pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod config;

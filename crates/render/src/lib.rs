@@ -7,6 +7,7 @@ pub mod access;
 pub mod activity;
 pub mod backtest;
 pub mod batch;
+pub mod calendar;
 pub mod diff;
 pub mod explain;
 pub mod funding;

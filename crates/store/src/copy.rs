@@ -94,6 +94,7 @@ const TABLES: &[(&str, &[&str], &str)] = &[
             "totp_step",
             "subject",
             "email",
+            "calendar_token_hash",
         ],
         "name",
     ),

@@ -241,6 +241,40 @@ impl Store {
         )
     }
 
+    /// The evaluation moments not yet held whose window opens by `until`, of cases where moments
+    /// fall due, within `within`, by when their window opens — at most `limit` (a calendar's);
+    /// overdue when their window closed before `today`.
+    pub fn due_until(
+        &self,
+        today: NaiveDate,
+        until: NaiveDate,
+        within: Scope,
+        limit: usize,
+    ) -> Result<Vec<DueRow>, StoreError> {
+        let (a, b, c, d) = scope(within);
+        self.query_map(
+            &format!(
+                "SELECT d.case_id, c.program, d.evaluation, d.due_from, d.due_to, c.team FROM due d JOIN cases c ON c.id = d.case_id \
+                 WHERE d.held_on IS NULL AND d.due_from <= ?1 AND c.state IN ('referred', 'waiting', 'active', 'extended', 'closed') \
+                 AND {} ORDER BY d.due_from, d.case_id, d.evaluation LIMIT ?2",
+                scope_filter(3)
+            ),
+            args![until, limit as i64, a, b, c, d],
+            |r| {
+                let due_to: NaiveDate = r.get(4)?;
+                Ok(DueRow {
+                    case_id: r.get(0)?,
+                    program: r.get(1)?,
+                    evaluation: r.get(2)?,
+                    due_from: r.get(3)?,
+                    overdue: due_to < today,
+                    due_to,
+                    team: r.get(5)?,
+                })
+            },
+        )
+    }
+
     /// The evaluations `due` lists, counted per team: (team, still in their window, overdue).
     pub fn due_per_team(
         &self,

@@ -29,6 +29,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0013_programme_history.sql"),
     migration!("sqlite", "0014_case_list_order.sql"),
     migration!("sqlite", "0015_user_email.sql"),
+    migration!("sqlite", "0016_calendar_token.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -42,4 +43,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0007_programme_history.sql"),
     migration!("postgres", "0008_case_list_order.sql"),
     migration!("postgres", "0009_user_email.sql"),
+    migration!("postgres", "0010_calendar_token.sql"),
 ];

@@ -146,6 +146,37 @@ impl Store {
         })
     }
 
+    /// Give a user a new calendar address (its hash), and audit it, in one transaction: the
+    /// old address stops working. `false` when there is no such user.
+    pub fn set_calendar_token(
+        &mut self,
+        name: &str,
+        token_hash: &str,
+        audit: &AuditRow,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.execute(
+                "UPDATE users SET calendar_token_hash = ?2 WHERE name = ?1",
+                args![name, token_hash],
+            )?;
+            if n == 1 {
+                insert_audit(tx, audit)?;
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// The enabled user whose calendar address has this hash.
+    pub fn user_by_calendar_token(&self, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+        self.query_opt(
+            &format!(
+                "SELECT {USER_COLUMNS} FROM users u WHERE u.calendar_token_hash = ?1 AND NOT u.disabled"
+            ),
+            args![token_hash],
+            user_from_row,
+        )
+    }
+
     pub fn users(&self) -> Result<Vec<UserRow>, StoreError> {
         self.query_map(
             &format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"),

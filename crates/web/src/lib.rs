@@ -7,6 +7,7 @@
 mod api;
 mod auth;
 mod board_cache;
+mod calendar;
 mod demo;
 mod failure;
 mod guard;
@@ -363,6 +364,8 @@ fn router(server: Shared) -> Router {
         .route("/account", get(pages::account))
         .route("/account/second-factor", post(pages::enrol_second_factor))
         .route("/account/email", post(pages::set_own_email))
+        .route("/account/calendar", post(pages::new_calendar_address))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/board", get(pages::board))
         .route("/intake", get(pages::intake).post(pages::intake_submit))
         .route("/intake/verdict", post(pages::intake_verdict))

@@ -48,7 +48,7 @@ pub async fn with_request_id(
 ) -> Response {
     let id = new_id();
     let span = tracing::info_span!("request", id = %id);
-    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let method = request.method().clone();
     // The route's pattern (`/api/cases/{id}`), never the path with its numbers.
     let route = request
         .extensions()
@@ -64,7 +64,8 @@ pub async fn with_request_id(
     let took_ms = started.elapsed().as_millis() as u64;
     span.in_scope(|| {
         if status.is_server_error() {
-            tracing::warn!(%method, %path, status = status.as_u16(), took_ms, "answered with a server error");
+            // The route's pattern here too: a path may carry a secret (a calendar address).
+            tracing::warn!(%method, %route, status = status.as_u16(), took_ms, "answered with a server error");
         } else {
             // The access log (TRAJECT_LOG=info): the route's pattern, never the query.
             tracing::info!(%method, %route, status = status.as_u16(), took_ms, "answered");

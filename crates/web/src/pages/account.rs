@@ -46,6 +46,9 @@ pub async fn account(State(s): State<Shared>, headers: HeaderMap) -> Response {
         let body = html! {
             (who(user, lang))
             (email_form(user, lang, email.as_deref()))
+            @if user.ctx(chrono::NaiveDate::MIN).require(traject_app::Need::Persons).is_ok() {
+                (calendar_form(user, lang))
+            }
             h2 { (t(lang, "Tweede factor", "Second facteur", "Second factor")) }
             @if status.enrolled {
                 p { (t(lang,
@@ -91,6 +94,49 @@ fn email_form(user: &SessionUser, lang: Lang, email: Option<&str>) -> Markup {
                 "Leave the field empty to get no more reminders by e-mail.")) }
         }
     }
+}
+
+/// The agenda for one's own calendar program: a new secret address on request.
+fn calendar_form(user: &SessionUser, lang: Lang) -> Markup {
+    html! {
+        h2 { (t(lang, "Agenda", "Agenda", "Calendar")) }
+        p { (t(lang,
+            "Zie de evaluatievensters van je dossiers in je eigen agenda (Outlook, Google, Apple): maak een geheim adres en voeg het daar toe als agenda via internet. Het toont dossiernummers en evaluaties, geen namen.",
+            "Voyez les fenêtres d'évaluation de vos dossiers dans votre propre agenda (Outlook, Google, Apple) : créez une adresse secrète et ajoutez-la comme agenda Internet. Elle montre des numéros de dossier et des évaluations, pas de noms.",
+            "See your cases' evaluation windows in your own calendar (Outlook, Google, Apple): make a secret address and add it there as an internet calendar. It shows case numbers and evaluations, no names.")) }
+        form method="post" action="/account/calendar" {
+            input type="hidden" name="csrf" value=(user.csrf);
+            button type="submit" { (t(lang, "Maak een nieuw agenda-adres (het vorige werkt dan niet meer)", "Créer une nouvelle adresse d'agenda (la précédente ne fonctionne plus)", "Make a new calendar address (the previous one stops working)")) }
+        }
+    }
+}
+
+/// `POST /account/calendar`: a new secret calendar address, shown this once.
+pub async fn new_calendar_address(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
+    let request_headers = headers.clone();
+    let done = as_user(&s, &headers, move |server, user, store| {
+        let pairs = super::form_pairs(&bytes)?;
+        checked_form(user, &pairs)?;
+        let token = traject_app::calendar::renew_token(store, &user.name, &user.ctx(server.today()))?;
+        let address = crate::calendar::feed_address(server, &request_headers, &token);
+        let lang = user.lang.unwrap_or(Lang::Nl);
+        let body = html! {
+            p { (t(lang,
+                "Je nieuwe agenda-adres. Voeg het toe in je agenda als agenda via internet (abonneren); het wordt maar deze ene keer getoond. Deel het met niemand: wie het heeft, ziet je evaluatievensters.",
+                "Votre nouvelle adresse d'agenda. Ajoutez-la dans votre agenda comme agenda Internet (abonnement) ; elle n'est affichée que cette fois. Ne la partagez avec personne : qui l'a voit vos fenêtres d'évaluation.",
+                "Your new calendar address. Add it in your calendar as an internet calendar (subscribe); it is shown this once only. Share it with no one: whoever has it sees your evaluation windows.")) }
+            label for="calendar-address" { (t(lang, "Agenda-adres", "Adresse d'agenda", "Calendar address")) }
+            input #calendar-address type="text" readonly value=(address) size="80";
+            p { a href="/account" { (t(lang, "Terug naar mijn account", "Retour à mon compte", "Back to my account")) } }
+        };
+        Ok(Html(layout(lang, Some(user), title(lang), body).into_string()).into_response())
+    })
+    .await;
+    answered(done, "/account", &headers)
 }
 
 /// `POST /account/email`: the person's own address set, or removed when left empty.

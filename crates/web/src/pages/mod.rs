@@ -28,7 +28,9 @@ use super::auth::{self, as_user, blocking};
 use super::failure::Failure;
 use super::{Server, Shared};
 
-pub use account::{account, enrol as enrol_second_factor, set_email as set_own_email};
+pub use account::{
+    account, enrol as enrol_second_factor, new_calendar_address, set_email as set_own_email,
+};
 pub use case::{case_action, case_file, case_list};
 pub use editor::{editor, editor_action, editor_check, history as programme_history};
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
