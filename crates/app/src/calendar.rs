@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::users::{hex, random_bytes, session_user, token_hash, SessionUser};
 use super::{AppError, Ctx, Need, Programs};
-use traject_model::text::Lang;
+use traject_model::text::{Label, Lang};
 use traject_store::Store;
 
 /// How far ahead the agenda looks: windows opening within this many days.
@@ -25,10 +25,11 @@ pub struct Entry {
     pub case: i64,
     pub program: String,
     pub evaluation: String,
-    /// The moment's label, in the agenda's language.
-    pub label: String,
-    /// The programme's name, in the agenda's language.
-    pub programme: String,
+    /// The moment's label and the programme's name, in every language they are written in
+    /// (the front end picks the reader's), and the programme's own language to fall back on.
+    pub label: Label,
+    pub programme: Label,
+    pub fallback: Lang,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub overdue: bool,
@@ -85,12 +86,7 @@ pub fn agenda_for(
     user: &SessionUser,
     today: NaiveDate,
 ) -> Result<Agenda, AppError> {
-    agenda(
-        store,
-        programs,
-        &user.ctx(today),
-        user.lang.unwrap_or(Lang::Nl),
-    )
+    agenda(store, programs, user, today)
 }
 
 /// The agenda of user `name` (for `traject calendar`): the user themselves, or whoever
@@ -113,55 +109,51 @@ pub fn agenda_of(
         .into());
     };
     let user = session_user(row, String::new());
-    let lang = user.lang.unwrap_or(Lang::Nl);
-    agenda(store, programs, &user.ctx(ctx.on), lang)
+    agenda(store, programs, &user, ctx.on)
 }
 
-/// The evaluation windows `ctx` may see, in `lang`.
+/// The evaluation windows `user` may see on `today`, for them to read in their language
+/// (Dutch unless they chose).
 fn agenda(
     store: &Store,
     programs: &dyn Programs,
-    ctx: &Ctx,
-    lang: Lang,
+    user: &SessionUser,
+    today: NaiveDate,
 ) -> Result<Agenda, AppError> {
+    let ctx = &user.ctx(today);
     ctx.require(Need::Persons)?;
     let until = ctx.on + chrono::Days::new(HORIZON_DAYS);
     let rows = store.due_until(ctx.on, until, ctx.scope(), MAX_ENTRIES)?;
-    let mut names: std::collections::BTreeMap<
-        String,
-        Option<std::sync::Arc<traject_rules::CompiledProgram>>,
-    > = Default::default();
+    type Compiled = Option<std::sync::Arc<traject_rules::CompiledProgram>>;
+    let mut opened: std::collections::BTreeMap<String, Compiled> = Default::default();
     let entries = rows
         .into_iter()
         .map(|d| {
-            let compiled = names
+            let compiled = opened
                 .entry(d.program.clone())
                 .or_insert_with(|| programs.for_case(&d.program).ok())
                 .clone();
-            let (label, programme) = match &compiled {
+            let (label, programme, fallback) = match &compiled {
                 Some(c) => {
                     let spec = &c.program.spec;
-                    let fallback = spec.society_language;
                     let label = spec
                         .versions
                         .iter()
                         .rev()
                         .flat_map(|v| &v.evaluations)
                         .find(|e| e.id == d.evaluation)
-                        .map_or_else(
-                            || d.evaluation.clone(),
-                            |e| e.label.first_of(&[lang, fallback]).to_string(),
-                        );
-                    (label, spec.name.first_of(&[lang, fallback]).to_string())
+                        .map(|e| e.label.clone());
+                    (label, spec.name.clone(), spec.society_language)
                 }
-                None => (d.evaluation.clone(), d.program.clone()),
+                None => (None, Label::single(Lang::En, d.program.clone()), Lang::En),
             };
             Entry {
                 case: d.case_id,
+                label: label.unwrap_or_else(|| Label::single(Lang::En, d.evaluation.clone())),
                 program: d.program,
                 evaluation: d.evaluation,
-                label,
                 programme,
+                fallback,
                 from: d.due_from,
                 to: d.due_to,
                 overdue: d.overdue,
@@ -170,7 +162,7 @@ fn agenda(
         .collect();
     Ok(Agenda {
         user: ctx.actor.clone(),
-        lang,
+        lang: user.lang.unwrap_or(Lang::Nl),
         entries,
     })
 }

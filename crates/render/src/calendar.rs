@@ -37,7 +37,11 @@ pub fn ics(agenda: &Agenda, now: DateTime<Utc>) -> String {
 
 fn event(out: &mut String, e: &Entry, lang: Lang, stamp: &str) {
     let case = say(lang, "Dossier", "Dossier", "Case");
-    let summary = format!("{case} {} — {}", e.case, e.label);
+    let summary = format!(
+        "{case} {} — {}",
+        e.case,
+        e.label.first_of(&[lang, e.fallback])
+    );
     let window = say(lang, "Venster", "Fenêtre", "Window");
     let late = if e.overdue {
         say(lang, " (te laat)", " (en retard)", " (overdue)")
@@ -46,7 +50,7 @@ fn event(out: &mut String, e: &Entry, lang: Lang, stamp: &str) {
     };
     let description = format!(
         "{}: {window} {} – {}{late}",
-        e.programme,
+        e.programme.first_of(&[lang, e.fallback]),
         traject_i18n::date(e.from, lang),
         traject_i18n::date(e.to, lang)
     );

@@ -334,6 +334,8 @@ fn fixture_value(table: &str, column: &str, i: i64) -> Option<crate::sql::Value>
         ("users", "disabled") => crate::sql::Value::Bool(false),
         ("users", "created_on") => t("2024-01-01"),
         ("users", "totp_secret" | "totp_step" | "subject") => Null,
+        ("users", "email") => t(&format!("user{i}@ocmw.example.be")),
+        ("users", "calendar_token_hash") => t(&format!("calendarhash{i}")),
         ("audit", "at") => t("2024-01-31T10:00:00Z"),
         ("audit", "action") => t("read"),
         ("audit", "subject") => t(&format!("case:{i}")),
