@@ -36,11 +36,7 @@ fn new_address(s: &crate::common::Served, cookie: &str) -> String {
         page.contains("action=\"/account/calendar\""),
         "the account page offers an address"
     );
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap();
+    let token = crate::common::csrf_of(&page);
     let (status, page) = submit(
         &s.url("/account/calendar"),
         cookie,
@@ -146,12 +142,7 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
     let audrey = s.login("audrey");
     let (_, page, _) = call("GET", &s.url("/account"), Some(&audrey), None);
     assert!(!page.contains("action=\"/account/calendar\""));
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let token = crate::common::csrf_of(&page);
     let (status, _) = submit(
         &s.url("/account/calendar"),
         &audrey,

@@ -8,15 +8,6 @@ use serde_json::{json, Value};
 
 use crate::common::{call, output_with_stdin, serve, traject, ELIGIBLE};
 
-/// The token the case file's forms carry.
-fn csrf_of(page: &str) -> String {
-    page.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the page's forms carry a token")
-        .to_string()
-}
-
 /// The case's contact events, as `case history --format json` gives them.
 fn contacts(s: &crate::common::Served, id: i64) -> Vec<Value> {
     let out = traject()
@@ -53,7 +44,7 @@ fn contacts_are_recorded_by_the_cases_team_shown_in_words_exported_and_erased_wi
         page.contains("name=\"kind\"") && page.contains("huisbezoek"),
         "the form offers the kinds in Dutch"
     );
-    let token = csrf_of(&page);
+    let token = crate::common::csrf_of(&page);
     let form = |fields: &str| format!("csrf={token}&{fields}");
     let sent = crate::common::submit(
         &s.url(&path),

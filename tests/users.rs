@@ -151,12 +151,7 @@ fn a_user_sets_and_removes_their_own_address_on_their_account_page() {
         page.contains("<label for=\"email\">"),
         "the field is labelled"
     );
-    let token = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let token = crate::common::csrf_of(&page);
     let post = |email: &str| {
         let form = format!(
             "csrf={token}&email={}",

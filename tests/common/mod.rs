@@ -194,6 +194,15 @@ pub fn origin_of(url: &str) -> String {
     format!("{scheme}://{}", rest.split('/').next().unwrap())
 }
 
+/// The CSRF token a page's forms carry.
+pub fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's forms carry a token")
+        .to_string()
+}
+
 /// A form sent as a browser sends it from the server's own page, its answer's redirect not
 /// followed: (status, the `Location` it sends to, or the page it answers with).
 pub fn submit(url: &str, cookie: &str, form: &str) -> (u16, String) {

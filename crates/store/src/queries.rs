@@ -53,6 +53,21 @@ pub(crate) fn reach(r: Reach) -> (bool, Option<String>) {
     }
 }
 
+/// A moment due as the due queries select it (case, programme, evaluation, window, team);
+/// overdue when its window closed before `today`.
+fn due_row(r: &Row, today: NaiveDate) -> Result<DueRow, StoreError> {
+    let due_to: NaiveDate = r.get(4)?;
+    Ok(DueRow {
+        case_id: r.get(0)?,
+        program: r.get(1)?,
+        evaluation: r.get(2)?,
+        due_from: r.get(3)?,
+        overdue: due_to < today,
+        due_to,
+        team: r.get(5)?,
+    })
+}
+
 /// The filter on `cases c`, reading four parameters from `?first` on (see `scope`).
 /// The moments `due` lists: not held, their window open by `?1`, of cases in a state where
 /// moments fall due, of the programme `?2` (or all).
@@ -226,18 +241,7 @@ impl Store {
                 scope_filter(3)
             ),
             args![on, program, a, b, c, d],
-            |r| {
-                let due_to: NaiveDate = r.get(4)?;
-                Ok(DueRow {
-                    case_id: r.get(0)?,
-                    program: r.get(1)?,
-                    evaluation: r.get(2)?,
-                    due_from: r.get(3)?,
-                    overdue: due_to < on,
-                    due_to,
-                    team: r.get(5)?,
-                })
-            },
+            |r| due_row(r, on),
         )
     }
 
@@ -260,18 +264,7 @@ impl Store {
                 scope_filter(3)
             ),
             args![until, limit as i64, a, b, c, d],
-            |r| {
-                let due_to: NaiveDate = r.get(4)?;
-                Ok(DueRow {
-                    case_id: r.get(0)?,
-                    program: r.get(1)?,
-                    evaluation: r.get(2)?,
-                    due_from: r.get(3)?,
-                    overdue: due_to < today,
-                    due_to,
-                    team: r.get(5)?,
-                })
-            },
+            |r| due_row(r, today),
         )
     }
 
