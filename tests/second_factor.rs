@@ -270,7 +270,7 @@ async fn a_coordinator_sets_up_the_second_factor_on_her_page_and_logs_in_with_it
     .await;
     // Her language is the default, Dutch.
     assert!(text_of(&c, "main").await.contains("nog geen tweede factor"));
-    click(&c, "main form button").await;
+    click(&c, "main form[action='/account/second-factor'] button").await;
     until(&c, "the enrolment", || async {
         c.find(Locator::Css("img.qr")).await.is_ok()
     })
