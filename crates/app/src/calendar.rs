@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 
-use super::users::{hex, random_bytes, session_user, token_hash, SessionUser};
+use super::users::{hex, random_bytes, session_user, token_hash, user_in_reach, SessionUser};
 use super::{AppError, Ctx, Need, Programs};
 use traject_model::text::{Label, Lang};
 use traject_store::Store;
@@ -49,14 +49,7 @@ pub fn renew_token(store: &mut Store, name: &str, ctx: &Ctx) -> Result<String, A
     if name != ctx.actor {
         ctx.require(Need::ManageUsers)?;
     }
-    let user = store.users()?.into_iter().find(|u| u.name == name);
-    let user = user.filter(|u| ctx.org.is_none() || u.org == ctx.org);
-    let Some(user) = user else {
-        return Err(super::users::AuthError::Unknown {
-            name: name.to_string(),
-        }
-        .into());
-    };
+    let user = user_in_reach(store, name, ctx)?;
     // Who may see no case has no agenda: no address is made.
     session_user(user, String::new())
         .ctx(ctx.on)
@@ -100,15 +93,7 @@ pub fn agenda_of(
     if name != ctx.actor {
         ctx.require(Need::ManageUsers)?;
     }
-    let row = store.users()?.into_iter().find(|u| u.name == name);
-    let row = row.filter(|u| ctx.org.is_none() || u.org == ctx.org);
-    let Some(row) = row else {
-        return Err(super::users::AuthError::Unknown {
-            name: name.to_string(),
-        }
-        .into());
-    };
-    let user = session_user(row, String::new());
+    let user = session_user(user_in_reach(store, name, ctx)?, String::new());
     agenda(store, programs, &user, ctx.on)
 }
 

@@ -544,13 +544,23 @@ pub fn session_and_mark(
     Ok((session.map(|s| session_user(s.user, s.csrf)), mark))
 }
 
+/// The user `name` as `ctx` may act on them: one of its organisation's (any, for someone
+/// across organisations); else unknown, as a user elsewhere must not be told apart from none.
+pub(crate) fn user_in_reach(store: &Store, name: &str, ctx: &Ctx) -> Result<UserRow, AppError> {
+    store
+        .user(name)?
+        .filter(|u| ctx.org.is_none() || u.org == ctx.org)
+        .ok_or_else(|| {
+            AuthError::Unknown {
+                name: name.to_string(),
+            }
+            .into()
+        })
+}
+
 /// The e-mail address of the person behind a session (their own: no role needed).
 pub fn own_email(store: &Store, user: &SessionUser) -> Result<Option<String>, AppError> {
-    Ok(store
-        .users()?
-        .into_iter()
-        .find(|u| u.name == user.name)
-        .and_then(|u| u.email))
+    Ok(store.user(&user.name)?.and_then(|u| u.email))
 }
 
 /// Set (or, with `None`, remove) the e-mail address the server's reminders go to: a
@@ -566,18 +576,7 @@ pub fn set_email(
         ctx.require(Need::ManageUsers)?;
     }
     let email = email.map(checked_email).transpose()?;
-    let Some(user) = store.users()?.into_iter().find(|u| u.name == name) else {
-        return Err(AuthError::Unknown {
-            name: name.to_string(),
-        }
-        .into());
-    };
-    if ctx.org.is_some() && user.org != ctx.org {
-        return Err(AuthError::Unknown {
-            name: name.to_string(),
-        }
-        .into());
-    }
+    user_in_reach(store, name, ctx)?;
     let what = if email.is_some() {
         "set e-mail address"
     } else {

@@ -185,6 +185,15 @@ impl Store {
         )
     }
 
+    /// One user, by name.
+    pub fn user(&self, name: &str) -> Result<Option<UserRow>, StoreError> {
+        self.query_opt(
+            &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.name = ?1"),
+            args![name],
+            user_from_row,
+        )
+    }
+
     /// A user and their password hash, for checking a login.
     pub fn user_with_hash(&self, name: &str) -> Result<Option<(UserRow, String)>, StoreError> {
         self.query_opt(
