@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use traject_app::users::AuthError;
+use traject_app::sessions::SessionError;
 use traject_app::{AppError, Need, Role, Setting, SettingError, WholeStore};
 use traject_cases::{Action, CaseError, CaseState};
 use traject_i18n::catalogue::{app_error, case_error};
@@ -220,6 +221,12 @@ fn samples() -> Vec<CaseError> {
             id: 7,
             erased_on: "2023-03-01".parse().unwrap(),
         },
+        NotInGroup {
+            id: 7,
+            module: "via".into(),
+            group: "a".into(),
+            on: "2023-03-01".parse().unwrap(),
+        },
         Referral(traject_rules::eval::EvalError::MissingDate),
         Store(traject_store::StoreError::NoRow),
     ];
@@ -272,6 +279,7 @@ fn samples() -> Vec<CaseError> {
             | ContactMinutes { .. }
             | NoteTooLong { .. }
             | ErasedCase { .. }
+            | NotInGroup { .. }
             | Referral(_)
             | Store(_) => {}
         }
@@ -354,6 +362,34 @@ fn app_samples() -> Vec<AppError> {
             today: day,
         },
         AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
+        AppError::Session(SessionError::Unknown { id: 4 }),
+        AppError::Session(SessionError::Exists {
+            module: "via".into(),
+            group: "a".into(),
+            on: day,
+        }),
+        AppError::Session(SessionError::UnknownModule {
+            program: "p".into(),
+            given: "vai".into(),
+            suggestion: Some("via".into()),
+            known: vec!["via".into()],
+        }),
+        AppError::Session(SessionError::BadGroup { chars: 0, max: 60 }),
+        AppError::Session(SessionError::Minutes { given: 0, max: 600 }),
+        AppError::Session(SessionError::NoWeeklyRhythm {
+            module: "via".into(),
+        }),
+        AppError::Session(SessionError::Period {
+            from: day,
+            to: day,
+            max_days: 366,
+        }),
+        AppError::Session(SessionError::NoMarks),
+        AppError::Session(SessionError::MarkedTwice { case: 3 }),
+        AppError::Session(SessionError::NotAParticipant {
+            case: 3,
+            session: 4,
+        }),
         AppError::Setting(SettingError::SimulationSize),
         AppError::Setting(SettingError::QueueRates),
         AppError::Setting(SettingError::OutOfRange {

@@ -64,6 +64,8 @@ pub enum AppError {
     },
     /// The programme history: nothing new to save, or nothing saved.
     History(HistoryError),
+    /// A group session not planned, found or recorded.
+    Session(crate::sessions::SessionError),
     /// A day that has not come yet where only a past day or today makes sense.
     FutureDay {
         field: &'static str,

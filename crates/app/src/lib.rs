@@ -23,6 +23,7 @@ pub mod referrals;
 pub mod reports;
 pub mod route;
 pub mod second_factor;
+pub mod sessions;
 pub mod sign_on;
 pub mod stores;
 pub mod users;

@@ -65,6 +65,13 @@ pub enum CaseError {
         id: i64,
         erased_on: chrono::NaiveDate,
     },
+    /// Attendance for a case that is not in the session's group of that module on its day.
+    NotInGroup {
+        id: i64,
+        module: String,
+        group: String,
+        on: chrono::NaiveDate,
+    },
     /// The case's personal data is erased already.
     AlreadyErased {
         id: i64,

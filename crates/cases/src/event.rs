@@ -50,6 +50,8 @@ pub enum Event {
     Erased(Erased),
     /// A worker saw or spoke with the client (a contact moment).
     Contacted(Contacted),
+    /// The client's attendance at a group session was recorded.
+    Attended(Attended),
 }
 
 /// The kind of an event, without its details: what queries over histories select on.
@@ -73,10 +75,11 @@ pub enum EventKind {
     Corrected,
     Erased,
     Contacted,
+    Attended,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 17] = [
+    pub const ALL: [EventKind; 18] = [
         EventKind::Referred,
         EventKind::Waiting,
         EventKind::Started,
@@ -94,6 +97,7 @@ impl EventKind {
         EventKind::Corrected,
         EventKind::Erased,
         EventKind::Contacted,
+        EventKind::Attended,
     ];
 
     /// The word a store keeps in its `kind` column.
@@ -116,6 +120,7 @@ impl EventKind {
             EventKind::Corrected => "corrected",
             EventKind::Erased => "erased",
             EventKind::Contacted => "contacted",
+            EventKind::Attended => "attended",
         }
     }
 
@@ -352,6 +357,48 @@ pub struct Contacted {
     pub redacted: bool,
 }
 
+/// Whether a participant came to a group session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Presence {
+    Present,
+    /// Absent with a reason the team accepted (ill, an appointment, a job interview).
+    Excused,
+    /// Absent without an excuse: what the board's absence flag counts.
+    Absent,
+}
+
+impl Presence {
+    pub const ALL: [Presence; 3] = [Presence::Present, Presence::Excused, Presence::Absent];
+
+    /// The word the command line, the forms and the store use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Present => "present",
+            Presence::Excused => "excused",
+            Presence::Absent => "absent",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Presence> {
+        Presence::ALL.into_iter().find(|p| p.as_str() == word)
+    }
+}
+
+/// Attendance at one group session of a module: which session, of which group, and whether
+/// the client came. A correction is a later event of the same session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attended {
+    pub session: i64,
+    pub module: String,
+    pub group: String,
+    pub presence: Presence,
+    /// The session's length, when planned with one: the hours of group guidance counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+}
+
 impl Event {
     pub fn kind(&self) -> EventKind {
         match self {
@@ -372,6 +419,7 @@ impl Event {
             Event::Corrected(_) => EventKind::Corrected,
             Event::Erased(_) => EventKind::Erased,
             Event::Contacted(_) => EventKind::Contacted,
+            Event::Attended(_) => EventKind::Attended,
         }
     }
 

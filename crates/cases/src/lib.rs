@@ -11,6 +11,7 @@
 use chrono::NaiveDate;
 
 mod assess;
+mod attendance;
 mod contacts;
 mod error;
 mod evaluate;
@@ -27,6 +28,7 @@ pub mod states;
 pub mod store;
 
 pub use assess::{rejudge, Judgement, Rejudgement};
+pub use attendance::{record_attendance, SessionRef};
 pub use contacts::{record_contact, Contact, MAX_CONTACT_MINUTES, MAX_NOTE_CHARS};
 pub use error::CaseError;
 pub use evaluate::evaluate;

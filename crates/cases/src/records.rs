@@ -192,3 +192,76 @@ impl Scope<'_> {
         team: Reach::All,
     };
 }
+
+/// A group session about to be planned: a day (and time, in minutes after midnight in the
+/// configured time zone) for one group of a module of a programme in an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSession {
+    pub org: Option<String>,
+    pub program: String,
+    pub module: String,
+    pub group: String,
+    pub on: NaiveDate,
+    pub at_minute: Option<u32>,
+    pub minutes: Option<u32>,
+}
+
+/// A planned group session, with how many participants' attendance is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionRow {
+    pub id: i64,
+    #[serde(skip)]
+    pub org: Option<String>,
+    pub program: String,
+    pub module: String,
+    pub group: String,
+    pub on: NaiveDate,
+    /// Minutes after midnight, local time.
+    pub at_minute: Option<u32>,
+    pub minutes: Option<u32>,
+    pub marked: i64,
+}
+
+/// A participant of a session's group: their case, their team and their mark (if recorded).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    pub case: i64,
+    #[serde(skip)]
+    pub team: Option<String>,
+    pub presence: Option<crate::event::Presence>,
+}
+
+/// A running case whose latest group-session marks are absences without excuse: how many in
+/// a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsenceStreak {
+    pub case: i64,
+    pub program: String,
+    pub version: String,
+    pub team: Option<String>,
+    pub absences: i64,
+}
+
+/// What filled a programme's weeks in a period: group sessions and attendance, contact
+/// moments, and who took part in which module (for the activity report).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParticipationCounts {
+    /// Sessions planned in the period up to the report's day, and those with attendance.
+    pub sessions_planned: i64,
+    pub sessions_held: i64,
+    pub present: i64,
+    pub excused: i64,
+    pub absent: i64,
+    /// Minutes of group sessions attended (a present mark times its session's length).
+    pub group_minutes: i64,
+    /// Contact minutes per kind of contact (its word).
+    pub contact_minutes: Vec<(String, i64)>,
+    /// Cases with a contact or a present mark in the period: the guidance denominator.
+    pub guided: i64,
+    /// Cases enrolled in a module at some time in the period, per module.
+    pub enrolled_per_module: Vec<(String, i64)>,
+    /// Cases enrolled in any module at some time in the period.
+    pub enrolled: i64,
+}

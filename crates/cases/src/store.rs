@@ -289,4 +289,22 @@ pub trait CaseTx {
         on: NaiveDate,
     ) -> Result<(), StoreError>;
     fn leave(&self, id: i64, module: &str, on: NaiveDate) -> Result<(), StoreError>;
+
+    /// Whether case `id` attended `group` of `module` on day `on` (enrolled by then, not left
+    /// before).
+    fn in_group_on(
+        &self,
+        id: i64,
+        module: &str,
+        group: &str,
+        on: NaiveDate,
+    ) -> Result<bool, StoreError>;
+    /// Keep `presence` as case `id`'s mark for group session `session` (replacing an earlier
+    /// one).
+    fn mark_attendance(
+        &self,
+        session: i64,
+        id: i64,
+        presence: crate::event::Presence,
+    ) -> Result<(), StoreError>;
 }

@@ -55,6 +55,8 @@ fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
         "kind" => w("soort", "type", "kind"),
         "minutes" => w("minuten", "minutes", "minutes"),
         "note" => w("notitie", "note", "note"),
+        "session" => w("groepssessie", "séance de groupe", "group session"),
+        "presence" => w("aanwezigheid", "présence", "attendance"),
         _ => Some(""),
     }
 }

@@ -495,4 +495,33 @@ impl CaseTx for Tx<'_> {
         )?;
         Ok(())
     }
+
+    fn in_group_on(
+        &self,
+        id: i64,
+        module: &str,
+        group: &str,
+        on: NaiveDate,
+    ) -> Result<bool, StoreError> {
+        let n: i64 = self.one(
+            "SELECT COUNT(*) FROM enrolments WHERE case_id = ?1 AND module = ?2 AND grp = ?3 \
+             AND enrolled_on <= ?4 AND (left_on IS NULL OR left_on >= ?4)",
+            args![id, module, group, on],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn mark_attendance(
+        &self,
+        session: i64,
+        id: i64,
+        presence: traject_cases::event::Presence,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO attendance (session_id, case_id, presence) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (session_id, case_id) DO UPDATE SET presence = excluded.presence",
+            args![session, id, presence.as_str()],
+        )?;
+        Ok(())
+    }
 }

@@ -72,6 +72,26 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         &["case_id", "module", "grp", "enrolled_on", "left_on"],
         "case_id, module, enrolled_on",
     ),
+    (
+        "group_sessions",
+        &[
+            "id",
+            "org",
+            "program",
+            "module",
+            "grp",
+            "on_day",
+            "at_minute",
+            "minutes",
+            "created_by",
+        ],
+        "id",
+    ),
+    (
+        "attendance",
+        &["session_id", "case_id", "presence"],
+        "session_id, case_id",
+    ),
     // The target's own key is replaced by the source's (see `copy`): tombstones keep working.
     ("store_key", &["id", "key"], "id"),
     (
@@ -173,9 +193,13 @@ pub fn copy(from: &Store, to: &mut Store) -> Result<Copied, StoreError> {
                 "SELECT setval(pg_get_serial_sequence('cases', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM cases",
                 &[],
             )?;
-            // So does the programme history.
+            // So do the programme history and the group sessions.
             tx.execute(
                 "SELECT setval(pg_get_serial_sequence('programme_texts', 'seq'), GREATEST(MAX(seq), 1), MAX(seq) IS NOT NULL) FROM programme_texts",
+                &[],
+            )?;
+            tx.execute(
+                "SELECT setval(pg_get_serial_sequence('group_sessions', 'id'), GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) FROM group_sessions",
                 &[],
             )?;
         }

@@ -24,6 +24,7 @@ mod postgres;
 mod queries;
 pub use queries::StoredReferral;
 mod schema;
+pub mod sessions;
 pub mod sql;
 mod target;
 pub mod test_support;

@@ -30,6 +30,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0014_case_list_order.sql"),
     migration!("sqlite", "0015_user_email.sql"),
     migration!("sqlite", "0016_calendar_token.sql"),
+    migration!("sqlite", "0017_group_sessions.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -44,4 +45,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0008_case_list_order.sql"),
     migration!("postgres", "0009_user_email.sql"),
     migration!("postgres", "0010_calendar_token.sql"),
+    migration!("postgres", "0011_group_sessions.sql"),
 ];

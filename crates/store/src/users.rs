@@ -634,7 +634,7 @@ fn programme_text_of(r: &super::sql::Row) -> Result<ProgrammeText, StoreError> {
     })
 }
 
-fn insert_audit(tx: &Tx, row: &AuditRow) -> Result<(), StoreError> {
+pub(crate) fn insert_audit(tx: &Tx, row: &AuditRow) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO audit (at, actor, role, action, subject) VALUES (?1, ?2, ?3, ?4, ?5)",
         args![row.at, row.actor, row.role, row.action, row.subject],

@@ -7,6 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use traject_app::sign_on::SignOnError;
+use traject_app::sessions::SessionError;
 use traject_app::users::AuthError;
 use traject_app::{AppError, RowProblem};
 use traject_cases::CaseError;
@@ -145,9 +146,9 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Auth(AuthError::Unknown { .. }) => StatusCode::NOT_FOUND,
         AppError::Auth(AuthError::Hash(_)) => StatusCode::INTERNAL_SERVER_ERROR,
         AppError::Auth(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Case(CaseError::NotFound { .. } | CaseError::NoDossier { .. }) => {
-            StatusCode::NOT_FOUND
-        }
+        AppError::Case(CaseError::NotFound { .. } | CaseError::NoDossier { .. })
+        | AppError::Session(SessionError::Unknown { .. }) => StatusCode::NOT_FOUND,
+        AppError::Session(SessionError::Exists { .. }) => StatusCode::CONFLICT,
         // What was written cannot be recorded as it stands (an assessment or correction).
         AppError::Case(
             CaseError::NoFacts { .. }

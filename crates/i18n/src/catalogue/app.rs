@@ -104,6 +104,7 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         AppError::Report(e) => report_error(e, l),
         AppError::Auth(e) => auth_error(e, l),
         AppError::History(e) => history_error(e, l),
+        AppError::Session(e) => super::session_error(e, l),
         AppError::FutureDay { field, given, today } => m(
             l,
             format!("`{field}`: {} ligt nog in de toekomst; vandaag is {}: geef de dag waarop het plaatsvond", crate::date(*given, Lang::Nl), crate::date(*today, Lang::Nl)),

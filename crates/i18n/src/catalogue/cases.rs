@@ -221,6 +221,12 @@ fn choice(e: &E, l: Lang) -> Option<String> {
             format!("la version {version} n'a pas de module «\u{a0}{given}\u{a0}»{} ; modules : {}", mean(suggestion), list(known, l)),
             format!("version {version} has no module '{given}'{}; modules: {}", mean(suggestion), known.join(", ")),
         ),
+        E::NotInGroup { id, module, group, on } => m(
+            l,
+            format!("dossier {id} zat op {} niet in groep '{group}' van module '{module}': schrijf het eerst in die groep in, of noteer de aanwezigheid bij de sessie van zijn eigen groep", date(*on, l)),
+            format!("le dossier {id} n'était pas dans le groupe «\u{a0}{group}\u{a0}» du module «\u{a0}{module}\u{a0}» le {} : inscrivez-le d'abord dans ce groupe, ou notez sa présence à la séance de son propre groupe", date(*on, l)),
+            format!("case {id} was not in group '{group}' of module '{module}' on {}: enrol it in that group first, or record its attendance at its own group's session", date(*on, l)),
+        ),
         E::AlreadyEnrolled { id, module, since } => m(
             l,
             format!("dossier {id} volgt module '{module}' al (sinds {since})"),

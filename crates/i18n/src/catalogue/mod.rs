@@ -18,6 +18,7 @@ mod load;
 mod referral;
 mod rule;
 mod schema;
+mod sessions;
 mod test_file;
 mod yaml;
 
@@ -35,6 +36,7 @@ pub use load::version_error;
 pub use referral::value_error;
 pub use rule::{eval_error, routing_note, script_failure};
 pub use schema::described;
+pub use sessions::session_error;
 
 /// A problem in words: what is wrong, and what to do about it (where we can tell).
 #[derive(Debug, Clone, PartialEq, Eq)]

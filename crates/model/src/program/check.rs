@@ -546,6 +546,9 @@ impl Checker<'_> {
             self.fixed(&ptr, r.within, CheckProblem::NotFixedLength);
             self.opt_label(&format!("{}/note", r.ptr), &r.note);
         }
+        if let Some(a) = &v.attendance {
+            self.opt_label(&format!("{}/note", a.ptr), &a.note);
+        }
     }
 
     /// Group modules in the demand: a module of the version with a group size and a fixed

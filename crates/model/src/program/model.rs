@@ -130,6 +130,19 @@ pub struct PausePolicy {
     pub note: Option<Label>,
 }
 
+/// Attendance at group sessions: after how many absences without excuse in a row the board
+/// flags a participant.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttendancePolicy {
+    #[serde(rename = "_ptr", default)]
+    pub ptr: String,
+    pub absences_in_a_row: u32,
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<Label>,
+}
+
 /// What happens to a paused case's place in the team's caseload.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -237,6 +250,9 @@ pub struct Version {
     /// Whether a closed or dropped case may be re-opened when the client comes back.
     #[serde(default)]
     pub reopen: Option<ReopenPolicy>,
+    /// When a participant's absences from group sessions are flagged on the board.
+    #[serde(default)]
+    pub attendance: Option<AttendancePolicy>,
     /// What this version adds, removes or changes against the version it is `based_on`, each
     /// with its source and reason (checked against the real differences when loading).
     #[serde(default)]
