@@ -3,8 +3,8 @@
 //! from the English with the ids, flags and commands a person types again left as they are.
 
 use chrono::NaiveDate;
-use traject_app::users::AuthError;
 use traject_app::sessions::SessionError;
+use traject_app::users::AuthError;
 use traject_app::{AppError, Need, Role, Setting, SettingError, WholeStore};
 use traject_cases::{Action, CaseError, CaseState};
 use traject_i18n::catalogue::{app_error, case_error};

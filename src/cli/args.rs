@@ -143,6 +143,16 @@ pub enum Command {
         after_help = "Examples:\n  traject calendar an --db cases.db > an.ics\n  traject calendar an --db cases.db --as-of 2024-06-01\n\nA user makes the secret address their calendar program subscribes to on their account page."
     )]
     Calendar(CalendarArgs),
+    /// Group sessions of a module's group: plan one, plan a period from the module's weekly
+    /// rhythm, list them, show one with its participants.
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Record who came to a group session, for the whole group at once: each participant
+    /// present, excused or absent (without excuse).
+    #[command(
+        after_help = "Example:\n  traject attendance 7 --present 12 13 15 --excused 14 --absent 16\n\nEach mark is an event of the participant's case; marking a session again corrects it. `traject session show 7` lists the participants. Three absences without excuse in a row (as the programme sets) flag a participant on the board."
+    )]
+    Attendance(AttendanceArgs),
     /// The audit trail of one case file or user: who read or changed it, and when.
     #[command(
         after_help = "Examples:\n  traject audit --case 12\n  traject audit --user an --format json"
@@ -1454,6 +1464,113 @@ pub struct UserAddArgs {
     pub store: StoreArgs,
 }
 
+#[derive(Subcommand)]
+pub enum SessionCommand {
+    /// Plan one session of a module's group.
+    #[command(
+        after_help = "Example:\n  traject session add --program <id> --module via --group \"Arabisch 1\" --on 2026-11-02 --at 09:30 --minutes 180"
+    )]
+    Add(SessionAddArgs),
+    /// Plan a period's sessions from the module's weekly rhythm (its `schedule:`); days that
+    /// have a session already are skipped.
+    #[command(
+        after_help = "Example:\n  traject session plan --program <id> --module via --group \"Arabisch 1\" --from 2026-11-02 --to 2026-12-11 --at 09:30 --minutes 180\n\nWithout weekdays in the module, sessions fall on working days spread over the week (twice a week: Monday and Wednesday)."
+    )]
+    Plan(SessionPlanArgs),
+    /// The sessions of a period, with how many participants are marked.
+    List(SessionListArgs),
+    /// One session with its participants and their marks.
+    Show(SessionShowArgs),
+}
+
+#[derive(clap::Args)]
+pub struct SessionWhatArgs {
+    /// The programme (its id).
+    #[arg(long)]
+    pub program: String,
+    /// The module (its id in the programme).
+    #[arg(long)]
+    pub module: String,
+    /// The group's name, as the module's enrolments name it.
+    #[arg(long)]
+    pub group: String,
+    /// The starting time, HH:MM, in the server's time zone.
+    #[arg(long, value_parser = parse_clock)]
+    pub at: Option<u32>,
+    /// How long a session lasts, in minutes (1 to 600): counted as hours of group guidance.
+    #[arg(long)]
+    pub minutes: Option<u32>,
+}
+
+#[derive(clap::Args)]
+pub struct SessionAddArgs {
+    #[command(flatten)]
+    pub what: SessionWhatArgs,
+    /// The day of the session.
+    #[arg(long)]
+    pub on: chrono::NaiveDate,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct SessionPlanArgs {
+    #[command(flatten)]
+    pub what: SessionWhatArgs,
+    /// The first day of the period.
+    #[arg(long)]
+    pub from: chrono::NaiveDate,
+    /// The last day of the period (at most a year later).
+    #[arg(long)]
+    pub to: chrono::NaiveDate,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct SessionListArgs {
+    /// Only this programme's sessions.
+    #[arg(long)]
+    pub program: Option<String>,
+    /// From this day (default: four weeks ago).
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Until this day (default: four weeks ahead).
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct SessionShowArgs {
+    /// The session's number (from `session list`).
+    pub session: i64,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct AttendanceArgs {
+    /// The session's number (from `session list`).
+    pub session: i64,
+    /// The cases of the participants who came.
+    #[arg(long, num_args = 1..)]
+    pub present: Vec<i64>,
+    /// The cases of those absent with an excuse.
+    #[arg(long, num_args = 1..)]
+    pub excused: Vec<i64>,
+    /// The cases of those absent without an excuse.
+    #[arg(long, num_args = 1..)]
+    pub absent: Vec<i64>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
 #[derive(clap::Args)]
 pub struct CalendarArgs {
     /// The user whose agenda it is.
@@ -1579,6 +1696,12 @@ pub struct CaseCohortArgs {
 }
 
 /// `--lang`: nl, fr or en.
+/// `--at`: a time of day as HH:MM.
+fn parse_clock(s: &str) -> Result<u32, String> {
+    traject_app::sessions::minute_of_day(s)
+        .ok_or_else(|| format!("'{s}' is not a time of day: write HH:MM, e.g. 09:30"))
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse().map_err(|e: traject_model::text::UnknownLang| {
         format!("unknown language '{}': use nl, fr or en", e.given)

@@ -6,6 +6,7 @@
 pub mod args;
 mod cases;
 mod render;
+mod sessions;
 mod watch;
 mod web;
 mod words;
@@ -93,6 +94,8 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Rollup(args) => web::cmd_rollup(args),
         Command::Audit(args) => web::cmd_audit(args),
         Command::Calendar(args) => web::cmd_calendar(args),
+        Command::Session(cmd) => sessions::run(cmd),
+        Command::Attendance(args) => sessions::attendance(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Schema => {
             print!("{}", program::schema::PROGRAM_SCHEMA);

@@ -121,6 +121,18 @@ pub struct AbsenceFlag {
     pub threshold: u32,
 }
 
+/// "09:30" as minutes after midnight; `None` for anything else.
+pub fn minute_of_day(text: &str) -> Option<u32> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && text.trim().len() <= 5).then_some(h * 60 + m)
+}
+
+/// Minutes after midnight as a clock shows them: "09:30".
+pub fn clock_time(minute: u32) -> String {
+    format!("{:02}:{:02}", minute / 60, minute % 60)
+}
+
 fn checked_group(group: &str) -> Result<String, SessionError> {
     let g = group.trim();
     let chars = g.chars().count();
@@ -223,7 +235,11 @@ fn rhythm_days(times: u32, weekdays: &[Weekday], from: NaiveDate, to: NaiveDate)
     let spread: Vec<Weekday> = (0..per_week.min(5))
         .map(|i| working[i * 5 / per_week.min(5)])
         .collect();
-    let names = if weekdays.is_empty() { &spread[..] } else { weekdays };
+    let names = if weekdays.is_empty() {
+        &spread[..]
+    } else {
+        weekdays
+    };
     let first_monday = from - Days::new(u64::from(from.weekday().num_days_from_monday()));
     let mut days = Vec::new();
     let mut day = from;
@@ -281,14 +297,20 @@ pub fn plan(
     if schedule.per.as_deref() != Some("week") {
         return Err(no_rhythm().into());
     }
-    let weekdays: Vec<Weekday> = schedule.weekdays.iter().filter_map(|w| weekday_of(w)).collect();
+    let weekdays: Vec<Weekday> = schedule
+        .weekdays
+        .iter()
+        .filter_map(|w| weekday_of(w))
+        .collect();
     // The module's session length counts when given in hours; a "half day" is not turned
     // into hours without the team saying how long it is.
     let minutes = given_minutes.or(match schedule.session {
         Some(Duration::Fixed {
             amount,
             unit: Unit::Hour,
-        }) => Some((amount * 60.0).round() as u32).filter(|m| (1..=MAX_SESSION_MINUTES).contains(m)),
+        }) => {
+            Some((amount * 60.0).round() as u32).filter(|m| (1..=MAX_SESSION_MINUTES).contains(m))
+        }
         _ => None,
     });
     let days = rhythm_days(times as u32, &weekdays, input.from, input.to);
@@ -393,11 +415,12 @@ pub fn record(
 pub fn absence_flags(
     store: &Store,
     programs: &dyn Programs,
+    program: Option<&str>,
     ctx: &Ctx,
 ) -> Result<Vec<AbsenceFlag>, AppError> {
     ctx.require(Need::Persons)?;
     let mut flags = Vec::new();
-    for streak in store.absence_streaks(ctx.scope())? {
+    for streak in store.absence_streaks(program, ctx.scope())? {
         // A programme that no longer loads flags nothing here; its cases say why elsewhere.
         let Ok(compiled) = programs.for_case(&streak.program) else {
             continue;
@@ -425,6 +448,16 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn clock_times_read_and_write_back() {
+        assert_eq!(minute_of_day("09:30"), Some(570));
+        assert_eq!(minute_of_day("9:05"), Some(545));
+        assert_eq!(minute_of_day("24:00"), None);
+        assert_eq!(minute_of_day("09:60"), None);
+        assert_eq!(minute_of_day("half ten"), None);
+        assert_eq!(clock_time(570), "09:30");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use crate::sql::{args, Row, Sql};
 use crate::users::{insert_audit, AuditRow};
 use crate::{Store, StoreError};
 
-const SESSION_SELECT: &str = "SELECT s.id, s.org, s.program, s.module, s.grp, s.on_day, s.at_minute, s.minutes, \
+const SESSION_SELECT: &str =
+    "SELECT s.id, s.org, s.program, s.module, s.grp, s.on_day, s.at_minute, s.minutes, \
     (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id) FROM group_sessions s";
 
 fn session_from_row(r: &Row) -> Result<SessionRow, StoreError> {
@@ -122,7 +123,11 @@ impl Store {
 
     /// Running cases whose marks since their last session attended or excused are all
     /// absences without excuse (at least one), with how many.
-    pub fn absence_streaks(&self, within: Scope) -> Result<Vec<AbsenceStreak>, StoreError> {
+    pub fn absence_streaks(
+        &self,
+        program: Option<&str>,
+        within: Scope,
+    ) -> Result<Vec<AbsenceStreak>, StoreError> {
         let (a, b) = reach(within.org);
         let (c, d) = reach(within.team);
         self.query_map(
@@ -130,10 +135,10 @@ impl Store {
              JOIN group_sessions s ON s.id = a.session_id JOIN cases c ON c.id = a.case_id \
              WHERE a.presence = 'absent' AND c.state IN ('active', 'extended') \
              AND (?1 OR c.org IS NOT DISTINCT FROM ?2) AND (?3 OR c.team IS NOT DISTINCT FROM ?4) \
-             AND s.on_day > COALESCE((SELECT MAX(s2.on_day) FROM attendance a2 JOIN group_sessions s2 ON s2.id = a2.session_id \
+             AND (CAST(?5 AS TEXT) IS NULL OR c.program = ?5) AND s.on_day > COALESCE((SELECT MAX(s2.on_day) FROM attendance a2 JOIN group_sessions s2 ON s2.id = a2.session_id \
                  WHERE a2.case_id = a.case_id AND a2.presence <> 'absent'), '') \
              GROUP BY c.id, c.program, c.version, c.team ORDER BY c.id",
-            args![a, b, c, d],
+            args![a, b, c, d, program],
             |r| {
                 Ok(AbsenceStreak {
                     case: r.get(0)?,
@@ -162,7 +167,12 @@ impl Store {
         let one = |sql: &str| -> Result<i64, StoreError> {
             self.one(sql, args![program, from, until, all, one_org])
         };
-        let presence = |p: Presence| one(&format!("SELECT COUNT(*) {marks} AND a.presence = '{}'", p.as_str()));
+        let presence = |p: Presence| {
+            one(&format!(
+                "SELECT COUNT(*) {marks} AND a.presence = '{}'",
+                p.as_str()
+            ))
+        };
         let kind = self.dialect().json_text("e.payload", "kind");
         let minutes = self.dialect().json_text("e.payload", "minutes");
         // Contacts of the programme's cases recorded in the period (the event's day).

@@ -28,6 +28,8 @@ pub struct BoardFigures {
     pub row: Option<CaseloadRow>,
     pub waiting: Vec<CaseRow>,
     pub due: DueBoard,
+    /// Participants absent without excuse as often in a row as their programme flags.
+    pub absences: Vec<traject_app::sessions::AbsenceFlag>,
 }
 
 /// Whose figures: the programme (and which compiled text of it), the reader's organisation,

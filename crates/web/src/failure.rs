@@ -6,8 +6,8 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use traject_app::sign_on::SignOnError;
 use traject_app::sessions::SessionError;
+use traject_app::sign_on::SignOnError;
 use traject_app::users::AuthError;
 use traject_app::{AppError, RowProblem};
 use traject_cases::CaseError;

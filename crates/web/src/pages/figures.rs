@@ -31,7 +31,7 @@ fn days_since(day: chrono::NaiveDate, today: chrono::NaiveDate) -> i64 {
 
 /// The label of an id the programme names in some version (an evaluation, a module), else
 /// the id itself.
-fn label_of(program: &traject_model::program::Program, id: &str, lang: Lang) -> String {
+pub(super) fn label_of(program: &traject_model::program::Program, id: &str, lang: Lang) -> String {
     let fallback = program.spec.society_language;
     program
         .spec
@@ -98,7 +98,7 @@ fn board_section(
         let row = cases::caseload(store, &served, Some(id), &ctx)?.pop();
         // A page of the same size however many cases the store holds: the first of each
         // list, the rest counted.
-        let (waiting, due) = if persons {
+        let (waiting, due, absences) = if persons {
             let filter = cases::CaseFilter {
                 program: Some(id.to_string()),
                 state: Some(CaseState::Waiting),
@@ -107,13 +107,24 @@ fn board_section(
             };
             let mut w = cases::list(store, &filter, &ctx)?;
             w.sort_by_key(|c| c.position);
-            (w, cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?)
+            let due = cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?;
+            (
+                w,
+                due,
+                traject_app::sessions::absence_flags(store, &served, Some(id), &ctx)?,
+            )
         } else {
-            (Vec::new(), (Vec::new(), Vec::new()))
+            (Vec::new(), (Vec::new(), Vec::new()), Vec::new())
         };
-        Ok::<_, Failure>(crate::board_cache::BoardFigures { row, waiting, due })
+        Ok::<_, Failure>(crate::board_cache::BoardFigures {
+            row,
+            waiting,
+            due,
+            absences,
+        })
     })?;
     let (row, waiting, (due, teams)) = (&figures.row, &figures.waiting, &figures.due);
+    let absences = &figures.absences;
     let due_total: i64 = teams.iter().map(|(_, open, late)| open + late).sum();
     let waiting_total = row.as_ref().map_or(0, |r| r.waiting as usize);
     Ok(html! {
@@ -139,6 +150,14 @@ fn board_section(
                     h3 { (t(lang, "Wachtlijst", "Liste d'attente", "Waiting list")) }
                     ol.waiting { @for c in waiting.iter() { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
                     @if waiting_total > waiting.len() { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting_total - waiting.len()) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
+                }
+                @if !absences.is_empty() {
+                    h3 { (t(lang, "Afwezig op groepssessies", "Absents aux séances de groupe", "Absent from group sessions")) }
+                    ul.absences { @for a in absences.iter() { li data-case=(a.case) {
+                        a href=(format!("/cases/{}", a.case)) { "#" (a.case) } " — "
+                        (a.absences) " " (t(lang, "keer na elkaar afwezig zonder verwittiging", "absences sans excuse d'affilée", "absences without excuse in a row"))
+                        " (" (t(lang, "melding vanaf", "signalé dès", "flagged from")) " " (a.threshold) ")"
+                    } } }
                 }
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {

@@ -10,6 +10,7 @@ mod editor;
 mod figures;
 mod intake;
 mod rights;
+mod sessions;
 mod statement;
 
 use axum::extract::{Form, Query, State};
@@ -36,6 +37,7 @@ pub use editor::{editor, editor_action, editor_check, history as programme_histo
 pub use figures::{board, programme, programmes, report_file, reports, whatif};
 pub use intake::{intake, intake_submit, intake_verdict};
 pub use rights::{case_erase, case_export, person_erase, person_export, record, search};
+pub use sessions::{attendance, plan as plan_sessions, sessions, sheet as session_sheet};
 pub use statement::statement;
 
 /// The same sentence in Dutch, French and English; the reader's language picks one.
@@ -73,6 +75,7 @@ pub fn layout(lang: Lang, user: Option<&SessionUser>, title: &str, content: Mark
                             @if u.role != Role::Auditor {
                                 a href="/intake" { (t(lang, "Aanmelding", "Orientation", "Intake")) }
                                 a href="/cases" { (t(lang, "Dossiers", "Dossiers", "Cases")) }
+                                a href="/sessions" { (t(lang, "Groepssessies", "Séances de groupe", "Group sessions")) }
                             }
                             a href="/whatif" { (t(lang, "Wat als", "Et si", "What-if")) }
                             a href="/programmes" { (t(lang, "Programma's", "Programmes", "Programmes")) }
