@@ -61,7 +61,8 @@ pub(crate) fn funding_of(
     Ok(r)
 }
 
-/// Referrals, starts, exits and waits of one programme's cases referred in [from, to].
+/// Referrals, starts, exits and waits of one programme's cases referred in [from, to]; and
+/// the sessions, attendance, guidance hours and module participants of that period.
 pub fn activity(
     store: &Store,
     program: &str,
@@ -71,7 +72,8 @@ pub fn activity(
 ) -> Result<ActivityReport, AppError> {
     ctx.require(Need::Figures)?;
     let counts = store.cohort_counts(program, from, to, ctx.on, ctx.org_reach())?;
-    Ok(report::activity::activity(
-        program, &counts, from, to, ctx.on,
-    ))
+    let mut r = report::activity::activity(program, &counts, from, to, ctx.on);
+    let weeks = store.participation_counts(program, from, to, ctx.on, ctx.org_reach())?;
+    r.figures.extend(report::activity::participation(&weeks));
+    Ok(r)
 }

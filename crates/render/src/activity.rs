@@ -1,7 +1,7 @@
 //! The activity report as people read it (figures by their names, programme exits by their
 //! labels), as CSV and as an HTML table.
 
-use traject_report::activity::ActivityReport;
+use traject_report::activity::{ActivityReport, Figure, Unit};
 
 use super::funding::Labels;
 use super::table::Table;
@@ -53,11 +53,71 @@ fn figure_name(figure: &str, l: &Labels) -> String {
             "évaluations prévues jusqu'ici",
             "evaluations due so far",
         ),
+        "sessions held" => l.say(
+            "groepssessies gehouden",
+            "séances de groupe tenues",
+            "group sessions held",
+        ),
+        "sessions planned so far" => l.say(
+            "groepssessies tot nu toe gepland",
+            "séances de groupe prévues jusqu'ici",
+            "group sessions planned so far",
+        ),
+        "attendance" => l.say("aanwezigheid", "présence", "attendance"),
+        "attendance marks" => l.say(
+            "aanduidingen van aanwezigheid",
+            "présences indiquées",
+            "attendance marks",
+        ),
+        "guidance hours" => l.say(
+            "uren begeleiding",
+            "heures d'accompagnement",
+            "hours of guidance",
+        ),
+        "participants guided" => l.say(
+            "begeleide deelnemers",
+            "participants accompagnés",
+            "participants guided",
+        ),
+        "participants" => l.say("deelnemers", "participants", "participants"),
+        "participants in a module" => l.say(
+            "deelnemers aan een module",
+            "participants à un module",
+            "participants in a module",
+        ),
         other => return other.to_string(),
     };
     match code {
+        Some("group_sessions") => format!(
+            "{head}: {}",
+            l.say("groepssessies", "séances de groupe", "group sessions")
+        ),
         Some(c) => format!("{head}: {}", l.code(c)),
         None => head.to_string(),
+    }
+}
+
+/// A figure's share as a reader writes it: "12,5%", or hours each ("3,5 u per deelnemer").
+fn share_text(f: &Figure, l: &Labels) -> String {
+    let lang = l.lang;
+    match f.unit {
+        Unit::Share => format!(
+            "{}%",
+            traject_i18n::number((f.share * 1000.0).round() / 10.0, lang)
+        ),
+        Unit::HoursEach => format!(
+            "{} {}",
+            traject_i18n::number(f.share, lang),
+            l.say("u per deelnemer", "h par participant", "h each")
+        ),
+    }
+}
+
+/// The count as a reader reads it: minutes are said to be minutes.
+fn count_text(f: &Figure, l: &Labels) -> String {
+    match f.unit {
+        Unit::Share => f.count.to_string(),
+        Unit::HoursEach => format!("{} {}", f.count, l.say("min.", "min", "min")),
     }
 }
 
@@ -78,15 +138,27 @@ pub fn text(r: &ActivityReport, l: &Labels) -> String {
         traject_i18n::date(r.as_of, lang)
     );
     for f in &r.figures {
-        let pct = traject_i18n::number((f.share * 1000.0).round() / 10.0, lang);
+        if f.figure == "sessions held" {
+            out.push_str(&format!(
+                "{} {} {} {}:\n",
+                l.say(
+                    "Groepssessies, aanwezigheid en begeleiding van alle dossiers van het programma van",
+                    "Séances de groupe, présences et accompagnement de tous les dossiers du programme du",
+                    "Group sessions, attendance and guidance of all the programme's cases from"
+                ),
+                traject_i18n::date(r.cohort_from, lang),
+                l.say("tot", "au", "to"),
+                traject_i18n::date(r.cohort_to.min(r.as_of), lang)
+            ));
+        }
         out.push_str(&format!(
-            "  {:<44} {:>6} {} {:>6} {:<30} {:>6}%\n",
+            "  {:<44} {:>9} {} {:>6} {:<30} {:>7}\n",
             figure_name(&f.figure, l),
-            f.count,
+            count_text(f, l),
             l.say("van", "sur", "of"),
             f.denominator,
             figure_name(&f.of, l),
-            pct
+            share_text(f, l)
         ));
     }
     traject_i18n::typography(&out, lang)
@@ -104,8 +176,13 @@ pub fn table(r: &ActivityReport) -> Table {
         "denominator",
         "of",
         "share",
+        "unit",
     ]);
     for f in &r.figures {
+        let unit = match f.unit {
+            Unit::Share => "share",
+            Unit::HoursEach => "hours_each",
+        };
         t.push(vec![
             r.program.clone(),
             r.cohort_from.to_string(),
@@ -116,6 +193,7 @@ pub fn table(r: &ActivityReport) -> Table {
             f.denominator.to_string(),
             f.of.clone(),
             f.share.to_string(),
+            unit.to_string(),
         ]);
     }
     t
@@ -124,24 +202,20 @@ pub fn table(r: &ActivityReport) -> Table {
 /// The figures as a reader's table: names and numbers in the reader's language (the period
 /// is said above the table, day first).
 pub fn reader_table(r: &ActivityReport, l: &Labels) -> Table {
-    let lang = l.lang;
     let mut t = Table::new(&[
         l.say("cijfer", "chiffre", "figure"),
         l.say("aantal", "nombre", "count"),
         l.say("van", "sur", "of"),
         l.say("noemer", "dénominateur", "denominator"),
-        l.say("aandeel", "part", "share"),
+        l.say("aandeel of uren", "part ou heures", "share or hours"),
     ]);
     for f in &r.figures {
         t.push(vec![
             figure_name(&f.figure, l),
-            f.count.to_string(),
+            count_text(f, l),
             f.denominator.to_string(),
             figure_name(&f.of, l),
-            format!(
-                "{}%",
-                traject_i18n::number((f.share * 1000.0).round() / 10.0, lang)
-            ),
+            share_text(f, l),
         ]);
     }
     t
@@ -163,12 +237,12 @@ pub fn html(r: &ActivityReport, l: &Labels) -> String {
         .iter()
         .map(|f| {
             format!(
-                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}%</td></tr>\n",
+                "<tr><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}</td></tr>\n",
                 esc(&figure_name(&f.figure, l)),
-                f.count,
+                esc(&count_text(f, l)),
                 f.denominator,
                 esc(&figure_name(&f.of, l)),
-                traject_i18n::number((f.share * 1000.0).round() / 10.0, lang)
+                esc(&share_text(f, l))
             )
         })
         .collect();

@@ -5,7 +5,7 @@ use traject_i18n::LabelIn;
 use traject_report::{euros, CategoryLine, FundingReport};
 
 /// What a report reader sees instead of codes: the language, the programme's name, and the
-/// labels of its exits, funders and tracks (the latest version's wording).
+/// labels of its exits, funders, tracks and modules (the latest version's wording).
 #[derive(Debug, Clone)]
 pub struct Labels {
     pub lang: traject_i18n::Lang,
@@ -27,6 +27,9 @@ impl Labels {
             for t in &v.tracks {
                 codes.insert(t.id.clone(), t.label.get(lang, society).to_string());
             }
+            for m in &v.modules {
+                codes.insert(m.id.clone(), m.label.get(lang, society).to_string());
+            }
         }
         Labels {
             lang,
@@ -44,7 +47,8 @@ impl Labels {
         }
     }
 
-    /// The label of a programme code (exit, funder, track), else the vocabulary's, else the code.
+    /// The label of a programme code (exit, funder, track, module), else the vocabulary's, else
+    /// the code.
     pub fn code(&self, code: &str) -> String {
         self.codes
             .get(code)

@@ -1,13 +1,25 @@
 //! The activity report from the case store: for one programme and one cohort (referred within
 //! the period), how many started, wait, finished, dropped (with reasons), never started (with
 //! reasons), where they went, and how many scheduled evaluations were held — each figure with
-//! its denominator, so that it can be compared across years and cities.
+//! its denominator, so that it can be compared across years and cities. Beside the cohort,
+//! what filled the programme's weeks in the same period: group sessions held, attendance,
+//! hours of guidance per participant by kind, and participants per module.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use traject_cases::event::Event;
-use traject_cases::records::{CohortCounts, FundableCase};
+use traject_cases::records::{CohortCounts, FundableCase, ParticipationCounts};
+
+/// What a figure's `share` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    /// The count's part of the denominator (0 to 1).
+    Share,
+    /// Hours per member of the denominator (the count is in minutes).
+    HoursEach,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
@@ -16,6 +28,7 @@ pub struct Figure {
     pub denominator: i64,
     pub of: String,
     pub share: f64,
+    pub unit: Unit,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +54,66 @@ fn fig(figure: impl Into<String>, count: i64, denominator: i64, of: &str) -> Fig
         denominator,
         of: of.to_string(),
         share,
+        unit: Unit::Share,
     }
+}
+
+/// `minutes` of guidance spread over `people`: hours each, to a tenth.
+fn hours_each(figure: impl Into<String>, minutes: i64, people: i64, of: &str) -> Figure {
+    let share = if people > 0 {
+        (minutes as f64 / 60.0 / people as f64 * 10.0).round() / 10.0
+    } else {
+        0.0
+    };
+    Figure {
+        figure: figure.into(),
+        count: minutes,
+        denominator: people,
+        of: of.to_string(),
+        share,
+        unit: Unit::HoursEach,
+    }
+}
+
+/// The figures of what filled the programme's weeks in the period: sessions held of those
+/// planned, attendance marks, hours of guidance per participant guided (group sessions
+/// attended, and contacts by kind), and participants per module.
+pub fn participation(p: &ParticipationCounts) -> Vec<Figure> {
+    let marks = p.present + p.excused + p.absent;
+    let mut figures = vec![
+        fig(
+            "sessions held",
+            p.sessions_held,
+            p.sessions_planned,
+            "sessions planned so far",
+        ),
+        fig("attendance: present", p.present, marks, "attendance marks"),
+        fig("attendance: excused", p.excused, marks, "attendance marks"),
+        fig("attendance: absent", p.absent, marks, "attendance marks"),
+        hours_each(
+            "guidance hours: group_sessions",
+            p.group_minutes,
+            p.guided,
+            "participants guided",
+        ),
+    ];
+    for (kind, minutes) in &p.contact_minutes {
+        figures.push(hours_each(
+            format!("guidance hours: {kind}"),
+            *minutes,
+            p.guided,
+            "participants guided",
+        ));
+    }
+    for (module, n) in &p.enrolled_per_module {
+        figures.push(fig(
+            format!("participants: {module}"),
+            *n,
+            p.enrolled,
+            "participants in a module",
+        ));
+    }
+    figures
 }
 
 /// The activity report of `program`'s cohort referred from `from` to `to`, from the counts

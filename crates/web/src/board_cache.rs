@@ -122,6 +122,7 @@ mod tests {
             row: None,
             waiting: Vec::new(),
             due: (Vec::new(), Vec::new()),
+            absences: Vec::new(),
         }
     }
 
