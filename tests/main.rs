@@ -38,6 +38,7 @@ mod rights_web;
 mod rollout;
 mod second_factor;
 mod server;
+mod sessions;
 mod settings;
 mod sign_on;
 mod simulation;

@@ -35,6 +35,7 @@ pub const INHERITED_SECTIONS: &[&str] = &[
     "demand",
     "pause",
     "reopen",
+    "attendance",
 ];
 
 /// Sections every version must have once inheritance is resolved.
