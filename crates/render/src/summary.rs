@@ -508,6 +508,26 @@ impl Writer {
                 self.src(&r.source)
             );
         }
+        if let Some(a) = &v.attendance {
+            let n = a.absences_in_a_row;
+            let rule = match self.lang {
+                traject_i18n::Lang::Nl => format!(
+                    "aanwezigheid: gemeld na {n} keer na elkaar afwezig zonder verwittiging"
+                ),
+                traject_i18n::Lang::Fr => {
+                    format!("présence : signalé après {n} absences sans excuse d'affilée")
+                }
+                traject_i18n::Lang::En => {
+                    format!("attendance: flagged after {n} absences without excuse in a row")
+                }
+            };
+            let _ = writeln!(
+                self.out,
+                "  {} {}",
+                traject_i18n::prose(&rule, self.lang),
+                self.src(&a.source)
+            );
+        }
     }
 
     /// How long personal data is kept: after the end, and for cases that never end.
