@@ -125,6 +125,43 @@ fn office() -> (Served, Vec<i64>) {
         &json!({"exit": "no_help_request"}),
     );
     assert_eq!(status, 200, "{v}");
+    // The active client attends a group of AMIE's activation course, which meets today
+    // (session 1 of the store).
+    let db = s.db.to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "case",
+            "enrol",
+            &active.to_string(),
+            "--module",
+            "activation_course",
+            "--group",
+            "Groep A",
+        ],
+        vec![
+            "session",
+            "add",
+            "--program",
+            "antwerpen",
+            "--module",
+            "activation_course",
+            "--group",
+            "Groep A",
+            "--on",
+            "2024-06-01",
+            "--at",
+            "09:30",
+            "--minutes",
+            "120",
+        ],
+    ] {
+        assert_cmd::Command::cargo_bin("traject")
+            .unwrap()
+            .args(&args)
+            .args(["--db", &db, "--as-of", "2024-06-01"])
+            .assert()
+            .success();
+    }
     (s, vec![referred, active, closed, dropped, not_started])
 }
 
@@ -193,9 +230,12 @@ fn pages(role: &str, cases: &[i64]) -> Vec<(String, String)> {
             ("case-closed".into(), format!("/cases/{}", cases[2])),
             ("case-dropped".into(), format!("/cases/{}", cases[3])),
             ("case-not-started".into(), format!("/cases/{}", cases[4])),
+            ("sessions".into(), "/sessions".into()),
+            ("attendance".into(), "/sessions/1".into()),
         ]);
     } else {
         out.push(("forbidden".into(), format!("/cases/{}", cases[0])));
+        out.push(("sessions-forbidden".into(), "/sessions".into()));
     }
     if role == "coordinator" {
         out.push(("record".into(), "/programmes/antwerpen/record".into()));
@@ -787,4 +827,65 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
     )
     .await;
     screenshot(&c, "keyboard-1024-closed").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_records_a_groups_attendance_with_the_keyboard_only() {
+    let (served, cases) = office();
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let base = served.base.clone();
+    c.set_window_size(1024, 900).await.unwrap();
+    c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
+    press(
+        &c,
+        &format!("social-worker-nl{TAB}social-worker-nl-passphrase{ENTER}"),
+    )
+    .await;
+    wait_for(&c, "the board", "return location.pathname === '/board'").await;
+    tab_to(&c, "a[href='/sessions']").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the sessions",
+        "return location.pathname === '/sessions'",
+    )
+    .await;
+    tab_to(&c, "table.sessions a[href='/sessions/1']").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the attendance sheet",
+        "return location.pathname === '/sessions/1'",
+    )
+    .await;
+    // The participant's first choice (present) takes the focus; Space ticks it and the arrow
+    // keys move within the group: down twice is "absent without excuse".
+    let active = cases[1];
+    tab_to(&c, &format!("#case-{active}-present")).await;
+    press(&c, SPACE).await;
+    press(&c, DOWN).await;
+    press(&c, DOWN).await;
+    tab_to(&c, "form.attendance button[type=submit]").await;
+    press(&c, ENTER).await;
+    wait_for(
+        &c,
+        "the sheet with the mark saved",
+        &format!("return !!document.querySelector('#case-{active}-absent:checked') && location.pathname === '/sessions/1'"),
+    )
+    .await;
+    screenshot(&c, "attendance-saved").await;
+    // The mark is an event of the case, in words.
+    c.goto(&format!("{base}/cases/{active}")).await.unwrap();
+    let text = c
+        .execute("return document.body.innerText", vec![])
+        .await
+        .unwrap();
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("aanwezigheid: afwezig zonder verwittiging"),
+        "{text}"
+    );
 }

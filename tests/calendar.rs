@@ -55,7 +55,7 @@ fn new_address(s: &crate::common::Served, cookie: &str) -> String {
 fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_personal_data() {
     let s = serve();
     let (ann, bo) = (s.login("ann"), s.login("bo"));
-    let mut mine = Vec::new();
+    let (mut mine, mut bos) = (Vec::new(), 0);
     for (cookie, dossier) in [(&ann, "CAL-ANN-1"), (&ann, "CAL-ANN-2"), (&bo, "CAL-BO-1")] {
         let referral = ELIGIBLE.replacen('{', &format!(r#"{{"id": "{dossier}", "#), 1);
         let id = s.create(cookie, &referral);
@@ -67,7 +67,62 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
         assert_eq!(status, 200, "{v}");
         if *cookie == ann {
             mine.push(id);
+        } else {
+            bos = id;
         }
+    }
+
+    // Ann's first client and Bo's attend two groups of AMIE's activation course; each group
+    // meets on a June morning (09:30 in Brussels is 07:30 UTC in summer).
+    let db = s.db.to_str().unwrap().to_string();
+    for (case, group, on) in [
+        (mine[0], "Groep A", "2024-06-10"),
+        (bos, "Groep B", "2024-06-11"),
+    ] {
+        let as_of = ["--db", &db, "--as-of", "2024-06-01"];
+        let enrol = traject()
+            .args([
+                "case",
+                "enrol",
+                &case.to_string(),
+                "--module",
+                "activation_course",
+                "--group",
+                group,
+            ])
+            .args(as_of)
+            .output()
+            .unwrap();
+        assert!(
+            enrol.status.success(),
+            "{}",
+            String::from_utf8_lossy(&enrol.stderr)
+        );
+        let add = traject()
+            .args([
+                "session",
+                "add",
+                "--program",
+                "antwerpen",
+                "--module",
+                "activation_course",
+                "--group",
+                group,
+                "--on",
+                on,
+                "--at",
+                "09:30",
+                "--minutes",
+                "120",
+            ])
+            .args(as_of)
+            .output()
+            .unwrap();
+        assert!(
+            add.status.success(),
+            "{}",
+            String::from_utf8_lossy(&add.stderr)
+        );
     }
 
     let address = new_address(&s, &ann);
@@ -108,7 +163,25 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
     if let Some(python) = python_with("calendar_feed", "icalendar") {
         let events = parsed(&python, &feed);
         assert!(!events.is_empty(), "{feed}");
-        for (uid, summary, start, end) in &events {
+        let (sessions, windows): (Vec<_>, Vec<_>) = events
+            .iter()
+            .partition(|(uid, ..)| uid.starts_with("session-"));
+        assert_eq!(
+            sessions.len(),
+            1,
+            "only the session of Ann's client's group: {sessions:?}"
+        );
+        let (_, summary, start, end) = sessions[0];
+        assert!(
+            summary.starts_with("Groepssessie — ") && summary.ends_with(" · Groep A"),
+            "{summary}"
+        );
+        assert_eq!(
+            (start.as_str(), end.as_str()),
+            ("2024-06-10T07:30:00+00:00", "2024-06-10T09:30:00+00:00"),
+            "at its time in Brussels, for its length"
+        );
+        for (uid, summary, start, end) in windows {
             let case: i64 = summary
                 .strip_prefix("Dossier ")
                 .and_then(|r| r.split(' ').next())

@@ -235,7 +235,8 @@ fn print_enrolment(name: &str, enrolment: &Enrolment) {
 pub fn cmd_calendar(args: super::args::CalendarArgs) -> Verb {
     let (store, ctx) = super::cases::open_as(&args.store)?;
     let programs = traject_app::catalogue::FilePrograms::here();
-    let agenda = traject_app::calendar::agenda_of(&store, &programs, &args.user, &ctx)?;
+    let clock = super::CLOCK.get().cloned().unwrap_or_default();
+    let agenda = traject_app::calendar::agenda_of(&store, &programs, &args.user, &clock, &ctx)?;
     print!(
         "{}",
         traject_render::calendar::ics(&agenda, chrono::Utc::now())

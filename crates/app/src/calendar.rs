@@ -4,10 +4,12 @@
 //! the moment by its label — never a dossier number, a name or a birth date — so the feed a
 //! calendar program fetches holds no personal data. The feed's address carries a secret token
 //! of the user's own, kept in the store as a hash only and shown once when made; making a new
-//! one stops the old one.
+//! one stops the old one. The group sessions of the groups their clients attend are in it
+//! too, at their time in the configured time zone, named by module and group.
 
 use chrono::NaiveDate;
 
+use super::config::Clock;
 use super::users::{hex, random_bytes, session_user, token_hash, user_in_reach, SessionUser};
 use super::{AppError, Ctx, Need, Programs};
 use traject_model::text::{Label, Lang};
@@ -35,12 +37,27 @@ pub struct Entry {
     pub overdue: bool,
 }
 
+/// One group session in the agenda.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionEntry {
+    pub id: i64,
+    pub module: Label,
+    pub programme: Label,
+    pub fallback: Lang,
+    pub group: String,
+    pub on: NaiveDate,
+    /// When it starts (in UTC) and ends, for a session planned with a time.
+    pub starts: Option<chrono::DateTime<chrono::Utc>>,
+    pub ends: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// What one user's calendar shows.
 #[derive(Debug, Clone)]
 pub struct Agenda {
     pub user: String,
     pub lang: Lang,
     pub entries: Vec<Entry>,
+    pub sessions: Vec<SessionEntry>,
 }
 
 /// Make `name` a new secret calendar address (its token, shown this once): the user for
@@ -77,9 +94,10 @@ pub fn agenda_for(
     store: &Store,
     programs: &dyn Programs,
     user: &SessionUser,
+    clock: &Clock,
     today: NaiveDate,
 ) -> Result<Agenda, AppError> {
-    agenda(store, programs, user, today)
+    agenda(store, programs, user, clock, today)
 }
 
 /// The agenda of user `name` (for `traject calendar`): the user themselves, or whoever
@@ -88,13 +106,67 @@ pub fn agenda_of(
     store: &Store,
     programs: &dyn Programs,
     name: &str,
+    clock: &Clock,
     ctx: &Ctx,
 ) -> Result<Agenda, AppError> {
     if name != ctx.actor {
         ctx.require(Need::ManageUsers)?;
     }
     let user = session_user(user_in_reach(store, name, ctx)?, String::new());
-    agenda(store, programs, &user, ctx.on)
+    agenda(store, programs, &user, clock, ctx.on)
+}
+
+/// The programmes the agenda has opened, by id (`None`: one that no longer loads).
+type Opened =
+    std::collections::BTreeMap<String, Option<std::sync::Arc<traject_rules::CompiledProgram>>>;
+
+/// The group sessions from today to `until` of the groups the actor's clients attend, named
+/// by module, at their time in `clock`'s zone.
+fn session_entries(
+    store: &Store,
+    programs: &dyn Programs,
+    opened: &mut Opened,
+    clock: &Clock,
+    ctx: &Ctx,
+    until: NaiveDate,
+) -> Result<Vec<SessionEntry>, AppError> {
+    Ok(store
+        .sessions_of_participants(ctx.on, until, ctx.scope(), MAX_ENTRIES)?
+        .into_iter()
+        .map(|s| {
+            let compiled = opened
+                .entry(s.program.clone())
+                .or_insert_with(|| programs.for_case(&s.program).ok())
+                .clone();
+            let (module, programme, fallback) = match &compiled {
+                Some(c) => {
+                    let spec = &c.program.spec;
+                    let module = spec
+                        .versions
+                        .iter()
+                        .rev()
+                        .flat_map(|v| &v.modules)
+                        .find(|m| m.id == s.module)
+                        .map(|m| m.label.clone());
+                    (module, spec.name.clone(), spec.society_language)
+                }
+                None => (None, Label::single(Lang::En, s.program.clone()), Lang::En),
+            };
+            let starts = s.at_minute.and_then(|m| clock.utc_of(s.on, m));
+            SessionEntry {
+                id: s.id,
+                module: module.unwrap_or_else(|| Label::single(Lang::En, s.module.clone())),
+                programme,
+                fallback,
+                group: s.group,
+                on: s.on,
+                starts,
+                ends: starts
+                    .zip(s.minutes)
+                    .map(|(t, m)| t + chrono::Duration::minutes(i64::from(m))),
+            }
+        })
+        .collect())
 }
 
 /// The evaluation windows `user` may see on `today`, for them to read in their language
@@ -103,14 +175,14 @@ fn agenda(
     store: &Store,
     programs: &dyn Programs,
     user: &SessionUser,
+    clock: &Clock,
     today: NaiveDate,
 ) -> Result<Agenda, AppError> {
     let ctx = &user.ctx(today);
     ctx.require(Need::Persons)?;
     let until = ctx.on + chrono::Days::new(HORIZON_DAYS);
     let rows = store.due_until(ctx.on, until, ctx.scope(), MAX_ENTRIES)?;
-    type Compiled = Option<std::sync::Arc<traject_rules::CompiledProgram>>;
-    let mut opened: std::collections::BTreeMap<String, Compiled> = Default::default();
+    let mut opened: Opened = Default::default();
     let entries = rows
         .into_iter()
         .map(|d| {
@@ -145,9 +217,11 @@ fn agenda(
             }
         })
         .collect();
+    let sessions = session_entries(store, programs, &mut opened, clock, ctx, until)?;
     Ok(Agenda {
         user: ctx.actor.clone(),
         lang: user.lang.unwrap_or(Lang::Nl),
         entries,
+        sessions,
     })
 }

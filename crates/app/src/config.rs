@@ -152,6 +152,29 @@ impl Clock {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// The moment `minute` minutes after midnight of `day` is in this time zone, in UTC (an
+    /// hour that does not exist on a clock change resolves as the zone's rules say).
+    pub fn utc_of(
+        &self,
+        day: chrono::NaiveDate,
+        minute: u32,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        use chrono::Datelike;
+        let civil = jiff::civil::date(
+            i16::try_from(day.year()).ok()?,
+            i8::try_from(day.month()).ok()?,
+            i8::try_from(day.day()).ok()?,
+        )
+        .at(
+            i8::try_from(minute / 60).ok()?,
+            i8::try_from(minute % 60).ok()?,
+            0,
+            0,
+        );
+        let instant = self.zone.to_timestamp(civil).ok()?;
+        chrono::DateTime::from_timestamp(instant.as_second(), 0)
+    }
 }
 
 impl Default for Clock {
@@ -857,6 +880,19 @@ mod tests {
             ConfigProblem::Without { other: "tls.key" }
         );
         assert_eq!(line_col(&errors[0]), (2, 8));
+    }
+
+    #[test]
+    fn a_local_time_in_brussels_is_an_hour_or_two_before_in_utc() {
+        let brussels = Clock::default();
+        let winter = brussels
+            .utc_of("2024-01-15".parse().unwrap(), 9 * 60 + 30)
+            .unwrap();
+        assert_eq!(winter.to_rfc3339(), "2024-01-15T08:30:00+00:00");
+        let summer = brussels
+            .utc_of("2024-07-15".parse().unwrap(), 9 * 60 + 30)
+            .unwrap();
+        assert_eq!(summer.to_rfc3339(), "2024-07-15T07:30:00+00:00");
     }
 
     #[test]

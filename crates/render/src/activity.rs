@@ -53,6 +53,24 @@ fn figure_name(figure: &str, l: &Labels) -> String {
             "évaluations prévues jusqu'ici",
             "evaluations due so far",
         ),
+        other => match weeks_head(other, l) {
+            Some(head) => head,
+            None => return other.to_string(),
+        },
+    };
+    match code {
+        Some("group_sessions") => format!(
+            "{head}: {}",
+            l.say("groepssessies", "séances de groupe", "group sessions")
+        ),
+        Some(c) => format!("{head}: {}", l.code(c)),
+        None => head.to_string(),
+    }
+}
+
+/// The names of the figures of what filled the weeks (sessions, attendance, guidance).
+fn weeks_head(head: &str, l: &Labels) -> Option<&'static str> {
+    Some(match head {
         "sessions held" => l.say(
             "groepssessies gehouden",
             "séances de groupe tenues",
@@ -85,16 +103,8 @@ fn figure_name(figure: &str, l: &Labels) -> String {
             "participants à un module",
             "participants in a module",
         ),
-        other => return other.to_string(),
-    };
-    match code {
-        Some("group_sessions") => format!(
-            "{head}: {}",
-            l.say("groepssessies", "séances de groupe", "group sessions")
-        ),
-        Some(c) => format!("{head}: {}", l.code(c)),
-        None => head.to_string(),
-    }
+        _ => return None,
+    })
 }
 
 /// A figure's share as a reader writes it: "12,5%", or hours each ("3,5 u per deelnemer").

@@ -2,10 +2,11 @@
 //! all-day event per evaluation window, from the day it opens to the day it closes, named by
 //! the case's internal number and the moment's label in the user's language. Lines end in
 //! CRLF and are folded at 75 octets; text is escaped; each event's UID stays the same from
-//! one fetch to the next, so a calendar updates a moment instead of adding it again.
+//! one fetch to the next, so a calendar updates a moment instead of adding it again. Group
+//! sessions come at their time (in UTC), named by module and group.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use traject_app::calendar::{Agenda, Entry};
+use traject_app::calendar::{Agenda, Entry, SessionEntry};
 use traject_i18n::{say, Lang};
 
 /// The feed of `agenda`, stamped `now`.
@@ -30,6 +31,9 @@ pub fn ics(agenda: &Agenda, now: DateTime<Utc>) -> String {
     }
     for e in &agenda.entries {
         event(&mut out, e, agenda.lang, &stamp);
+    }
+    for s in &agenda.sessions {
+        session(&mut out, s, agenda.lang, &stamp);
     }
     push(&mut out, "END:VCALENDAR");
     out
@@ -68,6 +72,51 @@ fn event(out: &mut String, e: &Entry, lang: Lang, stamp: &str) {
     ] {
         push(out, &line);
     }
+}
+
+/// A group session: at its time when it has one (in UTC), else all day.
+fn session(out: &mut String, s: &SessionEntry, lang: Lang, stamp: &str) {
+    let word = say(lang, "Groepssessie", "Séance de groupe", "Group session");
+    let summary = format!(
+        "{word} — {} · {}",
+        s.module.first_of(&[lang, s.fallback]),
+        s.group
+    );
+    let (start, end) = match s.starts {
+        Some(t) => (
+            format!("DTSTART:{}", moment(t)),
+            s.ends.map(|e| format!("DTEND:{}", moment(e))),
+        ),
+        None => (
+            format!("DTSTART;VALUE=DATE:{}", day(s.on)),
+            Some(format!(
+                "DTEND;VALUE=DATE:{}",
+                day(s.on.succ_opt().unwrap_or(s.on))
+            )),
+        ),
+    };
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:session-{}@traject", s.id),
+        format!("DTSTAMP:{stamp}"),
+        start,
+    ];
+    lines.extend(end);
+    lines.extend([
+        format!("SUMMARY:{}", text(&summary)),
+        format!(
+            "DESCRIPTION:{}",
+            text(&s.programme.first_of(&[lang, s.fallback]).to_string())
+        ),
+        "END:VEVENT".to_string(),
+    ]);
+    for line in lines {
+        push(out, &line);
+    }
+}
+
+fn moment(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 fn day(d: NaiveDate) -> String {

@@ -479,6 +479,11 @@ impl Writer {
             ),
         };
         let _ = writeln!(self.out, "  {cap} {}", self.src(&v.capacity.source));
+        self.policies(v);
+    }
+
+    /// A version's pause, re-opening and attendance rules, each with its source.
+    fn policies(&mut self, v: &Version) {
         if let Some(p) = &v.pause {
             let _ = writeln!(
                 self.out,

@@ -95,6 +95,30 @@ impl Store {
         )
     }
 
+    /// The sessions from `from` to `to` of groups with a participant the reader may see, by
+    /// day and time, at most `limit` (a worker's agenda).
+    pub fn sessions_of_participants(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        within: Scope,
+        limit: usize,
+    ) -> Result<Vec<SessionRow>, StoreError> {
+        let (a, b) = reach(within.org);
+        let (c, d) = reach(within.team);
+        self.query_map(
+            &format!(
+                "{SESSION_SELECT} WHERE s.on_day BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM enrolments e JOIN cases c ON c.id = e.case_id \
+                 WHERE e.module = s.module AND e.grp = s.grp AND e.enrolled_on <= s.on_day AND (e.left_on IS NULL OR e.left_on >= s.on_day) \
+                 AND c.program = s.program AND c.org IS NOT DISTINCT FROM s.org \
+                 AND (?3 OR c.org IS NOT DISTINCT FROM ?4) AND (?5 OR c.team IS NOT DISTINCT FROM ?6)) \
+                 ORDER BY s.on_day, COALESCE(s.at_minute, -1), s.id LIMIT ?7"
+            ),
+            args![from, to, a, b, c, d, limit as i64],
+            session_from_row,
+        )
+    }
+
     /// The participants of a session the reader may see: the cases of its programme and
     /// organisation in its group on its day, by case number, with their marks.
     pub fn session_participants(

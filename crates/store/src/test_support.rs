@@ -321,17 +321,6 @@ fn fixture_value(table: &str, column: &str, i: i64) -> Option<crate::sql::Value>
         ("enrolments", "grp") => t("g1"),
         ("enrolments", "enrolled_on") => t("2024-02-01"),
         ("enrolments", "left_on") => Null,
-        ("group_sessions", "id") => Int(i),
-        ("group_sessions", "org") => Null,
-        ("group_sessions", "program") => t("fixture"),
-        ("group_sessions", "module") => t("language"),
-        ("group_sessions", "grp") => t("g1"),
-        ("group_sessions", "on_day") => t(&format!("2024-02-{:02}", i + 1)),
-        ("group_sessions", "at_minute") => Int(570),
-        ("group_sessions", "minutes") => Int(180),
-        ("group_sessions", "created_by") => t("ann"),
-        ("attendance", "session_id") => Int(i),
-        ("attendance", "presence") => t("present"),
         ("snapshots", "program") => t("fixture"),
         ("snapshots", "file") => t("fixture.yaml"),
         ("snapshots", "text") => t("id: fixture"),
@@ -350,6 +339,26 @@ fn fixture_value(table: &str, column: &str, i: i64) -> Option<crate::sql::Value>
         ("audit", "at") => t("2024-01-31T10:00:00Z"),
         ("audit", "action") => t("read"),
         ("audit", "subject") => t(&format!("case:{i}")),
+        _ => return session_fixture_value(table, column, i),
+    })
+}
+
+/// The group sessions' and attendance's columns (see `fixture_value`).
+fn session_fixture_value(table: &str, column: &str, i: i64) -> Option<crate::sql::Value> {
+    use crate::sql::Value::{Int, Null, Text};
+    let t = |s: &str| Text(s.to_string());
+    Some(match (table, column) {
+        ("group_sessions", "id") => Int(i),
+        ("group_sessions", "org") => Null,
+        ("group_sessions", "program") => t("fixture"),
+        ("group_sessions", "module") => t("language"),
+        ("group_sessions", "grp") => t("g1"),
+        ("group_sessions", "on_day") => t(&format!("2024-02-{:02}", i + 1)),
+        ("group_sessions", "at_minute") => Int(570),
+        ("group_sessions", "minutes") => Int(180),
+        ("group_sessions", "created_by") => t("ann"),
+        ("attendance", "session_id") => Int(i),
+        ("attendance", "presence") => t("present"),
         _ => return None,
     })
 }

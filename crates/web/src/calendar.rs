@@ -22,8 +22,13 @@ pub async fn feed(State(s): State<Shared>, Path(file): Path<String>) -> Response
         let Some(user) = calendar::holder_of(&store, &token)? else {
             return Err(Failure::not_found());
         };
-        let agenda =
-            calendar::agenda_for(&store, &server.programmes(&user), &user, server.today())?;
+        let agenda = calendar::agenda_for(
+            &store,
+            &server.programmes(&user),
+            &user,
+            &server.clock,
+            server.today(),
+        )?;
         Ok(traject_render::calendar::ics(&agenda, chrono::Utc::now()))
     })
     .await;

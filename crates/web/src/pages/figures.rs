@@ -71,6 +71,48 @@ fn ended_note(
     }
 }
 
+type PeopleLists = (
+    Vec<traject_store::CaseRow>,
+    cases::DueBoard,
+    Vec<traject_app::sessions::AbsenceFlag>,
+);
+
+/// The board's lists of people, the first of each (a page of the same size however many
+/// cases the store holds; the rest counted): the waiting list, the moments due, and the
+/// participants absent from their group sessions.
+fn people_lists(
+    store: &traject_store::Store,
+    served: &dyn traject_app::Programs,
+    id: &str,
+    ctx: &traject_app::Ctx,
+) -> Result<PeopleLists, Failure> {
+    let filter = cases::CaseFilter {
+        program: Some(id.to_string()),
+        state: Some(CaseState::Waiting),
+        limit: DUE_SHOWN,
+        dossier: None,
+    };
+    let mut w = cases::list(store, &filter, ctx)?;
+    w.sort_by_key(|c| c.position);
+    let due = cases::due_board(store, Some(id), DUE_SHOWN, ctx)?;
+    let absences = traject_app::sessions::absence_flags(store, served, Some(id), ctx)?;
+    Ok((w, due, absences))
+}
+
+/// Participants absent without excuse as often in a row as their programme flags.
+fn absence_list(absences: &[traject_app::sessions::AbsenceFlag], lang: Lang) -> Markup {
+    html! {
+        @if !absences.is_empty() {
+            h3 { (t(lang, "Afwezig op groepssessies", "Absents aux séances de groupe", "Absent from group sessions")) }
+            ul.absences { @for a in absences.iter() { li data-case=(a.case) {
+                a href=(format!("/cases/{}", a.case)) { "#" (a.case) } " — "
+                (a.absences) " " (t(lang, "keer na elkaar afwezig zonder verwittiging", "absences sans excuse d'affilée", "absences without excuse in a row"))
+                " (" (t(lang, "melding vanaf", "signalé dès", "flagged from")) " " (a.threshold) ")"
+            } } }
+        }
+    }
+}
+
 fn board_section(
     server: &Server,
     user: &traject_app::users::SessionUser,
@@ -96,23 +138,8 @@ fn board_section(
     };
     let figures = server.boards.figures(key, || {
         let row = cases::caseload(store, &served, Some(id), &ctx)?.pop();
-        // A page of the same size however many cases the store holds: the first of each
-        // list, the rest counted.
         let (waiting, due, absences) = if persons {
-            let filter = cases::CaseFilter {
-                program: Some(id.to_string()),
-                state: Some(CaseState::Waiting),
-                limit: DUE_SHOWN,
-                dossier: None,
-            };
-            let mut w = cases::list(store, &filter, &ctx)?;
-            w.sort_by_key(|c| c.position);
-            let due = cases::due_board(store, Some(id), DUE_SHOWN, &ctx)?;
-            (
-                w,
-                due,
-                traject_app::sessions::absence_flags(store, &served, Some(id), &ctx)?,
-            )
+            people_lists(store, &served, id, &ctx)?
         } else {
             (Vec::new(), (Vec::new(), Vec::new()), Vec::new())
         };
@@ -151,14 +178,7 @@ fn board_section(
                     ol.waiting { @for c in waiting.iter() { li { a href=(format!("/cases/{}", c.id)) { "#" (c.id) } " — " (days_since(c.updated_on, server.today())) " " (t(lang, "dagen", "jours", "days")) } } }
                     @if waiting_total > waiting.len() { p.help { (t(lang, "en nog", "et encore", "and")) " " (waiting_total - waiting.len()) " " (t(lang, "verder op de lijst", "plus loin sur la liste", "further down the list")) } }
                 }
-                @if !absences.is_empty() {
-                    h3 { (t(lang, "Afwezig op groepssessies", "Absents aux séances de groupe", "Absent from group sessions")) }
-                    ul.absences { @for a in absences.iter() { li data-case=(a.case) {
-                        a href=(format!("/cases/{}", a.case)) { "#" (a.case) } " — "
-                        (a.absences) " " (t(lang, "keer na elkaar afwezig zonder verwittiging", "absences sans excuse d'affilée", "absences without excuse in a row"))
-                        " (" (t(lang, "melding vanaf", "signalé dès", "flagged from")) " " (a.threshold) ")"
-                    } } }
-                }
+                (absence_list(absences, lang))
                 h3 { (t(lang, "Evaluaties te doen", "Évaluations à faire", "Evaluations due")) }
                 @if due.is_empty() { p { "—" } } @else {
                     table.due {

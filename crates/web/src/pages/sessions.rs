@@ -176,6 +176,66 @@ fn plan_form(server: &Server, user: &SessionUser, lang: Lang, today: NaiveDate) 
     }
 }
 
+type PlanFields<'a> = (
+    &'a str,
+    &'a str,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<u32>,
+    Option<u32>,
+    String,
+);
+
+/// The planning form's fields: programme and module, first and last day, time, length and
+/// group — each one that cannot be what it should named.
+fn plan_fields(pairs: &[(String, String)]) -> Result<PlanFields<'_>, Failure> {
+    let (program, module) = field(pairs, "module")
+        .and_then(|m| m.split_once('/'))
+        .ok_or_else(|| {
+            not_a(
+                "module",
+                "a module from the list",
+                "een module uit de lijst",
+                "un module de la liste",
+            )
+        })?;
+    let on = day_field(field(pairs, "on"), "on")?.ok_or_else(|| {
+        not_a(
+            "on",
+            "a day (YYYY-MM-DD)",
+            "een dag (JJJJ-MM-DD)",
+            "un jour (AAAA-MM-JJ)",
+        )
+    })?;
+    let until = day_field(field(pairs, "until"), "until")?;
+    let at_minute = field(pairs, "at")
+        .map(|a| {
+            minute_of_day(a).ok_or_else(|| {
+                not_a(
+                    "at",
+                    "a time (HH:MM)",
+                    "een uur (UU:MM)",
+                    "une heure (HH:MM)",
+                )
+            })
+        })
+        .transpose()?;
+    let minutes = field(pairs, "minutes")
+        .map(|m| {
+            m.parse::<u32>().map_err(|_| {
+                not_a(
+                    "minutes",
+                    "a whole number of minutes",
+                    "een geheel aantal minuten",
+                    "un nombre entier de minutes",
+                )
+            })
+        })
+        .transpose()?;
+    let group = field(pairs, "group").unwrap_or_default().to_string();
+    Ok((program, module, on, until, at_minute, minutes, group))
+}
+
 /// `POST /sessions`: plan one session (no last day) or a period's.
 pub async fn plan(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> Response {
     let done = as_user(&s, &headers, move |server, user, store| {
@@ -183,50 +243,7 @@ pub async fn plan(State(s): State<Shared>, headers: HeaderMap, bytes: Bytes) -> 
         ctx.require(Need::ChangeCases)?;
         let pairs = form_pairs(&bytes)?;
         checked_form(user, &pairs)?;
-        let (program, module) = field(&pairs, "module")
-            .and_then(|m| m.split_once('/'))
-            .ok_or_else(|| {
-                not_a(
-                    "module",
-                    "a module from the list",
-                    "een module uit de lijst",
-                    "un module de la liste",
-                )
-            })?;
-        let on = day_field(field(&pairs, "on"), "on")?.ok_or_else(|| {
-            not_a(
-                "on",
-                "a day (YYYY-MM-DD)",
-                "een dag (JJJJ-MM-DD)",
-                "un jour (AAAA-MM-JJ)",
-            )
-        })?;
-        let until = day_field(field(&pairs, "until"), "until")?;
-        let at_minute = field(&pairs, "at")
-            .map(|a| {
-                minute_of_day(a).ok_or_else(|| {
-                    not_a(
-                        "at",
-                        "a time (HH:MM)",
-                        "een uur (UU:MM)",
-                        "une heure (HH:MM)",
-                    )
-                })
-            })
-            .transpose()?;
-        let minutes = field(&pairs, "minutes")
-            .map(|m| {
-                m.parse::<u32>().map_err(|_| {
-                    not_a(
-                        "minutes",
-                        "a whole number of minutes",
-                        "een geheel aantal minuten",
-                        "un nombre entier de minutes",
-                    )
-                })
-            })
-            .transpose()?;
-        let group = field(&pairs, "group").unwrap_or_default().to_string();
+        let (program, module, on, until, at_minute, minutes, group) = plan_fields(&pairs)?;
         let programs = server.programmes(user);
         let to = match until {
             None => {
