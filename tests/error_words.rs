@@ -363,6 +363,12 @@ fn app_samples() -> Vec<AppError> {
         },
         AppError::Auth(AuthError::OtherOrganisation { org: "gent".into() }),
         AppError::Session(SessionError::Unknown { id: 4 }),
+        AppError::Mail(traject_app::mail::MailProblem::NotConfigured),
+        AppError::Mail(traject_app::mail::MailProblem::Failed {
+            host: "mail.ocmw.example".into(),
+            reason: "connection refused".into(),
+            failed: 2,
+        }),
         AppError::Session(SessionError::Exists {
             module: "via".into(),
             group: "a".into(),

@@ -33,6 +33,7 @@ mod postgres;
 mod programme_history;
 mod programs;
 mod readers;
+mod reminders;
 mod rights;
 mod rights_web;
 mod rollout;

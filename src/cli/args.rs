@@ -153,6 +153,13 @@ pub enum Command {
         after_help = "Example:\n  traject attendance 7 --present 12 13 15 --excused 14 --absent 16\n\nEach mark is an event of the participant's case; marking a session again corrects it. `traject session show 7` lists the participants. Three absences without excuse in a row (as the programme sets) flag a participant on the board."
     )]
     Attendance(AttendanceArgs),
+    /// Send today's reminder e-mails: each user with an address who follows cases gets one
+    /// digest of evaluations overdue or opening soon and tomorrow's group sessions — once a
+    /// day, however often this runs and however many servers share the store.
+    #[command(
+        after_help = "Examples:\n  traject remind --dry-run --db cases.db\n  traject remind --config traject.toml --db cases.db\n\nThe mail server is `[mail]` in the settings (host, port, security, user, password, from). A digest that fails to send is tried again by the next run; one that was sent is not sent again the same day. With `mail.reminders_at` the server sends them itself every day."
+    )]
+    Remind(RemindArgs),
     /// The audit trail of one case file or user: who read or changed it, and when.
     #[command(
         after_help = "Examples:\n  traject audit --case 12\n  traject audit --user an --format json"
@@ -1567,6 +1574,15 @@ pub struct AttendanceArgs {
     /// The cases of those absent without an excuse.
     #[arg(long, num_args = 1..)]
     pub absent: Vec<i64>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(clap::Args)]
+pub struct RemindArgs {
+    /// Print the digests instead of sending them.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -95,6 +95,7 @@ pub fn run(cli: Cli, settings: Settings) -> ExitCode {
         Command::Audit(args) => web::cmd_audit(args),
         Command::Calendar(args) => web::cmd_calendar(args),
         Command::Session(cmd) => sessions::run(cmd),
+        Command::Remind(args) => sessions::remind(args, settings.mail.as_ref()),
         Command::Attendance(args) => sessions::attendance(args),
         Command::Completions(args) => cmd_completions(args),
         Command::Schema => {

@@ -1,5 +1,6 @@
-//! The group-session verbs (`session add|plan|list|show`, `attendance`): open the store, call
-//! `traject_app::sessions`, say what was done in the reader's language.
+//! The group-session verbs (`session add|plan|list|show`, `attendance`) and the reminder
+//! e-mails (`remind`): open the store, call `traject_app`, say what was done in the reader's
+//! language.
 
 use chrono::Days;
 use traject_app::sessions::{self, clock_time, PlanInput, SessionInput};
@@ -196,4 +197,43 @@ pub fn attendance(args: AttendanceArgs) -> Verb {
         )
     );
     Ok(Done::Success)
+}
+
+pub fn remind(args: RemindArgs, mail: Option<&traject_app::mail::MailSettings>) -> Verb {
+    use traject_app::mail::MailProblem;
+    use traject_app::reminders::{self, Outcome};
+    let (mut store, ctx) = open_as(&args.store)?;
+    let clock = super::CLOCK.get().cloned().unwrap_or_default();
+    let days = mail.map_or(traject_app::mail::DEFAULT_REMINDER_DAYS, |m| m.days());
+    let digests = reminders::digests(&store, &FilePrograms::here(), &clock, days, &ctx)?;
+    if args.dry_run {
+        for d in &digests {
+            let (subject, body) = traject_render::reminders::message(d);
+            println!("To: {} <{}>\nSubject: {subject}\n\n{body}", d.user, d.email);
+        }
+        return Ok(Done::Success);
+    }
+    let mail = mail.ok_or(MailProblem::NotConfigured)?;
+    let mut failure = None;
+    let mut failed = 0;
+    for d in &digests {
+        let (subject, body) = traject_render::reminders::message(d);
+        match reminders::send_once(&mut store, mail, d, &subject, &body, &ctx)? {
+            Outcome::Sent => println!("sent: {}", d.user),
+            Outcome::AlreadySent => println!("sent before: {}", d.user),
+            Outcome::Failed(e) => {
+                failed += 1;
+                failure = Some(e);
+            }
+        }
+    }
+    match failure {
+        Some(e) => Err(MailProblem::Failed {
+            host: e.host,
+            reason: e.reason,
+            failed,
+        }
+        .into()),
+        None => Ok(Done::Success),
+    }
 }

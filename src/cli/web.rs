@@ -78,6 +78,7 @@ pub fn cmd_serve(args: ServeArgs, settings: Settings) -> Verb {
             passwords: settings.passwords,
             sign_on: settings.sign_on,
         },
+        mail: settings.mail,
     };
     let scheme = if https { "https" } else { "http" };
     let ready = |addr: std::net::SocketAddr| {

@@ -46,6 +46,8 @@ pub struct SessionEntry {
     pub fallback: Lang,
     pub group: String,
     pub on: NaiveDate,
+    /// Its time of day (minutes after midnight, local time), when planned with one.
+    pub at_minute: Option<u32>,
     /// When it starts (in UTC) and ends, for a session planned with a time.
     pub starts: Option<chrono::DateTime<chrono::Utc>>,
     pub ends: Option<chrono::DateTime<chrono::Utc>>,
@@ -160,6 +162,7 @@ fn session_entries(
                 fallback,
                 group: s.group,
                 on: s.on,
+                at_minute: s.at_minute,
                 starts,
                 ends: starts
                     .zip(s.minutes)
@@ -171,7 +174,7 @@ fn session_entries(
 
 /// The evaluation windows `user` may see on `today`, for them to read in their language
 /// (Dutch unless they chose).
-fn agenda(
+pub(crate) fn agenda(
     store: &Store,
     programs: &dyn Programs,
     user: &SessionUser,

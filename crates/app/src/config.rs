@@ -74,6 +74,10 @@ pub enum Expected {
     Texts,
     /// A list of roles (comma-separated in the environment).
     Roles,
+    /// A time of day, `HH:MM`.
+    ClockTime,
+    /// An e-mail address.
+    EmailAddress,
 }
 
 /// A problem with a setting, at its place. `key` is the dotted key (`tls.cert`).
@@ -153,6 +157,12 @@ impl Clock {
         &self.name
     }
 
+    /// The minutes since midnight it is now in this time zone.
+    pub fn minute_now(&self) -> u32 {
+        let now = self.zone.to_datetime(jiff::Timestamp::now());
+        (now.hour() as u32) * 60 + now.minute() as u32
+    }
+
     /// The moment `minute` minutes after midnight of `day` is in this time zone, in UTC (an
     /// hour that does not exist on a clock change resolves as the zone's rules say).
     pub fn utc_of(
@@ -205,6 +215,8 @@ pub struct Settings {
     pub passwords: bool,
     /// The OpenID provider (`[oidc]`), when `oidc.issuer` is set.
     pub sign_on: Option<crate::sign_on::SignOnSettings>,
+    /// The mail server reminders go through (`[mail]`), when `mail.host` is set.
+    pub mail: Option<crate::mail::MailSettings>,
     /// Where each key that is not at its default was set.
     pub places: Vec<(&'static str, Place)>,
 }
@@ -227,6 +239,7 @@ impl Default for Settings {
             second_factor_for: Vec::new(),
             passwords: true,
             sign_on: None,
+            mail: None,
             places: Vec::new(),
         }
     }
@@ -286,6 +299,14 @@ const KEYS: &[(&str, Kind)] = &[
     ("oidc.roles.coordinator", Kind::Text),
     ("oidc.roles.social_worker", Kind::Text),
     ("oidc.roles.auditor", Kind::Text),
+    ("mail.host", Kind::Text),
+    ("mail.port", Kind::Between(1, 65_535)),
+    ("mail.security", Kind::Choice(crate::mail::SECURITY_WORDS)),
+    ("mail.user", Kind::Text),
+    ("mail.password", Kind::Secret),
+    ("mail.from", Kind::Text),
+    ("mail.reminders_at", Kind::Text),
+    ("mail.reminder_days", Kind::Between(1, 60)),
 ];
 
 /// The environment variable of a key: `tls.cert` → `TRAJECT_TLS_CERT`.
@@ -524,6 +545,12 @@ impl Settings {
             }
             _ if key.starts_with("login.") => self.set_login(key, raw, expected)?,
             _ if key.starts_with("oidc.") => self.set_sign_on(key, raw, expected)?,
+            _ if key.starts_with("mail.") => self.mail.get_or_insert_with(Default::default).set(
+                key,
+                raw_text(&raw),
+                raw_number(&raw),
+                expected,
+            )?,
             _ => unreachable!("every key in KEYS is set here: {key}"),
         }
         Ok(())
@@ -636,6 +663,21 @@ impl Settings {
                 }
             }
         }
+        if let Some(mail) = &self.mail {
+            for (missing, absent) in [
+                ("mail.host", mail.host.is_empty()),
+                ("mail.from", mail.from.is_empty()),
+            ] {
+                let first = self.places.iter().find(|(k, _)| k.starts_with("mail."));
+                if let (true, Some((key, place))) = (absent, first) {
+                    problems.push(ConfigError {
+                        place: place.clone(),
+                        key: key.to_string(),
+                        problem: ConfigProblem::Needs { other: missing },
+                    });
+                }
+            }
+        }
         for (given, other, is_set) in [
             ("tls.cert", "tls.key", self.tls_key.is_some()),
             ("tls.key", "tls.cert", self.tls_cert.is_some()),
@@ -692,6 +734,22 @@ fn names_in(table: &str) -> Vec<&'static str> {
         .collect();
     names.dedup();
     names
+}
+
+/// A value's text, when it is one.
+fn raw_text<'a>(raw: &Raw<'a>) -> Option<&'a str> {
+    match raw {
+        Raw::Text(t) => Some(t.trim()),
+        _ => None,
+    }
+}
+
+/// A value's whole number, when it is one.
+fn raw_number(raw: &Raw) -> Option<u64> {
+    match raw {
+        Raw::Integer(n) => *n,
+        _ => None,
+    }
 }
 
 /// The text, unless it is empty.

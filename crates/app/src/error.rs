@@ -66,6 +66,8 @@ pub enum AppError {
     History(HistoryError),
     /// A group session not planned, found or recorded.
     Session(crate::sessions::SessionError),
+    /// Reminder e-mails not sent.
+    Mail(crate::mail::MailProblem),
     /// A day that has not come yet where only a past day or today makes sense.
     FutureDay {
         field: &'static str,

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod funding;
 pub mod impact;
 pub mod processing;
+pub mod reminders;
 pub mod rollout;
 pub mod route;
 pub mod simulation;

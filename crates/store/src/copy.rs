@@ -92,6 +92,11 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         &["session_id", "case_id", "presence"],
         "session_id, case_id",
     ),
+    (
+        "reminders_sent",
+        &["\"user\"", "day", "state", "claimed_at"],
+        "\"user\", day",
+    ),
     // The target's own key is replaced by the source's (see `copy`): tombstones keep working.
     ("store_key", &["id", "key"], "id"),
     (

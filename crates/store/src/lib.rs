@@ -23,6 +23,7 @@ mod pg_tls;
 mod postgres;
 mod queries;
 pub use queries::StoredReferral;
+mod reminders;
 mod schema;
 pub mod sessions;
 pub mod sql;

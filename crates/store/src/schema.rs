@@ -31,6 +31,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0015_user_email.sql"),
     migration!("sqlite", "0016_calendar_token.sql"),
     migration!("sqlite", "0017_group_sessions.sql"),
+    migration!("sqlite", "0018_reminders_sent.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -46,4 +47,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0009_user_email.sql"),
     migration!("postgres", "0010_calendar_token.sql"),
     migration!("postgres", "0011_group_sessions.sql"),
+    migration!("postgres", "0012_reminders_sent.sql"),
 ];

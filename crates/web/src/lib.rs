@@ -15,6 +15,7 @@ mod metrics;
 mod openapi;
 mod ops;
 pub(crate) mod pages;
+mod reminders;
 pub mod sign_on;
 pub mod tls;
 
@@ -60,6 +61,8 @@ pub struct Options {
     /// How people log in: which roles need a second factor, whether the password form is
     /// offered, and the OpenID provider (which needs `public_url`).
     pub login: Login,
+    /// The mail server; with `reminders_at`, the server sends the day's reminders itself.
+    pub mail: Option<traject_app::mail::MailSettings>,
 }
 
 /// How people log in.
@@ -281,6 +284,7 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
         .map_err(ServeError::Tls)?;
     let https = tls.is_some() || public.as_deref().is_some_and(|p| p.starts_with("https://"));
     let listen = opts.listen;
+    let mail = opts.mail.clone().filter(|m| m.reminders_at.is_some());
     let server = Arc::new(Server::new(opts, public, https)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Requests beyond this many at once wait for a thread: each thread keeps a database
@@ -301,6 +305,9 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
             .local_addr()
             .map_err(|e| ServeError::Stopped(e.to_string()))?;
         ready(addr);
+        if let Some(mail) = mail {
+            tokio::spawn(reminders::daily(server.clone(), mail));
+        }
         let app = router(server).into_make_service_with_connect_info::<guard::Peer>();
         // On SIGTERM or Ctrl-C: no new connections, requests in flight finish — for at most
         // `SHUTDOWN_GRACE`, after which the server stops anyway.

@@ -105,6 +105,18 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         AppError::Auth(e) => auth_error(e, l),
         AppError::History(e) => history_error(e, l),
         AppError::Session(e) => super::session_error(e, l),
+        AppError::Mail(traject_app::mail::MailProblem::NotConfigured) => m(
+            l,
+            "er is geen mailserver ingesteld: zet mail.host en mail.from in de instellingen (of TRAJECT_MAIL_HOST en TRAJECT_MAIL_FROM), of bekijk de herinneringen met --dry-run",
+            "aucun serveur de courrier n'est configuré : indiquez mail.host et mail.from dans les réglages (ou TRAJECT_MAIL_HOST et TRAJECT_MAIL_FROM), ou consultez les rappels avec --dry-run",
+            "no mail server is set: put mail.host and mail.from in the settings (or TRAJECT_MAIL_HOST and TRAJECT_MAIL_FROM), or look at the reminders with --dry-run",
+        ),
+        AppError::Mail(traject_app::mail::MailProblem::Failed { host, reason, failed }) => m(
+            l,
+            format!("{failed} herinneringen niet verstuurd, mailserver {host}: {reason}; ze worden de volgende keer opnieuw geprobeerd, de verstuurde niet"),
+            format!("{failed} rappels non envoyés, serveur de courrier {host} : {reason} ; ils seront réessayés la prochaine fois, pas ceux déjà envoyés"),
+            format!("{failed} reminders not sent, mail server {host}: {reason}; they are tried again next time, the ones sent are not"),
+        ),
         AppError::FutureDay { field, given, today } => m(
             l,
             format!("`{field}`: {} ligt nog in de toekomst; vandaag is {}: geef de dag waarop het plaatsvond", crate::date(*given, Lang::Nl), crate::date(*today, Lang::Nl)),

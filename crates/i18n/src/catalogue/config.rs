@@ -164,6 +164,18 @@ fn expected_words(e: &Expected, l: Lang) -> String {
             "une liste de textes, par exemple [\"openid\", \"profile\"] (avec \"openid\" ; dans l'environnement : séparés par des virgules)",
             "a list of texts, for example [\"openid\", \"profile\"] (with \"openid\" in it; in the environment: separated by commas)",
         ),
+        Expected::ClockTime => m(
+            l,
+            "een uur van de dag als \"UU:MM\", bijvoorbeeld \"07:30\"",
+            "une heure de la journée au format \"HH:MM\", par exemple \"07:30\"",
+            "a time of day as \"HH:MM\", for example \"07:30\"",
+        ),
+        Expected::EmailAddress => m(
+            l,
+            "een e-mailadres, bijvoorbeeld \"traject@ocmw.example.be\"",
+            "une adresse e-mail, par exemple \"traject@cpas.example.be\"",
+            "an e-mail address, for example \"traject@ocmw.example.be\"",
+        ),
         Expected::Roles => m(
             l,
             "een lijst van rollen uit coordinator, social_worker, auditor, bijvoorbeeld [\"coordinator\", \"auditor\"]",
