@@ -489,6 +489,72 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
         "--as-of",
         "2023-03-03",
     ]);
+    // A group of four attends three sessions of the activation course, and one of them has
+    // a talk: the participation figures and the attendance events cross over too.
+    for id in 4..=7 {
+        run(&[
+            "case",
+            "enrol",
+            &id.to_string(),
+            "--module",
+            "activation_course",
+            "--group",
+            "A",
+            "--db",
+            f,
+            "--as-of",
+            "2023-03-06",
+        ]);
+    }
+    for (n, day) in ["2023-03-07", "2023-03-14", "2023-03-21"]
+        .iter()
+        .enumerate()
+    {
+        run(&[
+            "session",
+            "add",
+            "--program",
+            "antwerpen",
+            "--module",
+            "activation_course",
+            "--group",
+            "A",
+            "--on",
+            day,
+            "--minutes",
+            "120",
+            "--db",
+            f,
+        ]);
+        let session = (n + 1).to_string();
+        run(&[
+            "attendance",
+            &session,
+            "--present",
+            "4",
+            "5",
+            "6",
+            "--absent",
+            "7",
+            "--db",
+            f,
+            "--as-of",
+            "2023-03-22",
+        ]);
+    }
+    run(&[
+        "case",
+        "contact",
+        "4",
+        "--kind",
+        "home-visit",
+        "--minutes",
+        "45",
+        "--db",
+        f,
+        "--as-of",
+        "2023-03-22",
+    ]);
     add_user_on(f, "coord", "coordinator", None, None);
     let before = everything(f);
     let activity = |db: &str| {
@@ -506,6 +572,10 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
         ])
     };
     let report_before = activity(f);
+    assert!(
+        report_before.contains("groepssessies gehouden                               3 van      3"),
+        "{report_before}"
+    );
 
     let there = run(&["db", "copy", "--from", f, "--to", &url]);
     assert!(there.contains("verified"), "{there}");
@@ -525,6 +595,34 @@ fn db_copy_round_trips_sqlite_to_postgresql_and_back_with_every_event_intact() {
     let digest =
         |db: &str| traject_store::digest(&Store::connect(&db.parse().unwrap()).unwrap()).unwrap();
     assert_eq!(digest(f), digest(b));
+    // A session's sheet reads the same on PostgreSQL.
+    let sheet = |db: &str| run(&["session", "show", "3", "--lang", "en", "--db", db]);
+    assert_eq!(sheet(&url), sheet(f));
+    assert_eq!(sheet(&url).matches("absent without excuse").count(), 1);
+    // The reminders' send log works on PostgreSQL: a digest claimed, the mail server away,
+    // the claim given back (the failure is the mail server's, not the store's).
+    run(&[
+        "user",
+        "email",
+        "coord",
+        "--email",
+        "coord@ocmw.example.be",
+        "--db",
+        &url,
+    ]);
+    let down = traject()
+        .args(["remind", "--db", &url, "--as-of", "2023-03-22"])
+        .env("TRAJECT_MAIL_HOST", "127.0.0.1")
+        .env("TRAJECT_MAIL_PORT", "1")
+        .env("TRAJECT_MAIL_SECURITY", "none")
+        .env("TRAJECT_MAIL_FROM", "traject@ocmw.example.be")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&down.stderr);
+    assert!(
+        !down.status.success() && said.contains("1 reminders not sent"),
+        "{said}"
+    );
     // New cases continue after the highest copied number; the user can still log in.
     let csv = referrals_csv(dir.path(), 46);
     let import = [
