@@ -37,9 +37,11 @@ impl Smtp {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // Kept in the value at once, so that it is stopped whatever happens next.
+        let smtp = Smtp { child, port };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Smtp { child, port };
+                return smtp;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }

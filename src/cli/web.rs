@@ -410,6 +410,22 @@ pub fn cmd_rollup(args: RollupArgs) -> Verb {
 
 /// How `config check` shows a login or OpenID key (the client secret as "set"); `None`: not
 /// set.
+/// How `config check` shows a `mail.` key (the password as "(set)").
+fn mail_shown(s: &Settings, key: &str, set: &str) -> Option<String> {
+    let m = s.mail.as_ref()?;
+    match key {
+        "mail.host" => Some(m.host.clone()),
+        "mail.port" => Some(m.port().to_string()),
+        "mail.security" => Some(format!("{:?}", m.security).to_lowercase()),
+        "mail.user" => m.user.clone(),
+        "mail.password" => m.password.as_ref().map(|_| set.to_string()),
+        "mail.from" => Some(m.from.clone()),
+        "mail.reminders_at" => m.reminders_at.map(traject_app::sessions::clock_time),
+        "mail.reminder_days" => Some(m.days().to_string()),
+        _ => None,
+    }
+}
+
 fn login_shown(s: &Settings, key: &str, set: &str) -> Option<String> {
     let roles = |roles: &[traject_app::Role]| {
         roles
@@ -485,6 +501,9 @@ pub fn cmd_config_check(args: ConfigCheckArgs) -> Verb {
                 .limits
                 .deadline
                 .map_or(none.to_string(), |d| d.as_secs().to_string()),
+            _ if key.starts_with("mail.") => {
+                mail_shown(&s, key, set).unwrap_or_else(|| none.to_string())
+            }
             _ => login_shown(&s, key, set).unwrap_or_else(|| none.to_string()),
         }
     };

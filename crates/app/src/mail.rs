@@ -126,7 +126,8 @@ impl MailSettings {
         self.reminder_days.unwrap_or(DEFAULT_REMINDER_DAYS)
     }
 
-    fn port(&self) -> u16 {
+    /// The port: the one set, else the usual one for the security.
+    pub fn port(&self) -> u16 {
         self.port.unwrap_or(match self.security {
             Security::StartTls => 587,
             Security::Tls => 465,

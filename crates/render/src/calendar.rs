@@ -106,7 +106,7 @@ fn session(out: &mut String, s: &SessionEntry, lang: Lang, stamp: &str) {
         format!("SUMMARY:{}", text(&summary)),
         format!(
             "DESCRIPTION:{}",
-            text(&s.programme.first_of(&[lang, s.fallback]).to_string())
+            text(s.programme.first_of(&[lang, s.fallback]))
         ),
         "END:VEVENT".to_string(),
     ]);
