@@ -123,7 +123,15 @@ fn an_auditor_sees_figures_but_never_a_case() {
     assert_eq!((load[0].active, load[0].waiting), (0, 0));
     let from = "2023-01-01".parse().unwrap();
     let to = "2023-12-31".parse().unwrap();
-    let activity = reports::activity(&store, "antwerpen", from, to, &auditor).unwrap();
+    let activity = reports::activity(
+        &store,
+        &FilePrograms::here(),
+        "antwerpen",
+        from,
+        to,
+        &auditor,
+    )
+    .unwrap();
     assert!(serde_json::to_string(&activity)
         .unwrap()
         .contains("referred"));

@@ -258,6 +258,11 @@ fn a_language_groups_month_gives_its_attendance_rate_and_hours_in_the_activity_r
         nl.contains("deelnemers: VIA"),
         "participants per module, by its name:\n{nl}"
     );
+    assert_eq!(
+        line(&nl, "deelnemers per soort ondersteuning"),
+        "deelnemers per soort ondersteuning: collectief 10 van 10 deelnemers aan een module 100%",
+        "and per kind of support"
+    );
     let fr = report("fr");
     assert_eq!(
         line(&fr, "présence : présent"),

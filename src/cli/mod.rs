@@ -856,7 +856,14 @@ fn cmd_report_funding(args: ReportFundingArgs) -> Verb {
 
 fn cmd_report_activity(args: ReportActivityArgs) -> Verb {
     let (db, ctx) = cases::open_as(&args.store)?;
-    let r = reports::activity(&db, &args.program, args.from, args.to, &ctx)?;
+    let r = reports::activity(
+        &db,
+        &FilePrograms::here(),
+        &args.program,
+        args.from,
+        args.to,
+        &ctx,
+    )?;
     if let Some(path) = &args.out {
         write_table(path, "activity", &activity::table(&r))?;
     }

@@ -545,15 +545,17 @@ impl Settings {
             }
             _ if key.starts_with("login.") => self.set_login(key, raw, expected)?,
             _ if key.starts_with("oidc.") => self.set_sign_on(key, raw, expected)?,
-            _ if key.starts_with("mail.") => self.mail.get_or_insert_with(Default::default).set(
-                key,
-                raw_text(&raw),
-                raw_number(&raw),
-                expected,
-            )?,
+            _ if key.starts_with("mail.") => self.set_mail(key, &raw, expected)?,
             _ => unreachable!("every key in KEYS is set here: {key}"),
         }
         Ok(())
+    }
+
+    /// Set one of the mail server's keys (the server exists once any is set; `host` and
+    /// `from` are then required, see `check_pairs`).
+    fn set_mail(&mut self, key: &str, raw: &Raw, expected: Expected) -> Result<(), Expected> {
+        let mail = self.mail.get_or_insert_with(Default::default);
+        mail.set(key, raw_text(raw), raw_number(raw), expected)
     }
 
     /// Set `login.passwords` or `login.second_factor`.

@@ -65,6 +65,7 @@ pub(crate) fn funding_of(
 /// the sessions, attendance, guidance hours and module participants of that period.
 pub fn activity(
     store: &Store,
+    programs: &dyn Programs,
     program: &str,
     from: NaiveDate,
     to: NaiveDate,
@@ -73,7 +74,24 @@ pub fn activity(
     ctx.require(Need::Figures)?;
     let counts = store.cohort_counts(program, from, to, ctx.on, ctx.org_reach())?;
     let mut r = report::activity::activity(program, &counts, from, to, ctx.on);
-    let weeks = store.participation_counts(program, from, to, ctx.on, ctx.org_reach())?;
+    // Each module's kind of support, the latest version's word for it; a programme that no
+    // longer loads gives its figures without the kinds.
+    let mut kinds: Vec<(String, String)> = Vec::new();
+    if let Ok(compiled) = programs.for_case(program) {
+        for m in compiled
+            .program
+            .spec
+            .versions
+            .iter()
+            .rev()
+            .flat_map(|v| &v.modules)
+        {
+            if !kinds.iter().any(|(id, _)| *id == m.id) {
+                kinds.push((m.id.clone(), m.kind.clone()));
+            }
+        }
+    }
+    let weeks = store.participation_counts(program, (from, to, ctx.on), ctx.org_reach(), &kinds)?;
     r.figures.extend(report::activity::participation(&weeks));
     Ok(r)
 }

@@ -264,4 +264,6 @@ pub struct ParticipationCounts {
     pub enrolled_per_module: Vec<(String, i64)>,
     /// Cases enrolled in any module at some time in the period.
     pub enrolled: i64,
+    /// Cases enrolled in a module of each kind of support (the module's `kind`).
+    pub enrolled_per_kind: Vec<(String, i64)>,
 }

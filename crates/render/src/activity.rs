@@ -98,6 +98,11 @@ fn weeks_head(head: &str, l: &Labels) -> Option<&'static str> {
             "participants guided",
         ),
         "participants" => l.say("deelnemers", "participants", "participants"),
+        "participants by kind" => l.say(
+            "deelnemers per soort ondersteuning",
+            "participants par type de soutien",
+            "participants by kind of support",
+        ),
         "participants in a module" => l.say(
             "deelnemers aan een module",
             "participants à un module",

@@ -8,22 +8,7 @@ use traject_i18n::{date, say};
 /// (subject, body) of `d`.
 pub fn message(d: &Digest) -> (String, String) {
     let l = d.lang;
-    let day = date(d.on, l);
-    let moments = d.overdue.len() + d.opening.len();
-    let subject = match l {
-        traject_i18n::Lang::Nl => format!(
-            "traject — te doen op {day}: {moments} evaluaties, {} groepssessies morgen",
-            d.tomorrow.len()
-        ),
-        traject_i18n::Lang::Fr => format!(
-            "traject — à faire le {day} : {moments} évaluations, {} séances de groupe demain",
-            d.tomorrow.len()
-        ),
-        traject_i18n::Lang::En => format!(
-            "traject — due on {day}: {moments} evaluations, {} group sessions tomorrow",
-            d.tomorrow.len()
-        ),
-    };
+    let subject = subject(d);
     let mut body = format!("{} {},\n", say(l, "Dag", "Bonjour", "Hello"), d.user);
     let window = say(l, "venster", "fenêtre", "window");
     let moment_lines = |entries: &[traject_app::calendar::Entry]| -> String {
@@ -69,6 +54,48 @@ pub fn message(d: &Digest) -> (String, String) {
         };
         body.push_str(&format!("\n{head}\n{}", moment_lines(&d.opening)));
     }
+    body.push_str(&sessions(d));
+    body.push_str(&format!(
+        "\n{}\n",
+        say(
+            l,
+            "Open traject voor de dossiers. Deze e-mail noemt geen namen, enkel dossiernummers.\nGeen herinneringen meer? Maak je e-mailadres leeg op je accountpagina.",
+            "Ouvrez traject pour les dossiers. Cet e-mail ne cite aucun nom, seulement des numéros de dossier.\nPlus de rappels ? Videz votre adresse e-mail sur votre page de compte.",
+            "Open traject for the cases. This e-mail names no one, only case numbers.\nNo more reminders? Empty your e-mail address on your account page."
+        )
+    ));
+    (
+        traject_i18n::typography(&subject, l),
+        traject_i18n::typography(&body, l),
+    )
+}
+
+/// "traject — due on 01/06/2024: 3 evaluations, 1 group sessions tomorrow".
+fn subject(d: &Digest) -> String {
+    let l = d.lang;
+    let day = date(d.on, l);
+    let moments = d.overdue.len() + d.opening.len();
+    let subject = match l {
+        traject_i18n::Lang::Nl => format!(
+            "traject — te doen op {day}: {moments} evaluaties, {} groepssessies morgen",
+            d.tomorrow.len()
+        ),
+        traject_i18n::Lang::Fr => format!(
+            "traject — à faire le {day} : {moments} évaluations, {} séances de groupe demain",
+            d.tomorrow.len()
+        ),
+        traject_i18n::Lang::En => format!(
+            "traject — due on {day}: {moments} evaluations, {} group sessions tomorrow",
+            d.tomorrow.len()
+        ),
+    };
+    subject
+}
+
+/// Tomorrow's group sessions, each at its time with its module and group.
+fn sessions(d: &Digest) -> String {
+    let l = d.lang;
+    let mut body = String::new();
     if !d.tomorrow.is_empty() {
         body.push_str(&format!(
             "\n{}\n",
@@ -91,17 +118,5 @@ pub fn message(d: &Digest) -> (String, String) {
             ));
         }
     }
-    body.push_str(&format!(
-        "\n{}\n",
-        say(
-            l,
-            "Open traject voor de dossiers. Deze e-mail noemt geen namen, enkel dossiernummers.\nGeen herinneringen meer? Maak je e-mailadres leeg op je accountpagina.",
-            "Ouvrez traject pour les dossiers. Cet e-mail ne cite aucun nom, seulement des numéros de dossier.\nPlus de rappels ? Videz votre adresse e-mail sur votre page de compte.",
-            "Open traject for the cases. This e-mail names no one, only case numbers.\nNo more reminders? Empty your e-mail address on your account page."
-        )
-    ));
-    (
-        traject_i18n::typography(&subject, l),
-        traject_i18n::typography(&body, l),
-    )
+    body
 }

@@ -105,6 +105,14 @@ pub fn participation(p: &ParticipationCounts) -> Vec<Figure> {
             "participants guided",
         ));
     }
+    for (kind, n) in &p.enrolled_per_kind {
+        figures.push(fig(
+            format!("participants by kind: {kind}"),
+            *n,
+            p.enrolled,
+            "participants in a module",
+        ));
+    }
     for (module, n) in &p.enrolled_per_module {
         figures.push(fig(
             format!("participants: {module}"),

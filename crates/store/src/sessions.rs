@@ -175,14 +175,14 @@ impl Store {
         )
     }
 
-    /// What filled `program`'s weeks from `from` to `to` (sessions up to `as_of`).
+    /// What filled `program`'s weeks from `from` to `to` (sessions up to `as_of`); `kinds`
+    /// maps each module to its kind of support.
     pub fn participation_counts(
         &self,
         program: &str,
-        from: NaiveDate,
-        to: NaiveDate,
-        as_of: NaiveDate,
+        (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
         org: Reach,
+        kinds: &[(String, String)],
     ) -> Result<ParticipationCounts, StoreError> {
         let (all, one_org) = reach(org);
         let until = to.min(as_of);
@@ -232,6 +232,41 @@ impl Store {
                 &format!("SELECT COUNT(DISTINCT e.case_id) {enrolled}"),
                 args![program, from, to, all, one_org],
             )?,
+            enrolled_per_kind: self.per_kind(enrolled, (program, from, to), org, kinds)?,
         })
+    }
+
+    /// Cases enrolled (`enrolled`: the enrolments of the period) per kind of support, each
+    /// case once per kind however many of its modules it attends.
+    fn per_kind(
+        &self,
+        enrolled: &str,
+        (program, from, to): (&str, NaiveDate, NaiveDate),
+        org: Reach,
+        kinds: &[(String, String)],
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        if kinds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (all, one_org) = reach(org);
+        let mut values = args![program, from, to, all, one_org].to_vec();
+        let mut case = String::from("CASE e.module");
+        for (module, kind) in kinds {
+            case.push_str(&format!(
+                " WHEN ?{} THEN ?{}",
+                values.len() + 1,
+                values.len() + 2
+            ));
+            values.extend(args![module, kind].iter().cloned());
+        }
+        case.push_str(" END");
+        self.query_map(
+            &format!(
+                "SELECT k, COUNT(DISTINCT case_id) FROM (SELECT CAST({case} AS TEXT) AS k, e.case_id {enrolled}) m \
+                 WHERE k IS NOT NULL GROUP BY k ORDER BY k"
+            ),
+            &values,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 }

@@ -107,9 +107,9 @@ pub fn app_error(e: &AppError, l: Lang) -> String {
         AppError::Session(e) => super::session_error(e, l),
         AppError::Mail(traject_app::mail::MailProblem::NotConfigured) => m(
             l,
-            "er is geen mailserver ingesteld: zet mail.host en mail.from in de instellingen (of TRAJECT_MAIL_HOST en TRAJECT_MAIL_FROM), of bekijk de herinneringen met --dry-run",
-            "aucun serveur de courrier n'est configuré : indiquez mail.host et mail.from dans les réglages (ou TRAJECT_MAIL_HOST et TRAJECT_MAIL_FROM), ou consultez les rappels avec --dry-run",
-            "no mail server is set: put mail.host and mail.from in the settings (or TRAJECT_MAIL_HOST and TRAJECT_MAIL_FROM), or look at the reminders with --dry-run",
+            "er is geen mailserver ingesteld: zet mail.host en mail.from in de instellingen (of TRAJECT_MAIL_HOST en TRAJECT_MAIL_FROM), of bekijk de herinneringen eerst zonder ze te versturen",
+            "aucun serveur de courrier n'est configuré : indiquez mail.host et mail.from dans les réglages (ou TRAJECT_MAIL_HOST et TRAJECT_MAIL_FROM), ou consultez d'abord les rappels sans les envoyer",
+            "no mail server is set: put mail.host and mail.from in the settings (or TRAJECT_MAIL_HOST and TRAJECT_MAIL_FROM), or look at the reminders first without sending them",
         ),
         AppError::Mail(traject_app::mail::MailProblem::Failed { host, reason, failed }) => m(
             l,

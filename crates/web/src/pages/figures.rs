@@ -392,7 +392,7 @@ fn report_table(
     let ctx = user.ctx(server.today());
     match kind {
         "activity" => {
-            let r = reports::activity(store, &id, from, to, &ctx)?;
+            let r = reports::activity(store, &server.programmes(user), &id, from, to, &ctx)?;
             Ok(Some(match reader {
                 Some(l) => traject_render::activity::reader_table(&r, l),
                 None => traject_render::activity::table(&r),
