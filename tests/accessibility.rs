@@ -128,40 +128,34 @@ fn office() -> (Served, Vec<i64>) {
     // The active client attends a group of AMIE's activation course, which meets today
     // (session 1 of the store).
     let db = s.db.to_str().unwrap().to_string();
-    for args in [
-        vec![
-            "case",
-            "enrol",
-            &active.to_string(),
-            "--module",
-            "activation_course",
-            "--group",
-            "Groep A",
-        ],
-        vec![
-            "session",
-            "add",
-            "--program",
-            "antwerpen",
-            "--module",
-            "activation_course",
-            "--group",
-            "Groep A",
-            "--on",
-            "2024-06-01",
-            "--at",
-            "09:30",
-            "--minutes",
-            "120",
-        ],
-    ] {
-        assert_cmd::Command::cargo_bin("traject")
-            .unwrap()
-            .args(&args)
-            .args(["--db", &db, "--as-of", "2024-06-01"])
-            .assert()
-            .success();
-    }
+    let group = [
+        "--module",
+        "activation_course",
+        "--group",
+        "Groep A",
+        "--as-of",
+        "2024-06-01",
+    ];
+    common::run_on(
+        &db,
+        &[&["case", "enrol", &active.to_string()], &group[..]].concat(),
+    );
+    common::run_on(
+        &db,
+        &[
+            &[
+                "session",
+                "add",
+                "--program",
+                "antwerpen",
+                "--on",
+                "2024-06-01",
+            ],
+            &group[..],
+            &["--at", "09:30", "--minutes", "120"],
+        ]
+        .concat(),
+    );
     (s, vec![referred, active, closed, dropped, not_started])
 }
 
@@ -716,16 +710,15 @@ async fn wait_for(c: &Client, what: &str, check: &str) {
     panic!("waited in vain for {what}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_only() {
-    let (served, _cases) = office();
-    let Some((_driver, c)) = browser().await else {
-        return;
-    };
-    let base = served.base.clone();
-    // At 1024 pixels wide, the narrowest screen the pages are made for.
+/// The office in a browser 1024 pixels wide (the narrowest screen the pages are made for),
+/// its Dutch social worker logged in with the keyboard and on the board.
+async fn at_the_board_by_keyboard() -> Option<(Served, Vec<i64>, crate::browser::Driver, Client)> {
+    let (served, cases) = office();
+    let (driver, c) = browser().await?;
     c.set_window_size(1024, 900).await.unwrap();
-    c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
+    c.goto(&format!("{}/login?lang=nl", served.base))
+        .await
+        .unwrap();
     // The user name has the focus when the page opens.
     press(
         &c,
@@ -733,6 +726,14 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
     )
     .await;
     wait_for(&c, "the board", "return location.pathname === '/board'").await;
+    Some((served, cases, driver, c))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_only() {
+    let Some((served, _cases, _driver, c)) = at_the_board_by_keyboard().await else {
+        return;
+    };
     // The skip link comes first, then the navigation.
     press(&c, TAB).await;
     let first = c
@@ -831,19 +832,10 @@ async fn a_social_worker_takes_a_case_from_intake_to_closing_with_the_keyboard_o
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_social_worker_records_a_groups_attendance_with_the_keyboard_only() {
-    let (served, cases) = office();
-    let Some((_driver, c)) = browser().await else {
+    let Some((served, cases, _driver, c)) = at_the_board_by_keyboard().await else {
         return;
     };
     let base = served.base.clone();
-    c.set_window_size(1024, 900).await.unwrap();
-    c.goto(&format!("{base}/login?lang=nl")).await.unwrap();
-    press(
-        &c,
-        &format!("social-worker-nl{TAB}social-worker-nl-passphrase{ENTER}"),
-    )
-    .await;
-    wait_for(&c, "the board", "return location.pathname === '/board'").await;
     tab_to(&c, "a[href='/sessions']").await;
     press(&c, ENTER).await;
     wait_for(

@@ -79,27 +79,15 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
         (mine[0], "Groep A", "2024-06-10"),
         (bos, "Groep B", "2024-06-11"),
     ] {
-        let as_of = ["--db", &db, "--as-of", "2024-06-01"];
-        let enrol = traject()
-            .args([
-                "case",
-                "enrol",
-                &case.to_string(),
-                "--module",
-                "activation_course",
-                "--group",
-                group,
-            ])
-            .args(as_of)
-            .output()
-            .unwrap();
-        assert!(
-            enrol.status.success(),
-            "{}",
-            String::from_utf8_lossy(&enrol.stderr)
+        let id = case.to_string();
+        let enrol = ["case", "enrol", &id, "--module", "activation_course"];
+        crate::common::run_on(
+            &db,
+            &[&enrol[..], &["--group", group, "--as-of", "2024-06-01"]].concat(),
         );
-        let add = traject()
-            .args([
+        crate::common::run_on(
+            &db,
+            &[
                 "session",
                 "add",
                 "--program",
@@ -114,14 +102,7 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
                 "09:30",
                 "--minutes",
                 "120",
-            ])
-            .args(as_of)
-            .output()
-            .unwrap();
-        assert!(
-            add.status.success(),
-            "{}",
-            String::from_utf8_lossy(&add.stderr)
+            ],
         );
     }
 

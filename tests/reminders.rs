@@ -103,17 +103,7 @@ fn mail_env(port: u16) -> Vec<(&'static str, String)> {
 }
 
 fn run(s: &Served, args: &[&str]) -> String {
-    let out = traject()
-        .args(args)
-        .args(["--db", s.db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "traject {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    crate::common::run_on(s.db.to_str().unwrap(), args)
 }
 
 /// Ann (Dutch) and Chloé (French) follow two started cases each; Ann's first client's group

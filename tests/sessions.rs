@@ -6,21 +6,11 @@
 //! flags the participant absent without excuse three times in a row (Ghent's rule); another
 //! team sees none of the group, an auditor no session; bad marks are named.
 
-use crate::common::{call, csrf_of, serve, submit, traject};
+use crate::common::{call, csrf_of, run_on as run, serve, submit};
 
 /// A Ghent referral (judged under the 2021 version, the last in the file).
 const GHENT: &str = r#"{"referral_date": "2021-10-01", "birth_date": "1988-01-01", "nationality": "AF", "mother_tongue": "ps", "residence_ocmw": "gent", "income_support": "leefloon", "education_level": "low", "in_art60": false, "small_social_network": true, "integration_difficulty": true}"#;
 const GROUP: &str = "NT2 Pasjtoe";
-
-fn run(db: &str, args: &[&str]) -> String {
-    let out = traject().args(args).args(["--db", db]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "traject {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Ten participants of team north's worker, started and in the group since April.
 fn ten_participants(db: &str, dir: &std::path::Path) -> Vec<i64> {

@@ -96,6 +96,17 @@ pub fn traject() -> Command {
     c
 }
 
+/// Run `traject ARGS --db DB`, which must succeed; its output.
+pub fn run_on(db: &str, args: &[&str]) -> String {
+    let out = traject().args(args).args(["--db", db]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "traject {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 pub fn add_user(db: &Path, name: &str, role: &str, team: Option<&str>) {
     add_user_on(db.to_str().unwrap(), name, role, team, None);
 }

@@ -122,6 +122,38 @@ pub fn agenda_of(
 type Opened =
     std::collections::BTreeMap<String, Option<std::sync::Arc<traject_rules::CompiledProgram>>>;
 
+/// The label of `id` in `program` (from the latest version `pick` finds it in), the
+/// programme's name and its own language — the codes themselves for a programme that no
+/// longer loads.
+fn labels_of(
+    opened: &mut Opened,
+    programs: &dyn Programs,
+    program: &str,
+    id: &str,
+    pick: impl Fn(&traject_model::program::model::Version, &str) -> Option<Label>,
+) -> (Label, Label, Lang) {
+    let compiled = opened
+        .entry(program.to_string())
+        .or_insert_with(|| programs.for_case(program).ok());
+    let code = || Label::single(Lang::En, id.to_string());
+    match compiled {
+        Some(c) => {
+            let spec = &c.program.spec;
+            let label = spec.versions.iter().rev().find_map(|v| pick(v, id));
+            (
+                label.unwrap_or_else(code),
+                spec.name.clone(),
+                spec.society_language,
+            )
+        }
+        None => (
+            code(),
+            Label::single(Lang::En, program.to_string()),
+            Lang::En,
+        ),
+    }
+}
+
 /// The group sessions from today to `until` of the groups the actor's clients attend, named
 /// by module, at their time in `clock`'s zone.
 fn session_entries(
@@ -136,28 +168,14 @@ fn session_entries(
         .sessions_of_participants(ctx.on, until, ctx.scope(), MAX_ENTRIES)?
         .into_iter()
         .map(|s| {
-            let compiled = opened
-                .entry(s.program.clone())
-                .or_insert_with(|| programs.for_case(&s.program).ok())
-                .clone();
-            let (module, programme, fallback) = match &compiled {
-                Some(c) => {
-                    let spec = &c.program.spec;
-                    let module = spec
-                        .versions
-                        .iter()
-                        .rev()
-                        .flat_map(|v| &v.modules)
-                        .find(|m| m.id == s.module)
-                        .map(|m| m.label.clone());
-                    (module, spec.name.clone(), spec.society_language)
-                }
-                None => (None, Label::single(Lang::En, s.program.clone()), Lang::En),
-            };
+            let (module, programme, fallback) =
+                labels_of(opened, programs, &s.program, &s.module, |v, id| {
+                    v.module(id).map(|m| m.label.clone())
+                });
             let starts = s.at_minute.and_then(|m| clock.utc_of(s.on, m));
             SessionEntry {
                 id: s.id,
-                module: module.unwrap_or_else(|| Label::single(Lang::En, s.module.clone())),
+                module,
                 programme,
                 fallback,
                 group: s.group,
@@ -189,27 +207,16 @@ pub(crate) fn agenda(
     let entries = rows
         .into_iter()
         .map(|d| {
-            let compiled = opened
-                .entry(d.program.clone())
-                .or_insert_with(|| programs.for_case(&d.program).ok())
-                .clone();
-            let (label, programme, fallback) = match &compiled {
-                Some(c) => {
-                    let spec = &c.program.spec;
-                    let label = spec
-                        .versions
+            let (label, programme, fallback) =
+                labels_of(&mut opened, programs, &d.program, &d.evaluation, |v, id| {
+                    v.evaluations
                         .iter()
-                        .rev()
-                        .flat_map(|v| &v.evaluations)
-                        .find(|e| e.id == d.evaluation)
-                        .map(|e| e.label.clone());
-                    (label, spec.name.clone(), spec.society_language)
-                }
-                None => (None, Label::single(Lang::En, d.program.clone()), Lang::En),
-            };
+                        .find(|e| e.id == id)
+                        .map(|e| e.label.clone())
+                });
             Entry {
                 case: d.case_id,
-                label: label.unwrap_or_else(|| Label::single(Lang::En, d.evaluation.clone())),
+                label,
                 program: d.program,
                 evaluation: d.evaluation,
                 programme,

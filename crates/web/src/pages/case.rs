@@ -15,7 +15,7 @@ use traject_i18n::{LabelIn, Lang};
 use traject_model::program::terms::ExitKind;
 use traject_rules::CompiledProgram;
 
-use super::{checked_form, field, lang_of, layout, page, problem, t};
+use super::{checked_form, field, lang_of, layout, not_a, page, problem, t};
 use crate::api::{act_on, ActionBody};
 use crate::auth::as_user;
 use crate::failure::Failure;
@@ -430,16 +430,6 @@ fn assess(
     let programs: &dyn traject_app::Programs = &server.programmes(user);
     cases::rejudge(store, programs, id, judgement, &facts, None, &ctx)?;
     Ok(())
-}
-
-/// A form field whose value is not of the kind it asks for (the value is not repeated).
-fn not_a(field: &str, en: &str, nl: &str, fr: &str) -> Failure {
-    Failure::worded(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!("`{field}` needs {en}"),
-        format!("`{field}` vraagt {nl}"),
-        format!("`{field}` demande {fr}"),
-    )
 }
 
 fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {

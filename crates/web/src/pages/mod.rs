@@ -273,6 +273,16 @@ pub fn answered(done: Result<Response, Failure>, path: &str, headers: &HeaderMap
     }
 }
 
+/// A form field whose value is not of the kind it asks for (the value is not repeated).
+pub fn not_a(field: &str, en: &str, nl: &str, fr: &str) -> Failure {
+    Failure::worded(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        format!("`{field}` needs {en}"),
+        format!("`{field}` vraagt {nl}"),
+        format!("`{field}` demande {fr}"),
+    )
+}
+
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()

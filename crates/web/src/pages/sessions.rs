@@ -19,23 +19,13 @@ use traject_cases::records::SessionRow;
 use traject_i18n::Lang;
 
 use super::figures::label_of;
-use super::{answered, checked_form, field, form_pairs, layout, page, t};
+use super::{answered, checked_form, field, form_pairs, layout, not_a, page, t};
 use crate::auth::as_user;
 use crate::failure::Failure;
 use crate::{Server, Shared};
 
 fn title(lang: Lang) -> &'static str {
     t(lang, "Groepssessies", "Séances de groupe", "Group sessions")
-}
-
-/// A form field that does not hold what it should: 422, naming the field.
-fn not_a(field: &str, en: &str, nl: &str, fr: &str) -> Failure {
-    Failure::worded(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        format!("`{field}` needs {en}"),
-        format!("`{field}` vraagt {nl}"),
-        format!("`{field}` demande {fr}"),
-    )
 }
 
 fn day_field(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>, Failure> {
