@@ -327,9 +327,41 @@ fn a_language_groups_month_gives_its_attendance_rate_and_hours_in_the_activity_r
         sent.1.contains(&format!("case.{}", people[0])),
         "the field is named"
     );
+    // The first participant's case closes today: gone from the group's later sessions, still
+    // on the earlier ones.
+    run(
+        &db,
+        &[
+            "case",
+            "close",
+            &people[0].to_string(),
+            "--destination",
+            "regular_work",
+            "--actor",
+            "ann",
+            "--as-of",
+            "2024-06-01",
+        ],
+    );
     let (status, to) = plan("on=2024-06-10");
     assert_eq!(status, 303);
     let (_, future, _) = call("GET", &s.url(&to), Some(&ann), None);
+    assert_eq!(
+        future.matches("Dossier ").count(),
+        9,
+        "nine left in the group"
+    );
+    let (_, past, _) = call(
+        "GET",
+        &s.url(&format!("/sessions/{}", sessions[11]["id"])),
+        Some(&ann),
+        None,
+    );
+    assert_eq!(
+        past.matches("type=\"radio\"").count(),
+        30,
+        "ten on the last session in May"
+    );
     assert!(
         future.contains("Deze sessie komt nog"),
         "no form for a session still to come"

@@ -5,6 +5,10 @@
 use traject_app::reminders::Digest;
 use traject_i18n::{date, say};
 
+/// The most moments one list of a digest names (a coordinator of a large office is told how
+/// many more there are).
+const LINES_PER_LIST: usize = 50;
+
 /// (subject, body) of `d`.
 pub fn message(d: &Digest) -> (String, String) {
     let l = d.lang;
@@ -12,8 +16,10 @@ pub fn message(d: &Digest) -> (String, String) {
     let mut body = format!("{} {},\n", say(l, "Dag", "Bonjour", "Hello"), d.user);
     let window = say(l, "venster", "fenêtre", "window");
     let moment_lines = |entries: &[traject_app::calendar::Entry]| -> String {
-        entries
+        let more = entries.len().saturating_sub(LINES_PER_LIST);
+        let mut lines: String = entries
             .iter()
+            .take(LINES_PER_LIST)
             .map(|e| {
                 format!(
                     "  - {} {} — {} ({window} {} – {})\n",
@@ -24,7 +30,22 @@ pub fn message(d: &Digest) -> (String, String) {
                     date(e.to, l)
                 )
             })
-            .collect()
+            .collect();
+        if more > 0 {
+            let rest = match l {
+                traject_i18n::Lang::Nl => {
+                    format!("  … en nog {more}: zie de werklijst in traject\n")
+                }
+                traject_i18n::Lang::Fr => {
+                    format!("  … et encore {more} : voir le tableau de bord dans traject\n")
+                }
+                traject_i18n::Lang::En => {
+                    format!("  … and {more} more: see the board in traject\n")
+                }
+            };
+            lines.push_str(&rest);
+        }
+        lines
     };
     if !d.overdue.is_empty() {
         body.push_str(&format!(
@@ -119,4 +140,44 @@ fn sessions(d: &Digest) -> String {
         }
     }
     body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use traject_app::calendar::Entry;
+    use traject_model::text::{Label, Lang};
+
+    #[test]
+    fn a_long_list_names_fifty_and_counts_the_rest() {
+        let day: chrono::NaiveDate = "2024-06-01".parse().unwrap();
+        let entry = |case| Entry {
+            case,
+            program: "p".into(),
+            evaluation: "e".into(),
+            label: Label::single(Lang::Nl, "Tussentijdse evaluatie"),
+            programme: Label::single(Lang::Nl, "P"),
+            fallback: Lang::Nl,
+            from: day,
+            to: day,
+            overdue: true,
+        };
+        let d = Digest {
+            user: "an".into(),
+            email: "an@ocmw.example.be".into(),
+            lang: Lang::Nl,
+            on: day,
+            days: 7,
+            overdue: (1..=70).map(entry).collect(),
+            opening: Vec::new(),
+            tomorrow: Vec::new(),
+        };
+        let (subject, body) = message(&d);
+        assert!(subject.contains("70 evaluaties"), "{subject}");
+        assert_eq!(body.matches("  - Dossier ").count(), 50);
+        assert!(
+            body.contains("… en nog 20: zie de werklijst in traject"),
+            "{body}"
+        );
+    }
 }

@@ -19,6 +19,11 @@ const SESSION_SELECT: &str =
     "SELECT s.id, s.org, s.program, s.module, s.grp, s.on_day, s.at_minute, s.minutes, \
     (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id) FROM group_sessions s";
 
+/// A case that is still followed, or ended on or after the day that follows (a client whose
+/// case closed is no longer in their group's later sessions, though still in the earlier).
+const STILL_THERE_ON: &str =
+    "c.state NOT IN ('closed', 'dropped', 'not_started') OR c.updated_on >= ";
+
 fn session_from_row(r: &Row) -> Result<SessionRow, StoreError> {
     Ok(SessionRow {
         id: r.get(0)?,
@@ -110,6 +115,7 @@ impl Store {
             &format!(
                 "{SESSION_SELECT} WHERE s.on_day BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM enrolments e JOIN cases c ON c.id = e.case_id \
                  WHERE e.module = s.module AND e.grp = s.grp AND e.enrolled_on <= s.on_day AND (e.left_on IS NULL OR e.left_on >= s.on_day) \
+                 AND ({STILL_THERE_ON}s.on_day) \
                  AND c.program = s.program AND c.org IS NOT DISTINCT FROM s.org \
                  AND (?3 OR c.org IS NOT DISTINCT FROM ?4) AND (?5 OR c.team IS NOT DISTINCT FROM ?6)) \
                  ORDER BY s.on_day, COALESCE(s.at_minute, -1), s.id LIMIT ?7"
@@ -128,11 +134,14 @@ impl Store {
     ) -> Result<Vec<Participant>, StoreError> {
         let (all_teams, team) = reach(within.team);
         self.query_map(
-            "SELECT c.id, c.team, a.presence FROM enrolments e JOIN cases c ON c.id = e.case_id \
+            &format!(
+                "SELECT c.id, c.team, a.presence FROM enrolments e JOIN cases c ON c.id = e.case_id \
              LEFT JOIN attendance a ON a.session_id = ?1 AND a.case_id = c.id \
              WHERE e.module = ?2 AND e.grp = ?3 AND e.enrolled_on <= ?4 AND (e.left_on IS NULL OR e.left_on >= ?4) \
+             AND ({STILL_THERE_ON}?4) \
              AND c.program = ?5 AND c.org IS NOT DISTINCT FROM ?6 AND (?7 OR c.team IS NOT DISTINCT FROM ?8) \
-             ORDER BY c.id",
+             ORDER BY c.id"
+            ),
             args![session.id, session.module, session.group, session.on, session.program, session.org, all_teams, team],
             |r| {
                 let presence: Option<String> = r.get(2)?;
