@@ -106,6 +106,27 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
         );
     }
 
+    // Ann plans a home visit with her second client through the case file's form.
+    let (_, page, _) = call(
+        "GET",
+        &s.url(&format!("/cases/{}", mine[1])),
+        Some(&ann),
+        None,
+    );
+    let token = crate::common::csrf_of(&page);
+    let appoint = |fields: &str| {
+        submit(
+            &s.url(&format!("/cases/{}/appoint", mine[1])),
+            &ann,
+            &format!("csrf={token}&kind=home_visit&{fields}"),
+        )
+    };
+    let (status, _) = appoint("on=2024-06-12&at=10%3A00&minutes=60");
+    assert_eq!(status, 303, "planned");
+    let (status, page) = appoint("on=2024-05-31");
+    assert_eq!(status, 422, "not on a day that has passed");
+    assert!(page.contains("ligt voor vandaag"), "{page}");
+
     let address = new_address(&s, &ann);
     assert!(
         address.starts_with(&s.base) && address.ends_with(".ics"),
@@ -144,8 +165,21 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
     if let Some(python) = python_with("calendar_feed", "icalendar") {
         let events = parsed(&python, &feed);
         assert!(!events.is_empty(), "{feed}");
-        let (sessions, windows): (Vec<_>, Vec<_>) = events
+        let (appointments, rest): (Vec<_>, Vec<_>) = events
             .iter()
+            .partition(|(uid, ..)| uid.starts_with("appointment-"));
+        assert_eq!(appointments.len(), 1, "{appointments:?}");
+        let (_, summary, start, end) = appointments[0];
+        assert_eq!(
+            summary,
+            &format!("Afspraak — Dossier {} — huisbezoek", mine[1])
+        );
+        assert_eq!(
+            (start.as_str(), end.as_str()),
+            ("2024-06-12T08:00:00+00:00", "2024-06-12T09:00:00+00:00")
+        );
+        let (sessions, windows): (Vec<_>, Vec<_>) = rest
+            .into_iter()
             .partition(|(uid, ..)| uid.starts_with("session-"));
         assert_eq!(
             sessions.len(),

@@ -221,6 +221,10 @@ fn samples() -> Vec<CaseError> {
             id: 7,
             erased_on: "2023-03-01".parse().unwrap(),
         },
+        AppointmentPast {
+            day: "2023-03-01".parse().unwrap(),
+            today: "2023-03-02".parse().unwrap(),
+        },
         NotInGroup {
             id: 7,
             module: "via".into(),
@@ -280,6 +284,7 @@ fn samples() -> Vec<CaseError> {
             | NoteTooLong { .. }
             | ErasedCase { .. }
             | NotInGroup { .. }
+            | AppointmentPast { .. }
             | Referral(_)
             | Store(_) => {}
         }

@@ -461,6 +461,12 @@ pub enum CaseCommand {
         after_help = "Examples:\n  traject case contact 12 --kind home-visit --minutes 45\n  echo 'Brought the rental contract; next visit with an interpreter' | traject case contact 12 --kind individual-guidance --minutes 30 --note-stdin --on 2024-05-02\n\nA note has at most 500 characters; a contact lasts 1 to 600 minutes. --on is the day it took place (today by default, never a day to come)."
     )]
     Contact(CaseContactArgs),
+    /// Plan a contact with the client (an appointment): it shows in the agenda of the case's
+    /// team (their calendar address), by case number and kind of contact only.
+    #[command(
+        after_help = "Example:\n  traject case appoint 12 --kind home-visit --on 2024-06-12 --at 10:00 --minutes 60\n\nThe day is today or later; a contact that took place is recorded with `case contact`."
+    )]
+    Appoint(CaseAppointArgs),
     /// Erase a client's personal data (the referral's facts and dossier number) for good; the
     /// case's dates, states, decisions and events stay, so figures do not change.
     #[command(
@@ -521,6 +527,7 @@ impl CaseCommand {
             Pause(a) | Resume(a) | Reopen(a) => &a.store,
             Erase(a) => &a.store,
             Contact(a) => &a.store,
+            Appoint(a) => &a.store,
             Export(a) => &a.store,
             Migrate(a) => &a.store,
             EnrolCohort(a) => &a.store,
@@ -1670,6 +1677,25 @@ pub struct CaseContactArgs {
     /// The day the contact took place (today by default).
     #[arg(long)]
     pub on: Option<chrono::NaiveDate>,
+}
+
+#[derive(clap::Args)]
+pub struct CaseAppointArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    pub id: i64,
+    /// How the worker and the client are to meet.
+    #[arg(long, value_enum)]
+    pub kind: ContactKindArg,
+    /// The day (today or later).
+    #[arg(long)]
+    pub on: chrono::NaiveDate,
+    /// The time, HH:MM, in the server's time zone.
+    #[arg(long, value_parser = parse_clock)]
+    pub at: Option<u32>,
+    /// How long, in minutes (1 to 600).
+    #[arg(long)]
+    pub minutes: Option<u32>,
 }
 
 /// How a worker and a client met, as the command line writes it.

@@ -71,6 +71,7 @@ pub fn run(cmd: CaseCommand) -> Verb {
         CaseCommand::Migrate(args) => cmd_case_migrate(args),
         CaseCommand::Export(args) => cmd_case_export(args),
         CaseCommand::Contact(args) => contact(args),
+        CaseCommand::Appoint(args) => appoint(args),
         CaseCommand::Pause(args) => continuity(
             args,
             cases::Continuity::Pause,
@@ -224,6 +225,30 @@ fn continuity(args: CaseContinuityArgs, what: cases::Continuity, done: [&str; 3]
 /// The longest note read from standard input: more than a note may hold, so that a longer one
 /// is refused with its length rather than cut.
 const NOTE_READ_LIMIT: u64 = 8 * 1024;
+
+fn appoint(args: CaseAppointArgs) -> Verb {
+    let lang = lang_of(&args.store);
+    let (mut db, ctx) = open_as(&args.store)?;
+    let appointment = traject_cases::event::Appointed {
+        kind: args.kind.into(),
+        day: args.on,
+        at_minute: args.at,
+        minutes: args.minutes,
+    };
+    cases::appoint(&mut db, args.id, &appointment, &ctx)?;
+    let day = traject_i18n::date(args.on, lang);
+    println!(
+        "{}",
+        done_words(
+            lang,
+            args.id,
+            &format!("— appointment planned on {day}"),
+            &format!("— afspraak gepland op {day}"),
+            &format!("— rendez-vous planifié le {day}"),
+        )
+    );
+    Ok(Done::Success)
+}
 
 fn contact(args: CaseContactArgs) -> Verb {
     let lang = lang_of(&args.store);

@@ -5,7 +5,8 @@
 //! calendar program fetches holds no personal data. The feed's address carries a secret token
 //! of the user's own, kept in the store as a hash only and shown once when made; making a new
 //! one stops the old one. The group sessions of the groups their clients attend are in it
-//! too, at their time in the configured time zone, named by module and group.
+//! too, at their time in the configured time zone, named by module and group, and the contacts
+//! planned with their clients (by case number and kind of contact).
 
 use chrono::NaiveDate;
 
@@ -53,6 +54,17 @@ pub struct SessionEntry {
     pub ends: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// One planned contact (appointment) in the agenda.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentEntry {
+    pub case: i64,
+    pub kind: traject_cases::event::ContactKind,
+    pub on: NaiveDate,
+    pub at_minute: Option<u32>,
+    pub starts: Option<chrono::DateTime<chrono::Utc>>,
+    pub ends: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// What one user's calendar shows.
 #[derive(Debug, Clone)]
 pub struct Agenda {
@@ -60,6 +72,7 @@ pub struct Agenda {
     pub lang: Lang,
     pub entries: Vec<Entry>,
     pub sessions: Vec<SessionEntry>,
+    pub appointments: Vec<AppointmentEntry>,
 }
 
 /// Make `name` a new secret calendar address (its token, shown this once): the user for
@@ -228,10 +241,28 @@ pub(crate) fn agenda(
         })
         .collect();
     let sessions = session_entries(store, programs, &mut opened, clock, ctx, until)?;
+    let appointments = store
+        .appointments(ctx.on, until, ctx.scope(), MAX_ENTRIES)?
+        .into_iter()
+        .map(|a| {
+            let starts = a.at_minute.and_then(|m| clock.utc_of(a.on, m));
+            AppointmentEntry {
+                case: a.case,
+                kind: a.kind,
+                on: a.on,
+                at_minute: a.at_minute,
+                starts,
+                ends: starts
+                    .zip(a.minutes)
+                    .map(|(t, m)| t + chrono::Duration::minutes(i64::from(m))),
+            }
+        })
+        .collect();
     Ok(Agenda {
         user: ctx.actor.clone(),
         lang: user.lang.unwrap_or(Lang::Nl),
         entries,
         sessions,
+        appointments,
     })
 }

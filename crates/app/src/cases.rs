@@ -789,6 +789,24 @@ pub fn contact(
     Ok(lifecycle::record_contact(store, id, &contact, &clock)?)
 }
 
+/// Plan a contact with a case's client (an appointment, today or later) for the agenda of the
+/// case's team; its event's number.
+pub fn appoint(
+    store: &mut Store,
+    id: i64,
+    appointment: &traject_cases::event::Appointed,
+    ctx: &Ctx,
+) -> Result<i64, AppError> {
+    ctx.require(Need::ChangeCases)?;
+    visible_case(store, id, ctx)?;
+    Ok(lifecycle::plan_contact(
+        store,
+        id,
+        appointment,
+        &ctx.lifecycle(),
+    )?)
+}
+
 /// A case leaving and coming back: paused, resumed, or re-opened after it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Continuity {

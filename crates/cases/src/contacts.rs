@@ -4,7 +4,7 @@
 //! free text about the client and goes when the case's personal data is erased (after which
 //! no contact is recorded any more).
 
-use crate::event::{ContactKind, Contacted, Event, EventKind};
+use crate::event::{Appointed, ContactKind, Contacted, Event, EventKind};
 use crate::{load_on, CaseError, CaseStore, Ctx};
 
 /// The longest contact recorded as one: a working day.
@@ -62,5 +62,42 @@ pub fn record_contact(
             redacted: false,
         });
         Ok(tx.append(id, ctx.on, &event, &ctx.actor, &c.version_hash)?)
+    })
+}
+
+/// Plan a contact with the client of case `id` (an appointment on `appointment.day`, today or
+/// later): an event of the case, and an entry in its team's agenda.
+pub fn plan_contact(
+    store: &mut impl CaseStore,
+    id: i64,
+    appointment: &Appointed,
+    ctx: &Ctx,
+) -> Result<i64, CaseError> {
+    if appointment.day < ctx.on {
+        return Err(CaseError::AppointmentPast {
+            day: appointment.day,
+            today: ctx.on,
+        });
+    }
+    if let Some(m) = appointment.minutes {
+        if !(1..=MAX_CONTACT_MINUTES).contains(&m) {
+            return Err(CaseError::ContactMinutes {
+                given: m,
+                max: MAX_CONTACT_MINUTES,
+            });
+        }
+    }
+    store.in_transaction(|tx| {
+        let c = load_on(tx, id, ctx)?;
+        if let Some(erased) = tx.events(id, EventKind::Erased)?.first() {
+            return Err(CaseError::ErasedCase {
+                id,
+                erased_on: erased.on,
+            });
+        }
+        let event = Event::Appointed(appointment.clone());
+        let seq = tx.append(id, ctx.on, &event, &ctx.actor, &c.version_hash)?;
+        tx.add_appointment(id, appointment)?;
+        Ok(seq)
     })
 }

@@ -65,6 +65,11 @@ pub enum CaseError {
         id: i64,
         erased_on: chrono::NaiveDate,
     },
+    /// An appointment on a day that has passed (a contact that took place is recorded).
+    AppointmentPast {
+        day: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
     /// Attendance for a case that is not in the session's group of that module on its day.
     NotInGroup {
         id: i64,

@@ -52,6 +52,8 @@ pub enum Event {
     Contacted(Contacted),
     /// The client's attendance at a group session was recorded.
     Attended(Attended),
+    /// A contact with the client was planned (an appointment).
+    Appointed(Appointed),
 }
 
 /// The kind of an event, without its details: what queries over histories select on.
@@ -76,10 +78,11 @@ pub enum EventKind {
     Erased,
     Contacted,
     Attended,
+    Appointed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 18] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::Referred,
         EventKind::Waiting,
         EventKind::Started,
@@ -98,6 +101,7 @@ impl EventKind {
         EventKind::Erased,
         EventKind::Contacted,
         EventKind::Attended,
+        EventKind::Appointed,
     ];
 
     /// The word a store keeps in its `kind` column.
@@ -121,6 +125,7 @@ impl EventKind {
             EventKind::Erased => "erased",
             EventKind::Contacted => "contacted",
             EventKind::Attended => "attended",
+            EventKind::Appointed => "appointed",
         }
     }
 
@@ -399,6 +404,18 @@ pub struct Attended {
     pub minutes: Option<u32>,
 }
 
+/// A planned contact: how, on which day (and at what time, local, and for how long). The
+/// agenda shows it; it holds no free text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appointed {
+    pub kind: ContactKind,
+    pub day: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_minute: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+}
+
 impl Event {
     pub fn kind(&self) -> EventKind {
         match self {
@@ -420,6 +437,7 @@ impl Event {
             Event::Erased(_) => EventKind::Erased,
             Event::Contacted(_) => EventKind::Contacted,
             Event::Attended(_) => EventKind::Attended,
+            Event::Appointed(_) => EventKind::Appointed,
         }
     }
 

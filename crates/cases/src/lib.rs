@@ -29,7 +29,7 @@ pub mod store;
 
 pub use assess::{rejudge, Judgement, Rejudgement};
 pub use attendance::{record_attendance, SessionRef};
-pub use contacts::{record_contact, Contact, MAX_CONTACT_MINUTES, MAX_NOTE_CHARS};
+pub use contacts::{plan_contact, record_contact, Contact, MAX_CONTACT_MINUTES, MAX_NOTE_CHARS};
 pub use error::CaseError;
 pub use evaluate::evaluate;
 pub use event::{Event, EventKind, EventRecord};

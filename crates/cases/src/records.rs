@@ -267,3 +267,13 @@ pub struct ParticipationCounts {
     /// Cases enrolled in a module of each kind of support (the module's `kind`).
     pub enrolled_per_kind: Vec<(String, i64)>,
 }
+
+/// A planned contact of a case, for the agenda.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppointmentRow {
+    pub case: i64,
+    pub kind: crate::event::ContactKind,
+    pub on: NaiveDate,
+    pub at_minute: Option<u32>,
+    pub minutes: Option<u32>,
+}

@@ -299,6 +299,12 @@ pub trait CaseTx {
         group: &str,
         on: NaiveDate,
     ) -> Result<bool, StoreError>;
+    /// Keep a planned contact of case `id` for the agenda.
+    fn add_appointment(
+        &self,
+        id: i64,
+        appointment: &crate::event::Appointed,
+    ) -> Result<(), StoreError>;
     /// Keep `presence` as case `id`'s mark for group session `session` (replacing an earlier
     /// one).
     fn mark_attendance(

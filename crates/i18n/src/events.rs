@@ -57,6 +57,8 @@ fn detail_name(key: &str, lang: Lang) -> Option<&'static str> {
         "note" => w("notitie", "note", "note"),
         "session" => w("groepssessie", "séance de groupe", "group session"),
         "presence" => w("aanwezigheid", "présence", "attendance"),
+        "day" => w("dag", "jour", "day"),
+        "at_minute" => None,
         _ => Some(""),
     }
 }

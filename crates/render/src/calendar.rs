@@ -6,7 +6,7 @@
 //! sessions come at their time (in UTC), named by module and group.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use traject_app::calendar::{Agenda, Entry, SessionEntry};
+use traject_app::calendar::{Agenda, AppointmentEntry, Entry, SessionEntry};
 use traject_i18n::{say, Lang};
 
 /// The feed of `agenda`, stamped `now`.
@@ -34,6 +34,9 @@ pub fn ics(agenda: &Agenda, now: DateTime<Utc>) -> String {
     }
     for s in &agenda.sessions {
         session(&mut out, s, agenda.lang, &stamp);
+    }
+    for a in &agenda.appointments {
+        appointment(&mut out, a, agenda.lang, &stamp);
     }
     push(&mut out, "END:VCALENDAR");
     out
@@ -82,26 +85,12 @@ fn session(out: &mut String, s: &SessionEntry, lang: Lang, stamp: &str) {
         s.module.first_of(&[lang, s.fallback]),
         s.group
     );
-    let (start, end) = match s.starts {
-        Some(t) => (
-            format!("DTSTART:{}", moment(t)),
-            s.ends.map(|e| format!("DTEND:{}", moment(e))),
-        ),
-        None => (
-            format!("DTSTART;VALUE=DATE:{}", day(s.on)),
-            Some(format!(
-                "DTEND;VALUE=DATE:{}",
-                day(s.on.succ_opt().unwrap_or(s.on))
-            )),
-        ),
-    };
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
         format!("UID:session-{}@traject", s.id),
         format!("DTSTAMP:{stamp}"),
-        start,
     ];
-    lines.extend(end);
+    lines.extend(times(s.on, s.starts, s.ends));
     lines.extend([
         format!("SUMMARY:{}", text(&summary)),
         format!(
@@ -112,6 +101,46 @@ fn session(out: &mut String, s: &SessionEntry, lang: Lang, stamp: &str) {
     ]);
     for line in lines {
         push(out, &line);
+    }
+}
+
+/// A planned contact: "Afspraak — Dossier 12 — huisbezoek", at its time when it has one.
+fn appointment(out: &mut String, a: &AppointmentEntry, lang: Lang, stamp: &str) {
+    let summary = format!(
+        "{} — {} {} — {}",
+        say(lang, "Afspraak", "Rendez-vous", "Appointment"),
+        say(lang, "Dossier", "Dossier", "Case"),
+        a.case,
+        traject_i18n::vocabulary::term("contact_kind", a.kind.as_str(), lang)
+            .unwrap_or(a.kind.as_str())
+    );
+    let at = a.at_minute.map_or("day".to_string(), |m| m.to_string());
+    let mut lines = vec![
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:appointment-{}-{}-{at}@traject", a.case, day(a.on)),
+        format!("DTSTAMP:{stamp}"),
+    ];
+    lines.extend(times(a.on, a.starts, a.ends));
+    lines.extend([
+        format!("SUMMARY:{}", text(&summary)),
+        "END:VEVENT".to_string(),
+    ]);
+    for line in lines {
+        push(out, &line);
+    }
+}
+
+/// DTSTART and DTEND of an event on `on`: at its moments (UTC) when it has a time, else the
+/// whole day.
+fn times(on: NaiveDate, starts: Option<DateTime<Utc>>, ends: Option<DateTime<Utc>>) -> Vec<String> {
+    match starts {
+        Some(t) => std::iter::once(format!("DTSTART:{}", moment(t)))
+            .chain(ends.map(|e| format!("DTEND:{}", moment(e))))
+            .collect(),
+        None => vec![
+            format!("DTSTART;VALUE=DATE:{}", day(on)),
+            format!("DTEND;VALUE=DATE:{}", day(on.succ_opt().unwrap_or(on))),
+        ],
     }
 }
 

@@ -511,6 +511,18 @@ impl CaseTx for Tx<'_> {
         Ok(n > 0)
     }
 
+    fn add_appointment(
+        &self,
+        id: i64,
+        a: &traject_cases::event::Appointed,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO appointments (case_id, kind, on_day, at_minute, minutes) VALUES (?1, ?2, ?3, ?4, ?5)",
+            args![id, a.kind.as_str(), a.day, a.at_minute.map(i64::from), a.minutes.map(i64::from)],
+        )?;
+        Ok(())
+    }
+
     fn mark_attendance(
         &self,
         session: i64,

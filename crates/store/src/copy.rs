@@ -93,6 +93,11 @@ const TABLES: &[(&str, &[&str], &str)] = &[
         "session_id, case_id",
     ),
     (
+        "appointments",
+        &["case_id", "kind", "on_day", "at_minute", "minutes"],
+        "case_id, on_day, at_minute, kind",
+    ),
+    (
         "reminders_sent",
         &["\"user\"", "day", "state", "claimed_at"],
         "\"user\", day",

@@ -32,6 +32,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0016_calendar_token.sql"),
     migration!("sqlite", "0017_group_sessions.sql"),
     migration!("sqlite", "0018_reminders_sent.sql"),
+    migration!("sqlite", "0019_appointments.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -48,4 +49,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0010_calendar_token.sql"),
     migration!("postgres", "0011_group_sessions.sql"),
     migration!("postgres", "0012_reminders_sent.sql"),
+    migration!("postgres", "0013_appointments.sql"),
 ];

@@ -5,9 +5,11 @@
 
 use chrono::NaiveDate;
 
+use traject_cases::event::ContactKind;
 use traject_cases::event::Presence;
 use traject_cases::records::{
-    AbsenceStreak, NewSession, Participant, ParticipationCounts, Reach, Scope, SessionRow,
+    AbsenceStreak, AppointmentRow, NewSession, Participant, ParticipationCounts, Reach, Scope,
+    SessionRow,
 };
 
 use crate::queries::reach;
@@ -122,6 +124,40 @@ impl Store {
             ),
             args![from, to, a, b, c, d, limit as i64],
             session_from_row,
+        )
+    }
+
+    /// The planned contacts from `from` to `to` of the running cases the reader may see, by
+    /// day and time, at most `limit`.
+    pub fn appointments(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        within: Scope,
+        limit: usize,
+    ) -> Result<Vec<AppointmentRow>, StoreError> {
+        let (a, b) = reach(within.org);
+        let (c, d) = reach(within.team);
+        self.query_map(
+            "SELECT p.case_id, p.kind, p.on_day, p.at_minute, p.minutes FROM appointments p JOIN cases c ON c.id = p.case_id \
+             WHERE p.on_day BETWEEN ?1 AND ?2 AND c.state NOT IN ('closed', 'dropped', 'not_started') \
+             AND (?3 OR c.org IS NOT DISTINCT FROM ?4) AND (?5 OR c.team IS NOT DISTINCT FROM ?6) \
+             ORDER BY p.on_day, COALESCE(p.at_minute, -1), p.case_id LIMIT ?7",
+            args![from, to, a, b, c, d, limit as i64],
+            |r| {
+                let kind: String = r.get(1)?;
+                Ok(AppointmentRow {
+                    case: r.get(0)?,
+                    kind: ContactKind::parse(&kind).ok_or(StoreError::Column {
+                        index: 1,
+                        expected: "a kind of contact",
+                        found: kind.clone(),
+                    })?,
+                    on: r.get(2)?,
+                    at_minute: r.get(3)?,
+                    minutes: r.get(4)?,
+                })
+            },
         )
     }
 

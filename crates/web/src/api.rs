@@ -270,6 +270,8 @@ pub struct ActionBody {
     pub minutes: Option<u32>,
     pub note: Option<String>,
     pub on: Option<chrono::NaiveDate>,
+    /// An appointment's time of day, "HH:MM" (with `kind`, `on` and `minutes`).
+    pub at: Option<String>,
 }
 
 /// A case action by name, as the pages and the API name them.
@@ -337,12 +339,16 @@ pub fn act_on(
             cases::contact(store, id, &contact_input(&b, missing)?, &ctx)?;
             Ok(ActionAnswer::default())
         }
+        "appoint" => {
+            cases::appoint(store, id, &appointment(&b, missing)?, &ctx)?;
+            Ok(ActionAnswer::default())
+        }
         "close" => ending(cases::Ending::Close),
         "drop" => ending(cases::Ending::Drop),
         "not-start" => ending(cases::Ending::NotStart),
         other => Err(Failure::new(
             StatusCode::NOT_FOUND,
-            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume, reopen or contact"),
+            format!("no case action '{other}': use start, evaluate, close, drop, not-start, pause, resume, reopen, contact or appoint"),
         )),
     }
 }
@@ -353,9 +359,22 @@ fn contact_input(
     b: &ActionBody,
     missing: impl Fn(&str) -> Failure,
 ) -> Result<cases::ContactInput, Failure> {
+    Ok(cases::ContactInput {
+        kind: contact_kind(b, &missing)?,
+        minutes: b.minutes.ok_or_else(|| missing("minutes"))?,
+        note: b.note.clone(),
+        on: b.on,
+    })
+}
+
+/// How a contact is (to be) made, as the API and the forms send it.
+fn contact_kind(
+    b: &ActionBody,
+    missing: &impl Fn(&str) -> Failure,
+) -> Result<traject_cases::event::ContactKind, Failure> {
     use traject_cases::event::ContactKind;
     let kind = b.kind.as_deref().ok_or_else(|| missing("kind"))?;
-    let kind = ContactKind::parse(kind).ok_or_else(|| {
+    ContactKind::parse(kind).ok_or_else(|| {
         let kinds: Vec<&str> = ContactKind::ALL.iter().map(|k| k.as_str()).collect();
         let kinds = kinds.join(", ");
         Failure::worded(
@@ -364,12 +383,31 @@ fn contact_input(
             format!("`kind` is een van {kinds}"),
             format!("`kind` est l'un de {kinds}"),
         )
-    })?;
-    Ok(cases::ContactInput {
-        kind,
-        minutes: b.minutes.ok_or_else(|| missing("minutes"))?,
-        note: b.note.clone(),
-        on: b.on,
+    })
+}
+
+/// A planned contact as the API and the case file's form send it: kind, day, and optionally
+/// the time ("HH:MM") and length.
+fn appointment(
+    b: &ActionBody,
+    missing: impl Fn(&str) -> Failure,
+) -> Result<traject_cases::event::Appointed, Failure> {
+    let at_minute = match b.at.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => Some(traject_app::sessions::minute_of_day(a).ok_or_else(|| {
+            Failure::worded(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "`at` needs a time of day, HH:MM",
+                "`at` vraagt een uur, UU:MM",
+                "`at` demande une heure, HH:MM",
+            )
+        })?),
+        None => None,
+    };
+    Ok(traject_cases::event::Appointed {
+        kind: contact_kind(b, &missing)?,
+        day: b.on.ok_or_else(|| missing("on"))?,
+        at_minute,
+        minutes: b.minutes,
     })
 }
 

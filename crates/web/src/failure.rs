@@ -158,6 +158,7 @@ fn status_of(e: &AppError) -> StatusCode {
             | CaseError::NotAssessed { .. }
             | CaseError::CorrectionWithoutReason { .. }
             | CaseError::ContactMinutes { .. }
+            | CaseError::AppointmentPast { .. }
             | CaseError::NoteTooLong { .. },
         ) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Case(_) => StatusCode::CONFLICT,

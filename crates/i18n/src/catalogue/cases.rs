@@ -221,6 +221,12 @@ fn choice(e: &E, l: Lang) -> Option<String> {
             format!("la version {version} n'a pas de module «\u{a0}{given}\u{a0}»{} ; modules : {}", mean(suggestion), list(known, l)),
             format!("version {version} has no module '{given}'{}; modules: {}", mean(suggestion), known.join(", ")),
         ),
+        E::AppointmentPast { day, today } => m(
+            l,
+            format!("een afspraak op {} ligt voor vandaag ({}): plan een afspraak vandaag of later, of leg een contact dat plaatsvond vast als contact", date(*day, l), date(*today, l)),
+            format!("un rendez-vous le {} est antérieur à aujourd'hui ({}) : planifiez un rendez-vous aujourd'hui ou plus tard, ou enregistrez un contact qui a eu lieu comme contact", date(*day, l), date(*today, l)),
+            format!("an appointment on {} is before today ({}): plan one today or later, or record a contact that took place as a contact", date(*day, l), date(*today, l)),
+        ),
         E::NotInGroup { id, module, group, on } => m(
             l,
             format!("dossier {id} zat op {} niet in groep '{group}' van module '{module}': schrijf het eerst in die groep in, of noteer de aanwezigheid bij de sessie van zijn eigen groep", date(*on, l)),

@@ -277,6 +277,7 @@ fn actions(
             (form("assess", t(lang, "Beoordeling vastleggen", "Enregistrer l'évaluation des critères", "Record assessment"), assess_fields(&assessed, lang)))
         }
         (form("contact", t(lang, "Contact vastleggen", "Enregistrer le contact", "Record contact"), contact_fields(lang, today)))
+        (form("appoint", t(lang, "Afspraak plannen", "Planifier un rendez-vous", "Plan an appointment"), appointment_fields(lang, today)))
     }
 }
 
@@ -294,6 +295,22 @@ fn contact_fields(lang: Lang, today: chrono::NaiveDate) -> Markup {
         label { (t(lang, "Op", "Le", "On")) " " input type="date" name="on" value=(today) max=(today); }
         label { (t(lang, "Korte notitie voor het team (wordt gewist met de persoonsgegevens)", "Courte note pour l'équipe (effacée avec les données personnelles)", "Short note for the team (erased with the personal data)")) " "
             textarea name="note" rows="2" maxlength=(traject_cases::MAX_NOTE_CHARS) {} }
+    }
+}
+
+/// A planned contact's fields: how, which day (today or later), at what time, how long.
+fn appointment_fields(lang: Lang, today: chrono::NaiveDate) -> Markup {
+    use traject_cases::event::ContactKind;
+    html! {
+        label { (t(lang, "Soort contact", "Type de contact", "Kind of contact")) " "
+            select name="kind" required { @for k in ContactKind::ALL {
+                option value=(k.as_str()) { (traject_i18n::vocabulary::term("contact_kind", k.as_str(), lang).unwrap_or(k.as_str())) }
+            } } }
+        label { (t(lang, "Dag", "Jour", "Day")) " " input type="date" name="on" value=(today) min=(today) required; }
+        label { (t(lang, "Uur", "Heure", "Time")) " " input type="time" name="at"; }
+        label { (t(lang, "Duur in minuten", "Durée en minutes", "Length in minutes")) " "
+            input type="number" name="minutes" min="1" max=(traject_cases::MAX_CONTACT_MINUTES); }
+        p.help { (t(lang, "De afspraak komt in de agenda van het team (dossiernummer en soort contact, geen naam).", "Le rendez-vous apparaît dans l'agenda de l'équipe (numéro de dossier et type de contact, pas de nom).", "The appointment shows in the team's calendar (case number and kind of contact, no name).")) }
     }
 }
 
@@ -464,6 +481,7 @@ fn action_body(pairs: &[(String, String)]) -> Result<ActionBody, Failure> {
         exit: text("exit"),
         reason: text("reason"),
         until: field(pairs, "until").and_then(|d| d.parse().ok()),
+        at: text("at"),
         kind: text("kind"),
         minutes: match field(pairs, "minutes")
             .map(str::trim)
