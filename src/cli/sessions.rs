@@ -3,7 +3,7 @@
 //! language.
 
 use chrono::Days;
-use traject_app::sessions::{self, clock_time, PlanInput, SessionInput};
+use traject_app::sessions::{self, PlanInput, SessionInput};
 use traject_app::FilePrograms;
 use traject_cases::event::Presence;
 use traject_cases::records::SessionRow;
@@ -21,13 +21,8 @@ fn say(lang: Lang, nl: String, fr: String, en: String) -> String {
     traject_i18n::prose(&traject_i18n::say(lang, nl, fr, en), lang)
 }
 
-/// "12/11/2026 09:30" (the time only when planned with one).
 fn when(s: &SessionRow, lang: Lang) -> String {
-    let day = traject_i18n::date(s.on, lang);
-    match s.at_minute {
-        Some(m) => format!("{day} {}", clock_time(m)),
-        None => day,
-    }
+    traject_render::words::session_when(s.on, s.at_minute, lang)
 }
 
 pub fn run(cmd: SessionCommand) -> Verb {

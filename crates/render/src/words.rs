@@ -1,6 +1,7 @@
 //! Programme facts in a reader's words: durations ("3 maanden", "2 heures", "half a day") and
 //! schedules ("1 fois par semaine, séances de 3 heures") with the plural forms of each language,
-//! and programme terms by their labels. Shared by `traject show`, `traject diff` and reports.
+//! and programme terms by their labels, and when a group session is. Shared by `traject show`,
+//! `traject diff`, reports and the group-session pages and commands.
 
 use traject_i18n::vocabulary::{count, term, unit};
 use traject_i18n::{LabelIn, Lang};
@@ -258,5 +259,19 @@ mod tests {
         assert_eq!(duration_text("6 months", Lang::Nl), "6 maanden");
         assert_eq!(duration_text("1 year", Lang::Fr), "1 an");
         assert_eq!(duration_text("half day", Lang::Fr), "demi-journée");
+    }
+}
+
+/// When a group session is: its day, day first, and its time when it has one
+/// ("12/11/2026 09:30").
+pub fn session_when(
+    on: chrono::NaiveDate,
+    at_minute: Option<u32>,
+    lang: traject_i18n::Lang,
+) -> String {
+    let day = traject_i18n::date(on, lang);
+    match at_minute {
+        Some(m) => format!("{day} {}", traject_app::sessions::clock_time(m)),
+        None => day,
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Days, NaiveDate};
 use maud::{html, Markup};
 use serde::Deserialize;
-use traject_app::sessions::{self, clock_time, minute_of_day, PlanInput, SessionInput};
+use traject_app::sessions::{self, minute_of_day, PlanInput, SessionInput};
 use traject_app::users::SessionUser;
 use traject_app::Need;
 use traject_cases::event::Presence;
@@ -28,18 +28,21 @@ fn title(lang: Lang) -> &'static str {
     t(lang, "Groepssessies", "Séances de groupe", "Group sessions")
 }
 
+/// A day from a form or a query; an empty field is none.
 fn day_field(text: Option<&str>, name: &str) -> Result<Option<NaiveDate>, Failure> {
-    text.map(|d| {
-        d.parse().map_err(|_| {
-            not_a(
-                name,
-                "a day (YYYY-MM-DD)",
-                "een dag (JJJJ-MM-DD)",
-                "un jour (AAAA-MM-JJ)",
-            )
+    text.map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| {
+                not_a(
+                    name,
+                    "a day (YYYY-MM-DD)",
+                    "een dag (JJJJ-MM-DD)",
+                    "un jour (AAAA-MM-JJ)",
+                )
+            })
         })
-    })
-    .transpose()
+        .transpose()
 }
 
 /// The module's name in the reader's language, by the programme the session belongs to.
@@ -51,11 +54,7 @@ fn module_name(server: &Server, user: &SessionUser, s: &SessionRow, lang: Lang) 
 }
 
 fn when(s: &SessionRow, lang: Lang) -> String {
-    let day = traject_i18n::date(s.on, lang);
-    match s.at_minute {
-        Some(m) => format!("{day} {}", clock_time(m)),
-        None => day,
-    }
+    traject_render::words::session_when(s.on, s.at_minute, lang)
 }
 
 #[derive(Deserialize, Default)]
