@@ -217,6 +217,20 @@ pub fn term_or_code(list: &str, code: &str, lang: Lang) -> String {
     term(list, code, lang).map_or_else(|| code.replace('_', " "), str::to_string)
 }
 
+/// When a group session is: its day, day first, and its time when it has one
+/// ("12/11/2026 09:30").
+pub fn session_when(
+    on: chrono::NaiveDate,
+    at_minute: Option<u32>,
+    lang: traject_i18n::Lang,
+) -> String {
+    let day = traject_i18n::date(on, lang);
+    match at_minute {
+        Some(m) => format!("{day} {}", traject_app::sessions::clock_time(m)),
+        None => day,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,19 +273,5 @@ mod tests {
         assert_eq!(duration_text("6 months", Lang::Nl), "6 maanden");
         assert_eq!(duration_text("1 year", Lang::Fr), "1 an");
         assert_eq!(duration_text("half day", Lang::Fr), "demi-journée");
-    }
-}
-
-/// When a group session is: its day, day first, and its time when it has one
-/// ("12/11/2026 09:30").
-pub fn session_when(
-    on: chrono::NaiveDate,
-    at_minute: Option<u32>,
-    lang: traject_i18n::Lang,
-) -> String {
-    let day = traject_i18n::date(on, lang);
-    match at_minute {
-        Some(m) => format!("{day} {}", traject_app::sessions::clock_time(m)),
-        None => day,
     }
 }
