@@ -197,6 +197,7 @@ pub fn attendance(args: AttendanceArgs) -> Verb {
 pub fn remind(args: RemindArgs, mail: Option<&traject_app::mail::MailSettings>) -> Verb {
     use traject_app::mail::MailProblem;
     use traject_app::reminders::{self, Outcome};
+    let lang = lang_of(&args.store);
     let (mut store, ctx) = open_as(&args.store)?;
     let clock = super::CLOCK.get().cloned().unwrap_or_default();
     let days = mail.map_or(traject_app::mail::DEFAULT_REMINDER_DAYS, |m| m.days());
@@ -214,8 +215,24 @@ pub fn remind(args: RemindArgs, mail: Option<&traject_app::mail::MailSettings>) 
     for d in &digests {
         let (subject, body) = traject_render::reminders::message(d);
         match reminders::send_once(&mut store, mail, d, &subject, &body, &ctx)? {
-            Outcome::Sent => println!("sent: {}", d.user),
-            Outcome::AlreadySent => println!("sent before: {}", d.user),
+            Outcome::Sent => println!(
+                "{}",
+                say(
+                    lang,
+                    format!("verstuurd: {}", d.user),
+                    format!("envoyé : {}", d.user),
+                    format!("sent: {}", d.user),
+                )
+            ),
+            Outcome::AlreadySent => println!(
+                "{}",
+                say(
+                    lang,
+                    format!("al eerder verstuurd: {}", d.user),
+                    format!("déjà envoyé : {}", d.user),
+                    format!("sent before: {}", d.user),
+                )
+            ),
             Outcome::Failed(e) => {
                 failed += 1;
                 failure = Some(e);

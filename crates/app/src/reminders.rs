@@ -121,20 +121,23 @@ pub fn send_once(
     if !store.claim_reminder(&digest.user, digest.on, now, now - STALE_CLAIM_SECS)? {
         return Ok(Outcome::AlreadySent);
     }
-    let mut last = None;
-    for attempt in 0..ATTEMPTS {
-        if attempt > 0 {
-            std::thread::sleep(std::time::Duration::from_secs(1));
+    let mut sent = mail.send(&digest.email, subject, body);
+    for _ in 1..ATTEMPTS {
+        if sent.is_ok() {
+            break;
         }
-        match mail.send(&digest.email, subject, body) {
-            Ok(()) => {
-                let audit = ctx.audit("sent reminder e-mail", format!("user:{}", digest.user));
-                store.reminder_sent(&digest.user, digest.on, &audit)?;
-                return Ok(Outcome::Sent);
-            }
-            Err(e) => last = Some(e),
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        sent = mail.send(&digest.email, subject, body);
+    }
+    match sent {
+        Ok(()) => {
+            let audit = ctx.audit("sent reminder e-mail", format!("user:{}", digest.user));
+            store.reminder_sent(&digest.user, digest.on, &audit)?;
+            Ok(Outcome::Sent)
+        }
+        Err(e) => {
+            store.release_reminder(&digest.user, digest.on)?;
+            Ok(Outcome::Failed(e))
         }
     }
-    store.release_reminder(&digest.user, digest.on)?;
-    Ok(Outcome::Failed(last.expect("at least one attempt")))
 }
