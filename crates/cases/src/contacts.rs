@@ -5,6 +5,7 @@
 //! no contact is recorded any more).
 
 use crate::event::{Appointed, ContactKind, Contacted, Event, EventKind};
+use crate::store::{CaseRecord, CaseTx};
 use crate::{load_on, CaseError, CaseStore, Ctx};
 
 /// The longest contact recorded as one: a working day.
@@ -18,6 +19,18 @@ pub struct Contact {
     pub kind: ContactKind,
     pub minutes: u32,
     pub note: Option<String>,
+}
+
+/// Case `id`, to be changed on `ctx.on`, unless its client's personal data was erased.
+fn not_erased(tx: &dyn CaseTx, id: i64, ctx: &Ctx) -> Result<CaseRecord, CaseError> {
+    let c = load_on(tx, id, ctx)?;
+    match tx.events(id, EventKind::Erased)?.first() {
+        Some(erased) => Err(CaseError::ErasedCase {
+            id,
+            erased_on: erased.on,
+        }),
+        None => Ok(c),
+    }
 }
 
 /// Record a contact with the client of case `id` on `ctx.on`; its event's number.
@@ -48,13 +61,7 @@ pub fn record_contact(
         }
     }
     store.in_transaction(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if let Some(erased) = tx.events(id, EventKind::Erased)?.first() {
-            return Err(CaseError::ErasedCase {
-                id,
-                erased_on: erased.on,
-            });
-        }
+        let c = not_erased(tx, id, ctx)?;
         let event = Event::Contacted(Contacted {
             kind: contact.kind,
             minutes: contact.minutes,
@@ -88,13 +95,7 @@ pub fn plan_contact(
         }
     }
     store.in_transaction(|tx| {
-        let c = load_on(tx, id, ctx)?;
-        if let Some(erased) = tx.events(id, EventKind::Erased)?.first() {
-            return Err(CaseError::ErasedCase {
-                id,
-                erased_on: erased.on,
-            });
-        }
+        let c = not_erased(tx, id, ctx)?;
         let event = Event::Appointed(appointment.clone());
         let seq = tx.append(id, ctx.on, &event, &ctx.actor, &c.version_hash)?;
         tx.add_appointment(id, appointment)?;
