@@ -678,35 +678,10 @@ fn behind_an_https_address_cookies_are_secure_browsers_keep_to_https_and_writes_
     );
 }
 
-/// A self-signed certificate for 127.0.0.1 made by openssl: (cert, key) files in `dir`.
-fn self_signed(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let made = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-        ])
-        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .ok()?;
-    made.status.success().then_some((cert, key))
-}
-
 #[test]
 fn with_a_certificate_the_server_speaks_https() {
     let dir = tempfile::tempdir().unwrap();
-    let tools = self_signed(dir.path()).zip(
+    let tools = crate::common::self_signed(dir.path()).zip(
         std::process::Command::new("curl")
             .arg("--version")
             .output()

@@ -21,17 +21,16 @@ struct Smtp {
 
 impl Smtp {
     fn start(python: &Path, maildir: &Path) -> Smtp {
+        Smtp::start_with(python, maildir, &[])
+    }
+
+    /// The same, with more arguments for aiosmtpd (`--tlscert`, `--tlskey`: STARTTLS, required).
+    fn start_with(python: &Path, maildir: &Path, extra: &[&std::ffi::OsStr]) -> Smtp {
         let port = crate::browser::free_port();
         let child = Command::new(python)
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(extra)
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -355,4 +354,153 @@ fn each_worker_gets_one_digest_a_day_in_their_language_through_a_real_smtp_serve
     let _ = server.wait();
     let log = std::fs::read_to_string(dir2.path().join("log")).unwrap_or_default();
     assert_eq!(count, 6, "the server sent the day's two digests:\n{log}");
+}
+
+/// An office's own CA and the relay's certificate for 127.0.0.1 signed by it, made by
+/// openssl: (CA certificate, relay certificate, relay key).
+fn office_ca(dir: &Path) -> Option<(PathBuf, PathBuf, PathBuf)> {
+    let at = |name: &str| dir.join(name);
+    let ext = at("relay.ext");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .ok()?;
+    let steps: [Vec<std::ffi::OsString>; 3] = [
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=OCMW test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout",
+        ]
+        .iter()
+        .map(Into::into)
+        .chain([at("ca.key").into(), "-out".into(), at("ca.pem").into()])
+        .collect(),
+        [
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+        ]
+        .iter()
+        .map(Into::into)
+        .chain([
+            at("relay.key").into(),
+            "-out".into(),
+            at("relay.csr").into(),
+        ])
+        .collect(),
+        ["x509", "-req", "-days", "1", "-CAcreateserial", "-in"]
+            .iter()
+            .map(Into::into)
+            .chain([
+                at("relay.csr").into(),
+                "-CA".into(),
+                at("ca.pem").into(),
+                "-CAkey".into(),
+                at("ca.key").into(),
+                "-extfile".into(),
+                ext.into(),
+                "-out".into(),
+                at("relay.pem").into(),
+            ])
+            .collect(),
+    ];
+    for args in steps {
+        let made = Command::new("openssl").args(&args).output().ok()?;
+        if !made.status.success() {
+            return None;
+        }
+    }
+    Some((at("ca.pem"), at("relay.pem"), at("relay.key")))
+}
+
+#[test]
+fn reminders_go_through_starttls_to_a_relay_whose_ca_the_settings_name() {
+    let Some(python) = python_with("reminders_over_starttls", "aiosmtpd") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let Some((ca, cert, key)) = office_ca(dir.path()) else {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI: openssl is needed for the STARTTLS test");
+        }
+        crate::common::skipped(
+            "reminders_over_starttls",
+            "no openssl to make a certificate",
+        );
+        return;
+    };
+    let s = serve();
+    office(&s);
+    let maildir = dir.path().join("mail");
+    let smtp = Smtp::start_with(
+        &python,
+        &maildir,
+        &[
+            "--tlscert".as_ref(),
+            cert.as_os_str(),
+            "--tlskey".as_ref(),
+            key.as_os_str(),
+        ],
+    );
+    let starttls = |ca: Option<&Path>| {
+        let mut cmd = traject();
+        cmd.args([
+            "remind",
+            "--db",
+            s.db.to_str().unwrap(),
+            "--as-of",
+            "2024-06-01",
+        ])
+        .envs(mail_env(smtp.port))
+        .env("TRAJECT_MAIL_SECURITY", "starttls");
+        if let Some(ca) = ca {
+            cmd.env("TRAJECT_MAIL_CA_FILE", ca);
+        }
+        cmd.output().unwrap()
+    };
+    // Without the relay's CA its certificate is not trusted: nothing is sent.
+    let refused = starttls(None);
+    assert!(
+        !refused.status.success(),
+        "an unknown certificate is refused"
+    );
+    assert!(received(&python, &maildir).is_empty());
+    // With it (`mail.ca_file`), the digests go out, encrypted.
+    let sent = starttls(Some(&ca));
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let to: Vec<String> = received(&python, &maildir)
+        .into_iter()
+        .map(|(to, ..)| to)
+        .collect();
+    assert_eq!(to, ["ann@ocmw.example.be", "chloe@cpas.example.be"]);
+    // A CA file that holds no certificate is a settings problem, named at its variable.
+    let bad = dir.path().join("not-a-ca.pem");
+    std::fs::write(&bad, "hello").unwrap();
+    let said = starttls(Some(&bad));
+    assert!(!said.status.success());
+    let err = String::from_utf8_lossy(&said.stderr);
+    assert!(
+        err.contains("TRAJECT_MAIL_CA_FILE") && err.contains("PEM"),
+        "{err}"
+    );
 }

@@ -419,6 +419,7 @@ fn mail_shown(s: &Settings, key: &str, set: &str) -> Option<String> {
         "mail.security" => Some(format!("{:?}", m.security).to_lowercase()),
         "mail.user" => m.user.clone(),
         "mail.password" => m.password.as_ref().map(|_| set.to_string()),
+        "mail.ca_file" => m.ca_file.as_ref().map(|p| p.display().to_string()),
         "mail.from" => Some(m.from.clone()),
         "mail.reminders_at" => m.reminders_at.map(traject_app::sessions::clock_time),
         "mail.reminder_days" => Some(m.days().to_string()),

@@ -96,6 +96,31 @@ pub fn traject() -> Command {
     c
 }
 
+/// A self-signed certificate for 127.0.0.1 made by openssl: (cert, key) files in `dir`.
+pub fn self_signed(dir: &std::path::Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .ok()?;
+    made.status.success().then_some((cert, key))
+}
+
 /// Run `traject ARGS --db DB`, which must succeed; its output.
 pub fn run_on(db: &str, args: &[&str]) -> String {
     let out = traject().args(args).args(["--db", db]).output().unwrap();

@@ -78,6 +78,8 @@ pub enum Expected {
     ClockTime,
     /// An e-mail address.
     EmailAddress,
+    /// A readable file of PEM certificates.
+    PemCertificates,
 }
 
 /// A problem with a setting, at its place. `key` is the dotted key (`tls.cert`).
@@ -304,6 +306,7 @@ const KEYS: &[(&str, Kind)] = &[
     ("mail.security", Kind::Choice(crate::mail::SECURITY_WORDS)),
     ("mail.user", Kind::Text),
     ("mail.password", Kind::Secret),
+    ("mail.ca_file", Kind::Path),
     ("mail.from", Kind::Text),
     ("mail.reminders_at", Kind::Text),
     ("mail.reminder_days", Kind::Between(1, 60)),

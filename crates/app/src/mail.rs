@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
 use crate::config::Expected;
@@ -35,6 +35,10 @@ pub struct MailSettings {
     pub security: Security,
     pub user: Option<String>,
     pub password: Option<String>,
+    /// Certificates (PEM) of a CA to trust besides the system's: an office's own mail relay.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Their contents, read when the settings are (a bad file is a settings problem).
+    pub ca_pem: Option<Vec<u8>>,
     /// The sender's address.
     pub from: String,
     /// When the server sends the day's reminders (minutes after midnight, local time);
@@ -103,6 +107,19 @@ impl MailSettings {
                 }
             }
             "mail.user" => self.user = Some(text().ok_or(expected)?),
+            "mail.ca_file" => {
+                let path = std::path::PathBuf::from(text().ok_or(Expected::PemCertificates)?);
+                let pem = std::fs::read(&path)
+                    .ok()
+                    .filter(|pem| {
+                        let marker: &[u8] = b"-----BEGIN CERTIFICATE-----";
+                        pem.windows(marker.len()).any(|w| w == marker)
+                            && Certificate::from_pem(pem).is_ok()
+                    })
+                    .ok_or(Expected::PemCertificates)?;
+                self.ca_file = Some(path);
+                self.ca_pem = Some(pem);
+            }
             "mail.password" => self.password = Some(text().ok_or(expected)?),
             "mail.from" => {
                 let from = text().filter(|f| f.parse::<Mailbox>().is_ok());
@@ -150,7 +167,14 @@ impl MailSettings {
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_string())
             .map_err(|e| failed(e.to_string()))?;
-        let tls = || TlsParameters::new(self.host.clone()).map_err(|e| failed(e.to_string()));
+        let tls = || {
+            let mut params = TlsParameters::builder(self.host.clone());
+            if let Some(pem) = &self.ca_pem {
+                let ca = Certificate::from_pem(pem).map_err(|e| failed(e.to_string()))?;
+                params = params.add_root_certificate(ca);
+            }
+            params.build_rustls().map_err(|e| failed(e.to_string()))
+        };
         let mut transport = SmtpTransport::builder_dangerous(&self.host)
             .port(self.port())
             .timeout(Some(Duration::from_secs(30)));

@@ -176,6 +176,12 @@ fn expected_words(e: &Expected, l: Lang) -> String {
             "une adresse e-mail, par exemple \"traject@cpas.example.be\"",
             "an e-mail address, for example \"traject@ocmw.example.be\"",
         ),
+        Expected::PemCertificates => m(
+            l,
+            "het pad van een leesbaar bestand met certificaten in PEM-vorm (\"-----BEGIN CERTIFICATE-----\")",
+            "le chemin d'un fichier lisible de certificats au format PEM (\"-----BEGIN CERTIFICATE-----\")",
+            "the path of a readable file of PEM certificates (\"-----BEGIN CERTIFICATE-----\")",
+        ),
         Expected::Roles => m(
             l,
             "een lijst van rollen uit coordinator, social_worker, auditor, bijvoorbeeld [\"coordinator\", \"auditor\"]",
