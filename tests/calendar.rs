@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::common::{call, python_with, serve, submit, traject, ELIGIBLE};
+use crate::common::{call, python_with, serve, submit, ELIGIBLE};
 
 /// The events of a feed as Python's icalendar reads them: (uid, summary, first day, day after
 /// the last), sorted.
@@ -144,23 +144,7 @@ fn a_workers_calendar_address_serves_their_teams_evaluation_windows_without_pers
     }
 
     // The command line prints the same agenda.
-    let out = traject()
-        .args([
-            "calendar",
-            "ann",
-            "--db",
-            s.db.to_str().unwrap(),
-            "--as-of",
-            "2024-06-01",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let printed = String::from_utf8(out.stdout).unwrap();
+    let printed = crate::common::run_on(&db, &["calendar", "ann", "--as-of", "2024-06-01"]);
 
     if let Some(python) = python_with("calendar_feed", "icalendar") {
         let events = parsed(&python, &feed);

@@ -10,17 +10,11 @@ use crate::common::{call, output_with_stdin, serve, traject, ELIGIBLE};
 
 /// The case's contact events, as `case history --format json` gives them.
 fn contacts(s: &crate::common::Served, id: i64) -> Vec<Value> {
-    let out = traject()
-        .args(["case", "history", &id.to_string(), "--format", "json"])
-        .args(["--db", s.db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = crate::common::run_on(
+        s.db.to_str().unwrap(),
+        &["case", "history", &id.to_string(), "--format", "json"],
     );
-    let history: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let history: Value = serde_json::from_str(&out).unwrap();
     history
         .as_array()
         .unwrap()

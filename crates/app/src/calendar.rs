@@ -112,7 +112,7 @@ pub fn agenda_for(
     clock: &Clock,
     today: NaiveDate,
 ) -> Result<Agenda, AppError> {
-    agenda(store, programs, user, clock, today)
+    agenda(store, programs, user, clock, (today, HORIZON_DAYS))
 }
 
 /// The agenda of user `name` (for `traject calendar`): the user themselves, or whoever
@@ -128,7 +128,7 @@ pub fn agenda_of(
         ctx.require(Need::ManageUsers)?;
     }
     let user = session_user(user_in_reach(store, name, ctx)?, String::new());
-    agenda(store, programs, &user, clock, ctx.on)
+    agenda(store, programs, &user, clock, (ctx.on, HORIZON_DAYS))
 }
 
 /// The programmes the agenda has opened, by id (`None`: one that no longer loads).
@@ -203,18 +203,19 @@ fn session_entries(
         .collect())
 }
 
-/// The evaluation windows `user` may see on `today`, for them to read in their language
-/// (Dutch unless they chose).
+/// What `user` may see from `today` to `days` ahead (evaluation windows opening, overdue
+/// ones, group sessions, planned contacts), for them to read in their language (Dutch unless
+/// they chose).
 pub(crate) fn agenda(
     store: &Store,
     programs: &dyn Programs,
     user: &SessionUser,
     clock: &Clock,
-    today: NaiveDate,
+    (today, days): (NaiveDate, u64),
 ) -> Result<Agenda, AppError> {
     let ctx = &user.ctx(today);
     ctx.require(Need::Persons)?;
-    let until = ctx.on + chrono::Days::new(HORIZON_DAYS);
+    let until = ctx.on + chrono::Days::new(days);
     let rows = store.due_until(ctx.on, until, ctx.scope(), MAX_ENTRIES)?;
     let mut opened: Opened = Default::default();
     let entries = rows

@@ -81,7 +81,8 @@ pub fn digests(
         if !user.role.may(Need::Persons) {
             continue;
         }
-        let a = agenda(store, programs, &user, clock, on)?;
+        // Only as far ahead as the digest looks (and tomorrow, for the sessions).
+        let a = agenda(store, programs, &user, clock, (on, u64::from(days.max(1))))?;
         let (overdue, rest): (Vec<Entry>, Vec<Entry>) =
             a.entries.into_iter().partition(|e| e.overdue);
         let digest = Digest {

@@ -223,13 +223,11 @@ pub struct SessionRow {
     pub marked: i64,
 }
 
-/// A participant of a session's group: their case, their team and their mark (if recorded).
+/// A participant of a session's group: their case and their mark (if recorded).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub case: i64,
-    #[serde(skip)]
-    pub team: Option<String>,
     pub presence: Option<crate::event::Presence>,
 }
 
@@ -240,7 +238,6 @@ pub struct AbsenceStreak {
     pub case: i64,
     pub program: String,
     pub version: String,
-    pub team: Option<String>,
     pub absences: i64,
 }
 

@@ -171,7 +171,7 @@ impl Store {
         let (all_teams, team) = reach(within.team);
         self.query_map(
             &format!(
-                "SELECT c.id, c.team, a.presence FROM enrolments e JOIN cases c ON c.id = e.case_id \
+                "SELECT c.id, a.presence FROM enrolments e JOIN cases c ON c.id = e.case_id \
              LEFT JOIN attendance a ON a.session_id = ?1 AND a.case_id = c.id \
              WHERE e.module = ?2 AND e.grp = ?3 AND e.enrolled_on <= ?4 AND (e.left_on IS NULL OR e.left_on >= ?4) \
              AND ({STILL_THERE_ON}?4) \
@@ -180,10 +180,9 @@ impl Store {
             ),
             args![session.id, session.module, session.group, session.on, session.program, session.org, all_teams, team],
             |r| {
-                let presence: Option<String> = r.get(2)?;
+                let presence: Option<String> = r.get(1)?;
                 Ok(Participant {
                     case: r.get(0)?,
-                    team: r.get(1)?,
                     presence: presence.as_deref().and_then(Presence::parse),
                 })
             },
@@ -200,21 +199,20 @@ impl Store {
         let (a, b) = reach(within.org);
         let (c, d) = reach(within.team);
         self.query_map(
-            "SELECT c.id, c.program, c.version, c.team, COUNT(*) FROM attendance a \
+            "SELECT c.id, c.program, c.version, COUNT(*) FROM attendance a \
              JOIN group_sessions s ON s.id = a.session_id JOIN cases c ON c.id = a.case_id \
              WHERE a.presence = 'absent' AND c.state IN ('active', 'extended') \
              AND (?1 OR c.org IS NOT DISTINCT FROM ?2) AND (?3 OR c.team IS NOT DISTINCT FROM ?4) \
              AND (CAST(?5 AS TEXT) IS NULL OR c.program = ?5) AND s.on_day > COALESCE((SELECT MAX(s2.on_day) FROM attendance a2 JOIN group_sessions s2 ON s2.id = a2.session_id \
                  WHERE a2.case_id = a.case_id AND a2.presence <> 'absent'), '') \
-             GROUP BY c.id, c.program, c.version, c.team ORDER BY c.id",
+             GROUP BY c.id, c.program, c.version ORDER BY c.id",
             args![a, b, c, d, program],
             |r| {
                 Ok(AbsenceStreak {
                     case: r.get(0)?,
                     program: r.get(1)?,
                     version: r.get(2)?,
-                    team: r.get(3)?,
-                    absences: r.get(4)?,
+                    absences: r.get(3)?,
                 })
             },
         )
