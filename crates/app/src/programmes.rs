@@ -133,7 +133,7 @@ fn load_other(
 ) -> Option<LoadError> {
     let mut alt = opts.clone();
     alt.choices.insert(option.clone(), choice.clone());
-    let e = p.load(&alt).and_then(compile_loaded).err()?;
+    let e = p.check_under(&alt).and_then(compile_loaded).err()?;
     let mut marked = LoadError::new(Vec::new());
     for d in e.diagnostics {
         let d = d.under(option, choice);

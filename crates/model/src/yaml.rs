@@ -169,7 +169,11 @@ enum Frame {
 pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut index = SpanIndex::default();
+    // About one place per 15 bytes in the bundled programmes: sized once, not grown and
+    // rehashed a dozen times on the way.
+    let mut index = SpanIndex {
+        places: HashMap::with_capacity(text.len() / 12),
+    };
     let mut root: Option<Value> = None;
     let mut documents = 0usize;
 

@@ -157,8 +157,31 @@ pub fn substance(v: &Value) -> Value {
     }
 }
 
-/// A section's items by id: their substance and the pointer they were written at.
-fn items(version: &Value, section: ChangeSection) -> BTreeMap<String, (Value, String)> {
+/// Whether two items decide the same: equal once their presentation keys are set aside
+/// (what comparing their `substance` says, without making either copy: every load of every
+/// option choice compares each section of each version with its base).
+fn same_substance(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(a), Value::Object(b)) => {
+            let decisive = |m: &'_ serde_json::Map<String, Value>| {
+                m.iter()
+                    .filter(|(k, _)| !PRESENTATION.contains(&k.as_str()))
+                    .count()
+            };
+            decisive(a) == decisive(b)
+                && a.iter()
+                    .filter(|(k, _)| !PRESENTATION.contains(&k.as_str()))
+                    .all(|(k, va)| b.get(k).is_some_and(|vb| same_substance(va, vb)))
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_substance(x, y))
+        }
+        _ => a == b,
+    }
+}
+
+/// A section's items by id: the item and the pointer it was written at.
+fn items(version: &Value, section: ChangeSection) -> BTreeMap<&str, (&Value, &str)> {
     let (path, key) = section.path();
     let mut at = version;
     for p in path {
@@ -167,16 +190,18 @@ fn items(version: &Value, section: ChangeSection) -> BTreeMap<String, (Value, St
             None => return BTreeMap::new(),
         }
     }
-    let ptr_of = |v: &Value| v["_ptr"].as_str().unwrap_or_default().to_string();
+    fn ptr_of(v: &Value) -> &str {
+        v.get("_ptr").and_then(Value::as_str).unwrap_or_default()
+    }
     if key.is_empty() {
-        return BTreeMap::from([("capacity".to_string(), (substance(at), ptr_of(at)))]);
+        return BTreeMap::from([("capacity", (at, ptr_of(at)))]);
     }
     at.as_array()
         .into_iter()
         .flatten()
         .filter_map(|item| {
-            let id = item.get(key)?.as_str()?.to_string();
-            Some((id, (substance(item), ptr_of(item))))
+            let id = item.get(key)?.as_str()?;
+            Some((id, (item, ptr_of(item))))
         })
         .collect()
 }
@@ -202,15 +227,15 @@ pub fn differences(base: &Value, version: &Value) -> Vec<Difference> {
             match b.get(id) {
                 None => out.push(Difference {
                     section,
-                    id: id.clone(),
+                    id: id.to_string(),
                     change: ChangeKind::Removed,
                     ptr: section_ptr.clone(),
                 }),
-                Some((vb, ptr)) if vb != va => out.push(Difference {
+                Some((vb, ptr)) if !same_substance(va, vb) => out.push(Difference {
                     section,
-                    id: id.clone(),
+                    id: id.to_string(),
                     change: ChangeKind::Changed,
-                    ptr: ptr.clone(),
+                    ptr: ptr.to_string(),
                 }),
                 _ => {}
             }
@@ -219,9 +244,9 @@ pub fn differences(base: &Value, version: &Value) -> Vec<Difference> {
             if !a.contains_key(id) {
                 out.push(Difference {
                     section,
-                    id: id.clone(),
+                    id: id.to_string(),
                     change: ChangeKind::Added,
-                    ptr: ptr.clone(),
+                    ptr: ptr.to_string(),
                 });
             }
         }
@@ -234,7 +259,7 @@ pub fn differences(base: &Value, version: &Value) -> Vec<Difference> {
 pub fn check(
     file: &str,
     society_language: &str,
-    versions: &[Value],
+    versions: &[&Value],
     index: &SpanIndex,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -246,7 +271,7 @@ pub fn check(
         let vid = version["id"].as_str().unwrap_or_default();
         let declared = parse_changes(version);
         let base_id = version.get("based_on").and_then(Value::as_str);
-        let base = base_id.and_then(|b| versions[..i].iter().find(|v| v["id"] == b));
+        let base = base_id.and_then(|b| versions[..i].iter().copied().find(|v| v["id"] == b));
         let Some(base) = base else {
             if base_id.is_none() {
                 if let Some((ptr, _)) = declared.first() {
@@ -406,14 +431,14 @@ fn against_found(
     }
 }
 
-/// The resolved versions of a loaded programme document, as JSON (for the check above).
-pub fn resolved_versions(value: &Value) -> Vec<Value> {
+/// The resolved versions of a loaded programme document, as JSON (for the check above),
+/// borrowed from it.
+pub fn resolved_versions(value: &Value) -> Vec<&Value> {
     value["versions"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
         .into_iter()
-        .filter(Value::is_object)
+        .flatten()
+        .filter(|v| v.is_object())
         .collect()
 }
 

@@ -207,6 +207,9 @@ pub struct Parsed {
     /// The document with each mapping's pointer recorded (`_ptr`).
     value: Value,
     index: std::sync::Arc<SpanIndex>,
+    /// Every script the file names under any choice, looked up once on the first load that
+    /// is not given its scripts (each choice's load then pins those it uses from here).
+    found_scripts: std::sync::OnceLock<BTreeMap<String, PinnedScript>>,
 }
 
 impl Parsed {
@@ -220,6 +223,7 @@ impl Parsed {
             text: text.to_string(),
             value,
             index: index.into(),
+            found_scripts: std::sync::OnceLock::new(),
         })
     }
 
@@ -258,22 +262,61 @@ impl Parsed {
 
     /// The programme under `opts`' choices (the parsed file kept for other choices).
     pub fn load(&self, opts: &LoadOptions) -> Result<Program, LoadError> {
-        self.clone().into_program(opts)
+        let mut program = self.load_as(opts, Purpose::Use)?;
+        program.text = self.text.clone();
+        Ok(program)
+    }
+
+    /// The programme under `opts`' choices loaded only to find its problems: the same checks
+    /// as [`Parsed::load`], but the versions' content hashes are left empty (checking a file
+    /// under each of its other choices needs none of them).
+    pub fn check_under(&self, opts: &LoadOptions) -> Result<Program, LoadError> {
+        let mut program = self.load_as(opts, Purpose::Check)?;
+        program.text = self.text.clone();
+        Ok(program)
+    }
+
+    fn load_as(&self, opts: &LoadOptions, purpose: Purpose) -> Result<Program, LoadError> {
+        let found = || {
+            self.found_scripts
+                .get_or_init(|| find_scripts(&self.file, &self.value))
+        };
+        let scripts = match &opts.scripts {
+            Some(given) => given,
+            None => found(),
+        };
+        let source = Source {
+            file: &self.file,
+            value: &self.value,
+            index: &self.index,
+            scripts,
+        };
+        load_parsed(&source, opts, purpose)
+            .map_err(|d| LoadError::new(d).with_source(&self.file, &self.text))
     }
 
     /// The programme under `opts`' choices, made of the parsed file itself.
     pub fn into_program(self, opts: &LoadOptions) -> Result<Program, LoadError> {
-        let Parsed {
-            file,
-            text,
-            value,
-            index,
-        } = self;
-        let mut program = load_parsed(&file, value, index, opts)
-            .map_err(|d| LoadError::new(d).with_source(&file, &text))?;
-        program.text = text;
+        let mut program = self.load_as(opts, Purpose::Use)?;
+        program.text = self.text;
         Ok(program)
     }
+}
+
+/// Why a programme is loaded: to be used, or only to be checked under a choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Use,
+    Check,
+}
+
+/// What a load reads from a parsed file: the document (never changed: each choice builds
+/// its own filtered copy), where its parts are, and the scripts it may pin.
+struct Source<'a> {
+    file: &'a str,
+    value: &'a Value,
+    index: &'a std::sync::Arc<SpanIndex>,
+    scripts: &'a BTreeMap<String, PinnedScript>,
 }
 
 /// Read a programme file's bytes (a located problem when it cannot be read).
@@ -306,26 +349,27 @@ fn parse_str(file: &str, text: &str) -> Result<(Value, SpanIndex), Vec<Diagnosti
 /// The option-dependent part of loading: choices, inheritance, declared changes, hashes, the
 /// typed model and its checks.
 fn load_parsed(
-    file: &str,
-    mut value: Value,
-    index: std::sync::Arc<SpanIndex>,
+    source: &Source,
     opts: &LoadOptions,
+    purpose: Purpose,
 ) -> Result<Program, Vec<Diagnostic>> {
-    let (options, known, mut errors) = select_options(file, &value, &index, opts);
-    if errors.is_empty() {
-        let choices = Choices {
-            chosen: &options,
-            known: &known,
-        };
-        filter_options(
-            file,
-            &mut value,
-            &mut String::new(),
-            &choices,
-            &index,
-            &mut errors,
-        );
+    let (file, index) = (source.file, source.index);
+    let (options, known, mut errors) = select_options(file, source.value, index, opts);
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    let choices = Choices {
+        chosen: &options,
+        known: &known,
+    };
+    let mut value = filtered(
+        file,
+        source.value,
+        &mut String::new(),
+        &choices,
+        index,
+        &mut errors,
+    );
     if errors.is_empty() {
         resolve_inheritance(file, &mut value, &index, &mut errors);
     }
@@ -335,11 +379,11 @@ fn load_parsed(
     let society = value["society_language"].as_str().unwrap_or_default();
     let change_problems =
         changes::check(file, society, &changes::resolved_versions(&value), &index);
-    let scripts = pin_scripts(file, &value, opts);
-    let hashes: Vec<String> = value["versions"]
-        .as_array()
-        .map(|vs| vs.iter().map(|v| content_hash(v, &scripts)).collect())
-        .unwrap_or_default();
+    let scripts = pin_scripts(&value, source.scripts);
+    let hashes: Vec<String> = match (purpose, value["versions"].as_array()) {
+        (Purpose::Use, Some(vs)) => vs.iter().map(|v| content_hash(v, &scripts)).collect(),
+        _ => Vec::new(),
+    };
 
     // The path of a mistake is tracked only when there is one: tracking it on every load
     // costs more than reading the programme a second time after a failure.
@@ -363,7 +407,7 @@ fn load_parsed(
     let program = Program {
         spec,
         file: file.to_string(),
-        index,
+        index: index.clone(),
         options,
         text: String::new(),
         scripts,
@@ -523,22 +567,23 @@ fn option_selected(
     }
 }
 
-/// Drop list entries marked `option: id=choice` whose choice is not selected; strip the marker.
-/// `ptr` is the value's pointer, grown and cut back in place as the walk goes down and up
-/// (a load walks every node of the file).
-fn filter_options(
+/// The document with the list entries marked `option: id=choice` whose choice is not
+/// selected left out, and the marker taken off those kept: a copy built from the parsed
+/// document, which stays as it is for the other choices. `ptr` is the value's pointer, grown
+/// and cut back in place as the walk goes down and up (a load walks every node of the file).
+fn filtered(
     file: &str,
-    value: &mut Value,
+    value: &Value,
     ptr: &mut String,
     choices: &Choices,
     index: &SpanIndex,
     errors: &mut Vec<Diagnostic>,
-) {
+) -> Value {
     let depth = ptr.len();
     match value {
         Value::Array(items) => {
             let mut kept = Vec::with_capacity(items.len());
-            for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
+            for (i, item) in items.iter().enumerate() {
                 use std::fmt::Write;
                 let _ = write!(ptr, "/{i}");
                 let keep = match item.get("option").and_then(Value::as_str) {
@@ -549,27 +594,35 @@ fn filter_options(
                     }
                 };
                 if keep {
-                    if let Some(map) = item.as_object_mut() {
+                    let mut copy = filtered(file, item, ptr, choices, index, errors);
+                    if let Some(map) = copy.as_object_mut() {
+                        // The marker's place taken by the last key, as the in-place filter
+                        // did: the versions' content hashes read the keys in this order.
                         map.remove("option");
                     }
-                    filter_options(file, &mut item, ptr, choices, index, errors);
-                    kept.push(item);
+                    kept.push(copy);
                 }
                 ptr.truncate(depth);
             }
-            *items = kept;
+            Value::Array(kept)
         }
         Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if k != "options" && matches!(v, Value::Array(_) | Value::Object(_)) {
+            let mut copy = serde_json::Map::with_capacity(map.len());
+            for (k, v) in map {
+                let v = if k != "options" && matches!(v, Value::Array(_) | Value::Object(_)) {
                     ptr.push('/');
                     ptr.push_str(&escape_segment(k));
-                    filter_options(file, v, ptr, choices, index, errors);
+                    let v = filtered(file, v, ptr, choices, index, errors);
                     ptr.truncate(depth);
-                }
+                    v
+                } else {
+                    v.clone()
+                };
+                copy.insert(k.clone(), v);
             }
+            Value::Object(copy)
         }
-        _ => {}
+        other => other.clone(),
     }
 }
 
@@ -667,20 +720,31 @@ fn script_names(v: &Value, out: &mut std::collections::BTreeSet<String>) {
     }
 }
 
-/// The text of every script the programme uses: the pinned ones when given, else found next
-/// to the programme or bundled. A script not found is left out here; the checks report it.
-fn pin_scripts(file: &str, value: &Value, opts: &LoadOptions) -> BTreeMap<String, PinnedScript> {
+/// The text of every script the programme uses, from `available`: the pinned ones when
+/// given, else those found next to the programme or bundled. A script not there is left out
+/// here; the checks report it.
+fn pin_scripts(
+    value: &Value,
+    available: &BTreeMap<String, PinnedScript>,
+) -> BTreeMap<String, PinnedScript> {
+    let mut names = std::collections::BTreeSet::new();
+    script_names(value, &mut names);
+    names
+        .into_iter()
+        .filter_map(|name| Some((name.clone(), available.get(&name)?.clone())))
+        .collect()
+}
+
+/// Every script a programme document names under any of its choices, found next to the
+/// programme or bundled (those not found are left out).
+fn find_scripts(file: &str, value: &Value) -> BTreeMap<String, PinnedScript> {
     let mut names = std::collections::BTreeSet::new();
     script_names(value, &mut names);
     names
         .into_iter()
         .filter_map(|name| {
-            let pinned = match &opts.scripts {
-                Some(given) => given.get(&name).cloned(),
-                None => super::scripts::find(file, &name)
-                    .map(|(file, text)| PinnedScript { file, text }),
-            };
-            pinned.map(|p| (name, p))
+            let (file, text) = super::scripts::find(file, &name)?;
+            Some((name, PinnedScript { file, text }))
         })
         .collect()
 }
