@@ -371,14 +371,14 @@ fn load_parsed(
         &mut errors,
     );
     if errors.is_empty() {
-        resolve_inheritance(file, &mut value, &index, &mut errors);
+        resolve_inheritance(file, &mut value, index, &mut errors);
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let society = value["society_language"].as_str().unwrap_or_default();
     let change_problems =
-        changes::check(file, society, &changes::resolved_versions(&value), &index);
+        changes::check(file, society, &changes::resolved_versions(&value), index);
     let scripts = pin_scripts(&value, source.scripts);
     let hashes: Vec<String> = match (purpose, value["versions"].as_array()) {
         (Purpose::Use, Some(vs)) => vs.iter().map(|v| content_hash(v, &scripts)).collect(),
