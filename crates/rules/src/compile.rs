@@ -240,6 +240,8 @@ impl CompiledProgram {
 struct Compiler<'a> {
     program: &'a Program,
     rhai_engine: &'a Engine,
+    /// The limits `rhai_engine` was made for.
+    limits: plugins::Limits,
     errors: Vec<Diagnostic>,
     /// (NT2 rank, CEFR rank) pairs from the programme's `level_equivalences`.
     equivalences: Arc<[(u32, u32)]>,
@@ -270,6 +272,7 @@ impl Compiler<'_> {
                         Some((file, text)) => {
                             match plugins::routing::compile(
                                 self.rhai_engine,
+                                self.limits,
                                 &file,
                                 &r.script,
                                 &text,
@@ -442,7 +445,7 @@ impl Compiler<'_> {
             self.errors.push(d);
             return failed;
         };
-        match self.rhai_engine.compile(&text) {
+        match plugins::compiled_once(self.rhai_engine, self.limits, &text) {
             Ok(ast) => {
                 let mut scope = plugins::referral_scope(&plugins::sample_referral());
                 if let Err(e) = self
@@ -461,10 +464,7 @@ impl Compiler<'_> {
                 Cond {
                     id: c.id.clone(),
                     ptr: c.ptr.clone(),
-                    test: Test::Expr {
-                        ast: Arc::new(ast),
-                        native: None,
-                    },
+                    test: Test::Expr { ast, native: None },
                     field: "",
                     reads: mentioned_fields(&text),
                 }
@@ -676,6 +676,7 @@ pub fn compile(program: Program) -> Result<CompiledProgram, Vec<Diagnostic>> {
     let mut c = Compiler {
         program: &program,
         rhai_engine: &rhai_engine,
+        limits,
         errors: limit_errors,
         equivalences,
     };

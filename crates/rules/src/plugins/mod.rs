@@ -21,7 +21,7 @@ use traject_model::problem::ScriptFailure;
 use traject_model::referral::{Referral, BOOL_FIELDS};
 
 /// Resource limits for one script run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Limits {
     pub max_operations: u64,
     pub max_call_levels: usize,
@@ -119,6 +119,41 @@ pub fn shared_engine(limits: Limits) -> std::sync::Arc<Engine> {
         made.push((limits, engine.clone()));
     }
     engine
+}
+
+/// `text` compiled by `engine`, the shared engine for `limits`: once per process per text
+/// and limits. Checking a programme under each of its option choices compiles the same
+/// scripts every time, and Rhai's parser and optimiser cost more than the rest of such a
+/// load. A failure is kept too (the same text fails the same way).
+pub fn compiled_once(
+    engine: &Engine,
+    limits: Limits,
+    text: &str,
+) -> Result<std::sync::Arc<AST>, rhai::ParseError> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, PoisonError};
+    type Compiled = Result<Arc<AST>, rhai::ParseError>;
+    static COMPILED: Mutex<Option<HashMap<(Limits, String), Compiled>>> = Mutex::new(None);
+    let key = (limits, text.to_string());
+    if let Some(done) = COMPILED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|m| m.get(&key))
+    {
+        return done.clone();
+    }
+    // Compiled without the lock held: two threads compile two scripts at once.
+    let compiled = engine.compile(text).map(Arc::new);
+    let mut kept = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    let kept = kept.get_or_insert_with(HashMap::new);
+    // Scripts are few and fixed per programme; the bound keeps a server that is shown a great
+    // many edited versions from keeping them all.
+    if kept.len() >= 256 {
+        kept.clear();
+    }
+    kept.insert(key, compiled.clone());
+    compiled
 }
 
 pub fn rhai_engine(limits: Limits) -> Engine {

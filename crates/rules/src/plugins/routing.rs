@@ -69,11 +69,12 @@ pub enum RoutingNote {
 /// Compile a routing script; it must define `route(people, settings)`.
 pub fn compile(
     rhai_engine: &Engine,
+    limits: super::Limits,
     file: &str,
     name: &str,
     text: &str,
 ) -> Result<RoutingScript, Diagnostic> {
-    let ast = rhai_engine.compile(text).map_err(|e| {
+    let ast = super::compiled_once(rhai_engine, limits, text).map_err(|e| {
         let (line, col) = super::line_col(e.position()).unwrap_or((1, 1));
         let problem = RoutingProblem::Syntax {
             detail: e.0.to_string(),
@@ -93,7 +94,7 @@ pub fn compile(
     Ok(RoutingScript {
         name: name.to_string(),
         file: file.to_string(),
-        ast: Arc::new(ast),
+        ast,
     })
 }
 
