@@ -159,10 +159,19 @@ enum Frame {
     Map {
         pointer: String,
         map: Map<String, Value>,
-        /// Key waiting for its value, with where it stands.
-        pending_key: Option<(String, Pos)>,
-        key_lines: HashMap<String, Pos>,
+        /// Key waiting for its value.
+        pending_key: Option<PendingKey>,
     },
+}
+
+/// A mapping's key read, its value still to come.
+struct PendingKey {
+    key: String,
+    /// Where the key stands, and its width (a list or mapping under it underlines the key).
+    at: Pos,
+    width: usize,
+    /// The pointer of the value to come: made once, for the index and the frame.
+    pointer: String,
 }
 
 /// Parse one YAML document into JSON with positions. Errors are located.
@@ -202,27 +211,25 @@ pub fn parse(file: &str, text: &str) -> Result<Document, Diagnostic> {
                 // A scalar in key position becomes a key; anything else is a value.
                 if let Some(Frame::Map {
                     pending_key,
-                    key_lines,
+                    map,
                     pointer,
-                    ..
                 }) = stack.last_mut()
                 {
                     if pending_key.is_none() {
-                        let key = text.to_string();
-                        if let Some(first) = key_lines.get(&key) {
-                            return Err(duplicate_key(file, pos, &key, first.line, width));
+                        let child = format!("{pointer}/{}", escape_segment(&text));
+                        // Every earlier key of this mapping has its value by now, so a key
+                        // seen before is in the map, and its place in the index.
+                        if map.contains_key(text.as_ref() as &str) {
+                            let first = index.places.get(&child).and_then(|p| p.key);
+                            let line = first.map_or(pos.line, |k| k.line);
+                            return Err(duplicate_key(file, pos, &text, line, width));
                         }
-                        key_lines.insert(key.clone(), pos);
-                        let child = format!("{pointer}/{}", escape_segment(&key));
-                        index.places.insert(
-                            child,
-                            Place {
-                                value: pos,
-                                key: Some(pos),
-                                width,
-                            },
-                        );
-                        *pending_key = Some((key, pos));
+                        *pending_key = Some(PendingKey {
+                            key: text.to_string(),
+                            at: pos,
+                            width,
+                            pointer: child,
+                        });
                         continue;
                     }
                 }
@@ -288,7 +295,6 @@ fn open_collection(
             pointer,
             map: Map::new(),
             pending_key: None,
-            key_lines: HashMap::new(),
         }
     });
     Ok(())
@@ -367,24 +373,26 @@ fn child_pointer(stack: &[Frame]) -> String {
             pointer,
             pending_key,
             ..
-        }) => {
-            let key = pending_key.as_ref().map(|(k, _)| k.as_str()).unwrap_or("");
-            format!("{pointer}/{}", escape_segment(key))
-        }
+        }) => match pending_key {
+            Some(k) => k.pointer.clone(),
+            None => format!("{pointer}/"),
+        },
     }
 }
 
+/// Where the value at `pointer` stands: its key's place too when it is a mapping's value.
 fn record(index: &mut SpanIndex, stack: &[Frame], pointer: String, pos: Pos, width: usize) {
-    let key = match stack.last() {
+    let pending = match stack.last() {
         Some(Frame::Map {
-            pending_key: Some((_, k)),
+            pending_key: Some(k),
             ..
-        }) => Some(*k),
+        }) => Some(k),
         _ => None,
     };
+    let key = pending.map(|k| k.at);
     // Containers underline their key; scalars underline themselves.
-    let width = match (key, width) {
-        (Some(_), 0) => index.places.get(&pointer).map_or(1, |p| p.width),
+    let width = match (pending, width) {
+        (Some(k), 0) => k.width.max(1),
         (_, w) => w.max(1),
     };
     index.places.insert(
@@ -420,8 +428,8 @@ fn attach_slice(stack: &mut [Frame], root: &mut Option<Value>, value: Value) {
         Some(Frame::Map {
             map, pending_key, ..
         }) => {
-            if let Some((key, _)) = pending_key.take() {
-                map.insert(key, value);
+            if let Some(k) = pending_key.take() {
+                map.insert(k.key, value);
             }
         }
     }
