@@ -3,6 +3,7 @@
 //! programmes or versions, and roll a programme out to another OCMW.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use super::{files, AppError, Ctx, Need, Programs};
 use traject_model::diag::{Diagnostic, Pos};
@@ -56,6 +57,14 @@ enum Source {
 }
 
 impl Source {
+    /// Its size in bytes (0 when it cannot be read: the read says why).
+    fn size(&self) -> u64 {
+        match self {
+            Source::Bundled(_, text) => text.len() as u64,
+            Source::File(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+
     /// Its name in messages and its bytes (a located problem when a file cannot be read).
     fn read(&self) -> Result<(String, std::borrow::Cow<'static, [u8]>), LoadError> {
         match self {
@@ -68,42 +77,99 @@ impl Source {
 /// A file parsed and loaded under the options asked for, or its problems.
 type FirstLoad = Result<(Parsed, CompiledProgram), LoadError>;
 
-/// Files, each read, parsed once and loaded under `opts`, then every file's other option
-/// choices as one list of work on every core: a file with many choices does not keep one
-/// core busy while the other waits, and no load starts threads of its own.
+/// Files, each read, parsed once and loaded under `opts`, and every file's other option
+/// choices, as one list of work on every core: a file's choices are taken up as soon as it
+/// is parsed (no core waits for the other files first), the largest file is parsed first, and
+/// no load starts threads of its own.
 fn checked_together(sources: &[Source], opts: &LoadOptions) -> Vec<FileResult> {
-    let first: Vec<(String, FirstLoad)> = super::parallel::on_every_core(sources, |s| {
-        let (file, bytes) = match s.read() {
-            Ok(read) => read,
-            Err(e) => return (failed_file(&e), Err(e)),
-        };
-        let loaded = Parsed::from_bytes(&file, &bytes).and_then(|p| {
-            let c = p.load(opts).and_then(compile_loaded)?;
-            Ok((p, c))
-        });
-        (file, loaded)
+    let mut files: Vec<usize> = (0..sources.len()).collect();
+    files.sort_by_key(|i| std::cmp::Reverse(sources[*i].size()));
+    let mut jobs: Vec<Job> = files.into_iter().map(Job::File).collect();
+    // Rhai's engine is made while the first file is parsed (and the schema compiled) rather
+    // than by the first file to need it while the other core waits for it.
+    jobs.insert(jobs.len().min(1), Job::Engine);
+    let first: Vec<OnceLock<(String, FirstLoad)>> =
+        sources.iter().map(|_| OnceLock::new()).collect();
+    let found: Mutex<Vec<(usize, usize, LoadError)>> = Mutex::new(Vec::new());
+    super::parallel::growing(jobs, |job, more| match job {
+        Job::Engine => {
+            traject_rules::plugins::shared_engine(traject_rules::plugins::DEFAULT_LIMITS);
+        }
+        Job::File(i) => {
+            let loaded = first_load(&sources[i], opts);
+            if let Ok((p, _)) = &loaded.1 {
+                more.extend(
+                    alternatives_of(p, opts)
+                        .enumerate()
+                        .map(|(k, choice)| Job::Choice { file: i, k, choice }),
+                );
+            }
+            let _ = first[i].set(loaded);
+        }
+        Job::Choice { file, k, choice } => {
+            // A choice is listed only once its file's first load is in place.
+            let Some((_, Ok((parsed, _)))) = first[file].get() else {
+                return;
+            };
+            if let Some(e) = load_other(parsed, opts, &choice) {
+                found
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push((file, k, e));
+            }
+        }
     });
-    let others: Vec<(usize, &Parsed, (String, String))> = first
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, r))| Some((i, &r.as_ref().ok()?.0)))
-        .flat_map(|(i, p)| alternatives_of(p, opts).map(move |a| (i, p, a)))
-        .collect();
-    let problems = super::parallel::on_every_core(&others, |(_, p, a)| load_other(p, opts, a));
-    let mut by_file: Vec<Vec<LoadError>> = first.iter().map(|_| Vec::new()).collect();
-    for ((i, _, _), found) in others.iter().zip(problems) {
-        by_file[*i].extend(found);
+    let mut found = found.into_inner().unwrap_or_else(PoisonError::into_inner);
+    // The problems in the choices' order, whichever core found them first.
+    found.sort_by_key(|(file, k, _)| (*file, *k));
+    let mut by_file: Vec<Vec<LoadError>> = sources.iter().map(|_| Vec::new()).collect();
+    for (file, _, e) in found {
+        by_file[file].push(e);
     }
     first
         .into_iter()
         .zip(by_file)
-        .map(
-            |((file, r), found)| match r.and_then(|(_, c)| merged(c, found)) {
+        .zip(sources)
+        .map(|((loaded, found), source)| {
+            let (file, r) = loaded.into_inner().unwrap_or_else(|| unchecked(source));
+            match r.and_then(|(_, c)| merged(c, found)) {
                 Ok(c) => ok_result(file, &c),
                 Err(e) => failed_result(file, e),
-            },
-        )
+            }
+        })
         .collect()
+}
+
+/// One piece of checking files together.
+enum Job {
+    /// Make the shared Rhai engine.
+    Engine,
+    /// Read, parse and load the file at this index under the options asked for.
+    File(usize),
+    /// Load that file under its `k`th other choice.
+    Choice {
+        file: usize,
+        k: usize,
+        choice: (String, String),
+    },
+}
+
+/// A file read, parsed and loaded under `opts`: its name and the outcome.
+fn first_load(source: &Source, opts: &LoadOptions) -> (String, FirstLoad) {
+    let (file, bytes) = match source.read() {
+        Ok(read) => read,
+        Err(e) => return (failed_file(&e), Err(e)),
+    };
+    let loaded = Parsed::from_bytes(&file, &bytes).and_then(|p| {
+        let c = p.load(opts).and_then(compile_loaded)?;
+        Ok((p, c))
+    });
+    (file, loaded)
+}
+
+/// A file whose check never ran (a panic stopped the work; it reaches the caller first).
+fn unchecked(source: &Source) -> (String, FirstLoad) {
+    first_load(source, &LoadOptions::default())
 }
 
 /// The file a failed read names.

@@ -377,8 +377,7 @@ fn load_parsed(
         return Err(errors);
     }
     let society = value["society_language"].as_str().unwrap_or_default();
-    let change_problems =
-        changes::check(file, society, &changes::resolved_versions(&value), index);
+    let change_problems = changes::check(file, society, &changes::resolved_versions(&value), index);
     let scripts = pin_scripts(&value, source.scripts);
     let hashes: Vec<String> = match (purpose, value["versions"].as_array()) {
         (Purpose::Use, Some(vs)) => vs.iter().map(|v| content_hash(v, &scripts)).collect(),
