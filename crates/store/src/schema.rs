@@ -33,6 +33,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0017_group_sessions.sql"),
     migration!("sqlite", "0018_reminders_sent.sql"),
     migration!("sqlite", "0019_appointments.sql"),
+    migration!("sqlite", "0020_waiting_list_end.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -50,4 +51,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0011_group_sessions.sql"),
     migration!("postgres", "0012_reminders_sent.sql"),
     migration!("postgres", "0013_appointments.sql"),
+    migration!("postgres", "0014_waiting_list_end.sql"),
 ];
