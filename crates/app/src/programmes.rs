@@ -167,7 +167,9 @@ fn first_load(source: &Source, opts: &LoadOptions) -> (String, FirstLoad) {
     (file, loaded)
 }
 
-/// A file whose check never ran (a panic stopped the work; it reaches the caller first).
+/// A file whose first load is missing. That cannot happen (every file's job runs unless a
+/// panic stops the work, and the panic reaches the caller before this): it is loaded here
+/// rather than assumed.
 fn unchecked(source: &Source) -> (String, FirstLoad) {
     first_load(source, &LoadOptions::default())
 }

@@ -134,6 +134,11 @@ pub fn compiled_once(
     use std::sync::{Arc, Mutex, PoisonError};
     type Compiled = Result<Arc<AST>, rhai::ParseError>;
     static COMPILED: Mutex<Option<HashMap<(Limits, String), Compiled>>> = Mutex::new(None);
+    // Scripts are a few kilobytes; a far larger one is compiled each time rather than kept.
+    const LARGEST_KEPT: usize = 256 * 1024;
+    if text.len() > LARGEST_KEPT {
+        return engine.compile(text).map(Arc::new);
+    }
     let key = (limits, text.to_string());
     if let Some(done) = COMPILED
         .lock()
