@@ -89,27 +89,40 @@ pub fn start_provider(test: &str, public_url: &str, accounts: Value) -> Option<O
     .unwrap();
     // Its output goes to files (a pipe no one reads any more would stop it at its next line).
     let out = dir.path().join("provider.out");
-    let child = Command::new("node")
+    let mut child = Command::new("node")
         .arg(&script)
         .arg(&config)
         .stdout(std::fs::File::create(&out).unwrap())
         .stderr(std::fs::File::create(dir.path().join("provider.log")).unwrap())
         .spawn()
         .expect("node runs (Node.js is needed for the OpenID provider)");
-    let mut issuer = None;
-    for _ in 0..300 {
+    // Node starting the provider takes a second alone, and many seconds on two cores busy with
+    // the rest of the tests: it has a minute, and a provider that stops says why at once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let issuer = loop {
         let text = std::fs::read_to_string(&out).unwrap_or_default();
-        issuer = text.lines().find_map(|l| {
+        let issuer = text.lines().find_map(|l| {
             serde_json::from_str::<Value>(l).ok()?["issuer"]
                 .as_str()
                 .map(String::from)
         });
-        if issuer.is_some() {
-            break;
+        if let Some(issuer) = issuer {
+            break issuer;
         }
+        let log = || std::fs::read_to_string(dir.path().join("provider.log")).unwrap_or_default();
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the OpenID provider stopped ({status}) before printing its issuer: {}",
+                log()
+            );
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the OpenID provider printed no issuer within 60 s: {}",
+            log()
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let issuer = issuer.expect("the provider printed its issuer within 15 s");
+    };
     let _ = std::fs::remove_file(&script);
     Some(OidcProvider {
         child,
