@@ -48,9 +48,8 @@ pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) 
 /// for the whole first list to be done before the work it made can start. Items are taken
 /// in the order they were listed or added.
 pub fn growing<T: Send>(first: Vec<T>, f: impl Fn(T, &mut Vec<T>) + Sync) {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(first.len().max(1));
+    // Every core, however short the first list: one item may make the rest of the work.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let work = Work {
         state: Mutex::new(Queue {
             items: first.into(),
