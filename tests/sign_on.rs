@@ -68,7 +68,12 @@ pub fn start_provider(test: &str, public_url: &str, accounts: Value) -> Option<O
     let modules = provider_modules(test)?;
     let dir = tempfile::tempdir().unwrap();
     // ES modules resolve packages from the script's own folder: the script runs beside them.
-    let script = modules.join(format!("provider-{}.mjs", std::process::id()));
+    // One copy per start: tests run side by side in one process, and each removes its own copy
+    // once its provider has started (one copy per process was once removed by one test before
+    // the other test's Node.js had read it).
+    static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let nth = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let script = modules.join(format!("provider-{}-{nth}.mjs", std::process::id()));
     std::fs::copy(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs"),
         &script,
