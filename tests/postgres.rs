@@ -959,3 +959,84 @@ fn both_back_ends_describe_the_same_tables_and_columns() {
         "the two migrations describe different schemas"
     );
 }
+
+/// A contact note made of everything that could break a statement whose values are written
+/// into its text: quotes, backslashes, escapes, placeholders, a statement of its own, letters
+/// of other scripts.
+const AWKWARD_NOTE: &str = "l'école \\ E'x' ?1 $1 $$ ''); drop table events; -- \\x00 \\' 中文 العربية 🙂\nnext line\tend\\";
+
+/// On PostgreSQL the writes that end a transaction go with its COMMIT in one message, their
+/// values written into the text (the store's `pg_literal`). What they write comes back
+/// exactly, as on SQLite: the note above, the case's new state and its events numbered on from
+/// the stored ones (a NUL in a note reaches the store escaped, as JSON writes it).
+#[test]
+fn writes_sent_with_the_commit_keep_every_character_on_both_back_ends() {
+    let Some(url) = postgres_database("traject_literals") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("literals.db");
+    let ctx = Ctx {
+        on: "2023-02-02".parse().unwrap(),
+        actor: "o'brien \\ ?1".into(),
+        team: None,
+        org: None,
+    };
+    let contact = |note: &str| lifecycle::Contact {
+        kind: traject_cases::event::ContactKind::HomeVisit,
+        minutes: 30,
+        note: Some(note.to_string()),
+    };
+    let mut seen = Vec::new();
+    for db in [
+        DbTarget::File(file.clone()),
+        DbTarget::Postgres(url.clone()),
+    ] {
+        let target = match &db {
+            DbTarget::File(p) => p.to_str().unwrap().to_string(),
+            DbTarget::Postgres(u) => u.clone(),
+        };
+        nearly_full(&db, &target, dir.path());
+        let mut store = Store::connect(&db).unwrap();
+        let seq = lifecycle::record_contact(&mut store, 1, &contact(AWKWARD_NOTE), &ctx).unwrap();
+        let again =
+            lifecycle::record_contact(&mut store, 1, &contact("twice, with a NUL: \0"), &ctx)
+                .unwrap();
+        assert_eq!(again, seq + 1, "events numbered on from the stored ones");
+        let export: Value =
+            serde_json::from_str(&run(&["case", "export", "1", "--db", &target])).unwrap();
+        let contacts = traject_cases::CaseStore::in_transaction(&mut store, |tx| {
+            tx.events(1, lifecycle::EventKind::Contacted)
+        })
+        .map_err(|e: StoreError| e)
+        .unwrap();
+        let events: Vec<Value> = contacts
+            .into_iter()
+            .map(|r| json!({"seq": r.seq, "on": r.on, "event": r.event.details()}))
+            .collect();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(events[0]["event"]["note"], AWKWARD_NOTE);
+        seen.push((without_times(export), events));
+    }
+    assert_eq!(seen[0], seen[1], "SQLite and PostgreSQL hold the same");
+}
+
+/// `v` without the moments things were recorded or read at (they differ between two runs).
+fn without_times(mut v: Value) -> Value {
+    match &mut v {
+        Value::Object(map) => {
+            map.remove("recorded_at");
+            map.remove("at");
+            for value in map.values_mut() {
+                *value = without_times(value.take());
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                *item = without_times(item.take());
+            }
+        }
+        _ => {}
+    }
+    v
+}

@@ -6,6 +6,9 @@
 //! numbered here; dossier numbers asked about ahead are answered from memory. Nothing read
 //! can miss a waiting row: every other statement sends them first.
 //!
+//! The same holds for a few single-row writes whose answer nobody waits for (a case's new
+//! state): they wait too, after the rows, and the last of them go with the COMMIT.
+//!
 //! SQLite needs none of this (its statements are calls in the same process): there a waiting
 //! row is written at once.
 
@@ -85,16 +88,29 @@ impl RowKind {
     }
 }
 
+/// A statement to send: its text in the shared `?1` syntax, its values, and the statement of
+/// one row whose parameter types the values follow (the same statement when `rows` is 1).
+pub(crate) struct Outgoing {
+    pub sql: String,
+    pub args: Vec<Value>,
+    pub one_row: String,
+    pub rows: usize,
+}
+
 /// What a PostgreSQL write transaction holds back or knows ahead.
 #[derive(Default)]
 pub(crate) struct Pending {
     /// Waiting rows per kind, in the order the kinds must be sent.
     waiting: BTreeMap<u8, (&'static RowKind, Vec<Value>)>,
+    /// Single-row writes that wait, in order, after the rows.
+    writes: Vec<(&'static str, Vec<Value>)>,
     count: usize,
     /// Case numbers taken from the sequence for cases still to be added.
     pub reserved: VecDeque<i64>,
-    /// Cases added in this transaction while their rows wait: the last event number of each.
-    pub fresh: HashMap<i64, i64>,
+    /// Cases whose last event number this transaction knows (added in it, or read under
+    /// their programme's lock, which every writer of their events holds): their events are
+    /// numbered here and wait like other rows.
+    pub last_event: HashMap<i64, i64>,
     /// Snapshots written in this transaction (by hash).
     pub kept: HashSet<String>,
     /// Dossier numbers looked up ahead (see `Dossiers`).
@@ -139,18 +155,42 @@ impl Pending {
         self.count >= MAX_WAITING
     }
 
-    /// The statements that write every waiting row, in order, each with its parameters and
-    /// its number of rows; nothing waits afterwards.
-    pub fn take_statements(&mut self) -> Vec<(String, Vec<Value>, usize)> {
+    /// Hold a single-row write `sql` whose answer nobody needs (it must not change what a
+    /// waiting row depends on: the rows go first); `true` when enough wait that they should be
+    /// sent now.
+    pub fn hold_write(&mut self, sql: &'static str, args: &[Value]) -> bool {
+        self.writes.push((sql, args.to_vec()));
+        self.count += 1;
+        self.count >= MAX_WAITING
+    }
+
+    /// The statements that write every waiting row and then every waiting write, in order;
+    /// nothing waits afterwards.
+    pub fn take_statements(&mut self) -> Vec<Outgoing> {
         self.count = 0;
         let mut out = Vec::new();
         for (_, (kind, values)) in std::mem::take(&mut self.waiting) {
             let per = (MAX_PARAMETERS / kind.width).max(1);
             for chunk in values.chunks(per * kind.width) {
                 let rows = chunk.len() / kind.width;
-                out.push((kind.insert(rows), chunk.to_vec(), rows));
+                out.push(Outgoing {
+                    sql: kind.insert(rows),
+                    args: chunk.to_vec(),
+                    one_row: kind.insert(1),
+                    rows,
+                });
             }
         }
+        out.extend(
+            std::mem::take(&mut self.writes)
+                .into_iter()
+                .map(|(sql, args)| Outgoing {
+                    sql: sql.to_string(),
+                    args,
+                    one_row: sql.to_string(),
+                    rows: 1,
+                }),
+        );
         out
     }
 
@@ -180,18 +220,24 @@ mod tests {
         let mut p = Pending::default();
         let event = vec![Value::Int(1); EVENT_ROW.width];
         let case = vec![Value::Int(2); CASE_ROW.width];
+        const SAVE: &str = "UPDATE cases SET state = ?2 WHERE id = ?1";
+        assert!(!p.hold_write(SAVE, &[Value::Int(2), Value::Text("active".into())]));
         assert!(!p.hold(&EVENT_ROW, &event));
         assert!(!p.hold(&CASE_ROW, &case));
         assert!(!p.hold(&EVENT_ROW, &event));
         let out = p.take_statements();
-        assert_eq!(out.len(), 2);
-        assert!(out[0].0.starts_with("INSERT INTO cases (id, "));
-        assert_eq!((out[0].1.len(), out[0].2), (CASE_ROW.width, 1));
-        assert!(out[1].0.starts_with("INSERT INTO events "));
+        assert_eq!(out.len(), 3);
+        // The write held first goes last: the rows it might name go before it.
+        assert_eq!((out[2].sql.as_str(), out[2].one_row.as_str()), (SAVE, SAVE));
+        assert_eq!((out[2].args.len(), out[2].rows), (2, 1));
+        assert!(out[0].sql.starts_with("INSERT INTO cases (id, "));
+        assert_eq!((out[0].args.len(), out[0].rows), (CASE_ROW.width, 1));
+        assert!(out[1].sql.starts_with("INSERT INTO events "));
         assert!(out[1]
-            .0
+            .sql
             .ends_with("(?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
-        assert_eq!(out[1].1.len(), 2 * EVENT_ROW.width);
+        assert_eq!(out[1].args.len(), 2 * EVENT_ROW.width);
+        assert_eq!(out[1].one_row, EVENT_ROW.insert(1));
         assert!(p.is_empty() && p.take_statements().is_empty());
     }
 
@@ -202,10 +248,10 @@ mod tests {
         let asked: Vec<bool> = (0..10_000).map(|_| p.hold(&DUE_ROW, &due)).collect();
         assert!(!asked[MAX_WAITING - 2] && asked[MAX_WAITING - 1]);
         let out = p.take_statements();
-        let rows: usize = out.iter().map(|(_, _, rows)| rows).sum();
+        let rows: usize = out.iter().map(|o| o.rows).sum();
         assert_eq!(rows, 10_000);
         assert_eq!(out.len(), 2);
-        assert!(out.iter().all(|(_, v, _)| v.len() <= MAX_PARAMETERS));
+        assert!(out.iter().all(|o| o.args.len() <= MAX_PARAMETERS));
         assert_eq!(
             DUE_ROW.insert(1),
             "INSERT INTO due (case_id, evaluation, due_from, due_to) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"

@@ -28,7 +28,18 @@ impl CaseStore for Store {
 }
 
 const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, verdict, track, started_on, ends_on, queue_seq, outcome, updated_on, place_freed, \
-    (SELECT MAX(on_date) FROM events WHERE case_id = cases.id) FROM cases";
+    (SELECT MAX(on_date) FROM events WHERE case_id = cases.id), \
+    (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id) FROM cases";
+
+/// A case read under its programme's lock, and the number of its last event: on PostgreSQL
+/// this transaction numbers the case's next events itself (every writer of a case's events
+/// holds that lock, see `Tx::lock_programme`), so they can wait for the COMMIT.
+fn locked_record_from_row(tx: &Tx, r: &Row) -> Result<CaseRecord, StoreError> {
+    let record = record_from_row(r)?;
+    let last: i64 = r.get(14)?;
+    tx.pending(|p| p.last_event.insert(record.id, last));
+    Ok(record)
+}
 
 fn record_from_row(r: &Row) -> Result<CaseRecord, StoreError> {
     Ok(CaseRecord {
@@ -114,15 +125,14 @@ impl CaseTx for Tx<'_> {
                 self.pending(|p| p.locked.insert(program));
             }
         }
-        self.query_opt(
-            &format!("{RECORD_SELECT} WHERE id = ?1"),
-            args![id],
-            record_from_row,
-        )
+        self.query_opt(&format!("{RECORD_SELECT} WHERE id = ?1"), args![id], |r| {
+            locked_record_from_row(self, r)
+        })
     }
 
     fn save(&self, c: &CaseRecord) -> Result<(), StoreError> {
-        self.execute(
+        // Nobody waits for its answer, and it leaves the dossier number alone.
+        self.write_later(
             "UPDATE cases SET version = ?2, version_hash = ?3, state = ?4, track = ?5, started_on = ?6, ends_on = ?7, \
              queue_seq = ?8, outcome = ?9, updated_on = ?10, place_freed = ?11 WHERE id = ?1",
             args![
@@ -163,7 +173,7 @@ impl CaseTx for Tx<'_> {
                 .collect();
             self.insert_later(&CASE_ROW, &numbered)?;
             self.pending(|p| {
-                p.fresh.insert(id, 0);
+                p.last_event.insert(id, 0);
                 p.note_dossier(id, c);
             });
             return Ok(id);
@@ -173,7 +183,11 @@ impl CaseTx for Tx<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
             row,
         )?;
-        self.pending(|p| p.note_dossier(id, c));
+        // A case no other transaction can see yet: its events are numbered here.
+        self.pending(|p| {
+            p.last_event.insert(id, 0);
+            p.note_dossier(id, c);
+        });
         Ok(id)
     }
 
@@ -320,14 +334,15 @@ impl CaseTx for Tx<'_> {
         let recorded_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let kind = event.kind();
         let payload = event.details().to_string();
-        // A case added in this transaction whose rows wait: its events are numbered here.
-        let fresh = self.pending(|p| {
-            p.fresh.get_mut(&id).map(|last| {
+        // A case whose last event number this transaction knows: its events are numbered
+        // here, and wait.
+        let known = self.pending(|p| {
+            p.last_event.get_mut(&id).map(|last| {
                 *last += 1;
                 *last
             })
         });
-        let seq = if let Some(Some(seq)) = fresh {
+        let seq = if let Some(Some(seq)) = known {
             self.insert_later(
                 &EVENT_ROW,
                 args![id, seq, on, recorded_at, kind, payload, actor, version_hash],
@@ -399,7 +414,7 @@ impl CaseTx for Tx<'_> {
                 "{RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1"
             ),
             args![program],
-            record_from_row,
+            |r| locked_record_from_row(self, r),
         )
     }
 

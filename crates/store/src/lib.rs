@@ -19,6 +19,7 @@ mod bulk;
 mod cases;
 mod copy;
 mod inspect;
+mod pg_literal;
 mod pg_tls;
 mod postgres;
 mod queries;

@@ -79,9 +79,9 @@ pub(crate) enum Lock {
 /// A write transaction, holding `lock` until it ends.
 pub(super) fn begin(client: &mut Mutex<PgClient>, lock: Lock) -> Result<Tx<'_>, postgres::Error> {
     let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
-    let mut tx = client.transaction()?;
+    let tx = client.transaction()?;
     if let Lock::Store = lock {
-        tx.tx
+        tx.client
             .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
     }
     Ok(Tx::Postgres(RefCell::new(tx)))

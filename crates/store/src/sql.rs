@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use postgres::types::{IsNull, ToSql, Type};
 
-use super::bulk::{Pending, RowKind};
+use super::bulk::{Outgoing, Pending, RowKind};
 use super::StoreError;
 
 /// The database's own error as a store error: its message (and PostgreSQL's code), never a
@@ -348,11 +348,27 @@ pub struct PgClient {
 /// A write transaction on PostgreSQL, using and filling its connection's statements (a
 /// prepared statement outlives the transaction it was prepared in), with the rows it holds
 /// back for bulk work (see `bulk`).
+///
+/// BEGIN, COMMIT and ROLLBACK are sent here rather than through `postgres::Transaction`, so
+/// that the writes held back to the end go to the server in one message with the COMMIT
+/// (see `pg_literal`).
 pub struct PgTx<'a> {
-    pub(super) tx: postgres::Transaction<'a>,
+    pub(super) client: &'a mut postgres::Client,
+    /// BEGIN was sent, and neither COMMIT nor ROLLBACK since: dropped so, it rolls back.
+    open: bool,
     statements: &'a mut HashMap<String, postgres::Statement>,
     snapshots: &'a mut HashSet<String>,
     pub(crate) pending: Box<Pending>,
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // A broken connection cannot roll back, and needs not: the server ends the
+            // transaction with the connection.
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+    }
 }
 
 /// Statement texts are fixed at their call sites, so the cache stays small; the bound only
@@ -370,8 +386,10 @@ impl PgClient {
 
     /// Open a transaction that shares this connection's prepared statements.
     pub fn transaction(&mut self) -> Result<PgTx<'_>, postgres::Error> {
+        self.client.batch_execute("BEGIN")?;
         Ok(PgTx {
-            tx: self.client.transaction()?,
+            client: &mut self.client,
+            open: true,
             statements: &mut self.statements,
             snapshots: &mut self.snapshots,
             pending: Box::default(),
@@ -385,24 +403,72 @@ impl PgClient {
 
 impl PgTx<'_> {
     fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
-        prepared(&mut self.tx, self.statements, sql)
+        prepared(self.client, self.statements, sql)
     }
 
-    /// Send every row held back. A statement of one row is kept prepared like any other; a
+    /// Send every write held back. A statement of one row is kept prepared like any other; a
     /// batch's text depends on its length, so it is parsed once and not kept.
     pub(crate) fn flush(&mut self) -> Result<(), postgres::Error> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        for (sql, args, rows) in self.pending.take_statements() {
-            if rows == 1 {
-                let statement = self.prepared(&sql)?;
-                self.tx.execute(&statement, &pg_args(&args))?;
+        let outgoing = self.pending.take_statements();
+        self.send(outgoing)
+    }
+
+    fn send(&mut self, outgoing: Vec<Outgoing>) -> Result<(), postgres::Error> {
+        for o in outgoing {
+            if o.rows == 1 {
+                let statement = self.prepared(&o.sql)?;
+                self.client.execute(&statement, &pg_args(&o.args))?;
             } else {
-                self.tx.execute(pg_sql(&sql).as_str(), &pg_args(&args))?;
+                self.client
+                    .execute(pg_sql(&o.sql).as_str(), &pg_args(&o.args))?;
             }
         }
         Ok(())
+    }
+
+    /// The writes held back, as the text to send with COMMIT (see `pg_literal`): one message
+    /// then releases the transaction's locks one round trip after its last read, rather than
+    /// one round trip per write. Writes that cannot be written so are sent now, one by one.
+    fn last_writes(&mut self) -> Result<String, postgres::Error> {
+        let outgoing = self.pending.take_statements();
+        match self.as_literals(&outgoing)? {
+            Some(text) => Ok(text),
+            None => {
+                self.send(outgoing)?;
+                Ok(String::new())
+            }
+        }
+    }
+
+    /// COMMIT, after `last` (statements each followed by `;`).
+    fn commit_after(&mut self, mut last: String) -> Result<(), postgres::Error> {
+        last.push_str("COMMIT");
+        self.client.batch_execute(&last)?;
+        self.open = false;
+        Ok(())
+    }
+
+    /// The writes as one text of statements with their values written in, each followed by
+    /// `;`; `None` when there are too many or a value cannot be written so.
+    fn as_literals(&mut self, outgoing: &[Outgoing]) -> Result<Option<String>, postgres::Error> {
+        if outgoing.iter().map(|o| o.args.len()).sum::<usize>() > super::pg_literal::MAX_VALUES {
+            return Ok(None);
+        }
+        let mut text = String::new();
+        for o in outgoing {
+            let types = self.prepared(&o.one_row)?.params().to_vec();
+            match super::pg_literal::statement(&o.sql, &o.args, &types) {
+                Some(statement) => {
+                    text.push_str(&statement);
+                    text.push_str("; ");
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(text))
     }
 
     /// Whether the snapshot `hash` is known to be in the database or written in this
@@ -475,7 +541,7 @@ impl Sql for Tx<'_> {
                 // A write may change what was looked up ahead.
                 t.pending.dossiers = None;
                 let statement = t.prepared(sql).or_store()?;
-                Ok(t.tx.execute(&statement, &pg_args(args)).or_store()? as usize)
+                Ok(t.client.execute(&statement, &pg_args(args)).or_store()? as usize)
             }
         }
     }
@@ -486,7 +552,7 @@ impl Sql for Tx<'_> {
                 let mut t = t.borrow_mut();
                 t.flush().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
-                pg_rows(t.tx.query(&statement, &pg_args(args)).or_store()?)
+                pg_rows(t.client.query(&statement, &pg_args(args)).or_store()?)
             }
         }
     }
@@ -500,16 +566,15 @@ impl Tx<'_> {
             // have committed before the answer was lost); before it, nothing was saved.
             Tx::Postgres(t) => {
                 let mut t = t.into_inner();
-                t.flush().or_store()?;
                 let kept = std::mem::take(&mut t.pending.kept);
-                let snapshots = t.snapshots;
-                match t.tx.commit().or_store() {
+                let last = t.last_writes().or_store()?;
+                match t.commit_after(last).or_store() {
                     Err(StoreError::Unavailable { reason }) => {
                         Err(StoreError::CommitUnknown { reason })
                     }
                     Err(e) => Err(e),
                     Ok(()) => {
-                        snapshots.extend(kept);
+                        t.snapshots.extend(kept);
                         Ok(())
                     }
                 }
@@ -529,6 +594,22 @@ impl Tx<'_> {
             Tx::Postgres(t) => {
                 let mut t = t.borrow_mut();
                 if t.pending.hold(kind, args) {
+                    t.flush().or_store()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A write whose answer nobody needs: at once on SQLite; on PostgreSQL held back until
+    /// the next statement or the COMMIT (see `bulk`). It must not change what a look-up ahead
+    /// answered (a case's dossier number).
+    pub(crate) fn write_later(&self, sql: &'static str, args: &[Value]) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => sqlite_execute(t, sql, args).map(|_| ()),
+            Tx::Postgres(t) => {
+                let mut t = t.borrow_mut();
+                if t.pending.hold_write(sql, args) {
                     t.flush().or_store()?;
                 }
                 Ok(())
