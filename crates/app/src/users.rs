@@ -299,6 +299,14 @@ fn wait_for(failures: i64, last_at: i64, now: i64) -> i64 {
     (last_at + delay - now).max(0)
 }
 
+/// When a try that began at `now` (whole seconds) failed: once its check is done, rounded up
+/// to the next whole second. A wait counts from there — a check under load can take longer
+/// than the first wait (a second), which, counted from the try's start, would have passed
+/// before the next try came.
+fn failed_at(now: i64, checking: std::time::Instant) -> i64 {
+    now + checking.elapsed().as_secs_f64().ceil() as i64
+}
+
 /// A hash to verify unknown names against, so that they cost what known names cost.
 fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -392,6 +400,7 @@ pub fn login(
     now: i64,
 ) -> Result<Opened, AppError> {
     let (name, password) = (given.name, given.password);
+    let checking = std::time::Instant::now();
     let since = now - FAILURE_WINDOW_SECS;
     // A name no user can have is wrong without a look (and leaves nothing behind but the
     // address's count): the rule for names is public, so nothing is learnt from its speed.
@@ -439,7 +448,7 @@ pub fn login(
         address: (&by_address, address_count.map_or(0, |t| t.failures)),
     };
     let Some((row, _)) = found.filter(|_| verified) else {
-        record_failure(store, counts, address, now)?;
+        record_failure(store, counts, address, failed_at(now, checking))?;
         return Err(AuthError::BadCredentials.into());
     };
     let person = session_user(row, String::new());
@@ -448,7 +457,7 @@ pub fn login(
         SecondFactorCheck::Missing => return Err(AuthError::SecondFactorMissing.into()),
         SecondFactorCheck::NotEnrolled => return Err(AuthError::SecondFactorNotEnrolled.into()),
         SecondFactorCheck::Wrong => {
-            record_failure(store, counts, address, now)?;
+            record_failure(store, counts, address, failed_at(now, checking))?;
             return Err(AuthError::BadCredentials.into());
         }
     }
