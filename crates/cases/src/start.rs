@@ -164,13 +164,12 @@ pub(crate) fn put_on_waiting_list(
     changed: Option<String>,
     ctx: &Ctx,
 ) -> Result<i64, CaseError> {
-    let seq = tx.next_queue_seq(&c.program)?;
+    let (seq, position) = tx.waiting_list_end(&c.program)?;
     c.state = CaseState::Waiting;
     c.track = track.clone();
     c.queue_seq = Some(seq);
     c.updated_on = ctx.on;
     tx.save(&c)?;
-    let position = tx.waiting_position(&c.program, seq)?;
     let waiting = Event::Waiting(event::Waiting {
         track,
         position,

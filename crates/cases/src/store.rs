@@ -240,10 +240,9 @@ pub trait CaseTx {
 
     /// Cases of `program` holding a place: running ones and paused ones that kept theirs.
     fn places_held(&self, program: &str) -> Result<i64, StoreError>;
-    /// The next place at the end of `program`'s waiting list.
-    fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError>;
-    /// Position (1 = next) of the waiting case holding `queue_seq`.
-    fn waiting_position(&self, program: &str, queue_seq: i64) -> Result<i64, StoreError>;
+    /// The place at the end of `program`'s waiting list, and the position (1 = next) the
+    /// case that takes it will have: one look-up, as a case joins the list.
+    fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError>;
     /// The first case on `program`'s waiting list.
     fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError>;
 

@@ -115,6 +115,9 @@ pub(crate) struct Pending {
     pub kept: HashSet<String>,
     /// Dossier numbers looked up ahead (see `Dossiers`).
     pub dossiers: Option<Dossiers>,
+    /// The places a programme holds, told by the statement just sent (see `first_waiting`):
+    /// any other statement or write forgets it.
+    pub places: Option<(String, i64)>,
     /// Programmes whose lock this transaction holds.
     pub locked: HashSet<String>,
 }
@@ -151,6 +154,7 @@ impl Pending {
             .or_insert_with(|| (kind, Vec::new()))
             .1
             .extend_from_slice(args);
+        self.places = None;
         self.count += 1;
         self.count >= MAX_WAITING
     }
@@ -160,6 +164,7 @@ impl Pending {
     /// sent now.
     pub fn hold_write(&mut self, sql: &'static str, args: &[Value]) -> bool {
         self.writes.push((sql, args.to_vec()));
+        self.places = None;
         self.count += 1;
         self.count >= MAX_WAITING
     }

@@ -31,6 +31,13 @@ const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, v
     (SELECT MAX(on_date) FROM events WHERE case_id = cases.id), \
     (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id) FROM cases";
 
+/// The places `program` (`?1`) holds: running cases and paused ones that kept theirs. Two
+/// counts, each answered from the (program, state) index: a single OR over states makes the
+/// planners scan every case of the programme, on every start.
+const PLACES_HELD: &str =
+    "(SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')) \
+    + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0)";
+
 /// A case read under its programme's lock, and the number of its last event: on PostgreSQL
 /// this transaction numbers the case's next events itself (every writer of a case's events
 /// holds that lock, see `Tx::lock_programme`), so they can wait for the COMMIT.
@@ -383,39 +390,51 @@ impl CaseTx for Tx<'_> {
 
     fn places_held(&self, program: &str) -> Result<i64, StoreError> {
         self.lock_programme(program)?;
-        // Two counts, each answered from the (program, state) index: a single OR over states
-        // makes the planners scan every case of the programme, on every start.
-        self.one(
-            "SELECT (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')) \
-                  + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0)",
-            args![program],
-        )
+        let told = self.pending(|p| {
+            p.places
+                .take()
+                .filter(|(of, _)| of == program)
+                .map(|(_, n)| n)
+        });
+        if let Some(Some(n)) = told {
+            return Ok(n);
+        }
+        self.one(&format!("SELECT {PLACES_HELD}"), args![program])
     }
 
-    fn next_queue_seq(&self, program: &str) -> Result<i64, StoreError> {
+    fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError> {
         self.lock_programme(program)?;
-        self.one(
-            "SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1",
+        // Every case on the list holds a smaller number than the end's, so the new case's
+        // position is one behind all who wait.
+        self.query_row(
+            "SELECT COALESCE(MAX(queue_seq), 0) + 1, \
+                    (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq IS NOT NULL) + 1 \
+             FROM cases WHERE program = ?1",
             args![program],
-        )
-    }
-
-    fn waiting_position(&self, program: &str, queue_seq: i64) -> Result<i64, StoreError> {
-        self.one(
-            "SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq <= ?2",
-            args![program, queue_seq],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
     }
 
     fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError> {
         self.lock_programme(program)?;
-        self.query_opt(
+        // The places held come in the same statement: whoever asks who waits first asks next
+        // whether there is room for them (see `places_held`).
+        let (first, places) = self.query_row(
             &format!(
-                "{RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1"
+                "SELECT w.*, {PLACES_HELD} FROM (SELECT 1) AS one LEFT JOIN \
+                 ({RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1"
             ),
             args![program],
-            |r| locked_record_from_row(self, r),
-        )
+            |r| {
+                let first = match r.get::<Option<i64>>(0)? {
+                    Some(_) => Some(locked_record_from_row(self, r)?),
+                    None => None,
+                };
+                Ok((first, r.get::<i64>(15)?))
+            },
+        )?;
+        self.pending(|p| p.places = Some((program.to_string(), places)));
+        Ok(first)
     }
 
     fn schedule(
