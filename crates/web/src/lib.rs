@@ -126,10 +126,6 @@ fn blocking_threads() -> usize {
 /// Password checks at the same time (argon2: 19 MiB and about 25 ms each).
 const CONCURRENT_PASSWORD_CHECKS: usize = 4;
 
-/// Connections kept open at most: as many as requests may use at once (one per blocking
-/// thread, see `blocking_threads`), so that a busy server does not open and close a
-/// connection per request.
-
 /// A connection lent to one request; it goes back to the pool when the request is done.
 pub struct Pooled<'a> {
     store: Option<Store>,
@@ -160,6 +156,8 @@ impl Drop for Pooled<'_> {
         if store.is_closed() {
             idle.clear();
         } else if idle.len() < blocking_threads() {
+            // Kept: as many as requests may use at once (one per blocking thread), so that a
+            // busy server does not open and close a connection per request.
             idle.push((store, std::time::Instant::now()));
         }
     }
