@@ -82,6 +82,18 @@ fn load_on(tx: &dyn CaseTx, id: i64, ctx: &Ctx) -> Result<CaseRecord, CaseError>
     Ok(c)
 }
 
+/// The case `id` of programme `compiled`, to be changed on `ctx.on` (see `load_on`): the
+/// store is told the programme first (`CaseTx::working_on`).
+fn load_in(
+    tx: &dyn CaseTx,
+    compiled: &CompiledProgram,
+    id: i64,
+    ctx: &Ctx,
+) -> Result<CaseRecord, CaseError> {
+    tx.working_on(&compiled.program.spec.id)?;
+    load_on(tx, id, ctx)
+}
+
 /// The pinned version of a case in the current programme file; a changed file is noted.
 fn pinned<'a>(
     compiled: &'a CompiledProgram,
@@ -117,7 +129,7 @@ fn allowing<'a>(
     action: Action,
     ctx: &Ctx,
 ) -> Result<(CaseRecord, &'a Version), CaseError> {
-    let c = load_on(tx, id, ctx)?;
+    let c = load_in(tx, compiled, id, ctx)?;
     if !c.state.allows(action) {
         return Err(refuse(id, c.state, action));
     }

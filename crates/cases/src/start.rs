@@ -11,7 +11,7 @@ use crate::event::{self, Event, EventKind};
 use crate::schedule::{add, schedule_start};
 use crate::store::CaseRecord;
 use crate::{
-    capacity, is_full, load_on, pinned, refuse, Action, CaseError, CaseState, CaseStore, CaseTx,
+    capacity, is_full, load_in, pinned, refuse, Action, CaseError, CaseState, CaseStore, CaseTx,
     Ctx,
 };
 
@@ -40,7 +40,7 @@ fn start_in(
     track: Option<&str>,
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
-    let c = load_on(tx, id, ctx)?;
+    let c = load_in(tx, compiled, id, ctx)?;
     if c.state != CaseState::Referred {
         return Err(refuse(id, c.state, Action::Start));
     }

@@ -238,6 +238,11 @@ pub trait CaseTx {
     /// Replace a stored event by its redacted form (the one change events allow).
     fn redact(&self, id: i64, seq: i64, redacted: &Event) -> Result<(), StoreError>;
 
+    /// This transaction works on `program`'s cases: a store shared by several servers locks
+    /// the programme now, before its cases are read (one statement fewer than finding the
+    /// programme from the case).
+    fn working_on(&self, program: &str) -> Result<(), StoreError>;
+
     /// Cases of `program` holding a place: running ones and paused ones that kept theirs.
     fn places_held(&self, program: &str) -> Result<i64, StoreError>;
     /// The place at the end of `program`'s waiting list, and the position (1 = next) the

@@ -75,8 +75,7 @@ impl Tx<'_> {
     /// writer anyway.
     fn lock_programme(&self, program: &str) -> Result<(), StoreError> {
         if self.pending(|p| p.locked.insert(program.to_string())) == Some(true) {
-            // Through `rows`: a lock changes nothing looked up ahead.
-            self.rows(
+            self.lock(
                 "SELECT pg_advisory_xact_lock(hashtextextended('programme:' || CAST(?1 AS TEXT), 0))",
                 args![program],
             )?;
@@ -106,7 +105,7 @@ impl Tx<'_> {
                 .join(", ");
             let mut params = vec![program.to_value(), org.to_value()];
             params.extend(chunk.iter().map(ToValue::to_value));
-            self.rows(
+            self.lock(
                 &format!(
                     "SELECT pg_advisory_xact_lock(hashtextextended('dossier:' || CAST(?1 AS TEXT) || ':' || COALESCE(CAST(?2 AS TEXT), '') || ':' || d.x, 0)) \
                      FROM (VALUES {values}) AS d(x)"
@@ -121,6 +120,20 @@ impl Tx<'_> {
 impl CaseTx for Tx<'_> {
     fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
         if self.dialect() == crate::sql::Dialect::Postgres {
+            // Under a programme's lock already (`working_on`), the case is read at once; one of
+            // another programme is read again under its own.
+            if self.pending(|p| !p.locked.is_empty()) == Some(true) {
+                let found =
+                    self.query_opt(&format!("{RECORD_SELECT} WHERE id = ?1"), args![id], |r| {
+                        locked_record_from_row(self, r)
+                    })?;
+                let held = |c: &CaseRecord| self.pending(|p| p.locked.contains(&c.program));
+                match found {
+                    None => return Ok(None),
+                    Some(c) if held(&c) == Some(true) => return Ok(Some(c)),
+                    Some(_) => {}
+                }
+            }
             // The programme's lock before the case is read (a case never changes programme),
             // taken in the statement that finds the programme.
             let program: Option<String> = self.query_opt(
@@ -386,6 +399,10 @@ impl CaseTx for Tx<'_> {
             args![id, seq, redacted.details().to_string()],
         )?;
         Ok(())
+    }
+
+    fn working_on(&self, program: &str) -> Result<(), StoreError> {
+        self.lock_programme(program)
     }
 
     fn places_held(&self, program: &str) -> Result<i64, StoreError> {

@@ -79,10 +79,12 @@ pub(crate) enum Lock {
 /// A write transaction, holding `lock` until it ends.
 pub(super) fn begin(client: &mut Mutex<PgClient>, lock: Lock) -> Result<Tx<'_>, postgres::Error> {
     let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
-    let tx = client.transaction()?;
+    let mut tx = client.transaction();
     if let Lock::Store = lock {
-        tx.client
-            .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])?;
+        tx.begin_with(
+            "SELECT pg_advisory_xact_lock(?1)",
+            &[super::sql::Value::Int(WRITER_LOCK)],
+        )?;
     }
     Ok(Tx::Postgres(RefCell::new(tx)))
 }

@@ -350,11 +350,12 @@ pub struct PgClient {
 /// back for bulk work (see `bulk`).
 ///
 /// BEGIN, COMMIT and ROLLBACK are sent here rather than through `postgres::Transaction`, so
-/// that the writes held back to the end go to the server in one message with the COMMIT
-/// (see `pg_literal`).
+/// that BEGIN goes in one message with the transaction's first lock (`begin_with`), and the
+/// writes held back to the end in one message with the COMMIT (see `pg_literal`).
 pub struct PgTx<'a> {
-    pub(super) client: &'a mut postgres::Client,
-    /// BEGIN was sent, and neither COMMIT nor ROLLBACK since: dropped so, it rolls back.
+    client: &'a mut postgres::Client,
+    /// BEGIN was sent (with the first statement), and neither COMMIT nor ROLLBACK since:
+    /// dropped so, it rolls back.
     open: bool,
     statements: &'a mut HashMap<String, postgres::Statement>,
     snapshots: &'a mut HashSet<String>,
@@ -384,16 +385,16 @@ impl PgClient {
         }
     }
 
-    /// Open a transaction that shares this connection's prepared statements.
-    pub fn transaction(&mut self) -> Result<PgTx<'_>, postgres::Error> {
-        self.client.batch_execute("BEGIN")?;
-        Ok(PgTx {
+    /// A transaction that shares this connection's prepared statements; BEGIN goes with its
+    /// first statement.
+    pub fn transaction(&mut self) -> PgTx<'_> {
+        PgTx {
             client: &mut self.client,
-            open: true,
+            open: false,
             statements: &mut self.statements,
             snapshots: &mut self.snapshots,
             pending: Box::default(),
-        })
+        }
     }
 
     fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
@@ -404,6 +405,31 @@ impl PgClient {
 impl PgTx<'_> {
     fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         prepared(self.client, self.statements, sql)
+    }
+
+    /// BEGIN, unless it was sent: before any statement of the transaction.
+    fn begin(&mut self) -> Result<(), postgres::Error> {
+        if !self.open {
+            // Open before the answer: should it fail half-way, the drop rolls back.
+            self.open = true;
+            self.client.batch_execute("BEGIN")?;
+        }
+        Ok(())
+    }
+
+    /// `sql`, whose answer nobody reads (a lock), as the transaction's first statement: in one
+    /// message with BEGIN when its values can be written in (see `pg_literal`), else after it.
+    pub(crate) fn begin_with(&mut self, sql: &str, args: &[Value]) -> Result<(), postgres::Error> {
+        let statement = self.prepared(sql)?;
+        if !self.open {
+            if let Some(text) = super::pg_literal::statement(sql, args, statement.params()) {
+                self.open = true;
+                return self.client.batch_execute(&format!("BEGIN; {text}"));
+            }
+        }
+        self.begin()?;
+        self.flush()?;
+        self.client.execute(&statement, &pg_args(args)).map(|_| ())
     }
 
     /// Send every write held back. A statement of one row is kept prepared like any other; a
@@ -417,6 +443,7 @@ impl PgTx<'_> {
     }
 
     fn send(&mut self, outgoing: Vec<Outgoing>) -> Result<(), postgres::Error> {
+        self.begin()?;
         for o in outgoing {
             if o.rows == 1 {
                 let statement = self.prepared(&o.sql)?;
@@ -443,10 +470,17 @@ impl PgTx<'_> {
         }
     }
 
-    /// COMMIT, after `last` (statements each followed by `;`).
-    fn commit_after(&mut self, mut last: String) -> Result<(), postgres::Error> {
-        last.push_str("COMMIT");
-        self.client.batch_execute(&last)?;
+    /// COMMIT, after `last` (statements each followed by `;`). A transaction that sent
+    /// nothing and has nothing to send has nothing to commit.
+    fn commit_after(&mut self, last: String) -> Result<(), postgres::Error> {
+        if !self.open && last.is_empty() {
+            return Ok(());
+        }
+        let begin = if self.open { "" } else { "BEGIN; " };
+        // Open until COMMIT answers: a write of the message that fails leaves the transaction
+        // aborted, and the drop rolls it back.
+        self.open = true;
+        self.client.batch_execute(&format!("{begin}{last}COMMIT"))?;
         self.open = false;
         Ok(())
     }
@@ -541,6 +575,7 @@ impl Sql for Tx<'_> {
                 // A write may change what was looked up ahead.
                 t.pending.dossiers = None;
                 t.pending.places = None;
+                t.begin().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
                 Ok(t.client.execute(&statement, &pg_args(args)).or_store()? as usize)
             }
@@ -554,6 +589,7 @@ impl Sql for Tx<'_> {
                 t.flush().or_store()?;
                 // It may write (`RETURNING`), and what it read is for its caller alone.
                 t.pending.places = None;
+                t.begin().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
                 pg_rows(t.client.query(&statement, &pg_args(args)).or_store()?)
             }
@@ -601,6 +637,15 @@ impl Tx<'_> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// A lock, whose answer nobody reads: on PostgreSQL in one message with BEGIN when it is
+    /// the transaction's first statement; nothing on SQLite, which serialises every writer.
+    pub(crate) fn lock(&self, sql: &str, args: &[Value]) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(_) => Ok(()),
+            Tx::Postgres(t) => t.borrow_mut().begin_with(sql, args).or_store(),
         }
     }
 
