@@ -7,6 +7,7 @@
 
 use crate::common;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -22,10 +23,15 @@ fn installed(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// A running chromedriver, in a process group of its own with the Chromium it starts: all
+/// stopped when dropped. (Killing chromedriver alone left the Chromium of a session nobody
+/// closed — a failed test's — running, and busy, through the rest of the run and the soak.)
 pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -51,6 +57,7 @@ pub(crate) async fn browser() -> Option<(Driver, Client)> {
     };
     let port = free_port();
     let child = Command::new(driver)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
