@@ -334,6 +334,14 @@ fn the_same_dossier_sent_at_once_to_two_servers_becomes_one_case() {
 }
 
 /// A store of 39 running cases and 4 referred ones, for a programme with 40 places.
+/// The store `db` as the command line's `--db` takes it.
+fn as_argument(db: &DbTarget) -> String {
+    match db {
+        DbTarget::File(p) => p.to_str().unwrap().to_string(),
+        DbTarget::Postgres(u) => u.clone(),
+    }
+}
+
 fn nearly_full(db: &DbTarget, target: &str, dir: &Path) {
     let csv = referrals_csv(dir, 43);
     run(&[
@@ -377,10 +385,7 @@ fn four_processes_racing_for_the_last_slot_never_overfill_capacity_on_either_bac
                 traject_store::create_database(&server, &format!("traject_race_{round}")).unwrap(),
             )
         };
-        let target = match &db {
-            DbTarget::File(p) => p.to_str().unwrap().to_string(),
-            DbTarget::Postgres(u) => u.clone(),
-        };
+        let target = as_argument(&db);
         nearly_full(&db, &target, dir.path());
         let racers: Vec<_> = (40..=43)
             .map(|id| {
@@ -992,10 +997,7 @@ fn writes_sent_with_the_commit_keep_every_character_on_both_back_ends() {
         DbTarget::File(file.clone()),
         DbTarget::Postgres(url.clone()),
     ] {
-        let target = match &db {
-            DbTarget::File(p) => p.to_str().unwrap().to_string(),
-            DbTarget::Postgres(u) => u.clone(),
-        };
+        let target = as_argument(&db);
         nearly_full(&db, &target, dir.path());
         let mut store = Store::connect(&db).unwrap();
         let seq = lifecycle::record_contact(&mut store, 1, &contact(AWKWARD_NOTE), &ctx).unwrap();
