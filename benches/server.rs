@@ -193,31 +193,42 @@ fn bench(c: &mut Criterion) {
 }
 
 /// `total` case creations and starts by `CLIENTS` writers spread over `servers`; the wall time
-/// and the latency of each create-and-start.
+/// and the latency of each create-and-start. A round of one create-and-start per writer goes
+/// first, unmeasured: a server opens its connections, prepares its statements and compiles the
+/// programme once, and a short run would count that once per server (more servers, more of
+/// it) where a server that runs all day does not.
 fn writers(servers: &[Server], total: usize, tag: &str) -> Written {
+    serve::closed_loop(CLIENTS, 1, |w, i, agent| {
+        create_and_start(servers, &format!("{tag}-warm"), w, i, agent)
+    });
     let busy = machine_busy();
     let (lat, wall) = serve::closed_loop(CLIENTS, total.div_ceil(CLIENTS), |w, i, agent| {
-        let s = &servers[w % servers.len()];
-        let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
-        let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
-        let created: Value = agent
-            .post(&format!("{}/api/cases", s.base))
-            .set("Cookie", &s.cookie)
-            .set("Content-Type", "application/json")
-            .send_string(&body)
-            .unwrap()
-            .into_json()
-            .unwrap();
-        let id = created["id"].as_i64().unwrap();
-        agent
-            .post(&format!("{}/api/cases/{id}/start", s.base))
-            .set("Cookie", &s.cookie)
-            .set("Content-Type", "application/json")
-            .send_string(r#"{"track": "short"}"#)
-            .unwrap();
+        create_and_start(servers, tag, w, i, agent)
     });
     let cpu = machine_busy() - busy;
     Written { wall, lat, cpu }
+}
+
+/// Writer `w`'s `i`th case, created and started through one of `servers`.
+fn create_and_start(servers: &[Server], tag: &str, w: usize, i: usize, agent: &ureq::Agent) {
+    let s = &servers[w % servers.len()];
+    let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
+    let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
+    let created: Value = agent
+        .post(&format!("{}/api/cases", s.base))
+        .set("Cookie", &s.cookie)
+        .set("Content-Type", "application/json")
+        .send_string(&body)
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let id = created["id"].as_i64().unwrap();
+    agent
+        .post(&format!("{}/api/cases/{id}/start", s.base))
+        .set("Cookie", &s.cookie)
+        .set("Content-Type", "application/json")
+        .send_string(r#"{"track": "short"}"#)
+        .unwrap();
 }
 
 /// A writers' run: its wall time, each create-and-start's latency, and the CPU time the
