@@ -116,7 +116,7 @@ const BODY_LIMIT: usize = 1 << 20;
 /// Threads for the requests' blocking work (the database, the engine, simulations), per
 /// core; requests beyond them wait their turn as cheap tasks. More threads at once only cost
 /// more per request: on two cores, 32 threads spent 1.5× the CPU per write of 6 on either
-/// store (their switches and the allocator's churn), for fewer writes per second.
+/// store, for fewer writes per second (`cargo bench --bench server`; see the README).
 const BLOCKING_THREADS_PER_CORE: usize = 4;
 
 /// Threads for the requests' blocking work on this machine (`BLOCKING_THREADS_PER_CORE`).
