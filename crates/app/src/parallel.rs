@@ -9,11 +9,15 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
+/// The cores this process may use (1 when that cannot be told). Asking may read files (the
+/// cgroup's quota), so a caller on a hot path asks once.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` of every item, on every core, in the items' order.
 pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
+    let threads = cores().min(items.len().max(1));
     // Blocks small enough to balance, large enough that taking one costs nothing.
     let block = (items.len() / (threads * 16)).max(1);
     let next = AtomicUsize::new(0);
@@ -49,7 +53,7 @@ pub fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) 
 /// in the order they were listed or added.
 pub fn growing<T: Send>(first: Vec<T>, f: impl Fn(T, &mut Vec<T>) + Sync) {
     // Every core, however short the first list: one item may make the rest of the work.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores();
     let work = Work {
         state: Mutex::new(Queue {
             items: first.into(),

@@ -93,6 +93,9 @@ pub struct Server {
     /// Open connections kept between requests (opening one costs more than most requests),
     /// each with the moment it was given back.
     idle: std::sync::Mutex<Vec<(Store, std::time::Instant)>>,
+    /// Threads for the requests' blocking work (`BLOCKING_THREADS_PER_CORE`), and so the
+    /// connections kept: counted once, at the start.
+    blocking_threads: usize,
     origins: guard::Origins,
     /// The board's figures, kept a few seconds per programme and scope.
     boards: board_cache::BoardCache,
@@ -118,11 +121,6 @@ const BODY_LIMIT: usize = 1 << 20;
 /// more per request: on two cores, 32 threads spent 1.5× the CPU per write of 6 on either
 /// store, for fewer writes per second (`cargo bench --bench server`; see the README).
 const BLOCKING_THREADS_PER_CORE: usize = 4;
-
-/// Threads for the requests' blocking work on this machine (`BLOCKING_THREADS_PER_CORE`).
-fn blocking_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()) * BLOCKING_THREADS_PER_CORE
-}
 /// Password checks at the same time (argon2: 19 MiB and about 25 ms each).
 const CONCURRENT_PASSWORD_CHECKS: usize = 4;
 
@@ -155,7 +153,7 @@ impl Drop for Pooled<'_> {
         // closed with it: the next requests, and a request run once more, open new ones.
         if store.is_closed() {
             idle.clear();
-        } else if idle.len() < blocking_threads() {
+        } else if idle.len() < self.server.blocking_threads {
             // Kept: as many as requests may use at once (one per blocking thread), so that a
             // busy server does not open and close a connection per request.
             idle.push((store, std::time::Instant::now()));
@@ -190,6 +188,7 @@ impl Server {
             clock: opts.clock,
             limits: opts.limits,
             idle: std::sync::Mutex::new(Vec::new()),
+            blocking_threads: traject_app::parallel::cores() * BLOCKING_THREADS_PER_CORE,
             boards: Default::default(),
             origins: guard::Origins {
                 public,
@@ -295,7 +294,7 @@ pub fn run(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeErr
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // Requests beyond this many at once wait for a thread: each thread keeps a database
         // connection's caches and the allocator's arena, so threads are memory.
-        .max_blocking_threads(blocking_threads())
+        .max_blocking_threads(server.blocking_threads)
         .enable_all()
         .build()
         .map_err(|e| ServeError::Stopped(e.to_string()))?;
