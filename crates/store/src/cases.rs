@@ -119,16 +119,17 @@ impl Tx<'_> {
 
 impl CaseTx for Tx<'_> {
     fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
+        let read = || {
+            self.query_opt(&format!("{RECORD_SELECT} WHERE id = ?1"), args![id], |r| {
+                locked_record_from_row(self, r)
+            })
+        };
         if self.dialect() == crate::sql::Dialect::Postgres {
             // Under a programme's lock already (`working_on`), the case is read at once; one of
             // another programme is read again under its own.
             if self.pending(|p| !p.locked.is_empty()) == Some(true) {
-                let found =
-                    self.query_opt(&format!("{RECORD_SELECT} WHERE id = ?1"), args![id], |r| {
-                        locked_record_from_row(self, r)
-                    })?;
                 let held = |c: &CaseRecord| self.pending(|p| p.locked.contains(&c.program));
-                match found {
+                match read()? {
                     None => return Ok(None),
                     Some(c) if held(&c) == Some(true) => return Ok(Some(c)),
                     Some(_) => {}
@@ -145,9 +146,7 @@ impl CaseTx for Tx<'_> {
                 self.pending(|p| p.locked.insert(program));
             }
         }
-        self.query_opt(&format!("{RECORD_SELECT} WHERE id = ?1"), args![id], |r| {
-            locked_record_from_row(self, r)
-        })
+        read()
     }
 
     fn save(&self, c: &CaseRecord) -> Result<(), StoreError> {
