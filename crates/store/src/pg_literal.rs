@@ -15,28 +15,15 @@ pub(crate) const MAX_VALUES: usize = 1_000;
 
 /// `sql` (in the shared `?1` syntax) with every parameter written in. Parameter `?n` takes
 /// `args[n-1]` and the type `types[(n-1) % types.len()]` (a statement of several rows repeats
-/// the one-row statement's types). Statements never hold a `?` inside a string literal.
+/// the one-row statement's types).
 pub(crate) fn statement(sql: &str, args: &[Value], types: &[Type]) -> Option<String> {
     let mut out = String::with_capacity(sql.len() + 24 * args.len());
-    let mut rest = sql;
-    while let Some(at) = rest.find('?') {
-        let digits = rest[at + 1..]
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .count();
-        out.push_str(&rest[..at]);
-        if digits == 0 {
-            out.push('?');
-            rest = &rest[at + 1..];
-            continue;
-        }
-        let n: usize = rest[at + 1..at + 1 + digits].parse().ok()?;
-        let index = n.checked_sub(1)?;
+    crate::sql::each_parameter(sql, &mut out, |digits, out| {
+        let index = digits.parse::<usize>().ok()?.checked_sub(1)?;
         let ty = types.get(index % types.len().max(1))?;
         out.push_str(&literal(args.get(index)?, ty)?);
-        rest = &rest[at + 1 + digits..];
-    }
-    out.push_str(rest);
+        Some(())
+    })?;
     Some(out)
 }
 

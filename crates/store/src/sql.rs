@@ -747,18 +747,42 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// `?1` → `$1`. Statements never hold a `?` inside a string literal.
+/// `?1` → `$1`.
 pub fn pg_sql(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('$');
-        } else {
-            out.push(c);
-        }
-    }
+    let written = each_parameter(sql, &mut out, |digits, out| {
+        out.push('$');
+        out.push_str(digits);
+        Some(())
+    });
+    debug_assert!(written.is_some(), "`$n` is written for every parameter");
     out
+}
+
+/// `sql` into `out`, each parameter `?n` (a `?` and digits) replaced by what `write` writes for
+/// its digits; `None` as soon as `write` has nothing for one. Statements never hold a `?`
+/// inside a string literal.
+pub(crate) fn each_parameter(
+    sql: &str,
+    out: &mut String,
+    mut write: impl FnMut(&str, &mut String) -> Option<()>,
+) -> Option<()> {
+    let mut rest = sql;
+    while let Some(at) = rest.find('?') {
+        let digits = rest[at + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        out.push_str(&rest[..at]);
+        if digits == 0 {
+            out.push('?');
+        } else {
+            write(&rest[at + 1..at + 1 + digits], out)?;
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    Some(())
 }
 
 fn pg_args(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
