@@ -144,6 +144,83 @@ fn forty_five_referrals_give_the_same_caseload_and_waiting_list_on_both_back_end
     assert_eq!(list_s, list_p);
 }
 
+/// A store's problems, as its integrity check finds them (the numbers its triggers keep
+/// among them).
+fn problems(db: &str) -> Vec<String> {
+    let target = if db.starts_with("postgres") {
+        DbTarget::Postgres(db.to_string())
+    } else {
+        DbTarget::File(db.into())
+    };
+    Store::connect(&target)
+        .unwrap()
+        .integrity_problems()
+        .unwrap()
+}
+
+/// Each way on and off a waiting list on `db`, after `forty_five` (40 running, 41–45 waiting):
+/// the position the next client is told, which the store takes from the number of clients who
+/// wait its triggers keep (one row, not a count of the list).
+fn on_and_off_the_list(db: &str, dir: &Path) -> String {
+    let on = ["--db", db, "--as-of", "2023-02-02"];
+    run(&[&["case", "drop", "42", "--reason", "moved"][..], &on].concat());
+    run(&[
+        &["case", "not-start", "43", "--reason", "no_help_request"][..],
+        &on,
+    ]
+    .concat());
+    // A freed place goes to the first who waits (41): two wait then, 44 and 45.
+    run(&[&["case", "close", "1", "--destination", "art60"][..], &on].concat());
+    assert!(problems(db).is_empty(), "{db}: {:?}", problems(db));
+    let csv = referrals_csv(dir, 46);
+    run(&[
+        &[
+            "case",
+            "import",
+            "--program",
+            "antwerpen",
+            csv.to_str().unwrap(),
+        ][..],
+        &on,
+    ]
+    .concat());
+    run(&[&["case", "start", "46", "--track", "long"][..], &on].concat())
+}
+
+#[test]
+fn the_number_who_wait_is_kept_right_through_every_way_on_and_off_the_list_on_both_back_ends() {
+    let Some(url) = postgres_database("traject_waiting_count") else {
+        return;
+    };
+    let copied = traject_store::create_database(
+        &common::postgres_server().unwrap(),
+        "traject_waiting_count_copy",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("cases.db");
+    let sqlite = sqlite.to_str().unwrap();
+    for db in [sqlite, url.as_str()] {
+        forty_five(db, dir.path());
+        let started = on_and_off_the_list(db, dir.path());
+        assert!(
+            started.contains("position 3 on the waiting list"),
+            "{db}: {started}"
+        );
+        assert!(problems(db).is_empty(), "{db}: {:?}", problems(db));
+    }
+    // A copy counts who waits as it writes the cases in; so does a store tampered with and
+    // checked (the check is what would find a trigger that missed a way off the list).
+    run(&["db", "copy", "--from", sqlite, "--to", &copied]);
+    assert!(problems(&copied).is_empty(), "{:?}", problems(&copied));
+    let store = Store::connect(&DbTarget::File(sqlite.into())).unwrap();
+    test_support::tamper(&store, Tamper::WaitingCount).unwrap();
+    assert_eq!(
+        problems(sqlite),
+        ["waiting_counts: programme antwerpen is kept at 4 waiting, but 3 wait"]
+    );
+}
+
 /// Imports on `db`: an office's history (whose starts, ends and waiting list are recorded
 /// among the new cases), 2,500 referrals (more than PostgreSQL's rows held back at once),
 /// both again (every row present, nothing written), and a file whose dossier is known with

@@ -421,10 +421,11 @@ impl CaseTx for Tx<'_> {
     fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError> {
         self.lock_programme(program)?;
         // Every case on the list holds a smaller number than the end's, so the new case's
-        // position is one behind all who wait.
+        // position is one behind all who wait: their number is kept by the store's triggers
+        // (migration `waiting_count`), one row, where a count would walk the whole list.
         self.query_row(
             "SELECT COALESCE(MAX(queue_seq), 0) + 1, \
-                    (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'waiting' AND queue_seq IS NOT NULL) + 1 \
+                    COALESCE((SELECT n FROM waiting_counts WHERE program = ?1), 0) + 1 \
              FROM cases WHERE program = ?1",
             args![program],
             |r| Ok((r.get(0)?, r.get(1)?)),

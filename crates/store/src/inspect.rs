@@ -67,10 +67,12 @@ impl Store {
     }
 
     /// What the database's own checks find wrong (empty when nothing): SQLite's
-    /// `integrity_check` and `foreign_key_check`; PostgreSQL enforces both as it writes.
+    /// `integrity_check` and `foreign_key_check` (PostgreSQL enforces both as it writes), and
+    /// on both a number the store's triggers keep that differs from what it counts.
     pub fn integrity_problems(&self) -> Result<Vec<String>, StoreError> {
+        let kept = self.waiting_count_problems()?;
         if self.dialect() == Dialect::Postgres {
-            return Ok(Vec::new());
+            return Ok(kept);
         }
         let mut problems: Vec<String> = self
             .query_map("PRAGMA integrity_check", &[], |r| r.get(0))?
@@ -87,7 +89,31 @@ impl Store {
                 .into_iter()
                 .map(|(t, row)| format!("{t}: row {row} refers to a missing row")),
         );
+        problems.extend(kept);
         Ok(problems)
+    }
+
+    /// Programmes whose number of waiting clients, as the triggers keep it (`waiting_counts`),
+    /// differs from a count of the cases that wait.
+    fn waiting_count_problems(&self) -> Result<Vec<String>, StoreError> {
+        self.query_map(
+            "SELECT p.program, COALESCE(k.n, 0), COALESCE(c.n, 0) \
+             FROM (SELECT program FROM waiting_counts UNION SELECT program FROM cases) AS p \
+             LEFT JOIN waiting_counts AS k ON k.program = p.program \
+             LEFT JOIN (SELECT program, COUNT(*) AS n FROM cases \
+                        WHERE state = 'waiting' AND queue_seq IS NOT NULL GROUP BY program) AS c \
+                    ON c.program = p.program \
+             WHERE COALESCE(k.n, 0) <> COALESCE(c.n, 0) ORDER BY p.program",
+            &[],
+            |r| {
+                Ok(format!(
+                    "waiting_counts: programme {} is kept at {} waiting, but {} wait",
+                    r.get::<String>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<i64>(2)?
+                ))
+            },
+        )
     }
 
     /// What is wrong with the event log's order (empty when nothing): each case's events are

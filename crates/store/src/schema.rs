@@ -34,6 +34,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0018_reminders_sent.sql"),
     migration!("sqlite", "0019_appointments.sql"),
     migration!("sqlite", "0020_waiting_list_end.sql"),
+    migration!("sqlite", "0021_waiting_count.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -52,4 +53,5 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0012_reminders_sent.sql"),
     migration!("postgres", "0013_appointments.sql"),
     migration!("postgres", "0014_waiting_list_end.sql"),
+    migration!("postgres", "0015_waiting_count.sql"),
 ];

@@ -128,6 +128,9 @@ pub enum Tamper {
     AuditActor,
     /// Delete the audit trail.
     EveryAuditRow,
+    /// Count one more waiting client than wait, for every programme: allowed, and found by
+    /// `Store::integrity_problems`.
+    WaitingCount,
 }
 
 /// Try a tampering change; the store's rules should refuse it with a database error.
@@ -156,6 +159,7 @@ pub fn tamper(store: &Store, t: Tamper) -> Result<usize, StoreError> {
         },
         Tamper::AuditActor => store.execute("UPDATE audit SET actor = 'x'", &[]),
         Tamper::EveryAuditRow => store.execute("DELETE FROM audit", &[]),
+        Tamper::WaitingCount => store.execute("UPDATE waiting_counts SET n = n + 1", &[]),
     }
 }
 

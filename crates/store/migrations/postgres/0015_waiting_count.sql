@@ -1,0 +1,37 @@
+-- How many clients wait on each programme's list (see the SQLite migration of the same name):
+-- one row read under the programme's lock instead of a count of everyone who waits.
+CREATE TABLE waiting_counts (
+    program TEXT PRIMARY KEY,
+    n       BIGINT NOT NULL
+);
+INSERT INTO waiting_counts (program, n)
+    SELECT program, COUNT(*) FROM cases
+    WHERE state = 'waiting' AND queue_seq IS NOT NULL GROUP BY program;
+
+CREATE FUNCTION traject_count_waiting() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    waited BOOLEAN := FALSE;
+    waits  BOOLEAN := FALSE;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        waited := OLD.state = 'waiting' AND OLD.queue_seq IS NOT NULL;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        waits := NEW.state = 'waiting' AND NEW.queue_seq IS NOT NULL;
+    END IF;
+    IF TG_OP = 'UPDATE' AND waited AND waits AND OLD.program = NEW.program THEN
+        RETURN NULL;
+    END IF;
+    IF waited THEN
+        UPDATE waiting_counts SET n = n - 1 WHERE program = OLD.program;
+    END IF;
+    IF waits THEN
+        INSERT INTO waiting_counts (program, n) VALUES (NEW.program, 1)
+            ON CONFLICT (program) DO UPDATE SET n = waiting_counts.n + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER waiting_count AFTER INSERT OR DELETE OR UPDATE OF state, queue_seq, program ON cases
+    FOR EACH ROW EXECUTE FUNCTION traject_count_waiting();
