@@ -115,11 +115,20 @@ pub(crate) struct Pending {
     pub kept: HashSet<String>,
     /// Dossier numbers looked up ahead (see `Dossiers`).
     pub dossiers: Option<Dossiers>,
-    /// The places a programme holds, told by the statement just sent (see `first_waiting`):
-    /// any other statement or write forgets it.
-    pub places: Option<(String, i64)>,
+    /// What the statement just sent told of a programme beside its first waiting client (see
+    /// `first_waiting`): any other statement or write forgets it.
+    pub told: Option<Told>,
     /// Programmes whose lock this transaction holds.
     pub locked: HashSet<String>,
+}
+
+/// A programme's places held and the end of its waiting list, as one statement told them,
+/// each to be taken once.
+pub(crate) struct Told {
+    pub program: String,
+    pub places: Option<i64>,
+    /// The number a client joining the list takes, and their position.
+    pub list_end: Option<(i64, i64)>,
 }
 
 /// Dossier numbers of one programme and organisation looked up ahead: the first case of each,
@@ -154,7 +163,7 @@ impl Pending {
             .or_insert_with(|| (kind, Vec::new()))
             .1
             .extend_from_slice(args);
-        self.places = None;
+        self.told = None;
         self.count += 1;
         self.count >= MAX_WAITING
     }
@@ -164,7 +173,7 @@ impl Pending {
     /// sent now.
     pub fn hold_write(&mut self, sql: &'static str, args: &[Value]) -> bool {
         self.writes.push((sql, args.to_vec()));
-        self.places = None;
+        self.told = None;
         self.count += 1;
         self.count >= MAX_WAITING
     }

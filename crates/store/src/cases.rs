@@ -7,7 +7,7 @@ use traject_cases::event::{Event, EventKind};
 use traject_cases::store::{CaseRecord, CaseStore, CaseTx, Due, NewCase, Recorded, SnapshotRecord};
 use traject_rules::Verdict;
 
-use crate::bulk::{Dossiers, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
+use crate::bulk::{Dossiers, Told, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
 use crate::queries::{due_from_row, stored_event};
 use crate::sql::{args, placeholders, Row, Sql, ToValue, Tx, IN_LIST};
 use crate::{Store, StoreError};
@@ -37,6 +37,13 @@ const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, v
 const PLACES_HELD: &str =
     "(SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')) \
     + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0)";
+
+/// Where a client joins `program`'s (`?1`) waiting list: the number they take and their
+/// position. Every case on the list holds a smaller number than the end's, so the new case's
+/// position is one behind all who wait: their number is kept by the store's triggers
+/// (migration `waiting_count`), one row, where a count would walk the whole list.
+const LIST_END: &str = "(SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1), \
+    COALESCE((SELECT n FROM waiting_counts WHERE program = ?1), 0) + 1";
 
 /// A case read under its programme's lock, and the number of its last event: on PostgreSQL
 /// this transaction numbers the case's next events itself (every writer of a case's events
@@ -407,10 +414,11 @@ impl CaseTx for Tx<'_> {
     fn places_held(&self, program: &str) -> Result<i64, StoreError> {
         self.lock_programme(program)?;
         let told = self.pending(|p| {
-            p.places
+            p.told
+                .as_mut()
+                .filter(|t| t.program == program)?
+                .places
                 .take()
-                .filter(|(of, _)| of == program)
-                .map(|(_, n)| n)
         });
         if let Some(Some(n)) = told {
             return Ok(n);
@@ -420,25 +428,29 @@ impl CaseTx for Tx<'_> {
 
     fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError> {
         self.lock_programme(program)?;
-        // Every case on the list holds a smaller number than the end's, so the new case's
-        // position is one behind all who wait: their number is kept by the store's triggers
-        // (migration `waiting_count`), one row, where a count would walk the whole list.
-        self.query_row(
-            "SELECT COALESCE(MAX(queue_seq), 0) + 1, \
-                    COALESCE((SELECT n FROM waiting_counts WHERE program = ?1), 0) + 1 \
-             FROM cases WHERE program = ?1",
-            args![program],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        let told = self.pending(|p| {
+            p.told
+                .as_mut()
+                .filter(|t| t.program == program)?
+                .list_end
+                .take()
+        });
+        if let Some(Some(end)) = told {
+            return Ok(end);
+        }
+        self.query_row(&format!("SELECT {LIST_END}"), args![program], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
     }
 
     fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError> {
         self.lock_programme(program)?;
-        // The places held come in the same statement: whoever asks who waits first asks next
-        // whether there is room for them (see `places_held`).
-        let (first, places) = self.query_row(
+        // The places held and the list's end come in the same statement: whoever asks who
+        // waits first asks next whether there is room for them (see `places_held`), and, when
+        // there is not, where a new client joins the list (`waiting_list_end`).
+        let (first, told) = self.query_row(
             &format!(
-                "SELECT w.*, {PLACES_HELD} FROM (SELECT 1) AS one LEFT JOIN \
+                "SELECT w.*, {PLACES_HELD}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
                  ({RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1"
             ),
             args![program],
@@ -447,10 +459,15 @@ impl CaseTx for Tx<'_> {
                     Some(_) => Some(locked_record_from_row(self, r)?),
                     None => None,
                 };
-                Ok((first, r.get::<i64>(15)?))
+                let told = Told {
+                    program: program.to_string(),
+                    places: Some(r.get(15)?),
+                    list_end: Some((r.get(16)?, r.get(17)?)),
+                };
+                Ok((first, told))
             },
         )?;
-        self.pending(|p| p.places = Some((program.to_string(), places)));
+        self.pending(|p| p.told = Some(told));
         Ok(first)
     }
 

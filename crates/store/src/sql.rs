@@ -574,7 +574,7 @@ impl Sql for Tx<'_> {
                 t.flush().or_store()?;
                 // A write may change what was looked up ahead.
                 t.pending.dossiers = None;
-                t.pending.places = None;
+                t.pending.told = None;
                 t.begin().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
                 Ok(t.client.execute(&statement, &pg_args(args)).or_store()? as usize)
@@ -588,7 +588,7 @@ impl Sql for Tx<'_> {
                 let mut t = t.borrow_mut();
                 t.flush().or_store()?;
                 // It may write (`RETURNING`), and what it read is for its caller alone.
-                t.pending.places = None;
+                t.pending.told = None;
                 t.begin().or_store()?;
                 let statement = t.prepared(sql).or_store()?;
                 pg_rows(t.client.query(&statement, &pg_args(args)).or_store()?)
