@@ -33,5 +33,15 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER waiting_count AFTER INSERT OR DELETE OR UPDATE OF state, queue_seq, program ON cases
-    FOR EACH ROW EXECUTE FUNCTION traject_count_waiting();
+-- The conditions in WHEN are judged without calling the function: a row that neither waited
+-- nor waits (every referral an import adds) costs nothing more.
+CREATE TRIGGER waiting_count_joined AFTER INSERT ON cases
+    FOR EACH ROW WHEN (NEW.state = 'waiting' AND NEW.queue_seq IS NOT NULL)
+    EXECUTE FUNCTION traject_count_waiting();
+CREATE TRIGGER waiting_count_left AFTER DELETE ON cases
+    FOR EACH ROW WHEN (OLD.state = 'waiting' AND OLD.queue_seq IS NOT NULL)
+    EXECUTE FUNCTION traject_count_waiting();
+CREATE TRIGGER waiting_count_changed AFTER UPDATE OF state, queue_seq, program ON cases
+    FOR EACH ROW WHEN ((OLD.state = 'waiting' AND OLD.queue_seq IS NOT NULL)
+                       OR (NEW.state = 'waiting' AND NEW.queue_seq IS NOT NULL))
+    EXECUTE FUNCTION traject_count_waiting();
