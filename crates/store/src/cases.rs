@@ -90,6 +90,17 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// What the statement just sent told of `program`, as `take` takes it (see `Told`).
+    fn told<T>(&self, program: &str, take: impl FnOnce(&mut Told) -> Option<T>) -> Option<T> {
+        self.pending(|p| {
+            p.told
+                .as_mut()
+                .filter(|t| t.program == program)
+                .and_then(take)
+        })
+        .flatten()
+    }
+
     /// On PostgreSQL, lock dossier numbers about to be added to `program` in `org`, in sorted
     /// order (two writers adding overlapping sets wait for each other instead of deadlocking),
     /// so that no other writer adds the same dossier meanwhile.
@@ -413,14 +424,7 @@ impl CaseTx for Tx<'_> {
 
     fn places_held(&self, program: &str) -> Result<i64, StoreError> {
         self.lock_programme(program)?;
-        let told = self.pending(|p| {
-            p.told
-                .as_mut()
-                .filter(|t| t.program == program)?
-                .places
-                .take()
-        });
-        if let Some(Some(n)) = told {
+        if let Some(n) = self.told(program, |t| t.places.take()) {
             return Ok(n);
         }
         self.one(&format!("SELECT {PLACES_HELD}"), args![program])
@@ -428,14 +432,7 @@ impl CaseTx for Tx<'_> {
 
     fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError> {
         self.lock_programme(program)?;
-        let told = self.pending(|p| {
-            p.told
-                .as_mut()
-                .filter(|t| t.program == program)?
-                .list_end
-                .take()
-        });
-        if let Some(Some(end)) = told {
+        if let Some(end) = self.told(program, |t| t.list_end.take()) {
             return Ok(end);
         }
         self.query_row(&format!("SELECT {LIST_END}"), args![program], |r| {
