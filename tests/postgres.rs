@@ -221,6 +221,84 @@ fn the_number_who_wait_is_kept_right_through_every_way_on_and_off_the_list_on_bo
     );
 }
 
+/// Two organisations sharing a store run the same programme on `db`: east fills its 40 places
+/// and five of its clients wait. West's team has places of its own, so its clients start at
+/// once, and a place east frees goes to east's first who waits. The case lifecycle's lock, the
+/// places counted and the waiting list are each one programme's in one organisation.
+fn two_teams(db: &str, dir: &Path) -> Vec<String> {
+    let as_of = |day: &str| ["--db", db, "--as-of", day].map(str::to_string);
+    let with = |args: &[&str], org: &str, day: &str| {
+        let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        all.extend(["--org".to_string(), org.to_string()]);
+        all.extend(as_of(day));
+        run(&all.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let east = referrals_csv(dir, 45);
+    let west = referrals_csv(dir, 2);
+    let import = ["case", "import", "--program", "antwerpen"];
+    with(
+        &[&import[..], &[east.to_str().unwrap()]].concat(),
+        "east",
+        "2023-01-31",
+    );
+    for id in 1..=45 {
+        with(
+            &["case", "start", &id.to_string(), "--track", "long"],
+            "east",
+            "2023-02-01",
+        );
+    }
+    with(
+        &[&import[..], &[west.to_str().unwrap()]].concat(),
+        "west",
+        "2023-01-31",
+    );
+    let mut said = Vec::new();
+    for id in [46, 47] {
+        said.push(with(
+            &["case", "start", &id.to_string(), "--track", "long"],
+            "west",
+            "2023-02-01",
+        ));
+    }
+    said.push(with(
+        &["case", "close", "1", "--destination", "art60"],
+        "east",
+        "2023-02-02",
+    ));
+    for org in ["east", "west"] {
+        said.push(with(&["caseload", "--lang", "en"], org, "2023-02-02"));
+    }
+    said
+}
+
+#[test]
+fn a_full_team_in_one_organisation_never_holds_up_another_on_both_back_ends() {
+    let Some(url) = postgres_database("traject_two_teams") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("teams.db");
+    for db in [sqlite.to_str().unwrap(), url.as_str()] {
+        let said = two_teams(db, dir.path());
+        assert!(said[0].contains("case 46 started"), "{db}: {said:?}");
+        assert!(said[1].contains("case 47 started"), "{db}: {said:?}");
+        assert!(
+            said[2].contains("case 41 comes off the waiting list"),
+            "{db}: {said:?}"
+        );
+        assert!(
+            said[3].contains("active    40  waiting     4"),
+            "{db}: {said:?}"
+        );
+        assert!(
+            said[4].contains("active     2  waiting     0"),
+            "{db}: {said:?}"
+        );
+        assert!(problems(db).is_empty(), "{db}: {:?}", problems(db));
+    }
+}
+
 /// Imports on `db`: an office's history (whose starts, ends and waiting list are recorded
 /// among the new cases), 2,500 referrals (more than PostgreSQL's rows held back at once),
 /// both again (every row present, nothing written), and a file whose dossier is known with

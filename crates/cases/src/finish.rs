@@ -10,7 +10,7 @@ use crate::event::{self, Event, EventKind};
 use crate::schedule::schedule_one;
 use crate::start::promote;
 use crate::store::CaseRecord;
-use crate::{allowing, load_on, Action, CaseError, CaseState, CaseStore, CaseTx, Ctx};
+use crate::{allowing, load_on, Action, CaseError, CaseState, CaseStore, CaseTx, Ctx, ProgrammeIn};
 
 /// What a close or drop did to the waiting list.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -50,10 +50,14 @@ pub(crate) fn finish(
     ctx: &Ctx,
 ) -> Result<Freed, CaseError> {
     let held_a_place = c.state.is_active();
-    let program = c.program.clone();
+    let (program, org) = (c.program.clone(), c.org.clone());
     end_case(tx, compiled, c, state, outcome, ctx)?;
     let next_started = if held_a_place {
-        promote(tx, compiled, &program, ctx)?
+        let at = ProgrammeIn {
+            program: &program,
+            org: org.as_deref(),
+        };
+        promote(tx, compiled, at, ctx)?
     } else {
         None
     };

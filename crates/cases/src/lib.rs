@@ -40,7 +40,7 @@ pub use past::{record_past, Past};
 pub use pause::{pause, reopen, resume};
 pub use start::{start, StartOutcome};
 pub use states::{Action, CaseState, UnknownState};
-pub use store::{CaseStore, CaseTx, StoreError};
+pub use store::{CaseStore, CaseTx, ProgrammeIn, StoreError};
 
 use store::CaseRecord;
 use traject_model::program::model::Version;
@@ -90,7 +90,11 @@ fn load_in(
     id: i64,
     ctx: &Ctx,
 ) -> Result<CaseRecord, CaseError> {
-    tx.working_on(&compiled.program.spec.id)?;
+    // The acting user's organisation: a case of another is found and locked on its own.
+    tx.working_on(ProgrammeIn {
+        program: &compiled.program.spec.id,
+        org: ctx.org.as_deref(),
+    })?;
     load_on(tx, id, ctx)
 }
 
@@ -141,15 +145,16 @@ fn capacity(version: &Version, on: NaiveDate) -> Option<i64> {
     version.capacity_limit_on(on).map(i64::from)
 }
 
-/// Whether the programme's team has no free slot on `on` (never, without a caseload norm).
+/// Whether the programme's team in `at` has no free slot on `on` (never, without a caseload
+/// norm).
 fn is_full(
     tx: &dyn CaseTx,
     version: &Version,
-    program: &str,
+    at: ProgrammeIn<'_>,
     on: NaiveDate,
 ) -> Result<bool, CaseError> {
     match capacity(version, on) {
-        Some(cap) => Ok(tx.places_held(program)? >= cap),
+        Some(cap) => Ok(tx.places_held(at)? >= cap),
         None => Ok(false),
     }
 }

@@ -93,7 +93,7 @@ pub fn pause(
         });
         tx.append(id, ctx.on, &paused, &ctx.actor, &c.version_hash)?;
         let next_started = if frees {
-            promote(tx, compiled, &c.program, ctx)?
+            promote(tx, compiled, c.programme_in(), ctx)?
         } else {
             None
         };
@@ -121,7 +121,7 @@ pub fn resume(
                 max: p.max_length,
             });
         }
-        if c.place_freed && is_full(tx, version, &c.program, ctx.on)? {
+        if c.place_freed && is_full(tx, version, c.programme_in(), ctx.on)? {
             return Err(CaseError::NoPlaceToResume {
                 id,
                 capacity: capacity(version, ctx.on).unwrap_or_default(),

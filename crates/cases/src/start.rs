@@ -12,7 +12,7 @@ use crate::schedule::{add, schedule_start};
 use crate::store::CaseRecord;
 use crate::{
     capacity, is_full, load_in, pinned, refuse, Action, CaseError, CaseState, CaseStore, CaseTx,
-    Ctx,
+    Ctx, ProgrammeIn,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -54,13 +54,13 @@ fn start_in(
     // those who wait first, in their order. When someone still waits, this case joins the
     // list behind them whatever the room; only when nobody does is the room looked at.
     let someone_waits = loop {
-        match promote_next(tx, compiled, &c.program, ctx)? {
+        match promote_next(tx, compiled, c.programme_in(), ctx)? {
             Promotion::Started(_) => continue,
             Promotion::NoneWaiting => break false,
             Promotion::Stays => break true,
         }
     };
-    if someone_waits || is_full(tx, version, &c.program, ctx.on)? {
+    if someone_waits || is_full(tx, version, c.programme_in(), ctx.on)? {
         let position = put_on_waiting_list(tx, version, c, track, changed, ctx)?;
         return Ok(StartOutcome::Waiting { position });
     }
@@ -164,7 +164,7 @@ pub(crate) fn put_on_waiting_list(
     changed: Option<String>,
     ctx: &Ctx,
 ) -> Result<i64, CaseError> {
-    let (seq, position) = tx.waiting_list_end(&c.program)?;
+    let (seq, position) = tx.waiting_list_end(c.programme_in())?;
     c.state = CaseState::Waiting;
     c.track = track.clone();
     c.queue_seq = Some(seq);
@@ -188,14 +188,14 @@ pub(crate) fn joined_waiting_list(
     Ok(tx.events(id, EventKind::Waiting)?.last().map(|r| r.on))
 }
 
-/// After a slot frees: start the first case on the waiting list, if the team has room.
+/// After a slot frees in `at`: start the first case on its waiting list, if the team has room.
 pub(crate) fn promote(
     tx: &dyn CaseTx,
     compiled: &CompiledProgram,
-    program: &str,
+    at: ProgrammeIn<'_>,
     ctx: &Ctx,
 ) -> Result<Option<i64>, CaseError> {
-    Ok(match promote_next(tx, compiled, program, ctx)? {
+    Ok(match promote_next(tx, compiled, at, ctx)? {
         Promotion::Started(id) => Some(id),
         _ => None,
     })
@@ -212,20 +212,20 @@ pub(crate) enum Promotion {
     Stays,
 }
 
-/// Start the first case on `program`'s waiting list if there is room, saying why not otherwise.
+/// Start the first case on `at`'s waiting list if there is room, saying why not otherwise.
 pub(crate) fn promote_next(
     tx: &dyn CaseTx,
     compiled: &CompiledProgram,
-    program: &str,
+    at: ProgrammeIn<'_>,
     ctx: &Ctx,
 ) -> Result<Promotion, CaseError> {
-    let Some(next) = tx.first_waiting(program)? else {
+    let Some(next) = tx.first_waiting(at)? else {
         return Ok(Promotion::NoneWaiting);
     };
     let Some(version) = compiled.program.version(&next.version) else {
         return Ok(Promotion::Stays);
     };
-    if is_full(tx, version, program, ctx.on)? {
+    if is_full(tx, version, at, ctx.on)? {
         return Ok(Promotion::Stays);
     }
     let joined = joined_waiting_list(tx, next.id)?;

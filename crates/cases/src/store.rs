@@ -135,6 +135,27 @@ pub struct CaseRecord {
     pub place_freed: bool,
     /// The day of the case's latest event (read only): nothing may be recorded before it.
     pub latest: Option<NaiveDate>,
+    /// The organisation the case belongs to (read only; none in a store without them).
+    pub org: Option<String>,
+}
+
+impl CaseRecord {
+    /// The places and waiting list this case counts in.
+    pub fn programme_in(&self) -> ProgrammeIn<'_> {
+        ProgrammeIn {
+            program: &self.program,
+            org: self.org.as_deref(),
+        }
+    }
+}
+
+/// One programme in one organisation (none, in a store without organisations): its team's
+/// places and its waiting list. Two organisations sharing a store and a programme each have
+/// their own, and their writers do not wait for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgrammeIn<'a> {
+    pub program: &'a str,
+    pub org: Option<&'a str>,
 }
 
 /// A case about to be created from a referral.
@@ -238,18 +259,18 @@ pub trait CaseTx {
     /// Replace a stored event by its redacted form (the one change events allow).
     fn redact(&self, id: i64, seq: i64, redacted: &Event) -> Result<(), StoreError>;
 
-    /// This transaction works on `program`'s cases: a store shared by several servers locks
-    /// the programme now, before its cases are read (one statement fewer than finding the
-    /// programme from the case).
-    fn working_on(&self, program: &str) -> Result<(), StoreError>;
+    /// This transaction works on cases of `at`: a store shared by several servers locks it
+    /// now, before its cases are read (one statement fewer than finding the programme from
+    /// the case; a case found to belong elsewhere is read again under its own lock).
+    fn working_on(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError>;
 
-    /// Cases of `program` holding a place: running ones and paused ones that kept theirs.
-    fn places_held(&self, program: &str) -> Result<i64, StoreError>;
-    /// The place at the end of `program`'s waiting list, and the position (1 = next) the
-    /// case that takes it will have: one look-up, as a case joins the list.
-    fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError>;
-    /// The first case on `program`'s waiting list.
-    fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError>;
+    /// Cases of `at` holding a place: running ones and paused ones that kept theirs.
+    fn places_held(&self, at: ProgrammeIn<'_>) -> Result<i64, StoreError>;
+    /// The place at the end of `at`'s waiting list, and the position (1 = next) the case
+    /// that takes it will have: one look-up, as a case joins the list.
+    fn waiting_list_end(&self, at: ProgrammeIn<'_>) -> Result<(i64, i64), StoreError>;
+    /// The first case on `at`'s waiting list.
+    fn first_waiting(&self, at: ProgrammeIn<'_>) -> Result<Option<CaseRecord>, StoreError>;
 
     /// Schedule an evaluation moment (once: the same moment again is ignored).
     fn schedule(

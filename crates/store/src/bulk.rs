@@ -118,14 +118,16 @@ pub(crate) struct Pending {
     /// What the statement just sent told of a programme beside its first waiting client (see
     /// `first_waiting`): any other statement or write forgets it.
     pub told: Option<Told>,
-    /// Programmes whose lock this transaction holds.
-    pub locked: HashSet<String>,
+    /// Programmes (in an organisation) whose lock this transaction holds.
+    pub locked: HashSet<(String, Option<String>)>,
 }
 
-/// A programme's places held and the end of its waiting list, as one statement told them,
+/// A programme's places held in an organisation and the end of its waiting list there, as one
+/// statement told them,
 /// each to be taken once.
 pub(crate) struct Told {
     pub program: String,
+    pub org: Option<String>,
     pub places: Option<i64>,
     /// The number a client joining the list takes, and their position.
     pub list_end: Option<(i64, i64)>,

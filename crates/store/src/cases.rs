@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use traject_cases::event::{Event, EventKind};
-use traject_cases::store::{CaseRecord, CaseStore, CaseTx, Due, NewCase, Recorded, SnapshotRecord};
+use traject_cases::store::{
+    CaseRecord, CaseStore, CaseTx, Due, NewCase, ProgrammeIn, Recorded, SnapshotRecord,
+};
 use traject_rules::Verdict;
 
 use crate::bulk::{Dossiers, Told, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
@@ -29,21 +31,27 @@ impl CaseStore for Store {
 
 const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, verdict, track, started_on, ends_on, queue_seq, outcome, updated_on, place_freed, \
     (SELECT MAX(on_date) FROM events WHERE case_id = cases.id), \
-    (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id) FROM cases";
+    (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id), org FROM cases";
 
-/// The places `program` (`?1`) holds: running cases and paused ones that kept theirs. Two
-/// counts, each answered from the (program, state) index: a single OR over states makes the
-/// planners scan every case of the programme, on every start.
+/// The lock of programme `?1` in organisation `?2` (see `Tx::lock_programme`): the same text
+/// as a case's programme and organisation make in `case`.
+const PROGRAMME_LOCK: &str =
+    "'programme:' || CAST(?1 AS TEXT) || ':' || COALESCE(CAST(?2 AS TEXT), '')";
+
+/// The places programme `?1` holds in organisation `?2`: running cases and paused ones that
+/// kept theirs. Two counts, each answered from the (program, state) index: a single OR over
+/// states makes the planners scan every case of the programme, on every start.
 const PLACES_HELD: &str =
-    "(SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended')) \
-    + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0)";
+    "(SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended') AND org IS NOT DISTINCT FROM ?2) \
+    + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0 AND org IS NOT DISTINCT FROM ?2)";
 
-/// Where a client joins `program`'s (`?1`) waiting list: the number they take and their
-/// position. Every case on the list holds a smaller number than the end's, so the new case's
-/// position is one behind all who wait: their number is kept by the store's triggers
+/// Where a client joins the waiting list of programme `?1` in organisation `?2`: the number
+/// they take (after every number the programme gave, in any organisation: it only orders) and
+/// their position. Every case on the list holds a smaller number than the end's, so the new
+/// case's position is one behind all who wait: their number is kept by the store's triggers
 /// (migration `waiting_count`), one row, where a count would walk the whole list.
 const LIST_END: &str = "(SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1), \
-    COALESCE((SELECT n FROM waiting_counts WHERE program = ?1), 0) + 1";
+    COALESCE((SELECT n FROM waiting_counts WHERE program = ?1 AND org = COALESCE(?2, '')), 0) + 1";
 
 /// A case read under its programme's lock, and the number of its last event: on PostgreSQL
 /// this transaction numbers the case's next events itself (every writer of a case's events
@@ -71,6 +79,7 @@ fn record_from_row(r: &Row) -> Result<CaseRecord, StoreError> {
         updated_on: r.get(11)?,
         place_freed: r.get(12)?,
         latest: r.get(13)?,
+        org: r.get(15)?,
     })
 }
 
@@ -80,22 +89,23 @@ impl Tx<'_> {
     /// that the capacity check and the start that depends on it cannot interleave with
     /// another writer's, while other programmes' writers go on. SQLite serialises every
     /// writer anyway.
-    fn lock_programme(&self, program: &str) -> Result<(), StoreError> {
-        if self.pending(|p| p.locked.insert(program.to_string())) == Some(true) {
+    fn lock_programme(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
+        let key = (at.program.to_string(), at.org.map(str::to_string));
+        if self.pending(|p| p.locked.insert(key)) == Some(true) {
             self.lock(
-                "SELECT pg_advisory_xact_lock(hashtextextended('programme:' || CAST(?1 AS TEXT), 0))",
-                args![program],
+                &format!("SELECT pg_advisory_xact_lock(hashtextextended({PROGRAMME_LOCK}, 0))"),
+                args![at.program, at.org],
             )?;
         }
         Ok(())
     }
 
-    /// What the statement just sent told of `program`, as `take` takes it (see `Told`).
-    fn told<T>(&self, program: &str, take: impl FnOnce(&mut Told) -> Option<T>) -> Option<T> {
+    /// What the statement just sent told of `at`, as `take` takes it (see `Told`).
+    fn told<T>(&self, at: ProgrammeIn<'_>, take: impl FnOnce(&mut Told) -> Option<T>) -> Option<T> {
         self.pending(|p| {
             p.told
                 .as_mut()
-                .filter(|t| t.program == program)
+                .filter(|t| t.program == at.program && t.org.as_deref() == at.org)
                 .and_then(take)
         })
         .flatten()
@@ -146,22 +156,25 @@ impl CaseTx for Tx<'_> {
             // Under a programme's lock already (`working_on`), the case is read at once; one of
             // another programme is read again under its own.
             if self.pending(|p| !p.locked.is_empty()) == Some(true) {
-                let held = |c: &CaseRecord| self.pending(|p| p.locked.contains(&c.program));
+                let held = |c: &CaseRecord| {
+                    self.pending(|p| p.locked.contains(&(c.program.clone(), c.org.clone())))
+                };
                 match read()? {
                     None => return Ok(None),
                     Some(c) if held(&c) == Some(true) => return Ok(Some(c)),
                     Some(_) => {}
                 }
             }
-            // The programme's lock before the case is read (a case never changes programme),
-            // taken in the statement that finds the programme.
-            let program: Option<String> = self.query_opt(
-                "SELECT program, pg_advisory_xact_lock(hashtextextended('programme:' || program, 0)) FROM cases WHERE id = ?1",
+            // The programme's lock before the case is read (a case never changes programme or
+            // organisation), taken in the statement that finds them.
+            let key: Option<(String, Option<String>)> = self.query_opt(
+                "SELECT program, org, pg_advisory_xact_lock(hashtextextended('programme:' || program || ':' || COALESCE(org, ''), 0)) \
+                 FROM cases WHERE id = ?1",
                 args![id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
-            if let Some(program) = program {
-                self.pending(|p| p.locked.insert(program));
+            if let Some(key) = key {
+                self.pending(|p| p.locked.insert(key));
             }
         }
         read()
@@ -418,48 +431,52 @@ impl CaseTx for Tx<'_> {
         Ok(())
     }
 
-    fn working_on(&self, program: &str) -> Result<(), StoreError> {
-        self.lock_programme(program)
+    fn working_on(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
+        self.lock_programme(at)
     }
 
-    fn places_held(&self, program: &str) -> Result<i64, StoreError> {
-        self.lock_programme(program)?;
-        if let Some(n) = self.told(program, |t| t.places.take()) {
+    fn places_held(&self, at: ProgrammeIn<'_>) -> Result<i64, StoreError> {
+        self.lock_programme(at)?;
+        if let Some(n) = self.told(at, |t| t.places.take()) {
             return Ok(n);
         }
-        self.one(&format!("SELECT {PLACES_HELD}"), args![program])
+        self.one(&format!("SELECT {PLACES_HELD}"), args![at.program, at.org])
     }
 
-    fn waiting_list_end(&self, program: &str) -> Result<(i64, i64), StoreError> {
-        self.lock_programme(program)?;
-        if let Some(end) = self.told(program, |t| t.list_end.take()) {
+    fn waiting_list_end(&self, at: ProgrammeIn<'_>) -> Result<(i64, i64), StoreError> {
+        self.lock_programme(at)?;
+        if let Some(end) = self.told(at, |t| t.list_end.take()) {
             return Ok(end);
         }
-        self.query_row(&format!("SELECT {LIST_END}"), args![program], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        self.query_row(
+            &format!("SELECT {LIST_END}"),
+            args![at.program, at.org],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
-    fn first_waiting(&self, program: &str) -> Result<Option<CaseRecord>, StoreError> {
-        self.lock_programme(program)?;
+    fn first_waiting(&self, at: ProgrammeIn<'_>) -> Result<Option<CaseRecord>, StoreError> {
+        self.lock_programme(at)?;
         // The places held and the list's end come in the same statement: whoever asks who
         // waits first asks next whether there is room for them (see `places_held`), and, when
         // there is not, where a new client joins the list (`waiting_list_end`).
         let (first, told) = self.query_row(
             &format!(
                 "SELECT w.*, {PLACES_HELD}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
-                 ({RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1"
+                 ({RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' AND org IS NOT DISTINCT FROM ?2 \
+                  ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1"
             ),
-            args![program],
+            args![at.program, at.org],
             |r| {
                 let first = match r.get::<Option<i64>>(0)? {
                     Some(_) => Some(locked_record_from_row(self, r)?),
                     None => None,
                 };
                 let told = Told {
-                    program: program.to_string(),
-                    places: Some(r.get(15)?),
-                    list_end: Some((r.get(16)?, r.get(17)?)),
+                    program: at.program.to_string(),
+                    org: at.org.map(str::to_string),
+                    places: Some(r.get(16)?),
+                    list_end: Some((r.get(17)?, r.get(18)?)),
                 };
                 Ok((first, told))
             },

@@ -93,24 +93,32 @@ impl Store {
         Ok(problems)
     }
 
-    /// Programmes whose number of waiting clients, as the triggers keep it (`waiting_counts`),
-    /// differs from a count of the cases that wait.
+    /// Programmes (in an organisation) whose number of waiting clients, as the triggers keep
+    /// it (`waiting_counts`), differs from a count of the cases that wait.
     fn waiting_count_problems(&self) -> Result<Vec<String>, StoreError> {
         self.query_map(
-            "SELECT p.program, COALESCE(k.n, 0), COALESCE(c.n, 0) \
-             FROM (SELECT program FROM waiting_counts UNION SELECT program FROM cases) AS p \
-             LEFT JOIN waiting_counts AS k ON k.program = p.program \
-             LEFT JOIN (SELECT program, COUNT(*) AS n FROM cases \
-                        WHERE state = 'waiting' AND queue_seq IS NOT NULL GROUP BY program) AS c \
-                    ON c.program = p.program \
-             WHERE COALESCE(k.n, 0) <> COALESCE(c.n, 0) ORDER BY p.program",
+            "SELECT p.program, p.org, COALESCE(k.n, 0), COALESCE(c.n, 0) \
+             FROM (SELECT program, org FROM waiting_counts \
+                   UNION SELECT program, COALESCE(org, '') FROM cases) AS p \
+             LEFT JOIN waiting_counts AS k ON k.program = p.program AND k.org = p.org \
+             LEFT JOIN (SELECT program, COALESCE(org, '') AS org, COUNT(*) AS n FROM cases \
+                        WHERE state = 'waiting' AND queue_seq IS NOT NULL \
+                        GROUP BY program, COALESCE(org, '')) AS c \
+                    ON c.program = p.program AND c.org = p.org \
+             WHERE COALESCE(k.n, 0) <> COALESCE(c.n, 0) ORDER BY p.program, p.org",
             &[],
             |r| {
+                let org: String = r.get(1)?;
                 Ok(format!(
-                    "waiting_counts: programme {} is kept at {} waiting, but {} wait",
+                    "waiting_counts: programme {}{} is kept at {} waiting, but {} wait",
                     r.get::<String>(0)?,
-                    r.get::<i64>(1)?,
-                    r.get::<i64>(2)?
+                    if org.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" of {org}")
+                    },
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?
                 ))
             },
         )

@@ -22,7 +22,7 @@ pub(crate) const HOLDS_PLACE: &str =
     "(state IN ('active', 'extended') OR (state = 'paused' AND place_freed = 0))";
 
 const CASE_SELECT: &str = "SELECT c.id, c.program, c.version, c.version_hash, c.state, c.verdict, c.track, c.referral_date, c.started_on, c.ends_on, c.outcome, c.updated_on, \
-    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team, c.org, COALESCE(c.queue_seq, 0) FROM cases c";
+    CASE WHEN c.state = 'waiting' THEN (SELECT COUNT(*) FROM cases w WHERE w.program = c.program AND w.org IS NOT DISTINCT FROM c.org AND w.state = 'waiting' AND w.queue_seq <= c.queue_seq) END, c.referral, c.team, c.org, COALESCE(c.queue_seq, 0) FROM cases c";
 
 fn case_from_row(r: &Row) -> Result<CaseRow, StoreError> {
     Ok(CaseRow {
