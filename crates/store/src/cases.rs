@@ -34,9 +34,11 @@ const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, v
     (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id), org FROM cases";
 
 /// The lock of programme `?1` in organisation `?2` (see `Tx::lock_programme`): the same text
-/// as a case's programme and organisation make in `case`.
+/// as a case's programme and organisation make in `case`. Without an organisation it is the
+/// programme's lock of earlier builds, so that a server not yet upgraded and an upgraded one
+/// sharing the store still exclude each other.
 const PROGRAMME_LOCK: &str =
-    "'programme:' || CAST(?1 AS TEXT) || ':' || COALESCE(CAST(?2 AS TEXT), '')";
+    "'programme:' || CAST(?1 AS TEXT) || COALESCE(':' || CAST(?2 AS TEXT), '')";
 
 /// The places programme `?1` holds in organisation `?2`: running cases and paused ones that
 /// kept theirs. Two counts, each answered from the (program, state) index: a single OR over
@@ -168,7 +170,7 @@ impl CaseTx for Tx<'_> {
             // The programme's lock before the case is read (a case never changes programme or
             // organisation), taken in the statement that finds them.
             let key: Option<(String, Option<String>)> = self.query_opt(
-                "SELECT program, org, pg_advisory_xact_lock(hashtextextended('programme:' || program || ':' || COALESCE(org, ''), 0)) \
+                "SELECT program, org, pg_advisory_xact_lock(hashtextextended('programme:' || program || COALESCE(':' || org, ''), 0)) \
                  FROM cases WHERE id = ?1",
                 args![id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
