@@ -123,8 +123,7 @@ pub(crate) struct Pending {
 }
 
 /// A programme's places held in an organisation and the end of its waiting list there, as one
-/// statement told them,
-/// each to be taken once.
+/// statement told them, each to be taken once.
 pub(crate) struct Told {
     pub program: String,
     pub org: Option<String>,
