@@ -33,12 +33,15 @@ const RECORD_SELECT: &str = "SELECT id, program, version, version_hash, state, v
     (SELECT MAX(on_date) FROM events WHERE case_id = cases.id), \
     (SELECT COALESCE(MAX(seq), 0) FROM events WHERE case_id = cases.id), org FROM cases";
 
-/// The lock of programme `?1` in organisation `?2` (see `Tx::lock_programme`): the same text
-/// as a case's programme and organisation make in `case`. Without an organisation it is the
-/// programme's lock of earlier builds, so that a server not yet upgraded and an upgraded one
-/// sharing the store still exclude each other.
-const PROGRAMME_LOCK: &str =
-    "'programme:' || CAST(?1 AS TEXT) || COALESCE(':' || CAST(?2 AS TEXT), '')";
+/// The lock of the programme `program` in the organisation `org` (SQL expressions: parameters
+/// in `Tx::lock_programme`, a case's columns in `case`, which must take the same lock).
+/// Without an organisation it is the programme's lock of earlier builds, so that a server not
+/// yet upgraded and an upgraded one sharing the store still exclude each other.
+fn programme_lock(program: &str, org: &str) -> String {
+    format!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('programme:' || {program} || COALESCE(':' || {org}, ''), 0))"
+    )
+}
 
 /// The places programme `?1` holds in organisation `?2`: running cases and paused ones that
 /// kept theirs. Two counts, each answered from the (program, state) index: a single OR over
@@ -95,7 +98,7 @@ impl Tx<'_> {
         let key = (at.program.to_string(), at.org.map(str::to_string));
         if self.pending(|p| p.locked.insert(key)) == Some(true) {
             self.lock(
-                &format!("SELECT pg_advisory_xact_lock(hashtextextended({PROGRAMME_LOCK}, 0))"),
+                &programme_lock("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)"),
                 args![at.program, at.org],
             )?;
         }
@@ -169,9 +172,9 @@ impl CaseTx for Tx<'_> {
             }
             // The programme's lock before the case is read (a case never changes programme or
             // organisation), taken in the statement that finds them.
+            let lock = programme_lock("program", "org");
             let key: Option<(String, Option<String>)> = self.query_opt(
-                "SELECT program, org, pg_advisory_xact_lock(hashtextextended('programme:' || program || COALESCE(':' || org, ''), 0)) \
-                 FROM cases WHERE id = ?1",
+                &format!("SELECT program, org, ({lock}) FROM cases WHERE id = ?1"),
                 args![id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
