@@ -389,14 +389,15 @@ fn imports_on_postgresql_write_in_bulk_what_they_write_on_sqlite() {
 }
 
 #[test]
-fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity() {
+fn two_servers_sharing_one_database_share_sessions_never_overfill_capacity_and_time_their_locks() {
     let Some(url) = postgres_database("traject_two_servers") else {
         return;
     };
     add_user_on(&url, "coord", "coordinator", None, None);
     add_user_on(&url, "ann", "social-worker", Some("north"), None);
-    let a = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
-    let b = serve_on(&url, tempfile::tempdir().unwrap(), &[]);
+    let metrics = ["--metrics-token", "the-metrics-token-of-this-test"];
+    let a = serve_on(&url, tempfile::tempdir().unwrap(), &metrics);
+    let b = serve_on(&url, tempfile::tempdir().unwrap(), &metrics);
     // A session opened on one instance is good on the other.
     let ann = a.login("ann");
     assert_eq!(b.get(Some(&ann), "/api/caseload").0, 200);
@@ -428,6 +429,13 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
             "{caseload}"
         );
     }
+    // Every start took the programme's lock, on one instance or the other, and the
+    // monitoring sees how long writers waited for it and held it.
+    let lock = |name: &str| -> f64 { [&a, &b].iter().map(|s| metric(s, name)).sum() };
+    assert!(lock("traject_programme_locks_total") >= 45.0);
+    let held = lock("traject_programme_lock_held_seconds_total");
+    assert!(held > 0.0 && held < 60.0, "{held}");
+    assert!(lock("traject_programme_lock_wait_seconds_total") >= 0.0);
     // The waiting list is one list, positions 1 to 5, whichever instance put a case on it.
     let listed = run(&[
         "case", "list", "--lang", "en", "--db", &url, "--state", "waiting",
@@ -451,6 +459,19 @@ fn two_servers_sharing_one_database_share_sessions_and_never_overfill_capacity()
         401,
         "logged out everywhere"
     );
+}
+
+/// The counter `name` in `s`'s `/metrics` (served with this file's metrics token).
+fn metric(s: &common::Served, name: &str) -> f64 {
+    let text = ureq::get(&s.url("/metrics"))
+        .set("Authorization", "Bearer the-metrics-token-of-this-test")
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {text}"))
 }
 
 #[test]

@@ -97,10 +97,12 @@ impl Tx<'_> {
     fn lock_programme(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
         let key = (at.program.to_string(), at.org.map(str::to_string));
         if self.pending(|p| p.locked.insert(key)) == Some(true) {
+            let asked = std::time::Instant::now();
             self.lock(
                 &programme_lock("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)"),
                 args![at.program, at.org],
             )?;
+            self.programme_locked(asked);
         }
         Ok(())
     }
@@ -173,12 +175,14 @@ impl CaseTx for Tx<'_> {
             // The programme's lock before the case is read (a case never changes programme or
             // organisation), taken in the statement that finds them.
             let lock = programme_lock("program", "org");
+            let asked = std::time::Instant::now();
             let key: Option<(String, Option<String>)> = self.query_opt(
                 &format!("SELECT program, org, ({lock}) FROM cases WHERE id = ?1"),
                 args![id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             if let Some(key) = key {
+                self.programme_locked(asked);
                 self.pending(|p| p.locked.insert(key));
             }
         }

@@ -38,6 +38,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub use copy::{copy, digest, Copied};
 pub use inspect::Table;
 pub use postgres::create_database;
+pub use sql::LockTimes;
 use sql::{Conn, Dialect, OrStore, Sql, Tx};
 pub use target::DbTarget;
 pub use tombstones::Tombstone;
@@ -159,6 +160,18 @@ impl Store {
             Conn::Postgres(client) => {
                 let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
                 client.client.is_valid(timeout).is_ok()
+            }
+        }
+    }
+
+    /// The time this connection's transactions spent on programmes' locks since this was
+    /// last asked (none on SQLite, which serialises every writer instead).
+    pub fn take_lock_times(&mut self) -> LockTimes {
+        match &mut self.conn {
+            Conn::Sqlite(_) => LockTimes::default(),
+            Conn::Postgres(client) => {
+                let client = client.get_mut().unwrap_or_else(|p| p.into_inner());
+                std::mem::take(&mut client.lock_times)
             }
         }
     }

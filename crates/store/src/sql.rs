@@ -340,9 +340,33 @@ pub enum Tx<'a> {
 pub struct PgClient {
     pub client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
+    /// Time this connection's transactions spent on programmes' locks, since last taken.
+    pub(crate) lock_times: LockTimes,
     /// Programme snapshots a committed transaction on this connection wrote or found: never
     /// sent again (a snapshot is a whole programme text, and it is never removed).
     snapshots: HashSet<String>,
+}
+
+/// How long transactions waited for programmes' locks and held them (PostgreSQL: writers of
+/// one programme in one organisation take turns; see `Tx::lock_programme`). For monitoring:
+/// a long wait per lock with a short hold means many writers of one programme at once; a
+/// long hold means each of them is slow to finish while the others wait.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LockTimes {
+    /// Locks taken.
+    pub taken: u64,
+    /// From asking for a lock to having it (the round trip that asks included).
+    pub waited: std::time::Duration,
+    /// From having a lock to the answer of the transaction's COMMIT or ROLLBACK.
+    pub held: std::time::Duration,
+}
+
+impl LockTimes {
+    pub fn add(&mut self, other: LockTimes) {
+        self.taken += other.taken;
+        self.waited += other.waited;
+        self.held += other.held;
+    }
 }
 
 /// A write transaction on PostgreSQL, using and filling its connection's statements (a
@@ -360,6 +384,9 @@ pub struct PgTx<'a> {
     statements: &'a mut HashMap<String, postgres::Statement>,
     snapshots: &'a mut HashSet<String>,
     pub(crate) pending: Box<Pending>,
+    lock_times: &'a mut LockTimes,
+    /// When the transaction's first programme lock was had (see `LockTimes`).
+    locked_since: Option<std::time::Instant>,
 }
 
 impl Drop for PgTx<'_> {
@@ -369,6 +396,7 @@ impl Drop for PgTx<'_> {
             // transaction with the connection.
             let _ = self.client.batch_execute("ROLLBACK");
         }
+        self.unlocked();
     }
 }
 
@@ -381,6 +409,7 @@ impl PgClient {
         PgClient {
             client,
             statements: HashMap::new(),
+            lock_times: LockTimes::default(),
             snapshots: HashSet::new(),
         }
     }
@@ -394,6 +423,8 @@ impl PgClient {
             statements: &mut self.statements,
             snapshots: &mut self.snapshots,
             pending: Box::default(),
+            lock_times: &mut self.lock_times,
+            locked_since: None,
         }
     }
 
@@ -405,6 +436,21 @@ impl PgClient {
 impl PgTx<'_> {
     fn prepared(&mut self, sql: &str) -> Result<postgres::Statement, postgres::Error> {
         prepared(self.client, self.statements, sql)
+    }
+
+    /// A programme's lock asked for at `asked` is had now.
+    fn locked(&mut self, asked: std::time::Instant) {
+        let now = std::time::Instant::now();
+        self.lock_times.taken += 1;
+        self.lock_times.waited += now - asked;
+        self.locked_since.get_or_insert(now);
+    }
+
+    /// The transaction ended: its locks are released.
+    fn unlocked(&mut self) {
+        if let Some(since) = self.locked_since.take() {
+            self.lock_times.held += since.elapsed();
+        }
     }
 
     /// BEGIN, unless it was sent: before any statement of the transaction.
@@ -607,7 +653,9 @@ impl Tx<'_> {
                 let mut t = t.into_inner();
                 let kept = std::mem::take(&mut t.pending.kept);
                 let last = t.last_writes().or_store()?;
-                match t.commit_after(last).or_store() {
+                let committed = t.commit_after(last).or_store();
+                t.unlocked();
+                match committed {
                     Err(StoreError::Unavailable { reason }) => {
                         Err(StoreError::CommitUnknown { reason })
                     }
@@ -646,6 +694,13 @@ impl Tx<'_> {
         match self {
             Tx::Sqlite(_) => Ok(()),
             Tx::Postgres(t) => t.borrow_mut().begin_with(sql, args).or_store(),
+        }
+    }
+
+    /// A programme's lock, asked for at `asked`, is had now (see `LockTimes`).
+    pub(crate) fn programme_locked(&self, asked: std::time::Instant) {
+        if let Tx::Postgres(t) = self {
+            t.borrow_mut().locked(asked);
         }
     }
 

@@ -145,9 +145,10 @@ impl std::ops::DerefMut for Pooled<'_> {
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        let Some(store) = self.store.take() else {
+        let Some(mut store) = self.store.take() else {
             return;
         };
+        self.server.metrics.add_lock_times(store.take_lock_times());
         let mut idle = self.server.idle.lock().unwrap_or_else(|p| p.into_inner());
         // A connection the server closed (it restarted) is not kept, nor are the others,
         // closed with it: the next requests, and a request run once more, open new ones.

@@ -1,7 +1,8 @@
 //! `GET /metrics` in the Prometheus text format, for the IT department's monitoring: requests
 //! by route (the route's pattern, never a case number), method and status; latency
 //! histograms by route; the database connections kept and the times the database could not
-//! be reached; cases active and waiting and evaluations overdue per programme. Labels carry no
+//! be reached; the time writers waited for programmes' locks and held them (PostgreSQL);
+//! cases active and waiting and evaluations overdue per programme. Labels carry no
 //! personal data. Answered only with `Authorization: Bearer <token>` when a metrics token is
 //! configured, and not at all (404) when none is.
 
@@ -35,6 +36,7 @@ struct Latency {
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<String, Latency>>,
+    locks: Mutex<traject_store::LockTimes>,
 }
 
 impl Metrics {
@@ -53,6 +55,41 @@ impl Metrics {
         }
         l.count += 1;
         l.sum += secs;
+    }
+
+    /// What a connection's transactions spent on programmes' locks, as it goes back to the pool.
+    pub fn add_lock_times(&self, times: traject_store::LockTimes) {
+        if times.taken > 0 {
+            let mut locks = self.locks.lock().unwrap_or_else(|p| p.into_inner());
+            locks.add(times);
+        }
+    }
+
+    fn write_locks(&self, out: &mut String) {
+        let locks = *self.locks.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = writeln!(out, "# HELP traject_programme_locks_total Programme locks taken by writers (PostgreSQL: writers of one programme in one organisation take turns; SQLite serialises every write and counts none).");
+        let _ = writeln!(out, "# TYPE traject_programme_locks_total counter");
+        let _ = writeln!(out, "traject_programme_locks_total {}", locks.taken);
+        let _ = writeln!(out, "# HELP traject_programme_lock_wait_seconds_total Time writers waited for a programme lock (many writers of one programme at once make it grow).");
+        let _ = writeln!(
+            out,
+            "# TYPE traject_programme_lock_wait_seconds_total counter"
+        );
+        let _ = writeln!(
+            out,
+            "traject_programme_lock_wait_seconds_total {}",
+            locks.waited.as_secs_f64()
+        );
+        let _ = writeln!(out, "# HELP traject_programme_lock_held_seconds_total Time writers held a programme lock, from having it to the end of their transaction (the others of the programme wait meanwhile).");
+        let _ = writeln!(
+            out,
+            "# TYPE traject_programme_lock_held_seconds_total counter"
+        );
+        let _ = writeln!(
+            out,
+            "traject_programme_lock_held_seconds_total {}",
+            locks.held.as_secs_f64()
+        );
     }
 
     fn write_http(&self, out: &mut String) {
@@ -148,6 +185,7 @@ pub async fn metrics(State(s): State<Shared>, headers: HeaderMap) -> Response {
     let text = blocking(move || {
         let mut out = String::new();
         server.metrics.write_http(&mut out);
+        server.metrics.write_locks(&mut out);
         let idle = server.idle.lock().unwrap_or_else(|p| p.into_inner()).len();
         let _ = writeln!(out, "# HELP traject_db_connections_idle Database connections kept open between requests.");
         let _ = writeln!(out, "# TYPE traject_db_connections_idle gauge");
