@@ -202,11 +202,46 @@ fn writers(servers: &[Server], total: usize, tag: &str) -> Written {
         create_and_start(servers, &format!("{tag}-warm"), w, i, agent)
     });
     let busy = machine_busy();
+    let locks = Locks::of(servers);
     let (lat, wall) = serve::closed_loop(CLIENTS, total.div_ceil(CLIENTS), |w, i, agent| {
         create_and_start(servers, tag, w, i, agent)
     });
     let cpu = machine_busy() - busy;
-    Written { wall, lat, cpu }
+    let locks = Locks::of(servers).since(&locks);
+    Written {
+        wall,
+        lat,
+        cpu,
+        locks,
+    }
+}
+
+/// The programme locks the servers' writers took, waited for and held (seconds), from their
+/// `/metrics`: on PostgreSQL, every start of the programme takes its turn under its lock.
+#[derive(Clone, Copy)]
+struct Locks {
+    taken: f64,
+    waited: f64,
+    held: f64,
+}
+
+impl Locks {
+    fn of(servers: &[Server]) -> Locks {
+        let sum = |name: &str| servers.iter().map(|s| s.metric(name)).sum();
+        Locks {
+            taken: sum("traject_programme_locks_total"),
+            waited: sum("traject_programme_lock_wait_seconds_total"),
+            held: sum("traject_programme_lock_held_seconds_total"),
+        }
+    }
+
+    fn since(&self, before: &Locks) -> Locks {
+        Locks {
+            taken: self.taken - before.taken,
+            waited: self.waited - before.waited,
+            held: self.held - before.held,
+        }
+    }
 }
 
 /// Writer `w`'s `i`th case, created and started through one of `servers`.
@@ -237,6 +272,7 @@ struct Written {
     wall: Duration,
     lat: Vec<Duration>,
     cpu: Duration,
+    locks: Locks,
 }
 
 /// CPU time the machine has spent busy (every core, user and system), from /proc/stat.
@@ -273,6 +309,17 @@ fn report_writers(name: &str, w: &Written, baseline: Option<f64>) -> f64 {
             rate / b
         ))
     );
+    let l = &w.locks;
+    if l.taken > 0.0 {
+        println!(
+            "  the programme's lock: taken {:.0} times, waited for {:.1} ms and held {:.2} ms each \
+             (from having it to the COMMIT's answer), held {:.0}% of the run",
+            l.taken,
+            l.waited * 1e3 / l.taken,
+            l.held * 1e3 / l.taken,
+            100.0 * l.held / w.wall.as_secs_f64()
+        );
+    }
     rate
 }
 

@@ -46,6 +46,26 @@ pub fn add_user(cwd: &Path, db: &str, name: &str, role: &str, more: &[&str]) {
     assert!(add.wait().unwrap().success());
 }
 
+/// The token the benchmarks' servers answer `/metrics` with.
+const METRICS_TOKEN: &str = "the-benchmarks-metrics-token";
+
+impl Serve {
+    /// The value of the counter or gauge `name` (without labels) in the server's `/metrics`.
+    // The writers' benchmark reads the lock's times; the readers' one reads none.
+    #[allow(dead_code)]
+    pub fn metric(&self, name: &str) -> f64 {
+        let text = ureq::get(&format!("{}/metrics", self.base))
+            .set("Authorization", &format!("Bearer {METRICS_TOKEN}"))
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} in the metrics"))
+    }
+}
+
 /// `serve` in `cwd` on the store `db`, its clock at `as_of`, logged in as `user`.
 pub fn start(cwd: &Path, db: &str, as_of: &str, user: &str) -> Serve {
     let mut child = traject(cwd)
@@ -57,6 +77,8 @@ pub fn start(cwd: &Path, db: &str, as_of: &str, user: &str) -> Serve {
             as_of,
             "--db",
             db,
+            "--metrics-token",
+            METRICS_TOKEN,
         ])
         .stdout(Stdio::piped())
         .spawn()
