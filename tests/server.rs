@@ -718,6 +718,11 @@ fn metrics_answer_only_with_their_token_name_routes_not_cases_and_parse_as_prome
         text.contains("traject_http_request_duration_seconds_bucket"),
         "{text}"
     );
+    // SQLite serialises every writer: no programme's lock is taken, and none counted.
+    assert!(
+        text.contains("\ntraject_programme_locks_total 0\n"),
+        "{text}"
+    );
     let Some(bin) = crate::common::python_tools("metrics", &["python"]) else {
         return;
     };
