@@ -67,29 +67,9 @@ impl Metrics {
 
     fn write_locks(&self, out: &mut String) {
         let locks = *self.locks.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = writeln!(out, "# HELP traject_programme_locks_total Programme locks taken by writers (PostgreSQL: writers of one programme in one organisation take turns; SQLite serialises every write and counts none).");
-        let _ = writeln!(out, "# TYPE traject_programme_locks_total counter");
-        let _ = writeln!(out, "traject_programme_locks_total {}", locks.taken);
-        let _ = writeln!(out, "# HELP traject_programme_lock_wait_seconds_total Time writers waited for a programme lock (many writers of one programme at once make it grow).");
-        let _ = writeln!(
-            out,
-            "# TYPE traject_programme_lock_wait_seconds_total counter"
-        );
-        let _ = writeln!(
-            out,
-            "traject_programme_lock_wait_seconds_total {}",
-            locks.waited.as_secs_f64()
-        );
-        let _ = writeln!(out, "# HELP traject_programme_lock_held_seconds_total Time writers held a programme lock, from having it to the end of their transaction (the others of the programme wait meanwhile).");
-        let _ = writeln!(
-            out,
-            "# TYPE traject_programme_lock_held_seconds_total counter"
-        );
-        let _ = writeln!(
-            out,
-            "traject_programme_lock_held_seconds_total {}",
-            locks.held.as_secs_f64()
-        );
+        single(out, "traject_programme_locks_total", Kind::Counter, "Programme locks taken by writers (PostgreSQL: writers of one programme in one organisation take turns; SQLite serialises every write and counts none).", locks.taken);
+        single(out, "traject_programme_lock_wait_seconds_total", Kind::Counter, "Time writers waited for a programme lock (many writers of one programme at once make it grow).", locks.waited.as_secs_f64());
+        single(out, "traject_programme_lock_held_seconds_total", Kind::Counter, "Time writers held a programme lock, from having it to the end of their transaction (the others of the programme wait meanwhile).", locks.held.as_secs_f64());
     }
 
     fn write_http(&self, out: &mut String) {
@@ -147,6 +127,23 @@ impl Metrics {
     }
 }
 
+/// What a metric is, in the text format's words.
+enum Kind {
+    Counter,
+    Gauge,
+}
+
+/// One metric without labels: its help, its type and its value.
+fn single(out: &mut String, name: &str, kind: Kind, help: &str, value: impl std::fmt::Display) {
+    let kind = match kind {
+        Kind::Counter => "counter",
+        Kind::Gauge => "gauge",
+    };
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+    let _ = writeln!(out, "{name} {value}");
+}
+
 /// A label value as the text format wants it (backslash, quote and newline escaped).
 fn label(value: &str) -> String {
     value
@@ -187,19 +184,10 @@ pub async fn metrics(State(s): State<Shared>, headers: HeaderMap) -> Response {
         server.metrics.write_http(&mut out);
         server.metrics.write_locks(&mut out);
         let idle = server.idle.lock().unwrap_or_else(|p| p.into_inner()).len();
-        let _ = writeln!(out, "# HELP traject_db_connections_idle Database connections kept open between requests.");
-        let _ = writeln!(out, "# TYPE traject_db_connections_idle gauge");
-        let _ = writeln!(out, "traject_db_connections_idle {idle}");
-        let kept = server.boards.kept();
-        let _ = writeln!(out, "# HELP traject_board_scopes_kept Programme and reader scopes whose board figures are kept (a few seconds; a write drops them).");
-        let _ = writeln!(out, "# TYPE traject_board_scopes_kept gauge");
-        let _ = writeln!(out, "traject_board_scopes_kept {kept}");
-        let _ = writeln!(out, "# HELP traject_db_unavailable_total Requests that met a database that could not be reached (some then succeeded on their one retry).");
-        let _ = writeln!(out, "# TYPE traject_db_unavailable_total counter");
-        let _ = writeln!(out, "traject_db_unavailable_total {}", super::failure::DATABASE_UNAVAILABLE.load(Ordering::Relaxed));
-        let _ = writeln!(out, "# HELP traject_requests_retried_total Requests run once more on a fresh connection after a broken one saved nothing.");
-        let _ = writeln!(out, "# TYPE traject_requests_retried_total counter");
-        let _ = writeln!(out, "traject_requests_retried_total {}", super::ops::RETRIED.load(Ordering::Relaxed));
+        single(&mut out, "traject_db_connections_idle", Kind::Gauge, "Database connections kept open between requests.", idle);
+        single(&mut out, "traject_board_scopes_kept", Kind::Gauge, "Programme and reader scopes whose board figures are kept (a few seconds; a write drops them).", server.boards.kept());
+        single(&mut out, "traject_db_unavailable_total", Kind::Counter, "Requests that met a database that could not be reached (some then succeeded on their one retry).", super::failure::DATABASE_UNAVAILABLE.load(Ordering::Relaxed));
+        single(&mut out, "traject_requests_retried_total", Kind::Counter, "Requests run once more on a fresh connection after a broken one saved nothing.", super::ops::RETRIED.load(Ordering::Relaxed));
         caseload(&server, &mut out);
         Ok(out)
     })
