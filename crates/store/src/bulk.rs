@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use crate::sql::Value;
+use traject_cases::store::ProgrammeIn;
 
 /// A kind of row that may wait: its table and columns, and where it goes among the kinds
 /// when they are sent (a case before the rows that name it).
@@ -119,14 +120,35 @@ pub(crate) struct Pending {
     /// `first_waiting`): any other statement or write forgets it.
     pub told: Option<Told>,
     /// Programmes (in an organisation) whose lock this transaction holds.
-    pub locked: HashSet<(String, Option<String>)>,
+    pub locked: HashSet<ProgrammeKey>,
+}
+
+/// A programme in an organisation, owned (`ProgrammeIn` borrows): a lock a transaction holds,
+/// the programme a statement told of.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ProgrammeKey {
+    pub program: String,
+    pub org: Option<String>,
+}
+
+impl ProgrammeKey {
+    pub fn of(at: ProgrammeIn<'_>) -> ProgrammeKey {
+        ProgrammeKey {
+            program: at.program.to_string(),
+            org: at.org.map(str::to_string),
+        }
+    }
+
+    /// Whether this is `at`.
+    pub fn is(&self, at: ProgrammeIn<'_>) -> bool {
+        self.program == at.program && self.org.as_deref() == at.org
+    }
 }
 
 /// A programme's places held in an organisation and the end of its waiting list there, as one
 /// statement told them, each to be taken once.
 pub(crate) struct Told {
-    pub program: String,
-    pub org: Option<String>,
+    pub at: ProgrammeKey,
     pub places: Option<i64>,
     /// The number a client joining the list takes, and their position.
     pub list_end: Option<(i64, i64)>,

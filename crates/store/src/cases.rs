@@ -9,7 +9,7 @@ use traject_cases::store::{
 };
 use traject_rules::Verdict;
 
-use crate::bulk::{Dossiers, Told, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
+use crate::bulk::{Dossiers, ProgrammeKey, Told, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
 use crate::queries::{due_from_row, stored_event};
 use crate::sql::{args, placeholders, Row, Sql, ToValue, Tx, IN_LIST};
 use crate::{Store, StoreError};
@@ -95,8 +95,7 @@ impl Tx<'_> {
     /// another writer's, while other programmes' writers go on. SQLite serialises every
     /// writer anyway.
     fn lock_programme(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
-        let key = (at.program.to_string(), at.org.map(str::to_string));
-        if self.pending(|p| p.locked.insert(key)) == Some(true) {
+        if self.pending(|p| p.locked.insert(ProgrammeKey::of(at))) == Some(true) {
             let asked = std::time::Instant::now();
             self.lock(
                 &programme_lock("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)"),
@@ -109,13 +108,8 @@ impl Tx<'_> {
 
     /// What the statement just sent told of `at`, as `take` takes it (see `Told`).
     fn told<T>(&self, at: ProgrammeIn<'_>, take: impl FnOnce(&mut Told) -> Option<T>) -> Option<T> {
-        self.pending(|p| {
-            p.told
-                .as_mut()
-                .filter(|t| t.program == at.program && t.org.as_deref() == at.org)
-                .and_then(take)
-        })
-        .flatten()
+        self.pending(|p| p.told.as_mut().filter(|t| t.at.is(at)).and_then(take))
+            .flatten()
     }
 
     /// On PostgreSQL, lock dossier numbers about to be added to `program` in `org`, in sorted
@@ -164,7 +158,7 @@ impl CaseTx for Tx<'_> {
             // another programme is read again under its own.
             if self.pending(|p| !p.locked.is_empty()) == Some(true) {
                 let held = |c: &CaseRecord| {
-                    self.pending(|p| p.locked.contains(&(c.program.clone(), c.org.clone())))
+                    self.pending(|p| p.locked.contains(&ProgrammeKey::of(c.programme_in())))
                 };
                 match read()? {
                     None => return Ok(None),
@@ -176,10 +170,15 @@ impl CaseTx for Tx<'_> {
             // organisation), taken in the statement that finds them.
             let lock = programme_lock("program", "org");
             let asked = std::time::Instant::now();
-            let key: Option<(String, Option<String>)> = self.query_opt(
+            let key = self.query_opt(
                 &format!("SELECT program, org, ({lock}) FROM cases WHERE id = ?1"),
                 args![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(ProgrammeKey {
+                        program: r.get(0)?,
+                        org: r.get(1)?,
+                    })
+                },
             )?;
             if let Some(key) = key {
                 self.programme_locked(asked);
@@ -482,8 +481,7 @@ impl CaseTx for Tx<'_> {
                     None => None,
                 };
                 let told = Told {
-                    program: at.program.to_string(),
-                    org: at.org.map(str::to_string),
+                    at: ProgrammeKey::of(at),
                     places: Some(r.get(16)?),
                     list_end: Some((r.get(17)?, r.get(18)?)),
                 };
