@@ -1219,3 +1219,76 @@ fn without_times(mut v: Value) -> Value {
     }
     v
 }
+
+/// A lifecycle transaction takes its programme's lock with the case it reads (on PostgreSQL in
+/// one message with BEGIN, through the store's `traject_case_locked`); a statement about a
+/// programme's places takes it on its own. Both must be the one lock, with and without an
+/// organisation, or two writers of one programme would not wait for each other.
+#[test]
+fn a_programme_locked_with_its_case_read_holds_off_a_writer_locking_it_on_its_own() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    use traject_cases::store::{CaseStore, ProgrammeIn};
+    let Some(url) = postgres_database("traject_one_lock") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = referrals_csv(dir.path(), 2);
+    for db in [
+        DbTarget::File(dir.path().join("one-lock.db")),
+        DbTarget::Postgres(url),
+    ] {
+        let target = as_argument(&db);
+        for (org, id) in [(None, 1), (Some("a"), 3)] {
+            let mut import = vec!["case", "import", "--db", &target, "--program", "antwerpen"];
+            import.extend(["--as-of", "2023-01-31", csv.to_str().unwrap()]);
+            if let Some(org) = org {
+                import.extend(["--org", org]);
+            }
+            run(&import);
+            let at = ProgrammeIn {
+                program: "antwerpen",
+                org,
+            };
+            let (locked, is_locked) = mpsc::channel();
+            let (release, released) = mpsc::channel::<()>();
+            let (done, is_done) = mpsc::channel();
+            let db = &db;
+            std::thread::scope(|s| {
+                s.spawn(move || {
+                    let mut store = Store::connect(db).unwrap();
+                    store
+                        .in_transaction(|tx| {
+                            tx.working_on(at)?;
+                            let case = tx.case(id)?.expect("the imported case");
+                            assert_eq!(case.org.as_deref(), org);
+                            locked.send(()).unwrap();
+                            // Until released, or until the test failed and dropped `release`.
+                            let _ = released.recv();
+                            Ok::<_, StoreError>(())
+                        })
+                        .unwrap();
+                });
+                // Owned here, so that a failed assertion below drops it and the first writer
+                // ends rather than the test waiting for it.
+                let release = release;
+                is_locked.recv().unwrap();
+                s.spawn(move || {
+                    let mut store = Store::connect(db).unwrap();
+                    let held = store.in_transaction(|tx| tx.places_held(at)).unwrap();
+                    done.send(held).unwrap();
+                });
+                assert!(
+                    is_done.recv_timeout(Duration::from_millis(500)).is_err(),
+                    "{db}, organisation {org:?}: a second writer did not wait for the lock"
+                );
+                release.send(()).unwrap();
+                assert_eq!(
+                    is_done.recv_timeout(Duration::from_secs(20)),
+                    Ok(0),
+                    "{db}, organisation {org:?}"
+                );
+            });
+        }
+    }
+}

@@ -121,6 +121,10 @@ pub(crate) struct Pending {
     pub told: Option<Told>,
     /// Programmes (in an organisation) whose lock this transaction holds.
     pub locked: HashSet<ProgrammeKey>,
+    /// The programme the transaction named (`CaseTx::working_on`) before it sent anything:
+    /// its lock goes with the first message, together with the case read when that comes
+    /// first (see `Tx::case`).
+    pub named: Option<ProgrammeKey>,
 }
 
 /// A programme in an organisation, owned (`ProgrammeIn` borrows): a lock a transaction holds,

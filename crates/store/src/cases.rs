@@ -43,19 +43,34 @@ fn programme_lock(program: &str, org: &str) -> String {
     )
 }
 
+/// The cases of programme `?1` in organisation `?2`, as the index `cases_in_organisation`
+/// (migration `places_in_organisation`) reads them: a store without organisations is one,
+/// `''`. Every statement a start makes under its programme's lock finds its rows by this
+/// index's leading columns, so that no plan has a cheaper way than the index, whatever the
+/// statistics say (a plan made while the store was small walked every case of the programme
+/// for each start, until the table was analysed again).
+const IN_ORGANISATION: &str = "program = ?1 AND COALESCE(org, '') = COALESCE(?2, '')";
+
 /// The places programme `?1` holds in organisation `?2`: running cases and paused ones that
-/// kept theirs. Two counts, each answered from the (program, state) index: a single OR over
-/// states makes the planners scan every case of the programme, on every start.
-const PLACES_HELD: &str =
-    "(SELECT COUNT(*) FROM cases WHERE program = ?1 AND state IN ('active', 'extended') AND org IS NOT DISTINCT FROM ?2) \
-    + (SELECT COUNT(*) FROM cases WHERE program = ?1 AND state = 'paused' AND place_freed = 0 AND org IS NOT DISTINCT FROM ?2)";
+/// kept theirs. Two counts, each a range of the index: a single OR over states makes the
+/// planners scan every case of the programme, on every start.
+fn places_held_sql() -> String {
+    format!(
+        "(SELECT COUNT(*) FROM cases WHERE {IN_ORGANISATION} AND state IN ('active', 'extended')) \
+         + (SELECT COUNT(*) FROM cases WHERE {IN_ORGANISATION} AND state = 'paused' AND place_freed = 0)"
+    )
+}
 
 /// Where a client joins the waiting list of programme `?1` in organisation `?2`: the number
 /// they take (after every number the programme gave, in any organisation: it only orders) and
 /// their position. Every case on the list holds a smaller number than the end's, so the new
 /// case's position is one behind all who wait: their number is kept by the store's triggers
-/// (migration `waiting_count`), one row, where a count would walk the whole list.
-const LIST_END: &str = "(SELECT COALESCE(MAX(queue_seq), 0) + 1 FROM cases WHERE program = ?1), \
+/// (migration `waiting_count`), one row, where a count would walk the whole list. The highest
+/// number is the first of the `(program, queue_seq)` index read backwards (an aggregate over
+/// the programme may be planned as a walk over all of it).
+const LIST_END: &str =
+    "COALESCE((SELECT queue_seq FROM cases WHERE program = ?1 AND queue_seq IS NOT NULL \
+     ORDER BY queue_seq DESC LIMIT 1), 0) + 1, \
     COALESCE((SELECT n FROM waiting_counts WHERE program = ?1 AND org = COALESCE(?2, '')), 0) + 1";
 
 /// A case read under its programme's lock, and the number of its last event: on PostgreSQL
@@ -88,6 +103,22 @@ fn record_from_row(r: &Row) -> Result<CaseRecord, StoreError> {
     })
 }
 
+/// The statement that takes programme `key`'s lock (see `programme_lock`), with its values.
+pub(crate) fn programme_lock_statement(key: &ProgrammeKey) -> (String, Vec<crate::sql::Value>) {
+    (
+        programme_lock("CAST(?1 AS TEXT)", "CAST(?2 AS TEXT)"),
+        args![key.program, key.org].to_vec(),
+    )
+}
+
+/// The case `?3` read under its programme's lock, taking first the lock of programme `?1` in
+/// organisation `?2` (the one the transaction named), in one statement that can go with
+/// BEGIN (migration `case_read_with_its_lock`): its columns are `RECORD_SELECT`'s, of which
+/// `RECORD_INTEGERS` are integers.
+const CASE_LOCKED: &str =
+    "SELECT * FROM traject_case_locked(CAST(?1 AS TEXT), CAST(?2 AS TEXT), CAST(?3 AS BIGINT))";
+const RECORD_INTEGERS: &[usize] = &[0, 9, 12, 14];
+
 impl Tx<'_> {
     /// On PostgreSQL, hold programme `program`'s lock until the transaction ends: every
     /// lifecycle transaction that reads a case or a programme's capacity takes it first, so
@@ -95,6 +126,9 @@ impl Tx<'_> {
     /// another writer's, while other programmes' writers go on. SQLite serialises every
     /// writer anyway.
     fn lock_programme(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
+        if self.pending(|p| p.named.as_ref().is_some_and(|k| k.is(at))) == Some(true) {
+            return self.open();
+        }
         if self.pending(|p| p.locked.insert(ProgrammeKey::of(at))) == Some(true) {
             let asked = std::time::Instant::now();
             self.lock(
@@ -154,6 +188,20 @@ impl CaseTx for Tx<'_> {
             })
         };
         if self.dialect() == crate::sql::Dialect::Postgres {
+            // The first statement of a transaction that named its programme: that lock, the
+            // case's own when it is another's, and the case, in one message with BEGIN.
+            if let Some(k) = self.pending(|p| p.named.clone()).flatten() {
+                let read =
+                    self.first_read(CASE_LOCKED, args![k.program, k.org, id], RECORD_INTEGERS)?;
+                if let Some(rows) = read {
+                    let Some(r) = rows.first() else {
+                        return Ok(None);
+                    };
+                    let c = locked_record_from_row(self, r)?;
+                    self.pending(|p| p.locked.insert(ProgrammeKey::of(c.programme_in())));
+                    return Ok(Some(c));
+                }
+            }
             // Under a programme's lock already (`working_on`), the case is read at once; one of
             // another programme is read again under its own.
             if self.pending(|p| !p.locked.is_empty()) == Some(true) {
@@ -440,6 +488,9 @@ impl CaseTx for Tx<'_> {
     }
 
     fn working_on(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
+        if self.name_programme(ProgrammeKey::of(at)) {
+            return Ok(());
+        }
         self.lock_programme(at)
     }
 
@@ -448,7 +499,10 @@ impl CaseTx for Tx<'_> {
         if let Some(n) = self.told(at, |t| t.places.take()) {
             return Ok(n);
         }
-        self.one(&format!("SELECT {PLACES_HELD}"), args![at.program, at.org])
+        self.one(
+            &format!("SELECT {}", places_held_sql()),
+            args![at.program, at.org],
+        )
     }
 
     fn waiting_list_end(&self, at: ProgrammeIn<'_>) -> Result<(i64, i64), StoreError> {
@@ -470,9 +524,10 @@ impl CaseTx for Tx<'_> {
         // there is not, where a new client joins the list (`waiting_list_end`).
         let (first, told) = self.query_row(
             &format!(
-                "SELECT w.*, {PLACES_HELD}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
-                 ({RECORD_SELECT} WHERE program = ?1 AND state = 'waiting' AND org IS NOT DISTINCT FROM ?2 \
-                  ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1"
+                "SELECT w.*, {}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
+                 ({RECORD_SELECT} WHERE {IN_ORGANISATION} AND state = 'waiting' \
+                  ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1",
+                places_held_sql()
             ),
             args![at.program, at.org],
             |r| {

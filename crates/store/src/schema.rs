@@ -35,6 +35,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0019_appointments.sql"),
     migration!("sqlite", "0020_waiting_list_end.sql"),
     migration!("sqlite", "0021_waiting_count.sql"),
+    migration!("sqlite", "0022_places_in_organisation.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -54,4 +55,6 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0013_appointments.sql"),
     migration!("postgres", "0014_waiting_list_end.sql"),
     migration!("postgres", "0015_waiting_count.sql"),
+    migration!("postgres", "0016_places_in_organisation.sql"),
+    migration!("postgres", "0017_case_read_with_its_lock.sql"),
 ];

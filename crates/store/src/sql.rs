@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use postgres::types::{IsNull, ToSql, Type};
 
-use super::bulk::{Outgoing, Pending, RowKind};
+use super::bulk::{Outgoing, Pending, ProgrammeKey, RowKind};
 use super::StoreError;
 
 /// The database's own error as a store error: its message (and PostgreSQL's code), never a
@@ -453,21 +453,73 @@ impl PgTx<'_> {
         }
     }
 
-    /// BEGIN, unless it was sent: before any statement of the transaction.
+    /// BEGIN, unless it was sent: before any statement of the transaction. The lock of the
+    /// programme the transaction named goes with it (`Pending::named`).
     fn begin(&mut self) -> Result<(), postgres::Error> {
-        if !self.open {
-            // Open before the answer: should it fail half-way, the drop rolls back.
-            self.open = true;
-            self.client.batch_execute("BEGIN")?;
+        if self.open {
+            return Ok(());
         }
+        // Open before the answer: should it fail half-way, the drop rolls back.
+        self.open = true;
+        let Some(named) = self.pending.named.take() else {
+            return self.client.batch_execute("BEGIN");
+        };
+        let (sql, args) = crate::cases::programme_lock_statement(&named);
+        let statement = self.prepared(&sql)?;
+        let asked = std::time::Instant::now();
+        match super::pg_literal::statement(&sql, &args, statement.params()) {
+            Some(lock) => self.client.batch_execute(&format!("BEGIN; {lock}"))?,
+            None => {
+                self.client.batch_execute("BEGIN")?;
+                self.client.execute(&statement, &pg_args(&args))?;
+            }
+        }
+        self.locked(asked);
+        self.pending.locked.insert(named);
         Ok(())
+    }
+
+    /// `sql` as the transaction's first statement, in one message with BEGIN, when the
+    /// transaction named a programme and sent nothing yet; `sql` takes that programme's lock
+    /// itself. Its rows come back as text: `ints` are the columns to read as integers. `None`
+    /// when that is not so (or a value cannot be written in): the caller goes the usual way.
+    pub(crate) fn first_read(
+        &mut self,
+        sql: &str,
+        args: &[Value],
+        ints: &[usize],
+    ) -> Result<Option<Vec<Row>>, StoreError> {
+        let Some(named) = self.pending.named.clone().filter(|_| !self.open) else {
+            return Ok(None);
+        };
+        let statement = self.prepared(sql).or_store()?;
+        let Some(text) = super::pg_literal::statement(sql, args, statement.params()) else {
+            return Ok(None);
+        };
+        self.pending.named = None;
+        self.open = true;
+        let asked = std::time::Instant::now();
+        let answer = self
+            .client
+            .simple_query(&format!("BEGIN; {text}"))
+            .or_store()?;
+        self.locked(asked);
+        self.pending.locked.insert(named);
+        answer
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => Some(text_row(r, ints)),
+                _ => None,
+            })
+            .collect::<Result<Vec<Row>, StoreError>>()
+            .map(Some)
     }
 
     /// `sql`, whose answer nobody reads (a lock), as the transaction's first statement: in one
     /// message with BEGIN when its values can be written in (see `pg_literal`), else after it.
     pub(crate) fn begin_with(&mut self, sql: &str, args: &[Value]) -> Result<(), postgres::Error> {
         let statement = self.prepared(sql)?;
-        if !self.open {
+        if !self.open && self.pending.named.is_none() {
             if let Some(text) = super::pg_literal::statement(sql, args, statement.params()) {
                 self.open = true;
                 return self.client.batch_execute(&format!("BEGIN; {text}"));
@@ -521,6 +573,10 @@ impl PgTx<'_> {
     fn commit_after(&mut self, last: String) -> Result<(), postgres::Error> {
         if !self.open && last.is_empty() {
             return Ok(());
+        }
+        // Writes without a read before them still hold the named programme's lock.
+        if self.pending.named.is_some() {
+            self.begin()?;
         }
         let begin = if self.open { "" } else { "BEGIN; " };
         // Open until COMMIT answers: a write of the message that fails leaves the transaction
@@ -697,6 +753,44 @@ impl Tx<'_> {
         }
     }
 
+    /// Name the programme the transaction works on before it sends anything: its lock goes
+    /// with the first message (`Pending::named`). False when that cannot be (the transaction
+    /// sent something, or holds a lock already): the caller locks it now. SQLite locks nothing.
+    pub(crate) fn name_programme(&self, key: ProgrammeKey) -> bool {
+        match self {
+            Tx::Sqlite(_) => true,
+            Tx::Postgres(t) => {
+                let mut t = t.borrow_mut();
+                if t.open || !t.pending.locked.is_empty() || t.pending.named.is_some() {
+                    return false;
+                }
+                t.pending.named = Some(key);
+                true
+            }
+        }
+    }
+
+    /// BEGIN, with the named programme's lock (see `name_programme`), unless it was sent.
+    pub(crate) fn open(&self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(_) => Ok(()),
+            Tx::Postgres(t) => t.borrow_mut().begin().or_store(),
+        }
+    }
+
+    /// See `PgTx::first_read`; `None` on SQLite.
+    pub(crate) fn first_read(
+        &self,
+        sql: &str,
+        args: &[Value],
+        ints: &[usize],
+    ) -> Result<Option<Vec<Row>>, StoreError> {
+        match self {
+            Tx::Sqlite(_) => Ok(None),
+            Tx::Postgres(t) => t.borrow_mut().first_read(sql, args, ints),
+        }
+    }
+
     /// A programme's lock, asked for at `asked`, is had now (see `LockTimes`).
     pub(crate) fn programme_locked(&self, asked: std::time::Instant) {
         if let Tx::Postgres(t) = self {
@@ -842,6 +936,24 @@ pub(crate) fn each_parameter(
 
 fn pg_args(args: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
+/// A row of a simple query, whose values all come as text: the columns `ints` as integers.
+fn text_row(r: &postgres::SimpleQueryRow, ints: &[usize]) -> Result<Row, StoreError> {
+    (0..r.len())
+        .map(|i| match r.get(i) {
+            None => Ok(Value::Null),
+            Some(t) if ints.contains(&i) => {
+                t.parse().map(Value::Int).map_err(|_| StoreError::Column {
+                    index: i,
+                    expected: "an integer",
+                    found: "a text that is no number".to_string(),
+                })
+            }
+            Some(t) => Ok(Value::Text(t.to_string())),
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Row)
 }
 
 fn pg_rows(rows: Vec<postgres::Row>) -> Result<Vec<Row>, StoreError> {
