@@ -28,6 +28,8 @@ const REFERRAL: &str = r#"{"referral_date": "2023-01-10", "birth_date": "1990-05
 struct Server {
     serve: Serve,
     _dir: tempfile::TempDir,
+    /// The writers' sessions, one per office of their `Mix` (see `Mix::users`).
+    offices: Vec<String>,
 }
 
 impl std::ops::Deref for Server {
@@ -61,7 +63,62 @@ fn start_on(db: &str, dir: tempfile::TempDir, add_user: bool) -> Server {
     Server {
         serve: serve::start(dir.path(), db, "2024-06-01", "bench"),
         _dir: dir,
+        offices: Vec::new(),
     }
+}
+
+/// Whose cases the writers create and start.
+#[derive(Clone, Copy, PartialEq)]
+enum Mix {
+    /// One office's: on PostgreSQL every start takes its turn under the one programme's lock.
+    OneOffice,
+    /// Two offices' sharing the store (organisations `a` and `b`), each with its own team,
+    /// places and waiting list — two programme locks; every server serves both.
+    TwoOffices,
+}
+
+impl Mix {
+    /// The writers' users: one per office, added by `add_writers`.
+    fn users(self) -> &'static [&'static str] {
+        match self {
+            Mix::OneOffice => &["bench"],
+            Mix::TwoOffices => &["office-a", "office-b"],
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Mix::OneOffice => "one office",
+            Mix::TwoOffices => "two offices",
+        }
+    }
+}
+
+/// The store `db` with the users a `serve` logs in as (`bench`) and the writers of `mix`.
+fn add_writers(db: &str, mix: Mix) {
+    add_bench_user(db);
+    if mix == Mix::TwoOffices {
+        for (user, org) in Mix::TwoOffices.users().iter().zip(["a", "b"]) {
+            serve::add_user(
+                Path::new("."),
+                db,
+                user,
+                "social-worker",
+                &["--team", "t", "--org", org],
+            );
+        }
+    }
+}
+
+/// A `serve` on `db` (its writers added) with a session for each of `mix`'s offices.
+fn writers_server(db: &str, dir: tempfile::TempDir, mix: Mix) -> Server {
+    let mut server = start_on(db, dir, false);
+    server.offices = mix
+        .users()
+        .iter()
+        .map(|user| serve::login(&server.base, user))
+        .collect();
+    server
 }
 
 fn add_bench_user(db: &str) {
@@ -197,14 +254,14 @@ fn bench(c: &mut Criterion) {
 /// first, unmeasured: a server opens its connections, prepares its statements and compiles the
 /// programme once, and a short run would count that once per server (more servers, more of
 /// it) where a server that runs all day does not.
-fn writers(servers: &[Server], total: usize, tag: &str) -> Written {
+fn writers(servers: &[Server], mix: Mix, total: usize, tag: &str) -> Written {
     serve::closed_loop(CLIENTS, 1, |w, i, agent| {
-        create_and_start(servers, &format!("{tag}-warm"), w, i, agent)
+        create_and_start(servers, mix, &format!("{tag}-warm"), w, i, agent)
     });
     let busy = machine_busy();
     let locks = Locks::of(servers);
     let (lat, wall) = serve::closed_loop(CLIENTS, total.div_ceil(CLIENTS), |w, i, agent| {
-        create_and_start(servers, tag, w, i, agent)
+        create_and_start(servers, mix, tag, w, i, agent)
     });
     let cpu = machine_busy() - busy;
     let locks = Locks::of(servers).since(&locks);
@@ -244,14 +301,24 @@ impl Locks {
     }
 }
 
-/// Writer `w`'s `i`th case, created and started through one of `servers`.
-fn create_and_start(servers: &[Server], tag: &str, w: usize, i: usize, agent: &ureq::Agent) {
-    let s = &servers[w % servers.len()];
+/// Writer `w`'s `i`th case, created and started through one of `servers`: with two
+/// offices, writers alternate between them and each server has writers of both.
+fn create_and_start(
+    servers: &[Server],
+    mix: Mix,
+    tag: &str,
+    w: usize,
+    i: usize,
+    agent: &ureq::Agent,
+) {
+    let offices = mix.users().len();
+    let s = &servers[(w / offices) % servers.len()];
+    let cookie = &s.offices[w % offices];
     let referral = REFERRAL.replacen('{', &format!(r#"{{"id": "{tag}-{w}-{i}", "#), 1);
     let body = format!(r#"{{"program": "antwerpen", "referral": {referral}}}"#);
     let created: Value = agent
         .post(&format!("{}/api/cases", s.base))
-        .set("Cookie", &s.cookie)
+        .set("Cookie", cookie)
         .set("Content-Type", "application/json")
         .send_string(&body)
         .unwrap()
@@ -260,7 +327,7 @@ fn create_and_start(servers: &[Server], tag: &str, w: usize, i: usize, agent: &u
     let id = created["id"].as_i64().unwrap();
     agent
         .post(&format!("{}/api/cases/{id}/start", s.base))
-        .set("Cookie", &s.cookie)
+        .set("Cookie", cookie)
         .set("Content-Type", "application/json")
         .send_string(r#"{"track": "short"}"#)
         .unwrap();
@@ -324,68 +391,97 @@ fn report_writers(name: &str, w: &Written, baseline: Option<f64>) -> f64 {
 }
 
 /// 50 writers against SQLite (one serve), then against PostgreSQL shared by one, two and
-/// four `serve` instances (each on a fresh store). The target's pair — two `serve` on
-/// PostgreSQL against one on SQLite — runs in three rounds, A B A B A B: this machine's speed
-/// drifts between runs of a few seconds, and a ratio taken within a round, the median of three,
-/// holds still where one run of each does not.
+/// four `serve` instances (each on a fresh store), first for one office, then for two
+/// offices sharing the store. The target's pair — two `serve` on PostgreSQL against one on
+/// SQLite — runs in three rounds, A B A B A B: this machine's speed drifts between runs of a
+/// few seconds, and a ratio taken within a round, the median of three, holds still where one
+/// run of each does not.
 fn concurrent_writers() {
-    const WRITES: usize = 1000;
-    const ROUNDS: usize = 3;
-    let postgres = std::env::var("TRAJECT_TEST_POSTGRES").ok();
-    let mut sqlite_rates = Vec::new();
-    let mut ratios = Vec::new();
-    for round in 1..=ROUNDS {
-        let sqlite = sqlite_writers(WRITES, &format!("s{round}"));
-        sqlite_rates.push(sqlite);
-        let Some(server) = &postgres else { break };
-        let rate = postgres_writers(server, 2, WRITES, round, Some(sqlite));
-        ratios.push(rate / sqlite);
-    }
-    let Some(server) = &postgres else {
+    let Some(server) = std::env::var("TRAJECT_TEST_POSTGRES").ok() else {
+        sqlite_writers(Mix::OneOffice, WRITES, "s");
         println!(
             "PostgreSQL: skipped (set TRAJECT_TEST_POSTGRES, e.g. eval \"$(.ci/postgres start)\")"
         );
         return;
     };
-    let base = median(&mut sqlite_rates);
-    for n in [1, 4] {
-        postgres_writers(server, n, WRITES, 0, Some(base));
+    let mut summary = Vec::new();
+    for mix in [Mix::OneOffice, Mix::TwoOffices] {
+        let (base, ratio) = paired_rounds(&server, mix);
+        if mix == Mix::OneOffice {
+            for n in [1, 4] {
+                postgres_writers(&server, mix, n, WRITES, 0, Some(base));
+            }
+        }
+        summary.push(format!(
+            "{}: two serve on PostgreSQL against one on SQLite, median of {ROUNDS} rounds: {ratio:.2}× — target ≥ 1.0×: {}",
+            mix.name(),
+            if ratio >= 1.0 { "met" } else { "MISSED" }
+        ));
     }
-    let ratio = median(&mut ratios);
-    println!(
-        "two serve on PostgreSQL against one on SQLite, median of {ROUNDS} rounds: {ratio:.2}× — target ≥ 1.0×: {}",
-        if ratio >= 1.0 { "met" } else { "MISSED" }
-    );
+    for line in summary {
+        println!("{line}");
+    }
+}
+
+const WRITES: usize = 1000;
+const ROUNDS: usize = 3;
+
+/// `ROUNDS` pairs of one `serve` on SQLite and two on PostgreSQL with the writers of `mix`:
+/// the median SQLite rate and the median of the rounds' ratios.
+fn paired_rounds(server: &str, mix: Mix) -> (f64, f64) {
+    let mut sqlite_rates = Vec::new();
+    let mut ratios = Vec::new();
+    for round in 1..=ROUNDS {
+        let sqlite = sqlite_writers(mix, WRITES, &format!("s{round}"));
+        sqlite_rates.push(sqlite);
+        let rate = postgres_writers(server, mix, 2, WRITES, round, Some(sqlite));
+        ratios.push(rate / sqlite);
+    }
+    (median(&mut sqlite_rates), median(&mut ratios))
 }
 
 /// Create-and-starts per second of 50 writers against one `serve` on a fresh SQLite store.
-fn sqlite_writers(writes: usize, tag: &str) -> f64 {
+fn sqlite_writers(mix: Mix, writes: usize, tag: &str) -> f64 {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("writers.db");
-    let sqlite = start_on(db.to_str().unwrap(), dir, true);
+    let db = db.to_str().unwrap();
+    add_writers(db, mix);
+    let sqlite = writers_server(db, dir, mix);
     report_writers(
-        "SQLite, one serve",
-        &writers(std::slice::from_ref(&sqlite), writes, tag),
+        &format!("SQLite, one serve, {}", mix.name()),
+        &writers(std::slice::from_ref(&sqlite), mix, writes, tag),
         None,
     )
 }
 
 /// The same against `n` `serve` instances sharing a fresh PostgreSQL database.
-fn postgres_writers(server: &str, n: usize, writes: usize, round: usize, base: Option<f64>) -> f64 {
-    let name = format!("traject_bench_writers_{n}_{round}");
+fn postgres_writers(
+    server: &str,
+    mix: Mix,
+    n: usize,
+    writes: usize,
+    round: usize,
+    base: Option<f64>,
+) -> f64 {
+    let offices = mix.users().len();
+    let name = format!("traject_bench_writers_{offices}_{n}_{round}");
     let url = traject_store::create_database(server, &name).unwrap();
-    add_bench_user(&url);
+    add_writers(&url, mix);
     let serves: Vec<Server> = (0..n)
-        .map(|_| start_on(&url, tempfile::tempdir().unwrap(), false))
+        .map(|_| writers_server(&url, tempfile::tempdir().unwrap(), mix))
         .collect();
-    let written = writers(&serves, writes, &format!("p{n}-{round}"));
+    let written = writers(&serves, mix, writes, &format!("p{n}-{round}"));
     let count = match n {
         1 => "one",
         2 => "two",
         4 => "four",
         _ => "several",
     };
-    report_writers(&format!("PostgreSQL, {count} serve"), &written, base)
+    report_writers(
+        &format!("PostgreSQL, {count} serve, {}", mix.name()),
+        &written,
+        base,
+    )
 }
 
 fn median(xs: &mut [f64]) -> f64 {

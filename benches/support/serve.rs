@@ -90,21 +90,25 @@ pub fn start(cwd: &Path, db: &str, as_of: &str, user: &str) -> Serve {
             break format!("http://{}", rest.split('/').next().unwrap());
         }
     };
-    let resp = ureq::post(&format!("{base}/api/session"))
-        .send_json(serde_json::json!({"username": user, "password": format!("{user}-passphrase")}))
-        .unwrap();
-    let cookie = resp
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
+    let cookie = login(&base, user);
     Serve {
         child,
         base,
         cookie,
     }
+}
+
+/// A session of `user` (password `<user>-passphrase`) on the server at `base`: its cookie.
+pub fn login(base: &str, user: &str) -> String {
+    let resp = ureq::post(&format!("{base}/api/session"))
+        .send_json(serde_json::json!({"username": user, "password": format!("{user}-passphrase")}))
+        .unwrap();
+    resp.header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 /// `clients` threads, each with its own connection, making `each` calls of `call(client,
