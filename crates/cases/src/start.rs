@@ -40,6 +40,8 @@ fn start_in(
     track: Option<&str>,
     ctx: &Ctx,
 ) -> Result<StartOutcome, CaseError> {
+    // Whether there is room, or who waits, is asked below.
+    tx.will_read_places();
     let c = load_in(tx, compiled, id, ctx)?;
     if c.state != CaseState::Referred {
         return Err(refuse(id, c.state, Action::Start));

@@ -125,6 +125,9 @@ pub(crate) struct Pending {
     /// its lock goes with the first message, together with the case read when that comes
     /// first (see `Tx::case`).
     pub named: Option<ProgrammeKey>,
+    /// The transaction will ask for the named programme's places and waiting list
+    /// (`CaseTx::will_read_places`): they are read ahead with the case.
+    pub read_places: bool,
 }
 
 /// A programme in an organisation, owned (`ProgrammeIn` borrows): a lock a transaction holds,
@@ -156,6 +159,8 @@ pub(crate) struct Told {
     pub places: Option<i64>,
     /// The number a client joining the list takes, and their position.
     pub list_end: Option<(i64, i64)>,
+    /// The first who waits, when read ahead with a case (see `Tx::case`).
+    pub first: Option<Option<traject_cases::store::CaseRecord>>,
 }
 
 /// Dossier numbers of one programme and organisation looked up ahead: the first case of each,

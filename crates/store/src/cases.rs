@@ -11,7 +11,7 @@ use traject_rules::Verdict;
 
 use crate::bulk::{Dossiers, ProgrammeKey, Told, CASE_ROW, DUE_ROW, EVENT_ROW, SNAPSHOT_ROW};
 use crate::queries::{due_from_row, stored_event};
-use crate::sql::{args, placeholders, Row, Sql, ToValue, Tx, IN_LIST};
+use crate::sql::{args, placeholders, FirstRead, Row, Sql, ToValue, Tx, IN_LIST};
 use crate::{Store, StoreError};
 
 impl CaseStore for Store {
@@ -180,6 +180,86 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// The case `id` read in the transaction's first message, under the lock of the programme
+    /// `named` (and its own), with — when the transaction said it will ask — the first who
+    /// waits in `named`, the places held and the list's end read ahead (see `Told`). `None`
+    /// when the first message went already (or its values cannot be written in).
+    fn case_with_its_lock(
+        &self,
+        named: &ProgrammeKey,
+        id: i64,
+    ) -> Result<Option<Option<CaseRecord>>, StoreError> {
+        let case_args = args![named.program, named.org, id];
+        let mut statements = vec![FirstRead {
+            sql: CASE_LOCKED,
+            args: case_args,
+            ints: RECORD_INTEGERS,
+            kept_as: None,
+        }];
+        let first_waiting = first_waiting_sql();
+        let places_args = args![named.program, named.org];
+        if self.pending(|p| p.read_places) == Some(true) {
+            statements.push(FirstRead {
+                sql: &first_waiting,
+                args: places_args,
+                ints: FIRST_WAITING_INTEGERS,
+                kept_as: Some("traject_first_waiting"),
+            });
+        }
+        let Some(results) = self.first_read(&statements)? else {
+            return Ok(None);
+        };
+        if let Some(r) = results.get(1).and_then(|rows| rows.first()) {
+            let at = ProgrammeIn {
+                program: &named.program,
+                org: named.org.as_deref(),
+            };
+            let (first, mut told) = first_waiting_from_row(self, at, r)?;
+            told.first = Some(first);
+            self.pending(|p| p.told = Some(told));
+        }
+        let Some(r) = results.first().and_then(|rows| rows.first()) else {
+            return Ok(Some(None));
+        };
+        let c = locked_record_from_row(self, r)?;
+        self.pending(|p| p.locked.insert(ProgrammeKey::of(c.programme_in())));
+        Ok(Some(Some(c)))
+    }
+}
+
+/// Who waits first in programme `?1` in organisation `?2`, with the places held and the list's
+/// end (see `first_waiting`): `RECORD_SELECT`'s columns (all empty when nobody waits), then
+/// those three (`FIRST_WAITING_INTEGERS`: the integers, for rows read as text).
+fn first_waiting_sql() -> String {
+    format!(
+        "SELECT w.*, {}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
+         ({RECORD_SELECT} WHERE {IN_ORGANISATION} AND state = 'waiting' \
+          ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1",
+        places_held_sql()
+    )
+}
+const FIRST_WAITING_INTEGERS: &[usize] = &[0, 9, 12, 14, 16, 17, 18];
+
+/// A row of `first_waiting_sql`: who waits first, and what it told of `at`.
+fn first_waiting_from_row(
+    tx: &Tx,
+    at: ProgrammeIn<'_>,
+    r: &Row,
+) -> Result<(Option<CaseRecord>, Told), StoreError> {
+    let first = match r.get::<Option<i64>>(0)? {
+        Some(_) => Some(locked_record_from_row(tx, r)?),
+        None => None,
+    };
+    let told = Told {
+        at: ProgrammeKey::of(at),
+        places: Some(r.get(16)?),
+        list_end: Some((r.get(17)?, r.get(18)?)),
+        first: None,
+    };
+    Ok((first, told))
+}
+
 impl CaseTx for Tx<'_> {
     fn case(&self, id: i64) -> Result<Option<CaseRecord>, StoreError> {
         let read = || {
@@ -191,15 +271,8 @@ impl CaseTx for Tx<'_> {
             // The first statement of a transaction that named its programme: that lock, the
             // case's own when it is another's, and the case, in one message with BEGIN.
             if let Some(k) = self.pending(|p| p.named.clone()).flatten() {
-                let read =
-                    self.first_read(CASE_LOCKED, args![k.program, k.org, id], RECORD_INTEGERS)?;
-                if let Some(rows) = read {
-                    let Some(r) = rows.first() else {
-                        return Ok(None);
-                    };
-                    let c = locked_record_from_row(self, r)?;
-                    self.pending(|p| p.locked.insert(ProgrammeKey::of(c.programme_in())));
-                    return Ok(Some(c));
+                if let Some(c) = self.case_with_its_lock(&k, id)? {
+                    return Ok(c);
                 }
             }
             // Under a programme's lock already (`working_on`), the case is read at once; one of
@@ -487,6 +560,10 @@ impl CaseTx for Tx<'_> {
         Ok(())
     }
 
+    fn will_read_places(&self) {
+        self.pending(|p| p.read_places = true);
+    }
+
     fn working_on(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError> {
         if self.name_programme(ProgrammeKey::of(at)) {
             return Ok(());
@@ -519,30 +596,17 @@ impl CaseTx for Tx<'_> {
 
     fn first_waiting(&self, at: ProgrammeIn<'_>) -> Result<Option<CaseRecord>, StoreError> {
         self.lock_programme(at)?;
+        // Read ahead with the case, and nothing written since.
+        if let Some(first) = self.told(at, |t| t.first.take()) {
+            return Ok(first);
+        }
         // The places held and the list's end come in the same statement: whoever asks who
         // waits first asks next whether there is room for them (see `places_held`), and, when
         // there is not, where a new client joins the list (`waiting_list_end`).
-        let (first, told) = self.query_row(
-            &format!(
-                "SELECT w.*, {}, {LIST_END} FROM (SELECT 1) AS one LEFT JOIN \
-                 ({RECORD_SELECT} WHERE {IN_ORGANISATION} AND state = 'waiting' \
-                  ORDER BY queue_seq LIMIT 1) AS w ON 1 = 1",
-                places_held_sql()
-            ),
-            args![at.program, at.org],
-            |r| {
-                let first = match r.get::<Option<i64>>(0)? {
-                    Some(_) => Some(locked_record_from_row(self, r)?),
-                    None => None,
-                };
-                let told = Told {
-                    at: ProgrammeKey::of(at),
-                    places: Some(r.get(16)?),
-                    list_end: Some((r.get(17)?, r.get(18)?)),
-                };
-                Ok((first, told))
-            },
-        )?;
+        let (first, told) =
+            self.query_row(&first_waiting_sql(), args![at.program, at.org], |r| {
+                first_waiting_from_row(self, at, r)
+            })?;
         self.pending(|p| p.told = Some(told));
         Ok(first)
     }

@@ -46,7 +46,7 @@ fn literal(value: &Value, ty: &Type) -> Option<String> {
 }
 
 /// The types written here, by the names PostgreSQL knows them by.
-fn type_name(ty: &Type) -> Option<&'static str> {
+pub(crate) fn type_name(ty: &Type) -> Option<&'static str> {
     Some(match *ty {
         Type::INT2 => "int2",
         Type::INT4 => "int4",

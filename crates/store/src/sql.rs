@@ -340,6 +340,8 @@ pub enum Tx<'a> {
 pub struct PgClient {
     pub client: postgres::Client,
     statements: HashMap<String, postgres::Statement>,
+    /// Statements kept by name with SQL `PREPARE` (see `FirstRead`).
+    kept: HashSet<&'static str>,
     /// Time this connection's transactions spent on programmes' locks, since last taken.
     pub(crate) lock_times: LockTimes,
     /// Programme snapshots a committed transaction on this connection wrote or found: never
@@ -369,6 +371,19 @@ impl LockTimes {
     }
 }
 
+/// One statement of a transaction's first message (`PgTx::first_read`): its text in the
+/// shared `?n` syntax, its values, and the columns of its rows to read as integers (a simple
+/// query answers in text).
+pub(crate) struct FirstRead<'s> {
+    pub sql: &'s str,
+    pub args: &'s [Value],
+    pub ints: &'s [usize],
+    /// Kept on the connection under this name (SQL `PREPARE`) and sent as its `EXECUTE`: a
+    /// statement sent as text is planned each time it comes (0.6 ms for the first who waits,
+    /// under the programme's lock).
+    pub kept_as: Option<&'static str>,
+}
+
 /// A write transaction on PostgreSQL, using and filling its connection's statements (a
 /// prepared statement outlives the transaction it was prepared in), with the rows it holds
 /// back for bulk work (see `bulk`).
@@ -382,6 +397,7 @@ pub struct PgTx<'a> {
     /// dropped so, it rolls back.
     open: bool,
     statements: &'a mut HashMap<String, postgres::Statement>,
+    kept: &'a mut HashSet<&'static str>,
     snapshots: &'a mut HashSet<String>,
     pub(crate) pending: Box<Pending>,
     lock_times: &'a mut LockTimes,
@@ -409,6 +425,7 @@ impl PgClient {
         PgClient {
             client,
             statements: HashMap::new(),
+            kept: HashSet::new(),
             lock_times: LockTimes::default(),
             snapshots: HashSet::new(),
         }
@@ -421,6 +438,7 @@ impl PgClient {
             client: &mut self.client,
             open: false,
             statements: &mut self.statements,
+            kept: &mut self.kept,
             snapshots: &mut self.snapshots,
             pending: Box::default(),
             lock_times: &mut self.lock_times,
@@ -479,40 +497,87 @@ impl PgTx<'_> {
         Ok(())
     }
 
-    /// `sql` as the transaction's first statement, in one message with BEGIN, when the
-    /// transaction named a programme and sent nothing yet; `sql` takes that programme's lock
-    /// itself. Its rows come back as text: `ints` are the columns to read as integers. `None`
+    /// `statements` as the transaction's first, in one message with BEGIN, when the
+    /// transaction named a programme and sent nothing yet; the first of them takes that
+    /// programme's lock itself. The rows of each, read back as text (see `FirstRead`). `None`
     /// when that is not so (or a value cannot be written in): the caller goes the usual way.
     pub(crate) fn first_read(
         &mut self,
-        sql: &str,
-        args: &[Value],
-        ints: &[usize],
-    ) -> Result<Option<Vec<Row>>, StoreError> {
+        statements: &[FirstRead<'_>],
+    ) -> Result<Option<Vec<Vec<Row>>>, StoreError> {
         let Some(named) = self.pending.named.clone().filter(|_| !self.open) else {
             return Ok(None);
         };
-        let statement = self.prepared(sql).or_store()?;
-        let Some(text) = super::pg_literal::statement(sql, args, statement.params()) else {
-            return Ok(None);
-        };
+        let mut text = String::from("BEGIN");
+        for s in statements {
+            match self.first_read_text(s)? {
+                Some(t) => {
+                    text.push_str("; ");
+                    text.push_str(&t);
+                }
+                None => return Ok(None),
+            }
+        }
         self.pending.named = None;
         self.open = true;
         let asked = std::time::Instant::now();
-        let answer = self
-            .client
-            .simple_query(&format!("BEGIN; {text}"))
-            .or_store()?;
+        let answer = self.client.simple_query(&text).or_store()?;
         self.locked(asked);
         self.pending.locked.insert(named);
-        answer
-            .iter()
-            .filter_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(r) => Some(text_row(r, ints)),
-                _ => None,
-            })
-            .collect::<Result<Vec<Row>, StoreError>>()
-            .map(Some)
+        // Each statement's rows end with its CommandComplete; BEGIN's come first, empty.
+        let mut results = Vec::new();
+        let mut rows = Vec::new();
+        for m in &answer {
+            match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    let ints = statements
+                        .get(results.len().saturating_sub(1))
+                        .map_or(&[][..], |s| s.ints);
+                    rows.push(text_row(r, ints)?);
+                }
+                postgres::SimpleQueryMessage::CommandComplete(_) => {
+                    results.push(std::mem::take(&mut rows));
+                }
+                _ => {}
+            }
+        }
+        Ok(Some(results.into_iter().skip(1).collect()))
+    }
+
+    /// The text of one of a first message's statements with its values written in; for one
+    /// kept by name, its `EXECUTE` (prepared on this connection first, outside the
+    /// transaction).
+    fn first_read_text(&mut self, s: &FirstRead<'_>) -> Result<Option<String>, StoreError> {
+        let statement = self.prepared(s.sql).or_store()?;
+        let types = statement.params().to_vec();
+        let Some(name) = s.kept_as else {
+            return Ok(super::pg_literal::statement(s.sql, s.args, &types));
+        };
+        if !self.kept.contains(name) {
+            let Some(names) = types
+                .iter()
+                .map(super::pg_literal::type_name)
+                .collect::<Option<Vec<_>>>()
+            else {
+                return Ok(None);
+            };
+            let prepare = format!("PREPARE {name}({}) AS {}", names.join(", "), pg_sql(s.sql));
+            match self.client.batch_execute(&prepare) {
+                Ok(()) => {}
+                // Kept already (by an earlier transaction whose answer was lost).
+                Err(e) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_PSTATEMENT) => {}
+                Err(e) => return Err(e).or_store(),
+            }
+            self.kept.insert(name);
+        }
+        let execute = format!(
+            "EXECUTE {name}({})",
+            (1..=types.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(super::pg_literal::statement(&execute, s.args, &types))
     }
 
     /// `sql`, whose answer nobody reads (a lock), as the transaction's first statement: in one
@@ -781,13 +846,11 @@ impl Tx<'_> {
     /// See `PgTx::first_read`; `None` on SQLite.
     pub(crate) fn first_read(
         &self,
-        sql: &str,
-        args: &[Value],
-        ints: &[usize],
-    ) -> Result<Option<Vec<Row>>, StoreError> {
+        statements: &[FirstRead<'_>],
+    ) -> Result<Option<Vec<Vec<Row>>>, StoreError> {
         match self {
             Tx::Sqlite(_) => Ok(None),
-            Tx::Postgres(t) => t.borrow_mut().first_read(sql, args, ints),
+            Tx::Postgres(t) => t.borrow_mut().first_read(statements),
         }
     }
 
