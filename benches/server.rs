@@ -8,7 +8,8 @@
 //! `serve` on SQLite — the baseline — and, when a PostgreSQL server is given
 //! (`TRAJECT_TEST_POSTGRES`, see `.ci/postgres`), against one, two and four `serve` instances
 //! sharing one PostgreSQL database — two against SQLite in three paired rounds; writes per
-//! second, p50/p99, the machine's CPU per write and the ratio to SQLite.
+//! second, p50/p99, the machine's CPU per write and the ratio to SQLite. The writers work for
+//! one office, then for two offices sharing the store (two programme locks).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
