@@ -263,7 +263,7 @@ pub trait CaseTx {
     /// now, before its cases are read (one statement fewer than finding the programme from
     /// the case; a case found to belong elsewhere is read again under its own lock).
     fn working_on(&self, at: ProgrammeIn<'_>) -> Result<(), StoreError>;
-    /// Said before `working_on`'s first read: the transaction will ask for the places and the
+    /// Said first, before `working_on`: the transaction will ask for the places and the
     /// waiting list of the programme it works on (a start), which a store shared over the
     /// network may then read ahead, in the same message as the case.
     fn will_read_places(&self);

@@ -178,9 +178,7 @@ impl Tx<'_> {
         }
         Ok(())
     }
-}
 
-impl Tx<'_> {
     /// The case `id` read in the transaction's first message, under the lock of the programme
     /// `named` (and its own), with — when the transaction said it will ask — the first who
     /// waits in `named`, the places held and the list's end read ahead (see `Told`). `None`
@@ -197,11 +195,11 @@ impl Tx<'_> {
             ints: RECORD_INTEGERS,
             kept_as: None,
         }];
-        let first_waiting = first_waiting_sql();
+        let first_waiting = (self.pending(|p| p.read_places) == Some(true)).then(first_waiting_sql);
         let places_args = args![named.program, named.org];
-        if self.pending(|p| p.read_places) == Some(true) {
+        if let Some(sql) = &first_waiting {
             statements.push(FirstRead {
-                sql: &first_waiting,
+                sql,
                 args: places_args,
                 ints: FIRST_WAITING_INTEGERS,
                 kept_as: Some("traject_first_waiting"),

@@ -564,7 +564,8 @@ impl PgTx<'_> {
             let prepare = format!("PREPARE {name}({}) AS {}", names.join(", "), pg_sql(s.sql));
             match self.client.batch_execute(&prepare) {
                 Ok(()) => {}
-                // Kept already (by an earlier transaction whose answer was lost).
+                // Kept already in this session (the set and the session disagree only if
+                // a PREPARE's answer was lost, which breaks the connection anyway).
                 Err(e) if e.code() == Some(&postgres::error::SqlState::DUPLICATE_PSTATEMENT) => {}
                 Err(e) => return Err(e).or_store(),
             }
