@@ -1292,3 +1292,38 @@ fn a_programme_locked_with_its_case_read_holds_off_a_writer_locking_it_on_its_ow
         }
     }
 }
+
+/// A server keeps the plans PostgreSQL makes for its statements; made while the store was
+/// new and empty, every index looks alike to the planner. The reads a start makes under its
+/// programme's lock, and a referral's dossier look-up, must still go straight to their own
+/// rows once the store holds hundreds of cases, not pass over every case of the programme (as
+/// such plans did, for each start, until the table was analysed again).
+#[test]
+fn plans_made_while_the_store_was_empty_go_straight_to_their_rows_once_it_has_grown() {
+    use traject_store::test_support::BlindPlans;
+    let Some(url) = postgres_database("traject_blind_plans") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let csv = referrals_csv(dir.path(), 400);
+    let db = DbTarget::Postgres(url);
+    let target = as_argument(&db);
+    for org in [None, Some("a")] {
+        let store = Store::connect(&db).unwrap();
+        let plans = BlindPlans::made_now(&store, "antwerpen", org).unwrap();
+        let mut import = vec!["case", "import", "--db", &target, "--program", "antwerpen"];
+        import.extend(["--as-of", "2023-01-31", csv.to_str().unwrap()]);
+        if let Some(org) = org {
+            import.extend(["--org", org]);
+        }
+        run(&import);
+        let passed = plans.rows_passed_over(&store).unwrap();
+        assert_eq!(passed.len(), 2);
+        for (statement, rows) in passed {
+            assert!(
+                rows < 10,
+                "organisation {org:?}: {statement} passed over {rows} rows at 400 cases"
+            );
+        }
+    }
+}

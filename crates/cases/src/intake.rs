@@ -21,7 +21,10 @@ pub fn new_case(
     referral: &Referral,
     ctx: &Ctx,
 ) -> Result<(i64, &'static str), CaseError> {
-    store.in_transaction(|tx| insert_case(tx, compiled, referral, ctx))
+    store.in_transaction(|tx| {
+        tx.will_add_case();
+        insert_case(tx, compiled, referral, ctx)
+    })
 }
 
 /// Insert one case (inside a transaction): the case row, its intake evaluations, its event.

@@ -267,6 +267,10 @@ pub trait CaseTx {
     /// waiting list of the programme it works on (a start), which a store shared over the
     /// network may then read ahead, in the same message as the case.
     fn will_read_places(&self);
+    /// Said first: the transaction adds one case, after looking up its dossier
+    /// (`dossier_case`). A store shared over the network may take the case's number in the
+    /// look-up's message and send the case with the COMMIT.
+    fn will_add_case(&self);
 
     /// Cases of `at` holding a place: running ones and paused ones that kept theirs.
     fn places_held(&self, at: ProgrammeIn<'_>) -> Result<i64, StoreError>;

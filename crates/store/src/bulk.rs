@@ -128,6 +128,9 @@ pub(crate) struct Pending {
     /// The transaction will ask for the named programme's places and waiting list
     /// (`CaseTx::will_read_places`): they are read ahead with the case.
     pub read_places: bool,
+    /// The transaction will add a case after looking up its dossier
+    /// (`CaseTx::will_add_case`): its number is taken in the look-up's message.
+    pub number_ahead: bool,
 }
 
 /// A programme in an organisation, owned (`ProgrammeIn` borrows): a lock a transaction holds,

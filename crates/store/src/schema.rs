@@ -36,6 +36,7 @@ pub const SQLITE: &[(&str, &str)] = &[
     migration!("sqlite", "0020_waiting_list_end.sql"),
     migration!("sqlite", "0021_waiting_count.sql"),
     migration!("sqlite", "0022_places_in_organisation.sql"),
+    migration!("sqlite", "0023_cases_by_list_key.sql"),
 ];
 
 /// PostgreSQL's migrations, oldest first.
@@ -57,4 +58,6 @@ pub const POSTGRES: &[(&str, &str)] = &[
     migration!("postgres", "0015_waiting_count.sql"),
     migration!("postgres", "0016_places_in_organisation.sql"),
     migration!("postgres", "0017_case_read_with_its_lock.sql"),
+    migration!("postgres", "0018_dossier_cases_in_order.sql"),
+    migration!("postgres", "0019_cases_by_list_key.sql"),
 ];

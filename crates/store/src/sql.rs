@@ -498,16 +498,17 @@ impl PgTx<'_> {
     }
 
     /// `statements` as the transaction's first, in one message with BEGIN, when the
-    /// transaction named a programme and sent nothing yet; the first of them takes that
+    /// transaction sent nothing yet; when it named a programme, the first of them takes that
     /// programme's lock itself. The rows of each, read back as text (see `FirstRead`). `None`
     /// when that is not so (or a value cannot be written in): the caller goes the usual way.
     pub(crate) fn first_read(
         &mut self,
         statements: &[FirstRead<'_>],
     ) -> Result<Option<Vec<Vec<Row>>>, StoreError> {
-        let Some(named) = self.pending.named.clone().filter(|_| !self.open) else {
+        if self.open {
             return Ok(None);
-        };
+        }
+        let named = self.pending.named.clone();
         let mut text = String::from("BEGIN");
         for s in statements {
             match self.first_read_text(s)? {
@@ -522,8 +523,10 @@ impl PgTx<'_> {
         self.open = true;
         let asked = std::time::Instant::now();
         let answer = self.client.simple_query(&text).or_store()?;
-        self.locked(asked);
-        self.pending.locked.insert(named);
+        if let Some(named) = named {
+            self.locked(asked);
+            self.pending.locked.insert(named);
+        }
         // Each statement's rows end with its CommandComplete; BEGIN's come first, empty.
         let mut results = Vec::new();
         let mut rows = Vec::new();

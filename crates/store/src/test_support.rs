@@ -444,3 +444,106 @@ pub fn core_digest(store: &Store) -> Result<String, StoreError> {
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// Plans PostgreSQL made for the reads of a start and of a referral while the store was
+/// empty, kept on `store`'s connection the way a long-running server keeps its own (a
+/// generic plan, made once), to be measured once the store has grown (`rows_passed_over`). Autovacuum
+/// is turned off for the cases, so that no analysis makes the plans again meanwhile.
+pub struct BlindPlans {
+    program: String,
+    org: Option<String>,
+}
+
+/// The statements `BlindPlans` keeps: name, text (the programme `$1` and organisation `$2`
+/// first), the values after those two.
+fn blind_statements() -> [(&'static str, String, &'static str); 2] {
+    [
+        (
+            "traject_blind_first_waiting",
+            crate::sql::pg_sql(&crate::cases::first_waiting_sql()),
+            "",
+        ),
+        (
+            "traject_blind_dossier_case",
+            crate::sql::pg_sql(crate::cases::DOSSIER_CASE),
+            ", 'no-such-dossier'",
+        ),
+    ]
+}
+
+impl BlindPlans {
+    /// Made now, on PostgreSQL, for programme `program` in organisation `org`.
+    pub fn made_now(
+        store: &Store,
+        program: &str,
+        org: Option<&str>,
+    ) -> Result<BlindPlans, StoreError> {
+        let plans = BlindPlans {
+            program: program.to_string(),
+            org: org.map(str::to_string),
+        };
+        plans.simple(
+            store,
+            "ALTER TABLE cases SET (autovacuum_enabled = off); SET plan_cache_mode = force_generic_plan",
+        )?;
+        for (name, sql, more) in blind_statements() {
+            let types = if more.is_empty() {
+                "text, text"
+            } else {
+                "text, text, text"
+            };
+            plans.simple(store, &format!("PREPARE {name}({types}) AS {sql}"))?;
+            plans.simple(store, &format!("EXECUTE {name}({}{more})", plans.values()))?;
+        }
+        Ok(plans)
+    }
+
+    /// The rows each statement passes over now by its plan (rows read and then removed by
+    /// a filter): (statement, rows).
+    pub fn rows_passed_over(&self, store: &Store) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        let mut passed = Vec::new();
+        for (name, _, more) in blind_statements() {
+            let plan = self.simple(
+                store,
+                &format!(
+                    "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE {name}({}{more})",
+                    self.values()
+                ),
+            )?;
+            let rows = plan
+                .iter()
+                .filter_map(|line| line.trim().strip_prefix("Rows Removed by Filter: "))
+                .filter_map(|n| n.parse::<u64>().ok())
+                .sum();
+            passed.push((name, rows));
+        }
+        Ok(passed)
+    }
+
+    /// The programme and organisation as values (both simple words in tests).
+    fn values(&self) -> String {
+        let org = self
+            .org
+            .as_deref()
+            .map_or("NULL".to_string(), |o| format!("'{o}'"));
+        format!("'{}', {org}", self.program)
+    }
+
+    /// `sql` in the simple protocol on the store's connection; the first column of its rows.
+    fn simple(&self, store: &Store, sql: &str) -> Result<Vec<String>, StoreError> {
+        let crate::sql::Conn::Postgres(m) = &store.conn else {
+            return Err(StoreError::Database(
+                "kept plans are PostgreSQL's: this store is SQLite".to_string(),
+            ));
+        };
+        let mut pg = m.lock().unwrap_or_else(|p| p.into_inner());
+        let answer = crate::sql::OrStore::or_store(pg.client.simple_query(sql))?;
+        Ok(answer
+            .iter()
+            .filter_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+            .collect())
+    }
+}
