@@ -447,8 +447,9 @@ pub fn core_digest(store: &Store) -> Result<String, StoreError> {
 
 /// Plans PostgreSQL made for the reads of a start and of a referral while the store was
 /// empty, kept on `store`'s connection the way a long-running server keeps its own (a
-/// generic plan, made once), to be measured once the store has grown (`rows_passed_over`). Autovacuum
-/// is turned off for the cases, so that no analysis makes the plans again meanwhile.
+/// generic plan, made once), to be measured once the store has grown (`rows_passed_over`).
+/// Autovacuum is turned off for the cases, so that no analysis makes the plans again
+/// meanwhile.
 pub struct BlindPlans {
     program: String,
     org: Option<String>,
@@ -478,6 +479,16 @@ impl BlindPlans {
         program: &str,
         org: Option<&str>,
     ) -> Result<BlindPlans, StoreError> {
+        // Written into the statements as they are: simple words only.
+        let word = |w: &str| {
+            w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        if !word(program) || !org.is_none_or(word) {
+            return Err(StoreError::Database(format!(
+                "kept plans take a programme and an organisation of letters, digits, - and _ only, not {program:?} and {org:?}"
+            )));
+        }
         let plans = BlindPlans {
             program: program.to_string(),
             org: org.map(str::to_string),
@@ -520,7 +531,7 @@ impl BlindPlans {
         Ok(passed)
     }
 
-    /// The programme and organisation as values (both simple words in tests).
+    /// The programme and organisation as values (simple words, see `made_now`).
     fn values(&self) -> String {
         let org = self
             .org
