@@ -455,19 +455,19 @@ pub struct BlindPlans {
     org: Option<String>,
 }
 
-/// The statements `BlindPlans` keeps: name, text (the programme `$1` and organisation `$2`
-/// first), the values after those two.
-fn blind_statements() -> [(&'static str, String, &'static str); 2] {
+/// The statements `BlindPlans` keeps: name, text (the programme `?1` and organisation `?2`
+/// first), the dossier number after those two when it takes one.
+fn blind_statements() -> [(&'static str, String, Option<&'static str>); 2] {
     [
         (
             "traject_blind_first_waiting",
-            crate::sql::pg_sql(&crate::cases::first_waiting_sql()),
-            "",
+            crate::cases::first_waiting_sql(),
+            None,
         ),
         (
             "traject_blind_dossier_case",
-            crate::sql::pg_sql(crate::cases::DOSSIER_CASE),
-            ", 'no-such-dossier'",
+            crate::cases::DOSSIER_CASE.to_string(),
+            Some("no-such-dossier"),
         ),
     ]
 }
@@ -479,16 +479,6 @@ impl BlindPlans {
         program: &str,
         org: Option<&str>,
     ) -> Result<BlindPlans, StoreError> {
-        // Written into the statements as they are: simple words only.
-        let word = |w: &str| {
-            w.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        };
-        if !word(program) || !org.is_none_or(word) {
-            return Err(StoreError::Database(format!(
-                "kept plans take a programme and an organisation of letters, digits, - and _ only, not {program:?} and {org:?}"
-            )));
-        }
         let plans = BlindPlans {
             program: program.to_string(),
             org: org.map(str::to_string),
@@ -497,14 +487,11 @@ impl BlindPlans {
             store,
             "ALTER TABLE cases SET (autovacuum_enabled = off); SET plan_cache_mode = force_generic_plan",
         )?;
-        for (name, sql, more) in blind_statements() {
-            let types = if more.is_empty() {
-                "text, text"
-            } else {
-                "text, text, text"
-            };
+        for (name, sql, dossier) in blind_statements() {
+            let types = vec!["text"; 2 + usize::from(dossier.is_some())].join(", ");
+            let sql = crate::sql::pg_sql(&sql);
             plans.simple(store, &format!("PREPARE {name}({types}) AS {sql}"))?;
-            plans.simple(store, &format!("EXECUTE {name}({}{more})", plans.values()))?;
+            plans.simple(store, &plans.execute(name, dossier)?)?;
         }
         Ok(plans)
     }
@@ -513,14 +500,9 @@ impl BlindPlans {
     /// a filter): (statement, rows).
     pub fn rows_passed_over(&self, store: &Store) -> Result<Vec<(&'static str, u64)>, StoreError> {
         let mut passed = Vec::new();
-        for (name, _, more) in blind_statements() {
-            let plan = self.simple(
-                store,
-                &format!(
-                    "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE {name}({}{more})",
-                    self.values()
-                ),
-            )?;
+        for (name, _, dossier) in blind_statements() {
+            let execute = self.execute(name, dossier)?;
+            let plan = self.simple(store, &format!("EXPLAIN (ANALYZE, COSTS OFF) {execute}"))?;
             let rows = plan
                 .iter()
                 .filter_map(|line| line.trim().strip_prefix("Rows Removed by Filter: "))
@@ -531,13 +513,19 @@ impl BlindPlans {
         Ok(passed)
     }
 
-    /// The programme and organisation as values (simple words, see `made_now`).
-    fn values(&self) -> String {
-        let org = self
-            .org
-            .as_deref()
-            .map_or("NULL".to_string(), |o| format!("'{o}'"));
-        format!("'{}', {org}", self.program)
+    /// `EXECUTE` of the kept statement `name` with the programme, the organisation and
+    /// `dossier` written in as literals (see `pg_literal`).
+    fn execute(&self, name: &str, dossier: Option<&str>) -> Result<String, StoreError> {
+        use crate::sql::ToValue;
+        let mut values = vec![self.program.to_value(), self.org.to_value()];
+        values.extend(dossier.map(|d| d.to_value()));
+        let types = vec![postgres::types::Type::TEXT; values.len()];
+        let sql = format!(
+            "EXECUTE {name}({})",
+            crate::sql::placeholders(1, values.len())
+        );
+        crate::pg_literal::statement(&sql, &values, &types)
+            .ok_or_else(|| StoreError::Database(format!("{name}: a value has no literal")))
     }
 
     /// `sql` in the simple protocol on the store's connection; the first column of its rows.
